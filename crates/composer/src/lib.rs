@@ -1,0 +1,4 @@
+//! Composer's own rules, as pure functions: what a package name and a version may look like,
+//! how Composer normalizes versions, what a publishable zip must contain, and how the
+//! `composer/2.0` minified metadata format is written. No I/O lives here, so everything can be
+//! tested (and differentially checked against Composer's PHP) in isolation.
