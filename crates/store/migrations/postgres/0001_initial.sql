@@ -1,0 +1,121 @@
+-- Every mutation bumps change_counter.seq in its own transaction; servers poll it to know
+-- when to reload their in-memory snapshot (SPEC: changes visible on every node within 1 s).
+CREATE TABLE change_counter (
+    id BIGINT PRIMARY KEY CHECK (id = 1),
+    seq BIGINT NOT NULL
+);
+INSERT INTO change_counter (id, seq) VALUES (1, 0);
+
+-- Identity columns never hand out a number twice, so account numbers are never reused, even after the newest is deleted.
+CREATE TABLE accounts (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    public_id TEXT UNIQUE,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    password_hash TEXT,
+    status TEXT NOT NULL DEFAULT 'active',
+    created_at BIGINT NOT NULL
+);
+
+CREATE TABLE access_keys (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account_id BIGINT NOT NULL REFERENCES accounts(id),
+    name TEXT NOT NULL,
+    public_key TEXT NOT NULL UNIQUE,
+    private_key_hash BYTEA NOT NULL,
+    enabled BOOLEAN NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_used_at BIGINT,
+    last_used_ip TEXT
+);
+CREATE INDEX access_keys_account ON access_keys(account_id);
+
+CREATE TABLE download_tokens (
+    account_id BIGINT PRIMARY KEY REFERENCES accounts(id),
+    token_hash BYTEA NOT NULL,
+    created_at BIGINT NOT NULL
+);
+
+CREATE TABLE products (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    patterns TEXT NOT NULL,
+    public BOOLEAN NOT NULL,
+    created_at BIGINT NOT NULL
+);
+
+CREATE TABLE entitlements (
+    account_id BIGINT NOT NULL REFERENCES accounts(id),
+    product_id BIGINT NOT NULL REFERENCES products(id),
+    updates_until TEXT,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (account_id, product_id)
+);
+
+CREATE TABLE invoices (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account_id BIGINT NOT NULL REFERENCES accounts(id),
+    number TEXT NOT NULL UNIQUE,
+    amount_cents BIGINT NOT NULL,
+    currency TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    paid_at BIGINT,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX invoices_account ON invoices(account_id);
+
+CREATE TABLE packages (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL
+);
+
+CREATE TABLE versions (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    package_id BIGINT NOT NULL REFERENCES packages(id),
+    version TEXT NOT NULL,
+    version_normalized TEXT NOT NULL,
+    manifest TEXT NOT NULL,
+    released_at BIGINT NOT NULL,
+    sha1 TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    blob_key TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    unlisted_at BIGINT,
+    UNIQUE (package_id, version_normalized)
+);
+
+CREATE TABLE downloads (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account_id BIGINT,
+    package TEXT NOT NULL,
+    version TEXT NOT NULL,
+    at BIGINT NOT NULL
+);
+CREATE INDEX downloads_package ON downloads(package, at);
+
+CREATE TABLE operators (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+
+CREATE TABLE operator_tokens (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    operator_id BIGINT NOT NULL REFERENCES operators(id),
+    name TEXT NOT NULL,
+    token_hash BYTEA NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL
+);
+
+CREATE TABLE audit_log (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at BIGINT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    ip TEXT
+);

@@ -1,0 +1,165 @@
+//! Customer accounts. The public id (`MAG000000042`) is derived from the row's identity
+//! value, which neither backend ever hands out twice, so ids are never reused.
+
+use serde::Serialize;
+
+use crate::{Db, Result, StoreError, bump, record_audit, conflict_on_unique, now, on_db};
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Account {
+    #[serde(skip)]
+    pub id: i64,
+    #[serde(rename = "id")]
+    pub public_id: String,
+    pub email: String,
+    pub name: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+impl Account {
+    pub fn is_closed(&self) -> bool {
+        self.status == "closed"
+    }
+}
+
+const COLUMNS: &str = "id, public_id, email, name, status, created_at";
+
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    /// Prefix of the public id, e.g. `MAG`.
+    pub id_prefix: &'a str,
+    /// An already-computed password hash (argon2id PHC string), if a password was given.
+    pub password_hash: Option<String>,
+}
+
+pub fn validate_email(email: &str) -> Result<()> {
+    let ok = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && matches!(email.split_once('@'), Some((local, domain)) if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "{email:?} is not a valid email address (expected something like dev@example.com)"
+        )))
+    }
+}
+
+fn validate_prefix(prefix: &str) -> Result<()> {
+    if prefix.is_empty() || prefix.len() > 8 || !prefix.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(StoreError::Invalid(format!(
+            "account id prefix {prefix:?} must be 1 to 8 uppercase letters (e.g. MAG)"
+        )));
+    }
+    Ok(())
+}
+
+impl Db {
+    pub async fn create_account(&self, new: NewAccount<'_>, actor: &str) -> Result<Account> {
+        validate_email(new.email)?;
+        validate_prefix(new.id_prefix)?;
+        let name = new.name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("the account name must not be empty".into()));
+        }
+        let email = new.email.to_ascii_lowercase();
+        let public_id: String = on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO accounts (email, name, password_hash, status, created_at) \
+                 VALUES ($1, $2, $3, 'active', $4) RETURNING id",
+            )
+            .bind(&email)
+            .bind(name)
+            .bind(&new.password_hash)
+            .bind(now())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| conflict_on_unique(e, format!("an account with email {email} already exists")))?;
+            if id > 999_999_999 {
+                return Err(StoreError::Invalid("account numbers are exhausted (9 digits)".into()));
+            }
+            let public_id = format!("{}{id:09}", new.id_prefix);
+            sqlx::query("UPDATE accounts SET public_id = $1 WHERE id = $2")
+                .bind(&public_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| conflict_on_unique(e, format!("account id {public_id} is already taken")))?;
+            bump!(tx);
+            record_audit!(tx, actor, "account.create", &public_id);
+            tx.commit().await?;
+            public_id
+        });
+        self.account(&public_id).await
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        let sql = format!("SELECT {COLUMNS} FROM accounts ORDER BY id");
+        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
+    }
+
+    /// The account with public id `public_id` (case-insensitive), or a NotFound naming it.
+    pub async fn account(&self, public_id: &str) -> Result<Account> {
+        let sql = format!("SELECT {COLUMNS} FROM accounts WHERE public_id = $1");
+        let wanted = public_id.trim().to_ascii_uppercase();
+        let found: Option<Account> =
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&wanted).fetch_optional(pool).await?);
+        found.ok_or_else(|| StoreError::NotFound(format!("no account with id {public_id:?}")))
+    }
+
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<(Account, Option<String>)>> {
+        let sql = format!("SELECT {COLUMNS}, password_hash FROM accounts WHERE email = $1");
+        let email = email.trim().to_ascii_lowercase();
+        let row: Option<(Account, Option<String>)> = on_db!(self, pool => {
+            use sqlx::Row;
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&email).fetch_optional(pool).await?;
+            match row {
+                Some(r) => Some((
+                    <Account as sqlx::FromRow<_>>::from_row(&r)?,
+                    r.try_get::<Option<String>, _>("password_hash")?,
+                )),
+                None => None,
+            }
+        });
+        Ok(row)
+    }
+
+    pub async fn close_account(&self, public_id: &str, actor: &str) -> Result<Account> {
+        let account = self.account(public_id).await?;
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE accounts SET status = 'closed' WHERE id = $1")
+                .bind(account.id)
+                .execute(&mut *tx)
+                .await?;
+            bump!(tx);
+            record_audit!(tx, actor, "account.close", &account.public_id);
+            tx.commit().await?;
+        });
+        self.account(public_id).await
+    }
+
+    pub async fn set_account_password(
+        &self,
+        public_id: &str,
+        password_hash: &str,
+        actor: &str,
+    ) -> Result<()> {
+        let account = self.account(public_id).await?;
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(account.id)
+                .execute(&mut *tx)
+                .await?;
+            bump!(tx);
+            record_audit!(tx, actor, "account.password", &account.public_id);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

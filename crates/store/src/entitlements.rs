@@ -1,0 +1,95 @@
+//! Entitlements: an account's licence for a product, optionally limited to releases made on
+//! or before `updates_until`. Granting again replaces the date.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::accounts::Account;
+use crate::products::Product;
+use crate::{Db, Result, StoreError, bump, record_audit, now, on_db};
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Entitlement {
+    #[serde(skip)]
+    pub account_id: i64,
+    #[serde(skip)]
+    pub product_id: i64,
+    pub updates_until: Option<String>,
+    pub created_at: i64,
+}
+
+impl Entitlement {
+    pub fn updates_until_date(&self) -> Option<NaiveDate> {
+        self.updates_until
+            .as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    }
+}
+
+impl Db {
+    pub async fn grant(
+        &self,
+        account: &Account,
+        product: &Product,
+        updates_until: Option<NaiveDate>,
+        actor: &str,
+    ) -> Result<()> {
+        let until = updates_until.map(|d| d.format("%Y-%m-%d").to_string());
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO entitlements (account_id, product_id, updates_until, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (account_id, product_id) DO UPDATE SET updates_until = excluded.updates_until",
+            )
+            .bind(account.id)
+            .bind(product.id)
+            .bind(&until)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            bump!(tx);
+            let subject = format!("{} {} until {}", account.public_id, product.slug, until.as_deref().unwrap_or("forever"));
+            record_audit!(tx, actor, "entitlement.grant", subject);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn revoke(&self, account: &Account, product: &Product, actor: &str) -> Result<()> {
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("DELETE FROM entitlements WHERE account_id = $1 AND product_id = $2")
+                .bind(account.id)
+                .bind(product.id)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "account {} has no entitlement to {}",
+                    account.public_id, product.slug
+                )));
+            }
+            bump!(tx);
+            record_audit!(tx, actor, "entitlement.revoke", format!("{} {}", account.public_id, product.slug));
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn all_entitlements(&self) -> Result<Vec<Entitlement>> {
+        Ok(on_db!(self, pool => {
+            sqlx::query_as("SELECT account_id, product_id, updates_until, created_at FROM entitlements")
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    pub async fn entitlements_of(&self, account: &Account) -> Result<Vec<Entitlement>> {
+        Ok(on_db!(self, pool => {
+            sqlx::query_as("SELECT account_id, product_id, updates_until, created_at FROM entitlements WHERE account_id = $1")
+                .bind(account.id)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+}

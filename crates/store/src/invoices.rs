@@ -1,0 +1,144 @@
+//! Invoices. An unpaid invoice past its due date (plus the configured grace period) puts the
+//! account on billing hold; the hold itself is computed by the server from these rows.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::accounts::Account;
+use crate::{Db, Result, StoreError, bump, record_audit, conflict_on_unique, now, on_db};
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Invoice {
+    #[serde(skip)]
+    pub id: i64,
+    #[serde(skip)]
+    pub account_id: i64,
+    pub number: String,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub due_date: String,
+    pub paid_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl Invoice {
+    pub fn due(&self) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(&self.due_date, "%Y-%m-%d").ok()
+    }
+
+    /// "100.00": the amount as written on the invoice.
+    pub fn amount(&self) -> String {
+        format!("{}.{:02}", self.amount_cents / 100, self.amount_cents % 100)
+    }
+}
+
+const COLUMNS: &str = "id, account_id, number, amount_cents, currency, due_date, paid_at, created_at";
+
+/// Parses "100", "100.5" or "100.00" into cents; rejects negatives and sub-cent precision.
+pub fn parse_amount(amount: &str) -> Result<i64> {
+    let bad = || {
+        StoreError::Invalid(format!(
+            "amount {amount:?} must be a positive number with at most two decimals (e.g. 100.00)"
+        ))
+    };
+    let (whole, frac) = amount.trim().split_once('.').unwrap_or((amount.trim(), ""));
+    if whole.is_empty() || whole.len() > 12 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    if frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let cents = format!("{frac:0<2}");
+    Ok(whole.parse::<i64>().map_err(|_| bad())? * 100 + cents.parse::<i64>().map_err(|_| bad())?)
+}
+
+pub fn validate_invoice_number(number: &str) -> Result<&str> {
+    let number = number.trim();
+    if number.is_empty()
+        || number.len() > 64
+        || !number.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_/.".contains(&b))
+    {
+        return Err(StoreError::Invalid(format!(
+            "invoice number {number:?} must be 1 to 64 letters, digits, '-', '_', '/' or '.' (e.g. INV-1001)"
+        )));
+    }
+    Ok(number)
+}
+
+impl Db {
+    pub async fn add_invoice(
+        &self,
+        account: &Account,
+        number: &str,
+        amount: &str,
+        currency: &str,
+        due: NaiveDate,
+        actor: &str,
+    ) -> Result<Invoice> {
+        let number = validate_invoice_number(number)?;
+        let cents = parse_amount(amount)?;
+        let currency = currency.trim().to_ascii_uppercase();
+        if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(StoreError::Invalid(format!(
+                "currency {currency:?} must be a three-letter ISO 4217 code (e.g. EUR)"
+            )));
+        }
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO invoices (account_id, number, amount_cents, currency, due_date, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(account.id)
+            .bind(number)
+            .bind(cents)
+            .bind(&currency)
+            .bind(due.format("%Y-%m-%d").to_string())
+            .bind(now())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| conflict_on_unique(e, format!("invoice {number} already exists")))?;
+            bump!(tx);
+            record_audit!(tx, actor, "invoice.add", format!("{} {number}", account.public_id));
+            tx.commit().await?;
+        });
+        self.invoice(number).await
+    }
+
+    pub async fn invoice(&self, number: &str) -> Result<Invoice> {
+        let sql = format!("SELECT {COLUMNS} FROM invoices WHERE number = $1");
+        let found: Option<Invoice> =
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(number.trim()).fetch_optional(pool).await?);
+        found.ok_or_else(|| StoreError::NotFound(format!("no invoice numbered {number:?}")))
+    }
+
+    /// Marks the invoice paid. Paying an already-paid invoice is a no-op, not an error.
+    pub async fn pay_invoice(&self, number: &str, actor: &str) -> Result<Invoice> {
+        let invoice = self.invoice(number).await?;
+        if invoice.paid_at.is_some() {
+            return Ok(invoice);
+        }
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE invoices SET paid_at = $1 WHERE id = $2")
+                .bind(now())
+                .bind(invoice.id)
+                .execute(&mut *tx)
+                .await?;
+            bump!(tx);
+            record_audit!(tx, actor, "invoice.pay", &invoice.number);
+            tx.commit().await?;
+        });
+        self.invoice(number).await
+    }
+
+    pub async fn invoices_of(&self, account: &Account) -> Result<Vec<Invoice>> {
+        let sql = format!("SELECT {COLUMNS} FROM invoices WHERE account_id = $1 ORDER BY due_date, id");
+        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(pool).await?))
+    }
+
+    pub async fn unpaid_invoices(&self) -> Result<Vec<Invoice>> {
+        let sql = format!("SELECT {COLUMNS} FROM invoices WHERE paid_at IS NULL ORDER BY due_date, id");
+        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
+    }
+}

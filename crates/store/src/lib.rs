@@ -1,0 +1,183 @@
+//! Packyard's database layer: one implementation over SQLite (the embedded default) and
+//! PostgreSQL (multi-node). Every query is written once with portable SQL (`$N` placeholders,
+//! `RETURNING`, `BOOLEAN`, unix-second `BIGINT` timestamps) and run through [`on_db!`], which
+//! expands the same code for each driver; the conformance tests run every query on both.
+//!
+//! Invariants:
+//! - Every mutation runs in one transaction that also bumps `change_counter.seq`
+//!   ([`Db::bump`]), so a server polling [`Db::change_seq`] sees each committed change.
+//! - Secrets (private keys, tokens) arrive here already hashed; nothing in this crate ever
+//!   sees a plaintext secret except [`secret`], which creates them.
+
+pub mod accounts;
+pub mod audit;
+pub mod downloads;
+pub mod entitlements;
+pub mod invoices;
+pub mod keys;
+pub mod operators;
+pub mod packages;
+pub mod products;
+pub mod secret;
+pub mod tokens;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+/// The two supported databases. Cloning is cheap (pools are reference-counted).
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Expands `$body` once per backend with `$pool` bound to the concrete pool, so one query
+/// text serves both databases without a web of generic trait bounds.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Current time as unix seconds: the one clock every row is stamped with.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `url`: `sqlite://path`, `sqlite:path`,
+    /// or `postgres://…`. Runs migrations unless `migrate` is false.
+    pub async fn connect(url: &str, migrate: bool) -> Result<Db> {
+        let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Db::Postgres(pool)
+        } else if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts)
+                .await?;
+            Db::Sqlite(pool)
+        } else {
+            return Err(StoreError::Invalid(format!(
+                "unsupported database URL {url:?}: use sqlite://PATH or postgres://USER@HOST/DB"
+            )));
+        };
+        if migrate {
+            db.migrate().await?;
+        }
+        Ok(db)
+    }
+
+    /// Opens the embedded SQLite database inside a data directory, creating the directory.
+    pub async fn open_data_dir(dir: &Path) -> Result<Db> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Invalid(format!("cannot create data directory {}: {e}", dir.display()))
+        })?;
+        let url = format!("sqlite://{}", dir.join("packyard.sqlite3").display());
+        Db::connect(&url, true).await
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The number of committed changes so far; it only grows.
+    pub async fn change_seq(&self) -> Result<i64> {
+        let seq: i64 = on_db!(self, pool => {
+            sqlx::query_scalar("SELECT seq FROM change_counter WHERE id = 1")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(seq)
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, pool => pool.close().await)
+    }
+}
+
+/// Bumps the change counter inside the caller's transaction. The row lock this takes also
+/// serialises writers, so sequence order equals commit order.
+macro_rules! bump {
+    ($tx:expr) => {
+        sqlx::query("UPDATE change_counter SET seq = seq + 1 WHERE id = 1")
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+pub(crate) use bump;
+
+/// Appends an audit-log row inside the caller's transaction, so the record and the change
+/// it describes commit (or vanish) together.
+macro_rules! record_audit {
+    ($tx:expr, $actor:expr, $action:expr, $subject:expr) => {
+        sqlx::query("INSERT INTO audit_log (at, actor, action, subject) VALUES ($1, $2, $3, $4)")
+            .bind($crate::now())
+            .bind($actor)
+            .bind($action)
+            .bind($subject)
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+pub(crate) use record_audit;
+
+/// Maps a unique-constraint violation to a user-facing conflict message.
+pub(crate) fn conflict_on_unique(err: sqlx::Error, message: impl Into<String>) -> StoreError {
+    if let sqlx::Error::Database(db) = &err
+        && db.is_unique_violation()
+    {
+        return StoreError::Conflict(message.into());
+    }
+    StoreError::Database(err)
+}

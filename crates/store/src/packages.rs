@@ -1,0 +1,158 @@
+//! Packages and their versions. A version is immutable: publishing the same name and
+//! normalized version again with identical bytes is a no-op, with other bytes a conflict.
+//! The archive must already be in blob storage when [`Db::publish_version`] runs, so a row
+//! never points at a missing file.
+
+use serde::Serialize;
+
+use crate::{Db, Result, StoreError, bump, record_audit, now, on_db};
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct PackageVersion {
+    #[serde(skip)]
+    pub id: i64,
+    pub name: String,
+    pub version: String,
+    pub version_normalized: String,
+    /// The composer.json object as published (JSON text).
+    #[serde(skip)]
+    pub manifest: String,
+    pub released_at: i64,
+    pub sha1: String,
+    pub sha256: String,
+    pub size: i64,
+    #[serde(skip)]
+    pub blob_key: String,
+    pub created_at: i64,
+    pub unlisted_at: Option<i64>,
+}
+
+pub struct NewVersion<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    pub version_normalized: &'a str,
+    pub manifest: &'a str,
+    pub released_at: i64,
+    pub sha1: &'a str,
+    pub sha256: &'a str,
+    pub size: i64,
+    pub blob_key: &'a str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PublishOutcome {
+    Published,
+    /// The identical archive was already published; nothing changed.
+    Unchanged,
+}
+
+const SELECT: &str = "SELECT v.id, p.name, v.version, v.version_normalized, v.manifest, v.released_at, v.sha1, \
+    v.sha256, v.size, v.blob_key, v.created_at, v.unlisted_at FROM versions v JOIN packages p ON p.id = v.package_id";
+
+impl Db {
+    pub async fn publish_version(&self, new: &NewVersion<'_>, actor: &str) -> Result<PublishOutcome> {
+        let outcome = on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("INSERT INTO packages (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+                .bind(new.name)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            let package_id: i64 = sqlx::query_scalar("SELECT id FROM packages WHERE name = $1")
+                .bind(new.name)
+                .fetch_one(&mut *tx)
+                .await?;
+            let existing: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
+                "SELECT id, sha256, version, unlisted_at FROM versions WHERE package_id = $1 AND version_normalized = $2",
+            )
+            .bind(package_id)
+            .bind(new.version_normalized)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let outcome = match existing {
+                Some((_, sha256, version, _)) if sha256 != new.sha256 => {
+                    return Err(StoreError::Conflict(format!(
+                        "{} {version} is already published with different contents; versions are immutable, publish a new version instead",
+                        new.name
+                    )));
+                }
+                Some((id, _, _, Some(_))) => {
+                    // Same bytes as an unlisted version: publishing it again lists it again.
+                    sqlx::query("UPDATE versions SET unlisted_at = NULL WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    PublishOutcome::Published
+                }
+                Some(_) => PublishOutcome::Unchanged,
+                None => {
+                    sqlx::query(
+                        "INSERT INTO versions (package_id, version, version_normalized, manifest, released_at, sha1, sha256, size, blob_key, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    )
+                    .bind(package_id)
+                    .bind(new.version)
+                    .bind(new.version_normalized)
+                    .bind(new.manifest)
+                    .bind(new.released_at)
+                    .bind(new.sha1)
+                    .bind(new.sha256)
+                    .bind(new.size)
+                    .bind(new.blob_key)
+                    .bind(now())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| crate::conflict_on_unique(e, format!("{} {} is being published concurrently; retry", new.name, new.version)))?;
+                    PublishOutcome::Published
+                }
+            };
+            if outcome == PublishOutcome::Published {
+                bump!(tx);
+                record_audit!(tx, actor, "version.publish", format!("{} {}", new.name, new.version));
+                tx.commit().await?;
+            }
+            outcome
+        });
+        Ok(outcome)
+    }
+
+    /// Every listed version of every package, for the server's in-memory snapshot.
+    pub async fn listed_versions(&self) -> Result<Vec<PackageVersion>> {
+        let sql = format!("{SELECT} WHERE v.unlisted_at IS NULL ORDER BY p.name, v.released_at, v.id");
+        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
+    }
+
+    pub async fn versions_of(&self, name: &str) -> Result<Vec<PackageVersion>> {
+        let sql = format!("{SELECT} WHERE p.name = $1 ORDER BY v.released_at, v.id");
+        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(name).fetch_all(pool).await?))
+    }
+
+    pub async fn package_names(&self) -> Result<Vec<String>> {
+        Ok(on_db!(self, pool => sqlx::query_scalar("SELECT name FROM packages ORDER BY name").fetch_all(pool).await?))
+    }
+
+    /// Unlists a version (by normalized version): clients stop seeing it; the archive stays,
+    /// so the version cannot be re-published with different bytes.
+    pub async fn unlist_version(&self, name: &str, version_normalized: &str, actor: &str) -> Result<()> {
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE versions SET unlisted_at = $1 WHERE unlisted_at IS NULL AND version_normalized = $2 \
+                 AND package_id = (SELECT id FROM packages WHERE name = $3)",
+            )
+            .bind(now())
+            .bind(version_normalized)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound(format!("no listed version {version_normalized} of {name}")));
+            }
+            bump!(tx);
+            record_audit!(tx, actor, "version.unlist", format!("{name} {version_normalized}"));
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

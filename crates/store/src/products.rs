@@ -1,0 +1,128 @@
+//! Products: named, sellable sets of packages given as exact names and `*` patterns.
+//! A public product is installable by every active account without an entitlement.
+
+use serde::Serialize;
+
+use crate::{Db, Result, StoreError, bump, record_audit, conflict_on_unique, now, on_db};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Product {
+    #[serde(skip)]
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub patterns: Vec<String>,
+    pub public: bool,
+    pub created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProductRow {
+    id: i64,
+    slug: String,
+    name: String,
+    patterns: String,
+    public: bool,
+    created_at: i64,
+}
+
+impl From<ProductRow> for Product {
+    fn from(r: ProductRow) -> Self {
+        Product {
+            id: r.id,
+            slug: r.slug,
+            name: r.name,
+            patterns: r.patterns.split(',').map(str::to_string).collect(),
+            public: r.public,
+            created_at: r.created_at,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, slug, name, patterns, public, created_at";
+
+fn validate_slug(slug: &str) -> Result<()> {
+    let ok = !slug.is_empty()
+        && slug.len() <= 64
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && slug.as_bytes()[0].is_ascii_alphanumeric();
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "product slug {slug:?} must be 1 to 64 lowercase letters, digits, '-' or '_' (e.g. acme-pro)"
+        )))
+    }
+}
+
+/// Parses a comma-separated list of package names and `vendor/*`-style patterns.
+pub fn parse_patterns(list: &str) -> Result<Vec<String>> {
+    let patterns: Vec<String> = list
+        .split(',')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if patterns.is_empty() {
+        return Err(StoreError::Invalid(
+            "a product needs at least one package name or pattern (e.g. 'acme/*,acme/extra')".into(),
+        ));
+    }
+    for p in &patterns {
+        let valid = matches!(p.split_once('/'), Some((v, n)) if !v.is_empty() && !n.is_empty() && !n.contains('/'))
+            && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/_.-*".contains(&b));
+        if !valid {
+            return Err(StoreError::Invalid(format!(
+                "{p:?} is not a package name or pattern: use lowercase vendor/name, with * as a wildcard (e.g. acme/module-*)"
+            )));
+        }
+    }
+    Ok(patterns)
+}
+
+impl Db {
+    pub async fn create_product(
+        &self,
+        slug: &str,
+        name: &str,
+        patterns: &[String],
+        public: bool,
+        actor: &str,
+    ) -> Result<Product> {
+        validate_slug(slug)?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("the product name must not be empty".into()));
+        }
+        parse_patterns(&patterns.join(","))?;
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("INSERT INTO products (slug, name, patterns, public, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(slug)
+                .bind(name)
+                .bind(patterns.join(","))
+                .bind(public)
+                .bind(now())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| conflict_on_unique(e, format!("a product with slug {slug} already exists")))?;
+            bump!(tx);
+            record_audit!(tx, actor, "product.create", slug);
+            tx.commit().await?;
+        });
+        self.product(slug).await
+    }
+
+    pub async fn product(&self, slug: &str) -> Result<Product> {
+        let sql = format!("SELECT {COLUMNS} FROM products WHERE slug = $1");
+        let row: Option<ProductRow> =
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(slug.trim()).fetch_optional(pool).await?);
+        row.map(Product::from)
+            .ok_or_else(|| StoreError::NotFound(format!("no product with slug {slug:?}")))
+    }
+
+    pub async fn products(&self) -> Result<Vec<Product>> {
+        let sql = format!("SELECT {COLUMNS} FROM products ORDER BY slug");
+        let rows: Vec<ProductRow> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(Product::from).collect())
+    }
+}
