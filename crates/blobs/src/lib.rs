@@ -1,1 +1,178 @@
-//! placeholder
+//! Artifact storage behind a small interface, so the rest of Packyard never touches paths.
+//! Keys are content-addressed (`dists/ab/cd/<sha256>.zip`), so a key, once written, always
+//! names the same bytes and writes of the same content are idempotent.
+//!
+//! Local disk is the only backend today (S3 is a later issue). Writes are crash-safe: bytes
+//! go to a temporary file in the destination directory, are fsynced, then renamed into place,
+//! so a reader (or a restart after `kill -9`) sees either the whole object or none.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use tokio::io::AsyncWriteExt;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("artifact {0} is missing from storage")]
+    Missing(String),
+    #[error("invalid artifact key {0:?}")]
+    InvalidKey(String),
+    #[error("unsupported storage URL {0:?}: use a directory path or file:///path (S3 is not supported yet)")]
+    UnsupportedUrl(String),
+    #[error("artifact storage I/O error on {path}: {source}")]
+    Io { path: String, source: io::Error },
+}
+
+pub type Result<T, E = BlobError> = std::result::Result<T, E>;
+
+#[derive(Clone, Debug)]
+pub enum BlobStore {
+    Local { root: PathBuf },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> BlobError + '_ {
+    move |source| BlobError::Io { path: path.display().to_string(), source }
+}
+
+/// The content-addressed key for an object with this sha256 (hex) and file extension.
+pub fn content_key(kind: &str, sha256_hex: &str, extension: &str) -> String {
+    format!("{kind}/{}/{}/{sha256_hex}.{extension}", &sha256_hex[..2], &sha256_hex[2..4])
+}
+
+impl BlobStore {
+    /// `file:///path`, or a bare path.
+    pub fn from_url(url: &str) -> Result<BlobStore> {
+        if let Some(path) = url.strip_prefix("file://") {
+            return Ok(BlobStore::Local { root: PathBuf::from(path) });
+        }
+        if url.contains("://") {
+            return Err(BlobError::UnsupportedUrl(url.to_string()));
+        }
+        Ok(BlobStore::Local { root: PathBuf::from(url) })
+    }
+
+    fn path_of(&self, key: &str) -> Result<PathBuf> {
+        let valid = !key.is_empty()
+            && key.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+            && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b));
+        if !valid {
+            return Err(BlobError::InvalidKey(key.to_string()));
+        }
+        let BlobStore::Local { root } = self;
+        Ok(root.join(key))
+    }
+
+    /// Where the object lives on local disk, for zero-copy serving.
+    pub fn local_path(&self, key: &str) -> Result<PathBuf> {
+        self.path_of(key)
+    }
+
+    /// Stores `bytes` under `key` atomically. Writing an existing key is a no-op.
+    pub async fn put(&self, key: &str, bytes: &[u8]) -> Result<()> {
+        let dest = self.path_of(key)?;
+        if tokio::fs::try_exists(&dest).await.map_err(io_err(&dest))? {
+            return Ok(());
+        }
+        let dir = dest.parent().expect("keys always have a directory");
+        tokio::fs::create_dir_all(dir).await.map_err(io_err(dir))?;
+        let tmp = dir.join(format!(".tmp-{}", unique_suffix()));
+        let result = async {
+            let mut file = tokio::fs::File::create(&tmp).await?;
+            file.write_all(bytes).await?;
+            file.sync_all().await?;
+            drop(file);
+            tokio::fs::rename(&tmp, &dest).await
+        }
+        .await;
+        if let Err(e) = result {
+            let _ = tokio::fs::remove_file(&tmp).await;
+            return Err(io_err(&dest)(e));
+        }
+        sync_dir(dir).await;
+        Ok(())
+    }
+
+    /// Stores the file at `src` under `key` atomically (copying; `src` is left alone).
+    pub async fn put_file(&self, key: &str, src: &Path) -> Result<()> {
+        let dest = self.path_of(key)?;
+        if tokio::fs::try_exists(&dest).await.map_err(io_err(&dest))? {
+            return Ok(());
+        }
+        let dir = dest.parent().expect("keys always have a directory");
+        tokio::fs::create_dir_all(dir).await.map_err(io_err(dir))?;
+        let tmp = dir.join(format!(".tmp-{}", unique_suffix()));
+        let result = async {
+            tokio::fs::copy(src, &tmp).await?;
+            tokio::fs::File::open(&tmp).await?.sync_all().await?;
+            tokio::fs::rename(&tmp, &dest).await
+        }
+        .await;
+        if let Err(e) = result {
+            let _ = tokio::fs::remove_file(&tmp).await;
+            return Err(io_err(&dest)(e));
+        }
+        sync_dir(dir).await;
+        Ok(())
+    }
+
+    pub async fn get(&self, key: &str) -> Result<Vec<u8>> {
+        let path = self.path_of(key)?;
+        match tokio::fs::read(&path).await {
+            Ok(bytes) => Ok(bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(BlobError::Missing(key.to_string())),
+            Err(e) => Err(io_err(&path)(e)),
+        }
+    }
+
+    /// Opens the object for streaming.
+    pub async fn open(&self, key: &str) -> Result<tokio::fs::File> {
+        let path = self.path_of(key)?;
+        match tokio::fs::File::open(&path).await {
+            Ok(f) => Ok(f),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(BlobError::Missing(key.to_string())),
+            Err(e) => Err(io_err(&path)(e)),
+        }
+    }
+}
+
+/// Makes the rename durable; best effort, since not every filesystem supports it.
+async fn sync_dir(dir: &Path) {
+    if let Ok(d) = tokio::fs::File::open(dir).await {
+        let _ = d.sync_all().await;
+    }
+}
+
+fn unique_suffix() -> String {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).expect("the operating system's random source failed");
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn put_get_roundtrip_and_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
+        let key = content_key("dists", "abcdef0123", "zip");
+        assert_eq!(key, "dists/ab/cd/abcdef0123.zip");
+        store.put(&key, b"hello").await.unwrap();
+        store.put(&key, b"hello").await.unwrap();
+        assert_eq!(store.get(&key).await.unwrap(), b"hello");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("dists/ab/cd")).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary files may remain");
+        assert!(matches!(store.get("dists/zz.zip").await, Err(BlobError::Missing(_))));
+    }
+
+    #[tokio::test]
+    async fn rejects_traversal_keys_and_remote_urls() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
+        for key in ["../x", "a/../../x", "/etc/passwd", "a//b", ""] {
+            assert!(matches!(store.put(key, b"x").await, Err(BlobError::InvalidKey(_))), "{key}");
+        }
+        assert!(matches!(BlobStore::from_url("s3://bucket/x"), Err(BlobError::UnsupportedUrl(_))));
+    }
+}

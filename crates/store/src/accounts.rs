@@ -15,6 +15,8 @@ pub struct Account {
     pub name: String,
     pub status: String,
     pub created_at: i64,
+    #[serde(skip)]
+    pub licences_changed_at: i64,
 }
 
 impl Account {
@@ -23,7 +25,7 @@ impl Account {
     }
 }
 
-const COLUMNS: &str = "id, public_id, email, name, status, created_at";
+const COLUMNS: &str = "id, public_id, email, name, status, created_at, licences_changed_at";
 
 pub struct NewAccount<'a> {
     pub email: &'a str,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::accounts::Account;
 use crate::products::Product;
-use crate::{Db, Result, StoreError, bump, record_audit, now, on_db};
+use crate::{Db, Result, StoreError, bump, now, now_millis, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Entitlement {
@@ -24,6 +24,21 @@ impl Entitlement {
             .as_deref()
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
     }
+}
+
+/// Stamps the account's licence change time, which feeds `Last-Modified` of its metadata.
+async fn touch_licences<'c, DB: sqlx::Database>(tx: &mut sqlx::Transaction<'c, DB>, account_id: i64) -> Result<()>
+where
+    for<'e> &'e mut DB::Connection: sqlx::Executor<'e, Database = DB>,
+    i64: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    for<'q> DB::Arguments: sqlx::IntoArguments<DB>,
+{
+    sqlx::query("UPDATE accounts SET licences_changed_at = $1 WHERE id = $2")
+        .bind(now_millis())
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 impl Db {
@@ -47,6 +62,7 @@ impl Db {
             .bind(now())
             .execute(&mut *tx)
             .await?;
+            touch_licences(&mut tx, account.id).await?;
             bump!(tx);
             let subject = format!("{} {} until {}", account.public_id, product.slug, until.as_deref().unwrap_or("forever"));
             record_audit!(tx, actor, "entitlement.grant", subject);
@@ -69,6 +85,7 @@ impl Db {
                     account.public_id, product.slug
                 )));
             }
+            touch_licences(&mut tx, account.id).await?;
             bump!(tx);
             record_audit!(tx, actor, "entitlement.revoke", format!("{} {}", account.public_id, product.slug));
             tx.commit().await?;

@@ -72,6 +72,11 @@ pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// Current time as unix milliseconds, for change stamps that drive `Last-Modified`.
+pub fn now_millis() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
 impl Db {
     /// Opens (creating if needed) the database at `url`: `sqlite://path`, `sqlite:path`,
     /// or `postgres://…`. Runs migrations unless `migrate` is false.

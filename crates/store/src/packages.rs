@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::{Db, Result, StoreError, bump, record_audit, now, on_db};
+use crate::{Db, Result, StoreError, bump, now, now_millis, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct PackageVersion {
@@ -25,6 +25,8 @@ pub struct PackageVersion {
     pub blob_key: String,
     pub created_at: i64,
     pub unlisted_at: Option<i64>,
+    #[serde(skip)]
+    pub changed_at: i64,
 }
 
 pub struct NewVersion<'a> {
@@ -48,7 +50,7 @@ pub enum PublishOutcome {
 }
 
 const SELECT: &str = "SELECT v.id, p.name, v.version, v.version_normalized, v.manifest, v.released_at, v.sha1, \
-    v.sha256, v.size, v.blob_key, v.created_at, v.unlisted_at FROM versions v JOIN packages p ON p.id = v.package_id";
+    v.sha256, v.size, v.blob_key, v.created_at, v.unlisted_at, v.changed_at FROM versions v JOIN packages p ON p.id = v.package_id";
 
 impl Db {
     pub async fn publish_version(&self, new: &NewVersion<'_>, actor: &str) -> Result<PublishOutcome> {
@@ -79,8 +81,9 @@ impl Db {
                 }
                 Some((id, _, _, Some(_))) => {
                     // Same bytes as an unlisted version: publishing it again lists it again.
-                    sqlx::query("UPDATE versions SET unlisted_at = NULL WHERE id = $1")
+                    sqlx::query("UPDATE versions SET unlisted_at = NULL, changed_at = $2 WHERE id = $1")
                         .bind(id)
+                        .bind(now_millis())
                         .execute(&mut *tx)
                         .await?;
                     PublishOutcome::Published
@@ -88,8 +91,8 @@ impl Db {
                 Some(_) => PublishOutcome::Unchanged,
                 None => {
                     sqlx::query(
-                        "INSERT INTO versions (package_id, version, version_normalized, manifest, released_at, sha1, sha256, size, blob_key, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                        "INSERT INTO versions (package_id, version, version_normalized, manifest, released_at, sha1, sha256, size, blob_key, created_at, changed_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                     )
                     .bind(package_id)
                     .bind(new.version)
@@ -101,6 +104,7 @@ impl Db {
                     .bind(new.size)
                     .bind(new.blob_key)
                     .bind(now())
+                    .bind(now_millis())
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| crate::conflict_on_unique(e, format!("{} {} is being published concurrently; retry", new.name, new.version)))?;
@@ -117,7 +121,13 @@ impl Db {
         Ok(outcome)
     }
 
-    /// Every listed version of every package, for the server's in-memory snapshot.
+    /// Every version of every package, listed or not, for the server's in-memory snapshot.
+    pub async fn all_versions(&self) -> Result<Vec<PackageVersion>> {
+        let sql = format!("{SELECT} ORDER BY p.name, v.released_at, v.id");
+        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
+    }
+
+    /// Every listed version of every package.
     pub async fn listed_versions(&self) -> Result<Vec<PackageVersion>> {
         let sql = format!("{SELECT} WHERE v.unlisted_at IS NULL ORDER BY p.name, v.released_at, v.id");
         Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
@@ -138,12 +148,13 @@ impl Db {
         on_db!(self, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(
-                "UPDATE versions SET unlisted_at = $1 WHERE unlisted_at IS NULL AND version_normalized = $2 \
+                "UPDATE versions SET unlisted_at = $1, changed_at = $4 WHERE unlisted_at IS NULL AND version_normalized = $2 \
                  AND package_id = (SELECT id FROM packages WHERE name = $3)",
             )
             .bind(now())
             .bind(version_normalized)
             .bind(name)
+            .bind(now_millis())
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {

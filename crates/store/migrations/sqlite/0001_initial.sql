@@ -14,7 +14,9 @@ CREATE TABLE accounts (
     name TEXT NOT NULL,
     password_hash TEXT,
     status TEXT NOT NULL DEFAULT 'active',
-    created_at BIGINT NOT NULL
+    created_at BIGINT NOT NULL,
+    -- Unix milliseconds of the last entitlement change: part of Last-Modified for metadata.
+    licences_changed_at BIGINT NOT NULL DEFAULT 0
 );
 
 CREATE TABLE access_keys (
@@ -84,6 +86,8 @@ CREATE TABLE versions (
     blob_key TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     unlisted_at BIGINT,
+    -- Unix milliseconds of the last publish/unlist/relist: drives Last-Modified of p2 files.
+    changed_at BIGINT NOT NULL,
     UNIQUE (package_id, version_normalized)
 );
 
