@@ -1,1 +1,26 @@
-fn main() {}
+//! The `packyard` command: the server and every operator action, on the same state a running
+//! server uses (it sees each change within a second through the change feed). Human text by
+//! default, one JSON document with `--json`; errors are one line on stderr and exit 1.
+
+mod args;
+mod commands;
+mod context;
+
+use clap::Parser;
+
+fn main() {
+    let args = args::Cli::parse();
+    let json = args.global.json;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the async runtime starts");
+    let result = runtime.block_on(commands::run(args));
+    if let Err(e) = result {
+        if json {
+            println!("{}", serde_json::json!({ "error": format!("{e:#}") }));
+        }
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}

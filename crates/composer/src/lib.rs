@@ -2,3 +2,8 @@
 //! how Composer normalizes versions, what a publishable zip must contain, and how the
 //! `composer/2.0` minified metadata format is written. No I/O lives here, so everything can be
 //! tested (and differentially checked against Composer's PHP) in isolation.
+
+pub mod archive;
+pub mod minify;
+pub mod name;
+pub mod version;

@@ -1,1 +1,69 @@
-//! placeholder
+//! Packyard's HTTP server as a library: the caller binds the listener (`127.0.0.1:0` in
+//! tests), builds [`AppState`] and calls [`serve`]. Requests on the hot path (auth, metadata,
+//! dists) are answered from an in-memory [`snapshot::Snapshot`] that a background task keeps
+//! in step with the database ([`feed`]); they never query the database themselves.
+
+pub mod auth;
+pub mod config;
+pub mod feed;
+pub mod metadata;
+pub mod passwords;
+pub mod publish;
+pub mod routes;
+pub mod snapshot;
+pub mod usage;
+pub mod warning;
+
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use packyard_blobs::BlobStore;
+use packyard_store::Db;
+
+pub use config::Config;
+use snapshot::Snapshot;
+
+/// Everything a handler needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub blobs: BlobStore,
+    pub config: Arc<Config>,
+    pub snapshot: Arc<ArcSwap<Snapshot>>,
+    pub usage: usage::UsageRecorder,
+}
+
+impl AppState {
+    /// Loads the first snapshot; fails if the database cannot be read.
+    pub async fn new(db: Db, blobs: BlobStore, config: Config) -> Result<AppState, packyard_store::StoreError> {
+        let snapshot = Snapshot::load(&db, None).await?;
+        Ok(AppState {
+            usage: usage::UsageRecorder::default(),
+            db,
+            blobs,
+            config: Arc::new(config),
+            snapshot: Arc::new(ArcSwap::from_pointee(snapshot)),
+        })
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.load_full()
+    }
+}
+
+/// Serves until `shutdown` resolves, running the change feed and usage flusher alongside.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let feed = tokio::spawn(feed::run(state.clone()));
+    let flusher = tokio::spawn(usage::run(state.clone()));
+    let app = routes::router(state.clone())
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    feed.abort();
+    flusher.abort();
+    usage::flush(&state).await;
+    result
+}

@@ -1,0 +1,186 @@
+//! Command-line grammar (SPEC §5). Names here are part of the product contract.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "packyard", version, about = "A self-hosted Composer repository for selling private PHP packages")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct Global {
+    /// Directory for the embedded database and artifacts.
+    #[arg(long, global = true, env = "PACKYARD_DATA_DIR", default_value = "./packyard-data")]
+    pub data_dir: PathBuf,
+    /// sqlite://PATH or postgres://USER:PASS@HOST/DB (default: SQLite inside --data-dir).
+    #[arg(long, global = true, env = "PACKYARD_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Where archives are stored (default: DATA_DIR/artifacts).
+    #[arg(long, global = true, env = "PACKYARD_STORAGE_URL")]
+    pub storage_url: Option<String>,
+    /// Print one JSON document instead of human text.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the HTTP server.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    #[command(subcommand)]
+    Account(AccountCmd),
+    #[command(subcommand)]
+    Key(KeyCmd),
+    #[command(subcommand)]
+    Token(TokenCmd),
+    #[command(subcommand)]
+    Product(ProductCmd),
+    #[command(subcommand)]
+    Entitlement(EntitlementCmd),
+    #[command(subcommand)]
+    Invoice(InvoiceCmd),
+    /// Publish Composer package zips (each needs composer.json with name and version).
+    Publish {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    #[command(subcommand)]
+    Operator(OperatorCmd),
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "PACKYARD_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// The URL clients use (default: http://LISTEN address).
+    #[arg(long, env = "PACKYARD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Days past an invoice's due date before the account goes on hold.
+    #[arg(long, env = "PACKYARD_BILLING_GRACE_DAYS", default_value_t = 0)]
+    pub billing_grace_days: i64,
+    /// Largest accepted upload, in MiB.
+    #[arg(long, default_value_t = 256)]
+    pub max_upload_mib: usize,
+}
+
+#[derive(Subcommand)]
+pub enum AccountCmd {
+    /// Create a customer account; prints its id.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Read the portal password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Prefix of new account ids.
+        #[arg(long, env = "PACKYARD_ACCOUNT_PREFIX", default_value = "MAG")]
+        id_prefix: String,
+    },
+    List,
+    Show { id: String },
+    Close { id: String },
+    /// Set the portal password, read from standard input.
+    SetPassword { id: String },
+}
+
+#[derive(Subcommand)]
+pub enum KeyCmd {
+    /// Create an access key pair; the private key is printed once.
+    Create {
+        account: String,
+        #[arg(long)]
+        name: String,
+    },
+    List { account: String },
+    Disable { public_key: String },
+    Enable { public_key: String },
+    Delete { public_key: String },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCmd {
+    /// Generate the account's download access token (replaces the previous one).
+    Generate { account: String },
+}
+
+#[derive(Subcommand)]
+pub enum ProductCmd {
+    Create {
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// Comma-separated package names and patterns, e.g. 'acme/*,acme/extra'.
+        #[arg(long)]
+        packages: String,
+        /// Installable by every active account without an entitlement.
+        #[arg(long)]
+        public: bool,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum EntitlementCmd {
+    Grant {
+        account: String,
+        product: String,
+        /// Releases after this date (YYYY-MM-DD) are not covered.
+        #[arg(long)]
+        updates_until: Option<String>,
+    },
+    Revoke { account: String, product: String },
+}
+
+#[derive(Subcommand)]
+pub enum InvoiceCmd {
+    Add {
+        account: String,
+        number: String,
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        currency: String,
+        /// Due date, YYYY-MM-DD.
+        #[arg(long)]
+        due: String,
+    },
+    Pay { number: String },
+}
+
+#[derive(Subcommand)]
+pub enum OperatorCmd {
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    #[command(subcommand)]
+    Token(OperatorTokenCmd),
+}
+
+#[derive(Subcommand)]
+pub enum OperatorTokenCmd {
+    /// Create an admin API token; printed once.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+}

@@ -1,0 +1,116 @@
+//! `account`, `key` and `token` subcommands.
+
+use anyhow::{Result, bail};
+use chrono::DateTime;
+use packyard_server::passwords::hash_password;
+use packyard_store::accounts::NewAccount;
+use serde_json::json;
+
+use super::{CLI_ACTOR, emit};
+use crate::args::{AccountCmd, Global, KeyCmd, TokenCmd};
+use crate::context::{open_db, read_password_stdin};
+
+fn date(ts: i64) -> String {
+    DateTime::from_timestamp(ts, 0).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+}
+
+pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
+    let db = open_db(g).await?;
+    match cmd {
+        AccountCmd::Create { email, name, password_stdin, id_prefix } => {
+            let password_hash = if password_stdin { Some(hash_password(&read_password_stdin()?)?) } else { None };
+            let account = db
+                .create_account(NewAccount { email: &email, name: &name, id_prefix: &id_prefix, password_hash }, CLI_ACTOR)
+                .await?;
+            emit(g.json, json!({ "id": account.public_id }), &account.public_id);
+        }
+        AccountCmd::List => {
+            let accounts = db.accounts().await?;
+            let human: Vec<String> = accounts
+                .iter()
+                .map(|a| format!("{}  {:<7} {}  {}", a.public_id, a.status, a.email, a.name))
+                .collect();
+            emit(g.json, json!({ "accounts": accounts }), human.join("\n"));
+        }
+        AccountCmd::Show { id } => {
+            let a = db.account(&id).await?;
+            let keys = db.keys_of(&a).await?;
+            let invoices = db.invoices_of(&a).await?;
+            let human = format!(
+                "{}\nname: {}\nemail: {}\nstatus: {}\ncreated: {}\nkeys: {}\ninvoices: {} ({} unpaid)",
+                a.public_id,
+                a.name,
+                a.email,
+                a.status,
+                date(a.created_at),
+                keys.len(),
+                invoices.len(),
+                invoices.iter().filter(|i| i.paid_at.is_none()).count()
+            );
+            emit(g.json, json!({ "account": a, "keys": keys, "invoices": invoices }), human);
+        }
+        AccountCmd::Close { id } => {
+            let a = db.close_account(&id, CLI_ACTOR).await?;
+            emit(g.json, json!({ "id": a.public_id, "status": a.status }), format!("{} closed", a.public_id));
+        }
+        AccountCmd::SetPassword { id } => {
+            let hash = hash_password(&read_password_stdin()?)?;
+            db.set_account_password(&id, &hash, CLI_ACTOR).await?;
+            emit(g.json, json!({ "id": id }), format!("password of {id} set"));
+        }
+    }
+    Ok(())
+}
+
+pub async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
+    let db = open_db(g).await?;
+    match cmd {
+        KeyCmd::Create { account, name } => {
+            let account = db.account(&account).await?;
+            let key = db.create_key(&account, &name, CLI_ACTOR).await?;
+            let human = format!(
+                "public key:  {}\nprivate key: {}\n(the private key is shown only now; store it safely)",
+                key.public_key, key.private_key
+            );
+            emit(g.json, serde_json::to_value(&key)?, human);
+        }
+        KeyCmd::List { account } => {
+            let account = db.account(&account).await?;
+            let keys = db.keys_of(&account).await?;
+            let human: Vec<String> = keys
+                .iter()
+                .map(|k| {
+                    let state = if k.enabled { "enabled" } else { "disabled" };
+                    let used = k.last_used_at.map(date).unwrap_or_else(|| "never used".into());
+                    format!("{}  {state:<8}  {}  {used}", k.public_key, k.name)
+                })
+                .collect();
+            emit(g.json, json!({ "keys": keys }), human.join("\n"));
+        }
+        KeyCmd::Disable { public_key } | KeyCmd::Enable { public_key } if public_key.trim().is_empty() => {
+            bail!("give the public key of the access key")
+        }
+        KeyCmd::Disable { public_key } => {
+            let k = db.set_key_enabled(&public_key, false, CLI_ACTOR).await?;
+            emit(g.json, json!({ "public_key": k.public_key, "enabled": false }), format!("{} disabled", k.public_key));
+        }
+        KeyCmd::Enable { public_key } => {
+            let k = db.set_key_enabled(&public_key, true, CLI_ACTOR).await?;
+            emit(g.json, json!({ "public_key": k.public_key, "enabled": true }), format!("{} enabled", k.public_key));
+        }
+        KeyCmd::Delete { public_key } => {
+            db.delete_key(&public_key, CLI_ACTOR).await?;
+            emit(g.json, json!({ "public_key": public_key, "deleted": true }), format!("{public_key} deleted"));
+        }
+    }
+    Ok(())
+}
+
+pub async fn token(g: &Global, cmd: TokenCmd) -> Result<()> {
+    let db = open_db(g).await?;
+    let TokenCmd::Generate { account } = cmd;
+    let account = db.account(&account).await?;
+    let token = db.generate_token(&account, CLI_ACTOR).await?;
+    emit(g.json, json!({ "token": token }), &token);
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! One module per group of subcommands.
+
+mod catalog;
+mod customers;
+mod publish;
+mod serve;
+
+use anyhow::Result;
+use serde_json::Value;
+
+use crate::args::{Cli, Command};
+use crate::context::open_db;
+
+/// The actor recorded in the audit log for command-line changes.
+pub const CLI_ACTOR: &str = "cli";
+
+/// Prints `value` as JSON with `--json`, else the human text.
+pub fn emit(json: bool, value: Value, human: impl AsRef<str>) {
+    if json {
+        println!("{value}");
+    } else {
+        println!("{}", human.as_ref());
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let g = cli.global;
+    match cli.command {
+        Command::Serve(args) => serve::run(&g, args).await,
+        Command::Migrate => {
+            let db = open_db(&g).await?;
+            emit(g.json, serde_json::json!({ "migrated": db.backend_name() }), format!("{} database is up to date", db.backend_name()));
+            Ok(())
+        }
+        Command::Account(cmd) => customers::account(&g, cmd).await,
+        Command::Key(cmd) => customers::key(&g, cmd).await,
+        Command::Token(cmd) => customers::token(&g, cmd).await,
+        Command::Product(cmd) => catalog::product(&g, cmd).await,
+        Command::Entitlement(cmd) => catalog::entitlement(&g, cmd).await,
+        Command::Invoice(cmd) => catalog::invoice(&g, cmd).await,
+        Command::Operator(cmd) => catalog::operator(&g, cmd).await,
+        Command::Publish { files } => publish::run(&g, files).await,
+    }
+}

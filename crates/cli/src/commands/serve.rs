@@ -1,0 +1,55 @@
+//! `packyard serve`: binds the listener, prints the address it got (tests bind port 0 and
+//! read it from this line), and serves until SIGINT or SIGTERM.
+
+use std::io::Write;
+
+use anyhow::{Context, Result, bail};
+use packyard_server::{AppState, Config};
+
+use crate::args::{Global, ServeArgs};
+use crate::context::{open_blobs, open_db};
+
+pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
+    if args.tls_cert.is_some() {
+        bail!("built-in TLS is not available in this build; terminate TLS at a reverse proxy and pass --public-url https://…");
+    }
+    let db = open_db(g).await?;
+    let blobs = open_blobs(g)?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let public_url = args.public_url.unwrap_or_else(|| format!("http://{addr}"));
+    let mut config = Config::new(&public_url);
+    config.billing_grace_days = args.billing_grace_days;
+    config.max_upload_bytes = args.max_upload_mib * 1024 * 1024;
+    let state = AppState::new(db, blobs, config).await.context("cannot load the repository state")?;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PACKYARD_LOG").unwrap_or_else(|_| "packyard=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    println!("packyard listening on http://{addr} (public URL {public_url})");
+    std::io::stdout().flush()?;
+    packyard_server::serve(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

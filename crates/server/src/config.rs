@@ -1,0 +1,37 @@
+//! Server settings, passed in explicitly (no globals) so tests can run several servers with
+//! different settings in one process.
+
+use std::time::Duration;
+
+use packyard_composer::archive::ZipLimits;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Base URL clients use, without a trailing slash; dist URLs are built from it.
+    pub public_url: String,
+    /// Days after an invoice's due date before the account goes on billing hold.
+    pub billing_grace_days: i64,
+    /// Largest accepted upload body, in bytes.
+    pub max_upload_bytes: usize,
+    pub zip_limits: ZipLimits,
+    /// How often the change feed polls the database.
+    pub poll_interval: Duration,
+}
+
+impl Config {
+    pub fn new(public_url: &str) -> Config {
+        Config {
+            public_url: public_url.trim_end_matches('/').to_string(),
+            billing_grace_days: 0,
+            max_upload_bytes: 256 * 1024 * 1024,
+            zip_limits: ZipLimits::default(),
+            poll_interval: Duration::from_millis(250),
+        }
+    }
+
+    /// `host:port` of the public URL: what Composer prints and keys credentials by.
+    pub fn host(&self) -> &str {
+        let rest = self.public_url.split_once("://").map_or(self.public_url.as_str(), |(_, r)| r);
+        rest.split('/').next().unwrap_or(rest)
+    }
+}

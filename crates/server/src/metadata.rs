@@ -1,0 +1,136 @@
+//! Renders what Composer reads: the per-account root `packages.json` and the `composer/2.0`
+//! minified p2 files holding only the versions an account's licence covers. Bodies are
+//! rendered once per (package, stability, licence) and cached in the snapshot; the
+//! per-account `Last-Modified` is computed at response time from change stamps.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+
+use crate::snapshot::{AccountEntry, Licence, PackageEntry, Snapshot, VersionEntry};
+
+/// A rendered document and the unix-millis stamp of the data it was rendered from.
+pub struct Rendered {
+    pub body: Bytes,
+    pub changed_at: i64,
+}
+
+/// Keys of a stored composer.json that must not reach clients: we set them ourselves, or
+/// they only mean something in a root project.
+const OVERRIDDEN_KEYS: &[&str] = &[
+    "name", "version", "version_normalized", "dist", "source", "time", "repositories", "config",
+    "minimum-stability", "prefer-stable", "notification-url", "uid",
+];
+
+/// Percent-encodes a URL path, keeping `/` and unreserved characters.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+pub fn dist_path(name: &str, v: &VersionEntry) -> String {
+    encode_path(&format!("/dist/{name}/{}/{}.zip", v.version_normalized, v.sha1))
+}
+
+fn version_object(name: &str, v: &VersionEntry, public_url: &str) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("name".into(), Value::from(name));
+    m.insert("version".into(), Value::from(v.version.as_str()));
+    m.insert("version_normalized".into(), Value::from(v.version_normalized.as_str()));
+    for (k, val) in &v.manifest {
+        if !OVERRIDDEN_KEYS.contains(&k.as_str()) {
+            m.insert(k.clone(), val.clone());
+        }
+    }
+    let time = DateTime::<Utc>::from_timestamp(v.released_at, 0).unwrap_or_default();
+    m.insert("time".into(), Value::from(time.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()));
+    m.insert(
+        "dist".into(),
+        json!({
+            "type": "zip",
+            "url": format!("{public_url}{}", dist_path(name, v)),
+            "reference": v.sha1,
+            "shasum": v.sha1,
+        }),
+    );
+    m
+}
+
+/// The p2 document for `name` as seen under `licence`; `dev` selects the `~dev` file.
+pub fn render_p2(name: &str, package: &PackageEntry, licence: Licence, dev: bool, public_url: &str) -> Rendered {
+    let candidates = package.versions.iter().filter(|v| v.dev == dev);
+    let (mut visible, hidden): (Vec<&VersionEntry>, Vec<&VersionEntry>) =
+        candidates.partition(|v| licence.covers(v.released_on));
+    // Newest first, as Packagist does; the order does not affect resolution.
+    visible.sort_by(|a, b| b.released_at.cmp(&a.released_at).then(b.version_normalized.cmp(&a.version_normalized)));
+    let objects: Vec<Map<String, Value>> = visible.iter().map(|v| version_object(name, v, public_url)).collect();
+    let mut doc = Map::new();
+    doc.insert("minified".into(), Value::from("composer/2.0"));
+    doc.insert("packages".into(), json!({ name: packyard_composer::minify::minify(&objects) }));
+    if let (Licence::Until(until), false) = (licence, hidden.is_empty()) {
+        let newest = hidden.iter().max_by_key(|v| v.released_at).map(|v| v.version.as_str()).unwrap_or("");
+        doc.insert(
+            "warning".into(),
+            Value::from(format!(
+                "your licence for {name} covers releases up to {until}; {} newer release{} (latest {newest}) need{} a licence renewal",
+                hidden.len(),
+                if hidden.len() == 1 { "" } else { "s" },
+                if hidden.len() == 1 { "s" } else { "" },
+            )),
+        );
+    }
+    Rendered { body: Bytes::from(serde_json::to_vec(&Value::Object(doc)).expect("JSON values serialize")), changed_at: package.changed_at }
+}
+
+/// The cached p2 body for this package and licence, rendering it on first use.
+pub fn p2_for(snapshot: &Snapshot, name: &str, package: &PackageEntry, licence: Licence, dev: bool, public_url: &str) -> Arc<Rendered> {
+    let key = (name.to_string(), dev, Some(licence));
+    if let Some(hit) = snapshot.p2_cache.lock().expect("p2 cache lock").get(&key) {
+        return hit.clone();
+    }
+    let rendered = Arc::new(render_p2(name, package, licence, dev, public_url));
+    snapshot.p2_cache.lock().expect("p2 cache lock").insert(key, rendered.clone());
+    rendered
+}
+
+/// The account's root `packages.json`: which packages exist for it and where to find them.
+pub fn root_for(snapshot: &Snapshot, account_id: i64, account: &AccountEntry, public_url: &str) -> Arc<Rendered> {
+    if let Some(hit) = snapshot.root_cache.lock().expect("root cache lock").get(&account_id) {
+        return hit.clone();
+    }
+    let names: Vec<&str> = snapshot
+        .packages
+        .iter()
+        .filter(|(_, p)| snapshot.licence(account, p).is_some())
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let prefix = url_path_prefix(public_url);
+    let doc = json!({
+        "packages": [],
+        "metadata-url": format!("{prefix}/p2/%package%.json"),
+        "available-packages": names,
+        "notify-batch": format!("{public_url}/downloads/"),
+    });
+    let rendered = Arc::new(Rendered {
+        body: Bytes::from(serde_json::to_vec(&doc).expect("JSON values serialize")),
+        changed_at: snapshot.catalog_changed_at.max(account.licences_changed_at),
+    });
+    snapshot.root_cache.lock().expect("root cache lock").insert(account_id, rendered.clone());
+    rendered
+}
+
+/// The path part of the public URL (`https://h/repo` → `/repo`): Composer resolves
+/// `/`-relative URLs against the host only, so the prefix must be spelled out.
+fn url_path_prefix(public_url: &str) -> &str {
+    let rest = public_url.split_once("://").map_or(public_url, |(_, r)| r);
+    rest.find('/').map_or("", |i| &rest[i..])
+}

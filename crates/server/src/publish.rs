@@ -1,0 +1,105 @@
+//! Publishing a dist zip, shared by the CLI and the admin API: inspect the archive (pure,
+//! in `packyard-composer`), store the bytes content-addressed, then record the version. The
+//! order matters: a crash between the two steps leaves at worst an unreferenced blob, never
+//! a version whose archive is missing.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use packyard_blobs::{BlobError, BlobStore, content_key};
+use packyard_composer::archive::{ArchiveError, ZipLimits, inspect_zip};
+use packyard_store::packages::{NewVersion, PublishOutcome};
+use packyard_store::{Db, StoreError};
+use serde::Serialize;
+use serde_json::Value;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Serialize)]
+pub struct Published {
+    pub name: String,
+    pub version: String,
+    pub outcome: PublishOutcome,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("{0}")]
+    Archive(#[from] ArchiveError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Blob(#[from] BlobError),
+    #[error("composer.json has an invalid \"time\" {0:?}: use a date like 2024-01-31 or 2024-01-31T12:00:00+00:00")]
+    Time(String),
+}
+
+/// Parses composer.json's `time` the way Composer accepts it in practice.
+pub fn parse_release_time(value: &str) -> Option<i64> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
+        return Some(t.timestamp());
+    }
+    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(value, fmt) {
+            return Some(t.and_utc().timestamp());
+        }
+    }
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp())
+}
+
+pub async fn publish_zip(
+    db: &Db,
+    blobs: &BlobStore,
+    bytes: Vec<u8>,
+    limits: &ZipLimits,
+    actor: &str,
+) -> Result<Published, PublishError> {
+    let limits = limits.clone();
+    let (bytes, inspected) = tokio::task::spawn_blocking(move || {
+        let result = inspect_zip(&bytes, &limits);
+        (bytes, result)
+    })
+    .await
+    .expect("zip inspection does not panic");
+    let manifest = inspected?;
+    let released_at = match manifest.json.get("time") {
+        None => Utc::now().timestamp(),
+        Some(Value::String(s)) => parse_release_time(s).ok_or_else(|| PublishError::Time(s.clone()))?,
+        Some(other) => return Err(PublishError::Time(other.to_string())),
+    };
+    let sha1 = hex::encode(Sha1::digest(&bytes));
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let key = content_key("dists", &sha256, "zip");
+    blobs.put(&key, &bytes).await?;
+    let manifest_text = serde_json::to_string(&manifest.json).expect("JSON values serialize");
+    let outcome = db
+        .publish_version(
+            &NewVersion {
+                name: &manifest.name,
+                version: &manifest.version,
+                version_normalized: &manifest.version_normalized,
+                manifest: &manifest_text,
+                released_at,
+                sha1: &sha1,
+                sha256: &sha256,
+                size: bytes.len() as i64,
+                blob_key: &key,
+            },
+            actor,
+        )
+        .await?;
+    Ok(Published { name: manifest.name, version: manifest.version, outcome })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_release_time;
+
+    #[test]
+    fn release_times() {
+        assert_eq!(parse_release_time("2024-01-01"), Some(1_704_067_200));
+        assert_eq!(parse_release_time("2024-01-01T00:00:00+00:00"), Some(1_704_067_200));
+        assert_eq!(parse_release_time("2024-01-01 01:00:00"), Some(1_704_070_800));
+        assert_eq!(parse_release_time("yesterday"), None);
+    }
+}

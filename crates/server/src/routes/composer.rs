@@ -1,0 +1,83 @@
+//! `packages.json` and the p2 metadata files, per account.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+
+use crate::AppState;
+use crate::auth;
+use crate::metadata::{p2_for, root_for};
+
+/// Seconds for `Last-Modified`. A document changed within the current second is dated one
+/// second earlier, so a client that fetched it now revalidates after any later change in
+/// that same second instead of being told "304, unchanged" forever.
+pub fn last_modified_secs(changed_at_millis: i64) -> i64 {
+    let changed = changed_at_millis.div_euclid(1000);
+    let now = chrono::Utc::now().timestamp();
+    if now <= changed { changed - 1 } else { changed }
+}
+
+/// A JSON document with `Last-Modified`, or 304 when the client's copy is current.
+pub fn conditional_json(headers: &HeaderMap, body: Bytes, changed_at_millis: i64) -> Response {
+    let secs = last_modified_secs(changed_at_millis).max(0);
+    let modified = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64);
+    let stamp = httpdate::fmt_http_date(modified);
+    let since = headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok());
+    let mut resp = match since {
+        Some(since) if modified <= since => StatusCode::NOT_MODIFIED.into_response(),
+        _ => {
+            let mut r = body.into_response();
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            r
+        }
+    };
+    resp.headers_mut()
+        .insert(header::LAST_MODIFIED, HeaderValue::from_str(&stamp).expect("HTTP dates are ASCII"));
+    resp
+}
+
+pub async fn packages_json(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let snapshot = state.snapshot();
+    let customer = match auth::customer(&snapshot, &state.config, &headers) {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    state.usage.key_used(&customer.public_key, peer.ip().to_string());
+    let root = root_for(&snapshot, customer.account_id, customer.account, &state.config.public_url);
+    conditional_json(&headers, root.body.clone(), root.changed_at)
+}
+
+pub async fn p2(State(state): State<AppState>, Path((vendor, file)): Path<(String, String)>, headers: HeaderMap) -> Response {
+    let snapshot = state.snapshot();
+    let customer = match auth::customer(&snapshot, &state.config, &headers) {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let (package, dev) = if let Some(p) = file.strip_suffix("~dev.json") {
+        (p, true)
+    } else if let Some(p) = file.strip_suffix(".json") {
+        (p, false)
+    } else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let name = format!("{vendor}/{package}");
+    // A package the account may not see is indistinguishable from one that does not exist.
+    let Some(entry) = snapshot.packages.get(&name) else { return StatusCode::NOT_FOUND.into_response() };
+    let Some(licence) = snapshot.licence(customer.account, entry) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let doc = p2_for(&snapshot, &name, entry, licence, dev, &state.config.public_url);
+    let changed_at = doc.changed_at.max(customer.account.licences_changed_at).max(snapshot.products_changed_at);
+    conditional_json(&headers, doc.body.clone(), changed_at)
+}
+

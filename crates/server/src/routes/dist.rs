@@ -1,0 +1,61 @@
+//! Dist archives: the exact bytes whose sha1 the metadata announced, streamed from storage.
+//! Unlike metadata, a dist the account is not licensed for answers 403 with the reason
+//! (SPEC §2): the developer already knows the package exists from a lock file.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tokio_util::io::ReaderStream;
+
+use crate::AppState;
+use crate::auth;
+use crate::warning::{forbidden, not_found};
+
+pub async fn download(
+    State(state): State<AppState>,
+    Path((vendor, name, rest)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let snapshot = state.snapshot();
+    let customer = match auth::customer(&snapshot, &state.config, &headers) {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let package = format!("{vendor}/{name}");
+    let unknown = || not_found(format!("{package} has no such archive; run composer update to refresh your metadata"));
+    let Some((version, file)) = rest.rsplit_once('/') else { return unknown() };
+    let Some(sha1) = file.strip_suffix(".zip") else { return unknown() };
+    let Some(entry) = snapshot.packages.get(&package) else { return unknown() };
+    let Some(v) = entry.versions.iter().find(|v| v.version_normalized == version && v.sha1 == sha1) else {
+        return unknown();
+    };
+    match snapshot.licence(customer.account, entry) {
+        None => {
+            return forbidden(format!(
+                "account {} has no licence for {package}; ask the vendor for one",
+                customer.account.public_id
+            ));
+        }
+        Some(licence) if !licence.covers(v.released_on) => {
+            let crate::snapshot::Licence::Until(until) = licence else { unreachable!("unlimited covers all") };
+            return forbidden(format!(
+                "your licence for {package} covers releases up to {until}; {} was released on {}",
+                v.version, v.released_on
+            ));
+        }
+        Some(_) => {}
+    }
+    let file = match state.blobs.open(&v.blob_key).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!("archive of {package} {} is unavailable: {e}", v.version);
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let mut resp = Body::from_stream(ReaderStream::with_capacity(file, 64 * 1024)).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(v.size));
+    resp
+}

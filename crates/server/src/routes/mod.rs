@@ -1,0 +1,25 @@
+//! The router: one module per resource.
+
+mod admin;
+mod composer;
+mod dist;
+mod notify;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post};
+
+use crate::AppState;
+
+pub fn router(state: AppState) -> Router {
+    let upload_limit = state.config.max_upload_bytes;
+    Router::new()
+        .route("/packages.json", get(composer::packages_json))
+        .route("/p2/{vendor}/{file}", get(composer::p2))
+        .route("/dist/{vendor}/{name}/{*rest}", get(dist::download))
+        .route("/downloads/", post(notify::notify_batch).layer(DefaultBodyLimit::max(1024 * 1024)))
+        .route("/api/packages", post(admin::upload).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/api/packages/{vendor}/{name}/{version}", delete(admin::unlist))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .with_state(state)
+}

@@ -1,0 +1,46 @@
+//! Composer's notify-batch: after installing, it POSTs the installed names and normalized
+//! versions. Failures are ignored by the client, so we accept leniently and record what
+//! parses; the counts feed the operator's download statistics.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use packyard_store::downloads::DownloadEvent;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth;
+
+#[derive(Deserialize)]
+struct Batch {
+    downloads: Vec<Download>,
+}
+
+#[derive(Deserialize)]
+struct Download {
+    name: String,
+    version: String,
+}
+
+pub async fn notify_batch(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let snapshot = state.snapshot();
+    let customer = match auth::customer(&snapshot, &state.config, &headers) {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let Ok(batch) = serde_json::from_slice::<Batch>(&body) else {
+        return crate::warning::warning(
+            StatusCode::BAD_REQUEST,
+            "expected {\"downloads\": [{\"name\": …, \"version\": …}]}",
+        );
+    };
+    let now = packyard_store::now();
+    let events = batch
+        .downloads
+        .into_iter()
+        .filter(|d| snapshot.packages.contains_key(&d.name) && d.version.len() <= 255)
+        .map(|d| DownloadEvent { account_id: Some(customer.account_id), package: d.name, version: d.version, at: now });
+    state.usage.downloaded(events);
+    (StatusCode::OK, "{\"status\":\"success\"}").into_response()
+}

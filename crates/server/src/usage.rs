@@ -1,0 +1,54 @@
+//! Side records of the hot path (when and where a key was last used, install counts from
+//! notify-batch) are buffered in memory and written in batches, so answering a request
+//! never waits on the database.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use packyard_store::downloads::DownloadEvent;
+
+use crate::AppState;
+
+#[derive(Clone, Default)]
+pub struct UsageRecorder {
+    key_uses: Arc<Mutex<HashMap<String, (i64, String)>>>,
+    downloads: Arc<Mutex<Vec<DownloadEvent>>>,
+}
+
+impl UsageRecorder {
+    pub fn key_used(&self, public_key: &str, ip: String) {
+        let now = packyard_store::now();
+        self.key_uses.lock().expect("usage lock").insert(public_key.to_string(), (now, ip));
+    }
+
+    pub fn downloaded(&self, events: impl IntoIterator<Item = DownloadEvent>) {
+        self.downloads.lock().expect("usage lock").extend(events);
+    }
+}
+
+pub async fn run(state: AppState) {
+    let mut interval = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        interval.tick().await;
+        flush(&state).await;
+    }
+}
+
+pub async fn flush(state: &AppState) {
+    let uses: Vec<(String, i64, String)> = std::mem::take(&mut *state.usage.key_uses.lock().expect("usage lock"))
+        .into_iter()
+        .map(|(k, (at, ip))| (k, at, ip))
+        .collect();
+    if !uses.is_empty()
+        && let Err(e) = state.db.record_key_uses(&uses).await
+    {
+        tracing::warn!("could not record key usage: {e}");
+    }
+    let downloads = std::mem::take(&mut *state.usage.downloads.lock().expect("usage lock"));
+    if !downloads.is_empty()
+        && let Err(e) = state.db.record_downloads(&downloads).await
+    {
+        tracing::warn!("could not record {} install notifications: {e}", downloads.len());
+    }
+}
