@@ -52,7 +52,12 @@ pub enum Command {
     Publish {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Refuse archives that would expand to more than this many MiB.
+        #[arg(long, default_value_t = 512)]
+        max_unpacked_mib: u64,
     },
+    /// Install counts reported by Composer (notify-batch), per package and version.
+    Stats,
     #[command(subcommand)]
     Operator(OperatorCmd),
 }
@@ -74,6 +79,9 @@ pub struct ServeArgs {
     /// Largest accepted upload, in MiB.
     #[arg(long, default_value_t = 256)]
     pub max_upload_mib: usize,
+    /// Refuse uploaded archives that would expand to more than this many MiB.
+    #[arg(long, default_value_t = 512)]
+    pub max_unpacked_mib: u64,
 }
 
 #[derive(Subcommand)]

@@ -39,6 +39,13 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Entitlement(cmd) => catalog::entitlement(&g, cmd).await,
         Command::Invoice(cmd) => catalog::invoice(&g, cmd).await,
         Command::Operator(cmd) => catalog::operator(&g, cmd).await,
-        Command::Publish { files } => publish::run(&g, files).await,
+        Command::Publish { files, max_unpacked_mib } => publish::run(&g, files, max_unpacked_mib).await,
+        Command::Stats => {
+            let db = open_db(&g).await?;
+            let counts = db.download_counts().await?;
+            let human: Vec<String> = counts.iter().map(|c| format!("{}  {}  {}", c.package, c.version, c.count)).collect();
+            emit(g.json, serde_json::json!({ "downloads": counts }), human.join("\n"));
+            Ok(())
+        }
     }
 }

@@ -15,10 +15,10 @@ use super::CLI_ACTOR;
 use crate::args::Global;
 use crate::context::{open_blobs, open_db};
 
-pub async fn run(g: &Global, files: Vec<PathBuf>) -> Result<()> {
+pub async fn run(g: &Global, files: Vec<PathBuf>, max_unpacked_mib: u64) -> Result<()> {
     let db = open_db(g).await?;
     let blobs = open_blobs(g)?;
-    let limits = ZipLimits::default();
+    let limits = ZipLimits { max_uncompressed_bytes: max_unpacked_mib << 20, ..ZipLimits::default() };
     let bar = ProgressBar::new(files.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {wide_msg}").expect("valid progress template"),

@@ -23,6 +23,7 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     let mut config = Config::new(&public_url);
     config.billing_grace_days = args.billing_grace_days;
     config.max_upload_bytes = args.max_upload_mib * 1024 * 1024;
+    config.zip_limits.max_uncompressed_bytes = args.max_unpacked_mib << 20;
     let state = AppState::new(db, blobs, config).await.context("cannot load the repository state")?;
     tracing_subscriber::fmt()
         .with_env_filter(

@@ -1,1 +1,11 @@
+//! End-to-end tests: the real `packyard` binary serving on 127.0.0.1:0, driven by the real
+//! `composer` client (Debian's package), `curl` and `php`, with SQLite and PostgreSQL.
+//! One test binary keeps link time down.
 
+mod support;
+
+mod auth_rules;
+mod bad_input;
+mod cli;
+mod composer_installs;
+mod metadata;

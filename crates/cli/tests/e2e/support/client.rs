@@ -1,0 +1,150 @@
+//! The real clients: composer (isolated COMPOSER_HOME, cache and auth.json per developer),
+//! curl for exact HTTP checks, and php for Composer's own library code.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use super::Server;
+
+/// A developer's machine: a COMPOSER_HOME holding auth.json for the server, and a cache.
+pub struct Developer {
+    pub home: PathBuf,
+}
+
+impl Developer {
+    pub fn new(server: &Server, name: &str, public_key: &str, private_key: &str) -> Developer {
+        let home = server.work_dir(&format!("home-{name}"));
+        let auth = json!({ "http-basic": { server.host.clone(): { "username": public_key, "password": private_key } } });
+        std::fs::write(home.join("auth.json"), auth.to_string()).unwrap();
+        Developer { home }
+    }
+
+    /// A project directory whose composer.json points at the server only.
+    pub fn project(&self, server: &Server, name: &str) -> PathBuf {
+        let dir = self.home.join("projects").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let manifest = json!({
+            "name": "test/app",
+            "repositories": [{ "type": "composer", "url": server.url }, { "packagist.org": false }],
+            "config": { "secure-http": false },
+            "minimum-stability": "stable",
+        });
+        std::fs::write(dir.join("composer.json"), serde_json::to_string_pretty(&manifest).unwrap()).unwrap();
+        dir
+    }
+
+    /// Runs composer non-interactively; returns (success, stdout+stderr).
+    pub fn composer(&self, cwd: &Path, args: &[&str]) -> (bool, String) {
+        let out = Command::new("composer")
+            .args(args)
+            .arg("--no-interaction")
+            .arg("--no-ansi")
+            .current_dir(cwd)
+            .env("COMPOSER_HOME", &self.home)
+            .env("COMPOSER_CACHE_DIR", self.home.join("cache"))
+            .env("COMPOSER_ALLOW_SUPERUSER", "1")
+            .env("COMPOSER_NO_AUDIT", "1")
+            .env_remove("COMPOSER_AUTH")
+            .output()
+            .expect("composer is installed (apt-get install composer php-zip php-curl)");
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.success(), text)
+    }
+
+    /// Runs composer and panics with its output if it fails.
+    pub fn composer_ok(&self, cwd: &Path, args: &[&str]) -> String {
+        let (ok, text) = self.composer(cwd, args);
+        assert!(ok, "composer {args:?} failed:\n{text}");
+        text
+    }
+}
+
+/// The version of `package` that composer installed in `project`, from composer.lock.
+pub fn locked_version(project: &Path, package: &str) -> Option<String> {
+    let lock: Value = serde_json::from_slice(&std::fs::read(project.join("composer.lock")).ok()?).ok()?;
+    lock["packages"]
+        .as_array()?
+        .iter()
+        .find(|p| p["name"] == package)
+        .and_then(|p| p["version"].as_str())
+        .map(str::to_string)
+}
+
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    /// The `warning` of a JSON error body.
+    pub fn warning(&self) -> String {
+        self.json()["warning"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+/// Runs curl with extra arguments against `url`.
+pub fn curl(url: &str, extra: &[&str]) -> HttpResponse {
+    let dir = tempfile::tempdir().unwrap();
+    let body = dir.path().join("body");
+    let headers = dir.path().join("headers");
+    let out = Command::new("curl")
+        .args(["-s", "-S", "-o"])
+        .arg(&body)
+        .arg("-D")
+        .arg(&headers)
+        .args(["-w", "%{http_code}"])
+        .args(extra)
+        .arg(url)
+        .output()
+        .expect("curl runs");
+    assert!(out.status.success(), "curl {url}: {}", String::from_utf8_lossy(&out.stderr));
+    let status = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    let header_text = std::fs::read_to_string(&headers).unwrap_or_default();
+    let headers = header_text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    HttpResponse { status, headers, body: std::fs::read(&body).unwrap_or_default() }
+}
+
+/// curl with HTTP Basic credentials.
+pub fn curl_as(url: &str, user: &str, password: &str, extra: &[&str]) -> HttpResponse {
+    let creds = format!("{user}:{password}");
+    let mut args = vec!["-u", creds.as_str()];
+    args.extend_from_slice(extra);
+    curl(url, &args)
+}
+
+/// Runs a PHP script with Composer's autoloader available; returns stdout.
+pub fn php(script: &str, stdin: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = Command::new("php")
+        .arg("-r")
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("php is installed (apt-get install php-cli composer)");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "php failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}

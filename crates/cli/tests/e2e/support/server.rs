@@ -1,0 +1,168 @@
+//! A `packyard serve` child process on an ephemeral port, plus the CLI bound to the same
+//! database and artifacts. Each `Server` gets its own data directory (and, for PostgreSQL,
+//! its own database, dropped afterwards).
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_packyard");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The backends every multi-backend test runs on. PostgreSQL is mandatory unless
+/// PACKYARD_TEST_SKIP_POSTGRES=1 (CI always provides it through .ci/run).
+pub fn backends() -> Vec<Backend> {
+    if std::env::var("PACKYARD_TEST_SKIP_POSTGRES").as_deref() == Ok("1") {
+        return vec![Backend::Sqlite];
+    }
+    assert!(
+        std::env::var("PACKYARD_TEST_POSTGRES").is_ok(),
+        "PACKYARD_TEST_POSTGRES must name a PostgreSQL server; run the suite through .ci/run"
+    );
+    vec![Backend::Sqlite, Backend::Postgres]
+}
+
+pub struct Server {
+    pub url: String,
+    pub host: String,
+    pub dir: tempfile::TempDir,
+    database_url: Option<String>,
+    postgres_db: Option<String>,
+    child: Option<Child>,
+    extra_args: Vec<String>,
+}
+
+fn psql(admin_url: &str, sql: &str) {
+    let out = Command::new("psql").arg(admin_url).arg("-qc").arg(sql).output().expect("psql runs");
+    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+impl Server {
+    pub fn start(backend: Backend) -> Server {
+        Server::start_with(backend, &[])
+    }
+
+    pub fn start_with(backend: Backend, extra_args: &[&str]) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let (database_url, postgres_db) = match backend {
+            Backend::Sqlite => (None, None),
+            Backend::Postgres => {
+                let admin = std::env::var("PACKYARD_TEST_POSTGRES").unwrap();
+                let name = format!("packyard_e2e_{}", std::process::id()) + &unique();
+                psql(&admin, &format!("CREATE DATABASE {name}"));
+                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_string();
+                (Some(format!("{base}/{name}")), Some(name))
+            }
+        };
+        let mut server = Server {
+            url: String::new(),
+            host: String::new(),
+            dir,
+            database_url,
+            postgres_db,
+            child: None,
+            extra_args: extra_args.iter().map(|s| s.to_string()).collect(),
+        };
+        server.spawn();
+        server
+    }
+
+    fn spawn(&mut self) {
+        let mut cmd = self.command();
+        cmd.args(["serve", "--listen", "127.0.0.1:0"]).args(&self.extra_args);
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("packyard serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("unexpected first line from packyard serve: {line:?}"))
+            .to_string();
+        self.host = url.trim_start_matches("http://").to_string();
+        self.url = url;
+        self.child = Some(child);
+    }
+
+    /// A `packyard` command bound to this server's state.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.arg("--data-dir").arg(self.dir.path().join("data"));
+        if let Some(url) = &self.database_url {
+            cmd.arg("--database-url").arg(url);
+        }
+        cmd.env_remove("PACKYARD_DATABASE_URL").env_remove("PACKYARD_DATA_DIR");
+        cmd
+    }
+
+    /// Runs the CLI; panics with its stderr if it fails.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = self.cli_output(args);
+        assert!(out.status.success(), "packyard {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn cli_output(&self, args: &[&str]) -> Output {
+        self.command().args(args).stdin(Stdio::null()).output().unwrap()
+    }
+
+    pub fn cli_json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.cli(&all)).expect("--json prints one JSON document")
+    }
+
+    pub fn work_dir(&self, name: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::create_dir_all(&p).unwrap();
+        p
+    }
+
+    /// Creates an account with one key; returns (account id, public key, private key).
+    pub fn customer(&self, email: &str) -> (String, String, String) {
+        let id = self.cli_json(&["account", "create", "--email", email, "--name", "Test Customer"])["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let key = self.cli_json(&["key", "create", &id, "--name", "ci"]);
+        (id, key["public_key"].as_str().unwrap().into(), key["private_key"].as_str().unwrap().into())
+    }
+
+    /// Publishes zips (written into a temp folder) with the CLI; returns its JSON report.
+    pub fn publish(&self, zips: &[(String, Vec<u8>)]) -> Value {
+        let dir = self.work_dir("zips");
+        let mut args = vec!["--json".to_string(), "publish".to_string()];
+        for (name, bytes) in zips {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).unwrap();
+            args.push(path.display().to_string());
+        }
+        let out = self.command().args(&args).output().unwrap();
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("publish printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)))
+    }
+}
+
+fn unique() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let n = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("_{n}")
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if let (Some(name), Ok(admin)) = (&self.postgres_db, std::env::var("PACKYARD_TEST_POSTGRES")) {
+            psql(&admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
