@@ -17,7 +17,7 @@ fn main() {
         .expect("the async runtime starts");
     let result = runtime.block_on(commands::run(args));
     if let Err(e) = result {
-        if json {
+        if json && e.downcast_ref::<commands::Reported>().is_none() {
             println!("{}", serde_json::json!({ "error": format!("{e:#}") }));
         }
         eprintln!("error: {e:#}");

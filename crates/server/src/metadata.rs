@@ -15,6 +15,10 @@ use crate::snapshot::{AccountEntry, Licence, PackageEntry, Snapshot, VersionEntr
 pub struct Rendered {
     pub body: Bytes,
     pub changed_at: i64,
+    /// Carries a warning for the developer. Composer prints warnings only from full (200)
+    /// answers, so such documents are never answered with 304: the reason a version is
+    /// missing shows up on every resolution, not just the first.
+    pub has_warning: bool,
 }
 
 /// Keys of a stored composer.json that must not reach clients: we set them ourselves, or
@@ -76,7 +80,8 @@ pub fn render_p2(name: &str, package: &PackageEntry, licence: Licence, dev: bool
     let mut doc = Map::new();
     doc.insert("minified".into(), Value::from("composer/2.0"));
     doc.insert("packages".into(), json!({ name: packyard_composer::minify::minify(&objects) }));
-    if let (Licence::Until(until), false) = (licence, hidden.is_empty()) {
+    let has_warning = matches!(licence, Licence::Until(_)) && !hidden.is_empty();
+    if let (Licence::Until(until), true) = (licence, has_warning) {
         let newest = hidden.iter().max_by_key(|v| v.released_at).map(|v| v.version.as_str()).unwrap_or("");
         doc.insert(
             "warning".into(),
@@ -88,7 +93,11 @@ pub fn render_p2(name: &str, package: &PackageEntry, licence: Licence, dev: bool
             )),
         );
     }
-    Rendered { body: Bytes::from(serde_json::to_vec(&Value::Object(doc)).expect("JSON values serialize")), changed_at: package.changed_at }
+    Rendered {
+        body: Bytes::from(serde_json::to_vec(&Value::Object(doc)).expect("JSON values serialize")),
+        changed_at: package.changed_at,
+        has_warning,
+    }
 }
 
 /// The cached p2 body for this package and licence, rendering it on first use.
@@ -123,6 +132,7 @@ pub fn root_for(snapshot: &Snapshot, account_id: i64, account: &AccountEntry, pu
     let rendered = Arc::new(Rendered {
         body: Bytes::from(serde_json::to_vec(&doc).expect("JSON values serialize")),
         changed_at: snapshot.catalog_changed_at.max(account.licences_changed_at),
+        has_warning: false,
     });
     snapshot.root_cache.lock().expect("root cache lock").insert(account_id, rendered.clone());
     rendered

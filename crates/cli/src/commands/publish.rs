@@ -4,14 +4,14 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use packyard_composer::archive::ZipLimits;
 use packyard_server::publish::publish_zip;
 use packyard_store::packages::PublishOutcome;
 use serde_json::json;
 
-use super::CLI_ACTOR;
+use super::{CLI_ACTOR, Reported};
 use crate::args::Global;
 use crate::context::{open_blobs, open_db};
 
@@ -54,7 +54,7 @@ pub async fn run(g: &Global, files: Vec<PathBuf>, max_unpacked_mib: u64) -> Resu
         println!("{summary}");
     }
     if failures > 0 {
-        bail!("{failures} of {} files could not be published", files.len());
+        return Err(Reported(format!("{failures} of {} files could not be published", files.len())).into());
     }
     Ok(())
 }

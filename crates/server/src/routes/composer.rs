@@ -20,8 +20,9 @@ pub fn last_modified_secs(changed_at_millis: i64) -> i64 {
     if now <= changed { changed - 1 } else { changed }
 }
 
-/// A JSON document with `Last-Modified`, or 304 when the client's copy is current.
-pub fn conditional_json(headers: &HeaderMap, body: Bytes, changed_at_millis: i64) -> Response {
+/// A JSON document with `Last-Modified`, or 304 when the client's copy is current and
+/// `revalidate` allows it.
+pub fn conditional_json(headers: &HeaderMap, body: Bytes, changed_at_millis: i64, revalidate: bool) -> Response {
     let secs = last_modified_secs(changed_at_millis).max(0);
     let modified = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64);
     let stamp = httpdate::fmt_http_date(modified);
@@ -30,7 +31,7 @@ pub fn conditional_json(headers: &HeaderMap, body: Bytes, changed_at_millis: i64
         .and_then(|v| v.to_str().ok())
         .and_then(|v| httpdate::parse_http_date(v).ok());
     let mut resp = match since {
-        Some(since) if modified <= since => StatusCode::NOT_MODIFIED.into_response(),
+        Some(since) if revalidate && modified <= since => StatusCode::NOT_MODIFIED.into_response(),
         _ => {
             let mut r = body.into_response();
             r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -54,7 +55,7 @@ pub async fn packages_json(
     };
     state.usage.key_used(&customer.public_key, peer.ip().to_string());
     let root = root_for(&snapshot, customer.account_id, customer.account, &state.config.public_url);
-    conditional_json(&headers, root.body.clone(), root.changed_at)
+    conditional_json(&headers, root.body.clone(), root.changed_at, true)
 }
 
 pub async fn p2(State(state): State<AppState>, Path((vendor, file)): Path<(String, String)>, headers: HeaderMap) -> Response {
@@ -78,6 +79,6 @@ pub async fn p2(State(state): State<AppState>, Path((vendor, file)): Path<(Strin
     };
     let doc = p2_for(&snapshot, &name, entry, licence, dev, &state.config.public_url);
     let changed_at = doc.changed_at.max(customer.account.licences_changed_at).max(snapshot.products_changed_at);
-    conditional_json(&headers, doc.body.clone(), changed_at)
+    conditional_json(&headers, doc.body.clone(), changed_at, !doc.has_warning)
 }
 

@@ -46,6 +46,8 @@ impl Developer {
             .env("COMPOSER_CACHE_DIR", self.home.join("cache"))
             .env("COMPOSER_ALLOW_SUPERUSER", "1")
             .env("COMPOSER_NO_AUDIT", "1")
+            // Wide enough that Composer does not wrap its error blocks mid-sentence.
+            .env("COLUMNS", "400")
             .env_remove("COMPOSER_AUTH")
             .output()
             .expect("composer is installed (apt-get install composer php-zip php-curl)");
