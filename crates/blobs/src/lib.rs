@@ -17,7 +17,9 @@ pub enum BlobError {
     Missing(String),
     #[error("invalid artifact key {0:?}")]
     InvalidKey(String),
-    #[error("unsupported storage URL {0:?}: use a directory path or file:///path (S3 is not supported yet)")]
+    #[error(
+        "unsupported storage URL {0:?}: use a directory path or file:///path (S3 is not supported yet)"
+    )]
     UnsupportedUrl(String),
     #[error("artifact storage I/O error on {path}: {source}")]
     Io { path: String, source: io::Error },
@@ -31,30 +33,45 @@ pub enum BlobStore {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> BlobError + '_ {
-    move |source| BlobError::Io { path: path.display().to_string(), source }
+    move |source| BlobError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// The content-addressed key for an object with this sha256 (hex) and file extension.
 pub fn content_key(kind: &str, sha256_hex: &str, extension: &str) -> String {
-    format!("{kind}/{}/{}/{sha256_hex}.{extension}", &sha256_hex[..2], &sha256_hex[2..4])
+    format!(
+        "{kind}/{}/{}/{sha256_hex}.{extension}",
+        &sha256_hex[..2],
+        &sha256_hex[2..4]
+    )
 }
 
 impl BlobStore {
     /// `file:///path`, or a bare path.
     pub fn from_url(url: &str) -> Result<BlobStore> {
         if let Some(path) = url.strip_prefix("file://") {
-            return Ok(BlobStore::Local { root: PathBuf::from(path) });
+            return Ok(BlobStore::Local {
+                root: PathBuf::from(path),
+            });
         }
         if url.contains("://") {
             return Err(BlobError::UnsupportedUrl(url.to_string()));
         }
-        Ok(BlobStore::Local { root: PathBuf::from(url) })
+        Ok(BlobStore::Local {
+            root: PathBuf::from(url),
+        })
     }
 
     fn path_of(&self, key: &str) -> Result<PathBuf> {
         let valid = !key.is_empty()
-            && key.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
-            && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b));
+            && key
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..")
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b));
         if !valid {
             return Err(BlobError::InvalidKey(key.to_string()));
         }
@@ -119,7 +136,9 @@ impl BlobStore {
         let path = self.path_of(key)?;
         match tokio::fs::read(&path).await {
             Ok(bytes) => Ok(bytes),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(BlobError::Missing(key.to_string())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Err(BlobError::Missing(key.to_string()))
+            }
             Err(e) => Err(io_err(&path)(e)),
         }
     }
@@ -129,7 +148,9 @@ impl BlobStore {
         let path = self.path_of(key)?;
         match tokio::fs::File::open(&path).await {
             Ok(f) => Ok(f),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(BlobError::Missing(key.to_string())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Err(BlobError::Missing(key.to_string()))
+            }
             Err(e) => Err(io_err(&path)(e)),
         }
     }
@@ -161,9 +182,14 @@ mod tests {
         store.put(&key, b"hello").await.unwrap();
         store.put(&key, b"hello").await.unwrap();
         assert_eq!(store.get(&key).await.unwrap(), b"hello");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("dists/ab/cd")).unwrap().collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("dists/ab/cd"))
+            .unwrap()
+            .collect();
         assert_eq!(leftovers.len(), 1, "no temporary files may remain");
-        assert!(matches!(store.get("dists/zz.zip").await, Err(BlobError::Missing(_))));
+        assert!(matches!(
+            store.get("dists/zz.zip").await,
+            Err(BlobError::Missing(_))
+        ));
     }
 
     #[tokio::test]
@@ -171,8 +197,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
         for key in ["../x", "a/../../x", "/etc/passwd", "a//b", ""] {
-            assert!(matches!(store.put(key, b"x").await, Err(BlobError::InvalidKey(_))), "{key}");
+            assert!(
+                matches!(store.put(key, b"x").await, Err(BlobError::InvalidKey(_))),
+                "{key}"
+            );
         }
-        assert!(matches!(BlobStore::from_url("s3://bucket/x"), Err(BlobError::UnsupportedUrl(_))));
+        assert!(matches!(
+            BlobStore::from_url("s3://bucket/x"),
+            Err(BlobError::UnsupportedUrl(_))
+        ));
     }
 }

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "packyard", version, about = "A self-hosted Composer repository for selling private PHP packages")]
+#[command(
+    name = "packyard",
+    version,
+    about = "A self-hosted Composer repository for selling private PHP packages"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -17,7 +21,12 @@ pub struct Cli {
 #[derive(Args, Clone)]
 pub struct Global {
     /// Directory for the embedded database and artifacts.
-    #[arg(long, global = true, env = "PACKYARD_DATA_DIR", default_value = "./packyard-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "PACKYARD_DATA_DIR",
+        default_value = "./packyard-data"
+    )]
     pub data_dir: PathBuf,
     /// sqlite://PATH or postgres://USER:PASS@HOST/DB (default: SQLite inside --data-dir).
     #[arg(long, global = true, env = "PACKYARD_DATABASE_URL")]
@@ -100,10 +109,16 @@ pub enum AccountCmd {
         id_prefix: String,
     },
     List,
-    Show { id: String },
-    Close { id: String },
+    Show {
+        id: String,
+    },
+    Close {
+        id: String,
+    },
     /// Set the portal password, read from standard input.
-    SetPassword { id: String },
+    SetPassword {
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -114,10 +129,18 @@ pub enum KeyCmd {
         #[arg(long)]
         name: String,
     },
-    List { account: String },
-    Disable { public_key: String },
-    Enable { public_key: String },
-    Delete { public_key: String },
+    List {
+        account: String,
+    },
+    Disable {
+        public_key: String,
+    },
+    Enable {
+        public_key: String,
+    },
+    Delete {
+        public_key: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -151,7 +174,10 @@ pub enum EntitlementCmd {
         #[arg(long)]
         updates_until: Option<String>,
     },
-    Revoke { account: String, product: String },
+    Revoke {
+        account: String,
+        product: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -167,7 +193,9 @@ pub enum InvoiceCmd {
         #[arg(long)]
         due: String,
     },
-    Pay { number: String },
+    Pay {
+        number: String,
+    },
 }
 
 #[derive(Subcommand)]

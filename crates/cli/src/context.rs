@@ -8,7 +8,9 @@ use crate::args::Global;
 
 pub async fn open_db(global: &Global) -> Result<Db> {
     match &global.database_url {
-        Some(url) => Db::connect(url, true).await.with_context(|| format!("cannot open database {}", redact(url))),
+        Some(url) => Db::connect(url, true)
+            .await
+            .with_context(|| format!("cannot open database {}", redact(url))),
         None => Db::open_data_dir(&global.data_dir)
             .await
             .with_context(|| format!("cannot open the database in {}", global.data_dir.display())),
@@ -43,6 +45,8 @@ pub fn parse_date(value: &str, what: &str) -> Result<chrono::NaiveDate> {
 /// Reads a password from standard input (first line, without the newline).
 pub fn read_password_stdin() -> Result<String> {
     let mut line = String::new();
-    std::io::stdin().read_line(&mut line).context("cannot read the password from standard input")?;
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }

@@ -21,7 +21,11 @@ pub struct ZipLimits {
 
 impl Default for ZipLimits {
     fn default() -> Self {
-        ZipLimits { max_entries: 50_000, max_uncompressed_bytes: 512 * 1024 * 1024, max_manifest_bytes: 1024 * 1024 }
+        ZipLimits {
+            max_entries: 50_000,
+            max_uncompressed_bytes: 512 * 1024 * 1024,
+            max_manifest_bytes: 1024 * 1024,
+        }
     }
 }
 
@@ -41,7 +45,9 @@ pub enum ArchiveError {
     TooManyEntries(usize, usize),
     #[error("the zip would expand to more than {0} bytes; refusing it as a possible zip bomb")]
     TooLarge(u64),
-    #[error("the zip entry {0:?} points outside the archive (absolute path or '..'); rebuild the zip without it")]
+    #[error(
+        "the zip entry {0:?} points outside the archive (absolute path or '..'); rebuild the zip without it"
+    )]
     PathTraversal(String),
     #[error("the zip has no composer.json at its root or inside a single top-level folder")]
     MissingManifest,
@@ -72,7 +78,8 @@ fn escapes(name: &str) -> bool {
 }
 
 pub fn inspect_zip(bytes: &[u8], limits: &ZipLimits) -> Result<Manifest, ArchiveError> {
-    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| ArchiveError::NotZip(e.to_string()))?;
+    let mut zip =
+        ZipArchive::new(Cursor::new(bytes)).map_err(|e| ArchiveError::NotZip(e.to_string()))?;
     if zip.len() > limits.max_entries {
         return Err(ArchiveError::TooManyEntries(zip.len(), limits.max_entries));
     }
@@ -80,8 +87,13 @@ pub fn inspect_zip(bytes: &[u8], limits: &ZipLimits) -> Result<Manifest, Archive
     let mut best: Option<(usize, usize)> = None; // (depth, index)
     let mut top_levels = std::collections::BTreeSet::new();
     for i in 0..zip.len() {
-        let entry = zip.by_index_raw(i).map_err(|e| ArchiveError::Damaged(e.to_string()))?;
-        let name = entry.name().map_err(|e| ArchiveError::Damaged(e.to_string()))?.to_string();
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| ArchiveError::Damaged(e.to_string()))?;
+        let name = entry
+            .name()
+            .map_err(|e| ArchiveError::Damaged(e.to_string()))?
+            .to_string();
         if escapes(&name) {
             return Err(ArchiveError::PathTraversal(name));
         }
@@ -106,7 +118,9 @@ pub fn inspect_zip(bytes: &[u8], limits: &ZipLimits) -> Result<Manifest, Archive
         Some((_, i)) if top_levels.len() == 1 => i,
         _ => return Err(ArchiveError::MissingManifest),
     };
-    let entry = zip.by_index(index).map_err(|e| ArchiveError::Damaged(e.to_string()))?;
+    let entry = zip
+        .by_index(index)
+        .map_err(|e| ArchiveError::Damaged(e.to_string()))?;
     let mut text = Vec::new();
     entry
         .take(limits.max_manifest_bytes + 1)
@@ -121,8 +135,11 @@ pub fn inspect_zip(bytes: &[u8], limits: &ZipLimits) -> Result<Manifest, Archive
 /// Validates composer.json text as a publishable package manifest.
 pub fn parse_manifest(text: &[u8]) -> Result<Manifest, ArchiveError> {
     let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-    let value: Value = serde_json::from_slice(text).map_err(|e| ArchiveError::InvalidJson(e.to_string()))?;
-    let Value::Object(json) = value else { return Err(ArchiveError::NotAnObject) };
+    let value: Value =
+        serde_json::from_slice(text).map_err(|e| ArchiveError::InvalidJson(e.to_string()))?;
+    let Value::Object(json) = value else {
+        return Err(ArchiveError::NotAnObject);
+    };
     let name = match json.get("name") {
         Some(Value::String(n)) => n.clone(),
         Some(_) | None => return Err(ArchiveError::MissingName),
@@ -133,5 +150,10 @@ pub fn parse_manifest(text: &[u8]) -> Result<Manifest, ArchiveError> {
         Some(_) | None => return Err(ArchiveError::MissingVersion),
     };
     let version_normalized = validate_publishable(&version)?;
-    Ok(Manifest { name, version, version_normalized, json })
+    Ok(Manifest {
+        name,
+        version,
+        version_normalized,
+        json,
+    })
 }

@@ -63,12 +63,17 @@ mod tests {
     #[test]
     fn minifies_and_expands() {
         let versions = vec![
-            obj(json!({"name": "a/b", "version": "2.0.0", "require": {"php": ">=8.1"}, "extra": {"x": 1}})),
+            obj(
+                json!({"name": "a/b", "version": "2.0.0", "require": {"php": ">=8.1"}, "extra": {"x": 1}}),
+            ),
             obj(json!({"name": "a/b", "version": "1.0.0", "require": {"php": ">=7.4"}})),
             obj(json!({"name": "a/b", "version": "0.9.0", "require": {"php": ">=7.4"}})),
         ];
         let min = minify(&versions);
-        assert_eq!(min[1], json!({"version": "1.0.0", "require": {"php": ">=7.4"}, "extra": "__unset"}));
+        assert_eq!(
+            min[1],
+            json!({"version": "1.0.0", "require": {"php": ">=7.4"}, "extra": "__unset"})
+        );
         assert_eq!(min[2], json!({"version": "0.9.0"}));
         assert_eq!(expand(&min), versions);
     }

@@ -8,7 +8,9 @@ use regex::Regex;
 pub enum NameError {
     #[error("package name {0:?} must be lowercase; use {1:?}")]
     Uppercase(String, String),
-    #[error("invalid package name {0:?}: use vendor/name with lowercase letters, digits and single '.', '_' or '-' separators (e.g. acme/module-sales)")]
+    #[error(
+        "invalid package name {0:?}: use vendor/name with lowercase letters, digits and single '.', '_' or '-' separators (e.g. acme/module-sales)"
+    )]
     Invalid(String),
 }
 
@@ -34,12 +36,33 @@ mod tests {
 
     #[test]
     fn names() {
-        for ok in ["acme/hello", "magento/module-sales", "a/b", "my.vendor/pkg_name", "acme/x--y"] {
+        for ok in [
+            "acme/hello",
+            "magento/module-sales",
+            "a/b",
+            "my.vendor/pkg_name",
+            "acme/x--y",
+        ] {
             assert_eq!(validate_package_name(ok), Ok(()), "{ok}");
         }
-        assert!(matches!(validate_package_name("Acme/Hello"), Err(NameError::Uppercase(_, l)) if l == "acme/hello"));
-        for bad in ["acme", "acme/", "/x", "acme/x/y", "acme/-x", "acme/x-", "acme/x---y", "../etc", "acme/x y"] {
-            assert!(matches!(validate_package_name(bad), Err(NameError::Invalid(_))), "{bad}");
+        assert!(
+            matches!(validate_package_name("Acme/Hello"), Err(NameError::Uppercase(_, l)) if l == "acme/hello")
+        );
+        for bad in [
+            "acme",
+            "acme/",
+            "/x",
+            "acme/x/y",
+            "acme/-x",
+            "acme/x-",
+            "acme/x---y",
+            "../etc",
+            "acme/x y",
+        ] {
+            assert!(
+                matches!(validate_package_name(bad), Err(NameError::Invalid(_))),
+                "{bad}"
+            );
         }
     }
 }

@@ -12,10 +12,15 @@ use regex::bytes::Regex;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VersionError {
-    #[error("invalid version string {0:?}: use a version like 1.2.3, 1.2.3-beta1, 2.4.7-p1 or dev-main")]
+    #[error(
+        "invalid version string {0:?}: use a version like 1.2.3, 1.2.3-beta1, 2.4.7-p1 or dev-main"
+    )]
     Invalid(String),
     #[error("invalid version {version:?}: {reason}")]
-    NotPublishable { version: String, reason: &'static str },
+    NotPublishable {
+        version: String,
+        reason: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -28,7 +33,8 @@ pub enum Stability {
 }
 
 // The modifier part shared by the classical and date patterns (stability, number, -dev).
-const MODIFIER: &str = r"[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?[0-9]+)*)?)?([.-]?dev)?";
+const MODIFIER: &str =
+    r"[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?[0-9]+)*)?)?([.-]?dev)?";
 // PCRE's `$` without the D modifier: end of subject, or before a newline that ends it.
 const END: &str = r"\n?\z";
 
@@ -36,20 +42,28 @@ fn re(pattern: String) -> Regex {
     Regex::new(&pattern).expect("version patterns are valid")
 }
 
-static ALIAS: LazyLock<Regex> = LazyLock::new(|| re(format!(r"(?-u)^([^,\s]+) +as +([^,\s]+){END}")));
+static ALIAS: LazyLock<Regex> =
+    LazyLock::new(|| re(format!(r"(?-u)^([^,\s]+) +as +([^,\s]+){END}")));
 static STABILITY_FLAG: LazyLock<Regex> =
     LazyLock::new(|| re(format!(r"(?i-u)(@(?:stable|RC|beta|alpha|dev)){END}")));
-static BUILD_META: LazyLock<Regex> = LazyLock::new(|| re(format!(r"(?-u)^([^,\s+]+)\+[^\s]+{END}")));
+static BUILD_META: LazyLock<Regex> =
+    LazyLock::new(|| re(format!(r"(?-u)^([^,\s+]+)\+[^\s]+{END}")));
 static CLASSICAL: LazyLock<Regex> = LazyLock::new(|| {
-    re(format!(r"(?i-u)^v?([0-9]{{1,5}})(\.[0-9]+)?(\.[0-9]+)?(\.[0-9]+)?{MODIFIER}{END}"))
+    re(format!(
+        r"(?i-u)^v?([0-9]{{1,5}})(\.[0-9]+)?(\.[0-9]+)?(\.[0-9]+)?{MODIFIER}{END}"
+    ))
 });
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    re(format!(r"(?i-u)^v?([0-9]{{4}}(?:[.:-]?[0-9]{{2}}){{1,6}}(?:[.:-]?[0-9]{{1,3}}){{0,2}}){MODIFIER}{END}"))
+    re(format!(
+        r"(?i-u)^v?([0-9]{{4}}(?:[.:-]?[0-9]{{2}}){{1,6}}(?:[.:-]?[0-9]{{1,3}}){{0,2}}){MODIFIER}{END}"
+    ))
 });
 // Unanchored on purpose: PCRE retries from later offsets when `.` cannot cross a newline.
 static DEV_SUFFIX: LazyLock<Regex> = LazyLock::new(|| re(format!(r"(?i-u)(.*?)[.-]?dev{END}")));
 static BRANCH: LazyLock<Regex> = LazyLock::new(|| {
-    re(format!(r"(?i-u)^v?([0-9]+)(\.(?:[0-9]+|[xX*]))?(\.(?:[0-9]+|[xX*]))?(\.(?:[0-9]+|[xX*]))?{END}"))
+    re(format!(
+        r"(?i-u)^v?([0-9]+)(\.(?:[0-9]+|[xX*]))?(\.(?:[0-9]+|[xX*]))?(\.(?:[0-9]+|[xX*]))?{END}"
+    ))
 });
 
 /// PHP's `trim()` character set.
@@ -103,10 +117,23 @@ pub fn normalize(version: &str) -> Result<String, VersionError> {
     }
 
     let matched = if let Some(c) = CLASSICAL.captures(&v) {
-        let part = |i: usize| if group(&c, i).is_empty() { ".0".to_string() } else { text(group(&c, i)) };
-        Some((format!("{}{}{}{}", text(group(&c, 1)), part(2), part(3), part(4)), c, 5))
+        let part = |i: usize| {
+            if group(&c, i).is_empty() {
+                ".0".to_string()
+            } else {
+                text(group(&c, i))
+            }
+        };
+        Some((
+            format!("{}{}{}{}", text(group(&c, 1)), part(2), part(3), part(4)),
+            c,
+            5,
+        ))
     } else if let Some(c) = DATE.captures(&v) {
-        let digits: String = group(&c, 1).iter().map(|&b| if b.is_ascii_digit() { b as char } else { '.' }).collect();
+        let digits: String = group(&c, 1)
+            .iter()
+            .map(|&b| if b.is_ascii_digit() { b as char } else { '.' })
+            .collect();
         Some((digits, c, 2))
     } else {
         None
@@ -182,7 +209,9 @@ pub fn validate_publishable(version: &str) -> Result<String, VersionError> {
     let reason = if version.trim() != version || version.is_empty() {
         Some("it is empty or has surrounding whitespace")
     } else if version.contains(" as ") || version.chars().any(char::is_whitespace) {
-        Some("aliases (\"1.0 as 2.0\") and spaces belong in constraints, not in a package's version")
+        Some(
+            "aliases (\"1.0 as 2.0\") and spaces belong in constraints, not in a package's version",
+        )
     } else if version.contains('@') {
         Some("stability flags (\"@dev\") belong in constraints, not in a package's version")
     } else if version.contains(',') || version.contains('#') || version.contains('?') {
@@ -193,7 +222,10 @@ pub fn validate_publishable(version: &str) -> Result<String, VersionError> {
         None
     };
     if let Some(reason) = reason {
-        return Err(VersionError::NotPublishable { version: version.to_string(), reason });
+        return Err(VersionError::NotPublishable {
+            version: version.to_string(),
+            reason,
+        });
     }
     normalize(version)
 }
@@ -245,10 +277,16 @@ mod tests {
 
     #[test]
     fn publishable_versions_exclude_constraint_syntax() {
-        assert_eq!(validate_publishable("2.4.7-p1").as_deref(), Ok("2.4.7.0-patch1"));
+        assert_eq!(
+            validate_publishable("2.4.7-p1").as_deref(),
+            Ok("2.4.7.0-patch1")
+        );
         for bad in ["1.0 as 2.0", "1.0@dev", " 1.0", "1.0,2.0", ""] {
             assert!(validate_publishable(bad).is_err(), "{bad}");
         }
-        assert!(matches!(validate_publishable("banana"), Err(VersionError::Invalid(_))));
+        assert!(matches!(
+            validate_publishable("banana"),
+            Err(VersionError::Invalid(_))
+        ));
     }
 }

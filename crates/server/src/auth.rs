@@ -8,7 +8,7 @@
 
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::Utc;
@@ -31,18 +31,31 @@ pub enum CredentialsError {
 }
 
 pub fn basic_credentials(headers: &HeaderMap) -> Result<BasicCredentials, CredentialsError> {
-    let Some(value) = headers.get(AUTHORIZATION) else { return Err(CredentialsError::Missing) };
-    let value = value.to_str().map_err(|_| CredentialsError::Malformed("it contains non-ASCII bytes"))?;
-    let (scheme, encoded) = value.trim().split_once(' ').ok_or(CredentialsError::Malformed("it has no scheme"))?;
+    let Some(value) = headers.get(AUTHORIZATION) else {
+        return Err(CredentialsError::Missing);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| CredentialsError::Malformed("it contains non-ASCII bytes"))?;
+    let (scheme, encoded) = value
+        .trim()
+        .split_once(' ')
+        .ok_or(CredentialsError::Malformed("it has no scheme"))?;
     if !scheme.eq_ignore_ascii_case("basic") {
         return Err(CredentialsError::Malformed("it is not HTTP Basic"));
     }
     let decoded = STANDARD
         .decode(encoded.trim())
         .map_err(|_| CredentialsError::Malformed("its credentials are not valid base64"))?;
-    let decoded = String::from_utf8(decoded).map_err(|_| CredentialsError::Malformed("its credentials are not UTF-8"))?;
-    let (user, password) = decoded.split_once(':').ok_or(CredentialsError::Malformed("it lacks the ':' between username and password"))?;
-    Ok(BasicCredentials { user: user.to_string(), password: password.to_string() })
+    let decoded = String::from_utf8(decoded)
+        .map_err(|_| CredentialsError::Malformed("its credentials are not UTF-8"))?;
+    let (user, password) = decoded.split_once(':').ok_or(CredentialsError::Malformed(
+        "it lacks the ':' between username and password",
+    ))?;
+    Ok(BasicCredentials {
+        user: user.to_string(),
+        password: password.to_string(),
+    })
 }
 
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -64,19 +77,41 @@ pub struct Customer<'a> {
 
 const DUMMY_HASH: [u8; 32] = [0u8; 32];
 
+/// Why a request was refused; becomes a warning response Composer prints.
+#[derive(Debug)]
+pub enum Denial {
+    /// 401: no usable credentials.
+    Unauthorized(String),
+    /// 403: authenticated, but the account may not use the repository now.
+    Forbidden(String),
+}
+
+impl IntoResponse for Denial {
+    fn into_response(self) -> Response {
+        match self {
+            Denial::Unauthorized(m) => unauthorized(m),
+            Denial::Forbidden(m) => forbidden(m),
+        }
+    }
+}
+
 /// Authenticates a Composer request and applies the account-wide rules (closed account,
 /// billing hold). On failure returns the response to send.
-pub fn customer<'a>(snapshot: &'a Snapshot, config: &Config, headers: &HeaderMap) -> Result<Customer<'a>, Response> {
+pub fn customer<'a>(
+    snapshot: &'a Snapshot,
+    config: &Config,
+    headers: &HeaderMap,
+) -> Result<Customer<'a>, Denial> {
     let host = config.host();
     let creds = match basic_credentials(headers) {
         Ok(c) => c,
         Err(CredentialsError::Missing) => {
-            return Err(unauthorized(format!(
+            return Err(Denial::Unauthorized(format!(
                 "this repository needs an access key: add your public key as username and private key as password to auth.json under \"http-basic\" for \"{host}\""
             )));
         }
         Err(CredentialsError::Malformed(why)) => {
-            return Err(unauthorized(format!(
+            return Err(Denial::Unauthorized(format!(
                 "malformed Authorization header ({why}); send HTTP Basic with your public key as username and private key as password"
             )));
         }
@@ -86,30 +121,39 @@ pub fn customer<'a>(snapshot: &'a Snapshot, config: &Config, headers: &HeaderMap
     let stored = entry.map_or(&DUMMY_HASH[..], |k| &k.private_key_hash[..]);
     let matches = hash_matches(&supplied, stored);
     let Some(key) = entry.filter(|_| matches) else {
-        return Err(unauthorized(format!(
+        return Err(Denial::Unauthorized(format!(
             "invalid access key for {host}: check the public key (username) and private key (password) in your auth.json"
         )));
     };
     let Some(account) = snapshot.accounts.get(&key.account_id) else {
-        return Err(unauthorized(format!("invalid access key for {host}")));
+        return Err(Denial::Unauthorized(format!(
+            "invalid access key for {host}"
+        )));
     };
     if !key.enabled {
-        return Err(unauthorized(format!(
+        return Err(Denial::Unauthorized(format!(
             "access key {} is disabled; enable it on the Access Keys page of account {} or use another key",
             creds.user, account.public_id
         )));
     }
     if account.closed {
-        return Err(forbidden(format!("account {} is closed; contact the vendor to reopen it", account.public_id)));
+        return Err(Denial::Forbidden(format!(
+            "account {} is closed; contact the vendor to reopen it",
+            account.public_id
+        )));
     }
     let today = Utc::now().date_naive();
     if let Some(invoice) = snapshot.billing_hold(account, today, config.billing_grace_days) {
-        return Err(forbidden(format!(
+        return Err(Denial::Forbidden(format!(
             "account {} is on hold: invoice {} overdue since {}; pay it to restore access",
             account.public_id, invoice.number, invoice.due
         )));
     }
-    Ok(Customer { account_id: key.account_id, account, public_key: creds.user })
+    Ok(Customer {
+        account_id: key.account_id,
+        account,
+        public_key: creds.user,
+    })
 }
 
 #[cfg(test)]
@@ -126,10 +170,28 @@ mod tests {
     #[test]
     fn parses_basic_and_rejects_malformed_headers() {
         let ok = basic_credentials(&headers("Basic YWxpY2U6czNjcmV0")).unwrap();
-        assert_eq!((ok.user.as_str(), ok.password.as_str()), ("alice", "s3cret"));
-        assert_eq!(basic_credentials(&HeaderMap::new()).err(), Some(CredentialsError::Missing));
-        for bad in ["Basic", "Basic !!!", "Bearer abc", "Basic YWxpY2U=", "Digest x"] {
-            assert!(matches!(basic_credentials(&headers(bad)), Err(CredentialsError::Malformed(_))), "{bad}");
+        assert_eq!(
+            (ok.user.as_str(), ok.password.as_str()),
+            ("alice", "s3cret")
+        );
+        assert_eq!(
+            basic_credentials(&HeaderMap::new()).err(),
+            Some(CredentialsError::Missing)
+        );
+        for bad in [
+            "Basic",
+            "Basic !!!",
+            "Bearer abc",
+            "Basic YWxpY2U=",
+            "Digest x",
+        ] {
+            assert!(
+                matches!(
+                    basic_credentials(&headers(bad)),
+                    Err(CredentialsError::Malformed(_))
+                ),
+                "{bad}"
+            );
         }
     }
 }

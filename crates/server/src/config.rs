@@ -31,7 +31,10 @@ impl Config {
 
     /// `host:port` of the public URL: what Composer prints and keys credentials by.
     pub fn host(&self) -> &str {
-        let rest = self.public_url.split_once("://").map_or(self.public_url.as_str(), |(_, r)| r);
+        let rest = self
+            .public_url
+            .split_once("://")
+            .map_or(self.public_url.as_str(), |(_, r)| r);
         rest.split('/').next().unwrap_or(rest)
     }
 }

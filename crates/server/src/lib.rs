@@ -35,7 +35,11 @@ pub struct AppState {
 
 impl AppState {
     /// Loads the first snapshot; fails if the database cannot be read.
-    pub async fn new(db: Db, blobs: BlobStore, config: Config) -> Result<AppState, packyard_store::StoreError> {
+    pub async fn new(
+        db: Db,
+        blobs: BlobStore,
+        config: Config,
+    ) -> Result<AppState, packyard_store::StoreError> {
         let snapshot = Snapshot::load(&db, None).await?;
         Ok(AppState {
             usage: usage::UsageRecorder::default(),
@@ -59,9 +63,11 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let feed = tokio::spawn(feed::run(state.clone()));
     let flusher = tokio::spawn(usage::run(state.clone()));
-    let app = routes::router(state.clone())
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let app =
+        routes::router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
     feed.abort();
     flusher.abort();
     usage::flush(&state).await;

@@ -24,8 +24,18 @@ pub struct Rendered {
 /// Keys of a stored composer.json that must not reach clients: we set them ourselves, or
 /// they only mean something in a root project.
 const OVERRIDDEN_KEYS: &[&str] = &[
-    "name", "version", "version_normalized", "dist", "source", "time", "repositories", "config",
-    "minimum-stability", "prefer-stable", "notification-url", "uid",
+    "name",
+    "version",
+    "version_normalized",
+    "dist",
+    "source",
+    "time",
+    "repositories",
+    "config",
+    "minimum-stability",
+    "prefer-stable",
+    "notification-url",
+    "uid",
 ];
 
 /// Percent-encodes a URL path, keeping `/` and unreserved characters.
@@ -42,21 +52,30 @@ pub fn encode_path(path: &str) -> String {
 }
 
 pub fn dist_path(name: &str, v: &VersionEntry) -> String {
-    encode_path(&format!("/dist/{name}/{}/{}.zip", v.version_normalized, v.sha1))
+    encode_path(&format!(
+        "/dist/{name}/{}/{}.zip",
+        v.version_normalized, v.sha1
+    ))
 }
 
 fn version_object(name: &str, v: &VersionEntry, public_url: &str) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("name".into(), Value::from(name));
     m.insert("version".into(), Value::from(v.version.as_str()));
-    m.insert("version_normalized".into(), Value::from(v.version_normalized.as_str()));
+    m.insert(
+        "version_normalized".into(),
+        Value::from(v.version_normalized.as_str()),
+    );
     for (k, val) in &v.manifest {
         if !OVERRIDDEN_KEYS.contains(&k.as_str()) {
             m.insert(k.clone(), val.clone());
         }
     }
     let time = DateTime::<Utc>::from_timestamp(v.released_at, 0).unwrap_or_default();
-    m.insert("time".into(), Value::from(time.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()));
+    m.insert(
+        "time".into(),
+        Value::from(time.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()),
+    );
     m.insert(
         "dist".into(),
         json!({
@@ -70,19 +89,39 @@ fn version_object(name: &str, v: &VersionEntry, public_url: &str) -> Map<String,
 }
 
 /// The p2 document for `name` as seen under `licence`; `dev` selects the `~dev` file.
-pub fn render_p2(name: &str, package: &PackageEntry, licence: Licence, dev: bool, public_url: &str) -> Rendered {
+pub fn render_p2(
+    name: &str,
+    package: &PackageEntry,
+    licence: Licence,
+    dev: bool,
+    public_url: &str,
+) -> Rendered {
     let candidates = package.versions.iter().filter(|v| v.dev == dev);
     let (mut visible, hidden): (Vec<&VersionEntry>, Vec<&VersionEntry>) =
         candidates.partition(|v| licence.covers(v.released_on));
     // Newest first, as Packagist does; the order does not affect resolution.
-    visible.sort_by(|a, b| b.released_at.cmp(&a.released_at).then(b.version_normalized.cmp(&a.version_normalized)));
-    let objects: Vec<Map<String, Value>> = visible.iter().map(|v| version_object(name, v, public_url)).collect();
+    visible.sort_by(|a, b| {
+        b.released_at
+            .cmp(&a.released_at)
+            .then(b.version_normalized.cmp(&a.version_normalized))
+    });
+    let objects: Vec<Map<String, Value>> = visible
+        .iter()
+        .map(|v| version_object(name, v, public_url))
+        .collect();
     let mut doc = Map::new();
     doc.insert("minified".into(), Value::from("composer/2.0"));
-    doc.insert("packages".into(), json!({ name: packyard_composer::minify::minify(&objects) }));
+    doc.insert(
+        "packages".into(),
+        json!({ name: packyard_composer::minify::minify(&objects) }),
+    );
     let has_warning = matches!(licence, Licence::Until(_)) && !hidden.is_empty();
     if let (Licence::Until(until), true) = (licence, has_warning) {
-        let newest = hidden.iter().max_by_key(|v| v.released_at).map(|v| v.version.as_str()).unwrap_or("");
+        let newest = hidden
+            .iter()
+            .max_by_key(|v| v.released_at)
+            .map(|v| v.version.as_str())
+            .unwrap_or("");
         doc.insert(
             "warning".into(),
             Value::from(format!(
@@ -101,19 +140,40 @@ pub fn render_p2(name: &str, package: &PackageEntry, licence: Licence, dev: bool
 }
 
 /// The cached p2 body for this package and licence, rendering it on first use.
-pub fn p2_for(snapshot: &Snapshot, name: &str, package: &PackageEntry, licence: Licence, dev: bool, public_url: &str) -> Arc<Rendered> {
-    let key = (name.to_string(), dev, Some(licence));
+pub fn p2_for(
+    snapshot: &Snapshot,
+    name: &str,
+    package: &PackageEntry,
+    licence: Licence,
+    dev: bool,
+    public_url: &str,
+) -> Arc<Rendered> {
+    let key = (name.to_string(), dev, licence);
     if let Some(hit) = snapshot.p2_cache.lock().expect("p2 cache lock").get(&key) {
         return hit.clone();
     }
     let rendered = Arc::new(render_p2(name, package, licence, dev, public_url));
-    snapshot.p2_cache.lock().expect("p2 cache lock").insert(key, rendered.clone());
+    snapshot
+        .p2_cache
+        .lock()
+        .expect("p2 cache lock")
+        .insert(key, rendered.clone());
     rendered
 }
 
 /// The account's root `packages.json`: which packages exist for it and where to find them.
-pub fn root_for(snapshot: &Snapshot, account_id: i64, account: &AccountEntry, public_url: &str) -> Arc<Rendered> {
-    if let Some(hit) = snapshot.root_cache.lock().expect("root cache lock").get(&account_id) {
+pub fn root_for(
+    snapshot: &Snapshot,
+    account_id: i64,
+    account: &AccountEntry,
+    public_url: &str,
+) -> Arc<Rendered> {
+    if let Some(hit) = snapshot
+        .root_cache
+        .lock()
+        .expect("root cache lock")
+        .get(&account_id)
+    {
         return hit.clone();
     }
     let names: Vec<&str> = snapshot
@@ -134,7 +194,11 @@ pub fn root_for(snapshot: &Snapshot, account_id: i64, account: &AccountEntry, pu
         changed_at: snapshot.catalog_changed_at.max(account.licences_changed_at),
         has_warning: false,
     });
-    snapshot.root_cache.lock().expect("root cache lock").insert(account_id, rendered.clone());
+    snapshot
+        .root_cache
+        .lock()
+        .expect("root cache lock")
+        .insert(account_id, rendered.clone());
     rendered
 }
 

@@ -28,7 +28,9 @@ pub enum PublishError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Blob(#[from] BlobError),
-    #[error("composer.json has an invalid \"time\" {0:?}: use a date like 2024-01-31 or 2024-01-31T12:00:00+00:00")]
+    #[error(
+        "composer.json has an invalid \"time\" {0:?}: use a date like 2024-01-31 or 2024-01-31T12:00:00+00:00"
+    )]
     Time(String),
 }
 
@@ -42,9 +44,12 @@ pub fn parse_release_time(value: &str) -> Option<i64> {
             return Some(t.and_utc().timestamp());
         }
     }
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .ok()
-        .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp())
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").ok().map(|d| {
+        d.and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc()
+            .timestamp()
+    })
 }
 
 pub async fn publish_zip(
@@ -64,7 +69,9 @@ pub async fn publish_zip(
     let manifest = inspected?;
     let released_at = match manifest.json.get("time") {
         None => Utc::now().timestamp(),
-        Some(Value::String(s)) => parse_release_time(s).ok_or_else(|| PublishError::Time(s.clone()))?,
+        Some(Value::String(s)) => {
+            parse_release_time(s).ok_or_else(|| PublishError::Time(s.clone()))?
+        }
         Some(other) => return Err(PublishError::Time(other.to_string())),
     };
     let sha1 = hex::encode(Sha1::digest(&bytes));
@@ -88,7 +95,11 @@ pub async fn publish_zip(
             actor,
         )
         .await?;
-    Ok(Published { name: manifest.name, version: manifest.version, outcome })
+    Ok(Published {
+        name: manifest.name,
+        version: manifest.version,
+        outcome,
+    })
 }
 
 #[cfg(test)]
@@ -98,8 +109,14 @@ mod tests {
     #[test]
     fn release_times() {
         assert_eq!(parse_release_time("2024-01-01"), Some(1_704_067_200));
-        assert_eq!(parse_release_time("2024-01-01T00:00:00+00:00"), Some(1_704_067_200));
-        assert_eq!(parse_release_time("2024-01-01 01:00:00"), Some(1_704_070_800));
+        assert_eq!(
+            parse_release_time("2024-01-01T00:00:00+00:00"),
+            Some(1_704_067_200)
+        );
+        assert_eq!(
+            parse_release_time("2024-01-01 01:00:00"),
+            Some(1_704_070_800)
+        );
         assert_eq!(parse_release_time("yesterday"), None);
     }
 }

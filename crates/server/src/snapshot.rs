@@ -76,6 +76,9 @@ impl Licence {
     }
 }
 
+/// A rendered p2 document depends on the package, the file (`~dev` or not) and the licence.
+pub type P2Key = (String, bool, Licence);
+
 pub struct Snapshot {
     pub seq: i64,
     pub keys: HashMap<String, KeyEntry>,
@@ -92,7 +95,7 @@ pub struct Snapshot {
     pub catalog_changed_at: i64,
     /// Unix millis of the newest product: a new product can widen any account's view.
     pub products_changed_at: i64,
-    pub p2_cache: Mutex<HashMap<(String, bool, Option<Licence>), Arc<Rendered>>>,
+    pub p2_cache: Mutex<HashMap<P2Key, Arc<Rendered>>>,
     pub root_cache: Mutex<HashMap<i64, Arc<Rendered>>>,
 }
 
@@ -101,7 +104,9 @@ pub fn pattern_matches(pattern: &str, name: &str) -> bool {
     match pattern.split_once('*') {
         None => pattern == name,
         Some((prefix, rest)) => {
-            let Some(mut tail) = name.strip_prefix(prefix) else { return false };
+            let Some(mut tail) = name.strip_prefix(prefix) else {
+                return false;
+            };
             let mut parts = rest.split('*').peekable();
             while let Some(part) = parts.next() {
                 if parts.peek().is_none() {
@@ -123,12 +128,23 @@ impl Snapshot {
     pub async fn load(db: &Db, _previous: Option<&Snapshot>) -> Result<Snapshot> {
         let seq = db.change_seq().await?;
         let stored_products = db.products().await?;
-        let product_index: HashMap<i64, usize> =
-            stored_products.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
-        let products_changed_at = stored_products.iter().map(|p| p.created_at * 1000).max().unwrap_or(0);
+        let product_index: HashMap<i64, usize> = stored_products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id, i))
+            .collect();
+        let products_changed_at = stored_products
+            .iter()
+            .map(|p| p.created_at * 1000)
+            .max()
+            .unwrap_or(0);
         let products: Vec<ProductEntry> = stored_products
             .into_iter()
-            .map(|p| ProductEntry { slug: p.slug, public: p.public, patterns: p.patterns })
+            .map(|p| ProductEntry {
+                slug: p.slug,
+                public: p.public,
+                patterns: p.patterns,
+            })
             .collect();
 
         let mut accounts: HashMap<i64, AccountEntry> = HashMap::new();
@@ -147,13 +163,19 @@ impl Snapshot {
             );
         }
         for e in db.all_entitlements().await? {
-            if let (Some(account), Some(&idx)) = (accounts.get_mut(&e.account_id), product_index.get(&e.product_id)) {
+            if let (Some(account), Some(&idx)) = (
+                accounts.get_mut(&e.account_id),
+                product_index.get(&e.product_id),
+            ) {
                 account.grants.insert(idx, e.updates_until_date());
             }
         }
         for inv in db.unpaid_invoices().await? {
             if let (Some(account), Some(due)) = (accounts.get_mut(&inv.account_id), inv.due()) {
-                account.unpaid.push(UnpaidInvoice { number: inv.number, due });
+                account.unpaid.push(UnpaidInvoice {
+                    number: inv.number,
+                    due,
+                });
             }
         }
 
@@ -162,23 +184,29 @@ impl Snapshot {
             .await?
             .into_iter()
             .map(|k| {
-                let entry = KeyEntry { private_key_hash: k.private_key_hash, enabled: k.enabled, account_id: k.account_id };
+                let entry = KeyEntry {
+                    private_key_hash: k.private_key_hash,
+                    enabled: k.enabled,
+                    account_id: k.account_id,
+                };
                 (k.public_key, entry)
             })
             .collect();
 
         let mut packages: BTreeMap<String, PackageEntry> = BTreeMap::new();
         for v in db.all_versions().await? {
-            let entry = packages.entry(v.name.clone()).or_insert_with(|| PackageEntry {
-                versions: Vec::new(),
-                products: products
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| p.patterns.iter().any(|pat| pattern_matches(pat, &v.name)))
-                    .map(|(i, _)| i)
-                    .collect(),
-                changed_at: 0,
-            });
+            let entry = packages
+                .entry(v.name.clone())
+                .or_insert_with(|| PackageEntry {
+                    versions: Vec::new(),
+                    products: products
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| p.patterns.iter().any(|pat| pattern_matches(pat, &v.name)))
+                        .map(|(i, _)| i)
+                        .collect(),
+                    changed_at: 0,
+                });
             entry.changed_at = entry.changed_at.max(v.changed_at);
             if v.unlisted_at.is_some() {
                 continue;
@@ -186,7 +214,11 @@ impl Snapshot {
             let manifest = match serde_json::from_str::<Value>(&v.manifest) {
                 Ok(Value::Object(m)) => m,
                 _ => {
-                    tracing::error!("stored manifest of {} {} is not a JSON object; skipping it", v.name, v.version);
+                    tracing::error!(
+                        "stored manifest of {} {} is not a JSON object; skipping it",
+                        v.name,
+                        v.version
+                    );
                     continue;
                 }
             };
@@ -218,7 +250,12 @@ impl Snapshot {
             .into_iter()
             .map(|t| (t.token_hash, t.email))
             .collect();
-        let download_tokens = db.all_tokens().await?.into_iter().map(|t| (t.account_id, t.token_hash)).collect();
+        let download_tokens = db
+            .all_tokens()
+            .await?
+            .into_iter()
+            .map(|t| (t.account_id, t.token_hash))
+            .collect();
 
         Ok(Snapshot {
             seq,
@@ -257,10 +294,17 @@ impl Snapshot {
     }
 
     /// The unpaid invoice that puts the account on billing hold today, if any.
-    pub fn billing_hold<'a>(&self, account: &'a AccountEntry, today: NaiveDate, grace_days: i64) -> Option<&'a UnpaidInvoice> {
+    pub fn billing_hold<'a>(
+        &self,
+        account: &'a AccountEntry,
+        today: NaiveDate,
+        grace_days: i64,
+    ) -> Option<&'a UnpaidInvoice> {
         account.unpaid.iter().find(|inv| {
             let grace = Days::new(grace_days.max(0) as u64);
-            inv.due.checked_add_days(grace).is_some_and(|limit| today > limit)
+            inv.due
+                .checked_add_days(grace)
+                .is_some_and(|limit| today > limit)
         })
     }
 }

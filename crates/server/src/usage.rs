@@ -19,7 +19,10 @@ pub struct UsageRecorder {
 impl UsageRecorder {
     pub fn key_used(&self, public_key: &str, ip: String) {
         let now = packyard_store::now();
-        self.key_uses.lock().expect("usage lock").insert(public_key.to_string(), (now, ip));
+        self.key_uses
+            .lock()
+            .expect("usage lock")
+            .insert(public_key.to_string(), (now, ip));
     }
 
     pub fn downloaded(&self, events: impl IntoIterator<Item = DownloadEvent>) {
@@ -36,10 +39,11 @@ pub async fn run(state: AppState) {
 }
 
 pub async fn flush(state: &AppState) {
-    let uses: Vec<(String, i64, String)> = std::mem::take(&mut *state.usage.key_uses.lock().expect("usage lock"))
-        .into_iter()
-        .map(|(k, (at, ip))| (k, at, ip))
-        .collect();
+    let uses: Vec<(String, i64, String)> =
+        std::mem::take(&mut *state.usage.key_uses.lock().expect("usage lock"))
+            .into_iter()
+            .map(|(k, (at, ip))| (k, at, ip))
+            .collect();
     if !uses.is_empty()
         && let Err(e) = state.db.record_key_uses(&uses).await
     {
@@ -49,6 +53,9 @@ pub async fn flush(state: &AppState) {
     if !downloads.is_empty()
         && let Err(e) = state.db.record_downloads(&downloads).await
     {
-        tracing::warn!("could not record {} install notifications: {e}", downloads.len());
+        tracing::warn!(
+            "could not record {} install notifications: {e}",
+            downloads.len()
+        );
     }
 }

@@ -9,15 +9,20 @@ use axum::response::{IntoResponse, Response};
 pub fn warning(status: StatusCode, message: impl Into<String>) -> Response {
     let body = serde_json::json!({ "warning": message.into() }).to_string();
     let mut resp = (status, body).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     resp
 }
 
 /// 401 with the `WWW-Authenticate` challenge curl and browsers expect.
 pub fn unauthorized(message: impl Into<String>) -> Response {
     let mut resp = warning(StatusCode::UNAUTHORIZED, message);
-    resp.headers_mut()
-        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"Packyard\", charset=\"UTF-8\""));
+    resp.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Basic realm=\"Packyard\", charset=\"UTF-8\""),
+    );
     resp
 }
 

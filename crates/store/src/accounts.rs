@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::{Db, Result, StoreError, bump, record_audit, conflict_on_unique, now, on_db};
+use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Account {
@@ -64,7 +64,9 @@ impl Db {
         validate_prefix(new.id_prefix)?;
         let name = new.name.trim();
         if name.is_empty() {
-            return Err(StoreError::Invalid("the account name must not be empty".into()));
+            return Err(StoreError::Invalid(
+                "the account name must not be empty".into(),
+            ));
         }
         let email = new.email.to_ascii_lowercase();
         let public_id: String = on_db!(self, pool => {
@@ -107,8 +109,7 @@ impl Db {
     pub async fn account(&self, public_id: &str) -> Result<Account> {
         let sql = format!("SELECT {COLUMNS} FROM accounts WHERE public_id = $1");
         let wanted = public_id.trim().to_ascii_uppercase();
-        let found: Option<Account> =
-            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&wanted).fetch_optional(pool).await?);
+        let found: Option<Account> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&wanted).fetch_optional(pool).await?);
         found.ok_or_else(|| StoreError::NotFound(format!("no account with id {public_id:?}")))
     }
 

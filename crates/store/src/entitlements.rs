@@ -27,7 +27,10 @@ impl Entitlement {
 }
 
 /// Stamps the account's licence change time, which feeds `Last-Modified` of its metadata.
-async fn touch_licences<'c, DB: sqlx::Database>(tx: &mut sqlx::Transaction<'c, DB>, account_id: i64) -> Result<()>
+async fn touch_licences<'c, DB: sqlx::Database>(
+    tx: &mut sqlx::Transaction<'c, DB>,
+    account_id: i64,
+) -> Result<()>
 where
     for<'e> &'e mut DB::Connection: sqlx::Executor<'e, Database = DB>,
     i64: sqlx::Encode<'static, DB> + sqlx::Type<DB>,

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::accounts::Account;
-use crate::{Db, Result, StoreError, bump, record_audit, conflict_on_unique, now, on_db};
+use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Invoice {
@@ -32,7 +32,8 @@ impl Invoice {
     }
 }
 
-const COLUMNS: &str = "id, account_id, number, amount_cents, currency, due_date, paid_at, created_at";
+const COLUMNS: &str =
+    "id, account_id, number, amount_cents, currency, due_date, paid_at, created_at";
 
 /// Parses "100", "100.5" or "100.00" into cents; rejects negatives and sub-cent precision.
 pub fn parse_amount(amount: &str) -> Result<i64> {
@@ -56,7 +57,9 @@ pub fn validate_invoice_number(number: &str) -> Result<&str> {
     let number = number.trim();
     if number.is_empty()
         || number.len() > 64
-        || !number.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_/.".contains(&b))
+        || !number
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_/.".contains(&b))
     {
         return Err(StoreError::Invalid(format!(
             "invoice number {number:?} must be 1 to 64 letters, digits, '-', '_', '/' or '.' (e.g. INV-1001)"
@@ -107,8 +110,7 @@ impl Db {
 
     pub async fn invoice(&self, number: &str) -> Result<Invoice> {
         let sql = format!("SELECT {COLUMNS} FROM invoices WHERE number = $1");
-        let found: Option<Invoice> =
-            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(number.trim()).fetch_optional(pool).await?);
+        let found: Option<Invoice> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(number.trim()).fetch_optional(pool).await?);
         found.ok_or_else(|| StoreError::NotFound(format!("no invoice numbered {number:?}")))
     }
 
@@ -133,12 +135,16 @@ impl Db {
     }
 
     pub async fn invoices_of(&self, account: &Account) -> Result<Vec<Invoice>> {
-        let sql = format!("SELECT {COLUMNS} FROM invoices WHERE account_id = $1 ORDER BY due_date, id");
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(pool).await?))
+        let sql =
+            format!("SELECT {COLUMNS} FROM invoices WHERE account_id = $1 ORDER BY due_date, id");
+        Ok(
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(pool).await?),
+        )
     }
 
     pub async fn unpaid_invoices(&self) -> Result<Vec<Invoice>> {
-        let sql = format!("SELECT {COLUMNS} FROM invoices WHERE paid_at IS NULL ORDER BY due_date, id");
+        let sql =
+            format!("SELECT {COLUMNS} FROM invoices WHERE paid_at IS NULL ORDER BY due_date, id");
         Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
     }
 }

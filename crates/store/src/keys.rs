@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::accounts::Account;
 use crate::secret::{random_alphanumeric, sha256};
-use crate::{Db, Result, StoreError, bump, record_audit, now, on_db};
+use crate::{Db, Result, StoreError, bump, now, on_db, record_audit};
 
 pub const KEY_LEN: usize = 32;
 
@@ -40,14 +40,20 @@ pub fn validate_key_name(name: &str) -> Result<&str> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(StoreError::Invalid(
-            "a key name must be 1 to 100 printable characters (e.g. the developer who gets it)".into(),
+            "a key name must be 1 to 100 printable characters (e.g. the developer who gets it)"
+                .into(),
         ));
     }
     Ok(name)
 }
 
 impl Db {
-    pub async fn create_key(&self, account: &Account, name: &str, actor: &str) -> Result<CreatedKey> {
+    pub async fn create_key(
+        &self,
+        account: &Account,
+        name: &str,
+        actor: &str,
+    ) -> Result<CreatedKey> {
         let name = validate_key_name(name)?;
         if account.is_closed() {
             return Err(StoreError::Invalid(format!(
@@ -74,12 +80,18 @@ impl Db {
             record_audit!(tx, actor, "key.create", format!("{} {public_key} ({name})", account.public_id));
             tx.commit().await?;
         });
-        Ok(CreatedKey { public_key, private_key, name: name.to_string() })
+        Ok(CreatedKey {
+            public_key,
+            private_key,
+            name: name.to_string(),
+        })
     }
 
     pub async fn keys_of(&self, account: &Account) -> Result<Vec<AccessKey>> {
         let sql = format!("SELECT {COLUMNS} FROM access_keys WHERE account_id = $1 ORDER BY id");
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(pool).await?))
+        Ok(
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(pool).await?),
+        )
     }
 
     pub async fn all_keys(&self) -> Result<Vec<AccessKey>> {
@@ -89,12 +101,18 @@ impl Db {
 
     pub async fn key(&self, public_key: &str) -> Result<AccessKey> {
         let sql = format!("SELECT {COLUMNS} FROM access_keys WHERE public_key = $1");
-        let found: Option<AccessKey> =
-            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(public_key.trim()).fetch_optional(pool).await?);
-        found.ok_or_else(|| StoreError::NotFound(format!("no access key with public key {public_key:?}")))
+        let found: Option<AccessKey> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(public_key.trim()).fetch_optional(pool).await?);
+        found.ok_or_else(|| {
+            StoreError::NotFound(format!("no access key with public key {public_key:?}"))
+        })
     }
 
-    pub async fn set_key_enabled(&self, public_key: &str, enabled: bool, actor: &str) -> Result<AccessKey> {
+    pub async fn set_key_enabled(
+        &self,
+        public_key: &str,
+        enabled: bool,
+        actor: &str,
+    ) -> Result<AccessKey> {
         let key = self.key(public_key).await?;
         let action = if enabled { "key.enable" } else { "key.disable" };
         on_db!(self, pool => {

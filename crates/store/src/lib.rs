@@ -115,7 +115,10 @@ impl Db {
     /// Opens the embedded SQLite database inside a data directory, creating the directory.
     pub async fn open_data_dir(dir: &Path) -> Result<Db> {
         std::fs::create_dir_all(dir).map_err(|e| {
-            StoreError::Invalid(format!("cannot create data directory {}: {e}", dir.display()))
+            StoreError::Invalid(format!(
+                "cannot create data directory {}: {e}",
+                dir.display()
+            ))
         })?;
         let url = format!("sqlite://{}", dir.join("packyard.sqlite3").display());
         Db::connect(&url, true).await

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::accounts::validate_email;
 use crate::secret::{random_alphanumeric, sha256};
-use crate::{Db, Result, StoreError, bump, record_audit, conflict_on_unique, now, on_db};
+use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Operator {
@@ -28,7 +28,12 @@ pub struct OperatorToken {
 pub const ADMIN_TOKEN_PREFIX: &str = "pya_";
 
 impl Db {
-    pub async fn create_operator(&self, email: &str, password_hash: &str, actor: &str) -> Result<Operator> {
+    pub async fn create_operator(
+        &self,
+        email: &str,
+        password_hash: &str,
+        actor: &str,
+    ) -> Result<Operator> {
         validate_email(email)?;
         let email = email.trim().to_ascii_lowercase();
         on_db!(self, pool => {
@@ -59,7 +64,12 @@ impl Db {
     }
 
     /// Creates an admin API token for the operator and returns it in plaintext, once.
-    pub async fn create_operator_token(&self, email: &str, name: &str, actor: &str) -> Result<String> {
+    pub async fn create_operator_token(
+        &self,
+        email: &str,
+        name: &str,
+        actor: &str,
+    ) -> Result<String> {
         let operator = self.operator(email).await?;
         let name = crate::keys::validate_key_name(name)?;
         let token = format!("{ADMIN_TOKEN_PREFIX}{}", random_alphanumeric(40));

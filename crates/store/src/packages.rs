@@ -53,7 +53,11 @@ const SELECT: &str = "SELECT v.id, p.name, v.version, v.version_normalized, v.ma
     v.sha256, v.size, v.blob_key, v.created_at, v.unlisted_at, v.changed_at FROM versions v JOIN packages p ON p.id = v.package_id";
 
 impl Db {
-    pub async fn publish_version(&self, new: &NewVersion<'_>, actor: &str) -> Result<PublishOutcome> {
+    pub async fn publish_version(
+        &self,
+        new: &NewVersion<'_>,
+        actor: &str,
+    ) -> Result<PublishOutcome> {
         let outcome = on_db!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("INSERT INTO packages (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
@@ -129,22 +133,32 @@ impl Db {
 
     /// Every listed version of every package.
     pub async fn listed_versions(&self) -> Result<Vec<PackageVersion>> {
-        let sql = format!("{SELECT} WHERE v.unlisted_at IS NULL ORDER BY p.name, v.released_at, v.id");
+        let sql =
+            format!("{SELECT} WHERE v.unlisted_at IS NULL ORDER BY p.name, v.released_at, v.id");
         Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
     }
 
     pub async fn versions_of(&self, name: &str) -> Result<Vec<PackageVersion>> {
         let sql = format!("{SELECT} WHERE p.name = $1 ORDER BY v.released_at, v.id");
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(name).fetch_all(pool).await?))
+        Ok(
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(name).fetch_all(pool).await?),
+        )
     }
 
     pub async fn package_names(&self) -> Result<Vec<String>> {
-        Ok(on_db!(self, pool => sqlx::query_scalar("SELECT name FROM packages ORDER BY name").fetch_all(pool).await?))
+        Ok(
+            on_db!(self, pool => sqlx::query_scalar("SELECT name FROM packages ORDER BY name").fetch_all(pool).await?),
+        )
     }
 
     /// Unlists a version (by normalized version): clients stop seeing it; the archive stays,
     /// so the version cannot be re-published with different bytes.
-    pub async fn unlist_version(&self, name: &str, version_normalized: &str, actor: &str) -> Result<()> {
+    pub async fn unlist_version(
+        &self,
+        name: &str,
+        version_normalized: &str,
+        actor: &str,
+    ) -> Result<()> {
         on_db!(self, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(

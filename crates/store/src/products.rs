@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::{Db, Result, StoreError, bump, record_audit, conflict_on_unique, now, on_db};
+use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Product {
@@ -44,7 +44,9 @@ const COLUMNS: &str = "id, slug, name, patterns, public, created_at";
 fn validate_slug(slug: &str) -> Result<()> {
     let ok = !slug.is_empty()
         && slug.len() <= 64
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
         && slug.as_bytes()[0].is_ascii_alphanumeric();
     if ok {
         Ok(())
@@ -64,12 +66,14 @@ pub fn parse_patterns(list: &str) -> Result<Vec<String>> {
         .collect();
     if patterns.is_empty() {
         return Err(StoreError::Invalid(
-            "a product needs at least one package name or pattern (e.g. 'acme/*,acme/extra')".into(),
+            "a product needs at least one package name or pattern (e.g. 'acme/*,acme/extra')"
+                .into(),
         ));
     }
     for p in &patterns {
         let valid = matches!(p.split_once('/'), Some((v, n)) if !v.is_empty() && !n.is_empty() && !n.contains('/'))
-            && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/_.-*".contains(&b));
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/_.-*".contains(&b));
         if !valid {
             return Err(StoreError::Invalid(format!(
                 "{p:?} is not a package name or pattern: use lowercase vendor/name, with * as a wildcard (e.g. acme/module-*)"
@@ -91,7 +95,9 @@ impl Db {
         validate_slug(slug)?;
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Invalid("the product name must not be empty".into()));
+            return Err(StoreError::Invalid(
+                "the product name must not be empty".into(),
+            ));
         }
         parse_patterns(&patterns.join(","))?;
         on_db!(self, pool => {
@@ -114,15 +120,15 @@ impl Db {
 
     pub async fn product(&self, slug: &str) -> Result<Product> {
         let sql = format!("SELECT {COLUMNS} FROM products WHERE slug = $1");
-        let row: Option<ProductRow> =
-            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(slug.trim()).fetch_optional(pool).await?);
+        let row: Option<ProductRow> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(slug.trim()).fetch_optional(pool).await?);
         row.map(Product::from)
             .ok_or_else(|| StoreError::NotFound(format!("no product with slug {slug:?}")))
     }
 
     pub async fn products(&self) -> Result<Vec<Product>> {
         let sql = format!("SELECT {COLUMNS} FROM products ORDER BY slug");
-        let rows: Vec<ProductRow> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?);
+        let rows: Vec<ProductRow> =
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?);
         Ok(rows.into_iter().map(Product::from).collect())
     }
 }

@@ -38,17 +38,27 @@ where
 
 /// Creates an empty database for one test and returns its URL and a future that drops it.
 pub(crate) async fn fresh_postgres_database(admin_url: &str) -> (String, impl Future<Output = ()>) {
-    let name = format!("packyard_test_{}", crate::secret::random_alphanumeric(12).to_ascii_lowercase());
+    let name = format!(
+        "packyard_test_{}",
+        crate::secret::random_alphanumeric(12).to_ascii_lowercase()
+    );
     let admin = Db::connect(admin_url, false).await.unwrap();
-    let Db::Postgres(pool) = &admin else { panic!("PACKYARD_TEST_POSTGRES is not a postgres:// URL") };
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(pool).await.unwrap();
+    let Db::Postgres(pool) = &admin else {
+        panic!("PACKYARD_TEST_POSTGRES is not a postgres:// URL")
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(pool)
+        .await
+        .unwrap();
     let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
     let url = format!("{base}/{name}");
     let cleanup = async move {
         if let Db::Postgres(pool) = &admin {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                .execute(pool)
-                .await;
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(pool)
+            .await;
         }
         admin.close().await;
     };
@@ -56,7 +66,12 @@ pub(crate) async fn fresh_postgres_database(admin_url: &str) -> (String, impl Fu
 }
 
 fn new_account<'a>(email: &'a str) -> NewAccount<'a> {
-    NewAccount { email, name: "Acme Corp", id_prefix: "MAG", password_hash: None }
+    NewAccount {
+        email,
+        name: "Acme Corp",
+        id_prefix: "MAG",
+        password_hash: None,
+    }
 }
 
 fn date(s: &str) -> NaiveDate {
@@ -66,20 +81,41 @@ fn date(s: &str) -> NaiveDate {
 #[tokio::test]
 async fn accounts_get_sequential_never_reused_ids() {
     each_backend(|db| async move {
-        let a = db.create_account(new_account("a@example.com"), "test").await.unwrap();
-        let b = db.create_account(new_account("b@example.com"), "test").await.unwrap();
+        let a = db
+            .create_account(new_account("a@example.com"), "test")
+            .await
+            .unwrap();
+        let b = db
+            .create_account(new_account("b@example.com"), "test")
+            .await
+            .unwrap();
         assert_eq!(a.public_id, "MAG000000001");
         assert_eq!(b.public_id, "MAG000000002");
-        let dup = db.create_account(new_account("A@example.com"), "test").await.unwrap_err();
+        let dup = db
+            .create_account(new_account("A@example.com"), "test")
+            .await
+            .unwrap_err();
         assert!(matches!(dup, StoreError::Conflict(_)), "{dup}");
         // The failed insert must not have consumed or reused an id visible to anyone.
-        let c = db.create_account(new_account("c@example.com"), "test").await.unwrap();
+        let c = db
+            .create_account(new_account("c@example.com"), "test")
+            .await
+            .unwrap();
         assert!(c.public_id > b.public_id);
-        assert_eq!(db.account("mag000000001").await.unwrap().email, "a@example.com");
+        assert_eq!(
+            db.account("mag000000001").await.unwrap().email,
+            "a@example.com"
+        );
         let closed = db.close_account(&a.public_id, "test").await.unwrap();
         assert!(closed.is_closed());
-        assert!(matches!(db.account("MAG999").await, Err(StoreError::NotFound(_))));
-        assert!(matches!(db.create_account(new_account("not-an-email"), "t").await, Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            db.account("MAG999").await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            db.create_account(new_account("not-an-email"), "t").await,
+            Err(StoreError::Invalid(_))
+        ));
     })
     .await;
 }
@@ -88,7 +124,10 @@ async fn accounts_get_sequential_never_reused_ids() {
 async fn keys_store_only_a_hash_and_change_state() {
     each_backend(|db| async move {
         let seq0 = db.change_seq().await.unwrap();
-        let acct = db.create_account(new_account("k@example.com"), "t").await.unwrap();
+        let acct = db
+            .create_account(new_account("k@example.com"), "t")
+            .await
+            .unwrap();
         let key = db.create_key(&acct, "alice laptop", "t").await.unwrap();
         assert_eq!(key.public_key.len(), 32);
         assert_eq!(key.private_key.len(), 32);
@@ -97,14 +136,25 @@ async fn keys_store_only_a_hash_and_change_state() {
         assert!(stored.enabled);
         assert!(db.change_seq().await.unwrap() > seq0);
 
-        let disabled = db.set_key_enabled(&key.public_key, false, "t").await.unwrap();
+        let disabled = db
+            .set_key_enabled(&key.public_key, false, "t")
+            .await
+            .unwrap();
         assert!(!disabled.enabled);
-        db.record_key_uses(&[(key.public_key.clone(), 1_700_000_000, "10.0.0.1".into())]).await.unwrap();
+        db.record_key_uses(&[(key.public_key.clone(), 1_700_000_000, "10.0.0.1".into())])
+            .await
+            .unwrap();
         let used = db.key(&key.public_key).await.unwrap();
         assert_eq!(used.last_used_ip.as_deref(), Some("10.0.0.1"));
         db.delete_key(&key.public_key, "t").await.unwrap();
-        assert!(matches!(db.key(&key.public_key).await, Err(StoreError::NotFound(_))));
-        assert!(matches!(db.create_key(&acct, "  ", "t").await, Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            db.key(&key.public_key).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            db.create_key(&acct, "  ", "t").await,
+            Err(StoreError::Invalid(_))
+        ));
         let audit = db.audit_log(10).await.unwrap();
         assert_eq!(audit[0].action, "key.delete");
     })
@@ -114,7 +164,10 @@ async fn keys_store_only_a_hash_and_change_state() {
 #[tokio::test]
 async fn one_download_token_per_account() {
     each_backend(|db| async move {
-        let acct = db.create_account(new_account("t@example.com"), "t").await.unwrap();
+        let acct = db
+            .create_account(new_account("t@example.com"), "t")
+            .await
+            .unwrap();
         let first = db.generate_token(&acct, "t").await.unwrap();
         let second = db.generate_token(&acct, "t").await.unwrap();
         assert_ne!(first, second);
@@ -128,26 +181,54 @@ async fn one_download_token_per_account() {
 #[tokio::test]
 async fn products_entitlements_and_invoices() {
     each_backend(|db| async move {
-        let acct = db.create_account(new_account("p@example.com"), "t").await.unwrap();
+        let acct = db
+            .create_account(new_account("p@example.com"), "t")
+            .await
+            .unwrap();
         let patterns = crate::products::parse_patterns("acme/*, acme/extra").unwrap();
-        let product = db.create_product("acme-pro", "Acme Pro", &patterns, false, "t").await.unwrap();
+        let product = db
+            .create_product("acme-pro", "Acme Pro", &patterns, false, "t")
+            .await
+            .unwrap();
         assert_eq!(product.patterns, vec!["acme/*", "acme/extra"]);
-        assert!(matches!(db.create_product("acme-pro", "x", &patterns, false, "t").await, Err(StoreError::Conflict(_))));
+        assert!(matches!(
+            db.create_product("acme-pro", "x", &patterns, false, "t")
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
         assert!(crate::products::parse_patterns("Acme/X").is_err());
 
-        db.grant(&acct, &product, Some(date("2025-01-31")), "t").await.unwrap();
-        db.grant(&acct, &product, Some(date("2025-06-30")), "t").await.unwrap();
+        db.grant(&acct, &product, Some(date("2025-01-31")), "t")
+            .await
+            .unwrap();
+        db.grant(&acct, &product, Some(date("2025-06-30")), "t")
+            .await
+            .unwrap();
         let ents = db.entitlements_of(&acct).await.unwrap();
         assert_eq!(ents.len(), 1);
         assert_eq!(ents[0].updates_until_date(), Some(date("2025-06-30")));
         db.revoke(&acct, &product, "t").await.unwrap();
-        assert!(matches!(db.revoke(&acct, &product, "t").await, Err(StoreError::NotFound(_))));
+        assert!(matches!(
+            db.revoke(&acct, &product, "t").await,
+            Err(StoreError::NotFound(_))
+        ));
 
-        let inv = db.add_invoice(&acct, "INV-1001", "100.5", "eur", date("2026-01-01"), "t").await.unwrap();
+        let inv = db
+            .add_invoice(&acct, "INV-1001", "100.5", "eur", date("2026-01-01"), "t")
+            .await
+            .unwrap();
         assert_eq!(inv.amount(), "100.50");
         assert_eq!(inv.currency, "EUR");
-        assert!(matches!(db.add_invoice(&acct, "INV-1001", "1", "EUR", date("2026-01-01"), "t").await, Err(StoreError::Conflict(_))));
-        assert!(matches!(db.add_invoice(&acct, "INV-1002", "-1", "EUR", date("2026-01-01"), "t").await, Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            db.add_invoice(&acct, "INV-1001", "1", "EUR", date("2026-01-01"), "t")
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            db.add_invoice(&acct, "INV-1002", "-1", "EUR", date("2026-01-01"), "t")
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
         assert_eq!(db.unpaid_invoices().await.unwrap().len(), 1);
         let paid = db.pay_invoice("INV-1001", "t").await.unwrap();
         assert!(paid.paid_at.is_some());
@@ -170,18 +251,42 @@ async fn versions_are_immutable() {
             size: 10,
             blob_key: "dists/bb.zip",
         };
-        assert_eq!(db.publish_version(&v, "t").await.unwrap(), PublishOutcome::Published);
+        assert_eq!(
+            db.publish_version(&v, "t").await.unwrap(),
+            PublishOutcome::Published
+        );
         let seq = db.change_seq().await.unwrap();
-        assert_eq!(db.publish_version(&v, "t").await.unwrap(), PublishOutcome::Unchanged);
-        assert_eq!(db.change_seq().await.unwrap(), seq, "a no-op publish must not signal a change");
+        assert_eq!(
+            db.publish_version(&v, "t").await.unwrap(),
+            PublishOutcome::Unchanged
+        );
+        assert_eq!(
+            db.change_seq().await.unwrap(),
+            seq,
+            "a no-op publish must not signal a change"
+        );
         let other = NewVersion { sha256: "cc", ..v };
-        assert!(matches!(db.publish_version(&other, "t").await, Err(StoreError::Conflict(_))));
+        assert!(matches!(
+            db.publish_version(&other, "t").await,
+            Err(StoreError::Conflict(_))
+        ));
         assert_eq!(db.listed_versions().await.unwrap().len(), 1);
-        db.unlist_version("acme/hello", "1.0.0.0", "t").await.unwrap();
+        db.unlist_version("acme/hello", "1.0.0.0", "t")
+            .await
+            .unwrap();
         assert!(db.listed_versions().await.unwrap().is_empty());
-        assert!(matches!(db.publish_version(&other, "t").await, Err(StoreError::Conflict(_))));
-        let v = NewVersion { sha256: "bb", ..other };
-        assert_eq!(db.publish_version(&v, "t").await.unwrap(), PublishOutcome::Published);
+        assert!(matches!(
+            db.publish_version(&other, "t").await,
+            Err(StoreError::Conflict(_))
+        ));
+        let v = NewVersion {
+            sha256: "bb",
+            ..other
+        };
+        assert_eq!(
+            db.publish_version(&v, "t").await.unwrap(),
+            PublishOutcome::Published
+        );
         assert_eq!(db.listed_versions().await.unwrap().len(), 1);
     })
     .await;
@@ -190,12 +295,21 @@ async fn versions_are_immutable() {
 #[tokio::test]
 async fn operators_and_admin_tokens() {
     each_backend(|db| async move {
-        db.create_operator("ops@example.com", "$argon2id$fake", "t").await.unwrap();
-        let token = db.create_operator_token("ops@example.com", "ci", "t").await.unwrap();
+        db.create_operator("ops@example.com", "$argon2id$fake", "t")
+            .await
+            .unwrap();
+        let token = db
+            .create_operator_token("ops@example.com", "ci", "t")
+            .await
+            .unwrap();
         assert!(token.starts_with("pya_"));
         let all = db.all_operator_tokens().await.unwrap();
         assert_eq!(all[0].token_hash, sha256(&token));
-        assert!(matches!(db.create_operator_token("nobody@example.com", "ci", "t").await, Err(StoreError::NotFound(_))));
+        assert!(matches!(
+            db.create_operator_token("nobody@example.com", "ci", "t")
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
     })
     .await;
 }
@@ -203,10 +317,11 @@ async fn operators_and_admin_tokens() {
 #[test]
 fn both_backends_have_the_same_migrations() {
     let names = |dir: &str| {
-        let mut v: Vec<String> = std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let mut v: Vec<String> =
+            std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
         v.sort();
         v
     };

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::accounts::Account;
 use crate::secret::{random_alphanumeric, sha256};
-use crate::{Db, Result, StoreError, bump, record_audit, now, on_db};
+use crate::{Db, Result, StoreError, bump, now, on_db, record_audit};
 
 pub const TOKEN_LEN: usize = 32;
 
@@ -22,7 +22,10 @@ impl Db {
     /// plaintext: the only time it is available.
     pub async fn generate_token(&self, account: &Account, actor: &str) -> Result<String> {
         if account.is_closed() {
-            return Err(StoreError::Invalid(format!("account {} is closed", account.public_id)));
+            return Err(StoreError::Invalid(format!(
+                "account {} is closed",
+                account.public_id
+            )));
         }
         let token = random_alphanumeric(TOKEN_LEN);
         on_db!(self, pool => {

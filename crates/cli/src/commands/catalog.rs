@@ -12,16 +12,35 @@ use crate::context::{open_db, parse_date, read_password_stdin};
 pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
     let db = open_db(g).await?;
     match cmd {
-        ProductCmd::Create { slug, name, packages, public } => {
+        ProductCmd::Create {
+            slug,
+            name,
+            packages,
+            public,
+        } => {
             let patterns = parse_patterns(&packages)?;
-            let p = db.create_product(&slug, &name, &patterns, public, CLI_ACTOR).await?;
-            emit(g.json, serde_json::to_value(&p)?, format!("product {} created", p.slug));
+            let p = db
+                .create_product(&slug, &name, &patterns, public, CLI_ACTOR)
+                .await?;
+            emit(
+                g.json,
+                serde_json::to_value(&p)?,
+                format!("product {} created", p.slug),
+            );
         }
         ProductCmd::List => {
             let products = db.products().await?;
             let human: Vec<String> = products
                 .iter()
-                .map(|p| format!("{}  {}  {}{}", p.slug, p.name, p.patterns.join(","), if p.public { "  (public)" } else { "" }))
+                .map(|p| {
+                    format!(
+                        "{}  {}  {}{}",
+                        p.slug,
+                        p.name,
+                        p.patterns.join(","),
+                        if p.public { "  (public)" } else { "" }
+                    )
+                })
                 .collect();
             emit(g.json, json!({ "products": products }), human.join("\n"));
         }
@@ -32,8 +51,15 @@ pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
 pub async fn entitlement(g: &Global, cmd: EntitlementCmd) -> Result<()> {
     let db = open_db(g).await?;
     match cmd {
-        EntitlementCmd::Grant { account, product, updates_until } => {
-            let until = updates_until.as_deref().map(|d| parse_date(d, "--updates-until")).transpose()?;
+        EntitlementCmd::Grant {
+            account,
+            product,
+            updates_until,
+        } => {
+            let until = updates_until
+                .as_deref()
+                .map(|d| parse_date(d, "--updates-until"))
+                .transpose()?;
             let account = db.account(&account).await?;
             let product = db.product(&product).await?;
             db.grant(&account, &product, until, CLI_ACTOR).await?;
@@ -42,15 +68,26 @@ pub async fn entitlement(g: &Global, cmd: EntitlementCmd) -> Result<()> {
                 "{} may install {}{}",
                 account.public_id,
                 product.slug,
-                until_text.as_deref().map(|d| format!(" (releases up to {d})")).unwrap_or_default()
+                until_text
+                    .as_deref()
+                    .map(|d| format!(" (releases up to {d})"))
+                    .unwrap_or_default()
             );
-            emit(g.json, json!({ "account": account.public_id, "product": product.slug, "updates_until": until_text }), human);
+            emit(
+                g.json,
+                json!({ "account": account.public_id, "product": product.slug, "updates_until": until_text }),
+                human,
+            );
         }
         EntitlementCmd::Revoke { account, product } => {
             let account = db.account(&account).await?;
             let product = db.product(&product).await?;
             db.revoke(&account, &product, CLI_ACTOR).await?;
-            emit(g.json, json!({ "account": account.public_id, "product": product.slug, "revoked": true }), "revoked");
+            emit(
+                g.json,
+                json!({ "account": account.public_id, "product": product.slug, "revoked": true }),
+                "revoked",
+            );
         }
     }
     Ok(())
@@ -59,16 +96,34 @@ pub async fn entitlement(g: &Global, cmd: EntitlementCmd) -> Result<()> {
 pub async fn invoice(g: &Global, cmd: InvoiceCmd) -> Result<()> {
     let db = open_db(g).await?;
     match cmd {
-        InvoiceCmd::Add { account, number, amount, currency, due } => {
+        InvoiceCmd::Add {
+            account,
+            number,
+            amount,
+            currency,
+            due,
+        } => {
             let due = parse_date(&due, "--due")?;
             let account = db.account(&account).await?;
-            let inv = db.add_invoice(&account, &number, &amount, &currency, due, CLI_ACTOR).await?;
-            let human = format!("invoice {} for {} {} due {}", inv.number, inv.amount(), inv.currency, inv.due_date);
+            let inv = db
+                .add_invoice(&account, &number, &amount, &currency, due, CLI_ACTOR)
+                .await?;
+            let human = format!(
+                "invoice {} for {} {} due {}",
+                inv.number,
+                inv.amount(),
+                inv.currency,
+                inv.due_date
+            );
             emit(g.json, serde_json::to_value(&inv)?, human);
         }
         InvoiceCmd::Pay { number } => {
             let inv = db.pay_invoice(&number, CLI_ACTOR).await?;
-            emit(g.json, serde_json::to_value(&inv)?, format!("invoice {} paid", inv.number));
+            emit(
+                g.json,
+                serde_json::to_value(&inv)?,
+                format!("invoice {} paid", inv.number),
+            );
         }
     }
     Ok(())
@@ -77,13 +132,20 @@ pub async fn invoice(g: &Global, cmd: InvoiceCmd) -> Result<()> {
 pub async fn operator(g: &Global, cmd: OperatorCmd) -> Result<()> {
     let db = open_db(g).await?;
     match cmd {
-        OperatorCmd::Create { email, password_stdin } => {
+        OperatorCmd::Create {
+            email,
+            password_stdin,
+        } => {
             if !password_stdin {
                 bail!("operators need a password: pipe it in with --password-stdin");
             }
             let hash = hash_password(&read_password_stdin()?)?;
             let op = db.create_operator(&email, &hash, CLI_ACTOR).await?;
-            emit(g.json, json!({ "email": op.email }), format!("operator {} created", op.email));
+            emit(
+                g.json,
+                json!({ "email": op.email }),
+                format!("operator {} created", op.email),
+            );
         }
         OperatorCmd::Token(OperatorTokenCmd::Create { email, name }) => {
             let token = db.create_operator_token(&email, &name, CLI_ACTOR).await?;

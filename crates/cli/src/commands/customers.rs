@@ -11,18 +11,41 @@ use crate::args::{AccountCmd, Global, KeyCmd, TokenCmd};
 use crate::context::{open_db, read_password_stdin};
 
 fn date(ts: i64) -> String {
-    DateTime::from_timestamp(ts, 0).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    DateTime::from_timestamp(ts, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
 }
 
 pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
     let db = open_db(g).await?;
     match cmd {
-        AccountCmd::Create { email, name, password_stdin, id_prefix } => {
-            let password_hash = if password_stdin { Some(hash_password(&read_password_stdin()?)?) } else { None };
+        AccountCmd::Create {
+            email,
+            name,
+            password_stdin,
+            id_prefix,
+        } => {
+            let password_hash = if password_stdin {
+                Some(hash_password(&read_password_stdin()?)?)
+            } else {
+                None
+            };
             let account = db
-                .create_account(NewAccount { email: &email, name: &name, id_prefix: &id_prefix, password_hash }, CLI_ACTOR)
+                .create_account(
+                    NewAccount {
+                        email: &email,
+                        name: &name,
+                        id_prefix: &id_prefix,
+                        password_hash,
+                    },
+                    CLI_ACTOR,
+                )
                 .await?;
-            emit(g.json, json!({ "id": account.public_id }), &account.public_id);
+            emit(
+                g.json,
+                json!({ "id": account.public_id }),
+                &account.public_id,
+            );
         }
         AccountCmd::List => {
             let accounts = db.accounts().await?;
@@ -47,11 +70,19 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
                 invoices.len(),
                 invoices.iter().filter(|i| i.paid_at.is_none()).count()
             );
-            emit(g.json, json!({ "account": a, "keys": keys, "invoices": invoices }), human);
+            emit(
+                g.json,
+                json!({ "account": a, "keys": keys, "invoices": invoices }),
+                human,
+            );
         }
         AccountCmd::Close { id } => {
             let a = db.close_account(&id, CLI_ACTOR).await?;
-            emit(g.json, json!({ "id": a.public_id, "status": a.status }), format!("{} closed", a.public_id));
+            emit(
+                g.json,
+                json!({ "id": a.public_id, "status": a.status }),
+                format!("{} closed", a.public_id),
+            );
         }
         AccountCmd::SetPassword { id } => {
             let hash = hash_password(&read_password_stdin()?)?;
@@ -81,26 +112,43 @@ pub async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
                 .iter()
                 .map(|k| {
                     let state = if k.enabled { "enabled" } else { "disabled" };
-                    let used = k.last_used_at.map(date).unwrap_or_else(|| "never used".into());
+                    let used = k
+                        .last_used_at
+                        .map(date)
+                        .unwrap_or_else(|| "never used".into());
                     format!("{}  {state:<8}  {}  {used}", k.public_key, k.name)
                 })
                 .collect();
             emit(g.json, json!({ "keys": keys }), human.join("\n"));
         }
-        KeyCmd::Disable { public_key } | KeyCmd::Enable { public_key } if public_key.trim().is_empty() => {
+        KeyCmd::Disable { public_key } | KeyCmd::Enable { public_key }
+            if public_key.trim().is_empty() =>
+        {
             bail!("give the public key of the access key")
         }
         KeyCmd::Disable { public_key } => {
             let k = db.set_key_enabled(&public_key, false, CLI_ACTOR).await?;
-            emit(g.json, json!({ "public_key": k.public_key, "enabled": false }), format!("{} disabled", k.public_key));
+            emit(
+                g.json,
+                json!({ "public_key": k.public_key, "enabled": false }),
+                format!("{} disabled", k.public_key),
+            );
         }
         KeyCmd::Enable { public_key } => {
             let k = db.set_key_enabled(&public_key, true, CLI_ACTOR).await?;
-            emit(g.json, json!({ "public_key": k.public_key, "enabled": true }), format!("{} enabled", k.public_key));
+            emit(
+                g.json,
+                json!({ "public_key": k.public_key, "enabled": true }),
+                format!("{} enabled", k.public_key),
+            );
         }
         KeyCmd::Delete { public_key } => {
             db.delete_key(&public_key, CLI_ACTOR).await?;
-            emit(g.json, json!({ "public_key": public_key, "deleted": true }), format!("{public_key} deleted"));
+            emit(
+                g.json,
+                json!({ "public_key": public_key, "deleted": true }),
+                format!("{public_key} deleted"),
+            );
         }
     }
     Ok(())

@@ -42,7 +42,11 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve::run(&g, args).await,
         Command::Migrate => {
             let db = open_db(&g).await?;
-            emit(g.json, serde_json::json!({ "migrated": db.backend_name() }), format!("{} database is up to date", db.backend_name()));
+            emit(
+                g.json,
+                serde_json::json!({ "migrated": db.backend_name() }),
+                format!("{} database is up to date", db.backend_name()),
+            );
             Ok(())
         }
         Command::Account(cmd) => customers::account(&g, cmd).await,
@@ -52,12 +56,22 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Entitlement(cmd) => catalog::entitlement(&g, cmd).await,
         Command::Invoice(cmd) => catalog::invoice(&g, cmd).await,
         Command::Operator(cmd) => catalog::operator(&g, cmd).await,
-        Command::Publish { files, max_unpacked_mib } => publish::run(&g, files, max_unpacked_mib).await,
+        Command::Publish {
+            files,
+            max_unpacked_mib,
+        } => publish::run(&g, files, max_unpacked_mib).await,
         Command::Stats => {
             let db = open_db(&g).await?;
             let counts = db.download_counts().await?;
-            let human: Vec<String> = counts.iter().map(|c| format!("{}  {}  {}", c.package, c.version, c.count)).collect();
-            emit(g.json, serde_json::json!({ "downloads": counts }), human.join("\n"));
+            let human: Vec<String> = counts
+                .iter()
+                .map(|c| format!("{}  {}  {}", c.package, c.version, c.count))
+                .collect();
+            emit(
+                g.json,
+                serde_json::json!({ "downloads": counts }),
+                human.join("\n"),
+            );
             Ok(())
         }
     }

@@ -11,7 +11,9 @@ use crate::context::{open_blobs, open_db};
 
 pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     if args.tls_cert.is_some() {
-        bail!("built-in TLS is not available in this build; terminate TLS at a reverse proxy and pass --public-url https://…");
+        bail!(
+            "built-in TLS is not available in this build; terminate TLS at a reverse proxy and pass --public-url https://…"
+        );
     }
     let db = open_db(g).await?;
     let blobs = open_blobs(g)?;
@@ -24,10 +26,13 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     config.billing_grace_days = args.billing_grace_days;
     config.max_upload_bytes = args.max_upload_mib * 1024 * 1024;
     config.zip_limits.max_uncompressed_bytes = args.max_unpacked_mib << 20;
-    let state = AppState::new(db, blobs, config).await.context("cannot load the repository state")?;
+    let state = AppState::new(db, blobs, config)
+        .await
+        .context("cannot load the repository state")?;
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PACKYARD_LOG").unwrap_or_else(|_| "packyard=info,warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("PACKYARD_LOG")
+                .unwrap_or_else(|_| "packyard=info,warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -6,13 +6,31 @@ use serde_json::json;
 use crate::support::*;
 
 fn one_package(server: &Server) {
-    let report = server.publish(&[package_zip("acme/hello", "1.0.0", json!({ "time": "2024-01-15" }))]);
+    let report = server.publish(&[package_zip(
+        "acme/hello",
+        "1.0.0",
+        json!({ "time": "2024-01-15" }),
+    )]);
     assert_eq!(report["published"].as_array().unwrap().len(), 1, "{report}");
-    server.cli(&["product", "create", "hello", "--name", "Hello", "--packages", "acme/*"]);
+    server.cli(&[
+        "product",
+        "create",
+        "hello",
+        "--name",
+        "Hello",
+        "--packages",
+        "acme/*",
+    ]);
 }
 
 fn can_fetch_root(server: &Server, public: &str, private: &str) -> u16 {
-    curl_as(&format!("{}/packages.json", server.url), public, private, &[]).status
+    curl_as(
+        &format!("{}/packages.json", server.url),
+        public,
+        private,
+        &[],
+    )
+    .status
 }
 
 #[test]
@@ -24,27 +42,45 @@ fn keys_disabled_enabled_and_deleted_while_the_server_runs() {
         server.cli(&["entitlement", "grant", &account, "hello"]);
         let dev = Developer::new(&server, "keys", &public, &private);
         let project = dev.project(&server, "app");
-        assert!(eventually(PROPAGATION * 5, || can_fetch_root(&server, &public, &private) == 200));
+        server.wait_visible(&public, &private, "acme/hello");
         dev.composer_ok(&project, &["require", "acme/hello"]);
 
         server.cli(&["key", "disable", &public]);
-        assert!(eventually(PROPAGATION, || can_fetch_root(&server, &public, &private) == 401), "{backend:?}: disable took over 1 s");
+        assert!(
+            eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
+                == 401),
+            "{backend:?}: disable took over 1 s"
+        );
         let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
         assert!(!ok, "{out}");
         assert!(
-            out.contains(&format!("Warning from {}: access key {public} is disabled", server.host)),
+            out.contains(&format!(
+                "Warning from {}: access key {public} is disabled",
+                server.host
+            )),
             "{backend:?}: {out}"
         );
 
         server.cli(&["key", "enable", &public]);
-        assert!(eventually(PROPAGATION, || can_fetch_root(&server, &public, &private) == 200), "{backend:?}: enable took over 1 s");
+        assert!(
+            eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
+                == 200),
+            "{backend:?}: enable took over 1 s"
+        );
         dev.composer_ok(&project, &["update", "--no-cache"]);
 
         server.cli(&["key", "delete", &public]);
-        assert!(eventually(PROPAGATION, || can_fetch_root(&server, &public, &private) == 401), "{backend:?}: delete took over 1 s");
+        assert!(
+            eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
+                == 401),
+            "{backend:?}: delete took over 1 s"
+        );
         let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
         assert!(!ok);
-        assert!(out.contains(&format!("Warning from {}: invalid access key", server.host)), "{backend:?}: {out}");
+        assert!(
+            out.contains(&format!("Warning from {}: invalid access key", server.host)),
+            "{backend:?}: {out}"
+        );
         assert!(out.contains("HTTP 401"), "{out}");
     }
 }
@@ -57,27 +93,67 @@ fn billing_hold_blocks_every_request_until_the_invoice_is_paid() {
         let (account, public, private) = server.customer("billing@example.com");
         server.cli(&["entitlement", "grant", &account, "hello"]);
         // Not yet due: no hold.
-        server.cli(&["invoice", "add", &account, "INV-2000", "--amount", "10.00", "--currency", "EUR", "--due", "2999-01-01"]);
-        server.cli(&["invoice", "add", &account, "INV-1001", "--amount", "100.00", "--currency", "EUR", "--due", "2026-01-31"]);
+        server.cli(&[
+            "invoice",
+            "add",
+            &account,
+            "INV-2000",
+            "--amount",
+            "10.00",
+            "--currency",
+            "EUR",
+            "--due",
+            "2999-01-01",
+        ]);
+        server.cli(&[
+            "invoice",
+            "add",
+            &account,
+            "INV-1001",
+            "--amount",
+            "100.00",
+            "--currency",
+            "EUR",
+            "--due",
+            "2026-01-31",
+        ]);
         let dev = Developer::new(&server, "billing", &public, &private);
         let project = dev.project(&server, "app");
-        assert!(eventually(PROPAGATION * 5, || can_fetch_root(&server, &public, &private) == 403));
+        assert!(eventually(PROPAGATION * 5, || can_fetch_root(
+            &server, &public, &private
+        ) == 403));
 
         let (ok, out) = dev.composer(&project, &["require", "acme/hello"]);
         assert!(!ok);
-        let reason = format!("account {account} is on hold: invoice INV-1001 overdue since 2026-01-31; pay it to restore access");
-        assert!(out.contains(&format!("Warning from {}: {reason}", server.host)), "{backend:?}: {out}");
+        let reason = format!(
+            "account {account} is on hold: invoice INV-1001 overdue since 2026-01-31; pay it to restore access"
+        );
+        assert!(
+            out.contains(&format!("Warning from {}: {reason}", server.host)),
+            "{backend:?}: {out}"
+        );
         assert!(out.contains("HTTP 403"), "{out}");
         // Every repository request is held, dists and notifications included.
-        for path in ["/packages.json", "/p2/acme/hello.json", "/dist/acme/hello/1.0.0.0/x.zip"] {
+        for path in [
+            "/packages.json",
+            "/p2/acme/hello.json",
+            "/dist/acme/hello/1.0.0.0/x.zip",
+        ] {
             let r = curl_as(&format!("{}{path}", server.url), &public, &private, &[]);
             assert_eq!((r.status, r.warning()), (403, reason.clone()), "{path}");
         }
 
         server.cli(&["invoice", "pay", "INV-1001"]);
-        assert!(eventually(PROPAGATION, || can_fetch_root(&server, &public, &private) == 200), "{backend:?}: paying took over 1 s");
+        assert!(
+            eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
+                == 200),
+            "{backend:?}: paying took over 1 s"
+        );
         dev.composer_ok(&project, &["require", "acme/hello"]);
-        assert_eq!(locked_version(&project, "acme/hello").as_deref(), Some("1.0.0"));
+        assert_eq!(
+            locked_version(&project, "acme/hello").as_deref(),
+            Some("1.0.0")
+        );
     }
 }
 
@@ -87,8 +163,19 @@ fn grace_period_delays_the_hold() {
     one_package(&server);
     let (account, public, private) = server.customer("grace@example.com");
     server.cli(&["entitlement", "grant", &account, "hello"]);
-    server.cli(&["invoice", "add", &account, "INV-1", "--amount", "1", "--currency", "USD", "--due", "2026-01-31"]);
-    assert!(eventually(PROPAGATION * 5, || can_fetch_root(&server, &public, &private) == 200));
+    server.cli(&[
+        "invoice",
+        "add",
+        &account,
+        "INV-1",
+        "--amount",
+        "1",
+        "--currency",
+        "USD",
+        "--due",
+        "2026-01-31",
+    ]);
+    server.wait_visible(&public, &private, "acme/hello");
 }
 
 #[test]
@@ -98,13 +185,21 @@ fn answers_follow_the_spec_table() {
     let (account, public, private) = server.customer("table@example.com");
     server.cli(&["entitlement", "grant", &account, "hello"]);
     let root = format!("{}/packages.json", server.url);
-    assert!(eventually(PROPAGATION * 5, || can_fetch_root(&server, &public, &private) == 200));
+    server.wait_visible(&public, &private, "acme/hello");
 
     let none = curl(&root, &[]);
     assert_eq!(none.status, 401);
     assert_eq!(none.header("content-type"), Some("application/json"));
-    assert!(none.header("www-authenticate").unwrap().starts_with("Basic realm="));
-    assert!(none.warning().contains("needs an access key"), "{}", none.text());
+    assert!(
+        none.header("www-authenticate")
+            .unwrap()
+            .starts_with("Basic realm=")
+    );
+    assert!(
+        none.warning().contains("needs an access key"),
+        "{}",
+        none.text()
+    );
 
     // An unknown public key and a wrong private key are indistinguishable.
     let unknown = curl_as(&root, "A".repeat(32).as_str(), &private, &[]);
@@ -112,15 +207,29 @@ fn answers_follow_the_spec_table() {
     assert_eq!((unknown.status, wrong.status), (401, 401));
     assert_eq!(unknown.body, wrong.body);
 
-    for header in ["Authorization: Basic", "Authorization: Basic !!!notbase64", "Authorization: Bearer abc", "Authorization: Basic Zm9v"] {
+    for header in [
+        "Authorization: Basic",
+        "Authorization: Basic !!!notbase64",
+        "Authorization: Bearer abc",
+        "Authorization: Basic Zm9v",
+    ] {
         let r = curl(&root, &["-H", header]);
         assert_eq!(r.status, 401, "{header}");
-        assert!(r.warning().starts_with("malformed Authorization header"), "{header}: {}", r.text());
+        assert!(
+            r.warning().starts_with("malformed Authorization header"),
+            "{header}: {}",
+            r.text()
+        );
     }
 
     // A closed account: 403 with the reason, even with a valid key.
     server.cli(&["account", "close", &account]);
-    assert!(eventually(PROPAGATION, || can_fetch_root(&server, &public, &private) == 403));
+    assert!(eventually(PROPAGATION, || can_fetch_root(
+        &server, &public, &private
+    ) == 403));
     let closed = curl_as(&root, &public, &private, &[]);
-    assert_eq!(closed.warning(), format!("account {account} is closed; contact the vendor to reopen it"));
+    assert_eq!(
+        closed.warning(),
+        format!("account {account} is closed; contact the vendor to reopen it")
+    );
 }

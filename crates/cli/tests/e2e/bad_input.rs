@@ -9,48 +9,135 @@ use sha1::{Digest, Sha1};
 use crate::support::*;
 
 fn manifest_zip(manifest: &str) -> Vec<u8> {
-    zip_of(&[("pkg/composer.json", manifest.as_bytes()), ("pkg/src/A.php", b"<?php")])
+    zip_of(&[
+        ("pkg/composer.json", manifest.as_bytes()),
+        ("pkg/src/A.php", b"<?php"),
+    ])
 }
 
 /// Cases of (file name, bytes, expected piece of the error).
 fn bad_archives() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     vec![
-        ("not-a-zip.zip", b"PK but not really a zip".to_vec(), "not a zip archive"),
+        (
+            "not-a-zip.zip",
+            b"PK but not really a zip".to_vec(),
+            "not a zip archive",
+        ),
         ("empty.zip", zip_of(&[]), "no composer.json"),
-        ("no-manifest.zip", zip_of(&[("pkg/src/A.php", b"<?php")]), "no composer.json"),
-        ("too-deep.zip", zip_of(&[("a/b/composer.json", br#"{"name":"acme/deep","version":"1.0.0"}"#)]), "no composer.json"),
-        ("invalid-json.zip", manifest_zip(r#"{"name": "acme/x", "version": "1.0.0",,}"#), "not valid JSON"),
+        (
+            "no-manifest.zip",
+            zip_of(&[("pkg/src/A.php", b"<?php")]),
+            "no composer.json",
+        ),
+        (
+            "too-deep.zip",
+            zip_of(&[(
+                "a/b/composer.json",
+                br#"{"name":"acme/deep","version":"1.0.0"}"#,
+            )]),
+            "no composer.json",
+        ),
+        (
+            "invalid-json.zip",
+            manifest_zip(r#"{"name": "acme/x", "version": "1.0.0",,}"#),
+            "not valid JSON",
+        ),
         ("array.zip", manifest_zip("[1, 2]"), "must be a JSON object"),
-        ("no-name.zip", manifest_zip(r#"{"version": "1.0.0"}"#), "has no \"name\""),
-        ("bad-name.zip", manifest_zip(r#"{"name": "Acme/Bad", "version": "1.0.0"}"#), "must be lowercase"),
-        ("bad-name2.zip", manifest_zip(r#"{"name": "acme", "version": "1.0.0"}"#), "invalid package name"),
-        ("no-version.zip", manifest_zip(r#"{"name": "acme/x"}"#), "has no \"version\""),
-        ("bad-version.zip", manifest_zip(r#"{"name": "acme/x", "version": "banana"}"#), "invalid version string"),
-        ("alias-version.zip", manifest_zip(r#"{"name": "acme/x", "version": "1.0 as 2.0"}"#), "aliases"),
-        ("bad-time.zip", manifest_zip(r#"{"name": "acme/x", "version": "1.0.0", "time": "yesterday"}"#), "invalid \"time\""),
+        (
+            "no-name.zip",
+            manifest_zip(r#"{"version": "1.0.0"}"#),
+            "has no \"name\"",
+        ),
+        (
+            "bad-name.zip",
+            manifest_zip(r#"{"name": "Acme/Bad", "version": "1.0.0"}"#),
+            "must be lowercase",
+        ),
+        (
+            "bad-name2.zip",
+            manifest_zip(r#"{"name": "acme", "version": "1.0.0"}"#),
+            "invalid package name",
+        ),
+        (
+            "no-version.zip",
+            manifest_zip(r#"{"name": "acme/x"}"#),
+            "has no \"version\"",
+        ),
+        (
+            "bad-version.zip",
+            manifest_zip(r#"{"name": "acme/x", "version": "banana"}"#),
+            "invalid version string",
+        ),
+        (
+            "alias-version.zip",
+            manifest_zip(r#"{"name": "acme/x", "version": "1.0 as 2.0"}"#),
+            "aliases",
+        ),
+        (
+            "bad-time.zip",
+            manifest_zip(r#"{"name": "acme/x", "version": "1.0.0", "time": "yesterday"}"#),
+            "invalid \"time\"",
+        ),
         (
             "traversal.zip",
-            zip_of(&[("composer.json", br#"{"name":"acme/evil","version":"1.0.0"}"#), ("../../evil.php", b"<?php")]),
+            zip_of(&[
+                (
+                    "composer.json",
+                    br#"{"name":"acme/evil","version":"1.0.0"}"#,
+                ),
+                ("../../evil.php", b"<?php"),
+            ]),
             "points outside the archive",
         ),
         (
             "absolute.zip",
-            zip_of(&[("composer.json", br#"{"name":"acme/evil","version":"1.0.0"}"#), ("/etc/cron.d/evil", b"x")]),
+            zip_of(&[
+                (
+                    "composer.json",
+                    br#"{"name":"acme/evil","version":"1.0.0"}"#,
+                ),
+                ("/etc/cron.d/evil", b"x"),
+            ]),
             "points outside the archive",
         ),
-        ("bomb.zip", zip_of(&[("composer.json", br#"{"name":"acme/bomb","version":"1.0.0"}"#), ("zeros", &vec![0u8; 3 << 20])]), "zip bomb"),
+        (
+            "bomb.zip",
+            zip_of(&[
+                (
+                    "composer.json",
+                    br#"{"name":"acme/bomb","version":"1.0.0"}"#,
+                ),
+                ("zeros", &vec![0u8; 3 << 20]),
+            ]),
+            "zip bomb",
+        ),
     ]
 }
 
 fn visible_packages(server: &Server, public: &str, private: &str) -> Value {
-    curl_as(&format!("{}/packages.json", server.url), public, private, &[]).json()["available-packages"].clone()
+    curl_as(
+        &format!("{}/packages.json", server.url),
+        public,
+        private,
+        &[],
+    )
+    .json()["available-packages"]
+        .clone()
 }
 
 #[test]
 fn publish_rejects_bad_archives_and_changes_nothing() {
     let server = Server::start(Backend::Sqlite);
-    server.cli(&["product", "create", "all", "--name", "Everything", "--packages", "*/*", "--public"]);
-    let (_, public, private) = server.customer("bad@example.com");
+    server.cli(&[
+        "product",
+        "create",
+        "all",
+        "--name",
+        "Everything",
+        "--packages",
+        "*/*",
+        "--public",
+    ]);
     let dir = server.work_dir("bad");
     for (name, bytes, expected) in bad_archives() {
         let path = dir.join(name);
@@ -62,25 +149,61 @@ fn publish_rejects_bad_archives_and_changes_nothing() {
             .output()
             .unwrap();
         assert!(!out.status.success(), "{name} was accepted");
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let report: Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
         let error = report["failed"][0]["error"].as_str().unwrap_or_default();
-        assert!(error.contains(expected), "{name}: expected {expected:?} in {error:?}");
+        assert!(
+            error.contains(expected),
+            "{name}: expected {expected:?} in {error:?}"
+        );
         assert_eq!(report["published"], json!([]), "{name}");
     }
-    assert!(eventually(PROPAGATION * 5, || curl_as(&format!("{}/packages.json", server.url), &public, &private, &[]).status == 200));
-    assert_eq!(visible_packages(&server, &public, &private), json!([]), "a rejected archive left a trace");
+    // The customer is created after the attempts, so a snapshot that knows the customer
+    // also reflects every attempt.
+    let (_, public, private) = server.customer("bad@example.com");
+    assert!(eventually(PROPAGATION * 5, || curl_as(
+        &format!("{}/packages.json", server.url),
+        &public,
+        &private,
+        &[]
+    )
+    .status
+        == 200));
+    assert_eq!(
+        visible_packages(&server, &public, &private),
+        json!([]),
+        "a rejected archive left a trace"
+    );
 
     // A good archive still publishes, and the batch reports each file.
     let (good_name, good) = package_zip("acme/good", "1.0.0", json!({}));
-    let report = server.publish(&[(good_name, good.clone()), ("not-a-zip.zip".into(), b"nope".to_vec())]);
-    assert_eq!(report["published"], json!([{ "name": "acme/good", "version": "1.0.0" }]));
+    let report = server.publish(&[
+        (good_name, good.clone()),
+        ("not-a-zip.zip".into(), b"nope".to_vec()),
+    ]);
+    assert_eq!(
+        report["published"],
+        json!([{ "name": "acme/good", "version": "1.0.0" }])
+    );
     assert_eq!(report["failed"].as_array().unwrap().len(), 1);
     let again = server.publish(&[("again.zip".into(), good)]);
-    assert_eq!(again["skipped"].as_array().unwrap().len(), 1, "same bytes are a no-op: {again}");
+    assert_eq!(
+        again["skipped"].as_array().unwrap().len(),
+        1,
+        "same bytes are a no-op: {again}"
+    );
     let (_, different) = package_zip("acme/good", "1.0.0", json!({ "description": "changed" }));
     let conflict = server.publish(&[("changed.zip".into(), different)]);
-    assert!(conflict["failed"][0]["error"].as_str().unwrap().contains("already published with different contents"), "{conflict}");
-    assert!(eventually(PROPAGATION, || visible_packages(&server, &public, &private) == json!(["acme/good"])));
+    assert!(
+        conflict["failed"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("already published with different contents"),
+        "{conflict}"
+    );
+    assert!(eventually(PROPAGATION, || visible_packages(
+        &server, &public, &private
+    ) == json!(["acme/good"])));
 }
 
 #[test]
@@ -88,7 +211,13 @@ fn admin_upload_endpoint_validates_and_authenticates() {
     let server = Server::start_with(Backend::Sqlite, &["--max-upload-mib", "1"]);
     let out = server
         .command()
-        .args(["operator", "create", "--email", "ops@example.com", "--password-stdin"])
+        .args([
+            "operator",
+            "create",
+            "--email",
+            "ops@example.com",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .spawn()
         .and_then(|mut c| {
@@ -98,7 +227,15 @@ fn admin_upload_endpoint_validates_and_authenticates() {
         })
         .unwrap();
     assert!(out.status.success());
-    let token = server.cli_json(&["operator", "token", "create", "--email", "ops@example.com", "--name", "ci"])["token"]
+    let token = server.cli_json(&[
+        "operator",
+        "token",
+        "create",
+        "--email",
+        "ops@example.com",
+        "--name",
+        "ci",
+    ])["token"]
         .as_str()
         .unwrap()
         .to_string();
@@ -109,24 +246,47 @@ fn admin_upload_endpoint_validates_and_authenticates() {
         std::fs::write(&file, bytes).unwrap();
         let data = format!("@{}", file.display());
         let header = auth.map(|t| format!("Authorization: Bearer {t}"));
-        let mut args = vec!["-X", "POST", "--data-binary", data.as_str(), "-H", "Content-Type: application/zip"];
+        let mut args = vec![
+            "-X",
+            "POST",
+            "--data-binary",
+            data.as_str(),
+            "-H",
+            "Content-Type: application/zip",
+        ];
         if let Some(h) = &header {
             args.extend(["-H", h.as_str()]);
         }
         curl(&api, &args)
     };
     let (_, good) = package_zip("acme/api", "1.0.0", json!({}));
-    assert!(eventually(PROPAGATION * 5, || upload(&good, Some(&token)).status == 201));
-    assert_eq!(upload(&good, Some(&token)).status, 200, "same bytes again: no-op");
+    assert!(eventually(PROPAGATION * 5, || upload(&good, Some(&token))
+        .status
+        == 201));
+    assert_eq!(
+        upload(&good, Some(&token)).status,
+        200,
+        "same bytes again: no-op"
+    );
     let (_, changed) = package_zip("acme/api", "1.0.0", json!({ "description": "x" }));
     let conflict = upload(&changed, Some(&token));
     assert_eq!(conflict.status, 409);
-    assert!(conflict.json()["error"].as_str().unwrap().contains("immutable"));
+    assert!(
+        conflict.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("immutable")
+    );
     assert_eq!(upload(&good, None).status, 401);
     assert_eq!(upload(&good, Some("pya_wrong")).status, 401);
     let not_zip = upload(b"hello", Some(&token));
     assert_eq!(not_zip.status, 422);
-    assert!(not_zip.json()["error"].as_str().unwrap().contains("not a zip archive"));
+    assert!(
+        not_zip.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a zip archive")
+    );
     let oversized = upload(&vec![0u8; 2 << 20], Some(&token));
     assert_eq!(oversized.status, 413);
     // A customer key pair never reaches the admin API.
@@ -139,32 +299,77 @@ fn admin_upload_endpoint_validates_and_authenticates() {
 #[test]
 fn kill_during_bulk_publish_leaves_only_whole_versions() {
     let server = Server::start(Backend::Sqlite);
-    server.cli(&["product", "create", "all", "--name", "Everything", "--packages", "*/*", "--public"]);
+    server.cli(&[
+        "product",
+        "create",
+        "all",
+        "--name",
+        "Everything",
+        "--packages",
+        "*/*",
+        "--public",
+    ]);
     let (_, public, private) = server.customer("crash@example.com");
     let dir = server.work_dir("crash");
     let mut args = vec!["publish".to_string()];
     for i in 0..400 {
-        let (name, bytes) = package_zip(&format!("acme/crash{i:03}"), "1.0.0", json!({ "description": "x".repeat(2000) }));
+        let (name, bytes) = package_zip(
+            &format!("acme/crash{i:03}"),
+            "1.0.0",
+            json!({ "description": "x".repeat(2000) }),
+        );
         std::fs::write(dir.join(&name), bytes).unwrap();
         args.push(dir.join(name).display().to_string());
     }
-    let mut child = server.command().args(&args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = server
+        .command()
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(700));
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
 
-    assert!(eventually(PROPAGATION * 5, || curl_as(&format!("{}/packages.json", server.url), &public, &private, &[]).status == 200));
+    assert!(eventually(PROPAGATION * 5, || curl_as(
+        &format!("{}/packages.json", server.url),
+        &public,
+        &private,
+        &[]
+    )
+    .status
+        == 200));
     std::thread::sleep(PROPAGATION);
     let names = visible_packages(&server, &public, &private);
     for name in names.as_array().unwrap() {
-        let p2 = curl_as(&format!("{}/p2/{}.json", server.url, name.as_str().unwrap()), &public, &private, &[]).json();
+        let p2 = curl_as(
+            &format!("{}/p2/{}.json", server.url, name.as_str().unwrap()),
+            &public,
+            &private,
+            &[],
+        )
+        .json();
         let v = &p2["packages"][name.as_str().unwrap()][0];
         let dist = curl_as(v["dist"]["url"].as_str().unwrap(), &public, &private, &[]);
-        assert_eq!(dist.status, 200, "{name}: version recorded without its archive");
+        assert_eq!(
+            dist.status, 200,
+            "{name}: version recorded without its archive"
+        );
         assert_eq!(v["dist"]["shasum"], hex::encode(Sha1::digest(&dist.body)));
     }
     // The interrupted batch can simply be run again.
     let out = server.command().args(&args).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(eventually(PROPAGATION, || visible_packages(&server, &public, &private).as_array().unwrap().len() == 400));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(eventually(PROPAGATION, || visible_packages(
+        &server, &public, &private
+    )
+    .as_array()
+    .unwrap()
+    .len()
+        == 400));
 }

@@ -32,8 +32,9 @@ fn magento_catalog(server: &Server) -> Vec<(String, Vec<u8>)> {
                 json!({ "time": date, "require": require, "autoload": { "psr-4": { format!("Acme\\M{i:02}\\"): "src/" } } }),
             ));
         }
-        let require: serde_json::Map<String, serde_json::Value> =
-            (0..MODULES).map(|i| (module(i), json!(module_version))).collect();
+        let require: serde_json::Map<String, serde_json::Value> = (0..MODULES)
+            .map(|i| (module(i), json!(module_version)))
+            .collect();
         zips.push(package_zip(
             "acme/product-community-edition",
             release,
@@ -59,33 +60,77 @@ fn magento_catalog(server: &Server) -> Vec<(String, Vec<u8>)> {
 fn create_project_installs_a_magento_shaped_catalog() {
     let server = Server::start(Backend::Sqlite);
     let report = server.publish(&magento_catalog(&server));
-    assert_eq!(report["published"].as_array().unwrap().len(), RELEASES.len() * (MODULES + 2), "{report}");
+    assert_eq!(
+        report["published"].as_array().unwrap().len(),
+        RELEASES.len() * (MODULES + 2),
+        "{report}"
+    );
     assert!(report["failed"].as_array().unwrap().is_empty());
-    server.cli(&["product", "create", "commerce", "--name", "Acme Commerce", "--packages", "acme/*"]);
+    server.cli(&[
+        "product",
+        "create",
+        "commerce",
+        "--name",
+        "Acme Commerce",
+        "--packages",
+        "acme/*",
+    ]);
     let (account, public, private) = server.customer("shop@example.com");
     server.cli(&["entitlement", "grant", &account, "commerce"]);
 
     let dev = Developer::new(&server, "shop", &public, &private);
     let work = server.work_dir("cp");
     let repo = format!("--repository-url={}", server.url);
-    assert!(eventually(PROPAGATION * 5, || curl_as(&format!("{}/packages.json", server.url), &public, &private, &[]).status == 200));
-    let out = dev.composer_ok(&work, &["create-project", &repo, "--no-secure-http", "acme/project-community-edition", "shop"]);
+    server.wait_visible(&public, &private, "acme/project-community-edition");
+    let out = dev.composer_ok(
+        &work,
+        &[
+            "create-project",
+            &repo,
+            "--no-secure-http",
+            "acme/project-community-edition",
+            "shop",
+        ],
+    );
     let project = work.join("shop");
-    assert_eq!(locked_version(&project, "acme/product-community-edition").as_deref(), Some("2.4.7-p1"), "{out}");
+    assert_eq!(
+        locked_version(&project, "acme/product-community-edition").as_deref(),
+        Some("2.4.7-p1"),
+        "{out}"
+    );
     for i in 0..MODULES {
-        assert_eq!(locked_version(&project, &module(i)).as_deref(), Some("100.4.7-p1"));
-        let installed = project.join("vendor").join(module(i)).join("src/Module.php");
-        assert!(installed.exists(), "{} was not extracted", installed.display());
+        assert_eq!(
+            locked_version(&project, &module(i)).as_deref(),
+            Some("100.4.7-p1")
+        );
+        let installed = project
+            .join("vendor")
+            .join(module(i))
+            .join("src/Module.php");
+        assert!(
+            installed.exists(),
+            "{} was not extracted",
+            installed.display()
+        );
     }
 
     // Composer's notify-batch reached us: every installed package is counted.
     let counted = eventually(PROPAGATION * 5, || {
         let stats = server.cli_json(&["stats"]);
         let rows = stats["downloads"].as_array().unwrap().clone();
-        rows.iter().any(|r| r["package"] == module(MODULES - 1) && r["version"] == "100.4.7.0-patch1" && r["count"] == 1)
-            && rows.iter().any(|r| r["package"] == "acme/project-community-edition" && r["count"] == 1)
+        rows.iter().any(|r| {
+            r["package"] == module(MODULES - 1)
+                && r["version"] == "100.4.7.0-patch1"
+                && r["count"] == 1
+        }) && rows
+            .iter()
+            .any(|r| r["package"] == "acme/project-community-edition" && r["count"] == 1)
     });
-    assert!(counted, "install notifications were not recorded: {}", server.cli_json(&["stats"]));
+    assert!(
+        counted,
+        "install notifications were not recorded: {}",
+        server.cli_json(&["stats"])
+    );
 }
 
 fn licensed_catalog(server: &Server) {
@@ -98,8 +143,24 @@ fn licensed_catalog(server: &Server) {
     ];
     let report = server.publish(&zips);
     assert_eq!(report["published"].as_array().unwrap().len(), 5, "{report}");
-    server.cli(&["product", "create", "licensed", "--name", "Licensed", "--packages", "acme/licensed"]);
-    server.cli(&["product", "create", "secret", "--name", "Secret", "--packages", "acme/secret"]);
+    server.cli(&[
+        "product",
+        "create",
+        "licensed",
+        "--name",
+        "Licensed",
+        "--packages",
+        "acme/licensed",
+    ]);
+    server.cli(&[
+        "product",
+        "create",
+        "secret",
+        "--name",
+        "Secret",
+        "--packages",
+        "acme/secret",
+    ]);
 }
 
 #[test]
@@ -108,13 +169,24 @@ fn updates_until_resolves_to_the_last_covered_release() {
         let server = Server::start(backend);
         licensed_catalog(&server);
         let (account, public, private) = server.customer("lic@example.com");
-        server.cli(&["entitlement", "grant", &account, "licensed", "--updates-until", "2024-12-31"]);
+        server.cli(&[
+            "entitlement",
+            "grant",
+            &account,
+            "licensed",
+            "--updates-until",
+            "2024-12-31",
+        ]);
         let dev = Developer::new(&server, "lic", &public, &private);
         let project = dev.project(&server, "app");
-        assert!(eventually(PROPAGATION * 5, || curl_as(&format!("{}/p2/acme/licensed.json", server.url), &public, &private, &[]).status == 200));
+        server.wait_visible(&public, &private, "acme/licensed");
 
         let out = dev.composer_ok(&project, &["require", "acme/licensed"]);
-        assert_eq!(locked_version(&project, "acme/licensed").as_deref(), Some("1.1.0"), "{backend:?}: {out}");
+        assert_eq!(
+            locked_version(&project, "acme/licensed").as_deref(),
+            Some("1.1.0"),
+            "{backend:?}: {out}"
+        );
         assert!(
             out.contains(&format!(
                 "Warning from {}: your licence for acme/licensed covers releases up to 2024-12-31; 2 newer releases (latest 2.0.0) need a licence renewal",
@@ -128,27 +200,58 @@ fn updates_until_resolves_to_the_last_covered_release() {
         assert!(out.contains("covers releases up to 2024-12-31"), "{out}");
 
         // A later licence date widens the view without any client-side change.
-        server.cli(&["entitlement", "grant", &account, "licensed", "--updates-until", "2025-03-01"]);
+        server.cli(&[
+            "entitlement",
+            "grant",
+            &account,
+            "licensed",
+            "--updates-until",
+            "2025-03-01",
+        ]);
         assert!(eventually(PROPAGATION, || {
-            let p2 = curl_as(&format!("{}/p2/acme/licensed.json", server.url), &public, &private, &[]);
+            let p2 = curl_as(
+                &format!("{}/p2/acme/licensed.json", server.url),
+                &public,
+                &private,
+                &[],
+            );
             p2.text().contains("\"1.2.0\"")
         }));
         let out = dev.composer_ok(&project, &["update", "acme/licensed", "-vvv"]);
-        assert_eq!(locked_version(&project, "acme/licensed").as_deref(), Some("1.2.0"), "{out}");
+        assert_eq!(
+            locked_version(&project, "acme/licensed").as_deref(),
+            Some("1.2.0"),
+            "{out}"
+        );
 
         // The dist of a release after the licence date (its URL taken from an account with an
         // unlimited licence): 403 with the reason, for Composer to print.
         let (other, other_public, other_private) = server.customer("unlimited@example.com");
         server.cli(&["entitlement", "grant", &other, "licensed"]);
         let p2_url = format!("{}/p2/acme/licensed.json", server.url);
-        assert!(eventually(PROPAGATION, || curl_as(&p2_url, &other_public, &other_private, &[]).status == 200));
+        assert!(eventually(PROPAGATION, || curl_as(
+            &p2_url,
+            &other_public,
+            &other_private,
+            &[]
+        )
+        .status
+            == 200));
         let full = curl_as(&p2_url, &other_public, &other_private, &[]).json();
         let newest = &full["packages"]["acme/licensed"][0];
         assert_eq!(newest["version"], "2.0.0");
-        let dist = curl_as(newest["dist"]["url"].as_str().unwrap(), &public, &private, &[]);
+        let dist = curl_as(
+            newest["dist"]["url"].as_str().unwrap(),
+            &public,
+            &private,
+            &[],
+        );
         assert_eq!(dist.status, 403);
         assert_eq!(dist.header("content-type"), Some("application/json"));
-        assert_eq!(dist.warning(), "your licence for acme/licensed covers releases up to 2025-03-01; 2.0.0 was released on 2025-06-01");
+        assert_eq!(
+            dist.warning(),
+            "your licence for acme/licensed covers releases up to 2025-03-01; 2.0.0 was released on 2025-06-01"
+        );
     }
 }
 
@@ -160,20 +263,45 @@ fn packages_outside_the_licence_are_not_found() {
     server.cli(&["entitlement", "grant", &account, "licensed"]);
     let dev = Developer::new(&server, "nosecret", &public, &private);
     let project = dev.project(&server, "app");
-    assert!(eventually(PROPAGATION * 5, || curl_as(&format!("{}/packages.json", server.url), &public, &private, &[]).status == 200));
+    server.wait_visible(&public, &private, "acme/licensed");
 
-    let root = curl_as(&format!("{}/packages.json", server.url), &public, &private, &[]).json();
+    let root = curl_as(
+        &format!("{}/packages.json", server.url),
+        &public,
+        &private,
+        &[],
+    )
+    .json();
     assert_eq!(root["available-packages"], json!(["acme/licensed"]));
-    let p2 = curl_as(&format!("{}/p2/acme/secret.json", server.url), &public, &private, &[]);
+    let p2 = curl_as(
+        &format!("{}/p2/acme/secret.json", server.url),
+        &public,
+        &private,
+        &[],
+    );
     assert_eq!(p2.status, 404);
-    let unknown = curl_as(&format!("{}/p2/acme/nothing.json", server.url), &public, &private, &[]);
-    assert_eq!((unknown.status, unknown.body.clone()), (404, p2.body.clone()), "existence must not leak");
+    let unknown = curl_as(
+        &format!("{}/p2/acme/nothing.json", server.url),
+        &public,
+        &private,
+        &[],
+    );
+    assert_eq!(
+        (unknown.status, unknown.body.clone()),
+        (404, p2.body.clone()),
+        "existence must not leak"
+    );
 
     let (ok, out) = dev.composer(&project, &["require", "acme/secret"]);
     assert!(!ok);
-    assert!(out.contains("Could not find a matching version of package acme/secret"), "{out}");
+    assert!(
+        out.contains("Could not find a matching version of package acme/secret"),
+        "{out}"
+    );
     // With an unlimited licence the same package is installable at its newest version.
     dev.composer_ok(&project, &["require", "acme/licensed"]);
-    assert_eq!(locked_version(&project, "acme/licensed").as_deref(), Some("2.0.0"));
+    assert_eq!(
+        locked_version(&project, "acme/licensed").as_deref(),
+        Some("2.0.0")
+    );
 }
-

@@ -17,11 +17,26 @@ echo json_encode($out, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);"#;
 
 fn manifests() -> Vec<(&'static str, Value)> {
     vec![
-        ("1.0.0", json!({ "time": "2024-01-01", "description": "First", "require": { "php": ">=7.4" }, "keywords": ["a", "b"] })),
-        ("1.1.0", json!({ "time": "2024-02-01", "description": "First", "require": { "php": ">=7.4", "acme/dep": "^1.0" }, "extra": { "x": { "y": [1, 2] } } })),
-        ("1.2.0-beta1", json!({ "time": "2024-03-01", "description": "Ünïcödé / slashes \\ \"quotes\"", "require": { "php": ">=8.1" }, "license": "MIT" })),
-        ("2.0.0", json!({ "time": "2024-04-01", "require": { "php": ">=8.1" }, "autoload": { "psr-4": { "Acme\\Varied\\": "src/" } }, "suggest": null })),
-        ("2.4.7-p1", json!({ "time": "2024-05-01", "description": "Patch", "type": "magento2-module", "license": ["OSL-3.0", "AFL-3.0"] })),
+        (
+            "1.0.0",
+            json!({ "time": "2024-01-01", "description": "First", "require": { "php": ">=7.4" }, "keywords": ["a", "b"] }),
+        ),
+        (
+            "1.1.0",
+            json!({ "time": "2024-02-01", "description": "First", "require": { "php": ">=7.4", "acme/dep": "^1.0" }, "extra": { "x": { "y": [1, 2] } } }),
+        ),
+        (
+            "1.2.0-beta1",
+            json!({ "time": "2024-03-01", "description": "Ünïcödé / slashes \\ \"quotes\"", "require": { "php": ">=8.1" }, "license": "MIT" }),
+        ),
+        (
+            "2.0.0",
+            json!({ "time": "2024-04-01", "require": { "php": ">=8.1" }, "autoload": { "psr-4": { "Acme\\Varied\\": "src/" } }, "suggest": null }),
+        ),
+        (
+            "2.4.7-p1",
+            json!({ "time": "2024-05-01", "description": "Patch", "type": "magento2-module", "license": ["OSL-3.0", "AFL-3.0"] }),
+        ),
     ]
 }
 
@@ -33,54 +48,112 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let server = Server::start(Backend::Sqlite);
-    let mut zips: Vec<(String, Vec<u8>)> = manifests().into_iter().map(|(v, m)| package_zip("acme/varied", v, m)).collect();
-    zips.push(package_zip("acme/varied", "dev-main", json!({ "time": "2024-06-01", "extra": { "branch-alias": { "dev-main": "3.0.x-dev" } } })));
+    let mut zips: Vec<(String, Vec<u8>)> = manifests()
+        .into_iter()
+        .map(|(v, m)| package_zip("acme/varied", v, m))
+        .collect();
+    zips.push(package_zip(
+        "acme/varied",
+        "dev-main",
+        json!({ "time": "2024-06-01", "extra": { "branch-alias": { "dev-main": "3.0.x-dev" } } }),
+    ));
     let report = server.publish(&zips);
     assert_eq!(report["published"].as_array().unwrap().len(), 6, "{report}");
-    server.cli(&["product", "create", "varied", "--name", "Varied", "--packages", "acme/varied"]);
+    server.cli(&[
+        "product",
+        "create",
+        "varied",
+        "--name",
+        "Varied",
+        "--packages",
+        "acme/varied",
+    ]);
     let (account, public, private) = server.customer("meta@example.com");
     server.cli(&["entitlement", "grant", &account, "varied"]);
-    let url = format!("{}/packages.json", server.url);
-    assert!(eventually(PROPAGATION * 5, || curl_as(&url, &public, &private, &[]).status == 200));
-    Fixture { server, public, private }
+    server.wait_visible(&public, &private, "acme/varied");
+    Fixture {
+        server,
+        public,
+        private,
+    }
 }
 
 #[test]
 fn p2_expands_with_composers_minifier_to_the_published_manifests() {
     let f = fixture();
-    let p2 = curl_as(&format!("{}/p2/acme/varied.json", f.server.url), &f.public, &f.private, &[]);
+    let p2 = curl_as(
+        &format!("{}/p2/acme/varied.json", f.server.url),
+        &f.public,
+        &f.private,
+        &[],
+    );
     assert_eq!(p2.status, 200);
     assert_eq!(p2.header("content-type"), Some("application/json"));
     let doc = p2.json();
     assert_eq!(doc["minified"], "composer/2.0");
     let expanded: Value = serde_json::from_str(&php(EXPAND, &p2.body)).unwrap();
     let versions = expanded["acme/varied"].as_array().unwrap();
-    assert_eq!(versions.len(), manifests().len(), "dev versions belong in ~dev.json only");
+    assert_eq!(
+        versions.len(),
+        manifests().len(),
+        "dev versions belong in ~dev.json only"
+    );
 
     for (version, manifest) in manifests() {
-        let v = versions.iter().find(|v| v["version"] == version).unwrap_or_else(|| panic!("{version} missing"));
+        let v = versions
+            .iter()
+            .find(|v| v["version"] == version)
+            .unwrap_or_else(|| panic!("{version} missing"));
         assert_eq!(v["name"], "acme/varied");
-        for key in ["description", "require", "keywords", "extra", "license", "autoload", "suggest"] {
-            assert_eq!(v.get(key), manifest.get(key), "{version}: {key} differs after Composer's expand");
+        for key in [
+            "description",
+            "require",
+            "keywords",
+            "extra",
+            "license",
+            "autoload",
+            "suggest",
+        ] {
+            assert_eq!(
+                v.get(key),
+                manifest.get(key),
+                "{version}: {key} differs after Composer's expand"
+            );
         }
         let normalized = php(
             r#"require "/usr/share/php/Composer/Semver/autoload.php"; echo (new Composer\Semver\VersionParser)->normalize(stream_get_contents(STDIN));"#,
             version.as_bytes(),
         );
         assert_eq!(v["version_normalized"], normalized.as_str());
-        let dist = curl_as(v["dist"]["url"].as_str().unwrap(), &f.public, &f.private, &[]);
+        let dist = curl_as(
+            v["dist"]["url"].as_str().unwrap(),
+            &f.public,
+            &f.private,
+            &[],
+        );
         assert_eq!(dist.status, 200);
-        assert_eq!(dist.header("content-length"), Some(dist.body.len().to_string().as_str()));
+        assert_eq!(
+            dist.header("content-length"),
+            Some(dist.body.len().to_string().as_str())
+        );
         assert_eq!(v["dist"]["shasum"], hex::encode(Sha1::digest(&dist.body)));
         assert_eq!(v["dist"]["type"], "zip");
     }
 
-    let dev = curl_as(&format!("{}/p2/acme/varied~dev.json", f.server.url), &f.public, &f.private, &[]);
+    let dev = curl_as(
+        &format!("{}/p2/acme/varied~dev.json", f.server.url),
+        &f.public,
+        &f.private,
+        &[],
+    );
     let expanded: Value = serde_json::from_str(&php(EXPAND, &dev.body)).unwrap();
     let dev_versions = expanded["acme/varied"].as_array().unwrap();
     assert_eq!(dev_versions.len(), 1);
     assert_eq!(dev_versions[0]["version"], "dev-main");
-    assert_eq!(dev_versions[0]["extra"]["branch-alias"]["dev-main"], "3.0.x-dev");
+    assert_eq!(
+        dev_versions[0]["extra"]["branch-alias"]["dev-main"],
+        "3.0.x-dev"
+    );
 }
 
 #[test]
@@ -89,7 +162,10 @@ fn last_modified_and_304() {
     for path in ["/packages.json", "/p2/acme/varied.json"] {
         let url = format!("{}{path}", f.server.url);
         let first = curl_as(&url, &f.public, &f.private, &[]);
-        let stamp = first.header("last-modified").expect("Last-Modified on every answer").to_string();
+        let stamp = first
+            .header("last-modified")
+            .expect("Last-Modified on every answer")
+            .to_string();
         let ims = format!("If-Modified-Since: {stamp}");
         // Documents changed in the current second are dated a second earlier, so the first
         // revalidation may legitimately be a 200; after that it must be a 304.
@@ -98,21 +174,36 @@ fn last_modified_and_304() {
             again.status == 304 || again.header("last-modified") != Some(stamp.as_str())
         }));
         let fresh = curl_as(&url, &f.public, &f.private, &[]);
-        let ims = format!("If-Modified-Since: {}", fresh.header("last-modified").unwrap());
+        let ims = format!(
+            "If-Modified-Since: {}",
+            fresh.header("last-modified").unwrap()
+        );
         let cached = curl_as(&url, &f.public, &f.private, &["-H", &ims]);
         assert_eq!(cached.status, 304, "{path}");
         assert!(cached.body.is_empty());
         assert!(cached.header("last-modified").is_some());
-        let old = curl_as(&url, &f.public, &f.private, &["-H", "If-Modified-Since: Mon, 01 Jan 2001 00:00:00 GMT"]);
+        let old = curl_as(
+            &url,
+            &f.public,
+            &f.private,
+            &["-H", "If-Modified-Since: Mon, 01 Jan 2001 00:00:00 GMT"],
+        );
         assert_eq!(old.status, 200);
     }
 
     // Publishing a new version moves Last-Modified of that package forward.
     let url = format!("{}/p2/acme/varied.json", f.server.url);
     let before = curl_as(&url, &f.public, &f.private, &[]);
-    let ims = format!("If-Modified-Since: {}", before.header("last-modified").unwrap());
+    let ims = format!(
+        "If-Modified-Since: {}",
+        before.header("last-modified").unwrap()
+    );
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    f.server.publish(&[package_zip("acme/varied", "2.5.0", json!({ "time": "2024-07-01" }))]);
+    f.server.publish(&[package_zip(
+        "acme/varied",
+        "2.5.0",
+        json!({ "time": "2024-07-01" }),
+    )]);
     assert!(eventually(PROPAGATION, || {
         let r = curl_as(&url, &f.public, &f.private, &["-H", &ims]);
         r.status == 200 && r.text().contains("2.5.0")
@@ -122,7 +213,13 @@ fn last_modified_and_304() {
 #[test]
 fn root_lists_the_repository_layout() {
     let f = fixture();
-    let root = curl_as(&format!("{}/packages.json", f.server.url), &f.public, &f.private, &[]).json();
+    let root = curl_as(
+        &format!("{}/packages.json", f.server.url),
+        &f.public,
+        &f.private,
+        &[],
+    )
+    .json();
     assert_eq!(root["metadata-url"], "/p2/%package%.json");
     assert_eq!(root["available-packages"], json!(["acme/varied"]));
     assert_eq!(root["notify-batch"], format!("{}/downloads/", f.server.url));

@@ -19,10 +19,12 @@ fn error(status: StatusCode, message: impl std::fmt::Display) -> Response {
     (status, Json(json!({ "error": message.to_string() }))).into_response()
 }
 
-/// The operator's email, or the 401 to send.
-fn operator(state: &AppState, headers: &HeaderMap) -> Result<String, Response> {
+/// The operator's email, or why the token was refused (answered with 401).
+fn operator(state: &AppState, headers: &HeaderMap) -> Result<String, &'static str> {
     let Some(token) = bearer_token(headers) else {
-        return Err(error(StatusCode::UNAUTHORIZED, "send an admin API token as 'Authorization: Bearer <token>' (create one with 'packyard operator token create')"));
+        return Err(
+            "send an admin API token as 'Authorization: Bearer <token>' (create one with 'packyard operator token create')",
+        );
     };
     let hash = packyard_store::secret::sha256(token);
     state
@@ -30,7 +32,7 @@ fn operator(state: &AppState, headers: &HeaderMap) -> Result<String, Response> {
         .admin_tokens
         .get(&hash)
         .cloned()
-        .ok_or_else(|| error(StatusCode::UNAUTHORIZED, "invalid admin API token"))
+        .ok_or("invalid admin API token")
 }
 
 fn store_error(e: StoreError) -> Response {
@@ -40,7 +42,10 @@ fn store_error(e: StoreError) -> Response {
         StoreError::Invalid(m) => error(StatusCode::BAD_REQUEST, m),
         other => {
             tracing::error!("admin API: {other}");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "internal error; see the server log")
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error; see the server log",
+            )
         }
     }
 }
@@ -49,19 +54,41 @@ fn store_error(e: StoreError) -> Response {
 pub async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let email = match operator(&state, &headers) {
         Ok(e) => e,
-        Err(resp) => return resp,
+        Err(why) => return error(StatusCode::UNAUTHORIZED, why),
     };
-    match publish_zip(&state.db, &state.blobs, body.to_vec(), &state.config.zip_limits, &email).await {
+    match publish_zip(
+        &state.db,
+        &state.blobs,
+        body.to_vec(),
+        &state.config.zip_limits,
+        &email,
+    )
+    .await
+    {
         Ok(p) => {
-            let status = if p.outcome == PublishOutcome::Published { StatusCode::CREATED } else { StatusCode::OK };
-            (status, Json(json!({ "name": p.name, "version": p.version, "outcome": p.outcome }))).into_response()
+            let status = if p.outcome == PublishOutcome::Published {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            (
+                status,
+                Json(json!({ "name": p.name, "version": p.version, "outcome": p.outcome })),
+            )
+                .into_response()
         }
         Err(PublishError::Archive(e)) => error(StatusCode::UNPROCESSABLE_ENTITY, e),
-        Err(PublishError::Time(_)) => error(StatusCode::UNPROCESSABLE_ENTITY, "composer.json has an invalid \"time\""),
+        Err(PublishError::Time(_)) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "composer.json has an invalid \"time\"",
+        ),
         Err(PublishError::Store(e)) => store_error(e),
         Err(PublishError::Blob(e)) => {
             tracing::error!("admin upload: {e}");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "could not store the archive; see the server log")
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "could not store the archive; see the server log",
+            )
         }
     }
 }
@@ -74,13 +101,17 @@ pub async fn unlist(
 ) -> Response {
     let email = match operator(&state, &headers) {
         Ok(e) => e,
-        Err(resp) => return resp,
+        Err(why) => return error(StatusCode::UNAUTHORIZED, why),
     };
     let normalized = match packyard_composer::version::normalize(&version) {
         Ok(v) => v,
         Err(e) => return error(StatusCode::BAD_REQUEST, e),
     };
-    match state.db.unlist_version(&format!("{vendor}/{name}"), &normalized, &email).await {
+    match state
+        .db
+        .unlist_version(&format!("{vendor}/{name}"), &normalized, &email)
+        .await
+    {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => store_error(e),
     }

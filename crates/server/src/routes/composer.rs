@@ -22,7 +22,12 @@ pub fn last_modified_secs(changed_at_millis: i64) -> i64 {
 
 /// A JSON document with `Last-Modified`, or 304 when the client's copy is current and
 /// `revalidate` allows it.
-pub fn conditional_json(headers: &HeaderMap, body: Bytes, changed_at_millis: i64, revalidate: bool) -> Response {
+pub fn conditional_json(
+    headers: &HeaderMap,
+    body: Bytes,
+    changed_at_millis: i64,
+    revalidate: bool,
+) -> Response {
     let secs = last_modified_secs(changed_at_millis).max(0);
     let modified = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64);
     let stamp = httpdate::fmt_http_date(modified);
@@ -34,12 +39,17 @@ pub fn conditional_json(headers: &HeaderMap, body: Bytes, changed_at_millis: i64
         Some(since) if revalidate && modified <= since => StatusCode::NOT_MODIFIED.into_response(),
         _ => {
             let mut r = body.into_response();
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
             r
         }
     };
-    resp.headers_mut()
-        .insert(header::LAST_MODIFIED, HeaderValue::from_str(&stamp).expect("HTTP dates are ASCII"));
+    resp.headers_mut().insert(
+        header::LAST_MODIFIED,
+        HeaderValue::from_str(&stamp).expect("HTTP dates are ASCII"),
+    );
     resp
 }
 
@@ -51,18 +61,29 @@ pub async fn packages_json(
     let snapshot = state.snapshot();
     let customer = match auth::customer(&snapshot, &state.config, &headers) {
         Ok(c) => c,
-        Err(resp) => return resp,
+        Err(denial) => return denial.into_response(),
     };
-    state.usage.key_used(&customer.public_key, peer.ip().to_string());
-    let root = root_for(&snapshot, customer.account_id, customer.account, &state.config.public_url);
+    state
+        .usage
+        .key_used(&customer.public_key, peer.ip().to_string());
+    let root = root_for(
+        &snapshot,
+        customer.account_id,
+        customer.account,
+        &state.config.public_url,
+    );
     conditional_json(&headers, root.body.clone(), root.changed_at, true)
 }
 
-pub async fn p2(State(state): State<AppState>, Path((vendor, file)): Path<(String, String)>, headers: HeaderMap) -> Response {
+pub async fn p2(
+    State(state): State<AppState>,
+    Path((vendor, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
     let snapshot = state.snapshot();
     let customer = match auth::customer(&snapshot, &state.config, &headers) {
         Ok(c) => c,
-        Err(resp) => return resp,
+        Err(denial) => return denial.into_response(),
     };
     let (package, dev) = if let Some(p) = file.strip_suffix("~dev.json") {
         (p, true)
@@ -73,12 +94,23 @@ pub async fn p2(State(state): State<AppState>, Path((vendor, file)): Path<(Strin
     };
     let name = format!("{vendor}/{package}");
     // A package the account may not see is indistinguishable from one that does not exist.
-    let Some(entry) = snapshot.packages.get(&name) else { return StatusCode::NOT_FOUND.into_response() };
+    let Some(entry) = snapshot.packages.get(&name) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
     let Some(licence) = snapshot.licence(customer.account, entry) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let doc = p2_for(&snapshot, &name, entry, licence, dev, &state.config.public_url);
-    let changed_at = doc.changed_at.max(customer.account.licences_changed_at).max(snapshot.products_changed_at);
+    let doc = p2_for(
+        &snapshot,
+        &name,
+        entry,
+        licence,
+        dev,
+        &state.config.public_url,
+    );
+    let changed_at = doc
+        .changed_at
+        .max(customer.account.licences_changed_at)
+        .max(snapshot.products_changed_at);
     conditional_json(&headers, doc.body.clone(), changed_at, !doc.has_warning)
 }
-

@@ -20,14 +20,28 @@ pub async fn download(
     let snapshot = state.snapshot();
     let customer = match auth::customer(&snapshot, &state.config, &headers) {
         Ok(c) => c,
-        Err(resp) => return resp,
+        Err(denial) => return denial.into_response(),
     };
     let package = format!("{vendor}/{name}");
-    let unknown = || not_found(format!("{package} has no such archive; run composer update to refresh your metadata"));
-    let Some((version, file)) = rest.rsplit_once('/') else { return unknown() };
-    let Some(sha1) = file.strip_suffix(".zip") else { return unknown() };
-    let Some(entry) = snapshot.packages.get(&package) else { return unknown() };
-    let Some(v) = entry.versions.iter().find(|v| v.version_normalized == version && v.sha1 == sha1) else {
+    let unknown = || {
+        not_found(format!(
+            "{package} has no such archive; run composer update to refresh your metadata"
+        ))
+    };
+    let Some((version, file)) = rest.rsplit_once('/') else {
+        return unknown();
+    };
+    let Some(sha1) = file.strip_suffix(".zip") else {
+        return unknown();
+    };
+    let Some(entry) = snapshot.packages.get(&package) else {
+        return unknown();
+    };
+    let Some(v) = entry
+        .versions
+        .iter()
+        .find(|v| v.version_normalized == version && v.sha1 == sha1)
+    else {
         return unknown();
     };
     match snapshot.licence(customer.account, entry) {
@@ -38,7 +52,9 @@ pub async fn download(
             ));
         }
         Some(licence) if !licence.covers(v.released_on) => {
-            let crate::snapshot::Licence::Until(until) = licence else { unreachable!("unlimited covers all") };
+            let crate::snapshot::Licence::Until(until) = licence else {
+                unreachable!("unlimited covers all")
+            };
             return forbidden(format!(
                 "your licence for {package} covers releases up to {until}; {} was released on {}",
                 v.version, v.released_on
@@ -55,7 +71,10 @@ pub async fn download(
     };
     let mut resp = Body::from_stream(ReaderStream::with_capacity(file, 64 * 1024)).into_response();
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(v.size));
     resp
 }

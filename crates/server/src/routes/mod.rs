@@ -17,9 +17,18 @@ pub fn router(state: AppState) -> Router {
         .route("/packages.json", get(composer::packages_json))
         .route("/p2/{vendor}/{file}", get(composer::p2))
         .route("/dist/{vendor}/{name}/{*rest}", get(dist::download))
-        .route("/downloads/", post(notify::notify_batch).layer(DefaultBodyLimit::max(1024 * 1024)))
-        .route("/api/packages", post(admin::upload).layer(DefaultBodyLimit::max(upload_limit)))
-        .route("/api/packages/{vendor}/{name}/{version}", delete(admin::unlist))
+        .route(
+            "/downloads/",
+            post(notify::notify_batch).layer(DefaultBodyLimit::max(1024 * 1024)),
+        )
+        .route(
+            "/api/packages",
+            post(admin::upload).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/api/packages/{vendor}/{name}/{version}",
+            delete(admin::unlist),
+        )
         .route("/healthz", get(|| async { "ok\n" }))
         .with_state(state)
 }

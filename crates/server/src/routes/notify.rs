@@ -23,11 +23,15 @@ struct Download {
     version: String,
 }
 
-pub async fn notify_batch(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn notify_batch(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let snapshot = state.snapshot();
     let customer = match auth::customer(&snapshot, &state.config, &headers) {
         Ok(c) => c,
-        Err(resp) => return resp,
+        Err(denial) => return denial.into_response(),
     };
     let Ok(batch) = serde_json::from_slice::<Batch>(&body) else {
         return crate::warning::warning(
@@ -40,7 +44,12 @@ pub async fn notify_batch(State(state): State<AppState>, headers: HeaderMap, bod
         .downloads
         .into_iter()
         .filter(|d| snapshot.packages.contains_key(&d.name) && d.version.len() <= 255)
-        .map(|d| DownloadEvent { account_id: Some(customer.account_id), package: d.name, version: d.version, at: now });
+        .map(|d| DownloadEvent {
+            account_id: Some(customer.account_id),
+            package: d.name,
+            version: d.version,
+            at: now,
+        });
     state.usage.downloaded(events);
     (StatusCode::OK, "{\"status\":\"success\"}").into_response()
 }

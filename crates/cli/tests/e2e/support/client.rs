@@ -31,7 +31,11 @@ impl Developer {
             "config": { "secure-http": false },
             "minimum-stability": "stable",
         });
-        std::fs::write(dir.join("composer.json"), serde_json::to_string_pretty(&manifest).unwrap()).unwrap();
+        std::fs::write(
+            dir.join("composer.json"),
+            serde_json::to_string_pretty(&manifest).unwrap(),
+        )
+        .unwrap();
         dir
     }
 
@@ -51,7 +55,11 @@ impl Developer {
             .env_remove("COMPOSER_AUTH")
             .output()
             .expect("composer is installed (apt-get install composer php-zip php-curl)");
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         (out.status.success(), text)
     }
 
@@ -65,7 +73,8 @@ impl Developer {
 
 /// The version of `package` that composer installed in `project`, from composer.lock.
 pub fn locked_version(project: &Path, package: &str) -> Option<String> {
-    let lock: Value = serde_json::from_slice(&std::fs::read(project.join("composer.lock")).ok()?).ok()?;
+    let lock: Value =
+        serde_json::from_slice(&std::fs::read(project.join("composer.lock")).ok()?).ok()?;
     lock["packages"]
         .as_array()?
         .iter()
@@ -82,7 +91,10 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn text(&self) -> String {
@@ -90,12 +102,16 @@ impl HttpResponse {
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 
     /// The `warning` of a JSON error body.
     pub fn warning(&self) -> String {
-        self.json()["warning"].as_str().unwrap_or_default().to_string()
+        self.json()["warning"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 }
 
@@ -114,7 +130,11 @@ pub fn curl(url: &str, extra: &[&str]) -> HttpResponse {
         .arg(url)
         .output()
         .expect("curl runs");
-    assert!(out.status.success(), "curl {url}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "curl {url}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let status = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
     let header_text = std::fs::read_to_string(&headers).unwrap_or_default();
     let headers = header_text
@@ -123,7 +143,11 @@ pub fn curl(url: &str, extra: &[&str]) -> HttpResponse {
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
         .collect();
-    HttpResponse { status, headers, body: std::fs::read(&body).unwrap_or_default() }
+    HttpResponse {
+        status,
+        headers,
+        body: std::fs::read(&body).unwrap_or_default(),
+    }
 }
 
 /// curl with HTTP Basic credentials.
@@ -147,6 +171,10 @@ pub fn php(script: &str, stdin: &[u8]) -> String {
         .expect("php is installed (apt-get install php-cli composer)");
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "php failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "php failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }

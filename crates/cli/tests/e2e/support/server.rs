@@ -40,8 +40,17 @@ pub struct Server {
 }
 
 fn psql(admin_url: &str, sql: &str) {
-    let out = Command::new("psql").arg(admin_url).arg("-qc").arg(sql).output().expect("psql runs");
-    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("psql")
+        .arg(admin_url)
+        .arg("-qc")
+        .arg(sql)
+        .output()
+        .expect("psql runs");
+    assert!(
+        out.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 impl Server {
@@ -57,7 +66,10 @@ impl Server {
                 let admin = std::env::var("PACKYARD_TEST_POSTGRES").unwrap();
                 let name = format!("packyard_e2e_{}", std::process::id()) + &unique();
                 psql(&admin, &format!("CREATE DATABASE {name}"));
-                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_string();
+                let base = admin
+                    .rsplit_once('/')
+                    .map_or(admin.as_str(), |(b, _)| b)
+                    .to_string();
                 (Some(format!("{base}/{name}")), Some(name))
             }
         };
@@ -76,10 +88,17 @@ impl Server {
 
     fn spawn(&mut self) {
         let mut cmd = self.command();
-        cmd.args(["serve", "--listen", "127.0.0.1:0"]).args(&self.extra_args);
-        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("packyard serve starts");
+        cmd.args(["serve", "--listen", "127.0.0.1:0"])
+            .args(&self.extra_args);
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("packyard serve starts");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         let url = line
             .split_whitespace()
             .find(|w| w.starts_with("http://"))
@@ -97,19 +116,28 @@ impl Server {
         if let Some(url) = &self.database_url {
             cmd.arg("--database-url").arg(url);
         }
-        cmd.env_remove("PACKYARD_DATABASE_URL").env_remove("PACKYARD_DATA_DIR");
+        cmd.env_remove("PACKYARD_DATABASE_URL")
+            .env_remove("PACKYARD_DATA_DIR");
         cmd
     }
 
     /// Runs the CLI; panics with its stderr if it fails.
     pub fn cli(&self, args: &[&str]) -> String {
         let out = self.cli_output(args);
-        assert!(out.status.success(), "packyard {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "packyard {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
     pub fn cli_output(&self, args: &[&str]) -> Output {
-        self.command().args(args).stdin(Stdio::null()).output().unwrap()
+        self.command()
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
     }
 
     pub fn cli_json(&self, args: &[&str]) -> Value {
@@ -126,12 +154,36 @@ impl Server {
 
     /// Creates an account with one key; returns (account id, public key, private key).
     pub fn customer(&self, email: &str) -> (String, String, String) {
-        let id = self.cli_json(&["account", "create", "--email", email, "--name", "Test Customer"])["id"]
+        let id = self.cli_json(&[
+            "account",
+            "create",
+            "--email",
+            email,
+            "--name",
+            "Test Customer",
+        ])["id"]
             .as_str()
             .unwrap()
             .to_string();
         let key = self.cli_json(&["key", "create", &id, "--name", "ci"]);
-        (id, key["public_key"].as_str().unwrap().into(), key["private_key"].as_str().unwrap().into())
+        (
+            id,
+            key["public_key"].as_str().unwrap().into(),
+            key["private_key"].as_str().unwrap().into(),
+        )
+    }
+
+    /// Waits (up to 5 s) until the key sees `package` in its packages.json.
+    pub fn wait_visible(&self, public: &str, private: &str, package: &str) {
+        let url = format!("{}/packages.json", self.url);
+        let seen = super::eventually(super::PROPAGATION * 5, || {
+            let r = super::curl_as(&url, public, private, &[]);
+            r.status == 200
+                && r.json()["available-packages"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|p| p == package))
+        });
+        assert!(seen, "{package} never became visible to {public}");
     }
 
     /// Publishes zips (written into a temp folder) with the CLI; returns its JSON report.
@@ -144,14 +196,21 @@ impl Server {
             args.push(path.display().to_string());
         }
         let out = self.command().args(&args).output().unwrap();
-        serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("publish printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)))
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "publish printed no JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
     }
 }
 
 fn unique() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
-    let n = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos();
+    let n = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
     format!("_{n}")
 }
 
@@ -161,8 +220,13 @@ impl Drop for Server {
             let _ = child.kill();
             let _ = child.wait();
         }
-        if let (Some(name), Ok(admin)) = (&self.postgres_db, std::env::var("PACKYARD_TEST_POSTGRES")) {
-            psql(&admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        if let (Some(name), Ok(admin)) =
+            (&self.postgres_db, std::env::var("PACKYARD_TEST_POSTGRES"))
+        {
+            psql(
+                &admin,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            );
         }
     }
 }

@@ -26,7 +26,10 @@ pub fn package_zip(name: &str, version: &str, manifest: Value) -> (String, Vec<u
     let folder = format!("{}-{version}", name.replace('/', "-"));
     let class = format!("<?php\n// {name} {version}\n");
     let bytes = zip_of(&[
-        (&format!("{folder}/composer.json"), serde_json::to_string_pretty(&m).unwrap().as_bytes()),
+        (
+            &format!("{folder}/composer.json"),
+            serde_json::to_string_pretty(&m).unwrap().as_bytes(),
+        ),
         (&format!("{folder}/src/Module.php"), class.as_bytes()),
     ]);
     (format!("{folder}.zip"), bytes)
