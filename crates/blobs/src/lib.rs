@@ -9,7 +9,9 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use tokio::io::AsyncWriteExt;
+use md5::Md5;
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BlobError {
@@ -21,11 +23,22 @@ pub enum BlobError {
         "unsupported storage URL {0:?}: use a directory path or file:///path (S3 is not supported yet)"
     )]
     UnsupportedUrl(String),
+    #[error("the upload is larger than the limit of {0} bytes")]
+    TooLarge(u64),
     #[error("artifact storage I/O error on {path}: {source}")]
     Io { path: String, source: io::Error },
 }
 
 pub type Result<T, E = BlobError> = std::result::Result<T, E>;
+
+/// What [`BlobStore::put_stream`] stored.
+#[derive(Clone, Debug)]
+pub struct StoredObject {
+    pub key: String,
+    pub size: u64,
+    pub md5: String,
+    pub sha256: String,
+}
 
 #[derive(Clone, Debug)]
 pub enum BlobStore {
@@ -132,6 +145,74 @@ impl BlobStore {
         Ok(())
     }
 
+    /// Streams `reader` into storage under a content-addressed key (`kind/ab/cd/<sha256>.ext`),
+    /// hashing on the way, in constant memory. Nothing is visible under the final key until
+    /// every byte is on disk; more than `max_bytes` aborts the upload.
+    pub async fn put_stream<R: AsyncRead + Unpin>(
+        &self,
+        kind: &str,
+        extension: &str,
+        mut reader: R,
+        max_bytes: u64,
+    ) -> Result<StoredObject> {
+        let BlobStore::Local { root } = self;
+        let tmp_dir = root.join("tmp");
+        tokio::fs::create_dir_all(&tmp_dir)
+            .await
+            .map_err(io_err(&tmp_dir))?;
+        let tmp = tmp_dir.join(format!(".upload-{}", unique_suffix()));
+        let written = async {
+            let mut file = tokio::fs::File::create(&tmp).await.map_err(io_err(&tmp))?;
+            let (mut md5, mut sha256, mut size) = (Md5::new(), Sha256::new(), 0u64);
+            let mut buf = vec![0u8; 256 * 1024];
+            loop {
+                let n = reader.read(&mut buf).await.map_err(io_err(&tmp))?;
+                if n == 0 {
+                    break;
+                }
+                size += n as u64;
+                if size > max_bytes {
+                    return Err(BlobError::TooLarge(max_bytes));
+                }
+                md5.update(&buf[..n]);
+                sha256.update(&buf[..n]);
+                file.write_all(&buf[..n]).await.map_err(io_err(&tmp))?;
+            }
+            file.sync_all().await.map_err(io_err(&tmp))?;
+            Ok((
+                size,
+                hex::encode(md5.finalize()),
+                hex::encode(sha256.finalize()),
+            ))
+        }
+        .await;
+        let (size, md5, sha256) = match written {
+            Ok(w) => w,
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&tmp).await;
+                return Err(e);
+            }
+        };
+        let key = content_key(kind, &sha256, extension);
+        let dest = self.path_of(&key)?;
+        let dir = dest.parent().expect("keys always have a directory");
+        tokio::fs::create_dir_all(dir).await.map_err(io_err(dir))?;
+        if tokio::fs::try_exists(&dest).await.map_err(io_err(&dest))? {
+            let _ = tokio::fs::remove_file(&tmp).await;
+        } else {
+            tokio::fs::rename(&tmp, &dest)
+                .await
+                .map_err(io_err(&dest))?;
+            sync_dir(dir).await;
+        }
+        Ok(StoredObject {
+            key,
+            size,
+            md5,
+            sha256,
+        })
+    }
+
     pub async fn get(&self, key: &str) -> Result<Vec<u8>> {
         let path = self.path_of(key)?;
         match tokio::fs::read(&path).await {
@@ -190,6 +271,31 @@ mod tests {
             store.get("dists/zz.zip").await,
             Err(BlobError::Missing(_))
         ));
+    }
+
+    #[tokio::test]
+    async fn streams_with_hashes_and_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
+        let obj = store
+            .put_stream("releases", "bin", &b"hello"[..], 10)
+            .await
+            .unwrap();
+        assert_eq!(obj.size, 5);
+        assert_eq!(obj.md5, "5d41402abc4b2a76b9719d911017c592");
+        assert_eq!(
+            obj.sha256,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        assert_eq!(store.get(&obj.key).await.unwrap(), b"hello");
+        assert!(matches!(
+            store
+                .put_stream("releases", "bin", &b"too long!!!"[..], 10)
+                .await,
+            Err(BlobError::TooLarge(10))
+        ));
+        let leftovers = std::fs::read_dir(dir.path().join("tmp")).unwrap().count();
+        assert_eq!(leftovers, 0, "an aborted upload must leave nothing behind");
     }
 
     #[tokio::test]

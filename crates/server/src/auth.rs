@@ -86,6 +86,26 @@ pub enum Denial {
     Forbidden(String),
 }
 
+impl Denial {
+    /// The same refusal as plain text, for curl users of the download endpoints.
+    pub fn into_text_response(self) -> Response {
+        let (status, message) = match self {
+            Denial::Unauthorized(m) => (axum::http::StatusCode::UNAUTHORIZED, m),
+            Denial::Forbidden(m) => (axum::http::StatusCode::FORBIDDEN, m),
+        };
+        let mut resp = (status, format!("{message}\n")).into_response();
+        if status == axum::http::StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static(
+                    "Basic realm=\"Packyard downloads\", charset=\"UTF-8\"",
+                ),
+            );
+        }
+        resp
+    }
+}
+
 impl IntoResponse for Denial {
     fn into_response(self) -> Response {
         match self {
@@ -154,6 +174,81 @@ pub fn customer<'a>(
         account,
         public_key: creds.user,
     })
+}
+
+/// An account authenticated with its id and download access token (SPEC §3).
+pub struct TokenHolder<'a> {
+    pub account: &'a AccountEntry,
+}
+
+/// Authenticates `ACCOUNT_ID:TOKEN` for the release downloads. As with keys, an unknown
+/// account id and a wrong token get the same answer after the same work.
+pub fn token_holder<'a>(
+    snapshot: &'a Snapshot,
+    config: &Config,
+    headers: &HeaderMap,
+) -> Result<TokenHolder<'a>, Denial> {
+    let usage = format!(
+        "use your account id and download access token: curl -O {}://ACCOUNT_ID:TOKEN@{}/products/downloads/file/NAME",
+        config
+            .public_url
+            .split_once("://")
+            .map_or("https", |(s, _)| s),
+        config.host()
+    );
+    let creds = match basic_credentials(headers) {
+        Ok(c) => c,
+        Err(CredentialsError::Missing) => {
+            return Err(Denial::Unauthorized(format!(
+                "authentication required; {usage}"
+            )));
+        }
+        Err(CredentialsError::Malformed(why)) => {
+            return Err(Denial::Unauthorized(format!(
+                "malformed Authorization header ({why}); {usage}"
+            )));
+        }
+    };
+    let account_id = snapshot
+        .account_ids
+        .get(&creds.user.trim().to_ascii_uppercase())
+        .copied();
+    let stored = account_id.and_then(|id| snapshot.download_tokens.get(&id));
+    let supplied = packyard_store::secret::sha256(&creds.password);
+    let matches = hash_matches(&supplied, stored.map_or(&DUMMY_HASH[..], |h| &h[..]));
+    let Some(account) = account_id
+        .filter(|_| matches && stored.is_some())
+        .and_then(|id| snapshot.accounts.get(&id))
+    else {
+        return Err(Denial::Unauthorized(
+            "invalid account id or download access token; generate a new token under Account Settings → Download Access Token".into(),
+        ));
+    };
+    account_rules(snapshot, config, account)?;
+    Ok(TokenHolder { account })
+}
+
+/// Rules that apply to an authenticated account whatever the credential: closed accounts and
+/// billing holds are refused with the reason.
+fn account_rules(
+    snapshot: &Snapshot,
+    config: &Config,
+    account: &AccountEntry,
+) -> Result<(), Denial> {
+    if account.closed {
+        return Err(Denial::Forbidden(format!(
+            "account {} is closed; contact the vendor to reopen it",
+            account.public_id
+        )));
+    }
+    let today = Utc::now().date_naive();
+    if let Some(invoice) = snapshot.billing_hold(account, today, config.billing_grace_days) {
+        return Err(Denial::Forbidden(format!(
+            "account {} is on hold: invoice {} overdue since {}; pay it to restore access",
+            account.public_id, invoice.number, invoice.due
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

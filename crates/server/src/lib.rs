@@ -9,6 +9,7 @@ pub mod feed;
 pub mod metadata;
 pub mod passwords;
 pub mod publish;
+pub mod releases;
 pub mod routes;
 pub mod snapshot;
 pub mod usage;

@@ -68,12 +68,32 @@ pub enum Licence {
 }
 
 impl Licence {
+    /// Several licences covering one package combine: unlimited wins, else the latest date.
+    pub fn widest(self, other: Licence) -> Licence {
+        match (self, other) {
+            (Licence::Until(a), Licence::Until(b)) => Licence::Until(a.max(b)),
+            _ => Licence::Unlimited,
+        }
+    }
+
     pub fn covers(self, released_on: NaiveDate) -> bool {
         match self {
             Licence::Unlimited => true,
             Licence::Until(date) => released_on <= date,
         }
     }
+}
+
+pub struct ReleaseEntry {
+    pub file_name: String,
+    pub kind: String,
+    pub version: String,
+    pub size: i64,
+    pub md5: String,
+    pub sha256: String,
+    pub blob_key: String,
+    pub released_on: NaiveDate,
+    pub product: usize,
 }
 
 /// A rendered p2 document depends on the package, the file (`~dev` or not) and the licence.
@@ -90,6 +110,8 @@ pub struct Snapshot {
     pub admin_tokens: HashMap<Vec<u8>, String>,
     /// account id → sha256(download token)
     pub download_tokens: HashMap<i64, Vec<u8>>,
+    /// Release archives, sorted by type, version and file name.
+    pub releases: Vec<ReleaseEntry>,
     /// Unix millis of the newest change to any package or product: every account's view of
     /// the catalog is at most this old, apart from its own licence changes.
     pub catalog_changed_at: i64,
@@ -257,8 +279,32 @@ impl Snapshot {
             .map(|t| (t.account_id, t.token_hash))
             .collect();
 
+        let releases = db
+            .releases()
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                let product = *product_index.get(&r.product_id)?;
+                let released_on = DateTime::<Utc>::from_timestamp(r.created_at, 0)
+                    .unwrap_or_default()
+                    .date_naive();
+                Some(ReleaseEntry {
+                    file_name: r.file_name,
+                    kind: r.kind,
+                    version: r.version,
+                    size: r.size,
+                    md5: r.md5,
+                    sha256: r.sha256,
+                    blob_key: r.blob_key,
+                    released_on,
+                    product,
+                })
+            })
+            .collect();
+
         Ok(Snapshot {
             seq,
+            releases,
             keys,
             accounts,
             account_ids,
@@ -276,21 +322,22 @@ impl Snapshot {
     /// What `account` may install of `package`: the union over public products and its
     /// entitlements, where any unlimited grant wins and otherwise the latest date wins.
     pub fn licence(&self, account: &AccountEntry, package: &PackageEntry) -> Option<Licence> {
-        let mut best: Option<Licence> = None;
-        for idx in &package.products {
-            let grant = if self.products[*idx].public {
-                Some(None)
-            } else {
-                account.grants.get(idx).copied()
-            };
-            best = match (best, grant) {
-                (_, None) => best,
-                (_, Some(None)) | (Some(Licence::Unlimited), _) => Some(Licence::Unlimited),
-                (Some(Licence::Until(a)), Some(Some(b))) => Some(Licence::Until(a.max(b))),
-                (None, Some(Some(b))) => Some(Licence::Until(b)),
-            };
+        package
+            .products
+            .iter()
+            .filter_map(|&idx| self.product_licence(account, idx))
+            .reduce(Licence::widest)
+    }
+
+    /// What `account` may install from one product: public products are open to all.
+    pub fn product_licence(&self, account: &AccountEntry, product: usize) -> Option<Licence> {
+        if self.products[product].public {
+            return Some(Licence::Unlimited);
         }
-        best
+        account
+            .grants
+            .get(&product)
+            .map(|until| until.map_or(Licence::Unlimited, Licence::Until))
     }
 
     /// The unpaid invoice that puts the account on billing hold today, if any.

@@ -18,6 +18,7 @@ pub mod keys;
 pub mod operators;
 pub mod packages;
 pub mod products;
+pub mod releases;
 pub mod secret;
 pub mod tokens;
 

@@ -327,3 +327,51 @@ fn both_backends_have_the_same_migrations() {
     };
     assert_eq!(names("sqlite"), names("postgres"));
 }
+
+#[tokio::test]
+async fn releases_are_unique_and_validated() {
+    each_backend(|db| async move {
+        let patterns = crate::products::parse_patterns("acme/*").unwrap();
+        let product = db
+            .create_product("ce", "CE", &patterns, false, "t")
+            .await
+            .unwrap();
+        let new = crate::releases::NewRelease {
+            file_name: "Acme-CE-2.4.7.tar.gz",
+            kind: "ce-full",
+            version: "2.4.7",
+            size: 3,
+            md5: "m",
+            sha256: "s",
+            blob_key: "releases/s.bin",
+        };
+        let r = db.add_release(&product, &new, "t").await.unwrap();
+        assert_eq!((r.kind.as_str(), r.size), ("ce-full", 3));
+        assert!(matches!(
+            db.add_release(&product, &new, "t").await,
+            Err(StoreError::Conflict(_))
+        ));
+        for (file_name, kind, version) in [
+            ("../x", "ce-full", "1"),
+            ("a.zip", "full", "1"),
+            ("b.zip", "other", "1 0"),
+            (".hidden", "other", "1"),
+        ] {
+            let bad = crate::releases::NewRelease {
+                file_name,
+                kind,
+                version,
+                ..new
+            };
+            assert!(
+                matches!(
+                    db.add_release(&product, &bad, "t").await,
+                    Err(StoreError::Invalid(_))
+                ),
+                "{file_name} {kind} {version}"
+            );
+        }
+        assert_eq!(db.releases().await.unwrap().len(), 1);
+    })
+    .await;
+}

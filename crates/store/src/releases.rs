@@ -1,0 +1,133 @@
+//! Releases: full archives (e.g. `Acme-CE-2.4.7.tar.gz`) outside Composer, each tied to the
+//! product that entitles an account to download it. File names are unique: they are what
+//! customers type into `curl -O …/file/NAME`.
+
+use serde::Serialize;
+
+use crate::products::Product;
+use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
+
+pub const RELEASE_TYPES: [&str; 5] = ["ce-full", "ee-full", "ce-patch", "ee-patch", "other"];
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Release {
+    #[serde(skip)]
+    pub id: i64,
+    #[serde(skip)]
+    pub product_id: i64,
+    pub file_name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub version: String,
+    pub size: i64,
+    pub md5: String,
+    pub sha256: String,
+    #[serde(skip)]
+    pub blob_key: String,
+    pub created_at: i64,
+}
+
+pub struct NewRelease<'a> {
+    pub file_name: &'a str,
+    pub kind: &'a str,
+    pub version: &'a str,
+    pub size: i64,
+    pub md5: &'a str,
+    pub sha256: &'a str,
+    pub blob_key: &'a str,
+}
+
+/// A release file name must be a plain file name that survives a URL path unescaped.
+pub fn validate_file_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 200
+        && name != "."
+        && name != ".."
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "release file name {name:?} must be 1 to 200 letters, digits, '.', '_', '-' or '+', not starting with '.' (e.g. Acme-CE-2.4.7.tar.gz)"
+        )))
+    }
+}
+
+pub fn validate_kind(kind: &str) -> Result<()> {
+    if RELEASE_TYPES.contains(&kind) {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "release type {kind:?} must be one of {}",
+            RELEASE_TYPES.join(", ")
+        )))
+    }
+}
+
+pub fn validate_release_version(version: &str) -> Result<()> {
+    let ok = !version.is_empty()
+        && version.len() <= 64
+        && version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "release version {version:?} must be 1 to 64 letters, digits, '.', '_', '-' or '+' (e.g. 2.4.7-p1)"
+        )))
+    }
+}
+
+const COLUMNS: &str =
+    "id, product_id, file_name, kind, version, size, md5, sha256, blob_key, created_at";
+
+impl Db {
+    pub async fn add_release(
+        &self,
+        product: &Product,
+        new: &NewRelease<'_>,
+        actor: &str,
+    ) -> Result<Release> {
+        validate_file_name(new.file_name)?;
+        validate_kind(new.kind)?;
+        validate_release_version(new.version)?;
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO releases (product_id, file_name, kind, version, size, md5, sha256, blob_key, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(product.id)
+            .bind(new.file_name)
+            .bind(new.kind)
+            .bind(new.version)
+            .bind(new.size)
+            .bind(new.md5)
+            .bind(new.sha256)
+            .bind(new.blob_key)
+            .bind(now())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| conflict_on_unique(e, format!("a release named {} already exists; release files are immutable", new.file_name)))?;
+            bump!(tx);
+            record_audit!(tx, actor, "release.add", format!("{} ({})", new.file_name, product.slug));
+            tx.commit().await?;
+        });
+        self.release(new.file_name).await
+    }
+
+    pub async fn release(&self, file_name: &str) -> Result<Release> {
+        let sql = format!("SELECT {COLUMNS} FROM releases WHERE file_name = $1");
+        let found: Option<Release> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(file_name).fetch_optional(pool).await?);
+        found.ok_or_else(|| StoreError::NotFound(format!("no release named {file_name:?}")))
+    }
+
+    pub async fn releases(&self) -> Result<Vec<Release>> {
+        let sql = format!("SELECT {COLUMNS} FROM releases ORDER BY kind, version, file_name");
+        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
+    }
+}
