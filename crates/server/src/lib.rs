@@ -5,12 +5,14 @@
 
 pub mod auth;
 pub mod config;
+pub mod dist_cache;
 pub mod feed;
 pub mod metadata;
 pub mod passwords;
 pub mod publish;
 pub mod releases;
 pub mod routes;
+pub mod sharded;
 pub mod snapshot;
 pub mod usage;
 pub mod warning;
@@ -32,6 +34,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub snapshot: Arc<ArcSwap<Snapshot>>,
     pub usage: usage::UsageRecorder,
+    /// Recently served small dist archives (content-addressed, so never stale).
+    pub dists: Arc<dist_cache::DistCache>,
 }
 
 impl AppState {
@@ -44,6 +48,7 @@ impl AppState {
         let snapshot = Snapshot::load(&db, None).await?;
         Ok(AppState {
             usage: usage::UsageRecorder::default(),
+            dists: Arc::new(dist_cache::DistCache::new(256 * 1024 * 1024)),
             db,
             blobs,
             config: Arc::new(config),

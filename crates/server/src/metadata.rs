@@ -1,12 +1,17 @@
 //! Renders what Composer reads: the per-account root `packages.json` and the `composer/2.0`
 //! minified p2 files holding only the versions an account's licence covers. Bodies are
-//! rendered once per (package, stability, licence) and cached in the snapshot; the
-//! per-account `Last-Modified` is computed at response time from change stamps.
+//! rendered once per (package, stability, licence), compressed once, and cached next to the
+//! data they came from (the package entry, or the snapshot's root cache keyed by the set of
+//! visible products); requests only pick the cached bytes. The per-account `Last-Modified`
+//! is computed at response time from change stamps.
 
+use std::io::Write;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
+use flate2::Compression;
+use flate2::write::GzEncoder;
 use serde_json::{Map, Value, json};
 
 use crate::snapshot::{AccountEntry, Licence, PackageEntry, Snapshot, VersionEntry};
@@ -14,6 +19,8 @@ use crate::snapshot::{AccountEntry, Licence, PackageEntry, Snapshot, VersionEntr
 /// A rendered document and the unix-millis stamp of the data it was rendered from.
 pub struct Rendered {
     pub body: Bytes,
+    /// `body` gzip-compressed, for clients sending `Accept-Encoding: gzip` (Composer does).
+    pub gzip: Bytes,
     pub changed_at: i64,
     /// Carries a warning for the developer. Composer prints warnings only from full (200)
     /// answers, so such documents are never answered with 304: the reason a version is
@@ -37,6 +44,20 @@ const OVERRIDDEN_KEYS: &[&str] = &[
     "notification-url",
     "uid",
 ];
+
+impl Rendered {
+    pub fn new(body: Vec<u8>, changed_at: i64, has_warning: bool) -> Rendered {
+        let mut gz = GzEncoder::new(Vec::with_capacity(body.len() / 4 + 64), Compression::new(6));
+        gz.write_all(&body).expect("writing to a Vec cannot fail");
+        let gzip = gz.finish().expect("writing to a Vec cannot fail");
+        Rendered {
+            body: Bytes::from(body),
+            gzip: Bytes::from(gzip),
+            changed_at,
+            has_warning,
+        }
+    }
+}
 
 /// Percent-encodes a URL path, keeping `/` and unreserved characters.
 pub fn encode_path(path: &str) -> String {
@@ -66,9 +87,12 @@ fn version_object(name: &str, v: &VersionEntry, public_url: &str) -> Map<String,
         "version_normalized".into(),
         Value::from(v.version_normalized.as_str()),
     );
-    for (k, val) in &v.manifest {
-        if !OVERRIDDEN_KEYS.contains(&k.as_str()) {
-            m.insert(k.clone(), val.clone());
+    // Checked to be a JSON object when published and when loaded.
+    if let Ok(manifest) = serde_json::from_str::<Map<String, Value>>(&v.manifest) {
+        for (k, val) in manifest {
+            if !OVERRIDDEN_KEYS.contains(&k.as_str()) {
+                m.insert(k, val);
+            }
         }
     }
     let time = DateTime::<Utc>::from_timestamp(v.released_at, 0).unwrap_or_default();
@@ -132,29 +156,28 @@ pub fn render_p2(
             )),
         );
     }
-    Rendered {
-        body: Bytes::from(serde_json::to_vec(&Value::Object(doc)).expect("JSON values serialize")),
-        changed_at: package.changed_at,
+    Rendered::new(
+        serde_json::to_vec(&Value::Object(doc)).expect("JSON values serialize"),
+        package.changed_at,
         has_warning,
-    }
+    )
 }
 
 /// The cached p2 body for this package and licence, rendering it on first use.
 pub fn p2_for(
-    snapshot: &Snapshot,
     name: &str,
     package: &PackageEntry,
     licence: Licence,
     dev: bool,
     public_url: &str,
 ) -> Arc<Rendered> {
-    let key = (name.to_string(), dev, licence);
-    if let Some(hit) = snapshot.p2_cache.lock().expect("p2 cache lock").get(&key) {
+    let key = (dev, licence);
+    if let Some(hit) = package.rendered.lock().expect("p2 cache lock").get(&key) {
         return hit.clone();
     }
     let rendered = Arc::new(render_p2(name, package, licence, dev, public_url));
-    snapshot
-        .p2_cache
+    package
+        .rendered
         .lock()
         .expect("p2 cache lock")
         .insert(key, rendered.clone());
@@ -162,26 +185,22 @@ pub fn p2_for(
 }
 
 /// The account's root `packages.json`: which packages exist for it and where to find them.
-pub fn root_for(
-    snapshot: &Snapshot,
-    account_id: i64,
-    account: &AccountEntry,
-    public_url: &str,
-) -> Arc<Rendered> {
-    if let Some(hit) = snapshot
-        .root_cache
-        .lock()
-        .expect("root cache lock")
-        .get(&account_id)
-    {
+///
+/// Accounts that see the same products share one rendered body; its `changed_at` is the
+/// catalog's, the caller adds the account's own licence changes.
+pub fn root_for(snapshot: &Snapshot, account: &AccountEntry, public_url: &str) -> Arc<Rendered> {
+    let visible = snapshot.visible_products(account);
+    let cache = &snapshot.roots.by_products;
+    if let Some(hit) = cache.lock().expect("root cache lock").get(&visible) {
         return hit.clone();
     }
-    let names: Vec<&str> = snapshot
+    let mut names: Vec<&str> = snapshot
         .packages
         .iter()
-        .filter(|(_, p)| snapshot.licence(account, p).is_some())
+        .filter(|(_, p)| p.products.iter().any(|i| visible.binary_search(i).is_ok()))
         .map(|(n, _)| n.as_str())
         .collect();
+    names.sort_unstable();
     let prefix = url_path_prefix(public_url);
     let doc = json!({
         "packages": [],
@@ -189,16 +208,15 @@ pub fn root_for(
         "available-packages": names,
         "notify-batch": format!("{public_url}/downloads/"),
     });
-    let rendered = Arc::new(Rendered {
-        body: Bytes::from(serde_json::to_vec(&doc).expect("JSON values serialize")),
-        changed_at: snapshot.catalog_changed_at.max(account.licences_changed_at),
-        has_warning: false,
-    });
-    snapshot
-        .root_cache
+    let rendered = Arc::new(Rendered::new(
+        serde_json::to_vec(&doc).expect("JSON values serialize"),
+        snapshot.catalog_changed_at,
+        false,
+    ));
+    cache
         .lock()
         .expect("root cache lock")
-        .insert(account_id, rendered.clone());
+        .insert(visible, rendered.clone());
     rendered
 }
 

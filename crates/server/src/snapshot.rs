@@ -1,16 +1,22 @@
 //! The in-memory picture of everything the hot path needs: keys, accounts with their
 //! licences and unpaid invoices, products, packages and versions, admin and download tokens.
-//! It is immutable once built; the change feed replaces it wholesale, and rendered metadata
-//! is cached inside it so a cache can never outlive the data it was rendered from.
+//!
+//! A snapshot is immutable once published. The change feed builds the next one by cloning
+//! the current one (cheap: every large map is a [`ShardedMap`] of shared entries) and
+//! replacing only the accounts and packages the change log names ([`load`]), so the cost of
+//! a change does not grow with the repository. Rendered metadata is cached inside the
+//! entry it was rendered from (a package's p2 bodies live in its [`PackageEntry`]), so a
+//! cache can never outlive its data, and unchanged packages keep their cache across swaps.
 
-use std::collections::{BTreeMap, HashMap};
+mod load;
+
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
-use packyard_store::{Db, Result};
-use serde_json::{Map, Value};
+use chrono::{Days, NaiveDate};
 
 use crate::metadata::Rendered;
+pub use crate::sharded::ShardedMap;
 
 pub struct KeyEntry {
     pub private_key_hash: Vec<u8>,
@@ -30,6 +36,8 @@ pub struct AccountEntry {
     pub grants: HashMap<usize, Option<NaiveDate>>,
     pub unpaid: Vec<UnpaidInvoice>,
     pub licences_changed_at: i64,
+    /// Public keys of this account's access keys, so a change can drop deleted ones.
+    pub keys: Vec<String>,
 }
 
 pub struct ProductEntry {
@@ -47,7 +55,9 @@ pub struct VersionEntry {
     pub size: i64,
     pub blob_key: String,
     pub dev: bool,
-    pub manifest: Map<String, Value>,
+    /// The stored composer.json (a JSON object), parsed only when a p2 body is rendered:
+    /// parsed maps of a million versions would not fit the memory budget.
+    pub manifest: Box<str>,
 }
 
 pub struct PackageEntry {
@@ -57,6 +67,8 @@ pub struct PackageEntry {
     pub products: Vec<usize>,
     /// Unix millis of the last publish/unlist in this package.
     pub changed_at: i64,
+    /// Rendered p2 bodies of this package, by (`~dev` file, licence), filled on first use.
+    pub rendered: Mutex<HashMap<(bool, Licence), Arc<Rendered>>>,
 }
 
 /// What an account may install of one package.
@@ -96,29 +108,38 @@ pub struct ReleaseEntry {
     pub product: usize,
 }
 
-/// A rendered p2 document depends on the package, the file (`~dev` or not) and the licence.
-pub type P2Key = (String, bool, Licence);
+/// Rendered root `packages.json` bodies by the set of products an account may see. Shared by
+/// successive snapshots until a package name appears or the products change.
+#[derive(Default)]
+pub struct RootCache {
+    pub by_products: Mutex<HashMap<Vec<usize>, Arc<Rendered>>>,
+}
 
+#[derive(Clone)]
 pub struct Snapshot {
     pub seq: i64,
-    pub keys: HashMap<String, KeyEntry>,
-    pub accounts: HashMap<i64, AccountEntry>,
-    pub account_ids: HashMap<String, i64>,
-    pub products: Vec<ProductEntry>,
-    pub packages: BTreeMap<String, PackageEntry>,
+    pub keys: ShardedMap<String, KeyEntry>,
+    pub accounts: ShardedMap<i64, AccountEntry>,
+    pub account_ids: ShardedMap<String, i64>,
+    pub products: Arc<Vec<ProductEntry>>,
+    /// products.id → index into `products`
+    pub product_index: Arc<HashMap<i64, usize>>,
+    pub packages: ShardedMap<String, PackageEntry>,
     /// sha256(admin token) → operator email
-    pub admin_tokens: HashMap<Vec<u8>, String>,
+    pub admin_tokens: Arc<HashMap<Vec<u8>, String>>,
     /// account id → sha256(download token)
-    pub download_tokens: HashMap<i64, Vec<u8>>,
+    pub download_tokens: ShardedMap<i64, Vec<u8>>,
     /// Release archives, sorted by type, version and file name.
-    pub releases: Vec<ReleaseEntry>,
+    pub releases: Arc<Vec<ReleaseEntry>>,
     /// Unix millis of the newest change to any package or product: every account's view of
     /// the catalog is at most this old, apart from its own licence changes.
     pub catalog_changed_at: i64,
     /// Unix millis of the newest product: a new product can widen any account's view.
     pub products_changed_at: i64,
-    pub p2_cache: Mutex<HashMap<P2Key, Arc<Rendered>>>,
-    pub root_cache: Mutex<HashMap<i64, Arc<Rendered>>>,
+    pub roots: Arc<RootCache>,
+    /// How many times this snapshot's lineage was loaded in full (startup counts one);
+    /// incremental updates leave it alone. Tests use it to prove a change was incremental.
+    pub full_loads: u64,
 }
 
 /// Does `name` match a product pattern (`*` matches any run of characters)?
@@ -145,180 +166,6 @@ pub fn pattern_matches(pattern: &str, name: &str) -> bool {
 }
 
 impl Snapshot {
-    /// Reads everything from the database. The change counter is read first, so a change
-    /// committed during the load is picked up again by the next poll.
-    pub async fn load(db: &Db, _previous: Option<&Snapshot>) -> Result<Snapshot> {
-        let seq = db.change_seq().await?;
-        let stored_products = db.products().await?;
-        let product_index: HashMap<i64, usize> = stored_products
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id, i))
-            .collect();
-        let products_changed_at = stored_products
-            .iter()
-            .map(|p| p.created_at * 1000)
-            .max()
-            .unwrap_or(0);
-        let products: Vec<ProductEntry> = stored_products
-            .into_iter()
-            .map(|p| ProductEntry {
-                slug: p.slug,
-                public: p.public,
-                patterns: p.patterns,
-            })
-            .collect();
-
-        let mut accounts: HashMap<i64, AccountEntry> = HashMap::new();
-        let mut account_ids = HashMap::new();
-        for a in db.accounts().await? {
-            account_ids.insert(a.public_id.clone(), a.id);
-            accounts.insert(
-                a.id,
-                AccountEntry {
-                    closed: a.is_closed(),
-                    public_id: a.public_id,
-                    grants: HashMap::new(),
-                    unpaid: Vec::new(),
-                    licences_changed_at: a.licences_changed_at,
-                },
-            );
-        }
-        for e in db.all_entitlements().await? {
-            if let (Some(account), Some(&idx)) = (
-                accounts.get_mut(&e.account_id),
-                product_index.get(&e.product_id),
-            ) {
-                account.grants.insert(idx, e.updates_until_date());
-            }
-        }
-        for inv in db.unpaid_invoices().await? {
-            if let (Some(account), Some(due)) = (accounts.get_mut(&inv.account_id), inv.due()) {
-                account.unpaid.push(UnpaidInvoice {
-                    number: inv.number,
-                    due,
-                });
-            }
-        }
-
-        let keys = db
-            .all_keys()
-            .await?
-            .into_iter()
-            .map(|k| {
-                let entry = KeyEntry {
-                    private_key_hash: k.private_key_hash,
-                    enabled: k.enabled,
-                    account_id: k.account_id,
-                };
-                (k.public_key, entry)
-            })
-            .collect();
-
-        let mut packages: BTreeMap<String, PackageEntry> = BTreeMap::new();
-        for v in db.all_versions().await? {
-            let entry = packages
-                .entry(v.name.clone())
-                .or_insert_with(|| PackageEntry {
-                    versions: Vec::new(),
-                    products: products
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, p)| p.patterns.iter().any(|pat| pattern_matches(pat, &v.name)))
-                        .map(|(i, _)| i)
-                        .collect(),
-                    changed_at: 0,
-                });
-            entry.changed_at = entry.changed_at.max(v.changed_at);
-            if v.unlisted_at.is_some() {
-                continue;
-            }
-            let manifest = match serde_json::from_str::<Value>(&v.manifest) {
-                Ok(Value::Object(m)) => m,
-                _ => {
-                    tracing::error!(
-                        "stored manifest of {} {} is not a JSON object; skipping it",
-                        v.name,
-                        v.version
-                    );
-                    continue;
-                }
-            };
-            let released_on = DateTime::<Utc>::from_timestamp(v.released_at, 0)
-                .unwrap_or_default()
-                .date_naive();
-            entry.versions.push(VersionEntry {
-                dev: packyard_composer::version::is_dev(&v.version_normalized),
-                version: v.version,
-                version_normalized: v.version_normalized,
-                released_at: v.released_at,
-                released_on,
-                sha1: v.sha1,
-                size: v.size,
-                blob_key: v.blob_key,
-                manifest,
-            });
-        }
-        let catalog_changed_at = packages
-            .values()
-            .map(|p| p.changed_at)
-            .max()
-            .unwrap_or(0)
-            .max(products_changed_at);
-
-        let admin_tokens = db
-            .all_operator_tokens()
-            .await?
-            .into_iter()
-            .map(|t| (t.token_hash, t.email))
-            .collect();
-        let download_tokens = db
-            .all_tokens()
-            .await?
-            .into_iter()
-            .map(|t| (t.account_id, t.token_hash))
-            .collect();
-
-        let releases = db
-            .releases()
-            .await?
-            .into_iter()
-            .filter_map(|r| {
-                let product = *product_index.get(&r.product_id)?;
-                let released_on = DateTime::<Utc>::from_timestamp(r.created_at, 0)
-                    .unwrap_or_default()
-                    .date_naive();
-                Some(ReleaseEntry {
-                    file_name: r.file_name,
-                    kind: r.kind,
-                    version: r.version,
-                    size: r.size,
-                    md5: r.md5,
-                    sha256: r.sha256,
-                    blob_key: r.blob_key,
-                    released_on,
-                    product,
-                })
-            })
-            .collect();
-
-        Ok(Snapshot {
-            seq,
-            releases,
-            keys,
-            accounts,
-            account_ids,
-            products,
-            packages,
-            admin_tokens,
-            download_tokens,
-            catalog_changed_at,
-            products_changed_at,
-            p2_cache: Mutex::new(HashMap::new()),
-            root_cache: Mutex::new(HashMap::new()),
-        })
-    }
-
     /// What `account` may install of `package`: the union over public products and its
     /// entitlements, where any unlimited grant wins and otherwise the latest date wins.
     pub fn licence(&self, account: &AccountEntry, package: &PackageEntry) -> Option<Licence> {
@@ -327,6 +174,13 @@ impl Snapshot {
             .iter()
             .filter_map(|&idx| self.product_licence(account, idx))
             .reduce(Licence::widest)
+    }
+
+    /// The products `account` may see something of, in index order: the root cache key.
+    pub fn visible_products(&self, account: &AccountEntry) -> Vec<usize> {
+        (0..self.products.len())
+            .filter(|&i| self.product_licence(account, i).is_some())
+            .collect()
     }
 
     /// What `account` may install from one product: public products are open to all.

@@ -3,6 +3,7 @@
 //! never waits on the database.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,17 +13,20 @@ use crate::AppState;
 
 #[derive(Clone, Default)]
 pub struct UsageRecorder {
-    key_uses: Arc<Mutex<HashMap<String, (i64, String)>>>,
+    key_uses: Arc<Mutex<HashMap<String, (i64, IpAddr)>>>,
     downloads: Arc<Mutex<Vec<DownloadEvent>>>,
 }
 
 impl UsageRecorder {
-    pub fn key_used(&self, public_key: &str, ip: String) {
+    /// Called on every `packages.json`, so it allocates only for a key's first use in a
+    /// flush period.
+    pub fn key_used(&self, public_key: &str, ip: IpAddr) {
         let now = packyard_store::now();
-        self.key_uses
-            .lock()
-            .expect("usage lock")
-            .insert(public_key.to_string(), (now, ip));
+        let mut uses = self.key_uses.lock().expect("usage lock");
+        match uses.get_mut(public_key) {
+            Some(entry) => *entry = (now, ip),
+            None => drop(uses.insert(public_key.to_string(), (now, ip))),
+        }
     }
 
     pub fn downloaded(&self, events: impl IntoIterator<Item = DownloadEvent>) {
@@ -42,7 +46,7 @@ pub async fn flush(state: &AppState) {
     let uses: Vec<(String, i64, String)> =
         std::mem::take(&mut *state.usage.key_uses.lock().expect("usage lock"))
             .into_iter()
-            .map(|(k, (at, ip))| (k, at, ip))
+            .map(|(k, (at, ip))| (k, at, ip.to_string()))
             .collect();
     if !uses.is_empty()
         && let Err(e) = state.db.record_key_uses(&uses).await

@@ -101,7 +101,7 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(|e| conflict_on_unique(e, format!("invoice {number} already exists")))?;
-            bump!(tx);
+            bump!(tx, "account", account.id);
             record_audit!(tx, actor, "invoice.add", format!("{} {number}", account.public_id));
             tx.commit().await?;
         });
@@ -127,7 +127,7 @@ impl Db {
                 .bind(invoice.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx);
+            bump!(tx, "account", invoice.account_id);
             record_audit!(tx, actor, "invoice.pay", &invoice.number);
             tx.commit().await?;
         });

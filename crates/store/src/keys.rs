@@ -76,7 +76,7 @@ impl Db {
             .bind(now())
             .execute(&mut *tx)
             .await?;
-            bump!(tx);
+            bump!(tx, "account", account.id);
             record_audit!(tx, actor, "key.create", format!("{} {public_key} ({name})", account.public_id));
             tx.commit().await?;
         });
@@ -122,7 +122,7 @@ impl Db {
                 .bind(key.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx);
+            bump!(tx, "account", key.account_id);
             record_audit!(tx, actor, action, &key.public_key);
             tx.commit().await?;
         });
@@ -137,7 +137,7 @@ impl Db {
                 .bind(key.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx);
+            bump!(tx, "account", key.account_id);
             record_audit!(tx, actor, "key.delete", &key.public_key);
             tx.commit().await?;
         });

@@ -4,13 +4,15 @@
 //! expands the same code for each driver; the conformance tests run every query on both.
 //!
 //! Invariants:
-//! - Every mutation runs in one transaction that also bumps `change_counter.seq`
-//!   ([`Db::bump`]), so a server polling [`Db::change_seq`] sees each committed change.
+//! - Every mutation runs in one transaction that also bumps `change_counter.seq` and appends
+//!   a `change_log` row naming the changed entity (`bump!`), so a server polling
+//!   [`Db::change_seq`] sees each committed change and can apply only that entity.
 //! - Secrets (private keys, tokens) arrive here already hashed; nothing in this crate ever
 //!   sees a plaintext secret except [`secret`], which creates them.
 
 pub mod accounts;
 pub mod audit;
+pub mod changes;
 pub mod downloads;
 pub mod entitlements;
 pub mod invoices;
@@ -155,14 +157,28 @@ impl Db {
     }
 }
 
-/// Bumps the change counter inside the caller's transaction. The row lock this takes also
-/// serialises writers, so sequence order equals commit order.
+/// Bumps the change counter inside the caller's transaction and logs what changed, so a
+/// server can apply just that entity to its snapshot ([`changes::Change`]). The row lock this
+/// takes also serialises writers, so sequence order equals commit order. The one-argument form
+/// logs an `all` change (the server reloads everything): right for rare, wide changes such as
+/// products, and a safe default for new mutations.
 macro_rules! bump {
     ($tx:expr) => {
-        sqlx::query("UPDATE change_counter SET seq = seq + 1 WHERE id = 1")
-            .execute(&mut *$tx)
-            .await?
+        bump!($tx, "all", 0i64)
     };
+    ($tx:expr, $kind:expr, $entity:expr) => {{
+        let seq: i64 = sqlx::query_scalar(
+            "UPDATE change_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq",
+        )
+        .fetch_one(&mut *$tx)
+        .await?;
+        sqlx::query("INSERT INTO change_log (seq, kind, entity) VALUES ($1, $2, $3)")
+            .bind(seq)
+            .bind($kind)
+            .bind($entity)
+            .execute(&mut *$tx)
+            .await?;
+    }};
 }
 pub(crate) use bump;
 

@@ -116,7 +116,7 @@ impl Db {
                 }
             };
             if outcome == PublishOutcome::Published {
-                bump!(tx);
+                bump!(tx, "package", package_id);
                 record_audit!(tx, actor, "version.publish", format!("{} {}", new.name, new.version));
                 tx.commit().await?;
             }
@@ -145,6 +145,13 @@ impl Db {
         )
     }
 
+    /// The name of the package with internal id `id`, if it exists (the change feed's lookup).
+    pub async fn package_name(&self, id: i64) -> Result<Option<String>> {
+        Ok(
+            on_db!(self, pool => sqlx::query_scalar("SELECT name FROM packages WHERE id = $1").bind(id).fetch_optional(pool).await?),
+        )
+    }
+
     pub async fn package_names(&self) -> Result<Vec<String>> {
         Ok(
             on_db!(self, pool => sqlx::query_scalar("SELECT name FROM packages ORDER BY name").fetch_all(pool).await?),
@@ -161,20 +168,20 @@ impl Db {
     ) -> Result<()> {
         on_db!(self, pool => {
             let mut tx = pool.begin().await?;
-            let done = sqlx::query(
+            let done: Option<i64> = sqlx::query_scalar(
                 "UPDATE versions SET unlisted_at = $1, changed_at = $4 WHERE unlisted_at IS NULL AND version_normalized = $2 \
-                 AND package_id = (SELECT id FROM packages WHERE name = $3)",
+                 AND package_id = (SELECT id FROM packages WHERE name = $3) RETURNING package_id",
             )
             .bind(now())
             .bind(version_normalized)
             .bind(name)
             .bind(now_millis())
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
-            if done.rows_affected() == 0 {
+            let Some(package_id) = done else {
                 return Err(StoreError::NotFound(format!("no listed version {version_normalized} of {name}")));
-            }
-            bump!(tx);
+            };
+            bump!(tx, "package", package_id);
             record_audit!(tx, actor, "version.unlist", format!("{name} {version_normalized}"));
             tx.commit().await?;
         });

@@ -1,15 +1,16 @@
-//! `packages.json` and the p2 metadata files, per account.
+//! `packages.json` and the p2 metadata files, per account. Handlers only authenticate, pick a
+//! precomputed body (identity or gzip, by `Accept-Encoding`) and date it; rendering and
+//! compression happen once per body in [`crate::metadata`].
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
 
 use crate::AppState;
 use crate::auth;
-use crate::metadata::{p2_for, root_for};
+use crate::metadata::{Rendered, p2_for, root_for};
 
 /// Seconds for `Last-Modified`. A document changed within the current second is dated one
 /// second earlier, so a client that fetched it now revalidates after any later change in
@@ -20,11 +21,33 @@ pub fn last_modified_secs(changed_at_millis: i64) -> i64 {
     if now <= changed { changed - 1 } else { changed }
 }
 
-/// A JSON document with `Last-Modified`, or 304 when the client's copy is current and
-/// `revalidate` allows it.
+/// Does the client accept gzip? (`Accept-Encoding: deflate, gzip, br, zstd` from Composer;
+/// `gzip;q=0` refuses it.)
+pub fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
+}
+
+/// A rendered JSON document with `Last-Modified` and `Vary: Accept-Encoding`, gzip-encoded
+/// when the client accepts it, or 304 when the client's copy is current and `revalidate`
+/// allows it.
 pub fn conditional_json(
     headers: &HeaderMap,
-    body: Bytes,
+    doc: &Rendered,
     changed_at_millis: i64,
     revalidate: bool,
 ) -> Response {
@@ -38,15 +61,23 @@ pub fn conditional_json(
     let mut resp = match since {
         Some(since) if revalidate && modified <= since => StatusCode::NOT_MODIFIED.into_response(),
         _ => {
-            let mut r = body.into_response();
-            r.headers_mut().insert(
+            let gzip = accepts_gzip(headers);
+            let body = if gzip { &doc.gzip } else { &doc.body };
+            let mut r = body.clone().into_response();
+            let h = r.headers_mut();
+            h.insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             );
+            if gzip {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
             r
         }
     };
-    resp.headers_mut().insert(
+    let h = resp.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    h.insert(
         header::LAST_MODIFIED,
         HeaderValue::from_str(&stamp).expect("HTTP dates are ASCII"),
     );
@@ -58,21 +89,17 @@ pub async fn packages_json(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot.load();
     let customer = match auth::customer(&snapshot, &state.config, &headers) {
         Ok(c) => c,
         Err(denial) => return denial.into_response(),
     };
-    state
-        .usage
-        .key_used(&customer.public_key, peer.ip().to_string());
-    let root = root_for(
-        &snapshot,
-        customer.account_id,
-        customer.account,
-        &state.config.public_url,
-    );
-    conditional_json(&headers, root.body.clone(), root.changed_at, true)
+    state.usage.key_used(&customer.public_key, peer.ip());
+    let root = root_for(&snapshot, customer.account, &state.config.public_url);
+    let changed_at = snapshot
+        .catalog_changed_at
+        .max(customer.account.licences_changed_at);
+    conditional_json(&headers, &root, changed_at, true)
 }
 
 pub async fn p2(
@@ -80,7 +107,7 @@ pub async fn p2(
     Path((vendor, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot.load();
     let customer = match auth::customer(&snapshot, &state.config, &headers) {
         Ok(c) => c,
         Err(denial) => return denial.into_response(),
@@ -94,23 +121,16 @@ pub async fn p2(
     };
     let name = format!("{vendor}/{package}");
     // A package the account may not see is indistinguishable from one that does not exist.
-    let Some(entry) = snapshot.packages.get(&name) else {
+    let Some(entry) = snapshot.packages.get(name.as_str()) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let Some(licence) = snapshot.licence(customer.account, entry) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let doc = p2_for(
-        &snapshot,
-        &name,
-        entry,
-        licence,
-        dev,
-        &state.config.public_url,
-    );
+    let doc = p2_for(&name, entry, licence, dev, &state.config.public_url);
     let changed_at = doc
         .changed_at
         .max(customer.account.licences_changed_at)
         .max(snapshot.products_changed_at);
-    conditional_json(&headers, doc.body.clone(), changed_at, !doc.has_warning)
+    conditional_json(&headers, &doc, changed_at, !doc.has_warning)
 }

@@ -1,15 +1,18 @@
 //! Dist archives: the exact bytes whose sha1 the metadata announced, streamed from storage.
 //! Unlike metadata, a dist the account is not licensed for answers 403 with the reason
 //! (SPEC §2): the developer already knows the package exists from a lock file.
+//! Small archives are served from memory ([`crate::dist_cache`]), large ones streamed.
 
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use tokio_util::io::ReaderStream;
 
 use crate::AppState;
 use crate::auth;
+use crate::dist_cache::MAX_CACHED_ARCHIVE;
 use crate::warning::{forbidden, not_found};
 
 pub async fn download(
@@ -34,7 +37,7 @@ pub async fn download(
     let Some(sha1) = file.strip_suffix(".zip") else {
         return unknown();
     };
-    let Some(entry) = snapshot.packages.get(&package) else {
+    let Some(entry) = snapshot.packages.get(package.as_str()) else {
         return unknown();
     };
     let Some(v) = entry
@@ -62,19 +65,41 @@ pub async fn download(
         }
         Some(_) => {}
     }
+    if let Some(bytes) = state.dists.get(&v.blob_key) {
+        return zip_response(Body::from(bytes), v.size);
+    }
+    if v.size as u64 <= MAX_CACHED_ARCHIVE {
+        return match state.blobs.get(&v.blob_key).await {
+            Ok(bytes) => {
+                let bytes = Bytes::from(bytes);
+                state.dists.insert(&v.blob_key, bytes.clone());
+                zip_response(Body::from(bytes), v.size)
+            }
+            Err(e) => unavailable(&package, &v.version, e),
+        };
+    }
     let file = match state.blobs.open(&v.blob_key).await {
         Ok(f) => f,
-        Err(e) => {
-            tracing::error!("archive of {package} {} is unavailable: {e}", v.version);
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
+        Err(e) => return unavailable(&package, &v.version, e),
     };
-    let mut resp = Body::from_stream(ReaderStream::with_capacity(file, 64 * 1024)).into_response();
+    zip_response(
+        Body::from_stream(ReaderStream::with_capacity(file, 256 * 1024)),
+        v.size,
+    )
+}
+
+fn unavailable(package: &str, version: &str, e: packyard_blobs::BlobError) -> Response {
+    tracing::error!("archive of {package} {version} is unavailable: {e}");
+    StatusCode::SERVICE_UNAVAILABLE.into_response()
+}
+
+fn zip_response(body: Body, size: i64) -> Response {
+    let mut resp = body.into_response();
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/zip"),
     );
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(v.size));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
     resp
 }
