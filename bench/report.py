@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Turns bench/run's results file into the issue's table (Markdown): every row as a ratio or
+figure against its goal, with the raw numbers it came from.
+
+usage: report.py RESULTS_FILE
+"""
+import statistics
+import sys
+
+
+def parse(path):
+    rows = []
+    for line in open(path):
+        parts = line.split()
+        if not parts:
+            continue
+        fields = {}
+        words = []
+        for p in parts:
+            if "=" in p:
+                k, v = p.split("=", 1)
+                fields[k] = v
+            else:
+                words.append(p)
+        rows.append((words, fields))
+    return rows
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def main():
+    rows = parse(sys.argv[1])
+    out = []
+
+    def add(what, goal, measured, raw, ok):
+        verdict = "meets" if ok else "MISSES"
+        out.append(f"| {what} | {goal} | {measured} | {raw} | {verdict} |")
+
+    def series(label, target, key="rps"):
+        return [num(f.get(key)) for w, f in rows if w[:2] == [label, target] and num(f.get(key)) is not None]
+
+    mode = next((" ".join(w + [f"{k}={v}" for k, v in f.items()]) for w, f in rows if w[0] == "mode"), "")
+    for label, what, goal in (
+        ("p2", "authenticated, licence-filtered `GET /p2/…json` throughput (identity)", 1.0),
+        ("p2_gzip", "same, `Accept-Encoding: gzip` (nginx `gzip_static`)", 1.0),
+        ("packages_json", "per-account `GET /packages.json` throughput", 1.0),
+        ("dist", "dist archive throughput", 0.9),
+    ):
+        p, n = series(label, "packyard"), series(label, "nginx")
+        if not p or not n:
+            continue
+        pm, nm = statistics.median(p), statistics.median(n)
+        ratio = pm / nm
+        raw = (f"packyard {', '.join(f'{x:.0f}' for x in p)} req/s; "
+               f"nginx {', '.join(f'{x:.0f}' for x in n)} req/s (medians {pm:.0f} / {nm:.0f})")
+        add(what, f"≥ {goal:.1f}× nginx", f"{ratio:.2f}×", raw, ratio >= goal)
+
+    p, n = series("create_project", "packyard", "secs"), series("create_project", "nginx", "secs")
+    if p and n:
+        ratio = statistics.median(p) / statistics.median(n)
+        installed = [f.get("installed") for w, f in rows if w[0] == "create_project"]
+        add("cold `composer create-project` (200 modules × 8 releases)", "≤ 1.05× nginx",
+            f"{ratio:.2f}×",
+            f"packyard {', '.join(f'{x:.2f}' for x in p)} s; nginx {', '.join(f'{x:.2f}' for x in n)} s; "
+            f"packages installed per run: {', '.join(installed)}", ratio <= 1.05)
+
+    for w, f in rows:
+        if w[0] == "bulk_publish":
+            rate = int(f["zips"]) / float(f["secs"])
+            add("bulk publish (`packyard publish` of every zip, one process)", "≥ 200 zips/s",
+                f"{rate:.0f} zips/s", f"{f['zips']} zips in {float(f['secs']):.2f} s", rate >= 200)
+
+    for w, f in rows:
+        if w[0] == "big_startup":
+            secs, rss = float(f["secs"]), int(f["rss_mib"])
+            scale = f"{f['packages']} packages, {f['versions']} versions, {f['accounts']} accounts, {f['keys']} keys"
+            add(f"startup at {scale}", "≤ 15 s", f"{secs:.1f} s", "until the listening line", secs <= 15)
+            after = next((int(g["rss_mib"]) for x, g in rows if x[0] == "big_rss_after_load"), rss)
+            add("RSS at that scale", "≤ 1.5 GiB", f"{max(rss, after)} MiB",
+                f"{rss} MiB after start-up, {after} MiB after the p2 load", max(rss, after) <= 1536)
+    big = series("big_p2", "packyard")
+    big_p99 = series("big_p2", "packyard", "p99_ms")
+    small = series("p2", "packyard")
+    if big and small:
+        p99 = max(big_p99)
+        add("p2 p99 at that scale (64 connections, licence-filtered)", "≤ 2 ms", f"{p99:.2f} ms",
+            f"p99 per round: {', '.join(f'{x:.2f}' for x in big_p99)} ms", p99 <= 2.0)
+        ratio = statistics.median(big) / statistics.median(small)
+        add("p2 throughput at that scale vs the small catalog", "≥ 0.90×", f"{ratio:.2f}×",
+            f"{', '.join(f'{x:.0f}' for x in big)} req/s vs median {statistics.median(small):.0f} req/s",
+            ratio >= 0.9)
+    for w, f in rows:
+        if w[0] in ("publish_cli", "publish_api"):
+            how = "CLI process" if w[0] == "publish_cli" else "admin API"
+            secs = float(f["secs"])
+            vis = num(f["visible_secs"])
+            add(f"publish one version ({w[1]} repository, {how})", "≤ 50 ms, visible ≤ 1 s",
+                f"{secs * 1000:.0f} ms, visible after {vis * 1000:.0f} ms" if vis is not None else f"{secs * 1000:.0f} ms, never visible",
+                "visible = from the start of the publish until a client's p2 shows it",
+                secs <= 0.05 and vis is not None and vis <= 1.0)
+    print(f"run: {mode}\n")
+    print("| what | goal | measured | raw numbers | verdict |")
+    print("|---|---|---|---|---|")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
