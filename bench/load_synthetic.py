@@ -26,7 +26,7 @@ def main():
     now = int(time.time())
     cur = con.cursor()
     cur.execute("INSERT INTO products (slug, name, patterns, public, created_at) "
-                "VALUES ('bulk', 'Bulk', ?, 0, ?)", (json.dumps(["vendor*/*"]), now - 86400))
+                "VALUES ('bulk', 'Bulk', ?, 0, ?)", ("vendor*/*", now - 86400))
     product_id = cur.lastrowid
     base = 1_600_000_000
     for p0 in range(0, packages, 5000):

@@ -15,7 +15,7 @@ use chrono::Utc;
 use subtle::ConstantTimeEq;
 
 use crate::config::Config;
-use crate::snapshot::{AccountEntry, Snapshot};
+use crate::snapshot::{AccountEntry, KeyEntry, Snapshot};
 use crate::warning::{forbidden, unauthorized};
 
 /// HTTP Basic credentials as sent.
@@ -72,6 +72,7 @@ pub fn hash_matches(candidate: &[u8], stored: &[u8]) -> bool {
 pub struct Customer<'a> {
     pub account_id: i64,
     pub account: &'a AccountEntry,
+    pub key: &'a KeyEntry,
     pub public_key: String,
 }
 
@@ -172,6 +173,7 @@ pub fn customer<'a>(
     Ok(Customer {
         account_id: key.account_id,
         account,
+        key,
         public_key: creds.user,
     })
 }

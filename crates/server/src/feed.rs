@@ -99,3 +99,6 @@ pub async fn refresh(state: &AppState) -> Result<Refresh, packyard_store::StoreE
     state.snapshot.store(Arc::new(next));
     Ok(Refresh::Incremental(changes.len()))
 }
+
+#[cfg(test)]
+mod tests;

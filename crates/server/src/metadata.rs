@@ -5,6 +5,7 @@
 //! visible products); requests only pick the cached bytes. The per-account `Last-Modified`
 //! is computed at response time from change stamps.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -172,15 +173,15 @@ pub fn p2_for(
     public_url: &str,
 ) -> Arc<Rendered> {
     let key = (dev, licence);
-    if let Some(hit) = package.rendered.lock().expect("p2 cache lock").get(&key) {
+    if let Some(hit) = package.rendered.load().get(&key) {
         return hit.clone();
     }
     let rendered = Arc::new(render_p2(name, package, licence, dev, public_url));
-    package
-        .rendered
-        .lock()
-        .expect("p2 cache lock")
-        .insert(key, rendered.clone());
+    package.rendered.rcu(|map| {
+        let mut map = HashMap::clone(map);
+        map.insert(key, rendered.clone());
+        map
+    });
     rendered
 }
 
@@ -191,7 +192,7 @@ pub fn p2_for(
 pub fn root_for(snapshot: &Snapshot, account: &AccountEntry, public_url: &str) -> Arc<Rendered> {
     let visible = snapshot.visible_products(account);
     let cache = &snapshot.roots.by_products;
-    if let Some(hit) = cache.lock().expect("root cache lock").get(&visible) {
+    if let Some(hit) = cache.load().get(&visible) {
         return hit.clone();
     }
     let mut names: Vec<&str> = snapshot
@@ -213,10 +214,11 @@ pub fn root_for(snapshot: &Snapshot, account: &AccountEntry, public_url: &str) -
         snapshot.catalog_changed_at,
         false,
     ));
-    cache
-        .lock()
-        .expect("root cache lock")
-        .insert(visible, rendered.clone());
+    cache.rcu(|map| {
+        let mut map = HashMap::clone(map);
+        map.insert(visible.clone(), rendered.clone());
+        map
+    });
     rendered
 }
 

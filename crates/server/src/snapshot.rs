@@ -11,7 +11,10 @@
 mod load;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::AtomicI64;
+
+use arc_swap::ArcSwap;
 
 use chrono::{Days, NaiveDate};
 
@@ -22,6 +25,9 @@ pub struct KeyEntry {
     pub private_key_hash: Vec<u8>,
     pub enabled: bool,
     pub account_id: i64,
+    /// Unix second this key's use was last handed to the usage recorder: uses within the
+    /// same second are not recorded again, so the hot path rarely takes the recorder's lock.
+    pub use_recorded_at: AtomicI64,
 }
 
 pub struct UnpaidInvoice {
@@ -68,7 +74,8 @@ pub struct PackageEntry {
     /// Unix millis of the last publish/unlist in this package.
     pub changed_at: i64,
     /// Rendered p2 bodies of this package, by (`~dev` file, licence), filled on first use.
-    pub rendered: Mutex<HashMap<(bool, Licence), Arc<Rendered>>>,
+    /// Read without locking (the map is swapped whole when a body is added).
+    pub rendered: ArcSwap<HashMap<(bool, Licence), Arc<Rendered>>>,
 }
 
 /// What an account may install of one package.
@@ -112,7 +119,7 @@ pub struct ReleaseEntry {
 /// successive snapshots until a package name appears or the products change.
 #[derive(Default)]
 pub struct RootCache {
-    pub by_products: Mutex<HashMap<Vec<usize>, Arc<Rendered>>>,
+    pub by_products: ArcSwap<HashMap<Vec<usize>, Arc<Rendered>>>,
 }
 
 #[derive(Clone)]

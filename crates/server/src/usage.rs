@@ -4,12 +4,14 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use packyard_store::downloads::DownloadEvent;
 
 use crate::AppState;
+use crate::snapshot::KeyEntry;
 
 #[derive(Clone, Default)]
 pub struct UsageRecorder {
@@ -18,10 +20,13 @@ pub struct UsageRecorder {
 }
 
 impl UsageRecorder {
-    /// Called on every `packages.json`, so it allocates only for a key's first use in a
-    /// flush period.
-    pub fn key_used(&self, public_key: &str, ip: IpAddr) {
+    /// Called on every `packages.json`: takes the lock at most once per key and second
+    /// (the key entry remembers the second it was last recorded).
+    pub fn key_used(&self, key: &KeyEntry, public_key: &str, ip: IpAddr) {
         let now = packyard_store::now();
+        if key.use_recorded_at.swap(now, Ordering::Relaxed) == now {
+            return;
+        }
         let mut uses = self.key_uses.lock().expect("usage lock");
         match uses.get_mut(public_key) {
             Some(entry) => *entry = (now, ip),

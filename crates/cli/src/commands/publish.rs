@@ -7,13 +7,37 @@ use std::path::PathBuf;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use packyard_composer::archive::ZipLimits;
-use packyard_server::publish::publish_zip;
+use packyard_blobs::BlobStore;
+use packyard_server::publish::{PublishError, Published, publish_zip};
 use packyard_store::packages::PublishOutcome;
+use packyard_store::{Db, StoreError};
 use serde_json::json;
+use tokio::task::JoinSet;
 
 use super::{CLI_ACTOR, Reported};
 use crate::args::Global;
 use crate::context::{open_blobs, open_db};
+
+/// Archives in flight at once.
+const IN_FLIGHT: usize = 8;
+
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error("cannot read the file: {0}")]
+    Read(std::io::Error),
+    #[error("{0}")]
+    Publish(#[from] PublishError),
+}
+
+async fn publish_file(
+    db: &Db,
+    blobs: &BlobStore,
+    limits: &ZipLimits,
+    file: &PathBuf,
+) -> Result<Published, Failure> {
+    let bytes = tokio::fs::read(file).await.map_err(Failure::Read)?;
+    Ok(publish_zip(db, blobs, bytes, limits, CLI_ACTOR).await?)
+}
 
 pub async fn run(g: &Global, files: Vec<PathBuf>, max_unpacked_mib: u64) -> Result<()> {
     let db = open_db(g).await?;
@@ -27,16 +51,37 @@ pub async fn run(g: &Global, files: Vec<PathBuf>, max_unpacked_mib: u64) -> Resu
         ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {wide_msg}")
             .expect("valid progress template"),
     );
+    // Archives are inspected, hashed and stored several at a time (their fsyncs overlap);
+    // the database serialises the version rows. Results are reported in argument order.
+    let mut results: Vec<Option<Result<Published, Failure>>> =
+        (0..files.len()).map(|_| None).collect();
+    let mut tasks = JoinSet::new();
+    let mut next = 0;
+    while next < files.len() || !tasks.is_empty() {
+        while next < files.len() && tasks.len() < IN_FLIGHT {
+            let (db, blobs, limits, file) =
+                (db.clone(), blobs.clone(), limits.clone(), files[next].clone());
+            let index = next;
+            tasks.spawn(async move { (index, publish_file(&db, &blobs, &limits, &file).await) });
+            next += 1;
+        }
+        if let Some(joined) = tasks.join_next().await {
+            let (index, result) = joined.expect("a publish task does not panic");
+            bar.set_message(files[index].display().to_string());
+            bar.inc(1);
+            results[index] = Some(result);
+        }
+    }
+    // Two files with the same name and version raced each other: decide them one by one,
+    // which turns the loser into "skipped" (same bytes) or a real conflict (other bytes).
+    for (index, slot) in results.iter_mut().enumerate() {
+        if let Some(Err(Failure::Publish(PublishError::Store(StoreError::Conflict(_))))) = slot {
+            *slot = Some(publish_file(&db, &blobs, &limits, &files[index]).await);
+        }
+    }
     let (mut published, mut skipped, mut failed) = (Vec::new(), Vec::new(), Vec::new());
-    for file in &files {
-        bar.set_message(file.display().to_string());
-        let result = match tokio::fs::read(file).await {
-            Ok(bytes) => publish_zip(&db, &blobs, bytes, &limits, CLI_ACTOR)
-                .await
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(format!("cannot read the file: {e}")),
-        };
-        match result {
+    for (file, result) in files.iter().zip(results) {
+        match result.expect("every file was published") {
             Ok(p) if p.outcome == PublishOutcome::Published => {
                 published.push(json!({ "name": p.name, "version": p.version }))
             }
@@ -44,11 +89,11 @@ pub async fn run(g: &Global, files: Vec<PathBuf>, max_unpacked_mib: u64) -> Resu
                 json!({ "name": p.name, "version": p.version, "file": file.display().to_string() }),
             ),
             Err(error) => {
+                let error = error.to_string();
                 bar.suspend(|| eprintln!("{}: {error}", file.display()));
                 failed.push(json!({ "file": file.display().to_string(), "error": error }));
             }
         }
-        bar.inc(1);
     }
     bar.finish_and_clear();
     let summary = format!(

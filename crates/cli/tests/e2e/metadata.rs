@@ -225,3 +225,40 @@ fn root_lists_the_repository_layout() {
     assert_eq!(root["notify-batch"], format!("{}/downloads/", f.server.url));
     assert_eq!(root["packages"], json!([]));
 }
+
+#[test]
+fn gzip_is_negotiated_and_decodes_to_the_identical_json() {
+    let f = fixture();
+    for path in ["/packages.json", "/p2/acme/varied.json"] {
+        let url = format!("{}{path}", f.server.url);
+        let plain = curl_as(&url, &f.public, &f.private, &[]);
+        assert_eq!(plain.status, 200);
+        assert_eq!(plain.header("content-encoding"), None, "{path}");
+        assert_eq!(plain.header("vary"), Some("Accept-Encoding"), "{path}");
+        // --compressed sends Composer's Accept-Encoding and decodes the answer.
+        let decoded = curl_as(&url, &f.public, &f.private, &["--compressed"]);
+        assert_eq!(decoded.header("content-encoding"), Some("gzip"), "{path}");
+        assert_eq!(decoded.header("vary"), Some("Accept-Encoding"), "{path}");
+        assert_eq!(decoded.body, plain.body, "{path}: gzip must decode to the same bytes");
+        let raw = curl_as(&url, &f.public, &f.private, &["-H", "Accept-Encoding: gzip"]);
+        assert_eq!(&raw.body[..2], &[0x1f, 0x8b], "{path}: a gzip stream");
+        let refused = curl_as(
+            &url,
+            &f.public,
+            &f.private,
+            &["-H", "Accept-Encoding: gzip;q=0, identity"],
+        );
+        assert_eq!(refused.header("content-encoding"), None, "{path}");
+        assert_eq!(refused.body, plain.body);
+        // Conditional requests keep working with compression.
+        assert!(eventually(PROPAGATION * 3, || {
+            let fresh = curl_as(&url, &f.public, &f.private, &["--compressed"]);
+            let ims = format!(
+                "If-Modified-Since: {}",
+                fresh.header("last-modified").unwrap()
+            );
+            let again = curl_as(&url, &f.public, &f.private, &["--compressed", "-H", &ims]);
+            again.status == 304 && again.body.is_empty()
+        }));
+    }
+}

@@ -94,7 +94,9 @@ pub async fn packages_json(
         Ok(c) => c,
         Err(denial) => return denial.into_response(),
     };
-    state.usage.key_used(&customer.public_key, peer.ip());
+    state
+        .usage
+        .key_used(customer.key, &customer.public_key, peer.ip());
     let root = root_for(&snapshot, customer.account, &state.config.public_url);
     let changed_at = snapshot
         .catalog_changed_at

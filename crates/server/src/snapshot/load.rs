@@ -3,7 +3,8 @@
 //! the current snapshot, which is what the change feed does for each change-log entry.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::AtomicI64;
 
 use chrono::{DateTime, Utc};
 use packyard_store::accounts::Account;
@@ -36,7 +37,7 @@ fn package_entry(
             .map(|(i, _)| i)
             .collect(),
         changed_at: 0,
-        rendered: Mutex::new(HashMap::new()),
+        rendered: Default::default(),
     };
     for v in rows {
         entry.changed_at = entry.changed_at.max(v.changed_at);
@@ -145,6 +146,7 @@ impl Snapshot {
                 private_key_hash: k.private_key_hash,
                 enabled: k.enabled,
                 account_id: k.account_id,
+                use_recorded_at: AtomicI64::new(0),
             };
             keys.push((k.public_key, entry));
         }
@@ -231,6 +233,7 @@ impl Snapshot {
                 private_key_hash: k.private_key_hash,
                 enabled: k.enabled,
                 account_id: k.account_id,
+                use_recorded_at: AtomicI64::new(0),
             };
             self.keys.insert(k.public_key, key);
         }

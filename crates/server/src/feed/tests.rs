@@ -1,0 +1,196 @@
+//! The change feed applies each kind of change without a full reload, on both backends, and
+//! the precomputed, licence-filtered p2 bodies hold exactly the versions the licence covers.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use packyard_blobs::BlobStore;
+use packyard_store::Db;
+use packyard_store::accounts::NewAccount;
+use packyard_store::packages::NewVersion;
+
+use super::{Refresh, refresh};
+use crate::metadata::p2_for;
+use crate::snapshot::Licence;
+use crate::{AppState, Config};
+
+const ACTOR: &str = "test";
+
+async fn publish(db: &Db, name: &str, version: &str, released: &str) {
+    let released_at = NaiveDate::parse_from_str(released, "%Y-%m-%d")
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp();
+    let sha = format!("{:0>40}", format!("{name}{version}").len());
+    let manifest = format!(r#"{{"name":"{name}","version":"{version}","type":"library"}}"#);
+    db.publish_version(
+        &NewVersion {
+            name,
+            version,
+            version_normalized: &format!("{version}.0"),
+            manifest: &manifest,
+            released_at,
+            sha1: &sha,
+            sha256: &format!("{name}{version}"),
+            size: 1,
+            blob_key: "dists/none.zip",
+        },
+        ACTOR,
+    )
+    .await
+    .unwrap();
+}
+
+/// The versions a p2 body lists, in order.
+fn versions_in(body: &[u8], name: &str) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_slice(body).unwrap();
+    doc["packages"][name]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn feed_applies_changes_incrementally(db: Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
+    let product = db
+        .create_product("pro", "Pro", &["acme/*".to_string()], false, ACTOR)
+        .await
+        .unwrap();
+    let account = db
+        .create_account(
+            NewAccount {
+                email: "a@example.com",
+                name: "A",
+                id_prefix: "MAG",
+                password_hash: None,
+            },
+            ACTOR,
+        )
+        .await
+        .unwrap();
+    let until = NaiveDate::from_ymd_opt(2024, 6, 30);
+    db.grant(&account, &product, until, ACTOR).await.unwrap();
+    let key = db.create_key(&account, "ci", ACTOR).await.unwrap();
+    publish(&db, "acme/a", "1.0.0", "2024-01-01").await;
+    publish(&db, "acme/a", "1.1.0", "2024-06-30").await;
+    publish(&db, "acme/a", "1.2.0", "2024-07-01").await;
+    publish(&db, "acme/b", "1.0.0", "2024-01-01").await;
+
+    let state = AppState::new(db.clone(), blobs, Config::new("http://127.0.0.1:1"))
+        .await
+        .unwrap();
+    let first = state.snapshot();
+    assert_eq!(first.full_loads, 1);
+    assert_eq!(refresh(&state).await.unwrap(), Refresh::Unchanged);
+
+    // Licence filtering: the cutoff sees exactly the releases on or before it.
+    let a = first.packages.get("acme/a").unwrap();
+    let entry = first.accounts.get(&account.id).unwrap();
+    let licence = first.licence(entry, a).unwrap();
+    assert_eq!(licence, Licence::Until(until.unwrap()));
+    let filtered = p2_for("acme/a", a, licence, false, "http://h");
+    assert_eq!(versions_in(&filtered.body, "acme/a"), ["1.1.0", "1.0.0"]);
+    let all = p2_for("acme/a", a, Licence::Unlimited, false, "http://h");
+    assert_eq!(
+        versions_in(&all.body, "acme/a"),
+        ["1.2.0", "1.1.0", "1.0.0"]
+    );
+    let b_before = first.packages.get_arc("acme/b").unwrap().clone();
+
+    // A key disable reaches the snapshot without a full reload.
+    db.set_key_enabled(&key.public_key, false, ACTOR)
+        .await
+        .unwrap();
+    assert_eq!(refresh(&state).await.unwrap(), Refresh::Incremental(1));
+    let s = state.snapshot();
+    assert!(!s.keys.get(key.public_key.as_str()).unwrap().enabled);
+    assert!(first.keys.get(key.public_key.as_str()).unwrap().enabled);
+
+    // A publish replaces that package only; the other keeps its entry and rendered cache.
+    publish(&db, "acme/a", "1.0.1", "2024-02-01").await;
+    assert_eq!(refresh(&state).await.unwrap(), Refresh::Incremental(1));
+    let s = state.snapshot();
+    assert!(Arc::ptr_eq(s.packages.get_arc("acme/b").unwrap(), &b_before));
+    let a = s.packages.get("acme/a").unwrap();
+    let body = p2_for("acme/a", a, licence, false, "http://h");
+    assert_eq!(
+        versions_in(&body.body, "acme/a"),
+        ["1.1.0", "1.0.1", "1.0.0"]
+    );
+
+    // An overdue invoice puts the account on hold; paying lifts it, incrementally.
+    let today = chrono::Utc::now().date_naive();
+    let due = today - chrono::Days::new(3);
+    db.add_invoice(&account, "INV-1", "10.00", "EUR", due, ACTOR)
+        .await
+        .unwrap();
+    db.pay_invoice("INV-1", ACTOR).await.unwrap();
+    db.add_invoice(&account, "INV-2", "10.00", "EUR", due, ACTOR)
+        .await
+        .unwrap();
+    assert_eq!(refresh(&state).await.unwrap(), Refresh::Incremental(3));
+    let s = state.snapshot();
+    let entry = s.accounts.get(&account.id).unwrap();
+    assert_eq!(s.billing_hold(entry, today, 0).unwrap().number, "INV-2");
+    db.pay_invoice("INV-2", ACTOR).await.unwrap();
+    assert_eq!(refresh(&state).await.unwrap(), Refresh::Incremental(1));
+    let s = state.snapshot();
+    assert!(
+        s.billing_hold(s.accounts.get(&account.id).unwrap(), today, 0)
+            .is_none()
+    );
+    assert_eq!(s.full_loads, 1, "no full reload so far");
+
+    // Deleting a key removes it; a new product is a wide change and reloads everything.
+    db.delete_key(&key.public_key, ACTOR).await.unwrap();
+    assert_eq!(refresh(&state).await.unwrap(), Refresh::Incremental(1));
+    assert!(state.snapshot().keys.get(key.public_key.as_str()).is_none());
+    db.create_product("extra", "Extra", &["other/*".to_string()], true, ACTOR)
+        .await
+        .unwrap();
+    assert_eq!(refresh(&state).await.unwrap(), Refresh::Full);
+    assert_eq!(state.snapshot().full_loads, 2);
+    assert_eq!(state.snapshot().products.len(), 2);
+}
+
+#[tokio::test]
+async fn sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open_data_dir(dir.path()).await.unwrap();
+    feed_applies_changes_incrementally(db).await;
+}
+
+#[tokio::test]
+async fn postgres() {
+    if std::env::var("PACKYARD_TEST_SKIP_POSTGRES").as_deref() == Ok("1") {
+        return;
+    }
+    let admin_url = std::env::var("PACKYARD_TEST_POSTGRES")
+        .expect("PACKYARD_TEST_POSTGRES must name a PostgreSQL server (or set PACKYARD_TEST_SKIP_POSTGRES=1)");
+    let name = format!(
+        "packyard_feed_{}",
+        packyard_store::secret::random_alphanumeric(12).to_ascii_lowercase()
+    );
+    let admin = Db::connect(&admin_url, false).await.unwrap();
+    let Db::Postgres(pool) = &admin else {
+        panic!("PACKYARD_TEST_POSTGRES is not a postgres:// URL")
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(pool)
+        .await
+        .unwrap();
+    let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+    let db = Db::connect(&format!("{base}/{name}"), true).await.unwrap();
+    feed_applies_changes_incrementally(db.clone()).await;
+    db.close().await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(pool)
+    .await;
+}
