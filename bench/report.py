@@ -85,24 +85,31 @@ def main():
                 f"{rss} MiB after start-up, {after} MiB after the p2 load", max(rss, after) <= 1536)
     big = series("big_p2", "packyard")
     big_p99 = series("big_p2", "packyard", "p99_ms")
-    small = series("p2", "packyard")
+    small = series("small_p2", "packyard") or series("p2", "packyard")
     if big and small:
         p99 = max(big_p99)
         add("p2 p99 at that scale (64 connections, licence-filtered)", "≤ 2 ms", f"{p99:.2f} ms",
             f"p99 per round: {', '.join(f'{x:.2f}' for x in big_p99)} ms", p99 <= 2.0)
         ratio = statistics.median(big) / statistics.median(small)
         add("p2 throughput at that scale vs the small catalog", "≥ 0.90×", f"{ratio:.2f}×",
-            f"{', '.join(f'{x:.0f}' for x in big)} req/s vs median {statistics.median(small):.0f} req/s",
+            f"{', '.join(f'{x:.0f}' for x in big)} req/s vs small catalog {', '.join(f'{x:.0f}' for x in small)} req/s, interleaved",
             ratio >= 0.9)
+    groups = {}
     for w, f in rows:
         if w[0] in ("publish_cli", "publish_api"):
-            how = "CLI process" if w[0] == "publish_cli" else "admin API"
-            secs = float(f["secs"])
-            vis = num(f["visible_secs"])
-            add(f"publish one version ({w[1]} repository, {how})", "≤ 50 ms, visible ≤ 1 s",
-                f"{secs * 1000:.0f} ms, visible after {vis * 1000:.0f} ms" if vis is not None else f"{secs * 1000:.0f} ms, never visible",
-                "visible = from the start of the publish until a client's p2 shows it",
-                secs <= 0.05 and vis is not None and vis <= 1.0)
+            groups.setdefault((w[0], w[1]), []).append(f)
+    for (kind, label), runs in groups.items():
+        how = "`packyard publish`, a new process each time" if kind == "publish_cli" else "admin API upload"
+        secs = [float(f["secs"]) for f in runs]
+        vis = [num(f["visible_secs"]) for f in runs]
+        seen = [v for v in vis if v is not None]
+        med = statistics.median(secs)
+        worst = max(seen) if len(seen) == len(vis) else None
+        measured = f"median {med * 1000:.0f} ms; visible after ≤ {worst * 1000:.0f} ms" if worst is not None else f"median {med * 1000:.0f} ms; NOT visible in some runs"
+        raw = (f"publish {', '.join(f'{x * 1000:.0f}' for x in secs)} ms; visible "
+               f"{', '.join('never' if v is None else f'{v * 1000:.0f}' for v in vis)} ms (from the start of the publish)")
+        add(f"publish one version into the {label} repository ({how})", "≤ 50 ms, visible ≤ 1 s",
+            measured, raw, med <= 0.05 and worst is not None and worst <= 1.0)
     print(f"run: {mode}\n")
     print("| what | goal | measured | raw numbers | verdict |")
     print("|---|---|---|---|---|")

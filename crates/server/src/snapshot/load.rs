@@ -174,21 +174,31 @@ impl Snapshot {
     }
 
     async fn load_packages(&mut self, db: &Db) -> Result<()> {
+        /// Packages per page: bounds the rows held at once to a few tens of thousands.
+        const PAGE: i64 = 2_000;
         let mut packages = Vec::new();
-        let mut current: Option<(String, Vec<PackageVersion>)> = None;
-        for v in db.all_versions().await? {
-            match &mut current {
-                Some((name, rows)) if *name == v.name => rows.push(v),
-                _ => {
-                    if let Some((name, rows)) = current.take() {
-                        packages.push((name.clone(), package_entry(&name, &self.products, rows)));
+        let max_id = db.max_package_id().await?;
+        let mut after = 0;
+        while after < max_id {
+            let rows = db.versions_between(after, after + PAGE).await?;
+            after += PAGE;
+            let mut current: Option<(String, Vec<PackageVersion>)> = None;
+            for v in rows {
+                match &mut current {
+                    Some((name, rows)) if *name == v.name => rows.push(v),
+                    _ => {
+                        if let Some((name, rows)) = current.take() {
+                            let entry = package_entry(&name, &self.products, rows);
+                            packages.push((name, entry));
+                        }
+                        current = Some((v.name.clone(), vec![v]));
                     }
-                    current = Some((v.name.clone(), vec![v]));
                 }
             }
-        }
-        if let Some((name, rows)) = current.take() {
-            packages.push((name.clone(), package_entry(&name, &self.products, rows)));
+            if let Some((name, rows)) = current.take() {
+                let entry = package_entry(&name, &self.products, rows);
+                packages.push((name, entry));
+            }
         }
         self.catalog_changed_at = packages
             .iter()
