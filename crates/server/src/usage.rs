@@ -24,7 +24,10 @@ impl UsageRecorder {
     /// (the key entry remembers the second it was last recorded).
     pub fn key_used(&self, key: &KeyEntry, public_key: &str, ip: IpAddr) {
         let now = packyard_store::now();
-        if key.use_recorded_at.swap(now, Ordering::Relaxed) == now {
+        // Read first: a shared read does not bounce the cache line between cores.
+        if key.use_recorded_at.load(Ordering::Relaxed) == now
+            || key.use_recorded_at.swap(now, Ordering::Relaxed) == now
+        {
             return;
         }
         let mut uses = self.key_uses.lock().expect("usage lock");

@@ -144,7 +144,9 @@ impl Db {
         let sql = format!(
             "{SELECT} WHERE v.package_id > $1 AND v.package_id <= $2 ORDER BY v.package_id, v.released_at, v.id"
         );
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(after).bind(upto).fetch_all(pool).await?))
+        Ok(
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(after).bind(upto).fetch_all(pool).await?),
+        )
     }
 
     /// Every listed version of every package.

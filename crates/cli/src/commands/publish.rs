@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
-use packyard_composer::archive::ZipLimits;
 use packyard_blobs::BlobStore;
+use packyard_composer::archive::ZipLimits;
 use packyard_server::publish::{PublishError, Published, publish_zip};
 use packyard_store::packages::PublishOutcome;
 use packyard_store::{Db, StoreError};
@@ -59,8 +59,12 @@ pub async fn run(g: &Global, files: Vec<PathBuf>, max_unpacked_mib: u64) -> Resu
     let mut next = 0;
     while next < files.len() || !tasks.is_empty() {
         while next < files.len() && tasks.len() < IN_FLIGHT {
-            let (db, blobs, limits, file) =
-                (db.clone(), blobs.clone(), limits.clone(), files[next].clone());
+            let (db, blobs, limits, file) = (
+                db.clone(),
+                blobs.clone(),
+                limits.clone(),
+                files[next].clone(),
+            );
             let index = next;
             tasks.spawn(async move { (index, publish_file(&db, &blobs, &limits, &file).await) });
             next += 1;

@@ -239,8 +239,16 @@ fn gzip_is_negotiated_and_decodes_to_the_identical_json() {
         let decoded = curl_as(&url, &f.public, &f.private, &["--compressed"]);
         assert_eq!(decoded.header("content-encoding"), Some("gzip"), "{path}");
         assert_eq!(decoded.header("vary"), Some("Accept-Encoding"), "{path}");
-        assert_eq!(decoded.body, plain.body, "{path}: gzip must decode to the same bytes");
-        let raw = curl_as(&url, &f.public, &f.private, &["-H", "Accept-Encoding: gzip"]);
+        assert_eq!(
+            decoded.body, plain.body,
+            "{path}: gzip must decode to the same bytes"
+        );
+        let raw = curl_as(
+            &url,
+            &f.public,
+            &f.private,
+            &["-H", "Accept-Encoding: gzip"],
+        );
         assert_eq!(&raw.body[..2], &[0x1f, 0x8b], "{path}: a gzip stream");
         let refused = curl_as(
             &url,

@@ -115,7 +115,10 @@ async fn feed_applies_changes_incrementally(db: Db) {
     publish(&db, "acme/a", "1.0.1", "2024-02-01").await;
     assert_eq!(refresh(&state).await.unwrap(), Refresh::Incremental(1));
     let s = state.snapshot();
-    assert!(Arc::ptr_eq(s.packages.get_arc("acme/b").unwrap(), &b_before));
+    assert!(Arc::ptr_eq(
+        s.packages.get_arc("acme/b").unwrap(),
+        &b_before
+    ));
     let a = s.packages.get("acme/a").unwrap();
     let body = p2_for("acme/a", a, licence, false, "http://h");
     assert_eq!(
@@ -184,7 +187,9 @@ async fn postgres() {
         .execute(pool)
         .await
         .unwrap();
-    let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
     let db = Db::connect(&format!("{base}/{name}"), true).await.unwrap();
     feed_applies_changes_incrementally(db.clone()).await;
     db.close().await;

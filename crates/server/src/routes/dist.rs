@@ -20,7 +20,7 @@ pub async fn download(
     Path((vendor, name, rest)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot.load_full();
     let customer = match auth::customer(&snapshot, &state.config, &headers) {
         Ok(c) => c,
         Err(denial) => return denial.into_response(),
