@@ -61,14 +61,14 @@ def main():
         raw = (f"packyard {', '.join(f'{x:.0f}' for x in p)} req/s; "
                f"nginx {', '.join(f'{x:.0f}' for x in n)} req/s (medians {pm:.0f} / {nm:.0f}; "
                f"ratio = median of per-round ratios)")
-        add(what, f"≥ {goal:.1f}× nginx", f"{ratio:.2f}×", raw, ratio >= goal)
+        add(what, f"≥ {goal:.1f}× nginx", f"{ratio:.3f}×", raw, ratio >= goal)
 
     p, n = series("create_project", "packyard", "secs"), series("create_project", "nginx", "secs")
     if p and n:
         ratio = statistics.median(a / b for a, b in zip(p, n))
         installed = [f.get("installed") for w, f in rows if w[0] == "create_project"]
         add("cold `composer create-project` (200 modules × 8 releases)", "≤ 1.05× nginx",
-            f"{ratio:.2f}×",
+            f"{ratio:.3f}×",
             f"packyard {', '.join(f'{x:.2f}' for x in p)} s; nginx {', '.join(f'{x:.2f}' for x in n)} s; "
             f"packages installed per run: {', '.join(installed)}", ratio <= 1.05)
 
@@ -92,9 +92,11 @@ def main():
     if big and small:
         p99 = max(big_p99)
         add("p2 p99 at that scale (64 connections, licence-filtered)", "≤ 2 ms", f"{p99:.2f} ms",
-            f"p99 per round: {', '.join(f'{x:.2f}' for x in big_p99)} ms", p99 <= 2.0)
+            f"p99 per round: {', '.join(f'{x:.2f}' for x in big_p99)} ms; for reference nginx serving the "
+            f"small catalog's static p2 files in this run: {', '.join(f'{x:.2f}' for x in series('p2', 'nginx', 'p99_ms'))} ms",
+            p99 <= 2.0)
         ratio = statistics.median(a / b for a, b in zip(big, small))
-        add("p2 throughput at that scale vs the small catalog", "≥ 0.90×", f"{ratio:.2f}×",
+        add("p2 throughput at that scale vs the small catalog", "≥ 0.90×", f"{ratio:.3f}×",
             f"{', '.join(f'{x:.0f}' for x in big)} req/s vs small catalog {', '.join(f'{x:.0f}' for x in small)} req/s, interleaved",
             ratio >= 0.9)
     groups = {}
