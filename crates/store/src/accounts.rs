@@ -113,6 +113,13 @@ impl Db {
         found.ok_or_else(|| StoreError::NotFound(format!("no account with id {public_id:?}")))
     }
 
+    /// The account with internal row id `id` (what a portal session refers to).
+    pub async fn account_by_row_id(&self, id: i64) -> Result<Account> {
+        let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
+        let found: Option<Account> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
+        found.ok_or_else(|| StoreError::NotFound(format!("no account with row id {id}")))
+    }
+
     pub async fn account_by_email(&self, email: &str) -> Result<Option<(Account, Option<String>)>> {
         let sql = format!("SELECT {COLUMNS}, password_hash FROM accounts WHERE email = $1");
         let email = email.trim().to_ascii_lowercase();
