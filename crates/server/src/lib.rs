@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod csrf;
 pub mod feed;
 pub mod metadata;
 pub mod passwords;

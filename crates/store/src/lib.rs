@@ -173,21 +173,19 @@ pub(crate) use bump;
 /// it describes commit (or vanish) together. `$actor` may carry the client's address
 /// ([`audit::actor_at`]), which lands in the `ip` column.
 macro_rules! record_audit {
-    ($tx:expr, $actor:expr, $action:expr, $subject:expr) => {
-        {
-            let (who, ip) = $crate::audit::split_actor(&$actor);
-            sqlx::query(
-                "INSERT INTO audit_log (at, actor, action, subject, ip) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind($crate::now())
-            .bind(who)
-            .bind($action)
-            .bind($subject)
-            .bind(ip)
-            .execute(&mut *$tx)
-            .await?
-        }
-    };
+    ($tx:expr, $actor:expr, $action:expr, $subject:expr) => {{
+        let (who, ip) = $crate::audit::split_actor(&$actor);
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, subject, ip) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind($crate::now())
+        .bind(who)
+        .bind($action)
+        .bind($subject)
+        .bind(ip)
+        .execute(&mut *$tx)
+        .await?
+    }};
 }
 pub(crate) use record_audit;
 

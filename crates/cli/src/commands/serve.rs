@@ -26,6 +26,9 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     config.billing_grace_days = args.billing_grace_days;
     config.max_upload_bytes = args.max_upload_mib * 1024 * 1024;
     config.zip_limits.max_uncompressed_bytes = args.max_unpacked_mib << 20;
+    config.session_ttl = args.session_ttl;
+    config.login_max_failures = args.login_max_failures;
+    config.account_id_prefix = args.account_id_prefix;
     let state = AppState::new(db, blobs, config)
         .await
         .context("cannot load the repository state")?;

@@ -4,6 +4,7 @@ mod admin;
 mod composer;
 mod dist;
 mod notify;
+mod portal;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -30,5 +31,6 @@ pub fn router(state: AppState) -> Router {
             delete(admin::unlist),
         )
         .route("/healthz", get(|| async { "ok\n" }))
+        .merge(portal::router(upload_limit))
         .with_state(state)
 }
