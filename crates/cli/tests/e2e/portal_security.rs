@@ -29,7 +29,7 @@ fn forms_without_the_right_token_or_from_other_sites_change_nothing() {
     assert_eq!(page.status, 200);
     let token = csrf_of(&page.text());
 
-    let attempts: [(&str, Vec<(&str, &str)>, Vec<&str>); 4] = [
+    let attempts = [
         ("no token", vec![("name", "a")], vec![]),
         (
             "wrong token",

@@ -204,25 +204,15 @@ pub async fn key_action(
             account.public_id
         )));
     }
-    match action.as_str() {
-        "disable" => state
-            .db
-            .set_key_enabled(&key.public_key, false, &session.actor())
-            .await
-            .map(drop)?,
-        "enable" => state
-            .db
-            .set_key_enabled(&key.public_key, true, &session.actor())
-            .await
-            .map(drop)?,
-        "delete" => {
-            state
-                .db
-                .delete_key(&key.public_key, &session.actor())
-                .await?
-        }
+    let enabled = match action.as_str() {
+        "disable" => false,
+        "enable" => true,
         _ => return Err(PortalError::NotFound(format!("no key action {action:?}"))),
-    }
+    };
+    state
+        .db
+        .set_key_enabled(&key.public_key, enabled, &session.actor())
+        .await?;
     Ok(back_to(&account))
 }
 

@@ -234,6 +234,8 @@ async fn login(
         ));
     }
     state.db.clear_login_failures(&scope).await?;
+    // Housekeeping rides on logins: they are rare, and expired rows are never read anyway.
+    state.db.prune_sessions(window).await?;
     let ttl = state.config.session_ttl.as_secs().max(1);
     let new = state
         .db
