@@ -166,3 +166,153 @@ fn repeated_failed_logins_are_refused_with_429() {
     let r = client.login("/admin/login", "slow@example.com", CUSTOMER_PASSWORD);
     assert_eq!(r.status, 401);
 }
+
+#[test]
+fn customers_cannot_touch_other_accounts_keys_and_bad_input_changes_nothing() {
+    let server = Server::start(Backend::Sqlite);
+    let mine = customer_with_password(&server, "mine@example.com");
+    let (_, theirs_public, theirs_private) = server.customer("theirs@example.com");
+    let client = PortalClient::new(&server);
+    assert_eq!(
+        client
+            .login("/login", "mine@example.com", CUSTOMER_PASSWORD)
+            .status,
+        303
+    );
+    let token = csrf_of(&client.get("/account/keys").text());
+
+    // Another account's key: "not found", and it keeps working.
+    for action in ["disable", "delete"] {
+        let r = client.post(
+            &format!("/account/keys/{theirs_public}/{action}"),
+            &[("csrf", &token)],
+            &[],
+        );
+        assert_eq!(r.status, 404, "{action}: {}", r.text());
+    }
+    assert_eq!(
+        client
+            .get(&format!("/account/keys/{theirs_public}/delete"))
+            .status,
+        404
+    );
+    let r = curl_as(
+        &format!("{}/packages.json", server.url),
+        &theirs_public,
+        &theirs_private,
+        &[],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+
+    // An empty or over-long key name is refused with a message; no key appears.
+    for name in ["", "   ", &"x".repeat(101)] {
+        let r = client.post("/account/keys", &[("name", name), ("csrf", &token)], &[]);
+        assert_eq!(r.status, 400, "{name:?}: {}", r.text());
+        assert!(
+            r.text()
+                .contains("a key name must be 1 to 100 printable characters"),
+            "{}",
+            r.text()
+        );
+    }
+    assert!(key_names(&server, &mine).is_empty());
+
+    // A new password set with the CLI logs out every browser.
+    let out = server
+        .command()
+        .args(["account", "set-password", &mine])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"another password 7\n")?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(out.success());
+    assert_eq!(client.get("/account/keys").status, 303);
+}
+
+#[test]
+fn operator_forms_need_an_operator_session_and_token() {
+    let server = Server::start(Backend::Sqlite);
+    crate::portal::operator(&server, "ops@example.com");
+    customer_with_password(&server, "cust@example.com");
+    let customer = PortalClient::new(&server);
+    assert_eq!(
+        customer
+            .login("/login", "cust@example.com", CUSTOMER_PASSWORD)
+            .status,
+        303
+    );
+    // A customer session is no operator session.
+    let r = customer.get("/admin/accounts");
+    assert_eq!(
+        (r.status, r.header("location")),
+        (303, Some("/admin/login"))
+    );
+
+    let ops = PortalClient::new(&server);
+    let r = ops.login(
+        "/admin/login",
+        "ops@example.com",
+        crate::portal::OPERATOR_PASSWORD,
+    );
+    assert_eq!(
+        (r.status, r.header("location")),
+        (303, Some("/admin/accounts"))
+    );
+    let token = csrf_of(&ops.get("/admin/products").text());
+    let form = [("slug", "pro"), ("name", "Pro"), ("packages", "acme/*")];
+    let r = ops.post("/admin/products", &form, &[]);
+    assert_eq!(r.status, 403, "no token: {}", r.text());
+    let with_token = [form[0], form[1], form[2], ("csrf", token.as_str())];
+    let r = ops.post(
+        "/admin/products",
+        &with_token,
+        &["-H", "Sec-Fetch-Site: same-site"],
+    );
+    assert_eq!(r.status, 403, "same-site is not same-origin: {}", r.text());
+    assert!(
+        server.cli_json(&["product", "list"])["products"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let r = ops.post(
+        "/admin/products",
+        &with_token,
+        &["-H", "Sec-Fetch-Site: same-origin"],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        server.cli_json(&["product", "list"])["products"][0]["slug"],
+        "pro"
+    );
+    // Bad input is refused with a message and changes nothing.
+    let bad = [
+        ("slug", "Bad Slug"),
+        ("name", "x"),
+        ("packages", "acme/*"),
+        ("csrf", token.as_str()),
+    ];
+    let r = ops.post("/admin/products", &bad, &[]);
+    assert_eq!(r.status, 400);
+    assert!(
+        r.text().contains("must be 1 to 64 lowercase letters"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(
+        server.cli_json(&["product", "list"])["products"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

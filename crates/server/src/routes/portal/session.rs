@@ -162,3 +162,33 @@ impl FromRequestParts<AppState> for OperatorSession {
         Ok(OperatorSession { operator, csrf, ip })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_only_over_https() {
+        let plain = set_cookie(&Config::new("http://127.0.0.1:8080"), "s", "abc", Some(60));
+        assert_eq!(
+            plain.to_str().unwrap(),
+            "s=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=60"
+        );
+        let tls = set_cookie(&Config::new("https://repo.example.com"), "s", "abc", None);
+        assert_eq!(
+            tls.to_str().unwrap(),
+            "s=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
+        );
+    }
+
+    #[test]
+    fn finds_a_cookie_among_several() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; packyard_session=xyz; b=2"),
+        );
+        assert_eq!(cookie(&h, CUSTOMER_COOKIE).as_deref(), Some("xyz"));
+        assert_eq!(cookie(&h, OPERATOR_COOKIE), None);
+    }
+}
