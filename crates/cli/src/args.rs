@@ -68,6 +68,8 @@ pub enum Command {
     /// Install counts reported by Composer (notify-batch), per package and version.
     Stats,
     #[command(subcommand)]
+    Release(ReleaseCmd),
+    #[command(subcommand)]
     Operator(OperatorCmd),
 }
 
@@ -91,6 +93,9 @@ pub struct ServeArgs {
     /// Refuse uploaded archives that would expand to more than this many MiB.
     #[arg(long, default_value_t = 512)]
     pub max_unpacked_mib: u64,
+    /// Largest release archive accepted through the admin API, in MiB.
+    #[arg(long, default_value_t = 65536)]
+    pub max_release_mib: u64,
 }
 
 #[derive(Subcommand)]
@@ -219,4 +224,24 @@ pub enum OperatorTokenCmd {
         #[arg(long)]
         name: String,
     },
+}
+
+#[derive(Subcommand)]
+pub enum ReleaseCmd {
+    /// Add a full release archive that entitled accounts download with their token.
+    Add {
+        file: PathBuf,
+        /// ce-full, ee-full, ce-patch, ee-patch or other.
+        #[arg(long = "type")]
+        kind: String,
+        #[arg(long)]
+        version: String,
+        /// The product whose licence entitles an account to the file.
+        #[arg(long)]
+        product: String,
+        /// The name customers download it as (default: the file's own name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    List,
 }

@@ -26,6 +26,7 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     config.billing_grace_days = args.billing_grace_days;
     config.max_upload_bytes = args.max_upload_mib * 1024 * 1024;
     config.zip_limits.max_uncompressed_bytes = args.max_unpacked_mib << 20;
+    config.max_release_bytes = args.max_release_mib << 20;
     let state = AppState::new(db, blobs, config)
         .await
         .context("cannot load the repository state")?;

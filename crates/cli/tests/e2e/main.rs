@@ -9,3 +9,4 @@ mod bad_input;
 mod cli;
 mod composer_installs;
 mod metadata;
+mod releases;

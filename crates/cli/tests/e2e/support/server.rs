@@ -109,6 +109,11 @@ impl Server {
         self.child = Some(child);
     }
 
+    /// The server process id, to read its memory use from /proc.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("server is running").id()
+    }
+
     /// A `packyard` command bound to this server's state.
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(BIN);
