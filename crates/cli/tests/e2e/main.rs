@@ -10,3 +10,4 @@ mod cli;
 mod composer_installs;
 mod metadata;
 mod releases;
+mod tls;
