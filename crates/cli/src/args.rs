@@ -68,6 +68,8 @@ pub enum Command {
     /// Install counts reported by Composer (notify-batch), per package and version.
     Stats,
     #[command(subcommand)]
+    Release(ReleaseCmd),
+    #[command(subcommand)]
     Operator(OperatorCmd),
 }
 
@@ -100,6 +102,9 @@ pub struct ServeArgs {
     /// Prefix of account ids created in the operator portal.
     #[arg(long, env = "PACKYARD_ACCOUNT_PREFIX", default_value = "MAG")]
     pub account_id_prefix: String,
+    /// Largest release archive accepted through the admin API, in MiB.
+    #[arg(long, default_value_t = 65536)]
+    pub max_release_mib: u64,
 }
 
 /// Parses "90", "90s", "30m", "12h" or "7d".
@@ -127,22 +132,6 @@ pub fn parse_duration(value: &str) -> Result<std::time::Duration, String> {
         return Err("the duration must be positive".into());
     }
     Ok(std::time::Duration::from_secs(n * scale))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_duration;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("90").unwrap().as_secs(), 90);
-        assert_eq!(parse_duration("30m").unwrap().as_secs(), 1800);
-        assert_eq!(parse_duration("12h").unwrap().as_secs(), 43200);
-        assert_eq!(parse_duration("2d").unwrap().as_secs(), 172_800);
-        for bad in ["", "h", "0", "5w", "-3s"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
-        }
-    }
 }
 
 #[derive(Subcommand)]
@@ -271,4 +260,40 @@ pub enum OperatorTokenCmd {
         #[arg(long)]
         name: String,
     },
+}
+
+#[derive(Subcommand)]
+pub enum ReleaseCmd {
+    /// Add a full release archive that entitled accounts download with their token.
+    Add {
+        file: PathBuf,
+        /// ce-full, ee-full, ce-patch, ee-patch or other.
+        #[arg(long = "type")]
+        kind: String,
+        #[arg(long)]
+        version: String,
+        /// The product whose licence entitles an account to the file.
+        #[arg(long)]
+        product: String,
+        /// The name customers download it as (default: the file's own name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    List,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90").unwrap().as_secs(), 90);
+        assert_eq!(parse_duration("30m").unwrap().as_secs(), 1800);
+        assert_eq!(parse_duration("12h").unwrap().as_secs(), 43200);
+        assert_eq!(parse_duration("2d").unwrap().as_secs(), 172_800);
+        for bad in ["", "h", "0", "5w", "-3s"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -13,6 +13,8 @@ pub struct Config {
     pub billing_grace_days: i64,
     /// Largest accepted upload body, in bytes.
     pub max_upload_bytes: usize,
+    /// Largest accepted release archive (streamed, so only disk bounds it), in bytes.
+    pub max_release_bytes: u64,
     pub zip_limits: ZipLimits,
     /// How often the change feed polls the database.
     pub poll_interval: Duration,
@@ -32,6 +34,7 @@ impl Config {
             public_url: public_url.trim_end_matches('/').to_string(),
             billing_grace_days: 0,
             max_upload_bytes: 256 * 1024 * 1024,
+            max_release_bytes: 64 << 30,
             zip_limits: ZipLimits::default(),
             poll_interval: Duration::from_millis(250),
             session_ttl: Duration::from_secs(12 * 3600),

@@ -11,3 +11,5 @@ mod composer_installs;
 mod metadata;
 mod portal;
 mod portal_security;
+mod releases;
+mod tls;
