@@ -1,7 +1,7 @@
 // The main operator actions of the back office, in a real browser: find and open an
 // account, mark an invoice paid, add an invoice, revoke and grant licences, disable a key,
 // create a product, upload a package zip, unlist a version, create and close an account,
-// and read releases, the audit log and the download statistics. The Rust side then checks
+// add a release archive, and read the audit log and the download statistics. The Rust side then checks
 // the effects with composer and the CLI.
 import { check, env, press, run, start } from './lib.mjs';
 
@@ -79,8 +79,15 @@ run(async () => {
   await press(page, 'Close account');
   check((await page.locator('#account-status').textContent()) === 'closed', 'account closed');
 
+  // A release archive, streamed to storage from the form.
   await page.getByRole('link', { name: 'Releases' }).click();
-  check((await page.locator('#releases').textContent()).includes('Acme-CE-2.4.7.tar.gz'), 'releases listed');
+  await page.getByLabel('Type').selectOption('ce-full');
+  await page.getByLabel('Version (e.g. 2.4.7)').fill('2.4.7');
+  await page.getByLabel('Product that entitles a customer to it').selectOption('hello');
+  await page.getByLabel('Release file (its name is what customers download)').setInputFiles(env('RELEASE_FILE'));
+  await press(page, 'Add release');
+  check((await page.locator('#notice').textContent()) === 'Acme-CE-2.4.7.tar.gz added.', 'release added');
+  check((await page.locator('tr[data-release="Acme-CE-2.4.7.tar.gz"]').textContent()).includes('ce-full'), 'release listed');
   await shot('releases');
 
   // The audit log says who did what, from where.
@@ -93,6 +100,7 @@ run(async () => {
     [operator, 'login'], [operator, 'invoice.pay'], [operator, 'invoice.add'], [operator, 'entitlement.revoke'],
     [operator, 'entitlement.grant'], [operator, 'key.disable'], [operator, 'product.create'],
     [operator, 'version.publish'], [operator, 'version.unlist'], [operator, 'account.create'], [operator, 'account.close'],
+    [operator, 'release.add'],
   ]) {
     check(has(who, '127.0.0.1', action), `audit log has ${action} by ${who} from 127.0.0.1`);
   }

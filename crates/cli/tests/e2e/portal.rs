@@ -1,7 +1,7 @@
 //! The web portal in a real browser (headless Chromium), with every effect checked from the
 //! outside: keys created, disabled and deleted in the page are tried with composer and curl,
-//! the token generated in the page is compared with what the server stores, and the
-//! operator's changes (payment, licences, upload, unlist, closing) are checked with composer
+//! the token generated in the page lists and downloads a release with curl, and the
+//! operator's changes (payment, licences, uploads, unlist, closing) are checked with composer
 //! and the CLI. Screenshots of every page land in `$CARGO_TARGET_DIR/tmp/portal-screenshots`.
 
 use std::io::Write;
@@ -163,21 +163,6 @@ fn customer_and_operator_actions_in_a_browser() {
         "2099-01-31",
     ]);
     let (rt, db) = open_db(&server);
-    let hello = rt.block_on(db.product("hello")).unwrap();
-    rt.block_on(db.add_release(
-        &hello,
-        &packyard_store::releases::NewRelease {
-            file_name: "Acme-CE-2.4.7.tar.gz",
-            kind: "ce-full",
-            version: "2.4.7",
-            size: 3,
-            md5: "0",
-            sha256: "0",
-            blob_key: "releases/none",
-        },
-        "test",
-    ))
-    .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1100)); // usage flush: last use recorded
 
     let customer = run_browser(
@@ -229,24 +214,40 @@ fn customer_and_operator_actions_in_a_browser() {
     assert!(held.warning().contains("INV-OLD"), "{}", held.text());
 
     // The token shown in the page is the one the server now accepts (only its hash is
-    // stored), and the first one generated was replaced. The curl check against
-    // /products/downloads/info/files belongs with the release-download routes.
+    // stored), and the first one generated stopped working: 401 for the old one, and the
+    // hold's 403 naming the invoice for the new one until the operator records the payment.
     let acct = rt.block_on(db.account(&account)).unwrap();
+    let tokens: Vec<String> = customer["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(s)
+        .collect();
     let stored = rt.block_on(db.token_of(&acct)).unwrap().expect("a token");
-    let tokens = customer["tokens"].as_array().unwrap();
     assert_eq!(
         stored.token_hash,
-        packyard_store::secret::sha256(tokens[1].as_str().unwrap())
+        packyard_store::secret::sha256(&tokens[1])
     );
-    assert_ne!(
-        stored.token_hash,
-        packyard_store::secret::sha256(tokens[0].as_str().unwrap())
-    );
+    let files = format!("{}/products/downloads/info/files", server.url);
+    assert!(eventually(PROPAGATION, || curl_as(
+        &files,
+        &account,
+        &tokens[0],
+        &[]
+    )
+    .status
+        == 401));
+    let held = curl_as(&files, &account, &tokens[1], &[]);
+    assert_eq!(held.status, 403, "{}", held.text());
+    assert!(held.text().contains("INV-OLD"), "{}", held.text());
 
     let zips = server.work_dir("upload");
     let (name, bytes) = package_zip("acme/extra-tool", "1.0.0", json!({ "time": "2024-02-01" }));
     let upload = zips.join(name);
     std::fs::write(&upload, bytes).unwrap();
+    let release_bytes = b"not really a tarball, but bytes all the same\n".repeat(1000);
+    let release = zips.join("Acme-CE-2.4.7.tar.gz");
+    std::fs::write(&release, &release_bytes).unwrap();
     let evil = s(&customer["evilPublic"]);
     let ops = run_browser(
         &server,
@@ -258,6 +259,7 @@ fn customer_and_operator_actions_in_a_browser() {
             ("OPERATOR_PASSWORD", OPERATOR_PASSWORD),
             ("UPLOAD_ZIP", upload.to_str().unwrap()),
             ("EVIL_KEY", &evil),
+            ("RELEASE_FILE", release.to_str().unwrap()),
         ],
     );
 
@@ -292,6 +294,29 @@ fn customer_and_operator_actions_in_a_browser() {
         refused.warning().contains("is disabled"),
         "{}",
         refused.text()
+    );
+
+    // The token from the page now lists and downloads the release uploaded in the page.
+    let listing = curl_as(&files, &account, &tokens[1], &[]);
+    assert_eq!(listing.status, 200, "{}", listing.text());
+    assert!(
+        listing.text().contains("Acme-CE-2.4.7.tar.gz"),
+        "{}",
+        listing.text()
+    );
+    let file = curl_as(
+        &format!(
+            "{}/products/downloads/file/Acme-CE-2.4.7.tar.gz",
+            server.url
+        ),
+        &account,
+        &tokens[1],
+        &[],
+    );
+    assert_eq!(file.status, 200);
+    assert!(
+        file.body == release_bytes,
+        "downloaded bytes differ from the uploaded release"
     );
 
     let entitlements = rt.block_on(db.entitlements_of(&acct)).unwrap();

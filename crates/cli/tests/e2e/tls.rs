@@ -105,10 +105,7 @@ fn composer_installs_over_https() {
     );
     let lock = std::fs::read_to_string(trusted.join("composer.lock")).unwrap();
     assert!(
-        lock.contains(&format!(
-            "\"url\": \"{}/dist/acme/secure/",
-            server.url
-        )),
+        lock.contains(&format!("\"url\": \"{}/dist/acme/secure/", server.url)),
         "dist URLs use https: {lock}"
     );
 

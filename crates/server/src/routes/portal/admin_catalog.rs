@@ -1,5 +1,5 @@
-//! Operator pages for what is sold: products, packages and their versions (upload a zip,
-//! unlist a version) and release archives.
+//! Operator pages for what is sold: products, and packages with their versions (upload a
+//! zip, unlist a version).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,7 +7,6 @@ use axum::Form;
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::products::{Product, parse_patterns};
-use packyard_store::releases::Release;
 use serde::Deserialize;
 
 use super::PortalError;
@@ -204,36 +203,4 @@ pub async fn unlist(
         .unlist_version(&form.name, &form.version, &session.actor())
         .await?;
     Ok(Redirect::to("/admin/packages").into_response())
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "admin_releases.html")]
-pub struct ReleasesPage {
-    l: Layout,
-    releases: Vec<(Release, String)>,
-}
-
-pub async fn releases(
-    State(state): State<AppState>,
-    session: OperatorSession,
-) -> PortalResult<ReleasesPage> {
-    let products = state.db.products().await?;
-    let releases = state
-        .db
-        .releases()
-        .await?
-        .into_iter()
-        .map(|r| {
-            let slug = products
-                .iter()
-                .find(|p| p.id == r.product_id)
-                .map(|p| p.slug.clone())
-                .unwrap_or_default();
-            (r, slug)
-        })
-        .collect();
-    Ok(ReleasesPage {
-        l: Layout::operator(&session, "Releases", "releases"),
-        releases,
-    })
 }

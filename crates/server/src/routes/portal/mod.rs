@@ -13,6 +13,7 @@
 mod admin_accounts;
 mod admin_catalog;
 mod admin_log;
+mod admin_releases;
 mod assets;
 mod customer;
 mod error;
@@ -90,7 +91,12 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/admin/packages/unlist", post(admin_catalog::unlist))
-        .route("/admin/releases", get(admin_catalog::releases))
+        .route(
+            "/admin/releases",
+            get(admin_releases::list)
+                .post(admin_releases::upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
         .route("/admin/audit", get(admin_log::audit))
         .route("/admin/stats", get(admin_log::stats))
         .route("/assets/portal.css", get(assets::css))
