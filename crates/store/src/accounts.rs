@@ -152,6 +152,25 @@ impl Db {
         self.account(public_id).await
     }
 
+    /// Reopens a closed account: its keys, licences and invoices apply again.
+    pub async fn reopen_account(&self, public_id: &str, actor: &str) -> Result<Account> {
+        let account = self.account(public_id).await?;
+        if !account.is_closed() {
+            return Ok(account);
+        }
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE accounts SET status = 'active' WHERE id = $1")
+                .bind(account.id)
+                .execute(&mut *tx)
+                .await?;
+            bump!(tx);
+            record_audit!(tx, actor, "account.reopen", &account.public_id);
+            tx.commit().await?;
+        });
+        self.account(public_id).await
+    }
+
     pub async fn set_account_password(
         &self,
         public_id: &str,

@@ -181,3 +181,27 @@ async fn downloads_are_grouped_per_package_and_day() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn closed_accounts_can_be_reopened() {
+    each_backend(|db| async move {
+        let acct = account(&db, "reopen@example.com").await;
+        let seq = db.change_seq().await.unwrap();
+        let same = db.reopen_account(&acct.public_id, "t").await.unwrap();
+        assert_eq!(same.status, "active");
+        assert_eq!(
+            db.change_seq().await.unwrap(),
+            seq,
+            "reopening an open account changes nothing"
+        );
+        db.close_account(&acct.public_id, "t").await.unwrap();
+        let reopened = db.reopen_account(&acct.public_id, "ops").await.unwrap();
+        assert!(!reopened.is_closed());
+        assert_eq!(db.audit_log(1).await.unwrap()[0].action, "account.reopen");
+        assert!(matches!(
+            db.reopen_account("MAG999999999", "t").await,
+            Err(StoreError::NotFound(_))
+        ));
+    })
+    .await;
+}

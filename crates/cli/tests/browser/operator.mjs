@@ -1,8 +1,8 @@
 // The main operator actions of the back office, in a real browser: find and open an
 // account, mark an invoice paid, add an invoice, revoke and grant licences, disable a key,
-// create a product, upload a package zip, unlist a version, create and close an account,
-// add a release archive, and read the audit log and the download statistics. The Rust side then checks
-// the effects with composer and the CLI.
+// create a product, upload a package zip, unlist a version, create, close and reopen an
+// account, add a release archive, and read the audit log (filtered too) and the download
+// statistics. The Rust side then checks the effects with composer, curl and the CLI.
 import { check, env, press, run, start } from './lib.mjs';
 
 run(async () => {
@@ -78,6 +78,10 @@ run(async () => {
   result.closedAccount = (await page.locator('#shown-account').textContent()).trim();
   await press(page, 'Close account');
   check((await page.locator('#account-status').textContent()) === 'closed', 'account closed');
+  await press(page, 'Reopen account');
+  check((await page.locator('#account-status').textContent()) === 'active', 'account reopened');
+  await press(page, 'Close account');
+  check((await page.locator('#account-status').textContent()) === 'closed', 'account closed again');
 
   // A release archive, streamed to storage from the form.
   await page.getByRole('link', { name: 'Releases' }).click();
@@ -99,12 +103,16 @@ run(async () => {
     [account, 'key.enable'], [account, 'key.delete'], [account, 'token.generate'], [account, 'logout'],
     [operator, 'login'], [operator, 'invoice.pay'], [operator, 'invoice.add'], [operator, 'entitlement.revoke'],
     [operator, 'entitlement.grant'], [operator, 'key.disable'], [operator, 'product.create'],
-    [operator, 'version.publish'], [operator, 'version.unlist'], [operator, 'account.create'], [operator, 'account.close'],
+    [operator, 'version.publish'], [operator, 'version.unlist'], [operator, 'account.create'], [operator, 'account.close'], [operator, 'account.reopen'],
     [operator, 'release.add'],
   ]) {
     check(has(who, '127.0.0.1', action), `audit log has ${action} by ${who} from 127.0.0.1`);
   }
   await shot('audit');
+  await page.getByLabel('Show entries mentioning (who, address, action or subject)').fill('account.reopen');
+  await press(page, 'Filter');
+  const actions = await page.locator('#audit td.action').allTextContents();
+  check(actions.length === 1 && actions[0] === 'account.reopen', `the filter keeps matching entries only: ${actions}`);
 
   // Download statistics: one chart per package, drawn as SVG on the server.
   await page.getByRole('link', { name: 'Download statistics' }).click();

@@ -1,5 +1,5 @@
 //! Operator pages for customer accounts: search and create, and one account's page with its
-//! keys, licences (grant, revoke) and invoices (add, mark paid), and closing it. Changes
+//! keys, licences (grant, revoke) and invoices (add, mark paid), and closing or reopening it. Changes
 //! are recorded in the audit log with the operator's email and address.
 
 use askama::Template;
@@ -186,6 +186,17 @@ pub async fn close(
         .db
         .delete_sessions_of(SessionKind::Customer, account.id)
         .await?;
+    Ok(back_to(&account))
+}
+
+pub async fn reopen(
+    State(state): State<AppState>,
+    session: OperatorSession,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> PortalResult<Response> {
+    session.check_csrf(&form.csrf)?;
+    let account = state.db.reopen_account(&id, &session.actor()).await?;
     Ok(back_to(&account))
 }
 

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use packyard_store::downloads::DownloadCount;
 
 use super::error::PortalResult;
@@ -24,18 +24,35 @@ pub struct AuditRow {
 #[template(path = "admin_audit.html")]
 pub struct AuditPage {
     l: Layout,
+    q: String,
     entries: Vec<AuditRow>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct Filter {
+    #[serde(default)]
+    q: String,
 }
 
 pub async fn audit(
     State(state): State<AppState>,
     session: OperatorSession,
+    Query(filter): Query<Filter>,
 ) -> PortalResult<AuditPage> {
+    let q = filter.q.trim().to_lowercase();
     let entries = state
         .db
-        .audit_log(500)
+        .audit_log(if q.is_empty() { 500 } else { 10_000 })
         .await?
         .into_iter()
+        .filter(|e| {
+            q.is_empty()
+                || [&e.actor, &e.action, &e.subject]
+                    .iter()
+                    .any(|f| f.to_lowercase().contains(&q))
+                || e.ip.as_deref().is_some_and(|ip| ip.contains(&q))
+        })
+        .take(500)
         .map(|e| AuditRow {
             at: datetime(e.at),
             actor: e.actor,
@@ -46,6 +63,7 @@ pub async fn audit(
         .collect();
     Ok(AuditPage {
         l: Layout::operator(&session, "Audit log", "audit"),
+        q: filter.q,
         entries,
     })
 }

@@ -66,6 +66,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         )
         .route("/admin/accounts/{id}", get(admin_accounts::show))
         .route("/admin/accounts/{id}/close", post(admin_accounts::close))
+        .route("/admin/accounts/{id}/reopen", post(admin_accounts::reopen))
         .route(
             "/admin/accounts/{id}/keys/{public_key}/{action}",
             post(admin_accounts::key_action),
