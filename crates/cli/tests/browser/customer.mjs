@@ -1,11 +1,12 @@
 // Every customer action of the portal, in a real browser: log in (after a wrong password),
 // create keys (including one named like an XSS payload), disable / enable / delete keys,
-// generate the download token twice, read licences and invoices, log out. Writes what it
-// created to RESULT_FILE so the Rust side can check the effects with composer and curl.
+// generate the download token twice, read licences and invoices, log out; then the same
+// key actions again with JavaScript switched off. Writes what it created to RESULT_FILE so
+// the Rust side can check the effects with composer and curl.
 import { check, env, press, run, start } from './lib.mjs';
 
 run(async () => {
-  const { page, shot, finish } = await start('customer');
+  const { browser, page, shot, finish } = await start('customer');
   const account = env('ACCOUNT_ID');
   const cliKey = env('CLI_KEY');
   const result = {};
@@ -116,6 +117,26 @@ run(async () => {
   check(new URL(page.url()).pathname === '/login', 'logout leads to the login form');
   await page.goto('/account/keys');
   check(new URL(page.url()).pathname === '/login', 'after logout the keys page needs a login');
+
+  // Everything works without JavaScript: only the copy buttons need it, and they stay hidden.
+  const noJs = await browser.newContext({ baseURL: env('PORTAL_URL'), javaScriptEnabled: false });
+  const plain = await noJs.newPage();
+  await plain.goto('/login');
+  await plain.getByLabel('Email address').fill(env('CUSTOMER_EMAIL'));
+  await plain.getByLabel('Password').fill(env('CUSTOMER_PASSWORD'));
+  await press(plain, 'Log in');
+  await plain.getByLabel('Name (for example, the developer who gets it)').fill('no-script');
+  await press(plain, 'Create a new access key');
+  const plainPublic = (await plain.locator('#public-key').textContent()).trim();
+  check(/^[A-Za-z0-9]{32}$/.test((await plain.locator('#private-key').textContent()).trim()), 'pair shown without JavaScript');
+  check(!(await plain.getByRole('button', { name: 'Copy private key' }).isVisible()), 'copy buttons hidden without JavaScript');
+  await plain.goto('/account/keys');
+  await press(plain.locator(`tr[data-public-key="${plainPublic}"]`), 'Disable');
+  await plain.locator(`tr[data-public-key="${plainPublic}"]`).getByRole('link', { name: 'Delete' }).click();
+  await press(plain, 'Delete key');
+  check((await plain.locator(`tr[data-public-key="${plainPublic}"]`).count()) === 0, 'deleted without JavaScript');
+  await press(plain, 'Log out');
+  await noJs.close();
 
   await finish(result);
 });
