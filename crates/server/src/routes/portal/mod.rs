@@ -108,10 +108,10 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
 /// Refuses cross-origin form posts before any handler runs, and marks every portal answer
 /// as uncacheable, unframeable and script-restricted.
 async fn portal_guard(request: Request, next: Next) -> Response {
-    if let Err(e) = crate::csrf::check_origin(request.method(), request.headers()) {
-        return PortalError::Csrf(e).into_response();
-    }
-    let mut response = next.run(request).await;
+    let mut response = match crate::csrf::check_origin(request.method(), request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(e) => PortalError::Csrf(e).into_response(),
+    };
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
