@@ -40,6 +40,46 @@ pub struct StoredObject {
     pub sha256: String,
 }
 
+/// Bytes written to storage's upload area but not yet visible under their key.
+#[derive(Debug)]
+pub struct StagedObject {
+    tmp: PathBuf,
+    dest: PathBuf,
+    object: StoredObject,
+    done: bool,
+}
+
+impl StagedObject {
+    pub fn object(&self) -> &StoredObject {
+        &self.object
+    }
+
+    /// Makes the object visible under its key (a no-op if identical bytes are already there).
+    pub async fn commit(mut self) -> Result<StoredObject> {
+        let dir = self.dest.parent().expect("keys always have a directory");
+        tokio::fs::create_dir_all(dir).await.map_err(io_err(dir))?;
+        if !tokio::fs::try_exists(&self.dest)
+            .await
+            .map_err(io_err(&self.dest))?
+        {
+            tokio::fs::rename(&self.tmp, &self.dest)
+                .await
+                .map_err(io_err(&self.dest))?;
+            self.done = true;
+            sync_dir(dir).await;
+        }
+        Ok(self.object.clone())
+    }
+}
+
+impl Drop for StagedObject {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum BlobStore {
     Local { root: PathBuf },
@@ -152,65 +192,70 @@ impl BlobStore {
         &self,
         kind: &str,
         extension: &str,
-        mut reader: R,
+        reader: R,
         max_bytes: u64,
     ) -> Result<StoredObject> {
+        self.stage_stream(kind, extension, reader, max_bytes)
+            .await?
+            .commit()
+            .await
+    }
+
+    /// Like [`BlobStore::put_stream`], but stops before the object becomes visible, so the
+    /// caller can look at its hashes and then [`StagedObject::commit`] it or drop it (which
+    /// deletes the staged bytes).
+    pub async fn stage_stream<R: AsyncRead + Unpin>(
+        &self,
+        kind: &str,
+        extension: &str,
+        mut reader: R,
+        max_bytes: u64,
+    ) -> Result<StagedObject> {
         let BlobStore::Local { root } = self;
         let tmp_dir = root.join("tmp");
         tokio::fs::create_dir_all(&tmp_dir)
             .await
             .map_err(io_err(&tmp_dir))?;
-        let tmp = tmp_dir.join(format!(".upload-{}", unique_suffix()));
-        let written = async {
-            let mut file = tokio::fs::File::create(&tmp).await.map_err(io_err(&tmp))?;
-            let (mut md5, mut sha256, mut size) = (Md5::new(), Sha256::new(), 0u64);
-            let mut buf = vec![0u8; 256 * 1024];
-            loop {
-                let n = reader.read(&mut buf).await.map_err(io_err(&tmp))?;
-                if n == 0 {
-                    break;
-                }
-                size += n as u64;
-                if size > max_bytes {
-                    return Err(BlobError::TooLarge(max_bytes));
-                }
-                md5.update(&buf[..n]);
-                sha256.update(&buf[..n]);
-                file.write_all(&buf[..n]).await.map_err(io_err(&tmp))?;
-            }
-            file.sync_all().await.map_err(io_err(&tmp))?;
-            Ok((
-                size,
-                hex::encode(md5.finalize()),
-                hex::encode(sha256.finalize()),
-            ))
-        }
-        .await;
-        let (size, md5, sha256) = match written {
-            Ok(w) => w,
-            Err(e) => {
-                let _ = tokio::fs::remove_file(&tmp).await;
-                return Err(e);
-            }
+        // From here on, dropping `staged` (on error or by the caller) removes the file.
+        let mut staged = StagedObject {
+            tmp: tmp_dir.join(format!(".upload-{}", unique_suffix())),
+            dest: PathBuf::new(),
+            object: StoredObject {
+                key: String::new(),
+                size: 0,
+                md5: String::new(),
+                sha256: String::new(),
+            },
+            done: false,
         };
-        let key = content_key(kind, &sha256, extension);
-        let dest = self.path_of(&key)?;
-        let dir = dest.parent().expect("keys always have a directory");
-        tokio::fs::create_dir_all(dir).await.map_err(io_err(dir))?;
-        if tokio::fs::try_exists(&dest).await.map_err(io_err(&dest))? {
-            let _ = tokio::fs::remove_file(&tmp).await;
-        } else {
-            tokio::fs::rename(&tmp, &dest)
-                .await
-                .map_err(io_err(&dest))?;
-            sync_dir(dir).await;
+        let tmp = staged.tmp.clone();
+        let mut file = tokio::fs::File::create(&tmp).await.map_err(io_err(&tmp))?;
+        let (mut md5, mut sha256, mut size) = (Md5::new(), Sha256::new(), 0u64);
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = reader.read(&mut buf).await.map_err(io_err(&tmp))?;
+            if n == 0 {
+                break;
+            }
+            size += n as u64;
+            if size > max_bytes {
+                return Err(BlobError::TooLarge(max_bytes));
+            }
+            md5.update(&buf[..n]);
+            sha256.update(&buf[..n]);
+            file.write_all(&buf[..n]).await.map_err(io_err(&tmp))?;
         }
-        Ok(StoredObject {
+        file.sync_all().await.map_err(io_err(&tmp))?;
+        let sha256 = hex::encode(sha256.finalize());
+        let key = content_key(kind, &sha256, extension);
+        staged.dest = self.path_of(&key)?;
+        staged.object = StoredObject {
             key,
             size,
-            md5,
+            md5: hex::encode(md5.finalize()),
             sha256,
-        })
+        };
+        Ok(staged)
     }
 
     pub async fn get(&self, key: &str) -> Result<Vec<u8>> {

@@ -68,6 +68,8 @@ pub enum Command {
     /// Install counts reported by Composer (notify-batch), per package and version.
     Stats,
     #[command(subcommand)]
+    Release(ReleaseCmd),
+    #[command(subcommand)]
     Operator(OperatorCmd),
 }
 
@@ -91,6 +93,45 @@ pub struct ServeArgs {
     /// Refuse uploaded archives that would expand to more than this many MiB.
     #[arg(long, default_value_t = 512)]
     pub max_unpacked_mib: u64,
+    /// How long a portal login lasts: seconds, or a number with s, m, h or d (e.g. 12h).
+    #[arg(long, env = "PACKYARD_SESSION_TTL", default_value = "12h", value_parser = parse_duration)]
+    pub session_ttl: std::time::Duration,
+    /// Failed portal logins per address and email within 15 minutes before logins are refused.
+    #[arg(long, env = "PACKYARD_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: i64,
+    /// Prefix of account ids created in the operator portal.
+    #[arg(long, env = "PACKYARD_ACCOUNT_PREFIX", default_value = "MAG")]
+    pub account_id_prefix: String,
+    /// Largest release archive accepted through the admin API, in MiB.
+    #[arg(long, default_value_t = 65536)]
+    pub max_release_mib: u64,
+}
+
+/// Parses "90", "90s", "30m", "12h" or "7d".
+pub fn parse_duration(value: &str) -> Result<std::time::Duration, String> {
+    let value = value.trim();
+    let (digits, unit) = match value.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => value.split_at(i),
+        None => (value, "s"),
+    };
+    let scale = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        _ => {
+            return Err(format!(
+                "{value:?}: use seconds, or a number with s, m, h or d (e.g. 12h)"
+            ));
+        }
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{value:?} is not a duration (e.g. 90s, 30m, 12h)"))?;
+    if n == 0 {
+        return Err("the duration must be positive".into());
+    }
+    Ok(std::time::Duration::from_secs(n * scale))
 }
 
 #[derive(Subcommand)]
@@ -219,4 +260,40 @@ pub enum OperatorTokenCmd {
         #[arg(long)]
         name: String,
     },
+}
+
+#[derive(Subcommand)]
+pub enum ReleaseCmd {
+    /// Add a full release archive that entitled accounts download with their token.
+    Add {
+        file: PathBuf,
+        /// ce-full, ee-full, ce-patch, ee-patch or other.
+        #[arg(long = "type")]
+        kind: String,
+        #[arg(long)]
+        version: String,
+        /// The product whose licence entitles an account to the file.
+        #[arg(long)]
+        product: String,
+        /// The name customers download it as (default: the file's own name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    List,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90").unwrap().as_secs(), 90);
+        assert_eq!(parse_duration("30m").unwrap().as_secs(), 1800);
+        assert_eq!(parse_duration("12h").unwrap().as_secs(), 43200);
+        assert_eq!(parse_duration("2d").unwrap().as_secs(), 172_800);
+        for bad in ["", "h", "0", "5w", "-3s"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
 }

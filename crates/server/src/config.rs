@@ -13,9 +13,19 @@ pub struct Config {
     pub billing_grace_days: i64,
     /// Largest accepted upload body, in bytes.
     pub max_upload_bytes: usize,
+    /// Largest accepted release archive (streamed, so only disk bounds it), in bytes.
+    pub max_release_bytes: u64,
     pub zip_limits: ZipLimits,
     /// How often the change feed polls the database.
     pub poll_interval: Duration,
+    /// How long a portal login lasts (absolute, from the moment of login).
+    pub session_ttl: Duration,
+    /// Failed portal logins per client address and email within `login_window` before
+    /// further attempts are refused with 429.
+    pub login_max_failures: i64,
+    pub login_window: Duration,
+    /// Prefix of account ids created in the operator portal, e.g. `MAG`.
+    pub account_id_prefix: String,
 }
 
 impl Config {
@@ -24,9 +34,19 @@ impl Config {
             public_url: public_url.trim_end_matches('/').to_string(),
             billing_grace_days: 0,
             max_upload_bytes: 256 * 1024 * 1024,
+            max_release_bytes: 64 << 30,
             zip_limits: ZipLimits::default(),
             poll_interval: Duration::from_millis(250),
+            session_ttl: Duration::from_secs(12 * 3600),
+            login_max_failures: 5,
+            login_window: Duration::from_secs(15 * 60),
+            account_id_prefix: "MAG".into(),
         }
+    }
+
+    /// Whether browsers reach us over HTTPS, so cookies must be marked `Secure`.
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 
     /// `host:port` of the public URL: what Composer prints and keys credentials by.

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod csrf;
 pub mod dist_cache;
 pub mod feed;
 pub mod metadata;
@@ -14,6 +15,7 @@ pub mod releases;
 pub mod routes;
 pub mod sharded;
 pub mod snapshot;
+pub mod tls;
 pub mod usage;
 pub mod warning;
 
@@ -62,15 +64,21 @@ impl AppState {
 }
 
 /// Serves until `shutdown` resolves, running the change feed and usage flusher alongside.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
+/// `listener` is a plain [`tokio::net::TcpListener`] or a [`tls::TlsListener`].
+pub async fn serve<L>(
+    listener: L,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+) -> std::io::Result<()>
+where
+    L: axum::serve::Listener<Addr = std::net::SocketAddr>,
+{
     let feed = tokio::spawn(feed::run(state.clone()));
     let flusher = tokio::spawn(usage::run(state.clone()));
     let app =
         routes::router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // `tap_io` gives every listener kind the generic `SocketAddr` connect info.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |_| {});
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;

@@ -27,6 +27,17 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
         .is_ok()
 }
 
+/// Does the work of one verification and fails, for logins with an unknown email: the
+/// answer then takes as long as for a known email with a wrong password, so response times
+/// do not reveal which emails have accounts.
+pub fn verify_against_nothing(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let phc = DUMMY.get_or_init(|| {
+        hash_password("no account has this password").expect("a fixed password hashes")
+    });
+    let _ = verify_password(password, phc);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

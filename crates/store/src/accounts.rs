@@ -121,6 +121,13 @@ impl Db {
         found.ok_or_else(|| StoreError::NotFound(format!("no account with id {public_id:?}")))
     }
 
+    /// The account with internal row id `id` (what a portal session refers to).
+    pub async fn account_by_row_id(&self, id: i64) -> Result<Account> {
+        let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
+        let found: Option<Account> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
+        found.ok_or_else(|| StoreError::NotFound(format!("no account with row id {id}")))
+    }
+
     pub async fn account_by_email(&self, email: &str) -> Result<Option<(Account, Option<String>)>> {
         let sql = format!("SELECT {COLUMNS}, password_hash FROM accounts WHERE email = $1");
         let email = email.trim().to_ascii_lowercase();
@@ -148,6 +155,25 @@ impl Db {
                 .await?;
             bump!(tx, "account", account.id);
             record_audit!(tx, actor, "account.close", &account.public_id);
+            tx.commit().await?;
+        });
+        self.account(public_id).await
+    }
+
+    /// Reopens a closed account: its keys, licences and invoices apply again.
+    pub async fn reopen_account(&self, public_id: &str, actor: &str) -> Result<Account> {
+        let account = self.account(public_id).await?;
+        if !account.is_closed() {
+            return Ok(account);
+        }
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE accounts SET status = 'active' WHERE id = $1")
+                .bind(account.id)
+                .execute(&mut *tx)
+                .await?;
+            bump!(tx, "account", account.id);
+            record_audit!(tx, actor, "account.reopen", &account.public_id);
             tx.commit().await?;
         });
         self.account(public_id).await

@@ -12,6 +12,14 @@ pub struct DownloadEvent {
     pub at: i64,
 }
 
+/// Installs of one package on one day (`day` = unix seconds / 86400, UTC).
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct DailyDownloads {
+    pub package: String,
+    pub day: i64,
+    pub count: i64,
+}
+
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct DownloadCount {
     pub package: String,
@@ -42,6 +50,19 @@ impl Db {
             sqlx::query_as(
                 "SELECT package, version, COUNT(*) AS count FROM downloads GROUP BY package, version ORDER BY package, version",
             )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Installs per package and UTC day from `since` (unix seconds) on, oldest day first.
+    pub async fn daily_downloads(&self, since: i64) -> Result<Vec<DailyDownloads>> {
+        Ok(on_db!(self, pool => {
+            sqlx::query_as(
+                "SELECT package, at / 86400 AS day, COUNT(*) AS count FROM downloads WHERE at >= $1 \
+                 GROUP BY package, at / 86400 ORDER BY package, day",
+            )
+            .bind(since)
             .fetch_all(pool)
             .await?
         }))

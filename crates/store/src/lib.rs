@@ -22,8 +22,11 @@ pub mod packages;
 pub mod products;
 pub mod releases;
 pub mod secret;
+pub mod sessions;
 pub mod tokens;
 
+#[cfg(test)]
+mod portal_tests;
 #[cfg(test)]
 mod tests;
 
@@ -183,17 +186,22 @@ macro_rules! bump {
 pub(crate) use bump;
 
 /// Appends an audit-log row inside the caller's transaction, so the record and the change
-/// it describes commit (or vanish) together.
+/// it describes commit (or vanish) together. `$actor` may carry the client's address
+/// ([`audit::actor_at`]), which lands in the `ip` column.
 macro_rules! record_audit {
-    ($tx:expr, $actor:expr, $action:expr, $subject:expr) => {
-        sqlx::query("INSERT INTO audit_log (at, actor, action, subject) VALUES ($1, $2, $3, $4)")
-            .bind($crate::now())
-            .bind($actor)
-            .bind($action)
-            .bind($subject)
-            .execute(&mut *$tx)
-            .await?
-    };
+    ($tx:expr, $actor:expr, $action:expr, $subject:expr) => {{
+        let (who, ip) = $crate::audit::split_actor(&$actor);
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, subject, ip) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind($crate::now())
+        .bind(who)
+        .bind($action)
+        .bind($subject)
+        .bind(ip)
+        .execute(&mut *$tx)
+        .await?
+    }};
 }
 pub(crate) use record_audit;
 

@@ -63,6 +63,16 @@ impl Db {
         found.ok_or_else(|| StoreError::NotFound(format!("no operator with email {email:?}")))
     }
 
+    pub async fn operator_by_id(&self, id: i64) -> Result<Operator> {
+        let found: Option<Operator> = on_db!(self, pool => {
+            sqlx::query_as("SELECT id, email, password_hash, created_at FROM operators WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        found.ok_or_else(|| StoreError::NotFound(format!("no operator with id {id}")))
+    }
+
     /// Creates an admin API token for the operator and returns it in plaintext, once.
     pub async fn create_operator_token(
         &self,

@@ -4,6 +4,7 @@ use anyhow::{Result, bail};
 use chrono::DateTime;
 use packyard_server::passwords::hash_password;
 use packyard_store::accounts::NewAccount;
+use packyard_store::sessions::SessionKind;
 use serde_json::json;
 
 use super::{CLI_ACTOR, emit};
@@ -87,6 +88,10 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
         AccountCmd::SetPassword { id } => {
             let hash = hash_password(&read_password_stdin()?)?;
             db.set_account_password(&id, &hash, CLI_ACTOR).await?;
+            // A new password logs out every browser that knew the old one.
+            let account = db.account(&id).await?;
+            db.delete_sessions_of(SessionKind::Customer, account.id)
+                .await?;
             emit(g.json, json!({ "id": id }), format!("password of {id} set"));
         }
     }

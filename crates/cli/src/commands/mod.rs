@@ -3,6 +3,7 @@
 mod catalog;
 mod customers;
 mod publish;
+mod releases;
 mod serve;
 
 use anyhow::Result;
@@ -60,6 +61,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             files,
             max_unpacked_mib,
         } => publish::run(&g, files, max_unpacked_mib).await,
+        Command::Release(cmd) => releases::run(&g, cmd).await,
         Command::Stats => {
             let db = open_db(&g).await?;
             let counts = db.download_counts().await?;

@@ -3,29 +3,35 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use packyard_server::{AppState, Config};
 
 use crate::args::{Global, ServeArgs};
 use crate::context::{open_blobs, open_db};
 
 pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
-    if args.tls_cert.is_some() {
-        bail!(
-            "built-in TLS is not available in this build; terminate TLS at a reverse proxy and pass --public-url https://…"
-        );
-    }
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(packyard_server::tls::load_config(cert, key)?),
+        _ => None,
+    };
     let db = open_db(g).await?;
     let blobs = open_blobs(g)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    let public_url = args.public_url.unwrap_or_else(|| format!("http://{addr}"));
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let public_url = args
+        .public_url
+        .unwrap_or_else(|| format!("{scheme}://{addr}"));
     let mut config = Config::new(&public_url);
     config.billing_grace_days = args.billing_grace_days;
     config.max_upload_bytes = args.max_upload_mib * 1024 * 1024;
     config.zip_limits.max_uncompressed_bytes = args.max_unpacked_mib << 20;
+    config.session_ttl = args.session_ttl;
+    config.login_max_failures = args.login_max_failures;
+    config.account_id_prefix = args.account_id_prefix;
+    config.max_release_bytes = args.max_release_mib << 20;
     let state = AppState::new(db, blobs, config)
         .await
         .context("cannot load the repository state")?;
@@ -36,9 +42,15 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    println!("packyard listening on http://{addr} (public URL {public_url})");
+    println!("packyard listening on {scheme}://{addr} (public URL {public_url})");
     std::io::stdout().flush()?;
-    packyard_server::serve(listener, state, shutdown_signal()).await?;
+    match tls {
+        Some(config) => {
+            let listener = packyard_server::tls::TlsListener::new(listener, config)?;
+            packyard_server::serve(listener, state, shutdown_signal()).await?;
+        }
+        None => packyard_server::serve(listener, state, shutdown_signal()).await?,
+    }
     Ok(())
 }
 

@@ -9,3 +9,7 @@ mod bad_input;
 mod cli;
 mod composer_installs;
 mod metadata;
+mod portal;
+mod portal_security;
+mod releases;
+mod tls;

@@ -3,10 +3,13 @@
 //! whether to fix the request (4xx) or retry (5xx).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use futures_util::TryStreamExt;
+use packyard_blobs::BlobError;
 use packyard_store::StoreError;
 use packyard_store::packages::PublishOutcome;
 use serde_json::json;
@@ -14,6 +17,8 @@ use serde_json::json;
 use crate::AppState;
 use crate::auth::bearer_token;
 use crate::publish::{PublishError, publish_zip};
+use crate::releases::ingest::{IngestError, ReleaseOutcome, ReleaseRequest, add_release};
+use tokio_util::io::StreamReader;
 
 fn error(status: StatusCode, message: impl std::fmt::Display) -> Response {
     (status, Json(json!({ "error": message.to_string() }))).into_response()
@@ -114,5 +119,69 @@ pub async fn unlist(
     {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => store_error(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReleaseParams {
+    #[serde(rename = "type")]
+    kind: String,
+    version: String,
+    product: String,
+}
+
+/// `PUT /api/releases/{file_name}?type=ce-full&version=2.4.7&product=SLUG` with the file as
+/// the request body, streamed to storage (never held in memory).
+pub async fn upload_release(
+    State(state): State<AppState>,
+    Path(file_name): Path<String>,
+    Query(params): Query<ReleaseParams>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let email = match operator(&state, &headers) {
+        Ok(e) => e,
+        Err(why) => return error(StatusCode::UNAUTHORIZED, why),
+    };
+    let stream = body.into_data_stream().map_err(std::io::Error::other);
+    let request = ReleaseRequest {
+        file_name: &file_name,
+        kind: &params.kind,
+        version: &params.version,
+        product: &params.product,
+        max_bytes: state.config.max_release_bytes,
+    };
+    match add_release(
+        &state.db,
+        &state.blobs,
+        &request,
+        StreamReader::new(stream),
+        &email,
+    )
+    .await
+    {
+        Ok((release, outcome)) => {
+            let status = match outcome {
+                ReleaseOutcome::Added => StatusCode::CREATED,
+                ReleaseOutcome::Unchanged => StatusCode::OK,
+            };
+            (
+                status,
+                Json(json!({ "release": release, "outcome": outcome })),
+            )
+                .into_response()
+        }
+        Err(IngestError::Store(e)) => store_error(e),
+        Err(IngestError::Blob(BlobError::TooLarge(limit))) => error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the file is larger than the server's limit of {limit} bytes"),
+        ),
+        Err(IngestError::Blob(e)) => {
+            tracing::error!("release upload: {e}");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "could not store the file; see the server log",
+            )
+        }
     }
 }

@@ -3,11 +3,13 @@
 mod admin;
 mod composer;
 mod dist;
+mod downloads;
 mod notify;
+mod portal;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 
 use crate::AppState;
 
@@ -29,6 +31,13 @@ pub fn router(state: AppState) -> Router {
             "/api/packages/{vendor}/{name}/{version}",
             delete(admin::unlist),
         )
+        .route(
+            "/api/releases/{file_name}",
+            put(admin::upload_release).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/products/downloads/info/{*option}", get(downloads::info))
+        .route("/products/downloads/file/{name}", get(downloads::file))
         .route("/healthz", get(|| async { "ok\n" }))
+        .merge(portal::router(upload_limit))
         .with_state(state)
 }

@@ -2,10 +2,12 @@
 //! wrappers for composer, curl and php with isolated homes.
 
 pub mod client;
+pub mod portal;
 pub mod server;
 pub mod zips;
 
 pub use client::*;
+pub use portal::*;
 pub use server::*;
 pub use zips::*;
 

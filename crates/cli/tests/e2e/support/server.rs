@@ -101,12 +101,17 @@ impl Server {
             .unwrap();
         let url = line
             .split_whitespace()
-            .find(|w| w.starts_with("http://"))
+            .find(|w| w.starts_with("http://") || w.starts_with("https://"))
             .unwrap_or_else(|| panic!("unexpected first line from packyard serve: {line:?}"))
             .to_string();
-        self.host = url.trim_start_matches("http://").to_string();
+        self.host = url.split_once("://").map_or("", |(_, h)| h).to_string();
         self.url = url;
         self.child = Some(child);
+    }
+
+    /// The server process id, to read its memory use from /proc.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("server is running").id()
     }
 
     /// A `packyard` command bound to this server's state.

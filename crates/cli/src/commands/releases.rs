@@ -1,0 +1,70 @@
+//! `release add` and `release list`: full archives for the curl download interface. The file
+//! is streamed into storage, so adding a multi-GiB release needs no memory to speak of.
+
+use anyhow::{Context, Result, bail};
+use packyard_server::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
+use serde_json::json;
+
+use super::{CLI_ACTOR, emit};
+use crate::args::{Global, ReleaseCmd};
+use crate::context::{open_blobs, open_db};
+
+pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
+    let db = open_db(g).await?;
+    match cmd {
+        ReleaseCmd::Add {
+            file,
+            kind,
+            version,
+            product,
+            name,
+        } => {
+            let blobs = open_blobs(g)?;
+            let file_name = match name {
+                Some(n) => n,
+                None => match file.file_name().and_then(|n| n.to_str()) {
+                    Some(n) => n.to_string(),
+                    None => bail!("{} has no usable file name; pass --name", file.display()),
+                },
+            };
+            let reader = tokio::fs::File::open(&file)
+                .await
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let request = ReleaseRequest {
+                file_name: &file_name,
+                kind: &kind,
+                version: &version,
+                product: &product,
+                max_bytes: u64::MAX,
+            };
+            let (release, outcome) = add_release(&db, &blobs, &request, reader, CLI_ACTOR).await?;
+            let verb = match outcome {
+                ReleaseOutcome::Added => "added",
+                ReleaseOutcome::Unchanged => "unchanged (already added with the same bytes)",
+            };
+            let human = format!(
+                "{} {verb}: {} {} for {product}, {} bytes, sha256 {}",
+                release.file_name, release.kind, release.version, release.size, release.sha256
+            );
+            emit(
+                g.json,
+                json!({ "release": release, "outcome": outcome }),
+                human,
+            );
+        }
+        ReleaseCmd::List => {
+            let releases = db.releases().await?;
+            let human: Vec<String> = releases
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{}  {}  {}  {} bytes",
+                        r.kind, r.version, r.file_name, r.size
+                    )
+                })
+                .collect();
+            emit(g.json, json!({ "releases": releases }), human.join("\n"));
+        }
+    }
+    Ok(())
+}

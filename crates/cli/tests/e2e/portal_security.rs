@@ -1,0 +1,318 @@
+//! The portal's defences, checked over HTTP with curl: CSRF (missing or wrong token,
+//! cross-site origin: 403 and nothing changes), session expiry and logout (the old cookie
+//! stops working), login throttling (429 after too many failures), cookie flags.
+
+use crate::portal::{CUSTOMER_PASSWORD, customer_with_password};
+use crate::support::*;
+
+fn key_names(server: &Server, account: &str) -> Vec<String> {
+    server.cli_json(&["key", "list", account])["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn forms_without_the_right_token_or_from_other_sites_change_nothing() {
+    let server = Server::start(Backend::Sqlite);
+    let account = customer_with_password(&server, "csrf@example.com");
+    let client = PortalClient::new(&server);
+    assert_eq!(
+        client
+            .login("/login", "csrf@example.com", CUSTOMER_PASSWORD)
+            .status,
+        303
+    );
+    let page = client.get("/account/keys");
+    assert_eq!(page.status, 200);
+    let token = csrf_of(&page.text());
+
+    let attempts = [
+        ("no token", vec![("name", "a")], vec![]),
+        (
+            "wrong token",
+            vec![("name", "b"), ("csrf", "0123456789")],
+            vec![],
+        ),
+        (
+            "cross-site origin",
+            vec![("name", "c"), ("csrf", &token)],
+            vec!["-H", "Origin: https://evil.example"],
+        ),
+        (
+            "cross-site fetch metadata",
+            vec![("name", "d"), ("csrf", &token)],
+            vec!["-H", "Sec-Fetch-Site: cross-site"],
+        ),
+    ];
+    for (what, form, headers) in &attempts {
+        let r = client.post("/account/keys", form, headers);
+        assert_eq!(r.status, 403, "{what}: {}", r.text());
+        assert!(r.text().contains("nothing changed"), "{what}: {}", r.text());
+    }
+    assert!(
+        key_names(&server, &account).is_empty(),
+        "no key was created"
+    );
+
+    // A cross-site logout is refused too, and the session survives it.
+    let r = client.post(
+        "/logout",
+        &[("csrf", &token)],
+        &["-H", "Origin: http://evil.example"],
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(client.get("/account/keys").status, 200);
+
+    // The same form from our own origin with the token works.
+    let origin = format!("Origin: {}", server.url);
+    let ok = client.post(
+        "/account/keys",
+        &[("name", "laptop"), ("csrf", &token)],
+        &["-H", &origin],
+    );
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    assert_eq!(key_names(&server, &account), vec!["laptop"]);
+
+    // The login form has its own token (no session yet).
+    let fresh = PortalClient::new(&server);
+    let r = fresh.post(
+        "/login",
+        &[
+            ("email", "csrf@example.com"),
+            ("password", CUSTOMER_PASSWORD),
+            ("csrf", "forged"),
+        ],
+        &[],
+    );
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert_eq!(fresh.cookie("packyard_session"), None);
+}
+
+#[test]
+fn sessions_expire_and_logout_ends_them() {
+    let server = Server::start_with(Backend::Sqlite, &["--session-ttl", "2s"]);
+    customer_with_password(&server, "ttl@example.com");
+    let client = PortalClient::new(&server);
+    let login = client.login("/login", "ttl@example.com", CUSTOMER_PASSWORD);
+    assert_eq!(login.status, 303);
+    let set_cookie = login
+        .headers
+        .iter()
+        .find(|(n, v)| n.eq_ignore_ascii_case("set-cookie") && v.starts_with("packyard_session="))
+        .map(|(_, v)| v.clone())
+        .expect("a session cookie");
+    for flag in ["HttpOnly", "SameSite=Lax", "Max-Age=2", "Path=/"] {
+        assert!(set_cookie.contains(flag), "{set_cookie}");
+    }
+    assert!(
+        !set_cookie.contains("Secure"),
+        "plain-HTTP public URL: {set_cookie}"
+    );
+    assert_eq!(client.get("/account/keys").status, 200);
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    // curl keeps the expired cookie only if told; send it by hand to prove the server refuses it.
+    let value = set_cookie.split(';').next().unwrap().to_string();
+    let r = curl(
+        &format!("{}/account/keys", server.url),
+        &["-H", &format!("Cookie: {value}")],
+    );
+    assert_eq!(r.status, 303, "expired session must not be accepted");
+    assert_eq!(r.header("location"), Some("/login"));
+
+    // Logout ends the session on the server: replaying the old cookie gets the login form.
+    let server = Server::start(Backend::Sqlite);
+    customer_with_password(&server, "out@example.com");
+    let client = PortalClient::new(&server);
+    assert_eq!(
+        client
+            .login("/login", "out@example.com", CUSTOMER_PASSWORD)
+            .status,
+        303
+    );
+    let cookie = client.cookie("packyard_session").expect("session cookie");
+    let token = csrf_of(&client.get("/account/keys").text());
+    let out = client.post("/logout", &[("csrf", &token)], &[]);
+    assert_eq!(out.status, 303);
+    assert_eq!(out.header("location"), Some("/login"));
+    let r = curl(
+        &format!("{}/account/keys", server.url),
+        &["-H", &format!("Cookie: packyard_session={cookie}")],
+    );
+    assert_eq!(r.status, 303, "the old cookie must not work after logout");
+}
+
+#[test]
+fn repeated_failed_logins_are_refused_with_429() {
+    let server = Server::start_with(Backend::Sqlite, &["--login-max-failures", "3"]);
+    customer_with_password(&server, "slow@example.com");
+    let client = PortalClient::new(&server);
+    for _ in 0..3 {
+        let r = client.login("/login", "slow@example.com", "wrong password!");
+        assert_eq!(r.status, 401, "{}", r.text());
+        assert!(r.text().contains("email address or password is wrong"));
+    }
+    // Now even the right password is refused until the window passes.
+    let r = client.login("/login", "slow@example.com", CUSTOMER_PASSWORD);
+    assert_eq!(r.status, 429, "{}", r.text());
+    assert!(r.text().contains("too many failed logins"), "{}", r.text());
+    assert_eq!(client.cookie("packyard_session"), None);
+    // Unknown emails answer like wrong passwords (and count the same way).
+    let r = client.login("/login", "nobody@example.com", "whatever123");
+    assert_eq!(r.status, 401);
+    // Operators have their own form; a customer's password does not open it.
+    let r = client.login("/admin/login", "slow@example.com", CUSTOMER_PASSWORD);
+    assert_eq!(r.status, 401);
+}
+
+#[test]
+fn customers_cannot_touch_other_accounts_keys_and_bad_input_changes_nothing() {
+    let server = Server::start(Backend::Sqlite);
+    let mine = customer_with_password(&server, "mine@example.com");
+    let (_, theirs_public, theirs_private) = server.customer("theirs@example.com");
+    let client = PortalClient::new(&server);
+    assert_eq!(
+        client
+            .login("/login", "mine@example.com", CUSTOMER_PASSWORD)
+            .status,
+        303
+    );
+    let token = csrf_of(&client.get("/account/keys").text());
+
+    // Another account's key: "not found", and it keeps working.
+    for action in ["disable", "delete"] {
+        let r = client.post(
+            &format!("/account/keys/{theirs_public}/{action}"),
+            &[("csrf", &token)],
+            &[],
+        );
+        assert_eq!(r.status, 404, "{action}: {}", r.text());
+    }
+    assert_eq!(
+        client
+            .get(&format!("/account/keys/{theirs_public}/delete"))
+            .status,
+        404
+    );
+    let r = curl_as(
+        &format!("{}/packages.json", server.url),
+        &theirs_public,
+        &theirs_private,
+        &[],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+
+    // An empty or over-long key name is refused with a message; no key appears.
+    for name in ["", "   ", &"x".repeat(101)] {
+        let r = client.post("/account/keys", &[("name", name), ("csrf", &token)], &[]);
+        assert_eq!(r.status, 400, "{name:?}: {}", r.text());
+        assert!(
+            r.text()
+                .contains("a key name must be 1 to 100 printable characters"),
+            "{}",
+            r.text()
+        );
+    }
+    assert!(key_names(&server, &mine).is_empty());
+
+    // A new password set with the CLI logs out every browser.
+    let out = server
+        .command()
+        .args(["account", "set-password", &mine])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"another password 7\n")?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(out.success());
+    assert_eq!(client.get("/account/keys").status, 303);
+}
+
+#[test]
+fn operator_forms_need_an_operator_session_and_token() {
+    let server = Server::start(Backend::Sqlite);
+    crate::portal::operator(&server, "ops@example.com");
+    customer_with_password(&server, "cust@example.com");
+    let customer = PortalClient::new(&server);
+    assert_eq!(
+        customer
+            .login("/login", "cust@example.com", CUSTOMER_PASSWORD)
+            .status,
+        303
+    );
+    // A customer session is no operator session.
+    let r = customer.get("/admin/accounts");
+    assert_eq!(
+        (r.status, r.header("location")),
+        (303, Some("/admin/login"))
+    );
+
+    let ops = PortalClient::new(&server);
+    let r = ops.login(
+        "/admin/login",
+        "ops@example.com",
+        crate::portal::OPERATOR_PASSWORD,
+    );
+    assert_eq!(
+        (r.status, r.header("location")),
+        (303, Some("/admin/accounts"))
+    );
+    let token = csrf_of(&ops.get("/admin/products").text());
+    let form = [("slug", "pro"), ("name", "Pro"), ("packages", "acme/*")];
+    let r = ops.post("/admin/products", &form, &[]);
+    assert_eq!(r.status, 403, "no token: {}", r.text());
+    let with_token = [form[0], form[1], form[2], ("csrf", token.as_str())];
+    let r = ops.post(
+        "/admin/products",
+        &with_token,
+        &["-H", "Sec-Fetch-Site: same-site"],
+    );
+    assert_eq!(r.status, 403, "same-site is not same-origin: {}", r.text());
+    assert!(
+        server.cli_json(&["product", "list"])["products"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let r = ops.post(
+        "/admin/products",
+        &with_token,
+        &["-H", "Sec-Fetch-Site: same-origin"],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        server.cli_json(&["product", "list"])["products"][0]["slug"],
+        "pro"
+    );
+    // Bad input is refused with a message and changes nothing.
+    let bad = [
+        ("slug", "Bad Slug"),
+        ("name", "x"),
+        ("packages", "acme/*"),
+        ("csrf", token.as_str()),
+    ];
+    let r = ops.post("/admin/products", &bad, &[]);
+    assert_eq!(r.status, 400);
+    assert!(
+        r.text().contains("must be 1 to 64 lowercase letters"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(
+        server.cli_json(&["product", "list"])["products"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -1,0 +1,165 @@
+//! `serve --tls-cert --tls-key`: Composer installs over HTTPS when it trusts the
+//! certificate, refuses when it does not, and bad certificate files stop the server with a
+//! clear reason.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::json;
+
+use crate::support::*;
+
+/// A self-signed certificate for 127.0.0.1; returns (cert, key) paths.
+fn self_signed(dir: &Path) -> (String, String) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let out = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args([
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (cert.display().to_string(), key.display().to_string())
+}
+
+#[test]
+fn composer_installs_over_https() {
+    let certs = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed(certs.path());
+    let server = Server::start_with(Backend::Sqlite, &["--tls-cert", &cert, "--tls-key", &key]);
+    assert!(
+        server.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    let report = server.publish(&[package_zip("acme/secure", "1.0.0", json!({}))]);
+    assert_eq!(report["published"].as_array().unwrap().len(), 1, "{report}");
+    server.cli(&[
+        "product",
+        "create",
+        "secure",
+        "--name",
+        "Secure",
+        "--packages",
+        "acme/*",
+    ]);
+    let (account, public, private) = server.customer("tls@example.com");
+    server.cli(&["entitlement", "grant", &account, "secure"]);
+
+    assert!(
+        eventually(PROPAGATION * 5, || curl_as(
+            &format!("{}/packages.json", server.url),
+            &public,
+            &private,
+            &["--cacert", &cert]
+        )
+        .json()["available-packages"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())),
+        "the package never became visible"
+    );
+
+    let dev = Developer::new(&server, "tls", &public, &private);
+    let project = |name: &str, cafile: Option<&str>| {
+        let dir = server.work_dir(name);
+        let mut config = json!({});
+        if let Some(cafile) = cafile {
+            config["cafile"] = json!(cafile);
+        }
+        let manifest = json!({
+            "name": "test/app",
+            "repositories": [{ "type": "composer", "url": server.url }, { "packagist.org": false }],
+            "config": config,
+        });
+        std::fs::write(dir.join("composer.json"), manifest.to_string()).unwrap();
+        dir
+    };
+    let trusted = project("trusted", Some(&cert));
+    let out = dev.composer_ok(&trusted, &["require", "acme/secure"]);
+    assert!(!out.contains("insecure protocol"), "{out}");
+    assert_eq!(
+        locked_version(&trusted, "acme/secure").as_deref(),
+        Some("1.0.0")
+    );
+    let lock = std::fs::read_to_string(trusted.join("composer.lock")).unwrap();
+    assert!(
+        lock.contains(&format!("\"url\": \"{}/dist/acme/secure/", server.url)),
+        "dist URLs use https: {lock}"
+    );
+
+    let untrusted = project("untrusted", None);
+    // A fresh machine: with a warm cache Composer would fall back to cached metadata.
+    let stranger = Developer::new(&server, "tls-stranger", &public, &private);
+    let (ok, out) = stranger.composer(&untrusted, &["require", "acme/secure"]);
+    assert!(!ok);
+    assert!(out.contains("SSL certificate problem"), "{out}");
+}
+
+#[test]
+fn bad_certificate_files_stop_the_server_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed(dir.path());
+    let garbage = dir.path().join("garbage.pem");
+    std::fs::write(&garbage, "not a certificate").unwrap();
+    let garbage = garbage.display().to_string();
+    let data = dir.path().join("data");
+    for (c, k, expected) in [
+        (
+            garbage.as_str(),
+            key.as_str(),
+            "cannot read the certificate chain",
+        ),
+        (
+            cert.as_str(),
+            garbage.as_str(),
+            "cannot read the private key",
+        ),
+        (
+            "/nonexistent.pem",
+            key.as_str(),
+            "cannot read the certificate chain from /nonexistent.pem",
+        ),
+    ] {
+        let out = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(&data)
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--tls-cert",
+                c,
+                "--tls-key",
+                k,
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains(expected),
+            "{c} {k}: {err}"
+        );
+    }
+}

@@ -1,0 +1,187 @@
+//! The customer's Download Access Token, Licences and Invoices pages.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use chrono::{Days, NaiveDate, Utc};
+use packyard_store::invoices::Invoice;
+
+use super::error::PortalResult;
+use super::keys::CsrfForm;
+use super::session::CustomerSession;
+use super::views::{Layout, date, datetime};
+use crate::AppState;
+use crate::snapshot::pattern_matches;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "token.html")]
+pub struct TokenPage {
+    l: Layout,
+    /// When the current token was generated, if there is one.
+    current: Option<String>,
+    /// The new token, on the page that answers "Generate a new token" only.
+    new_token: Option<String>,
+    curl_line: String,
+}
+
+fn curl_line(state: &AppState, account_id: &str, token: &str) -> String {
+    let scheme = state
+        .config
+        .public_url
+        .split_once("://")
+        .map_or("https", |(s, _)| s);
+    format!(
+        "curl -O {scheme}://{account_id}:{token}@{}/products/downloads/file/NAME",
+        state.config.host()
+    )
+}
+
+pub async fn token_page(
+    State(state): State<AppState>,
+    session: CustomerSession,
+) -> PortalResult<TokenPage> {
+    let current = state.db.token_of(&session.account).await?;
+    Ok(TokenPage {
+        l: Layout::customer(&session, "Download Access Token", "token"),
+        current: current.map(|t| datetime(t.created_at)),
+        new_token: None,
+        curl_line: curl_line(&state, &session.account.public_id, "TOKEN"),
+    })
+}
+
+pub async fn generate_token(
+    State(state): State<AppState>,
+    session: CustomerSession,
+    Form(form): Form<CsrfForm>,
+) -> PortalResult<TokenPage> {
+    session.check_csrf(&form.csrf)?;
+    let token = state
+        .db
+        .generate_token(&session.account, &session.actor())
+        .await?;
+    Ok(TokenPage {
+        l: Layout::customer(&session, "Download Access Token", "token"),
+        current: Some(datetime(packyard_store::now())),
+        curl_line: curl_line(&state, &session.account.public_id, &token),
+        new_token: Some(token),
+    })
+}
+
+pub struct LicenceRow {
+    pub product: String,
+    pub slug: String,
+    pub patterns: String,
+    pub packages: Vec<String>,
+    pub public: bool,
+    pub updates: String,
+    pub updates_ended: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "licences.html")]
+pub struct LicencesPage {
+    l: Layout,
+    licences: Vec<LicenceRow>,
+}
+
+pub async fn licences(
+    State(state): State<AppState>,
+    session: CustomerSession,
+) -> PortalResult<LicencesPage> {
+    let entitlements = state.db.entitlements_of(&session.account).await?;
+    let products = state.db.products().await?;
+    let packages = state.db.package_names().await?;
+    let today = Utc::now().date_naive();
+    let mut licences = Vec::new();
+    for product in &products {
+        let entitlement = entitlements.iter().find(|e| e.product_id == product.id);
+        if entitlement.is_none() && !product.public {
+            continue;
+        }
+        let until = entitlement.and_then(|e| e.updates_until_date());
+        licences.push(LicenceRow {
+            product: product.name.clone(),
+            slug: product.slug.clone(),
+            patterns: product.patterns.join(", "),
+            packages: packages
+                .iter()
+                .filter(|name| product.patterns.iter().any(|p| pattern_matches(p, name)))
+                .cloned()
+                .collect(),
+            public: product.public && entitlement.is_none(),
+            updates: until.map_or_else(
+                || "all releases".to_string(),
+                |d| format!("releases up to {d}"),
+            ),
+            updates_ended: until.is_some_and(|d| d < today),
+        });
+    }
+    Ok(LicencesPage {
+        l: Layout::customer(&session, "Licences", "licences"),
+        licences,
+    })
+}
+
+pub struct InvoiceRow {
+    pub number: String,
+    pub amount: String,
+    pub due: String,
+    /// "paid", "unpaid" or "overdue"
+    pub status: &'static str,
+    pub paid_on: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "invoices.html")]
+pub struct InvoicesPage {
+    l: Layout,
+    invoices: Vec<InvoiceRow>,
+    /// The invoice that holds the account, with its due date.
+    hold: Option<(String, String)>,
+    grace_days: i64,
+}
+
+/// The billing-hold rule (the same as the repository applies): unpaid and past its due date
+/// plus the grace period.
+pub fn overdue(invoice: &Invoice, today: NaiveDate, grace_days: i64) -> bool {
+    invoice.paid_at.is_none()
+        && invoice
+            .due()
+            .and_then(|d| d.checked_add_days(Days::new(grace_days.max(0) as u64)))
+            .is_some_and(|limit| today > limit)
+}
+
+pub async fn invoices(
+    State(state): State<AppState>,
+    session: CustomerSession,
+) -> PortalResult<InvoicesPage> {
+    let invoices = state.db.invoices_of(&session.account).await?;
+    let today = Utc::now().date_naive();
+    let grace = state.config.billing_grace_days;
+    let hold = invoices
+        .iter()
+        .find(|i| overdue(i, today, grace))
+        .map(|i| (i.number.clone(), i.due_date.clone()));
+    Ok(InvoicesPage {
+        l: Layout::customer(&session, "Invoices", "invoices"),
+        invoices: invoices
+            .iter()
+            .map(|i| InvoiceRow {
+                number: i.number.clone(),
+                amount: format!("{} {}", i.amount(), i.currency),
+                due: i.due_date.clone(),
+                status: if i.paid_at.is_some() {
+                    "paid"
+                } else if overdue(i, today, grace) {
+                    "overdue"
+                } else {
+                    "unpaid"
+                },
+                paid_on: i.paid_at.map(date).unwrap_or_default(),
+            })
+            .collect(),
+        hold,
+        grace_days: grace,
+    })
+}

@@ -1,0 +1,92 @@
+//! Errors a portal page can end in, rendered as a plain page that says what happened and
+//! what to do. Internal causes are logged, never shown.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use packyard_store::StoreError;
+
+use crate::csrf::CsrfError;
+use crate::passwords::PasswordError;
+
+#[derive(Debug)]
+pub enum PortalError {
+    /// 400: the form was filled in wrongly; nothing changed.
+    Invalid(String),
+    /// 404: no such thing (or not this account's).
+    NotFound(String),
+    /// 409: conflicts with what exists.
+    Conflict(String),
+    /// 403: the CSRF checks refused the request.
+    Csrf(CsrfError),
+    /// 429: too many failed logins.
+    TooManyLogins(String),
+    /// 500: logged; the user sees a generic message.
+    Internal(String),
+}
+
+impl From<StoreError> for PortalError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(m) => PortalError::NotFound(m),
+            StoreError::Conflict(m) => PortalError::Conflict(m),
+            StoreError::Invalid(m) => PortalError::Invalid(m),
+            other => PortalError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<PasswordError> for PortalError {
+    fn from(e: PasswordError) -> Self {
+        match e {
+            PasswordError::Length => PortalError::Invalid(e.to_string()),
+            PasswordError::Hash(m) => PortalError::Internal(m),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    heading: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for PortalError {
+    fn into_response(self) -> Response {
+        let (status, heading, message) = match &self {
+            PortalError::Invalid(m) => (StatusCode::BAD_REQUEST, "That did not work", m.as_str()),
+            PortalError::NotFound(m) => (StatusCode::NOT_FOUND, "Not found", m.as_str()),
+            PortalError::Conflict(m) => (StatusCode::CONFLICT, "That already exists", m.as_str()),
+            PortalError::Csrf(e) => (StatusCode::FORBIDDEN, "Request refused", e.message()),
+            PortalError::TooManyLogins(m) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many failed logins",
+                m.as_str(),
+            ),
+            PortalError::Internal(cause) => {
+                tracing::error!("portal: {cause}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "The server could not complete this request; nothing was changed. Try again, and tell the vendor if it keeps happening.",
+                )
+            }
+        };
+        let page = ErrorPage {
+            status: status.as_u16(),
+            heading,
+            message,
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!("portal: cannot render the error page: {e}");
+                (status, message.to_string()).into_response()
+            }
+        }
+    }
+}
+
+pub type PortalResult<T> = Result<T, PortalError>;

@@ -1,0 +1,300 @@
+//! Logging in and out, for customers (`/login`) and operators (`/admin/login`).
+//!
+//! Passwords are argon2id (see `crate::passwords`), verified off the async runtime. A
+//! wrong email and a wrong password get the same answer after the same work. Failed
+//! attempts are counted per client address and email; past `Config::login_max_failures`
+//! within `Config::login_window` the form answers 429 until the window has passed, even for
+//! the right password. Logins, failed logins and logouts go to the audit log.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use packyard_store::audit::actor_at;
+use packyard_store::secret::random_alphanumeric;
+use packyard_store::sessions::SessionKind;
+use serde::Deserialize;
+
+use super::PortalError;
+use super::error::PortalResult;
+use super::session::{
+    CUSTOMER_COOKIE, ClientIp, CustomerSession, LOGIN_CSRF_COOKIE, OPERATOR_COOKIE,
+    OperatorSession, cookie, set_cookie,
+};
+use super::views::Layout;
+use crate::AppState;
+use crate::csrf::check_token;
+use crate::passwords::{verify_against_nothing, verify_password};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    l: Layout,
+    heading: &'static str,
+    action: &'static str,
+    login_csrf: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Which login form: they differ only in the table they check and where they lead.
+#[derive(Clone, Copy)]
+struct Side {
+    kind: SessionKind,
+    heading: &'static str,
+    action: &'static str,
+    cookie: &'static str,
+    home: &'static str,
+}
+
+const CUSTOMER: Side = Side {
+    kind: SessionKind::Customer,
+    heading: "Log in to your account",
+    action: "/login",
+    cookie: CUSTOMER_COOKIE,
+    home: "/account/keys",
+};
+
+const OPERATOR: Side = Side {
+    kind: SessionKind::Operator,
+    heading: "Operator login",
+    action: "/admin/login",
+    cookie: OPERATOR_COOKIE,
+    home: "/admin/accounts",
+};
+
+fn form_page(
+    state: &AppState,
+    side: Side,
+    status: StatusCode,
+    email: String,
+    error: Option<String>,
+) -> Response {
+    let login_csrf = random_alphanumeric(32);
+    let page = LoginPage {
+        l: Layout::anonymous(side.heading),
+        heading: side.heading,
+        action: side.action,
+        login_csrf: login_csrf.clone(),
+        email,
+        error,
+    };
+    let mut resp = (status, page).into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state.config, LOGIN_CSRF_COOKIE, &login_csrf, Some(3600)),
+    );
+    resp
+}
+
+pub async fn customer_form(State(state): State<AppState>) -> Response {
+    form_page(&state, CUSTOMER, StatusCode::OK, String::new(), None)
+}
+
+pub async fn operator_form(State(state): State<AppState>) -> Response {
+    form_page(&state, OPERATOR, StatusCode::OK, String::new(), None)
+}
+
+pub async fn customer_login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> PortalResult<Response> {
+    login(state, CUSTOMER, ip, headers, form).await
+}
+
+pub async fn operator_login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> PortalResult<Response> {
+    login(state, OPERATOR, ip, headers, form).await
+}
+
+/// The principal's id and password hash, if the email is known. Closed accounts cannot log
+/// in (they are told so only after giving the right password).
+async fn principal(
+    state: &AppState,
+    side: Side,
+    email: &str,
+) -> PortalResult<Option<(i64, String, String, bool)>> {
+    Ok(match side.kind {
+        SessionKind::Customer => state
+            .db
+            .account_by_email(email)
+            .await?
+            .and_then(|(a, hash)| {
+                let closed = a.is_closed();
+                hash.map(|h| (a.id, a.public_id, h, closed))
+            }),
+        SessionKind::Operator => match state.db.operator(email).await {
+            Ok(o) => Some((o.id, o.email, o.password_hash, false)),
+            Err(packyard_store::StoreError::NotFound(_)) => None,
+            Err(e) => return Err(e.into()),
+        },
+    })
+}
+
+async fn login(
+    state: AppState,
+    side: Side,
+    ip: String,
+    headers: HeaderMap,
+    form: LoginForm,
+) -> PortalResult<Response> {
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    check_token(&expected, &form.csrf).map_err(PortalError::Csrf)?;
+    let email = form.email.trim().to_ascii_lowercase();
+    if email.is_empty()
+        || email.len() > 254
+        || form.password.is_empty()
+        || form.password.len() > 1024
+    {
+        return Ok(form_page(
+            &state,
+            side,
+            StatusCode::BAD_REQUEST,
+            email,
+            Some("Enter your email address and password.".into()),
+        ));
+    }
+    let scope = format!("{} {ip} {email}", side.kind.as_str());
+    let window = state.config.login_window.as_secs() as i64;
+    if state.db.login_failures(&scope, window).await? >= state.config.login_max_failures {
+        state
+            .db
+            .record_event(
+                &actor_at(&email, &ip),
+                "login.throttled",
+                side.kind.as_str(),
+            )
+            .await?;
+        return Err(PortalError::TooManyLogins(format!(
+            "There were too many failed logins for {email} from your address. Wait {} minutes, then try again.",
+            (window + 59) / 60
+        )));
+    }
+    let found = principal(&state, side, &email).await?;
+    let password = form.password;
+    let (found, ok) = tokio::task::spawn_blocking(move || match &found {
+        Some((_, _, hash, _)) => {
+            let ok = verify_password(&password, hash);
+            (found, ok)
+        }
+        None => {
+            verify_against_nothing(&password);
+            (found, false)
+        }
+    })
+    .await
+    .map_err(|e| PortalError::Internal(e.to_string()))?;
+    let Some((id, name, _, closed)) = found.filter(|_| ok) else {
+        state.db.record_login_failure(&scope).await?;
+        state
+            .db
+            .record_event(&actor_at(&email, &ip), "login.failed", side.kind.as_str())
+            .await?;
+        return Ok(form_page(
+            &state,
+            side,
+            StatusCode::UNAUTHORIZED,
+            email,
+            Some("The email address or password is wrong.".into()),
+        ));
+    };
+    if closed {
+        return Ok(form_page(
+            &state,
+            side,
+            StatusCode::FORBIDDEN,
+            email,
+            Some(format!(
+                "Account {name} is closed. Contact the vendor to reopen it."
+            )),
+        ));
+    }
+    state.db.clear_login_failures(&scope).await?;
+    // Housekeeping rides on logins: they are rare, and expired rows are never read anyway.
+    state.db.prune_sessions(window).await?;
+    let ttl = state.config.session_ttl.as_secs().max(1);
+    let new = state
+        .db
+        .create_session(side.kind, id, ttl as i64, &ip)
+        .await?;
+    state
+        .db
+        .record_event(&actor_at(&name, &ip), "login", side.kind.as_str())
+        .await?;
+    let mut resp = Redirect::to(side.home).into_response();
+    let h = resp.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(&state.config, side.cookie, &new.cookie_value, Some(ttl)),
+    );
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(&state.config, LOGIN_CSRF_COOKIE, "", None),
+    );
+    Ok(resp)
+}
+
+async fn logout(
+    state: &AppState,
+    side: Side,
+    headers: &HeaderMap,
+    actor: &str,
+) -> PortalResult<Response> {
+    if let Some(value) = cookie(headers, side.cookie) {
+        state.db.delete_session(&value).await?;
+    }
+    state
+        .db
+        .record_event(actor, "logout", side.kind.as_str())
+        .await?;
+    let mut resp = Redirect::to(side.action).into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state.config, side.cookie, "", None),
+    );
+    Ok(resp)
+}
+
+pub async fn customer_logout(
+    State(state): State<AppState>,
+    session: CustomerSession,
+    headers: HeaderMap,
+    Form(form): Form<LogoutForm>,
+) -> PortalResult<Response> {
+    session.check_csrf(&form.csrf)?;
+    logout(&state, CUSTOMER, &headers, &session.actor()).await
+}
+
+pub async fn operator_logout(
+    State(state): State<AppState>,
+    session: OperatorSession,
+    headers: HeaderMap,
+    Form(form): Form<LogoutForm>,
+) -> PortalResult<Response> {
+    session.check_csrf(&form.csrf)?;
+    logout(&state, OPERATOR, &headers, &session.actor()).await
+}

@@ -1,0 +1,136 @@
+//! The web portal: server-rendered HTML for customers (`/login`, `/account/…`) and for the
+//! vendor's operators (`/admin/login`, `/admin/…`). Customers and operators log in on
+//! separate forms and hold separate cookies, so an operator who is also a customer can use
+//! both in one browser and neither session ever grants the other's powers.
+//!
+//! Everything works without JavaScript; the one script only adds copy buttons. Pages are
+//! askama templates (`templates/`), which escape every value, so names users type (key
+//! names, package descriptions) always render as text. Every POST passes the origin check
+//! in [`crate::csrf`] (a middleware on this router) and carries the session's token, which
+//! handlers verify before changing anything. Handlers read the database directly: the portal
+//! is not the hot path, and the database is the source of truth the snapshot follows.
+
+mod admin_accounts;
+mod admin_catalog;
+mod admin_log;
+mod admin_releases;
+mod assets;
+mod customer;
+mod error;
+mod keys;
+mod login;
+mod session;
+mod views;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{Next, from_fn};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::AppState;
+pub use error::PortalError;
+
+pub fn router(upload_limit: usize) -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/account/keys") }))
+        .route(
+            "/login",
+            get(login::customer_form).post(login::customer_login),
+        )
+        .route("/logout", post(login::customer_logout))
+        .route("/account", get(|| async { Redirect::to("/account/keys") }))
+        .route("/account/keys", get(keys::list).post(keys::create))
+        .route("/account/keys/{public_key}/disable", post(keys::disable))
+        .route("/account/keys/{public_key}/enable", post(keys::enable))
+        .route(
+            "/account/keys/{public_key}/delete",
+            get(keys::confirm_delete).post(keys::delete),
+        )
+        .route(
+            "/account/token",
+            get(customer::token_page).post(customer::generate_token),
+        )
+        .route("/account/licences", get(customer::licences))
+        .route("/account/invoices", get(customer::invoices))
+        .route(
+            "/admin/login",
+            get(login::operator_form).post(login::operator_login),
+        )
+        .route("/admin/logout", post(login::operator_logout))
+        .route("/admin", get(|| async { Redirect::to("/admin/accounts") }))
+        .route(
+            "/admin/accounts",
+            get(admin_accounts::list).post(admin_accounts::create),
+        )
+        .route("/admin/accounts/{id}", get(admin_accounts::show))
+        .route("/admin/accounts/{id}/close", post(admin_accounts::close))
+        .route("/admin/accounts/{id}/reopen", post(admin_accounts::reopen))
+        .route(
+            "/admin/accounts/{id}/keys/{public_key}/{action}",
+            post(admin_accounts::key_action),
+        )
+        .route("/admin/accounts/{id}/grant", post(admin_accounts::grant))
+        .route("/admin/accounts/{id}/revoke", post(admin_accounts::revoke))
+        .route(
+            "/admin/accounts/{id}/invoices",
+            post(admin_accounts::add_invoice),
+        )
+        .route(
+            "/admin/accounts/{id}/pay",
+            post(admin_accounts::pay_invoice),
+        )
+        .route(
+            "/admin/products",
+            get(admin_catalog::products).post(admin_catalog::create_product),
+        )
+        .route(
+            "/admin/packages",
+            get(admin_catalog::packages)
+                .post(admin_catalog::upload)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/admin/packages/unlist", post(admin_catalog::unlist))
+        .route(
+            "/admin/releases",
+            get(admin_releases::list)
+                .post(admin_releases::upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/admin/audit", get(admin_log::audit))
+        .route("/admin/stats", get(admin_log::stats))
+        .route("/assets/portal.css", get(assets::css))
+        .route("/assets/portal.js", get(assets::js))
+        .layer(from_fn(portal_guard))
+}
+
+/// Refuses cross-origin form posts before any handler runs, and marks every portal answer
+/// as uncacheable, unframeable and script-restricted.
+async fn portal_guard(request: Request, next: Next) -> Response {
+    let mut response = match crate::csrf::check_origin(request.method(), request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(e) => PortalError::Csrf(e).into_response(),
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}

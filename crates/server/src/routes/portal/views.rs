@@ -1,0 +1,67 @@
+//! What every page shares: the header (who is logged in, navigation, logout button) and how
+//! times are written.
+
+use chrono::DateTime;
+
+use super::session::{CustomerSession, OperatorSession};
+
+/// The page frame rendered by `templates/base.html`.
+pub struct Layout {
+    pub title: String,
+    pub customer: bool,
+    pub operator: bool,
+    /// The account id (customers) or email (operators) shown at the top of every page.
+    pub who: String,
+    pub csrf: String,
+    /// Which navigation entry is the current page.
+    pub current: &'static str,
+}
+
+impl Layout {
+    pub fn customer(s: &CustomerSession, title: &str, current: &'static str) -> Layout {
+        Layout {
+            title: title.into(),
+            customer: true,
+            operator: false,
+            who: s.account.public_id.clone(),
+            csrf: s.csrf.clone(),
+            current,
+        }
+    }
+
+    pub fn operator(s: &OperatorSession, title: &str, current: &'static str) -> Layout {
+        Layout {
+            title: title.into(),
+            customer: false,
+            operator: true,
+            who: s.operator.email.clone(),
+            csrf: s.csrf.clone(),
+            current,
+        }
+    }
+
+    pub fn anonymous(title: &str) -> Layout {
+        Layout {
+            title: title.into(),
+            customer: false,
+            operator: false,
+            who: String::new(),
+            csrf: String::new(),
+            current: "",
+        }
+    }
+}
+
+/// "2026-11-25 14:03 UTC"
+pub fn datetime(ts: i64) -> String {
+    DateTime::from_timestamp(ts, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+/// "2026-11-25"
+pub fn date(ts: i64) -> String {
+    DateTime::from_timestamp(ts, 0)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
