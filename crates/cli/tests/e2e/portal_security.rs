@@ -196,13 +196,17 @@ fn customers_cannot_touch_other_accounts_keys_and_bad_input_changes_nothing() {
             .status,
         404
     );
-    let r = curl_as(
-        &format!("{}/packages.json", server.url),
-        &theirs_public,
-        &theirs_private,
-        &[],
-    );
-    assert_eq!(r.status, 200, "{}", r.text());
+    // (The key was created moments ago: give the change feed its propagation time.)
+    assert!(eventually(PROPAGATION, || {
+        curl_as(
+            &format!("{}/packages.json", server.url),
+            &theirs_public,
+            &theirs_private,
+            &[],
+        )
+        .status
+            == 200
+    }));
 
     // An empty or over-long key name is refused with a message; no key appears.
     for name in ["", "   ", &"x".repeat(101)] {
