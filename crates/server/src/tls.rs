@@ -91,6 +91,7 @@ async fn accept_loop(
         if ready.is_closed() {
             return;
         }
+        let _ = stream.set_nodelay(true);
         let (acceptor, ready) = (acceptor.clone(), ready.clone());
         tokio::spawn(async move {
             match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {

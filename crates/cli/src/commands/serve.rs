@@ -49,7 +49,13 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
             let listener = packyard_server::tls::TlsListener::new(listener, config)?;
             packyard_server::serve(listener, state, shutdown_signal()).await?;
         }
-        None => packyard_server::serve(listener, state, shutdown_signal()).await?,
+        None => {
+            // Like nginx's `tcp_nodelay on`: a response goes out the moment it is written.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
+            packyard_server::serve(listener, state, shutdown_signal()).await?
+        }
     }
     Ok(())
 }
