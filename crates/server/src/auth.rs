@@ -157,19 +157,7 @@ pub fn customer<'a>(
             creds.user, account.public_id
         )));
     }
-    if account.closed {
-        return Err(Denial::Forbidden(format!(
-            "account {} is closed; contact the vendor to reopen it",
-            account.public_id
-        )));
-    }
-    let today = Utc::now().date_naive();
-    if let Some(invoice) = snapshot.billing_hold(account, today, config.billing_grace_days) {
-        return Err(Denial::Forbidden(format!(
-            "account {} is on hold: invoice {} overdue since {}; pay it to restore access",
-            account.public_id, invoice.number, invoice.due
-        )));
-    }
+    account_rules(snapshot, config, account)?;
     Ok(Customer {
         account_id: key.account_id,
         account,
