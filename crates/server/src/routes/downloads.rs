@@ -214,7 +214,7 @@ async fn stream_release(state: &AppState, release: &ReleaseEntry, headers: &Head
         tracing::error!("cannot seek in release {}: {e}", release.file_name);
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    let body = Body::from_stream(ReaderStream::with_capacity(file.take(len), 256 * 1024));
+    let body = Body::from_stream(ReaderStream::with_capacity(file.take(len), 64 * 1024));
     let mut resp = (status, body).into_response();
     let h = resp.headers_mut();
     h.insert(
