@@ -227,7 +227,7 @@ fn root_lists_the_repository_layout() {
 }
 
 #[test]
-fn gzip_is_negotiated_and_decodes_to_the_identical_json() {
+fn compression_is_negotiated_and_decodes_to_the_identical_json() {
     let f = fixture();
     for path in ["/packages.json", "/p2/acme/varied.json"] {
         let url = format!("{}{path}", f.server.url);
@@ -235,21 +235,47 @@ fn gzip_is_negotiated_and_decodes_to_the_identical_json() {
         assert_eq!(plain.status, 200);
         assert_eq!(plain.header("content-encoding"), None, "{path}");
         assert_eq!(plain.header("vary"), Some("Accept-Encoding"), "{path}");
-        // --compressed sends Composer's Accept-Encoding and decodes the answer.
-        let decoded = curl_as(&url, &f.public, &f.private, &["--compressed"]);
-        assert_eq!(decoded.header("content-encoding"), Some("gzip"), "{path}");
-        assert_eq!(decoded.header("vary"), Some("Accept-Encoding"), "{path}");
-        assert_eq!(
-            decoded.body, plain.body,
-            "{path}: gzip must decode to the same bytes"
+        // Composer's own Accept-Encoding gets brotli.
+        let br = curl_as(
+            &url,
+            &f.public,
+            &f.private,
+            &["-H", "Accept-Encoding: deflate, gzip, br, zstd"],
         );
+        assert_eq!(br.header("content-encoding"), Some("br"), "{path}");
+        let mut decoded = Vec::new();
+        brotli::BrotliDecompress(&mut br.body.as_slice(), &mut decoded).expect("valid brotli");
+        assert_eq!(
+            decoded, plain.body,
+            "{path}: brotli must decode to the same bytes"
+        );
+        assert!(
+            br.body.len() < plain.body.len(),
+            "{path}: brotli is smaller"
+        );
+        // Clients without brotli get gzip.
         let raw = curl_as(
             &url,
             &f.public,
             &f.private,
             &["-H", "Accept-Encoding: gzip"],
         );
+        assert_eq!(raw.header("content-encoding"), Some("gzip"), "{path}");
         assert_eq!(&raw.body[..2], &[0x1f, 0x8b], "{path}: a gzip stream");
+        let mut gunzipped = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(raw.body.as_slice()),
+            &mut gunzipped,
+        )
+        .unwrap();
+        assert_eq!(
+            gunzipped, plain.body,
+            "{path}: gzip must decode to the same bytes"
+        );
+        // curl --compressed decodes whatever it negotiated.
+        let decoded = curl_as(&url, &f.public, &f.private, &["--compressed"]);
+        assert!(decoded.header("content-encoding").is_some(), "{path}");
+        assert_eq!(decoded.body, plain.body, "{path}");
         let refused = curl_as(
             &url,
             &f.public,

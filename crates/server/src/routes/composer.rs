@@ -21,29 +21,50 @@ pub fn last_modified_secs(changed_at_millis: i64) -> i64 {
     if now <= changed { changed - 1 } else { changed }
 }
 
-/// Does the client accept gzip? (`Accept-Encoding: deflate, gzip, br, zstd` from Composer;
-/// `gzip;q=0` refuses it.)
-pub fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
+/// The precomputed encodings of a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+/// The best coding the client accepts: brotli, then gzip, then none. Composer sends
+/// `Accept-Encoding: deflate, gzip, br, zstd`; a `q=0` refuses a coding, `*` stands for any
+/// coding not named.
+pub fn negotiate(headers: &HeaderMap) -> Coding {
+    let (mut br, mut gzip, mut any) = (None, None, None);
+    for item in headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';');
-            let coding = parts.next().unwrap_or("").trim();
-            let refused = parts.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q == 0.0)
-            });
-            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
-        })
+    {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or("").trim();
+        let q = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
+        if coding.eq_ignore_ascii_case("br") {
+            br = Some(q);
+        } else if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+            gzip = Some(q);
+        } else if coding == "*" {
+            any = Some(q);
+        }
+    }
+    let accepted = |named: Option<f32>| named.or(any).is_some_and(|q| q > 0.0);
+    if accepted(br) {
+        Coding::Brotli
+    } else if accepted(gzip) {
+        Coding::Gzip
+    } else {
+        Coding::Identity
+    }
 }
 
-/// A rendered JSON document with `Last-Modified` and `Vary: Accept-Encoding`, gzip-encoded
-/// when the client accepts it, or 304 when the client's copy is current and `revalidate`
+/// A rendered JSON document with `Last-Modified` and `Vary: Accept-Encoding`, brotli- or
+/// gzip-encoded when the client accepts it, or 304 when the client's copy is current and `revalidate`
 /// allows it.
 pub fn conditional_json(
     headers: &HeaderMap,
@@ -61,16 +82,26 @@ pub fn conditional_json(
     let mut resp = match since {
         Some(since) if revalidate && modified <= since => StatusCode::NOT_MODIFIED.into_response(),
         _ => {
-            let gzip = accepts_gzip(headers);
-            let body = if gzip { &doc.gzip } else { &doc.body };
+            let coding = negotiate(headers);
+            let body = match coding {
+                Coding::Brotli => &doc.brotli,
+                Coding::Gzip => &doc.gzip,
+                Coding::Identity => &doc.body,
+            };
             let mut r = body.clone().into_response();
             let h = r.headers_mut();
             h.insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             );
-            if gzip {
-                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            match coding {
+                Coding::Brotli => {
+                    h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+                }
+                Coding::Gzip => {
+                    h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                }
+                Coding::Identity => {}
             }
             r
         }
@@ -135,4 +166,32 @@ pub async fn p2(
         .max(customer.account.licences_changed_at)
         .max(snapshot.products_changed_at);
     conditional_json(&headers, &doc, changed_at, !doc.has_warning)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Coding, negotiate};
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    fn coding(accept: &str) -> Coding {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(accept).unwrap(),
+        );
+        negotiate(&h)
+    }
+
+    #[test]
+    fn negotiation() {
+        assert_eq!(negotiate(&HeaderMap::new()), Coding::Identity);
+        assert_eq!(coding("deflate, gzip, br, zstd"), Coding::Brotli);
+        assert_eq!(coding("gzip"), Coding::Gzip);
+        assert_eq!(coding("br;q=0, gzip"), Coding::Gzip);
+        assert_eq!(coding("gzip;q=0, identity"), Coding::Identity);
+        assert_eq!(coding("*"), Coding::Brotli);
+        assert_eq!(coding("*;q=0, gzip;q=0.5"), Coding::Gzip);
+        assert_eq!(coding("identity"), Coding::Identity);
+        assert_eq!(coding("BR;q=0.1"), Coding::Brotli);
+    }
 }
