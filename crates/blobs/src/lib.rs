@@ -31,7 +31,7 @@ pub enum BlobError {
 
 pub type Result<T, E = BlobError> = std::result::Result<T, E>;
 
-/// What [`BlobStore::put_stream`] stored.
+/// What [`BlobStore::stage_stream`] stored.
 #[derive(Clone, Debug)]
 pub struct StoredObject {
     pub key: String,
@@ -40,13 +40,46 @@ pub struct StoredObject {
     pub sha256: String,
 }
 
-/// Bytes written to storage's upload area but not yet visible under their key.
+/// A temporary file that is deleted when dropped, unless it was moved into place.
+#[derive(Debug)]
+struct PendingFile {
+    path: PathBuf,
+    installed: bool,
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if !self.installed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+impl PendingFile {
+    /// Renames the (fsynced) file to `dest` unless `dest` already exists, which for
+    /// content-addressed keys means the same bytes are already stored.
+    async fn install(mut self, dest: &Path) -> Result<()> {
+        let dir = dest.parent().expect("keys always have a directory");
+        tokio::fs::create_dir_all(dir).await.map_err(io_err(dir))?;
+        if tokio::fs::try_exists(dest).await.map_err(io_err(dest))? {
+            return Ok(());
+        }
+        tokio::fs::rename(&self.path, dest)
+            .await
+            .map_err(io_err(dest))?;
+        self.installed = true;
+        sync_dir(dir).await;
+        Ok(())
+    }
+}
+
+/// Bytes written to storage's upload area but not yet visible under their key. Dropping it
+/// deletes the bytes.
 #[derive(Debug)]
 pub struct StagedObject {
-    tmp: PathBuf,
+    file: PendingFile,
     dest: PathBuf,
     object: StoredObject,
-    done: bool,
 }
 
 impl StagedObject {
@@ -55,28 +88,9 @@ impl StagedObject {
     }
 
     /// Makes the object visible under its key (a no-op if identical bytes are already there).
-    pub async fn commit(mut self) -> Result<StoredObject> {
-        let dir = self.dest.parent().expect("keys always have a directory");
-        tokio::fs::create_dir_all(dir).await.map_err(io_err(dir))?;
-        if !tokio::fs::try_exists(&self.dest)
-            .await
-            .map_err(io_err(&self.dest))?
-        {
-            tokio::fs::rename(&self.tmp, &self.dest)
-                .await
-                .map_err(io_err(&self.dest))?;
-            self.done = true;
-            sync_dir(dir).await;
-        }
-        Ok(self.object.clone())
-    }
-}
-
-impl Drop for StagedObject {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
+    pub async fn commit(self) -> Result<StoredObject> {
+        self.file.install(&self.dest).await?;
+        Ok(self.object)
     }
 }
 
@@ -132,11 +146,6 @@ impl BlobStore {
         Ok(root.join(key))
     }
 
-    /// Where the object lives on local disk, for zero-copy serving.
-    pub fn local_path(&self, key: &str) -> Result<PathBuf> {
-        self.path_of(key)
-    }
-
     /// Stores `bytes` under `key` atomically. Writing an existing key is a no-op.
     pub async fn put(&self, key: &str, bytes: &[u8]) -> Result<()> {
         let dest = self.path_of(key)?;
@@ -145,65 +154,23 @@ impl BlobStore {
         }
         let dir = dest.parent().expect("keys always have a directory");
         tokio::fs::create_dir_all(dir).await.map_err(io_err(dir))?;
-        let tmp = dir.join(format!(".tmp-{}", unique_suffix()));
-        let result = async {
-            let mut file = tokio::fs::File::create(&tmp).await?;
-            file.write_all(bytes).await?;
-            file.sync_all().await?;
-            drop(file);
-            tokio::fs::rename(&tmp, &dest).await
-        }
-        .await;
-        if let Err(e) = result {
-            let _ = tokio::fs::remove_file(&tmp).await;
-            return Err(io_err(&dest)(e));
-        }
-        sync_dir(dir).await;
-        Ok(())
-    }
-
-    /// Stores the file at `src` under `key` atomically (copying; `src` is left alone).
-    pub async fn put_file(&self, key: &str, src: &Path) -> Result<()> {
-        let dest = self.path_of(key)?;
-        if tokio::fs::try_exists(&dest).await.map_err(io_err(&dest))? {
-            return Ok(());
-        }
-        let dir = dest.parent().expect("keys always have a directory");
-        tokio::fs::create_dir_all(dir).await.map_err(io_err(dir))?;
-        let tmp = dir.join(format!(".tmp-{}", unique_suffix()));
-        let result = async {
-            tokio::fs::copy(src, &tmp).await?;
-            tokio::fs::File::open(&tmp).await?.sync_all().await?;
-            tokio::fs::rename(&tmp, &dest).await
-        }
-        .await;
-        if let Err(e) = result {
-            let _ = tokio::fs::remove_file(&tmp).await;
-            return Err(io_err(&dest)(e));
-        }
-        sync_dir(dir).await;
-        Ok(())
-    }
-
-    /// Streams `reader` into storage under a content-addressed key (`kind/ab/cd/<sha256>.ext`),
-    /// hashing on the way, in constant memory. Nothing is visible under the final key until
-    /// every byte is on disk; more than `max_bytes` aborts the upload.
-    pub async fn put_stream<R: AsyncRead + Unpin>(
-        &self,
-        kind: &str,
-        extension: &str,
-        reader: R,
-        max_bytes: u64,
-    ) -> Result<StoredObject> {
-        self.stage_stream(kind, extension, reader, max_bytes)
-            .await?
-            .commit()
+        let tmp = PendingFile {
+            path: dir.join(format!(".tmp-{}", unique_suffix())),
+            installed: false,
+        };
+        let mut file = tokio::fs::File::create(&tmp.path)
             .await
+            .map_err(io_err(&tmp.path))?;
+        file.write_all(bytes).await.map_err(io_err(&tmp.path))?;
+        file.sync_all().await.map_err(io_err(&tmp.path))?;
+        drop(file);
+        tmp.install(&dest).await
     }
 
-    /// Like [`BlobStore::put_stream`], but stops before the object becomes visible, so the
-    /// caller can look at its hashes and then [`StagedObject::commit`] it or drop it (which
-    /// deletes the staged bytes).
+    /// Streams `reader` into storage's upload area, hashing on the way, in constant memory,
+    /// and stops before the object becomes visible under its content-addressed key
+    /// (`kind/ab/cd/<sha256>.ext`): the caller looks at the hashes, then
+    /// [`StagedObject::commit`]s it or drops it. More than `max_bytes` aborts the upload.
     pub async fn stage_stream<R: AsyncRead + Unpin>(
         &self,
         kind: &str,
@@ -216,24 +183,18 @@ impl BlobStore {
         tokio::fs::create_dir_all(&tmp_dir)
             .await
             .map_err(io_err(&tmp_dir))?;
-        // From here on, dropping `staged` (on error or by the caller) removes the file.
-        let mut staged = StagedObject {
-            tmp: tmp_dir.join(format!(".upload-{}", unique_suffix())),
-            dest: PathBuf::new(),
-            object: StoredObject {
-                key: String::new(),
-                size: 0,
-                md5: String::new(),
-                sha256: String::new(),
-            },
-            done: false,
+        let tmp = PendingFile {
+            path: tmp_dir.join(format!(".upload-{}", unique_suffix())),
+            installed: false,
         };
-        let tmp = staged.tmp.clone();
-        let mut file = tokio::fs::File::create(&tmp).await.map_err(io_err(&tmp))?;
+        let path = tmp.path.clone();
+        let mut file = tokio::fs::File::create(&path)
+            .await
+            .map_err(io_err(&path))?;
         let (mut md5, mut sha256, mut size) = (Md5::new(), Sha256::new(), 0u64);
         let mut buf = vec![0u8; 256 * 1024];
         loop {
-            let n = reader.read(&mut buf).await.map_err(io_err(&tmp))?;
+            let n = reader.read(&mut buf).await.map_err(io_err(&path))?;
             if n == 0 {
                 break;
             }
@@ -243,19 +204,21 @@ impl BlobStore {
             }
             md5.update(&buf[..n]);
             sha256.update(&buf[..n]);
-            file.write_all(&buf[..n]).await.map_err(io_err(&tmp))?;
+            file.write_all(&buf[..n]).await.map_err(io_err(&path))?;
         }
-        file.sync_all().await.map_err(io_err(&tmp))?;
+        file.sync_all().await.map_err(io_err(&path))?;
         let sha256 = hex::encode(sha256.finalize());
         let key = content_key(kind, &sha256, extension);
-        staged.dest = self.path_of(&key)?;
-        staged.object = StoredObject {
-            key,
-            size,
-            md5: hex::encode(md5.finalize()),
-            sha256,
-        };
-        Ok(staged)
+        Ok(StagedObject {
+            dest: self.path_of(&key)?,
+            file: tmp,
+            object: StoredObject {
+                key,
+                size,
+                md5: hex::encode(md5.finalize()),
+                sha256,
+            },
+        })
     }
 
     pub async fn get(&self, key: &str) -> Result<Vec<u8>> {
@@ -323,7 +286,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
         let obj = store
-            .put_stream("releases", "bin", &b"hello"[..], 10)
+            .stage_stream("releases", "bin", &b"hello"[..], 10)
+            .await
+            .unwrap()
+            .commit()
             .await
             .unwrap();
         assert_eq!(obj.size, 5);
@@ -335,7 +301,7 @@ mod tests {
         assert_eq!(store.get(&obj.key).await.unwrap(), b"hello");
         assert!(matches!(
             store
-                .put_stream("releases", "bin", &b"too long!!!"[..], 10)
+                .stage_stream("releases", "bin", &b"too long!!!"[..], 10)
                 .await,
             Err(BlobError::TooLarge(10))
         ));

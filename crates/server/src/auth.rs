@@ -70,7 +70,6 @@ pub fn hash_matches(candidate: &[u8], stored: &[u8]) -> bool {
 
 /// An authenticated customer request.
 pub struct Customer<'a> {
-    pub account_id: i64,
     pub account: &'a AccountEntry,
     pub key: &'a KeyEntry,
     pub public_key: String,
@@ -159,7 +158,6 @@ pub fn customer<'a>(
     }
     account_rules(snapshot, config, account)?;
     Ok(Customer {
-        account_id: key.account_id,
         account,
         key,
         public_key: creds.user,
@@ -178,24 +176,24 @@ pub fn token_holder<'a>(
     config: &Config,
     headers: &HeaderMap,
 ) -> Result<TokenHolder<'a>, Denial> {
-    let usage = format!(
-        "use your account id and download access token: curl -O {}://ACCOUNT_ID:TOKEN@{}/products/downloads/file/NAME",
-        config
-            .public_url
-            .split_once("://")
-            .map_or("https", |(s, _)| s),
-        config.host()
-    );
+    let usage = || {
+        format!(
+            "use your account id and download access token: {}",
+            config.download_command("ACCOUNT_ID", "TOKEN")
+        )
+    };
     let creds = match basic_credentials(headers) {
         Ok(c) => c,
         Err(CredentialsError::Missing) => {
             return Err(Denial::Unauthorized(format!(
-                "authentication required; {usage}"
+                "authentication required; {}",
+                usage()
             )));
         }
         Err(CredentialsError::Malformed(why)) => {
             return Err(Denial::Unauthorized(format!(
-                "malformed Authorization header ({why}); {usage}"
+                "malformed Authorization header ({why}); {}",
+                usage()
             )));
         }
     };

@@ -57,4 +57,16 @@ impl Config {
             .map_or(self.public_url.as_str(), |(_, r)| r);
         rest.split('/').next().unwrap_or(rest)
     }
+
+    /// The ready-to-paste command that downloads a release with an account's token.
+    pub fn download_command(&self, account_id: &str, token: &str) -> String {
+        let scheme = self
+            .public_url
+            .split_once("://")
+            .map_or("https", |(s, _)| s);
+        format!(
+            "curl -O {scheme}://{account_id}:{token}@{}/products/downloads/file/NAME",
+            self.host()
+        )
+    }
 }

@@ -16,7 +16,8 @@ use std::sync::atomic::AtomicI64;
 
 use arc_swap::ArcSwap;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
+use packyard_store::invoices::past_grace;
 
 use crate::metadata::Rendered;
 pub use crate::sharded::ShardedMap;
@@ -96,9 +97,15 @@ impl Licence {
     }
 
     pub fn covers(self, released_on: NaiveDate) -> bool {
+        self.excludes(released_on).is_none()
+    }
+
+    /// The licence's last covered date, when it ends before `released_on`: what a refusal
+    /// tells the customer.
+    pub fn excludes(self, released_on: NaiveDate) -> Option<NaiveDate> {
         match self {
-            Licence::Unlimited => true,
-            Licence::Until(date) => released_on <= date,
+            Licence::Until(date) if released_on > date => Some(date),
+            _ => None,
         }
     }
 }
@@ -208,12 +215,10 @@ impl Snapshot {
         today: NaiveDate,
         grace_days: i64,
     ) -> Option<&'a UnpaidInvoice> {
-        account.unpaid.iter().find(|inv| {
-            let grace = Days::new(grace_days.max(0) as u64);
-            inv.due
-                .checked_add_days(grace)
-                .is_some_and(|limit| today > limit)
-        })
+        account
+            .unpaid
+            .iter()
+            .find(|inv| past_grace(inv.due, today, grace_days))
     }
 }
 

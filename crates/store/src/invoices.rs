@@ -1,11 +1,18 @@
 //! Invoices. An unpaid invoice past its due date (plus the configured grace period) puts the
 //! account on billing hold; the hold itself is computed by the server from these rows.
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use crate::accounts::Account;
 use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
+
+/// The billing-hold rule (SPEC §1): an unpaid invoice due on `due` holds the account from the
+/// day after the grace period ends.
+pub fn past_grace(due: NaiveDate, today: NaiveDate, grace_days: i64) -> bool {
+    due.checked_add_days(Days::new(grace_days.max(0) as u64))
+        .is_some_and(|limit| today > limit)
+}
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Invoice {

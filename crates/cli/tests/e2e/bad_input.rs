@@ -209,36 +209,7 @@ fn publish_rejects_bad_archives_and_changes_nothing() {
 #[test]
 fn admin_upload_endpoint_validates_and_authenticates() {
     let server = Server::start_with(Backend::Sqlite, &["--max-upload-mib", "1"]);
-    let out = server
-        .command()
-        .args([
-            "operator",
-            "create",
-            "--email",
-            "ops@example.com",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            c.stdin.take().unwrap().write_all(b"operator password\n")?;
-            c.wait_with_output()
-        })
-        .unwrap();
-    assert!(out.status.success());
-    let token = server.cli_json(&[
-        "operator",
-        "token",
-        "create",
-        "--email",
-        "ops@example.com",
-        "--name",
-        "ci",
-    ])["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = server.admin_token("ops@example.com");
     let api = format!("{}/api/packages", server.url);
     let dir = server.work_dir("upload");
     let upload = |bytes: &[u8], auth: Option<&str>| {

@@ -4,9 +4,6 @@
 //! operator's changes (payment, licences, uploads, unlist, closing) are checked with composer
 //! and the CLI. Screenshots of every page land in `$CARGO_TARGET_DIR/tmp/portal-screenshots`.
 
-use std::io::Write;
-use std::process::Stdio;
-
 use packyard_store::Db;
 use serde_json::json;
 
@@ -15,35 +12,9 @@ use crate::support::*;
 pub const CUSTOMER_PASSWORD: &str = "correct horse battery";
 pub const OPERATOR_PASSWORD: &str = "operator staple 42";
 
-/// Runs the CLI with `input` on standard input (for `--password-stdin`).
-pub fn cli_with_stdin(server: &Server, args: &[&str], input: &str) -> String {
-    let mut child = server
-        .command()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{input}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "packyard {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// A customer account with a portal password; returns its id.
 pub fn customer_with_password(server: &Server, email: &str) -> String {
-    let out = cli_with_stdin(
-        server,
+    let out = server.cli_with_stdin(
         &[
             "--json",
             "account",
@@ -63,8 +34,7 @@ pub fn customer_with_password(server: &Server, email: &str) -> String {
 }
 
 pub fn operator(server: &Server, email: &str) {
-    cli_with_stdin(
-        server,
+    server.cli_with_stdin(
         &["operator", "create", "--email", email, "--password-stdin"],
         OPERATOR_PASSWORD,
     );

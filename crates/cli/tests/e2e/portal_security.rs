@@ -222,23 +222,7 @@ fn customers_cannot_touch_other_accounts_keys_and_bad_input_changes_nothing() {
     assert!(key_names(&server, &mine).is_empty());
 
     // A new password set with the CLI logs out every browser.
-    let out = server
-        .command()
-        .args(["account", "set-password", &mine])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(b"another password 7\n")?;
-            child.wait()
-        })
-        .unwrap();
-    assert!(out.success());
+    server.cli_with_stdin(&["account", "set-password", &mine], "another password 7");
     assert_eq!(client.get("/account/keys").status, 303);
 }
 

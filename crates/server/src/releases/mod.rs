@@ -28,9 +28,10 @@ pub fn check_access(
         None => Err(ReleaseRefusal::NotLicensed {
             product: snapshot.products[release.product].slug.clone(),
         }),
-        Some(licence) if licence.covers(release.released_on) => Ok(()),
-        Some(crate::snapshot::Licence::Until(until)) => Err(ReleaseRefusal::TooNew { until }),
-        Some(crate::snapshot::Licence::Unlimited) => unreachable!("unlimited covers every date"),
+        Some(licence) => match licence.excludes(release.released_on) {
+            Some(until) => Err(ReleaseRefusal::TooNew { until }),
+            None => Ok(()),
+        },
     }
 }
 

@@ -54,16 +54,14 @@ pub async fn download(
                 customer.account.public_id
             ));
         }
-        Some(licence) if !licence.covers(v.released_on) => {
-            let crate::snapshot::Licence::Until(until) = licence else {
-                unreachable!("unlimited covers all")
-            };
-            return forbidden(format!(
-                "your licence for {package} covers releases up to {until}; {} was released on {}",
-                v.version, v.released_on
-            ));
+        Some(licence) => {
+            if let Some(until) = licence.excludes(v.released_on) {
+                return forbidden(format!(
+                    "your licence for {package} covers releases up to {until}; {} was released on {}",
+                    v.version, v.released_on
+                ));
+            }
         }
-        Some(_) => {}
     }
     if let Some(bytes) = state.dists.get(&v.blob_key) {
         return zip_response(Body::from(bytes), v.size);
@@ -83,7 +81,7 @@ pub async fn download(
         Err(e) => return unavailable(&package, &v.version, e),
     };
     zip_response(
-        Body::from_stream(ReaderStream::with_capacity(file, 256 * 1024)),
+        Body::from_stream(ReaderStream::with_capacity(file, super::STREAM_CHUNK)),
         v.size,
     )
 }

@@ -214,7 +214,10 @@ async fn stream_release(state: &AppState, release: &ReleaseEntry, headers: &Head
         tracing::error!("cannot seek in release {}: {e}", release.file_name);
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    let body = Body::from_stream(ReaderStream::with_capacity(file.take(len), 64 * 1024));
+    let body = Body::from_stream(ReaderStream::with_capacity(
+        file.take(len),
+        super::STREAM_CHUNK,
+    ));
     let mut resp = (status, body).into_response();
     let h = resp.headers_mut();
     h.insert(

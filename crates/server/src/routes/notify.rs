@@ -45,7 +45,7 @@ pub async fn notify_batch(
         .into_iter()
         .filter(|d| snapshot.packages.contains_key(&d.name) && d.version.len() <= 255)
         .map(|d| DownloadEvent {
-            account_id: Some(customer.account_id),
+            account_id: Some(customer.key.account_id),
             package: d.name,
             version: d.version,
             at: now,

@@ -160,37 +160,7 @@ fn adding_releases_validates_input_and_the_admin_upload_streams() {
     assert_eq!(release_count(&server), 1);
 
     // The admin API takes the file as a streamed PUT body.
-    let token = {
-        let mut cmd = server.command();
-        cmd.args([
-            "operator",
-            "create",
-            "--email",
-            "ops@example.com",
-            "--password-stdin",
-        ]);
-        let mut child = cmd.stdin(std::process::Stdio::piped()).spawn().unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"correct horse battery\n")
-            .unwrap();
-        assert!(child.wait().unwrap().success());
-        server.cli_json(&[
-            "operator",
-            "token",
-            "create",
-            "--email",
-            "ops@example.com",
-            "--name",
-            "ci",
-        ])["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let token = server.admin_token("ops@example.com");
     let upload = dir.join("patch.sh");
     std::fs::write(&upload, bytes_of(11, 100_000)).unwrap();
     let data = format!("@{}", upload.display());

@@ -145,6 +145,46 @@ impl Server {
             .unwrap()
     }
 
+    /// Runs the CLI with `input` on standard input (for `--password-stdin`).
+    pub fn cli_with_stdin(&self, args: &[&str], input: &str) -> String {
+        use std::io::Write;
+        let mut child = self
+            .command()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{input}\n").as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "packyard {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Creates an operator and returns a fresh admin API token of theirs.
+    pub fn admin_token(&self, email: &str) -> String {
+        self.cli_with_stdin(
+            &["operator", "create", "--email", email, "--password-stdin"],
+            "operator password",
+        );
+        self.cli_json(&[
+            "operator", "token", "create", "--email", email, "--name", "ci",
+        ])["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     pub fn cli_json(&self, args: &[&str]) -> Value {
         let mut all = vec!["--json"];
         all.extend_from_slice(args);

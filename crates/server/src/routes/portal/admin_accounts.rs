@@ -13,7 +13,7 @@ use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 
 use super::PortalError;
-use super::customer::overdue;
+use super::customer::invoice_status;
 use super::error::PortalResult;
 use super::keys::{CsrfForm, KeyRow};
 use super::session::OperatorSession;
@@ -157,13 +157,7 @@ pub async fn show(
                 number: i.number.clone(),
                 amount: format!("{} {}", i.amount(), i.currency),
                 due: i.due_date.clone(),
-                status: if i.paid_at.is_some() {
-                    "paid"
-                } else if overdue(i, today, grace) {
-                    "overdue"
-                } else {
-                    "unpaid"
-                },
+                status: invoice_status(i, today, grace),
             })
             .collect(),
         account,

@@ -4,8 +4,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use packyard_store::invoices::Invoice;
+use packyard_store::invoices::past_grace;
 
 use super::error::PortalResult;
 use super::keys::CsrfForm;
@@ -25,18 +26,6 @@ pub struct TokenPage {
     curl_line: String,
 }
 
-fn curl_line(state: &AppState, account_id: &str, token: &str) -> String {
-    let scheme = state
-        .config
-        .public_url
-        .split_once("://")
-        .map_or("https", |(s, _)| s);
-    format!(
-        "curl -O {scheme}://{account_id}:{token}@{}/products/downloads/file/NAME",
-        state.config.host()
-    )
-}
-
 pub async fn token_page(
     State(state): State<AppState>,
     session: CustomerSession,
@@ -46,7 +35,9 @@ pub async fn token_page(
         l: Layout::customer(&session, "Download Access Token", "token"),
         current: current.map(|t| datetime(t.created_at)),
         new_token: None,
-        curl_line: curl_line(&state, &session.account.public_id, "TOKEN"),
+        curl_line: state
+            .config
+            .download_command(&session.account.public_id, "TOKEN"),
     })
 }
 
@@ -63,7 +54,9 @@ pub async fn generate_token(
     Ok(TokenPage {
         l: Layout::customer(&session, "Download Access Token", "token"),
         current: Some(datetime(packyard_store::now())),
-        curl_line: curl_line(&state, &session.account.public_id, &token),
+        curl_line: state
+            .config
+            .download_command(&session.account.public_id, &token),
         new_token: Some(token),
     })
 }
@@ -148,8 +141,18 @@ pub fn overdue(invoice: &Invoice, today: NaiveDate, grace_days: i64) -> bool {
     invoice.paid_at.is_none()
         && invoice
             .due()
-            .and_then(|d| d.checked_add_days(Days::new(grace_days.max(0) as u64)))
-            .is_some_and(|limit| today > limit)
+            .is_some_and(|due| past_grace(due, today, grace_days))
+}
+
+/// How an invoice is shown: "paid", "overdue" (it holds the account) or "unpaid".
+pub fn invoice_status(invoice: &Invoice, today: NaiveDate, grace_days: i64) -> &'static str {
+    if invoice.paid_at.is_some() {
+        "paid"
+    } else if overdue(invoice, today, grace_days) {
+        "overdue"
+    } else {
+        "unpaid"
+    }
 }
 
 pub async fn invoices(
@@ -171,13 +174,7 @@ pub async fn invoices(
                 number: i.number.clone(),
                 amount: format!("{} {}", i.amount(), i.currency),
                 due: i.due_date.clone(),
-                status: if i.paid_at.is_some() {
-                    "paid"
-                } else if overdue(i, today, grace) {
-                    "overdue"
-                } else {
-                    "unpaid"
-                },
+                status: invoice_status(i, today, grace),
                 paid_on: i.paid_at.map(date).unwrap_or_default(),
             })
             .collect(),
