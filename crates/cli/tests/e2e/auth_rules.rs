@@ -33,128 +33,124 @@ fn can_fetch_root(server: &Server, public: &str, private: &str) -> u16 {
     .status
 }
 
-#[test]
-fn keys_disabled_enabled_and_deleted_while_the_server_runs() {
-    for backend in backends() {
-        let server = Server::start(backend);
-        one_package(&server);
-        let (account, public, private) = server.customer("keys@example.com");
-        server.cli(&["entitlement", "grant", &account, "hello"]);
-        let dev = Developer::new(&server, "keys", &public, &private);
-        let project = dev.project(&server, "app");
-        server.wait_visible(&public, &private, "acme/hello");
-        dev.composer_ok(&project, &["require", "acme/hello"]);
+backend_tests!(keys_disabled_enabled_and_deleted_while_the_server_runs);
+fn keys_disabled_enabled_and_deleted_while_the_server_runs(backend: Backend) {
+    let server = Server::start(backend);
+    one_package(&server);
+    let (account, public, private) = server.customer("keys@example.com");
+    server.cli(&["entitlement", "grant", &account, "hello"]);
+    let dev = Developer::new(&server, "keys", &public, &private);
+    let project = dev.project(&server, "app");
+    server.wait_visible(&public, &private, "acme/hello");
+    dev.composer_ok(&project, &["require", "acme/hello"]);
 
-        server.cli(&["key", "disable", &public]);
-        assert!(
-            eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
-                == 401),
-            "{backend:?}: disable took over 1 s"
-        );
-        let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
-        assert!(!ok, "{out}");
-        assert!(
-            out.contains(&format!(
-                "Warning from {}: access key {public} is disabled",
-                server.host
-            )),
-            "{backend:?}: {out}"
-        );
+    server.cli(&["key", "disable", &public]);
+    assert!(
+        eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
+            == 401),
+        "{backend:?}: disable took over 1 s"
+    );
+    let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains(&format!(
+            "Warning from {}: access key {public} is disabled",
+            server.host
+        )),
+        "{backend:?}: {out}"
+    );
 
-        server.cli(&["key", "enable", &public]);
-        assert!(
-            eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
-                == 200),
-            "{backend:?}: enable took over 1 s"
-        );
-        dev.composer_ok(&project, &["update", "--no-cache"]);
+    server.cli(&["key", "enable", &public]);
+    assert!(
+        eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
+            == 200),
+        "{backend:?}: enable took over 1 s"
+    );
+    dev.composer_ok(&project, &["update", "--no-cache"]);
 
-        server.cli(&["key", "delete", &public]);
-        assert!(
-            eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
-                == 401),
-            "{backend:?}: delete took over 1 s"
-        );
-        let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
-        assert!(!ok);
-        assert!(
-            out.contains(&format!("Warning from {}: invalid access key", server.host)),
-            "{backend:?}: {out}"
-        );
-        assert!(out.contains("HTTP 401"), "{out}");
-    }
+    server.cli(&["key", "delete", &public]);
+    assert!(
+        eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
+            == 401),
+        "{backend:?}: delete took over 1 s"
+    );
+    let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
+    assert!(!ok);
+    assert!(
+        out.contains(&format!("Warning from {}: invalid access key", server.host)),
+        "{backend:?}: {out}"
+    );
+    assert!(out.contains("HTTP 401"), "{out}");
 }
 
-#[test]
-fn billing_hold_blocks_every_request_until_the_invoice_is_paid() {
-    for backend in backends() {
-        let server = Server::start(backend);
-        one_package(&server);
-        let (account, public, private) = server.customer("billing@example.com");
-        server.cli(&["entitlement", "grant", &account, "hello"]);
-        // Not yet due: no hold.
-        server.cli(&[
-            "invoice",
-            "add",
-            &account,
-            "INV-2000",
-            "--amount",
-            "10.00",
-            "--currency",
-            "EUR",
-            "--due",
-            "2999-01-01",
-        ]);
-        server.cli(&[
-            "invoice",
-            "add",
-            &account,
-            "INV-1001",
-            "--amount",
-            "100.00",
-            "--currency",
-            "EUR",
-            "--due",
-            "2026-01-31",
-        ]);
-        let dev = Developer::new(&server, "billing", &public, &private);
-        let project = dev.project(&server, "app");
-        assert!(eventually(PROPAGATION * 5, || can_fetch_root(
-            &server, &public, &private
-        ) == 403));
+backend_tests!(billing_hold_blocks_every_request_until_the_invoice_is_paid);
+fn billing_hold_blocks_every_request_until_the_invoice_is_paid(backend: Backend) {
+    let server = Server::start(backend);
+    one_package(&server);
+    let (account, public, private) = server.customer("billing@example.com");
+    server.cli(&["entitlement", "grant", &account, "hello"]);
+    // Not yet due: no hold.
+    server.cli(&[
+        "invoice",
+        "add",
+        &account,
+        "INV-2000",
+        "--amount",
+        "10.00",
+        "--currency",
+        "EUR",
+        "--due",
+        "2999-01-01",
+    ]);
+    server.cli(&[
+        "invoice",
+        "add",
+        &account,
+        "INV-1001",
+        "--amount",
+        "100.00",
+        "--currency",
+        "EUR",
+        "--due",
+        "2026-01-31",
+    ]);
+    let dev = Developer::new(&server, "billing", &public, &private);
+    let project = dev.project(&server, "app");
+    assert!(eventually(PROPAGATION * 5, || can_fetch_root(
+        &server, &public, &private
+    ) == 403));
 
-        let (ok, out) = dev.composer(&project, &["require", "acme/hello"]);
-        assert!(!ok);
-        let reason = format!(
-            "account {account} is on hold: invoice INV-1001 overdue since 2026-01-31; pay it to restore access"
-        );
-        assert!(
-            out.contains(&format!("Warning from {}: {reason}", server.host)),
-            "{backend:?}: {out}"
-        );
-        assert!(out.contains("HTTP 403"), "{out}");
-        // Every repository request is held, dists and notifications included.
-        for path in [
-            "/packages.json",
-            "/p2/acme/hello.json",
-            "/dist/acme/hello/1.0.0.0/x.zip",
-        ] {
-            let r = curl_as(&format!("{}{path}", server.url), &public, &private, &[]);
-            assert_eq!((r.status, r.warning()), (403, reason.clone()), "{path}");
-        }
-
-        server.cli(&["invoice", "pay", "INV-1001"]);
-        assert!(
-            eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
-                == 200),
-            "{backend:?}: paying took over 1 s"
-        );
-        dev.composer_ok(&project, &["require", "acme/hello"]);
-        assert_eq!(
-            locked_version(&project, "acme/hello").as_deref(),
-            Some("1.0.0")
-        );
+    let (ok, out) = dev.composer(&project, &["require", "acme/hello"]);
+    assert!(!ok);
+    let reason = format!(
+        "account {account} is on hold: invoice INV-1001 overdue since 2026-01-31; pay it to restore access"
+    );
+    assert!(
+        out.contains(&format!("Warning from {}: {reason}", server.host)),
+        "{backend:?}: {out}"
+    );
+    assert!(out.contains("HTTP 403"), "{out}");
+    // Every repository request is held, dists and notifications included.
+    for path in [
+        "/packages.json",
+        "/p2/acme/hello.json",
+        "/dist/acme/hello/1.0.0.0/x.zip",
+    ] {
+        let r = curl_as(&format!("{}{path}", server.url), &public, &private, &[]);
+        assert_eq!((r.status, r.warning()), (403, reason.clone()), "{path}");
     }
+
+    server.cli(&["invoice", "pay", "INV-1001"]);
+    assert!(
+        eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
+            == 200),
+        "{backend:?}: paying took over 1 s"
+    );
+    dev.composer_ok(&project, &["require", "acme/hello"]);
+    assert_eq!(
+        locked_version(&project, "acme/hello").as_deref(),
+        Some("1.0.0")
+    );
 }
 
 #[test]

@@ -19,168 +19,166 @@ fn fails_with(server: &Server, args: &[&str], expected: &str) {
     );
 }
 
-#[test]
-fn json_shapes_and_errors() {
-    for backend in backends() {
-        let server = Server::start(backend);
-        let created = server.cli_json(&[
-            "account",
-            "create",
-            "--email",
-            "Dev@Example.com",
-            "--name",
-            "Acme GmbH",
-        ]);
-        assert_eq!(created, json!({ "id": "MAG000000001" }));
-        let human = server.cli(&[
-            "account",
-            "create",
-            "--email",
-            "two@example.com",
-            "--name",
-            "Two",
-        ]);
-        assert_eq!(human.trim(), "MAG000000002");
+backend_tests!(json_shapes_and_errors);
+fn json_shapes_and_errors(backend: Backend) {
+    let server = Server::start(backend);
+    let created = server.cli_json(&[
+        "account",
+        "create",
+        "--email",
+        "Dev@Example.com",
+        "--name",
+        "Acme GmbH",
+    ]);
+    assert_eq!(created, json!({ "id": "MAG000000001" }));
+    let human = server.cli(&[
+        "account",
+        "create",
+        "--email",
+        "two@example.com",
+        "--name",
+        "Two",
+    ]);
+    assert_eq!(human.trim(), "MAG000000002");
 
-        let key = server.cli_json(&["key", "create", "MAG000000001", "--name", "Jane's laptop"]);
-        let public = key["public_key"].as_str().unwrap();
-        let private = key["private_key"].as_str().unwrap();
-        assert_eq!(key["name"], "Jane's laptop");
-        for k in [public, private] {
-            assert_eq!(k.len(), 32);
-            assert!(k.bytes().all(|b| b.is_ascii_alphanumeric()));
-        }
-        let listed = server.cli(&["key", "list", "MAG000000001"]);
-        assert!(
-            listed.contains(public) && !listed.contains(private),
-            "the private key is shown only once"
-        );
+    let key = server.cli_json(&["key", "create", "MAG000000001", "--name", "Jane's laptop"]);
+    let public = key["public_key"].as_str().unwrap();
+    let private = key["private_key"].as_str().unwrap();
+    assert_eq!(key["name"], "Jane's laptop");
+    for k in [public, private] {
+        assert_eq!(k.len(), 32);
+        assert!(k.bytes().all(|b| b.is_ascii_alphanumeric()));
+    }
+    let listed = server.cli(&["key", "list", "MAG000000001"]);
+    assert!(
+        listed.contains(public) && !listed.contains(private),
+        "the private key is shown only once"
+    );
 
-        let token = server.cli_json(&["token", "generate", "MAG000000001"]);
-        assert_eq!(token["token"].as_str().unwrap().len(), 32);
+    let token = server.cli_json(&["token", "generate", "MAG000000001"]);
+    assert_eq!(token["token"].as_str().unwrap().len(), 32);
 
-        server.cli(&[
-            "product",
-            "create",
-            "acme-pro",
-            "--name",
-            "Acme Pro",
-            "--packages",
-            "acme/*,acme/extra",
-        ]);
-        server.cli(&[
+    server.cli(&[
+        "product",
+        "create",
+        "acme-pro",
+        "--name",
+        "Acme Pro",
+        "--packages",
+        "acme/*,acme/extra",
+    ]);
+    server.cli(&[
+        "entitlement",
+        "grant",
+        "MAG000000001",
+        "acme-pro",
+        "--updates-until",
+        "2025-01-31",
+    ]);
+    server.cli(&[
+        "invoice",
+        "add",
+        "MAG000000001",
+        "INV-1",
+        "--amount",
+        "100.00",
+        "--currency",
+        "EUR",
+        "--due",
+        "2026-12-31",
+    ]);
+    let paid = server.cli_json(&["invoice", "pay", "INV-1"]);
+    assert!(paid["paid_at"].is_i64());
+
+    fails_with(
+        &server,
+        &["account", "show", "MAG999999999"],
+        "no account with id",
+    );
+    fails_with(&server, &["key", "disable", "nosuchkey"], "no access key");
+    fails_with(
+        &server,
+        &["key", "create", "MAG000000404", "--name", "x"],
+        "no account with id",
+    );
+    fails_with(
+        &server,
+        &["entitlement", "grant", "MAG000000001", "nope"],
+        "no product with slug",
+    );
+    fails_with(
+        &server,
+        &[
             "entitlement",
             "grant",
             "MAG000000001",
             "acme-pro",
             "--updates-until",
-            "2025-01-31",
-        ]);
-        server.cli(&[
+            "2025-13-01",
+        ],
+        "YYYY-MM-DD",
+    );
+    fails_with(
+        &server,
+        &[
             "invoice",
             "add",
             "MAG000000001",
-            "INV-1",
+            "INV-2",
             "--amount",
-            "100.00",
+            "ten",
             "--currency",
             "EUR",
             "--due",
-            "2026-12-31",
-        ]);
-        let paid = server.cli_json(&["invoice", "pay", "INV-1"]);
-        assert!(paid["paid_at"].is_i64());
+            "2026-01-01",
+        ],
+        "amount",
+    );
+    fails_with(&server, &["invoice", "pay", "INV-404"], "no invoice");
+    fails_with(
+        &server,
+        &[
+            "account",
+            "create",
+            "--email",
+            "dev@example.com",
+            "--name",
+            "Dup",
+        ],
+        "already exists",
+    );
+    fails_with(
+        &server,
+        &[
+            "product",
+            "create",
+            "Bad Slug",
+            "--name",
+            "x",
+            "--packages",
+            "acme/*",
+        ],
+        "slug",
+    );
+    fails_with(
+        &server,
+        &[
+            "product",
+            "create",
+            "p2",
+            "--name",
+            "x",
+            "--packages",
+            "Acme/*",
+        ],
+        "not a package name or pattern",
+    );
 
-        fails_with(
-            &server,
-            &["account", "show", "MAG999999999"],
-            "no account with id",
-        );
-        fails_with(&server, &["key", "disable", "nosuchkey"], "no access key");
-        fails_with(
-            &server,
-            &["key", "create", "MAG000000404", "--name", "x"],
-            "no account with id",
-        );
-        fails_with(
-            &server,
-            &["entitlement", "grant", "MAG000000001", "nope"],
-            "no product with slug",
-        );
-        fails_with(
-            &server,
-            &[
-                "entitlement",
-                "grant",
-                "MAG000000001",
-                "acme-pro",
-                "--updates-until",
-                "2025-13-01",
-            ],
-            "YYYY-MM-DD",
-        );
-        fails_with(
-            &server,
-            &[
-                "invoice",
-                "add",
-                "MAG000000001",
-                "INV-2",
-                "--amount",
-                "ten",
-                "--currency",
-                "EUR",
-                "--due",
-                "2026-01-01",
-            ],
-            "amount",
-        );
-        fails_with(&server, &["invoice", "pay", "INV-404"], "no invoice");
-        fails_with(
-            &server,
-            &[
-                "account",
-                "create",
-                "--email",
-                "dev@example.com",
-                "--name",
-                "Dup",
-            ],
-            "already exists",
-        );
-        fails_with(
-            &server,
-            &[
-                "product",
-                "create",
-                "Bad Slug",
-                "--name",
-                "x",
-                "--packages",
-                "acme/*",
-            ],
-            "slug",
-        );
-        fails_with(
-            &server,
-            &[
-                "product",
-                "create",
-                "p2",
-                "--name",
-                "x",
-                "--packages",
-                "Acme/*",
-            ],
-            "not a package name or pattern",
-        );
-
-        // A failed command changed nothing: still exactly two accounts.
-        let accounts = server.cli_json(&["account", "list"]);
-        assert_eq!(accounts["accounts"].as_array().unwrap().len(), 2);
-        let closed = server.cli_json(&["account", "close", "MAG000000002"]);
-        assert_eq!(closed["status"], "closed");
-    }
+    // A failed command changed nothing: still exactly two accounts.
+    let accounts = server.cli_json(&["account", "list"]);
+    assert_eq!(accounts["accounts"].as_array().unwrap().len(), 2);
+    let closed = server.cli_json(&["account", "close", "MAG000000002"]);
+    assert_eq!(closed["status"], "closed");
 }
 
 #[test]

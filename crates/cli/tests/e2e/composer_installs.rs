@@ -163,96 +163,94 @@ fn licensed_catalog(server: &Server) {
     ]);
 }
 
-#[test]
-fn updates_until_resolves_to_the_last_covered_release() {
-    for backend in backends() {
-        let server = Server::start(backend);
-        licensed_catalog(&server);
-        let (account, public, private) = server.customer("lic@example.com");
-        server.cli(&[
-            "entitlement",
-            "grant",
-            &account,
-            "licensed",
-            "--updates-until",
-            "2024-12-31",
-        ]);
-        let dev = Developer::new(&server, "lic", &public, &private);
-        let project = dev.project(&server, "app");
-        server.wait_visible(&public, &private, "acme/licensed");
+backend_tests!(updates_until_resolves_to_the_last_covered_release);
+fn updates_until_resolves_to_the_last_covered_release(backend: Backend) {
+    let server = Server::start(backend);
+    licensed_catalog(&server);
+    let (account, public, private) = server.customer("lic@example.com");
+    server.cli(&[
+        "entitlement",
+        "grant",
+        &account,
+        "licensed",
+        "--updates-until",
+        "2024-12-31",
+    ]);
+    let dev = Developer::new(&server, "lic", &public, &private);
+    let project = dev.project(&server, "app");
+    server.wait_visible(&public, &private, "acme/licensed");
 
-        let out = dev.composer_ok(&project, &["require", "acme/licensed"]);
-        assert_eq!(
-            locked_version(&project, "acme/licensed").as_deref(),
-            Some("1.1.0"),
-            "{backend:?}: {out}"
-        );
-        assert!(
-            out.contains(&format!(
-                "Warning from {}: your licence for acme/licensed covers releases up to 2024-12-31; 2 newer releases (latest 2.0.0) need a licence renewal",
-                server.url
-            )),
-            "{backend:?}: {out}"
-        );
-        // Asking for an uncovered release fails, and the reason is printed.
-        let (ok, out) = dev.composer(&project, &["require", "acme/licensed:^2.0"]);
-        assert!(!ok, "{out}");
-        assert!(out.contains("covers releases up to 2024-12-31"), "{out}");
+    let out = dev.composer_ok(&project, &["require", "acme/licensed"]);
+    assert_eq!(
+        locked_version(&project, "acme/licensed").as_deref(),
+        Some("1.1.0"),
+        "{backend:?}: {out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "Warning from {}: your licence for acme/licensed covers releases up to 2024-12-31; 2 newer releases (latest 2.0.0) need a licence renewal",
+            server.url
+        )),
+        "{backend:?}: {out}"
+    );
+    // Asking for an uncovered release fails, and the reason is printed.
+    let (ok, out) = dev.composer(&project, &["require", "acme/licensed:^2.0"]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("covers releases up to 2024-12-31"), "{out}");
 
-        // A later licence date widens the view without any client-side change.
-        server.cli(&[
-            "entitlement",
-            "grant",
-            &account,
-            "licensed",
-            "--updates-until",
-            "2025-03-01",
-        ]);
-        assert!(eventually(PROPAGATION, || {
-            let p2 = curl_as(
-                &format!("{}/p2/acme/licensed.json", server.url),
-                &public,
-                &private,
-                &[],
-            );
-            p2.text().contains("\"1.2.0\"")
-        }));
-        let out = dev.composer_ok(&project, &["update", "acme/licensed", "-vvv"]);
-        assert_eq!(
-            locked_version(&project, "acme/licensed").as_deref(),
-            Some("1.2.0"),
-            "{out}"
-        );
-
-        // The dist of a release after the licence date (its URL taken from an account with an
-        // unlimited licence): 403 with the reason, for Composer to print.
-        let (other, other_public, other_private) = server.customer("unlimited@example.com");
-        server.cli(&["entitlement", "grant", &other, "licensed"]);
-        let p2_url = format!("{}/p2/acme/licensed.json", server.url);
-        assert!(eventually(PROPAGATION, || curl_as(
-            &p2_url,
-            &other_public,
-            &other_private,
-            &[]
-        )
-        .status
-            == 200));
-        let full = curl_as(&p2_url, &other_public, &other_private, &[]).json();
-        let newest = &full["packages"]["acme/licensed"][0];
-        assert_eq!(newest["version"], "2.0.0");
-        let dist = curl_as(
-            newest["dist"]["url"].as_str().unwrap(),
+    // A later licence date widens the view without any client-side change.
+    server.cli(&[
+        "entitlement",
+        "grant",
+        &account,
+        "licensed",
+        "--updates-until",
+        "2025-03-01",
+    ]);
+    assert!(eventually(PROPAGATION, || {
+        let p2 = curl_as(
+            &format!("{}/p2/acme/licensed.json", server.url),
             &public,
             &private,
             &[],
         );
-        assert_eq!(dist.status, 403);
-        assert_eq!(dist.header("content-type"), Some("application/json"));
-        assert_eq!(
-            dist.warning(),
-            "your licence for acme/licensed covers releases up to 2025-03-01; 2.0.0 was released on 2025-06-01"
-        );
-    }
+        p2.text().contains("\"1.2.0\"")
+    }));
+    let out = dev.composer_ok(&project, &["update", "acme/licensed", "-vvv"]);
+    assert_eq!(
+        locked_version(&project, "acme/licensed").as_deref(),
+        Some("1.2.0"),
+        "{out}"
+    );
+
+    // The dist of a release after the licence date (its URL taken from an account with an
+    // unlimited licence): 403 with the reason, for Composer to print.
+    let (other, other_public, other_private) = server.customer("unlimited@example.com");
+    server.cli(&["entitlement", "grant", &other, "licensed"]);
+    let p2_url = format!("{}/p2/acme/licensed.json", server.url);
+    assert!(eventually(PROPAGATION, || curl_as(
+        &p2_url,
+        &other_public,
+        &other_private,
+        &[]
+    )
+    .status
+        == 200));
+    let full = curl_as(&p2_url, &other_public, &other_private, &[]).json();
+    let newest = &full["packages"]["acme/licensed"][0];
+    assert_eq!(newest["version"], "2.0.0");
+    let dist = curl_as(
+        newest["dist"]["url"].as_str().unwrap(),
+        &public,
+        &private,
+        &[],
+    );
+    assert_eq!(dist.status, 403);
+    assert_eq!(dist.header("content-type"), Some("application/json"));
+    assert_eq!(
+        dist.warning(),
+        "your licence for acme/licensed covers releases up to 2025-03-01; 2.0.0 was released on 2025-06-01"
+    );
 }
 
 #[test]

@@ -8,6 +8,7 @@ use packyard_blobs::BlobStore;
 use packyard_store::Db;
 use packyard_store::accounts::NewAccount;
 use packyard_store::packages::NewVersion;
+use packyard_testdb::{Backend, TestDatabase, backend_tests};
 
 use super::{Refresh, refresh};
 use crate::metadata::p2_for;
@@ -54,7 +55,10 @@ fn versions_in(body: &[u8], name: &str) -> Vec<String> {
         .collect()
 }
 
-async fn feed_applies_changes_incrementally(db: Db) {
+backend_tests!(async feed_applies_changes_incrementally);
+async fn feed_applies_changes_incrementally(backend: Backend) {
+    let database = TestDatabase::create(backend);
+    let db = Db::connect(&database.url, true).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let blobs = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
     let product = db
@@ -159,43 +163,4 @@ async fn feed_applies_changes_incrementally(db: Db) {
     assert_eq!(refresh(&state).await.unwrap(), Refresh::Full);
     assert_eq!(state.snapshot().full_loads, 2);
     assert_eq!(state.snapshot().products.len(), 2);
-}
-
-#[tokio::test]
-async fn sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open_data_dir(dir.path()).await.unwrap();
-    feed_applies_changes_incrementally(db).await;
-}
-
-#[tokio::test]
-async fn postgres() {
-    if std::env::var("PACKYARD_TEST_SKIP_POSTGRES").as_deref() == Ok("1") {
-        return;
-    }
-    let admin_url = std::env::var("PACKYARD_TEST_POSTGRES")
-        .expect("PACKYARD_TEST_POSTGRES must name a PostgreSQL server (or set PACKYARD_TEST_SKIP_POSTGRES=1)");
-    let name = format!(
-        "packyard_feed_{}",
-        packyard_store::secret::random_alphanumeric(12).to_ascii_lowercase()
-    );
-    let admin = Db::connect(&admin_url, false).await.unwrap();
-    let Db::Postgres(pool) = &admin else {
-        panic!("PACKYARD_TEST_POSTGRES is not a postgres:// URL")
-    };
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(pool)
-        .await
-        .unwrap();
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(b, _)| b);
-    let db = Db::connect(&format!("{base}/{name}"), true).await.unwrap();
-    feed_applies_changes_incrementally(db.clone()).await;
-    db.close().await;
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(pool)
-    .await;
 }

@@ -10,23 +10,18 @@ use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_packyard");
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+use packyard_testdb::PostgresDatabase;
+pub use packyard_testdb::{Backend, backend_tests};
 
-/// The backends every multi-backend test runs on. PostgreSQL is mandatory unless
-/// PACKYARD_TEST_SKIP_POSTGRES=1 (CI always provides it through .ci/run).
+/// The backends a test may loop over. Prefer `backend_tests!`, which makes one named test per
+/// backend so a SQLite failure cannot hide a PostgreSQL one. Kept for tests written against it.
+#[allow(dead_code)]
 pub fn backends() -> Vec<Backend> {
-    if std::env::var("PACKYARD_TEST_SKIP_POSTGRES").as_deref() == Ok("1") {
-        return vec![Backend::Sqlite];
+    if packyard_testdb::postgres_enabled() {
+        vec![Backend::Sqlite, Backend::Postgres]
+    } else {
+        vec![Backend::Sqlite]
     }
-    assert!(
-        std::env::var("PACKYARD_TEST_POSTGRES").is_ok(),
-        "PACKYARD_TEST_POSTGRES must name a PostgreSQL server; run the suite through .ci/run"
-    );
-    vec![Backend::Sqlite, Backend::Postgres]
 }
 
 pub struct Server {
@@ -34,23 +29,10 @@ pub struct Server {
     pub host: String,
     pub dir: tempfile::TempDir,
     database_url: Option<String>,
-    postgres_db: Option<String>,
     child: Option<Child>,
     extra_args: Vec<String>,
-}
-
-fn psql(admin_url: &str, sql: &str) {
-    let out = Command::new("psql")
-        .arg(admin_url)
-        .arg("-qc")
-        .arg(sql)
-        .output()
-        .expect("psql runs");
-    assert!(
-        out.status.success(),
-        "psql {sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // Declared last so it is dropped after the child is stopped in `Drop`.
+    _postgres: Option<PostgresDatabase>,
 }
 
 impl Server {
@@ -60,27 +42,15 @@ impl Server {
 
     pub fn start_with(backend: Backend, extra_args: &[&str]) -> Server {
         let dir = tempfile::tempdir().unwrap();
-        let (database_url, postgres_db) = match backend {
-            Backend::Sqlite => (None, None),
-            Backend::Postgres => {
-                let admin = std::env::var("PACKYARD_TEST_POSTGRES").unwrap();
-                let name = format!("packyard_e2e_{}", std::process::id()) + &unique();
-                psql(&admin, &format!("CREATE DATABASE {name}"));
-                let base = admin
-                    .rsplit_once('/')
-                    .map_or(admin.as_str(), |(b, _)| b)
-                    .to_string();
-                (Some(format!("{base}/{name}")), Some(name))
-            }
-        };
+        let postgres = (backend == Backend::Postgres).then(PostgresDatabase::create);
         let mut server = Server {
             url: String::new(),
             host: String::new(),
             dir,
-            database_url,
-            postgres_db,
+            database_url: postgres.as_ref().map(|db| db.url.clone()),
             child: None,
             extra_args: extra_args.iter().map(|s| s.to_string()).collect(),
+            _postgres: postgres,
         };
         server.spawn();
         server
@@ -250,28 +220,11 @@ impl Server {
     }
 }
 
-fn unique() -> String {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    let n = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!("_{n}")
-}
-
 impl Drop for Server {
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
-        }
-        if let (Some(name), Ok(admin)) =
-            (&self.postgres_db, std::env::var("PACKYARD_TEST_POSTGRES"))
-        {
-            psql(
-                &admin,
-                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            );
         }
     }
 }
