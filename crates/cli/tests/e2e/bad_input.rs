@@ -207,67 +207,6 @@ fn publish_rejects_bad_archives_and_changes_nothing() {
 }
 
 #[test]
-fn admin_upload_endpoint_validates_and_authenticates() {
-    let server = Server::start_with(Backend::Sqlite, &["--max-upload-mib", "1"]);
-    let token = server.admin_token("ops@example.com");
-    let api = format!("{}/api/packages", server.url);
-    let dir = server.work_dir("upload");
-    let upload = |bytes: &[u8], auth: Option<&str>| {
-        let file = dir.join("upload.zip");
-        std::fs::write(&file, bytes).unwrap();
-        let data = format!("@{}", file.display());
-        let header = auth.map(|t| format!("Authorization: Bearer {t}"));
-        let mut args = vec![
-            "-X",
-            "POST",
-            "--data-binary",
-            data.as_str(),
-            "-H",
-            "Content-Type: application/zip",
-        ];
-        if let Some(h) = &header {
-            args.extend(["-H", h.as_str()]);
-        }
-        curl(&api, &args)
-    };
-    let (_, good) = package_zip("acme/api", "1.0.0", json!({}));
-    assert!(eventually(PROPAGATION * 5, || upload(&good, Some(&token))
-        .status
-        == 201));
-    assert_eq!(
-        upload(&good, Some(&token)).status,
-        200,
-        "same bytes again: no-op"
-    );
-    let (_, changed) = package_zip("acme/api", "1.0.0", json!({ "description": "x" }));
-    let conflict = upload(&changed, Some(&token));
-    assert_eq!(conflict.status, 409);
-    assert!(
-        conflict.json()["error"]
-            .as_str()
-            .unwrap()
-            .contains("immutable")
-    );
-    assert_eq!(upload(&good, None).status, 401);
-    assert_eq!(upload(&good, Some("pya_wrong")).status, 401);
-    let not_zip = upload(b"hello", Some(&token));
-    assert_eq!(not_zip.status, 422);
-    assert!(
-        not_zip.json()["error"]
-            .as_str()
-            .unwrap()
-            .contains("not a zip archive")
-    );
-    let oversized = upload(&vec![0u8; 2 << 20], Some(&token));
-    assert_eq!(oversized.status, 413);
-    // A customer key pair never reaches the admin API.
-    let (_, public, private) = server.customer("cust@example.com");
-    let creds = format!("{public}:{private}");
-    let as_customer = curl(&api, &["-X", "POST", "--data-binary", "x", "-u", &creds]);
-    assert_eq!(as_customer.status, 401);
-}
-
-#[test]
 fn kill_during_bulk_publish_leaves_only_whole_versions() {
     let server = Server::start(Backend::Sqlite);
     server.cli(&[
