@@ -9,7 +9,7 @@ use crate::secret::sha256;
 use crate::sessions::SessionKind;
 use crate::tests::TestDb;
 use crate::{Db, StoreError, on_db};
-use packyard_testdb::{Backend, backend_tests};
+use packyard_testkit::{Backend, backend_tests};
 
 async fn account(db: &Db, email: &str) -> crate::accounts::Account {
     db.create_account(

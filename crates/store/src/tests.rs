@@ -1,11 +1,11 @@
 //! Conformance tests: every test body runs as two tests, `name::sqlite` (a temp file) and
 //! `name::postgres` (a fresh database on the server named by `PACKYARD_TEST_POSTGRES`), through
-//! `packyard_testdb::backend_tests!`.
+//! `packyard_testkit::backend_tests!`.
 
 use std::ops::Deref;
 
 use chrono::NaiveDate;
-use packyard_testdb::{Backend, TestDatabase, backend_tests};
+use packyard_testkit::{Backend, TestDatabase, backend_tests};
 
 use crate::accounts::NewAccount;
 use crate::packages::{NewVersion, PublishOutcome};

@@ -8,7 +8,7 @@ use packyard_blobs::BlobStore;
 use packyard_store::Db;
 use packyard_store::accounts::NewAccount;
 use packyard_store::packages::NewVersion;
-use packyard_testdb::{Backend, TestDatabase, backend_tests};
+use packyard_testkit::{Backend, TestDatabase, backend_tests};
 
 use super::{Refresh, refresh};
 use crate::metadata::p2_for;

@@ -2,7 +2,7 @@
 //! changed bytes under an existing version, 401 without an operator token, 422 for a body that
 //! is not a zip, 413 past `--max-upload-mib`.
 
-use packyard_testdb::Backend;
+use packyard_testkit::Backend;
 use serde_json::json;
 
 use crate::support::*;

@@ -2,7 +2,7 @@
 //! unknown keys indistinguishable from wrong secrets, malformed headers named, closed
 //! accounts refused with the reason.
 
-use packyard_testdb::Backend;
+use packyard_testkit::Backend;
 
 use crate::support::*;
 

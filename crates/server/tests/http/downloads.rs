@@ -3,7 +3,7 @@
 //! traversal-shaped names. Real curl downloads and resume stay in the e2e tests.
 
 use packyard_server::releases::ingest::{ReleaseRequest, add_release};
-use packyard_testdb::Backend;
+use packyard_testkit::Backend;
 
 use crate::support::*;
 

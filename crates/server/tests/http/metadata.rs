@@ -1,7 +1,7 @@
 //! Metadata answers over HTTP: the root document's layout, `Last-Modified` on every answer,
 //! `304` for a current `If-Modified-Since`, and a new version moving the date forward.
 
-use packyard_testdb::Backend;
+use packyard_testkit::Backend;
 use serde_json::json;
 
 use crate::support::*;

@@ -83,37 +83,8 @@ pub fn locked_version(project: &Path, package: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-pub struct HttpResponse {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl HttpResponse {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
-    }
-
-    /// The `warning` of a JSON error body.
-    pub fn warning(&self) -> String {
-        self.json()["warning"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    }
-}
+/// What every check sees of an answer, shared with the in-process tests.
+pub use packyard_testkit::http::Response as HttpResponse;
 
 /// Runs curl with extra arguments against `url`.
 pub fn curl(url: &str, extra: &[&str]) -> HttpResponse {

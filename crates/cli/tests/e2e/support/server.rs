@@ -10,14 +10,14 @@ use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_packyard");
 
-use packyard_testdb::PostgresDatabase;
-pub use packyard_testdb::{Backend, backend_tests};
+use packyard_testkit::PostgresDatabase;
+pub use packyard_testkit::{Backend, backend_tests};
 
 /// The backends a test may loop over. Prefer `backend_tests!`, which makes one named test per
 /// backend so a SQLite failure cannot hide a PostgreSQL one. Kept for tests written against it.
 #[allow(dead_code)]
 pub fn backends() -> Vec<Backend> {
-    if packyard_testdb::postgres_enabled() {
+    if packyard_testkit::postgres_enabled() {
         vec![Backend::Sqlite, Backend::Postgres]
     } else {
         vec![Backend::Sqlite]

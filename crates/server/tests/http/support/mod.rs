@@ -4,8 +4,6 @@
 //! catalog is set up through the store and publish code the CLI uses, and changes are applied
 //! with one explicit feed refresh instead of waiting for the poll.
 
-pub mod client;
-
 use std::io::{Cursor, Write};
 use std::net::SocketAddr;
 
@@ -14,12 +12,12 @@ use packyard_server::{AppState, Config, feed, publish};
 use packyard_store::Db;
 use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::products::Product;
-use packyard_testdb::{Backend, TestDatabase};
+use packyard_testkit::{Backend, TestDatabase};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-pub use client::{Request, Response};
-pub use packyard_testdb::backend_tests;
+pub use packyard_testkit::backend_tests;
+pub use packyard_testkit::http::{Request, Response};
 
 pub const ACTOR: &str = "test";
 

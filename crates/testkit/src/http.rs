@@ -1,6 +1,8 @@
-//! A deliberately tiny HTTP/1.1 client over a raw TCP stream: one request per connection
-//! (`Connection: close`), chunked bodies decoded. Enough to check statuses, headers and
-//! bodies exactly as the server wrote them, with no client library deciding anything for us.
+//! What tests see of an HTTP answer ([`Response`], whichever client fetched it: curl in the
+//! e2e tests, or the client here), and a deliberately tiny HTTP/1.1 client over a raw TCP
+//! stream: one request per connection (`Connection: close`), chunked bodies decoded. Enough to
+//! check statuses, headers and bodies exactly as the server wrote them, with no client library
+//! deciding anything for us.
 
 use std::net::SocketAddr;
 
@@ -73,6 +75,7 @@ impl Request {
     }
 }
 
+/// An answer as received: status, headers in order, and the (de-chunked) body.
 #[derive(Debug)]
 pub struct Response {
     pub status: u16,
@@ -81,7 +84,8 @@ pub struct Response {
 }
 
 impl Response {
-    fn parse(raw: &[u8]) -> Response {
+    /// Parses a whole HTTP/1.1 answer as read from the wire.
+    pub fn parse(raw: &[u8]) -> Response {
         let split = raw
             .windows(4)
             .position(|w| w == b"\r\n\r\n")
@@ -95,12 +99,12 @@ impl Response {
             .unwrap_or_else(|| panic!("bad status line in {head:?}"));
         let headers: Vec<(String, String)> = lines
             .filter_map(|l| l.split_once(':'))
-            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
             .collect();
         let rest = &raw[split + 4..];
-        let chunked = headers
-            .iter()
-            .any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
+        let chunked = headers.iter().any(|(n, v)| {
+            n.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
+        });
         let body = if chunked {
             dechunk(rest)
         } else {
@@ -113,11 +117,11 @@ impl Response {
         }
     }
 
+    /// The first header called `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
-        let name = name.to_ascii_lowercase();
         self.headers
             .iter()
-            .find(|(n, _)| *n == name)
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 

@@ -2,11 +2,14 @@
 //! throwaway PostgreSQL database per test (created empty, dropped when the guard goes), and
 //! [`backend_tests!`], which turns one test body into a separately named test per backend
 //! (`name::sqlite`, `name::postgres`) so a SQLite failure never hides a PostgreSQL one and every
-//! failure names its backend (the idea of kellnr's `#[db_test]`, as a `macro_rules!`).
+//! failure names its backend (the idea of kellnr's `#[db_test]`, as a `macro_rules!`), and
+//! [`http`], what tests see of an HTTP answer plus a raw-TCP client for in-process servers.
 //!
 //! PostgreSQL is mandatory: the server is named by `PACKYARD_TEST_POSTGRES` (an admin URL such
 //! as `postgres://packyard:packyard@127.0.0.1:5432/postgres`, which `scripts/test` provides);
 //! only `PACKYARD_TEST_SKIP_POSTGRES=1` turns the PostgreSQL half into a no-op, explicitly.
+
+pub mod http;
 
 use std::fmt;
 
