@@ -12,33 +12,14 @@ fn one_package(server: &Server) {
         json!({ "time": "2024-01-15" }),
     )]);
     assert_eq!(report["published"].as_array().unwrap().len(), 1, "{report}");
-    server.cli(&[
-        "product",
-        "create",
-        "hello",
-        "--name",
-        "Hello",
-        "--packages",
-        "acme/*",
-    ]);
-}
-
-fn can_fetch_root(server: &Server, public: &str, private: &str) -> u16 {
-    curl_as(
-        &format!("{}/packages.json", server.url),
-        public,
-        private,
-        &[],
-    )
-    .status
+    server.product("hello", "Hello", "acme/*", &[]);
 }
 
 backend_tests!(keys_disabled_enabled_and_deleted_while_the_server_runs);
 fn keys_disabled_enabled_and_deleted_while_the_server_runs(backend: Backend) {
     let server = Server::start(backend);
     one_package(&server);
-    let (account, public, private) = server.customer("keys@example.com");
-    server.cli(&["entitlement", "grant", &account, "hello"]);
+    let (_, public, private) = server.licensed_customer("keys@example.com", &["hello"]);
     let dev = Developer::new(&server, "keys", &public, &private);
     let project = dev.project(&server, "app");
     server.wait_visible(&public, &private, "acme/hello");
@@ -46,8 +27,7 @@ fn keys_disabled_enabled_and_deleted_while_the_server_runs(backend: Backend) {
 
     server.cli(&["key", "disable", &public]);
     assert!(
-        eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
-            == 401),
+        eventually(PROPAGATION, || server.root_status(&public, &private) == 401),
         "{backend:?}: disable took over 1 s"
     );
     let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
@@ -62,16 +42,14 @@ fn keys_disabled_enabled_and_deleted_while_the_server_runs(backend: Backend) {
 
     server.cli(&["key", "enable", &public]);
     assert!(
-        eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
-            == 200),
+        eventually(PROPAGATION, || server.root_status(&public, &private) == 200),
         "{backend:?}: enable took over 1 s"
     );
     dev.composer_ok(&project, &["update", "--no-cache"]);
 
     server.cli(&["key", "delete", &public]);
     assert!(
-        eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
-            == 401),
+        eventually(PROPAGATION, || server.root_status(&public, &private) == 401),
         "{backend:?}: delete took over 1 s"
     );
     let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
@@ -87,38 +65,15 @@ backend_tests!(billing_hold_blocks_every_request_until_the_invoice_is_paid);
 fn billing_hold_blocks_every_request_until_the_invoice_is_paid(backend: Backend) {
     let server = Server::start(backend);
     one_package(&server);
-    let (account, public, private) = server.customer("billing@example.com");
-    server.cli(&["entitlement", "grant", &account, "hello"]);
+    let (account, public, private) = server.licensed_customer("billing@example.com", &["hello"]);
     // Not yet due: no hold.
-    server.cli(&[
-        "invoice",
-        "add",
-        &account,
-        "INV-2000",
-        "--amount",
-        "10.00",
-        "--currency",
-        "EUR",
-        "--due",
-        "2999-01-01",
-    ]);
-    server.cli(&[
-        "invoice",
-        "add",
-        &account,
-        "INV-1001",
-        "--amount",
-        "100.00",
-        "--currency",
-        "EUR",
-        "--due",
-        "2026-01-31",
-    ]);
+    server.invoice(&account, "INV-2000", "10.00", "2999-01-01");
+    server.invoice(&account, "INV-1001", "100.00", "2026-01-31");
     let dev = Developer::new(&server, "billing", &public, &private);
     let project = dev.project(&server, "app");
-    assert!(eventually(PROPAGATION * 5, || can_fetch_root(
-        &server, &public, &private
-    ) == 403));
+    assert!(eventually(PROPAGATION * 5, || server
+        .root_status(&public, &private)
+        == 403));
 
     let (ok, out) = dev.composer(&project, &["require", "acme/hello"]);
     assert!(!ok);
@@ -142,8 +97,7 @@ fn billing_hold_blocks_every_request_until_the_invoice_is_paid(backend: Backend)
 
     server.cli(&["invoice", "pay", "INV-1001"]);
     assert!(
-        eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
-            == 200),
+        eventually(PROPAGATION, || server.root_status(&public, &private) == 200),
         "{backend:?}: paying took over 1 s"
     );
     dev.composer_ok(&project, &["require", "acme/hello"]);
@@ -157,19 +111,7 @@ fn billing_hold_blocks_every_request_until_the_invoice_is_paid(backend: Backend)
 fn grace_period_delays_the_hold() {
     let server = Server::start_with(Backend::Sqlite, &["--billing-grace-days", "36500"]);
     one_package(&server);
-    let (account, public, private) = server.customer("grace@example.com");
-    server.cli(&["entitlement", "grant", &account, "hello"]);
-    server.cli(&[
-        "invoice",
-        "add",
-        &account,
-        "INV-1",
-        "--amount",
-        "1",
-        "--currency",
-        "USD",
-        "--due",
-        "2026-01-31",
-    ]);
+    let (account, public, private) = server.licensed_customer("grace@example.com", &["hello"]);
+    server.invoice(&account, "INV-1", "1", "2026-01-31");
     server.wait_visible(&public, &private, "acme/hello");
 }

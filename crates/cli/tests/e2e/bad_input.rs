@@ -128,16 +128,7 @@ fn visible_packages(server: &Server, public: &str, private: &str) -> Value {
 #[test]
 fn publish_rejects_bad_archives_and_changes_nothing() {
     let server = Server::start(Backend::Sqlite);
-    server.cli(&[
-        "product",
-        "create",
-        "all",
-        "--name",
-        "Everything",
-        "--packages",
-        "*/*",
-        "--public",
-    ]);
+    server.product("all", "Everything", "*/*", &["--public"]);
     let dir = server.work_dir("bad");
     for (name, bytes, expected) in bad_archives() {
         let path = dir.join(name);
@@ -209,16 +200,7 @@ fn publish_rejects_bad_archives_and_changes_nothing() {
 #[test]
 fn kill_during_bulk_publish_leaves_only_whole_versions() {
     let server = Server::start(Backend::Sqlite);
-    server.cli(&[
-        "product",
-        "create",
-        "all",
-        "--name",
-        "Everything",
-        "--packages",
-        "*/*",
-        "--public",
-    ]);
+    server.product("all", "Everything", "*/*", &["--public"]);
     let (_, public, private) = server.customer("crash@example.com");
     let dir = server.work_dir("crash");
     let mut args = vec!["publish".to_string()];

@@ -58,15 +58,7 @@ fn json_shapes_and_errors(backend: Backend) {
     let token = server.cli_json(&["token", "generate", "MAG000000001"]);
     assert_eq!(token["token"].as_str().unwrap().len(), 32);
 
-    server.cli(&[
-        "product",
-        "create",
-        "acme-pro",
-        "--name",
-        "Acme Pro",
-        "--packages",
-        "acme/*,acme/extra",
-    ]);
+    server.product("acme-pro", "Acme Pro", "acme/*,acme/extra", &[]);
     server.cli(&[
         "entitlement",
         "grant",
@@ -186,15 +178,7 @@ fn cli_changes_reach_a_running_server_within_a_second() {
     let server = Server::start(Backend::Sqlite);
     let report = server.publish(&[package_zip("acme/fast", "1.0.0", json!({}))]);
     assert_eq!(report["published"].as_array().unwrap().len(), 1);
-    server.cli(&[
-        "product",
-        "create",
-        "fast",
-        "--name",
-        "Fast",
-        "--packages",
-        "acme/fast",
-    ]);
+    server.product("fast", "Fast", "acme/fast", &[]);
     let (account, public, private) = server.customer("fast@example.com");
     let root = format!("{}/packages.json", server.url);
     assert!(eventually(PROPAGATION, || curl_as(
@@ -209,7 +193,7 @@ fn cli_changes_reach_a_running_server_within_a_second() {
         curl_as(&root, &public, &private, &[]).json()["available-packages"],
         json!([])
     );
-    server.cli(&["entitlement", "grant", &account, "fast"]);
+    server.grant(&account, &["fast"]);
     assert!(eventually(PROPAGATION, || curl_as(
         &root,
         &public,

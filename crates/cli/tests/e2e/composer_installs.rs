@@ -66,17 +66,8 @@ fn create_project_installs_a_magento_shaped_catalog() {
         "{report}"
     );
     assert!(report["failed"].as_array().unwrap().is_empty());
-    server.cli(&[
-        "product",
-        "create",
-        "commerce",
-        "--name",
-        "Acme Commerce",
-        "--packages",
-        "acme/*",
-    ]);
-    let (account, public, private) = server.customer("shop@example.com");
-    server.cli(&["entitlement", "grant", &account, "commerce"]);
+    server.product("commerce", "Acme Commerce", "acme/*", &[]);
+    let (_, public, private) = server.licensed_customer("shop@example.com", &["commerce"]);
 
     let dev = Developer::new(&server, "shop", &public, &private);
     let work = server.work_dir("cp");
@@ -143,24 +134,8 @@ fn licensed_catalog(server: &Server) {
     ];
     let report = server.publish(&zips);
     assert_eq!(report["published"].as_array().unwrap().len(), 5, "{report}");
-    server.cli(&[
-        "product",
-        "create",
-        "licensed",
-        "--name",
-        "Licensed",
-        "--packages",
-        "acme/licensed",
-    ]);
-    server.cli(&[
-        "product",
-        "create",
-        "secret",
-        "--name",
-        "Secret",
-        "--packages",
-        "acme/secret",
-    ]);
+    server.product("licensed", "Licensed", "acme/licensed", &[]);
+    server.product("secret", "Secret", "acme/secret", &[]);
 }
 
 backend_tests!(updates_until_resolves_to_the_last_covered_release);
@@ -225,8 +200,8 @@ fn updates_until_resolves_to_the_last_covered_release(backend: Backend) {
 
     // The dist of a release after the licence date (its URL taken from an account with an
     // unlimited licence): 403 with the reason, for Composer to print.
-    let (other, other_public, other_private) = server.customer("unlimited@example.com");
-    server.cli(&["entitlement", "grant", &other, "licensed"]);
+    let (_, other_public, other_private) =
+        server.licensed_customer("unlimited@example.com", &["licensed"]);
     let p2_url = format!("{}/p2/acme/licensed.json", server.url);
     assert!(eventually(PROPAGATION, || curl_as(
         &p2_url,
@@ -257,8 +232,7 @@ fn updates_until_resolves_to_the_last_covered_release(backend: Backend) {
 fn packages_outside_the_licence_are_not_found() {
     let server = Server::start(Backend::Sqlite);
     licensed_catalog(&server);
-    let (account, public, private) = server.customer("nosecret@example.com");
-    server.cli(&["entitlement", "grant", &account, "licensed"]);
+    let (_, public, private) = server.licensed_customer("nosecret@example.com", &["licensed"]);
     let dev = Developer::new(&server, "nosecret", &public, &private);
     let project = dev.project(&server, "app");
     server.wait_visible(&public, &private, "acme/licensed");

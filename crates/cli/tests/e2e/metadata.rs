@@ -59,17 +59,8 @@ fn fixture() -> Fixture {
     ));
     let report = server.publish(&zips);
     assert_eq!(report["published"].as_array().unwrap().len(), 6, "{report}");
-    server.cli(&[
-        "product",
-        "create",
-        "varied",
-        "--name",
-        "Varied",
-        "--packages",
-        "acme/varied",
-    ]);
-    let (account, public, private) = server.customer("meta@example.com");
-    server.cli(&["entitlement", "grant", &account, "varied"]);
+    server.product("varied", "Varied", "acme/varied", &[]);
+    let (_, public, private) = server.licensed_customer("meta@example.com", &["varied"]);
     server.wait_visible(&public, &private, "acme/varied");
     Fixture {
         server,

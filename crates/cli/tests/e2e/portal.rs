@@ -48,16 +48,6 @@ fn open_db(server: &Server) -> (tokio::runtime::Runtime, Db) {
     (rt, db)
 }
 
-fn status_with_key(server: &Server, public: &str, private: &str) -> u16 {
-    curl_as(
-        &format!("{}/packages.json", server.url),
-        public,
-        private,
-        &[],
-    )
-    .status
-}
-
 #[test]
 fn customer_and_operator_actions_in_a_browser() {
     let server = Server::start(Backend::Sqlite);
@@ -71,15 +61,7 @@ fn customer_and_operator_actions_in_a_browser() {
     ]);
     assert_eq!(report["published"].as_array().unwrap().len(), 2, "{report}");
     for (slug, packages) in [("hello", "acme/hello"), ("legacy", "acme/legacy")] {
-        server.cli(&[
-            "product",
-            "create",
-            slug,
-            "--name",
-            slug,
-            "--packages",
-            packages,
-        ]);
+        server.product(slug, slug, packages, &[]);
     }
     let email = "portal@example.com";
     let account = customer_with_password(&server, email);
@@ -91,7 +73,7 @@ fn customer_and_operator_actions_in_a_browser() {
         "--updates-until",
         "2099-12-31",
     ]);
-    server.cli(&["entitlement", "grant", &account, "legacy"]);
+    server.grant(&account, &["legacy"]);
     let key = server.cli_json(&["key", "create", &account, "--name", "cli"]);
     let (cli_public, cli_private) = (
         key["public_key"].as_str().unwrap().to_string(),
@@ -108,30 +90,8 @@ fn customer_and_operator_actions_in_a_browser() {
 
     // Now an overdue and a future invoice: the account is on hold until the operator
     // records the payment.
-    server.cli(&[
-        "invoice",
-        "add",
-        &account,
-        "INV-OLD",
-        "--amount",
-        "90",
-        "--currency",
-        "EUR",
-        "--due",
-        "2024-01-31",
-    ]);
-    server.cli(&[
-        "invoice",
-        "add",
-        &account,
-        "INV-NEW",
-        "--amount",
-        "90",
-        "--currency",
-        "EUR",
-        "--due",
-        "2099-01-31",
-    ]);
+    server.invoice(&account, "INV-OLD", "90", "2024-01-31");
+    server.invoice(&account, "INV-NEW", "90", "2099-01-31");
     let (rt, db) = open_db(&server);
     std::thread::sleep(std::time::Duration::from_millis(1100)); // usage flush: last use recorded
 
@@ -152,16 +112,14 @@ fn customer_and_operator_actions_in_a_browser() {
     );
 
     // Disabled and deleted in the page: refused with 401.
-    assert!(eventually(PROPAGATION, || status_with_key(
-        &server,
-        &cli_public,
-        &cli_private
-    ) == 401));
+    assert!(eventually(PROPAGATION, || server
+        .root_status(&cli_public, &cli_private)
+        == 401));
     let deleted = (
         s(&customer["deletedPublic"]),
         s(&customer["deletedPrivate"]),
     );
-    assert_eq!(status_with_key(&server, &deleted.0, &deleted.1), 401);
+    assert_eq!(server.root_status(&deleted.0, &deleted.1), 401);
     let disabled = curl_as(
         &format!("{}/packages.json", server.url),
         &cli_public,

@@ -56,17 +56,8 @@ fn composer_installs_over_https() {
     );
     let report = server.publish(&[package_zip("acme/secure", "1.0.0", json!({}))]);
     assert_eq!(report["published"].as_array().unwrap().len(), 1, "{report}");
-    server.cli(&[
-        "product",
-        "create",
-        "secure",
-        "--name",
-        "Secure",
-        "--packages",
-        "acme/*",
-    ]);
-    let (account, public, private) = server.customer("tls@example.com");
-    server.cli(&["entitlement", "grant", &account, "secure"]);
+    server.product("secure", "Secure", "acme/*", &[]);
+    let (_, public, private) = server.licensed_customer("tls@example.com", &["secure"]);
 
     assert!(
         eventually(PROPAGATION * 5, || curl_as(

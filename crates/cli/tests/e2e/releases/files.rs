@@ -57,15 +57,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
 #[test]
 fn large_files_stream_in_constant_memory() {
     let server = Server::start(Backend::Sqlite);
-    server.cli(&[
-        "product",
-        "create",
-        "ce",
-        "--name",
-        "Acme CE",
-        "--packages",
-        "acme/ce-*",
-    ]);
+    server.product("ce", "Acme CE", "acme/ce-*", &[]);
     let size = 96usize << 20;
     let content = bytes_of(77, size);
     add_release(
@@ -76,12 +68,8 @@ fn large_files_stream_in_constant_memory() {
         "9.0",
         "ce",
     );
-    let (id, _, _) = server.customer("big@example.com");
-    server.cli(&["entitlement", "grant", &id, "ce"]);
-    let token = server.cli_json(&["token", "generate", &id])["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (id, _, _) = server.licensed_customer("big@example.com", &["ce"]);
+    let token = server.download_token(&id);
     let url = format!("{}/products/downloads/file/Acme-CE-big.tar.gz", server.url);
     assert!(eventually(PROPAGATION, || curl_as(
         &url,

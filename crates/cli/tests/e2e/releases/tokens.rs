@@ -58,10 +58,7 @@ fn tokens_are_per_account_replaced_at_once_and_follow_holds(backend: Backend) {
     );
 
     // Generating a new token retires the old one within a second.
-    let new_token = f.server.cli_json(&["token", "generate", &a])["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let new_token = f.server.download_token(&a);
     assert_ne!(new_token, a_token);
     assert!(
         eventually(PROPAGATION, || f
@@ -77,18 +74,7 @@ fn tokens_are_per_account_replaced_at_once_and_follow_holds(backend: Backend) {
     );
 
     // Billing hold: every endpoint answers 403 naming the invoice, until it is paid.
-    f.server.cli(&[
-        "invoice",
-        "add",
-        &a,
-        "INV-7",
-        "--amount",
-        "10.00",
-        "--currency",
-        "EUR",
-        "--due",
-        "2024-01-31",
-    ]);
+    f.server.invoice(&a, "INV-7", "10.00", "2024-01-31");
     assert!(
         eventually(PROPAGATION, || f
             .get("info/files", &a, &new_token, &[])

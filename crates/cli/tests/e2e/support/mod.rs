@@ -1,6 +1,7 @@
 //! Test fixtures: a running server, the CLI against the same state, zip builders, and
 //! wrappers for composer, curl and php with isolated homes.
 
+pub mod catalog;
 pub mod client;
 pub mod portal;
 pub mod server;

@@ -1,0 +1,67 @@
+//! Catalog set-up through the CLI in one call each: products, licences, invoices, download
+//! tokens, so a test body reads as the scenario it checks.
+
+use super::Server;
+
+impl Server {
+    /// `packyard product create SLUG --name NAME --packages PATTERNS`, plus `extra` flags.
+    pub fn product(&self, slug: &str, name: &str, packages: &str, extra: &[&str]) {
+        let mut args = vec![
+            "product",
+            "create",
+            slug,
+            "--name",
+            name,
+            "--packages",
+            packages,
+        ];
+        args.extend_from_slice(extra);
+        self.cli(&args);
+    }
+
+    /// Licenses `account` for each of `products` (no `updates_until`).
+    pub fn grant(&self, account: &str, products: &[&str]) {
+        let mut args = vec!["entitlement", "grant", account];
+        args.extend_from_slice(products);
+        self.cli(&args);
+    }
+
+    /// A customer with one key, licensed for `products`: (account id, public, private key).
+    pub fn licensed_customer(&self, email: &str, products: &[&str]) -> (String, String, String) {
+        let customer = self.customer(email);
+        if !products.is_empty() {
+            self.grant(&customer.0, products);
+        }
+        customer
+    }
+
+    /// Adds an invoice over `amount` EUR due on `due` (YYYY-MM-DD).
+    pub fn invoice(&self, account: &str, number: &str, amount: &str, due: &str) {
+        self.cli(&[
+            "invoice",
+            "add",
+            account,
+            number,
+            "--amount",
+            amount,
+            "--currency",
+            "EUR",
+            "--due",
+            due,
+        ]);
+    }
+
+    /// Generates (or replaces) the account's download token and returns it.
+    pub fn download_token(&self, account: &str) -> String {
+        self.cli_json(&["token", "generate", account])["token"]
+            .as_str()
+            .expect("token generate prints the token")
+            .to_string()
+    }
+
+    /// The status of `GET /packages.json` with this key pair.
+    pub fn root_status(&self, public: &str, private: &str) -> u16 {
+        let url = format!("{}/packages.json", self.url);
+        super::curl_as(&url, public, private, &[]).status
+    }
+}
