@@ -114,17 +114,6 @@ fn bad_archives() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     ]
 }
 
-fn visible_packages(server: &Server, public: &str, private: &str) -> Value {
-    curl_as(
-        &format!("{}/packages.json", server.url),
-        public,
-        private,
-        &[],
-    )
-    .json()["available-packages"]
-        .clone()
-}
-
 #[test]
 fn publish_rejects_bad_archives_and_changes_nothing() {
     let server = Server::start(Backend::Sqlite);
@@ -152,16 +141,9 @@ fn publish_rejects_bad_archives_and_changes_nothing() {
     // The customer is created after the attempts, so a snapshot that knows the customer
     // also reflects every attempt.
     let (_, public, private) = server.customer("bad@example.com");
-    assert!(eventually(PROPAGATION * 5, || curl_as(
-        &format!("{}/packages.json", server.url),
-        &public,
-        &private,
-        &[]
-    )
-    .status
-        == 200));
+    server.wait_accepted(&public, &private);
     assert_eq!(
-        visible_packages(&server, &public, &private),
+        server.visible_packages(&public, &private),
         json!([]),
         "a rejected archive left a trace"
     );
@@ -192,9 +174,9 @@ fn publish_rejects_bad_archives_and_changes_nothing() {
             .contains("already published with different contents"),
         "{conflict}"
     );
-    assert!(eventually(PROPAGATION, || visible_packages(
-        &server, &public, &private
-    ) == json!(["acme/good"])));
+    assert!(eventually(PROPAGATION, || server
+        .visible_packages(&public, &private)
+        == json!(["acme/good"])));
 }
 
 #[test]
@@ -224,16 +206,9 @@ fn kill_during_bulk_publish_leaves_only_whole_versions() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
 
-    assert!(eventually(PROPAGATION * 5, || curl_as(
-        &format!("{}/packages.json", server.url),
-        &public,
-        &private,
-        &[]
-    )
-    .status
-        == 200));
+    server.wait_accepted(&public, &private);
     std::thread::sleep(PROPAGATION);
-    let names = visible_packages(&server, &public, &private);
+    let names = server.visible_packages(&public, &private);
     for name in names.as_array().unwrap() {
         let p2 = curl_as(
             &format!("{}/p2/{}.json", server.url, name.as_str().unwrap()),
@@ -257,11 +232,10 @@ fn kill_during_bulk_publish_leaves_only_whole_versions() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(eventually(PROPAGATION, || visible_packages(
-        &server, &public, &private
-    )
-    .as_array()
-    .unwrap()
-    .len()
+    assert!(eventually(PROPAGATION, || server
+        .visible_packages(&public, &private)
+        .as_array()
+        .unwrap()
+        .len()
         == 400));
 }

@@ -64,4 +64,18 @@ impl Server {
         let url = format!("{}/packages.json", self.url);
         super::curl_as(&url, public, private, &[]).status
     }
+
+    /// The `available-packages` of the root document as this key pair sees it.
+    pub fn visible_packages(&self, public: &str, private: &str) -> serde_json::Value {
+        let url = format!("{}/packages.json", self.url);
+        super::curl_as(&url, public, private, &[]).json()["available-packages"].clone()
+    }
+
+    /// Waits (up to 5 s) until this key pair is accepted.
+    pub fn wait_accepted(&self, public: &str, private: &str) {
+        let accepted = super::eventually(super::PROPAGATION * 5, || {
+            self.root_status(public, private) == 200
+        });
+        assert!(accepted, "key {public} was never accepted");
+    }
 }
