@@ -82,42 +82,23 @@ async fn sessions_are_stored_hashed_and_end_at_logout_or_expiry(backend: Backend
 
 backend_tests!(async login_failures_are_counted_per_scope_and_cleared);
 async fn login_failures_are_counted_per_scope_and_cleared(backend: Backend) {
+    const SCOPE: &str = "10.0.0.1 a@example.com";
     let db = TestDb::open(backend).await;
-    for _ in 0..3 {
-        db.record_login_failure("10.0.0.1 a@example.com")
-            .await
-            .unwrap();
+    let failures = |scope: &'static str| {
+        let db = &db;
+        async move { db.login_failures(scope, 900).await.unwrap() }
+    };
+    for scope in [SCOPE, SCOPE, SCOPE, "10.0.0.2 a@example.com"] {
+        db.record_login_failure(scope).await.unwrap();
     }
-    db.record_login_failure("10.0.0.2 a@example.com")
-        .await
-        .unwrap();
-    assert_eq!(
-        db.login_failures("10.0.0.1 a@example.com", 900)
-            .await
-            .unwrap(),
-        3
-    );
-    assert_eq!(db.login_failures("other", 900).await.unwrap(), 0);
+    assert_eq!(failures(SCOPE).await, 3);
+    assert_eq!(failures("other").await, 0);
     // Failures older than the window do not count.
     on_db!(&*db, pool => { sqlx::query("UPDATE login_failures SET at = at - 1000").execute(pool).await.unwrap(); });
-    assert_eq!(
-        db.login_failures("10.0.0.1 a@example.com", 900)
-            .await
-            .unwrap(),
-        0
-    );
-    db.record_login_failure("10.0.0.1 a@example.com")
-        .await
-        .unwrap();
-    db.clear_login_failures("10.0.0.1 a@example.com")
-        .await
-        .unwrap();
-    assert_eq!(
-        db.login_failures("10.0.0.1 a@example.com", 900)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(failures(SCOPE).await, 0);
+    db.record_login_failure(SCOPE).await.unwrap();
+    db.clear_login_failures(SCOPE).await.unwrap();
+    assert_eq!(failures(SCOPE).await, 0);
 }
 
 backend_tests!(async audit_entries_record_the_actor_and_address);

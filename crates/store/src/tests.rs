@@ -29,6 +29,15 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Creates an active account called Acme Corp with `email`.
+    pub(crate) async fn test_account(&self, email: &str) -> crate::accounts::Account {
+        self.create_account(new_account(email), "test")
+            .await
+            .unwrap()
+    }
+}
+
 impl Deref for TestDb {
     type Target = Db;
     fn deref(&self) -> &Db {
@@ -52,14 +61,8 @@ fn date(s: &str) -> NaiveDate {
 backend_tests!(async accounts_get_sequential_never_reused_ids);
 async fn accounts_get_sequential_never_reused_ids(backend: Backend) {
     let db = TestDb::open(backend).await;
-    let a = db
-        .create_account(new_account("a@example.com"), "test")
-        .await
-        .unwrap();
-    let b = db
-        .create_account(new_account("b@example.com"), "test")
-        .await
-        .unwrap();
+    let a = db.test_account("a@example.com").await;
+    let b = db.test_account("b@example.com").await;
     assert_eq!(a.public_id, "MAG000000001");
     assert_eq!(b.public_id, "MAG000000002");
     let dup = db
@@ -68,10 +71,7 @@ async fn accounts_get_sequential_never_reused_ids(backend: Backend) {
         .unwrap_err();
     assert!(matches!(dup, StoreError::Conflict(_)), "{dup}");
     // The failed insert must not have consumed or reused an id visible to anyone.
-    let c = db
-        .create_account(new_account("c@example.com"), "test")
-        .await
-        .unwrap();
+    let c = db.test_account("c@example.com").await;
     assert!(c.public_id > b.public_id);
     assert_eq!(
         db.account("mag000000001").await.unwrap().email,
@@ -93,10 +93,7 @@ backend_tests!(async keys_store_only_a_hash_and_change_state);
 async fn keys_store_only_a_hash_and_change_state(backend: Backend) {
     let db = TestDb::open(backend).await;
     let seq0 = db.change_seq().await.unwrap();
-    let acct = db
-        .create_account(new_account("k@example.com"), "t")
-        .await
-        .unwrap();
+    let acct = db.test_account("k@example.com").await;
     let key = db.create_key(&acct, "alice laptop", "t").await.unwrap();
     assert_eq!(key.public_key.len(), 32);
     assert_eq!(key.private_key.len(), 32);
@@ -131,10 +128,7 @@ async fn keys_store_only_a_hash_and_change_state(backend: Backend) {
 backend_tests!(async one_download_token_per_account);
 async fn one_download_token_per_account(backend: Backend) {
     let db = TestDb::open(backend).await;
-    let acct = db
-        .create_account(new_account("t@example.com"), "t")
-        .await
-        .unwrap();
+    let acct = db.test_account("t@example.com").await;
     let first = db.generate_token(&acct, "t").await.unwrap();
     let second = db.generate_token(&acct, "t").await.unwrap();
     assert_ne!(first, second);
@@ -146,10 +140,7 @@ async fn one_download_token_per_account(backend: Backend) {
 backend_tests!(async products_entitlements_and_invoices);
 async fn products_entitlements_and_invoices(backend: Backend) {
     let db = TestDb::open(backend).await;
-    let acct = db
-        .create_account(new_account("p@example.com"), "t")
-        .await
-        .unwrap();
+    let acct = db.test_account("p@example.com").await;
     let patterns = crate::products::parse_patterns("acme/*, acme/extra").unwrap();
     let product = db
         .create_product("acme-pro", "Acme Pro", &patterns, false, "t")

@@ -65,8 +65,7 @@ fn licences_and_invoices_are_accepted(backend: Backend) {
     let server = Server::start(backend);
     let (account, _, _) = server.customer("dev@example.com");
     server.product("acme-pro", "Acme Pro", "acme/*,acme/extra", &[]);
-    let until = ["--updates-until", "2025-01-31"];
-    server.cli(&[&["entitlement", "grant", &account, "acme-pro"][..], &until].concat());
+    server.grant_until(&account, "acme-pro", "2025-01-31");
     server.invoice(&account, "INV-1", "100.00", "2026-12-31");
     let paid = server.cli_json(&["invoice", "pay", "INV-1"]);
     assert!(paid["paid_at"].is_i64(), "{paid}");

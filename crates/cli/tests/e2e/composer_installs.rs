@@ -143,14 +143,7 @@ fn updates_until_resolves_to_the_last_covered_release(backend: Backend) {
     let server = Server::start(backend);
     licensed_catalog(&server);
     let (account, public, private) = server.customer("lic@example.com");
-    server.cli(&[
-        "entitlement",
-        "grant",
-        &account,
-        "licensed",
-        "--updates-until",
-        "2024-12-31",
-    ]);
+    server.grant_until(&account, "licensed", "2024-12-31");
     let dev = Developer::new(&server, "lic", &public, &private);
     let project = dev.project(&server, "app");
     server.wait_visible(&public, &private, "acme/licensed");
@@ -174,14 +167,7 @@ fn updates_until_resolves_to_the_last_covered_release(backend: Backend) {
     assert!(out.contains("covers releases up to 2024-12-31"), "{out}");
 
     // A later licence date widens the view without any client-side change.
-    server.cli(&[
-        "entitlement",
-        "grant",
-        &account,
-        "licensed",
-        "--updates-until",
-        "2025-03-01",
-    ]);
+    server.grant_until(&account, "licensed", "2025-03-01");
     assert!(eventually(PROPAGATION, || {
         let p2 = curl_as(
             &format!("{}/p2/acme/licensed.json", server.url),

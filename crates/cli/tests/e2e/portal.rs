@@ -65,14 +65,7 @@ fn customer_and_operator_actions_in_a_browser() {
     }
     let email = "portal@example.com";
     let account = customer_with_password(&server, email);
-    server.cli(&[
-        "entitlement",
-        "grant",
-        &account,
-        "hello",
-        "--updates-until",
-        "2099-12-31",
-    ]);
+    server.grant_until(&account, "hello", "2099-12-31");
     server.grant(&account, &["legacy"]);
     let key = server.cli_json(&["key", "create", &account, "--name", "cli"]);
     let (cli_public, cli_private) = (

@@ -18,13 +18,7 @@ fn key_names(server: &Server, account: &str) -> Vec<String> {
 fn forms_without_the_right_token_or_from_other_sites_change_nothing() {
     let server = Server::start(Backend::Sqlite);
     let account = customer_with_password(&server, "csrf@example.com");
-    let client = PortalClient::new(&server);
-    assert_eq!(
-        client
-            .login("/login", "csrf@example.com", CUSTOMER_PASSWORD)
-            .status,
-        303
-    );
+    let client = PortalClient::customer_session(&server, "csrf@example.com");
     let page = client.get("/account/keys");
     assert_eq!(page.status, 200);
     let token = csrf_of(&page.text());
@@ -125,13 +119,7 @@ fn sessions_expire_and_logout_ends_them() {
     // Logout ends the session on the server: replaying the old cookie gets the login form.
     let server = Server::start(Backend::Sqlite);
     customer_with_password(&server, "out@example.com");
-    let client = PortalClient::new(&server);
-    assert_eq!(
-        client
-            .login("/login", "out@example.com", CUSTOMER_PASSWORD)
-            .status,
-        303
-    );
+    let client = PortalClient::customer_session(&server, "out@example.com");
     let cookie = client.cookie("packyard_session").expect("session cookie");
     let token = csrf_of(&client.get("/account/keys").text());
     let out = client.post("/logout", &[("csrf", &token)], &[]);
@@ -172,13 +160,7 @@ fn customers_cannot_touch_other_accounts_keys_and_bad_input_changes_nothing() {
     let server = Server::start(Backend::Sqlite);
     let mine = customer_with_password(&server, "mine@example.com");
     let (_, theirs_public, theirs_private) = server.customer("theirs@example.com");
-    let client = PortalClient::new(&server);
-    assert_eq!(
-        client
-            .login("/login", "mine@example.com", CUSTOMER_PASSWORD)
-            .status,
-        303
-    );
+    let client = PortalClient::customer_session(&server, "mine@example.com");
     let token = csrf_of(&client.get("/account/keys").text());
 
     // Another account's key: "not found", and it keeps working.
@@ -231,13 +213,7 @@ fn operator_forms_need_an_operator_session_and_token() {
     let server = Server::start(Backend::Sqlite);
     crate::portal::operator(&server, "ops@example.com");
     customer_with_password(&server, "cust@example.com");
-    let customer = PortalClient::new(&server);
-    assert_eq!(
-        customer
-            .login("/login", "cust@example.com", CUSTOMER_PASSWORD)
-            .status,
-        303
-    );
+    let customer = PortalClient::customer_session(&server, "cust@example.com");
     // A customer session is no operator session.
     let r = customer.get("/admin/accounts");
     assert_eq!(

@@ -26,6 +26,12 @@ impl Server {
         self.cli(&args);
     }
 
+    /// Licenses `account` for `product` with releases up to `until` (YYYY-MM-DD).
+    pub fn grant_until(&self, account: &str, product: &str, until: &str) {
+        let args = ["entitlement", "grant", account, product];
+        self.cli(&[&args[..], &["--updates-until", until]].concat());
+    }
+
     /// A customer with one key, licensed for `products`: (account id, public, private key).
     pub fn licensed_customer(&self, email: &str, products: &[&str]) -> (String, String, String) {
         let customer = self.customer(email);
