@@ -26,10 +26,7 @@ fn keys_disabled_enabled_and_deleted_while_the_server_runs(backend: Backend) {
     dev.composer_ok(&project, &["require", "acme/hello"]);
 
     server.cli(&["key", "disable", &public]);
-    assert!(
-        eventually(PROPAGATION, || server.root_status(&public, &private) == 401),
-        "{backend:?}: disable took over 1 s"
-    );
+    server.root_status_becomes(&public, &private, 401, "disable");
     let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
     assert!(!ok, "{out}");
     assert!(
@@ -41,17 +38,11 @@ fn keys_disabled_enabled_and_deleted_while_the_server_runs(backend: Backend) {
     );
 
     server.cli(&["key", "enable", &public]);
-    assert!(
-        eventually(PROPAGATION, || server.root_status(&public, &private) == 200),
-        "{backend:?}: enable took over 1 s"
-    );
+    server.root_status_becomes(&public, &private, 200, "enable");
     dev.composer_ok(&project, &["update", "--no-cache"]);
 
     server.cli(&["key", "delete", &public]);
-    assert!(
-        eventually(PROPAGATION, || server.root_status(&public, &private) == 401),
-        "{backend:?}: delete took over 1 s"
-    );
+    server.root_status_becomes(&public, &private, 401, "delete");
     let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
     assert!(!ok);
     assert!(
@@ -96,10 +87,7 @@ fn billing_hold_blocks_every_request_until_the_invoice_is_paid(backend: Backend)
     }
 
     server.cli(&["invoice", "pay", "INV-1001"]);
-    assert!(
-        eventually(PROPAGATION, || server.root_status(&public, &private) == 200),
-        "{backend:?}: paying took over 1 s"
-    );
+    server.root_status_becomes(&public, &private, 200, "paying");
     dev.composer_ok(&project, &["require", "acme/hello"]);
     assert_eq!(
         locked_version(&project, "acme/hello").as_deref(),

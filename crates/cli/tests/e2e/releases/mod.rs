@@ -132,6 +132,13 @@ impl Fixture {
         )
     }
 
+    /// Whether `path` answers `status` to this id and token within the SPEC's second.
+    pub fn becomes(&self, path: &str, id: &str, token: &str, status: u16) -> bool {
+        eventually(PROPAGATION, || {
+            self.get(path, id, token, &[]).status == status
+        })
+    }
+
     /// Waits until the account's token works (CLI changes reach the server within 1 s).
     pub fn wait_ready(&self, id: &str, token: &str) {
         assert!(

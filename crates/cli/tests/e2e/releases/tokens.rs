@@ -61,10 +61,7 @@ fn tokens_are_per_account_replaced_at_once_and_follow_holds(backend: Backend) {
     let new_token = f.server.download_token(&a);
     assert_ne!(new_token, a_token);
     assert!(
-        eventually(PROPAGATION, || f
-            .get("info/files", &a, &a_token, &[])
-            .status
-            == 401),
+        f.becomes("info/files", &a, &a_token, 401),
         "{backend:?}: the old token still works after 1 s"
     );
     assert_eq!(
@@ -76,10 +73,7 @@ fn tokens_are_per_account_replaced_at_once_and_follow_holds(backend: Backend) {
     // Billing hold: every endpoint answers 403 naming the invoice, until it is paid.
     f.server.invoice(&a, "INV-7", "10.00", "2024-01-31");
     assert!(
-        eventually(PROPAGATION, || f
-            .get("info/files", &a, &new_token, &[])
-            .status
-            == 403),
+        f.becomes("info/files", &a, &new_token, 403),
         "{backend:?}: hold took over 1 s"
     );
     for path in ["info/help", "info/json", "file/Acme-CE-2.4.6.tar.gz"] {
@@ -100,18 +94,12 @@ fn tokens_are_per_account_replaced_at_once_and_follow_holds(backend: Backend) {
     );
     f.server.cli(&["invoice", "pay", "INV-7"]);
     assert!(
-        eventually(PROPAGATION, || f
-            .get("file/Acme-CE-2.4.6.tar.gz", &a, &new_token, &[])
-            .status
-            == 200),
+        f.becomes("file/Acme-CE-2.4.6.tar.gz", &a, &new_token, 200),
         "{backend:?}: paying did not lift the hold within 1 s"
     );
 
     f.server.cli(&["account", "close", &b]);
-    assert!(eventually(PROPAGATION, || f
-        .get("info/files", &b, &b_token, &[])
-        .status
-        == 403));
+    assert!(f.becomes("info/files", &b, &b_token, 403));
     assert!(
         f.get("info/files", &b, &b_token, &[])
             .text()

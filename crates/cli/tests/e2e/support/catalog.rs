@@ -77,6 +77,15 @@ impl Server {
         super::curl_as(&url, public, private, &[]).json()["available-packages"].clone()
     }
 
+    /// Asserts that the root answers `status` to this key pair within the SPEC's second
+    /// (after `change`, named in the failure).
+    pub fn root_status_becomes(&self, public: &str, private: &str, status: u16, change: &str) {
+        let reached = super::eventually(super::PROPAGATION, || {
+            self.root_status(public, private) == status
+        });
+        assert!(reached, "{change}: not answered {status} within 1 s");
+    }
+
     /// Waits (up to 5 s) until this key pair is accepted.
     pub fn wait_accepted(&self, public: &str, private: &str) {
         let accepted = super::eventually(super::PROPAGATION * 5, || {
