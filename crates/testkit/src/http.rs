@@ -134,6 +134,28 @@ impl Response {
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 
+    /// Asserts that the body contains `needle`, showing the body if not.
+    #[track_caller]
+    pub fn assert_text_contains(&self, needle: &str) {
+        let text = self.text();
+        assert!(
+            text.contains(needle),
+            "expected {needle:?} in answer {}: {text}",
+            self.status
+        );
+    }
+
+    /// Asserts that the JSON `warning` contains `needle`, showing the body if not.
+    #[track_caller]
+    pub fn assert_warning_contains(&self, needle: &str) {
+        let warning = self.warning();
+        assert!(
+            warning.contains(needle),
+            "expected {needle:?} in warning: {}",
+            self.text()
+        );
+    }
+
     /// The `warning` of a JSON error body (what Composer prints).
     pub fn warning(&self) -> String {
         self.json()["warning"]

@@ -227,11 +227,7 @@ fn kill_during_bulk_publish_leaves_only_whole_versions() {
     }
     // The interrupted batch can simply be run again.
     let out = server.command().args(&args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(out, "packyard publish");
     assert!(eventually(PROPAGATION, || server
         .visible_packages(&public, &private)
         .as_array()

@@ -119,11 +119,7 @@ fn customer_and_operator_actions_in_a_browser() {
         &cli_private,
         &[],
     );
-    assert!(
-        disabled.warning().contains("is disabled"),
-        "{}",
-        disabled.text()
-    );
+    disabled.assert_warning_contains("is disabled");
     // The key made in the page is a real key: on hold for now (403 naming the invoice).
     let held = curl_as(
         &format!("{}/packages.json", server.url),
@@ -132,7 +128,7 @@ fn customer_and_operator_actions_in_a_browser() {
         &[],
     );
     assert_eq!(held.status, 403, "{}", held.text());
-    assert!(held.warning().contains("INV-OLD"), "{}", held.text());
+    held.assert_warning_contains("INV-OLD");
 
     // The token shown in the page is the one the server now accepts (only its hash is
     // stored), and the first one generated stopped working: 401 for the old one, and the
@@ -160,7 +156,7 @@ fn customer_and_operator_actions_in_a_browser() {
         == 401));
     let held = curl_as(&files, &account, &tokens[1], &[]);
     assert_eq!(held.status, 403, "{}", held.text());
-    assert!(held.text().contains("INV-OLD"), "{}", held.text());
+    held.assert_text_contains("INV-OLD");
 
     let zips = server.work_dir("upload");
     let (name, bytes) = package_zip("acme/extra-tool", "1.0.0", json!({ "time": "2024-02-01" }));
@@ -211,20 +207,12 @@ fn customer_and_operator_actions_in_a_browser() {
         "disabled by the operator: {}",
         refused.text()
     );
-    assert!(
-        refused.warning().contains("is disabled"),
-        "{}",
-        refused.text()
-    );
+    refused.assert_warning_contains("is disabled");
 
     // The token from the page now lists and downloads the release uploaded in the page.
     let listing = curl_as(&files, &account, &tokens[1], &[]);
     assert_eq!(listing.status, 200, "{}", listing.text());
-    assert!(
-        listing.text().contains("Acme-CE-2.4.7.tar.gz"),
-        "{}",
-        listing.text()
-    );
+    listing.assert_text_contains("Acme-CE-2.4.7.tar.gz");
     let file = curl_as(
         &format!(
             "{}/products/downloads/file/Acme-CE-2.4.7.tar.gz",

@@ -145,7 +145,7 @@ fn repeated_failed_logins_are_refused_with_429() {
     // Now even the right password is refused until the window passes.
     let r = client.login("/login", "slow@example.com", CUSTOMER_PASSWORD);
     assert_eq!(r.status, 429, "{}", r.text());
-    assert!(r.text().contains("too many failed logins"), "{}", r.text());
+    r.assert_text_contains("too many failed logins");
     assert_eq!(client.cookie("packyard_session"), None);
     // Unknown emails answer like wrong passwords (and count the same way).
     let r = client.login("/login", "nobody@example.com", "whatever123");
@@ -194,12 +194,7 @@ fn customers_cannot_touch_other_accounts_keys_and_bad_input_changes_nothing() {
     for name in ["", "   ", &"x".repeat(101)] {
         let r = client.post("/account/keys", &[("name", name), ("csrf", &token)], &[]);
         assert_eq!(r.status, 400, "{name:?}: {}", r.text());
-        assert!(
-            r.text()
-                .contains("a key name must be 1 to 100 printable characters"),
-            "{}",
-            r.text()
-        );
+        r.assert_text_contains("a key name must be 1 to 100 printable characters");
     }
     assert!(key_names(&server, &mine).is_empty());
 
@@ -267,11 +262,7 @@ fn operator_forms_need_an_operator_session_and_token() {
     ];
     let r = ops.post("/admin/products", &bad, &[]);
     assert_eq!(r.status, 400);
-    assert!(
-        r.text().contains("must be 1 to 64 lowercase letters"),
-        "{}",
-        r.text()
-    );
+    r.assert_text_contains("must be 1 to 64 lowercase letters");
     assert_eq!(
         server.cli_json(&["product", "list"])["products"]
             .as_array()

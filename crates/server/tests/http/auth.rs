@@ -15,11 +15,7 @@ async fn no_credentials_get_401_with_a_basic_challenge(backend: Backend) {
     assert_eq!(none.header("content-type"), Some("application/json"));
     let challenge = none.header("www-authenticate").unwrap_or_default();
     assert!(challenge.starts_with("Basic realm="), "{challenge}");
-    assert!(
-        none.warning().contains("needs an access key"),
-        "{}",
-        none.text()
-    );
+    none.assert_warning_contains("needs an access key");
 }
 
 backend_tests!(async unknown_keys_and_wrong_secrets_are_indistinguishable);

@@ -89,7 +89,7 @@ async fn a_release_of_an_unlicensed_product_is_403(backend: Backend) {
     let ee = download(&server, &id, &token, "Acme-EE-2.4.7.tar.gz", "").await;
     assert_eq!(ee.status, 403);
     let reason = format!("account {id} has no licence for ee");
-    assert!(ee.text().contains(&reason), "{}", ee.text());
+    ee.assert_text_contains(&reason);
 }
 
 backend_tests!(async unknown_and_traversal_shaped_names_are_404);
@@ -97,7 +97,7 @@ async fn unknown_and_traversal_shaped_names_are_404(backend: Backend) {
     let (server, id, token) = fixture(backend).await;
     let missing = download(&server, &id, &token, "Acme-CE-9.9.9.tar.gz", "").await;
     assert_eq!(missing.status, 404);
-    assert!(missing.text().contains("info/files"), "{}", missing.text());
+    missing.assert_text_contains("info/files");
     for name in ["..%2F..%2Fetc%2Fpasswd", "%2e%2e"] {
         assert_eq!(
             download(&server, &id, &token, name, "").await.status,

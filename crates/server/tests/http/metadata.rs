@@ -67,5 +67,5 @@ async fn a_new_version_moves_last_modified_forward(backend: Backend) {
     server.refresh().await;
     let after = get_since(&server, path, &customer, &stamp).await;
     assert_eq!(after.status, 200);
-    assert!(after.text().contains("2.5.0"), "{}", after.text());
+    after.assert_text_contains("2.5.0");
 }

@@ -45,7 +45,7 @@ fn help_names_every_endpoint_and_release_type(backend: Backend) {
         );
     }
     let download_url = format!("@{}/products/downloads/file/", f.server.host);
-    assert!(help.text().contains(&download_url), "{}", help.text());
+    help.assert_text_contains(&download_url);
 }
 
 backend_tests!(files_lists_licensed_and_public_releases);
@@ -109,7 +109,7 @@ fn unknown_types_and_endpoints_are_404(backend: Backend) {
     let bogus = f.get("info/filter/type/full", &ce, &token, &[]);
     assert_eq!(bogus.status, 404);
     let known = "ce-full, ee-full, ce-patch, ee-patch, other";
-    assert!(bogus.text().contains(known), "{}", bogus.text());
+    bogus.assert_text_contains(known);
     assert_eq!(f.get("info/nonsense", &ce, &token, &[]).status, 404);
 }
 
@@ -143,7 +143,7 @@ fn an_expired_licence_sees_only_public_releases_and_is_told_why(backend: Backend
     let refused = f.get("file/Acme-CE-2.4.7.tar.gz", &old, &token, &[]);
     assert_eq!(refused.status, 403);
     let reason = "covers releases up to 2020-01-01";
-    assert!(refused.text().contains(reason), "{}", refused.text());
+    refused.assert_text_contains(reason);
 }
 
 backend_tests!(an_account_without_a_licence_still_gets_the_public_product);

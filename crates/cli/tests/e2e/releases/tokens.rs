@@ -21,7 +21,7 @@ fn a_token_only_works_with_its_own_account(backend: Backend) {
         assert_eq!(r.status, 401, "{id} with another account's token");
         assert!(r.header("www-authenticate").is_some());
         let reason = "invalid account id or download access token";
-        assert!(r.text().contains(reason), "{}", r.text());
+        r.assert_text_contains(reason);
     }
     assert_eq!(
         f.get("info/files", "MAG999999999", &a_token, &[]).status,
@@ -39,15 +39,11 @@ fn requests_without_valid_credentials_are_told_how_to_send_them(backend: Backend
     let url = format!("{}/products/downloads/info/files", f.server.url);
     let anonymous = curl(&url, &[]);
     assert_eq!(anonymous.status, 401);
-    assert!(
-        anonymous.text().contains("ACCOUNT_ID:TOKEN@"),
-        "{}",
-        anonymous.text()
-    );
+    anonymous.assert_text_contains("ACCOUNT_ID:TOKEN@");
     let malformed = curl(&url, &["-H", "Authorization: Basic !!!not-base64"]);
     assert_eq!(malformed.status, 401);
     let reason = "malformed Authorization header";
-    assert!(malformed.text().contains(reason), "{}", malformed.text());
+    malformed.assert_text_contains(reason);
 }
 
 backend_tests!(a_new_token_retires_the_old_one_within_a_second);
@@ -89,5 +85,5 @@ fn a_closed_account_is_refused_with_the_reason(backend: Backend) {
     f.server.cli(&["account", "close", &a]);
     assert!(f.becomes("info/files", &a, &token, 403));
     let closed = f.get("info/files", &a, &token, &[]);
-    assert!(closed.text().contains("is closed"), "{}", closed.text());
+    closed.assert_text_contains("is closed");
 }

@@ -98,13 +98,7 @@ impl Server {
 
     /// Runs the CLI; panics with its stderr if it fails.
     pub fn cli(&self, args: &[&str]) -> String {
-        let out = self.cli_output(args);
-        assert!(
-            out.status.success(),
-            "packyard {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        super::succeeded(self.cli_output(args), &format!("packyard {args:?}"))
     }
 
     pub fn cli_output(&self, args: &[&str]) -> Output {
@@ -117,28 +111,10 @@ impl Server {
 
     /// Runs the CLI with `input` on standard input (for `--password-stdin`).
     pub fn cli_with_stdin(&self, args: &[&str], input: &str) -> String {
-        use std::io::Write;
-        let mut child = self
-            .command()
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{input}\n").as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "packyard {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        let mut command = self.command();
+        command.args(args);
+        let out = super::run_with_input(&mut command, format!("{input}\n").as_bytes());
+        super::succeeded(out, &format!("packyard {args:?}"))
     }
 
     /// Creates an operator and returns a fresh admin API token of theirs.
