@@ -137,22 +137,21 @@ impl Response {
     /// Asserts that the body contains `needle`, showing the body if not.
     #[track_caller]
     pub fn assert_text_contains(&self, needle: &str) {
-        let text = self.text();
-        assert!(
-            text.contains(needle),
-            "expected {needle:?} in answer {}: {text}",
-            self.status
-        );
+        self.assert_part_contains("body", &self.text(), needle);
     }
 
     /// Asserts that the JSON `warning` contains `needle`, showing the body if not.
     #[track_caller]
     pub fn assert_warning_contains(&self, needle: &str) {
-        let warning = self.warning();
+        self.assert_part_contains("warning", &self.warning(), needle);
+    }
+
+    #[track_caller]
+    fn assert_part_contains(&self, part: &str, haystack: &str, needle: &str) {
+        let (status, body) = (self.status, self.text());
         assert!(
-            warning.contains(needle),
-            "expected {needle:?} in warning: {}",
-            self.text()
+            haystack.contains(needle),
+            "expected {needle:?} in the {part} of a {status}: {body}"
         );
     }
 

@@ -169,12 +169,7 @@ fn updates_until_resolves_to_the_last_covered_release(backend: Backend) {
     // A later licence date widens the view without any client-side change.
     server.grant_until(&account, "licensed", "2025-03-01");
     assert!(eventually(PROPAGATION, || {
-        let p2 = curl_as(
-            &format!("{}/p2/acme/licensed.json", server.url),
-            &public,
-            &private,
-            &[],
-        );
+        let p2 = server.get_as("/p2/acme/licensed.json", &public, &private);
         p2.text().contains("\"1.2.0\"")
     }));
     let out = dev.composer_ok(&project, &["update", "acme/licensed", "-vvv"]);
@@ -223,27 +218,11 @@ fn packages_outside_the_licence_are_not_found() {
     let project = dev.project(&server, "app");
     server.wait_visible(&public, &private, "acme/licensed");
 
-    let root = curl_as(
-        &format!("{}/packages.json", server.url),
-        &public,
-        &private,
-        &[],
-    )
-    .json();
+    let root = server.get_as("/packages.json", &public, &private).json();
     assert_eq!(root["available-packages"], json!(["acme/licensed"]));
-    let p2 = curl_as(
-        &format!("{}/p2/acme/secret.json", server.url),
-        &public,
-        &private,
-        &[],
-    );
+    let p2 = server.get_as("/p2/acme/secret.json", &public, &private);
     assert_eq!(p2.status, 404);
-    let unknown = curl_as(
-        &format!("{}/p2/acme/nothing.json", server.url),
-        &public,
-        &private,
-        &[],
-    );
+    let unknown = server.get_as("/p2/acme/nothing.json", &public, &private);
     assert_eq!(
         (unknown.status, unknown.body.clone()),
         (404, p2.body.clone()),

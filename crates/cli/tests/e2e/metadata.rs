@@ -72,12 +72,9 @@ fn fixture() -> Fixture {
 #[test]
 fn p2_expands_with_composers_minifier_to_the_published_manifests() {
     let f = fixture();
-    let p2 = curl_as(
-        &format!("{}/p2/acme/varied.json", f.server.url),
-        &f.public,
-        &f.private,
-        &[],
-    );
+    let p2 = f
+        .server
+        .get_as("/p2/acme/varied.json", &f.public, &f.private);
     assert_eq!(p2.status, 200);
     assert_eq!(p2.header("content-type"), Some("application/json"));
     let doc = p2.json();
@@ -131,12 +128,9 @@ fn p2_expands_with_composers_minifier_to_the_published_manifests() {
         assert_eq!(v["dist"]["type"], "zip");
     }
 
-    let dev = curl_as(
-        &format!("{}/p2/acme/varied~dev.json", f.server.url),
-        &f.public,
-        &f.private,
-        &[],
-    );
+    let dev = f
+        .server
+        .get_as("/p2/acme/varied~dev.json", &f.public, &f.private);
     let expanded: Value = serde_json::from_str(&php(EXPAND, &dev.body)).unwrap();
     let dev_versions = expanded["acme/varied"].as_array().unwrap();
     assert_eq!(dev_versions.len(), 1);
@@ -156,13 +150,12 @@ fn compression_is_negotiated_and_decodes_to_the_identical_json() {
         assert_eq!(plain.status, 200);
         assert_eq!(plain.header("content-encoding"), None, "{path}");
         assert_eq!(plain.header("vary"), Some("Accept-Encoding"), "{path}");
+        let with_encoding = |accepted: &str| {
+            let header = format!("Accept-Encoding: {accepted}");
+            curl_as(&url, &f.public, &f.private, &["-H", &header])
+        };
         // Composer's own Accept-Encoding gets brotli.
-        let br = curl_as(
-            &url,
-            &f.public,
-            &f.private,
-            &["-H", "Accept-Encoding: deflate, gzip, br, zstd"],
-        );
+        let br = with_encoding("deflate, gzip, br, zstd");
         assert_eq!(br.header("content-encoding"), Some("br"), "{path}");
         let mut decoded = Vec::new();
         brotli::BrotliDecompress(&mut br.body.as_slice(), &mut decoded).expect("valid brotli");
@@ -175,20 +168,12 @@ fn compression_is_negotiated_and_decodes_to_the_identical_json() {
             "{path}: brotli is smaller"
         );
         // Clients without brotli get gzip.
-        let raw = curl_as(
-            &url,
-            &f.public,
-            &f.private,
-            &["-H", "Accept-Encoding: gzip"],
-        );
+        let raw = with_encoding("gzip");
         assert_eq!(raw.header("content-encoding"), Some("gzip"), "{path}");
         assert_eq!(&raw.body[..2], &[0x1f, 0x8b], "{path}: a gzip stream");
         let mut gunzipped = Vec::new();
-        std::io::Read::read_to_end(
-            &mut flate2::read::GzDecoder::new(raw.body.as_slice()),
-            &mut gunzipped,
-        )
-        .unwrap();
+        let mut gzip = flate2::read::GzDecoder::new(raw.body.as_slice());
+        std::io::Read::read_to_end(&mut gzip, &mut gunzipped).unwrap();
         assert_eq!(
             gunzipped, plain.body,
             "{path}: gzip must decode to the same bytes"

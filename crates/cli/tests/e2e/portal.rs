@@ -209,12 +209,7 @@ fn operator_changes_reach_composer(sc: &Scenario, customer: &serde_json::Value) 
         text(&customer["evilPublic"]),
         text(&customer["evilPrivate"]),
     );
-    let refused = curl_as(
-        &format!("{}/packages.json", server.url),
-        &evil.0,
-        &evil.1,
-        &[],
-    );
+    let refused = server.get_as("/packages.json", &evil.0, &evil.1);
     assert_eq!(
         refused.status,
         401,

@@ -18,11 +18,18 @@ fn upload(bytes: &[u8]) -> Request {
     Request::post("/api/packages", bytes).header("Content-Type", "application/zip")
 }
 
-fn error_of(answer: &Response) -> String {
-    answer.json()["error"]
+/// Asserts that the JSON `error` of `answer` contains `needle`.
+#[track_caller]
+fn assert_error_contains(answer: &Response, needle: &str) {
+    let error = answer.json()["error"]
         .as_str()
         .unwrap_or_default()
-        .to_string()
+        .to_string();
+    assert!(
+        error.contains(needle),
+        "expected {needle:?} in {}",
+        answer.text()
+    );
 }
 
 backend_tests!(async a_new_version_is_201_and_the_same_bytes_again_200);
@@ -42,11 +49,7 @@ async fn changed_bytes_under_a_published_version_are_409(backend: Backend) {
     let changed = package_zip("acme/api", "1.0.0", json!({ "description": "x" }));
     let conflict = server.send(upload(&changed).bearer(&token)).await;
     assert_eq!(conflict.status, 409);
-    assert!(
-        error_of(&conflict).contains("immutable"),
-        "{}",
-        conflict.text()
-    );
+    assert_error_contains(&conflict, "immutable");
 }
 
 backend_tests!(async uploads_without_an_operator_token_are_401);
@@ -69,11 +72,7 @@ async fn a_body_that_is_not_a_zip_is_422(backend: Backend) {
     let (server, token) = server_and_token(backend).await;
     let not_zip = server.send(upload(b"hello").bearer(&token)).await;
     assert_eq!(not_zip.status, 422);
-    assert!(
-        error_of(&not_zip).contains("not a zip archive"),
-        "{}",
-        not_zip.text()
-    );
+    assert_error_contains(&not_zip, "not a zip archive");
 }
 
 backend_tests!(async a_body_past_the_upload_limit_is_413);

@@ -65,6 +65,11 @@ impl Server {
             .to_string()
     }
 
+    /// `GET path` (from the server's root) with this key pair.
+    pub fn get_as(&self, path: &str, public: &str, private: &str) -> super::HttpResponse {
+        super::curl_as(&format!("{}{path}", self.url), public, private, &[])
+    }
+
     /// The status of `GET /packages.json` with this key pair.
     pub fn root_status(&self, public: &str, private: &str) -> u16 {
         let url = format!("{}/packages.json", self.url);
