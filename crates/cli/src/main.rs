@@ -5,6 +5,7 @@
 mod args;
 mod commands;
 mod context;
+mod protection;
 
 use clap::Parser;
 

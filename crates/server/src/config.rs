@@ -26,6 +26,15 @@ pub struct Config {
     pub login_window: Duration,
     /// Prefix of account ids created in the operator portal, e.g. `MAG`.
     pub account_id_prefix: String,
+    /// Peers whose `X-Forwarded-For` / `Forwarded` name the client (see `client_addr`).
+    pub trusted_proxies: Vec<crate::client_addr::TrustedProxy>,
+    /// Login attempts per client address within `login_window` before 429, counted before
+    /// any password is hashed (see `login_guard`).
+    pub login_address_budget: usize,
+    /// Password hashes computed at once; more logins wait for a turn.
+    pub login_hash_concurrency: usize,
+    /// How long a login waits for a hashing turn before 503.
+    pub login_hash_wait: Duration,
 }
 
 impl Config {
@@ -41,6 +50,11 @@ impl Config {
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
             account_id_prefix: "MAG".into(),
+            trusted_proxies: Vec::new(),
+            login_address_budget: 30,
+            login_hash_concurrency: std::thread::available_parallelism()
+                .map_or(2, |n| n.get().clamp(1, 4)),
+            login_hash_wait: Duration::from_secs(2),
         }
     }
 

@@ -4,10 +4,12 @@
 //! in step with the database ([`feed`]); they never query the database themselves.
 
 pub mod auth;
+pub mod client_addr;
 pub mod config;
 pub mod csrf;
 pub mod dist_cache;
 pub mod feed;
+pub mod login_guard;
 pub mod metadata;
 pub mod passwords;
 pub mod publish;
@@ -38,6 +40,8 @@ pub struct AppState {
     pub usage: usage::UsageRecorder,
     /// Recently served small dist archives (content-addressed, so never stale).
     pub dists: Arc<dist_cache::DistCache>,
+    /// Portal login limits that hold before any password is hashed.
+    pub logins: Arc<login_guard::LoginGuard>,
 }
 
 impl AppState {
@@ -51,6 +55,7 @@ impl AppState {
         Ok(AppState {
             usage: usage::UsageRecorder::default(),
             dists: Arc::new(dist_cache::DistCache::new(256 * 1024 * 1024)),
+            logins: Arc::new(login_guard::LoginGuard::new(&config)),
             db,
             blobs,
             config: Arc::new(config),

@@ -67,10 +67,16 @@ impl Request {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
-        stream.write_all(head.as_bytes()).await.unwrap();
-        stream.write_all(&self.body).await.unwrap();
+        let mut message = head.into_bytes();
+        message.extend_from_slice(&self.body);
+        // A server may answer before reading the whole body and then reset the connection;
+        // the answer it sent first is still the answer.
+        let written = stream.write_all(&message).await;
         let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).await.unwrap();
+        let read = stream.read_to_end(&mut raw).await;
+        if raw.is_empty() {
+            panic!("no answer from {addr}: write {written:?}, read {read:?}");
+        }
         Response::parse(&raw)
     }
 }

@@ -2,7 +2,7 @@
 //! what to do. Internal causes are logged, never shown.
 
 use askama::Template;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use packyard_store::StoreError;
 
@@ -19,8 +19,12 @@ pub enum PortalError {
     Conflict(String),
     /// 403: the CSRF checks refused the request.
     Csrf(CsrfError),
-    /// 429: too many failed logins.
-    TooManyLogins(String),
+    /// 429: too many (failed) logins; the client should wait that many seconds.
+    TooManyLogins { message: String, retry_after: u64 },
+    /// 503: the server cannot do this right now (every password-hashing turn taken, or the
+    /// database unreachable); nothing was changed, and it can be retried after that many
+    /// seconds.
+    Unavailable { message: String, retry_after: u64 },
     /// 500: logged; the user sees a generic message.
     Internal(String),
 }
@@ -60,10 +64,15 @@ impl IntoResponse for PortalError {
             PortalError::NotFound(m) => (StatusCode::NOT_FOUND, "Not found", m.as_str()),
             PortalError::Conflict(m) => (StatusCode::CONFLICT, "That already exists", m.as_str()),
             PortalError::Csrf(e) => (StatusCode::FORBIDDEN, "Request refused", e.message()),
-            PortalError::TooManyLogins(m) => (
+            PortalError::TooManyLogins { message, .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
-                "Too many failed logins",
-                m.as_str(),
+                "Too many login attempts",
+                message.as_str(),
+            ),
+            PortalError::Unavailable { message, .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Please try again shortly",
+                message.as_str(),
             ),
             PortalError::Internal(cause) => {
                 tracing::error!("portal: {cause}");
@@ -79,13 +88,21 @@ impl IntoResponse for PortalError {
             heading,
             message,
         };
-        match page.render() {
+        let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(e) => {
                 tracing::error!("portal: cannot render the error page: {e}");
                 (status, message.to_string()).into_response()
             }
+        };
+        if let PortalError::TooManyLogins { retry_after, .. }
+        | PortalError::Unavailable { retry_after, .. } = self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after.into());
         }
+        response
     }
 }
 

@@ -155,6 +155,35 @@ async fn principal(
     })
 }
 
+/// Verifies `password` against `hash` (or against nothing, for unknown emails, so timing
+/// does not tell) on a blocking thread, in one of the bounded hashing turns
+/// (`crate::login_guard`); 503 if no turn comes free in time.
+async fn verify_in_turn(
+    state: &AppState,
+    password: String,
+    hash: Option<String>,
+) -> PortalResult<bool> {
+    let Some(turn) = state.logins.hashing_turn().await else {
+        return Err(PortalError::Unavailable {
+            message: "The server is handling many logins right now. Try again in a few seconds."
+                .into(),
+            retry_after: crate::login_guard::BUSY_RETRY_AFTER_SECS,
+        });
+    };
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        match hash {
+            Some(hash) => verify_password(&password, &hash),
+            None => {
+                verify_against_nothing(&password);
+                false
+            }
+        }
+    })
+    .await
+    .map_err(|e| PortalError::Internal(e.to_string()))
+}
+
 async fn login(
     state: AppState,
     side: Side,
@@ -178,6 +207,16 @@ async fn login(
             Some("Enter your email address and password.".into()),
         ));
     }
+    let client = ClientIp(ip.clone()).addr();
+    state.logins.admit(client).map_err(|retry_after| {
+        PortalError::TooManyLogins {
+            message: format!(
+                "There were too many login attempts from your address. Wait {} minutes, then try again.",
+                retry_after.div_ceil(60)
+            ),
+            retry_after,
+        }
+    })?;
     let scope = format!("{} {ip} {email}", side.kind.as_str());
     let window = state.config.login_window.as_secs() as i64;
     if state.db.login_failures(&scope, window).await? >= state.config.login_max_failures {
@@ -189,25 +228,17 @@ async fn login(
                 side.kind.as_str(),
             )
             .await?;
-        return Err(PortalError::TooManyLogins(format!(
-            "There were too many failed logins for {email} from your address. Wait {} minutes, then try again.",
-            (window + 59) / 60
-        )));
+        return Err(PortalError::TooManyLogins {
+            message: format!(
+                "There were too many failed logins for {email} from your address. Wait {} minutes, then try again.",
+                (window + 59) / 60
+            ),
+            retry_after: window.max(1) as u64,
+        });
     }
     let found = principal(&state, side, &email).await?;
-    let password = form.password;
-    let (found, ok) = tokio::task::spawn_blocking(move || match &found {
-        Some((_, _, hash, _)) => {
-            let ok = verify_password(&password, hash);
-            (found, ok)
-        }
-        None => {
-            verify_against_nothing(&password);
-            (found, false)
-        }
-    })
-    .await
-    .map_err(|e| PortalError::Internal(e.to_string()))?;
+    let hash = found.as_ref().map(|(_, _, hash, _)| hash.clone());
+    let ok = verify_in_turn(&state, form.password, hash).await?;
     let Some((id, name, _, closed)) = found.filter(|_| ok) else {
         state.db.record_login_failure(&scope).await?;
         state
@@ -233,6 +264,7 @@ async fn login(
             )),
         ));
     }
+    state.logins.forgive(client);
     state.db.clear_login_failures(&scope).await?;
     // Housekeeping rides on logins: they are rare, and expired rows are never read anyway.
     state.db.prune_sessions(window).await?;

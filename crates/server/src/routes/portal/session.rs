@@ -3,7 +3,7 @@
 //! `SameSite=Lax` (not sent on cross-site POSTs) and `Secure` when the public URL is HTTPS.
 //! A missing, unknown or expired session redirects to the login form.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -16,6 +16,7 @@ use packyard_store::sessions::SessionKind;
 
 use super::PortalError;
 use crate::AppState;
+use crate::client_addr::client_addr;
 use crate::config::Config;
 use crate::csrf::check_token;
 
@@ -46,20 +47,35 @@ pub fn set_cookie(config: &Config, name: &str, value: &str, max_age: Option<u64>
     .expect("cookie values are alphanumeric")
 }
 
-/// The client's address as the socket saw it (the portal is meant to be reached directly or
-/// through a proxy that the operator trusts to be the only client, so no forwarded headers).
+/// The client's address: the socket's peer, or the client a trusted proxy names
+/// (`--trusted-proxy`, see `crate::client_addr`).
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl ClientIp {
+    /// The address as an [`IpAddr`] (unspecified if the socket's was unknown).
+    pub fn addr(&self) -> IpAddr {
+        self.0
+            .parse()
+            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+    }
+}
+
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let trusted = &state.config.trusted_proxies;
+        Ok(ClientIp(peer.map_or_else(
+            || "unknown".into(),
+            |peer| client_addr(peer, &parts.headers, trusted).to_string(),
+        )))
     }
 }
 

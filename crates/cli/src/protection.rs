@@ -1,0 +1,42 @@
+//! `packyard serve` options that protect the server from abuse (SPEC §8): who may name the
+//! client address, and how many portal logins may be tried and hashed.
+
+use std::time::Duration;
+
+use packyard_server::Config;
+use packyard_server::client_addr::TrustedProxy;
+
+use crate::args::parse_duration;
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ProtectionArgs {
+    /// A proxy (IP address or CIDR network) whose X-Forwarded-For / Forwarded header names the
+    /// client; repeatable. Everyone else's forwarding headers are ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "PACKYARD_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<TrustedProxy>,
+    /// Portal login attempts per client address within 15 minutes before 429, counted before
+    /// any password is hashed (a successful login does not count).
+    #[arg(long, env = "PACKYARD_LOGIN_ADDRESS_BUDGET", default_value_t = 30)]
+    pub login_address_budget: usize,
+    /// Password hashes computed at once (each takes about 19 MiB); default: CPUs, at most 4.
+    #[arg(long, env = "PACKYARD_LOGIN_HASH_CONCURRENCY")]
+    pub login_hash_concurrency: Option<usize>,
+    /// How long a login waits for a hashing turn before it is answered 503.
+    #[arg(long, default_value = "2s", value_parser = parse_duration)]
+    pub login_hash_wait: Duration,
+}
+
+impl ProtectionArgs {
+    pub fn apply(self, config: &mut Config) {
+        config.trusted_proxies = self.trusted_proxies;
+        config.login_address_budget = self.login_address_budget;
+        if let Some(n) = self.login_hash_concurrency {
+            config.login_hash_concurrency = n;
+        }
+        config.login_hash_wait = self.login_hash_wait;
+    }
+}
