@@ -25,7 +25,8 @@ impl Account {
     }
 }
 
-const COLUMNS: &str = "id, public_id, email, name, status, created_at, licences_changed_at";
+pub(crate) const COLUMNS: &str =
+    "id, public_id, email, name, status, created_at, licences_changed_at";
 
 pub struct NewAccount<'a> {
     pub email: &'a str,
@@ -92,7 +93,7 @@ impl Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| conflict_on_unique(e, format!("account id {public_id} is already taken")))?;
-            bump!(tx, "account", id);
+            bump!(tx, Account, id);
             record_audit!(tx, actor, "account.create", &public_id);
             tx.commit().await?;
             public_id
@@ -153,7 +154,7 @@ impl Db {
                 .bind(account.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             record_audit!(tx, actor, "account.close", &account.public_id);
             tx.commit().await?;
         });
@@ -172,7 +173,7 @@ impl Db {
                 .bind(account.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             record_audit!(tx, actor, "account.reopen", &account.public_id);
             tx.commit().await?;
         });
@@ -193,7 +194,7 @@ impl Db {
                 .bind(account.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             record_audit!(tx, actor, "account.password", &account.public_id);
             tx.commit().await?;
         });

@@ -66,7 +66,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             touch_licences(&mut tx, account.id).await?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             let subject = format!("{} {} until {}", account.public_id, product.slug, until.as_deref().unwrap_or("forever"));
             record_audit!(tx, actor, "entitlement.grant", subject);
             tx.commit().await?;
@@ -89,7 +89,7 @@ impl Db {
                 )));
             }
             touch_licences(&mut tx, account.id).await?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             record_audit!(tx, actor, "entitlement.revoke", format!("{} {}", account.public_id, product.slug));
             tx.commit().await?;
         });

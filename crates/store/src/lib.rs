@@ -23,6 +23,7 @@ pub mod products;
 pub mod releases;
 pub mod secret;
 pub mod sessions;
+pub mod snapshot_rows;
 pub mod tokens;
 
 #[cfg(test)]
@@ -69,6 +70,19 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// The database could not be reached (no connection within the pool's timeout, or the
+    /// connection was lost): nothing was changed, and the same request may succeed later.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+            )
+        )
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -161,15 +175,15 @@ impl Db {
 }
 
 /// Bumps the change counter inside the caller's transaction and logs what changed, so a
-/// server can apply just that entity to its snapshot ([`changes::Change`]). The row lock this
-/// takes also serialises writers, so sequence order equals commit order. The one-argument form
-/// logs an `all` change (the server reloads everything): right for rare, wide changes such as
-/// products, and a safe default for new mutations.
+/// server can apply just that entity to its snapshot ([`changes::ChangeKind`] names the
+/// kinds). The row lock this takes also serialises writers, so sequence order equals commit
+/// order. The one-argument form logs an `All` change (the server reloads everything): right
+/// for rare, wide changes such as products, and a safe default for new mutations.
 macro_rules! bump {
     ($tx:expr) => {
-        bump!($tx, "all", 0i64)
+        bump!($tx, All, 0i64)
     };
-    ($tx:expr, $kind:expr, $entity:expr) => {{
+    ($tx:expr, $kind:ident, $entity:expr) => {{
         let seq: i64 = sqlx::query_scalar(
             "UPDATE change_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq",
         )
@@ -177,7 +191,7 @@ macro_rules! bump {
         .await?;
         sqlx::query("INSERT INTO change_log (seq, kind, entity) VALUES ($1, $2, $3)")
             .bind(seq)
-            .bind($kind)
+            .bind($crate::changes::ChangeKind::$kind.as_str())
             .bind($entity)
             .execute(&mut *$tx)
             .await?;

@@ -49,7 +49,7 @@ pub enum PublishOutcome {
     Unchanged,
 }
 
-const SELECT: &str = "SELECT v.id, p.name, v.version, v.version_normalized, v.manifest, v.released_at, v.sha1, \
+pub(crate) const SELECT: &str = "SELECT v.id, p.name, v.version, v.version_normalized, v.manifest, v.released_at, v.sha1, \
     v.sha256, v.size, v.blob_key, v.created_at, v.unlisted_at, v.changed_at FROM versions v JOIN packages p ON p.id = v.package_id";
 
 impl Db {
@@ -116,7 +116,7 @@ impl Db {
                 }
             };
             if outcome == PublishOutcome::Published {
-                bump!(tx, "package", package_id);
+                bump!(tx, Package, package_id);
                 record_audit!(tx, actor, "version.publish", format!("{} {}", new.name, new.version));
                 tx.commit().await?;
             }
@@ -199,7 +199,7 @@ impl Db {
             let Some(package_id) = done else {
                 return Err(StoreError::NotFound(format!("no listed version {version_normalized} of {name}")));
             };
-            bump!(tx, "package", package_id);
+            bump!(tx, Package, package_id);
             record_audit!(tx, actor, "version.unlist", format!("{name} {version_normalized}"));
             tx.commit().await?;
         });

@@ -39,7 +39,7 @@ impl Db {
             .bind(now())
             .execute(&mut *tx)
             .await?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             record_audit!(tx, actor, "token.generate", &account.public_id);
             tx.commit().await?;
         });

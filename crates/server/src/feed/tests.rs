@@ -11,7 +11,7 @@ use packyard_store::packages::NewVersion;
 
 use super::{Refresh, refresh};
 use crate::metadata::p2_for;
-use crate::snapshot::Licence;
+use crate::rules::Licence;
 use crate::{AppState, Config};
 
 const ACTOR: &str = "test";
@@ -93,9 +93,15 @@ async fn feed_applies_changes_incrementally(db: Db) {
     let entry = first.accounts.get(&account.id).unwrap();
     let licence = first.licence(entry, a).unwrap();
     assert_eq!(licence, Licence::Until(until.unwrap()));
-    let filtered = p2_for("acme/a", a, licence, false, "http://h");
+    let filtered = p2_for("acme/a", a, licence, false, &Config::new("http://h"));
     assert_eq!(versions_in(&filtered.body, "acme/a"), ["1.1.0", "1.0.0"]);
-    let all = p2_for("acme/a", a, Licence::Unlimited, false, "http://h");
+    let all = p2_for(
+        "acme/a",
+        a,
+        Licence::Unlimited,
+        false,
+        &Config::new("http://h"),
+    );
     assert_eq!(
         versions_in(&all.body, "acme/a"),
         ["1.2.0", "1.1.0", "1.0.0"]
@@ -120,7 +126,7 @@ async fn feed_applies_changes_incrementally(db: Db) {
         &b_before
     ));
     let a = s.packages.get("acme/a").unwrap();
-    let body = p2_for("acme/a", a, licence, false, "http://h");
+    let body = p2_for("acme/a", a, licence, false, &Config::new("http://h"));
     assert_eq!(
         versions_in(&body.body, "acme/a"),
         ["1.1.0", "1.0.1", "1.0.0"]
@@ -139,12 +145,15 @@ async fn feed_applies_changes_incrementally(db: Db) {
     assert_eq!(refresh(&state).await.unwrap(), Refresh::Incremental(3));
     let s = state.snapshot();
     let entry = s.accounts.get(&account.id).unwrap();
-    assert_eq!(s.billing_hold(entry, today, 0).unwrap().number, "INV-2");
+    assert_eq!(entry.billing_hold(today, 0).unwrap().number, "INV-2");
     db.pay_invoice("INV-2", ACTOR).await.unwrap();
     assert_eq!(refresh(&state).await.unwrap(), Refresh::Incremental(1));
     let s = state.snapshot();
     assert!(
-        s.billing_hold(s.accounts.get(&account.id).unwrap(), today, 0)
+        s.accounts
+            .get(&account.id)
+            .unwrap()
+            .billing_hold(today, 0)
             .is_none()
     );
     assert_eq!(s.full_loads, 1, "no full reload so far");

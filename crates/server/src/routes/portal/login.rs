@@ -17,8 +17,9 @@ use packyard_store::secret::random_alphanumeric;
 use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 
-use super::PortalError;
+use super::error::PortalError;
 use super::error::PortalResult;
+use super::posted::{NoFields, Posted};
 use super::session::{
     CUSTOMER_COOKIE, ClientIp, CustomerSession, LOGIN_CSRF_COOKIE, OPERATOR_COOKIE,
     OperatorSession, cookie, set_cookie,
@@ -45,12 +46,7 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
-    #[serde(default)]
-    csrf: String,
-}
-
-#[derive(Deserialize)]
-pub struct LogoutForm {
+    /// Checked against the double-submit cookie: the login form has no session yet.
     #[serde(default)]
     csrf: String,
 }
@@ -281,20 +277,16 @@ async fn logout(
 
 pub async fn customer_logout(
     State(state): State<AppState>,
-    session: CustomerSession,
     headers: HeaderMap,
-    Form(form): Form<LogoutForm>,
+    Posted { session, .. }: Posted<CustomerSession, NoFields>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     logout(&state, CUSTOMER, &headers, &session.actor()).await
 }
 
 pub async fn operator_logout(
     State(state): State<AppState>,
-    session: OperatorSession,
     headers: HeaderMap,
-    Form(form): Form<LogoutForm>,
+    Posted { session, .. }: Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     logout(&state, OPERATOR, &headers, &session.actor()).await
 }

@@ -19,6 +19,7 @@ mod customer;
 mod error;
 mod keys;
 mod login;
+mod posted;
 mod session;
 mod views;
 
