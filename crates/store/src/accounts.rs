@@ -106,14 +106,6 @@ impl Db {
         Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
     }
 
-    /// The account with internal id `id`, if it exists (the change feed's lookup).
-    pub async fn account_by_id(&self, id: i64) -> Result<Option<Account>> {
-        let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
-        Ok(
-            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?),
-        )
-    }
-
     /// The account with public id `public_id` (case-insensitive), or a NotFound naming it.
     pub async fn account(&self, public_id: &str) -> Result<Account> {
         let sql = format!("SELECT {COLUMNS} FROM accounts WHERE public_id = $1");

@@ -96,14 +96,6 @@ impl Db {
         Ok(())
     }
 
-    pub async fn all_entitlements(&self) -> Result<Vec<Entitlement>> {
-        Ok(on_db!(self, pool => {
-            sqlx::query_as("SELECT account_id, product_id, updates_until, created_at FROM entitlements")
-                .fetch_all(pool)
-                .await?
-        }))
-    }
-
     pub async fn entitlements_of(&self, account: &Account) -> Result<Vec<Entitlement>> {
         Ok(on_db!(self, pool => {
             sqlx::query_as("SELECT account_id, product_id, updates_until, created_at FROM entitlements WHERE account_id = $1")

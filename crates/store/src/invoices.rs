@@ -152,9 +152,4 @@ impl Db {
             on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(pool).await?),
         )
     }
-
-    pub async fn unpaid_invoices(&self) -> Result<Vec<Invoice>> {
-        let sql = format!("SELECT {COLUMNS} FROM invoices WHERE {UNPAID} ORDER BY due_date, id");
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
-    }
 }

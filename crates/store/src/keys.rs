@@ -94,11 +94,6 @@ impl Db {
         )
     }
 
-    pub async fn all_keys(&self) -> Result<Vec<AccessKey>> {
-        let sql = format!("SELECT {COLUMNS} FROM access_keys ORDER BY id");
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
-    }
-
     pub async fn key(&self, public_key: &str) -> Result<AccessKey> {
         let sql = format!("SELECT {COLUMNS} FROM access_keys WHERE public_key = $1");
         let found: Option<AccessKey> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(public_key.trim()).fetch_optional(pool).await?);

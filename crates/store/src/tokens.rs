@@ -46,14 +46,6 @@ impl Db {
         Ok(token)
     }
 
-    pub async fn all_tokens(&self) -> Result<Vec<DownloadToken>> {
-        Ok(on_db!(self, pool => {
-            sqlx::query_as("SELECT account_id, token_hash, created_at FROM download_tokens")
-                .fetch_all(pool)
-                .await?
-        }))
-    }
-
     pub async fn token_of(&self, account: &Account) -> Result<Option<DownloadToken>> {
         Ok(on_db!(self, pool => {
             sqlx::query_as("SELECT account_id, token_hash, created_at FROM download_tokens WHERE account_id = $1")

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::products::{Product, parse_patterns};
 use serde::Deserialize;
@@ -84,15 +84,37 @@ pub struct PackagesPage {
     packages: Vec<PackageRow>,
     /// What the last upload did, on the page that answers it.
     notice: Option<String>,
+    /// 1-based page number and the number of pages (at least 1).
+    page: i64,
+    pages: i64,
+}
+
+/// `?page=N` of a paginated list, 1-based.
+#[derive(Deserialize)]
+pub struct PageQuery {
+    #[serde(default = "first_page")]
+    page: i64,
+}
+
+fn first_page() -> i64 {
+    1
 }
 
 async fn packages_page(
     state: &AppState,
     session: &OperatorSession,
+    page: i64,
     notice: Option<String>,
 ) -> PortalResult<PackagesPage> {
+    let per_page = state.config.admin_page_size.max(1) as i64;
+    let pages = ((state.db.package_count().await? + per_page - 1) / per_page).max(1);
+    let page = page.clamp(1, pages);
     let mut packages: Vec<PackageRow> = Vec::new();
-    for v in state.db.all_versions().await? {
+    for v in state
+        .db
+        .versions_page((page - 1) * per_page, per_page)
+        .await?
+    {
         let description = serde_json::from_str::<serde_json::Value>(&v.manifest)
             .ok()
             .and_then(|m| m["description"].as_str().map(str::to_string))
@@ -122,14 +144,17 @@ async fn packages_page(
         l: Layout::operator(session, "Packages", "packages"),
         packages,
         notice,
+        page,
+        pages,
     })
 }
 
 pub async fn packages(
     State(state): State<AppState>,
     session: OperatorSession,
+    Query(query): Query<PageQuery>,
 ) -> PortalResult<PackagesPage> {
-    packages_page(&state, &session, None).await
+    packages_page(&state, &session, query.page, None).await
 }
 
 /// `multipart/form-data` with the `csrf` field first, then the zip in `archive`.
@@ -172,7 +197,7 @@ pub async fn upload(
         }
     };
     let notice = format!("{} {} {outcome}.", published.name, published.version);
-    packages_page(&state, &session, Some(notice)).await
+    packages_page(&state, &session, 1, Some(notice)).await
 }
 
 #[derive(Deserialize)]
