@@ -73,14 +73,13 @@ pub struct Operator {
 pub fn authenticate_key(state: &AppState, headers: &HeaderMap) -> Result<Customer, Denial> {
     let snapshot = state.snapshot();
     let host = state.config.host();
-    let creds = basic_credentials(headers).map_err(|e| match e {
-        CredentialsError::Missing => Denial::Unauthorized(format!(
+    let creds = basic_or_denial(
+        headers,
+        &format!(
             "this repository needs an access key: add your public key as username and private key as password to auth.json under \"http-basic\" for \"{host}\""
-        )),
-        CredentialsError::Malformed(why) => Denial::Unauthorized(format!(
-            "malformed Authorization header ({why}); send HTTP Basic with your public key as username and private key as password"
-        )),
-    })?;
+        ),
+        "send HTTP Basic with your public key as username and private key as password",
+    )?;
     let supplied = packyard_store::secret::sha256(&creds.password);
     let entry = snapshot.keys.get_arc(&creds.user);
     let stored = entry.map_or(&DUMMY_HASH[..], |k| &k.private_key_hash[..]);
@@ -117,15 +116,15 @@ pub fn authenticate_download_token(
     headers: &HeaderMap,
 ) -> Result<DownloadAccount, Denial> {
     let snapshot = state.snapshot();
-    let usage = state.config.download_command("ACCOUNT_ID", "TOKEN");
-    let creds = basic_credentials(headers).map_err(|e| match e {
-        CredentialsError::Missing => Denial::Unauthorized(format!(
-            "authentication required; use your account id and download access token: {usage}"
-        )),
-        CredentialsError::Malformed(why) => Denial::Unauthorized(format!(
-            "malformed Authorization header ({why}); use your account id and download access token: {usage}"
-        )),
-    })?;
+    let usage = format!(
+        "use your account id and download access token: {}",
+        state.config.download_command("ACCOUNT_ID", "TOKEN")
+    );
+    let creds = basic_or_denial(
+        headers,
+        &format!("authentication required; {usage}"),
+        &usage,
+    )?;
     let account_id = snapshot
         .account_ids
         .get(&creds.user.trim().to_ascii_uppercase())
@@ -159,6 +158,21 @@ pub fn authenticate_operator(state: &AppState, headers: &HeaderMap) -> Result<Op
         }),
         None => Err(Denial::Unauthorized("invalid admin API token".into())),
     }
+}
+
+/// The request's HTTP Basic credentials, or a 401 saying `missing` when there are none, or
+/// what is malformed followed by `hint`.
+fn basic_or_denial(
+    headers: &HeaderMap,
+    missing: &str,
+    hint: &str,
+) -> Result<BasicCredentials, Denial> {
+    basic_credentials(headers).map_err(|e| match e {
+        CredentialsError::Missing => Denial::Unauthorized(missing.to_string()),
+        CredentialsError::Malformed(why) => {
+            Denial::Unauthorized(format!("malformed Authorization header ({why}); {hint}"))
+        }
+    })
 }
 
 /// Closed accounts and billing holds are refused with the reason, whatever the credential.

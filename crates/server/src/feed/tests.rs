@@ -240,26 +240,19 @@ async fn on_fresh_postgres<F: std::future::Future<Output = ()>>(body: impl FnOnc
         .await;
 }
 
-#[tokio::test]
-async fn sqlite() {
+/// Runs `body` on a fresh SQLite database, then on a fresh PostgreSQL one.
+async fn on_each_backend<F: std::future::Future<Output = ()>>(body: impl Fn(Db) -> F) {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open_data_dir(dir.path()).await.unwrap();
-    feed_applies_changes_incrementally(db).await;
+    body(Db::open_data_dir(dir.path()).await.unwrap()).await;
+    on_fresh_postgres(body).await;
 }
 
 #[tokio::test]
-async fn postgres() {
-    on_fresh_postgres(feed_applies_changes_incrementally).await;
+async fn feed_applies_each_kind_of_change() {
+    on_each_backend(feed_applies_changes_incrementally).await;
 }
 
 #[tokio::test]
-async fn backlog_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open_data_dir(dir.path()).await.unwrap();
-    backlog_applies_within_a_second(db).await;
-}
-
-#[tokio::test]
-async fn backlog_postgres() {
-    on_fresh_postgres(backlog_applies_within_a_second).await;
+async fn backlog() {
+    on_each_backend(backlog_applies_within_a_second).await;
 }

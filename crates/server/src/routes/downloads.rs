@@ -250,33 +250,23 @@ mod tests {
 
     #[test]
     fn ranges() {
-        assert_eq!(parse_range(None, 10), Full);
-        assert_eq!(
-            parse_range(Some("bytes=0-4"), 10),
-            Partial { start: 0, end: 4 }
-        );
-        assert_eq!(
-            parse_range(Some("bytes=4-"), 10),
-            Partial { start: 4, end: 9 }
-        );
-        assert_eq!(
-            parse_range(Some("bytes=-3"), 10),
-            Partial { start: 7, end: 9 }
-        );
-        assert_eq!(
-            parse_range(Some("bytes=-30"), 10),
-            Partial { start: 0, end: 9 }
-        );
-        assert_eq!(
-            parse_range(Some("bytes=5-100"), 10),
-            Partial { start: 5, end: 9 }
-        );
-        assert_eq!(parse_range(Some("bytes=10-"), 10), Unsatisfiable);
-        assert_eq!(parse_range(Some("bytes=-0"), 10), Unsatisfiable);
-        assert_eq!(parse_range(Some("bytes=0-"), 0), Unsatisfiable);
-        assert_eq!(parse_range(Some("bytes=5-2"), 10), Full);
-        assert_eq!(parse_range(Some("bytes=0-1,4-5"), 10), Full);
-        assert_eq!(parse_range(Some("items=0-1"), 10), Full);
-        assert_eq!(parse_range(Some("bytes=x-"), 10), Full);
+        let cases = [
+            (None, 10, Full),
+            (Some("bytes=0-4"), 10, Partial { start: 0, end: 4 }),
+            (Some("bytes=4-"), 10, Partial { start: 4, end: 9 }),
+            (Some("bytes=-3"), 10, Partial { start: 7, end: 9 }),
+            (Some("bytes=-30"), 10, Partial { start: 0, end: 9 }),
+            (Some("bytes=5-100"), 10, Partial { start: 5, end: 9 }),
+            (Some("bytes=10-"), 10, Unsatisfiable),
+            (Some("bytes=-0"), 10, Unsatisfiable),
+            (Some("bytes=0-"), 0, Unsatisfiable),
+            (Some("bytes=5-2"), 10, Full),
+            (Some("bytes=0-1,4-5"), 10, Full),
+            (Some("items=0-1"), 10, Full),
+            (Some("bytes=x-"), 10, Full),
+        ];
+        for (header, size, expected) in cases {
+            assert_eq!(parse_range(header, size), expected, "{header:?} of {size}");
+        }
     }
 }

@@ -16,9 +16,8 @@ use super::error::PortalResult;
 use super::keys::KeyRow;
 use super::posted::{NoFields, Posted};
 use super::session::OperatorSession;
-use super::views::{Layout, date};
+use super::views::{InvoiceRow, Layout, date};
 use crate::AppState;
-use crate::rules;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin_accounts.html")]
@@ -92,13 +91,6 @@ pub struct LicenceRow {
     pub updates_until: String,
 }
 
-pub struct InvoiceRow {
-    pub number: String,
-    pub amount: String,
-    pub due: String,
-    pub status: &'static str,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "admin_account.html")]
 pub struct AccountPage {
@@ -149,12 +141,7 @@ pub async fn show(
             .collect(),
         invoices: invoices
             .iter()
-            .map(|i| InvoiceRow {
-                number: i.number.clone(),
-                amount: format!("{} {}", i.amount(), i.currency),
-                due: i.due_date.clone(),
-                status: rules::invoice_status(i, today, grace).as_str(),
-            })
+            .map(|i| InvoiceRow::new(i, today, grace))
             .collect(),
         account,
     })

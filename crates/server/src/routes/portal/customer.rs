@@ -8,7 +8,7 @@ use chrono::Utc;
 use super::error::PortalResult;
 use super::posted::{NoFields, Posted};
 use super::session::CustomerSession;
-use super::views::{Layout, date, datetime};
+use super::views::{InvoiceRow, Layout, datetime};
 use crate::AppState;
 use crate::rules;
 
@@ -112,15 +112,6 @@ pub async fn licences(
     })
 }
 
-pub struct InvoiceRow {
-    pub number: String,
-    pub amount: String,
-    pub due: String,
-    /// "paid", "unpaid" or "overdue"
-    pub status: &'static str,
-    pub paid_on: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "invoices.html")]
 pub struct InvoicesPage {
@@ -145,13 +136,7 @@ pub async fn invoices(
         l: Layout::customer(&session, "Invoices", "invoices"),
         invoices: invoices
             .iter()
-            .map(|i| InvoiceRow {
-                number: i.number.clone(),
-                amount: format!("{} {}", i.amount(), i.currency),
-                due: i.due_date.clone(),
-                status: rules::invoice_status(i, today, grace).as_str(),
-                paid_on: i.paid_at.map(date).unwrap_or_default(),
-            })
+            .map(|i| InvoiceRow::new(i, today, grace))
             .collect(),
         hold,
         grace_days: grace,
