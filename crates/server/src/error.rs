@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use packyard_blobs::BlobError;
 use packyard_store::StoreError;
 
-use crate::auth::Denial;
+use crate::denial::Denial;
 use crate::publish::PublishError;
 use crate::releases::ingest::IngestError;
 use crate::warning::warning;

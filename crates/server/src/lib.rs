@@ -7,6 +7,7 @@ pub mod auth;
 pub mod conditional;
 pub mod config;
 pub mod csrf;
+pub mod denial;
 pub mod dist_cache;
 pub mod error;
 pub mod feed;

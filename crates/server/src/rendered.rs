@@ -1,5 +1,5 @@
 //! A rendered document with its precomputed encodings: what the snapshot caches and the
-//! Composer routes serve. Kept apart from rendering ([`crate::metadata`]) and from the
+//! Composer routes serve. Kept apart from rendering (the `metadata` module) and from the
 //! snapshot so that both depend on it and not on each other.
 
 use std::io::Write;

@@ -1,7 +1,7 @@
 //! The warning JSON Composer can show to a developer. Composer 2 prints the `warning` of a
 //! JSON error body as "Warning from <host>: …", but only when `Content-Type` is exactly
 //! `application/json` (a charset parameter silences it), so that is what every error
-//! response of the repository uses ([`crate::error::ApiError`] builds them).
+//! response of the repository uses (`ApiError` in the `error` module builds them).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

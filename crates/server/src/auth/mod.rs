@@ -31,22 +31,12 @@ pub use credentials::{
 
 use crate::AppState;
 use crate::config::Config;
+pub use crate::denial::Denial;
 use crate::error::{ApiError, Audience};
 use crate::rules::{self, Standing};
 use crate::snapshot::{AccountEntry, KeyEntry, Snapshot};
 
 const DUMMY_HASH: [u8; 32] = [0u8; 32];
-
-/// Why a request was refused; [`ApiError`] turns it into the answer its audience reads.
-#[derive(Debug)]
-pub enum Denial {
-    /// 401: no usable credentials.
-    Unauthorized(String),
-    /// 403: authenticated, but the account may not use the repository now.
-    Forbidden(String),
-    /// 429: this address failed too often; retry after this many seconds.
-    TooManyFailures { retry_after: u64 },
-}
 
 /// A customer authenticated with an access key pair, and the snapshot it was checked
 /// against (the handler answers from the same one).
