@@ -2,16 +2,21 @@
 
 use anyhow::{Context, Result};
 use packyard_blobs::BlobStore;
-use packyard_store::Db;
+use packyard_store::{Db, PoolSettings};
 
 use crate::args::Global;
 
 pub async fn open_db(global: &Global) -> Result<Db> {
+    open_db_with(global, &PoolSettings::default()).await
+}
+
+/// [`open_db`] with explicit pool settings (`packyard serve` sets how long to wait).
+pub async fn open_db_with(global: &Global, pools: &PoolSettings) -> Result<Db> {
     match &global.database_url {
-        Some(url) => Db::connect(url, true)
+        Some(url) => Db::connect_with(url, true, pools)
             .await
             .with_context(|| format!("cannot open database {}", redact(url))),
-        None => Db::open_data_dir(&global.data_dir)
+        None => Db::open_data_dir_with(&global.data_dir, pools)
             .await
             .with_context(|| format!("cannot open the database in {}", global.data_dir.display())),
     }

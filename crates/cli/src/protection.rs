@@ -1,10 +1,12 @@
-//! `packyard serve` options that protect the server from abuse (SPEC §8): who may name the
-//! client address, and how many portal logins may be tried and hashed.
+//! `packyard serve` options that protect the server from abuse and outages (SPEC §8): who
+//! may name the client address, how many portal logins may be tried and hashed, and how long
+//! a request waits for the database before it is answered 503.
 
 use std::time::Duration;
 
 use packyard_server::Config;
 use packyard_server::client_addr::TrustedProxy;
+use packyard_store::PoolSettings;
 
 use crate::args::parse_duration;
 
@@ -28,9 +30,21 @@ pub struct ProtectionArgs {
     /// How long a login waits for a hashing turn before it is answered 503.
     #[arg(long, default_value = "2s", value_parser = parse_duration)]
     pub login_hash_wait: Duration,
+    /// How long a request waits for a database connection before it is answered 503 with
+    /// Retry-After (reads are served from memory and never wait).
+    #[arg(long, env = "PACKYARD_DATABASE_WAIT", default_value = "3s", value_parser = parse_duration)]
+    pub database_wait: Duration,
 }
 
 impl ProtectionArgs {
+    /// The database pool for `packyard serve`: requests wait at most `--database-wait`.
+    pub fn pool_settings(&self) -> PoolSettings {
+        PoolSettings {
+            acquire_timeout: self.database_wait,
+            ..PoolSettings::default()
+        }
+    }
+
     pub fn apply(self, config: &mut Config) {
         config.trusted_proxies = self.trusted_proxies;
         config.login_address_budget = self.login_address_budget;

@@ -35,6 +35,8 @@ pub struct Config {
     pub login_hash_concurrency: usize,
     /// How long a login waits for a hashing turn before 503.
     pub login_hash_wait: Duration,
+    /// Install reports kept in memory while the database cannot take them (see `usage`).
+    pub usage_buffer_limit: usize,
     /// Bytes of small dist archives kept in memory (weighted by size, least recently used
     /// evicted first).
     pub dist_cache_bytes: u64,
@@ -93,6 +95,7 @@ impl Config {
             login_hash_concurrency: std::thread::available_parallelism()
                 .map_or(2, |n| n.get().clamp(1, 4)),
             login_hash_wait: Duration::from_secs(2),
+            usage_buffer_limit: 100_000,
             dist_cache_bytes: 256 * 1024 * 1024,
             max_cached_archive: 4 * 1024 * 1024,
             notify_body_limit: 1024 * 1024,

@@ -58,7 +58,7 @@ impl AppState {
     ) -> Result<AppState, packyard_store::StoreError> {
         let snapshot = Snapshot::load(&db, None).await?;
         Ok(AppState {
-            usage: usage::UsageRecorder::default(),
+            usage: usage::UsageRecorder::new(config.usage_buffer_limit),
             dists: Arc::new(dist_cache::DistCache::new(
                 config.dist_cache_bytes,
                 config.max_cached_archive,

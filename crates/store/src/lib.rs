@@ -164,6 +164,11 @@ impl Db {
 
     /// Opens the embedded SQLite database inside a data directory, creating the directory.
     pub async fn open_data_dir(dir: &Path) -> Result<Db> {
+        Db::open_data_dir_with(dir, &PoolSettings::default()).await
+    }
+
+    /// [`Db::open_data_dir`] with explicit pool settings.
+    pub async fn open_data_dir_with(dir: &Path, pools: &PoolSettings) -> Result<Db> {
         std::fs::create_dir_all(dir).map_err(|e| {
             StoreError::Invalid(format!(
                 "cannot create data directory {}: {e}",
@@ -171,7 +176,7 @@ impl Db {
             ))
         })?;
         let url = format!("sqlite://{}", dir.join("packyard.sqlite3").display());
-        Db::connect(&url, true).await
+        Db::connect_with(&url, true, pools).await
     }
 
     pub async fn migrate(&self) -> Result<()> {

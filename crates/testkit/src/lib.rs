@@ -10,6 +10,7 @@
 //! only `PACKYARD_TEST_SKIP_POSTGRES=1` turns the PostgreSQL half into a no-op, explicitly.
 
 pub mod http;
+pub mod proxy;
 
 use std::fmt;
 

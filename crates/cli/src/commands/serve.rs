@@ -7,14 +7,14 @@ use anyhow::{Context, Result};
 use packyard_server::{AppState, Config};
 
 use crate::args::{Global, ServeArgs};
-use crate::context::{open_blobs, open_db};
+use crate::context::{open_blobs, open_db_with};
 
 pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(packyard_server::tls::load_config(cert, key)?),
         _ => None,
     };
-    let db = open_db(g).await?;
+    let db = open_db_with(g, &args.protection.pool_settings()).await?;
     let blobs = open_blobs(g)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

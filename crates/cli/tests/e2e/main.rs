@@ -13,6 +13,7 @@ mod cli;
 mod composer_installs;
 mod hardening_login;
 mod metadata;
+mod outage;
 mod portal;
 mod portal_security;
 mod releases;

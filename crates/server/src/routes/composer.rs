@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
 use crate::auth::Customer;
+use crate::client_addr::client_addr;
 use crate::conditional::conditional_json;
 use crate::metadata::{p2_for, root_for};
 
@@ -19,9 +20,10 @@ pub async fn packages_json(
     customer: Customer,
     headers: HeaderMap,
 ) -> Response {
+    let client = client_addr(peer.ip(), &headers, &state.config.trusted_proxies);
     state
         .usage
-        .key_used(&customer.key, &customer.public_key, peer.ip());
+        .key_used(&customer.key, &customer.public_key, client);
     let snapshot = &customer.snapshot;
     let root = root_for(snapshot, &customer.account, &state.config);
     let changed_at = snapshot

@@ -41,13 +41,27 @@ impl Server {
     }
 
     pub fn start_with(backend: Backend, extra_args: &[&str]) -> Server {
-        let dir = tempfile::tempdir().unwrap();
         let postgres = (backend == Backend::Postgres).then(PostgresDatabase::create);
+        let url = postgres.as_ref().map(|db| db.url.clone());
+        Server::spawned(url, postgres, extra_args)
+    }
+
+    /// A server (and CLI) on the database at `database_url`, which the caller owns, e.g. a
+    /// PostgreSQL database reached through a `packyard_testkit::proxy::TcpProxy`.
+    pub fn start_on_database(database_url: &str, extra_args: &[&str]) -> Server {
+        Server::spawned(Some(database_url.to_string()), None, extra_args)
+    }
+
+    fn spawned(
+        database_url: Option<String>,
+        postgres: Option<PostgresDatabase>,
+        extra_args: &[&str],
+    ) -> Server {
         let mut server = Server {
             url: String::new(),
             host: String::new(),
-            dir,
-            database_url: postgres.as_ref().map(|db| db.url.clone()),
+            dir: tempfile::tempdir().unwrap(),
+            database_url,
             child: None,
             extra_args: extra_args.iter().map(|s| s.to_string()).collect(),
             _postgres: postgres,

@@ -9,6 +9,9 @@ use packyard_store::StoreError;
 use crate::csrf::CsrfError;
 use crate::passwords::PasswordError;
 
+/// Seconds to wait before retrying a page whose database write could not be made.
+const DATABASE_RETRY_AFTER_SECS: u64 = 5;
+
 #[derive(Debug)]
 pub enum PortalError {
     /// 400: the form was filled in wrongly; nothing changed.
@@ -35,6 +38,13 @@ impl From<StoreError> for PortalError {
             StoreError::NotFound(m) => PortalError::NotFound(m),
             StoreError::Conflict(m) => PortalError::Conflict(m),
             StoreError::Invalid(m) => PortalError::Invalid(m),
+            e if e.is_unavailable() => {
+                tracing::warn!("portal: database unavailable: {e}");
+                PortalError::Unavailable {
+                    message: "The database cannot be reached right now, so nothing was changed. Try again in a minute.".into(),
+                    retry_after: DATABASE_RETRY_AFTER_SECS,
+                }
+            }
             other => PortalError::Internal(other.to_string()),
         }
     }
