@@ -79,6 +79,27 @@ struct Flood {
     grown_mib: u64,
 }
 
+impl Flood {
+    /// Argon2 takes ~19 MiB a hash: a bounded number at once stays well under 128 MiB.
+    fn assert_memory_bounded(&self) {
+        let grown = self.grown_mib;
+        assert!(grown < 128, "the flood raised peak memory by {grown} MiB");
+    }
+}
+
+/// `packyard serve` flags of the tests below.
+const BUDGET_20: &str = "--login-address-budget 20 --login-hash-concurrency 2";
+const ONE_HASH_AT_A_TIME: &str =
+    "--login-address-budget 1000 --login-hash-concurrency 1 --login-hash-wait 1";
+const BEHIND_A_PROXY: &str =
+    "--trusted-proxy 127.0.0.1/32 --login-max-failures 3 --login-address-budget 7";
+const PROXY_ELSEWHERE: &str = "--trusted-proxy 10.0.0.0/8 --login-address-budget 5";
+
+/// A server with `flags` (space-separated).
+fn start(backend: Backend, flags: &str) -> Server {
+    Server::start_with(backend, &flags.split_whitespace().collect::<Vec<_>>())
+}
+
 /// Sends `n` concurrent wrong logins, each for a new email, from one address.
 fn flood(server: &Server, n: usize) -> Flood {
     let form = LoginForm::fetch(server);
@@ -131,13 +152,7 @@ fn flood(server: &Server, n: usize) -> Flood {
 
 backend_tests!(a_login_flood_with_new_emails_is_refused_before_hashing);
 fn a_login_flood_with_new_emails_is_refused_before_hashing(backend: Backend) {
-    let flags = [
-        "--login-address-budget",
-        "20",
-        "--login-hash-concurrency",
-        "2",
-    ];
-    let server = Server::start_with(backend, &flags);
+    let server = start(backend, BUDGET_20);
     let f = flood(&server, 400);
     assert!(
         f.hashed <= 20,
@@ -149,44 +164,21 @@ fn a_login_flood_with_new_emails_is_refused_before_hashing(backend: Backend) {
         "only {} answered 429",
         f.throttled
     );
-    assert!(
-        f.grown_mib < 128,
-        "the flood raised peak memory by {} MiB",
-        f.grown_mib
-    );
+    f.assert_memory_bounded();
 }
 
 backend_tests!(hashing_runs_a_bounded_number_at_once_and_the_rest_get_503);
 fn hashing_runs_a_bounded_number_at_once_and_the_rest_get_503(backend: Backend) {
-    let flags = [
-        "--login-address-budget",
-        "1000",
-        "--login-hash-concurrency",
-        "1",
-    ];
-    let server = Server::start_with(backend, &[&flags[..], &["--login-hash-wait", "1"]].concat());
+    let server = start(backend, ONE_HASH_AT_A_TIME);
     let f = flood(&server, 200);
     assert!(f.busy > 0, "no login waited in vain for a hashing turn");
     assert!(f.hashed > 0, "some logins were hashed");
-    assert!(
-        f.grown_mib < 128,
-        "the flood raised peak memory by {} MiB",
-        f.grown_mib
-    );
+    f.assert_memory_bounded();
 }
 
 backend_tests!(behind_a_trusted_proxy_each_client_is_throttled_on_its_own);
 fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own(backend: Backend) {
-    let flags = [
-        "--trusted-proxy",
-        "127.0.0.1/32",
-        "--login-max-failures",
-        "3",
-    ];
-    let server = Server::start_with(
-        backend,
-        &[&flags[..], &["--login-address-budget", "7"]].concat(),
-    );
+    let server = start(backend, BEHIND_A_PROXY);
     customer_with_password(&server, "victim@example.com");
     let form = LoginForm::fetch(&server);
     let attacker = Some("203.0.113.5");
@@ -227,13 +219,7 @@ fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own(backend: Backend) 
 backend_tests!(an_untrusted_peers_forwarded_header_is_ignored);
 fn an_untrusted_peers_forwarded_header_is_ignored(backend: Backend) {
     // 127.0.0.1 is not in 10.0.0.0/8: its X-Forwarded-For is not believed.
-    let flags = [
-        "--trusted-proxy",
-        "10.0.0.0/8",
-        "--login-address-budget",
-        "5",
-    ];
-    let server = Server::start_with(backend, &flags);
+    let server = start(backend, PROXY_ELSEWHERE);
     let form = LoginForm::fetch(&server);
     for i in 0..5 {
         let claimed = format!("192.0.2.{i}");
