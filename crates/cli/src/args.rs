@@ -105,6 +105,17 @@ pub struct ServeArgs {
     /// Largest release archive accepted through the admin API, in MiB.
     #[arg(long, default_value_t = 65536)]
     pub max_release_mib: u64,
+    /// Failed credential attempts (Basic, download token, Bearer) per client address and
+    /// minute before that address is answered 429 (0 = no limit).
+    #[arg(long, env = "PACKYARD_AUTH_FAILURE_BUDGET", default_value_t = 60)]
+    pub auth_failure_budget: u32,
+    /// A proxy (address or CIDR) whose Forwarded / X-Forwarded-For headers name the client;
+    /// repeat for several. Other peers' forwarding headers are ignored.
+    #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = packyard_server::client_addr::parse_trusted_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How often to poll the database for changes made by other nodes or the CLI.
+    #[arg(long, env = "PACKYARD_POLL_INTERVAL", default_value = "250ms", value_parser = parse_duration)]
+    pub poll_interval: std::time::Duration,
 }
 
 /// Parses seconds ("90") or a `humantime` duration ("90s", "30m", "12h", "7d", "1h 30m").

@@ -32,6 +32,9 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     config.login_max_failures = args.login_max_failures;
     config.account_id_prefix = args.account_id_prefix;
     config.max_release_bytes = args.max_release_mib << 20;
+    config.auth_failure_budget = args.auth_failure_budget;
+    config.trusted_proxies = args.trusted_proxies;
+    config.poll_interval = args.poll_interval;
     let state = AppState::new(db, blobs, config)
         .await
         .context("cannot load the repository state")?;

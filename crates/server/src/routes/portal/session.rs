@@ -19,6 +19,7 @@ use packyard_store::sessions::SessionKind;
 use super::error::PortalError;
 use super::posted::{Session, refuse_unchecked_post};
 use crate::AppState;
+use crate::client_addr::client_addr;
 use crate::config::Config;
 
 pub const CUSTOMER_COOKIE: &str = "packyard_session";
@@ -49,15 +50,17 @@ pub fn set_cookie(config: &Config, name: &str, value: &str, max_age: Option<u64>
     HeaderValue::from_str(&cookie.to_string()).unwrap_or(HeaderValue::from_static(""))
 }
 
-/// The client's address as the socket saw it (the portal is meant to be reached directly or
-/// through a proxy that the operator trusts to be the only client, so no forwarded headers).
+/// The client's address, as text for the audit log and login throttling.
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, state)))
     }
 }
 
@@ -115,11 +118,13 @@ fn to_login(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
-fn client_ip(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
+/// The client's address as [`crate::client_addr`] decides it (trusted proxies included).
+fn client_ip(parts: &Parts, state: &AppState) -> String {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+    match peer {
+        Some(c) => client_addr(c.0.ip(), &parts.headers, &state.config.trusted_proxies).to_string(),
+        None => "unknown".into(),
+    }
 }
 
 impl Session for CustomerSession {
@@ -136,7 +141,7 @@ impl Session for CustomerSession {
             Ok(_) | Err(packyard_store::StoreError::NotFound(_)) => return Err(to_login("/login")),
             Err(e) => return Err(PortalError::from(e).into_response()),
         };
-        let ip = client_ip(parts);
+        let ip = client_ip(parts, state);
         Ok(CustomerSession { account, csrf, ip })
     }
 }
@@ -155,7 +160,7 @@ impl Session for OperatorSession {
             Err(packyard_store::StoreError::NotFound(_)) => return Err(to_login("/admin/login")),
             Err(e) => return Err(PortalError::from(e).into_response()),
         };
-        let ip = client_ip(parts);
+        let ip = client_ip(parts, state);
         Ok(OperatorSession { operator, csrf, ip })
     }
 }
