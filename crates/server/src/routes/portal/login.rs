@@ -21,11 +21,12 @@ use super::error::PortalError;
 use super::error::PortalResult;
 use super::posted::{NoFields, Posted};
 use super::session::{
-    CUSTOMER_COOKIE, ClientIp, CustomerSession, LOGIN_CSRF_COOKIE, OPERATOR_COOKIE,
-    OperatorSession, cookie, set_cookie,
+    CUSTOMER_COOKIE, CustomerSession, LOGIN_CSRF_COOKIE, OPERATOR_COOKIE, OperatorSession, cookie,
+    set_cookie,
 };
 use super::views::Layout;
 use crate::AppState;
+use crate::client_addr::ClientAddr;
 use crate::csrf::check_token;
 use crate::passwords::{verify_against_nothing, verify_password};
 
@@ -111,20 +112,20 @@ pub async fn operator_form(State(state): State<AppState>) -> Response {
 
 pub async fn customer_login(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> PortalResult<Response> {
-    login(state, CUSTOMER, ip, headers, form).await
+    login(state, CUSTOMER, ip.to_string(), headers, form).await
 }
 
 pub async fn operator_login(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> PortalResult<Response> {
-    login(state, OPERATOR, ip, headers, form).await
+    login(state, OPERATOR, ip.to_string(), headers, form).await
 }
 
 /// Someone who may log in on one side: an account or an operator.

@@ -50,20 +50,6 @@ pub fn set_cookie(config: &Config, name: &str, value: &str, max_age: Option<u64>
     HeaderValue::from_str(&cookie.to_string()).unwrap_or(HeaderValue::from_static(""))
 }
 
-/// The client's address, as text for the audit log and login throttling.
-pub struct ClientIp(pub String);
-
-impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts, state)))
-    }
-}
-
 /// A logged-in customer.
 pub struct CustomerSession {
     pub account: Account,
@@ -118,7 +104,8 @@ fn to_login(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
-/// The client's address as [`crate::client_addr`] decides it (trusted proxies included).
+/// The client's address as [`crate::client_addr`] decides it (trusted proxies included),
+/// as text for the audit log.
 fn client_ip(parts: &Parts, state: &AppState) -> String {
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
     match peer {
