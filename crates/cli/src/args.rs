@@ -107,6 +107,13 @@ pub struct ServeArgs {
     pub max_release_mib: u64,
     #[command(flatten)]
     pub protection: crate::protection::ProtectionArgs,
+    /// Failed credential attempts (Basic, download token, Bearer) per client address and
+    /// minute before that address is answered 429 (0 = no limit).
+    #[arg(long, env = "PACKYARD_AUTH_FAILURE_BUDGET", default_value_t = 60)]
+    pub auth_failure_budget: u32,
+    /// How often to poll the database for changes made by other nodes or the CLI.
+    #[arg(long, env = "PACKYARD_POLL_INTERVAL", default_value = "250ms", value_parser = parse_duration)]
+    pub poll_interval: std::time::Duration,
 }
 
 /// Parses seconds ("90") or a `humantime` duration ("90s", "30m", "12h", "7d", "1h 30m").

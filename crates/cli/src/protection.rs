@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use packyard_server::Config;
-use packyard_server::client_addr::TrustedProxy;
 use packyard_store::PoolSettings;
 
 use crate::args::parse_duration;
@@ -17,9 +16,11 @@ pub struct ProtectionArgs {
     #[arg(
         long = "trusted-proxy",
         env = "PACKYARD_TRUSTED_PROXIES",
-        value_delimiter = ','
+        value_delimiter = ',',
+        value_name = "CIDR",
+        value_parser = packyard_server::client_addr::parse_trusted_proxy
     )]
-    pub trusted_proxies: Vec<TrustedProxy>,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Portal login attempts per client address within 15 minutes before 429, counted before
     /// any password is hashed (a successful login does not count).
     #[arg(long, env = "PACKYARD_LOGIN_ADDRESS_BUDGET", default_value_t = 30)]

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use ipnet::IpNet;
 use packyard_composer::archive::ZipLimits;
 
 #[derive(Clone, Debug)]
@@ -26,8 +27,6 @@ pub struct Config {
     pub login_window: Duration,
     /// Prefix of account ids created in the operator portal, e.g. `MAG`.
     pub account_id_prefix: String,
-    /// Peers whose `X-Forwarded-For` / `Forwarded` name the client (see `client_addr`).
-    pub trusted_proxies: Vec<crate::client_addr::TrustedProxy>,
     /// Login attempts per client address within `login_window` before 429, counted before
     /// any password is hashed (see `login_guard`).
     pub login_address_budget: usize,
@@ -49,8 +48,15 @@ pub struct Config {
     /// download (`bench/release-memory`: +12 MiB at 256 KiB, +1 MiB at 64 KiB).
     pub stream_chunk: usize,
     pub compression: CompressionConfig,
-    /// Operator-portal accounts list page size.
+    /// Operator-portal packages page size.
     pub admin_page_size: usize,
+    /// Failed credential attempts per client address and minute before that address is
+    /// answered 429 (0 = no limit).
+    pub auth_failure_budget: u32,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client ([`crate::client_addr`]).
+    pub trusted_proxies: Vec<IpNet>,
+    /// Longest wait for the database when a request brings an unknown credential.
+    pub credential_lookup_timeout: Duration,
 }
 
 /// How rendered metadata is compressed (once per document, never per request).
@@ -102,6 +108,8 @@ impl Config {
             stream_chunk: 64 * 1024,
             compression: CompressionConfig::default(),
             admin_page_size: 50,
+            auth_failure_budget: 60,
+            credential_lookup_timeout: Duration::from_secs(1),
         }
     }
 

@@ -188,3 +188,43 @@ impl IntoResponse for ApiError {
         resp
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_503_with_retry_after() {
+        let resp = ApiError::from(StoreError::Database(sqlx::Error::PoolTimedOut)).into_response();
+        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(resp.headers()[header::RETRY_AFTER], "5");
+        let conflict = ApiError::from(StoreError::Conflict("taken".into())).into_response();
+        assert_eq!(conflict.status(), StatusCode::CONFLICT);
+    }
+
+    #[test]
+    fn each_audience_gets_its_shape() {
+        let composer = ApiError::from(Denial::Unauthorized("no".into())).into_response();
+        assert_eq!(composer.headers()[header::CONTENT_TYPE], "application/json");
+        assert!(
+            composer.headers()[header::WWW_AUTHENTICATE]
+                .to_str()
+                .unwrap()
+                .contains("realm=\"Packyard\"")
+        );
+        let curl = ApiError::from(Denial::Unauthorized("no".into()))
+            .for_audience(Audience::Curl)
+            .into_response();
+        assert!(
+            curl.headers()[header::WWW_AUTHENTICATE]
+                .to_str()
+                .unwrap()
+                .contains("Packyard downloads")
+        );
+        let operator = ApiError::operator(StatusCode::UNAUTHORIZED, "no").into_response();
+        assert!(operator.headers().get(header::WWW_AUTHENTICATE).is_none());
+        let throttled = ApiError::from(Denial::TooManyFailures { retry_after: 7 }).into_response();
+        assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(throttled.headers()[header::RETRY_AFTER], "7");
+    }
+}

@@ -12,6 +12,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::Instant;
 
 use packyard_store::changes::{Change, ChangeKind};
 
@@ -82,8 +83,35 @@ pub async fn run(state: AppState) {
     }
 }
 
-/// Brings the snapshot up to date with the database, incrementally when it can.
+/// Brings the snapshot up to date now for a request that arrived at `arrived` holding a
+/// credential the snapshot does not know (it may have been created a moment ago, SPEC §8).
+/// Single-flight: while one catch-up runs, others wait for it, and a catch-up that started
+/// after a request arrived answers for that request too, so however many unknown
+/// credentials arrive at once, the database sees one look-up at a time. Each look-up is
+/// bounded by `Config::credential_lookup_timeout`; on error or timeout the previous snapshot
+/// stays (the request is then refused as before).
+pub async fn catch_up(state: &AppState, arrived: Instant) {
+    let mut last_started = state.sync.last_catch_up.lock().await;
+    if *last_started > arrived {
+        return;
+    }
+    *last_started = Instant::now();
+    state
+        .failures
+        .counters
+        .lookups
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    match tokio::time::timeout(state.config.credential_lookup_timeout, refresh(state)).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::warn!("could not look up a new credential: {e}"),
+        Err(_) => tracing::warn!("looking up a new credential timed out"),
+    }
+}
+
+/// Brings the snapshot up to date with the database, incrementally when it can. Refreshes
+/// run one at a time, so a slower one can never replace a newer snapshot with an older one.
 pub async fn refresh(state: &AppState) -> Result<Refresh, packyard_store::StoreError> {
+    let _one_at_a_time = state.sync.refreshing.lock().await;
     let current = state.snapshot();
     let seq = state.db.change_seq().await?;
     if seq == current.seq {

@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod denial;
 pub mod dist_cache;
 pub mod error;
+pub mod failure_budget;
 pub mod feed;
 pub mod login_guard;
 pub mod metadata;
@@ -47,6 +48,19 @@ pub struct AppState {
     pub dists: Arc<dist_cache::DistCache>,
     /// Portal login limits that hold before any password is hashed.
     pub logins: Arc<login_guard::LoginGuard>,
+    /// Failed credential attempts per client address, and the auth counters.
+    pub failures: Arc<failure_budget::FailureBudget>,
+    pub sync: Arc<SnapshotSync>,
+    /// How often metadata bodies were rendered (each is rendered once per change).
+    pub renders: Arc<metadata::RenderCounters>,
+}
+
+/// Coordination of snapshot refreshes ([`feed::refresh`], [`feed::catch_up`]).
+pub struct SnapshotSync {
+    /// Held while a refresh runs: refreshes never overlap.
+    pub refreshing: tokio::sync::Mutex<()>,
+    /// When the latest credential catch-up started.
+    pub last_catch_up: tokio::sync::Mutex<std::time::Instant>,
 }
 
 impl AppState {
@@ -58,6 +72,15 @@ impl AppState {
     ) -> Result<AppState, packyard_store::StoreError> {
         let snapshot = Snapshot::load(&db, None).await?;
         Ok(AppState {
+            failures: Arc::new(failure_budget::FailureBudget::new(
+                config.auth_failure_budget,
+                std::time::Duration::from_secs(60),
+            )),
+            sync: Arc::new(SnapshotSync {
+                refreshing: tokio::sync::Mutex::new(()),
+                last_catch_up: tokio::sync::Mutex::new(std::time::Instant::now()),
+            }),
+            renders: Arc::default(),
             usage: usage::UsageRecorder::new(config.usage_buffer_limit),
             dists: Arc::new(dist_cache::DistCache::new(
                 config.dist_cache_bytes,
@@ -88,6 +111,7 @@ where
 {
     let feed = tokio::spawn(feed::run(state.clone()));
     let flusher = tokio::spawn(usage::run(state.clone()));
+    let reports = tokio::spawn(failure_budget::run_reports(state.failures.clone()));
     let app =
         routes::router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     // `tap_io` gives every listener kind the generic `SocketAddr` connect info.
@@ -97,6 +121,7 @@ where
         .await;
     feed.abort();
     flusher.abort();
+    reports.abort();
     usage::flush(&state).await;
     result
 }

@@ -7,6 +7,10 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use arc_swap::ArcSwap;
+use tokio::task::JoinError;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
@@ -139,38 +143,89 @@ pub fn render_p2(
     )
 }
 
-/// The cached p2 body for this package and licence, rendering it on first use.
-pub fn p2_for(
-    name: &str,
-    package: &PackageEntry,
-    licence: Licence,
-    dev: bool,
-    config: &Config,
-) -> Arc<Rendered> {
-    let key = (dev, licence);
-    if let Some(hit) = package.rendered.load().get(&key) {
-        return hit.clone();
+/// How many bodies were rendered: each should be rendered once per change, however many
+/// requests ask for it at once.
+#[derive(Default, Debug)]
+pub struct RenderCounters {
+    pub p2: AtomicU64,
+    pub roots: AtomicU64,
+}
+
+/// The cached body under `key` in `cache`, or the one `render` makes on a blocking thread
+/// (rendering and compressing a large package takes milliseconds that must not stall the
+/// async workers). Single-flight: `lock` is held while rendering, and the cache is checked
+/// again once it is acquired, so concurrent requests wait for one render. A panic while
+/// rendering comes back as an error, never as a crashed worker.
+async fn cached_or_rendered<K: Clone + Eq + std::hash::Hash>(
+    cache: &ArcSwap<HashMap<K, Arc<Rendered>>>,
+    lock: &tokio::sync::Mutex<()>,
+    key: K,
+    counter: &AtomicU64,
+    render: impl FnOnce() -> Rendered + Send + 'static,
+) -> Result<Arc<Rendered>, JoinError> {
+    if let Some(hit) = cache.load().get(&key) {
+        return Ok(hit.clone());
     }
-    let rendered = Arc::new(render_p2(name, package, licence, dev, config));
-    package.rendered.rcu(|map| {
+    let _single_flight = lock.lock().await;
+    if let Some(hit) = cache.load().get(&key) {
+        return Ok(hit.clone());
+    }
+    let rendered = Arc::new(tokio::task::spawn_blocking(render).await?);
+    counter.fetch_add(1, Ordering::Relaxed);
+    cache.rcu(|map| {
         let mut map = HashMap::clone(map);
-        map.insert(key, rendered.clone());
+        map.insert(key.clone(), rendered.clone());
         map
     });
-    rendered
+    Ok(rendered)
+}
+
+/// The p2 body for this package and licence, rendered on first use.
+pub async fn p2_for(
+    name: &str,
+    package: &Arc<PackageEntry>,
+    licence: Licence,
+    dev: bool,
+    config: &Arc<Config>,
+    renders: &RenderCounters,
+) -> Result<Arc<Rendered>, JoinError> {
+    let (name, entry, config) = (name.to_string(), package.clone(), config.clone());
+    cached_or_rendered(
+        &package.rendered,
+        &package.rendering,
+        (dev, licence),
+        &renders.p2,
+        move || render_p2(&name, &entry, licence, dev, &config),
+    )
+    .await
 }
 
 /// The account's root `packages.json`: which packages exist for it and where to find them.
 ///
 /// Accounts that see the same products share one rendered body; its `changed_at` is the
 /// catalog's, the caller adds the account's own licence changes.
-pub fn root_for(snapshot: &Snapshot, account: &AccountEntry, config: &Config) -> Arc<Rendered> {
-    let public_url = config.public_url.as_str();
+pub async fn root_for(
+    snapshot: &Arc<Snapshot>,
+    account: &AccountEntry,
+    config: &Arc<Config>,
+    renders: &RenderCounters,
+) -> Result<Arc<Rendered>, JoinError> {
     let visible = snapshot.visible_products(account);
-    let cache = &snapshot.roots.by_products;
-    if let Some(hit) = cache.load().get(&visible) {
-        return hit.clone();
-    }
+    let (snap, config, products) = (snapshot.clone(), config.clone(), visible.clone());
+    let roots = &snapshot.roots;
+    cached_or_rendered(
+        &roots.by_products,
+        &roots.rendering,
+        visible,
+        &renders.roots,
+        move || render_root(&snap, &products, &config),
+    )
+    .await
+}
+
+/// The root document for an account that sees `visible` products.
+fn render_root(snapshot: &Snapshot, visible: &[usize], config: &Config) -> Rendered {
+    let public_url = config.public_url.as_str();
     let mut names: Vec<&str> = snapshot
         .packages
         .iter()
@@ -185,18 +240,12 @@ pub fn root_for(snapshot: &Snapshot, account: &AccountEntry, config: &Config) ->
         "available-packages": names,
         "notify-batch": format!("{public_url}/downloads/"),
     });
-    let rendered = Arc::new(Rendered::new(
+    Rendered::new(
         doc.to_string().into_bytes(),
         snapshot.catalog_changed_at,
         false,
         &config.compression,
-    ));
-    cache.rcu(|map| {
-        let mut map = HashMap::clone(map);
-        map.insert(visible.clone(), rendered.clone());
-        map
-    });
-    rendered
+    )
 }
 
 /// The path part of the public URL (`https://h/repo` → `/repo`): Composer resolves

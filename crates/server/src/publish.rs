@@ -62,16 +62,7 @@ pub async fn publish_zip(
     actor: &str,
 ) -> Result<Published, PublishError> {
     let limits = limits.clone();
-    let (bytes, inspected) = tokio::task::spawn_blocking(move || {
-        let result = inspect_zip(&bytes, &limits);
-        (bytes, result)
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!("zip inspection failed: {e}");
-        PublishError::Inspection
-    })?;
-    let manifest = inspected?;
+    let (bytes, manifest) = off_the_runtime(bytes, move |b| inspect_zip(b, &limits)).await?;
     let released_at = match manifest.json.get("time") {
         None => Utc::now().timestamp(),
         Some(Value::String(s)) => {
@@ -107,9 +98,44 @@ pub async fn publish_zip(
     })
 }
 
+/// Runs `inspect` on a blocking thread (inflating a whole archive takes a while) and hands
+/// the bytes back with its verdict. A panic in the inspector, a bug, is logged and refused as
+/// [`PublishError::Inspection`]: one upload never takes a worker down with it.
+async fn off_the_runtime<T: Send + 'static>(
+    bytes: Vec<u8>,
+    inspect: impl FnOnce(&[u8]) -> Result<T, ArchiveError> + Send + 'static,
+) -> Result<(Vec<u8>, T), PublishError> {
+    let (bytes, verdict) = tokio::task::spawn_blocking(move || {
+        let verdict = inspect(&bytes);
+        (bytes, verdict)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!("zip inspection failed: {e}");
+        PublishError::Inspection
+    })?;
+    Ok((bytes, verdict?))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_release_time;
+    use super::{PublishError, off_the_runtime, parse_release_time};
+
+    #[tokio::test]
+    async fn a_panicking_inspector_is_a_refused_upload() {
+        let outcome = off_the_runtime(b"PK".to_vec(), |_| -> Result<(), _> {
+            panic!("inspector bug")
+        })
+        .await;
+        assert!(matches!(outcome, Err(PublishError::Inspection)));
+        let answer = crate::error::ApiError::from(PublishError::Inspection);
+        assert_eq!(answer.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(answer.message.contains("unzip -t"), "{}", answer.message);
+        let fine = off_the_runtime(b"PK".to_vec(), |b| Ok(b.len()))
+            .await
+            .unwrap();
+        assert_eq!(fine, (b"PK".to_vec(), 2));
+    }
 
     #[test]
     fn release_times() {

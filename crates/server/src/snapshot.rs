@@ -78,6 +78,9 @@ pub struct PackageEntry {
     /// Rendered p2 bodies of this package, by (`~dev` file, licence), filled on first use.
     /// Read without locking (the map is swapped whole when a body is added).
     pub rendered: ArcSwap<HashMap<(bool, Licence), Arc<Rendered>>>,
+    /// Held while one of this package's bodies renders: concurrent requests for it wait
+    /// for that render instead of repeating it (single-flight).
+    pub rendering: tokio::sync::Mutex<()>,
 }
 
 pub struct ReleaseEntry {
@@ -97,6 +100,8 @@ pub struct ReleaseEntry {
 #[derive(Default)]
 pub struct RootCache {
     pub by_products: ArcSwap<HashMap<Vec<usize>, Arc<Rendered>>>,
+    /// Held while a root body renders (single-flight, as for packages).
+    pub rendering: tokio::sync::Mutex<()>,
 }
 
 #[derive(Clone)]

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
+use crate::{
+    Db, Result, StoreError, audited_change, bump, conflict_on_unique, now, on_db, record_audit,
+};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Account {
@@ -140,16 +142,15 @@ impl Db {
 
     pub async fn close_account(&self, public_id: &str, actor: &str) -> Result<Account> {
         let account = self.account(public_id).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE accounts SET status = 'closed' WHERE id = $1")
-                .bind(account.id)
-                .execute(&mut *tx)
-                .await?;
-            bump!(tx, Account, account.id);
-            record_audit!(tx, actor, "account.close", &account.public_id);
-            tx.commit().await?;
-        });
+        audited_change!(
+            self,
+            Account,
+            account.id,
+            actor,
+            "account.close",
+            &account.public_id,
+            sqlx::query("UPDATE accounts SET status = 'closed' WHERE id = $1").bind(account.id)
+        );
         self.account(public_id).await
     }
 
@@ -159,16 +160,15 @@ impl Db {
         if !account.is_closed() {
             return Ok(account);
         }
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE accounts SET status = 'active' WHERE id = $1")
-                .bind(account.id)
-                .execute(&mut *tx)
-                .await?;
-            bump!(tx, Account, account.id);
-            record_audit!(tx, actor, "account.reopen", &account.public_id);
-            tx.commit().await?;
-        });
+        audited_change!(
+            self,
+            Account,
+            account.id,
+            actor,
+            "account.reopen",
+            &account.public_id,
+            sqlx::query("UPDATE accounts SET status = 'active' WHERE id = $1").bind(account.id)
+        );
         self.account(public_id).await
     }
 
@@ -179,17 +179,17 @@ impl Db {
         actor: &str,
     ) -> Result<()> {
         let account = self.account(public_id).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        audited_change!(
+            self,
+            Account,
+            account.id,
+            actor,
+            "account.password",
+            &account.public_id,
             sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
                 .bind(password_hash)
                 .bind(account.id)
-                .execute(&mut *tx)
-                .await?;
-            bump!(tx, Account, account.id);
-            record_audit!(tx, actor, "account.password", &account.public_id);
-            tx.commit().await?;
-        });
+        );
         Ok(())
     }
 }

@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::accounts::Account;
-use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
+use crate::{
+    Db, Result, StoreError, audited_change, bump, conflict_on_unique, now, on_db, record_audit,
+};
 
 /// The SQL condition for an unpaid invoice: no payment recorded. [`Invoice::is_paid`] is the
 /// same test on a loaded row.
@@ -131,17 +133,17 @@ impl Db {
         if invoice.is_paid() {
             return Ok(invoice);
         }
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        audited_change!(
+            self,
+            Account,
+            invoice.account_id,
+            actor,
+            "invoice.pay",
+            &invoice.number,
             sqlx::query("UPDATE invoices SET paid_at = $1 WHERE id = $2")
                 .bind(now())
                 .bind(invoice.id)
-                .execute(&mut *tx)
-                .await?;
-            bump!(tx, Account, invoice.account_id);
-            record_audit!(tx, actor, "invoice.pay", &invoice.number);
-            tx.commit().await?;
-        });
+        );
         self.invoice(number).await
     }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::accounts::Account;
 use crate::secret::{random_alphanumeric, sha256};
-use crate::{Db, Result, StoreError, bump, now, on_db, record_audit};
+use crate::{Db, Result, StoreError, audited_change, bump, now, on_db, record_audit};
 
 pub const KEY_LEN: usize = 32;
 
@@ -110,32 +110,31 @@ impl Db {
     ) -> Result<AccessKey> {
         let key = self.key(public_key).await?;
         let action = if enabled { "key.enable" } else { "key.disable" };
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        audited_change!(
+            self,
+            Account,
+            key.account_id,
+            actor,
+            action,
+            &key.public_key,
             sqlx::query("UPDATE access_keys SET enabled = $1 WHERE id = $2")
                 .bind(enabled)
                 .bind(key.id)
-                .execute(&mut *tx)
-                .await?;
-            bump!(tx, Account, key.account_id);
-            record_audit!(tx, actor, action, &key.public_key);
-            tx.commit().await?;
-        });
+        );
         self.key(public_key).await
     }
 
     pub async fn delete_key(&self, public_key: &str, actor: &str) -> Result<()> {
         let key = self.key(public_key).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM access_keys WHERE id = $1")
-                .bind(key.id)
-                .execute(&mut *tx)
-                .await?;
-            bump!(tx, Account, key.account_id);
-            record_audit!(tx, actor, "key.delete", &key.public_key);
-            tx.commit().await?;
-        });
+        audited_change!(
+            self,
+            Account,
+            key.account_id,
+            actor,
+            "key.delete",
+            &key.public_key,
+            sqlx::query("DELETE FROM access_keys WHERE id = $1").bind(key.id)
+        );
         Ok(())
     }
 

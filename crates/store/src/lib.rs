@@ -254,6 +254,22 @@ macro_rules! record_audit {
 }
 pub(crate) use record_audit;
 
+/// Runs one statement that changes an entity, with its change-log entry and audit record,
+/// in one transaction: the shape of most single-row mutations.
+/// `audited_change!(db, Kind, entity_id, actor, action, subject, sqlx::query(…).bind(…))`.
+macro_rules! audited_change {
+    ($db:expr, $kind:ident, $entity:expr, $actor:expr, $action:expr, $subject:expr, $query:expr) => {
+        $crate::on_db!($db, pool => {
+            let mut tx = pool.begin().await?;
+            $query.execute(&mut *tx).await?;
+            bump!(tx, $kind, $entity);
+            record_audit!(tx, $actor, $action, $subject);
+            tx.commit().await?;
+        })
+    };
+}
+pub(crate) use audited_change;
+
 /// Maps a unique-constraint violation to a user-facing conflict message.
 pub(crate) fn conflict_on_unique(err: sqlx::Error, message: impl Into<String>) -> StoreError {
     if let sqlx::Error::Database(db) = &err

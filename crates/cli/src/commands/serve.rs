@@ -33,6 +33,8 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     config.account_id_prefix = args.account_id_prefix;
     config.max_release_bytes = args.max_release_mib << 20;
     args.protection.apply(&mut config);
+    config.auth_failure_budget = args.auth_failure_budget;
+    config.poll_interval = args.poll_interval;
     let state = AppState::new(db, blobs, config)
         .await
         .context("cannot load the repository state")?;

@@ -16,169 +16,94 @@
 //! - hashes are compared in constant time;
 //! - an authenticated account must also be in good standing ([`crate::rules::standing`]).
 
+mod checks;
 mod credentials;
+mod principal;
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use chrono::Utc;
 
 pub use credentials::{
     BasicCredentials, CredentialsError, basic_credentials, bearer_token, hash_matches,
 };
 
+use checks::Verdict;
+pub use principal::{Customer, DownloadAccount, Operator};
+
 use crate::AppState;
-use crate::config::Config;
+use crate::client_addr::ClientAddr;
 pub use crate::denial::Denial;
 use crate::error::{ApiError, Audience};
-use crate::rules::{self, Standing};
-use crate::snapshot::{AccountEntry, KeyEntry, Snapshot};
-
-const DUMMY_HASH: [u8; 32] = [0u8; 32];
-
-/// A customer authenticated with an access key pair, and the snapshot it was checked
-/// against (the handler answers from the same one).
-pub struct Customer {
-    pub snapshot: Arc<Snapshot>,
-    pub account: Arc<AccountEntry>,
-    pub key: Arc<KeyEntry>,
-    pub public_key: String,
-}
-
-/// An account authenticated with its id and download access token (SPEC §3).
-pub struct DownloadAccount {
-    pub snapshot: Arc<Snapshot>,
-    pub account: Arc<AccountEntry>,
-}
-
-/// An operator authenticated with an admin API token.
-#[derive(Clone, Debug)]
-pub struct Operator {
-    pub email: String,
-}
+use crate::feed;
+use crate::snapshot::Snapshot;
 
 /// Verifies an access key pair (Composer's HTTP Basic) and the account's standing.
-pub fn authenticate_key(state: &AppState, headers: &HeaderMap) -> Result<Customer, Denial> {
-    let snapshot = state.snapshot();
-    let host = state.config.host();
-    let creds = basic_or_denial(
-        headers,
-        &format!(
-            "this repository needs an access key: add your public key as username and private key as password to auth.json under \"http-basic\" for \"{host}\""
-        ),
-        "send HTTP Basic with your public key as username and private key as password",
-    )?;
-    let supplied = packyard_store::secret::sha256(&creds.password);
-    let entry = snapshot.keys.get_arc(&creds.user);
-    let stored = entry.map_or(&DUMMY_HASH[..], |k| &k.private_key_hash[..]);
-    let matches = hash_matches(&supplied, stored);
-    let Some(key) = entry.filter(|_| matches).cloned() else {
-        return Err(Denial::Unauthorized(format!(
-            "invalid access key for {host}: check the public key (username) and private key (password) in your auth.json"
-        )));
-    };
-    let Some(account) = snapshot.accounts.get_arc(&key.account_id).cloned() else {
-        return Err(Denial::Unauthorized(format!(
-            "invalid access key for {host}"
-        )));
-    };
-    if !key.enabled {
-        return Err(Denial::Unauthorized(format!(
-            "access key {} is disabled; enable it on the Access Keys page of account {} or use another key",
-            creds.user, account.public_id
-        )));
-    }
-    in_good_standing(&state.config, &account)?;
-    Ok(Customer {
-        snapshot,
-        account,
-        key,
-        public_key: creds.user,
-    })
-}
-
-/// Verifies `ACCOUNT_ID:TOKEN` for the release downloads. As with keys, an unknown account
-/// id and a wrong token get the same answer after the same work.
-pub fn authenticate_download_token(
+pub async fn authenticate_key(
     state: &AppState,
     headers: &HeaderMap,
+    from: ClientAddr,
+) -> Result<Customer, Denial> {
+    verify(state, from, |snapshot| {
+        checks::key(snapshot, &state.config, headers)
+    })
+    .await
+}
+
+/// Verifies `ACCOUNT_ID:TOKEN` for the release downloads, and the account's standing.
+pub async fn authenticate_download_token(
+    state: &AppState,
+    headers: &HeaderMap,
+    from: ClientAddr,
 ) -> Result<DownloadAccount, Denial> {
-    let snapshot = state.snapshot();
-    let usage = format!(
-        "use your account id and download access token: {}",
-        state.config.download_command("ACCOUNT_ID", "TOKEN")
-    );
-    let creds = basic_or_denial(
-        headers,
-        &format!("authentication required; {usage}"),
-        &usage,
-    )?;
-    let account_id = snapshot
-        .account_ids
-        .get(&creds.user.trim().to_ascii_uppercase())
-        .copied();
-    let stored = account_id.and_then(|id| snapshot.download_tokens.get(&id));
-    let supplied = packyard_store::secret::sha256(&creds.password);
-    let matches = hash_matches(&supplied, stored.map_or(&DUMMY_HASH[..], |h| &h[..]));
-    let Some(account) = account_id
-        .filter(|_| matches && stored.is_some())
-        .and_then(|id| snapshot.accounts.get_arc(&id).cloned())
-    else {
-        return Err(Denial::Unauthorized(
-            "invalid account id or download access token; generate a new token under Account Settings → Download Access Token".into(),
-        ));
-    };
-    in_good_standing(&state.config, &account)?;
-    Ok(DownloadAccount { snapshot, account })
+    verify(state, from, |snapshot| {
+        checks::download_token(snapshot, &state.config, headers)
+    })
+    .await
 }
 
 /// Verifies an admin API token (`Authorization: Bearer …`).
-pub fn authenticate_operator(state: &AppState, headers: &HeaderMap) -> Result<Operator, Denial> {
-    let Some(token) = bearer_token(headers) else {
-        return Err(Denial::Unauthorized(
-            "send an admin API token as 'Authorization: Bearer <token>' (create one with 'packyard operator token create')".into(),
-        ));
-    };
-    let hash = packyard_store::secret::sha256(token);
-    match state.snapshot().admin_tokens.get(&hash) {
-        Some(email) => Ok(Operator {
-            email: email.clone(),
-        }),
-        None => Err(Denial::Unauthorized("invalid admin API token".into())),
-    }
-}
-
-/// The request's HTTP Basic credentials, or a 401 saying `missing` when there are none, or
-/// what is malformed followed by `hint`.
-fn basic_or_denial(
+pub async fn authenticate_operator(
+    state: &AppState,
     headers: &HeaderMap,
-    missing: &str,
-    hint: &str,
-) -> Result<BasicCredentials, Denial> {
-    basic_credentials(headers).map_err(|e| match e {
-        CredentialsError::Missing => Denial::Unauthorized(missing.to_string()),
-        CredentialsError::Malformed(why) => {
-            Denial::Unauthorized(format!("malformed Authorization header ({why}); {hint}"))
-        }
-    })
+    from: ClientAddr,
+) -> Result<Operator, Denial> {
+    verify(state, from, |snapshot| checks::operator(snapshot, headers)).await
 }
 
-/// Closed accounts and billing holds are refused with the reason, whatever the credential.
-fn in_good_standing(config: &Config, account: &AccountEntry) -> Result<(), Denial> {
-    let today = Utc::now().date_naive();
-    let hold = account.billing_hold(today, config.billing_grace_days);
-    match rules::standing(account.closed, hold) {
-        Standing::Open => Ok(()),
-        Standing::Closed => Err(Denial::Forbidden(format!(
-            "account {} is closed; contact the vendor to reopen it",
-            account.public_id
-        ))),
-        Standing::OnHold(invoice) => Err(Denial::Forbidden(format!(
-            "account {} is on hold: invoice {} overdue since {}; pay it to restore access",
-            account.public_id, invoice.number, invoice.due
-        ))),
+/// Runs `check` against the snapshot. A credential it does not know may have been created
+/// a moment ago by the CLI or another node, so before refusing it the snapshot is brought
+/// up to date once ([`feed::catch_up`]: single-flight, time-bounded) and checked again.
+/// Unknown credentials count against the client's failure budget; once that is spent they
+/// are answered 429 without a database look-up.
+async fn verify<T>(
+    state: &AppState,
+    ClientAddr(from): ClientAddr,
+    check: impl Fn(&Arc<Snapshot>) -> Result<T, Verdict>,
+) -> Result<T, Denial> {
+    let arrived = Instant::now();
+    let denial = match check(&state.snapshot()) {
+        Ok(principal) => return Ok(principal),
+        Err(Verdict::Refused(denial)) => return Err(denial),
+        Err(Verdict::Unknown(denial)) => denial,
+    };
+    let budget = &state.failures;
+    if let Some(retry_after) = budget.exhausted(from) {
+        budget.record_failure(from);
+        budget.record_throttled();
+        return Err(Denial::TooManyFailures { retry_after });
+    }
+    feed::catch_up(state, arrived).await;
+    match check(&state.snapshot()) {
+        Ok(principal) => Ok(principal),
+        Err(Verdict::Refused(denial)) => Err(denial),
+        Err(Verdict::Unknown(_)) => {
+            budget.record_failure(from);
+            Err(denial)
+        }
     }
 }
 
@@ -186,7 +111,8 @@ impl FromRequestParts<AppState> for Customer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        Ok(authenticate_key(state, &parts.headers)?)
+        let from = client(parts, state).await;
+        Ok(authenticate_key(state, &parts.headers, from).await?)
     }
 }
 
@@ -194,7 +120,9 @@ impl FromRequestParts<AppState> for DownloadAccount {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        authenticate_download_token(state, &parts.headers)
+        let from = client(parts, state).await;
+        authenticate_download_token(state, &parts.headers, from)
+            .await
             .map_err(|d| ApiError::from(d).for_audience(Audience::Curl))
     }
 }
@@ -203,7 +131,15 @@ impl FromRequestParts<AppState> for Operator {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        authenticate_operator(state, &parts.headers)
+        let from = client(parts, state).await;
+        authenticate_operator(state, &parts.headers, from)
+            .await
             .map_err(|d| ApiError::from(d).for_audience(Audience::Operator))
     }
+}
+
+async fn client(parts: &mut Parts, state: &AppState) -> ClientAddr {
+    ClientAddr::from_request_parts(parts, state)
+        .await
+        .unwrap_or_else(|never| match never {})
 }

@@ -11,7 +11,7 @@ use packyard_store::packages::NewVersion;
 use packyard_testkit::{Backend, TestDatabase, backend_tests};
 
 use super::{Refresh, refresh};
-use crate::metadata::p2_for;
+use crate::metadata::render_p2;
 use crate::rules::Licence;
 use crate::{AppState, Config};
 
@@ -97,9 +97,9 @@ async fn feed_applies_changes_incrementally(backend: Backend) {
     let entry = first.accounts.get(&account.id).unwrap();
     let licence = first.licence(entry, a).unwrap();
     assert_eq!(licence, Licence::Until(until.unwrap()));
-    let filtered = p2_for("acme/a", a, licence, false, &Config::new("http://h"));
+    let filtered = render_p2("acme/a", a, licence, false, &Config::new("http://h"));
     assert_eq!(versions_in(&filtered.body, "acme/a"), ["1.1.0", "1.0.0"]);
-    let all = p2_for(
+    let all = render_p2(
         "acme/a",
         a,
         Licence::Unlimited,
@@ -130,7 +130,7 @@ async fn feed_applies_changes_incrementally(backend: Backend) {
         &b_before
     ));
     let a = s.packages.get("acme/a").unwrap();
-    let body = p2_for("acme/a", a, licence, false, &Config::new("http://h"));
+    let body = render_p2("acme/a", a, licence, false, &Config::new("http://h"));
     assert_eq!(
         versions_in(&body.body, "acme/a"),
         ["1.1.0", "1.0.1", "1.0.0"]

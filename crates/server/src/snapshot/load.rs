@@ -41,6 +41,7 @@ fn package_entry(
             .collect(),
         changed_at: 0,
         rendered: Default::default(),
+        rendering: Default::default(),
     };
     for v in rows {
         entry.changed_at = entry.changed_at.max(v.changed_at);

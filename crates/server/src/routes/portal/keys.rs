@@ -113,34 +113,23 @@ async fn own_key(
     }
 }
 
-async fn set_enabled(
-    state: AppState,
-    session: CustomerSession,
-    public_key: String,
-    enabled: bool,
+/// `POST /account/keys/{public_key}/enable` or `/disable`.
+pub async fn enable_or_disable(
+    State(state): State<AppState>,
+    Path((public_key, action)): Path<(String, String)>,
+    Posted { session, .. }: Posted<CustomerSession, NoFields>,
 ) -> PortalResult<Response> {
+    let enabled = match action.as_str() {
+        "enable" => true,
+        "disable" => false,
+        _ => return Err(PortalError::NotFound(format!("no key action {action:?}"))),
+    };
     let key = own_key(&state, &session, &public_key).await?;
     state
         .db
         .set_key_enabled(&key.public_key, enabled, &session.actor())
         .await?;
     Ok(Redirect::to("/account/keys").into_response())
-}
-
-pub async fn disable(
-    State(state): State<AppState>,
-    Path(public_key): Path<String>,
-    Posted { session, .. }: Posted<CustomerSession, NoFields>,
-) -> PortalResult<Response> {
-    set_enabled(state, session, public_key, false).await
-}
-
-pub async fn enable(
-    State(state): State<AppState>,
-    Path(public_key): Path<String>,
-    Posted { session, .. }: Posted<CustomerSession, NoFields>,
-) -> PortalResult<Response> {
-    set_enabled(state, session, public_key, true).await
 }
 
 pub async fn confirm_delete(

@@ -21,11 +21,12 @@ use super::error::PortalError;
 use super::error::PortalResult;
 use super::posted::{NoFields, Posted};
 use super::session::{
-    CUSTOMER_COOKIE, ClientIp, CustomerSession, LOGIN_CSRF_COOKIE, OPERATOR_COOKIE,
-    OperatorSession, cookie, set_cookie,
+    CUSTOMER_COOKIE, CustomerSession, LOGIN_CSRF_COOKIE, OPERATOR_COOKIE, OperatorSession, cookie,
+    set_cookie,
 };
 use super::views::Layout;
 use crate::AppState;
+use crate::client_addr::ClientAddr;
 use crate::csrf::check_token;
 use crate::passwords::{verify_against_nothing, verify_password};
 
@@ -111,7 +112,7 @@ pub async fn operator_form(State(state): State<AppState>) -> Response {
 
 pub async fn customer_login(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> PortalResult<Response> {
@@ -120,7 +121,7 @@ pub async fn customer_login(
 
 pub async fn operator_login(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> PortalResult<Response> {
@@ -197,7 +198,7 @@ async fn verify_in_turn(
 async fn login(
     state: AppState,
     side: Side,
-    ip: String,
+    client: std::net::IpAddr,
     headers: HeaderMap,
     form: LoginForm,
 ) -> PortalResult<Response> {
@@ -217,7 +218,6 @@ async fn login(
             Some("Enter your email address and password.".into()),
         ));
     }
-    let client = ClientIp(ip.clone()).addr();
     state.logins.admit(client).map_err(|retry_after| {
         PortalError::TooManyLogins {
             message: format!(
@@ -227,6 +227,7 @@ async fn login(
             retry_after,
         }
     })?;
+    let ip = client.to_string();
     let scope = format!("{} {ip} {email}", side.kind.as_str());
     let window = state.config.login_window.as_secs() as i64;
     if state.db.login_failures(&scope, window).await? >= state.config.login_max_failures {

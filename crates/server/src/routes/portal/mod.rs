@@ -44,8 +44,10 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/logout", post(login::customer_logout))
         .route("/account", get(|| async { Redirect::to("/account/keys") }))
         .route("/account/keys", get(keys::list).post(keys::create))
-        .route("/account/keys/{public_key}/disable", post(keys::disable))
-        .route("/account/keys/{public_key}/enable", post(keys::enable))
+        .route(
+            "/account/keys/{public_key}/{action}",
+            post(keys::enable_or_disable),
+        )
         .route(
             "/account/keys/{public_key}/delete",
             get(keys::confirm_delete).post(keys::delete),

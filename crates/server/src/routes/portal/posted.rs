@@ -120,3 +120,21 @@ impl<S: Session> FromRequest<AppState> for PostedUpload<S> {
         Ok(PostedUpload { session, fields })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_sessions_are_refused_on_methods_that_change_things() {
+        for safe in [Method::GET, Method::HEAD, Method::OPTIONS] {
+            assert!(refuse_unchecked_post(&safe).is_ok(), "{safe}");
+        }
+        for unsafe_method in [Method::POST, Method::PUT, Method::DELETE, Method::PATCH] {
+            assert!(
+                refuse_unchecked_post(&unsafe_method).is_err(),
+                "{unsafe_method}"
+            );
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! `SameSite=Lax` (not sent on cross-site POSTs) and `Secure` when the public URL is HTTPS.
 //! A missing, unknown or expired session redirects to the login form.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -48,30 +48,6 @@ pub fn set_cookie(config: &Config, name: &str, value: &str, max_age: Option<u64>
     // Our names and values are alphanumeric, so the header is always valid; an empty
     // value would only fail to set the cookie, never let an attacker's text through.
     HeaderValue::from_str(&cookie.to_string()).unwrap_or(HeaderValue::from_static(""))
-}
-
-/// The client's address: the socket's peer, or the client a trusted proxy names
-/// (`--trusted-proxy`, see `crate::client_addr`).
-pub struct ClientIp(pub String);
-
-impl ClientIp {
-    /// The address as an [`IpAddr`] (unspecified if the socket's was unknown).
-    pub fn addr(&self) -> IpAddr {
-        self.0
-            .parse()
-            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
-    }
-}
-
-impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts, state)))
-    }
 }
 
 /// A logged-in customer.
@@ -128,17 +104,14 @@ fn to_login(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
-/// The client's address (see [`ClientIp`]).
+/// The client's address as [`crate::client_addr`] decides it (trusted proxies included),
+/// as text for the audit log.
 fn client_ip(parts: &Parts, state: &AppState) -> String {
-    let peer = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    let trusted = &state.config.trusted_proxies;
-    peer.map_or_else(
-        || "unknown".into(),
-        |peer| client_addr(peer, &parts.headers, trusted).to_string(),
-    )
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+    match peer {
+        Some(c) => client_addr(c.0.ip(), &parts.headers, &state.config.trusted_proxies).to_string(),
+        None => "unknown".into(),
+    }
 }
 
 impl Session for CustomerSession {

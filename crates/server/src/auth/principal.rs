@@ -1,0 +1,29 @@
+//! Who a request was authenticated as: one principal per credential kind. Each carries what
+//! handlers need, including the snapshot the credential was checked against, so a handler
+//! answers from the same picture of the world that let the request in.
+
+use std::sync::Arc;
+
+use crate::snapshot::{AccountEntry, KeyEntry, Snapshot};
+
+/// A customer authenticated with an access key pair, and the snapshot it was checked
+/// against (the handler answers from the same one).
+pub struct Customer {
+    pub snapshot: Arc<Snapshot>,
+    pub account: Arc<AccountEntry>,
+    pub key: Arc<KeyEntry>,
+    pub public_key: String,
+}
+
+/// An account authenticated with its id and download access token (SPEC §3).
+pub struct DownloadAccount {
+    pub snapshot: Arc<Snapshot>,
+    pub account: Arc<AccountEntry>,
+}
+
+/// An operator authenticated with an admin API token. Scopes for finer-grained API tokens
+/// belong here.
+#[derive(Clone, Debug)]
+pub struct Operator {
+    pub email: String,
+}
