@@ -63,9 +63,9 @@ pub async fn refresh(state: &AppState) -> Result<Refresh, packyard_store::StoreE
     };
     let followable = changes.first().is_some_and(|c| c.seq == current.seq + 1)
         && changes.windows(2).all(|w| w[1].seq == w[0].seq + 1)
-        && changes
-            .iter()
-            .all(|c| ["account", "package", "operators", "releases"].contains(&c.kind.as_str()));
+        && changes.iter().all(|c| {
+            ["account", "package", "operators", "releases", "repos"].contains(&c.kind.as_str())
+        });
     if !followable {
         let fresh = Snapshot::load(&state.db, Some(&current)).await?;
         state.snapshot.store(Arc::new(fresh));
@@ -80,6 +80,8 @@ pub async fn refresh(state: &AppState) -> Result<Refresh, packyard_store::StoreE
             "account" => drop(accounts.insert(c.entity)),
             "package" => drop(packages.insert(c.entity)),
             "operators" => operators = true,
+            // Git repositories are not part of the snapshot.
+            "repos" => {}
             _ => releases = true,
         }
     }
