@@ -1,6 +1,7 @@
 //! Server settings, passed in explicitly (no globals) so tests can run several servers with
 //! different settings in one process.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use packyard_composer::archive::ZipLimits;
@@ -26,6 +27,10 @@ pub struct Config {
     pub login_window: Duration,
     /// Prefix of account ids created in the operator portal, e.g. `MAG`.
     pub account_id_prefix: String,
+    /// Local cache of bare git mirrors for repository syncs (`DATA_DIR/git`).
+    pub git_mirror_dir: PathBuf,
+    /// Sync every git repository this often even without webhooks (`--repo-poll-interval`).
+    pub repo_poll_interval: Option<Duration>,
 }
 
 impl Config {
@@ -41,6 +46,8 @@ impl Config {
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
             account_id_prefix: "MAG".into(),
+            git_mirror_dir: PathBuf::from("packyard-data/git"),
+            repo_poll_interval: None,
         }
     }
 

@@ -8,6 +8,7 @@ pub mod config;
 pub mod csrf;
 pub mod dist_cache;
 pub mod feed;
+pub mod git;
 pub mod metadata;
 pub mod passwords;
 pub mod publish;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub usage: usage::UsageRecorder,
     /// Recently served small dist archives (content-addressed, so never stale).
     pub dists: Arc<dist_cache::DistCache>,
+    /// Wakes the git sync worker when a webhook or operator queues a sync on this node.
+    pub repo_sync: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
         Ok(AppState {
             usage: usage::UsageRecorder::default(),
             dists: Arc::new(dist_cache::DistCache::new(256 * 1024 * 1024)),
+            repo_sync: Arc::new(tokio::sync::Notify::new()),
             db,
             blobs,
             config: Arc::new(config),
@@ -75,6 +79,7 @@ where
 {
     let feed = tokio::spawn(feed::run(state.clone()));
     let flusher = tokio::spawn(usage::run(state.clone()));
+    let git_worker = tokio::spawn(git::worker::run(state.clone(), state.repo_sync.clone()));
     let app =
         routes::router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     // `tap_io` gives every listener kind the generic `SocketAddr` connect info.
@@ -84,6 +89,7 @@ where
         .await;
     feed.abort();
     flusher.abort();
+    git_worker.abort();
     usage::flush(&state).await;
     result
 }

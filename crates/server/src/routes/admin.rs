@@ -20,12 +20,12 @@ use crate::publish::{PublishError, publish_zip};
 use crate::releases::ingest::{IngestError, ReleaseOutcome, ReleaseRequest, add_release};
 use tokio_util::io::StreamReader;
 
-fn error(status: StatusCode, message: impl std::fmt::Display) -> Response {
+pub(crate) fn error(status: StatusCode, message: impl std::fmt::Display) -> Response {
     (status, Json(json!({ "error": message.to_string() }))).into_response()
 }
 
 /// The operator's email, or why the token was refused (answered with 401).
-fn operator(state: &AppState, headers: &HeaderMap) -> Result<String, &'static str> {
+pub(crate) fn operator(state: &AppState, headers: &HeaderMap) -> Result<String, &'static str> {
     let Some(token) = bearer_token(headers) else {
         return Err(
             "send an admin API token as 'Authorization: Bearer <token>' (create one with 'packyard operator token create')",
@@ -40,7 +40,7 @@ fn operator(state: &AppState, headers: &HeaderMap) -> Result<String, &'static st
         .ok_or("invalid admin API token")
 }
 
-fn store_error(e: StoreError) -> Response {
+pub(crate) fn store_error(e: StoreError) -> Response {
     match e {
         StoreError::NotFound(m) => error(StatusCode::NOT_FOUND, m),
         StoreError::Conflict(m) => error(StatusCode::CONFLICT, m),
