@@ -32,6 +32,8 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     config.login_max_failures = args.login_max_failures;
     config.account_id_prefix = args.account_id_prefix;
     config.max_release_bytes = args.max_release_mib << 20;
+    config.git_mirror_dir = g.data_dir.join("git");
+    config.repo_poll_interval = args.repo_poll_interval;
     let state = AppState::new(db, blobs, config)
         .await
         .context("cannot load the repository state")?;
