@@ -2,13 +2,16 @@
 //! wrappers for composer, curl and php with isolated homes.
 
 pub mod client;
+pub mod git_servers;
 pub mod portal;
 pub mod server;
+pub mod upstream;
 pub mod zips;
 
 pub use client::*;
 pub use portal::*;
 pub use server::*;
+pub use upstream::*;
 pub use zips::*;
 
 use std::time::{Duration, Instant};
