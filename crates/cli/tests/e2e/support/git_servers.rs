@@ -4,7 +4,7 @@
 //! serve the bare repositories under one root; both live in this process's threads, so
 //! nothing outlives the test binary. Debian's git (`/usr/bin/git`) runs everything.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
