@@ -40,13 +40,19 @@ macro_rules! operator_or_401 {
     };
 }
 
-fn parse_id(id: &str) -> Result<i64, Response> {
-    id.parse().map_err(|_| {
-        error(
-            StatusCode::NOT_FOUND,
-            format!("no repository with id {id:?}"),
-        )
-    })
+/// The repository id of a path, or the 404 answer for one that cannot exist.
+macro_rules! repo_id_or_404 {
+    ($id:expr) => {
+        match $id.parse::<i64>() {
+            Ok(id) => id,
+            Err(_) => {
+                return error(
+                    StatusCode::NOT_FOUND,
+                    format!("no repository with id {:?}", $id),
+                )
+            }
+        }
+    };
 }
 
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -94,10 +100,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Response {
     operator_or_401!(state, headers);
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
+    let id = repo_id_or_404!(id);
     let repo = match state.db.repo(id).await {
         Ok(r) => r,
         Err(e) => return store_error(e),
@@ -116,10 +119,7 @@ pub async fn remove(
     Path(id): Path<String>,
 ) -> Response {
     let email = operator_or_401!(state, headers);
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
+    let id = repo_id_or_404!(id);
     match state.db.remove_repo(id, &email).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => store_error(e),
@@ -132,10 +132,7 @@ pub async fn sync(
     Path(id): Path<String>,
 ) -> Response {
     operator_or_401!(state, headers);
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
+    let id = repo_id_or_404!(id);
     match state.db.request_repo_sync(id).await {
         Ok(()) => {
             state.repo_sync.notify_one();

@@ -7,8 +7,6 @@ mod import;
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use crate::support::*;
 
 /// Registers `url` with the CLI; returns (repository id, generated webhook secret).
@@ -119,7 +117,7 @@ fn p2_time(
         if let Some(t) = v["time"].as_str() {
             time = Some(t.to_string());
         }
-        if v["version"] == Value::from(version) {
+        if v["version"] == version {
             return time;
         }
     }
