@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use packyard_store::StoreError;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -31,42 +32,37 @@ pub struct NewRepo {
     pub secret: Option<String>,
 }
 
-macro_rules! operator_or_401 {
-    ($state:expr, $headers:expr) => {
-        match operator(&$state, &$headers) {
-            Ok(email) => email,
-            Err(why) => return error(StatusCode::UNAUTHORIZED, why),
-        }
-    };
+/// Runs `work` for an authenticated operator (401 otherwise), answering store errors as
+/// JSON with their status.
+async fn as_operator<Fut>(
+    state: &AppState,
+    headers: &HeaderMap,
+    work: impl FnOnce(String) -> Fut,
+) -> Response
+where
+    Fut: Future<Output = Result<Response, StoreError>>,
+{
+    match operator(state, headers) {
+        Err(why) => error(StatusCode::UNAUTHORIZED, why),
+        Ok(email) => work(email).await.unwrap_or_else(store_error),
+    }
 }
 
-/// The repository id of a path, or the 404 answer for one that cannot exist.
-macro_rules! repo_id_or_404 {
-    ($id:expr) => {
-        match $id.parse::<i64>() {
-            Ok(id) => id,
-            Err(_) => {
-                return error(
-                    StatusCode::NOT_FOUND,
-                    format!("no repository with id {:?}", $id),
-                )
-            }
-        }
-    };
+fn repo_id(id: &str) -> Result<i64, StoreError> {
+    id.parse()
+        .map_err(|_| StoreError::NotFound(format!("no repository with id {id:?}")))
 }
 
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    operator_or_401!(state, headers);
-    match state.db.repos().await {
-        Ok(repos) => {
-            let all: Vec<Value> = repos
-                .iter()
-                .map(|r| describe(r, &state.config.public_url))
-                .collect();
-            Json(json!({ "repos": all })).into_response()
-        }
-        Err(e) => store_error(e),
-    }
+    as_operator(&state, &headers, |_| async {
+        let repos = state.db.repos().await?;
+        let all: Vec<Value> = repos
+            .iter()
+            .map(|r| describe(r, &state.config.public_url))
+            .collect();
+        Ok(Json(json!({ "repos": all })).into_response())
+    })
+    .await
 }
 
 pub async fn create(
@@ -74,24 +70,22 @@ pub async fn create(
     headers: HeaderMap,
     Json(new): Json<NewRepo>,
 ) -> Response {
-    let email = operator_or_401!(state, headers);
-    match add_repository(
-        &state.db,
-        &new.url,
-        new.name.as_deref(),
-        new.secret.as_deref(),
-        &email,
-    )
+    let state = &state;
+    as_operator(state, &headers, |email| async move {
+        let added = add_repository(
+            &state.db,
+            &new.url,
+            new.name.as_deref(),
+            new.secret.as_deref(),
+            &email,
+        )
+        .await?;
+        state.repo_sync.notify_one();
+        let mut body = describe(&added.repo, &state.config.public_url);
+        body["secret"] = added.generated_secret.map_or(Value::Null, Value::from);
+        Ok((StatusCode::CREATED, Json(body)).into_response())
+    })
     .await
-    {
-        Ok(added) => {
-            state.repo_sync.notify_one();
-            let mut body = describe(&added.repo, &state.config.public_url);
-            body["secret"] = added.generated_secret.map_or(Value::Null, Value::from);
-            (StatusCode::CREATED, Json(body)).into_response()
-        }
-        Err(e) => store_error(e),
-    }
 }
 
 pub async fn show(
@@ -99,18 +93,13 @@ pub async fn show(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    operator_or_401!(state, headers);
-    let id = repo_id_or_404!(id);
-    let repo = match state.db.repo(id).await {
-        Ok(r) => r,
-        Err(e) => return store_error(e),
-    };
-    match state.db.repo_refs(id).await {
-        Ok(refs) => {
-            Json(describe_with_refs(&repo, &refs, &state.config.public_url)).into_response()
-        }
-        Err(e) => store_error(e),
-    }
+    as_operator(&state, &headers, |_| async {
+        let id = repo_id(&id)?;
+        let repo = state.db.repo(id).await?;
+        let refs = state.db.repo_refs(id).await?;
+        Ok(Json(describe_with_refs(&repo, &refs, &state.config.public_url)).into_response())
+    })
+    .await
 }
 
 pub async fn remove(
@@ -118,12 +107,12 @@ pub async fn remove(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let email = operator_or_401!(state, headers);
-    let id = repo_id_or_404!(id);
-    match state.db.remove_repo(id, &email).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => store_error(e),
-    }
+    let state = &state;
+    as_operator(state, &headers, |email| async move {
+        state.db.remove_repo(repo_id(&id)?, &email).await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+    .await
 }
 
 pub async fn sync(
@@ -131,18 +120,16 @@ pub async fn sync(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    operator_or_401!(state, headers);
-    let id = repo_id_or_404!(id);
-    match state.db.request_repo_sync(id).await {
-        Ok(()) => {
-            state.repo_sync.notify_one();
-            let hook = webhook_url(&state.config.public_url, id);
-            (
-                StatusCode::ACCEPTED,
-                Json(json!({ "id": id, "queued": true, "webhook_url": hook })),
-            )
-                .into_response()
-        }
-        Err(e) => store_error(e),
-    }
+    as_operator(&state, &headers, |_| async {
+        let id = repo_id(&id)?;
+        state.db.request_repo_sync(id).await?;
+        state.repo_sync.notify_one();
+        let hook = webhook_url(&state.config.public_url, id);
+        Ok((
+            StatusCode::ACCEPTED,
+            Json(json!({ "id": id, "queued": true, "webhook_url": hook })),
+        )
+            .into_response())
+    })
+    .await
 }
