@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use futures_util::StreamExt;
 use packyard_composer::vcs_versions::tag_version;
 use packyard_store::StoreError;
 use packyard_store::repo_refs::{GitRef, RefState};
@@ -60,10 +61,15 @@ impl SyncReport {
     }
 }
 
-/// Syncs `repo` (the caller holds its lease).
+/// How long a sync lease lasts; a sync renews it as it builds refs, so only a stuck or dead
+/// sync ever lets it expire.
+pub const LEASE_SECONDS: i64 = 300;
+
+/// Syncs `repo`. The caller holds its lease as `lease_owner`, renewed here while refs build.
 pub async fn sync_repo(
     ctx: &SyncContext,
     repo: &GitRepo,
+    lease_owner: Option<&str>,
     progress: &dyn Progress,
 ) -> Result<SyncReport, SyncError> {
     let remote = Remote::new(&repo.url);
@@ -125,12 +131,29 @@ pub async fn sync_repo(
     .map_err(|e| SyncError::Git(e.to_string()))?
     .map_err(|e| SyncError::Git(e.to_string()))?;
     progress.start(to_build.len());
-    for (name, commit) in &to_build {
-        let built = build_ref(ctx, &mirror, name, commit)
-            .await
-            .map_err(SyncError::Git)?;
-        record(ctx, repo.id, name, commit, built, &mut report).await?;
-        progress.built(name);
+    // Zipping is CPU-bound and independent per ref: build a few at once, record in order.
+    let parallel = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(2, 8);
+    let mut builds = futures_util::stream::iter(to_build.into_iter().map(|(name, commit)| {
+        let (ctx, mirror) = (ctx.clone(), mirror.clone());
+        async move {
+            let built = build_ref(&ctx, &mirror, &name, &commit).await;
+            (name, commit, built)
+        }
+    }))
+    .buffered(parallel);
+    let mut built_so_far = 0usize;
+    while let Some((name, commit, built)) = builds.next().await {
+        let built = built.map_err(SyncError::Git)?;
+        record(ctx, repo.id, &name, &commit, built, &mut report).await?;
+        built_so_far += 1;
+        if let Some(owner) = lease_owner.filter(|_| built_so_far % 16 == 0) {
+            ctx.db
+                .acquire_repo_lease(repo.id, owner, LEASE_SECONDS)
+                .await?;
+        }
+        progress.built(&name);
     }
     progress.finish();
     Ok(report)

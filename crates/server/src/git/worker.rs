@@ -11,13 +11,9 @@ use std::time::{Duration, Instant};
 use packyard_store::StoreError;
 use tokio::sync::Notify;
 
-use super::sync::{SyncError, SyncReport, sync_repo};
+use super::sync::{LEASE_SECONDS, SyncError, SyncReport, sync_repo};
 use super::{Progress, Quiet, SyncContext};
 use crate::AppState;
-
-/// How long a lease lasts; a sync renews it after each ref, so only a stuck or dead sync
-/// ever lets it expire.
-const LEASE_SECONDS: i64 = 300;
 
 /// How the lease attempt ended.
 pub enum Leased {
@@ -46,13 +42,7 @@ pub async fn sync_with_lease(
         return Ok(Leased::Busy);
     };
     let repo = ctx.db.repo(id).await?;
-    let renewing = RenewingProgress {
-        inner: progress,
-        ctx,
-        id,
-        owner,
-    };
-    let result = sync_repo(ctx, &repo, &renewing).await;
+    let result = sync_repo(ctx, &repo, Some(owner), progress).await;
     let (summary, error) = match &result {
         Ok(report) => (report.summary(), None),
         Err(e) => (String::from("{}"), Some(e.to_string())),
@@ -61,28 +51,6 @@ pub async fn sync_with_lease(
         .finish_repo_sync(id, owner, ticket, &summary, error.as_deref())
         .await?;
     Ok(Leased::Done(result))
-}
-
-/// Passes progress on and renews the lease as refs are built (a first import may take minutes).
-struct RenewingProgress<'a> {
-    inner: &'a dyn Progress,
-    ctx: &'a SyncContext,
-    id: i64,
-    owner: &'a str,
-}
-
-impl Progress for RenewingProgress<'_> {
-    fn start(&self, n: usize) {
-        self.inner.start(n);
-    }
-    fn built(&self, ref_name: &str) {
-        self.inner.built(ref_name);
-        let (db, id, owner) = (self.ctx.db.clone(), self.id, self.owner.to_string());
-        tokio::spawn(async move { db.acquire_repo_lease(id, &owner, LEASE_SECONDS).await });
-    }
-    fn finish(&self) {
-        self.inner.finish();
-    }
 }
 
 /// The server's background worker: serves queued syncs, and queues one for every
