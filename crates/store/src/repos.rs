@@ -52,7 +52,7 @@ impl Db {
         let id: i64 = on_db!(self, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO git_repos (name, url, hook_key, created_at, sync_requested) VALUES ($1, $2, $3, $4, 1) RETURNING id",
+                "INSERT INTO git_repos (name, url, hook_key, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
             )
             .bind(name)
             .bind(url)

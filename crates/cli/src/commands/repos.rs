@@ -35,6 +35,7 @@ pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
                 &repo_url,
                 name.as_deref(),
                 secret.as_deref(),
+                false,
                 CLI_ACTOR,
             )
             .await?;

@@ -23,7 +23,7 @@ pub enum Built {
 }
 
 /// A ref ready to publish: everything the blocking git work produced.
-struct Prepared {
+pub struct Prepared {
     package: String,
     version: RefVersion,
     json: Map<String, Value>,
@@ -31,13 +31,13 @@ struct Prepared {
     zip: Vec<u8>,
 }
 
-/// Builds and publishes `ref_name` at `commit` from the mirror at `mirror`.
-pub async fn build_ref(
-    ctx: &SyncContext,
+/// Reads and zips `ref_name` at `commit` from the mirror at `mirror` on a blocking thread
+/// (several refs may be prepared at once). `Ok(Err(reason))`: the ref is skipped.
+pub async fn prepare_ref(
     mirror: &Path,
     ref_name: &str,
     commit: &str,
-) -> Result<Built, String> {
+) -> Result<Result<Prepared, String>, String> {
     let (mirror, name, id) = (
         mirror.to_path_buf(),
         ref_name.to_string(),
@@ -46,10 +46,24 @@ pub async fn build_ref(
     let prepared = tokio::task::spawn_blocking(move || prepare(&mirror, &name, &id))
         .await
         .map_err(|e| format!("building {ref_name} stopped: {e}"))?;
+    match prepared {
+        Ok(p) => Ok(Ok(p)),
+        Err(Skip::Reason(reason)) => Ok(Err(reason)),
+        Err(Skip::Fatal(e)) => Err(e),
+    }
+}
+
+/// Stores a prepared ref's archive and version. Refs are published one at a time: the
+/// database serialises writers anyway, and SQLite refuses a write transaction whose read
+/// snapshot went stale under a concurrent writer.
+pub async fn publish_ref(
+    ctx: &SyncContext,
+    ref_name: &str,
+    prepared: Result<Prepared, String>,
+) -> Result<Built, String> {
     let p = match prepared {
         Ok(p) => p,
-        Err(Skip::Reason(reason)) => return Ok(Built::Skipped(reason)),
-        Err(Skip::Fatal(e)) => return Err(e),
+        Err(reason) => return Ok(Built::Skipped(reason)),
     };
     let is_branch = ref_name.starts_with("refs/heads/");
     let manifest = StoredManifest {

@@ -18,13 +18,15 @@ pub struct Added {
     pub generated_secret: Option<String>,
 }
 
-/// Registers `url` (named `name`, default: the URL's last path segment) and queues its first
-/// sync. `secret`: the webhook secret to use, else one is generated.
+/// Registers `url` (named `name`, default: the URL's last path segment); `queue_sync` queues
+/// its first import for the servers' workers (the CLI runs it itself, with a progress bar).
+/// `secret`: the webhook secret to use, else one is generated.
 pub async fn add_repository(
     db: &Db,
     url: &str,
     name: Option<&str>,
     secret: Option<&str>,
+    queue_sync: bool,
     actor: &str,
 ) -> Result<Added, StoreError> {
     let url = url.trim();
@@ -43,7 +45,11 @@ pub async fn add_repository(
         .then(|| packyard_store::secret::random_alphanumeric(GENERATED_SECRET_LEN));
     let key = hook_key(secret.or(generated.as_deref()).unwrap_or_default())
         .map_err(StoreError::Invalid)?;
-    let repo = db.add_repo(&name, url, &key, actor).await?;
+    let mut repo = db.add_repo(&name, url, &key, actor).await?;
+    if queue_sync {
+        db.request_repo_sync(repo.id).await?;
+        repo = db.repo(repo.id).await?;
+    }
     Ok(Added {
         repo,
         generated_secret: generated,

@@ -17,7 +17,7 @@ use packyard_store::repos::GitRepo;
 use packyard_vcs::remote::Remote;
 use serde::Serialize;
 
-use super::build::{Built, build_ref};
+use super::build::{Built, prepare_ref, publish_ref};
 use super::{Progress, SyncContext};
 
 #[derive(Debug, thiserror::Error)]
@@ -131,21 +131,24 @@ pub async fn sync_repo(
     .map_err(|e| SyncError::Git(e.to_string()))?
     .map_err(|e| SyncError::Git(e.to_string()))?;
     progress.start(to_build.len());
-    // Zipping is CPU-bound and independent per ref: build a few at once, record in order.
+    // Zipping is CPU-bound and independent per ref: prepare a few at once, publish in order.
     let parallel = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(2, 8);
     let mut builds = futures_util::stream::iter(to_build.into_iter().map(|(name, commit)| {
-        let (ctx, mirror) = (ctx.clone(), mirror.clone());
+        let mirror = mirror.clone();
         async move {
-            let built = build_ref(&ctx, &mirror, &name, &commit).await;
-            (name, commit, built)
+            let prepared = prepare_ref(&mirror, &name, &commit).await;
+            (name, commit, prepared)
         }
     }))
     .buffered(parallel);
     let mut built_so_far = 0usize;
-    while let Some((name, commit, built)) = builds.next().await {
-        let built = built.map_err(SyncError::Git)?;
+    while let Some((name, commit, prepared)) = builds.next().await {
+        let prepared = prepared.map_err(SyncError::Git)?;
+        let built = publish_ref(ctx, &name, prepared)
+            .await
+            .map_err(SyncError::Git)?;
         record(ctx, repo.id, &name, &commit, built, &mut report).await?;
         built_so_far += 1;
         if let Some(owner) = lease_owner.filter(|_| built_so_far % 16 == 0) {

@@ -77,6 +77,7 @@ pub async fn create(
             &new.url,
             new.name.as_deref(),
             new.secret.as_deref(),
+            true,
             &email,
         )
         .await?;
