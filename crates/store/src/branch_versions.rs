@@ -37,7 +37,7 @@ impl Db {
                     .bind(id).bind(new.manifest).bind(new.released_at).bind(new.sha1).bind(new.sha256)
                     .bind(new.size).bind(new.blob_key).bind(now_millis())
                     .execute(&mut *tx).await?;
-                    bump!(tx, "package", package_id);
+                    bump!(tx, Package, package_id);
                     record_audit!(tx, actor, "version.follow-branch", format!("{} {}", new.name, new.version));
                     tx.commit().await?;
                     Some(id)

@@ -61,7 +61,7 @@ impl Db {
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| conflict_on_unique(e, format!("a repository named {name:?} or with this URL is already registered")))?;
-            bump!(tx, "repos", id);
+            bump!(tx, Repos, id);
             record_audit!(tx, actor, "repo.add", format!("{id} {name}"));
             tx.commit().await?;
             id
@@ -92,7 +92,7 @@ impl Db {
             let mut tx = pool.begin().await?;
             sqlx::query("DELETE FROM git_refs WHERE repo_id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM git_repos WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            bump!(tx, "repos", id);
+            bump!(tx, Repos, id);
             record_audit!(tx, actor, "repo.remove", format!("{id} {}", repo.name));
             tx.commit().await?;
         });
@@ -147,7 +147,7 @@ impl Db {
             )
             .bind(id).bind(owner).bind(now()).bind(summary).bind(error).bind(ticket)
             .execute(&mut *tx).await?;
-            bump!(tx, "repos", id);
+            bump!(tx, Repos, id);
             tx.commit().await?;
         });
         Ok(())

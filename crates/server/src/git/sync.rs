@@ -151,7 +151,7 @@ pub async fn sync_repo(
             .map_err(SyncError::Git)?;
         record(ctx, repo.id, &name, &commit, built, &mut report).await?;
         built_so_far += 1;
-        if let Some(owner) = lease_owner.filter(|_| built_so_far % 16 == 0) {
+        if let Some(owner) = lease_owner.filter(|_| built_so_far.is_multiple_of(16)) {
             ctx.db
                 .acquire_repo_lease(repo.id, owner, LEASE_SECONDS)
                 .await?;

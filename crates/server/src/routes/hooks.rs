@@ -7,12 +7,12 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use packyard_store::StoreError;
 use serde_json::json;
 
-use super::admin::{error, store_error};
 use crate::AppState;
+use crate::error::{ApiError, ApiResult};
 use crate::git::hooks::verify;
 
 pub async fn receive(
@@ -20,33 +20,23 @@ pub async fn receive(
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return error(StatusCode::NOT_FOUND, "no such repository");
-    };
+) -> ApiResult {
+    let unknown = || ApiError::operator(StatusCode::NOT_FOUND, "no such repository");
+    let id: i64 = id.parse().map_err(|_| unknown())?;
     let repo = match state.db.repo(id).await {
-        Ok(r) => r,
-        Err(StoreError::NotFound(_)) => return error(StatusCode::NOT_FOUND, "no such repository"),
-        Err(e) => return store_error(e),
+        Err(StoreError::NotFound(_)) => return Err(unknown()),
+        other => other?,
     };
-    let provider = match verify(&headers, &body, &repo.hook_key) {
-        Ok(p) => p,
-        Err(e) => {
-            tracing::warn!("webhook for repository {id} refused: {e}");
-            return error(StatusCode::UNAUTHORIZED, e);
-        }
-    };
+    let provider = verify(&headers, &body, &repo.hook_key).map_err(|e| {
+        tracing::warn!("webhook for repository {id} refused: {e}");
+        ApiError::operator(StatusCode::UNAUTHORIZED, e.to_string())
+    })?;
     // GitHub's "ping" (sent when a hook is created) only checks the signature.
     if headers.get("x-github-event").is_some_and(|e| e == "ping") {
-        return Json(json!({ "ok": true, "queued": false })).into_response();
+        return Ok(Json(json!({ "ok": true, "queued": false })).into_response());
     }
-    if let Err(e) = state.db.request_repo_sync(id).await {
-        return store_error(e);
-    }
+    state.db.request_repo_sync(id).await?;
     state.repo_sync.notify_one();
-    (
-        StatusCode::ACCEPTED,
-        Json(json!({ "ok": true, "queued": true, "provider": format!("{provider:?}") })),
-    )
-        .into_response()
+    let body = json!({ "ok": true, "queued": true, "provider": format!("{provider:?}") });
+    Ok((StatusCode::ACCEPTED, Json(body)).into_response())
 }

@@ -2,18 +2,17 @@
 //! Bearer token: list, register, show (with skipped refs and conflicts), remove, and queue a
 //! sync. Kept in its own file so the admin API's router can register it as a unit.
 
-use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use packyard_store::StoreError;
+use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::admin::{error, operator, store_error};
 use crate::AppState;
+use crate::auth::Operator;
+use crate::error::{ApiError, ApiResult};
 use crate::git::registry::{add_repository, describe, describe_with_refs, webhook_url};
 
 /// The routes of this file, to merge into the application router.
@@ -32,105 +31,81 @@ pub struct NewRepo {
     pub secret: Option<String>,
 }
 
-/// Runs `work` for an authenticated operator (401 otherwise), answering store errors as
-/// JSON with their status.
-async fn as_operator<Fut>(
-    state: &AppState,
-    headers: &HeaderMap,
-    work: impl FnOnce(String) -> Fut,
-) -> Response
-where
-    Fut: Future<Output = Result<Response, StoreError>>,
-{
-    match operator(state, headers) {
-        Err(why) => error(StatusCode::UNAUTHORIZED, why),
-        Ok(email) => work(email).await.unwrap_or_else(store_error),
-    }
-}
-
-fn repo_id(id: &str) -> Result<i64, StoreError> {
-    id.parse()
-        .map_err(|_| StoreError::NotFound(format!("no repository with id {id:?}")))
-}
-
-pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    as_operator(&state, &headers, |_| async {
-        let repos = state.db.repos().await?;
-        let all: Vec<Value> = repos
-            .iter()
-            .map(|r| describe(r, &state.config.public_url))
-            .collect();
-        Ok(Json(json!({ "repos": all })).into_response())
+fn repo_id(id: &str) -> Result<i64, ApiError> {
+    id.parse().map_err(|_| {
+        ApiError::operator(
+            StatusCode::NOT_FOUND,
+            format!("no repository with id {id:?}"),
+        )
     })
-    .await
 }
 
+/// `GET /api/v1/repos`
+pub async fn list(State(state): State<AppState>, _operator: Operator) -> ApiResult {
+    let repos = state.db.repos().await?;
+    let all: Vec<Value> = repos
+        .iter()
+        .map(|r| describe(r, &state.config.public_url))
+        .collect();
+    Ok(Json(json!({ "repos": all })).into_response())
+}
+
+/// `POST /api/v1/repos` `{"url": …, "name": …, "secret": …}`: registers and queues the first import.
 pub async fn create(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    operator: Operator,
     Json(new): Json<NewRepo>,
-) -> Response {
-    let state = &state;
-    as_operator(state, &headers, |email| async move {
-        let added = add_repository(
-            &state.db,
-            &new.url,
-            new.name.as_deref(),
-            new.secret.as_deref(),
-            true,
-            &email,
-        )
-        .await?;
-        state.repo_sync.notify_one();
-        let mut body = describe(&added.repo, &state.config.public_url);
-        body["secret"] = added.generated_secret.map_or(Value::Null, Value::from);
-        Ok((StatusCode::CREATED, Json(body)).into_response())
-    })
-    .await
+) -> ApiResult {
+    let added = add_repository(
+        &state.db,
+        &new.url,
+        new.name.as_deref(),
+        new.secret.as_deref(),
+        true,
+        &operator.email,
+    )
+    .await?;
+    state.repo_sync.notify_one();
+    let mut body = describe(&added.repo, &state.config.public_url);
+    body["secret"] = added.generated_secret.map_or(Value::Null, Value::from);
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
+/// `GET /api/v1/repos/{id}`: with versions, skipped refs and conflicts.
 pub async fn show(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _operator: Operator,
     Path(id): Path<String>,
-) -> Response {
-    as_operator(&state, &headers, |_| async {
-        let id = repo_id(&id)?;
-        let repo = state.db.repo(id).await?;
-        let refs = state.db.repo_refs(id).await?;
-        Ok(Json(describe_with_refs(&repo, &refs, &state.config.public_url)).into_response())
-    })
-    .await
+) -> ApiResult {
+    let id = repo_id(&id)?;
+    let repo = state.db.repo(id).await?;
+    let refs = state.db.repo_refs(id).await?;
+    Ok(Json(describe_with_refs(&repo, &refs, &state.config.public_url)).into_response())
 }
 
+/// `DELETE /api/v1/repos/{id}`: the versions it published stay.
 pub async fn remove(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    operator: Operator,
     Path(id): Path<String>,
-) -> Response {
-    let state = &state;
-    as_operator(state, &headers, |email| async move {
-        state.db.remove_repo(repo_id(&id)?, &email).await?;
-        Ok(StatusCode::NO_CONTENT.into_response())
-    })
-    .await
+) -> ApiResult {
+    state.db.remove_repo(repo_id(&id)?, &operator.email).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// `POST /api/v1/repos/{id}/sync`: queues an incremental sync (202).
 pub async fn sync(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _operator: Operator,
     Path(id): Path<String>,
-) -> Response {
-    as_operator(&state, &headers, |_| async {
-        let id = repo_id(&id)?;
-        state.db.request_repo_sync(id).await?;
-        state.repo_sync.notify_one();
-        let hook = webhook_url(&state.config.public_url, id);
-        Ok((
-            StatusCode::ACCEPTED,
-            Json(json!({ "id": id, "queued": true, "webhook_url": hook })),
-        )
-            .into_response())
-    })
-    .await
+) -> ApiResult {
+    let id = repo_id(&id)?;
+    state.db.request_repo_sync(id).await?;
+    state.repo_sync.notify_one();
+    let hook = webhook_url(&state.config.public_url, id);
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "id": id, "queued": true, "webhook_url": hook })),
+    )
+        .into_response())
 }

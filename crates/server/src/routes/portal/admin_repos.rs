@@ -5,7 +5,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::repo_refs::{GitRef, RefState};
@@ -14,6 +13,7 @@ use packyard_vcs::remote::Remote;
 use serde::Deserialize;
 
 use super::error::PortalResult;
+use super::posted::Posted;
 use super::session::OperatorSession;
 use super::views::{Layout, datetime};
 use crate::AppState;
@@ -78,18 +78,18 @@ pub async fn list(
     })
 }
 
+/// The Sync now form carries only its CSRF token (checked by [`Posted`]).
 #[derive(Deserialize)]
-pub struct SyncForm {
-    csrf: String,
-}
+pub struct SyncForm {}
 
 pub async fn sync(
     State(state): State<AppState>,
-    session: OperatorSession,
     Path(id): Path<i64>,
-    Form(form): Form<SyncForm>,
+    Posted {
+        session: _,
+        form: SyncForm {},
+    }: Posted<OperatorSession, SyncForm>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     state.db.request_repo_sync(id).await?;
     state.repo_sync.notify_one();
     Ok(Redirect::to("/admin/repos").into_response())
