@@ -32,6 +32,8 @@ pub mod tokens;
 #[cfg(test)]
 mod portal_tests;
 #[cfg(test)]
+mod repo_tests;
+#[cfg(test)]
 mod tests;
 
 use std::path::Path;
