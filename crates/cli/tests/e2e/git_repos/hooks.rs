@@ -185,6 +185,21 @@ fn signed_hooks_publish_new_tags_fast_and_moved_tags_keep_their_archive() {
             "{backend:?}: v1.0.0 keeps its first archive"
         );
 
+        // Delete v1.1.0 upstream: it stays installable and shows as a conflict.
+        up.delete_tag("v1.1.0");
+        assert_eq!(
+            push_hook(&server, &id, &secret, "v1.1.0"),
+            202,
+            "{backend:?}"
+        );
+        let deleted = eventually(PROPAGATION * 10, || {
+            api.call("GET", &format!("/api/v1/repos/{id}"), None).json()["conflicts"]
+                .to_string()
+                .contains("deleted upstream")
+        });
+        assert!(deleted, "{backend:?}: the deleted tag is reported");
+        assert!(has("v1.1.0"), "{backend:?}: a deleted tag's version stays");
+
         let listed = api.call("GET", "/api/v1/repos", None);
         assert_eq!(
             listed.json()["repos"].as_array().map(Vec::len),
@@ -205,6 +220,27 @@ fn signed_hooks_publish_new_tags_fast_and_moved_tags_keep_their_archive() {
         assert!(
             has("v1.1.0"),
             "{backend:?}: removing the repository keeps its versions"
+        );
+    }
+}
+
+#[test]
+fn the_poll_interval_syncs_without_hooks() {
+    for backend in backends() {
+        let server = Server::start_with(backend, &["--repo-poll-interval", "1s"]);
+        let mut up = Upstream::new(&format!("polled-{backend:?}"));
+        up.library("acme/polled", "one");
+        up.tag("0.1.0");
+        up.push();
+        // Registered with the CLI, which queues nothing: only the poll timer can import it.
+        let (id, _) = add_repo(&server, &up.git_url());
+        let key = public_customer(&server, "poll@shop.example");
+        let seen = eventually(PROPAGATION * 10, || {
+            shasums(&server, &key, "acme/polled", false).contains_key("0.1.0")
+        });
+        assert!(
+            seen,
+            "{backend:?}: repository {id} was synced by the poll timer"
         );
     }
 }

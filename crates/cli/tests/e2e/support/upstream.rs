@@ -123,6 +123,17 @@ impl Upstream {
         );
     }
 
+    /// Deletes tag `name` upstream.
+    pub fn delete_tag(&self, name: &str) {
+        let spec = format!(":refs/tags/{name}");
+        git(
+            &self.work,
+            &["push", "--quiet", "origin", &spec],
+            "2024-01-01T00:00:00Z",
+        );
+        git(&self.work, &["tag", "-d", name], "2024-01-01T00:00:00Z");
+    }
+
     pub fn push(&self) {
         git(
             &self.work,
