@@ -152,9 +152,13 @@ fn run(cmd: &mut Command, what: &str) -> Result<Output> {
         message: format!("cannot run git ({e}); install git or set PACKYARD_GIT"),
     })?;
     if !out.status.success() {
-        let message = String::from_utf8_lossy(&out.stderr)
-            .trim()
-            .replace('\n', "; ");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<&str> = stderr
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let message = lines.join("; ");
         return Err(VcsError::Command {
             command: what.into(),
             message,

@@ -40,6 +40,18 @@ pub async fn add_repository(
         Some(n) => n.to_string(),
         None => default_name(url),
     };
+    // Refuse what cannot be read now (typo, missing credentials) rather than register it.
+    let remote = Remote::new(url);
+    let probe = remote.clone();
+    let listed = tokio::task::spawn_blocking(move || probe.list_refs())
+        .await
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    if let Err(e) = listed {
+        return Err(StoreError::Invalid(format!(
+            "cannot read the repository at {}: {e}",
+            remote.display_url()
+        )));
+    }
     let generated = secret
         .is_none()
         .then(|| packyard_store::secret::random_alphanumeric(GENERATED_SECRET_LEN));

@@ -27,6 +27,22 @@ fn importing_many_tags_over_authenticated_http_skips_the_broken_one() {
     for backend in backends() {
         let server = Server::start(backend);
         let up = many_tags(&format!("many-{backend:?}"));
+        let wrong = up.http_url().replace("s3cret%20pass", "wrong");
+        let refused = server.cli_output(&["repo", "add", &wrong]);
+        let why = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            !refused.status.success() && why.contains("cannot read the repository"),
+            "{backend:?}: {why}"
+        );
+        assert!(
+            !why.contains("wrong"),
+            "{backend:?}: the password stays out of messages: {why}"
+        );
+        assert_eq!(
+            server.cli_json(&["repo", "list"])["repos"],
+            serde_json::json!([]),
+            "{backend:?}"
+        );
         let (id, _) = add_repo(&server, &up.http_url());
         let report = server.cli_json(&["repo", "sync", &id]);
         let report = &report["synced"][0]["report"];
