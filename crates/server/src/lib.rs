@@ -87,7 +87,12 @@ where
 {
     let feed = tokio::spawn(feed::run(state.clone()));
     let flusher = tokio::spawn(usage::run(state.clone()));
-    let git_worker = tokio::spawn(git::worker::run(state.clone(), state.repo_sync.clone()));
+    let lease_owner = git::worker::lease_owner();
+    let git_worker = tokio::spawn(git::worker::run(
+        state.clone(),
+        state.repo_sync.clone(),
+        lease_owner.clone(),
+    ));
     let app =
         routes::router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     // `tap_io` gives every listener kind the generic `SocketAddr` connect info.
@@ -98,6 +103,11 @@ where
     feed.abort();
     flusher.abort();
     git_worker.abort();
+    let _ = git_worker.await; // cancelled: wait until it has stopped
+    // A sync cut short leaves its requests queued; free its lease so another node takes over.
+    if let Err(e) = state.db.release_repo_leases(&lease_owner).await {
+        tracing::warn!("could not release repository sync leases: {e}");
+    }
     usage::flush(&state).await;
     result
 }

@@ -76,7 +76,13 @@ async fn queue_and_lease(db: Db) {
         "{backend}"
     );
 
-    // An expired lease can be taken over (a node died mid-sync).
+    // A lease freed at shutdown, or expired (a node died mid-sync), can be taken over.
+    db.acquire_repo_lease(repo.id, "node-e", 300).await.unwrap();
+    assert_eq!(
+        db.release_repo_leases("node-e").await.unwrap(),
+        1,
+        "{backend}"
+    );
     db.acquire_repo_lease(repo.id, "node-c", -1).await.unwrap();
     assert!(
         db.acquire_repo_lease(repo.id, "node-d", 300)

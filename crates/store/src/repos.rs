@@ -152,4 +152,16 @@ impl Db {
         });
         Ok(())
     }
+
+    /// Frees every lease `owner` holds (a server shutting down mid-sync): the requests stay
+    /// queued, so another node or the next start serves them at once instead of after expiry.
+    pub async fn release_repo_leases(&self, owner: &str) -> Result<u64> {
+        Ok(on_db!(self, pool => sqlx::query(
+            "UPDATE git_repos SET lease_owner = NULL, lease_until = 0 WHERE lease_owner = $1",
+        )
+        .bind(owner)
+        .execute(pool)
+        .await?
+        .rows_affected()))
+    }
 }

@@ -53,16 +53,15 @@ pub async fn sync_with_lease(
     Ok(Leased::Done(result))
 }
 
-/// The server's background worker: serves queued syncs, and queues one for every
-/// repository each `poll` interval when `--repo-poll-interval` is set.
-pub async fn run(state: AppState, wake: Arc<Notify>) {
+/// The server's background worker: serves queued syncs under leases named `owner`, and
+/// queues one for every repository each `poll` interval when `--repo-poll-interval` is set.
+pub async fn run(state: AppState, wake: Arc<Notify>, owner: String) {
     let ctx = SyncContext {
         db: state.db.clone(),
         blobs: state.blobs.clone(),
         mirror_dir: state.config.git_mirror_dir.clone(),
         actor: "git-sync".into(),
     };
-    let owner = lease_owner();
     let mut last_poll = Instant::now();
     loop {
         tokio::select! {
