@@ -71,6 +71,8 @@ pub enum Command {
     Release(ReleaseCmd),
     #[command(subcommand)]
     Operator(OperatorCmd),
+    /// Git repositories whose tags and branches become package versions.
+    Repo(RepoArgs),
 }
 
 #[derive(Args)]
@@ -114,6 +116,10 @@ pub struct ServeArgs {
     /// How often to poll the database for changes made by other nodes or the CLI.
     #[arg(long, env = "PACKYARD_POLL_INTERVAL", default_value = "250ms", value_parser = parse_duration)]
     pub poll_interval: std::time::Duration,
+    /// Sync every git repository this often even without webhooks (e.g. 5m; default: only
+    /// on webhooks and requests).
+    #[arg(long, env = "PACKYARD_REPO_POLL_INTERVAL", value_parser = parse_duration)]
+    pub repo_poll_interval: Option<std::time::Duration>,
 }
 
 /// Parses seconds ("90") or a `humantime` duration ("90s", "30m", "12h", "7d", "1h 30m").
@@ -282,6 +288,50 @@ pub enum ReleaseCmd {
         name: Option<String>,
     },
     List,
+}
+
+#[derive(Args)]
+pub struct RepoArgs {
+    /// The server's public URL, for the webhook URLs shown.
+    #[arg(
+        long,
+        global = true,
+        env = "PACKYARD_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
+    #[command(subcommand)]
+    pub cmd: RepoCmd,
+}
+
+#[derive(Subcommand)]
+pub enum RepoCmd {
+    /// Register a repository (https://, ssh://, git@host:path, git:// or a local path);
+    /// prints its id, webhook URL and (once) a generated webhook secret.
+    Add {
+        url: String,
+        /// A name for the repository (default: the URL's last path segment).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the webhook secret (over 64 bytes) from standard input instead of generating one.
+        #[arg(long)]
+        secret_stdin: bool,
+    },
+    /// List repositories and their last sync.
+    List,
+    /// Show a repository: versions, skipped refs with reasons, conflicts.
+    Show { id: i64 },
+    /// Fetch and build new or moved refs now.
+    Sync {
+        /// The repository id (or --all).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<i64>,
+        /// Sync every repository.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Forget a repository (the versions it published stay).
+    Remove { id: i64 },
 }
 
 #[cfg(test)]

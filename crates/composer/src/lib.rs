@@ -6,4 +6,5 @@
 pub mod archive;
 pub mod minify;
 pub mod name;
+pub mod vcs_versions;
 pub mod version;

@@ -166,7 +166,7 @@ pub fn normalize(version: &str) -> Result<String, VersionError> {
 }
 
 /// composer/semver's `normalizeBranch`: numeric branches become `X.Y.9999999.9999999-dev`.
-fn normalize_branch(name: &[u8]) -> String {
+pub(crate) fn normalize_branch(name: &[u8]) -> String {
     let name = php_trim(name);
     if let Some(c) = BRANCH.captures(name) {
         let mut out = String::new();

@@ -1,6 +1,7 @@
 //! Server settings, passed in explicitly (no globals) so tests can run several servers with
 //! different settings in one process.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use ipnet::IpNet;
@@ -57,6 +58,10 @@ pub struct Config {
     pub trusted_proxies: Vec<IpNet>,
     /// Longest wait for the database when a request brings an unknown credential.
     pub credential_lookup_timeout: Duration,
+    /// Local cache of bare git mirrors for repository syncs (`DATA_DIR/git`).
+    pub git_mirror_dir: PathBuf,
+    /// Sync every git repository this often even without webhooks (`--repo-poll-interval`).
+    pub repo_poll_interval: Option<Duration>,
 }
 
 /// How rendered metadata is compressed (once per document, never per request).
@@ -102,6 +107,8 @@ impl Config {
                 .map_or(2, |n| n.get().clamp(1, 4)),
             login_hash_wait: Duration::from_secs(2),
             usage_buffer_limit: 100_000,
+            git_mirror_dir: PathBuf::from("packyard-data/git"),
+            repo_poll_interval: None,
             dist_cache_bytes: 256 * 1024 * 1024,
             max_cached_archive: 4 * 1024 * 1024,
             notify_body_limit: 1024 * 1024,

@@ -44,6 +44,8 @@ impl Plan {
                 ChangeKind::Package => drop(packages.insert(c.entity)),
                 ChangeKind::Operators => plan.operators = true,
                 ChangeKind::Releases => plan.releases = true,
+                // Git repositories are not part of the snapshot.
+                ChangeKind::Repos => {}
                 ChangeKind::All => return None,
             }
         }

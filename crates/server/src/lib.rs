@@ -13,6 +13,7 @@ pub mod dist_cache;
 pub mod error;
 pub mod failure_budget;
 pub mod feed;
+pub mod git;
 pub mod login_guard;
 pub mod metadata;
 pub mod passwords;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub usage: usage::UsageRecorder,
     /// Recently served small dist archives (content-addressed, so never stale).
     pub dists: Arc<dist_cache::DistCache>,
+    /// Wakes the git sync worker when a webhook or operator queues a sync on this node.
+    pub repo_sync: Arc<tokio::sync::Notify>,
     /// Portal login limits that hold before any password is hashed.
     pub logins: Arc<login_guard::LoginGuard>,
     /// Failed credential attempts per client address, and the auth counters.
@@ -87,6 +90,7 @@ impl AppState {
                 config.max_cached_archive,
             )),
             logins: Arc::new(login_guard::LoginGuard::new(&config)),
+            repo_sync: Arc::new(tokio::sync::Notify::new()),
             db,
             blobs,
             config: Arc::new(config),
@@ -112,6 +116,12 @@ where
     let feed = tokio::spawn(feed::run(state.clone()));
     let flusher = tokio::spawn(usage::run(state.clone()));
     let reports = tokio::spawn(failure_budget::run_reports(state.failures.clone()));
+    let lease_owner = git::worker::lease_owner();
+    let git_worker = tokio::spawn(git::worker::run(
+        state.clone(),
+        state.repo_sync.clone(),
+        lease_owner.clone(),
+    ));
     let app =
         routes::router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     // `tap_io` gives every listener kind the generic `SocketAddr` connect info.
@@ -122,6 +132,12 @@ where
     feed.abort();
     flusher.abort();
     reports.abort();
+    git_worker.abort();
+    let _ = git_worker.await; // cancelled: wait until it has stopped
+    // A sync cut short leaves its requests queued; free its lease so another node takes over.
+    if let Err(e) = state.db.release_repo_leases(&lease_owner).await {
+        tracing::warn!("could not release repository sync leases: {e}");
+    }
     usage::flush(&state).await;
     result
 }

@@ -70,27 +70,21 @@ pub async fn publish_zip(
         }
         Some(other) => return Err(PublishError::Time(other.to_string())),
     };
-    let sha1 = hex::encode(Sha1::digest(&bytes));
-    let sha256 = hex::encode(Sha256::digest(&bytes));
-    let key = content_key("dists", &sha256, "zip");
-    blobs.put(&key, &bytes).await?;
-    let manifest_text = serde_json::Value::Object(manifest.json.clone()).to_string();
-    let outcome = db
-        .publish_version(
-            &NewVersion {
-                name: &manifest.name,
-                version: &manifest.version,
-                version_normalized: &manifest.version_normalized,
-                manifest: &manifest_text,
-                released_at,
-                sha1: &sha1,
-                sha256: &sha256,
-                size: bytes.len() as i64,
-                blob_key: &key,
-            },
-            actor,
-        )
-        .await?;
+    let outcome = store_version(
+        db,
+        blobs,
+        &StoredManifest {
+            name: &manifest.name,
+            version: &manifest.version,
+            version_normalized: &manifest.version_normalized,
+            json: &manifest.json,
+            released_at,
+        },
+        &bytes,
+        actor,
+        false,
+    )
+    .await?;
     Ok(Published {
         name: manifest.name,
         version: manifest.version,
@@ -115,6 +109,49 @@ async fn off_the_runtime<T: Send + 'static>(
         PublishError::Inspection
     })?;
     Ok((bytes, verdict?))
+}
+
+/// What a version row records about its archive, however the archive was made.
+pub struct StoredManifest<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    pub version_normalized: &'a str,
+    pub json: &'a serde_json::Map<String, Value>,
+    pub released_at: i64,
+}
+
+/// Stores `bytes` content-addressed, then records the version (the order that never leaves
+/// a version without its archive). `follow_branch` replaces an existing branch version
+/// instead of refusing different bytes.
+pub async fn store_version(
+    db: &Db,
+    blobs: &BlobStore,
+    manifest: &StoredManifest<'_>,
+    bytes: &[u8],
+    actor: &str,
+    follow_branch: bool,
+) -> Result<PublishOutcome, PublishError> {
+    let sha1 = hex::encode(Sha1::digest(bytes));
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let key = content_key("dists", &sha256, "zip");
+    blobs.put(&key, bytes).await?;
+    let manifest_text = Value::Object(manifest.json.clone()).to_string();
+    let new = NewVersion {
+        name: manifest.name,
+        version: manifest.version,
+        version_normalized: manifest.version_normalized,
+        manifest: &manifest_text,
+        released_at: manifest.released_at,
+        sha1: &sha1,
+        sha256: &sha256,
+        size: bytes.len() as i64,
+        blob_key: &key,
+    };
+    Ok(if follow_branch {
+        db.publish_branch_version(&new, actor).await?
+    } else {
+        db.publish_version(&new, actor).await?
+    })
 }
 
 #[cfg(test)]

@@ -20,6 +20,9 @@ pub enum ChangeKind {
     Operators,
     /// Release archives.
     Releases,
+    /// Git repositories and their sync state (entity = `git_repos.id`): not part of a
+    /// server's snapshot, so servers skip it.
+    Repos,
     /// Something wide (products): reload everything.
     All,
 }
@@ -32,6 +35,7 @@ impl ChangeKind {
             ChangeKind::Package => "package",
             ChangeKind::Operators => "operators",
             ChangeKind::Releases => "releases",
+            ChangeKind::Repos => "repos",
             ChangeKind::All => "all",
         }
     }
@@ -43,6 +47,7 @@ impl ChangeKind {
             ChangeKind::Package,
             ChangeKind::Operators,
             ChangeKind::Releases,
+            ChangeKind::Repos,
         ]
         .into_iter()
         .find(|k| k.as_str() == kind)

@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod branch_versions;
 pub mod changes;
 pub mod downloads;
 pub mod entitlements;
@@ -21,6 +22,8 @@ pub mod operators;
 pub mod packages;
 pub mod products;
 pub mod releases;
+pub mod repo_refs;
+pub mod repos;
 pub mod secret;
 pub mod sessions;
 pub mod snapshot_rows;
@@ -28,6 +31,8 @@ pub mod tokens;
 
 #[cfg(test)]
 mod portal_tests;
+#[cfg(test)]
+mod repo_tests;
 #[cfg(test)]
 mod tests;
 

@@ -4,6 +4,7 @@ mod catalog;
 mod customers;
 mod publish;
 mod releases;
+mod repos;
 mod serve;
 
 use anyhow::Result;
@@ -62,6 +63,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             max_unpacked_mib,
         } => publish::run(&g, files, max_unpacked_mib).await,
         Command::Release(cmd) => releases::run(&g, cmd).await,
+        Command::Repo(args) => repos::run(&g, args).await,
         Command::Stats => {
             let db = open_db(&g).await?;
             let counts = db.download_counts().await?;

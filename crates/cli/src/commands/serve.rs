@@ -35,6 +35,8 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     args.protection.apply(&mut config);
     config.auth_failure_budget = args.auth_failure_budget;
     config.poll_interval = args.poll_interval;
+    config.git_mirror_dir = g.data_dir.join("git");
+    config.repo_poll_interval = args.repo_poll_interval;
     let state = AppState::new(db, blobs, config)
         .await
         .context("cannot load the repository state")?;

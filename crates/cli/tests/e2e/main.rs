@@ -11,6 +11,7 @@ mod auth_rules;
 mod bad_input;
 mod cli;
 mod composer_installs;
+mod git_repos;
 mod hardening_auth;
 mod hardening_login;
 mod metadata;

@@ -4,8 +4,10 @@ mod admin;
 mod composer;
 mod dist;
 mod downloads;
+mod hooks;
 mod notify;
 mod portal;
+pub mod repos_api;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -38,6 +40,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/products/downloads/info/{*option}", get(downloads::info))
         .route("/products/downloads/file/{name}", get(downloads::file))
+        .route(
+            "/api/hooks/{repo_id}",
+            post(hooks::receive).layer(DefaultBodyLimit::max(25 * 1024 * 1024)),
+        )
+        .merge(repos_api::routes())
         .route("/healthz", get(|| async { "ok\n" }))
         .merge(portal::router(upload_limit))
         .with_state(state)

@@ -3,13 +3,16 @@
 
 pub mod catalog;
 pub mod client;
+pub mod git_servers;
 pub mod portal;
 pub mod server;
+pub mod upstream;
 pub mod zips;
 
 pub use client::*;
 pub use portal::*;
 pub use server::*;
+pub use upstream::*;
 pub use zips::*;
 
 use std::io::Write;

@@ -15,6 +15,7 @@ mod admin_accounts;
 mod admin_catalog;
 mod admin_log;
 mod admin_releases;
+mod admin_repos;
 mod assets;
 mod customer;
 mod error;
@@ -102,6 +103,8 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
                 .post(admin_releases::upload)
                 .layer(DefaultBodyLimit::disable()),
         )
+        .route("/admin/repos", get(admin_repos::list))
+        .route("/admin/repos/{id}/sync", post(admin_repos::sync))
         .route("/admin/audit", get(admin_log::audit))
         .route("/admin/stats", get(admin_log::stats))
         .route("/assets/portal.css", get(assets::css))

@@ -1,0 +1,227 @@
+//! `packyard repo add|list|show|sync|remove` (SPEC §11). `sync` runs in this process, under
+//! the same per-repository lease as the servers' workers, with a progress bar over the refs
+//! it builds and a summary (imported / skipped with reason / conflicts).
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use packyard_server::git::registry::{add_repository, describe, describe_with_refs, webhook_url};
+use packyard_server::git::sync::SyncReport;
+use packyard_server::git::worker::{Leased, lease_owner, sync_with_lease};
+use packyard_server::git::{Progress, SyncContext};
+use serde_json::{Value, json};
+
+use super::{CLI_ACTOR, Reported, emit};
+use crate::args::{Global, RepoArgs, RepoCmd};
+use crate::context::{open_blobs, open_db, read_password_stdin};
+
+pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
+    let db = open_db(g).await?;
+    let url = args.public_url.trim_end_matches('/');
+    match args.cmd {
+        RepoCmd::Add {
+            url: repo_url,
+            name,
+            secret_stdin,
+        } => {
+            let secret = if secret_stdin {
+                Some(read_password_stdin()?)
+            } else {
+                None
+            };
+            let added = add_repository(
+                &db,
+                &repo_url,
+                name.as_deref(),
+                secret.as_deref(),
+                false,
+                CLI_ACTOR,
+            )
+            .await?;
+            let mut out = describe(&added.repo, url);
+            out["secret"] = added
+                .generated_secret
+                .clone()
+                .map_or(Value::Null, Value::from);
+            let mut human = format!(
+                "{}\nwebhook URL: {}",
+                added.repo.id,
+                webhook_url(url, added.repo.id)
+            );
+            if let Some(secret) = &added.generated_secret {
+                human.push_str(&format!("\nwebhook secret (shown once): {secret}"));
+            }
+            human.push_str(&format!(
+                "\nrun `packyard repo sync {}` to import it now",
+                added.repo.id
+            ));
+            emit(g.json, out, human);
+        }
+        RepoCmd::List => {
+            let repos = db.repos().await?;
+            let human: Vec<String> = repos
+                .iter()
+                .map(|r| {
+                    let d = describe(r, url);
+                    format!(
+                        "{}  {}  {}  last sync: {}",
+                        r.id,
+                        r.name,
+                        d["url"].as_str().unwrap_or(""),
+                        last_sync(&d)
+                    )
+                })
+                .collect();
+            let all: Vec<Value> = repos.iter().map(|r| describe(r, url)).collect();
+            emit(g.json, json!({ "repos": all }), human.join("\n"));
+        }
+        RepoCmd::Show { id } => {
+            let repo = db.repo(id).await?;
+            let refs = db.repo_refs(id).await?;
+            let d = describe_with_refs(&repo, &refs, url);
+            emit(g.json, d.clone(), show_text(&d));
+        }
+        RepoCmd::Sync { id, all } => {
+            let ids = if all {
+                db.repos().await?.iter().map(|r| r.id).collect()
+            } else {
+                id.into_iter().collect::<Vec<_>>()
+            };
+            let ctx = SyncContext {
+                db,
+                blobs: open_blobs(g)?,
+                mirror_dir: g.data_dir.join("git"),
+                actor: CLI_ACTOR.into(),
+            };
+            sync(g, &ctx, &ids).await?;
+        }
+        RepoCmd::Remove { id } => {
+            db.remove_repo(id, CLI_ACTOR).await?;
+            emit(
+                g.json,
+                json!({ "removed": id }),
+                format!("repository {id} removed; the versions it published stay"),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn last_sync(d: &Value) -> String {
+    match (d["last_sync_at"].as_str(), d["last_sync_error"].as_str()) {
+        (None, _) => "never".into(),
+        (Some(at), Some(err)) => format!("{at} FAILED: {err}"),
+        (Some(at), None) => format!("{at} {}", d["last_sync"]),
+    }
+}
+
+fn show_text(d: &Value) -> String {
+    let mut out = vec![
+        format!("{}  {}", d["id"], d["name"].as_str().unwrap_or("")),
+        format!("url: {}", d["url"].as_str().unwrap_or("")),
+        format!("webhook URL: {}", d["webhook_url"].as_str().unwrap_or("")),
+        format!("last sync: {}", last_sync(d)),
+    ];
+    for (title, key, field) in [
+        ("versions", "versions", "version"),
+        ("skipped", "skipped", "reason"),
+        ("conflicts", "conflicts", "reason"),
+    ] {
+        let items = d[key].as_array().cloned().unwrap_or_default();
+        out.push(format!("{title}: {}", items.len()));
+        out.extend(items.iter().map(|i| {
+            format!(
+                "  {}  {}",
+                i["ref"].as_str().unwrap_or(""),
+                i[field].as_str().unwrap_or("")
+            )
+        }));
+    }
+    out.join("\n")
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, n: usize) {
+        self.0.set_length(n as u64);
+        self.0.reset();
+    }
+    fn built(&self, ref_name: &str) {
+        self.0.set_message(ref_name.to_string());
+        self.0.inc(1);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+async fn sync(g: &Global, ctx: &SyncContext, ids: &[i64]) -> Result<()> {
+    let owner = lease_owner();
+    let mut reports = Vec::new();
+    let mut failed = false;
+    for &id in ids {
+        ctx.db.request_repo_sync(id).await?;
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {wide_msg}")
+                .context("progress template")?,
+        );
+        let report = loop {
+            match sync_with_lease(ctx, id, &owner, &Bar(bar.clone())).await? {
+                Leased::Done(r) => break r,
+                // Another node or command is syncing this repository: wait for its lease.
+                Leased::Busy => tokio::time::sleep(Duration::from_millis(300)).await,
+            }
+        };
+        match report {
+            Ok(r) => {
+                if !g.json {
+                    println!("{}", summary_text(id, &r));
+                }
+                reports.push(json!({ "id": id, "report": r }));
+            }
+            Err(e) => {
+                failed = true;
+                if !g.json {
+                    eprintln!("repository {id}: sync failed: {e}");
+                }
+                reports.push(json!({ "id": id, "error": e.to_string() }));
+            }
+        }
+    }
+    if g.json {
+        println!("{}", json!({ "synced": reports }));
+    }
+    if failed {
+        if g.json {
+            return Err(Reported("a repository sync failed".into()).into());
+        }
+        bail!("a repository sync failed");
+    }
+    Ok(())
+}
+
+fn summary_text(id: i64, r: &SyncReport) -> String {
+    let mut out = vec![format!(
+        "repository {id}: imported {}, skipped {}, conflicts {}, unchanged {}, removed {}",
+        r.imported.len(),
+        r.skipped.len(),
+        r.conflicts.len(),
+        r.unchanged,
+        r.removed.len()
+    )];
+    for (label, lines) in [
+        ("skipped", &r.skipped),
+        ("conflict", &r.conflicts),
+        ("removed", &r.removed),
+    ] {
+        out.extend(
+            lines
+                .iter()
+                .map(|l| format!("  {label} {}: {}", l.ref_name, l.detail)),
+        );
+    }
+    out.join("\n")
+}

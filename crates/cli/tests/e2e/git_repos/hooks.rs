@@ -1,0 +1,242 @@
+//! Webhooks and the admin API against a running server: a signed GitHub-style push hook
+//! makes a new tag installable within 2 s; a bad signature is 401 and changes nothing; a
+//! moved tag keeps its first archive and shows the conflict; `dev-` versions follow.
+
+use std::time::{Duration, Instant};
+
+use hmac::{KeyInit, Mac};
+use serde_json::json;
+
+use super::*;
+
+fn github_signature(secret: &str, body: &str) -> String {
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// POSTs a GitHub push event for `tag` signed with `secret`; returns the status.
+fn push_hook(server: &Server, id: &str, secret: &str, tag: &str) -> u16 {
+    let body =
+        json!({ "ref": format!("refs/tags/{tag}"), "repository": { "full_name": "acme/hooked" } })
+            .to_string();
+    let url = format!("{}/api/hooks/{id}", server.url);
+    let signature = format!("X-Hub-Signature-256: {}", github_signature(secret, &body));
+    let args = [
+        "-X",
+        "POST",
+        "-H",
+        "X-GitHub-Event: push",
+        "-H",
+        "Content-Type: application/json",
+        "-H",
+        &signature,
+        "--data-binary",
+        &body,
+    ];
+    curl(&url, &args).status
+}
+
+struct Api<'a> {
+    server: &'a Server,
+    auth: String,
+}
+
+impl Api<'_> {
+    fn call(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> HttpResponse {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let mut args = vec![
+            "-X",
+            method,
+            "-H",
+            &self.auth,
+            "-H",
+            "Content-Type: application/json",
+        ];
+        if !body.is_empty() {
+            args.extend(["--data-binary", &body]);
+        }
+        curl(&format!("{}{path}", self.server.url), &args)
+    }
+}
+
+backend_tests!(signed_hooks_publish_new_tags_fast_and_moved_tags_keep_their_archive);
+fn signed_hooks_publish_new_tags_fast_and_moved_tags_keep_their_archive(backend: Backend) {
+    let server = Server::start(backend);
+    let api = Api {
+        server: &server,
+        auth: admin_auth(&server),
+    };
+    let mut up = Upstream::new(&format!("hooked-{backend:?}"));
+    up.library("acme/hooked", "one");
+    up.tag("v1.0.0");
+    up.push();
+
+    assert_eq!(
+        curl(&format!("{}/api/v1/repos", server.url), &[]).status,
+        401,
+        "{backend:?}: no token"
+    );
+    let created = api.call(
+        "POST",
+        "/api/v1/repos",
+        Some(json!({ "url": up.local_url(), "name": "hooked" })),
+    );
+    assert_eq!(created.status, 201, "{backend:?}: {}", created.text());
+    let (id, secret) = (
+        created.json()["id"].to_string(),
+        created.json()["secret"].as_str().unwrap().to_string(),
+    );
+    let key = public_customer(&server, "dev@shop.example");
+    let has = |v: &str| shasums(&server, &key, "acme/hooked", false).contains_key(v);
+    assert!(
+        eventually(PROPAGATION * 10, || has("v1.0.0")),
+        "{backend:?}: the queued first sync imported v1.0.0"
+    );
+    let first = shasums(&server, &key, "acme/hooked", false)["v1.0.0"].clone();
+
+    up.library("acme/hooked", "two");
+    up.tag("v1.1.0");
+    up.push();
+    let last_sync = |api: &Api| {
+        api.call("GET", &format!("/api/v1/repos/{id}"), None).json()["last_sync_at"].clone()
+    };
+    let before = last_sync(&api);
+    assert_eq!(
+        push_hook(&server, &id, "not the secret at all", "v1.1.0"),
+        401,
+        "{backend:?}"
+    );
+    let unsigned = curl(
+        &format!("{}/api/hooks/{id}", server.url),
+        &["-X", "POST", "--data-binary", "{}"],
+    );
+    assert_eq!(unsigned.status, 401, "{backend:?}");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        !has("v1.1.0"),
+        "{backend:?}: a bad signature changed nothing"
+    );
+    assert_eq!(last_sync(&api), before, "{backend:?}: no sync ran");
+
+    let start = Instant::now();
+    assert_eq!(
+        push_hook(&server, &id, &secret, "v1.1.0"),
+        202,
+        "{backend:?}"
+    );
+    let installable = eventually(Duration::from_secs(2), || {
+        let sums = shasums(&server, &key, "acme/hooked", false);
+        sums.get("v1.1.0").is_some_and(|sha1| {
+            let url = format!("{}/dist/acme/hooked/1.1.0.0/{sha1}.zip", server.url);
+            curl_as(&url, &key.0, &key.1, &[]).status == 200
+        })
+    });
+    assert!(
+        installable,
+        "{backend:?}: v1.1.0 installable {:?} after the hook (SPEC: within 2 s)",
+        start.elapsed()
+    );
+    let dev = Developer::new(&server, "dev", &key.0, &key.1);
+    let project = dev.project(&server, "app");
+    dev.composer_ok(&project, &["require", "acme/hooked:^1.1"]);
+    assert_eq!(
+        locked_version(&project, "acme/hooked").as_deref(),
+        Some("v1.1.0"),
+        "{backend:?}"
+    );
+
+    // Move v1.0.0 upstream: the published archive stays, the conflict is shown.
+    let dev_before = shasums(&server, &key, "acme/hooked", true)["dev-main"].clone();
+    up.library("acme/hooked", "rewritten");
+    up.tag("v1.0.0");
+    up.push();
+    let synced = api.call("POST", &format!("/api/v1/repos/{id}/sync"), None);
+    assert_eq!(synced.status, 202, "{backend:?}");
+    let conflict = eventually(PROPAGATION * 10, || {
+        api.call("GET", &format!("/api/v1/repos/{id}"), None).json()["conflicts"]
+            .to_string()
+            .contains("refs/tags/v1.0.0")
+    });
+    assert!(
+        conflict,
+        "{backend:?}: the moved tag is reported as a conflict"
+    );
+    assert!(
+        server
+            .cli(&["repo", "show", &id])
+            .contains("tag moved upstream"),
+        "{backend:?}"
+    );
+    assert!(
+        eventually(PROPAGATION * 5, || shasums(
+            &server,
+            &key,
+            "acme/hooked",
+            true
+        )["dev-main"]
+            != dev_before),
+        "{backend:?}: dev-main follows its branch"
+    );
+    assert_eq!(
+        shasums(&server, &key, "acme/hooked", false)["v1.0.0"],
+        first,
+        "{backend:?}: v1.0.0 keeps its first archive"
+    );
+
+    // Delete v1.1.0 upstream: it stays installable and shows as a conflict.
+    up.delete_tag("v1.1.0");
+    assert_eq!(
+        push_hook(&server, &id, &secret, "v1.1.0"),
+        202,
+        "{backend:?}"
+    );
+    let deleted = eventually(PROPAGATION * 10, || {
+        api.call("GET", &format!("/api/v1/repos/{id}"), None).json()["conflicts"]
+            .to_string()
+            .contains("deleted upstream")
+    });
+    assert!(deleted, "{backend:?}: the deleted tag is reported");
+    assert!(has("v1.1.0"), "{backend:?}: a deleted tag's version stays");
+
+    let listed = api.call("GET", "/api/v1/repos", None);
+    assert_eq!(
+        listed.json()["repos"].as_array().map(Vec::len),
+        Some(1),
+        "{backend:?}"
+    );
+    assert_eq!(
+        api.call("DELETE", &format!("/api/v1/repos/{id}"), None)
+            .status,
+        204,
+        "{backend:?}"
+    );
+    assert_eq!(
+        api.call("GET", &format!("/api/v1/repos/{id}"), None).status,
+        404,
+        "{backend:?}"
+    );
+    assert!(
+        has("v1.1.0"),
+        "{backend:?}: removing the repository keeps its versions"
+    );
+}
+
+backend_tests!(the_poll_interval_syncs_without_hooks);
+fn the_poll_interval_syncs_without_hooks(backend: Backend) {
+    let server = Server::start_with(backend, &["--repo-poll-interval", "1s"]);
+    let mut up = Upstream::new(&format!("polled-{backend:?}"));
+    up.library("acme/polled", "one");
+    up.tag("0.1.0");
+    up.push();
+    // Registered with the CLI, which queues nothing: only the poll timer can import it.
+    let (id, _) = add_repo(&server, &up.git_url());
+    let key = public_customer(&server, "poll@shop.example");
+    let seen = eventually(PROPAGATION * 10, || {
+        shasums(&server, &key, "acme/polled", false).contains_key("0.1.0")
+    });
+    assert!(
+        seen,
+        "{backend:?}: repository {id} was synced by the poll timer"
+    );
+}

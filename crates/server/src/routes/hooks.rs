@@ -1,0 +1,42 @@
+//! `POST /api/hooks/{repo_id}`: push webhooks from GitHub, GitLab, Gitea/Forgejo and
+//! Bitbucket. A verified hook queues an incremental sync and wakes this node's worker; a
+//! missing or wrong signature is 401 and changes nothing. The payload itself is not trusted
+//! for what changed: the sync asks the repository.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use packyard_store::StoreError;
+use serde_json::json;
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::git::hooks::verify;
+
+pub async fn receive(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let unknown = || ApiError::operator(StatusCode::NOT_FOUND, "no such repository");
+    let id: i64 = id.parse().map_err(|_| unknown())?;
+    let repo = match state.db.repo(id).await {
+        Err(StoreError::NotFound(_)) => return Err(unknown()),
+        other => other?,
+    };
+    let provider = verify(&headers, &body, &repo.hook_key).map_err(|e| {
+        tracing::warn!("webhook for repository {id} refused: {e}");
+        ApiError::operator(StatusCode::UNAUTHORIZED, e.to_string())
+    })?;
+    // GitHub's "ping" (sent when a hook is created) only checks the signature.
+    if headers.get("x-github-event").is_some_and(|e| e == "ping") {
+        return Ok(Json(json!({ "ok": true, "queued": false })).into_response());
+    }
+    state.db.request_repo_sync(id).await?;
+    state.repo_sync.notify_one();
+    let body = json!({ "ok": true, "queued": true, "provider": format!("{provider:?}") });
+    Ok((StatusCode::ACCEPTED, Json(body)).into_response())
+}

@@ -1,0 +1,229 @@
+//! Talking to the upstream repository. Listing and fetching use the system `git` command
+//! (`PACKYARD_GIT`, default `git`) rather than gix's network client: gix's https transport
+//! would pull a second HTTP/TLS stack (reqwest or curl) into the build, and its ssh transport
+//! runs the `ssh` program anyway; the git command gives https, ssh keys, `git://` and local
+//! paths with one well-known behaviour. Everything after the fetch (trees, blobs, commit
+//! times, archives) is read with gix.
+//!
+//! Credentials never appear on a command line: user and password from an https URL (or
+//! `PACKYARD_GIT_USERNAME` / `PACKYARD_GIT_PASSWORD`) travel as an `Authorization` header set
+//! through `GIT_CONFIG_*` environment variables, and `PACKYARD_GIT_SSH_KEY` selects the ssh key.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use base64::Engine;
+
+use crate::{Result, VcsError};
+
+/// An upstream repository URL, split into what git may see and the credentials it must not.
+#[derive(Clone)]
+pub struct Remote {
+    url: String,
+    basic: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.url)
+    }
+}
+
+/// One upstream ref: `refs/tags/…` or `refs/heads/…` and the commit it names (annotated
+/// tags peeled to their commit).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemoteRef {
+    pub name: String,
+    pub commit: String,
+}
+
+impl Remote {
+    /// Parses `url`, taking `user:password@` out of http(s) URLs.
+    pub fn new(url: &str) -> Remote {
+        let env_basic = || {
+            let user = std::env::var("PACKYARD_GIT_USERNAME").ok()?;
+            let password = std::env::var("PACKYARD_GIT_PASSWORD").unwrap_or_default();
+            Some((user, password))
+        };
+        for scheme in ["https://", "http://"] {
+            if let Some(rest) = url.strip_prefix(scheme) {
+                let host_end = rest.find('/').unwrap_or(rest.len());
+                if let Some(at) = rest[..host_end].rfind('@') {
+                    let (user, password) = rest[..at].split_once(':').unwrap_or((&rest[..at], ""));
+                    return Remote {
+                        url: format!("{scheme}{}", &rest[at + 1..]),
+                        basic: Some((percent_decode(user), percent_decode(password))),
+                    };
+                }
+                return Remote {
+                    url: url.to_string(),
+                    basic: env_basic(),
+                };
+            }
+        }
+        Remote {
+            url: url.to_string(),
+            basic: None,
+        }
+    }
+
+    /// The URL without credentials, safe to show and log.
+    pub fn display_url(&self) -> &str {
+        &self.url
+    }
+
+    fn git(&self, dir: Option<&Path>) -> Command {
+        let program = std::env::var("PACKYARD_GIT").unwrap_or_else(|_| "git".into());
+        let mut cmd = Command::new(program);
+        if let Some(dir) = dir {
+            cmd.current_dir(dir);
+        }
+        cmd.env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_ASKPASS", "true");
+        let mut config: Vec<(&str, String)> = vec![("credential.helper", String::new())];
+        if let Some((user, password)) = &self.basic {
+            let token =
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            config.push(("http.extraHeader", format!("Authorization: Basic {token}")));
+        }
+        cmd.env("GIT_CONFIG_COUNT", config.len().to_string());
+        for (i, (key, value)) in config.into_iter().enumerate() {
+            cmd.env(format!("GIT_CONFIG_KEY_{i}"), key)
+                .env(format!("GIT_CONFIG_VALUE_{i}"), value);
+        }
+        if let Ok(key) = std::env::var("PACKYARD_GIT_SSH_KEY") {
+            cmd.env(
+                "GIT_SSH_COMMAND",
+                format!("ssh -i '{key}' -o IdentitiesOnly=yes -o BatchMode=yes"),
+            );
+        }
+        cmd
+    }
+
+    /// Every tag and branch upstream, by ref name (tags peeled to commits).
+    pub fn list_refs(&self) -> Result<BTreeMap<String, String>> {
+        let out = run(
+            self.git(None)
+                .args(["ls-remote", "--tags", "--heads", "--", &self.url]),
+            "ls-remote",
+        )?;
+        Ok(parse_ls_remote(&String::from_utf8_lossy(&out.stdout)))
+    }
+
+    /// Fetches `refs` (full names) into the bare mirror at `mirror`, creating it if needed.
+    /// Many refs are fetched with wildcards in one round trip.
+    pub fn fetch(&self, mirror: &Path, refs: &[&str]) -> Result<()> {
+        if refs.is_empty() {
+            return Ok(());
+        }
+        if !mirror.join("HEAD").exists() {
+            std::fs::create_dir_all(mirror)?;
+            run(
+                self.git(Some(mirror)).args(["init", "--quiet", "--bare"]),
+                "init",
+            )?;
+        }
+        let specs: Vec<String> = if refs.len() > 32 {
+            vec![
+                "+refs/heads/*:refs/heads/*".into(),
+                "+refs/tags/*:refs/tags/*".into(),
+            ]
+        } else {
+            refs.iter().map(|r| format!("+{r}:{r}")).collect()
+        };
+        let mut cmd = self.git(Some(mirror));
+        cmd.args([
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--no-write-fetch-head",
+            "--",
+            &self.url,
+        ])
+        .args(&specs);
+        run(&mut cmd, "fetch").map(|_| ())
+    }
+}
+
+fn run(cmd: &mut Command, what: &str) -> Result<Output> {
+    let out = cmd.output().map_err(|e| VcsError::Command {
+        command: what.into(),
+        message: format!("cannot run git ({e}); install git or set PACKYARD_GIT"),
+    })?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<&str> = stderr
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let message = lines.join("; ");
+        return Err(VcsError::Command {
+            command: what.into(),
+            message,
+        });
+    }
+    Ok(out)
+}
+
+/// Reads `git ls-remote` output: `OID<TAB>REF` lines, where `REF^{}` lines give the commit an
+/// annotated tag points at and win over the tag object's id.
+fn parse_ls_remote(text: &str) -> BTreeMap<String, String> {
+    let mut refs = BTreeMap::new();
+    let mut peeled = BTreeMap::new();
+    for line in text.lines() {
+        let Some((oid, name)) = line.split_once('\t') else {
+            continue;
+        };
+        match name.strip_suffix("^{}") {
+            Some(tag) => peeled.insert(tag.to_string(), oid.to_string()),
+            None => refs.insert(name.to_string(), oid.to_string()),
+        };
+    }
+    refs.extend(peeled);
+    refs
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_leave_the_url() {
+        let r = Remote::new("https://bob:p%40ss@git.example.com/acme/x.git");
+        assert_eq!(r.display_url(), "https://git.example.com/acme/x.git");
+        assert_eq!(r.basic, Some(("bob".into(), "p@ss".into())));
+        assert_eq!(Remote::new("git://h/x").display_url(), "git://h/x");
+        assert_eq!(Remote::new("git@h:a/b.git").basic, None);
+    }
+
+    #[test]
+    fn annotated_tags_are_peeled() {
+        let refs = parse_ls_remote("a1\trefs/heads/main\nb2\trefs/tags/v1\nc3\trefs/tags/v1^{}\n");
+        assert_eq!(refs["refs/tags/v1"], "c3");
+        assert_eq!(refs["refs/heads/main"], "a1");
+    }
+}
