@@ -26,6 +26,11 @@ pub struct Config {
     pub login_window: Duration,
     /// Prefix of account ids created in the operator portal, e.g. `MAG`.
     pub account_id_prefix: String,
+    /// When set, downloads not served from memory answer with a presigned storage URL valid
+    /// this long instead of streaming through the node (S3 only).
+    pub storage_redirect: Option<Duration>,
+    /// How long `/readyz` waits for the database and storage before calling them unreachable.
+    pub readiness_timeout: Duration,
 }
 
 impl Config {
@@ -41,6 +46,8 @@ impl Config {
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
             account_id_prefix: "MAG".into(),
+            storage_redirect: None,
+            readiness_timeout: Duration::from_secs(5),
         }
     }
 

@@ -15,6 +15,7 @@ pub mod releases;
 pub mod routes;
 pub mod sharded;
 pub mod snapshot;
+pub mod storage;
 pub mod tls;
 pub mod usage;
 pub mod warning;

@@ -13,6 +13,8 @@ use serde_json::Value;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
+use crate::storage::with_write_lease;
+
 #[derive(Debug, Serialize)]
 pub struct Published {
     pub name: String,
@@ -77,24 +79,23 @@ pub async fn publish_zip(
     let sha1 = hex::encode(Sha1::digest(&bytes));
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let key = content_key("dists", &sha256, "zip");
-    blobs.put(&key, &bytes).await?;
     let manifest_text = serde_json::to_string(&manifest.json).expect("JSON values serialize");
-    let outcome = db
-        .publish_version(
-            &NewVersion {
-                name: &manifest.name,
-                version: &manifest.version,
-                version_normalized: &manifest.version_normalized,
-                manifest: &manifest_text,
-                released_at,
-                sha1: &sha1,
-                sha256: &sha256,
-                size: bytes.len() as i64,
-                blob_key: &key,
-            },
-            actor,
-        )
-        .await?;
+    let version = NewVersion {
+        name: &manifest.name,
+        version: &manifest.version,
+        version_normalized: &manifest.version_normalized,
+        manifest: &manifest_text,
+        released_at,
+        sha1: &sha1,
+        sha256: &sha256,
+        size: bytes.len() as i64,
+        blob_key: &key,
+    };
+    let outcome = with_write_lease(db, &key, async {
+        blobs.put(&key, &bytes).await?;
+        Ok::<_, PublishError>(db.publish_version(&version, actor).await?)
+    })
+    .await?;
     Ok(Published {
         name: manifest.name,
         version: manifest.version,

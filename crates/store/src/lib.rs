@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod blob_leases;
 pub mod changes;
 pub mod downloads;
 pub mod entitlements;

@@ -5,6 +5,7 @@ mod customers;
 mod publish;
 mod releases;
 mod serve;
+mod storage;
 
 use anyhow::Result;
 use serde_json::Value;
@@ -62,6 +63,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             max_unpacked_mib,
         } => publish::run(&g, files, max_unpacked_mib).await,
         Command::Release(cmd) => releases::run(&g, cmd).await,
+        Command::Storage(cmd) => storage::run(&g, cmd).await,
         Command::Stats => {
             let db = open_db(&g).await?;
             let counts = db.download_counts().await?;

@@ -32,6 +32,10 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     config.login_max_failures = args.login_max_failures;
     config.account_id_prefix = args.account_id_prefix;
     config.max_release_bytes = args.max_release_mib << 20;
+    config.storage_redirect = args
+        .storage_redirect
+        .then_some(args.storage_redirect_expiry);
+    config.readiness_timeout = g.storage_timeout;
     let state = AppState::new(db, blobs, config)
         .await
         .context("cannot load the repository state")?;

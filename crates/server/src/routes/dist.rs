@@ -1,19 +1,19 @@
 //! Dist archives: the exact bytes whose sha1 the metadata announced, streamed from storage.
 //! Unlike metadata, a dist the account is not licensed for answers 403 with the reason
 //! (SPEC §2): the developer already knows the package exists from a lock file.
-//! Small archives are served from memory ([`crate::dist_cache`]), large ones streamed.
+//! Small archives are served from memory ([`crate::dist_cache`]), large ones streamed (or,
+//! with `--storage-redirect`, handed out as a short-lived presigned URL).
 
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use tokio_util::io::ReaderStream;
 
 use crate::AppState;
 use crate::auth;
 use crate::dist_cache::MAX_CACHED_ARCHIVE;
-use crate::warning::{forbidden, not_found};
+use crate::warning::{forbidden, not_found, warning};
 
 pub async fn download(
     State(state): State<AppState>,
@@ -76,19 +76,28 @@ pub async fn download(
             Err(e) => unavailable(&package, &v.version, e),
         };
     }
-    let file = match state.blobs.open(&v.blob_key).await {
-        Ok(f) => f,
-        Err(e) => return unavailable(&package, &v.version, e),
-    };
-    zip_response(
-        Body::from_stream(ReaderStream::with_capacity(file, super::STREAM_CHUNK)),
-        v.size,
-    )
+    let file_name = format!("{}-{}.zip", package.replace('/', "-"), v.version);
+    if let Some(redirect) = super::storage_redirect(&state, &v.blob_key, &file_name).await {
+        return redirect;
+    }
+    match state.blobs.read(&v.blob_key, None).await {
+        Ok(stream) => zip_response(Body::from_stream(stream), v.size),
+        Err(e) => unavailable(&package, &v.version, e),
+    }
 }
 
+/// 503 with the reason: the version exists, its archive cannot be fetched right now.
 fn unavailable(package: &str, version: &str, e: packyard_blobs::BlobError) -> Response {
     tracing::error!("archive of {package} {version} is unavailable: {e}");
-    StatusCode::SERVICE_UNAVAILABLE.into_response()
+    let mut resp = warning(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "the archive of {package} {version} is temporarily unavailable (storage cannot be reached); try again in a minute"
+        ),
+    );
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    resp
 }
 
 fn zip_response(body: Body, size: i64) -> Response {

@@ -4,15 +4,11 @@
 //! chunks with `Range` support, so a multi-GiB archive costs the server a few buffers and a
 //! broken download resumes with `curl -C -`.
 
-use std::io::SeekFrom;
-
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
-use tokio_util::io::ReaderStream;
 
 use crate::AppState;
 use crate::auth::token_holder;
@@ -166,16 +162,6 @@ pub async fn file(
 
 async fn stream_release(state: &AppState, release: &ReleaseEntry, headers: &HeaderMap) -> Response {
     let size = release.size as u64;
-    let mut file = match state.blobs.open(&release.blob_key).await {
-        Ok(f) => f,
-        Err(e) => {
-            tracing::error!("release {} is unavailable: {e}", release.file_name);
-            return text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the file is temporarily unavailable; try again later\n".into(),
-            );
-        }
-    };
     let etag = format!("\"{}\"", release.sha256);
     // A resumed download must not splice two different files: honour Range only when the
     // client's If-Range (if any) still names this file.
@@ -208,16 +194,25 @@ async fn stream_release(state: &AppState, release: &ReleaseEntry, headers: &Head
             return resp;
         }
     };
-    if start > 0
-        && let Err(e) = file.seek(SeekFrom::Start(start)).await
+    if let Some(redirect) =
+        super::storage_redirect(state, &release.blob_key, &release.file_name).await
     {
-        tracing::error!("cannot seek in release {}: {e}", release.file_name);
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return redirect;
     }
-    let body = Body::from_stream(ReaderStream::with_capacity(
-        file.take(len),
-        super::STREAM_CHUNK,
-    ));
+    let ranged = (status == StatusCode::PARTIAL_CONTENT).then_some((start, len));
+    let body = match state.blobs.read(&release.blob_key, ranged).await {
+        Ok(stream) => Body::from_stream(stream),
+        Err(e) => {
+            tracing::error!("release {} is unavailable: {e}", release.file_name);
+            let mut resp = text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the file is temporarily unavailable (storage cannot be reached); try again in a minute\n".into(),
+            );
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            return resp;
+        }
+    };
     let mut resp = (status, body).into_response();
     let h = resp.headers_mut();
     h.insert(
