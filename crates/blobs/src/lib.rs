@@ -477,9 +477,15 @@ mod tests {
                 "{key}"
             );
         }
+        for url in ["ftp://host/x", "s3://", "s3:///prefix"] {
+            assert!(
+                matches!(BlobStore::from_url(url), Err(BlobError::UnsupportedUrl(_))),
+                "{url}"
+            );
+        }
         assert!(matches!(
-            BlobStore::from_url("s3://bucket/x"),
-            Err(BlobError::UnsupportedUrl(_))
+            BlobStore::from_url("s3://bucket/some/prefix"),
+            Ok(BlobStore::S3(_))
         ));
     }
 }

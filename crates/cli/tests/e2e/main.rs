@@ -12,4 +12,6 @@ mod metadata;
 mod portal;
 mod portal_security;
 mod releases;
+mod scale_out;
+mod storage_gc;
 mod tls;

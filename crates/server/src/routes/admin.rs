@@ -88,13 +88,7 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Byt
             "composer.json has an invalid \"time\"",
         ),
         Err(PublishError::Store(e)) => store_error(e),
-        Err(PublishError::Blob(e)) => {
-            tracing::error!("admin upload: {e}");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "could not store the archive; see the server log",
-            )
-        }
+        Err(PublishError::Blob(e)) => storage_failure(&e, "the archive"),
     }
 }
 
@@ -176,12 +170,21 @@ pub async fn upload_release(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("the file is larger than the server's limit of {limit} bytes"),
         ),
-        Err(IngestError::Blob(e)) => {
-            tracing::error!("release upload: {e}");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "could not store the file; see the server log",
-            )
-        }
+        Err(IngestError::Blob(e)) => storage_failure(&e, "the file"),
+    }
+}
+
+/// 503 when storage is unreachable (the upload can be retried), 500 otherwise.
+fn storage_failure(e: &BlobError, what: &str) -> Response {
+    tracing::error!("storing {what} failed: {e}");
+    match e {
+        BlobError::Unavailable(_) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("could not store {what}: object storage is unreachable; try again later"),
+        ),
+        _ => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("could not store {what}; see the server log"),
+        ),
     }
 }

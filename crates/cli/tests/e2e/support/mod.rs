@@ -2,12 +2,15 @@
 //! wrappers for composer, curl and php with isolated homes.
 
 pub mod client;
+pub mod cluster;
 pub mod portal;
+pub mod s3;
 pub mod server;
 pub mod zips;
 
 pub use client::*;
 pub use portal::*;
+pub use s3::Proxy;
 pub use server::*;
 pub use zips::*;
 
