@@ -18,6 +18,8 @@ pub const SECRET_KEY: &str = "packyard-test-secret";
 pub struct S3Server {
     pub addr: SocketAddr,
     root: PathBuf,
+    /// The watchdog shell; it exits by itself once this process has.
+    _watchdog: Mutex<std::process::Child>,
 }
 
 static SERVER: OnceLock<S3Server> = OnceLock::new();
@@ -58,7 +60,7 @@ impl S3Server {
                 root = root.display(),
                 parent = std::process::id(),
             );
-            Command::new("sh")
+            let watchdog = Command::new("sh")
                 .arg("-c")
                 .arg(script)
                 .arg(s3s_fs_binary())
@@ -70,7 +72,11 @@ impl S3Server {
                 TcpStream::connect(addr).is_ok()
             });
             assert!(up, "s3s-fs did not start on {addr}");
-            S3Server { addr, root }
+            S3Server {
+                addr,
+                root,
+                _watchdog: Mutex::new(watchdog),
+            }
         })
     }
 
