@@ -99,3 +99,69 @@ impl Db {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::LeaseHolder::{Collector, Writer};
+    use crate::now;
+    use crate::packages::NewVersion;
+    use crate::tests::each_backend;
+
+    #[tokio::test]
+    async fn leases_expire_and_references_are_seen() {
+        each_backend(|db| async move {
+            let backend = db.backend_name();
+            let key = "dists/ab/cd/abcd.zip";
+            assert!(!db.blob_referenced(key).await.unwrap(), "{backend}");
+            let writer = db.lease_blob(key, Writer).await.unwrap();
+            let since = now() - 60;
+            assert!(
+                db.blob_leased(key, Writer, since).await.unwrap(),
+                "{backend}"
+            );
+            assert!(
+                !db.blob_leased(key, Collector, since).await.unwrap(),
+                "{backend}"
+            );
+            assert!(
+                !db.blob_leased("dists/other.zip", Writer, since)
+                    .await
+                    .unwrap()
+            );
+            // A lease taken before `since` counts as a crashed holder's.
+            assert!(
+                !db.blob_leased(key, Writer, now() + 1).await.unwrap(),
+                "{backend}"
+            );
+            db.drop_blob_lease(writer).await.unwrap();
+            assert!(
+                !db.blob_leased(key, Writer, since).await.unwrap(),
+                "{backend}"
+            );
+            db.lease_blob(key, Collector).await.unwrap();
+            assert_eq!(
+                db.prune_blob_leases(now() + 1).await.unwrap(),
+                1,
+                "{backend}"
+            );
+
+            let version = NewVersion {
+                name: "acme/a",
+                version: "1.0.0",
+                version_normalized: "1.0.0.0",
+                manifest: "{}",
+                released_at: 0,
+                sha1: "aa",
+                sha256: "bb",
+                size: 1,
+                blob_key: key,
+            };
+            db.publish_version(&version, "test").await.unwrap();
+            assert!(db.blob_referenced(key).await.unwrap(), "{backend}");
+            let all = db.referenced_blob_keys().await.unwrap();
+            assert!(all.contains(key) && all.len() == 1, "{backend}: {all:?}");
+            db.ping().await.unwrap();
+        })
+        .await;
+    }
+}
