@@ -69,6 +69,49 @@ pub struct StoredObject {
     pub sha256: String,
 }
 
+/// How much of an upload is read at a time.
+const UPLOAD_CHUNK: usize = 256 * 1024;
+
+/// The running hashes and size of an upload, which must stay within `max_bytes`.
+struct UploadDigest {
+    md5: Md5,
+    sha256: Sha256,
+    size: u64,
+    max_bytes: u64,
+}
+
+impl UploadDigest {
+    fn new(max_bytes: u64) -> UploadDigest {
+        UploadDigest {
+            md5: Md5::new(),
+            sha256: Sha256::new(),
+            size: 0,
+            max_bytes,
+        }
+    }
+
+    fn update(&mut self, chunk: &[u8]) -> Result<()> {
+        self.size += chunk.len() as u64;
+        if self.size > self.max_bytes {
+            return Err(BlobError::TooLarge(self.max_bytes));
+        }
+        self.md5.update(chunk);
+        self.sha256.update(chunk);
+        Ok(())
+    }
+
+    /// What the upload is, under its content-addressed key.
+    fn finish(self, kind: &str, extension: &str) -> StoredObject {
+        let sha256 = hex::encode(self.sha256.finalize());
+        StoredObject {
+            key: content_key(kind, &sha256, extension),
+            size: self.size,
+            md5: hex::encode(self.md5.finalize()),
+            sha256,
+        }
+    }
+}
+
 /// A temporary file that is deleted when dropped, unless it was moved into place.
 #[derive(Debug)]
 struct PendingFile {
@@ -284,35 +327,24 @@ impl BlobStore {
         let mut file = tokio::fs::File::create(&path)
             .await
             .map_err(io_err(&path))?;
-        let (mut md5, mut sha256, mut size) = (Md5::new(), Sha256::new(), 0u64);
-        let mut buf = vec![0u8; 256 * 1024];
+        let mut digest = UploadDigest::new(max_bytes);
+        let mut buf = vec![0u8; UPLOAD_CHUNK];
         loop {
             let n = reader.read(&mut buf).await.map_err(io_err(&path))?;
             if n == 0 {
                 break;
             }
-            size += n as u64;
-            if size > max_bytes {
-                return Err(BlobError::TooLarge(max_bytes));
-            }
-            md5.update(&buf[..n]);
-            sha256.update(&buf[..n]);
+            digest.update(&buf[..n])?;
             file.write_all(&buf[..n]).await.map_err(io_err(&path))?;
         }
         file.sync_all().await.map_err(io_err(&path))?;
-        let sha256 = hex::encode(sha256.finalize());
-        let key = content_key(kind, &sha256, extension);
+        let object = digest.finish(kind, extension);
         Ok(StagedObject {
             staging: Staging::Local {
-                dest: self.path_of(&key)?,
+                dest: self.path_of(&object.key)?,
                 file: tmp,
             },
-            object: StoredObject {
-                key,
-                size,
-                md5: hex::encode(md5.finalize()),
-                sha256,
-            },
+            object,
         })
     }
 

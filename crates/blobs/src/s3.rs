@@ -18,7 +18,6 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
-use md5::Md5;
 use object_store::aws::{AmazonS3, AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::buffered::BufWriter;
 use object_store::path::Path;
@@ -27,10 +26,11 @@ use object_store::{
     ClientConfigKey, GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutPayload,
     RetryConfig,
 };
-use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 
-use crate::{BlobError, ByteStream, Result, StoredObject, content_key, unique_suffix};
+use crate::{
+    BlobError, ByteStream, Result, StoredObject, UPLOAD_CHUNK, UploadDigest, unique_suffix,
+};
 
 /// Size of one multipart part; S3 needs at least 5 MiB. Two parts in flight per upload.
 const PART_SIZE: usize = 8 << 20;
@@ -149,8 +149,8 @@ impl S3Store {
             PART_SIZE,
         )
         .with_max_concurrency(2);
-        let (mut md5, mut sha256, mut size) = (Md5::new(), Sha256::new(), 0u64);
-        let mut buf = vec![0u8; 256 * 1024];
+        let mut digest = UploadDigest::new(max_bytes);
+        let mut buf = vec![0u8; UPLOAD_CHUNK];
         // Writing a part may wait for an earlier one; allow it several request timeouts.
         let part_timeout = self.timeout * 6;
         let outcome: Result<()> = async {
@@ -165,12 +165,7 @@ impl S3Store {
                 if n == 0 {
                     break;
                 }
-                size += n as u64;
-                if size > max_bytes {
-                    return Err(BlobError::TooLarge(max_bytes));
-                }
-                md5.update(&buf[..n]);
-                sha256.update(&buf[..n]);
+                digest.update(&buf[..n])?;
                 let chunk = Bytes::copy_from_slice(&buf[..n]);
                 self.bounded_by(part_timeout, &upload_key, writer.put(chunk))
                     .await?;
@@ -191,14 +186,7 @@ impl S3Store {
             let _ = tokio::time::timeout(self.timeout, writer.abort()).await;
             return Err(e);
         }
-        let sha256 = hex::encode(sha256.finalize());
-        let object = StoredObject {
-            key: content_key(kind, &sha256, extension),
-            size,
-            md5: hex::encode(md5.finalize()),
-            sha256,
-        };
-        Ok((upload_key, object))
+        Ok((upload_key, digest.finish(kind, extension)))
     }
 
     async fn bounded_by<T>(

@@ -83,6 +83,21 @@ fn release_url(node: &Server, name: &str) -> String {
     format!("{}/products/downloads/file/{name}", node.url)
 }
 
+/// Adds `bytes` as release `name` through the first node and waits until that node offers
+/// it with `status` (200, or 302 with redirects); returns its download URL.
+fn offer_release(cluster: &Cluster, shop: &Shop, name: &str, bytes: &[u8], status: u16) -> String {
+    let node = &cluster.nodes[0];
+    let added = upload_release(node, &shop.admin_token, name, bytes);
+    assert_eq!(added.status, 201, "{}", added.text());
+    let url = release_url(node, name);
+    let (id, token) = (&shop.account, &shop.download_token);
+    let offered = eventually(PROPAGATION, || {
+        curl_as(&url, id, token, &[]).status == status
+    });
+    assert!(offered, "{name} was never offered");
+    url
+}
+
 fn packages_status(node: &Server, public: &str, private: &str) -> u16 {
     curl_as(&format!("{}/packages.json", node.url), public, private, &[]).status
 }
@@ -199,15 +214,8 @@ fn downloads_answer_503_while_the_bucket_is_down_and_recover() {
     let node = &cluster.nodes[0];
     // Past the 8 MiB part size, so the upload is a real multipart upload.
     let release = bytes_of(5, 17_000_000);
-    assert_eq!(
-        upload_release(node, &shop.admin_token, "R.tar.gz", &release).status,
-        201
-    );
-    let url = release_url(node, "R.tar.gz");
+    let url = offer_release(&cluster, &shop, "R.tar.gz", &release, 200);
     let (id, token) = (&shop.account, &shop.download_token);
-    assert!(eventually(PROPAGATION, || curl_as(&url, id, token, &[])
-        .status
-        == 200));
     let proxy = cluster.storage_proxy.as_ref().unwrap();
     let ready = || curl(&format!("{}/readyz", node.url), &[]);
     assert_eq!(ready().status, 200, "{}", ready().text());
@@ -282,17 +290,9 @@ fn readiness_reports_an_unreachable_database() {
 fn storage_redirect_hands_out_presigned_urls() {
     let cluster = Cluster::start(1, &["--storage-redirect"]);
     let shop = open_shop(&cluster);
-    let node = &cluster.nodes[0];
     let release = bytes_of(8, 1_500_000);
-    assert_eq!(
-        upload_release(node, &shop.admin_token, "D.tar.gz", &release).status,
-        201
-    );
-    let url = release_url(node, "D.tar.gz");
+    let url = offer_release(&cluster, &shop, "D.tar.gz", &release, 302);
     let (id, token) = (&shop.account, &shop.download_token);
-    assert!(eventually(PROPAGATION, || curl_as(&url, id, token, &[])
-        .status
-        == 302));
     let redirect = curl_as(&url, id, token, &[]);
     let location = redirect.header("location").unwrap();
     assert!(location.contains("X-Amz-Signature="), "{location}");
