@@ -11,6 +11,7 @@
 
 pub mod inventory;
 pub mod s3;
+mod staging;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -20,12 +21,12 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
-use md5::Md5;
-use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 pub use inventory::ObjectInfo;
 pub use s3::S3Store;
+pub use staging::StagedObject;
+use staging::{PendingFile, Staging, UPLOAD_CHUNK, UploadDigest};
 
 /// An object's bytes as they arrive from storage.
 pub type ByteStream = BoxStream<'static, io::Result<Bytes>>;
@@ -67,143 +68,6 @@ pub struct StoredObject {
     pub size: u64,
     pub md5: String,
     pub sha256: String,
-}
-
-/// How much of an upload is read at a time.
-const UPLOAD_CHUNK: usize = 256 * 1024;
-
-/// The running hashes and size of an upload, which must stay within `max_bytes`.
-struct UploadDigest {
-    md5: Md5,
-    sha256: Sha256,
-    size: u64,
-    max_bytes: u64,
-}
-
-impl UploadDigest {
-    fn new(max_bytes: u64) -> UploadDigest {
-        UploadDigest {
-            md5: Md5::new(),
-            sha256: Sha256::new(),
-            size: 0,
-            max_bytes,
-        }
-    }
-
-    fn update(&mut self, chunk: &[u8]) -> Result<()> {
-        self.size += chunk.len() as u64;
-        if self.size > self.max_bytes {
-            return Err(BlobError::TooLarge(self.max_bytes));
-        }
-        self.md5.update(chunk);
-        self.sha256.update(chunk);
-        Ok(())
-    }
-
-    /// What the upload is, under its content-addressed key.
-    fn finish(self, kind: &str, extension: &str) -> StoredObject {
-        let sha256 = hex::encode(self.sha256.finalize());
-        StoredObject {
-            key: content_key(kind, &sha256, extension),
-            size: self.size,
-            md5: hex::encode(self.md5.finalize()),
-            sha256,
-        }
-    }
-}
-
-/// A temporary file that is deleted when dropped, unless it was moved into place.
-#[derive(Debug)]
-struct PendingFile {
-    path: PathBuf,
-    installed: bool,
-}
-
-impl Drop for PendingFile {
-    fn drop(&mut self) {
-        if !self.installed {
-            let _ = std::fs::remove_file(&self.path);
-        }
-    }
-}
-
-impl PendingFile {
-    /// Renames the (fsynced) file to `dest` unless `dest` already exists, which for
-    /// content-addressed keys means the same bytes are already stored.
-    async fn install(mut self, dest: &Path) -> Result<()> {
-        let dir = dest.parent().expect("keys always have a directory");
-        tokio::fs::create_dir_all(dir).await.map_err(io_err(dir))?;
-        if tokio::fs::try_exists(dest).await.map_err(io_err(dest))? {
-            return Ok(());
-        }
-        tokio::fs::rename(&self.path, dest)
-            .await
-            .map_err(io_err(dest))?;
-        self.installed = true;
-        sync_dir(dir).await;
-        Ok(())
-    }
-}
-
-/// Bytes written to storage's upload area but not yet visible under their key. Dropping it
-/// deletes the bytes.
-#[derive(Debug)]
-pub struct StagedObject {
-    staging: Staging,
-    object: StoredObject,
-}
-
-#[derive(Debug)]
-enum Staging {
-    Local {
-        file: PendingFile,
-        dest: PathBuf,
-    },
-    S3 {
-        store: S3Store,
-        upload_key: Option<String>,
-    },
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if let Staging::S3 { store, upload_key } = self
-            && let Some(key) = upload_key.take()
-            && let Ok(runtime) = tokio::runtime::Handle::try_current()
-        {
-            // Best effort; `packyard storage gc` collects what a crash leaves behind.
-            let store = store.clone();
-            runtime.spawn(async move { store.delete(&key).await });
-        }
-    }
-}
-
-impl StagedObject {
-    pub fn object(&self) -> &StoredObject {
-        &self.object
-    }
-
-    /// Makes the object visible under its key (a no-op if identical bytes are already there).
-    pub async fn commit(mut self) -> Result<StoredObject> {
-        match &mut self.staging {
-            Staging::Local { file, dest } => {
-                let file = std::mem::replace(
-                    file,
-                    PendingFile {
-                        path: PathBuf::new(),
-                        installed: true,
-                    },
-                );
-                file.install(dest).await?;
-            }
-            Staging::S3 { store, upload_key } => {
-                if let Some(upload) = upload_key.take() {
-                    store.commit(&upload, &self.object.key).await?;
-                }
-            }
-        }
-        Ok(self.object.clone())
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -449,75 +313,4 @@ fn unique_suffix() -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn put_get_roundtrip_and_idempotent() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
-        let key = content_key("dists", "abcdef0123", "zip");
-        assert_eq!(key, "dists/ab/cd/abcdef0123.zip");
-        store.put(&key, b"hello").await.unwrap();
-        store.put(&key, b"hello").await.unwrap();
-        assert_eq!(store.get(&key).await.unwrap(), b"hello");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("dists/ab/cd"))
-            .unwrap()
-            .collect();
-        assert_eq!(leftovers.len(), 1, "no temporary files may remain");
-        assert!(matches!(
-            store.get("dists/zz.zip").await,
-            Err(BlobError::Missing(_))
-        ));
-    }
-
-    #[tokio::test]
-    async fn streams_with_hashes_and_limits() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
-        let obj = store
-            .stage_stream("releases", "bin", &b"hello"[..], 10)
-            .await
-            .unwrap()
-            .commit()
-            .await
-            .unwrap();
-        assert_eq!(obj.size, 5);
-        assert_eq!(obj.md5, "5d41402abc4b2a76b9719d911017c592");
-        assert_eq!(
-            obj.sha256,
-            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
-        );
-        assert_eq!(store.get(&obj.key).await.unwrap(), b"hello");
-        assert!(matches!(
-            store
-                .stage_stream("releases", "bin", &b"too long!!!"[..], 10)
-                .await,
-            Err(BlobError::TooLarge(10))
-        ));
-        let leftovers = std::fs::read_dir(dir.path().join("tmp")).unwrap().count();
-        assert_eq!(leftovers, 0, "an aborted upload must leave nothing behind");
-    }
-
-    #[tokio::test]
-    async fn rejects_traversal_keys_and_remote_urls() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
-        for key in ["../x", "a/../../x", "/etc/passwd", "a//b", ""] {
-            assert!(
-                matches!(store.put(key, b"x").await, Err(BlobError::InvalidKey(_))),
-                "{key}"
-            );
-        }
-        for url in ["ftp://host/x", "s3://", "s3:///prefix"] {
-            assert!(
-                matches!(BlobStore::from_url(url), Err(BlobError::UnsupportedUrl(_))),
-                "{url}"
-            );
-        }
-        assert!(matches!(
-            BlobStore::from_url("s3://bucket/some/prefix"),
-            Ok(BlobStore::S3(_))
-        ));
-    }
-}
+mod tests;
