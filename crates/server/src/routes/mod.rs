@@ -16,6 +16,9 @@ use axum::routing::{delete, get, post, put};
 
 use crate::AppState;
 
+/// Seconds a client should wait before retrying a download while storage is unreachable.
+pub(crate) const STORAGE_RETRY_AFTER: u64 = 5;
+
 /// With `--storage-redirect`, a 302 to a short-lived presigned URL of the object instead of
 /// streaming it through this node. `None` when redirects are off, the backend has no such
 /// URLs (local disk), or signing failed (then the node streams it).
@@ -40,13 +43,14 @@ async fn storage_redirect(state: &AppState, key: &str, file_name: &str) -> Optio
 
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_bytes;
+    let notify_limit = state.config.notify_body_limit;
     Router::new()
         .route("/packages.json", get(composer::packages_json))
         .route("/p2/{vendor}/{file}", get(composer::p2))
         .route("/dist/{vendor}/{name}/{*rest}", get(dist::download))
         .route(
             "/downloads/",
-            post(notify::notify_batch).layer(DefaultBodyLimit::max(1024 * 1024)),
+            post(notify::notify_batch).layer(DefaultBodyLimit::max(notify_limit)),
         )
         .route(
             "/api/packages",
