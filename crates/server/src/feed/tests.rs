@@ -256,3 +256,31 @@ async fn feed_applies_each_kind_of_change() {
 async fn backlog() {
     on_each_backend(backlog_applies_within_a_second).await;
 }
+
+/// On PostgreSQL a committed change wakes the feed through LISTEN/NOTIFY, without a poll.
+#[tokio::test]
+async fn postgres_announces_changes() {
+    on_fresh_postgres(|db| async move {
+        let wakeup = super::wakeup::Wakeup::start(db.clone());
+        for attempt in 0..20 {
+            // Until the listener is connected, a change goes unannounced; try again.
+            let email = format!("notify{attempt}@example.com");
+            let account = NewAccount {
+                email: &email,
+                name: "Notify",
+                id_prefix: "MAG",
+                password_hash: None,
+            };
+            db.create_account(account, ACTOR).await.unwrap();
+            let woken = tokio::time::timeout(
+                std::time::Duration::from_millis(250),
+                wakeup.notify.notified(),
+            );
+            if woken.await.is_ok() {
+                return;
+            }
+        }
+        panic!("postgres: no change notification arrived");
+    })
+    .await;
+}
