@@ -31,9 +31,14 @@ pub struct Global {
     /// sqlite://PATH or postgres://USER:PASS@HOST/DB (default: SQLite inside --data-dir).
     #[arg(long, global = true, env = "PACKYARD_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// Where archives are stored (default: DATA_DIR/artifacts).
+    /// Where archives are stored: a directory, file:///path or s3://bucket/prefix (default:
+    /// DATA_DIR/artifacts). S3 reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
+    /// AWS_ENDPOINT_URL and AWS_ALLOW_HTTP.
     #[arg(long, global = true, env = "PACKYARD_STORAGE_URL")]
     pub storage_url: Option<String>,
+    /// How long one object storage request may take before it counts as failed (e.g. 10s).
+    #[arg(long, global = true, env = "PACKYARD_STORAGE_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub storage_timeout: std::time::Duration,
     /// Print one JSON document instead of human text.
     #[arg(long, global = true)]
     pub json: bool,
@@ -73,6 +78,30 @@ pub enum Command {
     Operator(OperatorCmd),
     /// Git repositories whose tags and branches become package versions.
     Repo(RepoArgs),
+    #[command(subcommand)]
+    Storage(StorageCmd),
+}
+
+#[derive(Subcommand)]
+pub enum StorageCmd {
+    /// Delete stored archives that no version or release references (failed or refused
+    /// uploads, crashed writers); safe while servers run and publish.
+    Gc {
+        /// Leave objects younger than this alone (e.g. 1h; 0 for all).
+        #[arg(long, default_value = "1h", value_parser = parse_age)]
+        min_age: std::time::Duration,
+        /// Only list what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// Like [`parse_duration`], but 0 is allowed.
+pub fn parse_age(value: &str) -> Result<std::time::Duration, String> {
+    if value.trim() == "0" {
+        return Ok(std::time::Duration::ZERO);
+    }
+    parse_duration(value)
 }
 
 #[derive(Args)]
@@ -120,6 +149,13 @@ pub struct ServeArgs {
     /// on webhooks and requests).
     #[arg(long, env = "PACKYARD_REPO_POLL_INTERVAL", value_parser = parse_duration)]
     pub repo_poll_interval: Option<std::time::Duration>,
+    /// Answer downloads that are not served from memory with a redirect to a short-lived
+    /// presigned storage URL instead of streaming them through this node (S3 only).
+    #[arg(long, env = "PACKYARD_STORAGE_REDIRECT")]
+    pub storage_redirect: bool,
+    /// How long a presigned storage URL stays valid.
+    #[arg(long, env = "PACKYARD_STORAGE_REDIRECT_EXPIRY", default_value = "5m", value_parser = parse_duration)]
+    pub storage_redirect_expiry: std::time::Duration,
 }
 
 /// Parses seconds ("90") or a `humantime` duration ("90s", "30m", "12h", "7d", "1h 30m").

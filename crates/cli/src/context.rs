@@ -27,7 +27,10 @@ pub fn open_blobs(global: &Global) -> Result<BlobStore> {
         Some(u) => u.clone(),
         None => global.data_dir.join("artifacts").display().to_string(),
     };
-    Ok(BlobStore::from_url(&url)?)
+    Ok(BlobStore::from_url_with_timeout(
+        &url,
+        global.storage_timeout,
+    )?)
 }
 
 /// A database URL without its password, for messages.

@@ -37,6 +37,11 @@ pub struct Config {
     pub login_hash_wait: Duration,
     /// Install reports kept in memory while the database cannot take them (see `usage`).
     pub usage_buffer_limit: usize,
+    /// When set, downloads not served from memory answer with a presigned storage URL valid
+    /// this long instead of streaming through the node (S3 only).
+    pub storage_redirect: Option<Duration>,
+    /// How long `/readyz` waits for the database and storage before calling them unreachable.
+    pub readiness_timeout: Duration,
     /// Bytes of small dist archives kept in memory (weighted by size, least recently used
     /// evicted first).
     pub dist_cache_bytes: u64,
@@ -44,10 +49,6 @@ pub struct Config {
     pub max_cached_archive: u64,
     /// Largest notify-batch body Composer may send, in bytes.
     pub notify_body_limit: usize,
-    /// Chunk size for files streamed from storage (large dists, releases). Larger chunks
-    /// were no faster over loopback and left the allocator holding more memory after a
-    /// download (`bench/release-memory`: +12 MiB at 256 KiB, +1 MiB at 64 KiB).
-    pub stream_chunk: usize,
     pub compression: CompressionConfig,
     /// Operator-portal packages page size.
     pub admin_page_size: usize,
@@ -109,10 +110,11 @@ impl Config {
             usage_buffer_limit: 100_000,
             git_mirror_dir: PathBuf::from("packyard-data/git"),
             repo_poll_interval: None,
+            storage_redirect: None,
+            readiness_timeout: Duration::from_secs(5),
             dist_cache_bytes: 256 * 1024 * 1024,
             max_cached_archive: 4 * 1024 * 1024,
             notify_body_limit: 1024 * 1024,
-            stream_chunk: 64 * 1024,
             compression: CompressionConfig::default(),
             admin_page_size: 50,
             auth_failure_budget: 60,

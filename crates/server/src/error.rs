@@ -125,6 +125,14 @@ impl From<BlobError> for ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!("the file is larger than the server's limit of {limit} bytes"),
             ),
+            BlobError::Unavailable(why) => {
+                tracing::warn!("object storage unavailable: {why}");
+                ApiError::operator(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "object storage is unreachable right now; nothing was stored, try again shortly",
+                )
+                .retry_after(RETRY_AFTER_SECS)
+            }
             other => ApiError::internal("could not store the file", other),
         }
     }

@@ -8,7 +8,8 @@
 //! so a backlog of thousands of changes applies in a few round trips. A full reload happens
 //! only when the log cannot be followed: an `All` entry (products changed), a gap (the log
 //! was pruned past us), or a very long backlog. Polling every 250 ms
-//! keeps the SPEC's "visible on every node within 1 s" with room for a slow database.
+//! keeps the SPEC's "visible on every node within 1 s" with room for a slow database; on
+//! PostgreSQL a notification ([`wakeup`]) also triggers a refresh at once.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -68,8 +69,12 @@ pub async fn run(state: AppState) {
     let mut interval = tokio::time::interval(state.config.poll_interval);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut ticks: u64 = 0;
+    let wakeup = wakeup::Wakeup::start(state.db.clone());
     loop {
-        interval.tick().await;
+        tokio::select! {
+            _ = interval.tick() => {}
+            () = wakeup.notify.notified() => {}
+        }
         if let Err(e) = refresh(&state).await {
             tracing::warn!("could not refresh the snapshot (serving the previous one): {e}");
         }
@@ -144,6 +149,8 @@ pub async fn refresh(state: &AppState) -> Result<Refresh, packyard_store::StoreE
     state.snapshot.store(Arc::new(next));
     Ok(Refresh::Incremental(changes.len()))
 }
+
+mod wakeup;
 
 #[cfg(test)]
 mod tests;

@@ -24,6 +24,7 @@ pub mod routes;
 pub mod rules;
 pub mod sharded;
 pub mod snapshot;
+pub mod storage;
 pub mod tls;
 pub mod usage;
 pub mod warning;

@@ -13,6 +13,8 @@ use serde_json::Value;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
+use crate::storage::with_write_lease;
+
 #[derive(Debug, Serialize)]
 pub struct Published {
     pub name: String,
@@ -134,7 +136,6 @@ pub async fn store_version(
     let sha1 = hex::encode(Sha1::digest(bytes));
     let sha256 = hex::encode(Sha256::digest(bytes));
     let key = content_key("dists", &sha256, "zip");
-    blobs.put(&key, bytes).await?;
     let manifest_text = Value::Object(manifest.json.clone()).to_string();
     let new = NewVersion {
         name: manifest.name,
@@ -147,11 +148,16 @@ pub async fn store_version(
         size: bytes.len() as i64,
         blob_key: &key,
     };
-    Ok(if follow_branch {
-        db.publish_branch_version(&new, actor).await?
-    } else {
-        db.publish_version(&new, actor).await?
+    // The lease keeps `storage gc` away from the object until its version row is committed.
+    with_write_lease(db, &key, async {
+        blobs.put(&key, bytes).await?;
+        Ok(if follow_branch {
+            db.publish_branch_version(&new, actor).await?
+        } else {
+            db.publish_version(&new, actor).await?
+        })
     })
+    .await
 }
 
 #[cfg(test)]

@@ -103,6 +103,23 @@ impl Db {
     }
 }
 
+/// The PostgreSQL channel every committed change is announced on (a trigger on
+/// `change_counter`, migration 0008).
+pub const CHANGE_CHANNEL: &str = "packyard_changes";
+
+impl Db {
+    /// A connection listening for change announcements, on PostgreSQL; `None` on SQLite,
+    /// where polling is all there is.
+    pub async fn change_listener(&self) -> Result<Option<sqlx::postgres::PgListener>> {
+        let Db::Postgres(pool) = self else {
+            return Ok(None);
+        };
+        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+        listener.listen(CHANGE_CHANNEL).await?;
+        Ok(Some(listener))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ChangeKind;

@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod blob_leases;
 pub mod branch_versions;
 pub mod changes;
 pub mod downloads;

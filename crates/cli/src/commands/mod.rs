@@ -6,6 +6,7 @@ mod publish;
 mod releases;
 mod repos;
 mod serve;
+mod storage;
 
 use anyhow::Result;
 use serde_json::Value;
@@ -64,6 +65,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         } => publish::run(&g, files, max_unpacked_mib).await,
         Command::Release(cmd) => releases::run(&g, cmd).await,
         Command::Repo(args) => repos::run(&g, args).await,
+        Command::Storage(cmd) => storage::run(&g, cmd).await,
         Command::Stats => {
             let db = open_db(&g).await?;
             let counts = db.download_counts().await?;

@@ -37,6 +37,10 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     config.poll_interval = args.poll_interval;
     config.git_mirror_dir = g.data_dir.join("git");
     config.repo_poll_interval = args.repo_poll_interval;
+    config.storage_redirect = args
+        .storage_redirect
+        .then_some(args.storage_redirect_expiry);
+    config.readiness_timeout = g.storage_timeout;
     let state = AppState::new(db, blobs, config)
         .await
         .context("cannot load the repository state")?;

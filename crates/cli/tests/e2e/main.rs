@@ -19,4 +19,6 @@ mod outage;
 mod portal;
 mod portal_security;
 mod releases;
+mod scale_out;
+mod storage_gc;
 mod tls;

@@ -215,3 +215,35 @@ async fn backlog_applies_within_a_second(backend: Backend) {
     assert_eq!(s.keys.len(), ACCOUNTS, "{backend}");
     assert_eq!(s.accounts.len(), ACCOUNTS, "{backend}");
 }
+
+/// On PostgreSQL a committed change wakes the feed through LISTEN/NOTIFY, without a poll.
+#[tokio::test]
+async fn postgres_announces_changes() {
+    if std::env::var("PACKYARD_TEST_SKIP_POSTGRES").as_deref() == Ok("1") {
+        return;
+    }
+    let database = TestDatabase::create(Backend::Postgres);
+    let db = Db::connect(&database.url, true).await.unwrap();
+    {
+        let wakeup = super::wakeup::Wakeup::start(db.clone());
+        for attempt in 0..20 {
+            // Until the listener is connected, a change goes unannounced; try again.
+            let email = format!("notify{attempt}@example.com");
+            let account = NewAccount {
+                email: &email,
+                name: "Notify",
+                id_prefix: "MAG",
+                password_hash: None,
+            };
+            db.create_account(account, ACTOR).await.unwrap();
+            let woken = tokio::time::timeout(
+                std::time::Duration::from_millis(250),
+                wakeup.notify.notified(),
+            );
+            if woken.await.is_ok() {
+                return;
+            }
+        }
+        panic!("postgres: no change notification arrived");
+    }
+}

@@ -12,6 +12,8 @@ use packyard_store::{Db, StoreError};
 use serde::Serialize;
 use tokio::io::AsyncRead;
 
+use crate::storage::with_write_lease;
+
 /// What the caller asked to add.
 pub struct ReleaseRequest<'a> {
     pub file_name: &'a str,
@@ -73,17 +75,21 @@ pub async fn add_release<R: AsyncRead + Unpin>(
             Err(already_exists(request.file_name).into())
         };
     }
-    let stored = staged.commit().await?;
-    let new = NewRelease {
-        file_name: request.file_name,
-        kind: request.kind,
-        version: request.version,
-        size: stored.size as i64,
-        md5: &stored.md5,
-        sha256: &stored.sha256,
-        blob_key: &stored.key,
-    };
-    let release = db.add_release(&product, &new, actor).await?;
+    let key = staged.object().key.clone();
+    let release = with_write_lease(db, &key, async {
+        let stored = staged.commit().await?;
+        let new = NewRelease {
+            file_name: request.file_name,
+            kind: request.kind,
+            version: request.version,
+            size: stored.size as i64,
+            md5: &stored.md5,
+            sha256: &stored.sha256,
+            blob_key: &stored.key,
+        };
+        Ok::<_, IngestError>(db.add_release(&product, &new, actor).await?)
+    })
+    .await?;
     Ok((release, ReleaseOutcome::Added))
 }
 

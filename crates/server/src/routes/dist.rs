@@ -1,18 +1,19 @@
 //! Dist archives: the exact bytes whose sha1 the metadata announced, streamed from storage.
 //! Unlike metadata, a dist the account is not licensed for answers 403 with the reason
 //! (SPEC §2): the developer already knows the package exists from a lock file.
-//! Small archives are served from memory ([`crate::dist_cache`]), large ones streamed.
+//! Small archives are served from memory ([`crate::dist_cache`]), large ones streamed (or,
+//! with `--storage-redirect`, handed out as a short-lived presigned URL).
 
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use tokio_util::io::ReaderStream;
 
 use crate::AppState;
 use crate::auth::Customer;
 use crate::error::{ApiError, ApiResult, Audience};
+use crate::routes::STORAGE_RETRY_AFTER;
 use crate::rules::{Refusal, may_install};
 
 pub async fn download(
@@ -62,10 +63,11 @@ pub async fn download(
             StatusCode::SERVICE_UNAVAILABLE,
             Audience::Composer,
             format!(
-                "the archive of {package} {} is temporarily unavailable; try again shortly",
+                "the archive of {package} {} is temporarily unavailable (storage cannot be reached); try again shortly",
                 v.version
             ),
         )
+        .retry_after(STORAGE_RETRY_AFTER)
     };
     if let Some(bytes) = state.dists.get(&v.blob_key) {
         return Ok(zip_response(Body::from(bytes), v.size));
@@ -75,12 +77,16 @@ pub async fn download(
         state.dists.insert(&v.blob_key, bytes.clone());
         return Ok(zip_response(Body::from(bytes), v.size));
     }
-    let file = state.blobs.open(&v.blob_key).await.map_err(unavailable)?;
-    let chunk = state.config.stream_chunk;
-    Ok(zip_response(
-        Body::from_stream(ReaderStream::with_capacity(file, chunk)),
-        v.size,
-    ))
+    let file_name = format!("{}-{}.zip", package.replace('/', "-"), v.version);
+    if let Some(redirect) = super::storage_redirect(&state, &v.blob_key, &file_name).await {
+        return Ok(redirect);
+    }
+    let stream = state
+        .blobs
+        .read(&v.blob_key, None)
+        .await
+        .map_err(unavailable)?;
+    Ok(zip_response(Body::from_stream(stream), v.size))
 }
 
 fn zip_response(body: Body, size: i64) -> Response {

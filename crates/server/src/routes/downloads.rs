@@ -4,21 +4,18 @@
 //! chunks with `Range` support, so a multi-GiB archive costs the server a few buffers and a
 //! broken download resumes with `curl -C -`.
 
-use std::io::SeekFrom;
-
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
-use tokio_util::io::ReaderStream;
 
 use crate::AppState;
 use crate::auth::DownloadAccount;
 use crate::error::{ApiError, ApiResult, Audience};
 use crate::releases::listing::{HELP, NO_RESULTS, files_table, json_feed, versions_text};
 use crate::releases::{check_access, visible};
+use crate::routes::STORAGE_RETRY_AFTER;
 use crate::rules::{Refusal, pattern_matches};
 use crate::snapshot::ReleaseEntry;
 
@@ -169,13 +166,6 @@ async fn stream_release(
     headers: &HeaderMap,
 ) -> ApiResult {
     let size = release.size as u64;
-    let mut file = state.blobs.open(&release.blob_key).await.map_err(|e| {
-        tracing::error!("release {} is unavailable: {e}", release.file_name);
-        refused(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the file is temporarily unavailable; try again later".into(),
-        )
-    })?;
     let etag = format!("\"{}\"", release.sha256);
     // A resumed download must not splice two different files: honour Range only when the
     // client's If-Range (if any) still names this file.
@@ -209,15 +199,26 @@ async fn stream_release(
             return Ok(resp);
         }
     };
-    if start > 0 {
-        file.seek(SeekFrom::Start(start)).await.map_err(|e| {
-            ApiError::internal("cannot seek in the release file", e).for_audience(Audience::Curl)
-        })?;
+    if let Some(redirect) =
+        super::storage_redirect(state, &release.blob_key, &release.file_name).await
+    {
+        return Ok(redirect);
     }
-    let body = Body::from_stream(ReaderStream::with_capacity(
-        file.take(len),
-        state.config.stream_chunk,
-    ));
+    let ranged = (status == StatusCode::PARTIAL_CONTENT).then_some((start, len));
+    let stream = state
+        .blobs
+        .read(&release.blob_key, ranged)
+        .await
+        .map_err(|e| {
+            tracing::error!("release {} is unavailable: {e}", release.file_name);
+            refused(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the file is temporarily unavailable (storage cannot be reached); try again shortly"
+                    .into(),
+            )
+            .retry_after(STORAGE_RETRY_AFTER)
+        })?;
+    let body = Body::from_stream(stream);
     let mut resp = (status, body).into_response();
     let h = resp.headers_mut();
     h.insert(

@@ -4,6 +4,7 @@ mod admin;
 mod composer;
 mod dist;
 mod downloads;
+mod health;
 mod hooks;
 mod notify;
 mod portal;
@@ -11,9 +12,36 @@ pub mod repos_api;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 
 use crate::AppState;
+
+/// Seconds a client should wait before retrying a download while storage is unreachable.
+pub(crate) const STORAGE_RETRY_AFTER: u64 = 5;
+
+/// With `--storage-redirect`, a 302 to a short-lived presigned URL of the object instead of
+/// streaming it through this node. `None` when redirects are off, the backend has no such
+/// URLs (local disk), or signing failed (then the node streams it).
+async fn storage_redirect(state: &AppState, key: &str, file_name: &str) -> Option<Response> {
+    let expires_in = state.config.storage_redirect?;
+    match state.blobs.presigned_url(key, file_name, expires_in).await {
+        Ok(Some(url)) => {
+            let mut resp = StatusCode::FOUND.into_response();
+            let location = HeaderValue::from_str(&url).ok()?;
+            resp.headers_mut().insert(header::LOCATION, location);
+            resp.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            Some(resp)
+        }
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!("cannot presign {key}, streaming it instead: {e}");
+            None
+        }
+    }
+}
 
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_bytes;
@@ -45,7 +73,8 @@ pub fn router(state: AppState) -> Router {
             post(hooks::receive).layer(DefaultBodyLimit::max(25 * 1024 * 1024)),
         )
         .merge(repos_api::routes())
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .merge(portal::router(upload_limit))
         .with_state(state)
 }

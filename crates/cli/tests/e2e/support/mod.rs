@@ -3,14 +3,17 @@
 
 pub mod catalog;
 pub mod client;
+pub mod cluster;
 pub mod git_servers;
 pub mod portal;
+pub mod s3;
 pub mod server;
 pub mod upstream;
 pub mod zips;
 
 pub use client::*;
 pub use portal::*;
+pub use s3::Proxy;
 pub use server::*;
 pub use upstream::*;
 pub use zips::*;

@@ -31,6 +31,10 @@ pub struct Server {
     database_url: Option<String>,
     child: Option<Child>,
     extra_args: Vec<String>,
+    /// Global arguments and environment every command of this server gets (a node joining
+    /// shared state: `--storage-url`, the AWS variables).
+    global_args: Vec<String>,
+    env: Vec<(String, String)>,
     // Declared last so it is dropped after the child is stopped in `Drop`.
     _postgres: Option<PostgresDatabase>,
 }
@@ -64,10 +68,43 @@ impl Server {
             database_url,
             child: None,
             extra_args: extra_args.iter().map(|s| s.to_string()).collect(),
+            global_args: Vec::new(),
+            env: Vec::new(),
             _postgres: postgres,
         };
         server.spawn();
         server
+    }
+
+    /// A node on state that outlives it (a database and storage shared by several nodes):
+    /// `database_url`, `global_args` and `env` go to every command, `extra_args` to `serve`.
+    pub fn join(
+        database_url: &str,
+        global_args: &[String],
+        env: &[(String, String)],
+        extra_args: &[&str],
+    ) -> Server {
+        let mut server = Server {
+            url: String::new(),
+            host: String::new(),
+            dir: tempfile::tempdir().unwrap(),
+            database_url: Some(database_url.to_string()),
+            _postgres: None,
+            child: None,
+            extra_args: extra_args.iter().map(|s| s.to_string()).collect(),
+            global_args: global_args.to_vec(),
+            env: env.to_vec(),
+        };
+        server.spawn();
+        server
+    }
+
+    /// Ends the server process with SIGKILL (`kill -9`): no shutdown work runs.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
     }
 
     fn spawn(&mut self) {
@@ -106,7 +143,9 @@ impl Server {
             cmd.arg("--database-url").arg(url);
         }
         cmd.env_remove("PACKYARD_DATABASE_URL")
-            .env_remove("PACKYARD_DATA_DIR");
+            .env_remove("PACKYARD_DATA_DIR")
+            .args(&self.global_args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
         cmd
     }
 
