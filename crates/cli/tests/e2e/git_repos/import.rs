@@ -139,6 +139,8 @@ fn back_office_shows_the_skipped_tag(server: &Server, id: &str) {
         "{html}"
     );
     let before = server.cli_json(&["repo", "show", id])["last_sync_at"].clone();
+    // `last_sync_at` has one-second resolution: let a second pass so a new sync shows.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     let queued = portal.post(
         &format!("/admin/repos/{id}/sync"),
         &[("csrf", &csrf_of(&html))],
