@@ -5,6 +5,7 @@
 mod hooks;
 mod import;
 mod providers;
+mod ssh;
 
 use std::collections::BTreeMap;
 

@@ -6,6 +6,7 @@ pub mod client;
 pub mod git_servers;
 pub mod portal;
 pub mod server;
+pub mod sshd;
 pub mod upstream;
 pub mod zips;
 
