@@ -7,7 +7,8 @@
 //!
 //! Credentials never appear on a command line: user and password from an https URL (or
 //! `PACKYARD_GIT_USERNAME` / `PACKYARD_GIT_PASSWORD`) travel as an `Authorization` header set
-//! through `GIT_CONFIG_*` environment variables, and `PACKYARD_GIT_SSH_KEY` selects the ssh key.
+//! through `GIT_CONFIG_*` environment variables, `PACKYARD_GIT_SSH_KEY` selects the ssh key and
+//! `PACKYARD_GIT_SSH_KNOWN_HOSTS` the file of trusted host keys (see [`ssh_command`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -92,11 +93,10 @@ impl Remote {
             cmd.env(format!("GIT_CONFIG_KEY_{i}"), key)
                 .env(format!("GIT_CONFIG_VALUE_{i}"), value);
         }
-        if let Ok(key) = std::env::var("PACKYARD_GIT_SSH_KEY") {
-            cmd.env(
-                "GIT_SSH_COMMAND",
-                format!("ssh -i '{key}' -o IdentitiesOnly=yes -o BatchMode=yes"),
-            );
+        let key = std::env::var("PACKYARD_GIT_SSH_KEY").ok();
+        let known_hosts = std::env::var("PACKYARD_GIT_SSH_KNOWN_HOSTS").ok();
+        if let Some(ssh) = ssh_command(key.as_deref(), known_hosts.as_deref()) {
+            cmd.env("GIT_SSH_COMMAND", ssh);
         }
         cmd
     }
@@ -144,6 +144,32 @@ impl Remote {
         .args(&specs);
         run(&mut cmd, "fetch").map(|_| ())
     }
+}
+
+/// The `ssh` command git runs, when the operator chose a key or a known-hosts file. Host keys
+/// are always checked: with `known_hosts`, strictly against that file only (an unknown or
+/// changed host is refused); without it, against ssh's usual files, and `BatchMode` refuses
+/// an unknown host rather than asking.
+fn ssh_command(key: Option<&str>, known_hosts: Option<&str>) -> Option<String> {
+    if key.is_none() && known_hosts.is_none() {
+        return None;
+    }
+    let mut ssh = String::from("ssh -o BatchMode=yes");
+    if let Some(key) = key {
+        ssh += &format!(" -i {} -o IdentitiesOnly=yes", shell_quote(key));
+    }
+    if let Some(file) = known_hosts {
+        ssh += &format!(
+            " -o UserKnownHostsFile={} -o StrictHostKeyChecking=yes",
+            shell_quote(file)
+        );
+    }
+    Some(ssh)
+}
+
+/// `s` as one single-quoted shell word (git runs `GIT_SSH_COMMAND` through the shell).
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 fn run(cmd: &mut Command, what: &str) -> Result<Output> {
@@ -218,6 +244,18 @@ mod tests {
         assert_eq!(r.basic, Some(("bob".into(), "p@ss".into())));
         assert_eq!(Remote::new("git://h/x").display_url(), "git://h/x");
         assert_eq!(Remote::new("git@h:a/b.git").basic, None);
+    }
+
+    #[test]
+    fn ssh_options_keep_host_key_checking_on() {
+        assert_eq!(ssh_command(None, None), None);
+        assert_eq!(
+            ssh_command(Some("/k/id it's"), Some("/d/known_hosts")).as_deref(),
+            Some(
+                "ssh -o BatchMode=yes -i '/k/id it'\\''s' -o IdentitiesOnly=yes \
+                 -o UserKnownHostsFile='/d/known_hosts' -o StrictHostKeyChecking=yes"
+            )
+        );
     }
 
     #[test]

@@ -4,38 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use hmac::{KeyInit, Mac};
 use serde_json::json;
 
+use super::providers::{Host, push_hook};
 use super::*;
-
-fn github_signature(secret: &str, body: &str) -> String {
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(body.as_bytes());
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-}
-
-/// POSTs a GitHub push event for `tag` signed with `secret`; returns the status.
-fn push_hook(server: &Server, id: &str, secret: &str, tag: &str) -> u16 {
-    let body =
-        json!({ "ref": format!("refs/tags/{tag}"), "repository": { "full_name": "acme/hooked" } })
-            .to_string();
-    let url = format!("{}/api/hooks/{id}", server.url);
-    let signature = format!("X-Hub-Signature-256: {}", github_signature(secret, &body));
-    let args = [
-        "-X",
-        "POST",
-        "-H",
-        "X-GitHub-Event: push",
-        "-H",
-        "Content-Type: application/json",
-        "-H",
-        &signature,
-        "--data-binary",
-        &body,
-    ];
-    curl(&url, &args).status
-}
 
 struct Api<'a> {
     server: &'a Server,
@@ -103,7 +75,13 @@ fn signed_hooks_publish_new_tags_fast_and_moved_tags_keep_their_archive(backend:
     };
     let before = last_sync(&api);
     assert_eq!(
-        push_hook(&server, &id, "not the secret at all", "v1.1.0"),
+        push_hook(
+            &server,
+            &id,
+            Host::GitHub,
+            "not the secret at all",
+            "v1.1.0"
+        ),
         401,
         "{backend:?}"
     );
@@ -121,19 +99,15 @@ fn signed_hooks_publish_new_tags_fast_and_moved_tags_keep_their_archive(backend:
 
     let start = Instant::now();
     assert_eq!(
-        push_hook(&server, &id, &secret, "v1.1.0"),
+        push_hook(&server, &id, Host::GitHub, &secret, "v1.1.0"),
         202,
         "{backend:?}"
     );
-    let installable = eventually(Duration::from_secs(2), || {
-        let sums = shasums(&server, &key, "acme/hooked", false);
-        sums.get("v1.1.0").is_some_and(|sha1| {
-            let url = format!("{}/dist/acme/hooked/1.1.0.0/{sha1}.zip", server.url);
-            curl_as(&url, &key.0, &key.1, &[]).status == 200
-        })
+    let published = eventually(Duration::from_secs(2), || {
+        installable(&server, &key, "acme/hooked", "v1.1.0")
     });
     assert!(
-        installable,
+        published,
         "{backend:?}: v1.1.0 installable {:?} after the hook (SPEC: within 2 s)",
         start.elapsed()
     );
@@ -187,7 +161,7 @@ fn signed_hooks_publish_new_tags_fast_and_moved_tags_keep_their_archive(backend:
     // Delete v1.1.0 upstream: it stays installable and shows as a conflict.
     up.delete_tag("v1.1.0");
     assert_eq!(
-        push_hook(&server, &id, &secret, "v1.1.0"),
+        push_hook(&server, &id, Host::GitHub, &secret, "v1.1.0"),
         202,
         "{backend:?}"
     );

@@ -4,6 +4,8 @@
 
 mod hooks;
 mod import;
+mod providers;
+mod ssh;
 
 use std::collections::BTreeMap;
 
@@ -97,6 +99,17 @@ fn shasums(
             ))
         })
         .collect()
+}
+
+/// Whether `tag` of `package` is in the p2 file and its dist archive downloads, as the key
+/// sees it.
+fn installable(server: &Server, key: &(String, String), package: &str, tag: &str) -> bool {
+    let sums = shasums(server, key, package, false);
+    sums.get(tag).is_some_and(|sha1| {
+        let normalized = format!("{}.0", tag.trim_start_matches('v'));
+        let url = format!("{}/dist/{package}/{normalized}/{sha1}.zip", server.url);
+        curl_as(&url, &key.0, &key.1, &[]).status == 200
+    })
 }
 
 /// The full (expanded) entry of `version` in the p2 file.
