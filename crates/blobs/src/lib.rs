@@ -221,6 +221,21 @@ impl BlobStore {
         })
     }
 
+    /// Deletes what writes interrupted by a crash left behind (the upload area `tmp/` and
+    /// `.tmp-*` files beside objects) and returns how many files went. Run it at start,
+    /// before serving: a write in progress elsewhere on the same directory would fail (and
+    /// be retried by its client), never leave a damaged object.
+    pub async fn sweep_temporaries(&self) -> Result<usize> {
+        let BlobStore::Local { root } = self;
+        let root = root.clone();
+        tokio::task::spawn_blocking(move || sweep_dir(&root, false))
+            .await
+            .map_err(|e| BlobError::Io {
+                path: "the temporary file sweep".into(),
+                source: io::Error::other(e),
+            })?
+    }
+
     pub async fn get(&self, key: &str) -> Result<Vec<u8>> {
         let path = self.path_of(key)?;
         match tokio::fs::read(&path).await {
@@ -243,6 +258,33 @@ impl BlobStore {
             Err(e) => Err(io_err(&path)(e)),
         }
     }
+}
+
+/// Removes temporary files under `dir` (every file when `all`, as in the upload area).
+fn sweep_dir(dir: &Path, all: bool) -> Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(io_err(dir)(e)),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry.map_err(io_err(dir))?;
+        let path = entry.path();
+        let kind = entry.file_type().map_err(io_err(&path))?;
+        let temporary = all || entry.file_name().to_string_lossy().starts_with(".tmp-");
+        if kind.is_dir() {
+            removed += sweep_dir(&path, all || dir_is_upload_area(&path))?;
+        } else if temporary {
+            std::fs::remove_file(&path).map_err(io_err(&path))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+fn dir_is_upload_area(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "tmp")
 }
 
 /// Makes the rename durable; best effort, since not every filesystem supports it.
@@ -307,6 +349,29 @@ mod tests {
         ));
         let leftovers = std::fs::read_dir(dir.path().join("tmp")).unwrap().count();
         assert_eq!(leftovers, 0, "an aborted upload must leave nothing behind");
+    }
+
+    #[tokio::test]
+    async fn sweeps_what_interrupted_writes_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
+        let kept = content_key("dists", "abcdef0123", "zip");
+        store.put(&kept, b"kept").await.unwrap();
+        std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
+        std::fs::write(dir.path().join("tmp/.upload-1234"), b"half").unwrap();
+        std::fs::write(dir.path().join("dists/ab/cd/.tmp-99"), b"half").unwrap();
+        assert_eq!(store.sweep_temporaries().await.unwrap(), 2);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+            0
+        );
+        let beside: Vec<_> = std::fs::read_dir(dir.path().join("dists/ab/cd"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(beside, ["abcdef0123.zip"]);
+        assert_eq!(store.get(&kept).await.unwrap(), b"kept");
+        assert_eq!(store.sweep_temporaries().await.unwrap(), 0);
     }
 
     #[tokio::test]

@@ -105,6 +105,8 @@ pub struct ServeArgs {
     /// Largest release archive accepted through the admin API, in MiB.
     #[arg(long, default_value_t = 65536)]
     pub max_release_mib: u64,
+    #[command(flatten)]
+    pub operations: crate::serve_args::OperationsArgs,
 }
 
 /// Parses "90", "90s", "30m", "12h" or "7d".

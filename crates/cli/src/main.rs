@@ -5,6 +5,7 @@
 mod args;
 mod commands;
 mod context;
+mod serve_args;
 
 use clap::Parser;
 

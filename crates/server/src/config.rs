@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use packyard_composer::archive::ZipLimits;
 
+use crate::listen::ConnectionLimits;
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Base URL clients use, without a trailing slash; dist URLs are built from it.
@@ -26,6 +28,10 @@ pub struct Config {
     pub login_window: Duration,
     /// Prefix of account ids created in the operator portal, e.g. `MAG`.
     pub account_id_prefix: String,
+    /// Timeouts and the cap on open connections.
+    pub connections: ConnectionLimits,
+    /// Whether `GET /metrics` is answered on the main listener (false when it has its own).
+    pub metrics_on_main_listener: bool,
 }
 
 impl Config {
@@ -41,6 +47,8 @@ impl Config {
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
             account_id_prefix: "MAG".into(),
+            connections: ConnectionLimits::default(),
+            metrics_on_main_listener: true,
         }
     }
 

@@ -8,7 +8,10 @@ pub mod config;
 pub mod csrf;
 pub mod dist_cache;
 pub mod feed;
+pub mod listen;
 pub mod metadata;
+pub mod metrics;
+pub mod observe;
 pub mod passwords;
 pub mod publish;
 pub mod releases;
@@ -38,6 +41,8 @@ pub struct AppState {
     pub usage: usage::UsageRecorder,
     /// Recently served small dist archives (content-addressed, so never stale).
     pub dists: Arc<dist_cache::DistCache>,
+    /// Counters behind `GET /metrics`.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -55,6 +60,7 @@ impl AppState {
             blobs,
             config: Arc::new(config),
             snapshot: Arc::new(ArcSwap::from_pointee(snapshot)),
+            metrics: Arc::default(),
         })
     }
 
@@ -63,27 +69,26 @@ impl AppState {
     }
 }
 
-/// Serves until `shutdown` resolves, running the change feed and usage flusher alongside.
+/// Serves until `shutdown` resolves, running the change feed and usage flusher alongside;
+/// then stops accepting and lets in-flight requests finish (see [`listen`]).
 /// `listener` is a plain [`tokio::net::TcpListener`] or a [`tls::TlsListener`].
-pub async fn serve<L>(
-    listener: L,
+pub async fn serve(
+    listener: impl Into<listen::Listener>,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()>
-where
-    L: axum::serve::Listener<Addr = std::net::SocketAddr>,
-{
+) -> std::io::Result<()> {
     let feed = tokio::spawn(feed::run(state.clone()));
     let flusher = tokio::spawn(usage::run(state.clone()));
-    let app =
-        routes::router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    // `tap_io` gives every listener kind the generic `SocketAddr` connect info.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |_| {});
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let stop = tokio_util::sync::CancellationToken::new();
+    let trigger = stop.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        trigger.cancel();
+    });
+    let app = routes::router(state.clone());
+    listen::run(listener.into(), state.clone(), app, stop).await;
     feed.abort();
     flusher.abort();
     usage::flush(&state).await;
-    result
+    Ok(())
 }

@@ -88,7 +88,11 @@ pub async fn download(
 
 fn unavailable(package: &str, version: &str, e: packyard_blobs::BlobError) -> Response {
     tracing::error!("archive of {package} {version} is unavailable: {e}");
-    StatusCode::SERVICE_UNAVAILABLE.into_response()
+    let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+    response
+        .extensions_mut()
+        .insert(crate::metrics::Failure::Storage);
+    response
 }
 
 fn zip_response(body: Body, size: i64) -> Response {

@@ -16,6 +16,7 @@ use tokio_util::io::ReaderStream;
 
 use crate::AppState;
 use crate::auth::token_holder;
+use crate::metrics::Failure;
 use crate::releases::listing::{HELP, NO_RESULTS, files_table, json_feed, versions_text};
 use crate::releases::{ReleaseRefusal, check_access, visible};
 use crate::snapshot::{ReleaseEntry, pattern_matches};
@@ -170,10 +171,12 @@ async fn stream_release(state: &AppState, release: &ReleaseEntry, headers: &Head
         Ok(f) => f,
         Err(e) => {
             tracing::error!("release {} is unavailable: {e}", release.file_name);
-            return text(
+            let mut response = text(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the file is temporarily unavailable; try again later\n".into(),
             );
+            response.extensions_mut().insert(Failure::Storage);
+            return response;
         }
     };
     let etag = format!("\"{}\"", release.sha256);

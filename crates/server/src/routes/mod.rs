@@ -20,6 +20,11 @@ const STREAM_CHUNK: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_bytes;
+    let metrics = if state.config.metrics_on_main_listener {
+        metrics_router()
+    } else {
+        Router::new()
+    };
     Router::new()
         .route("/packages.json", get(composer::packages_json))
         .route("/p2/{vendor}/{file}", get(composer::p2))
@@ -44,5 +49,24 @@ pub fn router(state: AppState) -> Router {
         .route("/products/downloads/file/{name}", get(downloads::file))
         .route("/healthz", get(|| async { "ok\n" }))
         .merge(portal::router(upload_limit))
+        .merge(metrics)
         .with_state(state)
+}
+
+/// `GET /metrics` alone, for the main listener or a separate `--metrics-listen` address.
+pub fn metrics_router() -> Router<AppState> {
+    Router::new().route(
+        "/metrics",
+        get(
+            |axum::extract::State(state): axum::extract::State<AppState>| async move {
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        "text/plain; version=0.0.4; charset=utf-8",
+                    )],
+                    state.metrics.render(),
+                )
+            },
+        ),
+    )
 }
