@@ -8,6 +8,7 @@ mod auth_rules;
 mod bad_input;
 mod cli;
 mod composer_installs;
+mod crafted_zips;
 mod metadata;
 mod portal;
 mod portal_security;

@@ -2,11 +2,13 @@
 //! wrappers for composer, curl and php with isolated homes.
 
 pub mod client;
+pub mod crafted;
 pub mod portal;
 pub mod server;
 pub mod zips;
 
 pub use client::*;
+pub use crafted::*;
 pub use portal::*;
 pub use server::*;
 pub use zips::*;
