@@ -8,6 +8,8 @@ pub mod config;
 pub mod csrf;
 pub mod dist_cache;
 pub mod feed;
+#[doc(hidden)]
+pub mod fuzz_checks;
 pub mod listen;
 pub mod metadata;
 pub mod metrics;

@@ -13,4 +13,5 @@ mod metadata;
 mod portal;
 mod portal_security;
 mod releases;
+mod slowloris;
 mod tls;

@@ -13,6 +13,8 @@ use axum::routing::{delete, get, post, put};
 
 use crate::AppState;
 
+pub use downloads::{RangeRequest, parse_range};
+
 /// Chunk size for files streamed from storage (large dists, releases). Larger chunks were
 /// no faster over loopback and left the allocator holding more memory after a download
 /// (`bench/release-memory`: +12 MiB at 256 KiB, +1 MiB at 64 KiB).
