@@ -13,5 +13,6 @@ mod metadata;
 mod portal;
 mod portal_security;
 mod releases;
+mod signals;
 mod slowloris;
 mod tls;
