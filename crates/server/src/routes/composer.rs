@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use crate::AppState;
 use crate::auth;
 use crate::metadata::{Rendered, p2_for, root_for};
+use crate::observe::AccountId;
 
 /// Seconds for `Last-Modified`. A document changed within the current second is dated one
 /// second earlier, so a client that fetched it now revalidates after any later change in
@@ -132,7 +133,11 @@ pub async fn packages_json(
     let changed_at = snapshot
         .catalog_changed_at
         .max(customer.account.licences_changed_at);
-    conditional_json(&headers, &root, changed_at, true)
+    let mut response = conditional_json(&headers, &root, changed_at, true);
+    response
+        .extensions_mut()
+        .insert(AccountId(customer.account.public_id.clone()));
+    response
 }
 
 pub async fn p2(
