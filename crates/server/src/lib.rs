@@ -4,9 +4,12 @@
 //! in step with the database ([`feed`]); they never query the database themselves.
 
 pub mod auth;
+pub mod conditional;
 pub mod config;
 pub mod csrf;
+pub mod denial;
 pub mod dist_cache;
+pub mod error;
 pub mod feed;
 #[doc(hidden)]
 pub mod fuzz_checks;
@@ -17,7 +20,9 @@ pub mod observe;
 pub mod passwords;
 pub mod publish;
 pub mod releases;
+pub mod rendered;
 pub mod routes;
+pub mod rules;
 pub mod sharded;
 pub mod snapshot;
 pub mod tls;
@@ -57,7 +62,10 @@ impl AppState {
         let snapshot = Snapshot::load(&db, None).await?;
         Ok(AppState {
             usage: usage::UsageRecorder::default(),
-            dists: Arc::new(dist_cache::DistCache::new(256 * 1024 * 1024)),
+            dists: Arc::new(dist_cache::DistCache::new(
+                config.dist_cache_bytes,
+                config.max_cached_archive,
+            )),
             db,
             blobs,
             config: Arc::new(config),

@@ -7,12 +7,14 @@ use std::fmt::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
-/// A server-side failure behind a response, set as a response extension where the error
-/// is turned into a response, and counted here.
+/// A failure behind a response, set as a response extension where the error is turned
+/// into a response ([`crate::error::ApiError`]), and counted here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Failure {
     Database,
     Storage,
+    /// A refused credential, by reason (`unauthorized`, `forbidden`, `throttled`).
+    Auth(&'static str),
 }
 
 #[derive(Default)]
@@ -54,6 +56,7 @@ impl Metrics {
         match failure {
             Failure::Database => self.database_errors.fetch_add(1, Ordering::Relaxed),
             Failure::Storage => self.storage_errors.fetch_add(1, Ordering::Relaxed),
+            Failure::Auth(reason) => return self.record_auth_failure(reason),
         };
     }
 

@@ -45,7 +45,7 @@ impl Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| conflict_on_unique(e, format!("an operator with email {email} already exists")))?;
-            bump!(tx, "operators", 0i64);
+            bump!(tx, Operators, 0i64);
             record_audit!(tx, actor, "operator.create", &email);
             tx.commit().await?;
         });
@@ -92,7 +92,7 @@ impl Db {
                 .bind(now())
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, "operators", 0i64);
+            bump!(tx, Operators, 0i64);
             record_audit!(tx, actor, "operator.token.create", format!("{} ({name})", operator.email));
             tx.commit().await?;
         });

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{CLI_ACTOR, emit};
 use crate::args::{EntitlementCmd, Global, InvoiceCmd, OperatorCmd, OperatorTokenCmd, ProductCmd};
-use crate::context::{open_db, parse_date, read_password_stdin};
+use crate::context::{open_db, parse_date, read_new_password};
 
 pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
     let db = open_db(g).await?;
@@ -136,10 +136,13 @@ pub async fn operator(g: &Global, cmd: OperatorCmd) -> Result<()> {
             email,
             password_stdin,
         } => {
-            if !password_stdin {
-                bail!("operators need a password: pipe it in with --password-stdin");
+            use std::io::IsTerminal;
+            if !password_stdin && !std::io::stdin().is_terminal() {
+                bail!(
+                    "operators need a password: type it at the prompt or pipe it in with --password-stdin"
+                );
             }
-            let hash = hash_password(&read_password_stdin()?)?;
+            let hash = hash_password(&read_new_password()?)?;
             let op = db.create_operator(&email, &hash, CLI_ACTOR).await?;
             emit(
                 g.json,

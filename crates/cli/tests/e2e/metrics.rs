@@ -95,6 +95,12 @@ fn metrics_move_and_access_lines_are_json() {
         served.body.len() as f64,
     );
     grew(&before, &after, "packyard_installs_total", 1.0);
+    grew(
+        &before,
+        &after,
+        r#"packyard_auth_failures_total{reason="unauthorized"}"#,
+        1.0,
+    );
     for gauge in [
         "packyard_snapshot_age_seconds",
         "packyard_change_feed_lag_seconds",

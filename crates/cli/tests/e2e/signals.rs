@@ -14,7 +14,8 @@ use crate::tls::certificate;
 
 const RELEASE: &str = "Acme-Big-1.0.tar.gz";
 
-/// A 6 MiB release and an account entitled to it: returns (bytes, account id, token).
+/// A 32 MiB release (far more than loopback socket buffers hold, so the server is still
+/// sending when the signal comes) and an account entitled to it: returns (bytes, account id, token).
 fn big_release(server: &Server) -> (Vec<u8>, String, String) {
     server.cli(&[
         "product",
@@ -25,7 +26,7 @@ fn big_release(server: &Server) -> (Vec<u8>, String, String) {
         "--packages",
         "acme/big",
     ]);
-    let bytes = bytes_of(7, 6 << 20);
+    let bytes = bytes_of(7, 32 << 20);
     add_release(server, RELEASE, &bytes, "other", "1.0", "big");
     let (id, _, _) = server.customer("big@example.com");
     server.cli(&["entitlement", "grant", &id, "big"]);
@@ -40,11 +41,11 @@ fn big_release(server: &Server) -> (Vec<u8>, String, String) {
     (bytes, id, token)
 }
 
-/// curl downloading the release at 1.5 MB/s (about 4 s), into `dir/RELEASE`.
+/// curl downloading the release at 8 MB/s (about 4 s), into `dir/RELEASE`.
 fn slow_download(server: &Server, id: &str, token: &str, dir: &std::path::Path) -> Child {
     Command::new("curl")
         .current_dir(dir)
-        .args(["-s", "-S", "-f", "-k", "--limit-rate", "1500K", "-O"])
+        .args(["-s", "-S", "-f", "-k", "--limit-rate", "8M", "-O"])
         .args(["-u", &format!("{id}:{token}")])
         .arg(format!("{}/products/downloads/file/{RELEASE}", server.url))
         .stderr(Stdio::piped())
@@ -72,6 +73,10 @@ fn sigterm_finishes_the_download_in_flight_and_exits_0() {
     let download = slow_download(&server, &id, &token, &dir);
     std::thread::sleep(Duration::from_millis(800));
     server.signal("TERM");
+    assert!(
+        server.wait_exit(Duration::from_millis(500)).is_none(),
+        "the server exited with a download in flight"
+    );
     assert!(
         eventually(Duration::from_secs(1), || TcpStream::connect(&server.host)
             .is_err()),

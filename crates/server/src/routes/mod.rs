@@ -15,13 +15,9 @@ use crate::AppState;
 
 pub use downloads::{RangeRequest, parse_range};
 
-/// Chunk size for files streamed from storage (large dists, releases). Larger chunks were
-/// no faster over loopback and left the allocator holding more memory after a download
-/// (`bench/release-memory`: +12 MiB at 256 KiB, +1 MiB at 64 KiB).
-const STREAM_CHUNK: usize = 64 * 1024;
-
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_bytes;
+    let notify_limit = state.config.notify_body_limit;
     let metrics = if state.config.metrics_on_main_listener {
         metrics_router()
     } else {
@@ -33,7 +29,7 @@ pub fn router(state: AppState) -> Router {
         .route("/dist/{vendor}/{name}/{*rest}", get(dist::download))
         .route(
             "/downloads/",
-            post(notify::notify_batch).layer(DefaultBodyLimit::max(1024 * 1024)),
+            post(notify::notify_batch).layer(DefaultBodyLimit::max(notify_limit)),
         )
         .route(
             "/api/packages",
