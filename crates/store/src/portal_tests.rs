@@ -1,14 +1,15 @@
 //! Conformance tests for what the web portal stores: sessions (hashed, expiring, ended at
 //! logout), login failure counts, audit entries with the client's address, and the per-day
-//! download series. Each body runs on SQLite and PostgreSQL (see `tests::each_backend`).
+//! download series. Each body runs on SQLite and PostgreSQL (see `tests::TestDb`).
 
 use crate::accounts::NewAccount;
 use crate::audit::actor_at;
 use crate::downloads::DownloadEvent;
 use crate::secret::sha256;
 use crate::sessions::SessionKind;
-use crate::tests::each_backend;
+use crate::tests::TestDb;
 use crate::{Db, StoreError, on_db};
+use packyard_testkit::{Backend, backend_tests};
 
 async fn account(db: &Db, email: &str) -> crate::accounts::Account {
     db.create_account(
@@ -24,184 +25,155 @@ async fn account(db: &Db, email: &str) -> crate::accounts::Account {
     .unwrap()
 }
 
-#[tokio::test]
-async fn sessions_are_stored_hashed_and_end_at_logout_or_expiry() {
-    each_backend(|db| async move {
-        let acct = account(&db, "s@example.com").await;
-        let new = db
-            .create_session(SessionKind::Customer, acct.id, 3600, "10.1.2.3")
-            .await
-            .unwrap();
-        assert_eq!(new.cookie_value.len(), 43);
-        let found = db.session(&new.cookie_value).await.unwrap().unwrap();
-        assert!(found.is(SessionKind::Customer));
-        assert_eq!(found.principal_id, acct.id);
-        assert_eq!(found.csrf_token, new.session.csrf_token);
-        assert_ne!(found.csrf_token, new.cookie_value);
-
-        // Only the hash is stored: the plaintext value appears nowhere in the table.
-        let stored: Vec<Vec<u8>> = on_db!(&db, pool => sqlx::query_scalar("SELECT id_hash FROM sessions").fetch_all(pool).await.unwrap());
-        assert_eq!(stored, vec![sha256(&new.cookie_value)]);
-
-        assert!(db.session("not-a-session").await.unwrap().is_none());
-        db.delete_session(&new.cookie_value).await.unwrap();
-        assert!(db.session(&new.cookie_value).await.unwrap().is_none());
-
-        // An expired session is not found, and pruning removes it.
-        let old = db
-            .create_session(SessionKind::Operator, 1, 1, "::1")
-            .await
-            .unwrap();
-        on_db!(&db, pool => { sqlx::query("UPDATE sessions SET expires_at = expires_at - 10").execute(pool).await.unwrap(); });
-        assert!(db.session(&old.cookie_value).await.unwrap().is_none());
-        db.prune_sessions(3600).await.unwrap();
-        let left: i64 = on_db!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(pool).await.unwrap());
-        assert_eq!(left, 0);
-
-        let a = db
-            .create_session(SessionKind::Customer, acct.id, 60, "x")
-            .await
-            .unwrap();
-        let b = db
-            .create_session(SessionKind::Customer, acct.id, 60, "y")
-            .await
-            .unwrap();
-        db.delete_sessions_of(SessionKind::Customer, acct.id)
-            .await
-            .unwrap();
-        assert!(db.session(&a.cookie_value).await.unwrap().is_none());
-        assert!(db.session(&b.cookie_value).await.unwrap().is_none());
-
-        assert!(matches!(
-            db.create_session(SessionKind::Customer, acct.id, 0, "x")
-                .await,
-            Err(StoreError::Invalid(_))
-        ));
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn login_failures_are_counted_per_scope_and_cleared() {
-    each_backend(|db| async move {
-        for _ in 0..3 {
-            db.record_login_failure("10.0.0.1 a@example.com")
-                .await
-                .unwrap();
-        }
-        db.record_login_failure("10.0.0.2 a@example.com")
-            .await
-            .unwrap();
-        assert_eq!(
-            db.login_failures("10.0.0.1 a@example.com", 900)
-                .await
-                .unwrap(),
-            3
-        );
-        assert_eq!(db.login_failures("other", 900).await.unwrap(), 0);
-        // Failures older than the window do not count.
-        on_db!(&db, pool => { sqlx::query("UPDATE login_failures SET at = at - 1000").execute(pool).await.unwrap(); });
-        assert_eq!(
-            db.login_failures("10.0.0.1 a@example.com", 900)
-                .await
-                .unwrap(),
-            0
-        );
-        db.record_login_failure("10.0.0.1 a@example.com")
-            .await
-            .unwrap();
-        db.clear_login_failures("10.0.0.1 a@example.com")
-            .await
-            .unwrap();
-        assert_eq!(
-            db.login_failures("10.0.0.1 a@example.com", 900)
-                .await
-                .unwrap(),
-            0
-        );
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn audit_entries_record_the_actor_and_address() {
-    each_backend(|db| async move {
-        let acct = account(&db, "audit@example.com").await;
-        let actor = actor_at(&acct.public_id, "192.0.2.9");
-        let key = db.create_key(&acct, "laptop", &actor).await.unwrap();
-        db.record_event(&actor, "login.failed", "audit@example.com")
-            .await
-            .unwrap();
-        let log = db.audit_log(10).await.unwrap();
-        assert_eq!(log[0].action, "login.failed");
-        assert_eq!(log[0].ip.as_deref(), Some("192.0.2.9"));
-        assert_eq!(log[1].action, "key.create");
-        assert_eq!(log[1].actor, acct.public_id);
-        assert_eq!(log[1].ip.as_deref(), Some("192.0.2.9"));
-        assert!(log[1].subject.contains(&key.public_key));
-        // Actors without an address (the CLI) leave it empty.
-        assert_eq!(log[2].action, "account.create");
-        assert_eq!(log[2].ip, None);
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn downloads_are_grouped_per_package_and_day() {
-    each_backend(|db| async move {
-        let day = 20_000_i64;
-        let event = |package: &str, at: i64| DownloadEvent {
-            account_id: None,
-            package: package.into(),
-            version: "1.0.0.0".into(),
-            at,
-        };
-        db.record_downloads(&[
-            event("acme/a", day * 86400 + 5),
-            event("acme/a", day * 86400 + 500),
-            event("acme/a", (day + 1) * 86400),
-            event("acme/b", (day + 1) * 86400 + 1),
-            event("acme/b", (day - 5) * 86400),
-        ])
+backend_tests!(async sessions_are_stored_hashed_and_end_at_logout_or_expiry);
+async fn sessions_are_stored_hashed_and_end_at_logout_or_expiry(backend: Backend) {
+    let db = TestDb::open(backend).await;
+    let acct = account(&db, "s@example.com").await;
+    let new = db
+        .create_session(SessionKind::Customer, acct.id, 3600, "10.1.2.3")
         .await
         .unwrap();
-        let series = db.daily_downloads(day * 86400).await.unwrap();
-        let rows: Vec<(&str, i64, i64)> = series
-            .iter()
-            .map(|d| (d.package.as_str(), d.day, d.count))
-            .collect();
-        assert_eq!(
-            rows,
-            vec![
-                ("acme/a", day, 2),
-                ("acme/a", day + 1, 1),
-                ("acme/b", day + 1, 1)
-            ]
-        );
-    })
-    .await;
+    assert_eq!(new.cookie_value.len(), 43);
+    let found = db.session(&new.cookie_value).await.unwrap().unwrap();
+    assert!(found.is(SessionKind::Customer));
+    assert_eq!(found.principal_id, acct.id);
+    assert_eq!(found.csrf_token, new.session.csrf_token);
+    assert_ne!(found.csrf_token, new.cookie_value);
+
+    // Only the hash is stored: the plaintext value appears nowhere in the table.
+    let stored: Vec<Vec<u8>> = on_db!(&*db, pool => sqlx::query_scalar("SELECT id_hash FROM sessions").fetch_all(pool).await.unwrap());
+    assert_eq!(stored, vec![sha256(&new.cookie_value)]);
+
+    assert!(db.session("not-a-session").await.unwrap().is_none());
+    db.delete_session(&new.cookie_value).await.unwrap();
+    assert!(db.session(&new.cookie_value).await.unwrap().is_none());
+
+    // An expired session is not found, and pruning removes it.
+    let old = db
+        .create_session(SessionKind::Operator, 1, 1, "::1")
+        .await
+        .unwrap();
+    on_db!(&*db, pool => { sqlx::query("UPDATE sessions SET expires_at = expires_at - 10").execute(pool).await.unwrap(); });
+    assert!(db.session(&old.cookie_value).await.unwrap().is_none());
+    db.prune_sessions(3600).await.unwrap();
+    let left: i64 = on_db!(&*db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(pool).await.unwrap());
+    assert_eq!(left, 0);
+
+    let a = db
+        .create_session(SessionKind::Customer, acct.id, 60, "x")
+        .await
+        .unwrap();
+    let b = db
+        .create_session(SessionKind::Customer, acct.id, 60, "y")
+        .await
+        .unwrap();
+    db.delete_sessions_of(SessionKind::Customer, acct.id)
+        .await
+        .unwrap();
+    assert!(db.session(&a.cookie_value).await.unwrap().is_none());
+    assert!(db.session(&b.cookie_value).await.unwrap().is_none());
+
+    assert!(matches!(
+        db.create_session(SessionKind::Customer, acct.id, 0, "x")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
 }
 
-#[tokio::test]
-async fn closed_accounts_can_be_reopened() {
-    each_backend(|db| async move {
-        let acct = account(&db, "reopen@example.com").await;
-        let seq = db.change_seq().await.unwrap();
-        let same = db.reopen_account(&acct.public_id, "t").await.unwrap();
-        assert_eq!(same.status, "active");
-        assert_eq!(
-            db.change_seq().await.unwrap(),
-            seq,
-            "reopening an open account changes nothing"
-        );
-        db.close_account(&acct.public_id, "t").await.unwrap();
-        let reopened = db.reopen_account(&acct.public_id, "ops").await.unwrap();
-        assert!(!reopened.is_closed());
-        assert_eq!(db.audit_log(1).await.unwrap()[0].action, "account.reopen");
-        assert!(matches!(
-            db.reopen_account("MAG999999999", "t").await,
-            Err(StoreError::NotFound(_))
-        ));
-    })
-    .await;
+backend_tests!(async login_failures_are_counted_per_scope_and_cleared);
+async fn login_failures_are_counted_per_scope_and_cleared(backend: Backend) {
+    const SCOPE: &str = "10.0.0.1 a@example.com";
+    let db = TestDb::open(backend).await;
+    let failures = |scope: &'static str| {
+        let db = &db;
+        async move { db.login_failures(scope, 900).await.unwrap() }
+    };
+    for scope in [SCOPE, SCOPE, SCOPE, "10.0.0.2 a@example.com"] {
+        db.record_login_failure(scope).await.unwrap();
+    }
+    assert_eq!(failures(SCOPE).await, 3);
+    assert_eq!(failures("other").await, 0);
+    // Failures older than the window do not count.
+    on_db!(&*db, pool => { sqlx::query("UPDATE login_failures SET at = at - 1000").execute(pool).await.unwrap(); });
+    assert_eq!(failures(SCOPE).await, 0);
+    db.record_login_failure(SCOPE).await.unwrap();
+    db.clear_login_failures(SCOPE).await.unwrap();
+    assert_eq!(failures(SCOPE).await, 0);
+}
+
+backend_tests!(async audit_entries_record_the_actor_and_address);
+async fn audit_entries_record_the_actor_and_address(backend: Backend) {
+    let db = TestDb::open(backend).await;
+    let acct = account(&db, "audit@example.com").await;
+    let actor = actor_at(&acct.public_id, "192.0.2.9");
+    let key = db.create_key(&acct, "laptop", &actor).await.unwrap();
+    db.record_event(&actor, "login.failed", "audit@example.com")
+        .await
+        .unwrap();
+    let log = db.audit_log(10).await.unwrap();
+    assert_eq!(log[0].action, "login.failed");
+    assert_eq!(log[0].ip.as_deref(), Some("192.0.2.9"));
+    assert_eq!(log[1].action, "key.create");
+    assert_eq!(log[1].actor, acct.public_id);
+    assert_eq!(log[1].ip.as_deref(), Some("192.0.2.9"));
+    assert!(log[1].subject.contains(&key.public_key));
+    // Actors without an address (the CLI) leave it empty.
+    assert_eq!(log[2].action, "account.create");
+    assert_eq!(log[2].ip, None);
+}
+
+backend_tests!(async downloads_are_grouped_per_package_and_day);
+async fn downloads_are_grouped_per_package_and_day(backend: Backend) {
+    let db = TestDb::open(backend).await;
+    let day = 20_000_i64;
+    let event = |package: &str, at: i64| DownloadEvent {
+        account_id: None,
+        package: package.into(),
+        version: "1.0.0.0".into(),
+        at,
+    };
+    db.record_downloads(&[
+        event("acme/a", day * 86400 + 5),
+        event("acme/a", day * 86400 + 500),
+        event("acme/a", (day + 1) * 86400),
+        event("acme/b", (day + 1) * 86400 + 1),
+        event("acme/b", (day - 5) * 86400),
+    ])
+    .await
+    .unwrap();
+    let series = db.daily_downloads(day * 86400).await.unwrap();
+    let rows: Vec<(&str, i64, i64)> = series
+        .iter()
+        .map(|d| (d.package.as_str(), d.day, d.count))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("acme/a", day, 2),
+            ("acme/a", day + 1, 1),
+            ("acme/b", day + 1, 1)
+        ]
+    );
+}
+
+backend_tests!(async closed_accounts_can_be_reopened);
+async fn closed_accounts_can_be_reopened(backend: Backend) {
+    let db = TestDb::open(backend).await;
+    let acct = account(&db, "reopen@example.com").await;
+    let seq = db.change_seq().await.unwrap();
+    let same = db.reopen_account(&acct.public_id, "t").await.unwrap();
+    assert_eq!(same.status, "active");
+    assert_eq!(
+        db.change_seq().await.unwrap(),
+        seq,
+        "reopening an open account changes nothing"
+    );
+    db.close_account(&acct.public_id, "t").await.unwrap();
+    let reopened = db.reopen_account(&acct.public_id, "ops").await.unwrap();
+    assert!(!reopened.is_closed());
+    assert_eq!(db.audit_log(1).await.unwrap()[0].action, "account.reopen");
+    assert!(matches!(
+        db.reopen_account("MAG999999999", "t").await,
+        Err(StoreError::NotFound(_))
+    ));
 }

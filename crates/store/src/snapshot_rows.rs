@@ -145,7 +145,8 @@ mod tests {
     use crate::Db;
     use crate::accounts::NewAccount;
     use crate::packages::NewVersion;
-    use crate::tests::each_backend;
+    use crate::tests::TestDb;
+    use packyard_testkit::{Backend, backend_tests};
 
     async fn account(db: &Db, email: &str) -> crate::accounts::Account {
         let new = NewAccount {
@@ -157,74 +158,70 @@ mod tests {
         db.create_account(new, "t").await.unwrap()
     }
 
-    #[tokio::test]
-    async fn account_rows_cover_exactly_the_named_accounts() {
-        each_backend(|db| async move {
-            let a = account(&db, "a@example.com").await;
-            let b = account(&db, "b@example.com").await;
-            db.create_key(&a, "k", "t").await.unwrap();
-            db.create_key(&b, "k", "t").await.unwrap();
-            db.generate_token(&b, "t").await.unwrap();
-            let due = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-            db.add_invoice(&b, "INV-1", "1", "EUR", due, "t")
-                .await
-                .unwrap();
-            db.add_invoice(&b, "INV-2", "1", "EUR", due, "t")
-                .await
-                .unwrap();
-            db.pay_invoice("INV-1", "t").await.unwrap();
-            let only_b = db.account_rows(Scope::Ids(&[b.id])).await.unwrap();
-            let backend = db.backend_name();
-            assert_eq!(only_b.accounts.len(), 1, "{backend}");
-            assert_eq!(only_b.keys.len(), 1, "{backend}");
-            assert_eq!(only_b.tokens.len(), 1, "{backend}");
-            let unpaid: Vec<&str> = only_b.unpaid.iter().map(|i| i.number.as_str()).collect();
-            assert_eq!(unpaid, ["INV-2"], "{backend}: only unpaid invoices");
-            let all = db.account_rows(Scope::All).await.unwrap();
-            assert_eq!((all.accounts.len(), all.keys.len()), (2, 2), "{backend}");
-            let none = db.account_rows(Scope::Ids(&[])).await.unwrap();
-            assert!(
-                none.accounts.is_empty() && none.keys.is_empty(),
-                "{backend}"
-            );
-        })
-        .await;
+    backend_tests!(async account_rows_cover_exactly_the_named_accounts);
+    async fn account_rows_cover_exactly_the_named_accounts(backend: Backend) {
+        let db = TestDb::open(backend).await;
+        let a = account(&db, "a@example.com").await;
+        let b = account(&db, "b@example.com").await;
+        db.create_key(&a, "k", "t").await.unwrap();
+        db.create_key(&b, "k", "t").await.unwrap();
+        db.generate_token(&b, "t").await.unwrap();
+        let due = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        db.add_invoice(&b, "INV-1", "1", "EUR", due, "t")
+            .await
+            .unwrap();
+        db.add_invoice(&b, "INV-2", "1", "EUR", due, "t")
+            .await
+            .unwrap();
+        db.pay_invoice("INV-1", "t").await.unwrap();
+        let only_b = db.account_rows(Scope::Ids(&[b.id])).await.unwrap();
+        let backend = db.backend_name();
+        assert_eq!(only_b.accounts.len(), 1, "{backend}");
+        assert_eq!(only_b.keys.len(), 1, "{backend}");
+        assert_eq!(only_b.tokens.len(), 1, "{backend}");
+        let unpaid: Vec<&str> = only_b.unpaid.iter().map(|i| i.number.as_str()).collect();
+        assert_eq!(unpaid, ["INV-2"], "{backend}: only unpaid invoices");
+        let all = db.account_rows(Scope::All).await.unwrap();
+        assert_eq!((all.accounts.len(), all.keys.len()), (2, 2), "{backend}");
+        let none = db.account_rows(Scope::Ids(&[])).await.unwrap();
+        assert!(
+            none.accounts.is_empty() && none.keys.is_empty(),
+            "{backend}"
+        );
     }
 
-    #[tokio::test]
-    async fn versions_come_in_pages_of_whole_packages() {
-        each_backend(|db| async move {
-            for name in ["acme/c", "acme/a", "acme/b"] {
-                for (version, sha) in [("1.0.0", "1"), ("2.0.0", "2")] {
-                    let v = NewVersion {
-                        name,
-                        version,
-                        version_normalized: &format!("{version}.0"),
-                        manifest: "{}",
-                        released_at: 1,
-                        sha1: sha,
-                        sha256: &format!("{name}{sha}"),
-                        size: 1,
-                        blob_key: "k",
-                    };
-                    db.publish_version(&v, "t").await.unwrap();
-                }
+    backend_tests!(async versions_come_in_pages_of_whole_packages);
+    async fn versions_come_in_pages_of_whole_packages(backend: Backend) {
+        let db = TestDb::open(backend).await;
+        for name in ["acme/c", "acme/a", "acme/b"] {
+            for (version, sha) in [("1.0.0", "1"), ("2.0.0", "2")] {
+                let v = NewVersion {
+                    name,
+                    version,
+                    version_normalized: &format!("{version}.0"),
+                    manifest: "{}",
+                    released_at: 1,
+                    sha1: sha,
+                    sha256: &format!("{name}{sha}"),
+                    size: 1,
+                    blob_key: "k",
+                };
+                db.publish_version(&v, "t").await.unwrap();
             }
-            let backend = db.backend_name();
-            assert_eq!(db.package_count().await.unwrap(), 3, "{backend}");
-            let names = |rows: Vec<crate::packages::PackageVersion>| {
-                rows.into_iter().map(|v| v.name).collect::<Vec<_>>()
-            };
-            let first = names(db.versions_page(0, 2).await.unwrap());
-            assert_eq!(first, ["acme/a", "acme/a", "acme/b", "acme/b"], "{backend}");
-            let second = names(db.versions_page(2, 2).await.unwrap());
-            assert_eq!(second, ["acme/c", "acme/c"], "{backend}");
-            let ids: Vec<i64> = Vec::new();
-            assert!(
-                db.versions_of_packages(&ids).await.unwrap().is_empty(),
-                "{backend}"
-            );
-        })
-        .await;
+        }
+        let backend = db.backend_name();
+        assert_eq!(db.package_count().await.unwrap(), 3, "{backend}");
+        let names = |rows: Vec<crate::packages::PackageVersion>| {
+            rows.into_iter().map(|v| v.name).collect::<Vec<_>>()
+        };
+        let first = names(db.versions_page(0, 2).await.unwrap());
+        assert_eq!(first, ["acme/a", "acme/a", "acme/b", "acme/b"], "{backend}");
+        let second = names(db.versions_page(2, 2).await.unwrap());
+        assert_eq!(second, ["acme/c", "acme/c"], "{backend}");
+        let ids: Vec<i64> = Vec::new();
+        assert!(
+            db.versions_of_packages(&ids).await.unwrap().is_empty(),
+            "{backend}"
+        );
     }
 }

@@ -12,224 +12,94 @@ fn one_package(server: &Server) {
         json!({ "time": "2024-01-15" }),
     )]);
     assert_eq!(report["published"].as_array().unwrap().len(), 1, "{report}");
-    server.cli(&[
-        "product",
-        "create",
-        "hello",
-        "--name",
-        "Hello",
-        "--packages",
-        "acme/*",
-    ]);
+    server.product("hello", "Hello", "acme/*", &[]);
 }
 
-fn can_fetch_root(server: &Server, public: &str, private: &str) -> u16 {
-    curl_as(
-        &format!("{}/packages.json", server.url),
-        public,
-        private,
-        &[],
-    )
-    .status
+backend_tests!(keys_disabled_enabled_and_deleted_while_the_server_runs);
+fn keys_disabled_enabled_and_deleted_while_the_server_runs(backend: Backend) {
+    let server = Server::start(backend);
+    one_package(&server);
+    let (_, public, private) = server.licensed_customer("keys@example.com", &["hello"]);
+    let dev = Developer::new(&server, "keys", &public, &private);
+    let project = dev.project(&server, "app");
+    server.wait_visible(&public, &private, "acme/hello");
+    dev.composer_ok(&project, &["require", "acme/hello"]);
+
+    server.cli(&["key", "disable", &public]);
+    server.root_status_becomes(&public, &private, 401, "disable");
+    let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains(&format!(
+            "Warning from {}: access key {public} is disabled",
+            server.host
+        )),
+        "{backend:?}: {out}"
+    );
+
+    server.cli(&["key", "enable", &public]);
+    server.root_status_becomes(&public, &private, 200, "enable");
+    dev.composer_ok(&project, &["update", "--no-cache"]);
+
+    server.cli(&["key", "delete", &public]);
+    server.root_status_becomes(&public, &private, 401, "delete");
+    let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
+    assert!(!ok);
+    assert!(
+        out.contains(&format!("Warning from {}: invalid access key", server.host)),
+        "{backend:?}: {out}"
+    );
+    assert!(out.contains("HTTP 401"), "{out}");
 }
 
-#[test]
-fn keys_disabled_enabled_and_deleted_while_the_server_runs() {
-    for backend in backends() {
-        let server = Server::start(backend);
-        one_package(&server);
-        let (account, public, private) = server.customer("keys@example.com");
-        server.cli(&["entitlement", "grant", &account, "hello"]);
-        let dev = Developer::new(&server, "keys", &public, &private);
-        let project = dev.project(&server, "app");
-        server.wait_visible(&public, &private, "acme/hello");
-        dev.composer_ok(&project, &["require", "acme/hello"]);
+backend_tests!(billing_hold_blocks_every_request_until_the_invoice_is_paid);
+fn billing_hold_blocks_every_request_until_the_invoice_is_paid(backend: Backend) {
+    let server = Server::start(backend);
+    one_package(&server);
+    let (account, public, private) = server.licensed_customer("billing@example.com", &["hello"]);
+    // Not yet due: no hold.
+    server.invoice(&account, "INV-2000", "10.00", "2999-01-01");
+    server.invoice(&account, "INV-1001", "100.00", "2026-01-31");
+    let dev = Developer::new(&server, "billing", &public, &private);
+    let project = dev.project(&server, "app");
+    assert!(eventually(PROPAGATION * 5, || server
+        .root_status(&public, &private)
+        == 403));
 
-        server.cli(&["key", "disable", &public]);
-        assert!(
-            eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
-                == 401),
-            "{backend:?}: disable took over 1 s"
-        );
-        let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
-        assert!(!ok, "{out}");
-        assert!(
-            out.contains(&format!(
-                "Warning from {}: access key {public} is disabled",
-                server.host
-            )),
-            "{backend:?}: {out}"
-        );
-
-        server.cli(&["key", "enable", &public]);
-        assert!(
-            eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
-                == 200),
-            "{backend:?}: enable took over 1 s"
-        );
-        dev.composer_ok(&project, &["update", "--no-cache"]);
-
-        server.cli(&["key", "delete", &public]);
-        assert!(
-            eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
-                == 401),
-            "{backend:?}: delete took over 1 s"
-        );
-        let (ok, out) = dev.composer(&project, &["update", "--no-cache"]);
-        assert!(!ok);
-        assert!(
-            out.contains(&format!("Warning from {}: invalid access key", server.host)),
-            "{backend:?}: {out}"
-        );
-        assert!(out.contains("HTTP 401"), "{out}");
+    let (ok, out) = dev.composer(&project, &["require", "acme/hello"]);
+    assert!(!ok);
+    let reason = format!(
+        "account {account} is on hold: invoice INV-1001 overdue since 2026-01-31; pay it to restore access"
+    );
+    assert!(
+        out.contains(&format!("Warning from {}: {reason}", server.host)),
+        "{backend:?}: {out}"
+    );
+    assert!(out.contains("HTTP 403"), "{out}");
+    // Every repository request is held, dists and notifications included.
+    for path in [
+        "/packages.json",
+        "/p2/acme/hello.json",
+        "/dist/acme/hello/1.0.0.0/x.zip",
+    ] {
+        let r = curl_as(&format!("{}{path}", server.url), &public, &private, &[]);
+        assert_eq!((r.status, r.warning()), (403, reason.clone()), "{path}");
     }
-}
 
-#[test]
-fn billing_hold_blocks_every_request_until_the_invoice_is_paid() {
-    for backend in backends() {
-        let server = Server::start(backend);
-        one_package(&server);
-        let (account, public, private) = server.customer("billing@example.com");
-        server.cli(&["entitlement", "grant", &account, "hello"]);
-        // Not yet due: no hold.
-        server.cli(&[
-            "invoice",
-            "add",
-            &account,
-            "INV-2000",
-            "--amount",
-            "10.00",
-            "--currency",
-            "EUR",
-            "--due",
-            "2999-01-01",
-        ]);
-        server.cli(&[
-            "invoice",
-            "add",
-            &account,
-            "INV-1001",
-            "--amount",
-            "100.00",
-            "--currency",
-            "EUR",
-            "--due",
-            "2026-01-31",
-        ]);
-        let dev = Developer::new(&server, "billing", &public, &private);
-        let project = dev.project(&server, "app");
-        assert!(eventually(PROPAGATION * 5, || can_fetch_root(
-            &server, &public, &private
-        ) == 403));
-
-        let (ok, out) = dev.composer(&project, &["require", "acme/hello"]);
-        assert!(!ok);
-        let reason = format!(
-            "account {account} is on hold: invoice INV-1001 overdue since 2026-01-31; pay it to restore access"
-        );
-        assert!(
-            out.contains(&format!("Warning from {}: {reason}", server.host)),
-            "{backend:?}: {out}"
-        );
-        assert!(out.contains("HTTP 403"), "{out}");
-        // Every repository request is held, dists and notifications included.
-        for path in [
-            "/packages.json",
-            "/p2/acme/hello.json",
-            "/dist/acme/hello/1.0.0.0/x.zip",
-        ] {
-            let r = curl_as(&format!("{}{path}", server.url), &public, &private, &[]);
-            assert_eq!((r.status, r.warning()), (403, reason.clone()), "{path}");
-        }
-
-        server.cli(&["invoice", "pay", "INV-1001"]);
-        assert!(
-            eventually(PROPAGATION, || can_fetch_root(&server, &public, &private)
-                == 200),
-            "{backend:?}: paying took over 1 s"
-        );
-        dev.composer_ok(&project, &["require", "acme/hello"]);
-        assert_eq!(
-            locked_version(&project, "acme/hello").as_deref(),
-            Some("1.0.0")
-        );
-    }
+    server.cli(&["invoice", "pay", "INV-1001"]);
+    server.root_status_becomes(&public, &private, 200, "paying");
+    dev.composer_ok(&project, &["require", "acme/hello"]);
+    assert_eq!(
+        locked_version(&project, "acme/hello").as_deref(),
+        Some("1.0.0")
+    );
 }
 
 #[test]
 fn grace_period_delays_the_hold() {
     let server = Server::start_with(Backend::Sqlite, &["--billing-grace-days", "36500"]);
     one_package(&server);
-    let (account, public, private) = server.customer("grace@example.com");
-    server.cli(&["entitlement", "grant", &account, "hello"]);
-    server.cli(&[
-        "invoice",
-        "add",
-        &account,
-        "INV-1",
-        "--amount",
-        "1",
-        "--currency",
-        "USD",
-        "--due",
-        "2026-01-31",
-    ]);
+    let (account, public, private) = server.licensed_customer("grace@example.com", &["hello"]);
+    server.invoice(&account, "INV-1", "1", "2026-01-31");
     server.wait_visible(&public, &private, "acme/hello");
-}
-
-#[test]
-fn answers_follow_the_spec_table() {
-    let server = Server::start(Backend::Sqlite);
-    one_package(&server);
-    let (account, public, private) = server.customer("table@example.com");
-    server.cli(&["entitlement", "grant", &account, "hello"]);
-    let root = format!("{}/packages.json", server.url);
-    server.wait_visible(&public, &private, "acme/hello");
-
-    let none = curl(&root, &[]);
-    assert_eq!(none.status, 401);
-    assert_eq!(none.header("content-type"), Some("application/json"));
-    assert!(
-        none.header("www-authenticate")
-            .unwrap()
-            .starts_with("Basic realm=")
-    );
-    assert!(
-        none.warning().contains("needs an access key"),
-        "{}",
-        none.text()
-    );
-
-    // An unknown public key and a wrong private key are indistinguishable.
-    let unknown = curl_as(&root, "A".repeat(32).as_str(), &private, &[]);
-    let wrong = curl_as(&root, &public, "B".repeat(32).as_str(), &[]);
-    assert_eq!((unknown.status, wrong.status), (401, 401));
-    assert_eq!(unknown.body, wrong.body);
-
-    for header in [
-        "Authorization: Basic",
-        "Authorization: Basic !!!notbase64",
-        "Authorization: Bearer abc",
-        "Authorization: Basic Zm9v",
-    ] {
-        let r = curl(&root, &["-H", header]);
-        assert_eq!(r.status, 401, "{header}");
-        assert!(
-            r.warning().starts_with("malformed Authorization header"),
-            "{header}: {}",
-            r.text()
-        );
-    }
-
-    // A closed account: 403 with the reason, even with a valid key.
-    server.cli(&["account", "close", &account]);
-    assert!(eventually(PROPAGATION, || can_fetch_root(
-        &server, &public, &private
-    ) == 403));
-    let closed = curl_as(&root, &public, &private, &[]);
-    assert_eq!(
-        closed.warning(),
-        format!("account {account} is closed; contact the vendor to reopen it")
-    );
 }

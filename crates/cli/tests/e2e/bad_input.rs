@@ -114,30 +114,10 @@ fn bad_archives() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     ]
 }
 
-fn visible_packages(server: &Server, public: &str, private: &str) -> Value {
-    curl_as(
-        &format!("{}/packages.json", server.url),
-        public,
-        private,
-        &[],
-    )
-    .json()["available-packages"]
-        .clone()
-}
-
 #[test]
 fn publish_rejects_bad_archives_and_changes_nothing() {
     let server = Server::start(Backend::Sqlite);
-    server.cli(&[
-        "product",
-        "create",
-        "all",
-        "--name",
-        "Everything",
-        "--packages",
-        "*/*",
-        "--public",
-    ]);
+    server.product("all", "Everything", "*/*", &["--public"]);
     let dir = server.work_dir("bad");
     for (name, bytes, expected) in bad_archives() {
         let path = dir.join(name);
@@ -161,16 +141,9 @@ fn publish_rejects_bad_archives_and_changes_nothing() {
     // The customer is created after the attempts, so a snapshot that knows the customer
     // also reflects every attempt.
     let (_, public, private) = server.customer("bad@example.com");
-    assert!(eventually(PROPAGATION * 5, || curl_as(
-        &format!("{}/packages.json", server.url),
-        &public,
-        &private,
-        &[]
-    )
-    .status
-        == 200));
+    server.wait_accepted(&public, &private);
     assert_eq!(
-        visible_packages(&server, &public, &private),
+        server.visible_packages(&public, &private),
         json!([]),
         "a rejected archive left a trace"
     );
@@ -201,85 +174,15 @@ fn publish_rejects_bad_archives_and_changes_nothing() {
             .contains("already published with different contents"),
         "{conflict}"
     );
-    assert!(eventually(PROPAGATION, || visible_packages(
-        &server, &public, &private
-    ) == json!(["acme/good"])));
-}
-
-#[test]
-fn admin_upload_endpoint_validates_and_authenticates() {
-    let server = Server::start_with(Backend::Sqlite, &["--max-upload-mib", "1"]);
-    let token = server.admin_token("ops@example.com");
-    let api = format!("{}/api/packages", server.url);
-    let dir = server.work_dir("upload");
-    let upload = |bytes: &[u8], auth: Option<&str>| {
-        let file = dir.join("upload.zip");
-        std::fs::write(&file, bytes).unwrap();
-        let data = format!("@{}", file.display());
-        let header = auth.map(|t| format!("Authorization: Bearer {t}"));
-        let mut args = vec![
-            "-X",
-            "POST",
-            "--data-binary",
-            data.as_str(),
-            "-H",
-            "Content-Type: application/zip",
-        ];
-        if let Some(h) = &header {
-            args.extend(["-H", h.as_str()]);
-        }
-        curl(&api, &args)
-    };
-    let (_, good) = package_zip("acme/api", "1.0.0", json!({}));
-    assert!(eventually(PROPAGATION * 5, || upload(&good, Some(&token))
-        .status
-        == 201));
-    assert_eq!(
-        upload(&good, Some(&token)).status,
-        200,
-        "same bytes again: no-op"
-    );
-    let (_, changed) = package_zip("acme/api", "1.0.0", json!({ "description": "x" }));
-    let conflict = upload(&changed, Some(&token));
-    assert_eq!(conflict.status, 409);
-    assert!(
-        conflict.json()["error"]
-            .as_str()
-            .unwrap()
-            .contains("immutable")
-    );
-    assert_eq!(upload(&good, None).status, 401);
-    assert_eq!(upload(&good, Some("pya_wrong")).status, 401);
-    let not_zip = upload(b"hello", Some(&token));
-    assert_eq!(not_zip.status, 422);
-    assert!(
-        not_zip.json()["error"]
-            .as_str()
-            .unwrap()
-            .contains("not a zip archive")
-    );
-    let oversized = upload(&vec![0u8; 2 << 20], Some(&token));
-    assert_eq!(oversized.status, 413);
-    // A customer key pair never reaches the admin API.
-    let (_, public, private) = server.customer("cust@example.com");
-    let creds = format!("{public}:{private}");
-    let as_customer = curl(&api, &["-X", "POST", "--data-binary", "x", "-u", &creds]);
-    assert_eq!(as_customer.status, 401);
+    assert!(eventually(PROPAGATION, || server
+        .visible_packages(&public, &private)
+        == json!(["acme/good"])));
 }
 
 #[test]
 fn kill_during_bulk_publish_leaves_only_whole_versions() {
     let server = Server::start(Backend::Sqlite);
-    server.cli(&[
-        "product",
-        "create",
-        "all",
-        "--name",
-        "Everything",
-        "--packages",
-        "*/*",
-        "--public",
-    ]);
+    server.product("all", "Everything", "*/*", &["--public"]);
     let (_, public, private) = server.customer("crash@example.com");
     let dir = server.work_dir("crash");
     let mut args = vec!["publish".to_string()];
@@ -303,16 +206,9 @@ fn kill_during_bulk_publish_leaves_only_whole_versions() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
 
-    assert!(eventually(PROPAGATION * 5, || curl_as(
-        &format!("{}/packages.json", server.url),
-        &public,
-        &private,
-        &[]
-    )
-    .status
-        == 200));
+    server.wait_accepted(&public, &private);
     std::thread::sleep(PROPAGATION);
-    let names = visible_packages(&server, &public, &private);
+    let names = server.visible_packages(&public, &private);
     for name in names.as_array().unwrap() {
         let p2 = curl_as(
             &format!("{}/p2/{}.json", server.url, name.as_str().unwrap()),
@@ -331,16 +227,11 @@ fn kill_during_bulk_publish_leaves_only_whole_versions() {
     }
     // The interrupted batch can simply be run again.
     let out = server.command().args(&args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(eventually(PROPAGATION, || visible_packages(
-        &server, &public, &private
-    )
-    .as_array()
-    .unwrap()
-    .len()
+    succeeded(out, "packyard publish");
+    assert!(eventually(PROPAGATION, || server
+        .visible_packages(&public, &private)
+        .as_array()
+        .unwrap()
+        .len()
         == 400));
 }

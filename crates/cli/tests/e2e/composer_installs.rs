@@ -66,17 +66,8 @@ fn create_project_installs_a_magento_shaped_catalog() {
         "{report}"
     );
     assert!(report["failed"].as_array().unwrap().is_empty());
-    server.cli(&[
-        "product",
-        "create",
-        "commerce",
-        "--name",
-        "Acme Commerce",
-        "--packages",
-        "acme/*",
-    ]);
-    let (account, public, private) = server.customer("shop@example.com");
-    server.cli(&["entitlement", "grant", &account, "commerce"]);
+    server.product("commerce", "Acme Commerce", "acme/*", &[]);
+    let (_, public, private) = server.licensed_customer("shop@example.com", &["commerce"]);
 
     let dev = Developer::new(&server, "shop", &public, &private);
     let work = server.work_dir("cp");
@@ -143,149 +134,95 @@ fn licensed_catalog(server: &Server) {
     ];
     let report = server.publish(&zips);
     assert_eq!(report["published"].as_array().unwrap().len(), 5, "{report}");
-    server.cli(&[
-        "product",
-        "create",
-        "licensed",
-        "--name",
-        "Licensed",
-        "--packages",
-        "acme/licensed",
-    ]);
-    server.cli(&[
-        "product",
-        "create",
-        "secret",
-        "--name",
-        "Secret",
-        "--packages",
-        "acme/secret",
-    ]);
+    server.product("licensed", "Licensed", "acme/licensed", &[]);
+    server.product("secret", "Secret", "acme/secret", &[]);
 }
 
-#[test]
-fn updates_until_resolves_to_the_last_covered_release() {
-    for backend in backends() {
-        let server = Server::start(backend);
-        licensed_catalog(&server);
-        let (account, public, private) = server.customer("lic@example.com");
-        server.cli(&[
-            "entitlement",
-            "grant",
-            &account,
-            "licensed",
-            "--updates-until",
-            "2024-12-31",
-        ]);
-        let dev = Developer::new(&server, "lic", &public, &private);
-        let project = dev.project(&server, "app");
-        server.wait_visible(&public, &private, "acme/licensed");
+backend_tests!(updates_until_resolves_to_the_last_covered_release);
+fn updates_until_resolves_to_the_last_covered_release(backend: Backend) {
+    let server = Server::start(backend);
+    licensed_catalog(&server);
+    let (account, public, private) = server.customer("lic@example.com");
+    server.grant_until(&account, "licensed", "2024-12-31");
+    let dev = Developer::new(&server, "lic", &public, &private);
+    let project = dev.project(&server, "app");
+    server.wait_visible(&public, &private, "acme/licensed");
 
-        let out = dev.composer_ok(&project, &["require", "acme/licensed"]);
-        assert_eq!(
-            locked_version(&project, "acme/licensed").as_deref(),
-            Some("1.1.0"),
-            "{backend:?}: {out}"
-        );
-        assert!(
-            out.contains(&format!(
-                "Warning from {}: your licence for acme/licensed covers releases up to 2024-12-31; 2 newer releases (latest 2.0.0) need a licence renewal",
-                server.url
-            )),
-            "{backend:?}: {out}"
-        );
-        // Asking for an uncovered release fails, and the reason is printed.
-        let (ok, out) = dev.composer(&project, &["require", "acme/licensed:^2.0"]);
-        assert!(!ok, "{out}");
-        assert!(out.contains("covers releases up to 2024-12-31"), "{out}");
+    let out = dev.composer_ok(&project, &["require", "acme/licensed"]);
+    assert_eq!(
+        locked_version(&project, "acme/licensed").as_deref(),
+        Some("1.1.0"),
+        "{backend:?}: {out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "Warning from {}: your licence for acme/licensed covers releases up to 2024-12-31; 2 newer releases (latest 2.0.0) need a licence renewal",
+            server.url
+        )),
+        "{backend:?}: {out}"
+    );
+    // Asking for an uncovered release fails, and the reason is printed.
+    let (ok, out) = dev.composer(&project, &["require", "acme/licensed:^2.0"]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("covers releases up to 2024-12-31"), "{out}");
 
-        // A later licence date widens the view without any client-side change.
-        server.cli(&[
-            "entitlement",
-            "grant",
-            &account,
-            "licensed",
-            "--updates-until",
-            "2025-03-01",
-        ]);
-        assert!(eventually(PROPAGATION, || {
-            let p2 = curl_as(
-                &format!("{}/p2/acme/licensed.json", server.url),
-                &public,
-                &private,
-                &[],
-            );
-            p2.text().contains("\"1.2.0\"")
-        }));
-        let out = dev.composer_ok(&project, &["update", "acme/licensed", "-vvv"]);
-        assert_eq!(
-            locked_version(&project, "acme/licensed").as_deref(),
-            Some("1.2.0"),
-            "{out}"
-        );
+    // A later licence date widens the view without any client-side change.
+    server.grant_until(&account, "licensed", "2025-03-01");
+    assert!(eventually(PROPAGATION, || {
+        let p2 = server.get_as("/p2/acme/licensed.json", &public, &private);
+        p2.text().contains("\"1.2.0\"")
+    }));
+    let out = dev.composer_ok(&project, &["update", "acme/licensed", "-vvv"]);
+    assert_eq!(
+        locked_version(&project, "acme/licensed").as_deref(),
+        Some("1.2.0"),
+        "{out}"
+    );
 
-        // The dist of a release after the licence date (its URL taken from an account with an
-        // unlimited licence): 403 with the reason, for Composer to print.
-        let (other, other_public, other_private) = server.customer("unlimited@example.com");
-        server.cli(&["entitlement", "grant", &other, "licensed"]);
-        let p2_url = format!("{}/p2/acme/licensed.json", server.url);
-        assert!(eventually(PROPAGATION, || curl_as(
-            &p2_url,
-            &other_public,
-            &other_private,
-            &[]
-        )
-        .status
-            == 200));
-        let full = curl_as(&p2_url, &other_public, &other_private, &[]).json();
-        let newest = &full["packages"]["acme/licensed"][0];
-        assert_eq!(newest["version"], "2.0.0");
-        let dist = curl_as(
-            newest["dist"]["url"].as_str().unwrap(),
-            &public,
-            &private,
-            &[],
-        );
-        assert_eq!(dist.status, 403);
-        assert_eq!(dist.header("content-type"), Some("application/json"));
-        assert_eq!(
-            dist.warning(),
-            "your licence for acme/licensed covers releases up to 2025-03-01; 2.0.0 was released on 2025-06-01"
-        );
-    }
+    // The dist of a release after the licence date (its URL taken from an account with an
+    // unlimited licence): 403 with the reason, for Composer to print.
+    let (_, other_public, other_private) =
+        server.licensed_customer("unlimited@example.com", &["licensed"]);
+    let p2_url = format!("{}/p2/acme/licensed.json", server.url);
+    assert!(eventually(PROPAGATION, || curl_as(
+        &p2_url,
+        &other_public,
+        &other_private,
+        &[]
+    )
+    .status
+        == 200));
+    let full = curl_as(&p2_url, &other_public, &other_private, &[]).json();
+    let newest = &full["packages"]["acme/licensed"][0];
+    assert_eq!(newest["version"], "2.0.0");
+    let dist = curl_as(
+        newest["dist"]["url"].as_str().unwrap(),
+        &public,
+        &private,
+        &[],
+    );
+    assert_eq!(dist.status, 403);
+    assert_eq!(dist.header("content-type"), Some("application/json"));
+    assert_eq!(
+        dist.warning(),
+        "your licence for acme/licensed covers releases up to 2025-03-01; 2.0.0 was released on 2025-06-01"
+    );
 }
 
 #[test]
 fn packages_outside_the_licence_are_not_found() {
     let server = Server::start(Backend::Sqlite);
     licensed_catalog(&server);
-    let (account, public, private) = server.customer("nosecret@example.com");
-    server.cli(&["entitlement", "grant", &account, "licensed"]);
+    let (_, public, private) = server.licensed_customer("nosecret@example.com", &["licensed"]);
     let dev = Developer::new(&server, "nosecret", &public, &private);
     let project = dev.project(&server, "app");
     server.wait_visible(&public, &private, "acme/licensed");
 
-    let root = curl_as(
-        &format!("{}/packages.json", server.url),
-        &public,
-        &private,
-        &[],
-    )
-    .json();
+    let root = server.get_as("/packages.json", &public, &private).json();
     assert_eq!(root["available-packages"], json!(["acme/licensed"]));
-    let p2 = curl_as(
-        &format!("{}/p2/acme/secret.json", server.url),
-        &public,
-        &private,
-        &[],
-    );
+    let p2 = server.get_as("/p2/acme/secret.json", &public, &private);
     assert_eq!(p2.status, 404);
-    let unknown = curl_as(
-        &format!("{}/p2/acme/nothing.json", server.url),
-        &public,
-        &private,
-        &[],
-    );
+    let unknown = server.get_as("/p2/acme/nothing.json", &public, &private);
     assert_eq!(
         (unknown.status, unknown.body.clone()),
         (404, p2.body.clone()),

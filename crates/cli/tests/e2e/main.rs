@@ -1,6 +1,9 @@
 //! End-to-end tests: the real `packyard` binary serving on 127.0.0.1:0, driven by the real
 //! `composer` client (Debian's package), `curl` and `php`, with SQLite and PostgreSQL.
-//! One test binary keeps link time down.
+//! Status and header checks that need no real client run in-process instead
+//! (`crates/server/tests/http`). Tests that depend on the database run once per backend
+//! (`backend_tests!`, named `name::sqlite` / `name::postgres`). One test binary keeps link time
+//! down.
 
 mod support;
 

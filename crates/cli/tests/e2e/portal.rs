@@ -48,263 +48,228 @@ fn open_db(server: &Server) -> (tokio::runtime::Runtime, Db) {
     (rt, db)
 }
 
-fn status_with_key(server: &Server, public: &str, private: &str) -> u16 {
-    curl_as(
-        &format!("{}/packages.json", server.url),
-        public,
-        private,
-        &[],
-    )
-    .status
+/// The state both browser scripts work on: two products, a customer with a portal password,
+/// a CLI key that installed acme/hello once, an overdue and a future invoice, an operator.
+struct Scenario {
+    server: Server,
+    account: String,
+    cli_key: (String, String),
+    rt: tokio::runtime::Runtime,
+    db: Db,
 }
 
-#[test]
-fn customer_and_operator_actions_in_a_browser() {
+const EMAIL: &str = "portal@example.com";
+const RELEASE: &str = "Acme-CE-2.4.7.tar.gz";
+
+fn release_bytes() -> Vec<u8> {
+    b"not really a tarball, but bytes all the same\n".repeat(1000)
+}
+
+fn scenario() -> Scenario {
     let server = Server::start(Backend::Sqlite);
+    let described = json!({ "time": "2024-01-15", "description": "Hello <b>world</b>" });
     let report = server.publish(&[
-        package_zip(
-            "acme/hello",
-            "1.0.0",
-            json!({ "time": "2024-01-15", "description": "Hello <b>world</b>" }),
-        ),
+        package_zip("acme/hello", "1.0.0", described),
         package_zip("acme/hello", "1.1.0", json!({ "time": "2024-06-01" })),
     ]);
     assert_eq!(report["published"].as_array().unwrap().len(), 2, "{report}");
     for (slug, packages) in [("hello", "acme/hello"), ("legacy", "acme/legacy")] {
-        server.cli(&[
-            "product",
-            "create",
-            slug,
-            "--name",
-            slug,
-            "--packages",
-            packages,
-        ]);
+        server.product(slug, slug, packages, &[]);
     }
-    let email = "portal@example.com";
-    let account = customer_with_password(&server, email);
-    server.cli(&[
-        "entitlement",
-        "grant",
-        &account,
-        "hello",
-        "--updates-until",
-        "2099-12-31",
-    ]);
-    server.cli(&["entitlement", "grant", &account, "legacy"]);
+    let account = customer_with_password(&server, EMAIL);
+    server.grant_until(&account, "hello", "2099-12-31");
+    server.grant(&account, &["legacy"]);
     let key = server.cli_json(&["key", "create", &account, "--name", "cli"]);
-    let (cli_public, cli_private) = (
-        key["public_key"].as_str().unwrap().to_string(),
-        key["private_key"].as_str().unwrap().to_string(),
-    );
+    let cli_key = (text(&key["public_key"]), text(&key["private_key"]));
     operator(&server, "ops@example.com");
 
     // One install with the CLI key: its last use shows in the portal, and notify-batch feeds
     // the download statistics.
-    server.wait_visible(&cli_public, &cli_private, "acme/hello");
-    let dev = Developer::new(&server, "cli", &cli_public, &cli_private);
+    server.wait_visible(&cli_key.0, &cli_key.1, "acme/hello");
+    let dev = Developer::new(&server, "cli", &cli_key.0, &cli_key.1);
     let project = dev.project(&server, "first");
     dev.composer_ok(&project, &["require", "acme/hello:1.0.0"]);
 
     // Now an overdue and a future invoice: the account is on hold until the operator
     // records the payment.
-    server.cli(&[
-        "invoice",
-        "add",
-        &account,
-        "INV-OLD",
-        "--amount",
-        "90",
-        "--currency",
-        "EUR",
-        "--due",
-        "2024-01-31",
-    ]);
-    server.cli(&[
-        "invoice",
-        "add",
-        &account,
-        "INV-NEW",
-        "--amount",
-        "90",
-        "--currency",
-        "EUR",
-        "--due",
-        "2099-01-31",
-    ]);
+    server.invoice(&account, "INV-OLD", "90", "2024-01-31");
+    server.invoice(&account, "INV-NEW", "90", "2099-01-31");
     let (rt, db) = open_db(&server);
     std::thread::sleep(std::time::Duration::from_millis(1100)); // usage flush: last use recorded
+    Scenario {
+        server,
+        account,
+        cli_key,
+        rt,
+        db,
+    }
+}
 
-    let customer = run_browser(
-        &server,
-        "customer.mjs",
-        &[
-            ("ACCOUNT_ID", &account),
-            ("CLI_KEY", &cli_public),
-            ("CUSTOMER_EMAIL", email),
-            ("CUSTOMER_PASSWORD", CUSTOMER_PASSWORD),
-        ],
-    );
-    let s = |v: &serde_json::Value| v.as_str().unwrap().to_string();
-    let (created_public, created_private) = (
-        s(&customer["createdPublic"]),
-        s(&customer["createdPrivate"]),
-    );
+fn text(value: &serde_json::Value) -> String {
+    value.as_str().expect("a string").to_string()
+}
 
-    // Disabled and deleted in the page: refused with 401.
-    assert!(eventually(PROPAGATION, || status_with_key(
-        &server,
-        &cli_public,
-        &cli_private
-    ) == 401));
+/// Keys disabled and deleted in the page are refused (401); the key made in the page is a
+/// real key, held for now (403 naming the overdue invoice).
+fn keys_changed_in_the_page_take_effect(sc: &Scenario, customer: &serde_json::Value) {
+    let server = &sc.server;
+    let (cli_public, cli_private) = (&sc.cli_key.0, &sc.cli_key.1);
+    server.root_status_becomes(cli_public, cli_private, 401, "disabling in the page");
     let deleted = (
-        s(&customer["deletedPublic"]),
-        s(&customer["deletedPrivate"]),
+        text(&customer["deletedPublic"]),
+        text(&customer["deletedPrivate"]),
     );
-    assert_eq!(status_with_key(&server, &deleted.0, &deleted.1), 401);
-    let disabled = curl_as(
-        &format!("{}/packages.json", server.url),
-        &cli_public,
-        &cli_private,
-        &[],
+    assert_eq!(server.root_status(&deleted.0, &deleted.1), 401);
+    let root = format!("{}/packages.json", server.url);
+    curl_as(&root, cli_public, cli_private, &[]).assert_warning_contains("is disabled");
+    let created = (
+        text(&customer["createdPublic"]),
+        text(&customer["createdPrivate"]),
     );
-    assert!(
-        disabled.warning().contains("is disabled"),
-        "{}",
-        disabled.text()
-    );
-    // The key made in the page is a real key: on hold for now (403 naming the invoice).
-    let held = curl_as(
-        &format!("{}/packages.json", server.url),
-        &created_public,
-        &created_private,
-        &[],
-    );
+    let held = curl_as(&root, &created.0, &created.1, &[]);
     assert_eq!(held.status, 403, "{}", held.text());
-    assert!(held.warning().contains("INV-OLD"), "{}", held.text());
+    held.assert_warning_contains("INV-OLD");
+}
 
-    // The token shown in the page is the one the server now accepts (only its hash is
-    // stored), and the first one generated stopped working: 401 for the old one, and the
-    // hold's 403 naming the invoice for the new one until the operator records the payment.
-    let acct = rt.block_on(db.account(&account)).unwrap();
+/// The token shown in the page is the one stored (as a hash); the first one generated stopped
+/// working (401), and the new one gets the hold's 403 until the payment is recorded.
+fn tokens_shown_in_the_page_are_the_stored_ones(
+    sc: &Scenario,
+    customer: &serde_json::Value,
+) -> String {
+    let acct = sc.rt.block_on(sc.db.account(&sc.account)).unwrap();
     let tokens: Vec<String> = customer["tokens"]
         .as_array()
         .unwrap()
         .iter()
-        .map(s)
+        .map(text)
         .collect();
-    let stored = rt.block_on(db.token_of(&acct)).unwrap().expect("a token");
+    let stored = sc
+        .rt
+        .block_on(sc.db.token_of(&acct))
+        .unwrap()
+        .expect("a token");
     assert_eq!(
         stored.token_hash,
         packyard_store::secret::sha256(&tokens[1])
     );
-    let files = format!("{}/products/downloads/info/files", server.url);
-    assert!(eventually(PROPAGATION, || curl_as(
-        &files,
-        &account,
-        &tokens[0],
-        &[]
-    )
-    .status
-        == 401));
-    let held = curl_as(&files, &account, &tokens[1], &[]);
+    let files = format!("{}/products/downloads/info/files", sc.server.url);
+    let retired = eventually(PROPAGATION, || {
+        curl_as(&files, &sc.account, &tokens[0], &[]).status == 401
+    });
+    assert!(retired, "the first token still works");
+    let held = curl_as(&files, &sc.account, &tokens[1], &[]);
     assert_eq!(held.status, 403, "{}", held.text());
-    assert!(held.text().contains("INV-OLD"), "{}", held.text());
+    held.assert_text_contains("INV-OLD");
+    tokens[1].clone()
+}
 
-    let zips = server.work_dir("upload");
+/// Runs the operator's script: pays, invoices, revokes, disables the customer's `evil` key,
+/// creates a product, uploads a package and a release, unlists, grants, closes an account.
+fn operator_script(sc: &Scenario, evil_key: &str) -> serde_json::Value {
+    let zips = sc.server.work_dir("upload");
     let (name, bytes) = package_zip("acme/extra-tool", "1.0.0", json!({ "time": "2024-02-01" }));
     let upload = zips.join(name);
     std::fs::write(&upload, bytes).unwrap();
-    let release_bytes = b"not really a tarball, but bytes all the same\n".repeat(1000);
-    let release = zips.join("Acme-CE-2.4.7.tar.gz");
-    std::fs::write(&release, &release_bytes).unwrap();
-    let evil = s(&customer["evilPublic"]);
-    let ops = run_browser(
-        &server,
-        "operator.mjs",
-        &[
-            ("ACCOUNT_ID", &account),
-            ("CUSTOMER_EMAIL", email),
-            ("OPERATOR_EMAIL", "ops@example.com"),
-            ("OPERATOR_PASSWORD", OPERATOR_PASSWORD),
-            ("UPLOAD_ZIP", upload.to_str().unwrap()),
-            ("EVIL_KEY", &evil),
-            ("RELEASE_FILE", release.to_str().unwrap()),
-        ],
-    );
+    let release = zips.join(RELEASE);
+    std::fs::write(&release, release_bytes()).unwrap();
+    let env = [
+        ("ACCOUNT_ID", sc.account.as_str()),
+        ("CUSTOMER_EMAIL", EMAIL),
+        ("OPERATOR_EMAIL", "ops@example.com"),
+        ("OPERATOR_PASSWORD", OPERATOR_PASSWORD),
+        ("UPLOAD_ZIP", upload.to_str().unwrap()),
+        ("EVIL_KEY", evil_key),
+        ("RELEASE_FILE", release.to_str().unwrap()),
+    ];
+    run_browser(&sc.server, "operator.mjs", &env)
+}
 
-    // Paid, granted, uploaded and unlisted in the page: composer with the key created in the
-    // page installs the uploaded package and the newest listed hello (1.0.0, not 1.1.0).
-    server.wait_visible(&created_public, &created_private, "acme/extra-tool");
-    let dev = Developer::new(&server, "browser", &created_public, &created_private);
-    let project = dev.project(&server, "second");
+/// Paid, granted, uploaded and unlisted in the page: composer with the key created in the
+/// page installs the uploaded package and the newest listed hello (1.0.0, not 1.1.0); the
+/// key the operator disabled is refused.
+fn operator_changes_reach_composer(sc: &Scenario, customer: &serde_json::Value) {
+    let server = &sc.server;
+    let created = (
+        text(&customer["createdPublic"]),
+        text(&customer["createdPrivate"]),
+    );
+    server.wait_visible(&created.0, &created.1, "acme/extra-tool");
+    let dev = Developer::new(server, "browser", &created.0, &created.1);
+    let project = dev.project(server, "second");
     dev.composer_ok(&project, &["require", "acme/hello", "acme/extra-tool"]);
-    assert_eq!(
-        locked_version(&project, "acme/hello").as_deref(),
-        Some("1.0.0")
+    for package in ["acme/hello", "acme/extra-tool"] {
+        assert_eq!(
+            locked_version(&project, package).as_deref(),
+            Some("1.0.0"),
+            "{package}"
+        );
+    }
+    let evil = (
+        text(&customer["evilPublic"]),
+        text(&customer["evilPrivate"]),
     );
-    assert_eq!(
-        locked_version(&project, "acme/extra-tool").as_deref(),
-        Some("1.0.0")
-    );
-    let evil_private = s(&customer["evilPrivate"]);
-    let refused = curl_as(
-        &format!("{}/packages.json", server.url),
-        &evil,
-        &evil_private,
-        &[],
-    );
+    let refused = server.get_as("/packages.json", &evil.0, &evil.1);
     assert_eq!(
         refused.status,
         401,
         "disabled by the operator: {}",
         refused.text()
     );
-    assert!(
-        refused.warning().contains("is disabled"),
-        "{}",
-        refused.text()
-    );
+    refused.assert_warning_contains("is disabled");
+}
 
-    // The token from the page now lists and downloads the release uploaded in the page.
-    let listing = curl_as(&files, &account, &tokens[1], &[]);
+/// The token from the page lists and downloads the release uploaded in the page; the
+/// licence revoked, the account closed and the invoice added in the page are stored.
+fn operator_changes_are_stored(sc: &Scenario, token: &str, ops: &serde_json::Value) {
+    let (server, account) = (&sc.server, sc.account.as_str());
+    let downloads = format!("{}/products/downloads", server.url);
+    let listing = curl_as(&format!("{downloads}/info/files"), account, token, &[]);
     assert_eq!(listing.status, 200, "{}", listing.text());
-    assert!(
-        listing.text().contains("Acme-CE-2.4.7.tar.gz"),
-        "{}",
-        listing.text()
-    );
-    let file = curl_as(
-        &format!(
-            "{}/products/downloads/file/Acme-CE-2.4.7.tar.gz",
-            server.url
-        ),
-        &account,
-        &tokens[1],
-        &[],
-    );
+    listing.assert_text_contains(RELEASE);
+    let file = curl_as(&format!("{downloads}/file/{RELEASE}"), account, token, &[]);
     assert_eq!(file.status, 200);
     assert!(
-        file.body == release_bytes,
+        file.body == release_bytes(),
         "downloaded bytes differ from the uploaded release"
     );
 
-    let entitlements = rt.block_on(db.entitlements_of(&acct)).unwrap();
-    let legacy = rt.block_on(db.product("legacy")).unwrap();
+    let acct = sc.rt.block_on(sc.db.account(account)).unwrap();
+    let entitlements = sc.rt.block_on(sc.db.entitlements_of(&acct)).unwrap();
+    let legacy = sc.rt.block_on(sc.db.product("legacy")).unwrap();
     assert!(
         entitlements.iter().all(|e| e.product_id != legacy.id),
         "legacy revoked"
     );
-    let closed = server.cli_json(&["account", "show", ops["closedAccount"].as_str().unwrap()]);
+    let closed = server.cli_json(&["account", "show", &text(&ops["closedAccount"])]);
     assert_eq!(closed["account"]["status"], "closed");
-    let invoices = server.cli_json(&["account", "show", &account])["invoices"].clone();
-    assert!(
-        invoices
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|i| i["number"] == "INV-2"),
-        "{invoices}"
-    );
-    rt.block_on(db.close());
+    let invoices = server.cli_json(&["account", "show", account])["invoices"].clone();
+    let numbers: Vec<&serde_json::Value> = invoices
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["number"])
+        .collect();
+    assert!(numbers.contains(&&json!("INV-2")), "{invoices}");
+}
+
+/// One browser scenario, customer first, then operator: the operator's page checks the
+/// audit entries of the customer's actions, so the two scripts run in order on one server.
+/// Each effect is checked by its own function.
+#[test]
+fn customer_and_operator_actions_in_a_browser() {
+    let sc = scenario();
+    let env = [
+        ("ACCOUNT_ID", sc.account.as_str()),
+        ("CLI_KEY", sc.cli_key.0.as_str()),
+        ("CUSTOMER_EMAIL", EMAIL),
+        ("CUSTOMER_PASSWORD", CUSTOMER_PASSWORD),
+    ];
+    let customer = run_browser(&sc.server, "customer.mjs", &env);
+    keys_changed_in_the_page_take_effect(&sc, &customer);
+    let token = tokens_shown_in_the_page_are_the_stored_ones(&sc, &customer);
+    let ops = operator_script(&sc, &text(&customer["evilPublic"]));
+    operator_changes_reach_composer(&sc, &customer);
+    operator_changes_are_stored(&sc, &token, &ops);
+    sc.rt.block_on(sc.db.close());
 }

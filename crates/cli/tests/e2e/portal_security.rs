@@ -18,13 +18,7 @@ fn key_names(server: &Server, account: &str) -> Vec<String> {
 fn forms_without_the_right_token_or_from_other_sites_change_nothing() {
     let server = Server::start(Backend::Sqlite);
     let account = customer_with_password(&server, "csrf@example.com");
-    let client = PortalClient::new(&server);
-    assert_eq!(
-        client
-            .login("/login", "csrf@example.com", CUSTOMER_PASSWORD)
-            .status,
-        303
-    );
+    let client = PortalClient::customer_session(&server, "csrf@example.com");
     let page = client.get("/account/keys");
     assert_eq!(page.status, 200);
     let token = csrf_of(&page.text());
@@ -125,13 +119,7 @@ fn sessions_expire_and_logout_ends_them() {
     // Logout ends the session on the server: replaying the old cookie gets the login form.
     let server = Server::start(Backend::Sqlite);
     customer_with_password(&server, "out@example.com");
-    let client = PortalClient::new(&server);
-    assert_eq!(
-        client
-            .login("/login", "out@example.com", CUSTOMER_PASSWORD)
-            .status,
-        303
-    );
+    let client = PortalClient::customer_session(&server, "out@example.com");
     let cookie = client.cookie("packyard_session").expect("session cookie");
     let token = csrf_of(&client.get("/account/keys").text());
     let out = client.post("/logout", &[("csrf", &token)], &[]);
@@ -157,7 +145,7 @@ fn repeated_failed_logins_are_refused_with_429() {
     // Now even the right password is refused until the window passes.
     let r = client.login("/login", "slow@example.com", CUSTOMER_PASSWORD);
     assert_eq!(r.status, 429, "{}", r.text());
-    assert!(r.text().contains("too many failed logins"), "{}", r.text());
+    r.assert_text_contains("too many failed logins");
     assert_eq!(client.cookie("packyard_session"), None);
     // Unknown emails answer like wrong passwords (and count the same way).
     let r = client.login("/login", "nobody@example.com", "whatever123");
@@ -172,13 +160,7 @@ fn customers_cannot_touch_other_accounts_keys_and_bad_input_changes_nothing() {
     let server = Server::start(Backend::Sqlite);
     let mine = customer_with_password(&server, "mine@example.com");
     let (_, theirs_public, theirs_private) = server.customer("theirs@example.com");
-    let client = PortalClient::new(&server);
-    assert_eq!(
-        client
-            .login("/login", "mine@example.com", CUSTOMER_PASSWORD)
-            .status,
-        303
-    );
+    let client = PortalClient::customer_session(&server, "mine@example.com");
     let token = csrf_of(&client.get("/account/keys").text());
 
     // Another account's key: "not found", and it keeps working.
@@ -198,13 +180,9 @@ fn customers_cannot_touch_other_accounts_keys_and_bad_input_changes_nothing() {
     );
     // (The key was created moments ago: give the change feed its propagation time.)
     assert!(eventually(PROPAGATION, || {
-        curl_as(
-            &format!("{}/packages.json", server.url),
-            &theirs_public,
-            &theirs_private,
-            &[],
-        )
-        .status
+        server
+            .get_as("/packages.json", &theirs_public, &theirs_private)
+            .status
             == 200
     }));
 
@@ -212,12 +190,7 @@ fn customers_cannot_touch_other_accounts_keys_and_bad_input_changes_nothing() {
     for name in ["", "   ", &"x".repeat(101)] {
         let r = client.post("/account/keys", &[("name", name), ("csrf", &token)], &[]);
         assert_eq!(r.status, 400, "{name:?}: {}", r.text());
-        assert!(
-            r.text()
-                .contains("a key name must be 1 to 100 printable characters"),
-            "{}",
-            r.text()
-        );
+        r.assert_text_contains("a key name must be 1 to 100 printable characters");
     }
     assert!(key_names(&server, &mine).is_empty());
 
@@ -231,13 +204,7 @@ fn operator_forms_need_an_operator_session_and_token() {
     let server = Server::start(Backend::Sqlite);
     crate::portal::operator(&server, "ops@example.com");
     customer_with_password(&server, "cust@example.com");
-    let customer = PortalClient::new(&server);
-    assert_eq!(
-        customer
-            .login("/login", "cust@example.com", CUSTOMER_PASSWORD)
-            .status,
-        303
-    );
+    let customer = PortalClient::customer_session(&server, "cust@example.com");
     // A customer session is no operator session.
     let r = customer.get("/admin/accounts");
     assert_eq!(
@@ -260,28 +227,17 @@ fn operator_forms_need_an_operator_session_and_token() {
     let r = ops.post("/admin/products", &form, &[]);
     assert_eq!(r.status, 403, "no token: {}", r.text());
     let with_token = [form[0], form[1], form[2], ("csrf", token.as_str())];
-    let r = ops.post(
-        "/admin/products",
-        &with_token,
-        &["-H", "Sec-Fetch-Site: same-site"],
-    );
+    let from_site = |site: &str| {
+        let header = format!("Sec-Fetch-Site: {site}");
+        ops.post("/admin/products", &with_token, &["-H", &header])
+    };
+    let products = || server.cli_json(&["product", "list"])["products"].clone();
+    let r = from_site("same-site");
     assert_eq!(r.status, 403, "same-site is not same-origin: {}", r.text());
-    assert!(
-        server.cli_json(&["product", "list"])["products"]
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
-    let r = ops.post(
-        "/admin/products",
-        &with_token,
-        &["-H", "Sec-Fetch-Site: same-origin"],
-    );
+    assert_eq!(products(), serde_json::json!([]));
+    let r = from_site("same-origin");
     assert_eq!(r.status, 303, "{}", r.text());
-    assert_eq!(
-        server.cli_json(&["product", "list"])["products"][0]["slug"],
-        "pro"
-    );
+    assert_eq!(products()[0]["slug"], "pro");
     // Bad input is refused with a message and changes nothing.
     let bad = [
         ("slug", "Bad Slug"),
@@ -291,11 +247,7 @@ fn operator_forms_need_an_operator_session_and_token() {
     ];
     let r = ops.post("/admin/products", &bad, &[]);
     assert_eq!(r.status, 400);
-    assert!(
-        r.text().contains("must be 1 to 64 lowercase letters"),
-        "{}",
-        r.text()
-    );
+    r.assert_text_contains("must be 1 to 64 lowercase letters");
     assert_eq!(
         server.cli_json(&["product", "list"])["products"]
             .as_array()

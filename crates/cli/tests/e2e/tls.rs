@@ -43,11 +43,7 @@ pub fn certificate(dir: &Path, common_name: &str) -> (String, String) {
         .arg(&cert)
         .output()
         .expect("openssl is installed");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(out, "openssl req");
     (cert.display().to_string(), key.display().to_string())
 }
 
@@ -63,17 +59,8 @@ fn composer_installs_over_https() {
     );
     let report = server.publish(&[package_zip("acme/secure", "1.0.0", json!({}))]);
     assert_eq!(report["published"].as_array().unwrap().len(), 1, "{report}");
-    server.cli(&[
-        "product",
-        "create",
-        "secure",
-        "--name",
-        "Secure",
-        "--packages",
-        "acme/*",
-    ]);
-    let (account, public, private) = server.customer("tls@example.com");
-    server.cli(&["entitlement", "grant", &account, "secure"]);
+    server.product("secure", "Secure", "acme/*", &[]);
+    let (_, public, private) = server.licensed_customer("tls@example.com", &["secure"]);
 
     assert!(
         eventually(PROPAGATION * 5, || curl_as(

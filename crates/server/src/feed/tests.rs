@@ -8,6 +8,7 @@ use packyard_blobs::BlobStore;
 use packyard_store::Db;
 use packyard_store::accounts::NewAccount;
 use packyard_store::packages::NewVersion;
+use packyard_testkit::{Backend, TestDatabase, backend_tests};
 
 use super::{Refresh, refresh};
 use crate::metadata::p2_for;
@@ -54,7 +55,10 @@ fn versions_in(body: &[u8], name: &str) -> Vec<String> {
         .collect()
 }
 
-async fn feed_applies_changes_incrementally(db: Db) {
+backend_tests!(async feed_applies_changes_incrementally);
+async fn feed_applies_changes_incrementally(backend: Backend) {
+    let database = TestDatabase::create(backend);
+    let db = Db::connect(&database.url, true).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let blobs = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
     let product = db
@@ -170,9 +174,12 @@ async fn feed_applies_changes_incrementally(db: Db) {
     assert_eq!(state.snapshot().products.len(), 2);
 }
 
+backend_tests!(async backlog_applies_within_a_second);
 /// A backlog of thousands of changes (a bulk import, a node back from a pause) is applied
 /// incrementally, in bulk, within the SPEC's one second.
-async fn backlog_applies_within_a_second(db: Db) {
+async fn backlog_applies_within_a_second(backend: Backend) {
+    let database = TestDatabase::create(backend);
+    let db = Db::connect(&database.url, true).await.unwrap();
     const ACCOUNTS: usize = 1_000;
     let dir = tempfile::tempdir().unwrap();
     let blobs = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
@@ -207,52 +214,4 @@ async fn backlog_applies_within_a_second(db: Db) {
     let s = state.snapshot();
     assert_eq!(s.keys.len(), ACCOUNTS, "{backend}");
     assert_eq!(s.accounts.len(), ACCOUNTS, "{backend}");
-}
-
-/// Runs `body` on a fresh, migrated PostgreSQL database and drops it afterwards; does
-/// nothing when the run skips PostgreSQL.
-async fn on_fresh_postgres<F: std::future::Future<Output = ()>>(body: impl FnOnce(Db) -> F) {
-    if std::env::var("PACKYARD_TEST_SKIP_POSTGRES").as_deref() == Ok("1") {
-        return;
-    }
-    let admin_url = std::env::var("PACKYARD_TEST_POSTGRES")
-        .expect("PACKYARD_TEST_POSTGRES must name a PostgreSQL server (or set PACKYARD_TEST_SKIP_POSTGRES=1)");
-    let name = format!(
-        "packyard_feed_{}",
-        packyard_store::secret::random_alphanumeric(12).to_ascii_lowercase()
-    );
-    let admin = Db::connect(&admin_url, false).await.unwrap();
-    let Db::Postgres(pool) = &admin else {
-        panic!("PACKYARD_TEST_POSTGRES is not a postgres:// URL")
-    };
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(pool)
-        .await
-        .unwrap();
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(b, _)| b);
-    let db = Db::connect(&format!("{base}/{name}"), true).await.unwrap();
-    body(db.clone()).await;
-    db.close().await;
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
-        .execute(pool)
-        .await;
-}
-
-/// Runs `body` on a fresh SQLite database, then on a fresh PostgreSQL one.
-async fn on_each_backend<F: std::future::Future<Output = ()>>(body: impl Fn(Db) -> F) {
-    let dir = tempfile::tempdir().unwrap();
-    body(Db::open_data_dir(dir.path()).await.unwrap()).await;
-    on_fresh_postgres(body).await;
-}
-
-#[tokio::test]
-async fn feed_applies_each_kind_of_change() {
-    on_each_backend(feed_applies_changes_incrementally).await;
-}
-
-#[tokio::test]
-async fn backlog() {
-    on_each_backend(backlog_applies_within_a_second).await;
 }

@@ -1,6 +1,7 @@
-//! Adding releases: CLI validation, idempotence and immutability, the streamed admin upload.
+//! Adding releases: CLI validation, idempotence and immutability, and the streamed admin
+//! upload (refusals, then storage and download).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
@@ -33,214 +34,189 @@ fn stored_files(server: &Server) -> usize {
     count(&artifacts.join("tmp")) + count(&artifacts.join("releases"))
 }
 
-#[test]
-fn adding_releases_validates_input_and_the_admin_upload_streams() {
+/// A server with product `ce`, a 1 MiB release limit and a 4 KiB release file to add.
+fn server_and_release() -> (Server, PathBuf) {
     let server = Server::start_with(Backend::Sqlite, &["--max-release-mib", "1"]);
-    server.cli(&[
-        "product",
-        "create",
-        "ce",
-        "--name",
-        "Acme CE",
-        "--packages",
-        "acme/ce-*",
-    ]);
-    let dir = server.work_dir("in");
-    let good = dir.join("Acme-CE-2.4.7.tar.gz");
+    server.product("ce", "Acme CE", "acme/ce-*", &[]);
+    let good = server.work_dir("in").join("Acme-CE-2.4.7.tar.gz");
     std::fs::write(&good, bytes_of(9, 4096)).unwrap();
-    let good_path = good.to_str().unwrap();
+    (server, good)
+}
 
-    let cases: [(&[&str], &str); 6] = [
+/// `release add FILE --type KIND --version VERSION --product PRODUCT` plus `extra`.
+fn release_add<'a>(
+    file: &'a str,
+    kind: &'a str,
+    version: &'a str,
+    product: &'a str,
+) -> Vec<&'a str> {
+    let args = ["release", "add", file, "--type", kind, "--version", version];
+    let mut all = args.to_vec();
+    all.extend(["--product", product]);
+    all
+}
+
+#[test]
+fn release_add_refuses_bad_input_and_stores_nothing() {
+    let (server, good) = server_and_release();
+    let good = good.to_str().unwrap();
+    let cases = [
         (
-            &["--type", "full", "--version", "2.4.7", "--product", "ce"],
+            release_add(good, "full", "2.4.7", "ce"),
             "must be one of ce-full",
         ),
         (
-            &["--type", "ce-full", "--version", "2.4 7", "--product", "ce"],
+            release_add(good, "ce-full", "2.4 7", "ce"),
             "release version",
         ),
+        (release_add(good, "ce-full", "2.4.7", "nope"), "nope"),
         (
-            &[
-                "--type",
-                "ce-full",
-                "--version",
-                "2.4.7",
-                "--product",
-                "nope",
-            ],
-            "nope",
-        ),
-        (
-            &[
-                "--type",
-                "ce-full",
-                "--version",
-                "2.4.7",
-                "--product",
-                "ce",
-                "--name",
-                "../evil.tar.gz",
-            ],
-            "release file name",
-        ),
-        (
-            &[
-                "--type",
-                "ce-full",
-                "--version",
-                "2.4.7",
-                "--product",
-                "ce",
-                "--name",
-                ".hidden",
-            ],
-            "release file name",
-        ),
-        (
-            &[
-                "--type",
-                "ce-full",
-                "--version",
-                "2.4.7",
-                "--product",
-                "ce",
-                "--name",
-                "a/b.zip",
-            ],
-            "release file name",
+            release_add("/nonexistent/x.tar.gz", "other", "1", "ce"),
+            "cannot read /nonexistent/x.tar.gz",
         ),
     ];
-    for (args, expected) in cases {
-        let mut all = vec!["release", "add", good_path];
-        all.extend_from_slice(args);
-        let out = server.cli_output(&all);
+    let named = ["../evil.tar.gz", ".hidden", "a/b.zip"].map(|name| {
+        let mut args = release_add(good, "ce-full", "2.4.7", "ce");
+        args.extend(["--name", name]);
+        (args, "release file name")
+    });
+    for (args, expected) in cases.into_iter().chain(named) {
+        let out = server.cli_output(&args);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             !out.status.success() && err.contains(expected),
             "{args:?}: {err}"
         );
     }
-    let missing = server.cli_output(&[
-        "release",
-        "add",
-        "/nonexistent/x.tar.gz",
-        "--type",
-        "other",
-        "--version",
-        "1",
-        "--product",
-        "ce",
-    ]);
-    assert!(!missing.status.success());
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/x.tar.gz"));
     assert_eq!(release_count(&server), 0, "bad input must change nothing");
     assert_eq!(stored_files(&server), 0, "bad input must store nothing");
+}
 
-    let args = [
-        "release",
-        "add",
-        good_path,
-        "--type",
-        "ce-full",
-        "--version",
-        "2.4.7",
-        "--product",
-        "ce",
-    ];
+#[test]
+fn release_add_is_idempotent_and_release_files_are_immutable() {
+    let (server, good) = server_and_release();
+    let args = release_add(good.to_str().unwrap(), "ce-full", "2.4.7", "ce");
     assert_eq!(server.cli_json(&args)["outcome"], "added");
-    assert_eq!(
-        server.cli_json(&args)["outcome"],
-        "unchanged",
-        "same bytes again is a no-op"
-    );
+    let again = server.cli_json(&args);
+    assert_eq!(again["outcome"], "unchanged", "same bytes again is a no-op");
     std::fs::write(&good, bytes_of(10, 4096)).unwrap();
     let changed = server.cli_output(&args);
     assert!(!changed.status.success());
-    assert!(String::from_utf8_lossy(&changed.stderr).contains("release files are immutable"));
+    let err = String::from_utf8_lossy(&changed.stderr);
+    assert!(err.contains("release files are immutable"), "{err}");
     assert_eq!(release_count(&server), 1);
+}
 
-    // The admin API takes the file as a streamed PUT body.
-    let token = server.admin_token("ops@example.com");
-    let upload = dir.join("patch.sh");
-    std::fs::write(&upload, bytes_of(11, 100_000)).unwrap();
-    let data = format!("@{}", upload.display());
-    let url = |name: &str, query: &str| format!("{}/api/releases/{name}?{query}", server.url);
-    let put = |name: &str, query: &str, auth: &str, file: &str| {
-        curl(
-            &url(name, query),
-            &["-X", "PUT", "-H", auth, "--data-binary", file],
+/// The admin API's streamed `PUT /api/releases/NAME` with a file body, as curl sends it.
+struct ReleaseUpload {
+    server: Server,
+    bearer: String,
+    good: PathBuf,
+}
+
+const PATCH_QUERY: &str = "type=ce-patch&version=2.4.7&product=ce";
+/// A complete query whose type `ce` does not have: refused after authentication.
+const BAD_TYPE_QUERY: &str = "type=patch&version=2.4.7&product=ce";
+
+impl ReleaseUpload {
+    /// A server, an admin token already accepted, and the patch file (`bytes_of(11, 100_000)`).
+    fn new() -> ReleaseUpload {
+        let (server, good) = server_and_release();
+        let token = server.admin_token("ops@example.com");
+        std::fs::write(
+            server.work_dir("in").join("patch.sh"),
+            bytes_of(11, 100_000),
         )
-    };
-    let bearer = format!("Authorization: Bearer {token}");
-    let query = "type=ce-patch&version=2.4.7&product=ce";
-    assert_eq!(
-        put("PATCH-1.sh", query, "Authorization: Bearer wrong", &data).status,
-        401
-    );
-    // The new admin token reaches the server within a second.
-    let bad_query = "type=patch&version=2.4.7&product=ce";
-    assert!(eventually(PROPAGATION, || put(
+        .unwrap();
+        let upload = ReleaseUpload {
+            server,
+            bearer: format!("Authorization: Bearer {token}"),
+            good,
+        };
+        // The new admin token reaches the server within a second.
+        let accepted = eventually(PROPAGATION, || {
+            upload.put("PATCH-1.sh", BAD_TYPE_QUERY, "patch.sh").status != 401
+        });
+        assert!(accepted, "the admin token was never accepted");
+        upload
+    }
+
+    /// PUTs the file `file` (in the work folder, or an absolute path) as release `name`.
+    fn put(&self, name: &str, query: &str, file: &str) -> HttpResponse {
+        self.put_as(name, query, file, &self.bearer)
+    }
+
+    fn put_as(&self, name: &str, query: &str, file: &str, auth: &str) -> HttpResponse {
+        let url = format!("{}/api/releases/{name}?{query}", self.server.url);
+        let data = format!("@{}", self.server.work_dir("in").join(file).display());
+        curl(&url, &["-X", "PUT", "-H", auth, "--data-binary", &data])
+    }
+}
+
+#[test]
+fn release_uploads_are_refused_without_a_token_with_a_bad_type_or_too_large() {
+    let upload = ReleaseUpload::new();
+    let wrong = upload.put_as(
         "PATCH-1.sh",
-        bad_query,
-        &bearer,
-        &data
-    )
-    .status
-        != 401));
-    let bad = put("PATCH-1.sh", bad_query, &bearer, &data);
+        PATCH_QUERY,
+        "patch.sh",
+        "Authorization: Bearer wrong",
+    );
+    assert_eq!(wrong.status, 401);
+    let bad = upload.put(
+        "PATCH-1.sh",
+        "type=patch&version=2.4.7&product=ce",
+        "patch.sh",
+    );
     assert_eq!(bad.status, 400);
     assert!(
         bad.json()["error"]
             .as_str()
             .unwrap()
-            .contains("release type")
+            .contains("release type"),
+        "{}",
+        bad.text()
     );
-    let big = dir.join("big.bin");
-    std::fs::write(&big, bytes_of(12, 3 << 20)).unwrap();
-    let too_big = put("BIG.bin", query, &bearer, &format!("@{}", big.display()));
+    std::fs::write(
+        upload.server.work_dir("in").join("big.bin"),
+        bytes_of(12, 3 << 20),
+    )
+    .unwrap();
+    let too_big = upload.put("BIG.bin", PATCH_QUERY, "big.bin");
     assert_eq!(too_big.status, 413, "{}", too_big.text());
-    assert_eq!(release_count(&server), 1, "refused uploads change nothing");
     assert_eq!(
-        stored_files(&server),
-        1,
+        release_count(&upload.server),
+        0,
+        "refused uploads change nothing"
+    );
+    assert_eq!(
+        stored_files(&upload.server),
+        0,
         "refused uploads leave no bytes behind"
     );
+}
 
-    let created = put("PATCH-1.sh", query, &bearer, &data);
+#[test]
+fn an_uploaded_release_is_stored_once_immutable_and_downloadable() {
+    let upload = ReleaseUpload::new();
+    let created = upload.put("PATCH-1.sh", PATCH_QUERY, "patch.sh");
     assert_eq!(created.status, 201, "{}", created.text());
+    let sha256 = hex::encode(Sha256::digest(bytes_of(11, 100_000)));
+    assert_eq!(created.json()["release"]["sha256"], sha256);
     assert_eq!(
-        created.json()["release"]["sha256"],
-        hex::encode(Sha256::digest(bytes_of(11, 100_000)))
-    );
-    assert_eq!(
-        put("PATCH-1.sh", query, &bearer, &data).status,
+        upload.put("PATCH-1.sh", PATCH_QUERY, "patch.sh").status,
         200,
         "idempotent"
     );
-    assert_eq!(
-        put(
-            "PATCH-1.sh",
-            query,
-            &bearer,
-            &format!("@{}", good.display())
-        )
-        .status,
-        409
-    );
+    let other = upload.good.to_str().unwrap();
+    assert_eq!(upload.put("PATCH-1.sh", PATCH_QUERY, other).status, 409);
 
-    let (id, _, _) = server.customer("c@example.com");
-    server.cli(&["entitlement", "grant", &id, "ce"]);
-    let customer_token = server.cli_json(&["token", "generate", &id])["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let server = &upload.server;
+    let (id, _, _) = server.licensed_customer("c@example.com", &["ce"]);
+    let token = server.download_token(&id);
+    let url = format!("{}/products/downloads/file/PATCH-1.sh", server.url);
     let got = eventually(PROPAGATION, || {
-        let r = curl_as(
-            &format!("{}/products/downloads/file/PATCH-1.sh", server.url),
-            &id,
-            &customer_token,
-            &[],
-        );
+        let r = curl_as(&url, &id, &token, &[]);
         r.status == 200 && r.body == bytes_of(11, 100_000)
     });
     assert!(got, "the uploaded release is downloadable byte-exact");

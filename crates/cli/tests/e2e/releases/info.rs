@@ -1,170 +1,160 @@
-//! `info/…`: listings, filters and the JSON feed, per licence.
+//! `info/…`: help, listings, filters and the JSON feed, per licence.
 
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
 use super::*;
 
-#[test]
-fn info_endpoints_list_what_the_account_may_download() {
-    for backend in backends() {
-        let f = fixture(backend);
-        let (ce, ce_token) = f.account("ce@example.com", &["ce"]);
-        f.wait_ready(&ce, &ce_token);
+/// The release fixture and an account licensed for `ce` whose token already works.
+fn ce_account(backend: Backend) -> (Fixture, String, String) {
+    let f = fixture(backend);
+    let (ce, token) = f.account("ce@example.com", &["ce"]);
+    f.wait_ready(&ce, &token);
+    (f, ce, token)
+}
 
-        let help = f.get("info/help", &ce, &ce_token, &[]);
-        assert_eq!(help.status, 200);
+impl Fixture {
+    /// The file names `path` lists for this id and token.
+    fn listed(&self, path: &str, id: &str, token: &str) -> Vec<String> {
+        file_names(&self.get(path, id, token, &[]).text())
+    }
+}
+
+const NO_RESULTS: &str = "No results found.\n";
+
+backend_tests!(help_names_every_endpoint_and_release_type);
+fn help_names_every_endpoint_and_release_type(backend: Backend) {
+    let (f, ce, token) = ce_account(backend);
+    let help = f.get("info/help", &ce, &token, &[]);
+    assert_eq!(help.status, 200);
+    let content_type = help.header("content-type").unwrap_or_default();
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
+    let words = [
+        "Downloads Usage:",
+        "help",
+        "files",
+        "versions",
+        "filter",
+        "json",
+    ];
+    for word in words.iter().chain(&["ce-full", "ee-patch", "other"]) {
         assert!(
-            help.header("content-type")
-                .unwrap()
-                .starts_with("text/plain")
-        );
-        for word in [
-            "Downloads Usage:",
-            "help",
-            "files",
-            "versions",
-            "filter",
-            "json",
-            "ce-full",
-            "ee-patch",
-            "other",
-        ] {
-            assert!(
-                help.text().contains(word),
-                "help lacks {word}: {}",
-                help.text()
-            );
-        }
-        assert!(
+            help.text().contains(word),
+            "help lacks {word}: {}",
             help.text()
-                .contains(&format!("@{}/products/downloads/file/", f.server.host)),
-            "{}",
-            help.text()
-        );
-
-        let files = f.get("info/files", &ce, &ce_token, &[]);
-        assert_eq!(files.status, 200);
-        assert_eq!(
-            file_names(&files.text()),
-            [
-                "Acme-CE-2.4.6.tar.gz",
-                "Acme-CE-2.4.7.tar.gz",
-                "PATCH_ACME-1_CE_2.4.7.sh",
-                "acme-tools-1.0.zip"
-            ],
-            "{backend:?}: the EE file is not licensed, the public tools are"
-        );
-        let row = table(&files.text())
-            .into_iter()
-            .find(|r| r[2] == "PATCH_ACME-1_CE_2.4.7.sh")
-            .unwrap();
-        assert_eq!(row, ["ce-patch", "2.4.7", "PATCH_ACME-1_CE_2.4.7.sh"]);
-
-        let versions = f.get("info/versions", &ce, &ce_token, &[]).text();
-        assert!(
-            versions.starts_with("CE Versions\n-----------\n2.4.6\n2.4.7\n"),
-            "{versions}"
-        );
-        assert!(
-            versions.contains("Other Versions") && !versions.contains("EE Versions"),
-            "{versions}"
-        );
-
-        let exact = f
-            .get("info/filter/version/2.4.7", &ce, &ce_token, &[])
-            .text();
-        assert_eq!(
-            file_names(&exact),
-            ["Acme-CE-2.4.7.tar.gz", "PATCH_ACME-1_CE_2.4.7.sh"]
-        );
-        let wildcard = f
-            .get("info/filter/version/2.4.*", &ce, &ce_token, &[])
-            .text();
-        assert_eq!(
-            file_names(&wildcard),
-            [
-                "Acme-CE-2.4.6.tar.gz",
-                "Acme-CE-2.4.7.tar.gz",
-                "PATCH_ACME-1_CE_2.4.7.sh"
-            ]
-        );
-        assert_eq!(
-            f.get("info/filter/version/9.*", &ce, &ce_token, &[]).text(),
-            "No results found.\n"
-        );
-        let by_type = f
-            .get("info/filter/type/ce-full", &ce, &ce_token, &[])
-            .text();
-        assert_eq!(
-            file_names(&by_type),
-            ["Acme-CE-2.4.6.tar.gz", "Acme-CE-2.4.7.tar.gz"]
-        );
-        assert_eq!(
-            f.get("info/filter/type/ee-full", &ce, &ce_token, &[])
-                .text(),
-            "No results found.\n"
-        );
-        let bogus = f.get("info/filter/type/full", &ce, &ce_token, &[]);
-        assert_eq!(bogus.status, 404);
-        assert!(
-            bogus
-                .text()
-                .contains("ce-full, ee-full, ce-patch, ee-patch, other"),
-            "{}",
-            bogus.text()
-        );
-        assert_eq!(f.get("info/nonsense", &ce, &ce_token, &[]).status, 404);
-
-        let feed = f.get("info/json", &ce, &ce_token, &[]);
-        assert_eq!(feed.header("content-type"), Some("application/json"));
-        let feed = feed.json();
-        for kind in ["ce-full", "ee-full", "ce-patch", "ee-patch", "other"] {
-            assert!(feed[kind].is_array(), "{kind} missing: {feed}");
-        }
-        assert_eq!(feed["ee-full"].as_array().unwrap().len(), 0);
-        assert_eq!(feed["ce-full"].as_array().unwrap().len(), 2);
-        for entry in feed
-            .as_object()
-            .unwrap()
-            .values()
-            .flat_map(|v| v.as_array().unwrap())
-        {
-            let bytes = f.bytes(entry["file_name"].as_str().unwrap());
-            assert_eq!(entry["md5"], hex::encode(Md5::digest(bytes)));
-            assert_eq!(entry["sha256"], hex::encode(Sha256::digest(bytes)));
-            assert_eq!(entry["size"], bytes.len());
-            assert!(entry["version"].is_string());
-        }
-
-        // An account whose licence ended before these releases were added sees only the
-        // public tools, and is told why when it asks for a file by name.
-        let (old, old_token) =
-            f.account("old@example.com", &["ce", "--updates-until", "2020-01-01"]);
-        f.wait_ready(&old, &old_token);
-        assert_eq!(
-            file_names(&f.get("info/files", &old, &old_token, &[]).text()),
-            ["acme-tools-1.0.zip"]
-        );
-        let refused = f.get("file/Acme-CE-2.4.7.tar.gz", &old, &old_token, &[]);
-        assert_eq!(refused.status, 403);
-        assert!(
-            refused.text().contains("covers releases up to 2020-01-01"),
-            "{}",
-            refused.text()
-        );
-
-        // An account with no licence at all still gets the public product.
-        let (none, none_token) = f.account("none@example.com", &[]);
-        f.wait_ready(&none, &none_token);
-        assert_eq!(
-            file_names(&f.get("info/files", &none, &none_token, &[]).text()),
-            ["acme-tools-1.0.zip"]
-        );
-        assert_eq!(
-            f.get("info/filter/type/ce-full", &none, &none_token, &[])
-                .text(),
-            "No results found.\n"
         );
     }
+    let download_url = format!("@{}/products/downloads/file/", f.server.host);
+    help.assert_text_contains(&download_url);
+}
+
+backend_tests!(files_lists_licensed_and_public_releases);
+fn files_lists_licensed_and_public_releases(backend: Backend) {
+    let (f, ce, token) = ce_account(backend);
+    let files = f.get("info/files", &ce, &token, &[]);
+    assert_eq!(files.status, 200);
+    let expected = [
+        "Acme-CE-2.4.6.tar.gz",
+        "Acme-CE-2.4.7.tar.gz",
+        "PATCH_ACME-1_CE_2.4.7.sh",
+        "acme-tools-1.0.zip",
+    ];
+    let names = file_names(&files.text());
+    assert_eq!(
+        names, expected,
+        "the EE file is not licensed, the public tools are"
+    );
+    let rows = table(&files.text());
+    let row = rows.iter().find(|r| r[2] == "PATCH_ACME-1_CE_2.4.7.sh");
+    assert_eq!(
+        row.unwrap(),
+        &["ce-patch", "2.4.7", "PATCH_ACME-1_CE_2.4.7.sh"]
+    );
+}
+
+backend_tests!(versions_and_filters_narrow_the_listing);
+fn versions_and_filters_narrow_the_listing(backend: Backend) {
+    let (f, ce, token) = ce_account(backend);
+    let versions = f.get("info/versions", &ce, &token, &[]).text();
+    let ce_versions = "CE Versions\n-----------\n2.4.6\n2.4.7\n";
+    assert!(versions.starts_with(ce_versions), "{versions}");
+    let other_only = versions.contains("Other Versions") && !versions.contains("EE Versions");
+    assert!(other_only, "{versions}");
+
+    let [old, new, patch] = [
+        "Acme-CE-2.4.6.tar.gz",
+        "Acme-CE-2.4.7.tar.gz",
+        "PATCH_ACME-1_CE_2.4.7.sh",
+    ];
+    assert_eq!(
+        f.listed("info/filter/version/2.4.7", &ce, &token),
+        [new, patch]
+    );
+    assert_eq!(
+        f.listed("info/filter/version/2.4.*", &ce, &token),
+        [old, new, patch]
+    );
+    assert_eq!(
+        f.listed("info/filter/type/ce-full", &ce, &token),
+        [old, new]
+    );
+    for empty in ["info/filter/version/9.*", "info/filter/type/ee-full"] {
+        assert_eq!(f.get(empty, &ce, &token, &[]).text(), NO_RESULTS, "{empty}");
+    }
+}
+
+backend_tests!(unknown_types_and_endpoints_are_404);
+fn unknown_types_and_endpoints_are_404(backend: Backend) {
+    let (f, ce, token) = ce_account(backend);
+    let bogus = f.get("info/filter/type/full", &ce, &token, &[]);
+    assert_eq!(bogus.status, 404);
+    let known = "ce-full, ee-full, ce-patch, ee-patch, other";
+    bogus.assert_text_contains(known);
+    assert_eq!(f.get("info/nonsense", &ce, &token, &[]).status, 404);
+}
+
+backend_tests!(the_json_feed_lists_every_type_with_checksums);
+fn the_json_feed_lists_every_type_with_checksums(backend: Backend) {
+    let (f, ce, token) = ce_account(backend);
+    let feed = f.get("info/json", &ce, &token, &[]);
+    assert_eq!(feed.header("content-type"), Some("application/json"));
+    let feed = feed.json();
+    for kind in ["ce-full", "ee-full", "ce-patch", "ee-patch", "other"] {
+        assert!(feed[kind].is_array(), "{kind} missing: {feed}");
+    }
+    assert_eq!(feed["ee-full"].as_array().unwrap().len(), 0);
+    assert_eq!(feed["ce-full"].as_array().unwrap().len(), 2);
+    let entries = feed.as_object().unwrap().values();
+    for entry in entries.flat_map(|v| v.as_array().unwrap()) {
+        let bytes = f.bytes(entry["file_name"].as_str().unwrap());
+        assert_eq!(entry["md5"], hex::encode(Md5::digest(bytes)));
+        assert_eq!(entry["sha256"], hex::encode(Sha256::digest(bytes)));
+        assert_eq!(entry["size"], bytes.len());
+        assert!(entry["version"].is_string());
+    }
+}
+
+backend_tests!(an_expired_licence_sees_only_public_releases_and_is_told_why);
+fn an_expired_licence_sees_only_public_releases_and_is_told_why(backend: Backend) {
+    let f = fixture(backend);
+    let (old, token) = f.account("old@example.com", &["ce", "--updates-until", "2020-01-01"]);
+    f.wait_ready(&old, &token);
+    assert_eq!(f.listed("info/files", &old, &token), ["acme-tools-1.0.zip"]);
+    let refused = f.get("file/Acme-CE-2.4.7.tar.gz", &old, &token, &[]);
+    assert_eq!(refused.status, 403);
+    let reason = "covers releases up to 2020-01-01";
+    refused.assert_text_contains(reason);
+}
+
+backend_tests!(an_account_without_a_licence_still_gets_the_public_product);
+fn an_account_without_a_licence_still_gets_the_public_product(backend: Backend) {
+    let f = fixture(backend);
+    let (none, token) = f.account("none@example.com", &[]);
+    f.wait_ready(&none, &token);
+    assert_eq!(
+        f.listed("info/files", &none, &token),
+        ["acme-tools-1.0.zip"]
+    );
+    let ce_full = f.get("info/filter/type/ce-full", &none, &token, &[]);
+    assert_eq!(ce_full.text(), NO_RESULTS);
 }

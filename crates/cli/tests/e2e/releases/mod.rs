@@ -60,34 +60,9 @@ pub fn add_release(
 
 pub fn fixture(backend: Backend) -> Fixture {
     let server = Server::start(backend);
-    server.cli(&[
-        "product",
-        "create",
-        "ce",
-        "--name",
-        "Acme CE",
-        "--packages",
-        "acme/ce-*",
-    ]);
-    server.cli(&[
-        "product",
-        "create",
-        "ee",
-        "--name",
-        "Acme EE",
-        "--packages",
-        "acme/ee-*",
-    ]);
-    server.cli(&[
-        "product",
-        "create",
-        "tools",
-        "--name",
-        "Tools",
-        "--packages",
-        "acme/tools",
-        "--public",
-    ]);
+    server.product("ce", "Acme CE", "acme/ce-*", &[]);
+    server.product("ee", "Acme EE", "acme/ee-*", &[]);
+    server.product("tools", "Tools", "acme/tools", &["--public"]);
     let files = vec![
         (
             "Acme-CE-2.4.6.tar.gz".to_string(),
@@ -141,18 +116,10 @@ impl Fixture {
         &self.files.iter().find(|(n, _)| n == name).unwrap().1
     }
 
-    /// An account entitled to `product` (if any) with a fresh token: (id, token).
+    /// An account entitled to `grant` with a fresh download token: (id, token).
     pub fn account(&self, email: &str, grant: &[&str]) -> (String, String) {
-        let (id, _, _) = self.server.customer(email);
-        if !grant.is_empty() {
-            let mut args = vec!["entitlement", "grant", id.as_str()];
-            args.extend_from_slice(grant);
-            self.server.cli(&args);
-        }
-        let token = self.server.cli_json(&["token", "generate", &id])["token"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let (id, _, _) = self.server.licensed_customer(email, grant);
+        let token = self.server.download_token(&id);
         (id, token)
     }
 
@@ -163,6 +130,13 @@ impl Fixture {
             token,
             extra,
         )
+    }
+
+    /// Whether `path` answers `status` to this id and token within the SPEC's second.
+    pub fn becomes(&self, path: &str, id: &str, token: &str, status: u16) -> bool {
+        eventually(PROPAGATION, || {
+            self.get(path, id, token, &[]).status == status
+        })
     }
 
     /// Waits until the account's token works (CLI changes reach the server within 1 s).

@@ -83,37 +83,8 @@ pub fn locked_version(project: &Path, package: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-pub struct HttpResponse {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl HttpResponse {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
-    }
-
-    /// The `warning` of a JSON error body.
-    pub fn warning(&self) -> String {
-        self.json()["warning"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    }
-}
+/// What every check sees of an answer, shared with the in-process tests.
+pub use packyard_testkit::http::Response as HttpResponse;
 
 /// Runs curl with extra arguments against `url`.
 pub fn curl(url: &str, extra: &[&str]) -> HttpResponse {
@@ -130,12 +101,10 @@ pub fn curl(url: &str, extra: &[&str]) -> HttpResponse {
         .arg(url)
         .output()
         .expect("curl runs");
-    assert!(
-        out.status.success(),
-        "curl {url}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let status = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    let status = super::succeeded(out, &format!("curl {url}"))
+        .trim()
+        .parse()
+        .unwrap();
     let header_text = std::fs::read_to_string(&headers).unwrap_or_default();
     let headers = header_text
         .lines()
@@ -160,21 +129,7 @@ pub fn curl_as(url: &str, user: &str, password: &str, extra: &[&str]) -> HttpRes
 
 /// Runs a PHP script with Composer's autoloader available; returns stdout.
 pub fn php(script: &str, stdin: &[u8]) -> String {
-    use std::io::Write;
-    let mut child = Command::new("php")
-        .arg("-r")
-        .arg(script)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("php is installed (apt-get install php-cli composer)");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "php failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let mut command = Command::new("php");
+    command.arg("-r").arg(script);
+    super::succeeded(super::run_with_input(&mut command, stdin), "php")
 }

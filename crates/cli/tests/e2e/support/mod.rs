@@ -1,6 +1,7 @@
 //! Test fixtures: a running server, the CLI against the same state, zip builders, and
 //! wrappers for composer, curl and php with isolated homes.
 
+pub mod catalog;
 pub mod client;
 pub mod crafted;
 pub mod portal;
@@ -13,7 +14,32 @@ pub use portal::*;
 pub use server::*;
 pub use zips::*;
 
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+
+/// Asserts that a finished process succeeded (naming it and showing its stderr if not) and
+/// returns its standard output.
+#[track_caller]
+pub fn succeeded(out: Output, what: &str) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{what} failed: {stderr}");
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// Runs `command` with `input` on its standard input and waits for it.
+pub fn run_with_input(command: &mut Command, input: &[u8]) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{command:?} cannot start: {e}"));
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    stdin.write_all(input).unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
 
 /// Polls `check` until it returns true or `deadline` passes; returns whether it did.
 pub fn eventually(deadline: Duration, mut check: impl FnMut() -> bool) -> bool {

@@ -90,6 +90,20 @@ impl PortalClient {
         )
     }
 
+    /// A client already logged in as the customer `email` (portal password
+    /// `CUSTOMER_PASSWORD` of the portal tests).
+    pub fn customer_session(server: &Server, email: &str) -> PortalClient {
+        let client = PortalClient::new(server);
+        let login = client.login("/login", email, crate::portal::CUSTOMER_PASSWORD);
+        assert_eq!(
+            login.status,
+            303,
+            "{email} could not log in: {}",
+            login.text()
+        );
+        client
+    }
+
     /// The value of a cookie in the jar.
     pub fn cookie(&self, name: &str) -> Option<String> {
         std::fs::read_to_string(self.jar.path())

@@ -10,23 +10,18 @@ use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_packyard");
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+use packyard_testkit::PostgresDatabase;
+pub use packyard_testkit::{Backend, backend_tests};
 
-/// The backends every multi-backend test runs on. PostgreSQL is mandatory unless
-/// PACKYARD_TEST_SKIP_POSTGRES=1 (CI always provides it through .ci/run).
+/// The backends a test may loop over. Prefer `backend_tests!`, which makes one named test per
+/// backend so a SQLite failure cannot hide a PostgreSQL one. Kept for tests written against it.
+#[allow(dead_code)]
 pub fn backends() -> Vec<Backend> {
-    if std::env::var("PACKYARD_TEST_SKIP_POSTGRES").as_deref() == Ok("1") {
-        return vec![Backend::Sqlite];
+    if packyard_testkit::postgres_enabled() {
+        vec![Backend::Sqlite, Backend::Postgres]
+    } else {
+        vec![Backend::Sqlite]
     }
-    assert!(
-        std::env::var("PACKYARD_TEST_POSTGRES").is_ok(),
-        "PACKYARD_TEST_POSTGRES must name a PostgreSQL server; run the suite through .ci/run"
-    );
-    vec![Backend::Sqlite, Backend::Postgres]
 }
 
 pub struct Server {
@@ -34,25 +29,12 @@ pub struct Server {
     pub host: String,
     pub dir: tempfile::TempDir,
     database_url: Option<String>,
-    postgres_db: Option<String>,
     child: Option<Child>,
     extra_args: Vec<String>,
     /// Where the server's stderr goes when its log is to be read (see [`Server::start_logging`]).
     log_file: Option<PathBuf>,
-}
-
-fn psql(admin_url: &str, sql: &str) {
-    let out = Command::new("psql")
-        .arg(admin_url)
-        .arg("-qc")
-        .arg(sql)
-        .output()
-        .expect("psql runs");
-    assert!(
-        out.status.success(),
-        "psql {sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // Declared last so it is dropped after the child is stopped in `Drop`.
+    _postgres: Option<PostgresDatabase>,
 }
 
 impl Server {
@@ -62,28 +44,16 @@ impl Server {
 
     pub fn start_with(backend: Backend, extra_args: &[&str]) -> Server {
         let dir = tempfile::tempdir().unwrap();
-        let (database_url, postgres_db) = match backend {
-            Backend::Sqlite => (None, None),
-            Backend::Postgres => {
-                let admin = std::env::var("PACKYARD_TEST_POSTGRES").unwrap();
-                let name = format!("packyard_e2e_{}", std::process::id()) + &unique();
-                psql(&admin, &format!("CREATE DATABASE {name}"));
-                let base = admin
-                    .rsplit_once('/')
-                    .map_or(admin.as_str(), |(b, _)| b)
-                    .to_string();
-                (Some(format!("{base}/{name}")), Some(name))
-            }
-        };
+        let postgres = (backend == Backend::Postgres).then(PostgresDatabase::create);
         let mut server = Server {
             url: String::new(),
             host: String::new(),
             dir,
-            database_url,
-            postgres_db,
+            database_url: postgres.as_ref().map(|db| db.url.clone()),
             child: None,
             extra_args: extra_args.iter().map(|s| s.to_string()).collect(),
             log_file: None,
+            _postgres: postgres,
         };
         server.spawn();
         server
@@ -190,13 +160,7 @@ impl Server {
 
     /// Runs the CLI; panics with its stderr if it fails.
     pub fn cli(&self, args: &[&str]) -> String {
-        let out = self.cli_output(args);
-        assert!(
-            out.status.success(),
-            "packyard {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        super::succeeded(self.cli_output(args), &format!("packyard {args:?}"))
     }
 
     pub fn cli_output(&self, args: &[&str]) -> Output {
@@ -209,28 +173,10 @@ impl Server {
 
     /// Runs the CLI with `input` on standard input (for `--password-stdin`).
     pub fn cli_with_stdin(&self, args: &[&str], input: &str) -> String {
-        use std::io::Write;
-        let mut child = self
-            .command()
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{input}\n").as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "packyard {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        let mut command = self.command();
+        command.args(args);
+        let out = super::run_with_input(&mut command, format!("{input}\n").as_bytes());
+        super::succeeded(out, &format!("packyard {args:?}"))
     }
 
     /// Creates an operator and returns a fresh admin API token of theirs.
@@ -312,28 +258,11 @@ impl Server {
     }
 }
 
-fn unique() -> String {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    let n = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!("_{n}")
-}
-
 impl Drop for Server {
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
-        }
-        if let (Some(name), Ok(admin)) =
-            (&self.postgres_db, std::env::var("PACKYARD_TEST_POSTGRES"))
-        {
-            psql(
-                &admin,
-                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            );
         }
     }
 }
