@@ -17,7 +17,7 @@ use crate::context::{open_blobs, open_db};
 use crate::serve_args::LogFormat;
 
 pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
-    init_logging(args.operations.log_format);
+    let _log_writer = init_logging(args.operations.log_format);
     let file_limit = raise_file_limit();
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(TlsCertificates::load(cert, key)?),
@@ -78,17 +78,25 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     Ok(())
 }
 
-fn init_logging(format: LogFormat) {
+/// Logs go to stderr through a writer thread, so that a request never waits on a write to
+/// the terminal or journal (one access line per request adds up); the returned guard
+/// flushes what is pending when `serve` ends. Lines are never dropped: when the writer falls
+/// far behind, requests wait for it.
+fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PACKYARD_LOG")
         .unwrap_or_else(|_| "packyard=info,warn".into());
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     match format {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().init(),
     }
+    guard
 }
 
 /// Raises the soft open-file limit to the hard one, so the connection cap (half of it) can

@@ -25,15 +25,7 @@ fn files_under(dir: &Path) -> Vec<String> {
 fn restart_after_kill_9_mid_upload_leaves_no_temporary_files() {
     let mut server = Server::start(Backend::Sqlite);
     let token = server.admin_token("ops@example.com");
-    server.cli(&[
-        "product",
-        "create",
-        "big",
-        "--name",
-        "Big",
-        "--packages",
-        "acme/big",
-    ]);
+    server.product("big", "Big", "acme/big", &[]);
     let artifacts = server.dir.path().join("data/artifacts");
     let upload_area = artifacts.join("tmp");
     let file = server.work_dir("upload").join("big.tar.gz");

@@ -30,17 +30,8 @@ fn grew(before: &HashMap<String, f64>, after: &HashMap<String, f64>, name: &str,
 /// A customer who sees one published package: (account id, public key, private key).
 fn customer_with_package(server: &Server) -> (String, String, String) {
     server.publish(&[package_zip("acme/observed", "1.0.0", json!({}))]);
-    server.cli(&[
-        "product",
-        "create",
-        "all",
-        "--name",
-        "All",
-        "--packages",
-        "acme/*",
-    ]);
-    let customer = server.customer("observed@example.com");
-    server.cli(&["entitlement", "grant", &customer.0, "all"]);
+    server.product("all", "All", "acme/*", &[]);
+    let customer = server.licensed_customer("observed@example.com", &["all"]);
     server.wait_visible(&customer.1, &customer.2, "acme/observed");
     customer
 }
@@ -109,6 +100,11 @@ fn metrics_move_and_access_lines_are_json() {
         assert!((0.0..5.0).contains(&value), "{gauge} = {value}");
     }
 
+    // Log lines are written by a background thread: wait for the last one.
+    let last_line = format!("\"bytes\":{}", served.body.len());
+    assert!(eventually(PROPAGATION, || server
+        .log()
+        .contains(&last_line)));
     let log = server.log();
     assert!(
         !log.contains(&private),

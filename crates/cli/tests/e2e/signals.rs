@@ -17,23 +17,11 @@ const RELEASE: &str = "Acme-Big-1.0.tar.gz";
 /// A 32 MiB release (far more than loopback socket buffers hold, so the server is still
 /// sending when the signal comes) and an account entitled to it: returns (bytes, account id, token).
 fn big_release(server: &Server) -> (Vec<u8>, String, String) {
-    server.cli(&[
-        "product",
-        "create",
-        "big",
-        "--name",
-        "Big",
-        "--packages",
-        "acme/big",
-    ]);
+    server.product("big", "Big", "acme/big", &[]);
     let bytes = bytes_of(7, 32 << 20);
     add_release(server, RELEASE, &bytes, "other", "1.0", "big");
-    let (id, _, _) = server.customer("big@example.com");
-    server.cli(&["entitlement", "grant", &id, "big"]);
-    let token = server.cli_json(&["token", "generate", &id])["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (id, _, _) = server.licensed_customer("big@example.com", &["big"]);
+    let token = server.download_token(&id);
     let help = format!("{}/products/downloads/info/help", server.url);
     assert!(eventually(PROPAGATION * 5, || {
         curl_as(&help, &id, &token, &["-k"]).status == 200
