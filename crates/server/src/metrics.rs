@@ -53,11 +53,12 @@ impl Metrics {
     }
 
     pub fn record_failure(&self, failure: Failure) {
-        match failure {
-            Failure::Database => self.database_errors.fetch_add(1, Ordering::Relaxed),
-            Failure::Storage => self.storage_errors.fetch_add(1, Ordering::Relaxed),
+        let counter = match failure {
+            Failure::Database => &self.database_errors,
+            Failure::Storage => &self.storage_errors,
             Failure::Auth(reason) => return self.record_auth_failure(reason),
         };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn record_installs(&self, count: u64) {
