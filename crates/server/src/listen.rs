@@ -91,6 +91,8 @@ impl Handshake {
 /// One connection's requests: how many are in flight and since when it has been idle.
 pub struct Activity {
     usage: Mutex<Usage>,
+    /// Wakes the idle watchdog when a request starts or ends, so its deadline is recomputed.
+    changed: Notify,
     close: CancellationToken,
 }
 
@@ -108,6 +110,7 @@ impl Activity {
                 idle_since: Instant::now(),
                 served: false,
             }),
+            changed: Notify::new(),
             close: CancellationToken::new(),
         })
     }
@@ -120,9 +123,12 @@ impl Activity {
     /// Marks a request as started; dropping the slot (when the response body is finished or
     /// abandoned) marks it done.
     pub fn begin(self: &Arc<Activity>) -> RequestSlot {
-        let mut usage = self.usage();
-        usage.in_flight += 1;
-        usage.served = true;
+        {
+            let mut usage = self.usage();
+            usage.in_flight += 1;
+            usage.served = true;
+        }
+        self.changed.notify_waiters();
         RequestSlot(self.clone())
     }
 
@@ -140,10 +146,18 @@ impl Activity {
     /// Resolves once the connection has been idle for longer than its limit.
     async fn expired(&self, limits: &ConnectionLimits) {
         loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
             match self.idle_deadline(limits) {
                 Some(deadline) if Instant::now() >= deadline => return,
-                Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
-                None => tokio::time::sleep(Duration::from_secs(1)).await,
+                Some(deadline) => {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(deadline.into()) => {}
+                        () = changed => {}
+                    }
+                }
+                None => changed.await,
             }
         }
     }
@@ -154,9 +168,12 @@ pub struct RequestSlot(Arc<Activity>);
 
 impl Drop for RequestSlot {
     fn drop(&mut self) {
-        let mut usage = self.0.usage();
-        usage.in_flight -= 1;
-        usage.idle_since = Instant::now();
+        {
+            let mut usage = self.0.usage();
+            usage.in_flight -= 1;
+            usage.idle_since = Instant::now();
+        }
+        self.0.changed.notify_waiters();
     }
 }
 

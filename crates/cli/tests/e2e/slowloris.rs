@@ -111,3 +111,32 @@ fn at_the_connection_cap_idle_connections_make_room() {
         count_closed(&silent)
     );
 }
+
+#[test]
+fn kept_alive_connections_close_after_the_idle_timeout() {
+    let server = Server::start_with(Backend::Sqlite, &["--idle-timeout", "2s"]);
+    let mut stream = TcpStream::connect(&server.host).unwrap();
+    write!(stream, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 512];
+    while !answer.ends_with(b"ok\n") {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "closed before answering");
+        answer.extend_from_slice(&buf[..n]);
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(
+        !closed_by_server(&stream),
+        "closed well before the idle timeout"
+    );
+    let waited = Instant::now();
+    let closed = eventually(Duration::from_secs(15), || closed_by_server(&stream));
+    assert!(
+        closed && waited.elapsed() < Duration::from_secs(3),
+        "an idle kept-alive connection outlived the 2 s idle timeout: closed {closed} after {:?}",
+        waited.elapsed()
+    );
+}
