@@ -9,22 +9,6 @@ use serde_json::json;
 
 use crate::support::*;
 
-fn stored_files(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .flat_map(|e| {
-            if e.path().is_dir() {
-                stored_files(&e.path())
-            } else {
-                vec![e.path().display().to_string()]
-            }
-        })
-        .collect()
-}
-
 fn upload(server: &Server, token: &str, file: &Path, multipart: bool) -> HttpResponse {
     let auth = format!("Authorization: Bearer {token}");
     let form = format!("file=@{}", file.display());
@@ -83,14 +67,14 @@ fn crafted_uploads_are_refused(backend: Backend) {
         );
     }
     assert_eq!(
-        stored_files(&artifacts),
+        files_under(&artifacts),
         Vec::<String>::new(),
         "{backend:?}: a refused upload left bytes in the artifact store"
     );
     // Had any crafted archive been stored as acme/crafted 1.0.0, this would be a 409.
     let honest = upload(&server, &token, &good_file, false);
     assert_eq!(honest.status, 201, "{backend:?}: {}", honest.text());
-    assert_eq!(stored_files(&artifacts).len(), 1, "{backend:?}");
+    assert_eq!(files_under(&artifacts).len(), 1, "{backend:?}");
 }
 
 #[test]

@@ -1,25 +1,11 @@
 //! After `kill -9` at any moment, the next start leaves no temporary files (SPEC §8): an
 //! upload killed halfway and a write interrupted beside its object are both swept.
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::releases::bytes_of;
 use crate::support::*;
-
-fn files_under(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .flat_map(|e| match e.path().is_dir() {
-            true => files_under(&e.path()),
-            false => vec![e.path().display().to_string()],
-        })
-        .collect()
-}
 
 #[test]
 fn restart_after_kill_9_mid_upload_leaves_no_temporary_files() {
