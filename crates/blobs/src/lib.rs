@@ -212,6 +212,25 @@ impl BlobStore {
         })
     }
 
+    /// On local disk, deletes what writes interrupted by a crash left behind (the upload area
+    /// `tmp/` and `.tmp-*` files beside objects) and returns how many files went. Run it at start,
+    /// before serving: a write in progress elsewhere on the same directory would fail (and
+    /// be retried by its client), never leave a damaged object.
+    pub async fn sweep_temporaries(&self) -> Result<usize> {
+        // In a bucket, `uploads/` may hold another node's write in progress: only
+        // `storage gc`, which goes by age and leases, may remove what is there.
+        let BlobStore::Local { root } = self else {
+            return Ok(0);
+        };
+        let root = root.clone();
+        tokio::task::spawn_blocking(move || sweep_dir(&root, false))
+            .await
+            .map_err(|e| BlobError::Io {
+                path: "the temporary file sweep".into(),
+                source: io::Error::other(e),
+            })?
+    }
+
     pub async fn get(&self, key: &str) -> Result<Vec<u8>> {
         if let BlobStore::S3(s3) = self {
             validate_key(key)?;
@@ -281,6 +300,33 @@ impl BlobStore {
             Err(e) => Err(io_err(&path)(e)),
         }
     }
+}
+
+/// Removes temporary files under `dir` (every file when `all`, as in the upload area).
+fn sweep_dir(dir: &Path, all: bool) -> Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(io_err(dir)(e)),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry.map_err(io_err(dir))?;
+        let path = entry.path();
+        let kind = entry.file_type().map_err(io_err(&path))?;
+        let temporary = all || entry.file_name().to_string_lossy().starts_with(".tmp-");
+        if kind.is_dir() {
+            removed += sweep_dir(&path, all || dir_is_upload_area(&path))?;
+        } else if temporary {
+            std::fs::remove_file(&path).map_err(io_err(&path))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+fn dir_is_upload_area(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "tmp")
 }
 
 /// Makes the rename durable; best effort, since not every filesystem supports it.

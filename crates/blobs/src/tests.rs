@@ -70,3 +70,26 @@ async fn rejects_traversal_keys_and_remote_urls() {
         Ok(BlobStore::S3(_))
     ));
 }
+
+#[tokio::test]
+async fn sweeps_what_interrupted_writes_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
+    let kept = content_key("dists", "abcdef0123", "zip");
+    store.put(&kept, b"kept").await.unwrap();
+    std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
+    std::fs::write(dir.path().join("tmp/.upload-1234"), b"half").unwrap();
+    std::fs::write(dir.path().join("dists/ab/cd/.tmp-99"), b"half").unwrap();
+    assert_eq!(store.sweep_temporaries().await.unwrap(), 2);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+        0
+    );
+    let beside: Vec<_> = std::fs::read_dir(dir.path().join("dists/ab/cd"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(beside, ["abcdef0123.zip"]);
+    assert_eq!(store.get(&kept).await.unwrap(), b"kept");
+    assert_eq!(store.sweep_temporaries().await.unwrap(), 0);
+}

@@ -156,6 +156,8 @@ pub struct ServeArgs {
     /// How long a presigned storage URL stays valid.
     #[arg(long, env = "PACKYARD_STORAGE_REDIRECT_EXPIRY", default_value = "5m", value_parser = parse_duration)]
     pub storage_redirect_expiry: std::time::Duration,
+    #[command(flatten)]
+    pub operations: crate::serve_args::OperationsArgs,
 }
 
 /// Parses seconds ("90") or a `humantime` duration ("90s", "30m", "12h", "7d", "1h 30m").

@@ -3,6 +3,12 @@
 //! and GitHub produce), name a valid package and version, and stay within limits that stop
 //! zip bombs. Entries that would escape an extraction directory are refused outright, even
 //! though Composer would extract elsewhere: such an archive is never legitimate.
+//!
+//! A published version is immutable, so everything Composer's own unzip could trip over is
+//! checked here, before anything is stored (SPEC §8): bytes before the first entry or after
+//! the end of the central directory (a multipart form body sent as the zip), sizes counted
+//! while really inflating every entry (declared sizes can lie), symbolic links, and entries
+//! whose data is damaged.
 
 use std::io::{Cursor, Read};
 
@@ -67,6 +73,16 @@ pub enum ArchiveError {
     Version(#[from] VersionError),
     #[error("the zip is damaged: {0}")]
     Damaged(String),
+    #[error(
+        "the upload has data before the first zip entry; send the zip file itself as the body (curl --data-binary @package.zip), not a multipart form"
+    )]
+    DataBeforeArchive,
+    #[error("the upload has data after the end of the zip archive; rebuild the zip")]
+    DataAfterArchive,
+    #[error(
+        "the zip entry {0:?} is a symbolic link; packages must hold plain files (rebuild the zip without links)"
+    )]
+    Symlink(String),
 }
 
 /// True when `name` could land outside the extraction directory.
@@ -77,29 +93,46 @@ fn escapes(name: &str) -> bool {
         || unified.split('/').any(|part| part == "..")
 }
 
-pub fn inspect_zip(bytes: &[u8], limits: &ZipLimits) -> Result<Manifest, ArchiveError> {
-    let mut zip =
-        ZipArchive::new(Cursor::new(bytes)).map_err(|e| ArchiveError::NotZip(e.to_string()))?;
-    if zip.len() > limits.max_entries {
-        return Err(ArchiveError::TooManyEntries(zip.len(), limits.max_entries));
+/// The zip must start with its first entry and end with its end-of-central-directory
+/// record, so that every unzip tool reads the same archive from the same bytes.
+fn check_framing(bytes: &[u8]) -> Result<(), ArchiveError> {
+    const LOCAL_HEADER: &[u8] = b"PK\x03\x04";
+    const END_OF_DIRECTORY: &[u8] = b"PK\x05\x06";
+    if !bytes.starts_with(LOCAL_HEADER) {
+        return Err(if bytes.starts_with(END_OF_DIRECTORY) {
+            ArchiveError::MissingManifest
+        } else if bytes.windows(4).any(|w| w == LOCAL_HEADER) {
+            ArchiveError::DataBeforeArchive
+        } else {
+            ArchiveError::NotZip("it does not start with a zip entry".into())
+        });
     }
-    let mut total: u64 = 0;
+    // The record is 22 bytes plus a comment of at most 65,535 bytes, and must end the file.
+    let lowest = bytes.len().saturating_sub(22 + usize::from(u16::MAX));
+    let ends_here = (lowest..=bytes.len().saturating_sub(22)).rev().any(|at| {
+        bytes[at..].starts_with(END_OF_DIRECTORY)
+            && at + 22 + usize::from(u16::from_le_bytes([bytes[at + 20], bytes[at + 21]]))
+                == bytes.len()
+    });
+    if ends_here {
+        Ok(())
+    } else {
+        Err(ArchiveError::DataAfterArchive)
+    }
+}
+
+/// Where composer.json is: what the listing of entry names says, before any inflating.
+fn locate_manifest(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Result<usize, ArchiveError> {
     let mut best: Option<(usize, usize)> = None; // (depth, index)
     let mut top_levels = std::collections::BTreeSet::new();
     for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|e| ArchiveError::Damaged(e.to_string()))?;
-        let name = entry
-            .name()
-            .map_err(|e| ArchiveError::Damaged(e.to_string()))?
-            .to_string();
+        let entry = zip.by_index_raw(i).map_err(damaged)?;
+        let name = entry.name().map_err(damaged)?.to_string();
         if escapes(&name) {
             return Err(ArchiveError::PathTraversal(name));
         }
-        total = total.saturating_add(entry.size());
-        if total > limits.max_uncompressed_bytes {
-            return Err(ArchiveError::TooLarge(limits.max_uncompressed_bytes));
+        if entry.is_symlink() {
+            return Err(ArchiveError::Symlink(name));
         }
         let parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
         if let Some(first) = parts.first() {
@@ -112,23 +145,60 @@ pub fn inspect_zip(bytes: &[u8], limits: &ZipLimits) -> Result<Manifest, Archive
             }
         }
     }
-    let index = match best {
-        Some((0, i)) => i,
+    match best {
+        Some((0, i)) => Ok(i),
         // Inside a folder only counts when that folder is the archive's single top level.
-        Some((_, i)) if top_levels.len() == 1 => i,
-        _ => return Err(ArchiveError::MissingManifest),
-    };
-    let entry = zip
-        .by_index(index)
-        .map_err(|e| ArchiveError::Damaged(e.to_string()))?;
-    let mut text = Vec::new();
-    entry
-        .take(limits.max_manifest_bytes + 1)
-        .read_to_end(&mut text)
-        .map_err(|e| ArchiveError::Damaged(e.to_string()))?;
-    if text.len() as u64 > limits.max_manifest_bytes {
-        return Err(ArchiveError::ManifestTooLarge(limits.max_manifest_bytes));
+        Some((_, i)) if top_levels.len() == 1 => Ok(i),
+        _ => Err(ArchiveError::MissingManifest),
     }
+}
+
+fn damaged(e: impl std::fmt::Display) -> ArchiveError {
+    ArchiveError::Damaged(e.to_string())
+}
+
+/// Inflates every entry (checking its CRC) and counts the bytes really produced against
+/// the limit; returns the text of the entry at `manifest`.
+fn inflate_all(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    manifest: usize,
+    limits: &ZipLimits,
+) -> Result<Vec<u8>, ArchiveError> {
+    let mut budget = limits.max_uncompressed_bytes;
+    let mut text = Vec::new();
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(damaged)?;
+        let mut limited = entry.take(budget.saturating_add(1));
+        let produced = if i == manifest {
+            let mut capped = (&mut limited).take(limits.max_manifest_bytes + 1);
+            capped.read_to_end(&mut text).map_err(damaged)?;
+            if text.len() as u64 > limits.max_manifest_bytes {
+                return Err(ArchiveError::ManifestTooLarge(limits.max_manifest_bytes));
+            }
+            text.len() as u64
+                + std::io::copy(&mut limited, &mut std::io::sink()).map_err(damaged)?
+        } else {
+            std::io::copy(&mut limited, &mut std::io::sink()).map_err(damaged)?
+        };
+        budget = budget
+            .checked_sub(produced)
+            .ok_or(ArchiveError::TooLarge(limits.max_uncompressed_bytes))?;
+    }
+    Ok(text)
+}
+
+pub fn inspect_zip(bytes: &[u8], limits: &ZipLimits) -> Result<Manifest, ArchiveError> {
+    check_framing(bytes)?;
+    let mut zip =
+        ZipArchive::new(Cursor::new(bytes)).map_err(|e| ArchiveError::NotZip(e.to_string()))?;
+    if zip.offset() != 0 {
+        return Err(ArchiveError::DataBeforeArchive);
+    }
+    if zip.len() > limits.max_entries {
+        return Err(ArchiveError::TooManyEntries(zip.len(), limits.max_entries));
+    }
+    let manifest = locate_manifest(&mut zip)?;
+    let text = inflate_all(&mut zip, manifest, limits)?;
     parse_manifest(&text)
 }
 

@@ -203,11 +203,27 @@ pub fn stability(normalized: &str) -> Stability {
     }
 }
 
+/// What follows `dev-` in a branch version (empty for other versions).
+fn branch_name(version: &str) -> &str {
+    match version.get(..4) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("dev-") => &version[4..],
+        _ => "",
+    }
+}
+
 /// Normalizes a version a package carries in its composer.json, rejecting what only makes
 /// sense in a constraint (aliases, stability flags) or would break URLs.
 pub fn validate_publishable(version: &str) -> Result<String, VersionError> {
     let reason = if version.trim() != version || version.is_empty() {
         Some("it is empty or has surrounding whitespace")
+    } else if version.chars().any(char::is_control) {
+        Some("it contains control characters")
+    } else if [version, branch_name(version)]
+        .iter()
+        .flat_map(|v| v.split(['/', '\\']))
+        .any(|segment| segment == "." || segment == "..")
+    {
+        Some("a '/'-separated part of it is '.' or '..'")
     } else if version.contains(" as ") || version.chars().any(char::is_whitespace) {
         Some(
             "aliases (\"1.0 as 2.0\") and spaces belong in constraints, not in a package's version",
@@ -284,6 +300,24 @@ mod tests {
         for bad in ["1.0 as 2.0", "1.0@dev", " 1.0", "1.0,2.0", ""] {
             assert!(validate_publishable(bad).is_err(), "{bad}");
         }
+        for bad in [
+            "1.0.0\0",
+            "dev-a\u{7}",
+            "dev-../../x",
+            "dev-a/./b",
+            "dev-..\\x",
+            "dev-../x",
+            "DEV-./x",
+        ] {
+            assert!(
+                matches!(
+                    validate_publishable(bad),
+                    Err(VersionError::NotPublishable { .. })
+                ),
+                "{bad:?}"
+            );
+        }
+        assert!(validate_publishable("dev-feature/x..y").is_ok());
         assert!(matches!(
             validate_publishable("banana"),
             Err(VersionError::Invalid(_))

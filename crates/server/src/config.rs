@@ -7,6 +7,8 @@ use std::time::Duration;
 use ipnet::IpNet;
 use packyard_composer::archive::ZipLimits;
 
+use crate::listen::ConnectionLimits;
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Base URL clients use, without a trailing slash; dist URLs are built from it.
@@ -42,6 +44,10 @@ pub struct Config {
     pub storage_redirect: Option<Duration>,
     /// How long `/readyz` waits for the database and storage before calling them unreachable.
     pub readiness_timeout: Duration,
+    /// Timeouts and the cap on open connections.
+    pub connections: ConnectionLimits,
+    /// Whether `GET /metrics` is answered on the main listener (false when it has its own).
+    pub metrics_on_main_listener: bool,
     /// Bytes of small dist archives kept in memory (weighted by size, least recently used
     /// evicted first).
     pub dist_cache_bytes: u64,
@@ -112,6 +118,8 @@ impl Config {
             repo_poll_interval: None,
             storage_redirect: None,
             readiness_timeout: Duration::from_secs(5),
+            connections: ConnectionLimits::default(),
+            metrics_on_main_listener: true,
             dist_cache_bytes: 256 * 1024 * 1024,
             max_cached_archive: 4 * 1024 * 1024,
             notify_body_limit: 1024 * 1024,

@@ -17,6 +17,7 @@ use packyard_blobs::BlobError;
 use packyard_store::StoreError;
 
 use crate::denial::Denial;
+use crate::metrics::Failure;
 use crate::publish::PublishError;
 use crate::releases::ingest::IngestError;
 use crate::warning::warning;
@@ -44,6 +45,8 @@ pub struct ApiError {
     pub audience: Audience,
     /// Seconds for `Retry-After` (503 and 429 answers).
     pub retry_after: Option<u64>,
+    /// What `/metrics` counts this answer as, if anything.
+    pub failure: Option<Failure>,
 }
 
 pub type ApiResult<T = Response> = Result<T, ApiError>;
@@ -55,7 +58,14 @@ impl ApiError {
             message: message.into(),
             audience,
             retry_after: None,
+            failure: None,
         }
+    }
+
+    /// Marks the answer for the failure counters of `/metrics`.
+    pub fn failed(mut self, failure: Failure) -> ApiError {
+        self.failure = Some(failure);
+        self
     }
 
     /// An admin-API answer.
@@ -86,7 +96,12 @@ impl ApiError {
 
 impl From<Denial> for ApiError {
     fn from(denial: Denial) -> ApiError {
-        match denial {
+        let reason = match denial {
+            Denial::Unauthorized(_) => "unauthorized",
+            Denial::Forbidden(_) => "forbidden",
+            Denial::TooManyFailures { .. } => "throttled",
+        };
+        let error: ApiError = match denial {
             Denial::Unauthorized(m) => ApiError::new(StatusCode::UNAUTHORIZED, Audience::Composer, m),
             Denial::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, Audience::Composer, m),
             Denial::TooManyFailures { retry_after } => ApiError::new(
@@ -95,7 +110,8 @@ impl From<Denial> for ApiError {
                 format!("too many failed authentication attempts from your address; wait {retry_after} seconds and check your credentials"),
             )
             .retry_after(retry_after),
-        }
+        };
+        error.failed(Failure::Auth(reason))
     }
 }
 
@@ -112,8 +128,9 @@ impl From<StoreError> for ApiError {
                     "the database is unavailable right now; nothing was changed, try again shortly",
                 )
                 .retry_after(RETRY_AFTER_SECS)
+                .failed(Failure::Database)
             }
-            other => ApiError::internal("internal error", other),
+            other => ApiError::internal("internal error", other).failed(Failure::Database),
         }
     }
 }
@@ -132,8 +149,9 @@ impl From<BlobError> for ApiError {
                     "object storage is unreachable right now; nothing was stored, try again shortly",
                 )
                 .retry_after(RETRY_AFTER_SECS)
+                .failed(Failure::Storage)
             }
-            other => ApiError::internal("could not store the file", other),
+            other => ApiError::internal("could not store the file", other).failed(Failure::Storage),
         }
     }
 }
@@ -192,6 +210,9 @@ impl IntoResponse for ApiError {
         }
         if let Some(secs) = self.retry_after {
             h.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if let Some(failure) = self.failure {
+            resp.extensions_mut().insert(failure);
         }
         resp
     }

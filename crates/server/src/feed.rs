@@ -75,8 +75,14 @@ pub async fn run(state: AppState) {
             _ = interval.tick() => {}
             () = wakeup.notify.notified() => {}
         }
-        if let Err(e) = refresh(&state).await {
-            tracing::warn!("could not refresh the snapshot (serving the previous one): {e}");
+        match refresh(&state).await {
+            Ok(done) => state.metrics.record_feed_poll(done != Refresh::Unchanged),
+            Err(e) => {
+                state
+                    .metrics
+                    .record_failure(crate::metrics::Failure::Database);
+                tracing::warn!("could not refresh the snapshot (serving the previous one): {e}");
+            }
         }
         ticks += 1;
         if ticks.is_multiple_of(1_000) {

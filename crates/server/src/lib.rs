@@ -13,9 +13,14 @@ pub mod dist_cache;
 pub mod error;
 pub mod failure_budget;
 pub mod feed;
+#[doc(hidden)]
+pub mod fuzz_checks;
 pub mod git;
+pub mod listen;
 pub mod login_guard;
 pub mod metadata;
+pub mod metrics;
+pub mod observe;
 pub mod passwords;
 pub mod publish;
 pub mod releases;
@@ -48,6 +53,8 @@ pub struct AppState {
     pub usage: usage::UsageRecorder,
     /// Recently served small dist archives (content-addressed, so never stale).
     pub dists: Arc<dist_cache::DistCache>,
+    /// Counters behind `GET /metrics`.
+    pub metrics: Arc<metrics::Metrics>,
     /// Wakes the git sync worker when a webhook or operator queues a sync on this node.
     pub repo_sync: Arc<tokio::sync::Notify>,
     /// Portal login limits that hold before any password is hashed.
@@ -96,6 +103,7 @@ impl AppState {
             blobs,
             config: Arc::new(config),
             snapshot: Arc::new(ArcSwap::from_pointee(snapshot)),
+            metrics: Arc::default(),
         })
     }
 
@@ -104,16 +112,14 @@ impl AppState {
     }
 }
 
-/// Serves until `shutdown` resolves, running the change feed and usage flusher alongside.
+/// Serves until `shutdown` resolves, running the change feed and usage flusher alongside;
+/// then stops accepting and lets in-flight requests finish (see [`listen`]).
 /// `listener` is a plain [`tokio::net::TcpListener`] or a [`tls::TlsListener`].
-pub async fn serve<L>(
-    listener: L,
+pub async fn serve(
+    listener: impl Into<listen::Listener>,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()>
-where
-    L: axum::serve::Listener<Addr = std::net::SocketAddr>,
-{
+) -> std::io::Result<()> {
     let feed = tokio::spawn(feed::run(state.clone()));
     let flusher = tokio::spawn(usage::run(state.clone()));
     let reports = tokio::spawn(failure_budget::run_reports(state.failures.clone()));
@@ -123,13 +129,14 @@ where
         state.repo_sync.clone(),
         lease_owner.clone(),
     ));
-    let app =
-        routes::router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    // `tap_io` gives every listener kind the generic `SocketAddr` connect info.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |_| {});
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let stop = tokio_util::sync::CancellationToken::new();
+    let trigger = stop.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        trigger.cancel();
+    });
+    let app = routes::router(state.clone());
+    listen::run(listener.into(), state.clone(), app, stop).await;
     feed.abort();
     flusher.abort();
     reports.abort();
@@ -140,5 +147,5 @@ where
         tracing::warn!("could not release repository sync leases: {e}");
     }
     usage::flush(&state).await;
-    result
+    Ok(())
 }

@@ -1,24 +1,17 @@
 //! Built-in TLS for `packyard serve --tls-cert --tls-key`, for operators who want one
-//! binary and no reverse proxy. Handshakes run in their own tasks and only finished
-//! connections are handed to the HTTP server, so a slow or hostile client cannot stall
-//! everyone else's `accept`.
+//! binary and no reverse proxy. Handshakes run in each connection's own task
+//! ([`crate::listen`]), so a slow or hostile client cannot stall everyone else's `accept`;
+//! ALPN offers HTTP/2 and HTTP/1.1.
 
-use std::io;
-use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use arc_swap::ArcSwap;
+use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use tokio_rustls::server::TlsStream;
-
-/// Longer than any honest client needs to finish a handshake.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
@@ -54,70 +47,52 @@ pub fn load_config(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>, TlsErro
         .with_no_client_auth()
         .with_single_cert(chain, private_key)
         .map_err(|e| TlsError::Config(e.to_string()))?;
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }
 
-/// A listener yielding TLS connections whose handshake already succeeded.
+/// The certificate and key files and the configuration last read from them: re-read on
+/// SIGHUP, so a renewed certificate is served without a restart. Handshakes already done
+/// keep their connection.
+#[derive(Clone)]
+pub struct TlsCertificates {
+    cert: PathBuf,
+    key: PathBuf,
+    current: Arc<ArcSwap<ServerConfig>>,
+}
+
+impl TlsCertificates {
+    pub fn load(cert: &Path, key: &Path) -> Result<TlsCertificates, TlsError> {
+        Ok(TlsCertificates {
+            cert: cert.to_path_buf(),
+            key: key.to_path_buf(),
+            current: Arc::new(ArcSwap::new(load_config(cert, key)?)),
+        })
+    }
+
+    /// Reads the files again; on error the previous certificate stays in use.
+    pub fn reload(&self) -> Result<(), TlsError> {
+        self.current.store(load_config(&self.cert, &self.key)?);
+        Ok(())
+    }
+
+    pub fn acceptor(&self) -> TlsAcceptor {
+        TlsAcceptor::from(self.current.load_full())
+    }
+}
+
+/// A TCP listener whose connections speak TLS.
 pub struct TlsListener {
-    ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
-    local: SocketAddr,
+    tcp: TcpListener,
+    certificates: TlsCertificates,
 }
 
 impl TlsListener {
-    pub fn new(tcp: TcpListener, config: Arc<ServerConfig>) -> io::Result<TlsListener> {
-        let local = tcp.local_addr()?;
-        let (tx, ready) = mpsc::channel(256);
-        tokio::spawn(accept_loop(tcp, TlsAcceptor::from(config), tx));
-        Ok(TlsListener { ready, local })
-    }
-}
-
-async fn accept_loop(
-    tcp: TcpListener,
-    acceptor: TlsAcceptor,
-    ready: mpsc::Sender<(TlsStream<TcpStream>, SocketAddr)>,
-) {
-    loop {
-        let (stream, peer) = match tcp.accept().await {
-            Ok(conn) => conn,
-            Err(e) => {
-                // Typically out of file descriptors: back off instead of spinning.
-                tracing::warn!("accept failed: {e}");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
-        };
-        if ready.is_closed() {
-            return;
-        }
-        let _ = stream.set_nodelay(true);
-        let (acceptor, ready) = (acceptor.clone(), ready.clone());
-        tokio::spawn(async move {
-            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
-                Ok(Ok(tls)) => {
-                    let _ = ready.send((tls, peer)).await;
-                }
-                Ok(Err(e)) => tracing::debug!("TLS handshake with {peer} failed: {e}"),
-                Err(_) => tracing::debug!("TLS handshake with {peer} timed out"),
-            }
-        });
-    }
-}
-
-impl axum::serve::Listener for TlsListener {
-    type Io = TlsStream<TcpStream>;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        match self.ready.recv().await {
-            Some(conn) => conn,
-            // The accept loop only ends when this listener is gone; never reached.
-            None => std::future::pending().await,
-        }
+    pub fn new(tcp: TcpListener, certificates: TlsCertificates) -> TlsListener {
+        TlsListener { tcp, certificates }
     }
 
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        Ok(self.local)
+    pub fn into_parts(self) -> (TcpListener, TlsCertificates) {
+        (self.tcp, self.certificates)
     }
 }

@@ -325,7 +325,6 @@ async fn releases_are_unique_and_validated(backend: Backend) {
     assert_eq!(db.releases().await.unwrap().len(), 1);
 }
 
-/// The listed versions of every package.
 async fn listed(db: &Db) -> Vec<crate::packages::PackageVersion> {
     let mut all = db.versions_page(0, 1_000).await.unwrap();
     all.retain(|v| v.unlisted_at.is_none());

@@ -1,21 +1,37 @@
 //! `packyard serve`: binds the listener, prints the address it got (tests bind port 0 and
-//! read it from this line), and serves until SIGINT or SIGTERM.
+//! read it from this line), and serves until SIGINT or SIGTERM, after which in-flight
+//! requests finish (up to 30 s) and the process exits 0. SIGHUP re-reads the TLS
+//! certificate and key.
 
 use std::io::Write;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
+use packyard_server::listen::{ConnectionLimits, Listener};
+use packyard_server::tls::{TlsCertificates, TlsListener};
 use packyard_server::{AppState, Config};
+use tokio::signal::unix::{SignalKind, signal};
 
 use crate::args::{Global, ServeArgs};
 use crate::context::{open_blobs, open_db_with};
+use crate::serve_args::LogFormat;
 
 pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
+    let _log_writer = init_logging(args.operations.log_format);
+    let file_limit = raise_file_limit();
     let tls = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => Some(packyard_server::tls::load_config(cert, key)?),
+        (Some(cert), Some(key)) => Some(TlsCertificates::load(cert, key)?),
         _ => None,
     };
     let db = open_db_with(g, &args.protection.pool_settings()).await?;
     let blobs = open_blobs(g)?;
+    let swept = blobs
+        .sweep_temporaries()
+        .await
+        .context("cannot clean the artifact store's temporary files")?;
+    if swept > 0 {
+        tracing::info!("removed {swept} temporary file(s) left by an interrupted upload");
+    }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -41,32 +57,81 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
         .storage_redirect
         .then_some(args.storage_redirect_expiry);
     config.readiness_timeout = g.storage_timeout;
+    let ops = args.operations;
+    config.connections = ConnectionLimits {
+        header_timeout: ops.header_timeout,
+        idle_timeout: ops.idle_timeout,
+        max_connections: ops.max_connections.unwrap_or(file_limit / 2).max(16),
+        drain_timeout: Duration::from_secs(30),
+    };
+    config.metrics_on_main_listener = ops.metrics_listen.is_none();
     let state = AppState::new(db, blobs, config)
         .await
         .context("cannot load the repository state")?;
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PACKYARD_LOG")
-                .unwrap_or_else(|_| "packyard=info,warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    if let Some(metrics_addr) = ops.metrics_listen {
+        let metrics = tokio::net::TcpListener::bind(metrics_addr)
+            .await
+            .with_context(|| format!("cannot listen on {metrics_addr} for metrics"))?;
+        let app = packyard_server::routes::metrics_router().with_state(state.clone());
+        tokio::spawn(async move { axum::serve(metrics, app).await });
+    }
     println!("packyard listening on {scheme}://{addr} (public URL {public_url})");
     std::io::stdout().flush()?;
-    match tls {
-        Some(config) => {
-            let listener = packyard_server::tls::TlsListener::new(listener, config)?;
-            packyard_server::serve(listener, state, shutdown_signal()).await?;
-        }
-        None => {
-            // Like nginx's `tcp_nodelay on`: a response goes out the moment it is written.
-            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-                let _ = tcp.set_nodelay(true);
-            });
-            packyard_server::serve(listener, state, shutdown_signal()).await?
+    tokio::spawn(reload_on_sighup(tls.clone()));
+    let listener: Listener = match tls {
+        Some(certificates) => TlsListener::new(listener, certificates).into(),
+        None => listener.into(),
+    };
+    packyard_server::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Logs go to stderr through a writer thread, so that a request never waits on a write to
+/// the terminal or journal (one access line per request adds up); the returned guard
+/// flushes what is pending when `serve` ends. Lines are never dropped: when the writer falls
+/// far behind, requests wait for it.
+fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PACKYARD_LOG")
+        .unwrap_or_else(|_| "packyard=info,warn".into());
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+    guard
+}
+
+/// Raises the soft open-file limit to the hard one, so the connection cap (half of it) can
+/// be generous; returns the limit in force.
+fn raise_file_limit() -> usize {
+    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or_else(|e| {
+        tracing::warn!("cannot raise the open-file limit: {e}");
+        rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft)
+    });
+    usize::try_from(limit).unwrap_or(usize::MAX)
+}
+
+/// SIGHUP re-reads the certificate and key; connections already open keep theirs.
+async fn reload_on_sighup(tls: Option<TlsCertificates>) {
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        match &tls {
+            Some(certificates) => match certificates.reload() {
+                Ok(()) => tracing::info!("SIGHUP: re-read the TLS certificate and key"),
+                Err(e) => tracing::warn!("SIGHUP: kept the previous TLS certificate: {e}"),
+            },
+            None => tracing::info!("SIGHUP: no TLS certificate to re-read"),
         }
     }
-    Ok(())
 }
 
 async fn shutdown_signal() {
@@ -74,7 +139,7 @@ async fn shutdown_signal() {
         let _ = tokio::signal::ctrl_c().await;
     };
     let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        match signal(SignalKind::terminate()) {
             Ok(mut s) => {
                 s.recv().await;
             }
@@ -85,4 +150,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
+    tracing::info!("shutting down: no new connections; finishing requests in flight");
 }

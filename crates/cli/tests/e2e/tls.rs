@@ -11,7 +11,14 @@ use crate::support::*;
 
 /// A self-signed certificate for 127.0.0.1; returns (cert, key) paths.
 fn self_signed(dir: &Path) -> (String, String) {
+    certificate(dir, "127.0.0.1")
+}
+
+/// A self-signed certificate for 127.0.0.1 with this common name, written to
+/// `dir/cert.pem` and `dir/key.pem`; returns their paths.
+pub fn certificate(dir: &Path, common_name: &str) -> (String, String) {
     let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let subject = format!("/CN={common_name}");
     let out = Command::new("openssl")
         .args([
             "req",
@@ -26,7 +33,7 @@ fn self_signed(dir: &Path) -> (String, String) {
             "-days",
             "2",
             "-subj",
-            "/CN=127.0.0.1",
+            &subject,
             "-addext",
             "subjectAltName=IP:127.0.0.1",
         ])

@@ -14,6 +14,7 @@ use crate::client_addr::client_addr;
 use crate::conditional::conditional_json;
 use crate::error::{ApiError, ApiResult};
 use crate::metadata::{p2_for, root_for};
+use crate::observe::AccountId;
 
 pub async fn packages_json(
     State(state): State<AppState>,
@@ -32,7 +33,11 @@ pub async fn packages_json(
     let changed_at = snapshot
         .catalog_changed_at
         .max(customer.account.licences_changed_at);
-    Ok(conditional_json(&headers, &root, changed_at, true))
+    let mut response = conditional_json(&headers, &root, changed_at, true);
+    response
+        .extensions_mut()
+        .insert(AccountId(customer.account.public_id.clone()));
+    Ok(response)
 }
 
 pub async fn p2(

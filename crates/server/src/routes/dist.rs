@@ -68,6 +68,7 @@ pub async fn download(
             ),
         )
         .retry_after(STORAGE_RETRY_AFTER)
+        .failed(crate::metrics::Failure::Storage)
     };
     if let Some(bytes) = state.dists.get(&v.blob_key) {
         return Ok(zip_response(Body::from(bytes), v.size));

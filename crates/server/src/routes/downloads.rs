@@ -217,6 +217,7 @@ async fn stream_release(
                     .into(),
             )
             .retry_after(STORAGE_RETRY_AFTER)
+            .failed(crate::metrics::Failure::Storage)
         })?;
     let body = Body::from_stream(stream);
     let mut resp = (status, body).into_response();

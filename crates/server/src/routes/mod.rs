@@ -42,10 +42,16 @@ async fn storage_redirect(state: &AppState, key: &str, file_name: &str) -> Optio
         }
     }
 }
+pub use downloads::{RangeRequest, parse_range};
 
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_bytes;
     let notify_limit = state.config.notify_body_limit;
+    let metrics = if state.config.metrics_on_main_listener {
+        metrics_router()
+    } else {
+        Router::new()
+    };
     Router::new()
         .route("/packages.json", get(composer::packages_json))
         .route("/p2/{vendor}/{file}", get(composer::p2))
@@ -76,5 +82,24 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(portal::router(upload_limit))
+        .merge(metrics)
         .with_state(state)
+}
+
+/// `GET /metrics` alone, for the main listener or a separate `--metrics-listen` address.
+pub fn metrics_router() -> Router<AppState> {
+    Router::new().route(
+        "/metrics",
+        get(
+            |axum::extract::State(state): axum::extract::State<AppState>| async move {
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        "text/plain; version=0.0.4; charset=utf-8",
+                    )],
+                    state.metrics.render(),
+                )
+            },
+        ),
+    )
 }

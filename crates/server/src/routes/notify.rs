@@ -37,7 +37,7 @@ pub async fn notify_batch(
         )
     })?;
     let now = packyard_store::now();
-    let events = batch
+    let events: Vec<DownloadEvent> = batch
         .downloads
         .into_iter()
         .filter(|d| customer.snapshot.packages.contains_key(&d.name) && d.version.len() <= 255)
@@ -46,7 +46,9 @@ pub async fn notify_batch(
             package: d.name,
             version: d.version,
             at: now,
-        });
+        })
+        .collect();
+    state.metrics.record_installs(events.len() as u64);
     state.usage.downloaded(events);
     Ok((StatusCode::OK, "{\"status\":\"success\"}").into_response())
 }

@@ -1,7 +1,7 @@
 //! Adding releases: CLI validation, idempotence and immutability, and the streamed admin
 //! upload (refusals, then storage and download).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
@@ -16,22 +16,8 @@ fn release_count(server: &Server) -> usize {
 
 /// Files in the artifact store's upload area and release folder.
 fn stored_files(server: &Server) -> usize {
-    fn count(dir: &Path) -> usize {
-        std::fs::read_dir(dir).map_or(0, |entries| {
-            entries
-                .flatten()
-                .map(|e| {
-                    if e.path().is_dir() {
-                        count(&e.path())
-                    } else {
-                        1
-                    }
-                })
-                .sum()
-        })
-    }
     let artifacts = server.dir.path().join("data").join("artifacts");
-    count(&artifacts.join("tmp")) + count(&artifacts.join("releases"))
+    files_under(&artifacts.join("tmp")).len() + files_under(&artifacts.join("releases")).len()
 }
 
 /// A server with product `ce`, a 1 MiB release limit and a 4 KiB release file to add.

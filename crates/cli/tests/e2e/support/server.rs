@@ -35,6 +35,8 @@ pub struct Server {
     /// shared state: `--storage-url`, the AWS variables).
     global_args: Vec<String>,
     env: Vec<(String, String)>,
+    /// Where the server's stderr goes when its log is to be read (see [`Server::start_logging`]).
+    log_file: Option<PathBuf>,
     // Declared last so it is dropped after the child is stopped in `Drop`.
     _postgres: Option<PostgresDatabase>,
 }
@@ -70,6 +72,7 @@ impl Server {
             extra_args: extra_args.iter().map(|s| s.to_string()).collect(),
             global_args: Vec::new(),
             env: Vec::new(),
+            log_file: None,
             _postgres: postgres,
         };
         server.spawn();
@@ -94,6 +97,7 @@ impl Server {
             extra_args: extra_args.iter().map(|s| s.to_string()).collect(),
             global_args: global_args.to_vec(),
             env: env.to_vec(),
+            log_file: None,
         };
         server.spawn();
         server
@@ -107,13 +111,72 @@ impl Server {
         }
     }
 
+    /// Like [`Server::start_with`], with the server's log (access lines included) kept in
+    /// a file for [`Server::log`].
+    pub fn start_logging(backend: Backend, extra_args: &[&str]) -> Server {
+        let mut server = Server::start_with(backend, extra_args);
+        server.log_file = Some(server.dir.path().join("server.log"));
+        server.restart();
+        server
+    }
+
+    /// Everything the server has logged so far (only for [`Server::start_logging`]).
+    pub fn log(&self) -> String {
+        let path = self.log_file.as_ref().expect("started with start_logging");
+        std::fs::read_to_string(path).unwrap_or_default()
+    }
+
+    /// Stops the server as `kill -9` would and starts it again on the same state.
+    pub fn restart(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        self.spawn();
+    }
+
+    /// Sends `signal` (e.g. "TERM", "HUP") to the server process.
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.pid().to_string())
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -{signal} failed");
+    }
+
+    /// Waits up to `limit` for the server to exit; its status if it did.
+    pub fn wait_exit(&mut self, limit: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let start = std::time::Instant::now();
+        let child = self.child.as_mut().expect("server is running");
+        while start.elapsed() < limit {
+            if let Some(status) = child.try_wait().unwrap() {
+                self.child = None;
+                return Some(status);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        None
+    }
+
     fn spawn(&mut self) {
         let mut cmd = self.command();
         cmd.args(["serve", "--listen", "127.0.0.1:0"])
             .args(&self.extra_args);
+        // Access lines would drown the test output; tests that read them keep a log file.
+        let stderr = match &self.log_file {
+            Some(path) => {
+                cmd.env("PACKYARD_LOG", "packyard=info,warn");
+                Stdio::from(std::fs::File::create(path).unwrap())
+            }
+            None => {
+                cmd.env("PACKYARD_LOG", "packyard::access=warn,packyard=info,warn");
+                Stdio::inherit()
+            }
+        };
         let mut child = cmd
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("packyard serve starts");
         let mut line = String::new();

@@ -1,0 +1,149 @@
+//! Observability (SPEC §10): `GET /metrics` counters move with the requests served, on the
+//! main listener or only on `--metrics-listen`, and every request leaves one JSON access
+//! line that names the account but never a secret.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+/// `name{labels}` → value, from the Prometheus text format.
+fn scrape(url: &str) -> HashMap<String, f64> {
+    let answer = curl(&format!("{url}/metrics"), &[]);
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    answer
+        .text()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.rsplit_once(' '))
+        .map(|(name, value)| (name.to_string(), value.parse().unwrap()))
+        .collect()
+}
+
+fn grew(before: &HashMap<String, f64>, after: &HashMap<String, f64>, name: &str, by: f64) {
+    let old = before.get(name).copied().unwrap_or(0.0);
+    let new = after.get(name).copied().unwrap_or(0.0);
+    assert!(new - old >= by, "{name}: {old} → {new}, expected +{by}");
+}
+
+/// A customer who sees one published package: (account id, public key, private key).
+fn customer_with_package(server: &Server) -> (String, String, String) {
+    server.publish(&[package_zip("acme/observed", "1.0.0", json!({}))]);
+    server.product("all", "All", "acme/*", &[]);
+    let customer = server.licensed_customer("observed@example.com", &["all"]);
+    server.wait_visible(&customer.1, &customer.2, "acme/observed");
+    customer
+}
+
+#[test]
+fn metrics_move_and_access_lines_are_json() {
+    let server = Server::start_logging(Backend::Sqlite, &["--log-format", "json"]);
+    let (account, public, private) = customer_with_package(&server);
+    let before = scrape(&server.url);
+    let packages = format!("{}/packages.json", server.url);
+    assert_eq!(curl_as(&packages, &public, "wrong", &[]).status, 401);
+    let served = curl_as(&packages, &public, &private, &[]);
+    assert_eq!(served.status, 200);
+    let batch = r#"{"downloads":[{"name":"acme/observed","version":"1.0.0.0"}]}"#;
+    let notified = curl_as(
+        &format!("{}/downloads/", server.url),
+        &public,
+        &private,
+        &[
+            "-X",
+            "POST",
+            "-H",
+            "Content-Type: application/json",
+            "--data",
+            batch,
+        ],
+    );
+    assert_eq!(notified.status, 200);
+    let after = scrape(&server.url);
+    grew(
+        &before,
+        &after,
+        r#"packyard_http_requests_total{group="packages",status="401"}"#,
+        1.0,
+    );
+    grew(
+        &before,
+        &after,
+        r#"packyard_http_requests_total{group="packages",status="200"}"#,
+        1.0,
+    );
+    grew(
+        &before,
+        &after,
+        r#"packyard_http_requests_total{group="notify",status="200"}"#,
+        1.0,
+    );
+    grew(
+        &before,
+        &after,
+        "packyard_http_response_bytes_total",
+        served.body.len() as f64,
+    );
+    grew(&before, &after, "packyard_installs_total", 1.0);
+    grew(
+        &before,
+        &after,
+        r#"packyard_auth_failures_total{reason="unauthorized"}"#,
+        1.0,
+    );
+    for gauge in [
+        "packyard_snapshot_age_seconds",
+        "packyard_change_feed_lag_seconds",
+    ] {
+        let value = after[gauge];
+        assert!((0.0..5.0).contains(&value), "{gauge} = {value}");
+    }
+
+    // Log lines are written by a background thread: wait for the last one.
+    let last_line = format!("\"bytes\":{}", served.body.len());
+    assert!(eventually(PROPAGATION, || server
+        .log()
+        .contains(&last_line)));
+    let log = server.log();
+    assert!(
+        !log.contains(&private),
+        "the access log holds a private key"
+    );
+    let lines: Vec<Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let access: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["target"] == "packyard::access")
+        .collect();
+    let line = access
+        .iter()
+        .rev()
+        .find(|l| l["fields"]["path"] == "/packages.json" && l["fields"]["status"] == 200)
+        .expect("an access line for the served packages.json (the last one)");
+    let fields = &line["fields"];
+    assert_eq!(fields["method"], "GET");
+    assert_eq!(fields["bytes"], served.body.len());
+    assert_eq!(fields["account"], account.as_str());
+    assert!(fields["duration_ms"].as_f64().is_some(), "{line}");
+    assert!(
+        access.iter().any(|l| l["fields"]["status"] == 401),
+        "the refused request is logged too"
+    );
+}
+
+#[test]
+fn metrics_listen_moves_metrics_off_the_main_listener() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let metrics = format!("127.0.0.1:{port}");
+    let server = Server::start_with(Backend::Sqlite, &["--metrics-listen", &metrics]);
+    assert_ne!(curl(&format!("{}/metrics", server.url), &[]).status, 200);
+    let scraped = scrape(&format!("http://{metrics}"));
+    assert!(scraped.contains_key("packyard_http_response_bytes_total"));
+}

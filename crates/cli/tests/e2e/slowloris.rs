@@ -1,0 +1,142 @@
+//! Connection floods (SPEC §8): hundreds of half-open or silent connections never stop
+//! answers to others, a connection that does not finish its request head within
+//! `--header-timeout` is closed, and at `--max-connections` the longest-idle connection
+//! makes room for a new one.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+/// One `GET path` on a fresh connection: (status, how long the answer took).
+pub fn timed_get(host: &str, path: &str) -> (u16, Duration) {
+    let start = Instant::now();
+    let mut stream = TcpStream::connect(host).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let status = String::from_utf8_lossy(&answer)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, start.elapsed())
+}
+
+/// Whether the server has closed this connection (whatever it sent before closing).
+fn closed_by_server(mut stream: &TcpStream) -> bool {
+    stream.set_nonblocking(true).unwrap();
+    let mut buf = [0u8; 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(e) if e.kind() == ErrorKind::WouldBlock => return false,
+            Err(_) => return true,
+        }
+    }
+}
+
+/// Real requests keep being answered within 1 s for `during`.
+fn answers_stay_prompt(server: &Server, during: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < during {
+        let (status, took) = timed_get(&server.host, "/healthz");
+        assert_eq!(status, 200, "a real request was not answered");
+        assert!(
+            took < Duration::from_secs(1),
+            "a real request took {took:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn count_closed(sockets: &[TcpStream]) -> usize {
+    sockets.iter().filter(|s| closed_by_server(s)).count()
+}
+
+#[test]
+fn half_open_connections_are_answered_around_and_closed() {
+    let server = Server::start_with(Backend::Sqlite, &["--header-timeout", "3s"]);
+    let opened = Instant::now();
+    let half_open: Vec<TcpStream> = (0..600)
+        .map(|_| {
+            let mut s = TcpStream::connect(&server.host).unwrap();
+            s.write_all(b"GET /packages.json HTTP/1.1\r\nHost: x\r\nUser-Agent: slow")
+                .unwrap();
+            s
+        })
+        .collect();
+    answers_stay_prompt(&server, Duration::from_secs(2));
+    let (early, at) = (count_closed(&half_open), opened.elapsed());
+    assert!(
+        at >= Duration::from_secs(3) || early == 0,
+        "{early} closed {at:?} after opening, before the 3 s header timeout"
+    );
+    let all_closed = eventually(Duration::from_secs(6), || {
+        count_closed(&half_open) == half_open.len()
+    });
+    assert!(
+        all_closed,
+        "{} of 600 half-open connections still open {:?} after opening (header timeout 3 s)",
+        half_open.len() - count_closed(&half_open),
+        opened.elapsed()
+    );
+    answers_stay_prompt(&server, Duration::from_millis(500));
+}
+
+#[test]
+fn at_the_connection_cap_idle_connections_make_room() {
+    let server = Server::start_with(
+        Backend::Sqlite,
+        &["--max-connections", "50", "--header-timeout", "60s"],
+    );
+    // Silent connections: without a cap that sheds them, 200 of these against a cap of 50
+    // would keep every new client waiting for the 60 s header timeout.
+    let silent: Vec<TcpStream> = (0..200)
+        .map(|_| TcpStream::connect(&server.host).unwrap())
+        .collect();
+    answers_stay_prompt(&server, Duration::from_secs(2));
+    assert!(
+        eventually(Duration::from_secs(3), || count_closed(&silent) >= 150),
+        "only {} of 200 idle connections were closed at a cap of 50",
+        count_closed(&silent)
+    );
+}
+
+#[test]
+fn kept_alive_connections_close_after_the_idle_timeout() {
+    let server = Server::start_with(Backend::Sqlite, &["--idle-timeout", "2s"]);
+    let mut stream = TcpStream::connect(&server.host).unwrap();
+    write!(stream, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 512];
+    while !answer.ends_with(b"ok\n") {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "closed before answering");
+        answer.extend_from_slice(&buf[..n]);
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(
+        !closed_by_server(&stream),
+        "closed well before the idle timeout"
+    );
+    let waited = Instant::now();
+    let closed = eventually(Duration::from_secs(15), || closed_by_server(&stream));
+    assert!(
+        closed && waited.elapsed() < Duration::from_secs(3),
+        "an idle kept-alive connection outlived the 2 s idle timeout: closed {closed} after {:?}",
+        waited.elapsed()
+    );
+}

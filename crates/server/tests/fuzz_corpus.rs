@@ -1,0 +1,46 @@
+//! Every input of the committed fuzz corpora (`fuzz/corpus/<target>/`), run on the stable
+//! toolchain through the same checks the fuzz targets run, so that a crash once found
+//! (and kept as a corpus file) stays fixed.
+
+use std::path::PathBuf;
+
+use packyard_server::fuzz_checks;
+
+fn run_corpus(target: &str, check: fn(&[u8])) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/corpus")
+        .join(target);
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let outcome = std::panic::catch_unwind(|| check(&data));
+        assert!(
+            outcome.is_ok(),
+            "{target}: {} breaks a property",
+            path.display()
+        );
+        count += 1;
+    }
+    assert!(count > 0, "the {target} corpus is empty");
+}
+
+#[test]
+fn authorization_corpus() {
+    run_corpus("authorization", fuzz_checks::authorization);
+}
+
+#[test]
+fn version_corpus() {
+    run_corpus("version", fuzz_checks::version);
+}
+
+#[test]
+fn zip_corpus() {
+    run_corpus("zip", fuzz_checks::zip);
+}
+
+#[test]
+fn range_corpus() {
+    run_corpus("range", fuzz_checks::range);
+}

@@ -1,0 +1,4 @@
+//! Fuzz target: see `packyard_server::fuzz_checks::zip` for the properties checked.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| packyard_server::fuzz_checks::zip(data));
