@@ -47,7 +47,7 @@ pub struct Global {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run the HTTP server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     #[command(subcommand)]

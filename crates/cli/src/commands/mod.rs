@@ -42,7 +42,7 @@ pub fn emit(json: bool, value: Value, human: impl AsRef<str>) {
 pub async fn run(cli: Cli) -> Result<()> {
     let g = cli.global;
     match cli.command {
-        Command::Serve(args) => serve::run(&g, args).await,
+        Command::Serve(args) => serve::run(&g, *args).await,
         Command::Migrate => {
             let db = open_db(&g).await?;
             emit(
