@@ -208,9 +208,10 @@ pub fn token_holder<'a>(
         .filter(|_| matches && stored.is_some())
         .and_then(|id| snapshot.accounts.get(&id))
     else {
-        return Err(Denial::Unauthorized(
-            "invalid account id or download access token; generate a new token under Account Settings → Download Access Token".into(),
-        ));
+        return Err(Denial::Unauthorized(format!(
+            "invalid account id or download access token; generate a new token at {}/account/token",
+            config.public_url
+        )));
     };
     account_rules(snapshot, config, account)?;
     Ok(TokenHolder { account })

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use packyard_blobs::{BlobError, BlobStore, content_key};
-use packyard_composer::archive::{ArchiveError, ZipLimits, inspect_zip};
+use packyard_composer::archive::{ArchiveError, ZipLimits, inspect_zip_with_version};
 use packyard_store::packages::{NewVersion, PublishOutcome};
 use packyard_store::{Db, StoreError};
 use serde::Serialize;
@@ -22,11 +22,11 @@ pub struct Published {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
-    #[error("{0}")]
+    #[error(transparent)]
     Archive(#[from] ArchiveError),
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}")]
+    #[error(transparent)]
     Blob(#[from] BlobError),
     #[error(
         "composer.json has an invalid \"time\" {0:?}: use a date like 2024-01-31 or 2024-01-31T12:00:00+00:00"
@@ -59,9 +59,23 @@ pub async fn publish_zip(
     limits: &ZipLimits,
     actor: &str,
 ) -> Result<Published, PublishError> {
+    publish_zip_as(db, blobs, bytes, limits, None, actor).await
+}
+
+/// [`publish_zip`] with the version given by the publisher, for zips whose composer.json
+/// has none (`composer archive`); a different version inside the zip is refused.
+pub async fn publish_zip_as(
+    db: &Db,
+    blobs: &BlobStore,
+    bytes: Vec<u8>,
+    limits: &ZipLimits,
+    version: Option<&str>,
+    actor: &str,
+) -> Result<Published, PublishError> {
     let limits = limits.clone();
+    let version = version.map(str::to_string);
     let (bytes, inspected) = tokio::task::spawn_blocking(move || {
-        let result = inspect_zip(&bytes, &limits);
+        let result = inspect_zip_with_version(&bytes, &limits, version.as_deref());
         (bytes, result)
     })
     .await

@@ -12,17 +12,20 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod changes;
 pub mod downloads;
 pub mod entitlements;
 pub mod invoices;
 pub mod keys;
+pub mod operator_tokens;
 pub mod operators;
 pub mod packages;
 pub mod products;
 pub mod releases;
 pub mod secret;
 pub mod sessions;
+pub mod timestamps;
 pub mod tokens;
 
 #[cfg(test)]

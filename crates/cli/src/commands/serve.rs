@@ -7,15 +7,15 @@ use anyhow::{Context, Result};
 use packyard_server::{AppState, Config};
 
 use crate::args::{Global, ServeArgs};
-use crate::context::{open_blobs, open_db};
+use crate::context::{open_blobs_in, open_db_creating};
 
 pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(packyard_server::tls::load_config(cert, key)?),
         _ => None,
     };
-    let db = open_db(g).await?;
-    let blobs = open_blobs(g)?;
+    let db = open_db_creating(g).await?;
+    let blobs = open_blobs_in(g, true)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

@@ -36,7 +36,7 @@ fn operator(state: &AppState, headers: &HeaderMap) -> Result<String, &'static st
         .snapshot()
         .admin_tokens
         .get(&hash)
-        .cloned()
+        .map(|t| t.email.clone())
         .ok_or("invalid admin API token")
 }
 

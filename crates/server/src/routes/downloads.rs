@@ -30,7 +30,10 @@ fn text(status: StatusCode, body: String) -> Response {
 }
 
 fn help_text(state: &AppState) -> String {
-    HELP.replace("{host}", state.config.host())
+    HELP.replace(
+        "{base}",
+        &state.config.url_with_credentials("ACCOUNT_ID", "TOKEN"),
+    )
 }
 
 /// `GET /products/downloads/info/{*option}`.
@@ -143,8 +146,8 @@ pub async fn file(
         return text(
             StatusCode::NOT_FOUND,
             format!(
-                "no file named {name:?}; list the files you may download with curl https://ACCOUNT_ID:TOKEN@{}/products/downloads/info/files\n",
-                state.config.host()
+                "no file named {name:?}; list the files you may download with curl {}/products/downloads/info/files\n",
+                state.config.url_with_credentials("ACCOUNT_ID", "TOKEN")
             ),
         );
     };

@@ -12,8 +12,8 @@ use packyard_store::packages::PackageVersion;
 use packyard_store::{Db, Result};
 
 use super::{
-    AccountEntry, KeyEntry, PackageEntry, ProductEntry, ReleaseEntry, RootCache, ShardedMap,
-    Snapshot, UnpaidInvoice, VersionEntry, pattern_matches,
+    AccountEntry, AdminToken, KeyEntry, PackageEntry, ProductEntry, ReleaseEntry, RootCache,
+    ShardedMap, Snapshot, UnpaidInvoice, VersionEntry, pattern_matches,
 };
 
 fn date_of(unix: i64) -> chrono::NaiveDate {
@@ -273,10 +273,18 @@ impl Snapshot {
 
     pub async fn reload_operators(&mut self, db: &Db) -> Result<()> {
         self.admin_tokens = Arc::new(
-            db.all_operator_tokens()
+            db.active_operator_tokens()
                 .await?
                 .into_iter()
-                .map(|t| (t.token_hash, t.email))
+                .map(|t| {
+                    let token = AdminToken {
+                        id: t.id,
+                        operator_id: t.operator_id,
+                        email: t.email,
+                        scope: t.scope,
+                    };
+                    (t.token_hash, token)
+                })
                 .collect(),
         );
         Ok(())

@@ -148,7 +148,7 @@ async fn principal(
                 hash.map(|h| (a.id, a.public_id, h, closed))
             }),
         SessionKind::Operator => match state.db.operator(email).await {
-            Ok(o) => Some((o.id, o.email, o.password_hash, false)),
+            Ok(o) => Some((o.id, o.email, o.password_hash, o.disabled)),
             Err(packyard_store::StoreError::NotFound(_)) => None,
             Err(e) => return Err(e.into()),
         },
@@ -228,9 +228,15 @@ async fn login(
             side,
             StatusCode::FORBIDDEN,
             email,
-            Some(format!(
-                "Account {name} is closed. Contact the vendor to reopen it."
-            )),
+            Some(match side.kind {
+                SessionKind::Customer => {
+                    format!("Account {name} is closed. Contact the vendor to reopen it.")
+                }
+                SessionKind::Operator => format!(
+                    "Operator {name} is disabled. Ask another operator to enable it \
+                     (packyard operator enable {name})."
+                ),
+            }),
         ));
     }
     state.db.clear_login_failures(&scope).await?;
