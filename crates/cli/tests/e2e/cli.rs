@@ -89,7 +89,12 @@ fn json_shapes_and_errors() {
             "2026-12-31",
         ]);
         let paid = server.cli_json(&["invoice", "pay", "INV-1"]);
-        assert!(paid["paid_at"].is_i64());
+        // SPEC §10: RFC 3339 timestamps in JSON.
+        let paid_at = paid["paid_at"].as_str().unwrap_or_default();
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(paid_at).is_ok(),
+            "{backend:?}: paid_at {paid_at:?}"
+        );
 
         fails_with(
             &server,

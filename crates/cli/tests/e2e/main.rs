@@ -5,10 +5,13 @@
 mod support;
 
 mod auth_rules;
+mod backup;
 mod bad_input;
 mod cli;
+mod cli_operations;
 mod composer_installs;
 mod metadata;
+mod operator_tokens;
 mod portal;
 mod portal_security;
 mod releases;

@@ -1,11 +1,13 @@
 //! Test fixtures: a running server, the CLI against the same state, zip builders, and
 //! wrappers for composer, curl and php with isolated homes.
 
+pub mod api;
 pub mod client;
 pub mod portal;
 pub mod server;
 pub mod zips;
 
+pub use api::*;
 pub use client::*;
 pub use portal::*;
 pub use server::*;
