@@ -91,7 +91,8 @@ fn backup_under_load_restores_the_same_bytes() {
                 rounds.fetch_add(1, Ordering::Relaxed);
             }
         });
-        std::thread::sleep(std::time::Duration::from_millis(500));
+        let started = eventually(PROPAGATION * 30, || rounds.load(Ordering::Relaxed) > 0);
+        assert!(started, "the load never got going");
         let report = server.cli_json(&["backup", "--to", &backup_dir.display().to_string()]);
         stop.store(true, Ordering::Relaxed);
         assert!(
