@@ -15,4 +15,5 @@ mod operator_tokens;
 mod portal;
 mod portal_security;
 mod releases;
+mod systemd;
 mod tls;
