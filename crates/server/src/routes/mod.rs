@@ -1,6 +1,5 @@
 //! The router: one module per resource.
 
-mod admin;
 mod composer;
 mod dist;
 mod downloads;
@@ -9,7 +8,7 @@ mod portal;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post, put};
+use axum::routing::{get, post};
 
 use crate::AppState;
 
@@ -28,21 +27,10 @@ pub fn router(state: AppState) -> Router {
             "/downloads/",
             post(notify::notify_batch).layer(DefaultBodyLimit::max(1024 * 1024)),
         )
-        .route(
-            "/api/packages",
-            post(admin::upload).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route(
-            "/api/packages/{vendor}/{name}/{version}",
-            delete(admin::unlist),
-        )
-        .route(
-            "/api/releases/{file_name}",
-            put(admin::upload_release).layer(DefaultBodyLimit::disable()),
-        )
         .route("/products/downloads/info/{*option}", get(downloads::info))
         .route("/products/downloads/file/{name}", get(downloads::file))
         .route("/healthz", get(|| async { "ok\n" }))
+        .merge(crate::admin_api::router(state.clone()))
         .merge(portal::router(upload_limit))
         .with_state(state)
 }

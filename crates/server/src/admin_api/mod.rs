@@ -1,0 +1,113 @@
+//! The admin API (SPEC §9): REST + JSON under `/api/v1/` for everything the CLI does, plus
+//! the original `/api/packages` and `/api/releases/…` routes. Every route is registered
+//! through `utoipa_axum::routes!`, so the OpenAPI document served at `/api/openapi.json`
+//! (no authentication) is generated from the handlers themselves and cannot miss one; a test
+//! fails if an `/api` route is ever added to a router some other way.
+//!
+//! Authentication and scopes are checked in one place, [`caller::require_scope`], in front
+//! of every route here and before any request body is read.
+
+mod accounts;
+pub mod caller;
+mod catalog;
+pub mod error;
+mod files;
+mod operators;
+
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Packyard admin API",
+        description = "Operators' API: accounts, keys, download tokens, products, entitlements, invoices, packages, releases, operators and their tokens. Send 'Authorization: Bearer <operator API token>'; errors are {\"error\": \"…\"}."
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, doc: &mut Document) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// Every admin API route with its documentation, without state or middleware.
+pub fn documented_routes(upload_limit: usize) -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(files::packages, files::upload))
+        .routes(routes!(files::upload_legacy))
+        .layer(DefaultBodyLimit::max(upload_limit));
+    let releases = OpenApiRouter::new()
+        .routes(routes!(files::upload_release, files::delete_release))
+        .routes(routes!(files::upload_release_legacy))
+        .layer(DefaultBodyLimit::disable());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(accounts::list, accounts::create))
+        .routes(routes!(accounts::show, accounts::update))
+        .routes(routes!(accounts::close))
+        .routes(routes!(accounts::reopen))
+        .routes(routes!(accounts::keys, accounts::create_key))
+        .routes(routes!(accounts::disable_key))
+        .routes(routes!(accounts::enable_key))
+        .routes(routes!(accounts::delete_key))
+        .routes(routes!(accounts::generate_token))
+        .routes(routes!(catalog::products, catalog::create_product))
+        .routes(routes!(
+            catalog::product,
+            catalog::update_product,
+            catalog::delete_product
+        ))
+        .routes(routes!(catalog::entitlements))
+        .routes(routes!(catalog::grant, catalog::revoke))
+        .routes(routes!(catalog::invoices))
+        .routes(routes!(catalog::add_invoice))
+        .routes(routes!(catalog::pay_invoice))
+        .routes(routes!(files::releases))
+        .routes(routes!(files::unlist))
+        .routes(routes!(files::unlist_legacy))
+        .routes(routes!(operators::list, operators::create))
+        .routes(routes!(operators::disable))
+        .routes(routes!(operators::enable))
+        .routes(routes!(operators::tokens, operators::create_token))
+        .routes(routes!(operators::revoke_token))
+        .merge(uploads)
+        .merge(releases)
+}
+
+/// The OpenAPI document of every admin API route.
+pub fn openapi() -> Document {
+    documented_routes(0).into_openapi()
+}
+
+/// The admin API behind the scope check, and `/api/openapi.json` in front of it.
+pub fn router(state: AppState) -> Router<AppState> {
+    let (api, doc) = documented_routes(state.config.max_upload_bytes).split_for_parts();
+    let doc = std::sync::Arc::new(doc);
+    api.layer(from_fn_with_state(state, caller::require_scope))
+        .layer(axum::middleware::from_fn(error::json_errors))
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
+}
