@@ -41,6 +41,10 @@ pub fn emit(json: bool, value: Value, human: impl AsRef<str>) {
 
 pub async fn run(cli: Cli) -> Result<()> {
     let g = cli.global;
+    if g.server.is_some() && !matches!(cli.command, Command::Completions(_)) {
+        // The HTTP client blocks; keep it off the async workers.
+        return tokio::task::spawn_blocking(move || crate::remote::run(&g, cli.command)).await?;
+    }
     match cli.command {
         Command::Serve(args) => serve::run(&g, args).await,
         Command::Migrate => {

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod admin_api;
 mod auth_rules;
 mod backup;
 mod bad_input;
@@ -15,5 +16,6 @@ mod operator_tokens;
 mod portal;
 mod portal_security;
 mod releases;
+mod remote_cli;
 mod systemd;
 mod tls;

@@ -81,7 +81,10 @@ pub async fn create(
             &caller.email,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": account.public_id, "account": account }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": account.public_id, "account": account })),
+    ))
 }
 
 /// One account with its keys, licences and invoices.
@@ -113,12 +116,18 @@ pub async fn update(
     let mut account = db.account(&id).await?;
     if change.name.is_some() || change.email.is_some() {
         account = db
-            .update_account(&id, change.name.as_deref(), change.email.as_deref(), &caller.email)
+            .update_account(
+                &id,
+                change.name.as_deref(),
+                change.email.as_deref(),
+                &caller.email,
+            )
             .await?;
     }
     if let Some(hash) = password_hash(change.password).await? {
         db.set_account_password(&id, &hash, &caller.email).await?;
-        db.delete_sessions_of(SessionKind::Customer, account.id).await?;
+        db.delete_sessions_of(SessionKind::Customer, account.id)
+            .await?;
     }
     Ok(Json(json!({ "account": account })))
 }
@@ -169,7 +178,10 @@ pub async fn create_key(
     Json(body): Json<NewKeyBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let account = state.db.account(&id).await?;
-    let key = state.db.create_key(&account, &body.name, &caller.email).await?;
+    let key = state
+        .db
+        .create_key(&account, &body.name, &caller.email)
+        .await?;
     Ok((StatusCode::CREATED, Json(json!(key))))
 }
 
@@ -207,7 +219,9 @@ async fn set_key(
         .db
         .set_key_enabled(&public_key, enabled, &caller.email)
         .await?;
-    Ok(Json(json!({ "public_key": key.public_key, "enabled": key.enabled })))
+    Ok(Json(
+        json!({ "public_key": key.public_key, "enabled": key.enabled }),
+    ))
 }
 
 /// Delete an access key for good.

@@ -77,7 +77,11 @@ pub fn authenticate(state: &AppState, parts: &Parts) -> Result<Caller, ApiError>
 }
 
 /// The middleware: authenticate, check the scope, hand the caller to the handler.
-pub async fn require_scope(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn require_scope(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (mut parts, body) = request.into_parts();
     let caller = match authenticate(&state, &parts) {
         Ok(c) => c,
@@ -120,11 +124,19 @@ mod tests {
             (Method::GET, "/api/v1/accounts", TokenScope::Read),
             (Method::HEAD, "/api/v1/operators", TokenScope::Read),
             (Method::POST, "/api/v1/packages", TokenScope::Publish),
-            (Method::DELETE, "/api/v1/packages/acme/x/1.0.0", TokenScope::Publish),
+            (
+                Method::DELETE,
+                "/api/v1/packages/acme/x/1.0.0",
+                TokenScope::Publish,
+            ),
             (Method::PUT, "/api/releases/A.tar.gz", TokenScope::Publish),
             (Method::POST, "/api/v1/accounts", TokenScope::Admin),
             (Method::POST, "/api/v1/packagesX", TokenScope::Admin),
-            (Method::DELETE, "/api/v1/operator-tokens/3", TokenScope::Admin),
+            (
+                Method::DELETE,
+                "/api/v1/operator-tokens/3",
+                TokenScope::Admin,
+            ),
         ];
         for (method, path, scope) in cases {
             assert_eq!(needed_scope(&method, path), scope, "{method} {path}");

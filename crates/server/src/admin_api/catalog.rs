@@ -85,7 +85,13 @@ pub async fn create_product(
     let patterns = parse_patterns(&body.packages.join(","))?;
     let product = state
         .db
-        .create_product(&body.slug, &body.name, &patterns, body.public, &caller.email)
+        .create_product(
+            &body.slug,
+            &body.name,
+            &patterns,
+            body.public,
+            &caller.email,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(json!(product))))
 }
@@ -94,7 +100,10 @@ pub async fn create_product(
 #[utoipa::path(get, path = "/api/v1/products/{slug}", tag = "products",
     params(("slug" = String, Path, description = "The product's slug")),
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
-pub async fn product(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn product(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Value>> {
     Ok(Json(json!(state.db.product(&slug).await?)))
 }
 
@@ -110,10 +119,18 @@ pub async fn update_product(
 ) -> ApiResult<Json<Value>> {
     let change = ProductChange {
         name: body.name,
-        patterns: body.packages.map(|p| parse_patterns(&p.join(","))).transpose()?,
+        patterns: body
+            .packages
+            .map(|p| parse_patterns(&p.join(",")))
+            .transpose()?,
         public: body.public,
     };
-    Ok(Json(json!(state.db.update_product(&slug, &change, &caller.email).await?)))
+    Ok(Json(json!(
+        state
+            .db
+            .update_product(&slug, &change, &caller.email)
+            .await?
+    )))
 }
 
 /// Delete a product no entitlement or release uses.
@@ -140,7 +157,9 @@ pub async fn entitlements(
         Some(id) => Some(state.db.account(&id).await?),
         None => None,
     };
-    Ok(Json(json!({ "entitlements": state.db.licences(account.as_ref()).await? })))
+    Ok(Json(
+        json!({ "entitlements": state.db.licences(account.as_ref()).await? }),
+    ))
 }
 
 /// Grant a product to an account, or change the grant's date; says what changed.
@@ -161,7 +180,10 @@ pub async fn grant(
         .transpose()?;
     let account = state.db.account(&id).await?;
     let product = state.db.product(&slug).await?;
-    let change = state.db.grant(&account, &product, until, &caller.email).await?;
+    let change = state
+        .db
+        .grant(&account, &product, until, &caller.email)
+        .await?;
     Ok(Json(json!({
         "account": account.public_id,
         "product": product.slug,
@@ -221,7 +243,14 @@ pub async fn add_invoice(
     let account = state.db.account(&id).await?;
     let invoice = state
         .db
-        .add_invoice(&account, &body.number, &body.amount, &body.currency, due, &caller.email)
+        .add_invoice(
+            &account,
+            &body.number,
+            &body.amount,
+            &body.currency,
+            due,
+            &caller.email,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(json!(invoice))))
 }
@@ -235,5 +264,7 @@ pub async fn pay_invoice(
     caller: Caller,
     Path(number): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    Ok(Json(json!(state.db.pay_invoice(&number, &caller.email).await?)))
+    Ok(Json(json!(
+        state.db.pay_invoice(&number, &caller.email).await?
+    )))
 }

@@ -58,7 +58,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(ErrorBody { error: self.message })).into_response();
+        let mut response = (
+            self.status,
+            Json(ErrorBody {
+                error: self.message,
+            }),
+        )
+            .into_response();
         if let Some(secs) = self.retry_after
             && let Ok(value) = HeaderValue::from_str(&secs.to_string())
         {
@@ -76,7 +82,9 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(m) => ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, m),
             e if e.is_unavailable() => ApiError {
                 status: StatusCode::SERVICE_UNAVAILABLE,
-                message: "the database is unavailable right now; nothing was changed, try again shortly".into(),
+                message:
+                    "the database is unavailable right now; nothing was changed, try again shortly"
+                        .into(),
                 retry_after: Some(RETRY_AFTER_SECS),
             },
             other => ApiError::internal("internal error", other),
@@ -115,7 +123,10 @@ impl From<IngestError> for ApiError {
 /// Rejections that axum's extractors answer themselves (malformed JSON or query, a body over
 /// the limit, a wrong method) are plain text; this middleware gives them the admin API's
 /// `{"error": …}` shape too, so clients parse every error the same way.
-pub async fn json_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+pub async fn json_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let response = next.run(request).await;
     let status = response.status();
     let is_json = response

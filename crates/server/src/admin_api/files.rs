@@ -70,7 +70,10 @@ async fn publish(state: &AppState, caller: &Caller, body: Bytes, version: Option
         PublishOutcome::Published => StatusCode::CREATED,
         PublishOutcome::Unchanged => StatusCode::OK,
     };
-    Ok((status, Json(json!({ "name": p.name, "version": p.version, "outcome": p.outcome }))))
+    Ok((
+        status,
+        Json(json!({ "name": p.name, "version": p.version, "outcome": p.outcome })),
+    ))
 }
 
 /// Publish a package zip (the request body). 201 when published, 200 when the identical
@@ -102,7 +105,13 @@ pub async fn upload_legacy(
     upload(state, caller, params, body).await
 }
 
-async fn unlist_version(state: &AppState, caller: &Caller, vendor: &str, name: &str, version: &str) -> ApiResult<StatusCode> {
+async fn unlist_version(
+    state: &AppState,
+    caller: &Caller,
+    vendor: &str,
+    name: &str,
+    version: &str,
+) -> ApiResult<StatusCode> {
     let normalized = packyard_composer::version::normalize(version)
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
     state
@@ -176,7 +185,10 @@ pub async fn upload_release(
         ReleaseOutcome::Added => StatusCode::CREATED,
         ReleaseOutcome::Unchanged => StatusCode::OK,
     };
-    Ok((status, Json(json!({ "release": release, "outcome": outcome }))))
+    Ok((
+        status,
+        Json(json!({ "release": release, "outcome": outcome })),
+    ))
 }
 
 /// The original release upload route (same as `PUT /api/v1/releases/{file_name}`).

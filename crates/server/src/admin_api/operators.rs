@@ -55,21 +55,32 @@ pub async fn create(
         .await
         .map_err(|e| ApiError::internal("password hashing failed", e))?
         .map_err(|e| ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
-    let operator = state.db.create_operator(&body.email, &hash, &caller.email).await?;
+    let operator = state
+        .db
+        .create_operator(&body.email, &hash, &caller.email)
+        .await?;
     Ok((StatusCode::CREATED, Json(json!(operator))))
 }
 
 /// Disable an operator: their tokens and sessions stop working within a second.
 #[utoipa::path(post, path = "/api/v1/operators/{email}/disable", tag = "operators",
     params(("email" = String, Path)), responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
-pub async fn disable(state: State<AppState>, caller: Caller, email: Path<String>) -> ApiResult<Json<Value>> {
+pub async fn disable(
+    state: State<AppState>,
+    caller: Caller,
+    email: Path<String>,
+) -> ApiResult<Json<Value>> {
     set_disabled(state, caller, email, true).await
 }
 
 /// Enable a disabled operator.
 #[utoipa::path(post, path = "/api/v1/operators/{email}/enable", tag = "operators",
     params(("email" = String, Path)), responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
-pub async fn enable(state: State<AppState>, caller: Caller, email: Path<String>) -> ApiResult<Json<Value>> {
+pub async fn enable(
+    state: State<AppState>,
+    caller: Caller,
+    email: Path<String>,
+) -> ApiResult<Json<Value>> {
     set_disabled(state, caller, email, false).await
 }
 
@@ -79,7 +90,12 @@ async fn set_disabled(
     Path(email): Path<String>,
     disabled: bool,
 ) -> ApiResult<Json<Value>> {
-    Ok(Json(json!(state.db.set_operator_disabled(&email, disabled, &caller.email).await?)))
+    Ok(Json(json!(
+        state
+            .db
+            .set_operator_disabled(&email, disabled, &caller.email)
+            .await?
+    )))
 }
 
 /// API tokens (never the secrets), of one operator or all.
@@ -89,7 +105,9 @@ pub async fn tokens(
     State(state): State<AppState>,
     Query(filter): Query<OperatorFilter>,
 ) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({ "tokens": state.db.operator_tokens(filter.email.as_deref()).await? })))
+    Ok(Json(
+        json!({ "tokens": state.db.operator_tokens(filter.email.as_deref()).await? }),
+    ))
 }
 
 /// Create an API token; the secret is in this answer only.
@@ -116,5 +134,7 @@ pub async fn revoke_token(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Value>> {
-    Ok(Json(json!(state.db.revoke_operator_token(id, &caller.email).await?)))
+    Ok(Json(json!(
+        state.db.revoke_operator_token(id, &caller.email).await?
+    )))
 }
