@@ -137,31 +137,24 @@ pub struct ServeArgs {
     pub max_release_mib: u64,
 }
 
-/// Parses "90", "90s", "30m", "12h" or "7d".
+/// Parses seconds ("90") or a `humantime` duration ("90s", "30m", "12h", "7d", "1h 30m").
 pub fn parse_duration(value: &str) -> Result<std::time::Duration, String> {
     let value = value.trim();
-    let (digits, unit) = match value.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => value.split_at(i),
-        None => (value, "s"),
+    let parsed = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        value
+            .parse::<u64>()
+            .map(std::time::Duration::from_secs)
+            .map_err(|e| e.to_string())
+    } else {
+        humantime::parse_duration(value).map_err(|e| e.to_string())
     };
-    let scale = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86400,
-        _ => {
-            return Err(format!(
-                "{value:?}: use seconds, or a number with s, m, h or d (e.g. 12h)"
-            ));
-        }
-    };
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("{value:?} is not a duration (e.g. 90s, 30m, 12h)"))?;
-    if n == 0 {
-        return Err("the duration must be positive".into());
+    match parsed {
+        Ok(d) if d.is_zero() => Err("the duration must be positive".into()),
+        Ok(d) => Ok(d),
+        Err(why) => Err(format!(
+            "{value:?} is not a duration ({why}): use seconds, or e.g. 90s, 30m, 12h, 7d"
+        )),
     }
-    Ok(std::time::Duration::from_secs(n * scale))
 }
 
 #[cfg(test)]
@@ -206,7 +199,8 @@ mod tests {
         assert_eq!(parse_duration("30m").unwrap().as_secs(), 1800);
         assert_eq!(parse_duration("12h").unwrap().as_secs(), 43200);
         assert_eq!(parse_duration("2d").unwrap().as_secs(), 172_800);
-        for bad in ["", "h", "0", "5w", "-3s"] {
+        assert_eq!(parse_duration("1h 30m").unwrap().as_secs(), 5400);
+        for bad in ["", "h", "0", "0s", "5 parsecs", "-3s"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }

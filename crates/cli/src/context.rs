@@ -95,6 +95,21 @@ pub fn parse_date(value: &str, what: &str) -> Result<chrono::NaiveDate> {
         .with_context(|| format!("{what} {value:?} is not a date in the form YYYY-MM-DD"))
 }
 
+/// A new password: typed at a prompt without echo (twice, to catch typos) when standard
+/// input is a terminal, else the first line of standard input (`--password-stdin`, scripts).
+pub fn read_new_password() -> Result<String> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return read_password_stdin();
+    }
+    let first = rpassword::prompt_password("Password: ").context("cannot read the password")?;
+    let again = rpassword::prompt_password("Repeat it: ").context("cannot read the password")?;
+    if first != again {
+        anyhow::bail!("the two passwords differ; nothing was changed");
+    }
+    Ok(first)
+}
+
 /// Reads a password from standard input (first line, without the newline).
 pub fn read_password_stdin() -> Result<String> {
     let mut line = String::new();

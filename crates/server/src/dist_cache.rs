@@ -2,67 +2,61 @@
 //! archive can never be stale; the cache only has to stay bounded. Small archives (Composer
 //! packages are mostly tens of kilobytes) are then answered from memory with no file I/O,
 //! which is what lets an authenticated download keep pace with nginx's `sendfile`. Large
-//! archives are streamed from storage and never cached. The cache is split into shards behind
-//! read-write locks so concurrent downloads of different archives do not contend.
-
-use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
-use std::sync::RwLock;
+//! archives are streamed from storage and never cached.
+//!
+//! The bound is in bytes, not entries (`quick_cache` weighted by archive size, with its
+//! CLOCK-Pro eviction keeping popular archives), so a burst of new archives evicts the least
+//! useful ones instead of emptying a whole shard.
 
 use bytes::Bytes;
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
 
-/// Archives up to this size are cached.
-pub const MAX_CACHED_ARCHIVE: u64 = 4 * 1024 * 1024;
+#[derive(Clone)]
+struct BySize;
 
-const SHARDS: usize = 32;
-
-pub struct DistCache {
-    /// Bytes per shard.
-    capacity: usize,
-    router: RandomState,
-    shards: Vec<RwLock<Shard>>,
+impl Weighter<String, Bytes> for BySize {
+    fn weight(&self, _key: &String, bytes: &Bytes) -> u64 {
+        // Empty archives still cost an entry.
+        (bytes.len() as u64).max(1)
+    }
 }
 
-#[derive(Default)]
-struct Shard {
-    bytes: usize,
-    entries: HashMap<String, Bytes>,
+pub struct DistCache {
+    /// Archives larger than this are not cached.
+    max_archive: u64,
+    cache: Cache<String, Bytes, BySize>,
 }
 
 impl DistCache {
-    /// A cache holding up to about `capacity` bytes.
-    pub fn new(capacity: usize) -> DistCache {
+    /// A cache holding up to `capacity` bytes of archives of at most `max_archive` bytes.
+    pub fn new(capacity: u64, max_archive: u64) -> DistCache {
+        // Composer archives average tens of KiB; the estimate only sizes the index.
+        let estimated_items = (capacity / (32 * 1024)).clamp(16, 1 << 20) as usize;
         DistCache {
-            capacity: capacity / SHARDS,
-            router: RandomState::new(),
-            shards: (0..SHARDS).map(|_| RwLock::default()).collect(),
+            max_archive,
+            cache: Cache::with_weighter(estimated_items, capacity, BySize),
         }
     }
 
-    fn shard(&self, key: &str) -> &RwLock<Shard> {
-        &self.shards[self.router.hash_one(key) as usize % SHARDS]
+    /// Whether an archive of `size` bytes is worth caching.
+    pub fn accepts(&self, size: u64) -> bool {
+        size <= self.max_archive
     }
 
     pub fn get(&self, key: &str) -> Option<Bytes> {
-        let shard = self.shard(key).read().expect("dist cache lock");
-        shard.entries.get(key).cloned()
+        self.cache.get(key)
     }
 
-    /// Keeps `bytes` under `key`. When its shard is full, the shard starts over: simpler than
-    /// LRU bookkeeping on every hit, and a refill costs one read per archive.
     pub fn insert(&self, key: &str, bytes: Bytes) {
-        if bytes.len() > self.capacity {
-            return;
+        if self.accepts(bytes.len() as u64) {
+            self.cache.insert(key.to_string(), bytes);
         }
-        let mut shard = self.shard(key).write().expect("dist cache lock");
-        if shard.bytes + bytes.len() > self.capacity {
-            shard.entries.clear();
-            shard.bytes = 0;
-        }
-        shard.bytes += bytes.len();
-        if let Some(old) = shard.entries.insert(key.to_string(), bytes) {
-            shard.bytes -= old.len();
-        }
+    }
+
+    /// Bytes held now.
+    pub fn weight(&self) -> u64 {
+        self.cache.weight()
     }
 }
 
@@ -71,21 +65,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stays_within_capacity() {
-        let cache = DistCache::new(10 * SHARDS);
+    fn stays_within_capacity_and_refuses_large_archives() {
+        let cache = DistCache::new(1000, 100);
         cache.insert("a", Bytes::from_static(b"123456"));
         assert_eq!(cache.get("a").as_deref(), Some(&b"123456"[..]));
-        cache.insert("big", Bytes::from_static(b"12345678901"));
+        cache.insert("big", Bytes::from(vec![0u8; 101]));
         assert!(cache.get("big").is_none());
-        let mut total = 0;
         for i in 0..1000 {
-            cache.insert(&format!("k{i}"), Bytes::from_static(b"123"));
-            total = cache
-                .shards
-                .iter()
-                .map(|s| s.read().unwrap().bytes)
-                .sum::<usize>();
+            cache.insert(&format!("k{i}"), Bytes::from(vec![1u8; 50]));
+            assert!(cache.weight() <= 1000, "{}", cache.weight());
         }
-        assert!(total <= 10 * SHARDS, "{total}");
+        let kept = (0..1000)
+            .filter(|i| cache.get(&format!("k{i}")).is_some())
+            .count();
+        assert!(
+            kept >= 10,
+            "a full cache keeps most of its capacity: {kept}"
+        );
     }
 }

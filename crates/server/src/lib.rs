@@ -5,15 +5,20 @@
 
 pub mod admin_api;
 pub mod auth;
+pub mod conditional;
 pub mod config;
 pub mod csrf;
+pub mod denial;
 pub mod dist_cache;
+pub mod error;
 pub mod feed;
 pub mod metadata;
 pub mod passwords;
 pub mod publish;
 pub mod releases;
+pub mod rendered;
 pub mod routes;
+pub mod rules;
 pub mod sharded;
 pub mod snapshot;
 pub mod tls;
@@ -51,7 +56,10 @@ impl AppState {
         let snapshot = Snapshot::load(&db, None).await?;
         Ok(AppState {
             usage: usage::UsageRecorder::default(),
-            dists: Arc::new(dist_cache::DistCache::new(256 * 1024 * 1024)),
+            dists: Arc::new(dist_cache::DistCache::new(
+                config.dist_cache_bytes,
+                config.max_cached_archive,
+            )),
             db,
             blobs,
             config: Arc::new(config),

@@ -6,31 +6,15 @@
 //! is computed at response time from change stamps.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use serde_json::{Map, Value, json};
 
-use crate::snapshot::{AccountEntry, Licence, PackageEntry, Snapshot, VersionEntry};
-
-/// A rendered document and the unix-millis stamp of the data it was rendered from.
-pub struct Rendered {
-    pub body: Bytes,
-    /// `body` gzip-compressed, for clients sending `Accept-Encoding: gzip`.
-    pub gzip: Bytes,
-    /// `body` brotli-compressed: Composer's curl asks for `br` and decodes it, and it is
-    /// smaller than gzip on JSON. Compressed once here, never per request.
-    pub brotli: Bytes,
-    pub changed_at: i64,
-    /// Carries a warning for the developer. Composer prints warnings only from full (200)
-    /// answers, so such documents are never answered with 304: the reason a version is
-    /// missing shows up on every resolution, not just the first.
-    pub has_warning: bool,
-}
+use crate::config::Config;
+use crate::rendered::Rendered;
+use crate::rules::Licence;
+use crate::snapshot::{AccountEntry, PackageEntry, Snapshot, VersionEntry};
 
 /// Keys of a stored composer.json that must not reach clients: we set them ourselves, or
 /// they only mean something in a root project.
@@ -48,30 +32,6 @@ const OVERRIDDEN_KEYS: &[&str] = &[
     "notification-url",
     "uid",
 ];
-
-impl Rendered {
-    pub fn new(body: Vec<u8>, changed_at: i64, has_warning: bool) -> Rendered {
-        let mut gz = GzEncoder::new(Vec::with_capacity(body.len() / 4 + 64), Compression::new(6));
-        gz.write_all(&body).expect("writing to a Vec cannot fail");
-        let gzip = gz.finish().expect("writing to a Vec cannot fail");
-        // Quality 5 compresses JSON better than gzip -6 at a similar speed.
-        let mut br = brotli::CompressorWriter::new(
-            Vec::with_capacity(body.len() / 5 + 64),
-            16 * 1024,
-            5,
-            22,
-        );
-        br.write_all(&body).expect("writing to a Vec cannot fail");
-        let brotli = br.into_inner();
-        Rendered {
-            body: Bytes::from(body),
-            gzip: Bytes::from(gzip),
-            brotli: Bytes::from(brotli),
-            changed_at,
-            has_warning,
-        }
-    }
-}
 
 /// Percent-encodes a URL path, keeping `/` and unreserved characters.
 pub fn encode_path(path: &str) -> String {
@@ -132,8 +92,9 @@ pub fn render_p2(
     package: &PackageEntry,
     licence: Licence,
     dev: bool,
-    public_url: &str,
+    config: &Config,
 ) -> Rendered {
+    let public_url = config.public_url.as_str();
     let candidates = package.versions.iter().filter(|v| v.dev == dev);
     let (mut visible, hidden): (Vec<&VersionEntry>, Vec<&VersionEntry>) =
         candidates.partition(|v| licence.covers(v.released_on));
@@ -171,9 +132,10 @@ pub fn render_p2(
         );
     }
     Rendered::new(
-        serde_json::to_vec(&Value::Object(doc)).expect("JSON values serialize"),
+        Value::Object(doc).to_string().into_bytes(),
         package.changed_at,
         has_warning,
+        &config.compression,
     )
 }
 
@@ -183,13 +145,13 @@ pub fn p2_for(
     package: &PackageEntry,
     licence: Licence,
     dev: bool,
-    public_url: &str,
+    config: &Config,
 ) -> Arc<Rendered> {
     let key = (dev, licence);
     if let Some(hit) = package.rendered.load().get(&key) {
         return hit.clone();
     }
-    let rendered = Arc::new(render_p2(name, package, licence, dev, public_url));
+    let rendered = Arc::new(render_p2(name, package, licence, dev, config));
     package.rendered.rcu(|map| {
         let mut map = HashMap::clone(map);
         map.insert(key, rendered.clone());
@@ -202,7 +164,8 @@ pub fn p2_for(
 ///
 /// Accounts that see the same products share one rendered body; its `changed_at` is the
 /// catalog's, the caller adds the account's own licence changes.
-pub fn root_for(snapshot: &Snapshot, account: &AccountEntry, public_url: &str) -> Arc<Rendered> {
+pub fn root_for(snapshot: &Snapshot, account: &AccountEntry, config: &Config) -> Arc<Rendered> {
+    let public_url = config.public_url.as_str();
     let visible = snapshot.visible_products(account);
     let cache = &snapshot.roots.by_products;
     if let Some(hit) = cache.load().get(&visible) {
@@ -223,9 +186,10 @@ pub fn root_for(snapshot: &Snapshot, account: &AccountEntry, public_url: &str) -
         "notify-batch": format!("{public_url}/downloads/"),
     });
     let rendered = Arc::new(Rendered::new(
-        serde_json::to_vec(&doc).expect("JSON values serialize"),
+        doc.to_string().into_bytes(),
         snapshot.catalog_changed_at,
         false,
+        &config.compression,
     ));
     cache.rcu(|map| {
         let mut map = HashMap::clone(map);

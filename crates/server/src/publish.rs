@@ -3,7 +3,7 @@
 //! order matters: a crash between the two steps leaves at worst an unreferenced blob, never
 //! a version whose archive is missing.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use packyard_blobs::{BlobError, BlobStore, content_key};
 use packyard_composer::archive::{ArchiveError, ZipLimits, inspect_zip_with_version};
 use packyard_store::packages::{NewVersion, PublishOutcome};
@@ -32,6 +32,11 @@ pub enum PublishError {
         "composer.json has an invalid \"time\" {0:?}: use a date like 2024-01-31 or 2024-01-31T12:00:00+00:00"
     )]
     Time(String),
+    /// The zip inspector panicked: a bug, but one upload must not take the server down.
+    #[error(
+        "the archive could not be inspected (it is probably malformed); check it with 'unzip -t' and upload it again"
+    )]
+    Inspection,
 }
 
 /// Parses composer.json's `time` the way Composer accepts it in practice.
@@ -44,12 +49,9 @@ pub fn parse_release_time(value: &str) -> Option<i64> {
             return Some(t.and_utc().timestamp());
         }
     }
-    NaiveDate::parse_from_str(value, "%Y-%m-%d").ok().map(|d| {
-        d.and_hms_opt(0, 0, 0)
-            .expect("midnight exists")
-            .and_utc()
-            .timestamp()
-    })
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.and_time(NaiveTime::MIN).and_utc().timestamp())
 }
 
 pub async fn publish_zip(
@@ -79,7 +81,10 @@ pub async fn publish_zip_as(
         (bytes, result)
     })
     .await
-    .expect("zip inspection does not panic");
+    .map_err(|e| {
+        tracing::error!("zip inspection failed: {e}");
+        PublishError::Inspection
+    })?;
     let manifest = inspected?;
     let released_at = match manifest.json.get("time") {
         None => Utc::now().timestamp(),
@@ -92,7 +97,7 @@ pub async fn publish_zip_as(
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let key = content_key("dists", &sha256, "zip");
     blobs.put(&key, &bytes).await?;
-    let manifest_text = serde_json::to_string(&manifest.json).expect("JSON values serialize");
+    let manifest_text = serde_json::Value::Object(manifest.json.clone()).to_string();
     let outcome = db
         .publish_version(
             &NewVersion {

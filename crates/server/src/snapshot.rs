@@ -17,10 +17,10 @@ use std::sync::atomic::AtomicI64;
 use arc_swap::ArcSwap;
 
 use chrono::NaiveDate;
-use packyard_store::invoices::past_grace;
 use packyard_store::operator_tokens::TokenScope;
 
-use crate::metadata::Rendered;
+use crate::rendered::Rendered;
+use crate::rules::{self, Licence};
 pub use crate::sharded::ShardedMap;
 
 pub struct KeyEntry {
@@ -32,6 +32,7 @@ pub struct KeyEntry {
     pub use_recorded_at: AtomicI64,
 }
 
+/// An invoice with no payment recorded (the store's definition of unpaid).
 pub struct UnpaidInvoice {
     pub number: String,
     pub due: NaiveDate,
@@ -78,37 +79,6 @@ pub struct PackageEntry {
     /// Rendered p2 bodies of this package, by (`~dev` file, licence), filled on first use.
     /// Read without locking (the map is swapped whole when a body is added).
     pub rendered: ArcSwap<HashMap<(bool, Licence), Arc<Rendered>>>,
-}
-
-/// What an account may install of one package.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Licence {
-    Unlimited,
-    /// Releases made on or before this date.
-    Until(NaiveDate),
-}
-
-impl Licence {
-    /// Several licences covering one package combine: unlimited wins, else the latest date.
-    pub fn widest(self, other: Licence) -> Licence {
-        match (self, other) {
-            (Licence::Until(a), Licence::Until(b)) => Licence::Until(a.max(b)),
-            _ => Licence::Unlimited,
-        }
-    }
-
-    pub fn covers(self, released_on: NaiveDate) -> bool {
-        self.excludes(released_on).is_none()
-    }
-
-    /// The licence's last covered date, when it ends before `released_on`: what a refusal
-    /// tells the customer.
-    pub fn excludes(self, released_on: NaiveDate) -> Option<NaiveDate> {
-        match self {
-            Licence::Until(date) if released_on > date => Some(date),
-            _ => None,
-        }
-    }
 }
 
 /// An operator's admin API token as the admin API sees it.
@@ -167,38 +137,23 @@ pub struct Snapshot {
     pub full_loads: u64,
 }
 
-/// Does `name` match a product pattern (`*` matches any run of characters)?
-pub fn pattern_matches(pattern: &str, name: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == name,
-        Some((prefix, rest)) => {
-            let Some(mut tail) = name.strip_prefix(prefix) else {
-                return false;
-            };
-            let mut parts = rest.split('*').peekable();
-            while let Some(part) = parts.next() {
-                if parts.peek().is_none() {
-                    return tail.len() >= part.len() && tail.ends_with(part);
-                }
-                match tail.find(part) {
-                    Some(i) => tail = &tail[i + part.len()..],
-                    None => return false,
-                }
-            }
-            true
-        }
+impl AccountEntry {
+    /// The unpaid invoice that puts this account on billing hold today, if any
+    /// ([`rules::billing_hold`]).
+    pub fn billing_hold(&self, today: NaiveDate, grace_days: i64) -> Option<&UnpaidInvoice> {
+        rules::billing_hold(self.unpaid.iter(), |i| Some(i.due), today, grace_days)
     }
 }
 
 impl Snapshot {
-    /// What `account` may install of `package`: the union over public products and its
-    /// entitlements, where any unlimited grant wins and otherwise the latest date wins.
+    /// What `account` may install of `package`: the union over the products covering it.
     pub fn licence(&self, account: &AccountEntry, package: &PackageEntry) -> Option<Licence> {
-        package
-            .products
-            .iter()
-            .filter_map(|&idx| self.product_licence(account, idx))
-            .reduce(Licence::widest)
+        rules::combined(
+            package
+                .products
+                .iter()
+                .map(|&idx| self.product_licence(account, idx)),
+        )
     }
 
     /// The products `account` may see something of, in index order: the root cache key.
@@ -208,43 +163,11 @@ impl Snapshot {
             .collect()
     }
 
-    /// What `account` may install from one product: public products are open to all.
+    /// What `account` may install from one product ([`rules::product_licence`]).
     pub fn product_licence(&self, account: &AccountEntry, product: usize) -> Option<Licence> {
-        if self.products[product].public {
-            return Some(Licence::Unlimited);
-        }
-        account
-            .grants
-            .get(&product)
-            .map(|until| until.map_or(Licence::Unlimited, Licence::Until))
-    }
-
-    /// The unpaid invoice that puts the account on billing hold today, if any.
-    pub fn billing_hold<'a>(
-        &self,
-        account: &'a AccountEntry,
-        today: NaiveDate,
-        grace_days: i64,
-    ) -> Option<&'a UnpaidInvoice> {
-        account
-            .unpaid
-            .iter()
-            .find(|inv| past_grace(inv.due, today, grace_days))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::pattern_matches;
-
-    #[test]
-    fn patterns() {
-        assert!(pattern_matches("acme/*", "acme/x"));
-        assert!(pattern_matches("acme/module-*", "acme/module-sales"));
-        assert!(!pattern_matches("acme/module-*", "acme/theme-x"));
-        assert!(pattern_matches("acme/extra", "acme/extra"));
-        assert!(!pattern_matches("acme/extra", "acme/extras"));
-        assert!(pattern_matches("*/x-*-y", "v/x-a-b-y"));
-        assert!(!pattern_matches("acme/*-y", "acme/y"));
+        rules::product_licence(
+            self.products[product].public,
+            account.grants.get(&product).copied(),
+        )
     }
 }

@@ -1,7 +1,7 @@
-//! Error answers Composer can show to a developer. Composer 2 prints the `warning` of a JSON
-//! error body as "Warning from <host>: …", but only when `Content-Type` is exactly
+//! The warning JSON Composer can show to a developer. Composer 2 prints the `warning` of a
+//! JSON error body as "Warning from <host>: …", but only when `Content-Type` is exactly
 //! `application/json` (a charset parameter silences it), so that is what every error
-//! response of the repository uses.
+//! response of the repository uses (`ApiError` in the `error` module builds them).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,22 +14,4 @@ pub fn warning(status: StatusCode, message: impl Into<String>) -> Response {
         HeaderValue::from_static("application/json"),
     );
     resp
-}
-
-/// 401 with the `WWW-Authenticate` challenge curl and browsers expect.
-pub fn unauthorized(message: impl Into<String>) -> Response {
-    let mut resp = warning(StatusCode::UNAUTHORIZED, message);
-    resp.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static("Basic realm=\"Packyard\", charset=\"UTF-8\""),
-    );
-    resp
-}
-
-pub fn forbidden(message: impl Into<String>) -> Response {
-    warning(StatusCode::FORBIDDEN, message)
-}
-
-pub fn not_found(message: impl Into<String>) -> Response {
-    warning(StatusCode::NOT_FOUND, message)
 }

@@ -26,7 +26,8 @@ impl Account {
     }
 }
 
-const COLUMNS: &str = "id, public_id, email, name, status, created_at, licences_changed_at";
+pub(crate) const COLUMNS: &str =
+    "id, public_id, email, name, status, created_at, licences_changed_at";
 
 pub struct NewAccount<'a> {
     pub email: &'a str,
@@ -93,7 +94,7 @@ impl Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| conflict_on_unique(e, format!("account id {public_id} is already taken")))?;
-            bump!(tx, "account", id);
+            bump!(tx, Account, id);
             record_audit!(tx, actor, "account.create", &public_id);
             tx.commit().await?;
             public_id
@@ -104,14 +105,6 @@ impl Db {
     pub async fn accounts(&self) -> Result<Vec<Account>> {
         let sql = format!("SELECT {COLUMNS} FROM accounts ORDER BY id");
         Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
-    }
-
-    /// The account with internal id `id`, if it exists (the change feed's lookup).
-    pub async fn account_by_id(&self, id: i64) -> Result<Option<Account>> {
-        let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
-        Ok(
-            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?),
-        )
     }
 
     /// The account with public id `public_id` (case-insensitive), or a NotFound naming it.
@@ -154,7 +147,7 @@ impl Db {
                 .bind(account.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             record_audit!(tx, actor, "account.close", &account.public_id);
             tx.commit().await?;
         });
@@ -173,7 +166,7 @@ impl Db {
                 .bind(account.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             record_audit!(tx, actor, "account.reopen", &account.public_id);
             tx.commit().await?;
         });
@@ -194,7 +187,7 @@ impl Db {
                 .bind(account.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             record_audit!(tx, actor, "account.password", &account.public_id);
             tx.commit().await?;
         });
@@ -235,7 +228,7 @@ impl Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| conflict_on_unique(e, format!("an account with email {email} already exists")))?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             record_audit!(tx, actor, "account.update", format!("{} {name} <{email}>", account.public_id));
             tx.commit().await?;
         });

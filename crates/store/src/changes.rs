@@ -2,29 +2,88 @@
 //! Servers read it from the sequence number of their snapshot onward and apply only the named
 //! entities (see `packyard-server`'s feed), which keeps the cost of a change independent of the
 //! size of the repository. The log is pruned; a reader that finds a gap reloads everything.
+//!
+//! Kinds are a closed enum: a server matches them exhaustively, so a new kind cannot be
+//! silently treated as another. A kind this build does not know (written by a newer node)
+//! reads as [`ChangeKind::All`], which makes the reader reload everything: slow, never wrong.
 
 use crate::{Db, Result, on_db};
 
+/// Which part of the picture a mutation changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChangeKind {
+    /// One account: its keys, licences, invoices, download token or status (entity = `accounts.id`).
+    Account,
+    /// One package's versions (entity = `packages.id`).
+    Package,
+    /// Operators and their API tokens.
+    Operators,
+    /// Release archives.
+    Releases,
+    /// Something wide (products): reload everything.
+    All,
+}
+
+impl ChangeKind {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Account => "account",
+            ChangeKind::Package => "package",
+            ChangeKind::Operators => "operators",
+            ChangeKind::Releases => "releases",
+            ChangeKind::All => "all",
+        }
+    }
+
+    /// Reads a stored kind; an unknown spelling is [`ChangeKind::All`] (see the module header).
+    pub fn from_stored(kind: &str) -> ChangeKind {
+        [
+            ChangeKind::Account,
+            ChangeKind::Package,
+            ChangeKind::Operators,
+            ChangeKind::Releases,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == kind)
+        .unwrap_or(ChangeKind::All)
+    }
+}
+
 /// What one mutation changed.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     pub seq: i64,
-    /// `account`, `package`, `operators`, `releases` or `all`.
-    pub kind: String,
+    pub kind: ChangeKind,
     /// `accounts.id` or `packages.id` for those kinds, else 0.
     pub entity: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    seq: i64,
+    kind: String,
+    entity: i64,
 }
 
 impl Db {
     /// Changes after `seq`, oldest first, at most `limit` of them.
     pub async fn changes_since(&self, seq: i64, limit: i64) -> Result<Vec<Change>> {
-        Ok(on_db!(self, pool => sqlx::query_as(
+        let rows: Vec<ChangeRow> = on_db!(self, pool => sqlx::query_as(
             "SELECT seq, kind, entity FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .bind(seq)
         .bind(limit)
         .fetch_all(pool)
-        .await?))
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|r| Change {
+                seq: r.seq,
+                kind: ChangeKind::from_stored(&r.kind),
+                entity: r.entity,
+            })
+            .collect())
     }
 
     /// Forgets changes up to and including `seq`.
@@ -36,5 +95,24 @@ impl Db {
             .await?
             .rows_affected()),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ChangeKind;
+
+    #[test]
+    fn kinds_round_trip_and_unknown_means_all() {
+        for kind in [
+            ChangeKind::Account,
+            ChangeKind::Package,
+            ChangeKind::Operators,
+            ChangeKind::Releases,
+            ChangeKind::All,
+        ] {
+            assert_eq!(ChangeKind::from_stored(kind.as_str()), kind);
+        }
+        assert_eq!(ChangeKind::from_stored("webhooks"), ChangeKind::All);
     }
 }

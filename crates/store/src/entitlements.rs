@@ -103,7 +103,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             touch_licences(&mut tx, account.id).await?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             let subject = format!("{} {} until {}", account.public_id, product.slug, until.as_deref().unwrap_or("forever"));
             record_audit!(tx, actor, "entitlement.grant", subject);
             tx.commit().await?;
@@ -127,19 +127,11 @@ impl Db {
                 )));
             }
             touch_licences(&mut tx, account.id).await?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             record_audit!(tx, actor, "entitlement.revoke", format!("{} {}", account.public_id, product.slug));
             tx.commit().await?;
         });
         Ok(())
-    }
-
-    pub async fn all_entitlements(&self) -> Result<Vec<Entitlement>> {
-        Ok(on_db!(self, pool => {
-            sqlx::query_as("SELECT account_id, product_id, updates_until, created_at FROM entitlements")
-                .fetch_all(pool)
-                .await?
-        }))
     }
 
     pub async fn entitlements_of(&self, account: &Account) -> Result<Vec<Entitlement>> {

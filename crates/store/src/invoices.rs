@@ -1,18 +1,17 @@
 //! Invoices. An unpaid invoice past its due date (plus the configured grace period) puts the
-//! account on billing hold; the hold itself is computed by the server from these rows.
+//! account on billing hold; the hold itself is decided by the server's rules module from
+//! these rows. What "unpaid" means is defined here once, as SQL ([`UNPAID`]) and as the same
+//! test on a loaded row ([`Invoice::is_paid`]).
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::accounts::Account;
 use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
 
-/// The billing-hold rule (SPEC §1): an unpaid invoice due on `due` holds the account from the
-/// day after the grace period ends.
-pub fn past_grace(due: NaiveDate, today: NaiveDate, grace_days: i64) -> bool {
-    due.checked_add_days(Days::new(grace_days.max(0) as u64))
-        .is_some_and(|limit| today > limit)
-}
+/// The SQL condition for an unpaid invoice: no payment recorded. [`Invoice::is_paid`] is the
+/// same test on a loaded row.
+pub(crate) const UNPAID: &str = "paid_at IS NULL";
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Invoice {
@@ -31,6 +30,11 @@ pub struct Invoice {
 }
 
 impl Invoice {
+    /// Whether a payment is recorded: the negation of [`UNPAID`].
+    pub fn is_paid(&self) -> bool {
+        self.paid_at.is_some()
+    }
+
     pub fn due(&self) -> Option<NaiveDate> {
         NaiveDate::parse_from_str(&self.due_date, "%Y-%m-%d").ok()
     }
@@ -41,7 +45,7 @@ impl Invoice {
     }
 }
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, account_id, number, amount_cents, currency, due_date, paid_at, created_at";
 
 /// Parses "100", "100.5" or "100.00" into cents; rejects negatives and sub-cent precision.
@@ -110,7 +114,7 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(|e| conflict_on_unique(e, format!("invoice {number} already exists")))?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             record_audit!(tx, actor, "invoice.add", format!("{} {number}", account.public_id));
             tx.commit().await?;
         });
@@ -126,7 +130,7 @@ impl Db {
     /// Marks the invoice paid. Paying an already-paid invoice is a no-op, not an error.
     pub async fn pay_invoice(&self, number: &str, actor: &str) -> Result<Invoice> {
         let invoice = self.invoice(number).await?;
-        if invoice.paid_at.is_some() {
+        if invoice.is_paid() {
             return Ok(invoice);
         }
         on_db!(self, pool => {
@@ -136,7 +140,7 @@ impl Db {
                 .bind(invoice.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, "account", invoice.account_id);
+            bump!(tx, Account, invoice.account_id);
             record_audit!(tx, actor, "invoice.pay", &invoice.number);
             tx.commit().await?;
         });
@@ -149,11 +153,5 @@ impl Db {
         Ok(
             on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(pool).await?),
         )
-    }
-
-    pub async fn unpaid_invoices(&self) -> Result<Vec<Invoice>> {
-        let sql =
-            format!("SELECT {COLUMNS} FROM invoices WHERE paid_at IS NULL ORDER BY due_date, id");
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
     }
 }

@@ -36,7 +36,7 @@ pub struct CreatedKey {
     pub name: String,
 }
 
-const COLUMNS: &str = "id, account_id, name, public_key, private_key_hash, enabled, created_at, last_used_at, last_used_ip";
+pub(crate) const COLUMNS: &str = "id, account_id, name, public_key, private_key_hash, enabled, created_at, last_used_at, last_used_ip";
 
 pub fn validate_key_name(name: &str) -> Result<&str> {
     let name = name.trim();
@@ -78,7 +78,7 @@ impl Db {
             .bind(now())
             .execute(&mut *tx)
             .await?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             record_audit!(tx, actor, "key.create", format!("{} {public_key} ({name})", account.public_id));
             tx.commit().await?;
         });
@@ -94,11 +94,6 @@ impl Db {
         Ok(
             on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(pool).await?),
         )
-    }
-
-    pub async fn all_keys(&self) -> Result<Vec<AccessKey>> {
-        let sql = format!("SELECT {COLUMNS} FROM access_keys ORDER BY id");
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
     }
 
     pub async fn key(&self, public_key: &str) -> Result<AccessKey> {
@@ -124,7 +119,7 @@ impl Db {
                 .bind(key.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, "account", key.account_id);
+            bump!(tx, Account, key.account_id);
             record_audit!(tx, actor, action, &key.public_key);
             tx.commit().await?;
         });
@@ -139,7 +134,7 @@ impl Db {
                 .bind(key.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, "account", key.account_id);
+            bump!(tx, Account, key.account_id);
             record_audit!(tx, actor, "key.delete", &key.public_key);
             tx.commit().await?;
         });

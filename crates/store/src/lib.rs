@@ -25,6 +25,7 @@ pub mod products;
 pub mod releases;
 pub mod secret;
 pub mod sessions;
+pub mod snapshot_rows;
 pub mod timestamps;
 pub mod tokens;
 
@@ -99,15 +100,44 @@ pub fn now_millis() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// Connection pool sizes and waits.
+#[derive(Clone, Debug)]
+pub struct PoolSettings {
+    pub postgres_connections: u32,
+    /// SQLite serialises writers anyway; more connections only help concurrent reads.
+    pub sqlite_connections: u32,
+    /// How long a query waits for a free connection before failing as unavailable.
+    pub acquire_timeout: Duration,
+    /// How long SQLite waits on a locked database before failing.
+    pub sqlite_busy_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            postgres_connections: 16,
+            sqlite_connections: 8,
+            acquire_timeout: Duration::from_secs(10),
+            sqlite_busy_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 impl Db {
     /// Opens (creating if needed) the database at `url`: `sqlite://path`, `sqlite:path`,
-    /// or `postgres://…`. Runs migrations unless `migrate` is false.
+    /// or `postgres://…`, with the default [`PoolSettings`]. Runs migrations unless
+    /// `migrate` is false.
     pub async fn connect(url: &str, migrate: bool) -> Result<Db> {
+        Db::connect_with(url, migrate, &PoolSettings::default()).await
+    }
+
+    /// [`Db::connect`] with explicit pool settings.
+    pub async fn connect_with(url: &str, migrate: bool, pools: &PoolSettings) -> Result<Db> {
         let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
+                .max_connections(pools.postgres_connections)
+                .acquire_timeout(pools.acquire_timeout)
                 .connect_with(opts)
                 .await?;
             Db::Postgres(pool)
@@ -116,10 +146,11 @@ impl Db {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(pools.sqlite_busy_timeout)
                 .foreign_keys(true);
             let pool = SqlitePoolOptions::new()
-                .max_connections(8)
+                .max_connections(pools.sqlite_connections)
+                .acquire_timeout(pools.acquire_timeout)
                 .connect_with(opts)
                 .await?;
             Db::Sqlite(pool)
@@ -177,15 +208,15 @@ impl Db {
 }
 
 /// Bumps the change counter inside the caller's transaction and logs what changed, so a
-/// server can apply just that entity to its snapshot ([`changes::Change`]). The row lock this
-/// takes also serialises writers, so sequence order equals commit order. The one-argument form
-/// logs an `all` change (the server reloads everything): right for rare, wide changes such as
-/// products, and a safe default for new mutations.
+/// server can apply just that entity to its snapshot ([`changes::ChangeKind`] names the
+/// kinds). The row lock this takes also serialises writers, so sequence order equals commit
+/// order. The one-argument form logs an `All` change (the server reloads everything): right
+/// for rare, wide changes such as products, and a safe default for new mutations.
 macro_rules! bump {
     ($tx:expr) => {
-        bump!($tx, "all", 0i64)
+        bump!($tx, All, 0i64)
     };
-    ($tx:expr, $kind:expr, $entity:expr) => {{
+    ($tx:expr, $kind:ident, $entity:expr) => {{
         let seq: i64 = sqlx::query_scalar(
             "UPDATE change_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq",
         )
@@ -193,7 +224,7 @@ macro_rules! bump {
         .await?;
         sqlx::query("INSERT INTO change_log (seq, kind, entity) VALUES ($1, $2, $3)")
             .bind(seq)
-            .bind($kind)
+            .bind($crate::changes::ChangeKind::$kind.as_str())
             .bind($entity)
             .execute(&mut *$tx)
             .await?;

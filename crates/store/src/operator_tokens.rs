@@ -148,7 +148,7 @@ impl Db {
             .bind(scope.as_str())
             .fetch_one(&mut *tx)
             .await?;
-            bump!(tx, "operators", 0i64);
+            bump!(tx, Operators, 0i64);
             record_audit!(tx, actor, "operator.token.create", format!("{} #{id} {name} ({scope})", operator.email));
             tx.commit().await?;
             id
@@ -215,7 +215,7 @@ impl Db {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, "operators", 0i64);
+            bump!(tx, Operators, 0i64);
             record_audit!(tx, actor, "operator.token.revoke", format!("{} #{id} {}", token.email, token.name));
             tx.commit().await?;
         });

@@ -40,7 +40,7 @@ impl Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| conflict_on_unique(e, format!("an operator with email {email} already exists")))?;
-            bump!(tx, "operators", 0i64);
+            bump!(tx, Operators, 0i64);
             record_audit!(tx, actor, "operator.create", &email);
             tx.commit().await?;
         });
@@ -94,7 +94,7 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
             }
-            bump!(tx, "operators", 0i64);
+            bump!(tx, Operators, 0i64);
             let action = if disabled { "operator.disable" } else { "operator.enable" };
             record_audit!(tx, actor, action, &operator.email);
             tx.commit().await?;
@@ -121,7 +121,7 @@ impl Db {
                 .bind(operator.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, "operators", 0i64);
+            bump!(tx, Operators, 0i64);
             record_audit!(tx, actor, "operator.password", &operator.email);
             tx.commit().await?;
         });

@@ -52,7 +52,7 @@ pub enum PublishOutcome {
     Unchanged,
 }
 
-const SELECT: &str = "SELECT v.id, p.name, v.version, v.version_normalized, v.manifest, v.released_at, v.sha1, \
+pub(crate) const SELECT: &str = "SELECT v.id, p.name, v.version, v.version_normalized, v.manifest, v.released_at, v.sha1, \
     v.sha256, v.size, v.blob_key, v.created_at, v.unlisted_at, v.changed_at FROM versions v JOIN packages p ON p.id = v.package_id";
 
 impl Db {
@@ -119,7 +119,7 @@ impl Db {
                 }
             };
             if outcome == PublishOutcome::Published {
-                bump!(tx, "package", package_id);
+                bump!(tx, Package, package_id);
                 record_audit!(tx, actor, "version.publish", format!("{} {}", new.name, new.version));
                 tx.commit().await?;
             }
@@ -128,10 +128,28 @@ impl Db {
         Ok(outcome)
     }
 
-    /// Every version of every package, listed or not, for the server's in-memory snapshot.
-    pub async fn all_versions(&self) -> Result<Vec<PackageVersion>> {
-        let sql = format!("{SELECT} ORDER BY p.name, v.released_at, v.id");
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
+    /// Every version, listed or not, of one page of packages in name order: `limit`
+    /// packages after the first `offset`.
+    pub async fn versions_page(&self, offset: i64, limit: i64) -> Result<Vec<PackageVersion>> {
+        let sql = format!(
+            "{SELECT} WHERE p.id IN (SELECT id FROM packages ORDER BY name LIMIT $1 OFFSET $2) \
+             ORDER BY p.name, v.released_at, v.id"
+        );
+        Ok(
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    pub async fn package_count(&self) -> Result<i64> {
+        Ok(
+            on_db!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM packages")
+            .fetch_one(pool)
+            .await?),
+        )
     }
 
     /// The highest package id, 0 when there are none: the end of [`Db::versions_between`].
@@ -149,27 +167,6 @@ impl Db {
         );
         Ok(
             on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(after).bind(upto).fetch_all(pool).await?),
-        )
-    }
-
-    /// Every listed version of every package.
-    pub async fn listed_versions(&self) -> Result<Vec<PackageVersion>> {
-        let sql =
-            format!("{SELECT} WHERE v.unlisted_at IS NULL ORDER BY p.name, v.released_at, v.id");
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
-    }
-
-    pub async fn versions_of(&self, name: &str) -> Result<Vec<PackageVersion>> {
-        let sql = format!("{SELECT} WHERE p.name = $1 ORDER BY v.released_at, v.id");
-        Ok(
-            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(name).fetch_all(pool).await?),
-        )
-    }
-
-    /// The name of the package with internal id `id`, if it exists (the change feed's lookup).
-    pub async fn package_name(&self, id: i64) -> Result<Option<String>> {
-        Ok(
-            on_db!(self, pool => sqlx::query_scalar("SELECT name FROM packages WHERE id = $1").bind(id).fetch_optional(pool).await?),
         )
     }
 
@@ -202,7 +199,7 @@ impl Db {
             let Some(package_id) = done else {
                 return Err(StoreError::NotFound(format!("no listed version {version_normalized} of {name}")));
             };
-            bump!(tx, "package", package_id);
+            bump!(tx, Package, package_id);
             record_audit!(tx, actor, "version.unlist", format!("{name} {version_normalized}"));
             tx.commit().await?;
         });

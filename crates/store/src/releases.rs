@@ -114,7 +114,7 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(|e| conflict_on_unique(e, format!("a release named {} already exists; release files are immutable", new.file_name)))?;
-            bump!(tx, "releases", 0i64);
+            bump!(tx, Releases, 0i64);
             record_audit!(tx, actor, "release.add", format!("{} ({})", new.file_name, product.slug));
             tx.commit().await?;
         });
@@ -142,7 +142,7 @@ impl Db {
                 .bind(release.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, "releases", 0i64);
+            bump!(tx, Releases, 0i64);
             record_audit!(tx, actor, "release.delete", &release.file_name);
             tx.commit().await?;
         });

@@ -40,19 +40,11 @@ impl Db {
             .bind(now())
             .execute(&mut *tx)
             .await?;
-            bump!(tx, "account", account.id);
+            bump!(tx, Account, account.id);
             record_audit!(tx, actor, "token.generate", &account.public_id);
             tx.commit().await?;
         });
         Ok(token)
-    }
-
-    pub async fn all_tokens(&self) -> Result<Vec<DownloadToken>> {
-        Ok(on_db!(self, pool => {
-            sqlx::query_as("SELECT account_id, token_hash, created_at FROM download_tokens")
-                .fetch_all(pool)
-                .await?
-        }))
     }
 
     pub async fn token_of(&self, account: &Account) -> Result<Option<DownloadToken>> {

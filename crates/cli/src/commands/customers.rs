@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::{CLI_ACTOR, emit};
 use crate::args::{AccountCmd, Global, KeyCmd, TokenCmd};
-use crate::context::{open_db, read_password_stdin};
+use crate::context::{open_db, read_new_password, read_password_stdin};
 
 fn date(ts: i64) -> String {
     DateTime::from_timestamp(ts, 0)
@@ -116,7 +116,7 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
         }
         AccountCmd::SetPassword { id, .. } => {
             let account = db.account(&id).await?;
-            let hash = hash_password(&read_password_stdin()?)?;
+            let hash = hash_password(&read_new_password()?)?;
             db.set_account_password(&account.public_id, &hash, CLI_ACTOR)
                 .await?;
             // A new password logs out every browser that knew the old one.

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::{CLI_ACTOR, emit};
 use crate::args::{Global, OperatorCmd, OperatorTokenCmd};
-use crate::context::{open_db, read_password_stdin};
+use crate::context::{open_db, read_new_password};
 
 pub async fn run(g: &Global, cmd: OperatorCmd) -> Result<()> {
     let db = open_db(g).await?;
@@ -18,10 +18,13 @@ pub async fn run(g: &Global, cmd: OperatorCmd) -> Result<()> {
             email,
             password_stdin,
         } => {
-            if !password_stdin {
-                bail!("operators need a password: pipe it in with --password-stdin");
+            use std::io::IsTerminal;
+            if !password_stdin && !std::io::stdin().is_terminal() {
+                bail!(
+                    "operators need a password: type it at the prompt or pipe it in with --password-stdin"
+                );
             }
-            let hash = hash_password(&read_password_stdin()?)?;
+            let hash = hash_password(&read_new_password()?)?;
             let op = db.create_operator(&email, &hash, CLI_ACTOR).await?;
             emit(
                 g.json,
@@ -66,7 +69,7 @@ pub async fn run(g: &Global, cmd: OperatorCmd) -> Result<()> {
         }
         OperatorCmd::SetPassword { email, .. } => {
             let op = db.operator(&email).await?;
-            let hash = hash_password(&read_password_stdin()?)?;
+            let hash = hash_password(&read_new_password()?)?;
             db.set_operator_password(&op.email, &hash, CLI_ACTOR)
                 .await?;
             emit(

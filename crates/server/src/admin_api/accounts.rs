@@ -10,9 +10,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use super::caller::Caller;
-use super::error::{ApiResult, ErrorBody};
+use super::error::ErrorBody;
 use crate::AppState;
+use crate::auth::Operator;
+use crate::error::{ApiError, ApiResult};
 use crate::passwords::hash_password;
 
 #[derive(Deserialize, ToSchema)]
@@ -45,10 +46,10 @@ async fn password_hash(password: Option<String>) -> ApiResult<Option<String>> {
         Some(p) => {
             let hashed = tokio::task::spawn_blocking(move || hash_password(&p))
                 .await
-                .map_err(|e| super::error::ApiError::internal("password hashing failed", e))?;
+                .map_err(|e| ApiError::internal("password hashing failed", e))?;
             hashed
                 .map(Some)
-                .map_err(|e| super::error::ApiError::bad_request(e.to_string()))
+                .map_err(|e| ApiError::operator(StatusCode::BAD_REQUEST, e.to_string()))
         }
     }
 }
@@ -65,7 +66,7 @@ pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     responses((status = 201, body = Value), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Json(body): Json<NewAccountBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let password_hash = password_hash(body.password).await?;
@@ -78,7 +79,7 @@ pub async fn create(
                 id_prefix: &state.config.account_id_prefix,
                 password_hash,
             },
-            &caller.email,
+            &operator.email,
         )
         .await?;
     Ok((
@@ -108,7 +109,7 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> ApiR
     responses((status = 200, body = Value), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(id): Path<String>,
     Json(change): Json<AccountChange>,
 ) -> ApiResult<Json<Value>> {
@@ -120,12 +121,12 @@ pub async fn update(
                 &id,
                 change.name.as_deref(),
                 change.email.as_deref(),
-                &caller.email,
+                &operator.email,
             )
             .await?;
     }
     if let Some(hash) = password_hash(change.password).await? {
-        db.set_account_password(&id, &hash, &caller.email).await?;
+        db.set_account_password(&id, &hash, &operator.email).await?;
         db.delete_sessions_of(SessionKind::Customer, account.id)
             .await?;
     }
@@ -138,10 +139,10 @@ pub async fn update(
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn close(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let account = state.db.close_account(&id, &caller.email).await?;
+    let account = state.db.close_account(&id, &operator.email).await?;
     Ok(Json(json!({ "account": account })))
 }
 
@@ -151,10 +152,10 @@ pub async fn close(
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn reopen(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let account = state.db.reopen_account(&id, &caller.email).await?;
+    let account = state.db.reopen_account(&id, &operator.email).await?;
     Ok(Json(json!({ "account": account })))
 }
 
@@ -173,14 +174,14 @@ pub async fn keys(State(state): State<AppState>, Path(id): Path<String>) -> ApiR
     responses((status = 201, body = Value), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_key(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(id): Path<String>,
     Json(body): Json<NewKeyBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let account = state.db.account(&id).await?;
     let key = state
         .db
-        .create_key(&account, &body.name, &caller.email)
+        .create_key(&account, &body.name, &operator.email)
         .await?;
     Ok((StatusCode::CREATED, Json(json!(key))))
 }
@@ -191,10 +192,10 @@ pub async fn create_key(
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn disable_key(
     state: State<AppState>,
-    caller: Caller,
+    operator: Operator,
     key: Path<String>,
 ) -> ApiResult<Json<Value>> {
-    set_key(state, caller, key, false).await
+    set_key(state, operator, key, false).await
 }
 
 /// Enable an access key.
@@ -203,21 +204,21 @@ pub async fn disable_key(
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn enable_key(
     state: State<AppState>,
-    caller: Caller,
+    operator: Operator,
     key: Path<String>,
 ) -> ApiResult<Json<Value>> {
-    set_key(state, caller, key, true).await
+    set_key(state, operator, key, true).await
 }
 
 async fn set_key(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(public_key): Path<String>,
     enabled: bool,
 ) -> ApiResult<Json<Value>> {
     let key = state
         .db
-        .set_key_enabled(&public_key, enabled, &caller.email)
+        .set_key_enabled(&public_key, enabled, &operator.email)
         .await?;
     Ok(Json(
         json!({ "public_key": key.public_key, "enabled": key.enabled }),
@@ -230,10 +231,10 @@ async fn set_key(
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete_key(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(public_key): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.db.delete_key(&public_key, &caller.email).await?;
+    state.db.delete_key(&public_key, &operator.email).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -243,10 +244,10 @@ pub async fn delete_key(
     responses((status = 201, body = Value), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn generate_token(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(id): Path<String>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let account = state.db.account(&id).await?;
-    let token = state.db.generate_token(&account, &caller.email).await?;
+    let token = state.db.generate_token(&account, &operator.email).await?;
     Ok((StatusCode::CREATED, Json(json!({ "token": token }))))
 }

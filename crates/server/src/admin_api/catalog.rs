@@ -10,9 +10,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
-use super::caller::Caller;
-use super::error::{ApiError, ApiResult, ErrorBody};
+use super::error::ErrorBody;
 use crate::AppState;
+use crate::auth::Operator;
+use crate::error::{ApiError, ApiResult};
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewProduct {
@@ -79,7 +80,7 @@ pub async fn products(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     responses((status = 201, body = Value), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_product(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Json(body): Json<NewProduct>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let patterns = parse_patterns(&body.packages.join(","))?;
@@ -90,7 +91,7 @@ pub async fn create_product(
             &body.name,
             &patterns,
             body.public,
-            &caller.email,
+            &operator.email,
         )
         .await?;
     Ok((StatusCode::CREATED, Json(json!(product))))
@@ -113,7 +114,7 @@ pub async fn product(
     responses((status = 200, body = Value), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_product(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(slug): Path<String>,
     Json(body): Json<ProductPatch>,
 ) -> ApiResult<Json<Value>> {
@@ -128,7 +129,7 @@ pub async fn update_product(
     Ok(Json(json!(
         state
             .db
-            .update_product(&slug, &change, &caller.email)
+            .update_product(&slug, &change, &operator.email)
             .await?
     )))
 }
@@ -139,10 +140,10 @@ pub async fn update_product(
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn delete_product(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(slug): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.db.delete_product(&slug, &caller.email).await?;
+    state.db.delete_product(&slug, &operator.email).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -169,7 +170,7 @@ pub async fn entitlements(
     responses((status = 200, body = Value), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn grant(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path((id, slug)): Path<(String, String)>,
     Json(body): Json<GrantBody>,
 ) -> ApiResult<Json<Value>> {
@@ -182,7 +183,7 @@ pub async fn grant(
     let product = state.db.product(&slug).await?;
     let change = state
         .db
-        .grant(&account, &product, until, &caller.email)
+        .grant(&account, &product, until, &operator.email)
         .await?;
     Ok(Json(json!({
         "account": account.public_id,
@@ -198,12 +199,12 @@ pub async fn grant(
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn revoke(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path((id, slug)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let account = state.db.account(&id).await?;
     let product = state.db.product(&slug).await?;
-    state.db.revoke(&account, &product, &caller.email).await?;
+    state.db.revoke(&account, &product, &operator.email).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -235,7 +236,7 @@ pub async fn invoices(
     responses((status = 201, body = Value), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_invoice(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(id): Path<String>,
     Json(body): Json<NewInvoice>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
@@ -249,7 +250,7 @@ pub async fn add_invoice(
             &body.amount,
             &body.currency,
             due,
-            &caller.email,
+            &operator.email,
         )
         .await?;
     Ok((StatusCode::CREATED, Json(json!(invoice))))
@@ -261,10 +262,10 @@ pub async fn add_invoice(
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn pay_invoice(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(number): Path<String>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(json!(
-        state.db.pay_invoice(&number, &caller.email).await?
+        state.db.pay_invoice(&number, &operator.email).await?
     )))
 }

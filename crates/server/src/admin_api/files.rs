@@ -13,9 +13,10 @@ use serde_json::{Map, Value, json};
 use tokio_util::io::StreamReader;
 use utoipa::IntoParams;
 
-use super::caller::Caller;
-use super::error::{ApiError, ApiResult, ErrorBody};
+use super::error::ErrorBody;
 use crate::AppState;
+use crate::auth::Operator;
+use crate::error::{ApiError, ApiResult};
 use crate::publish::publish_zip_as;
 use crate::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
 
@@ -39,11 +40,30 @@ pub struct ReleaseParams {
 
 type Answer = ApiResult<(StatusCode, Json<Value>)>;
 
-/// Every package with its versions (unlisted ones marked).
-#[utoipa::path(get, path = "/api/v1/packages", tag = "packages", responses((status = 200, body = Value)))]
-pub async fn packages(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+#[derive(Deserialize, IntoParams)]
+pub struct PageParams {
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Packages per page (1 to 1000, default 100).
+    per_page: Option<i64>,
+}
+
+/// Packages in name order with their versions (unlisted ones have `unlisted_at`), one page
+/// at a time.
+#[utoipa::path(get, path = "/api/v1/packages", tag = "packages", params(PageParams),
+    responses((status = 200, body = Value)))]
+pub async fn packages(
+    State(state): State<AppState>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<Json<Value>> {
+    let per_page = page.per_page.unwrap_or(100).clamp(1, 1000);
+    let number = page.page.unwrap_or(1).max(1);
     let mut by_name: Map<String, Value> = Map::new();
-    for v in state.db.all_versions().await? {
+    for v in state
+        .db
+        .versions_page((number - 1) * per_page, per_page)
+        .await?
+    {
         let entry = by_name.entry(v.name.clone()).or_insert_with(|| json!([]));
         if let Value::Array(list) = entry {
             list.push(json!(v));
@@ -53,17 +73,25 @@ pub async fn packages(State(state): State<AppState>) -> ApiResult<Json<Value>> {
         .into_iter()
         .map(|(name, versions)| json!({ "name": name, "versions": versions }))
         .collect();
-    Ok(Json(json!({ "packages": packages })))
+    let total = state.db.package_count().await?;
+    Ok(Json(
+        json!({ "packages": packages, "page": number, "per_page": per_page, "total": total }),
+    ))
 }
 
-async fn publish(state: &AppState, caller: &Caller, body: Bytes, version: Option<&str>) -> Answer {
+async fn publish(
+    state: &AppState,
+    operator: &Operator,
+    body: Bytes,
+    version: Option<&str>,
+) -> Answer {
     let p = publish_zip_as(
         &state.db,
         &state.blobs,
         body.to_vec(),
         &state.config.zip_limits,
         version,
-        &caller.email,
+        &operator.email,
     )
     .await?;
     let status = match p.outcome {
@@ -84,11 +112,11 @@ async fn publish(state: &AppState, caller: &Caller, body: Bytes, version: Option
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn upload(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Query(params): Query<PublishParams>,
     body: Bytes,
 ) -> Answer {
-    publish(&state, &caller, body, params.version.as_deref()).await
+    publish(&state, &operator, body, params.version.as_deref()).await
 }
 
 /// The original upload route (same as `POST /api/v1/packages`).
@@ -98,25 +126,25 @@ pub async fn upload(
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn upload_legacy(
     state: State<AppState>,
-    caller: Caller,
+    operator: Operator,
     params: Query<PublishParams>,
     body: Bytes,
 ) -> Answer {
-    upload(state, caller, params, body).await
+    upload(state, operator, params, body).await
 }
 
 async fn unlist_version(
     state: &AppState,
-    caller: &Caller,
+    operator: &Operator,
     vendor: &str,
     name: &str,
     version: &str,
 ) -> ApiResult<StatusCode> {
     let normalized = packyard_composer::version::normalize(version)
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        .map_err(|e| ApiError::operator(StatusCode::BAD_REQUEST, e.to_string()))?;
     state
         .db
-        .unlist_version(&format!("{vendor}/{name}"), &normalized, &caller.email)
+        .unlist_version(&format!("{vendor}/{name}"), &normalized, &operator.email)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -127,10 +155,10 @@ async fn unlist_version(
     responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn unlist(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path((vendor, name, version)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
-    unlist_version(&state, &caller, &vendor, &name, &version).await
+    unlist_version(&state, &operator, &vendor, &name, &version).await
 }
 
 /// The original unlist route (same as the `/api/v1/packages/…` one).
@@ -139,10 +167,10 @@ pub async fn unlist(
     responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn unlist_legacy(
     state: State<AppState>,
-    caller: Caller,
+    operator: Operator,
     path: Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
-    unlist(state, caller, path).await
+    unlist(state, operator, path).await
 }
 
 /// Every release file.
@@ -160,7 +188,7 @@ pub async fn releases(State(state): State<AppState>) -> ApiResult<Json<Value>> {
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn upload_release(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(file_name): Path<String>,
     Query(params): Query<ReleaseParams>,
     body: Body,
@@ -178,7 +206,7 @@ pub async fn upload_release(
         &state.blobs,
         &request,
         StreamReader::new(stream),
-        &caller.email,
+        &operator.email,
     )
     .await?;
     let status = match outcome {
@@ -199,12 +227,12 @@ pub async fn upload_release(
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn upload_release_legacy(
     state: State<AppState>,
-    caller: Caller,
+    operator: Operator,
     file_name: Path<String>,
     params: Query<ReleaseParams>,
     body: Body,
 ) -> Answer {
-    upload_release(state, caller, file_name, params, body).await
+    upload_release(state, operator, file_name, params, body).await
 }
 
 /// Remove a release file from the download interface.
@@ -213,9 +241,9 @@ pub async fn upload_release_legacy(
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete_release(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(file_name): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.db.delete_release(&file_name, &caller.email).await?;
+    state.db.delete_release(&file_name, &operator.email).await?;
     Ok(StatusCode::NO_CONTENT)
 }

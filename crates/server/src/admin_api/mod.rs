@@ -4,15 +4,15 @@
 //! (no authentication) is generated from the handlers themselves and cannot miss one; a test
 //! fails if an `/api` route is ever added to a router some other way.
 //!
-//! Authentication and scopes are checked in one place, [`caller::require_scope`], in front
+//! Authentication and scopes are checked in one place, [`scope::require_scope`], in front
 //! of every route here and before any request body is read.
 
 mod accounts;
-pub mod caller;
 mod catalog;
 pub mod error;
 mod files;
 mod operators;
+pub mod scope;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
@@ -101,7 +101,7 @@ pub fn openapi() -> Document {
 pub fn router(state: AppState) -> Router<AppState> {
     let (api, doc) = documented_routes(state.config.max_upload_bytes).split_for_parts();
     let doc = std::sync::Arc::new(doc);
-    api.layer(from_fn_with_state(state, caller::require_scope))
+    api.layer(from_fn_with_state(state, scope::require_scope))
         .layer(axum::middleware::from_fn(error::json_errors))
         .route(
             "/api/openapi.json",

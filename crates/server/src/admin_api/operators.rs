@@ -9,9 +9,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
-use super::caller::Caller;
-use super::error::{ApiError, ApiResult, ErrorBody};
+use super::error::ErrorBody;
 use crate::AppState;
+use crate::auth::Operator;
+use crate::error::{ApiError, ApiResult};
 use crate::passwords::hash_password;
 
 #[derive(Deserialize, ToSchema)]
@@ -47,7 +48,7 @@ pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     responses((status = 201, body = Value), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Json(body): Json<NewOperator>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let password = body.password;
@@ -57,7 +58,7 @@ pub async fn create(
         .map_err(|e| ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
     let operator = state
         .db
-        .create_operator(&body.email, &hash, &caller.email)
+        .create_operator(&body.email, &hash, &operator.email)
         .await?;
     Ok((StatusCode::CREATED, Json(json!(operator))))
 }
@@ -67,10 +68,10 @@ pub async fn create(
     params(("email" = String, Path)), responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn disable(
     state: State<AppState>,
-    caller: Caller,
+    operator: Operator,
     email: Path<String>,
 ) -> ApiResult<Json<Value>> {
-    set_disabled(state, caller, email, true).await
+    set_disabled(state, operator, email, true).await
 }
 
 /// Enable a disabled operator.
@@ -78,22 +79,22 @@ pub async fn disable(
     params(("email" = String, Path)), responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn enable(
     state: State<AppState>,
-    caller: Caller,
+    operator: Operator,
     email: Path<String>,
 ) -> ApiResult<Json<Value>> {
-    set_disabled(state, caller, email, false).await
+    set_disabled(state, operator, email, false).await
 }
 
 async fn set_disabled(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(email): Path<String>,
     disabled: bool,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(json!(
         state
             .db
-            .set_operator_disabled(&email, disabled, &caller.email)
+            .set_operator_disabled(&email, disabled, &operator.email)
             .await?
     )))
 }
@@ -115,13 +116,13 @@ pub async fn tokens(
     responses((status = 201, body = Value), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_token(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Json(body): Json<NewToken>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let scope: TokenScope = body.scope.as_deref().unwrap_or("admin").parse()?;
     let created = state
         .db
-        .create_operator_token(&body.email, &body.name, scope, &caller.email)
+        .create_operator_token(&body.email, &body.name, scope, &operator.email)
         .await?;
     Ok((StatusCode::CREATED, Json(json!(created))))
 }
@@ -131,10 +132,10 @@ pub async fn create_token(
     params(("id" = i64, Path)), responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn revoke_token(
     State(state): State<AppState>,
-    caller: Caller,
+    operator: Operator,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(json!(
-        state.db.revoke_operator_token(id, &caller.email).await?
+        state.db.revoke_operator_token(id, &operator.email).await?
     )))
 }

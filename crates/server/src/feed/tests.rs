@@ -11,7 +11,7 @@ use packyard_store::packages::NewVersion;
 
 use super::{Refresh, refresh};
 use crate::metadata::p2_for;
-use crate::snapshot::Licence;
+use crate::rules::Licence;
 use crate::{AppState, Config};
 
 const ACTOR: &str = "test";
@@ -93,9 +93,15 @@ async fn feed_applies_changes_incrementally(db: Db) {
     let entry = first.accounts.get(&account.id).unwrap();
     let licence = first.licence(entry, a).unwrap();
     assert_eq!(licence, Licence::Until(until.unwrap()));
-    let filtered = p2_for("acme/a", a, licence, false, "http://h");
+    let filtered = p2_for("acme/a", a, licence, false, &Config::new("http://h"));
     assert_eq!(versions_in(&filtered.body, "acme/a"), ["1.1.0", "1.0.0"]);
-    let all = p2_for("acme/a", a, Licence::Unlimited, false, "http://h");
+    let all = p2_for(
+        "acme/a",
+        a,
+        Licence::Unlimited,
+        false,
+        &Config::new("http://h"),
+    );
     assert_eq!(
         versions_in(&all.body, "acme/a"),
         ["1.2.0", "1.1.0", "1.0.0"]
@@ -120,7 +126,7 @@ async fn feed_applies_changes_incrementally(db: Db) {
         &b_before
     ));
     let a = s.packages.get("acme/a").unwrap();
-    let body = p2_for("acme/a", a, licence, false, "http://h");
+    let body = p2_for("acme/a", a, licence, false, &Config::new("http://h"));
     assert_eq!(
         versions_in(&body.body, "acme/a"),
         ["1.1.0", "1.0.1", "1.0.0"]
@@ -139,12 +145,15 @@ async fn feed_applies_changes_incrementally(db: Db) {
     assert_eq!(refresh(&state).await.unwrap(), Refresh::Incremental(3));
     let s = state.snapshot();
     let entry = s.accounts.get(&account.id).unwrap();
-    assert_eq!(s.billing_hold(entry, today, 0).unwrap().number, "INV-2");
+    assert_eq!(entry.billing_hold(today, 0).unwrap().number, "INV-2");
     db.pay_invoice("INV-2", ACTOR).await.unwrap();
     assert_eq!(refresh(&state).await.unwrap(), Refresh::Incremental(1));
     let s = state.snapshot();
     assert!(
-        s.billing_hold(s.accounts.get(&account.id).unwrap(), today, 0)
+        s.accounts
+            .get(&account.id)
+            .unwrap()
+            .billing_hold(today, 0)
             .is_none()
     );
     assert_eq!(s.full_loads, 1, "no full reload so far");
@@ -161,15 +170,48 @@ async fn feed_applies_changes_incrementally(db: Db) {
     assert_eq!(state.snapshot().products.len(), 2);
 }
 
-#[tokio::test]
-async fn sqlite() {
+/// A backlog of thousands of changes (a bulk import, a node back from a pause) is applied
+/// incrementally, in bulk, within the SPEC's one second.
+async fn backlog_applies_within_a_second(db: Db) {
+    const ACCOUNTS: usize = 1_000;
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open_data_dir(dir.path()).await.unwrap();
-    feed_applies_changes_incrementally(db).await;
+    let blobs = BlobStore::from_url(dir.path().to_str().unwrap()).unwrap();
+    let state = AppState::new(db.clone(), blobs, Config::new("http://127.0.0.1:1"))
+        .await
+        .unwrap();
+    for i in 0..ACCOUNTS {
+        let account = db
+            .create_account(
+                NewAccount {
+                    email: &format!("bulk{i}@example.com"),
+                    name: "Bulk",
+                    id_prefix: "MAG",
+                    password_hash: None,
+                },
+                ACTOR,
+            )
+            .await
+            .unwrap();
+        db.create_key(&account, "ci", ACTOR).await.unwrap();
+    }
+    let started = std::time::Instant::now();
+    let refreshed = refresh(&state).await.unwrap();
+    let took = started.elapsed();
+    let backend = db.backend_name();
+    assert_eq!(refreshed, Refresh::Incremental(2 * ACCOUNTS), "{backend}");
+    assert!(
+        took < std::time::Duration::from_secs(1),
+        "{backend}: {} changes took {took:?}",
+        2 * ACCOUNTS
+    );
+    let s = state.snapshot();
+    assert_eq!(s.keys.len(), ACCOUNTS, "{backend}");
+    assert_eq!(s.accounts.len(), ACCOUNTS, "{backend}");
 }
 
-#[tokio::test]
-async fn postgres() {
+/// Runs `body` on a fresh, migrated PostgreSQL database and drops it afterwards; does
+/// nothing when the run skips PostgreSQL.
+async fn on_fresh_postgres<F: std::future::Future<Output = ()>>(body: impl FnOnce(Db) -> F) {
     if std::env::var("PACKYARD_TEST_SKIP_POSTGRES").as_deref() == Ok("1") {
         return;
     }
@@ -191,11 +233,26 @@ async fn postgres() {
         .rsplit_once('/')
         .map_or(admin_url.as_str(), |(b, _)| b);
     let db = Db::connect(&format!("{base}/{name}"), true).await.unwrap();
-    feed_applies_changes_incrementally(db.clone()).await;
+    body(db.clone()).await;
     db.close().await;
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(pool)
-    .await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
+        .execute(pool)
+        .await;
+}
+
+/// Runs `body` on a fresh SQLite database, then on a fresh PostgreSQL one.
+async fn on_each_backend<F: std::future::Future<Output = ()>>(body: impl Fn(Db) -> F) {
+    let dir = tempfile::tempdir().unwrap();
+    body(Db::open_data_dir(dir.path()).await.unwrap()).await;
+    on_fresh_postgres(body).await;
+}
+
+#[tokio::test]
+async fn feed_applies_each_kind_of_change() {
+    on_each_backend(feed_applies_changes_incrementally).await;
+}
+
+#[tokio::test]
+async fn backlog() {
+    on_each_backend(backlog_applies_within_a_second).await;
 }

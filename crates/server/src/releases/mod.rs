@@ -6,33 +6,20 @@
 pub mod ingest;
 pub mod listing;
 
+use crate::rules::{Refusal, may_install};
 use crate::snapshot::{AccountEntry, ReleaseEntry, Snapshot};
 
-/// Why an account may not download a release it asked for by name.
-pub enum ReleaseRefusal {
-    /// No licence for the release's product at all.
-    NotLicensed { product: String },
-    /// A licence whose updates end before the release was published.
-    TooNew { until: chrono::NaiveDate },
-}
-
-/// May `account` download `release`? Public products are open to every account; licensed
-/// products follow the account's entitlements, including their `updates_until` date, the
-/// same rule as for Composer packages.
+/// May `account` download `release`? The same rule as for Composer packages
+/// ([`crate::rules::may_install`]), over the licence for the release's product.
 pub fn check_access(
     snapshot: &Snapshot,
     account: &AccountEntry,
     release: &ReleaseEntry,
-) -> Result<(), ReleaseRefusal> {
-    match snapshot.product_licence(account, release.product) {
-        None => Err(ReleaseRefusal::NotLicensed {
-            product: snapshot.products[release.product].slug.clone(),
-        }),
-        Some(licence) => match licence.excludes(release.released_on) {
-            Some(until) => Err(ReleaseRefusal::TooNew { until }),
-            None => Ok(()),
-        },
-    }
+) -> Result<(), Refusal> {
+    may_install(
+        snapshot.product_licence(account, release.product),
+        release.released_on,
+    )
 }
 
 /// Every release `account` may download, in listing order.

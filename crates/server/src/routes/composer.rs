@@ -1,134 +1,29 @@
 //! `packages.json` and the p2 metadata files, per account. Handlers only authenticate, pick a
-//! precomputed body (identity or gzip, by `Accept-Encoding`) and date it; rendering and
-//! compression happen once per body in [`crate::metadata`].
+//! precomputed body and date it ([`crate::conditional`]); rendering and compression happen
+//! once per body in [`crate::metadata`].
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
-use crate::auth;
-use crate::metadata::{Rendered, p2_for, root_for};
-
-/// Seconds for `Last-Modified`. A document changed within the current second is dated one
-/// second earlier, so a client that fetched it now revalidates after any later change in
-/// that same second instead of being told "304, unchanged" forever.
-pub fn last_modified_secs(changed_at_millis: i64) -> i64 {
-    let changed = changed_at_millis.div_euclid(1000);
-    let now = chrono::Utc::now().timestamp();
-    if now <= changed { changed - 1 } else { changed }
-}
-
-/// The precomputed encodings of a document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Coding {
-    Brotli,
-    Gzip,
-    Identity,
-}
-
-/// The best coding the client accepts: brotli, then gzip, then none. Composer sends
-/// `Accept-Encoding: deflate, gzip, br, zstd`; a `q=0` refuses a coding, `*` stands for any
-/// coding not named.
-pub fn negotiate(headers: &HeaderMap) -> Coding {
-    let (mut br, mut gzip, mut any) = (None, None, None);
-    for item in headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-    {
-        let mut parts = item.split(';');
-        let coding = parts.next().unwrap_or("").trim();
-        let q = parts
-            .find_map(|p| p.trim().strip_prefix("q="))
-            .map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
-        if coding.eq_ignore_ascii_case("br") {
-            br = Some(q);
-        } else if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
-            gzip = Some(q);
-        } else if coding == "*" {
-            any = Some(q);
-        }
-    }
-    let accepted = |named: Option<f32>| named.or(any).is_some_and(|q| q > 0.0);
-    if accepted(br) {
-        Coding::Brotli
-    } else if accepted(gzip) {
-        Coding::Gzip
-    } else {
-        Coding::Identity
-    }
-}
-
-/// A rendered JSON document with `Last-Modified` and `Vary: Accept-Encoding`, brotli- or
-/// gzip-encoded when the client accepts it, or 304 when the client's copy is current and `revalidate`
-/// allows it.
-pub fn conditional_json(
-    headers: &HeaderMap,
-    doc: &Rendered,
-    changed_at_millis: i64,
-    revalidate: bool,
-) -> Response {
-    let secs = last_modified_secs(changed_at_millis).max(0);
-    let modified = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64);
-    let stamp = httpdate::fmt_http_date(modified);
-    let since = headers
-        .get(header::IF_MODIFIED_SINCE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| httpdate::parse_http_date(v).ok());
-    let mut resp = match since {
-        Some(since) if revalidate && modified <= since => StatusCode::NOT_MODIFIED.into_response(),
-        _ => {
-            let coding = negotiate(headers);
-            let body = match coding {
-                Coding::Brotli => &doc.brotli,
-                Coding::Gzip => &doc.gzip,
-                Coding::Identity => &doc.body,
-            };
-            let mut r = body.clone().into_response();
-            let h = r.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            match coding {
-                Coding::Brotli => {
-                    h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
-                }
-                Coding::Gzip => {
-                    h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-                }
-                Coding::Identity => {}
-            }
-            r
-        }
-    };
-    let h = resp.headers_mut();
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    h.insert(
-        header::LAST_MODIFIED,
-        HeaderValue::from_str(&stamp).expect("HTTP dates are ASCII"),
-    );
-    resp
-}
+use crate::auth::Customer;
+use crate::conditional::conditional_json;
+use crate::metadata::{p2_for, root_for};
 
 pub async fn packages_json(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    customer: Customer,
     headers: HeaderMap,
 ) -> Response {
-    let snapshot = state.snapshot.load();
-    let customer = match auth::customer(&snapshot, &state.config, &headers) {
-        Ok(c) => c,
-        Err(denial) => return denial.into_response(),
-    };
     state
         .usage
-        .key_used(customer.key, &customer.public_key, peer.ip());
-    let root = root_for(&snapshot, customer.account, &state.config.public_url);
+        .key_used(&customer.key, &customer.public_key, peer.ip());
+    let snapshot = &customer.snapshot;
+    let root = root_for(snapshot, &customer.account, &state.config);
     let changed_at = snapshot
         .catalog_changed_at
         .max(customer.account.licences_changed_at);
@@ -138,13 +33,9 @@ pub async fn packages_json(
 pub async fn p2(
     State(state): State<AppState>,
     Path((vendor, file)): Path<(String, String)>,
+    customer: Customer,
     headers: HeaderMap,
 ) -> Response {
-    let snapshot = state.snapshot.load();
-    let customer = match auth::customer(&snapshot, &state.config, &headers) {
-        Ok(c) => c,
-        Err(denial) => return denial.into_response(),
-    };
     let (package, dev) = if let Some(p) = file.strip_suffix("~dev.json") {
         (p, true)
     } else if let Some(p) = file.strip_suffix(".json") {
@@ -153,45 +44,18 @@ pub async fn p2(
         return StatusCode::NOT_FOUND.into_response();
     };
     let name = format!("{vendor}/{package}");
+    let snapshot = &customer.snapshot;
     // A package the account may not see is indistinguishable from one that does not exist.
     let Some(entry) = snapshot.packages.get(name.as_str()) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let Some(licence) = snapshot.licence(customer.account, entry) else {
+    let Some(licence) = snapshot.licence(&customer.account, entry) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let doc = p2_for(&name, entry, licence, dev, &state.config.public_url);
+    let doc = p2_for(&name, entry, licence, dev, &state.config);
     let changed_at = doc
         .changed_at
         .max(customer.account.licences_changed_at)
         .max(snapshot.products_changed_at);
     conditional_json(&headers, &doc, changed_at, !doc.has_warning)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Coding, negotiate};
-    use axum::http::{HeaderMap, HeaderValue, header};
-
-    fn coding(accept: &str) -> Coding {
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_str(accept).unwrap(),
-        );
-        negotiate(&h)
-    }
-
-    #[test]
-    fn negotiation() {
-        assert_eq!(negotiate(&HeaderMap::new()), Coding::Identity);
-        assert_eq!(coding("deflate, gzip, br, zstd"), Coding::Brotli);
-        assert_eq!(coding("gzip"), Coding::Gzip);
-        assert_eq!(coding("br;q=0, gzip"), Coding::Gzip);
-        assert_eq!(coding("gzip;q=0, identity"), Coding::Identity);
-        assert_eq!(coding("*"), Coding::Brotli);
-        assert_eq!(coding("*;q=0, gzip;q=0.5"), Coding::Gzip);
-        assert_eq!(coding("identity"), Coding::Identity);
-        assert_eq!(coding("BR;q=0.1"), Coding::Brotli);
-    }
 }

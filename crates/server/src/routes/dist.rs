@@ -5,90 +5,82 @@
 
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use tokio_util::io::ReaderStream;
 
 use crate::AppState;
-use crate::auth;
-use crate::dist_cache::MAX_CACHED_ARCHIVE;
-use crate::warning::{forbidden, not_found};
+use crate::auth::Customer;
+use crate::error::{ApiError, ApiResult, Audience};
+use crate::rules::{Refusal, may_install};
 
 pub async fn download(
     State(state): State<AppState>,
     Path((vendor, name, rest)): Path<(String, String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let snapshot = state.snapshot.load_full();
-    let customer = match auth::customer(&snapshot, &state.config, &headers) {
-        Ok(c) => c,
-        Err(denial) => return denial.into_response(),
-    };
+    customer: Customer,
+) -> ApiResult {
+    let snapshot = &customer.snapshot;
     let package = format!("{vendor}/{name}");
+    let refused = |status, message: String| ApiError::new(status, Audience::Composer, message);
     let unknown = || {
-        not_found(format!(
-            "{package} has no such archive; run composer update to refresh your metadata"
-        ))
+        refused(
+            StatusCode::NOT_FOUND,
+            format!("{package} has no such archive; run composer update to refresh your metadata"),
+        )
     };
-    let Some((version, file)) = rest.rsplit_once('/') else {
-        return unknown();
-    };
-    let Some(sha1) = file.strip_suffix(".zip") else {
-        return unknown();
-    };
-    let Some(entry) = snapshot.packages.get(package.as_str()) else {
-        return unknown();
-    };
-    let Some(v) = entry
+    let (version, file) = rest.rsplit_once('/').ok_or_else(unknown)?;
+    let sha1 = file.strip_suffix(".zip").ok_or_else(unknown)?;
+    let entry = snapshot
+        .packages
+        .get(package.as_str())
+        .ok_or_else(unknown)?;
+    let v = entry
         .versions
         .iter()
         .find(|v| v.version_normalized == version && v.sha1 == sha1)
-    else {
-        return unknown();
-    };
-    match snapshot.licence(customer.account, entry) {
-        None => {
-            return forbidden(format!(
-                "account {} has no licence for {package}; ask the vendor for one",
-                customer.account.public_id
-            ));
-        }
-        Some(licence) => {
-            if let Some(until) = licence.excludes(v.released_on) {
-                return forbidden(format!(
+        .ok_or_else(unknown)?;
+    let licence = snapshot.licence(&customer.account, entry);
+    may_install(licence, v.released_on).map_err(|refusal| {
+        refused(
+            StatusCode::FORBIDDEN,
+            match refusal {
+                Refusal::NotLicensed => format!(
+                    "account {} has no licence for {package}; ask the vendor for one",
+                    customer.account.public_id
+                ),
+                Refusal::TooNew { until } => format!(
                     "your licence for {package} covers releases up to {until}; {} was released on {}",
                     v.version, v.released_on
-                ));
-            }
-        }
-    }
-    if let Some(bytes) = state.dists.get(&v.blob_key) {
-        return zip_response(Body::from(bytes), v.size);
-    }
-    if v.size as u64 <= MAX_CACHED_ARCHIVE {
-        return match state.blobs.get(&v.blob_key).await {
-            Ok(bytes) => {
-                let bytes = Bytes::from(bytes);
-                state.dists.insert(&v.blob_key, bytes.clone());
-                zip_response(Body::from(bytes), v.size)
-            }
-            Err(e) => unavailable(&package, &v.version, e),
-        };
-    }
-    let file = match state.blobs.open(&v.blob_key).await {
-        Ok(f) => f,
-        Err(e) => return unavailable(&package, &v.version, e),
+                ),
+            },
+        )
+    })?;
+    let unavailable = |e: packyard_blobs::BlobError| {
+        tracing::error!("archive of {package} {} is unavailable: {e}", v.version);
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Audience::Composer,
+            format!(
+                "the archive of {package} {} is temporarily unavailable; try again shortly",
+                v.version
+            ),
+        )
     };
-    zip_response(
-        Body::from_stream(ReaderStream::with_capacity(file, super::STREAM_CHUNK)),
+    if let Some(bytes) = state.dists.get(&v.blob_key) {
+        return Ok(zip_response(Body::from(bytes), v.size));
+    }
+    if state.dists.accepts(v.size as u64) {
+        let bytes = Bytes::from(state.blobs.get(&v.blob_key).await.map_err(unavailable)?);
+        state.dists.insert(&v.blob_key, bytes.clone());
+        return Ok(zip_response(Body::from(bytes), v.size));
+    }
+    let file = state.blobs.open(&v.blob_key).await.map_err(unavailable)?;
+    let chunk = state.config.stream_chunk;
+    Ok(zip_response(
+        Body::from_stream(ReaderStream::with_capacity(file, chunk)),
         v.size,
-    )
-}
-
-fn unavailable(package: &str, version: &str, e: packyard_blobs::BlobError) -> Response {
-    tracing::error!("archive of {package} {version} is unavailable: {e}");
-    StatusCode::SERVICE_UNAVAILABLE.into_response()
+    ))
 }
 
 fn zip_response(body: Body, size: i64) -> Response {

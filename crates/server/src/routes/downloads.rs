@@ -15,10 +15,12 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
 use crate::AppState;
-use crate::auth::token_holder;
+use crate::auth::DownloadAccount;
+use crate::error::{ApiError, ApiResult, Audience};
 use crate::releases::listing::{HELP, NO_RESULTS, files_table, json_feed, versions_text};
-use crate::releases::{ReleaseRefusal, check_access, visible};
-use crate::snapshot::{ReleaseEntry, pattern_matches};
+use crate::releases::{check_access, visible};
+use crate::rules::{Refusal, pattern_matches};
+use crate::snapshot::ReleaseEntry;
 
 fn text(status: StatusCode, body: String) -> Response {
     let mut resp = (status, body).into_response();
@@ -27,6 +29,11 @@ fn text(status: StatusCode, body: String) -> Response {
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     resp
+}
+
+/// A refusal for curl: the sentence as plain text. `message` ends without a newline.
+fn refused(status: StatusCode, message: String) -> ApiError {
+    ApiError::new(status, Audience::Curl, message)
 }
 
 fn help_text(state: &AppState) -> String {
@@ -39,15 +46,10 @@ fn help_text(state: &AppState) -> String {
 /// `GET /products/downloads/info/{*option}`.
 pub async fn info(
     State(state): State<AppState>,
+    holder: DownloadAccount,
     Path(option): Path<String>,
-    headers: HeaderMap,
 ) -> Response {
-    let snapshot = state.snapshot();
-    let holder = match token_holder(&snapshot, &state.config, &headers) {
-        Ok(h) => h,
-        Err(denial) => return denial.into_text_response(),
-    };
-    let files = visible(&snapshot, holder.account);
+    let files = visible(&holder.snapshot, &holder.account);
     let parts: Vec<&str> = option.trim_matches('/').split('/').collect();
     match parts.as_slice() {
         ["help"] | [""] => text(StatusCode::OK, help_text(&state)),
@@ -134,51 +136,49 @@ pub fn parse_range(value: Option<&str>, size: u64) -> RangeRequest {
 /// `GET /products/downloads/file/{name}`.
 pub async fn file(
     State(state): State<AppState>,
+    holder: DownloadAccount,
     Path(name): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let snapshot = state.snapshot();
-    let holder = match token_holder(&snapshot, &state.config, &headers) {
-        Ok(h) => h,
-        Err(denial) => return denial.into_text_response(),
-    };
+) -> ApiResult {
+    let snapshot = &holder.snapshot;
     let Some(release) = snapshot.releases.iter().find(|r| r.file_name == name) else {
-        return text(
+        return Err(refused(
             StatusCode::NOT_FOUND,
             format!(
-                "no file named {name:?}; list the files you may download with curl {}/products/downloads/info/files\n",
+                "no file named {name:?}; list the files you may download with curl {}/products/downloads/info/files",
                 state.config.url_with_credentials("ACCOUNT_ID", "TOKEN")
             ),
-        );
+        ));
     };
-    if let Err(refusal) = check_access(&snapshot, holder.account, release) {
+    check_access(snapshot, &holder.account, release).map_err(|refusal| {
         let why = match refusal {
-            ReleaseRefusal::NotLicensed { product } => format!(
-                "account {} has no licence for {product}, which {name} belongs to; ask the vendor for one\n",
-                holder.account.public_id
+            Refusal::NotLicensed => format!(
+                "account {} has no licence for {}, which {name} belongs to; ask the vendor for one",
+                holder.account.public_id, snapshot.products[release.product].slug
             ),
-            ReleaseRefusal::TooNew { until } => format!(
-                "your licence covers releases up to {until}; {name} was released on {}\n",
+            Refusal::TooNew { until } => format!(
+                "your licence covers releases up to {until}; {name} was released on {}",
                 release.released_on
             ),
         };
-        return text(StatusCode::FORBIDDEN, why);
-    }
+        refused(StatusCode::FORBIDDEN, why)
+    })?;
     stream_release(&state, release, &headers).await
 }
 
-async fn stream_release(state: &AppState, release: &ReleaseEntry, headers: &HeaderMap) -> Response {
+async fn stream_release(
+    state: &AppState,
+    release: &ReleaseEntry,
+    headers: &HeaderMap,
+) -> ApiResult {
     let size = release.size as u64;
-    let mut file = match state.blobs.open(&release.blob_key).await {
-        Ok(f) => f,
-        Err(e) => {
-            tracing::error!("release {} is unavailable: {e}", release.file_name);
-            return text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the file is temporarily unavailable; try again later\n".into(),
-            );
-        }
-    };
+    let mut file = state.blobs.open(&release.blob_key).await.map_err(|e| {
+        tracing::error!("release {} is unavailable: {e}", release.file_name);
+        refused(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the file is temporarily unavailable; try again later".into(),
+        )
+    })?;
     let etag = format!("\"{}\"", release.sha256);
     // A resumed download must not splice two different files: honour Range only when the
     // client's If-Range (if any) still names this file.
@@ -204,22 +204,22 @@ async fn stream_release(state: &AppState, release: &ReleaseEntry, headers: &Head
                 StatusCode::RANGE_NOT_SATISFIABLE,
                 format!("the requested range is outside the file ({size} bytes)\n"),
             );
-            resp.headers_mut().insert(
+            set_text(
+                resp.headers_mut(),
                 header::CONTENT_RANGE,
-                HeaderValue::from_str(&format!("bytes */{size}")).expect("ASCII"),
+                &format!("bytes */{size}"),
             );
-            return resp;
+            return Ok(resp);
         }
     };
-    if start > 0
-        && let Err(e) = file.seek(SeekFrom::Start(start)).await
-    {
-        tracing::error!("cannot seek in release {}: {e}", release.file_name);
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    if start > 0 {
+        file.seek(SeekFrom::Start(start)).await.map_err(|e| {
+            ApiError::internal("cannot seek in the release file", e).for_audience(Audience::Curl)
+        })?;
     }
     let body = Body::from_stream(ReaderStream::with_capacity(
         file.take(len),
-        super::STREAM_CHUNK,
+        state.config.stream_chunk,
     ));
     let mut resp = (status, body).into_response();
     let h = resp.headers_mut();
@@ -229,23 +229,22 @@ async fn stream_release(state: &AppState, release: &ReleaseEntry, headers: &Head
     );
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    h.insert(
-        header::ETAG,
-        HeaderValue::from_str(&etag).expect("hex is ASCII"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", release.file_name))
-            .expect("release file names are validated ASCII"),
-    );
+    set_text(h, header::ETAG, &etag);
+    let disposition = format!("attachment; filename=\"{}\"", release.file_name);
+    set_text(h, header::CONTENT_DISPOSITION, &disposition);
     if status == StatusCode::PARTIAL_CONTENT {
         let range = format!("bytes {start}-{}/{size}", start + len - 1);
-        h.insert(
-            header::CONTENT_RANGE,
-            HeaderValue::from_str(&range).expect("ASCII"),
-        );
+        set_text(h, header::CONTENT_RANGE, &range);
     }
-    resp
+    Ok(resp)
+}
+
+/// Sets a header built from text that is ASCII by construction (hex digests, numbers,
+/// validated file names); text that is not would only leave the header out.
+fn set_text(h: &mut HeaderMap, name: header::HeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        h.insert(name, v);
+    }
 }
 
 #[cfg(test)]
@@ -254,33 +253,23 @@ mod tests {
 
     #[test]
     fn ranges() {
-        assert_eq!(parse_range(None, 10), Full);
-        assert_eq!(
-            parse_range(Some("bytes=0-4"), 10),
-            Partial { start: 0, end: 4 }
-        );
-        assert_eq!(
-            parse_range(Some("bytes=4-"), 10),
-            Partial { start: 4, end: 9 }
-        );
-        assert_eq!(
-            parse_range(Some("bytes=-3"), 10),
-            Partial { start: 7, end: 9 }
-        );
-        assert_eq!(
-            parse_range(Some("bytes=-30"), 10),
-            Partial { start: 0, end: 9 }
-        );
-        assert_eq!(
-            parse_range(Some("bytes=5-100"), 10),
-            Partial { start: 5, end: 9 }
-        );
-        assert_eq!(parse_range(Some("bytes=10-"), 10), Unsatisfiable);
-        assert_eq!(parse_range(Some("bytes=-0"), 10), Unsatisfiable);
-        assert_eq!(parse_range(Some("bytes=0-"), 0), Unsatisfiable);
-        assert_eq!(parse_range(Some("bytes=5-2"), 10), Full);
-        assert_eq!(parse_range(Some("bytes=0-1,4-5"), 10), Full);
-        assert_eq!(parse_range(Some("items=0-1"), 10), Full);
-        assert_eq!(parse_range(Some("bytes=x-"), 10), Full);
+        let cases = [
+            (None, 10, Full),
+            (Some("bytes=0-4"), 10, Partial { start: 0, end: 4 }),
+            (Some("bytes=4-"), 10, Partial { start: 4, end: 9 }),
+            (Some("bytes=-3"), 10, Partial { start: 7, end: 9 }),
+            (Some("bytes=-30"), 10, Partial { start: 0, end: 9 }),
+            (Some("bytes=5-100"), 10, Partial { start: 5, end: 9 }),
+            (Some("bytes=10-"), 10, Unsatisfiable),
+            (Some("bytes=-0"), 10, Unsatisfiable),
+            (Some("bytes=0-"), 0, Unsatisfiable),
+            (Some("bytes=5-2"), 10, Full),
+            (Some("bytes=0-1,4-5"), 10, Full),
+            (Some("items=0-1"), 10, Full),
+            (Some("bytes=x-"), 10, Full),
+        ];
+        for (header, size, expected) in cases {
+            assert_eq!(parse_range(header, size), expected, "{header:?} of {size}");
+        }
     }
 }

@@ -3,14 +3,15 @@
 //! parses; the counts feed the operator's download statistics.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use bytes::Bytes;
 use packyard_store::downloads::DownloadEvent;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth;
+use crate::auth::Customer;
+use crate::error::{ApiError, ApiResult, Audience};
 
 #[derive(Deserialize)]
 struct Batch {
@@ -25,25 +26,21 @@ struct Download {
 
 pub async fn notify_batch(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    customer: Customer,
     body: Bytes,
-) -> Response {
-    let snapshot = state.snapshot();
-    let customer = match auth::customer(&snapshot, &state.config, &headers) {
-        Ok(c) => c,
-        Err(denial) => return denial.into_response(),
-    };
-    let Ok(batch) = serde_json::from_slice::<Batch>(&body) else {
-        return crate::warning::warning(
+) -> ApiResult {
+    let batch = serde_json::from_slice::<Batch>(&body).map_err(|_| {
+        ApiError::new(
             StatusCode::BAD_REQUEST,
+            Audience::Composer,
             "expected {\"downloads\": [{\"name\": …, \"version\": …}]}",
-        );
-    };
+        )
+    })?;
     let now = packyard_store::now();
     let events = batch
         .downloads
         .into_iter()
-        .filter(|d| snapshot.packages.contains_key(&d.name) && d.version.len() <= 255)
+        .filter(|d| customer.snapshot.packages.contains_key(&d.name) && d.version.len() <= 255)
         .map(|d| DownloadEvent {
             account_id: Some(customer.key.account_id),
             package: d.name,
@@ -51,5 +48,5 @@ pub async fn notify_batch(
             at: now,
         });
     state.usage.downloaded(events);
-    (StatusCode::OK, "{\"status\":\"success\"}").into_response()
+    Ok((StatusCode::OK, "{\"status\":\"success\"}").into_response())
 }

@@ -1,6 +1,7 @@
-//! Building snapshots: everything at startup ([`Snapshot::load`]), and one entity at a time
-//! afterwards ([`Snapshot::reload_account`], [`Snapshot::reload_package`], …) on a clone of
-//! the current snapshot, which is what the change feed does for each change-log entry.
+//! Building snapshots: everything at startup ([`Snapshot::load`]), and afterwards only the
+//! entities the change log names ([`Snapshot::reload_accounts`], [`Snapshot::reload_packages`],
+//! …) on a clone of the current snapshot, read in bulk (one query per table for the whole
+//! set), which is what the change feed does with each batch of changes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,12 +10,14 @@ use std::sync::atomic::AtomicI64;
 use chrono::{DateTime, Utc};
 use packyard_store::accounts::Account;
 use packyard_store::packages::PackageVersion;
+use packyard_store::snapshot_rows::{AccountRows, Scope};
 use packyard_store::{Db, Result};
 
 use super::{
     AccountEntry, AdminToken, KeyEntry, PackageEntry, ProductEntry, ReleaseEntry, RootCache,
-    ShardedMap, Snapshot, UnpaidInvoice, VersionEntry, pattern_matches,
+    ShardedMap, Snapshot, UnpaidInvoice, VersionEntry,
 };
+use crate::rules::product_covers;
 
 fn date_of(unix: i64) -> chrono::NaiveDate {
     DateTime::<Utc>::from_timestamp(unix, 0)
@@ -33,7 +36,7 @@ fn package_entry(
         products: products
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.patterns.iter().any(|pat| pattern_matches(pat, name)))
+            .filter(|(_, p)| product_covers(&p.patterns, name))
             .map(|(i, _)| i)
             .collect(),
         changed_at: 0,
@@ -115,13 +118,19 @@ impl Snapshot {
     }
 
     async fn load_accounts(&mut self, db: &Db) -> Result<()> {
-        let mut accounts: HashMap<i64, AccountEntry> = HashMap::new();
-        let mut account_ids = Vec::new();
-        for a in db.accounts().await? {
-            account_ids.push((a.public_id.clone(), a.id));
-            accounts.insert(a.id, self.account_entry(&a));
-        }
-        for e in db.all_entitlements().await? {
+        let rows = db.account_rows(Scope::All).await?;
+        self.install_accounts(rows);
+        Ok(())
+    }
+
+    /// Adds the accounts in `rows` with their keys, licences, unpaid invoices and tokens.
+    fn install_accounts(&mut self, rows: AccountRows) {
+        let mut accounts: HashMap<i64, AccountEntry> = rows
+            .accounts
+            .iter()
+            .map(|a| (a.id, self.account_entry(a)))
+            .collect();
+        for e in rows.entitlements {
             if let (Some(account), Some(&idx)) = (
                 accounts.get_mut(&e.account_id),
                 self.product_index.get(&e.product_id),
@@ -129,7 +138,7 @@ impl Snapshot {
                 account.grants.insert(idx, e.updates_until_date());
             }
         }
-        for inv in db.unpaid_invoices().await? {
+        for inv in rows.unpaid {
             if let (Some(account), Some(due)) = (accounts.get_mut(&inv.account_id), inv.due()) {
                 account.unpaid.push(UnpaidInvoice {
                     number: inv.number,
@@ -137,29 +146,28 @@ impl Snapshot {
                 });
             }
         }
-        let mut keys = Vec::new();
-        for k in db.all_keys().await? {
-            if let Some(account) = accounts.get_mut(&k.account_id) {
-                account.keys.push(k.public_key.clone());
-            }
+        for k in rows.keys {
+            let Some(account) = accounts.get_mut(&k.account_id) else {
+                continue;
+            };
+            account.keys.push(k.public_key.clone());
             let entry = KeyEntry {
                 private_key_hash: k.private_key_hash,
                 enabled: k.enabled,
                 account_id: k.account_id,
                 use_recorded_at: AtomicI64::new(0),
             };
-            keys.push((k.public_key, entry));
+            self.keys.insert(k.public_key, entry);
         }
-        self.keys = keys.into_iter().collect();
-        self.accounts = accounts.into_iter().collect();
-        self.account_ids = account_ids.into_iter().collect();
-        self.download_tokens = db
-            .all_tokens()
-            .await?
-            .into_iter()
-            .map(|t| (t.account_id, t.token_hash))
-            .collect();
-        Ok(())
+        for t in rows.tokens {
+            if accounts.contains_key(&t.account_id) {
+                self.download_tokens.insert(t.account_id, t.token_hash);
+            }
+        }
+        for (id, entry) in accounts {
+            self.account_ids.insert(entry.public_id.clone(), id);
+            self.accounts.insert(id, entry);
+        }
     }
 
     fn account_entry(&self, a: &Account) -> AccountEntry {
@@ -210,64 +218,41 @@ impl Snapshot {
         Ok(())
     }
 
-    /// Replaces one account (its keys, licences, unpaid invoices and download token) with
-    /// what the database holds now; removes it if it is gone.
-    pub async fn reload_account(&mut self, db: &Db, id: i64) -> Result<()> {
-        if let Some(old) = self.accounts.remove(&id) {
-            for key in &old.keys {
-                self.keys.remove(key.as_str());
+    /// Replaces these accounts (their keys, licences, unpaid invoices and download tokens)
+    /// with what the database holds now; removes those that are gone.
+    pub async fn reload_accounts(&mut self, db: &Db, ids: &[i64]) -> Result<()> {
+        let rows = db.account_rows(Scope::Ids(ids)).await?;
+        for id in ids {
+            if let Some(old) = self.accounts.remove(id) {
+                for key in &old.keys {
+                    self.keys.remove(key.as_str());
+                }
+                self.account_ids.remove(old.public_id.as_str());
             }
-            self.account_ids.remove(old.public_id.as_str());
+            self.download_tokens.remove(id);
         }
-        self.download_tokens.remove(&id);
-        let Some(account) = db.account_by_id(id).await? else {
-            return Ok(());
-        };
-        let mut entry = self.account_entry(&account);
-        for e in db.entitlements_of(&account).await? {
-            if let Some(&idx) = self.product_index.get(&e.product_id) {
-                entry.grants.insert(idx, e.updates_until_date());
-            }
-        }
-        for inv in db.invoices_of(&account).await? {
-            if let (None, Some(due)) = (inv.paid_at, inv.due()) {
-                entry.unpaid.push(UnpaidInvoice {
-                    number: inv.number,
-                    due,
-                });
-            }
-        }
-        for k in db.keys_of(&account).await? {
-            entry.keys.push(k.public_key.clone());
-            let key = KeyEntry {
-                private_key_hash: k.private_key_hash,
-                enabled: k.enabled,
-                account_id: k.account_id,
-                use_recorded_at: AtomicI64::new(0),
-            };
-            self.keys.insert(k.public_key, key);
-        }
-        if let Some(token) = db.token_of(&account).await? {
-            self.download_tokens.insert(id, token.token_hash);
-        }
-        self.account_ids.insert(account.public_id.clone(), id);
-        self.accounts.insert(id, entry);
+        self.install_accounts(rows);
         Ok(())
     }
 
-    /// Replaces one package's versions (and so its rendered bodies) with what the database
-    /// holds now. Other packages keep their entries and caches.
-    pub async fn reload_package(&mut self, db: &Db, id: i64) -> Result<()> {
-        let Some(name) = db.package_name(id).await? else {
-            return Ok(());
-        };
-        let entry = package_entry(&name, &self.products, db.versions_of(&name).await?);
-        self.catalog_changed_at = self.catalog_changed_at.max(entry.changed_at);
-        if !self.packages.contains_key(name.as_str()) {
-            // A new name changes every account's `available-packages`.
-            self.roots = Arc::new(RootCache::default());
+    /// Replaces these packages' versions (and so their rendered bodies) with what the
+    /// database holds now. Other packages keep their entries and caches.
+    pub async fn reload_packages(&mut self, db: &Db, ids: &[i64]) -> Result<()> {
+        let mut rows = db.versions_of_packages(ids).await?.into_iter().peekable();
+        while let Some(first) = rows.next() {
+            let name = first.name.clone();
+            let mut versions = vec![first];
+            while let Some(v) = rows.next_if(|v| v.name == name) {
+                versions.push(v);
+            }
+            let entry = package_entry(&name, &self.products, versions);
+            self.catalog_changed_at = self.catalog_changed_at.max(entry.changed_at);
+            if !self.packages.contains_key(name.as_str()) {
+                // A new name changes every account's `available-packages`.
+                self.roots = Arc::new(RootCache::default());
+            }
+            self.packages.insert(name, entry);
         }
-        self.packages.insert(name, entry);
         Ok(())
     }
 

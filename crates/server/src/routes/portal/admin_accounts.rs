@@ -4,7 +4,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
@@ -12,12 +11,12 @@ use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 
-use super::PortalError;
-use super::customer::invoice_status;
+use super::error::PortalError;
 use super::error::PortalResult;
-use super::keys::{CsrfForm, KeyRow};
+use super::keys::KeyRow;
+use super::posted::{NoFields, Posted};
 use super::session::OperatorSession;
-use super::views::{Layout, date};
+use super::views::{InvoiceRow, Layout, date};
 use crate::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -65,16 +64,12 @@ pub struct NewAccountForm {
     email: String,
     #[serde(default)]
     name: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn create(
     State(state): State<AppState>,
-    session: OperatorSession,
-    Form(form): Form<NewAccountForm>,
+    Posted { session, form }: Posted<OperatorSession, NewAccountForm>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     let account = state
         .db
         .create_account(
@@ -94,13 +89,6 @@ pub struct LicenceRow {
     pub slug: String,
     pub name: String,
     pub updates_until: String,
-}
-
-pub struct InvoiceRow {
-    pub number: String,
-    pub amount: String,
-    pub due: String,
-    pub status: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -153,12 +141,7 @@ pub async fn show(
             .collect(),
         invoices: invoices
             .iter()
-            .map(|i| InvoiceRow {
-                number: i.number.clone(),
-                amount: format!("{} {}", i.amount(), i.currency),
-                due: i.due_date.clone(),
-                status: invoice_status(i, today, grace),
-            })
+            .map(|i| InvoiceRow::new(i, today, grace))
             .collect(),
         account,
     })
@@ -170,11 +153,9 @@ fn back_to(account: &Account) -> Response {
 
 pub async fn close(
     State(state): State<AppState>,
-    session: OperatorSession,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    Posted { session, .. }: Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     let account = state.db.close_account(&id, &session.actor()).await?;
     state
         .db
@@ -185,22 +166,18 @@ pub async fn close(
 
 pub async fn reopen(
     State(state): State<AppState>,
-    session: OperatorSession,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    Posted { session, .. }: Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     let account = state.db.reopen_account(&id, &session.actor()).await?;
     Ok(back_to(&account))
 }
 
 pub async fn key_action(
     State(state): State<AppState>,
-    session: OperatorSession,
     Path((id, public_key, action)): Path<(String, String, String)>,
-    Form(form): Form<CsrfForm>,
+    Posted { session, .. }: Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     let account = state.db.account(&id).await?;
     let key = state.db.key(&public_key).await?;
     if key.account_id != account.id {
@@ -239,17 +216,13 @@ pub struct GrantForm {
     product: String,
     #[serde(default)]
     updates_until: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn grant(
     State(state): State<AppState>,
-    session: OperatorSession,
     Path(id): Path<String>,
-    Form(form): Form<GrantForm>,
+    Posted { session, form }: Posted<OperatorSession, GrantForm>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     let until = parse_date(&form.updates_until, "Updates until")?;
     let account = state.db.account(&id).await?;
     let product = state.db.product(&form.product).await?;
@@ -262,11 +235,9 @@ pub async fn grant(
 
 pub async fn revoke(
     State(state): State<AppState>,
-    session: OperatorSession,
     Path(id): Path<String>,
-    Form(form): Form<GrantForm>,
+    Posted { session, form }: Posted<OperatorSession, GrantForm>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     let account = state.db.account(&id).await?;
     let product = state.db.product(&form.product).await?;
     state
@@ -286,17 +257,13 @@ pub struct InvoiceForm {
     currency: String,
     #[serde(default)]
     due: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn add_invoice(
     State(state): State<AppState>,
-    session: OperatorSession,
     Path(id): Path<String>,
-    Form(form): Form<InvoiceForm>,
+    Posted { session, form }: Posted<OperatorSession, InvoiceForm>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     let due = parse_date(&form.due, "Due date")?
         .ok_or_else(|| PortalError::Invalid("Give the due date, like 2026-12-31.".into()))?;
     let account = state.db.account(&id).await?;
@@ -316,11 +283,9 @@ pub async fn add_invoice(
 
 pub async fn pay_invoice(
     State(state): State<AppState>,
-    session: OperatorSession,
     Path(id): Path<String>,
-    Form(form): Form<InvoiceForm>,
+    Posted { session, form }: Posted<OperatorSession, InvoiceForm>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     let account = state.db.account(&id).await?;
     let invoice = state.db.invoice(&form.number).await?;
     if invoice.account_id != account.id {

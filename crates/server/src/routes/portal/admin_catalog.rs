@@ -3,14 +3,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Multipart, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::products::{Product, parse_patterns};
 use serde::Deserialize;
 
-use super::PortalError;
+use super::error::PortalError;
 use super::error::PortalResult;
+use super::posted::{Posted, PostedUpload, unreadable};
 use super::session::OperatorSession;
 use super::views::{Layout, date};
 use crate::AppState;
@@ -43,16 +43,12 @@ pub struct ProductForm {
     packages: String,
     #[serde(default)]
     public: Option<String>,
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn create_product(
     State(state): State<AppState>,
-    session: OperatorSession,
-    Form(form): Form<ProductForm>,
+    Posted { session, form }: Posted<OperatorSession, ProductForm>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     let patterns = parse_patterns(&form.packages)?;
     state
         .db
@@ -88,15 +84,37 @@ pub struct PackagesPage {
     packages: Vec<PackageRow>,
     /// What the last upload did, on the page that answers it.
     notice: Option<String>,
+    /// 1-based page number and the number of pages (at least 1).
+    page: i64,
+    pages: i64,
+}
+
+/// `?page=N` of a paginated list, 1-based.
+#[derive(Deserialize)]
+pub struct PageQuery {
+    #[serde(default = "first_page")]
+    page: i64,
+}
+
+fn first_page() -> i64 {
+    1
 }
 
 async fn packages_page(
     state: &AppState,
     session: &OperatorSession,
+    page: i64,
     notice: Option<String>,
 ) -> PortalResult<PackagesPage> {
+    let per_page = state.config.admin_page_size.max(1) as i64;
+    let pages = ((state.db.package_count().await? + per_page - 1) / per_page).max(1);
+    let page = page.clamp(1, pages);
     let mut packages: Vec<PackageRow> = Vec::new();
-    for v in state.db.all_versions().await? {
+    for v in state
+        .db
+        .versions_page((page - 1) * per_page, per_page)
+        .await?
+    {
         let description = serde_json::from_str::<serde_json::Value>(&v.manifest)
             .ok()
             .and_then(|m| m["description"].as_str().map(str::to_string))
@@ -126,35 +144,33 @@ async fn packages_page(
         l: Layout::operator(session, "Packages", "packages"),
         packages,
         notice,
+        page,
+        pages,
     })
 }
 
 pub async fn packages(
     State(state): State<AppState>,
     session: OperatorSession,
+    Query(query): Query<PageQuery>,
 ) -> PortalResult<PackagesPage> {
-    packages_page(&state, &session, None).await
+    packages_page(&state, &session, query.page, None).await
 }
 
 /// `multipart/form-data` with the `csrf` field first, then the zip in `archive`.
 pub async fn upload(
     State(state): State<AppState>,
-    session: OperatorSession,
-    mut multipart: Multipart,
+    PostedUpload {
+        session,
+        mut fields,
+    }: PostedUpload<OperatorSession>,
 ) -> PortalResult<PackagesPage> {
-    let bad_form = |e: axum::extract::multipart::MultipartError| {
-        PortalError::Invalid(format!("The upload could not be read: {e}"))
-    };
-    let mut csrf = String::new();
     let mut archive: Option<Vec<u8>> = None;
-    while let Some(field) = multipart.next_field().await.map_err(bad_form)? {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(bad_form)?,
-            Some("archive") => archive = Some(field.bytes().await.map_err(bad_form)?.to_vec()),
-            _ => {}
+    while let Some(field) = fields.next_field().await.map_err(unreadable)? {
+        if field.name() == Some("archive") {
+            archive = Some(field.bytes().await.map_err(unreadable)?.to_vec());
         }
     }
-    session.check_csrf(&csrf)?;
     let bytes = archive
         .filter(|b| !b.is_empty())
         .ok_or_else(|| PortalError::Invalid("Choose a zip file to upload.".into()))?;
@@ -168,7 +184,9 @@ pub async fn upload(
     .await
     .map_err(|e| match e {
         PublishError::Archive(e) => PortalError::Invalid(format!("The zip was refused: {e}")),
-        PublishError::Time(t) => PortalError::Invalid(PublishError::Time(t).to_string()),
+        e @ (PublishError::Time(_) | PublishError::Inspection) => {
+            PortalError::Invalid(e.to_string())
+        }
         PublishError::Store(e) => e.into(),
         PublishError::Blob(e) => PortalError::Internal(e.to_string()),
     })?;
@@ -179,7 +197,7 @@ pub async fn upload(
         }
     };
     let notice = format!("{} {} {outcome}.", published.name, published.version);
-    packages_page(&state, &session, Some(notice)).await
+    packages_page(&state, &session, 1, Some(notice)).await
 }
 
 #[derive(Deserialize)]
@@ -188,16 +206,12 @@ pub struct UnlistForm {
     name: String,
     #[serde(default)]
     version: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn unlist(
     State(state): State<AppState>,
-    session: OperatorSession,
-    Form(form): Form<UnlistForm>,
+    Posted { session, form }: Posted<OperatorSession, UnlistForm>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     state
         .db
         .unlist_version(&form.name, &form.version, &session.actor())

@@ -5,14 +5,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use futures_util::TryStreamExt;
 use packyard_blobs::BlobError;
 use packyard_store::releases::{RELEASE_TYPES, Release};
 use tokio_util::io::StreamReader;
 
-use super::PortalError;
+use super::error::PortalError;
 use super::error::PortalResult;
+use super::posted::{PostedUpload, unreadable};
 use super::session::OperatorSession;
 use super::views::Layout;
 use crate::AppState;
@@ -67,30 +68,25 @@ pub async fn list(
     page(&state, &session, None).await
 }
 
-/// `multipart/form-data`: `csrf`, `type`, `version`, `product`, then the file in `archive`.
+/// `multipart/form-data`: `csrf` (checked by [`PostedUpload`] before anything else is read),
+/// `type`, `version`, `product`, then the file in `archive`.
 pub async fn upload(
     State(state): State<AppState>,
-    session: OperatorSession,
-    mut multipart: Multipart,
+    PostedUpload {
+        session,
+        mut fields,
+    }: PostedUpload<OperatorSession>,
 ) -> PortalResult<ReleasesPage> {
-    let bad_form = |e: axum::extract::multipart::MultipartError| {
-        PortalError::Invalid(format!("The upload could not be read: {e}"))
-    };
-    let (mut csrf, mut kind, mut version, mut product) =
-        (None, String::new(), String::new(), String::new());
-    while let Some(field) = multipart.next_field().await.map_err(bad_form)? {
+    let (mut kind, mut version, mut product) = (String::new(), String::new(), String::new());
+    while let Some(field) = fields.next_field().await.map_err(unreadable)? {
         match field.name().unwrap_or_default() {
-            "csrf" => csrf = Some(field.text().await.map_err(bad_form)?),
-            "type" => kind = field.text().await.map_err(bad_form)?,
-            "version" => version = field.text().await.map_err(bad_form)?,
-            "product" => product = field.text().await.map_err(bad_form)?,
+            "type" => kind = field.text().await.map_err(unreadable)?,
+            "version" => version = field.text().await.map_err(unreadable)?,
+            "product" => product = field.text().await.map_err(unreadable)?,
             "archive" => {
-                session.check_csrf(csrf.as_deref().unwrap_or_default())?;
                 let file_name = field.file_name().unwrap_or_default().to_string();
                 if file_name.is_empty() {
-                    return Err(PortalError::Invalid(
-                        "Choose the release file to upload.".into(),
-                    ));
+                    break;
                 }
                 let request = ReleaseRequest {
                     file_name: &file_name,
@@ -114,19 +110,16 @@ pub async fn upload(
                         })?;
                 let notice = match outcome {
                     ReleaseOutcome::Added => format!("{} added.", release.file_name),
-                    ReleaseOutcome::Unchanged => {
-                        format!(
-                            "{} was already there with the same contents.",
-                            release.file_name
-                        )
-                    }
+                    ReleaseOutcome::Unchanged => format!(
+                        "{} was already there with the same contents.",
+                        release.file_name
+                    ),
                 };
                 return page(&state, &session, Some(notice)).await;
             }
             _ => {}
         }
     }
-    session.check_csrf(csrf.as_deref().unwrap_or_default())?;
     Err(PortalError::Invalid(
         "Choose the release file to upload.".into(),
     ))

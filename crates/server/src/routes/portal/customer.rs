@@ -2,18 +2,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
-use chrono::{NaiveDate, Utc};
-use packyard_store::invoices::Invoice;
-use packyard_store::invoices::past_grace;
+use chrono::Utc;
 
 use super::error::PortalResult;
-use super::keys::CsrfForm;
+use super::posted::{NoFields, Posted};
 use super::session::CustomerSession;
-use super::views::{Layout, date, datetime};
+use super::views::{InvoiceRow, Layout, datetime};
 use crate::AppState;
-use crate::snapshot::pattern_matches;
+use crate::rules;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "token.html")]
@@ -43,10 +40,8 @@ pub async fn token_page(
 
 pub async fn generate_token(
     State(state): State<AppState>,
-    session: CustomerSession,
-    Form(form): Form<CsrfForm>,
+    Posted { session, .. }: Posted<CustomerSession, NoFields>,
 ) -> PortalResult<TokenPage> {
-    session.check_csrf(&form.csrf)?;
     let token = state
         .db
         .generate_token(&session.account, &session.actor())
@@ -89,17 +84,18 @@ pub async fn licences(
     let mut licences = Vec::new();
     for product in &products {
         let entitlement = entitlements.iter().find(|e| e.product_id == product.id);
-        if entitlement.is_none() && !product.public {
+        let grant = entitlement.map(|e| e.updates_until_date());
+        let Some(licence) = rules::product_licence(product.public, grant) else {
             continue;
-        }
-        let until = entitlement.and_then(|e| e.updates_until_date());
+        };
+        let until = licence.updates_until();
         licences.push(LicenceRow {
             product: product.name.clone(),
             slug: product.slug.clone(),
             patterns: product.patterns.join(", "),
             packages: packages
                 .iter()
-                .filter(|name| product.patterns.iter().any(|p| pattern_matches(p, name)))
+                .filter(|name| rules::product_covers(&product.patterns, name))
                 .cloned()
                 .collect(),
             public: product.public && entitlement.is_none(),
@@ -116,15 +112,6 @@ pub async fn licences(
     })
 }
 
-pub struct InvoiceRow {
-    pub number: String,
-    pub amount: String,
-    pub due: String,
-    /// "paid", "unpaid" or "overdue"
-    pub status: &'static str,
-    pub paid_on: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "invoices.html")]
 pub struct InvoicesPage {
@@ -135,26 +122,6 @@ pub struct InvoicesPage {
     grace_days: i64,
 }
 
-/// The billing-hold rule (the same as the repository applies): unpaid and past its due date
-/// plus the grace period.
-pub fn overdue(invoice: &Invoice, today: NaiveDate, grace_days: i64) -> bool {
-    invoice.paid_at.is_none()
-        && invoice
-            .due()
-            .is_some_and(|due| past_grace(due, today, grace_days))
-}
-
-/// How an invoice is shown: "paid", "overdue" (it holds the account) or "unpaid".
-pub fn invoice_status(invoice: &Invoice, today: NaiveDate, grace_days: i64) -> &'static str {
-    if invoice.paid_at.is_some() {
-        "paid"
-    } else if overdue(invoice, today, grace_days) {
-        "overdue"
-    } else {
-        "unpaid"
-    }
-}
-
 pub async fn invoices(
     State(state): State<AppState>,
     session: CustomerSession,
@@ -162,21 +129,14 @@ pub async fn invoices(
     let invoices = state.db.invoices_of(&session.account).await?;
     let today = Utc::now().date_naive();
     let grace = state.config.billing_grace_days;
-    let hold = invoices
-        .iter()
-        .find(|i| overdue(i, today, grace))
+    let unpaid = invoices.iter().filter(|i| !i.is_paid());
+    let hold = rules::billing_hold(unpaid, |i| i.due(), today, grace)
         .map(|i| (i.number.clone(), i.due_date.clone()));
     Ok(InvoicesPage {
         l: Layout::customer(&session, "Invoices", "invoices"),
         invoices: invoices
             .iter()
-            .map(|i| InvoiceRow {
-                number: i.number.clone(),
-                amount: format!("{} {}", i.amount(), i.currency),
-                due: i.due_date.clone(),
-                status: invoice_status(i, today, grace),
-                paid_on: i.paid_at.map(date).unwrap_or_default(),
-            })
+            .map(|i| InvoiceRow::new(i, today, grace))
             .collect(),
         hold,
         grace_days: grace,

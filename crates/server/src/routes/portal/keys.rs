@@ -5,14 +5,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::keys::AccessKey;
 use serde::Deserialize;
 
-use super::PortalError;
+use super::error::PortalError;
 use super::error::PortalResult;
+use super::posted::{NoFields, Posted};
 use super::session::CustomerSession;
 use super::views::{Layout, datetime};
 use crate::AppState;
@@ -68,14 +68,6 @@ pub struct KeyDeletePage {
 pub struct NameForm {
     #[serde(default)]
     name: String,
-    #[serde(default)]
-    csrf: String,
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    pub csrf: String,
 }
 
 pub async fn list(
@@ -91,10 +83,8 @@ pub async fn list(
 
 pub async fn create(
     State(state): State<AppState>,
-    session: CustomerSession,
-    Form(form): Form<NameForm>,
+    Posted { session, form }: Posted<CustomerSession, NameForm>,
 ) -> PortalResult<KeyCreatedPage> {
-    session.check_csrf(&form.csrf)?;
     let created = state
         .db
         .create_key(&session.account, &form.name, &session.actor())
@@ -127,10 +117,8 @@ async fn set_enabled(
     state: AppState,
     session: CustomerSession,
     public_key: String,
-    csrf: &str,
     enabled: bool,
 ) -> PortalResult<Response> {
-    session.check_csrf(csrf)?;
     let key = own_key(&state, &session, &public_key).await?;
     state
         .db
@@ -141,20 +129,18 @@ async fn set_enabled(
 
 pub async fn disable(
     State(state): State<AppState>,
-    session: CustomerSession,
     Path(public_key): Path<String>,
-    Form(form): Form<CsrfForm>,
+    Posted { session, .. }: Posted<CustomerSession, NoFields>,
 ) -> PortalResult<Response> {
-    set_enabled(state, session, public_key, &form.csrf, false).await
+    set_enabled(state, session, public_key, false).await
 }
 
 pub async fn enable(
     State(state): State<AppState>,
-    session: CustomerSession,
     Path(public_key): Path<String>,
-    Form(form): Form<CsrfForm>,
+    Posted { session, .. }: Posted<CustomerSession, NoFields>,
 ) -> PortalResult<Response> {
-    set_enabled(state, session, public_key, &form.csrf, true).await
+    set_enabled(state, session, public_key, true).await
 }
 
 pub async fn confirm_delete(
@@ -171,11 +157,9 @@ pub async fn confirm_delete(
 
 pub async fn delete(
     State(state): State<AppState>,
-    session: CustomerSession,
     Path(public_key): Path<String>,
-    Form(form): Form<CsrfForm>,
+    Posted { session, .. }: Posted<CustomerSession, NoFields>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     let key = own_key(&state, &session, &public_key).await?;
     state
         .db

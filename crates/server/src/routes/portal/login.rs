@@ -17,8 +17,9 @@ use packyard_store::secret::random_alphanumeric;
 use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 
-use super::PortalError;
+use super::error::PortalError;
 use super::error::PortalResult;
+use super::posted::{NoFields, Posted};
 use super::session::{
     CUSTOMER_COOKIE, ClientIp, CustomerSession, LOGIN_CSRF_COOKIE, OPERATOR_COOKIE,
     OperatorSession, cookie, set_cookie,
@@ -45,12 +46,7 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
-    #[serde(default)]
-    csrf: String,
-}
-
-#[derive(Deserialize)]
-pub struct LogoutForm {
+    /// Checked against the double-submit cookie: the login form has no session yet.
     #[serde(default)]
     csrf: String,
 }
@@ -131,24 +127,38 @@ pub async fn operator_login(
     login(state, OPERATOR, ip, headers, form).await
 }
 
-/// The principal's id and password hash, if the email is known. Closed accounts cannot log
-/// in (they are told so only after giving the right password).
-async fn principal(
-    state: &AppState,
-    side: Side,
-    email: &str,
-) -> PortalResult<Option<(i64, String, String, bool)>> {
+/// Someone who may log in on one side: an account or an operator.
+struct Principal {
+    id: i64,
+    /// What the audit log and messages call them: the account id or the operator's email.
+    name: String,
+    password_hash: String,
+    /// Closed accounts cannot log in (they are told so only after the right password).
+    closed: bool,
+}
+
+/// The principal behind `email`, if it is known and has a password.
+async fn principal(state: &AppState, side: Side, email: &str) -> PortalResult<Option<Principal>> {
     Ok(match side.kind {
         SessionKind::Customer => state
             .db
             .account_by_email(email)
             .await?
             .and_then(|(a, hash)| {
-                let closed = a.is_closed();
-                hash.map(|h| (a.id, a.public_id, h, closed))
+                hash.map(|password_hash| Principal {
+                    closed: a.is_closed(),
+                    id: a.id,
+                    name: a.public_id,
+                    password_hash,
+                })
             }),
         SessionKind::Operator => match state.db.operator(email).await {
-            Ok(o) => Some((o.id, o.email, o.password_hash, o.disabled)),
+            Ok(o) => Some(Principal {
+                id: o.id,
+                name: o.email,
+                password_hash: o.password_hash,
+                closed: o.disabled,
+            }),
             Err(packyard_store::StoreError::NotFound(_)) => None,
             Err(e) => return Err(e.into()),
         },
@@ -197,8 +207,8 @@ async fn login(
     let found = principal(&state, side, &email).await?;
     let password = form.password;
     let (found, ok) = tokio::task::spawn_blocking(move || match &found {
-        Some((_, _, hash, _)) => {
-            let ok = verify_password(&password, hash);
+        Some(principal) => {
+            let ok = verify_password(&password, &principal.password_hash);
             (found, ok)
         }
         None => {
@@ -208,7 +218,7 @@ async fn login(
     })
     .await
     .map_err(|e| PortalError::Internal(e.to_string()))?;
-    let Some((id, name, _, closed)) = found.filter(|_| ok) else {
+    let Some(principal) = found.filter(|_| ok) else {
         state.db.record_login_failure(&scope).await?;
         state
             .db
@@ -222,19 +232,21 @@ async fn login(
             Some("The email address or password is wrong.".into()),
         ));
     };
-    if closed {
+    if principal.closed {
         return Ok(form_page(
             &state,
             side,
             StatusCode::FORBIDDEN,
             email,
             Some(match side.kind {
-                SessionKind::Customer => {
-                    format!("Account {name} is closed. Contact the vendor to reopen it.")
-                }
+                SessionKind::Customer => format!(
+                    "Account {} is closed. Contact the vendor to reopen it.",
+                    principal.name
+                ),
                 SessionKind::Operator => format!(
-                    "Operator {name} is disabled. Ask another operator to enable it \
-                     (packyard operator enable {name})."
+                    "Operator {0} is disabled. Ask another operator to enable it \
+                     (packyard operator enable {0}).",
+                    principal.name
                 ),
             }),
         ));
@@ -245,11 +257,11 @@ async fn login(
     let ttl = state.config.session_ttl.as_secs().max(1);
     let new = state
         .db
-        .create_session(side.kind, id, ttl as i64, &ip)
+        .create_session(side.kind, principal.id, ttl as i64, &ip)
         .await?;
     state
         .db
-        .record_event(&actor_at(&name, &ip), "login", side.kind.as_str())
+        .record_event(&actor_at(&principal.name, &ip), "login", side.kind.as_str())
         .await?;
     let mut resp = Redirect::to(side.home).into_response();
     let h = resp.headers_mut();
@@ -287,20 +299,16 @@ async fn logout(
 
 pub async fn customer_logout(
     State(state): State<AppState>,
-    session: CustomerSession,
     headers: HeaderMap,
-    Form(form): Form<LogoutForm>,
+    Posted { session, .. }: Posted<CustomerSession, NoFields>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     logout(&state, CUSTOMER, &headers, &session.actor()).await
 }
 
 pub async fn operator_logout(
     State(state): State<AppState>,
-    session: OperatorSession,
     headers: HeaderMap,
-    Form(form): Form<LogoutForm>,
+    Posted { session, .. }: Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
-    session.check_csrf(&form.csrf)?;
     logout(&state, OPERATOR, &headers, &session.actor()).await
 }

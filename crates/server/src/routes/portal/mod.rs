@@ -7,7 +7,8 @@
 //! askama templates (`templates/`), which escape every value, so names users type (key
 //! names, package descriptions) always render as text. Every POST passes the origin check
 //! in [`crate::csrf`] (a middleware on this router) and carries the session's token, which
-//! handlers verify before changing anything. Handlers read the database directly: the portal
+//! the [`posted`] extractors verify before a handler runs (a handler cannot take a session on
+//! a POST any other way). Handlers read the database directly: the portal
 //! is not the hot path, and the database is the source of truth the snapshot follows.
 
 mod admin_accounts;
@@ -19,6 +20,7 @@ mod customer;
 mod error;
 mod keys;
 mod login;
+mod posted;
 mod session;
 mod views;
 

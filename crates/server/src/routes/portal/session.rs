@@ -7,17 +7,19 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use cookie::{Cookie, SameSite};
 use packyard_store::accounts::Account;
 use packyard_store::audit::actor_at;
 use packyard_store::operators::Operator;
 use packyard_store::sessions::SessionKind;
 
-use super::PortalError;
+use super::error::PortalError;
+use super::posted::{Session, refuse_unchecked_post};
 use crate::AppState;
 use crate::config::Config;
-use crate::csrf::check_token;
 
 pub const CUSTOMER_COOKIE: &str = "packyard_session";
 pub const OPERATOR_COOKIE: &str = "packyard_admin";
@@ -26,24 +28,25 @@ pub const LOGIN_CSRF_COOKIE: &str = "packyard_login";
 
 /// The value of cookie `name` in the request, if any.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.to_string())
+    CookieJar::from_headers(headers)
+        .get(name)
+        .map(|c| c.value().to_string())
 }
 
-/// A `Set-Cookie` value; `max_age` of `None` deletes the cookie.
+/// A `Set-Cookie` value: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Secure` over HTTPS;
+/// `max_age` of `None` deletes the cookie.
 pub fn set_cookie(config: &Config, name: &str, value: &str, max_age: Option<u64>) -> HeaderValue {
-    let secure = if config.is_https() { "; Secure" } else { "" };
-    let age = max_age.unwrap_or(0);
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={age}{secure}"
-    ))
-    .expect("cookie values are alphanumeric")
+    let age = max_age.unwrap_or(0).min(i64::MAX as u64) as i64;
+    let cookie = Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(age))
+        .secure(config.is_https())
+        .build();
+    // Our names and values are alphanumeric, so the header is always valid; an empty
+    // value would only fail to set the cookie, never let an attacker's text through.
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or(HeaderValue::from_static(""))
 }
 
 /// The client's address as the socket saw it (the portal is meant to be reached directly or
@@ -54,12 +57,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string()),
-        ))
+        Ok(ClientIp(client_ip(parts)))
     }
 }
 
@@ -82,19 +80,11 @@ impl CustomerSession {
     pub fn actor(&self) -> String {
         actor_at(&self.account.public_id, &self.ip)
     }
-
-    pub fn check_csrf(&self, supplied: &str) -> Result<(), PortalError> {
-        check_token(&self.csrf, supplied).map_err(PortalError::Csrf)
-    }
 }
 
 impl OperatorSession {
     pub fn actor(&self) -> String {
         actor_at(&self.operator.email, &self.ip)
-    }
-
-    pub fn check_csrf(&self, supplied: &str) -> Result<(), PortalError> {
-        check_token(&self.csrf, supplied).map_err(PortalError::Csrf)
     }
 }
 
@@ -125,10 +115,19 @@ fn to_login(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
-impl FromRequestParts<AppState> for CustomerSession {
-    type Rejection = Response;
+fn client_ip(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
+}
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+impl Session for CustomerSession {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    async fn find(parts: &Parts, state: &AppState) -> Result<Self, Response> {
         let Some((id, csrf)) = live_session(parts, state, SessionKind::Customer).await? else {
             return Err(to_login("/login"));
         };
@@ -137,17 +136,17 @@ impl FromRequestParts<AppState> for CustomerSession {
             Ok(_) | Err(packyard_store::StoreError::NotFound(_)) => return Err(to_login("/login")),
             Err(e) => return Err(PortalError::from(e).into_response()),
         };
-        let ClientIp(ip) = ClientIp::from_request_parts(parts, state)
-            .await
-            .unwrap_or_else(|e| match e {});
+        let ip = client_ip(parts);
         Ok(CustomerSession { account, csrf, ip })
     }
 }
 
-impl FromRequestParts<AppState> for OperatorSession {
-    type Rejection = Response;
+impl Session for OperatorSession {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+    async fn find(parts: &Parts, state: &AppState) -> Result<Self, Response> {
         let Some((id, csrf)) = live_session(parts, state, SessionKind::Operator).await? else {
             return Err(to_login("/admin/login"));
         };
@@ -158,28 +157,63 @@ impl FromRequestParts<AppState> for OperatorSession {
             }
             Err(e) => return Err(PortalError::from(e).into_response()),
         };
-        let ClientIp(ip) = ClientIp::from_request_parts(parts, state)
-            .await
-            .unwrap_or_else(|e| match e {});
+        let ip = client_ip(parts);
         Ok(OperatorSession { operator, csrf, ip })
     }
 }
+
+/// Pages that only show something take the session directly; see [`refuse_unchecked_post`].
+macro_rules! session_extractor {
+    ($session:ty) => {
+        impl FromRequestParts<AppState> for $session {
+            type Rejection = Response;
+
+            async fn from_request_parts(
+                parts: &mut Parts,
+                state: &AppState,
+            ) -> Result<Self, Response> {
+                refuse_unchecked_post(&parts.method).map_err(IntoResponse::into_response)?;
+                <$session as Session>::find(parts, state).await
+            }
+        }
+    };
+}
+session_extractor!(CustomerSession);
+session_extractor!(OperatorSession);
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn attributes(value: &HeaderValue) -> Vec<String> {
+        let mut parts: Vec<String> = value
+            .to_str()
+            .unwrap()
+            .split(';')
+            .map(|p| p.trim().to_string())
+            .collect();
+        parts.sort();
+        parts
+    }
+
     #[test]
     fn cookies_are_http_only_lax_and_secure_only_over_https() {
         let plain = set_cookie(&Config::new("http://127.0.0.1:8080"), "s", "abc", Some(60));
         assert_eq!(
-            plain.to_str().unwrap(),
-            "s=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=60"
+            attributes(&plain),
+            ["HttpOnly", "Max-Age=60", "Path=/", "SameSite=Lax", "s=abc"]
         );
         let tls = set_cookie(&Config::new("https://repo.example.com"), "s", "abc", None);
         assert_eq!(
-            tls.to_str().unwrap(),
-            "s=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
+            attributes(&tls),
+            [
+                "HttpOnly",
+                "Max-Age=0",
+                "Path=/",
+                "SameSite=Lax",
+                "Secure",
+                "s=abc"
+            ]
         );
     }
 
@@ -187,7 +221,7 @@ mod tests {
     fn finds_a_cookie_among_several() {
         let mut h = HeaderMap::new();
         h.insert(
-            header::COOKIE,
+            axum::http::header::COOKIE,
             HeaderValue::from_static("a=1; packyard_session=xyz; b=2"),
         );
         assert_eq!(cookie(&h, CUSTOMER_COOKIE).as_deref(), Some("xyz"));

@@ -1,9 +1,11 @@
 //! What every page shares: the header (who is logged in, navigation, logout button) and how
 //! times are written.
 
-use chrono::DateTime;
+use chrono::{DateTime, NaiveDate};
+use packyard_store::invoices::Invoice;
 
 use super::session::{CustomerSession, OperatorSession};
+use crate::rules;
 
 /// The page frame rendered by `templates/base.html`.
 pub struct Layout {
@@ -64,4 +66,26 @@ pub fn date(ts: i64) -> String {
     DateTime::from_timestamp(ts, 0)
         .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
+}
+
+/// One row of an invoices table (the customer's Invoices page, an account's admin page).
+pub struct InvoiceRow {
+    pub number: String,
+    pub amount: String,
+    pub due: String,
+    /// "paid", "unpaid" or "overdue" ([`crate::rules::InvoiceStatus`]).
+    pub status: &'static str,
+    pub paid_on: String,
+}
+
+impl InvoiceRow {
+    pub fn new(invoice: &Invoice, today: NaiveDate, grace_days: i64) -> InvoiceRow {
+        InvoiceRow {
+            number: invoice.number.clone(),
+            amount: format!("{} {}", invoice.amount(), invoice.currency),
+            due: invoice.due_date.clone(),
+            status: rules::invoice_status(invoice, today, grace_days).as_str(),
+            paid_on: invoice.paid_at.map(date).unwrap_or_default(),
+        }
+    }
 }

@@ -1,6 +1,7 @@
-//! Who is calling the admin API, and whether their token's scope allows the request. This is
-//! the one place scopes are enforced: a middleware in front of every `/api/` route checks
-//! the Bearer token (before any request body is read) and the scope the request needs:
+//! Whether the caller's API token may make the request. This is the one place scopes are
+//! enforced: a middleware in front of every admin API route authenticates the Bearer token
+//! ([`crate::auth::authenticate_operator`], before any request body is read) and checks the
+//! scope the request needs:
 //!
 //! | request | scope needed |
 //! |---|---|
@@ -9,26 +10,18 @@
 //! | anything else | `admin` |
 //!
 //! Scopes are ordered (`read` < `publish` < `admin`), so a wider token may do all a narrower
-//! one may. Handlers read the authenticated [`Caller`] from the request's extensions.
+//! one may. The authenticated [`crate::auth::Operator`] goes into the request's extensions, where the
+//! handlers' `Operator` extractor finds it.
 
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
+use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use packyard_store::operator_tokens::TokenScope;
 
-use super::error::ApiError;
 use crate::AppState;
-use crate::auth::bearer_token;
-
-/// An operator authenticated with an API token of some scope.
-#[derive(Clone, Debug)]
-pub struct Caller {
-    pub email: String,
-    pub token_id: i64,
-    pub scope: TokenScope,
-}
+use crate::auth::authenticate_operator;
+use crate::error::{ApiError, Audience};
 
 /// The scope a request needs (see the module table).
 pub fn needed_scope(method: &Method, path: &str) -> TokenScope {
@@ -52,30 +45,6 @@ pub fn needed_scope(method: &Method, path: &str) -> TokenScope {
     }
 }
 
-/// Authenticates the Bearer token against the snapshot (revoked tokens and disabled
-/// operators are not in it).
-pub fn authenticate(state: &AppState, parts: &Parts) -> Result<Caller, ApiError> {
-    let Some(token) = bearer_token(&parts.headers) else {
-        return Err(ApiError::operator(
-            StatusCode::UNAUTHORIZED,
-            "send an operator API token as 'Authorization: Bearer <token>' (create one with 'packyard operator token create')",
-        ));
-    };
-    let hash = packyard_store::secret::sha256(token);
-    let snapshot = state.snapshot();
-    let found = snapshot.admin_tokens.get(&hash).ok_or_else(|| {
-        ApiError::operator(
-            StatusCode::UNAUTHORIZED,
-            "invalid, revoked or disabled operator API token",
-        )
-    })?;
-    Ok(Caller {
-        email: found.email.clone(),
-        token_id: found.id,
-        scope: found.scope,
-    })
-}
-
 /// The middleware: authenticate, check the scope, hand the caller to the handler.
 pub async fn require_scope(
     State(state): State<AppState>,
@@ -83,9 +52,13 @@ pub async fn require_scope(
     next: Next,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
-    let caller = match authenticate(&state, &parts) {
+    let caller = match authenticate_operator(&state, &parts.headers) {
         Ok(c) => c,
-        Err(e) => return e.into_response(),
+        Err(denial) => {
+            return ApiError::from(denial)
+                .for_audience(Audience::Operator)
+                .into_response();
+        }
     };
     let needed = needed_scope(&parts.method, parts.uri.path());
     if caller.scope < needed {
@@ -102,16 +75,6 @@ pub async fn require_scope(
     }
     parts.extensions.insert(caller);
     next.run(Request::from_parts(parts, body)).await
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
-            ApiError::internal("admin API route without the scope check", parts.uri.path())
-        })
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,134 @@
+//! HTTP plumbing for the precomputed JSON documents that is not a route: content
+//! negotiation (`Accept-Encoding`), conditional GET (`If-Modified-Since` → 304) and the
+//! `Last-Modified` stamp.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::rendered::Rendered;
+
+/// Seconds for `Last-Modified`. A document changed within the current second is dated one
+/// second earlier, so a client that fetched it now revalidates after any later change in
+/// that same second instead of being told "304, unchanged" forever.
+pub fn last_modified_secs(changed_at_millis: i64) -> i64 {
+    let changed = changed_at_millis.div_euclid(1000);
+    let now = chrono::Utc::now().timestamp();
+    if now <= changed { changed - 1 } else { changed }
+}
+
+/// The precomputed encodings of a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+/// The best coding the client accepts: brotli, then gzip, then none. Composer sends
+/// `Accept-Encoding: deflate, gzip, br, zstd`; a `q=0` refuses a coding, `*` stands for any
+/// coding not named.
+pub fn negotiate(headers: &HeaderMap) -> Coding {
+    let (mut br, mut gzip, mut any) = (None, None, None);
+    for item in headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+    {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or("").trim();
+        let q = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
+        if coding.eq_ignore_ascii_case("br") {
+            br = Some(q);
+        } else if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+            gzip = Some(q);
+        } else if coding == "*" {
+            any = Some(q);
+        }
+    }
+    let accepted = |named: Option<f32>| named.or(any).is_some_and(|q| q > 0.0);
+    if accepted(br) {
+        Coding::Brotli
+    } else if accepted(gzip) {
+        Coding::Gzip
+    } else {
+        Coding::Identity
+    }
+}
+
+/// The body in the negotiated coding, with its `Content-Type` and `Content-Encoding`.
+fn encoded(headers: &HeaderMap, doc: &Rendered) -> Response {
+    let (body, encoding) = match negotiate(headers) {
+        Coding::Brotli => (&doc.brotli, Some("br")),
+        Coding::Gzip => (&doc.gzip, Some("gzip")),
+        Coding::Identity => (&doc.body, None),
+    };
+    let mut r = body.clone().into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Some(encoding) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    r
+}
+
+/// A rendered JSON document with `Last-Modified` and `Vary: Accept-Encoding`, brotli- or
+/// gzip-encoded when the client accepts it, or 304 when the client's copy is current and
+/// `revalidate` allows it.
+pub fn conditional_json(
+    headers: &HeaderMap,
+    doc: &Rendered,
+    changed_at_millis: i64,
+    revalidate: bool,
+) -> Response {
+    let secs = last_modified_secs(changed_at_millis).max(0);
+    let modified = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64);
+    let since = headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok());
+    let mut resp = match since {
+        Some(since) if revalidate && modified <= since => StatusCode::NOT_MODIFIED.into_response(),
+        _ => encoded(headers, doc),
+    };
+    let h = resp.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    // An HTTP date is ASCII, so this always succeeds; a failure would only drop the header.
+    if let Ok(stamp) = HeaderValue::from_str(&httpdate::fmt_http_date(modified)) {
+        h.insert(header::LAST_MODIFIED, stamp);
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Coding, negotiate};
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    fn coding(accept: &str) -> Coding {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(accept).unwrap(),
+        );
+        negotiate(&h)
+    }
+
+    #[test]
+    fn negotiation() {
+        assert_eq!(negotiate(&HeaderMap::new()), Coding::Identity);
+        assert_eq!(coding("deflate, gzip, br, zstd"), Coding::Brotli);
+        assert_eq!(coding("gzip"), Coding::Gzip);
+        assert_eq!(coding("br;q=0, gzip"), Coding::Gzip);
+        assert_eq!(coding("gzip;q=0, identity"), Coding::Identity);
+        assert_eq!(coding("*"), Coding::Brotli);
+        assert_eq!(coding("*;q=0, gzip;q=0.5"), Coding::Gzip);
+        assert_eq!(coding("identity"), Coding::Identity);
+        assert_eq!(coding("BR;q=0.1"), Coding::Brotli);
+    }
+}

@@ -1,0 +1,190 @@
+//! One error type for every handler outside the portal: handlers return
+//! `Result<Response, ApiError>` and each cause (a [`Denial`], a publish, ingest, store or
+//! blob error) converts once, here, into the answer its audience expects:
+//!
+//! - Composer (metadata, dists, notify-batch): the warning JSON of SPEC §2, which Composer
+//!   prints to the developer, with `WWW-Authenticate` on 401;
+//! - curl users of the release downloads (SPEC §3): the same sentence as plain text;
+//! - operators on the admin API: `{"error": "…"}`.
+//!
+//! A database that cannot be reached (pool timeout, lost connection) answers 503 with
+//! `Retry-After`, never a bare 500: the request can simply be repeated.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use packyard_blobs::BlobError;
+use packyard_store::StoreError;
+
+use crate::denial::Denial;
+use crate::publish::PublishError;
+use crate::releases::ingest::IngestError;
+use crate::warning::warning;
+
+/// Who reads the answer, which decides its shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Composer,
+    Curl,
+    Operator,
+}
+
+/// The `WWW-Authenticate` challenges: Composer's and the downloads' realms.
+const COMPOSER_CHALLENGE: &str = "Basic realm=\"Packyard\", charset=\"UTF-8\"";
+const DOWNLOADS_CHALLENGE: &str = "Basic realm=\"Packyard downloads\", charset=\"UTF-8\"";
+
+/// Seconds a client should wait before retrying after a 503.
+const RETRY_AFTER_SECS: u64 = 5;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    /// One sentence the reader can act on.
+    pub message: String,
+    pub audience: Audience,
+    /// Seconds for `Retry-After` (503 and 429 answers).
+    pub retry_after: Option<u64>,
+}
+
+pub type ApiResult<T = Response> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(status: StatusCode, audience: Audience, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+            audience,
+            retry_after: None,
+        }
+    }
+
+    /// An admin-API answer.
+    pub fn operator(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError::new(status, Audience::Operator, message)
+    }
+
+    /// The same error for another audience (a denial met on the downloads is plain text).
+    pub fn for_audience(mut self, audience: Audience) -> ApiError {
+        self.audience = audience;
+        self
+    }
+
+    pub fn retry_after(mut self, secs: u64) -> ApiError {
+        self.retry_after = Some(secs);
+        self
+    }
+
+    /// A failure whose cause goes to the log and whose answer says only what failed.
+    pub fn internal(what: &str, cause: impl std::fmt::Display) -> ApiError {
+        tracing::error!("{what}: {cause}");
+        ApiError::operator(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("{what}; see the server log"),
+        )
+    }
+}
+
+impl From<Denial> for ApiError {
+    fn from(denial: Denial) -> ApiError {
+        match denial {
+            Denial::Unauthorized(m) => ApiError::new(StatusCode::UNAUTHORIZED, Audience::Composer, m),
+            Denial::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, Audience::Composer, m),
+            Denial::TooManyFailures { retry_after } => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                Audience::Composer,
+                format!("too many failed authentication attempts from your address; wait {retry_after} seconds and check your credentials"),
+            )
+            .retry_after(retry_after),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::NotFound(m) => ApiError::operator(StatusCode::NOT_FOUND, m),
+            StoreError::Conflict(m) => ApiError::operator(StatusCode::CONFLICT, m),
+            StoreError::Invalid(m) => ApiError::operator(StatusCode::BAD_REQUEST, m),
+            e if e.is_unavailable() => {
+                tracing::warn!("database unavailable: {e}");
+                ApiError::operator(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the database is unavailable right now; nothing was changed, try again shortly",
+                )
+                .retry_after(RETRY_AFTER_SECS)
+            }
+            other => ApiError::internal("internal error", other),
+        }
+    }
+}
+
+impl From<BlobError> for ApiError {
+    fn from(e: BlobError) -> ApiError {
+        match e {
+            BlobError::TooLarge(limit) => ApiError::operator(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the file is larger than the server's limit of {limit} bytes"),
+            ),
+            other => ApiError::internal("could not store the file", other),
+        }
+    }
+}
+
+impl From<PublishError> for ApiError {
+    fn from(e: PublishError) -> ApiError {
+        match e {
+            PublishError::Archive(_) | PublishError::Time(_) | PublishError::Inspection => {
+                ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+            }
+            PublishError::Store(e) => e.into(),
+            PublishError::Blob(e) => e.into(),
+        }
+    }
+}
+
+impl From<IngestError> for ApiError {
+    fn from(e: IngestError) -> ApiError {
+        match e {
+            IngestError::Store(e) => e.into(),
+            IngestError::Blob(e) => e.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut resp = match self.audience {
+            Audience::Composer => warning(self.status, self.message),
+            Audience::Curl => {
+                let mut r = (self.status, format!("{}\n", self.message)).into_response();
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain; charset=utf-8"),
+                );
+                r
+            }
+            Audience::Operator => (
+                self.status,
+                Json(serde_json::json!({ "error": self.message })),
+            )
+                .into_response(),
+        };
+        let h = resp.headers_mut();
+        if self.status == StatusCode::UNAUTHORIZED {
+            let challenge = match self.audience {
+                Audience::Curl => DOWNLOADS_CHALLENGE,
+                Audience::Composer | Audience::Operator => COMPOSER_CHALLENGE,
+            };
+            if self.audience != Audience::Operator {
+                h.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(challenge),
+                );
+            }
+        }
+        if let Some(secs) = self.retry_after {
+            h.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        resp
+    }
+}

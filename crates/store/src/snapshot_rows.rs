@@ -1,0 +1,230 @@
+//! Bulk reads for a server's in-memory snapshot: everything it needs about accounts (and
+//! packages), either for all of them at startup or for a set of ids named by the change log.
+//! One query per table for the whole set, never one per entity, so a backlog of thousands of
+//! changes costs a handful of round trips.
+//!
+//! The id lists are written into the SQL text (`IN (1, 2, 3)`): they are `i64`s, so no
+//! quoting is involved, the text is the same on both backends, and neither SQLite's lack of
+//! arrays nor PostgreSQL's bind-parameter limit gets in the way. Lists are chunked to keep
+//! each statement small.
+
+use crate::accounts::Account;
+use crate::entitlements::Entitlement;
+use crate::invoices::Invoice;
+use crate::keys::AccessKey;
+use crate::packages::PackageVersion;
+use crate::tokens::DownloadToken;
+use crate::{Db, Result, on_db};
+
+/// Ids per statement.
+const CHUNK: usize = 1_000;
+
+/// Which accounts or packages to read.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope<'a> {
+    All,
+    Ids(&'a [i64]),
+}
+
+/// What the snapshot holds about a set of accounts.
+#[derive(Debug, Default)]
+pub struct AccountRows {
+    pub accounts: Vec<Account>,
+    pub entitlements: Vec<Entitlement>,
+    /// Only unpaid invoices ([`crate::invoices::UNPAID`]): all the snapshot needs.
+    pub unpaid: Vec<Invoice>,
+    pub keys: Vec<AccessKey>,
+    pub tokens: Vec<DownloadToken>,
+}
+
+impl Db {
+    /// Runs `select` (which ends in a `WHERE` condition) restricted to `column IN scope`.
+    async fn rows_in<T>(&self, select: &str, column: &str, scope: Scope<'_>) -> Result<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin,
+    {
+        let filters: Vec<String> = match scope {
+            Scope::All => vec![String::new()],
+            Scope::Ids(ids) => ids
+                .chunks(CHUNK)
+                .map(|chunk| {
+                    let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+                    format!(" AND {column} IN ({})", list.join(", "))
+                })
+                .collect(),
+        };
+        let mut out = Vec::new();
+        for filter in filters {
+            let sql = format!("{select}{filter}");
+            let rows: Vec<T> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .persistent(false)
+                .fetch_all(pool)
+                .await?);
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    /// Accounts in `scope` with their licences, unpaid invoices, keys and download tokens.
+    pub async fn account_rows(&self, scope: Scope<'_>) -> Result<AccountRows> {
+        Ok(AccountRows {
+            accounts: self
+                .rows_in(
+                    &format!("SELECT {} FROM accounts WHERE 1 = 1", crate::accounts::COLUMNS),
+                    "id",
+                    scope,
+                )
+                .await?,
+            entitlements: self
+                .rows_in(
+                    "SELECT account_id, product_id, updates_until, created_at FROM entitlements WHERE 1 = 1",
+                    "account_id",
+                    scope,
+                )
+                .await?,
+            unpaid: self
+                .rows_in(
+                    &format!(
+                        "SELECT {} FROM invoices WHERE {}",
+                        crate::invoices::COLUMNS,
+                        crate::invoices::UNPAID
+                    ),
+                    "account_id",
+                    scope,
+                )
+                .await?,
+            keys: self
+                .rows_in(
+                    &format!("SELECT {} FROM access_keys WHERE 1 = 1", crate::keys::COLUMNS),
+                    "account_id",
+                    scope,
+                )
+                .await?,
+            tokens: self
+                .rows_in(
+                    "SELECT account_id, token_hash, created_at FROM download_tokens WHERE 1 = 1",
+                    "account_id",
+                    scope,
+                )
+                .await?,
+        })
+    }
+
+    /// Every stored version (listed or not) of the packages with these ids, grouped by
+    /// package, oldest release first.
+    pub async fn versions_of_packages(&self, ids: &[i64]) -> Result<Vec<PackageVersion>> {
+        let mut rows: Vec<(i64, PackageVersion)> = Vec::new();
+        let select = format!(
+            "SELECT v.package_id, {} WHERE 1 = 1",
+            crate::packages::SELECT.trim_start_matches("SELECT ")
+        );
+        for chunk in self
+            .rows_in::<PackageVersionWithId>(&select, "v.package_id", Scope::Ids(ids))
+            .await?
+        {
+            rows.push((chunk.package_id, chunk.version));
+        }
+        rows.sort_by_key(|(package, v)| (*package, v.released_at, v.id));
+        Ok(rows.into_iter().map(|(_, v)| v).collect())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PackageVersionWithId {
+    package_id: i64,
+    #[sqlx(flatten)]
+    version: PackageVersion,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scope;
+    use crate::Db;
+    use crate::accounts::NewAccount;
+    use crate::packages::NewVersion;
+    use crate::tests::each_backend;
+
+    async fn account(db: &Db, email: &str) -> crate::accounts::Account {
+        let new = NewAccount {
+            email,
+            name: "A",
+            id_prefix: "MAG",
+            password_hash: None,
+        };
+        db.create_account(new, "t").await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn account_rows_cover_exactly_the_named_accounts() {
+        each_backend(|db| async move {
+            let a = account(&db, "a@example.com").await;
+            let b = account(&db, "b@example.com").await;
+            db.create_key(&a, "k", "t").await.unwrap();
+            db.create_key(&b, "k", "t").await.unwrap();
+            db.generate_token(&b, "t").await.unwrap();
+            let due = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+            db.add_invoice(&b, "INV-1", "1", "EUR", due, "t")
+                .await
+                .unwrap();
+            db.add_invoice(&b, "INV-2", "1", "EUR", due, "t")
+                .await
+                .unwrap();
+            db.pay_invoice("INV-1", "t").await.unwrap();
+            let only_b = db.account_rows(Scope::Ids(&[b.id])).await.unwrap();
+            let backend = db.backend_name();
+            assert_eq!(only_b.accounts.len(), 1, "{backend}");
+            assert_eq!(only_b.keys.len(), 1, "{backend}");
+            assert_eq!(only_b.tokens.len(), 1, "{backend}");
+            let unpaid: Vec<&str> = only_b.unpaid.iter().map(|i| i.number.as_str()).collect();
+            assert_eq!(unpaid, ["INV-2"], "{backend}: only unpaid invoices");
+            let all = db.account_rows(Scope::All).await.unwrap();
+            assert_eq!((all.accounts.len(), all.keys.len()), (2, 2), "{backend}");
+            let none = db.account_rows(Scope::Ids(&[])).await.unwrap();
+            assert!(
+                none.accounts.is_empty() && none.keys.is_empty(),
+                "{backend}"
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn versions_come_in_pages_of_whole_packages() {
+        each_backend(|db| async move {
+            for name in ["acme/c", "acme/a", "acme/b"] {
+                for (version, sha) in [("1.0.0", "1"), ("2.0.0", "2")] {
+                    let v = NewVersion {
+                        name,
+                        version,
+                        version_normalized: &format!("{version}.0"),
+                        manifest: "{}",
+                        released_at: 1,
+                        sha1: sha,
+                        sha256: &format!("{name}{sha}"),
+                        size: 1,
+                        blob_key: "k",
+                    };
+                    db.publish_version(&v, "t").await.unwrap();
+                }
+            }
+            let backend = db.backend_name();
+            assert_eq!(db.package_count().await.unwrap(), 3, "{backend}");
+            let names = |rows: Vec<crate::packages::PackageVersion>| {
+                rows.into_iter().map(|v| v.name).collect::<Vec<_>>()
+            };
+            let first = names(db.versions_page(0, 2).await.unwrap());
+            assert_eq!(first, ["acme/a", "acme/a", "acme/b", "acme/b"], "{backend}");
+            let second = names(db.versions_page(2, 2).await.unwrap());
+            assert_eq!(second, ["acme/c", "acme/c"], "{backend}");
+            let ids: Vec<i64> = Vec::new();
+            assert!(
+                db.versions_of_packages(&ids).await.unwrap().is_empty(),
+                "{backend}"
+            );
+        })
+        .await;
+    }
+}
