@@ -25,8 +25,10 @@ fn a_customer_lifecycle_through_the_api_only() {
         let (_, publisher) = scoped_token(&server, OPERATOR, "ci", "publish");
         let (api, ci) = (Api::new(&server, &admin), Api::new(&server, &publisher));
         let ctx = |what: &str| format!("{backend:?}: {what}");
-        let ready = eventually(PROPAGATION, || api.get("/api/v1/accounts").status == 200);
-        assert!(ready, "{}", ctx("admin token"));
+        let ready = eventually(PROPAGATION, || {
+            api.get("/api/v1/accounts").status == 200 && ci.get("/api/v1/packages").status == 200
+        });
+        assert!(ready, "{}", ctx("new tokens"));
 
         let (_, zip) = package_zip("acme/widget", "1.2.0", json!({}));
         expect(
