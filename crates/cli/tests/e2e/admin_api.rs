@@ -207,7 +207,7 @@ fn every_documented_route_is_served_and_guarded() {
 
 #[test]
 fn scopes_limit_tokens_and_revocation_is_immediate() {
-    let server = Server::start(Backend::Sqlite);
+    let server = Server::start_with(Backend::Sqlite, &["--max-upload-mib", "1"]);
     server.admin_token(OPERATOR);
     let (_, admin) = scoped_token(&server, OPERATOR, "admin", "admin");
     let (publish_id, publisher) = scoped_token(&server, OPERATOR, "ci", "publish");
@@ -247,7 +247,10 @@ fn scopes_limit_tokens_and_revocation_is_immediate() {
         .status,
         403
     );
-    // Malformed input gets the JSON error shape too.
+    // Too large (axum's own rejection) and malformed input get the JSON error shape too.
+    let big = ci.upload("POST", "/api/v1/packages", &vec![b'x'; 2 << 20]);
+    assert_eq!(big.status, 413, "{}", big.text());
+    assert!(big.json()["error"].is_string());
     let bad = api.call("POST", "/api/v1/products", Some(&json!({ "slug": 5 })));
     assert!(bad.status == 400 || bad.status == 422, "{}", bad.text());
     assert!(bad.json()["error"].is_string());
