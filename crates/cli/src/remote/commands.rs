@@ -41,6 +41,9 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
         Command::Entitlement(cmd) => entitlement(c, cmd)?,
         Command::Invoice(cmd) => invoice(c, cmd)?,
         Command::Operator(cmd) => operator(c, cmd)?,
+        // Hook for `repo …` (issue 12): when `Command::Repo` exists, map `repo sync ID` to
+        // `c.call("POST", "/api/v1/repos/{id}/sync", None)` and `sync --all` to
+        // `POST /api/v1/repos/sync` here; the routes belong in the server's admin API.
         Command::Serve(_)
         | Command::Migrate
         | Command::Stats
