@@ -40,7 +40,12 @@ pub struct Global {
     )]
     pub data_dir: PathBuf,
     /// sqlite://PATH or postgres://USER:PASS@HOST/DB (default: SQLite inside --data-dir).
-    #[arg(long, global = true, env = "PACKYARD_DATABASE_URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "PACKYARD_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// Where archives are stored (default: DATA_DIR/artifacts).
     #[arg(long, global = true, env = "PACKYARD_STORAGE_URL")]

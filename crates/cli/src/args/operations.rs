@@ -51,7 +51,7 @@ pub enum OperatorTokenCmd {
         #[arg(long, env = "PACKYARD_TOKEN_NAME")]
         name: String,
         /// read (GET only), publish (packages and releases) or admin (everything).
-        #[arg(long, env = "PACKYARD_TOKEN_SCOPE", default_value = "admin")]
+        #[arg(long, env = "PACKYARD_TOKEN_SCOPE", default_value = "admin", value_parser = ["read", "publish", "admin"])]
         scope: String,
     },
     /// List tokens (never the secrets), of one operator or all.
