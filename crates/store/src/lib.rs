@@ -30,6 +30,8 @@ pub mod timestamps;
 pub mod tokens;
 
 #[cfg(test)]
+mod operator_tokens_tests;
+#[cfg(test)]
 mod portal_tests;
 #[cfg(test)]
 mod tests;
