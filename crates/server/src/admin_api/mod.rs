@@ -92,16 +92,28 @@ pub fn documented_routes(upload_limit: usize) -> OpenApiRouter<AppState> {
         .merge(releases)
 }
 
+/// `/api` routes that authenticate by other means than an operator token, and so stay out
+/// of the scope check while still being documented: the git webhooks of issue 12
+/// (`POST /api/hooks/{repo_id}`, verified by the repository's secret) belong here.
+pub fn unguarded_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+}
+
 /// The OpenAPI document of every admin API route.
 pub fn openapi() -> Document {
-    documented_routes(0).into_openapi()
+    let mut doc = documented_routes(0).into_openapi();
+    doc.merge(unguarded_routes().into_openapi());
+    doc
 }
 
 /// The admin API behind the scope check, and `/api/openapi.json` in front of it.
 pub fn router(state: AppState) -> Router<AppState> {
-    let (api, doc) = documented_routes(state.config.max_upload_bytes).split_for_parts();
+    let (api, mut doc) = documented_routes(state.config.max_upload_bytes).split_for_parts();
+    let (unguarded, unguarded_doc) = unguarded_routes().split_for_parts();
+    doc.merge(unguarded_doc);
     let doc = std::sync::Arc::new(doc);
     api.layer(from_fn_with_state(state, scope::require_scope))
+        .merge(unguarded)
         .layer(axum::middleware::from_fn(error::json_errors))
         .route(
             "/api/openapi.json",
