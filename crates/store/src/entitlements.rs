@@ -80,6 +80,10 @@ impl Db {
         let until = updates_until.map(|d| d.format("%Y-%m-%d").to_string());
         let change = on_db!(self, pool => {
             let mut tx = pool.begin().await?;
+            // Write first: a SQLite transaction that reads before its first write cannot
+            // upgrade to a writer once another connection has committed ("database is
+            // locked"). The bump is rolled back with everything else if nothing changes.
+            bump!(tx, Account, account.id);
             let before: Option<Option<String>> = sqlx::query_scalar(
                 "SELECT updates_until FROM entitlements WHERE account_id = $1 AND product_id = $2",
             )
@@ -103,7 +107,6 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             touch_licences(&mut tx, account.id).await?;
-            bump!(tx, Account, account.id);
             let subject = format!("{} {} until {}", account.public_id, product.slug, until.as_deref().unwrap_or("forever"));
             record_audit!(tx, actor, "entitlement.grant", subject);
             tx.commit().await?;

@@ -185,6 +185,8 @@ impl Db {
         let product = self.product(slug).await?;
         on_db!(self, pool => {
             let mut tx = pool.begin().await?;
+            // Write first (see `Db::grant`): the counts below then read under the write lock.
+            bump!(tx);
             let entitled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM entitlements WHERE product_id = $1")
                 .bind(product.id)
                 .fetch_one(&mut *tx)
@@ -202,7 +204,6 @@ impl Db {
                 .bind(product.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx);
             record_audit!(tx, actor, "product.delete", &product.slug);
             tx.commit().await?;
         });
