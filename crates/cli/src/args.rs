@@ -1,4 +1,14 @@
-//! Command-line grammar (SPEC §5). Names here are part of the product contract.
+//! Command-line grammar (SPEC §5, §9, §10). Names here are part of the product contract.
+//! Every option has help text and an environment variable (`PACKYARD_…`); the subcommand
+//! groups live in the submodules.
+
+mod catalog;
+mod customers;
+mod operations;
+
+pub use catalog::*;
+pub use customers::*;
+pub use operations::*;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -20,7 +30,8 @@ pub struct Cli {
 
 #[derive(Args, Clone)]
 pub struct Global {
-    /// Directory for the embedded database and artifacts.
+    /// Directory for the embedded database and artifacts. Commands other than serve, migrate
+    /// and restore refuse to create it.
     #[arg(
         long,
         global = true,
@@ -29,7 +40,12 @@ pub struct Global {
     )]
     pub data_dir: PathBuf,
     /// sqlite://PATH or postgres://USER:PASS@HOST/DB (default: SQLite inside --data-dir).
-    #[arg(long, global = true, env = "PACKYARD_DATABASE_URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "PACKYARD_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// Where archives are stored: a directory, file:///path or s3://bucket/prefix (default:
     /// DATA_DIR/artifacts). S3 reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
@@ -40,42 +56,58 @@ pub struct Global {
     #[arg(long, global = true, env = "PACKYARD_STORAGE_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub storage_timeout: std::time::Duration,
     /// Print one JSON document instead of human text.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "PACKYARD_JSON")]
     pub json: bool,
+    /// Act through a running server's admin API at this URL instead of on the database
+    /// (needs --token); for CI and machines without the data directory.
+    #[arg(long, global = true, env = "PACKYARD_SERVER", requires = "token")]
+    pub server: Option<String>,
+    /// An operator API token for --server (create one with 'packyard operator token create').
+    #[arg(long, global = true, env = "PACKYARD_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
 }
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Run the HTTP server.
+    /// Run the HTTP server (Composer repository, downloads, portal, admin API).
     Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
+    /// Customer accounts: create, list, show, rename, close, reopen, set the portal password.
     #[command(subcommand)]
     Account(AccountCmd),
+    /// Access key pairs (Composer credentials) of an account.
     #[command(subcommand)]
     Key(KeyCmd),
+    /// Download access tokens (release downloads with curl).
     #[command(subcommand)]
     Token(TokenCmd),
+    /// Products: named sets of packages that accounts are entitled to.
     #[command(subcommand)]
     Product(ProductCmd),
+    /// Which account may install which product, and until when.
     #[command(subcommand)]
     Entitlement(EntitlementCmd),
+    /// Invoices; an unpaid one past its due date puts the account on billing hold.
     #[command(subcommand)]
     Invoice(InvoiceCmd),
-    /// Publish Composer package zips (each needs composer.json with name and version).
-    Publish {
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// Refuse archives that would expand to more than this many MiB.
-        #[arg(long, default_value_t = 512)]
-        max_unpacked_mib: u64,
-    },
+    /// Publish Composer package zips (each needs composer.json with a name, and a version
+    /// unless --version gives it).
+    Publish(PublishArgs),
     /// Install counts reported by Composer (notify-batch), per package and version.
     Stats,
+    /// Full release archives fetched with curl and a download access token.
     #[command(subcommand)]
     Release(ReleaseCmd),
+    /// Operators (back office logins) and their admin API tokens.
     #[command(subcommand)]
     Operator(OperatorCmd),
+    /// Copy the embedded database and the artifacts to a directory, while the server runs.
+    Backup(BackupArgs),
+    /// Restore a backup into an empty data directory.
+    Restore(RestoreArgs),
+    /// Print a shell completion script (bash, zsh or fish) to standard output.
+    Completions(CompletionsArgs),
     /// Git repositories whose tags and branches become package versions.
     Repo(RepoArgs),
     #[command(subcommand)]
@@ -106,23 +138,26 @@ pub fn parse_age(value: &str) -> Result<std::time::Duration, String> {
 
 #[derive(Args)]
 pub struct ServeArgs {
+    /// Address and port to listen on (0.0.0.0:8080 for every interface).
     #[arg(long, env = "PACKYARD_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     /// The URL clients use (default: http://LISTEN address).
     #[arg(long, env = "PACKYARD_PUBLIC_URL")]
     pub public_url: Option<String>,
-    #[arg(long, requires = "tls_key")]
+    /// PEM certificate chain, to serve HTTPS directly (with --tls-key).
+    #[arg(long, env = "PACKYARD_TLS_CERT", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
-    #[arg(long, requires = "tls_cert")]
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "PACKYARD_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
     /// Days past an invoice's due date before the account goes on hold.
     #[arg(long, env = "PACKYARD_BILLING_GRACE_DAYS", default_value_t = 0)]
     pub billing_grace_days: i64,
     /// Largest accepted upload, in MiB.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, env = "PACKYARD_MAX_UPLOAD_MIB", default_value_t = 256)]
     pub max_upload_mib: usize,
     /// Refuse uploaded archives that would expand to more than this many MiB.
-    #[arg(long, default_value_t = 512)]
+    #[arg(long, env = "PACKYARD_MAX_UNPACKED_MIB", default_value_t = 512)]
     pub max_unpacked_mib: u64,
     /// How long a portal login lasts: seconds, or a number with s, m, h or d (e.g. 12h).
     #[arg(long, env = "PACKYARD_SESSION_TTL", default_value = "12h", value_parser = parse_duration)]
@@ -134,7 +169,7 @@ pub struct ServeArgs {
     #[arg(long, env = "PACKYARD_ACCOUNT_PREFIX", default_value = "MAG")]
     pub account_id_prefix: String,
     /// Largest release archive accepted through the admin API, in MiB.
-    #[arg(long, default_value_t = 65536)]
+    #[arg(long, env = "PACKYARD_MAX_RELEASE_MIB", default_value_t = 65536)]
     pub max_release_mib: u64,
     #[command(flatten)]
     pub protection: crate::protection::ProtectionArgs,
@@ -178,154 +213,6 @@ pub fn parse_duration(value: &str) -> Result<std::time::Duration, String> {
             "{value:?} is not a duration ({why}): use seconds, or e.g. 90s, 30m, 12h, 7d"
         )),
     }
-}
-
-#[derive(Subcommand)]
-pub enum AccountCmd {
-    /// Create a customer account; prints its id.
-    Create {
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        name: String,
-        /// Read the portal password from standard input.
-        #[arg(long)]
-        password_stdin: bool,
-        /// Prefix of new account ids.
-        #[arg(long, env = "PACKYARD_ACCOUNT_PREFIX", default_value = "MAG")]
-        id_prefix: String,
-    },
-    List,
-    Show {
-        id: String,
-    },
-    Close {
-        id: String,
-    },
-    /// Set the portal password: typed at a prompt, or read from standard input.
-    SetPassword {
-        id: String,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum KeyCmd {
-    /// Create an access key pair; the private key is printed once.
-    Create {
-        account: String,
-        #[arg(long)]
-        name: String,
-    },
-    List {
-        account: String,
-    },
-    Disable {
-        public_key: String,
-    },
-    Enable {
-        public_key: String,
-    },
-    Delete {
-        public_key: String,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum TokenCmd {
-    /// Generate the account's download access token (replaces the previous one).
-    Generate { account: String },
-}
-
-#[derive(Subcommand)]
-pub enum ProductCmd {
-    Create {
-        slug: String,
-        #[arg(long)]
-        name: String,
-        /// Comma-separated package names and patterns, e.g. 'acme/*,acme/extra'.
-        #[arg(long)]
-        packages: String,
-        /// Installable by every active account without an entitlement.
-        #[arg(long)]
-        public: bool,
-    },
-    List,
-}
-
-#[derive(Subcommand)]
-pub enum EntitlementCmd {
-    Grant {
-        account: String,
-        product: String,
-        /// Releases after this date (YYYY-MM-DD) are not covered.
-        #[arg(long)]
-        updates_until: Option<String>,
-    },
-    Revoke {
-        account: String,
-        product: String,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum InvoiceCmd {
-    Add {
-        account: String,
-        number: String,
-        #[arg(long)]
-        amount: String,
-        #[arg(long)]
-        currency: String,
-        /// Due date, YYYY-MM-DD.
-        #[arg(long)]
-        due: String,
-    },
-    Pay {
-        number: String,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum OperatorCmd {
-    Create {
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        password_stdin: bool,
-    },
-    #[command(subcommand)]
-    Token(OperatorTokenCmd),
-}
-
-#[derive(Subcommand)]
-pub enum OperatorTokenCmd {
-    /// Create an admin API token; printed once.
-    Create {
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        name: String,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum ReleaseCmd {
-    /// Add a full release archive that entitled accounts download with their token.
-    Add {
-        file: PathBuf,
-        /// ce-full, ee-full, ce-patch, ee-patch or other.
-        #[arg(long = "type")]
-        kind: String,
-        #[arg(long)]
-        version: String,
-        /// The product whose licence entitles an account to the file.
-        #[arg(long)]
-        product: String,
-        /// The name customers download it as (default: the file's own name).
-        #[arg(long)]
-        name: Option<String>,
-    },
-    List,
 }
 
 #[derive(Args)]
@@ -374,7 +261,39 @@ pub enum RepoCmd {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_duration;
+    use super::{Cli, parse_duration};
+    use clap::CommandFactory;
+
+    /// SPEC §10: every command, subcommand and argument has help text, and every option an
+    /// environment variable.
+    #[test]
+    fn every_command_and_argument_is_documented_and_every_option_has_an_env_var() {
+        fn walk(cmd: &clap::Command, path: &str, problems: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if ["help", "version"].contains(&id) {
+                    continue;
+                }
+                if arg.get_help().is_none() {
+                    problems.push(format!("{path} {id}: no help text"));
+                }
+                if !arg.is_positional() && arg.get_env().is_none() {
+                    problems.push(format!("{path} --{id}: no environment variable"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                let sub_path = format!("{path} {}", sub.get_name());
+                if sub.get_about().is_none() && sub.get_name() != "help" {
+                    problems.push(format!("{sub_path}: no help text"));
+                }
+                walk(sub, &sub_path, problems);
+            }
+        }
+        let mut problems = Vec::new();
+        walk(&Cli::command(), "packyard", &mut problems);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        Cli::command().debug_assert();
+    }
 
     #[test]
     fn durations() {

@@ -1,16 +1,49 @@
-//! Opening the state every command acts on, from the global flags.
+//! Opening the state every command acts on, from the global flags. Only `serve`, `migrate`
+//! and `restore` may create a new data directory; every other command refuses a directory
+//! that holds no Packyard data and names the one it looked at, so a typo in `--data-dir` (or
+//! running in the wrong folder) never silently starts an empty installation.
 
-use anyhow::{Context, Result};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
 use packyard_blobs::BlobStore;
 use packyard_store::{Db, PoolSettings};
 
 use crate::args::Global;
 
+/// The embedded database file inside a data directory.
+pub const SQLITE_FILE: &str = "packyard.sqlite3";
+
+/// Opens the database of an existing installation.
 pub async fn open_db(global: &Global) -> Result<Db> {
+    if global.database_url.is_none() {
+        require_data_dir(&global.data_dir)?;
+    }
     open_db_with(global, &PoolSettings::default()).await
 }
 
-/// [`open_db`] with explicit pool settings (`packyard serve` sets how long to wait).
+/// Refuses a data directory without Packyard's database in it.
+pub fn require_data_dir(dir: &Path) -> Result<()> {
+    if !dir.join(SQLITE_FILE).is_file() {
+        bail!(
+            "no Packyard data in {} (looked for {SQLITE_FILE}); pass --data-dir or set PACKYARD_DATA_DIR to your installation's directory, or start one with 'packyard serve'",
+            absolute(dir).display()
+        );
+    }
+    Ok(())
+}
+
+fn absolute(dir: &Path) -> std::path::PathBuf {
+    std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
+/// Opens the database, creating the embedded one (and its directory) if needed: for
+/// `serve`, `migrate` and `restore` only.
+pub async fn open_db_creating(global: &Global) -> Result<Db> {
+    open_db_with(global, &PoolSettings::default()).await
+}
+
+/// [`open_db_creating`] with explicit pool settings (`packyard serve` sets how long to wait).
 pub async fn open_db_with(global: &Global, pools: &PoolSettings) -> Result<Db> {
     match &global.database_url {
         Some(url) => Db::connect_with(url, true, pools)
@@ -22,15 +55,35 @@ pub async fn open_db_with(global: &Global, pools: &PoolSettings) -> Result<Db> {
     }
 }
 
-pub fn open_blobs(global: &Global) -> Result<BlobStore> {
+/// Opens artifact storage; the default (inside the data directory) must already exist
+/// unless `create` is set.
+pub fn open_blobs_in(global: &Global, create: bool) -> Result<BlobStore> {
     let url = match &global.storage_url {
         Some(u) => u.clone(),
-        None => global.data_dir.join("artifacts").display().to_string(),
+        None if create => {
+            let dir = global.data_dir.join("artifacts");
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            dir.display().to_string()
+        }
+        None => {
+            if !global.data_dir.is_dir() {
+                bail!(
+                    "no Packyard data directory at {} (artifacts are stored there); pass --data-dir or --storage-url",
+                    absolute(&global.data_dir).display()
+                );
+            }
+            global.data_dir.join("artifacts").display().to_string()
+        }
     };
     Ok(BlobStore::from_url_with_timeout(
         &url,
         global.storage_timeout,
     )?)
+}
+
+pub fn open_blobs(global: &Global) -> Result<BlobStore> {
+    open_blobs_in(global, false)
 }
 
 /// A database URL without its password, for messages.

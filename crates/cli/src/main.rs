@@ -6,6 +6,7 @@ mod args;
 mod commands;
 mod context;
 mod protection;
+mod remote;
 mod serve_args;
 
 use clap::Parser;

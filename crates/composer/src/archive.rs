@@ -65,12 +65,18 @@ pub enum ArchiveError {
     NotAnObject,
     #[error("composer.json has no \"name\"; add one like \"acme/module-sales\"")]
     MissingName,
-    #[error("composer.json has no \"version\"; add one like \"1.0.0\" (zips carry no git tags)")]
+    #[error(
+        "composer.json has no \"version\"; add one like \"1.0.0\" or give it with --version (zips carry no git tags)"
+    )]
     MissingVersion,
     #[error("composer.json: {0}")]
     Name(#[from] NameError),
     #[error("composer.json: {0}")]
     Version(#[from] VersionError),
+    #[error(
+        "composer.json says version {file:?} but {given:?} was given; drop --version or make them agree"
+    )]
+    VersionMismatch { file: String, given: String },
     #[error("the zip is damaged: {0}")]
     Damaged(String),
     #[error(
@@ -188,6 +194,16 @@ fn inflate_all(
 }
 
 pub fn inspect_zip(bytes: &[u8], limits: &ZipLimits) -> Result<Manifest, ArchiveError> {
+    inspect_zip_with_version(bytes, limits, None)
+}
+
+/// [`inspect_zip`] for a zip whose composer.json may lack its version (what `composer
+/// archive` makes): `version` supplies it, and must agree with one the file has.
+pub fn inspect_zip_with_version(
+    bytes: &[u8],
+    limits: &ZipLimits,
+    version: Option<&str>,
+) -> Result<Manifest, ArchiveError> {
     check_framing(bytes)?;
     let mut zip =
         ZipArchive::new(Cursor::new(bytes)).map_err(|e| ArchiveError::NotZip(e.to_string()))?;
@@ -199,11 +215,20 @@ pub fn inspect_zip(bytes: &[u8], limits: &ZipLimits) -> Result<Manifest, Archive
     }
     let manifest = locate_manifest(&mut zip)?;
     let text = inflate_all(&mut zip, manifest, limits)?;
-    parse_manifest(&text)
+    parse_manifest_with_version(&text, version)
 }
 
 /// Validates composer.json text as a publishable package manifest.
 pub fn parse_manifest(text: &[u8]) -> Result<Manifest, ArchiveError> {
+    parse_manifest_with_version(text, None)
+}
+
+/// [`parse_manifest`], with `given` as the version when composer.json has none. A version in
+/// the file that normalizes differently from `given` is refused; the file's spelling wins.
+pub fn parse_manifest_with_version(
+    text: &[u8],
+    given: Option<&str>,
+) -> Result<Manifest, ArchiveError> {
     let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
     let value: Value =
         serde_json::from_slice(text).map_err(|e| ArchiveError::InvalidJson(e.to_string()))?;
@@ -215,11 +240,24 @@ pub fn parse_manifest(text: &[u8]) -> Result<Manifest, ArchiveError> {
         Some(_) | None => return Err(ArchiveError::MissingName),
     };
     validate_package_name(&name)?;
-    let version = match json.get("version") {
-        Some(Value::String(v)) => v.clone(),
-        Some(_) | None => return Err(ArchiveError::MissingVersion),
+    let mut json = json;
+    let version = match (json.get("version"), given) {
+        (Some(Value::String(v)), _) => v.clone(),
+        (None, Some(g)) => {
+            json.insert("version".into(), Value::String(g.to_string()));
+            g.to_string()
+        }
+        (Some(_) | None, _) => return Err(ArchiveError::MissingVersion),
     };
     let version_normalized = validate_publishable(&version)?;
+    if let Some(g) = given
+        && validate_publishable(g)? != version_normalized
+    {
+        return Err(ArchiveError::VersionMismatch {
+            file: version,
+            given: g.to_string(),
+        });
+    }
     Ok(Manifest {
         name,
         version,

@@ -144,15 +144,21 @@ impl Config {
         rest.split('/').next().unwrap_or(rest)
     }
 
-    /// The ready-to-paste command that downloads a release with an account's token.
-    pub fn download_command(&self, account_id: &str, token: &str) -> String {
+    /// The public URL with `user:password@` in it, the way curl users write credentials;
+    /// the scheme is the server's real one (`http` on a plain-HTTP server).
+    pub fn url_with_credentials(&self, user: &str, password: &str) -> String {
         let scheme = self
             .public_url
             .split_once("://")
             .map_or("https", |(s, _)| s);
+        format!("{scheme}://{user}:{password}@{}", self.host())
+    }
+
+    /// The ready-to-paste command that downloads a release with an account's token.
+    pub fn download_command(&self, account_id: &str, token: &str) -> String {
         format!(
-            "curl -O {scheme}://{account_id}:{token}@{}/products/downloads/file/NAME",
-            self.host()
+            "curl -O {}/products/downloads/file/NAME",
+            self.url_with_credentials(account_id, token)
         )
     }
 }

@@ -3,6 +3,7 @@
 //! dists) are answered from an in-memory [`snapshot::Snapshot`] that a background task keeps
 //! in step with the database ([`feed`]); they never query the database themselves.
 
+pub mod admin_api;
 pub mod auth;
 pub mod client_addr;
 pub mod conditional;

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use packyard_blobs::{BlobError, BlobStore, content_key};
-use packyard_composer::archive::{ArchiveError, ZipLimits, inspect_zip};
+use packyard_composer::archive::{ArchiveError, ZipLimits, inspect_zip_with_version};
 use packyard_store::packages::{NewVersion, PublishOutcome};
 use packyard_store::{Db, StoreError};
 use serde::Serialize;
@@ -24,11 +24,11 @@ pub struct Published {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
-    #[error("{0}")]
+    #[error(transparent)]
     Archive(#[from] ArchiveError),
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}")]
+    #[error(transparent)]
     Blob(#[from] BlobError),
     #[error(
         "composer.json has an invalid \"time\" {0:?}: use a date like 2024-01-31 or 2024-01-31T12:00:00+00:00"
@@ -63,8 +63,25 @@ pub async fn publish_zip(
     limits: &ZipLimits,
     actor: &str,
 ) -> Result<Published, PublishError> {
+    publish_zip_as(db, blobs, bytes, limits, None, actor).await
+}
+
+/// [`publish_zip`] with the version given by the publisher, for zips whose composer.json
+/// has none (`composer archive`); a different version inside the zip is refused.
+pub async fn publish_zip_as(
+    db: &Db,
+    blobs: &BlobStore,
+    bytes: Vec<u8>,
+    limits: &ZipLimits,
+    version: Option<&str>,
+    actor: &str,
+) -> Result<Published, PublishError> {
     let limits = limits.clone();
-    let (bytes, manifest) = off_the_runtime(bytes, move |b| inspect_zip(b, &limits)).await?;
+    let version = version.map(str::to_string);
+    let (bytes, manifest) = off_the_runtime(bytes, move |b| {
+        inspect_zip_with_version(b, &limits, version.as_deref())
+    })
+    .await?;
     let released_at = match manifest.json.get("time") {
         None => Utc::now().timestamp(),
         Some(Value::String(s)) => {

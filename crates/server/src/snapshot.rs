@@ -17,6 +17,7 @@ use std::sync::atomic::AtomicI64;
 use arc_swap::ArcSwap;
 
 use chrono::NaiveDate;
+use packyard_store::operator_tokens::TokenScope;
 
 use crate::rendered::Rendered;
 use crate::rules::{self, Licence};
@@ -83,6 +84,15 @@ pub struct PackageEntry {
     pub rendering: tokio::sync::Mutex<()>,
 }
 
+/// An operator's admin API token as the admin API sees it.
+#[derive(Clone, Debug)]
+pub struct AdminToken {
+    pub id: i64,
+    pub operator_id: i64,
+    pub email: String,
+    pub scope: TokenScope,
+}
+
 pub struct ReleaseEntry {
     pub file_name: String,
     pub kind: String,
@@ -114,8 +124,9 @@ pub struct Snapshot {
     /// products.id → index into `products`
     pub product_index: Arc<HashMap<i64, usize>>,
     pub packages: ShardedMap<String, PackageEntry>,
-    /// sha256(admin token) → operator email
-    pub admin_tokens: Arc<HashMap<Vec<u8>, String>>,
+    /// sha256(admin API token) → its owner and scope; only tokens that authenticate (not
+    /// revoked, operator not disabled) are here.
+    pub admin_tokens: Arc<HashMap<Vec<u8>, AdminToken>>,
     /// account id → sha256(download token)
     pub download_tokens: ShardedMap<i64, Vec<u8>>,
     /// Release archives, sorted by type, version and file name.

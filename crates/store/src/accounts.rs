@@ -16,6 +16,7 @@ pub struct Account {
     pub email: String,
     pub name: String,
     pub status: String,
+    #[serde(serialize_with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
     #[serde(skip)]
     pub licences_changed_at: i64,
@@ -191,5 +192,46 @@ impl Db {
                 .bind(account.id)
         );
         Ok(())
+    }
+
+    /// Renames an account and/or changes its contact email; `None` keeps the value.
+    pub async fn update_account(
+        &self,
+        public_id: &str,
+        name: Option<&str>,
+        email: Option<&str>,
+        actor: &str,
+    ) -> Result<Account> {
+        let account = self.account(public_id).await?;
+        let name = match name.map(str::trim) {
+            Some("") => {
+                return Err(StoreError::Invalid(
+                    "the account name must not be empty".into(),
+                ));
+            }
+            Some(n) => n.to_string(),
+            None => account.name.clone(),
+        };
+        let email = match email {
+            Some(e) => {
+                validate_email(e.trim())?;
+                e.trim().to_ascii_lowercase()
+            }
+            None => account.email.clone(),
+        };
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE accounts SET name = $1, email = $2 WHERE id = $3")
+                .bind(&name)
+                .bind(&email)
+                .bind(account.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| conflict_on_unique(e, format!("an account with email {email} already exists")))?;
+            bump!(tx, Account, account.id);
+            record_audit!(tx, actor, "account.update", format!("{} {name} <{email}>", account.public_id));
+            tx.commit().await?;
+        });
+        self.account(public_id).await
     }
 }

@@ -47,8 +47,13 @@ impl Db {
 
     pub async fn download_counts(&self) -> Result<Vec<DownloadCount>> {
         Ok(on_db!(self, pool => {
+            // Composer reports the normalized version (`2.4.7.0-patch1`); people know the
+            // published one (`2.4.7-p1`), so show that where the version is still stored.
             sqlx::query_as(
-                "SELECT package, version, COUNT(*) AS count FROM downloads GROUP BY package, version ORDER BY package, version",
+                "SELECT d.package, COALESCE(MIN(v.version), d.version) AS version, COUNT(*) AS count \
+                 FROM downloads d LEFT JOIN packages p ON p.name = d.package \
+                 LEFT JOIN versions v ON v.package_id = p.id AND v.version_normalized = d.version \
+                 GROUP BY d.package, d.version ORDER BY d.package, d.version",
             )
             .fetch_all(pool)
             .await?

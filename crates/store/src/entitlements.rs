@@ -15,6 +15,29 @@ pub struct Entitlement {
     #[serde(skip)]
     pub product_id: i64,
     pub updates_until: Option<String>,
+    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    pub created_at: i64,
+}
+
+/// What [`Db::grant`] changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "change")]
+pub enum GrantChange {
+    /// The account had no entitlement to the product.
+    New,
+    /// The same grant existed already; nothing changed.
+    Unchanged,
+    /// The grant existed with another `updates_until` (None = unlimited).
+    Changed { previous: Option<String> },
+}
+
+/// An entitlement with the names people use: account id and product slug.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Licence {
+    pub account: String,
+    pub product: String,
+    pub updates_until: Option<String>,
+    #[serde(serialize_with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
 }
 
@@ -45,16 +68,34 @@ where
 }
 
 impl Db {
+    /// Grants `product` to `account` (or changes the date of an existing grant) and says
+    /// what changed, so the caller can tell the operator.
     pub async fn grant(
         &self,
         account: &Account,
         product: &Product,
         updates_until: Option<NaiveDate>,
         actor: &str,
-    ) -> Result<()> {
+    ) -> Result<GrantChange> {
         let until = updates_until.map(|d| d.format("%Y-%m-%d").to_string());
-        on_db!(self, pool => {
+        let change = on_db!(self, pool => {
             let mut tx = pool.begin().await?;
+            // Write first: a SQLite transaction that reads before its first write cannot
+            // upgrade to a writer once another connection has committed ("database is
+            // locked"). The bump is rolled back with everything else if nothing changes.
+            bump!(tx, Account, account.id);
+            let before: Option<Option<String>> = sqlx::query_scalar(
+                "SELECT updates_until FROM entitlements WHERE account_id = $1 AND product_id = $2",
+            )
+            .bind(account.id)
+            .bind(product.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let change = match before {
+                None => GrantChange::New,
+                Some(previous) if previous == until => return Ok(GrantChange::Unchanged),
+                Some(previous) => GrantChange::Changed { previous },
+            };
             sqlx::query(
                 "INSERT INTO entitlements (account_id, product_id, updates_until, created_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (account_id, product_id) DO UPDATE SET updates_until = excluded.updates_until",
@@ -66,12 +107,12 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             touch_licences(&mut tx, account.id).await?;
-            bump!(tx, Account, account.id);
             let subject = format!("{} {} until {}", account.public_id, product.slug, until.as_deref().unwrap_or("forever"));
             record_audit!(tx, actor, "entitlement.grant", subject);
             tx.commit().await?;
+            change
         });
-        Ok(())
+        Ok(change)
     }
 
     pub async fn revoke(&self, account: &Account, product: &Product, actor: &str) -> Result<()> {
@@ -103,5 +144,21 @@ impl Db {
                 .fetch_all(pool)
                 .await?
         }))
+    }
+
+    /// Entitlements by account id and product slug, of one account or all.
+    pub async fn licences(&self, account: Option<&Account>) -> Result<Vec<Licence>> {
+        let base = "SELECT a.public_id AS account, p.slug AS product, e.updates_until, e.created_at \
+            FROM entitlements e JOIN accounts a ON a.id = e.account_id JOIN products p ON p.id = e.product_id";
+        Ok(match account {
+            Some(account) => {
+                let sql = format!("{base} WHERE e.account_id = $1 ORDER BY p.slug");
+                on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(pool).await?)
+            }
+            None => {
+                let sql = format!("{base} ORDER BY a.public_id, p.slug");
+                on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?)
+            }
+        })
     }
 }

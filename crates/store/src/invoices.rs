@@ -25,7 +25,9 @@ pub struct Invoice {
     pub amount_cents: i64,
     pub currency: String,
     pub due_date: String,
+    #[serde(serialize_with = "crate::timestamps::rfc3339_opt")]
     pub paid_at: Option<i64>,
+    #[serde(serialize_with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
 }
 

@@ -21,7 +21,9 @@ pub struct AccessKey {
     #[serde(skip)]
     pub private_key_hash: Vec<u8>,
     pub enabled: bool,
+    #[serde(serialize_with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
+    #[serde(serialize_with = "crate::timestamps::rfc3339_opt")]
     pub last_used_at: Option<i64>,
     pub last_used_ip: Option<String>,
 }

@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod blob_leases;
 pub mod branch_versions;
 pub mod changes;
@@ -19,6 +20,7 @@ pub mod downloads;
 pub mod entitlements;
 pub mod invoices;
 pub mod keys;
+pub mod operator_tokens;
 pub mod operators;
 pub mod packages;
 pub mod products;
@@ -28,8 +30,11 @@ pub mod repos;
 pub mod secret;
 pub mod sessions;
 pub mod snapshot_rows;
+pub mod timestamps;
 pub mod tokens;
 
+#[cfg(test)]
+mod operator_tokens_tests;
 #[cfg(test)]
 mod portal_tests;
 #[cfg(test)]

@@ -1,10 +1,11 @@
-//! Operators (the vendor's staff) and their admin API tokens. Operator passwords arrive as
-//! argon2id hashes computed by the caller; API tokens are stored as SHA-256.
+//! Operators (the vendor's staff): the back office logins and the owners of admin API tokens
+//! (see [`crate::operator_tokens`]). Passwords arrive as argon2id hashes computed by the
+//! caller. Disabling an operator is one flag that both the token snapshot and the portal
+//! session check read, so it takes effect everywhere a change is seen (within 1 s).
 
 use serde::Serialize;
 
 use crate::accounts::validate_email;
-use crate::secret::{random_alphanumeric, sha256};
 use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
@@ -13,19 +14,13 @@ pub struct Operator {
     pub email: String,
     #[serde(skip)]
     pub password_hash: String,
+    #[serde(serialize_with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
+    /// A disabled operator's API tokens and portal sessions stop working.
+    pub disabled: bool,
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct OperatorToken {
-    pub operator_id: i64,
-    pub email: String,
-    pub name: String,
-    pub token_hash: Vec<u8>,
-}
-
-/// Admin tokens carry a prefix so they are recognisable in logs and secret scanners.
-pub const ADMIN_TOKEN_PREFIX: &str = "pya_";
+const COLUMNS: &str = "id, email, password_hash, created_at, disabled";
 
 impl Db {
     pub async fn create_operator(
@@ -55,7 +50,7 @@ impl Db {
     pub async fn operator(&self, email: &str) -> Result<Operator> {
         let email = email.trim().to_ascii_lowercase();
         let found: Option<Operator> = on_db!(self, pool => {
-            sqlx::query_as("SELECT id, email, password_hash, created_at FROM operators WHERE email = $1")
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM operators WHERE email = $1")))
                 .bind(&email)
                 .fetch_optional(pool)
                 .await?
@@ -65,7 +60,7 @@ impl Db {
 
     pub async fn operator_by_id(&self, id: i64) -> Result<Operator> {
         let found: Option<Operator> = on_db!(self, pool => {
-            sqlx::query_as("SELECT id, email, password_hash, created_at FROM operators WHERE id = $1")
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM operators WHERE id = $1")))
                 .bind(id)
                 .fetch_optional(pool)
                 .await?
@@ -73,40 +68,63 @@ impl Db {
         found.ok_or_else(|| StoreError::NotFound(format!("no operator with id {id}")))
     }
 
-    /// Creates an admin API token for the operator and returns it in plaintext, once.
-    pub async fn create_operator_token(
+    pub async fn operators(&self) -> Result<Vec<Operator>> {
+        let sql = format!("SELECT {COLUMNS} FROM operators ORDER BY email");
+        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
+    }
+
+    /// Disables or enables an operator. Disabling also ends their portal sessions.
+    pub async fn set_operator_disabled(
         &self,
         email: &str,
-        name: &str,
+        disabled: bool,
         actor: &str,
-    ) -> Result<String> {
+    ) -> Result<Operator> {
         let operator = self.operator(email).await?;
-        let name = crate::keys::validate_key_name(name)?;
-        let token = format!("{ADMIN_TOKEN_PREFIX}{}", random_alphanumeric(40));
         on_db!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query("INSERT INTO operator_tokens (operator_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)")
+            sqlx::query("UPDATE operators SET disabled = $1 WHERE id = $2")
+                .bind(disabled)
                 .bind(operator.id)
-                .bind(name)
-                .bind(sha256(&token))
-                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            if disabled {
+                sqlx::query("DELETE FROM sessions WHERE kind = 'operator' AND principal_id = $1")
+                    .bind(operator.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            bump!(tx, Operators, 0i64);
+            let action = if disabled { "operator.disable" } else { "operator.enable" };
+            record_audit!(tx, actor, action, &operator.email);
+            tx.commit().await?;
+        });
+        self.operator(email).await
+    }
+
+    /// Sets an operator's password and ends their portal sessions (the old password's).
+    pub async fn set_operator_password(
+        &self,
+        email: &str,
+        password_hash: &str,
+        actor: &str,
+    ) -> Result<Operator> {
+        let operator = self.operator(email).await?;
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE operators SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(operator.id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE kind = 'operator' AND principal_id = $1")
+                .bind(operator.id)
                 .execute(&mut *tx)
                 .await?;
             bump!(tx, Operators, 0i64);
-            record_audit!(tx, actor, "operator.token.create", format!("{} ({name})", operator.email));
+            record_audit!(tx, actor, "operator.password", &operator.email);
             tx.commit().await?;
         });
-        Ok(token)
-    }
-
-    pub async fn all_operator_tokens(&self) -> Result<Vec<OperatorToken>> {
-        Ok(on_db!(self, pool => {
-            sqlx::query_as(
-                "SELECT t.operator_id, o.email, t.name, t.token_hash FROM operator_tokens t \
-                 JOIN operators o ON o.id = t.operator_id",
-            )
-            .fetch_all(pool)
-            .await?
-        }))
+        Ok(operator)
     }
 }

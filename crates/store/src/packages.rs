@@ -17,13 +17,16 @@ pub struct PackageVersion {
     /// The composer.json object as published (JSON text).
     #[serde(skip)]
     pub manifest: String,
+    #[serde(serialize_with = "crate::timestamps::rfc3339")]
     pub released_at: i64,
     pub sha1: String,
     pub sha256: String,
     pub size: i64,
     #[serde(skip)]
     pub blob_key: String,
+    #[serde(serialize_with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
+    #[serde(serialize_with = "crate::timestamps::rfc3339_opt")]
     pub unlisted_at: Option<i64>,
     #[serde(skip)]
     pub changed_at: i64,

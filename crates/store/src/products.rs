@@ -13,6 +13,7 @@ pub struct Product {
     pub name: String,
     pub patterns: Vec<String>,
     pub public: bool,
+    #[serde(serialize_with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
 }
 
@@ -37,6 +38,14 @@ impl From<ProductRow> for Product {
             created_at: r.created_at,
         }
     }
+}
+
+/// A change to a product; `None` fields stay as they are.
+#[derive(Clone, Debug, Default)]
+pub struct ProductChange {
+    pub name: Option<String>,
+    pub patterns: Option<Vec<String>>,
+    pub public: Option<bool>,
 }
 
 const COLUMNS: &str = "id, slug, name, patterns, public, created_at";
@@ -130,5 +139,74 @@ impl Db {
         let rows: Vec<ProductRow> =
             on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?);
         Ok(rows.into_iter().map(Product::from).collect())
+    }
+
+    /// Changes a product's name, patterns or visibility; `None` keeps the value.
+    pub async fn update_product(
+        &self,
+        slug: &str,
+        change: &ProductChange,
+        actor: &str,
+    ) -> Result<Product> {
+        let product = self.product(slug).await?;
+        let name = match change.name.as_deref().map(str::trim) {
+            Some("") => {
+                return Err(StoreError::Invalid(
+                    "the product name must not be empty".into(),
+                ));
+            }
+            Some(n) => n.to_string(),
+            None => product.name.clone(),
+        };
+        let patterns = match &change.patterns {
+            Some(p) => parse_patterns(&p.join(","))?,
+            None => product.patterns.clone(),
+        };
+        let public = change.public.unwrap_or(product.public);
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE products SET name = $1, patterns = $2, public = $3 WHERE id = $4")
+                .bind(&name)
+                .bind(patterns.join(","))
+                .bind(public)
+                .bind(product.id)
+                .execute(&mut *tx)
+                .await?;
+            bump!(tx);
+            record_audit!(tx, actor, "product.update", &product.slug);
+            tx.commit().await?;
+        });
+        self.product(slug).await
+    }
+
+    /// Deletes a product nobody is entitled to and no release belongs to; otherwise says
+    /// what still uses it (revoke those entitlements or delete those releases first).
+    pub async fn delete_product(&self, slug: &str, actor: &str) -> Result<()> {
+        let product = self.product(slug).await?;
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // Write first (see `Db::grant`): the counts below then read under the write lock.
+            bump!(tx);
+            let entitled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM entitlements WHERE product_id = $1")
+                .bind(product.id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let releases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM releases WHERE product_id = $1")
+                .bind(product.id)
+                .fetch_one(&mut *tx)
+                .await?;
+            if entitled > 0 || releases > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "product {slug} is still used by {entitled} entitlement(s) and {releases} release(s); revoke or delete them first"
+                )));
+            }
+            sqlx::query("DELETE FROM products WHERE id = $1")
+                .bind(product.id)
+                .execute(&mut *tx)
+                .await?;
+            record_audit!(tx, actor, "product.delete", &product.slug);
+            tx.commit().await?;
+        });
+        Ok(())
     }
 }

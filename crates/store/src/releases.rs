@@ -24,6 +24,7 @@ pub struct Release {
     pub sha256: String,
     #[serde(skip)]
     pub blob_key: String,
+    #[serde(serialize_with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
 }
 
@@ -129,5 +130,22 @@ impl Db {
     pub async fn releases(&self) -> Result<Vec<Release>> {
         let sql = format!("SELECT {COLUMNS} FROM releases ORDER BY kind, version, file_name");
         Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
+    }
+
+    /// Removes a release from the download interface. The bytes stay in storage (content
+    /// addressed, possibly shared); the file name becomes free for a new upload.
+    pub async fn delete_release(&self, file_name: &str, actor: &str) -> Result<Release> {
+        let release = self.release(file_name).await?;
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM releases WHERE id = $1")
+                .bind(release.id)
+                .execute(&mut *tx)
+                .await?;
+            bump!(tx, Releases, 0i64);
+            record_audit!(tx, actor, "release.delete", &release.file_name);
+            tx.commit().await?;
+        });
+        Ok(release)
     }
 }

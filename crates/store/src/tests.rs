@@ -245,26 +245,6 @@ async fn versions_are_immutable(backend: Backend) {
     assert_eq!(listed(&db).await.len(), 1);
 }
 
-backend_tests!(async operators_and_admin_tokens);
-async fn operators_and_admin_tokens(backend: Backend) {
-    let db = TestDb::open(backend).await;
-    db.create_operator("ops@example.com", "$argon2id$fake", "t")
-        .await
-        .unwrap();
-    let token = db
-        .create_operator_token("ops@example.com", "ci", "t")
-        .await
-        .unwrap();
-    assert!(token.starts_with("pya_"));
-    let all = db.all_operator_tokens().await.unwrap();
-    assert_eq!(all[0].token_hash, sha256(&token));
-    assert!(matches!(
-        db.create_operator_token("nobody@example.com", "ci", "t")
-            .await,
-        Err(StoreError::NotFound(_))
-    ));
-}
-
 #[test]
 fn both_backends_have_the_same_migrations() {
     let names = |dir: &str| {

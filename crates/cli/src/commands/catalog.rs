@@ -1,13 +1,14 @@
-//! `product`, `entitlement`, `invoice` and `operator` subcommands.
+//! `product`, `entitlement` and `invoice` subcommands.
 
 use anyhow::{Result, bail};
-use packyard_server::passwords::hash_password;
-use packyard_store::products::parse_patterns;
+use packyard_store::entitlements::GrantChange;
+use packyard_store::invoices::Invoice;
+use packyard_store::products::{ProductChange, parse_patterns};
 use serde_json::json;
 
 use super::{CLI_ACTOR, emit};
-use crate::args::{EntitlementCmd, Global, InvoiceCmd, OperatorCmd, OperatorTokenCmd, ProductCmd};
-use crate::context::{open_db, parse_date, read_new_password};
+use crate::args::{EntitlementCmd, Global, InvoiceCmd, ProductCmd};
+use crate::context::{open_db, parse_date};
 
 pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
     let db = open_db(g).await?;
@@ -44,6 +45,35 @@ pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
                 .collect();
             emit(g.json, json!({ "products": products }), human.join("\n"));
         }
+        ProductCmd::Update {
+            slug,
+            name,
+            packages,
+            public,
+        } => {
+            let change = ProductChange {
+                name,
+                patterns: packages.as_deref().map(parse_patterns).transpose()?,
+                public,
+            };
+            if change.name.is_none() && change.patterns.is_none() && change.public.is_none() {
+                bail!("nothing to change: give --name, --packages and/or --public true|false");
+            }
+            let p = db.update_product(&slug, &change, CLI_ACTOR).await?;
+            emit(
+                g.json,
+                serde_json::to_value(&p)?,
+                format!("product {} updated", p.slug),
+            );
+        }
+        ProductCmd::Delete { slug } => {
+            db.delete_product(&slug, CLI_ACTOR).await?;
+            emit(
+                g.json,
+                json!({ "slug": slug, "deleted": true }),
+                format!("product {slug} deleted"),
+            );
+        }
     }
     Ok(())
 }
@@ -62,20 +92,12 @@ pub async fn entitlement(g: &Global, cmd: EntitlementCmd) -> Result<()> {
                 .transpose()?;
             let account = db.account(&account).await?;
             let product = db.product(&product).await?;
-            db.grant(&account, &product, until, CLI_ACTOR).await?;
+            let change = db.grant(&account, &product, until, CLI_ACTOR).await?;
             let until_text = until.map(|d| d.to_string());
-            let human = format!(
-                "{} may install {}{}",
-                account.public_id,
-                product.slug,
-                until_text
-                    .as_deref()
-                    .map(|d| format!(" (releases up to {d})"))
-                    .unwrap_or_default()
-            );
+            let human = grant_text(&account.public_id, &product.slug, &until_text, &change);
             emit(
                 g.json,
-                json!({ "account": account.public_id, "product": product.slug, "updates_until": until_text }),
+                json!({ "account": account.public_id, "product": product.slug, "updates_until": until_text, "change": change }),
                 human,
             );
         }
@@ -87,6 +109,25 @@ pub async fn entitlement(g: &Global, cmd: EntitlementCmd) -> Result<()> {
                 g.json,
                 json!({ "account": account.public_id, "product": product.slug, "revoked": true }),
                 "revoked",
+            );
+        }
+        EntitlementCmd::List { account } => {
+            let account = match account {
+                Some(id) => Some(db.account(&id).await?),
+                None => None,
+            };
+            let licences = db.licences(account.as_ref()).await?;
+            let human: Vec<String> = licences
+                .iter()
+                .map(|l| {
+                    let until = l.updates_until.as_deref().unwrap_or("unlimited updates");
+                    format!("{}  {}  {until}", l.account, l.product)
+                })
+                .collect();
+            emit(
+                g.json,
+                json!({ "entitlements": licences }),
+                human.join("\n"),
             );
         }
     }
@@ -125,35 +166,71 @@ pub async fn invoice(g: &Global, cmd: InvoiceCmd) -> Result<()> {
                 format!("invoice {} paid", inv.number),
             );
         }
+        InvoiceCmd::List { account } => {
+            let accounts = match account {
+                Some(id) => vec![db.account(&id).await?],
+                None => db.accounts().await?,
+            };
+            let mut rows: Vec<(String, Invoice)> = Vec::new();
+            for a in accounts {
+                for inv in db.invoices_of(&a).await? {
+                    rows.push((a.public_id.clone(), inv));
+                }
+            }
+            let human: Vec<String> = rows
+                .iter()
+                .map(|(account, i)| {
+                    let state = if i.paid_at.is_some() {
+                        "paid"
+                    } else {
+                        "unpaid"
+                    };
+                    format!(
+                        "{}  {account}  {} {}  due {}  {state}",
+                        i.number,
+                        i.amount(),
+                        i.currency,
+                        i.due_date
+                    )
+                })
+                .collect();
+            let listed: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(account, i)| {
+                    let mut v = serde_json::to_value(i).unwrap_or_default();
+                    v["account"] = json!(account);
+                    v
+                })
+                .collect();
+            emit(g.json, json!({ "invoices": listed }), human.join("\n"));
+        }
     }
     Ok(())
 }
 
-pub async fn operator(g: &Global, cmd: OperatorCmd) -> Result<()> {
-    let db = open_db(g).await?;
-    match cmd {
-        OperatorCmd::Create {
-            email,
-            password_stdin,
-        } => {
-            use std::io::IsTerminal;
-            if !password_stdin && !std::io::stdin().is_terminal() {
-                bail!(
-                    "operators need a password: type it at the prompt or pipe it in with --password-stdin"
-                );
-            }
-            let hash = hash_password(&read_new_password()?)?;
-            let op = db.create_operator(&email, &hash, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "email": op.email }),
-                format!("operator {} created", op.email),
-            );
+/// What a grant did, in words: new, unchanged, or which date it replaced.
+fn grant_text(
+    account: &str,
+    product: &str,
+    until: &Option<String>,
+    change: &GrantChange,
+) -> String {
+    let scope = |u: &Option<String>| match u {
+        Some(d) => format!("releases up to {d}"),
+        None => "unlimited updates".to_string(),
+    };
+    match change {
+        GrantChange::New => format!("{account} may install {product} ({})", scope(until)),
+        GrantChange::Unchanged => {
+            format!(
+                "{account} already had {product} ({}); nothing changed",
+                scope(until)
+            )
         }
-        OperatorCmd::Token(OperatorTokenCmd::Create { email, name }) => {
-            let token = db.create_operator_token(&email, &name, CLI_ACTOR).await?;
-            emit(g.json, json!({ "token": token, "name": name }), &token);
-        }
+        GrantChange::Changed { previous } => format!(
+            "{account} may install {product}: changed from {} to {}",
+            scope(previous),
+            scope(until)
+        ),
     }
-    Ok(())
 }

@@ -59,23 +59,44 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
         AccountCmd::Show { id } => {
             let a = db.account(&id).await?;
             let keys = db.keys_of(&a).await?;
+            let licences = db.licences(Some(&a)).await?;
             let invoices = db.invoices_of(&a).await?;
+            let licence_lines: Vec<String> = licences
+                .iter()
+                .map(|l| {
+                    let until = l.updates_until.as_deref().unwrap_or("unlimited updates");
+                    format!("  {} ({until})", l.product)
+                })
+                .collect();
             let human = format!(
-                "{}\nname: {}\nemail: {}\nstatus: {}\ncreated: {}\nkeys: {}\ninvoices: {} ({} unpaid)",
+                "{}\nname: {}\nemail: {}\nstatus: {}\ncreated: {}\nkeys: {}\nlicences: {}{}{}\ninvoices: {} ({} unpaid)",
                 a.public_id,
                 a.name,
                 a.email,
                 a.status,
                 date(a.created_at),
                 keys.len(),
+                licences.len(),
+                if licence_lines.is_empty() { "" } else { "\n" },
+                licence_lines.join("\n"),
                 invoices.len(),
                 invoices.iter().filter(|i| i.paid_at.is_none()).count()
             );
             emit(
                 g.json,
-                json!({ "account": a, "keys": keys, "invoices": invoices }),
+                json!({ "account": a, "keys": keys, "licences": licences, "invoices": invoices }),
                 human,
             );
+        }
+        AccountCmd::Update { id, name, email } => {
+            if name.is_none() && email.is_none() {
+                bail!("nothing to change: give --name and/or --email");
+            }
+            let a = db
+                .update_account(&id, name.as_deref(), email.as_deref(), CLI_ACTOR)
+                .await?;
+            let human = format!("{}: {} <{}>", a.public_id, a.name, a.email);
+            emit(g.json, json!({ "account": a }), human);
         }
         AccountCmd::Close { id } => {
             let a = db.close_account(&id, CLI_ACTOR).await?;
@@ -85,13 +106,23 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
                 format!("{} closed", a.public_id),
             );
         }
-        AccountCmd::SetPassword { id } => {
-            let hash = hash_password(&read_new_password()?)?;
-            db.set_account_password(&id, &hash, CLI_ACTOR).await?;
-            // A new password logs out every browser that knew the old one.
+        AccountCmd::Reopen { id } => {
+            let a = db.reopen_account(&id, CLI_ACTOR).await?;
+            emit(
+                g.json,
+                json!({ "id": a.public_id, "status": a.status }),
+                format!("{} reopened", a.public_id),
+            );
+        }
+        AccountCmd::SetPassword { id, .. } => {
             let account = db.account(&id).await?;
+            let hash = hash_password(&read_new_password()?)?;
+            db.set_account_password(&account.public_id, &hash, CLI_ACTOR)
+                .await?;
+            // A new password logs out every browser that knew the old one.
             db.delete_sessions_of(SessionKind::Customer, account.id)
                 .await?;
+            let id = account.public_id;
             emit(g.json, json!({ "id": id }), format!("password of {id} set"));
         }
     }

@@ -1,7 +1,9 @@
 //! One module per group of subcommands.
 
+mod backup;
 mod catalog;
 mod customers;
+mod operators;
 mod publish;
 mod releases;
 mod repos;
@@ -11,8 +13,8 @@ mod storage;
 use anyhow::Result;
 use serde_json::Value;
 
-use crate::args::{Cli, Command};
-use crate::context::open_db;
+use crate::args::{Cli, Command, Shell};
+use crate::context::{open_db, open_db_creating};
 
 /// The actor recorded in the audit log for command-line changes.
 pub const CLI_ACTOR: &str = "cli";
@@ -41,10 +43,14 @@ pub fn emit(json: bool, value: Value, human: impl AsRef<str>) {
 
 pub async fn run(cli: Cli) -> Result<()> {
     let g = cli.global;
+    if g.server.is_some() && !matches!(cli.command, Command::Completions(_)) {
+        // The HTTP client blocks; keep it off the async workers.
+        return tokio::task::spawn_blocking(move || crate::remote::run(&g, cli.command)).await?;
+    }
     match cli.command {
         Command::Serve(args) => serve::run(&g, *args).await,
         Command::Migrate => {
-            let db = open_db(&g).await?;
+            let db = open_db_creating(&g).await?;
             emit(
                 g.json,
                 serde_json::json!({ "migrated": db.backend_name() }),
@@ -58,11 +64,11 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Product(cmd) => catalog::product(&g, cmd).await,
         Command::Entitlement(cmd) => catalog::entitlement(&g, cmd).await,
         Command::Invoice(cmd) => catalog::invoice(&g, cmd).await,
-        Command::Operator(cmd) => catalog::operator(&g, cmd).await,
-        Command::Publish {
-            files,
-            max_unpacked_mib,
-        } => publish::run(&g, files, max_unpacked_mib).await,
+        Command::Operator(cmd) => operators::run(&g, cmd).await,
+        Command::Publish(args) => publish::run(&g, args).await,
+        Command::Backup(args) => backup::backup(&g, args).await,
+        Command::Restore(args) => backup::restore(&g, args).await,
+        Command::Completions(args) => completions(args.shell),
         Command::Release(cmd) => releases::run(&g, cmd).await,
         Command::Repo(args) => repos::run(&g, args).await,
         Command::Storage(cmd) => storage::run(&g, cmd).await,
@@ -80,5 +86,24 @@ pub async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+    }
+}
+
+/// Writes the completion script for `shell` to standard output.
+fn completions(shell: Shell) -> Result<()> {
+    use clap::CommandFactory;
+    use clap_complete::{Shell as Target, generate};
+    use std::io::Write;
+    let target = match shell {
+        Shell::Bash => Target::Bash,
+        Shell::Zsh => Target::Zsh,
+        Shell::Fish => Target::Fish,
+    };
+    // Into memory first: clap_complete panics on a closed pipe (`… | head`).
+    let mut script = Vec::new();
+    generate(target, &mut Cli::command(), "packyard", &mut script);
+    match std::io::stdout().write_all(&script) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
     }
 }

@@ -4,18 +4,18 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use packyard_blobs::BlobStore;
 use packyard_composer::archive::ZipLimits;
-use packyard_server::publish::{PublishError, Published, publish_zip};
+use packyard_server::publish::{PublishError, Published, publish_zip_as};
 use packyard_store::packages::PublishOutcome;
 use packyard_store::{Db, StoreError};
 use serde_json::json;
 use tokio::task::JoinSet;
 
 use super::{CLI_ACTOR, Reported};
-use crate::args::Global;
+use crate::args::{Global, PublishArgs};
 use crate::context::{open_blobs, open_db};
 
 /// Archives in flight at once.
@@ -25,26 +25,50 @@ const IN_FLIGHT: usize = 8;
 enum Failure {
     #[error("cannot read the file: {0}")]
     Read(std::io::Error),
-    #[error("{0}")]
+    #[error(transparent)]
     Publish(#[from] PublishError),
 }
 
-async fn publish_file(
-    db: &Db,
-    blobs: &BlobStore,
-    limits: &ZipLimits,
-    file: &PathBuf,
-) -> Result<Published, Failure> {
-    let bytes = tokio::fs::read(file).await.map_err(Failure::Read)?;
-    Ok(publish_zip(db, blobs, bytes, limits, CLI_ACTOR).await?)
+/// What every file of one `publish` run shares.
+#[derive(Clone)]
+struct Target {
+    db: Db,
+    blobs: BlobStore,
+    limits: ZipLimits,
+    version: Option<String>,
 }
 
-pub async fn run(g: &Global, files: Vec<PathBuf>, max_unpacked_mib: u64) -> Result<()> {
+async fn publish_file(target: &Target, file: &PathBuf) -> Result<Published, Failure> {
+    let bytes = tokio::fs::read(file).await.map_err(Failure::Read)?;
+    let Target {
+        db,
+        blobs,
+        limits,
+        version,
+    } = target;
+    Ok(publish_zip_as(db, blobs, bytes, limits, version.as_deref(), CLI_ACTOR).await?)
+}
+
+pub async fn run(g: &Global, args: PublishArgs) -> Result<()> {
+    let PublishArgs {
+        files,
+        version,
+        max_unpacked_mib,
+    } = args;
+    if version.is_some() && files.len() > 1 {
+        bail!("--version names the version of one zip; publish the files one by one");
+    }
     let db = open_db(g).await?;
     let blobs = open_blobs(g)?;
     let limits = ZipLimits {
         max_uncompressed_bytes: max_unpacked_mib << 20,
         ..ZipLimits::default()
+    };
+    let target = Target {
+        db,
+        blobs,
+        limits,
+        version,
     };
     let bar = ProgressBar::new(files.len() as u64);
     bar.set_style(
@@ -59,14 +83,9 @@ pub async fn run(g: &Global, files: Vec<PathBuf>, max_unpacked_mib: u64) -> Resu
     let mut next = 0;
     while next < files.len() || !tasks.is_empty() {
         while next < files.len() && tasks.len() < IN_FLIGHT {
-            let (db, blobs, limits, file) = (
-                db.clone(),
-                blobs.clone(),
-                limits.clone(),
-                files[next].clone(),
-            );
+            let (target, file) = (target.clone(), files[next].clone());
             let index = next;
-            tasks.spawn(async move { (index, publish_file(&db, &blobs, &limits, &file).await) });
+            tasks.spawn(async move { (index, publish_file(&target, &file).await) });
             next += 1;
         }
         if let Some(joined) = tasks.join_next().await {
@@ -80,7 +99,7 @@ pub async fn run(g: &Global, files: Vec<PathBuf>, max_unpacked_mib: u64) -> Resu
     // which turns the loser into "skipped" (same bytes) or a real conflict (other bytes).
     for (index, slot) in results.iter_mut().enumerate() {
         if let Some(Err(Failure::Publish(PublishError::Store(StoreError::Conflict(_))))) = slot {
-            *slot = Some(publish_file(&db, &blobs, &limits, &files[index]).await);
+            *slot = Some(publish_file(&target, &files[index]).await);
         }
     }
     let (mut published, mut skipped, mut failed) = (Vec::new(), Vec::new(), Vec::new());

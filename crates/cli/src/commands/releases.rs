@@ -65,6 +65,14 @@ pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
                 .collect();
             emit(g.json, json!({ "releases": releases }), human.join("\n"));
         }
+        ReleaseCmd::Delete { file_name } => {
+            let release = db.delete_release(&file_name, CLI_ACTOR).await?;
+            emit(
+                g.json,
+                json!({ "file_name": release.file_name, "deleted": true }),
+                format!("{} deleted", release.file_name),
+            );
+        }
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ use packyard_server::{AppState, Config};
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::args::{Global, ServeArgs};
-use crate::context::{open_blobs, open_db_with};
+use crate::context::{open_blobs_in, open_db_with};
 use crate::serve_args::LogFormat;
 
 pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
@@ -24,7 +24,7 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
         _ => None,
     };
     let db = open_db_with(g, &args.protection.pool_settings()).await?;
-    let blobs = open_blobs(g)?;
+    let blobs = open_blobs_in(g, true)?;
     let swept = blobs
         .sweep_temporaries()
         .await

@@ -68,7 +68,12 @@ fn licences_and_invoices_are_accepted(backend: Backend) {
     server.grant_until(&account, "acme-pro", "2025-01-31");
     server.invoice(&account, "INV-1", "100.00", "2026-12-31");
     let paid = server.cli_json(&["invoice", "pay", "INV-1"]);
-    assert!(paid["paid_at"].is_i64(), "{paid}");
+    // SPEC §10: RFC 3339 timestamps in JSON.
+    let paid_at = paid["paid_at"].as_str().unwrap_or_default();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(paid_at).is_ok(),
+        "{backend:?}: paid_at {paid_at:?}"
+    );
 }
 
 backend_tests!(failed_commands_print_one_line_and_change_nothing);

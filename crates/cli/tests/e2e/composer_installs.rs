@@ -110,9 +110,7 @@ fn create_project_installs_a_magento_shaped_catalog() {
         let stats = server.cli_json(&["stats"]);
         let rows = stats["downloads"].as_array().unwrap().clone();
         rows.iter().any(|r| {
-            r["package"] == module(MODULES - 1)
-                && r["version"] == "100.4.7.0-patch1"
-                && r["count"] == 1
+            r["package"] == module(MODULES - 1) && r["version"] == "100.4.7-p1" && r["count"] == 1
         }) && rows
             .iter()
             .any(|r| r["package"] == "acme/project-community-edition" && r["count"] == 1)

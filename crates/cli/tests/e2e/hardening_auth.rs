@@ -12,47 +12,45 @@ use super::support::*;
 /// credential known during a test.
 const NO_POLLING: &[&str] = &["--poll-interval", "1h"];
 
-#[test]
-fn credentials_created_by_the_cli_work_on_the_very_next_request() {
-    for backend in backends() {
-        let server = Server::start_with(backend, NO_POLLING);
-        // Access key pair: created, then used at once (no sleep; the feed polls hourly).
-        let (id, public, private) = server.customer("fresh@example.com");
-        let created = Instant::now();
-        let r = curl_as(
-            &format!("{}/packages.json", server.url),
-            &public,
-            &private,
-            &[],
-        );
-        let answered = created.elapsed();
-        assert_eq!(r.status, 200, "{backend:?}: new key refused: {}", r.text());
-        assert!(
-            answered < Duration::from_secs(1),
-            "{backend:?}: {answered:?}"
-        );
+backend_tests!(credentials_created_by_the_cli_work_on_the_very_next_request);
+fn credentials_created_by_the_cli_work_on_the_very_next_request(backend: Backend) {
+    let server = Server::start_with(backend, NO_POLLING);
+    // Access key pair: created, then used at once (no sleep; the feed polls hourly).
+    let (id, public, private) = server.customer("fresh@example.com");
+    let created = Instant::now();
+    let r = curl_as(
+        &format!("{}/packages.json", server.url),
+        &public,
+        &private,
+        &[],
+    );
+    let answered = created.elapsed();
+    assert_eq!(r.status, 200, "{backend:?}: new key refused: {}", r.text());
+    assert!(
+        answered < Duration::from_secs(1),
+        "{backend:?}: {answered:?}"
+    );
 
-        // Download access token.
-        let token = server.cli_json(&["token", "generate", &id])["token"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let files = format!("{}/products/downloads/info/files", server.url);
-        let r = curl_as(&files, &id, &token, &[]);
-        assert_eq!(
-            r.status,
-            200,
-            "{backend:?}: new token refused: {}",
-            r.text()
-        );
+    // Download access token.
+    let token = server.cli_json(&["token", "generate", &id])["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let files = format!("{}/products/downloads/info/files", server.url);
+    let r = curl_as(&files, &id, &token, &[]);
+    assert_eq!(
+        r.status,
+        200,
+        "{backend:?}: new token refused: {}",
+        r.text()
+    );
 
-        // Operator API token: authenticated, so the unknown version is a 404, not a 401.
-        let admin = server.admin_token("ops@example.com");
-        let bearer = format!("Authorization: Bearer {admin}");
-        let url = format!("{}/api/packages/acme/none/1.0.0", server.url);
-        let r = curl(&url, &["-X", "DELETE", "-H", &bearer]);
-        assert_eq!(r.status, 404, "{backend:?}: new admin token: {}", r.text());
-    }
+    // Operator API token: authenticated, so the unknown version is a 404, not a 401.
+    let admin = server.admin_token("ops@example.com");
+    let bearer = format!("Authorization: Bearer {admin}");
+    let url = format!("{}/api/packages/acme/none/1.0.0", server.url);
+    let r = curl(&url, &["-X", "DELETE", "-H", &bearer]);
+    assert_eq!(r.status, 404, "{backend:?}: new admin token: {}", r.text());
 }
 
 /// A wrong password for `public` from `client` (through the trusted proxy on 127.0.0.1).

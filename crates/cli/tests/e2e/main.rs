@@ -7,9 +7,12 @@
 
 mod support;
 
+mod admin_api;
 mod auth_rules;
+mod backup;
 mod bad_input;
 mod cli;
+mod cli_operations;
 mod composer_installs;
 mod crafted_zips;
 mod git_repos;
@@ -18,12 +21,15 @@ mod hardening_login;
 mod leftovers;
 mod metadata;
 mod metrics;
+mod operator_tokens;
 mod outage;
 mod portal;
 mod portal_security;
 mod releases;
+mod remote_cli;
 mod scale_out;
 mod signals;
 mod slowloris;
 mod storage_gc;
+mod systemd;
 mod tls;

@@ -157,36 +157,34 @@ fn age(path: &Path) {
     assert!(ok);
 }
 
-#[test]
-fn gc_on_local_disk_removes_crash_leftovers() {
-    for backend in backends() {
-        let server = Server::start(backend);
-        let (file, zip) = package_zip("acme/kept", "1.0.0", json!({}));
-        server.publish(&[(file, zip.clone())]);
-        let artifacts = server.dir.path().join("data/artifacts");
-        let stray = artifacts.join("dists/00/00/0000.zip");
-        let temp = artifacts.join("tmp/.upload-deadbeef");
-        for path in [&stray, &temp] {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, b"left by a crash").unwrap();
-        }
-        assert!(
-            deleted(&gc(&server, "1h")).is_empty(),
-            "{backend:?}: young files spared"
-        );
-        age(&stray);
-        age(&temp);
-        let mut gone = deleted(&gc(&server, "1h"));
-        gone.sort();
-        assert_eq!(
-            gone,
-            vec!["dists/00/00/0000.zip", "tmp/.upload-deadbeef"],
-            "{backend:?}"
-        );
-        assert!(!stray.exists() && !temp.exists(), "{backend:?}");
-        assert!(
-            artifacts.join(dist_key(&zip)).exists(),
-            "{backend:?}: referenced dist kept"
-        );
+backend_tests!(gc_on_local_disk_removes_crash_leftovers);
+fn gc_on_local_disk_removes_crash_leftovers(backend: Backend) {
+    let server = Server::start(backend);
+    let (file, zip) = package_zip("acme/kept", "1.0.0", json!({}));
+    server.publish(&[(file, zip.clone())]);
+    let artifacts = server.dir.path().join("data/artifacts");
+    let stray = artifacts.join("dists/00/00/0000.zip");
+    let temp = artifacts.join("tmp/.upload-deadbeef");
+    for path in [&stray, &temp] {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, b"left by a crash").unwrap();
     }
+    assert!(
+        deleted(&gc(&server, "1h")).is_empty(),
+        "{backend:?}: young files spared"
+    );
+    age(&stray);
+    age(&temp);
+    let mut gone = deleted(&gc(&server, "1h"));
+    gone.sort();
+    assert_eq!(
+        gone,
+        vec!["dists/00/00/0000.zip", "tmp/.upload-deadbeef"],
+        "{backend:?}"
+    );
+    assert!(!stray.exists() && !temp.exists(), "{backend:?}");
+    assert!(
+        artifacts.join(dist_key(&zip)).exists(),
+        "{backend:?}: referenced dist kept"
+    );
 }

@@ -100,9 +100,10 @@ pub fn download_token(
         .filter(|_| matches && stored.is_some())
         .and_then(|id| snapshot.accounts.get_arc(&id).cloned())
     else {
-        return Err(Verdict::Unknown(Denial::Unauthorized(
-            "invalid account id or download access token; generate a new token under Account Settings → Download Access Token".into(),
-        )));
+        return Err(Verdict::Unknown(Denial::Unauthorized(format!(
+            "invalid account id or download access token; generate a new token at {}/account/token",
+            config.public_url
+        ))));
     };
     in_good_standing(config, &account)?;
     Ok(DownloadAccount {
@@ -119,12 +120,15 @@ pub fn operator(snapshot: &Snapshot, headers: &HeaderMap) -> Result<Operator, Ve
         )));
     };
     let hash = packyard_store::secret::sha256(token);
+    // Revoked tokens and those of disabled operators are not in the snapshot.
     match snapshot.admin_tokens.get(&hash) {
-        Some(email) => Ok(Operator {
-            email: email.clone(),
+        Some(token) => Ok(Operator {
+            email: token.email.clone(),
+            token_id: token.id,
+            scope: token.scope,
         }),
         None => Err(Verdict::Unknown(Denial::Unauthorized(
-            "invalid admin API token".into(),
+            "invalid, revoked or disabled operator API token".into(),
         ))),
     }
 }

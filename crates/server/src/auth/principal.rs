@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use packyard_store::operator_tokens::TokenScope;
+
 use crate::snapshot::{AccountEntry, KeyEntry, Snapshot};
 
 /// A customer authenticated with an access key pair, and the snapshot it was checked
@@ -21,9 +23,11 @@ pub struct DownloadAccount {
     pub account: Arc<AccountEntry>,
 }
 
-/// An operator authenticated with an admin API token. Scopes for finer-grained API tokens
-/// belong here.
+/// An operator authenticated with an admin API token.
 #[derive(Clone, Debug)]
 pub struct Operator {
     pub email: String,
+    /// The API token used, and what it may do (see `admin_api::scope`).
+    pub token_id: i64,
+    pub scope: TokenScope,
 }

@@ -33,9 +33,9 @@ pub enum ReleaseOutcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}")]
+    #[error(transparent)]
     Blob(#[from] BlobError),
 }
 

@@ -9,10 +9,10 @@ use serde_json::{Map, Value, json};
 use crate::snapshot::ReleaseEntry;
 
 pub const HELP: &str = "Downloads Usage:
-  [wget|curl -O] https://ACCOUNT_ID:TOKEN@{host}/products/downloads/file/[FILENAME]
+  [wget|curl -O] {base}/products/downloads/file/[FILENAME]
 
 Info Usage:
-  curl https://ACCOUNT_ID:TOKEN@{host}/products/downloads/info/[OPTION]/[PARAMS]
+  curl {base}/products/downloads/info/[OPTION]/[PARAMS]
 
 Options:
 

@@ -34,7 +34,10 @@ fn refused(status: StatusCode, message: String) -> ApiError {
 }
 
 fn help_text(state: &AppState) -> String {
-    HELP.replace("{host}", state.config.host())
+    HELP.replace(
+        "{base}",
+        &state.config.url_with_credentials("ACCOUNT_ID", "TOKEN"),
+    )
 }
 
 /// `GET /products/downloads/info/{*option}`.
@@ -139,8 +142,8 @@ pub async fn file(
         return Err(refused(
             StatusCode::NOT_FOUND,
             format!(
-                "no file named {name:?}; list the files you may download with curl https://ACCOUNT_ID:TOKEN@{}/products/downloads/info/files",
-                state.config.host()
+                "no file named {name:?}; list the files you may download with curl {}/products/downloads/info/files",
+                state.config.url_with_credentials("ACCOUNT_ID", "TOKEN")
             ),
         ));
     };

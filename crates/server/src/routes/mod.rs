@@ -1,20 +1,17 @@
 //! The router: one module per resource.
 
-mod admin;
 mod composer;
 mod dist;
 mod downloads;
 mod health;
-mod hooks;
 mod notify;
 mod portal;
-pub mod repos_api;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{get, post};
 
 use crate::AppState;
 
@@ -60,27 +57,11 @@ pub fn router(state: AppState) -> Router {
             "/downloads/",
             post(notify::notify_batch).layer(DefaultBodyLimit::max(notify_limit)),
         )
-        .route(
-            "/api/packages",
-            post(admin::upload).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route(
-            "/api/packages/{vendor}/{name}/{version}",
-            delete(admin::unlist),
-        )
-        .route(
-            "/api/releases/{file_name}",
-            put(admin::upload_release).layer(DefaultBodyLimit::disable()),
-        )
         .route("/products/downloads/info/{*option}", get(downloads::info))
         .route("/products/downloads/file/{name}", get(downloads::file))
-        .route(
-            "/api/hooks/{repo_id}",
-            post(hooks::receive).layer(DefaultBodyLimit::max(25 * 1024 * 1024)),
-        )
-        .merge(repos_api::routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .merge(crate::admin_api::router(state.clone()))
         .merge(portal::router(upload_limit))
         .merge(metrics)
         .with_state(state)

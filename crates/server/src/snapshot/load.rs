@@ -14,8 +14,8 @@ use packyard_store::snapshot_rows::{AccountRows, Scope};
 use packyard_store::{Db, Result};
 
 use super::{
-    AccountEntry, KeyEntry, PackageEntry, ProductEntry, ReleaseEntry, RootCache, ShardedMap,
-    Snapshot, UnpaidInvoice, VersionEntry,
+    AccountEntry, AdminToken, KeyEntry, PackageEntry, ProductEntry, ReleaseEntry, RootCache,
+    ShardedMap, Snapshot, UnpaidInvoice, VersionEntry,
 };
 use crate::rules::product_covers;
 
@@ -259,10 +259,18 @@ impl Snapshot {
 
     pub async fn reload_operators(&mut self, db: &Db) -> Result<()> {
         self.admin_tokens = Arc::new(
-            db.all_operator_tokens()
+            db.active_operator_tokens()
                 .await?
                 .into_iter()
-                .map(|t| (t.token_hash, t.email))
+                .map(|t| {
+                    let token = AdminToken {
+                        id: t.id,
+                        operator_id: t.operator_id,
+                        email: t.email,
+                        scope: t.scope,
+                    };
+                    (t.token_hash, token)
+                })
                 .collect(),
         );
         Ok(())

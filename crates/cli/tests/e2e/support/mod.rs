@@ -1,6 +1,7 @@
 //! Test fixtures: a running server, the CLI against the same state, zip builders, and
 //! wrappers for composer, curl and php with isolated homes.
 
+pub mod api;
 pub mod catalog;
 pub mod client;
 pub mod cluster;
@@ -13,6 +14,7 @@ pub mod sshd;
 pub mod upstream;
 pub mod zips;
 
+pub use api::*;
 pub use client::*;
 pub use crafted::*;
 pub use portal::*;

@@ -158,7 +158,7 @@ async fn principal(state: &AppState, side: Side, email: &str) -> PortalResult<Op
                 id: o.id,
                 name: o.email,
                 password_hash: o.password_hash,
-                closed: false,
+                closed: o.disabled,
             }),
             Err(packyard_store::StoreError::NotFound(_)) => None,
             Err(e) => return Err(e.into()),
@@ -270,10 +270,17 @@ async fn login(
             side,
             StatusCode::FORBIDDEN,
             email,
-            Some(format!(
-                "Account {} is closed. Contact the vendor to reopen it.",
-                principal.name
-            )),
+            Some(match side.kind {
+                SessionKind::Customer => format!(
+                    "Account {} is closed. Contact the vendor to reopen it.",
+                    principal.name
+                ),
+                SessionKind::Operator => format!(
+                    "Operator {0} is disabled. Ask another operator to enable it \
+                     (packyard operator enable {0}).",
+                    principal.name
+                ),
+            }),
         ));
     }
     state.logins.forgive(client);

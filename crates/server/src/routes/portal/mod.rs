@@ -30,7 +30,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 
 use crate::AppState;
 pub use error::PortalError;
@@ -107,9 +107,19 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/admin/repos/{id}/sync", post(admin_repos::sync))
         .route("/admin/audit", get(admin_log::audit))
         .route("/admin/stats", get(admin_log::stats))
+        .route("/account/{*rest}", any(no_such_page))
+        .route("/admin/{*rest}", any(no_such_page))
         .route("/assets/portal.css", get(assets::css))
         .route("/assets/portal.js", get(assets::js))
         .layer(from_fn(portal_guard))
+}
+
+/// Unknown pages under `/account/` and `/admin/` get the portal's error page, with a way
+/// back, instead of an empty 404.
+async fn no_such_page() -> PortalError {
+    PortalError::NotFound(
+        "There is no such page. Use the menu above to find what you were looking for.".into(),
+    )
 }
 
 /// Refuses cross-origin form posts before any handler runs, and marks every portal answer

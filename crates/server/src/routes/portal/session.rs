@@ -143,8 +143,10 @@ impl Session for OperatorSession {
             return Err(to_login("/admin/login"));
         };
         let operator = match state.db.operator_by_id(id).await {
-            Ok(o) => o,
-            Err(packyard_store::StoreError::NotFound(_)) => return Err(to_login("/admin/login")),
+            Ok(o) if !o.disabled => o,
+            Ok(_) | Err(packyard_store::StoreError::NotFound(_)) => {
+                return Err(to_login("/admin/login"));
+            }
             Err(e) => return Err(PortalError::from(e).into_response()),
         };
         let ip = client_ip(parts, state);

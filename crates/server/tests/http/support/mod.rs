@@ -4,6 +4,7 @@
 //! catalog is set up through the store and publish code the CLI uses, and changes are applied
 //! with one explicit feed refresh instead of waiting for the poll.
 
+use packyard_store::operator_tokens::TokenScope;
 use std::io::{Cursor, Write};
 use std::net::SocketAddr;
 
@@ -142,9 +143,12 @@ impl TestServer {
         db.create_operator(email, "$argon2id$unused", ACTOR)
             .await
             .unwrap();
-        let token = db.create_operator_token(email, "ci", ACTOR).await.unwrap();
+        let created = db
+            .create_operator_token(email, "ci", TokenScope::Admin, ACTOR)
+            .await
+            .unwrap();
         self.refresh().await;
-        token
+        created.token
     }
 
     /// One package `acme/hello` 1.0.0 in a product `hello`, and a customer licensed for it.

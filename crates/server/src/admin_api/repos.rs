@@ -1,29 +1,23 @@
 //! Admin API for git repositories (`/api/v1/repos…`, SPEC §9 and §11), with the operator's
 //! Bearer token: list, register, show (with skipped refs and conflicts), remove, and queue a
-//! sync. Kept in its own file so the admin API's router can register it as a unit.
+//! sync.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+use super::error::ErrorBody;
 
 use crate::AppState;
 use crate::auth::Operator;
 use crate::error::{ApiError, ApiResult};
 use crate::git::registry::{add_repository, describe, describe_with_refs, webhook_url};
 
-/// The routes of this file, to merge into the application router.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/repos", get(list).post(create))
-        .route("/api/v1/repos/{id}", get(show).delete(remove))
-        .route("/api/v1/repos/{id}/sync", post(sync))
-}
-
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewRepo {
     pub url: String,
     pub name: Option<String>,
@@ -40,7 +34,9 @@ fn repo_id(id: &str) -> Result<i64, ApiError> {
     })
 }
 
-/// `GET /api/v1/repos`
+/// List git repositories and their last sync.
+#[utoipa::path(get, path = "/api/v1/repos", tag = "repositories",
+    responses((status = 200, body = Value), (status = 401, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, _operator: Operator) -> ApiResult {
     let repos = state.db.repos().await?;
     let all: Vec<Value> = repos
@@ -50,7 +46,10 @@ pub async fn list(State(state): State<AppState>, _operator: Operator) -> ApiResu
     Ok(Json(json!({ "repos": all })).into_response())
 }
 
-/// `POST /api/v1/repos` `{"url": …, "name": …, "secret": …}`: registers and queues the first import.
+/// Register a git repository and queue its first import; a generated webhook secret is
+/// answered once.
+#[utoipa::path(post, path = "/api/v1/repos", tag = "repositories", request_body = NewRepo,
+    responses((status = 201, body = Value), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     operator: Operator,
@@ -71,7 +70,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-/// `GET /api/v1/repos/{id}`: with versions, skipped refs and conflicts.
+/// A repository with its versions, skipped refs (with the reason) and conflicts.
+#[utoipa::path(get, path = "/api/v1/repos/{id}", tag = "repositories",
+    params(("id" = i64, Path, description = "Repository id")),
+    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn show(
     State(state): State<AppState>,
     _operator: Operator,
@@ -83,7 +85,10 @@ pub async fn show(
     Ok(Json(describe_with_refs(&repo, &refs, &state.config.public_url)).into_response())
 }
 
-/// `DELETE /api/v1/repos/{id}`: the versions it published stay.
+/// Forget a repository; the versions it published stay.
+#[utoipa::path(delete, path = "/api/v1/repos/{id}", tag = "repositories",
+    params(("id" = i64, Path, description = "Repository id")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn remove(
     State(state): State<AppState>,
     operator: Operator,
@@ -93,7 +98,10 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// `POST /api/v1/repos/{id}/sync`: queues an incremental sync (202).
+/// Queue an incremental sync (only new or moved refs are fetched and built).
+#[utoipa::path(post, path = "/api/v1/repos/{id}/sync", tag = "repositories",
+    params(("id" = i64, Path, description = "Repository id")),
+    responses((status = 202, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn sync(
     State(state): State<AppState>,
     _operator: Operator,

@@ -15,14 +15,19 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::git::hooks::verify;
 
+/// Receive a push webhook (no token: verified with the repository's secret) and queue a sync.
+#[utoipa::path(post, path = "/api/hooks/{repo_id}", tag = "repositories", security(()),
+    params(("repo_id" = i64, Path, description = "Repository id")),
+    request_body(content = String, description = "The host's push event, signed with the repository's secret"),
+    responses((status = 202, body = serde_json::Value), (status = 401, body = super::error::ErrorBody), (status = 404, body = super::error::ErrorBody)))]
 pub async fn receive(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(repo_id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
     let unknown = || ApiError::operator(StatusCode::NOT_FOUND, "no such repository");
-    let id: i64 = id.parse().map_err(|_| unknown())?;
+    let id: i64 = repo_id.parse().map_err(|_| unknown())?;
     let repo = match state.db.repo(id).await {
         Err(StoreError::NotFound(_)) => return Err(unknown()),
         other => other?,

@@ -1,0 +1,99 @@
+//! `account`, `key` and `token`: customers and their credentials.
+
+use clap::Subcommand;
+
+#[derive(Subcommand)]
+pub enum AccountCmd {
+    /// Create a customer account; prints its id.
+    Create {
+        /// The primary contact's email (their portal login).
+        #[arg(long, env = "PACKYARD_ACCOUNT_EMAIL")]
+        email: String,
+        /// Display name, e.g. the company.
+        #[arg(long, env = "PACKYARD_ACCOUNT_NAME")]
+        name: String,
+        /// Read the portal password from standard input.
+        #[arg(long, env = "PACKYARD_PASSWORD_STDIN")]
+        password_stdin: bool,
+        /// Prefix of new account ids.
+        #[arg(long, env = "PACKYARD_ACCOUNT_PREFIX", default_value = "MAG")]
+        id_prefix: String,
+    },
+    /// List every account.
+    List,
+    /// Show an account with its keys, licences and invoices.
+    Show {
+        /// Account id, e.g. MAG000000001.
+        id: String,
+    },
+    /// Rename an account or change its contact email.
+    Update {
+        /// Account id, e.g. MAG000000001.
+        id: String,
+        /// The new display name.
+        #[arg(long, env = "PACKYARD_ACCOUNT_NAME")]
+        name: Option<String>,
+        /// The new contact email (and portal login).
+        #[arg(long, env = "PACKYARD_ACCOUNT_EMAIL")]
+        email: Option<String>,
+    },
+    /// Close an account: every request with its keys or token is refused.
+    Close {
+        /// Account id, e.g. MAG000000001.
+        id: String,
+    },
+    /// Reopen a closed account.
+    Reopen {
+        /// Account id, e.g. MAG000000001.
+        id: String,
+    },
+    /// Set the portal password, read from standard input; logs out the account's browsers.
+    SetPassword {
+        /// Account id, e.g. MAG000000001.
+        id: String,
+        /// Read the password from standard input (the only way; accepted for clarity).
+        #[arg(long, env = "PACKYARD_PASSWORD_STDIN")]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KeyCmd {
+    /// Create an access key pair; the private key is printed once.
+    Create {
+        /// Account id, e.g. MAG000000001.
+        account: String,
+        /// Who or what uses the key, e.g. "CI" or a developer's name.
+        #[arg(long, env = "PACKYARD_KEY_NAME")]
+        name: String,
+    },
+    /// List an account's keys (never the private keys).
+    List {
+        /// Account id, e.g. MAG000000001.
+        account: String,
+    },
+    /// Disable a key: Composer requests with it are refused until it is enabled.
+    Disable {
+        /// The key's public half (its HTTP Basic username).
+        public_key: String,
+    },
+    /// Enable a disabled key.
+    Enable {
+        /// The key's public half (its HTTP Basic username).
+        public_key: String,
+    },
+    /// Delete a key for good.
+    Delete {
+        /// The key's public half (its HTTP Basic username).
+        public_key: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCmd {
+    /// Generate the account's download access token (replaces the previous one at once).
+    Generate {
+        /// Account id, e.g. MAG000000001.
+        account: String,
+    },
+}

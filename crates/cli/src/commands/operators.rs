@@ -1,0 +1,126 @@
+//! `operator …`: back office logins and their admin API tokens (SPEC §9). Token secrets are
+//! printed once, at creation; `token list` shows ids, names, scopes and revocation times.
+
+use anyhow::{Result, bail};
+use packyard_server::passwords::hash_password;
+use packyard_store::operator_tokens::TokenScope;
+use packyard_store::timestamps::rfc3339_text;
+use serde_json::json;
+
+use super::{CLI_ACTOR, emit};
+use crate::args::{Global, OperatorCmd, OperatorTokenCmd};
+use crate::context::{open_db, read_new_password};
+
+pub async fn run(g: &Global, cmd: OperatorCmd) -> Result<()> {
+    let db = open_db(g).await?;
+    match cmd {
+        OperatorCmd::Create {
+            email,
+            password_stdin,
+        } => {
+            use std::io::IsTerminal;
+            if !password_stdin && !std::io::stdin().is_terminal() {
+                bail!(
+                    "operators need a password: type it at the prompt or pipe it in with --password-stdin"
+                );
+            }
+            let hash = hash_password(&read_new_password()?)?;
+            let op = db.create_operator(&email, &hash, CLI_ACTOR).await?;
+            emit(
+                g.json,
+                json!({ "email": op.email }),
+                format!("operator {} created", op.email),
+            );
+        }
+        OperatorCmd::List => {
+            let operators = db.operators().await?;
+            let human: Vec<String> = operators
+                .iter()
+                .map(|o| {
+                    let state = if o.disabled { "disabled" } else { "enabled" };
+                    format!("{}  {state}", o.email)
+                })
+                .collect();
+            emit(g.json, json!({ "operators": operators }), human.join("\n"));
+        }
+        OperatorCmd::Disable { email } | OperatorCmd::Enable { email }
+            if email.trim().is_empty() =>
+        {
+            bail!("give the operator's email")
+        }
+        OperatorCmd::Disable { email } => {
+            let op = db.set_operator_disabled(&email, true, CLI_ACTOR).await?;
+            emit(
+                g.json,
+                json!({ "email": op.email, "disabled": true }),
+                format!(
+                    "operator {} disabled (tokens and sessions stop working)",
+                    op.email
+                ),
+            );
+        }
+        OperatorCmd::Enable { email } => {
+            let op = db.set_operator_disabled(&email, false, CLI_ACTOR).await?;
+            emit(
+                g.json,
+                json!({ "email": op.email, "disabled": false }),
+                format!("operator {} enabled", op.email),
+            );
+        }
+        OperatorCmd::SetPassword { email, .. } => {
+            let op = db.operator(&email).await?;
+            let hash = hash_password(&read_new_password()?)?;
+            db.set_operator_password(&op.email, &hash, CLI_ACTOR)
+                .await?;
+            emit(
+                g.json,
+                json!({ "email": op.email }),
+                format!("password of operator {} set", op.email),
+            );
+        }
+        OperatorCmd::Token(cmd) => token(g, &db, cmd).await?,
+    }
+    Ok(())
+}
+
+async fn token(g: &Global, db: &packyard_store::Db, cmd: OperatorTokenCmd) -> Result<()> {
+    match cmd {
+        OperatorTokenCmd::Create { email, name, scope } => {
+            let scope: TokenScope = scope.parse()?;
+            let created = db
+                .create_operator_token(&email, &name, scope, CLI_ACTOR)
+                .await?;
+            emit(g.json, serde_json::to_value(&created)?, &created.token);
+        }
+        OperatorTokenCmd::List { email } => {
+            let tokens = db.operator_tokens(email.as_deref()).await?;
+            let human: Vec<String> = tokens
+                .iter()
+                .map(|t| {
+                    let state = t.revoked_at.map_or_else(
+                        || "active".to_string(),
+                        |at| format!("revoked {}", rfc3339_text(at)),
+                    );
+                    format!(
+                        "{:>4}  {:<7}  {}  {}  created {}  {state}",
+                        t.id,
+                        t.scope,
+                        t.email,
+                        t.name,
+                        rfc3339_text(t.created_at)
+                    )
+                })
+                .collect();
+            emit(g.json, json!({ "tokens": tokens }), human.join("\n"));
+        }
+        OperatorTokenCmd::Revoke { id } => {
+            let t = db.revoke_operator_token(id, CLI_ACTOR).await?;
+            emit(
+                g.json,
+                json!({ "id": t.id, "revoked": true }),
+                format!("token {} ({}, {}) revoked", t.id, t.name, t.email),
+            );
+        }
+    }
+    Ok(())
+}

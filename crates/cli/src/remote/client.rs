@@ -1,0 +1,101 @@
+//! A small blocking HTTP client for the admin API: Bearer token, JSON both ways, and the
+//! server's `{"error": …}` turned into the command's one-line error.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+use ureq::http::Response;
+use ureq::{Agent, Body};
+
+pub struct Client {
+    base: String,
+    auth: String,
+    agent: Agent,
+}
+
+/// Percent-encodes one path segment (account ids, slugs, file names, emails).
+pub fn segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl Client {
+    pub fn new(server: &str, token: &str) -> Result<Client> {
+        let base = server.trim().trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            bail!("--server {server:?} must be an http:// or https:// URL");
+        }
+        let agent: Agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_secs(10)))
+            .build()
+            .into();
+        Ok(Client {
+            base,
+            auth: format!("Bearer {}", token.trim()),
+            agent,
+        })
+    }
+
+    /// Sends a JSON body (or none) and returns the JSON answer of a 2xx status.
+    pub fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value> {
+        let url = format!("{}{path}", self.base);
+        let request = ureq::http::Request::builder()
+            .method(method)
+            .uri(&url)
+            .header("Authorization", &self.auth)
+            .header("Accept", "application/json");
+        let response = match body {
+            Some(body) => self.agent.run(
+                request
+                    .header("Content-Type", "application/json")
+                    .body(body.to_string())?,
+            ),
+            None => self.agent.run(request.body(())?),
+        }
+        .with_context(|| format!("cannot reach {url}"))?;
+        answer(method, &url, response)
+    }
+
+    /// Uploads a file as the request body, streamed from disk.
+    pub fn upload(&self, method: &str, path: &str, file: &std::path::Path) -> Result<Value> {
+        let url = format!("{}{path}", self.base);
+        let handle =
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let request = ureq::http::Request::builder()
+            .method(method)
+            .uri(&url)
+            .header("Authorization", &self.auth)
+            .header("Content-Type", "application/octet-stream")
+            .body(&handle)?;
+        let response = self
+            .agent
+            .run(request)
+            .with_context(|| format!("cannot reach {url}"))?;
+        answer(method, &url, response)
+    }
+}
+
+/// The JSON of a successful answer, or the server's error as this command's error.
+fn answer(method: &str, url: &str, mut response: Response<Body>) -> Result<Value> {
+    let status = response.status();
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    let json: Value = if text.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text.clone()))
+    };
+    if status.is_success() {
+        return Ok(json);
+    }
+    let reason = json["error"].as_str().map_or(text.trim(), |e| e);
+    bail!("{method} {url}: {} {reason}", status.as_u16())
+}
