@@ -110,6 +110,7 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Git repositories whose tags and branches become package versions.
     Repo(RepoArgs),
+    /// Artifact storage maintenance.
     #[command(subcommand)]
     Storage(StorageCmd),
 }
@@ -120,10 +121,10 @@ pub enum StorageCmd {
     /// uploads, crashed writers); safe while servers run and publish.
     Gc {
         /// Leave objects younger than this alone (e.g. 1h; 0 for all).
-        #[arg(long, default_value = "1h", value_parser = parse_age)]
+        #[arg(long, env = "PACKYARD_GC_MIN_AGE", default_value = "1h", value_parser = parse_age)]
         min_age: std::time::Duration,
         /// Only list what would be deleted.
-        #[arg(long)]
+        #[arg(long, env = "PACKYARD_GC_DRY_RUN")]
         dry_run: bool,
     },
 }
@@ -234,29 +235,36 @@ pub enum RepoCmd {
     /// Register a repository (https://, ssh://, git@host:path, git:// or a local path);
     /// prints its id, webhook URL and (once) a generated webhook secret.
     Add {
+        /// Where the repository is: https://, ssh://, git@host:path, git:// or a local path.
         url: String,
         /// A name for the repository (default: the URL's last path segment).
-        #[arg(long)]
+        #[arg(long, env = "PACKYARD_REPO_NAME")]
         name: Option<String>,
         /// Read the webhook secret (over 64 bytes) from standard input instead of generating one.
-        #[arg(long)]
+        #[arg(long, env = "PACKYARD_REPO_SECRET_STDIN")]
         secret_stdin: bool,
     },
     /// List repositories and their last sync.
     List,
     /// Show a repository: versions, skipped refs with reasons, conflicts.
-    Show { id: i64 },
+    Show {
+        /// The repository id (see `repo list`).
+        id: i64,
+    },
     /// Fetch and build new or moved refs now.
     Sync {
         /// The repository id (or --all).
         #[arg(required_unless_present = "all", conflicts_with = "all")]
         id: Option<i64>,
         /// Sync every repository.
-        #[arg(long)]
+        #[arg(long, env = "PACKYARD_REPO_SYNC_ALL")]
         all: bool,
     },
     /// Forget a repository (the versions it published stay).
-    Remove { id: i64 },
+    Remove {
+        /// The repository id (see `repo list`).
+        id: i64,
+    },
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub struct ProtectionArgs {
     #[arg(long, env = "PACKYARD_LOGIN_HASH_CONCURRENCY")]
     pub login_hash_concurrency: Option<usize>,
     /// How long a login waits for a hashing turn before it is answered 503.
-    #[arg(long, default_value = "2s", value_parser = parse_duration)]
+    #[arg(long, env = "PACKYARD_LOGIN_HASH_WAIT", default_value = "2s", value_parser = parse_duration)]
     pub login_hash_wait: Duration,
     /// How long a request waits for a database connection before it is answered 503 with
     /// Retry-After (reads are served from memory and never wait).

@@ -21,10 +21,17 @@ use crate::AppState;
 use crate::listen::RequestSlot;
 use crate::metrics::{Failure, Metrics};
 
-/// Set as a response extension by handlers that know whose request it was; logged and never
-/// sent to the client.
-#[derive(Clone, Debug)]
-pub struct AccountId(pub String);
+/// Whose request it was: put into every request's extensions here and filled in by the
+/// authentication extractors ([`crate::auth`]) once a credential names an account, so every
+/// authenticated route logs its account without each handler having to say so.
+#[derive(Clone, Debug, Default)]
+pub struct AccountSlot(std::sync::Arc<std::sync::OnceLock<String>>);
+
+impl AccountSlot {
+    pub fn set(&self, account_id: &str) {
+        let _ = self.0.set(account_id.to_string());
+    }
+}
 
 /// Coarse route families for metrics (a label per path would be unbounded).
 pub fn route_group(path: &str) -> &'static str {
@@ -101,15 +108,14 @@ pub async fn handle(
         _slot: slot,
     };
     request.extensions_mut().insert(ConnectInfo(peer));
+    let account = AccountSlot::default();
+    request.extensions_mut().insert(account.clone());
     let response = match app.call(request.map(Body::new)).await {
         Ok(response) => response,
         Err(never) => match never {},
     };
     exchange.status = response.status().as_u16();
-    exchange.account = response
-        .extensions()
-        .get::<AccountId>()
-        .map(|a| a.0.clone());
+    exchange.account = account.0.get().cloned();
     if let Some(failure) = response.extensions().get::<Failure>() {
         state.metrics.record_failure(*failure);
     }

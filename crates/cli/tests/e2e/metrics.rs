@@ -132,6 +132,15 @@ fn metrics_move_and_access_lines_are_json() {
         access.iter().any(|l| l["fields"]["status"] == 401),
         "the refused request is logged too"
     );
+    let notify_line = access
+        .iter()
+        .find(|l| l["fields"]["path"] == "/downloads/")
+        .expect("an access line for the install report");
+    assert_eq!(
+        notify_line["fields"]["account"],
+        account.as_str(),
+        "every authenticated route names its account: {notify_line}"
+    );
 }
 
 #[test]

@@ -39,6 +39,7 @@ use crate::client_addr::ClientAddr;
 pub use crate::denial::Denial;
 use crate::error::{ApiError, Audience};
 use crate::feed;
+use crate::observe::AccountSlot;
 use crate::snapshot::Snapshot;
 
 /// Verifies an access key pair (Composer's HTTP Basic) and the account's standing.
@@ -112,7 +113,9 @@ impl FromRequestParts<AppState> for Customer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let from = client(parts, state).await;
-        Ok(authenticate_key(state, &parts.headers, from).await?)
+        let customer = authenticate_key(state, &parts.headers, from).await?;
+        log_account(parts, &customer.account.public_id);
+        Ok(customer)
     }
 }
 
@@ -121,9 +124,11 @@ impl FromRequestParts<AppState> for DownloadAccount {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let from = client(parts, state).await;
-        authenticate_download_token(state, &parts.headers, from)
+        let holder = authenticate_download_token(state, &parts.headers, from)
             .await
-            .map_err(|d| ApiError::from(d).for_audience(Audience::Curl))
+            .map_err(|d| ApiError::from(d).for_audience(Audience::Curl))?;
+        log_account(parts, &holder.account.public_id);
+        Ok(holder)
     }
 }
 
@@ -146,4 +151,11 @@ async fn client(parts: &mut Parts, state: &AppState) -> ClientAddr {
     ClientAddr::from_request_parts(parts, state)
         .await
         .unwrap_or_else(|never| match never {})
+}
+
+/// Names the account in the request's access-log line (see [`AccountSlot`]).
+fn log_account(parts: &Parts, account_id: &str) {
+    if let Some(slot) = parts.extensions.get::<AccountSlot>() {
+        slot.set(account_id);
+    }
 }

@@ -14,7 +14,6 @@ use crate::client_addr::client_addr;
 use crate::conditional::conditional_json;
 use crate::error::{ApiError, ApiResult};
 use crate::metadata::{p2_for, root_for};
-use crate::observe::AccountId;
 
 pub async fn packages_json(
     State(state): State<AppState>,
@@ -33,11 +32,7 @@ pub async fn packages_json(
     let changed_at = snapshot
         .catalog_changed_at
         .max(customer.account.licences_changed_at);
-    let mut response = conditional_json(&headers, &root, changed_at, true);
-    response
-        .extensions_mut()
-        .insert(AccountId(customer.account.public_id.clone()));
-    Ok(response)
+    Ok(conditional_json(&headers, &root, changed_at, true))
 }
 
 pub async fn p2(
