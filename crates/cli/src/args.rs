@@ -5,10 +5,13 @@
 mod catalog;
 mod customers;
 mod operations;
+mod protection;
+mod serve;
 
 pub use catalog::*;
 pub use customers::*;
 pub use operations::*;
+pub use serve::LogFormat;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -173,7 +176,7 @@ pub struct ServeArgs {
     #[arg(long, env = "PACKYARD_MAX_RELEASE_MIB", default_value_t = 65536)]
     pub max_release_mib: u64,
     #[command(flatten)]
-    pub protection: crate::protection::ProtectionArgs,
+    pub protection: protection::ProtectionArgs,
     /// Failed credential attempts (Basic, download token, Bearer) per client address and
     /// minute before that address is answered 429 (0 = no limit).
     #[arg(long, env = "PACKYARD_AUTH_FAILURE_BUDGET", default_value_t = 60)]
@@ -193,7 +196,7 @@ pub struct ServeArgs {
     #[arg(long, env = "PACKYARD_STORAGE_REDIRECT_EXPIRY", default_value = "5m", value_parser = parse_duration)]
     pub storage_redirect_expiry: std::time::Duration,
     #[command(flatten)]
-    pub operations: crate::serve_args::OperationsArgs,
+    pub operations: serve::OperationsArgs,
 }
 
 /// Parses seconds ("90") or a `humantime` duration ("90s", "30m", "12h", "7d", "1h 30m").

@@ -126,3 +126,16 @@ pub fn read_password_stdin() -> Result<String> {
         .context("cannot read the password from standard input")?;
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
+
+/// An error whose details were already printed as the command's JSON document, so `main`
+/// must not print a second one.
+#[derive(Debug)]
+pub struct Reported(pub String);
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Reported {}

@@ -5,9 +5,7 @@
 mod args;
 mod commands;
 mod context;
-mod protection;
 mod remote;
-mod serve_args;
 
 use clap::Parser;
 
@@ -25,7 +23,7 @@ fn main() {
         .expect("the async runtime starts");
     let result = runtime.block_on(commands::run(args));
     if let Err(e) = result {
-        if json && e.downcast_ref::<commands::Reported>().is_none() {
+        if json && e.downcast_ref::<context::Reported>().is_none() {
             println!("{}", serde_json::json!({ "error": format!("{e:#}") }));
         }
         eprintln!("error: {e:#}");

@@ -353,7 +353,11 @@ async fn connection(shared: Arc<Shared>, entry: Registered, tcp: TcpStream, peer
     let service = hyper::service::service_fn(move |request| {
         let slot = requests.begin();
         let (state, app) = (state.clone(), app.clone());
-        async move { Ok::<_, Infallible>(crate::observe::handle(state, app, peer, request, slot).await) }
+        async move {
+            Ok::<_, Infallible>(
+                crate::observe::handle(state, app, peer, request, Box::new(slot)).await,
+            )
+        }
     });
     let conn = shared
         .builder

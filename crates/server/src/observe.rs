@@ -18,7 +18,6 @@ use hyper::body::Incoming;
 use tower_service::Service;
 
 use crate::AppState;
-use crate::listen::RequestSlot;
 use crate::metrics::{Failure, Metrics};
 
 /// Whose request it was: put into every request's extensions here and filled in by the
@@ -64,7 +63,9 @@ struct Exchange {
     status: u16,
     bytes: u64,
     account: Option<String>,
-    _slot: RequestSlot,
+    /// Whatever the connection layer holds while the request is in flight (its request
+    /// slot): released when the exchange ends, i.e. when the last byte has gone out.
+    _slot: InFlight,
 }
 
 impl Drop for Exchange {
@@ -85,6 +86,10 @@ impl Drop for Exchange {
     }
 }
 
+/// A guard the caller keeps alive for as long as the request is in flight. Type-erased so
+/// this module does not depend on the connection layer that calls it.
+pub type InFlight = Box<dyn std::any::Any + Send + Sync>;
+
 /// Runs one request through the router and wraps its response body so that the exchange
 /// is recorded when the last byte has gone out.
 pub async fn handle(
@@ -92,7 +97,7 @@ pub async fn handle(
     mut app: axum::Router,
     peer: SocketAddr,
     mut request: Request<Incoming>,
-    slot: RequestSlot,
+    slot: InFlight,
 ) -> Response<Body> {
     let path = request.uri().path().to_string();
     let mut exchange = Exchange {

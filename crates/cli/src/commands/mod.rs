@@ -19,18 +19,7 @@ use crate::context::{open_db, open_db_creating};
 /// The actor recorded in the audit log for command-line changes.
 pub const CLI_ACTOR: &str = "cli";
 
-/// An error whose details were already printed as the command's JSON document, so `main`
-/// must not print a second one.
-#[derive(Debug)]
-pub struct Reported(pub String);
-
-impl std::fmt::Display for Reported {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Reported {}
+pub use crate::context::Reported;
 
 /// Prints `value` as JSON with `--json`, else the human text.
 pub fn emit(json: bool, value: Value, human: impl AsRef<str>) {

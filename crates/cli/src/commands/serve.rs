@@ -12,9 +12,9 @@ use packyard_server::tls::{TlsCertificates, TlsListener};
 use packyard_server::{AppState, Config};
 use tokio::signal::unix::{SignalKind, signal};
 
+use crate::args::LogFormat;
 use crate::args::{Global, ServeArgs};
 use crate::context::{open_blobs_in, open_db_with};
-use crate::serve_args::LogFormat;
 
 pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     let _log_writer = init_logging(args.operations.log_format);

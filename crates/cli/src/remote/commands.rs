@@ -361,7 +361,7 @@ pub fn publish(c: &Client, json_out: bool, args: PublishArgs) -> Result<()> {
     let report = json!({ "published": published, "skipped": skipped, "failed": failed });
     super::print(json_out, &report, Some(summary));
     if failures > 0 {
-        return Err(crate::commands::Reported(format!(
+        return Err(crate::context::Reported(format!(
             "{failures} of {} files could not be published",
             args.files.len()
         ))

@@ -199,9 +199,10 @@ fn every_documented_route_is_served_and_guarded() {
             let r = curl(&url, &["-X", &method.to_uppercase()]);
             // Webhooks take no token (`security: [{}]`): they are verified with the
             // repository's secret, so an unknown repository is a plain 404.
-            let open = item[method]["security"]
-                .as_array()
-                .is_some_and(|s| s.iter().any(|e| e.as_object().is_some_and(|o| o.is_empty())));
+            let open = item[method]["security"].as_array().is_some_and(|s| {
+                s.iter()
+                    .any(|e| e.as_object().is_some_and(|o| o.is_empty()))
+            });
             let expected: &[u16] = if open { &[401, 404] } else { &[401] };
             assert!(
                 expected.contains(&r.status),

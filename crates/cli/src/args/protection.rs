@@ -7,7 +7,7 @@ use std::time::Duration;
 use packyard_server::Config;
 use packyard_store::PoolSettings;
 
-use crate::args::parse_duration;
+use super::parse_duration;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct ProtectionArgs {

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use clap::{Args, ValueEnum};
 
-use crate::args::parse_duration;
+use super::parse_duration;
 
 #[derive(Args, Clone, Debug)]
 pub struct OperationsArgs {
