@@ -1,13 +1,13 @@
 //! `release add` and `release list`: full archives for the curl download interface. The file
 //! is streamed into storage, so adding a multi-GiB release needs no memory to speak of.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use packyard_server::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
 use serde_json::json;
 
 use super::{CLI_ACTOR, emit};
 use crate::args::{Global, ReleaseCmd};
-use crate::context::{open_blobs, open_db};
+use crate::context::{open_blobs, open_db, release_file_name};
 
 pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
     let db = open_db(g).await?;
@@ -20,13 +20,7 @@ pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
             name,
         } => {
             let blobs = open_blobs(g)?;
-            let file_name = match name {
-                Some(n) => n,
-                None => match file.file_name().and_then(|n| n.to_str()) {
-                    Some(n) => n.to_string(),
-                    None => bail!("{} has no usable file name; pass --name", file.display()),
-                },
-            };
+            let file_name = release_file_name(name, &file)?;
             let reader = tokio::fs::File::open(&file)
                 .await
                 .with_context(|| format!("cannot read {}", file.display()))?;

@@ -1,0 +1,143 @@
+//! Customer commands as admin API calls: accounts, their keys, entitlements and invoices.
+
+use anyhow::Result;
+use serde_json::{Value, json};
+
+use super::client::{Client, segment};
+use super::commands::{account_path, list};
+use crate::args::{AccountCmd, EntitlementCmd, InvoiceCmd, KeyCmd};
+use crate::context::read_password_stdin;
+
+pub(super) fn account(c: &Client, cmd: AccountCmd) -> Result<(Value, Option<String>)> {
+    Ok(match cmd {
+        AccountCmd::Create {
+            email,
+            name,
+            password_stdin,
+            ..
+        } => {
+            let password = password_stdin.then(read_password_stdin).transpose()?;
+            let body = json!({ "email": email, "name": name, "password": password });
+            let v = c.call("POST", "/api/v1/accounts", Some(&body))?;
+            let id = v["id"].as_str().map(str::to_string);
+            (json!({ "id": v["id"] }), id)
+        }
+        AccountCmd::List => (c.call("GET", "/api/v1/accounts", None)?, None),
+        AccountCmd::Show { id } => (c.call("GET", &account_path(&id), None)?, None),
+        AccountCmd::Update { id, name, email } => {
+            let body = json!({ "name": name, "email": email });
+            (c.call("PATCH", &account_path(&id), Some(&body))?, None)
+        }
+        AccountCmd::Close { id } => (
+            c.call("POST", &format!("{}/close", account_path(&id)), None)?,
+            Some(format!("{id} closed")),
+        ),
+        AccountCmd::Reopen { id } => (
+            c.call("POST", &format!("{}/reopen", account_path(&id)), None)?,
+            Some(format!("{id} reopened")),
+        ),
+        AccountCmd::SetPassword { id, .. } => {
+            let body = json!({ "password": read_password_stdin()? });
+            c.call("PATCH", &account_path(&id), Some(&body))?;
+            (json!({ "id": id }), Some(format!("password of {id} set")))
+        }
+    })
+}
+
+pub(super) fn key(c: &Client, cmd: KeyCmd) -> Result<(Value, Option<String>)> {
+    let key_path = |k: &str, action: &str| format!("/api/v1/keys/{}{action}", segment(k));
+    Ok(match cmd {
+        KeyCmd::Create { account, name } => {
+            let v = c.call(
+                "POST",
+                &format!("{}/keys", account_path(&account)),
+                Some(&json!({ "name": name })),
+            )?;
+            let human = format!(
+                "public key:  {}\nprivate key: {}\n(the private key is shown only now; store it safely)",
+                v["public_key"].as_str().unwrap_or_default(),
+                v["private_key"].as_str().unwrap_or_default()
+            );
+            (v, Some(human))
+        }
+        KeyCmd::List { account } => (
+            c.call("GET", &format!("{}/keys", account_path(&account)), None)?,
+            None,
+        ),
+        KeyCmd::Disable { public_key } => (
+            c.call("POST", &key_path(&public_key, "/disable"), None)?,
+            Some(format!("{public_key} disabled")),
+        ),
+        KeyCmd::Enable { public_key } => (
+            c.call("POST", &key_path(&public_key, "/enable"), None)?,
+            Some(format!("{public_key} enabled")),
+        ),
+        KeyCmd::Delete { public_key } => {
+            c.call("DELETE", &key_path(&public_key, ""), None)?;
+            (
+                json!({ "public_key": public_key, "deleted": true }),
+                Some(format!("{public_key} deleted")),
+            )
+        }
+    })
+}
+
+pub(super) fn entitlement(c: &Client, cmd: EntitlementCmd) -> Result<(Value, Option<String>)> {
+    let path = |a: &str, p: &str| format!("{}/entitlements/{}", account_path(a), segment(p));
+    Ok(match cmd {
+        EntitlementCmd::Grant {
+            account,
+            product,
+            updates_until,
+        } => {
+            let v = c.call(
+                "PUT",
+                &path(&account, &product),
+                Some(&json!({ "updates_until": updates_until })),
+            )?;
+            let human = format!(
+                "{account} may install {product} ({})",
+                v["change"]["change"].as_str().unwrap_or("granted")
+            );
+            (v, Some(human))
+        }
+        EntitlementCmd::Revoke { account, product } => {
+            c.call("DELETE", &path(&account, &product), None)?;
+            (
+                json!({ "account": account, "product": product, "revoked": true }),
+                Some("revoked".into()),
+            )
+        }
+        EntitlementCmd::List { account } => list(c, "/api/v1/entitlements", "account", account)?,
+    })
+}
+
+pub(super) fn invoice(c: &Client, cmd: InvoiceCmd) -> Result<(Value, Option<String>)> {
+    Ok(match cmd {
+        InvoiceCmd::Add {
+            account,
+            number,
+            amount,
+            currency,
+            due,
+        } => {
+            let body =
+                json!({ "number": number, "amount": amount, "currency": currency, "due": due });
+            let v = c.call(
+                "POST",
+                &format!("{}/invoices", account_path(&account)),
+                Some(&body),
+            )?;
+            (v, Some(format!("invoice {number} added")))
+        }
+        InvoiceCmd::Pay { number } => {
+            let v = c.call(
+                "POST",
+                &format!("/api/v1/invoices/{}/pay", segment(&number)),
+                None,
+            )?;
+            (v, Some(format!("invoice {number} paid")))
+        }
+        InvoiceCmd::List { account } => list(c, "/api/v1/invoices", "account", account)?,
+    })
+}
