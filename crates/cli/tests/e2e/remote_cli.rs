@@ -22,12 +22,7 @@ fn remote(server: &Server, cwd: &Path, token: &str, args: &[&str]) -> std::proce
 
 fn remote_ok(server: &Server, cwd: &Path, token: &str, args: &[&str]) -> Value {
     let out = remote(server, cwd, token, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_str(&succeeded(out, &format!("{args:?}"))).unwrap()
 }
 
 /// A zip as `composer archive` makes it: composer.json without a version, at the root.

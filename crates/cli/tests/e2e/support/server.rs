@@ -179,15 +179,7 @@ impl Server {
             .stderr(stderr)
             .spawn()
             .expect("packyard serve starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://") || w.starts_with("https://"))
-            .unwrap_or_else(|| panic!("unexpected first line from packyard serve: {line:?}"))
-            .to_string();
+        let url = announced_url(&mut child);
         self.host = url.split_once("://").map_or("", |(_, h)| h).to_string();
         self.url = url;
         self.child = Some(child);
@@ -319,4 +311,16 @@ impl Drop for Server {
             let _ = child.wait();
         }
     }
+}
+
+/// The URL `packyard serve` prints on its first line of standard output (piped).
+pub fn announced_url(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line.split_whitespace()
+        .find(|w| w.starts_with("http://") || w.starts_with("https://"))
+        .unwrap_or_else(|| panic!("unexpected first line from packyard serve: {line:?}"))
+        .to_string()
 }
