@@ -36,35 +36,15 @@ fn missing_operations_exist_and_say_what_they_did(backend: Backend) {
     ]);
 
     // Granting again says what changed.
-    let first = server.cli(&[
-        "entitlement",
-        "grant",
-        &id,
-        "pro",
-        "--updates-until",
-        "2025-01-31",
-    ]);
+    let grant = |until| ["entitlement", "grant", &id, "pro", "--updates-until", until];
+    let first = server.cli(&grant("2025-01-31"));
     assert!(
         first.contains("releases up to 2025-01-31"),
         "{backend:?}: {first}"
     );
-    let same = server.cli(&[
-        "entitlement",
-        "grant",
-        &id,
-        "pro",
-        "--updates-until",
-        "2025-01-31",
-    ]);
+    let same = server.cli(&grant("2025-01-31"));
     assert!(same.contains("nothing changed"), "{backend:?}: {same}");
-    let changed = server.cli_json(&[
-        "entitlement",
-        "grant",
-        &id,
-        "pro",
-        "--updates-until",
-        "2026-06-30",
-    ]);
+    let changed = server.cli_json(&grant("2026-06-30"));
     assert_eq!(
         changed["change"],
         json!({ "change": "changed", "previous": "2025-01-31" })
