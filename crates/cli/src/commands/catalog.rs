@@ -6,7 +6,7 @@ use packyard_store::invoices::Invoice;
 use packyard_store::products::{ProductChange, parse_patterns};
 use serde_json::json;
 
-use super::{CLI_ACTOR, emit};
+use super::{CLI_ACTOR, deleted, emit};
 use crate::args::{EntitlementCmd, Global, InvoiceCmd, ProductCmd};
 use crate::context::{open_db, parse_date};
 
@@ -70,7 +70,7 @@ pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
             db.delete_product(&slug, CLI_ACTOR).await?;
             emit(
                 g.json,
-                json!({ "slug": slug, "deleted": true }),
+                deleted("slug", &slug),
                 format!("product {slug} deleted"),
             );
         }

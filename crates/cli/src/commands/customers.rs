@@ -3,11 +3,12 @@
 use anyhow::{Result, bail};
 use chrono::DateTime;
 use packyard_server::passwords::hash_password;
+use packyard_store::Db;
 use packyard_store::accounts::NewAccount;
 use packyard_store::sessions::SessionKind;
 use serde_json::json;
 
-use super::{CLI_ACTOR, emit};
+use super::{CLI_ACTOR, deleted, emit};
 use crate::args::{AccountCmd, Global, KeyCmd, TokenCmd};
 use crate::context::{open_db, read_new_password, read_password_stdin};
 
@@ -157,36 +158,31 @@ pub async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
                 .collect();
             emit(g.json, json!({ "keys": keys }), human.join("\n"));
         }
-        KeyCmd::Disable { public_key } | KeyCmd::Enable { public_key }
-            if public_key.trim().is_empty() =>
-        {
-            bail!("give the public key of the access key")
-        }
-        KeyCmd::Disable { public_key } => {
-            let k = db.set_key_enabled(&public_key, false, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "public_key": k.public_key, "enabled": false }),
-                format!("{} disabled", k.public_key),
-            );
-        }
-        KeyCmd::Enable { public_key } => {
-            let k = db.set_key_enabled(&public_key, true, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "public_key": k.public_key, "enabled": true }),
-                format!("{} enabled", k.public_key),
-            );
-        }
+        KeyCmd::Disable { public_key } => set_key_enabled(g, &db, &public_key, false).await?,
+        KeyCmd::Enable { public_key } => set_key_enabled(g, &db, &public_key, true).await?,
         KeyCmd::Delete { public_key } => {
             db.delete_key(&public_key, CLI_ACTOR).await?;
             emit(
                 g.json,
-                json!({ "public_key": public_key, "deleted": true }),
+                deleted("public_key", &public_key),
                 format!("{public_key} deleted"),
             );
         }
     }
+    Ok(())
+}
+
+async fn set_key_enabled(g: &Global, db: &Db, public_key: &str, enabled: bool) -> Result<()> {
+    if public_key.trim().is_empty() {
+        bail!("give the public key of the access key")
+    }
+    let k = db.set_key_enabled(public_key, enabled, CLI_ACTOR).await?;
+    let state = if enabled { "enabled" } else { "disabled" };
+    emit(
+        g.json,
+        json!({ "public_key": k.public_key, "enabled": enabled }),
+        format!("{} {state}", k.public_key),
+    );
     Ok(())
 }
 

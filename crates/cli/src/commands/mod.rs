@@ -11,7 +11,7 @@ mod serve;
 mod storage;
 
 use anyhow::Result;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::args::{Cli, Command, Shell};
 use crate::context::{open_db, open_db_creating};
@@ -33,6 +33,11 @@ impl std::fmt::Display for Reported {
 impl std::error::Error for Reported {}
 
 /// Prints `value` as JSON with `--json`, else the human text.
+/// What a delete answers in JSON: `{ key: value, "deleted": true }`.
+pub fn deleted(key: &str, value: &str) -> Value {
+    json!({ key: value, "deleted": true })
+}
+
 pub fn emit(json: bool, value: Value, human: impl AsRef<str>) {
     if json {
         println!("{value}");

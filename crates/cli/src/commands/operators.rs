@@ -3,6 +3,7 @@
 
 use anyhow::{Result, bail};
 use packyard_server::passwords::hash_password;
+use packyard_store::Db;
 use packyard_store::operator_tokens::TokenScope;
 use packyard_store::timestamps::rfc3339_text;
 use serde_json::json;
@@ -43,30 +44,8 @@ pub async fn run(g: &Global, cmd: OperatorCmd) -> Result<()> {
                 .collect();
             emit(g.json, json!({ "operators": operators }), human.join("\n"));
         }
-        OperatorCmd::Disable { email } | OperatorCmd::Enable { email }
-            if email.trim().is_empty() =>
-        {
-            bail!("give the operator's email")
-        }
-        OperatorCmd::Disable { email } => {
-            let op = db.set_operator_disabled(&email, true, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "email": op.email, "disabled": true }),
-                format!(
-                    "operator {} disabled (tokens and sessions stop working)",
-                    op.email
-                ),
-            );
-        }
-        OperatorCmd::Enable { email } => {
-            let op = db.set_operator_disabled(&email, false, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "email": op.email, "disabled": false }),
-                format!("operator {} enabled", op.email),
-            );
-        }
+        OperatorCmd::Disable { email } => set_disabled(g, &db, &email, true).await?,
+        OperatorCmd::Enable { email } => set_disabled(g, &db, &email, false).await?,
         OperatorCmd::SetPassword { email, .. } => {
             let op = db.operator(&email).await?;
             let hash = hash_password(&read_new_password()?)?;
@@ -122,5 +101,26 @@ async fn token(g: &Global, db: &packyard_store::Db, cmd: OperatorTokenCmd) -> Re
             );
         }
     }
+    Ok(())
+}
+
+async fn set_disabled(g: &Global, db: &Db, email: &str, disabled: bool) -> Result<()> {
+    if email.trim().is_empty() {
+        bail!("give the operator's email")
+    }
+    let op = db.set_operator_disabled(email, disabled, CLI_ACTOR).await?;
+    let human = if disabled {
+        format!(
+            "operator {} disabled (tokens and sessions stop working)",
+            op.email
+        )
+    } else {
+        format!("operator {} enabled", op.email)
+    };
+    emit(
+        g.json,
+        json!({ "email": op.email, "disabled": disabled }),
+        human,
+    );
     Ok(())
 }

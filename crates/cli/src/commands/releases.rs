@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use packyard_server::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
 use serde_json::json;
 
-use super::{CLI_ACTOR, emit};
+use super::{CLI_ACTOR, deleted, emit};
 use crate::args::{Global, ReleaseCmd};
 use crate::context::{open_blobs, open_db, release_file_name};
 
@@ -61,11 +61,8 @@ pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
         }
         ReleaseCmd::Delete { file_name } => {
             let release = db.delete_release(&file_name, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "file_name": release.file_name, "deleted": true }),
-                format!("{} deleted", release.file_name),
-            );
+            let human = format!("{} deleted", release.file_name);
+            emit(g.json, deleted("file_name", &release.file_name), human);
         }
     }
     Ok(())

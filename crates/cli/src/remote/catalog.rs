@@ -4,6 +4,7 @@ use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 use super::client::{Client, segment};
+use super::commands::delete;
 use crate::args::{ProductCmd, PublishArgs, ReleaseCmd};
 use crate::context::release_file_name;
 
@@ -44,13 +45,12 @@ pub(super) fn product(c: &Client, cmd: ProductCmd) -> Result<(Value, Option<Stri
                 Some(format!("product {slug} updated")),
             )
         }
-        ProductCmd::Delete { slug } => {
-            c.call("DELETE", &path(&slug), None)?;
-            (
-                json!({ "slug": slug, "deleted": true }),
-                Some(format!("product {slug} deleted")),
-            )
-        }
+        ProductCmd::Delete { slug } => delete(
+            c,
+            &path(&slug),
+            ("slug", &slug),
+            format!("product {slug} deleted"),
+        )?,
     })
 }
 
@@ -118,17 +118,12 @@ pub fn release(c: &Client, json_out: bool, cmd: ReleaseCmd) -> Result<()> {
             (v, Some(human))
         }
         ReleaseCmd::List => (c.call("GET", "/api/v1/releases", None)?, None),
-        ReleaseCmd::Delete { file_name } => {
-            c.call(
-                "DELETE",
-                &format!("/api/v1/releases/{}", segment(&file_name)),
-                None,
-            )?;
-            (
-                json!({ "file_name": file_name, "deleted": true }),
-                Some(format!("{file_name} deleted")),
-            )
-        }
+        ReleaseCmd::Delete { file_name } => delete(
+            c,
+            &format!("/api/v1/releases/{}", segment(&file_name)),
+            ("file_name", &file_name),
+            format!("{file_name} deleted"),
+        )?,
     };
     super::print(json_out, &answer, human);
     Ok(())

@@ -26,6 +26,22 @@ pub(super) fn list(
     Ok((c.call("GET", &format!("{base}{query}"), None)?, None))
 }
 
+/// A POST with no body that answers with the server's JSON and, for people, `human`.
+pub(super) fn post(c: &Client, path: &str, human: String) -> Result<(Value, Option<String>)> {
+    Ok((c.call("POST", path, None)?, Some(human)))
+}
+
+/// A DELETE, answered as `{ key: value, "deleted": true }` and, for people, `human`.
+pub(super) fn delete(
+    c: &Client,
+    path: &str,
+    (key, value): (&str, &str),
+    human: String,
+) -> Result<(Value, Option<String>)> {
+    c.call("DELETE", path, None)?;
+    Ok((crate::commands::deleted(key, value), Some(human)))
+}
+
 /// The API call(s) for one command: the answer and, when there is one, its human text.
 pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> {
     Ok(match command {
@@ -109,14 +125,16 @@ fn operator(c: &Client, cmd: OperatorCmd) -> Result<(Value, Option<String>)> {
             )
         }
         OperatorCmd::List => (c.call("GET", "/api/v1/operators", None)?, None),
-        OperatorCmd::Disable { email } => (
-            c.call("POST", &path(&email, "disable"), None)?,
-            Some(format!("operator {email} disabled")),
-        ),
-        OperatorCmd::Enable { email } => (
-            c.call("POST", &path(&email, "enable"), None)?,
-            Some(format!("operator {email} enabled")),
-        ),
+        OperatorCmd::Disable { email } => post(
+            c,
+            &path(&email, "disable"),
+            format!("operator {email} disabled"),
+        )?,
+        OperatorCmd::Enable { email } => post(
+            c,
+            &path(&email, "enable"),
+            format!("operator {email} enabled"),
+        )?,
         OperatorCmd::SetPassword { .. } => {
             bail!(
                 "set operator passwords on the server: packyard operator set-password EMAIL --password-stdin"

@@ -4,7 +4,7 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use super::client::{Client, segment};
-use super::commands::{account_path, list};
+use super::commands::{account_path, delete, list, post};
 use crate::args::{AccountCmd, EntitlementCmd, InvoiceCmd, KeyCmd};
 use crate::context::read_password_stdin;
 
@@ -28,14 +28,16 @@ pub(super) fn account(c: &Client, cmd: AccountCmd) -> Result<(Value, Option<Stri
             let body = json!({ "name": name, "email": email });
             (c.call("PATCH", &account_path(&id), Some(&body))?, None)
         }
-        AccountCmd::Close { id } => (
-            c.call("POST", &format!("{}/close", account_path(&id)), None)?,
-            Some(format!("{id} closed")),
-        ),
-        AccountCmd::Reopen { id } => (
-            c.call("POST", &format!("{}/reopen", account_path(&id)), None)?,
-            Some(format!("{id} reopened")),
-        ),
+        AccountCmd::Close { id } => post(
+            c,
+            &format!("{}/close", account_path(&id)),
+            format!("{id} closed"),
+        )?,
+        AccountCmd::Reopen { id } => post(
+            c,
+            &format!("{}/reopen", account_path(&id)),
+            format!("{id} reopened"),
+        )?,
         AccountCmd::SetPassword { id, .. } => {
             let body = json!({ "password": read_password_stdin()? });
             c.call("PATCH", &account_path(&id), Some(&body))?;
@@ -64,21 +66,22 @@ pub(super) fn key(c: &Client, cmd: KeyCmd) -> Result<(Value, Option<String>)> {
             c.call("GET", &format!("{}/keys", account_path(&account)), None)?,
             None,
         ),
-        KeyCmd::Disable { public_key } => (
-            c.call("POST", &key_path(&public_key, "/disable"), None)?,
-            Some(format!("{public_key} disabled")),
-        ),
-        KeyCmd::Enable { public_key } => (
-            c.call("POST", &key_path(&public_key, "/enable"), None)?,
-            Some(format!("{public_key} enabled")),
-        ),
-        KeyCmd::Delete { public_key } => {
-            c.call("DELETE", &key_path(&public_key, ""), None)?;
-            (
-                json!({ "public_key": public_key, "deleted": true }),
-                Some(format!("{public_key} deleted")),
-            )
-        }
+        KeyCmd::Disable { public_key } => post(
+            c,
+            &key_path(&public_key, "/disable"),
+            format!("{public_key} disabled"),
+        )?,
+        KeyCmd::Enable { public_key } => post(
+            c,
+            &key_path(&public_key, "/enable"),
+            format!("{public_key} enabled"),
+        )?,
+        KeyCmd::Delete { public_key } => delete(
+            c,
+            &key_path(&public_key, ""),
+            ("public_key", &public_key),
+            format!("{public_key} deleted"),
+        )?,
     })
 }
 
