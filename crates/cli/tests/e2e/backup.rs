@@ -51,17 +51,8 @@ fn catalog(url: &str, public: &str, private: &str) -> Value {
 #[test]
 fn backup_under_load_restores_the_same_bytes() {
     let server = Server::start(Backend::Sqlite);
-    server.cli(&[
-        "product",
-        "create",
-        "all",
-        "--name",
-        "All",
-        "--packages",
-        "acme/*",
-    ]);
-    let (account, public, private) = server.customer("backup@example.com");
-    server.cli(&["entitlement", "grant", &account, "all"]);
+    server.product("all", "All", "acme/*", &[]);
+    let (_, public, private) = server.licensed_customer("backup@example.com", &["all"]);
     let first: Vec<_> = (0..5)
         .map(|i| package_zip(&format!("acme/pkg{i}"), "1.0.0", json!({})))
         .collect();

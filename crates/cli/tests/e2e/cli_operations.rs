@@ -16,24 +16,8 @@ backend_tests!(missing_operations_exist_and_say_what_they_did);
 fn missing_operations_exist_and_say_what_they_did(backend: Backend) {
     let server = Server::start(backend);
     let (id, _, _) = server.customer("ops@shop.example");
-    server.cli(&[
-        "product",
-        "create",
-        "pro",
-        "--name",
-        "Pro",
-        "--packages",
-        "acme/*",
-    ]);
-    server.cli(&[
-        "product",
-        "create",
-        "tmp",
-        "--name",
-        "Tmp",
-        "--packages",
-        "tmp/*",
-    ]);
+    server.product("pro", "Pro", "acme/*", &[]);
+    server.product("tmp", "Tmp", "tmp/*", &[]);
 
     // Granting again says what changed.
     let grant = |until| ["entitlement", "grant", &id, "pro", "--updates-until", until];

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use super::Server;
+use super::{Server, all_output};
 
 /// A developer's machine: a COMPOSER_HOME holding auth.json for the server, and a cache.
 pub struct Developer {
@@ -55,12 +55,7 @@ impl Developer {
             .env_remove("COMPOSER_AUTH")
             .output()
             .expect("composer is installed (apt-get install composer php-zip php-curl)");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (out.status.success(), text)
+        (out.status.success(), all_output(&out))
     }
 
     /// Runs composer and panics with its output if it fails.
