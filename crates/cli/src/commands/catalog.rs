@@ -6,7 +6,7 @@ use packyard_store::invoices::Invoice;
 use packyard_store::products::{ProductChange, parse_patterns};
 use serde_json::json;
 
-use super::{CLI_ACTOR, deleted, emit};
+use super::{CLI_ACTOR, deleted, emit, emit_list};
 use crate::args::{EntitlementCmd, Global, InvoiceCmd, ProductCmd};
 use crate::context::{open_db, parse_date};
 
@@ -31,19 +31,15 @@ pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
         }
         ProductCmd::List => {
             let products = db.products().await?;
-            let human: Vec<String> = products
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{}  {}  {}{}",
-                        p.slug,
-                        p.name,
-                        p.patterns.join(","),
-                        if p.public { "  (public)" } else { "" }
-                    )
-                })
-                .collect();
-            emit(g.json, json!({ "products": products }), human.join("\n"));
+            emit_list(g.json, "products", &products, |p| {
+                format!(
+                    "{}  {}  {}{}",
+                    p.slug,
+                    p.name,
+                    p.patterns.join(","),
+                    if p.public { "  (public)" } else { "" }
+                )
+            });
         }
         ProductCmd::Update {
             slug,

@@ -11,6 +11,7 @@ mod serve;
 mod storage;
 
 use anyhow::Result;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::args::{Cli, Command, Shell};
@@ -36,6 +37,12 @@ impl std::error::Error for Reported {}
 /// What a delete answers in JSON: `{ key: value, "deleted": true }`.
 pub fn deleted(key: &str, value: &str) -> Value {
     json!({ key: value, "deleted": true })
+}
+
+/// Prints a listing: `{ key: items }` as JSON, or one `line` per item for people.
+pub fn emit_list<T: Serialize>(json: bool, key: &str, items: &[T], line: impl Fn(&T) -> String) {
+    let human: Vec<String> = items.iter().map(line).collect();
+    emit(json, json!({ key: items }), human.join("\n"));
 }
 
 pub fn emit(json: bool, value: Value, human: impl AsRef<str>) {

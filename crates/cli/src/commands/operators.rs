@@ -8,7 +8,7 @@ use packyard_store::operator_tokens::TokenScope;
 use packyard_store::timestamps::rfc3339_text;
 use serde_json::json;
 
-use super::{CLI_ACTOR, emit};
+use super::{CLI_ACTOR, emit, emit_list};
 use crate::args::{Global, OperatorCmd, OperatorTokenCmd};
 use crate::context::{open_db, read_new_password};
 
@@ -35,14 +35,10 @@ pub async fn run(g: &Global, cmd: OperatorCmd) -> Result<()> {
         }
         OperatorCmd::List => {
             let operators = db.operators().await?;
-            let human: Vec<String> = operators
-                .iter()
-                .map(|o| {
-                    let state = if o.disabled { "disabled" } else { "enabled" };
-                    format!("{}  {state}", o.email)
-                })
-                .collect();
-            emit(g.json, json!({ "operators": operators }), human.join("\n"));
+            emit_list(g.json, "operators", &operators, |o| {
+                let state = if o.disabled { "disabled" } else { "enabled" };
+                format!("{}  {state}", o.email)
+            });
         }
         OperatorCmd::Disable { email } => set_disabled(g, &db, &email, true).await?,
         OperatorCmd::Enable { email } => set_disabled(g, &db, &email, false).await?,
@@ -73,24 +69,20 @@ async fn token(g: &Global, db: &packyard_store::Db, cmd: OperatorTokenCmd) -> Re
         }
         OperatorTokenCmd::List { email } => {
             let tokens = db.operator_tokens(email.as_deref()).await?;
-            let human: Vec<String> = tokens
-                .iter()
-                .map(|t| {
-                    let state = t.revoked_at.map_or_else(
-                        || "active".to_string(),
-                        |at| format!("revoked {}", rfc3339_text(at)),
-                    );
-                    format!(
-                        "{:>4}  {:<7}  {}  {}  created {}  {state}",
-                        t.id,
-                        t.scope,
-                        t.email,
-                        t.name,
-                        rfc3339_text(t.created_at)
-                    )
-                })
-                .collect();
-            emit(g.json, json!({ "tokens": tokens }), human.join("\n"));
+            emit_list(g.json, "tokens", &tokens, |t| {
+                let state = t.revoked_at.map_or_else(
+                    || "active".to_string(),
+                    |at| format!("revoked {}", rfc3339_text(at)),
+                );
+                format!(
+                    "{:>4}  {:<7}  {}  {}  created {}  {state}",
+                    t.id,
+                    t.scope,
+                    t.email,
+                    t.name,
+                    rfc3339_text(t.created_at)
+                )
+            });
         }
         OperatorTokenCmd::Revoke { id } => {
             let t = db.revoke_operator_token(id, CLI_ACTOR).await?;

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use packyard_server::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
 use serde_json::json;
 
-use super::{CLI_ACTOR, deleted, emit};
+use super::{CLI_ACTOR, deleted, emit, emit_list};
 use crate::args::{Global, ReleaseCmd};
 use crate::context::{open_blobs, open_db, release_file_name};
 
@@ -48,16 +48,12 @@ pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
         }
         ReleaseCmd::List => {
             let releases = db.releases().await?;
-            let human: Vec<String> = releases
-                .iter()
-                .map(|r| {
-                    format!(
-                        "{}  {}  {}  {} bytes",
-                        r.kind, r.version, r.file_name, r.size
-                    )
-                })
-                .collect();
-            emit(g.json, json!({ "releases": releases }), human.join("\n"));
+            emit_list(g.json, "releases", &releases, |r| {
+                format!(
+                    "{}  {}  {}  {} bytes",
+                    r.kind, r.version, r.file_name, r.size
+                )
+            });
         }
         ReleaseCmd::Delete { file_name } => {
             let release = db.delete_release(&file_name, CLI_ACTOR).await?;

@@ -31,6 +31,17 @@ pub(super) fn post(c: &Client, path: &str, human: String) -> Result<(Value, Opti
     Ok((c.call("POST", path, None)?, Some(human)))
 }
 
+/// `POST {base}/enable` or `{base}/disable`; says "`who` enabled" or "`who` disabled".
+pub(super) fn switch(
+    c: &Client,
+    base: &str,
+    who: &str,
+    enable: bool,
+) -> Result<(Value, Option<String>)> {
+    let action = if enable { "enable" } else { "disable" };
+    post(c, &format!("{base}/{action}"), format!("{who} {action}d"))
+}
+
 /// A DELETE, answered as `{ key: value, "deleted": true }` and, for people, `human`.
 pub(super) fn delete(
     c: &Client,
@@ -115,7 +126,7 @@ fn repo(c: &Client, cmd: RepoCmd) -> Result<(Value, Option<String>)> {
 }
 
 fn operator(c: &Client, cmd: OperatorCmd) -> Result<(Value, Option<String>)> {
-    let path = |email: &str, action: &str| format!("/api/v1/operators/{}/{action}", segment(email));
+    let path = |email: &str| format!("/api/v1/operators/{}", segment(email));
     Ok(match cmd {
         OperatorCmd::Create { email, .. } => {
             let body = json!({ "email": email, "password": read_password_stdin()? });
@@ -125,16 +136,12 @@ fn operator(c: &Client, cmd: OperatorCmd) -> Result<(Value, Option<String>)> {
             )
         }
         OperatorCmd::List => (c.call("GET", "/api/v1/operators", None)?, None),
-        OperatorCmd::Disable { email } => post(
-            c,
-            &path(&email, "disable"),
-            format!("operator {email} disabled"),
-        )?,
-        OperatorCmd::Enable { email } => post(
-            c,
-            &path(&email, "enable"),
-            format!("operator {email} enabled"),
-        )?,
+        OperatorCmd::Disable { email } => {
+            switch(c, &path(&email), &format!("operator {email}"), false)?
+        }
+        OperatorCmd::Enable { email } => {
+            switch(c, &path(&email), &format!("operator {email}"), true)?
+        }
         OperatorCmd::SetPassword { .. } => {
             bail!(
                 "set operator passwords on the server: packyard operator set-password EMAIL --password-stdin"

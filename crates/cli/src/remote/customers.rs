@@ -4,7 +4,7 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use super::client::{Client, segment};
-use super::commands::{account_path, delete, list, post};
+use super::commands::{account_path, delete, list, post, switch};
 use crate::args::{AccountCmd, EntitlementCmd, InvoiceCmd, KeyCmd};
 use crate::context::read_password_stdin;
 
@@ -47,7 +47,7 @@ pub(super) fn account(c: &Client, cmd: AccountCmd) -> Result<(Value, Option<Stri
 }
 
 pub(super) fn key(c: &Client, cmd: KeyCmd) -> Result<(Value, Option<String>)> {
-    let key_path = |k: &str, action: &str| format!("/api/v1/keys/{}{action}", segment(k));
+    let key_path = |k: &str| format!("/api/v1/keys/{}", segment(k));
     Ok(match cmd {
         KeyCmd::Create { account, name } => {
             let v = c.call(
@@ -66,19 +66,11 @@ pub(super) fn key(c: &Client, cmd: KeyCmd) -> Result<(Value, Option<String>)> {
             c.call("GET", &format!("{}/keys", account_path(&account)), None)?,
             None,
         ),
-        KeyCmd::Disable { public_key } => post(
-            c,
-            &key_path(&public_key, "/disable"),
-            format!("{public_key} disabled"),
-        )?,
-        KeyCmd::Enable { public_key } => post(
-            c,
-            &key_path(&public_key, "/enable"),
-            format!("{public_key} enabled"),
-        )?,
+        KeyCmd::Disable { public_key } => switch(c, &key_path(&public_key), &public_key, false)?,
+        KeyCmd::Enable { public_key } => switch(c, &key_path(&public_key), &public_key, true)?,
         KeyCmd::Delete { public_key } => delete(
             c,
-            &key_path(&public_key, ""),
+            &key_path(&public_key),
             ("public_key", &public_key),
             format!("{public_key} deleted"),
         )?,
