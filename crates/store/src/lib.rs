@@ -132,6 +132,16 @@ impl Default for PoolSettings {
 }
 
 impl Db {
+    /// Runs `sql`, a `DELETE` with one number (`$1`) bound to `value`; returns how many
+    /// rows went.
+    pub(crate) async fn delete_where(&self, sql: &'static str, value: i64) -> Result<u64> {
+        Ok(on_db!(self, pool => sqlx::query(sql)
+            .bind(value)
+            .execute(pool)
+            .await?
+            .rows_affected()))
+    }
+
     /// Opens (creating if needed) the database at `url`: `sqlite://path`, `sqlite:path`,
     /// or `postgres://…`, with the default [`PoolSettings`]. Runs migrations unless
     /// `migrate` is false.

@@ -138,16 +138,11 @@ impl Db {
     /// Removes expired sessions and login failures older than `keep_failures_secs`.
     pub async fn prune_sessions(&self, keep_failures_secs: i64) -> Result<()> {
         let now = now();
-        on_db!(self, pool => {
-            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-                .bind(now)
-                .execute(pool)
-                .await?;
-            sqlx::query("DELETE FROM login_failures WHERE at < $1")
-                .bind(now - keep_failures_secs)
-                .execute(pool)
-                .await?;
-        });
+        self.delete_where("DELETE FROM sessions WHERE expires_at <= $1", now)
+            .await?;
+        let before = now - keep_failures_secs;
+        self.delete_where("DELETE FROM login_failures WHERE at < $1", before)
+            .await?;
         Ok(())
     }
 
