@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::error::PortalError;
 use super::error::PortalResult;
 use super::keys::KeyRow;
-use super::posted::{NoFields, Posted};
+use super::posted::{NoFields, Posted, Session};
 use super::session::OperatorSession;
 use super::views::{InvoiceRow, Layout, Search, date};
 use crate::AppState;

@@ -6,7 +6,7 @@ use axum::extract::State;
 use chrono::Utc;
 
 use super::error::PortalResult;
-use super::posted::{NoFields, Posted};
+use super::posted::{NoFields, Posted, Session};
 use super::session::CustomerSession;
 use super::views::{InvoiceRow, Layout, datetime};
 use crate::AppState;

@@ -65,19 +65,6 @@ pub struct OperatorSession {
     pub ip: String,
 }
 
-impl CustomerSession {
-    /// The actor recorded in the audit log: the account id, from this address.
-    pub fn actor(&self) -> String {
-        actor_at(&self.account.public_id, &self.ip)
-    }
-}
-
-impl OperatorSession {
-    pub fn actor(&self) -> String {
-        actor_at(&self.operator.email, &self.ip)
-    }
-}
-
 /// Finds the live session of `kind` behind the request's cookie: (principal id, csrf token).
 async fn live_session(
     parts: &Parts,
@@ -146,6 +133,11 @@ impl Session for CustomerSession {
         &self.csrf
     }
 
+    /// The account id, from this address.
+    fn actor(&self) -> String {
+        actor_at(&self.account.public_id, &self.ip)
+    }
+
     async fn find(parts: &Parts, state: &AppState) -> Result<Self, Response> {
         let load = async |id| state.db.account_by_row_id(id).await;
         let (account, csrf, ip) = signed_in(parts, state, SessionKind::Customer, load).await?;
@@ -159,6 +151,10 @@ impl Session for CustomerSession {
 impl Session for OperatorSession {
     fn csrf(&self) -> &str {
         &self.csrf
+    }
+
+    fn actor(&self) -> String {
+        actor_at(&self.operator.email, &self.ip)
     }
 
     async fn find(parts: &Parts, state: &AppState) -> Result<Self, Response> {
