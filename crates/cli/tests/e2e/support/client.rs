@@ -14,6 +14,13 @@ pub struct Developer {
 }
 
 impl Developer {
+    /// Runs `composer require PACKAGE:CONSTRAINT` in `project`; returns the version locked.
+    pub fn require_locked(&self, project: &Path, requirement: &str) -> Option<String> {
+        self.composer_ok(project, &["require", requirement]);
+        let package = requirement.split(':').next().unwrap_or(requirement);
+        locked_version(project, package)
+    }
+
     pub fn new(server: &Server, name: &str, public_key: &str, private_key: &str) -> Developer {
         let home = server.work_dir(&format!("home-{name}"));
         let auth = json!({ "http-basic": { server.host.clone(): { "username": public_key, "password": private_key } } });
