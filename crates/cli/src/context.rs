@@ -126,14 +126,3 @@ pub fn read_password_stdin() -> Result<String> {
         .context("cannot read the password from standard input")?;
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
-
-/// The name a release is stored under: `--name`, else the file's own name.
-pub fn release_file_name(name: Option<String>, file: &Path) -> Result<String> {
-    match name {
-        Some(n) => Ok(n),
-        None => match file.file_name().and_then(|n| n.to_str()) {
-            Some(n) => Ok(n.to_string()),
-            None => bail!("{} has no usable file name; pass --name", file.display()),
-        },
-    }
-}

@@ -142,9 +142,13 @@ impl Default for PoolSettings {
 }
 
 impl Db {
-    /// Runs `sql`, a `DELETE` with one number (`$1`) bound to `value`; returns how many
+    /// Runs `sql`, a `DELETE` with one parameter (`$1`) bound to `value`; returns how many
     /// rows went.
-    pub(crate) async fn delete_where(&self, sql: &'static str, value: i64) -> Result<u64> {
+    pub(crate) async fn delete_where<V>(&self, sql: &'static str, value: V) -> Result<u64>
+    where
+        V: for<'t> sqlx::Encode<'t, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+        V: for<'t> sqlx::Encode<'t, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
+    {
         Ok(on_db!(self, pool => sqlx::query(sql)
             .bind(value)
             .execute(pool)

@@ -117,22 +117,7 @@ pub struct PublishArgs {
 #[derive(Subcommand)]
 pub enum ReleaseCmd {
     /// Add a full release archive that entitled accounts download with their token.
-    Add {
-        /// The archive, e.g. Acme-CE-2.4.7.tar.gz.
-        file: PathBuf,
-        /// ce-full, ee-full, ce-patch, ee-patch or other.
-        #[arg(long = "type", env = "PACKYARD_RELEASE_TYPE")]
-        kind: String,
-        /// The release's version, e.g. 2.4.7 or 2.4.7-p1.
-        #[arg(long, env = "PACKYARD_RELEASE_VERSION")]
-        version: String,
-        /// The product whose licence entitles an account to the file.
-        #[arg(long, env = "PACKYARD_RELEASE_PRODUCT")]
-        product: String,
-        /// The name customers download it as (default: the file's own name).
-        #[arg(long, env = "PACKYARD_RELEASE_NAME")]
-        name: Option<String>,
-    },
+    Add(ReleaseAdd),
     /// List every release file.
     List,
     /// Remove a release file from the download interface.
@@ -140,4 +125,39 @@ pub enum ReleaseCmd {
         /// The file name customers download, e.g. Acme-CE-2.4.7.tar.gz.
         file_name: String,
     },
+}
+
+// The arguments of `release add`, the same in local and remote mode.
+#[derive(Args)]
+pub struct ReleaseAdd {
+    /// The archive, e.g. Acme-CE-2.4.7.tar.gz.
+    pub file: PathBuf,
+    /// ce-full, ee-full, ce-patch, ee-patch or other.
+    #[arg(long = "type", env = "PACKYARD_RELEASE_TYPE")]
+    pub kind: String,
+    /// The release's version, e.g. 2.4.7 or 2.4.7-p1.
+    #[arg(long, env = "PACKYARD_RELEASE_VERSION")]
+    pub version: String,
+    /// The product whose licence entitles an account to the file.
+    #[arg(long, env = "PACKYARD_RELEASE_PRODUCT")]
+    pub product: String,
+    /// The name customers download it as (default: the file's own name).
+    #[arg(long, env = "PACKYARD_RELEASE_NAME")]
+    pub name: Option<String>,
+}
+
+impl ReleaseAdd {
+    /// The name the release is stored under: `--name`, else the file's own name.
+    pub fn file_name(&self) -> anyhow::Result<String> {
+        match (
+            self.name.as_deref(),
+            self.file.file_name().and_then(|n| n.to_str()),
+        ) {
+            (Some(n), _) | (None, Some(n)) => Ok(n.to_string()),
+            (None, None) => anyhow::bail!(
+                "{} has no usable file name; pass --name",
+                self.file.display()
+            ),
+        }
+    }
 }

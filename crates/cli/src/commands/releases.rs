@@ -7,28 +7,22 @@ use serde_json::json;
 
 use super::{CLI_ACTOR, deleted, emit, emit_list};
 use crate::args::{Global, ReleaseCmd};
-use crate::context::{open_blobs, open_db, release_file_name};
+use crate::context::{open_blobs, open_db};
 
 pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
     let db = open_db(g).await?;
     match cmd {
-        ReleaseCmd::Add {
-            file,
-            kind,
-            version,
-            product,
-            name,
-        } => {
+        ReleaseCmd::Add(add) => {
             let blobs = open_blobs(g)?;
-            let file_name = release_file_name(name, &file)?;
-            let reader = tokio::fs::File::open(&file)
+            let file_name = add.file_name()?;
+            let reader = tokio::fs::File::open(&add.file)
                 .await
-                .with_context(|| format!("cannot read {}", file.display()))?;
+                .with_context(|| format!("cannot read {}", add.file.display()))?;
             let request = ReleaseRequest {
                 file_name: &file_name,
-                kind: &kind,
-                version: &version,
-                product: &product,
+                kind: &add.kind,
+                version: &add.version,
+                product: &add.product,
                 max_bytes: u64::MAX,
             };
             let (release, outcome) = add_release(&db, &blobs, &request, reader, CLI_ACTOR).await?;
@@ -37,8 +31,13 @@ pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
                 ReleaseOutcome::Unchanged => "unchanged (already added with the same bytes)",
             };
             let human = format!(
-                "{} {verb}: {} {} for {product}, {} bytes, sha256 {}",
-                release.file_name, release.kind, release.version, release.size, release.sha256
+                "{} {verb}: {} {} for {}, {} bytes, sha256 {}",
+                release.file_name,
+                release.kind,
+                release.version,
+                add.product,
+                release.size,
+                release.sha256
             );
             emit(
                 g.json,

@@ -6,7 +6,6 @@ use serde_json::{Value, json};
 use super::client::{Client, segment};
 use super::commands::delete;
 use crate::args::{ProductCmd, PublishArgs, ReleaseCmd};
-use crate::context::release_file_name;
 
 /// A comma-separated package list as the API's array.
 fn package_list(packages: &str) -> Vec<String> {
@@ -98,22 +97,16 @@ pub fn publish(c: &Client, json_out: bool, args: PublishArgs) -> Result<()> {
 /// `release add|list|delete` through the API; the file streams from disk.
 pub fn release(c: &Client, json_out: bool, cmd: ReleaseCmd) -> Result<()> {
     let (answer, human) = match cmd {
-        ReleaseCmd::Add {
-            file,
-            kind,
-            version,
-            product,
-            name,
-        } => {
-            let name = release_file_name(name, &file)?;
+        ReleaseCmd::Add(add) => {
+            let name = add.file_name()?;
             let path = format!(
                 "/api/v1/releases/{}?type={}&version={}&product={}",
                 segment(&name),
-                segment(&kind),
-                segment(&version),
-                segment(&product)
+                segment(&add.kind),
+                segment(&add.version),
+                segment(&add.product)
             );
-            let v = c.upload("PUT", &path, &file)?;
+            let v = c.upload("PUT", &path, &add.file)?;
             let human = format!("{name} {}", v["outcome"].as_str().unwrap_or("added"));
             (v, Some(human))
         }
