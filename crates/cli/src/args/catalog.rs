@@ -73,21 +73,7 @@ pub enum EntitlementCmd {
 #[derive(Subcommand)]
 pub enum InvoiceCmd {
     /// Record an invoice; unpaid past its due date, it puts the account on hold.
-    Add {
-        /// Account id, e.g. MAG000000001.
-        account: String,
-        /// Invoice number, unique, e.g. INV-1001.
-        number: String,
-        /// Amount with at most two decimals, e.g. 100.00.
-        #[arg(long, env = "PACKYARD_INVOICE_AMOUNT")]
-        amount: String,
-        /// ISO 4217 currency code, e.g. EUR.
-        #[arg(long, env = "PACKYARD_INVOICE_CURRENCY")]
-        currency: String,
-        /// Due date, YYYY-MM-DD.
-        #[arg(long, env = "PACKYARD_INVOICE_DUE")]
-        due: String,
-    },
+    Add(InvoiceAdd),
     /// Mark an invoice paid (lifts a billing hold within a second).
     Pay {
         /// Invoice number, e.g. INV-1001.
@@ -160,4 +146,22 @@ impl ReleaseAdd {
             ),
         }
     }
+}
+
+// The arguments of `invoice add`, the same in local and remote mode.
+#[derive(Args)]
+pub struct InvoiceAdd {
+    /// Account id, e.g. MAG000000001.
+    pub account: String,
+    /// Invoice number, unique, e.g. INV-1001.
+    pub number: String,
+    /// Amount with at most two decimals, e.g. 100.00.
+    #[arg(long, env = "PACKYARD_INVOICE_AMOUNT")]
+    pub amount: String,
+    /// ISO 4217 currency code, e.g. EUR.
+    #[arg(long, env = "PACKYARD_INVOICE_CURRENCY")]
+    pub currency: String,
+    /// Due date, YYYY-MM-DD.
+    #[arg(long, env = "PACKYARD_INVOICE_DUE")]
+    pub due: String,
 }

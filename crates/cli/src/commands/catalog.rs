@@ -133,17 +133,18 @@ pub async fn entitlement(g: &Global, cmd: EntitlementCmd) -> Result<()> {
 pub async fn invoice(g: &Global, cmd: InvoiceCmd) -> Result<()> {
     let db = open_db(g).await?;
     match cmd {
-        InvoiceCmd::Add {
-            account,
-            number,
-            amount,
-            currency,
-            due,
-        } => {
-            let due = parse_date(&due, "--due")?;
-            let account = db.account(&account).await?;
+        InvoiceCmd::Add(add) => {
+            let due = parse_date(&add.due, "--due")?;
+            let account = db.account(&add.account).await?;
             let inv = db
-                .add_invoice(&account, &number, &amount, &currency, due, CLI_ACTOR)
+                .add_invoice(
+                    &account,
+                    &add.number,
+                    &add.amount,
+                    &add.currency,
+                    due,
+                    CLI_ACTOR,
+                )
                 .await?;
             let human = format!(
                 "invoice {} for {} {} due {}",

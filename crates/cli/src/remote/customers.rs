@@ -109,21 +109,16 @@ pub(super) fn entitlement(c: &Client, cmd: EntitlementCmd) -> Result<(Value, Opt
 
 pub(super) fn invoice(c: &Client, cmd: InvoiceCmd) -> Result<(Value, Option<String>)> {
     Ok(match cmd {
-        InvoiceCmd::Add {
-            account,
-            number,
-            amount,
-            currency,
-            due,
-        } => {
-            let body =
-                json!({ "number": number, "amount": amount, "currency": currency, "due": due });
+        InvoiceCmd::Add(add) => {
+            let body = json!({
+                "number": add.number, "amount": add.amount, "currency": add.currency, "due": add.due
+            });
             let v = c.call(
                 "POST",
-                &format!("{}/invoices", account_path(&account)),
+                &format!("{}/invoices", account_path(&add.account)),
                 Some(&body),
             )?;
-            (v, Some(format!("invoice {number} added")))
+            (v, Some(format!("invoice {} added", add.number)))
         }
         InvoiceCmd::Pay { number } => {
             let v = c.call(
