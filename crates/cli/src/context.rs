@@ -139,3 +139,8 @@ impl std::fmt::Display for Reported {
 }
 
 impl std::error::Error for Reported {}
+
+/// What a delete answers in JSON: `{ key: value, "deleted": true }`.
+pub fn deleted(key: &str, value: &str) -> serde_json::Value {
+    serde_json::json!({ key: value, "deleted": true })
+}

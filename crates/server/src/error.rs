@@ -84,6 +84,13 @@ impl ApiError {
         self
     }
 
+    /// A backend (`failure`) that cannot be reached just now: 503, try again shortly.
+    fn unavailable(message: &str, failure: Failure) -> ApiError {
+        ApiError::operator(StatusCode::SERVICE_UNAVAILABLE, message)
+            .retry_after(RETRY_AFTER_SECS)
+            .failed(failure)
+    }
+
     /// A failure whose cause goes to the log and whose answer says only what failed.
     pub fn internal(what: &str, cause: impl std::fmt::Display) -> ApiError {
         tracing::error!("{what}: {cause}");
@@ -123,12 +130,10 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(m) => ApiError::operator(StatusCode::BAD_REQUEST, m),
             e if e.is_unavailable() => {
                 tracing::warn!("database unavailable: {e}");
-                ApiError::operator(
-                    StatusCode::SERVICE_UNAVAILABLE,
+                ApiError::unavailable(
                     "the database is unavailable right now; nothing was changed, try again shortly",
+                    Failure::Database,
                 )
-                .retry_after(RETRY_AFTER_SECS)
-                .failed(Failure::Database)
             }
             other => ApiError::internal("internal error", other).failed(Failure::Database),
         }
@@ -144,12 +149,10 @@ impl From<BlobError> for ApiError {
             ),
             BlobError::Unavailable(why) => {
                 tracing::warn!("object storage unavailable: {why}");
-                ApiError::operator(
-                    StatusCode::SERVICE_UNAVAILABLE,
+                ApiError::unavailable(
                     "object storage is unreachable right now; nothing was stored, try again shortly",
+                    Failure::Storage,
                 )
-                .retry_after(RETRY_AFTER_SECS)
-                .failed(Failure::Storage)
             }
             other => ApiError::internal("could not store the file", other).failed(Failure::Storage),
         }

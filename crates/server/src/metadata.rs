@@ -39,9 +39,14 @@ const OVERRIDDEN_KEYS: &[&str] = &[
 
 /// Percent-encodes a URL path, keeping `/` and unreserved characters.
 pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+    percent_encode(path, b"/")
+}
+
+/// Percent-encodes `value`, keeping unreserved characters and the bytes in `keep`.
+pub fn percent_encode(value: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -25,22 +25,14 @@ fn run_corpus(target: &str, check: fn(&[u8])) {
     assert!(count > 0, "the {target} corpus is empty");
 }
 
-#[test]
-fn authorization_corpus() {
-    run_corpus("authorization", fuzz_checks::authorization);
+/// One test per fuzz target, named after it, running that target's corpus.
+macro_rules! corpus_tests {
+    ($($target:ident),*) => {$(
+        #[test]
+        fn $target() {
+            run_corpus(stringify!($target), fuzz_checks::$target);
+        }
+    )*};
 }
 
-#[test]
-fn version_corpus() {
-    run_corpus("version", fuzz_checks::version);
-}
-
-#[test]
-fn zip_corpus() {
-    run_corpus("zip", fuzz_checks::zip);
-}
-
-#[test]
-fn range_corpus() {
-    run_corpus("range", fuzz_checks::range);
-}
+corpus_tests!(authorization, version, zip, range);

@@ -143,16 +143,8 @@ impl Db {
 
     pub async fn close_account(&self, public_id: &str, actor: &str) -> Result<Account> {
         let account = self.account(public_id).await?;
-        audited_change!(
-            self,
-            Account,
-            account.id,
-            actor,
-            "account.close",
-            &account.public_id,
-            sqlx::query("UPDATE accounts SET status = 'closed' WHERE id = $1").bind(account.id)
-        );
-        self.account(public_id).await
+        self.set_account_status(account, "closed", "account.close", actor)
+            .await
     }
 
     /// Reopens a closed account: its keys, licences and invoices apply again.
@@ -161,16 +153,30 @@ impl Db {
         if !account.is_closed() {
             return Ok(account);
         }
+        self.set_account_status(account, "active", "account.reopen", actor)
+            .await
+    }
+
+    /// Sets an account's status, audited as `action`; returns the account as it now is.
+    async fn set_account_status(
+        &self,
+        account: Account,
+        status: &str,
+        action: &str,
+        actor: &str,
+    ) -> Result<Account> {
         audited_change!(
             self,
             Account,
             account.id,
             actor,
-            "account.reopen",
+            action,
             &account.public_id,
-            sqlx::query("UPDATE accounts SET status = 'active' WHERE id = $1").bind(account.id)
+            sqlx::query("UPDATE accounts SET status = $1 WHERE id = $2")
+                .bind(status)
+                .bind(account.id)
         );
-        self.account(public_id).await
+        self.account(&account.public_id).await
     }
 
     pub async fn set_account_password(

@@ -40,12 +40,9 @@ impl Db {
     }
 
     pub async fn drop_blob_lease(&self, id: i64) -> Result<()> {
-        on_db!(self, pool => sqlx::query("DELETE FROM blob_leases WHERE id = $1")
-            .bind(id)
-            .execute(pool)
+        self.delete_where("DELETE FROM blob_leases WHERE id = $1", id)
             .await
-            .map(drop)?);
-        Ok(())
+            .map(drop)
     }
 
     /// Whether `holder` has a lease on `key` taken at or after `since` (unix seconds).
@@ -63,13 +60,8 @@ impl Db {
 
     /// Forgets leases taken before `before` (their holders crashed); returns how many.
     pub async fn prune_blob_leases(&self, before: i64) -> Result<u64> {
-        Ok(
-            on_db!(self, pool => sqlx::query("DELETE FROM blob_leases WHERE created_at < $1")
-            .bind(before)
-            .execute(pool)
-            .await?
-            .rows_affected()),
-        )
+        self.delete_where("DELETE FROM blob_leases WHERE created_at < $1", before)
+            .await
     }
 
     /// Whether a version or release references `key`.

@@ -93,13 +93,8 @@ impl Db {
 
     /// Forgets changes up to and including `seq`.
     pub async fn prune_changes(&self, up_to: i64) -> Result<u64> {
-        Ok(
-            on_db!(self, pool => sqlx::query("DELETE FROM change_log WHERE seq <= $1")
-            .bind(up_to)
-            .execute(pool)
-            .await?
-            .rows_affected()),
-        )
+        self.delete_where("DELETE FROM change_log WHERE seq <= $1", up_to)
+            .await
     }
 }
 

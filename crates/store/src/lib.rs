@@ -46,8 +46,9 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::pool::PoolOptions;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
 /// The two supported databases. Cloning is cheap (pools are reference-counted).
@@ -120,6 +121,15 @@ pub struct PoolSettings {
     pub sqlite_busy_timeout: Duration,
 }
 
+impl PoolSettings {
+    /// A pool of at most `connections`, each waited for at most `acquire_timeout`.
+    fn options<DB: sqlx::Database>(&self, connections: u32) -> PoolOptions<DB> {
+        PoolOptions::new()
+            .max_connections(connections)
+            .acquire_timeout(self.acquire_timeout)
+    }
+}
+
 impl Default for PoolSettings {
     fn default() -> Self {
         PoolSettings {
@@ -132,6 +142,20 @@ impl Default for PoolSettings {
 }
 
 impl Db {
+    /// Runs `sql`, a `DELETE` with one parameter (`$1`) bound to `value`; returns how many
+    /// rows went.
+    pub(crate) async fn delete_where<V>(&self, sql: &'static str, value: V) -> Result<u64>
+    where
+        V: for<'t> sqlx::Encode<'t, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+        V: for<'t> sqlx::Encode<'t, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
+    {
+        Ok(on_db!(self, pool => sqlx::query(sql)
+            .bind(value)
+            .execute(pool)
+            .await?
+            .rows_affected()))
+    }
+
     /// Opens (creating if needed) the database at `url`: `sqlite://path`, `sqlite:path`,
     /// or `postgres://…`, with the default [`PoolSettings`]. Runs migrations unless
     /// `migrate` is false.
@@ -143,12 +167,8 @@ impl Db {
     pub async fn connect_with(url: &str, migrate: bool, pools: &PoolSettings) -> Result<Db> {
         let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url)?;
-            let pool = PgPoolOptions::new()
-                .max_connections(pools.postgres_connections)
-                .acquire_timeout(pools.acquire_timeout)
-                .connect_with(opts)
-                .await?;
-            Db::Postgres(pool)
+            let pool = pools.options(pools.postgres_connections);
+            Db::Postgres(pool.connect_with(opts).await?)
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -156,12 +176,8 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(pools.sqlite_busy_timeout)
                 .foreign_keys(true);
-            let pool = SqlitePoolOptions::new()
-                .max_connections(pools.sqlite_connections)
-                .acquire_timeout(pools.acquire_timeout)
-                .connect_with(opts)
-                .await?;
-            Db::Sqlite(pool)
+            let pool = pools.options(pools.sqlite_connections);
+            Db::Sqlite(pool.connect_with(opts).await?)
         } else {
             return Err(StoreError::Invalid(format!(
                 "unsupported database URL {url:?}: use sqlite://PATH or postgres://USER@HOST/DB"

@@ -2,21 +2,30 @@
 
 use crate::Db;
 use crate::StoreError;
-use crate::operator_tokens::TokenScope;
+use crate::operator_tokens::{CreatedOperatorToken, TokenScope};
 use crate::secret::sha256;
 use crate::tests::TestDb;
 use packyard_testkit::{Backend, backend_tests};
 
+/// A new operator (`email`), who logs in with a fake hash.
+async fn operator(db: &Db, email: &str) {
+    db.create_operator(email, "$argon2id$fake", "t")
+        .await
+        .unwrap();
+}
+
+/// A new API token of `email`'s.
+async fn token(db: &Db, email: &str, name: &str, scope: TokenScope) -> CreatedOperatorToken {
+    db.create_operator_token(email, name, scope, "t")
+        .await
+        .unwrap()
+}
+
 backend_tests!(async operators_and_admin_tokens);
 async fn operators_and_admin_tokens(backend: Backend) {
     let db = TestDb::open(backend).await;
-    db.create_operator("ops@example.com", "$argon2id$fake", "t")
-        .await
-        .unwrap();
-    let created = db
-        .create_operator_token("ops@example.com", "ci", TokenScope::Publish, "t")
-        .await
-        .unwrap();
+    operator(&db, "ops@example.com").await;
+    let created = token(&db, "ops@example.com", "ci", TokenScope::Publish).await;
     assert!(created.token.starts_with("pya_"));
     let active = db.active_operator_tokens().await.unwrap();
     assert_eq!(active[0].token_hash, sha256(&created.token));
@@ -31,24 +40,11 @@ async fn operators_and_admin_tokens(backend: Backend) {
 backend_tests!(async revoked_tokens_and_disabled_operators_stop_authenticating);
 async fn revoked_tokens_and_disabled_operators_stop_authenticating(backend: Backend) {
     let db = TestDb::open(backend).await;
-    db.create_operator("a@example.com", "$argon2id$fake", "t")
-        .await
-        .unwrap();
-    db.create_operator("b@example.com", "$argon2id$fake", "t")
-        .await
-        .unwrap();
-    let a1 = db
-        .create_operator_token("a@example.com", "one", TokenScope::Admin, "t")
-        .await
-        .unwrap();
-    let a2 = db
-        .create_operator_token("a@example.com", "two", TokenScope::Read, "t")
-        .await
-        .unwrap();
-    let b = db
-        .create_operator_token("b@example.com", "b", TokenScope::Admin, "t")
-        .await
-        .unwrap();
+    operator(&db, "a@example.com").await;
+    operator(&db, "b@example.com").await;
+    let a1 = token(&db, "a@example.com", "one", TokenScope::Admin).await;
+    let a2 = token(&db, "a@example.com", "two", TokenScope::Read).await;
+    let b = token(&db, "b@example.com", "b", TokenScope::Admin).await;
     let active_ids = |db: Db| async move {
         let mut ids: Vec<i64> = db
             .active_operator_tokens()

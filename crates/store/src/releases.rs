@@ -38,17 +38,18 @@ pub struct NewRelease<'a> {
     pub blob_key: &'a str,
 }
 
+/// 1 to `max` letters, digits, '.', '_', '-' or '+': a URL path segment needing no escapes.
+fn url_safe(value: &str, max: usize) -> bool {
+    !value.is_empty()
+        && value.len() <= max
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b))
+}
+
 /// A release file name must be a plain file name that survives a URL path unescaped.
 pub fn validate_file_name(name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 200
-        && name != "."
-        && name != ".."
-        && !name.starts_with('.')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b));
-    if ok {
+    if url_safe(name, 200) && !name.starts_with('.') {
         Ok(())
     } else {
         Err(StoreError::Invalid(format!(
@@ -69,12 +70,7 @@ pub fn validate_kind(kind: &str) -> Result<()> {
 }
 
 pub fn validate_release_version(version: &str) -> Result<()> {
-    let ok = !version.is_empty()
-        && version.len() <= 64
-        && version
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b));
-    if ok {
+    if url_safe(version, 64) {
         Ok(())
     } else {
         Err(StoreError::Invalid(format!(

@@ -42,11 +42,9 @@ async fn queue_and_lease(db: Db) {
         None,
         "{backend}: one sync at a time"
     );
-    assert!(
-        db.acquire_repo_lease(repo.id, "node-a", 300)
-            .await
-            .unwrap()
-            .is_some(),
+    assert_ne!(
+        db.acquire_repo_lease(repo.id, "node-a", 300).await.unwrap(),
+        None,
         "{backend}: the owner renews"
     );
     db.request_repo_sync(repo.id).await.unwrap(); // arrives during the sync
@@ -85,11 +83,9 @@ async fn queue_and_lease(db: Db) {
         "{backend}"
     );
     db.acquire_repo_lease(repo.id, "node-c", -1).await.unwrap();
-    assert!(
-        db.acquire_repo_lease(repo.id, "node-d", 300)
-            .await
-            .unwrap()
-            .is_some(),
+    assert_ne!(
+        db.acquire_repo_lease(repo.id, "node-d", 300).await.unwrap(),
+        None,
         "{backend}"
     );
 

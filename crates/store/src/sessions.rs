@@ -113,13 +113,10 @@ impl Db {
 
     /// Ends the session (logout). Ending an unknown session is not an error.
     pub async fn delete_session(&self, cookie_value: &str) -> Result<()> {
-        on_db!(self, pool => {
-            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-                .bind(sha256(cookie_value))
-                .execute(pool)
-                .await?;
-        });
-        Ok(())
+        let id_hash = sha256(cookie_value);
+        self.delete_where("DELETE FROM sessions WHERE id_hash = $1", id_hash)
+            .await
+            .map(drop)
     }
 
     /// Ends every session of a principal, e.g. when its account is closed or its password
@@ -138,16 +135,11 @@ impl Db {
     /// Removes expired sessions and login failures older than `keep_failures_secs`.
     pub async fn prune_sessions(&self, keep_failures_secs: i64) -> Result<()> {
         let now = now();
-        on_db!(self, pool => {
-            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-                .bind(now)
-                .execute(pool)
-                .await?;
-            sqlx::query("DELETE FROM login_failures WHERE at < $1")
-                .bind(now - keep_failures_secs)
-                .execute(pool)
-                .await?;
-        });
+        self.delete_where("DELETE FROM sessions WHERE expires_at <= $1", now)
+            .await?;
+        let before = now - keep_failures_secs;
+        self.delete_where("DELETE FROM login_failures WHERE at < $1", before)
+            .await?;
         Ok(())
     }
 
@@ -176,12 +168,9 @@ impl Db {
 
     /// Forgets the failures of `scope` after a successful login.
     pub async fn clear_login_failures(&self, scope: &str) -> Result<()> {
-        on_db!(self, pool => {
-            sqlx::query("DELETE FROM login_failures WHERE scope = $1")
-                .bind(scope)
-                .execute(pool)
-                .await?;
-        });
-        Ok(())
+        let scope = scope.to_string();
+        self.delete_where("DELETE FROM login_failures WHERE scope = $1", scope)
+            .await
+            .map(drop)
     }
 }

@@ -73,21 +73,7 @@ pub enum EntitlementCmd {
 #[derive(Subcommand)]
 pub enum InvoiceCmd {
     /// Record an invoice; unpaid past its due date, it puts the account on hold.
-    Add {
-        /// Account id, e.g. MAG000000001.
-        account: String,
-        /// Invoice number, unique, e.g. INV-1001.
-        number: String,
-        /// Amount with at most two decimals, e.g. 100.00.
-        #[arg(long, env = "PACKYARD_INVOICE_AMOUNT")]
-        amount: String,
-        /// ISO 4217 currency code, e.g. EUR.
-        #[arg(long, env = "PACKYARD_INVOICE_CURRENCY")]
-        currency: String,
-        /// Due date, YYYY-MM-DD.
-        #[arg(long, env = "PACKYARD_INVOICE_DUE")]
-        due: String,
-    },
+    Add(InvoiceAdd),
     /// Mark an invoice paid (lifts a billing hold within a second).
     Pay {
         /// Invoice number, e.g. INV-1001.
@@ -117,22 +103,7 @@ pub struct PublishArgs {
 #[derive(Subcommand)]
 pub enum ReleaseCmd {
     /// Add a full release archive that entitled accounts download with their token.
-    Add {
-        /// The archive, e.g. Acme-CE-2.4.7.tar.gz.
-        file: PathBuf,
-        /// ce-full, ee-full, ce-patch, ee-patch or other.
-        #[arg(long = "type", env = "PACKYARD_RELEASE_TYPE")]
-        kind: String,
-        /// The release's version, e.g. 2.4.7 or 2.4.7-p1.
-        #[arg(long, env = "PACKYARD_RELEASE_VERSION")]
-        version: String,
-        /// The product whose licence entitles an account to the file.
-        #[arg(long, env = "PACKYARD_RELEASE_PRODUCT")]
-        product: String,
-        /// The name customers download it as (default: the file's own name).
-        #[arg(long, env = "PACKYARD_RELEASE_NAME")]
-        name: Option<String>,
-    },
+    Add(ReleaseAdd),
     /// List every release file.
     List,
     /// Remove a release file from the download interface.
@@ -140,4 +111,57 @@ pub enum ReleaseCmd {
         /// The file name customers download, e.g. Acme-CE-2.4.7.tar.gz.
         file_name: String,
     },
+}
+
+// The arguments of `release add`, the same in local and remote mode.
+#[derive(Args)]
+pub struct ReleaseAdd {
+    /// The archive, e.g. Acme-CE-2.4.7.tar.gz.
+    pub file: PathBuf,
+    /// ce-full, ee-full, ce-patch, ee-patch or other.
+    #[arg(long = "type", env = "PACKYARD_RELEASE_TYPE")]
+    pub kind: String,
+    /// The release's version, e.g. 2.4.7 or 2.4.7-p1.
+    #[arg(long, env = "PACKYARD_RELEASE_VERSION")]
+    pub version: String,
+    /// The product whose licence entitles an account to the file.
+    #[arg(long, env = "PACKYARD_RELEASE_PRODUCT")]
+    pub product: String,
+    /// The name customers download it as (default: the file's own name).
+    #[arg(long, env = "PACKYARD_RELEASE_NAME")]
+    pub name: Option<String>,
+}
+
+impl ReleaseAdd {
+    /// The name the release is stored under: `--name`, else the file's own name.
+    pub fn file_name(&self) -> anyhow::Result<String> {
+        match (
+            self.name.as_deref(),
+            self.file.file_name().and_then(|n| n.to_str()),
+        ) {
+            (Some(n), _) | (None, Some(n)) => Ok(n.to_string()),
+            (None, None) => anyhow::bail!(
+                "{} has no usable file name; pass --name",
+                self.file.display()
+            ),
+        }
+    }
+}
+
+// The arguments of `invoice add`, the same in local and remote mode.
+#[derive(Args)]
+pub struct InvoiceAdd {
+    /// Account id, e.g. MAG000000001.
+    pub account: String,
+    /// Invoice number, unique, e.g. INV-1001.
+    pub number: String,
+    /// Amount with at most two decimals, e.g. 100.00.
+    #[arg(long, env = "PACKYARD_INVOICE_AMOUNT")]
+    pub amount: String,
+    /// ISO 4217 currency code, e.g. EUR.
+    #[arg(long, env = "PACKYARD_INVOICE_CURRENCY")]
+    pub currency: String,
+    /// Due date, YYYY-MM-DD.
+    #[arg(long, env = "PACKYARD_INVOICE_DUE")]
+    pub due: String,
 }

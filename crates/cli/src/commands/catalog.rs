@@ -6,7 +6,7 @@ use packyard_store::invoices::Invoice;
 use packyard_store::products::{ProductChange, parse_patterns};
 use serde_json::json;
 
-use super::{CLI_ACTOR, emit};
+use super::{CLI_ACTOR, deleted, emit, emit_list};
 use crate::args::{EntitlementCmd, Global, InvoiceCmd, ProductCmd};
 use crate::context::{open_db, parse_date};
 
@@ -31,19 +31,15 @@ pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
         }
         ProductCmd::List => {
             let products = db.products().await?;
-            let human: Vec<String> = products
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{}  {}  {}{}",
-                        p.slug,
-                        p.name,
-                        p.patterns.join(","),
-                        if p.public { "  (public)" } else { "" }
-                    )
-                })
-                .collect();
-            emit(g.json, json!({ "products": products }), human.join("\n"));
+            emit_list(g.json, "products", &products, |p| {
+                format!(
+                    "{}  {}  {}{}",
+                    p.slug,
+                    p.name,
+                    p.patterns.join(","),
+                    if p.public { "  (public)" } else { "" }
+                )
+            });
         }
         ProductCmd::Update {
             slug,
@@ -70,7 +66,7 @@ pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
             db.delete_product(&slug, CLI_ACTOR).await?;
             emit(
                 g.json,
-                json!({ "slug": slug, "deleted": true }),
+                deleted("slug", &slug),
                 format!("product {slug} deleted"),
             );
         }
@@ -137,17 +133,18 @@ pub async fn entitlement(g: &Global, cmd: EntitlementCmd) -> Result<()> {
 pub async fn invoice(g: &Global, cmd: InvoiceCmd) -> Result<()> {
     let db = open_db(g).await?;
     match cmd {
-        InvoiceCmd::Add {
-            account,
-            number,
-            amount,
-            currency,
-            due,
-        } => {
-            let due = parse_date(&due, "--due")?;
-            let account = db.account(&account).await?;
+        InvoiceCmd::Add(add) => {
+            let due = parse_date(&add.due, "--due")?;
+            let account = db.account(&add.account).await?;
             let inv = db
-                .add_invoice(&account, &number, &amount, &currency, due, CLI_ACTOR)
+                .add_invoice(
+                    &account,
+                    &add.number,
+                    &add.amount,
+                    &add.currency,
+                    due,
+                    CLI_ACTOR,
+                )
                 .await?;
             let human = format!(
                 "invoice {} for {} {} due {}",

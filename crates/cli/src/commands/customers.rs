@@ -3,11 +3,12 @@
 use anyhow::{Result, bail};
 use chrono::DateTime;
 use packyard_server::passwords::hash_password;
-use packyard_store::accounts::NewAccount;
+use packyard_store::Db;
+use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::sessions::SessionKind;
 use serde_json::json;
 
-use super::{CLI_ACTOR, emit};
+use super::{CLI_ACTOR, deleted, emit, emit_list};
 use crate::args::{AccountCmd, Global, KeyCmd, TokenCmd};
 use crate::context::{open_db, read_new_password, read_password_stdin};
 
@@ -50,11 +51,9 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
         }
         AccountCmd::List => {
             let accounts = db.accounts().await?;
-            let human: Vec<String> = accounts
-                .iter()
-                .map(|a| format!("{}  {:<7} {}  {}", a.public_id, a.status, a.email, a.name))
-                .collect();
-            emit(g.json, json!({ "accounts": accounts }), human.join("\n"));
+            emit_list(g.json, "accounts", &accounts, |a| {
+                format!("{}  {:<7} {}  {}", a.public_id, a.status, a.email, a.name)
+            });
         }
         AccountCmd::Show { id } => {
             let a = db.account(&id).await?;
@@ -99,20 +98,10 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
             emit(g.json, json!({ "account": a }), human);
         }
         AccountCmd::Close { id } => {
-            let a = db.close_account(&id, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "id": a.public_id, "status": a.status }),
-                format!("{} closed", a.public_id),
-            );
+            emit_status(g, db.close_account(&id, CLI_ACTOR).await?, "closed")
         }
         AccountCmd::Reopen { id } => {
-            let a = db.reopen_account(&id, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "id": a.public_id, "status": a.status }),
-                format!("{} reopened", a.public_id),
-            );
+            emit_status(g, db.reopen_account(&id, CLI_ACTOR).await?, "reopened")
         }
         AccountCmd::SetPassword { id, .. } => {
             let account = db.account(&id).await?;
@@ -144,49 +133,49 @@ pub async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
         KeyCmd::List { account } => {
             let account = db.account(&account).await?;
             let keys = db.keys_of(&account).await?;
-            let human: Vec<String> = keys
-                .iter()
-                .map(|k| {
-                    let state = if k.enabled { "enabled" } else { "disabled" };
-                    let used = k
-                        .last_used_at
-                        .map(date)
-                        .unwrap_or_else(|| "never used".into());
-                    format!("{}  {state:<8}  {}  {used}", k.public_key, k.name)
-                })
-                .collect();
-            emit(g.json, json!({ "keys": keys }), human.join("\n"));
+            emit_list(g.json, "keys", &keys, |k| {
+                let state = if k.enabled { "enabled" } else { "disabled" };
+                let used = k
+                    .last_used_at
+                    .map(date)
+                    .unwrap_or_else(|| "never used".into());
+                format!("{}  {state:<8}  {}  {used}", k.public_key, k.name)
+            });
         }
-        KeyCmd::Disable { public_key } | KeyCmd::Enable { public_key }
-            if public_key.trim().is_empty() =>
-        {
-            bail!("give the public key of the access key")
-        }
-        KeyCmd::Disable { public_key } => {
-            let k = db.set_key_enabled(&public_key, false, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "public_key": k.public_key, "enabled": false }),
-                format!("{} disabled", k.public_key),
-            );
-        }
-        KeyCmd::Enable { public_key } => {
-            let k = db.set_key_enabled(&public_key, true, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "public_key": k.public_key, "enabled": true }),
-                format!("{} enabled", k.public_key),
-            );
-        }
+        KeyCmd::Disable { public_key } => set_key_enabled(g, &db, &public_key, false).await?,
+        KeyCmd::Enable { public_key } => set_key_enabled(g, &db, &public_key, true).await?,
         KeyCmd::Delete { public_key } => {
             db.delete_key(&public_key, CLI_ACTOR).await?;
             emit(
                 g.json,
-                json!({ "public_key": public_key, "deleted": true }),
+                deleted("public_key", &public_key),
                 format!("{public_key} deleted"),
             );
         }
     }
+    Ok(())
+}
+
+/// Reports an account's new status (`done` says what happened, for people).
+fn emit_status(g: &Global, a: Account, done: &str) {
+    emit(
+        g.json,
+        json!({ "id": a.public_id, "status": a.status }),
+        format!("{} {done}", a.public_id),
+    );
+}
+
+async fn set_key_enabled(g: &Global, db: &Db, public_key: &str, enabled: bool) -> Result<()> {
+    if public_key.trim().is_empty() {
+        bail!("give the public key of the access key")
+    }
+    let k = db.set_key_enabled(public_key, enabled, CLI_ACTOR).await?;
+    let state = if enabled { "enabled" } else { "disabled" };
+    emit(
+        g.json,
+        json!({ "public_key": k.public_key, "enabled": enabled }),
+        format!("{} {state}", k.public_key),
+    );
     Ok(())
 }
 

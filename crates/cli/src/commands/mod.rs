@@ -11,7 +11,8 @@ mod serve;
 mod storage;
 
 use anyhow::Result;
-use serde_json::Value;
+use serde::Serialize;
+use serde_json::{Value, json};
 
 use crate::args::{Cli, Command, Shell};
 use crate::context::{open_db, open_db_creating};
@@ -19,7 +20,13 @@ use crate::context::{open_db, open_db_creating};
 /// The actor recorded in the audit log for command-line changes.
 pub const CLI_ACTOR: &str = "cli";
 
-pub use crate::context::Reported;
+pub use crate::context::{Reported, deleted};
+
+/// Prints a listing: `{ key: items }` as JSON, or one `line` per item for people.
+pub fn emit_list<T: Serialize>(json: bool, key: &str, items: &[T], line: impl Fn(&T) -> String) {
+    let human: Vec<String> = items.iter().map(line).collect();
+    emit(json, json!({ key: items }), human.join("\n"));
+}
 
 /// Prints `value` as JSON with `--json`, else the human text.
 pub fn emit(json: bool, value: Value, human: impl AsRef<str>) {

@@ -3,11 +3,12 @@
 
 use anyhow::{Result, bail};
 use packyard_server::passwords::hash_password;
+use packyard_store::Db;
 use packyard_store::operator_tokens::TokenScope;
 use packyard_store::timestamps::rfc3339_text;
 use serde_json::json;
 
-use super::{CLI_ACTOR, emit};
+use super::{CLI_ACTOR, emit, emit_list};
 use crate::args::{Global, OperatorCmd, OperatorTokenCmd};
 use crate::context::{open_db, read_new_password};
 
@@ -34,39 +35,13 @@ pub async fn run(g: &Global, cmd: OperatorCmd) -> Result<()> {
         }
         OperatorCmd::List => {
             let operators = db.operators().await?;
-            let human: Vec<String> = operators
-                .iter()
-                .map(|o| {
-                    let state = if o.disabled { "disabled" } else { "enabled" };
-                    format!("{}  {state}", o.email)
-                })
-                .collect();
-            emit(g.json, json!({ "operators": operators }), human.join("\n"));
+            emit_list(g.json, "operators", &operators, |o| {
+                let state = if o.disabled { "disabled" } else { "enabled" };
+                format!("{}  {state}", o.email)
+            });
         }
-        OperatorCmd::Disable { email } | OperatorCmd::Enable { email }
-            if email.trim().is_empty() =>
-        {
-            bail!("give the operator's email")
-        }
-        OperatorCmd::Disable { email } => {
-            let op = db.set_operator_disabled(&email, true, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "email": op.email, "disabled": true }),
-                format!(
-                    "operator {} disabled (tokens and sessions stop working)",
-                    op.email
-                ),
-            );
-        }
-        OperatorCmd::Enable { email } => {
-            let op = db.set_operator_disabled(&email, false, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "email": op.email, "disabled": false }),
-                format!("operator {} enabled", op.email),
-            );
-        }
+        OperatorCmd::Disable { email } => set_disabled(g, &db, &email, true).await?,
+        OperatorCmd::Enable { email } => set_disabled(g, &db, &email, false).await?,
         OperatorCmd::SetPassword { email, .. } => {
             let op = db.operator(&email).await?;
             let hash = hash_password(&read_new_password()?)?;
@@ -94,24 +69,20 @@ async fn token(g: &Global, db: &packyard_store::Db, cmd: OperatorTokenCmd) -> Re
         }
         OperatorTokenCmd::List { email } => {
             let tokens = db.operator_tokens(email.as_deref()).await?;
-            let human: Vec<String> = tokens
-                .iter()
-                .map(|t| {
-                    let state = t.revoked_at.map_or_else(
-                        || "active".to_string(),
-                        |at| format!("revoked {}", rfc3339_text(at)),
-                    );
-                    format!(
-                        "{:>4}  {:<7}  {}  {}  created {}  {state}",
-                        t.id,
-                        t.scope,
-                        t.email,
-                        t.name,
-                        rfc3339_text(t.created_at)
-                    )
-                })
-                .collect();
-            emit(g.json, json!({ "tokens": tokens }), human.join("\n"));
+            emit_list(g.json, "tokens", &tokens, |t| {
+                let state = t.revoked_at.map_or_else(
+                    || "active".to_string(),
+                    |at| format!("revoked {}", rfc3339_text(at)),
+                );
+                format!(
+                    "{:>4}  {:<7}  {}  {}  created {}  {state}",
+                    t.id,
+                    t.scope,
+                    t.email,
+                    t.name,
+                    rfc3339_text(t.created_at)
+                )
+            });
         }
         OperatorTokenCmd::Revoke { id } => {
             let t = db.revoke_operator_token(id, CLI_ACTOR).await?;
@@ -122,5 +93,26 @@ async fn token(g: &Global, db: &packyard_store::Db, cmd: OperatorTokenCmd) -> Re
             );
         }
     }
+    Ok(())
+}
+
+async fn set_disabled(g: &Global, db: &Db, email: &str, disabled: bool) -> Result<()> {
+    if email.trim().is_empty() {
+        bail!("give the operator's email")
+    }
+    let op = db.set_operator_disabled(email, disabled, CLI_ACTOR).await?;
+    let human = if disabled {
+        format!(
+            "operator {} disabled (tokens and sessions stop working)",
+            op.email
+        )
+    } else {
+        format!("operator {} enabled", op.email)
+    };
+    emit(
+        g.json,
+        json!({ "email": op.email, "disabled": disabled }),
+        human,
+    );
     Ok(())
 }

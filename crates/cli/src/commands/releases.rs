@@ -1,40 +1,28 @@
 //! `release add` and `release list`: full archives for the curl download interface. The file
 //! is streamed into storage, so adding a multi-GiB release needs no memory to speak of.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use packyard_server::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
 use serde_json::json;
 
-use super::{CLI_ACTOR, emit};
+use super::{CLI_ACTOR, deleted, emit, emit_list};
 use crate::args::{Global, ReleaseCmd};
 use crate::context::{open_blobs, open_db};
 
 pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
     let db = open_db(g).await?;
     match cmd {
-        ReleaseCmd::Add {
-            file,
-            kind,
-            version,
-            product,
-            name,
-        } => {
+        ReleaseCmd::Add(add) => {
             let blobs = open_blobs(g)?;
-            let file_name = match name {
-                Some(n) => n,
-                None => match file.file_name().and_then(|n| n.to_str()) {
-                    Some(n) => n.to_string(),
-                    None => bail!("{} has no usable file name; pass --name", file.display()),
-                },
-            };
-            let reader = tokio::fs::File::open(&file)
+            let file_name = add.file_name()?;
+            let reader = tokio::fs::File::open(&add.file)
                 .await
-                .with_context(|| format!("cannot read {}", file.display()))?;
+                .with_context(|| format!("cannot read {}", add.file.display()))?;
             let request = ReleaseRequest {
                 file_name: &file_name,
-                kind: &kind,
-                version: &version,
-                product: &product,
+                kind: &add.kind,
+                version: &add.version,
+                product: &add.product,
                 max_bytes: u64::MAX,
             };
             let (release, outcome) = add_release(&db, &blobs, &request, reader, CLI_ACTOR).await?;
@@ -43,8 +31,13 @@ pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
                 ReleaseOutcome::Unchanged => "unchanged (already added with the same bytes)",
             };
             let human = format!(
-                "{} {verb}: {} {} for {product}, {} bytes, sha256 {}",
-                release.file_name, release.kind, release.version, release.size, release.sha256
+                "{} {verb}: {} {} for {}, {} bytes, sha256 {}",
+                release.file_name,
+                release.kind,
+                release.version,
+                add.product,
+                release.size,
+                release.sha256
             );
             emit(
                 g.json,
@@ -54,24 +47,17 @@ pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
         }
         ReleaseCmd::List => {
             let releases = db.releases().await?;
-            let human: Vec<String> = releases
-                .iter()
-                .map(|r| {
-                    format!(
-                        "{}  {}  {}  {} bytes",
-                        r.kind, r.version, r.file_name, r.size
-                    )
-                })
-                .collect();
-            emit(g.json, json!({ "releases": releases }), human.join("\n"));
+            emit_list(g.json, "releases", &releases, |r| {
+                format!(
+                    "{}  {}  {}  {} bytes",
+                    r.kind, r.version, r.file_name, r.size
+                )
+            });
         }
         ReleaseCmd::Delete { file_name } => {
             let release = db.delete_release(&file_name, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "file_name": release.file_name, "deleted": true }),
-                format!("{} deleted", release.file_name),
-            );
+            let human = format!("{} deleted", release.file_name);
+            emit(g.json, deleted("file_name", &release.file_name), human);
         }
     }
     Ok(())

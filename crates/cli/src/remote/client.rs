@@ -16,15 +16,7 @@ pub struct Client {
 
 /// Percent-encodes one path segment (account ids, slugs, file names, emails).
 pub fn segment(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    packyard_server::metadata::percent_encode(value, b"")
 }
 
 impl Client {

@@ -8,8 +8,10 @@
 //! `stats`) refuse remote mode. `repo sync` joins here once the repository routes exist:
 //! map it to `POST /api/v1/repos/{id}/sync` in [`request`].
 
+mod catalog;
 mod client;
 mod commands;
+mod customers;
 
 use anyhow::{Result, bail};
 use serde_json::Value;
@@ -25,8 +27,8 @@ pub fn run(g: &Global, command: Command) -> Result<()> {
     };
     let client = Client::new(server, token)?;
     match command {
-        Command::Publish(args) => commands::publish(&client, g.json, args),
-        Command::Release(cmd) => commands::release(&client, g.json, cmd),
+        Command::Publish(args) => catalog::publish(&client, g.json, args),
+        Command::Release(cmd) => catalog::release(&client, g.json, cmd),
         other => {
             let (answer, human) = request(&client, other)?;
             print(g.json, &answer, human);

@@ -1,7 +1,6 @@
 //! SPEC §10: `packyard backup` taken while the server is busy (publishes and installs
 //! running), restored into a fresh data directory, serves the same bytes.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -29,15 +28,7 @@ fn serve(data_dir: &std::path::Path) -> (Running, String) {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .to_string();
+    let url = announced_url(&mut child);
     (Running(child), url)
 }
 
@@ -60,17 +51,8 @@ fn catalog(url: &str, public: &str, private: &str) -> Value {
 #[test]
 fn backup_under_load_restores_the_same_bytes() {
     let server = Server::start(Backend::Sqlite);
-    server.cli(&[
-        "product",
-        "create",
-        "all",
-        "--name",
-        "All",
-        "--packages",
-        "acme/*",
-    ]);
-    let (account, public, private) = server.customer("backup@example.com");
-    server.cli(&["entitlement", "grant", &account, "all"]);
+    server.product("all", "All", "acme/*", &[]);
+    let (_, public, private) = server.licensed_customer("backup@example.com", &["all"]);
     let first: Vec<_> = (0..5)
         .map(|i| package_zip(&format!("acme/pkg{i}"), "1.0.0", json!({})))
         .collect();
@@ -129,11 +111,7 @@ fn backup_under_load_restores_the_same_bytes() {
         .env_remove("PACKYARD_DATABASE_URL")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(out, "restore");
 
     let (_restored_server, url) = serve(&restored_dir);
     let restored = catalog(&url, &public, &private);

@@ -16,55 +16,19 @@ backend_tests!(missing_operations_exist_and_say_what_they_did);
 fn missing_operations_exist_and_say_what_they_did(backend: Backend) {
     let server = Server::start(backend);
     let (id, _, _) = server.customer("ops@shop.example");
-    server.cli(&[
-        "product",
-        "create",
-        "pro",
-        "--name",
-        "Pro",
-        "--packages",
-        "acme/*",
-    ]);
-    server.cli(&[
-        "product",
-        "create",
-        "tmp",
-        "--name",
-        "Tmp",
-        "--packages",
-        "tmp/*",
-    ]);
+    server.product("pro", "Pro", "acme/*", &[]);
+    server.product("tmp", "Tmp", "tmp/*", &[]);
 
     // Granting again says what changed.
-    let first = server.cli(&[
-        "entitlement",
-        "grant",
-        &id,
-        "pro",
-        "--updates-until",
-        "2025-01-31",
-    ]);
+    let grant = |until| ["entitlement", "grant", &id, "pro", "--updates-until", until];
+    let first = server.cli(&grant("2025-01-31"));
     assert!(
         first.contains("releases up to 2025-01-31"),
         "{backend:?}: {first}"
     );
-    let same = server.cli(&[
-        "entitlement",
-        "grant",
-        &id,
-        "pro",
-        "--updates-until",
-        "2025-01-31",
-    ]);
+    let same = server.cli(&grant("2025-01-31"));
     assert!(same.contains("nothing changed"), "{backend:?}: {same}");
-    let changed = server.cli_json(&[
-        "entitlement",
-        "grant",
-        &id,
-        "pro",
-        "--updates-until",
-        "2026-06-30",
-    ]);
+    let changed = server.cli_json(&grant("2026-06-30"));
     assert_eq!(
         changed["change"],
         json!({ "change": "changed", "previous": "2025-01-31" })
@@ -286,9 +250,5 @@ fn commands_refuse_an_empty_data_dir_and_complete_in_shells() {
         ))
         .output()
         .unwrap();
-    assert!(
-        bash.status.success(),
-        "{}",
-        String::from_utf8_lossy(&bash.stderr)
-    );
+    succeeded(bash, "bash completion");
 }

@@ -126,16 +126,6 @@ fn forwarding_headers_from_untrusted_peers_are_ignored() {
     assert_eq!(guess(&server, "192.0.2.99", &public).status, 429);
 }
 
-/// The server's resident memory in KiB.
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS in /proc/PID/status")
-}
-
 /// Streams a `len`-byte body after `head` (request line and headers, without the blank
 /// line) until the server stops reading; returns the status line it answered, if any.
 fn stream_upload(host: &str, head: &str, len: u64) -> String {
@@ -173,7 +163,7 @@ fn unauthenticated_uploads_are_refused_before_their_body_is_read() {
     let server = Server::start(Backend::Sqlite);
     // Warm up the allocator with one ordinary request.
     assert_eq!(curl(&format!("{}/healthz", server.url), &[]).status, 200);
-    let before = rss_kib(server.pid());
+    let before = memory_kib(server.pid(), "VmRSS");
     let routes = [
         "POST /api/packages HTTP/1.1\r\nAuthorization: Bearer wrong-token",
         "PUT /api/releases/x.tar.gz?type=other&version=1&product=p HTTP/1.1\r\nAuthorization: Bearer wrong-token",
@@ -186,7 +176,7 @@ fn unauthenticated_uploads_are_refused_before_their_body_is_read() {
             "{head}: {status}"
         );
     }
-    let grown = rss_kib(server.pid()).saturating_sub(before);
+    let grown = memory_kib(server.pid(), "VmRSS").saturating_sub(before);
     eprintln!("server RSS {before} KiB before, grew by {grown} KiB");
     assert!(
         grown < 16 * 1024,

@@ -22,12 +22,7 @@ fn remote(server: &Server, cwd: &Path, token: &str, args: &[&str]) -> std::proce
 
 fn remote_ok(server: &Server, cwd: &Path, token: &str, args: &[&str]) -> Value {
     let out = remote(server, cwd, token, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_str(&succeeded(out, &format!("{args:?}"))).unwrap()
 }
 
 /// A zip as `composer archive` makes it: composer.json without a version, at the root.
@@ -97,33 +92,17 @@ fn ci_publishes_and_manages_customers_without_the_data_dir(backend: Backend) {
     );
 
     // A publish token cannot manage customers; an admin token can, end to end.
-    let refused = remote(
-        &server,
-        cwd,
-        &publish,
-        &[
-            "account",
-            "create",
-            "--email",
-            "r@shop.example",
-            "--name",
-            "R",
-        ],
-    );
+    let create = [
+        "account",
+        "create",
+        "--email",
+        "r@shop.example",
+        "--name",
+        "R",
+    ];
+    let refused = remote(&server, cwd, &publish, &create);
     assert!(!refused.status.success(), "{backend:?}");
-    let id = remote_ok(
-        &server,
-        cwd,
-        &admin,
-        &[
-            "account",
-            "create",
-            "--email",
-            "r@shop.example",
-            "--name",
-            "R",
-        ],
-    )["id"]
+    let id = remote_ok(&server, cwd, &admin, &create)["id"]
         .as_str()
         .unwrap()
         .to_string();

@@ -46,17 +46,8 @@ pub struct Shop {
 
 pub fn open_shop(cluster: &Cluster) -> Shop {
     let cli = cluster.cli();
-    cli.cli(&[
-        "product",
-        "create",
-        "acme",
-        "--name",
-        "Acme",
-        "--packages",
-        "acme/*",
-    ]);
-    let (account, public, private) = cli.customer("dev@shop.example");
-    cli.cli(&["entitlement", "grant", &account, "acme"]);
+    cli.product("acme", "Acme", "acme/*", &[]);
+    let (account, public, private) = cli.licensed_customer("dev@shop.example", &["acme"]);
     let download_token = cli.cli_json(&["token", "generate", &account])["token"]
         .as_str()
         .unwrap()

@@ -40,11 +40,7 @@ fn sql(cluster: &Cluster, statement: &str) {
         .arg(statement)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(out, statement);
 }
 
 /// Publishes a zip, then removes its version row: the object a crashed writer leaves.

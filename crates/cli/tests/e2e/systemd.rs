@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::BIN;
+use crate::support::{BIN, all_output};
 
 /// The unit with ExecStart pointing at the binary under test (verify checks it exists).
 fn unit_under_test(dir: &Path) -> std::path::PathBuf {
@@ -26,11 +26,7 @@ fn the_systemd_unit_verifies_cleanly_and_is_hardened() {
         .arg(&unit)
         .output()
         .expect("systemd-analyze runs (apt-get install systemd; scripts/test installs it)");
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&verify.stdout),
-        String::from_utf8_lossy(&verify.stderr)
-    );
+    let said = all_output(&verify);
     assert!(
         verify.status.success() && said.trim().is_empty(),
         "systemd-analyze verify: {said}"

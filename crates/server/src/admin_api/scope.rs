@@ -87,26 +87,29 @@ mod tests {
 
     #[test]
     fn scopes_by_method_and_resource() {
-        let cases = [
-            (Method::GET, "/api/v1/accounts", TokenScope::Read),
-            (Method::HEAD, "/api/v1/operators", TokenScope::Read),
-            (Method::POST, "/api/v1/packages", TokenScope::Publish),
-            (
-                Method::DELETE,
-                "/api/v1/packages/acme/x/1.0.0",
-                TokenScope::Publish,
-            ),
-            (Method::PUT, "/api/releases/A.tar.gz", TokenScope::Publish),
-            (Method::POST, "/api/v1/accounts", TokenScope::Admin),
-            (Method::POST, "/api/v1/packagesX", TokenScope::Admin),
-            (
-                Method::DELETE,
-                "/api/v1/operator-tokens/3",
-                TokenScope::Admin,
-            ),
+        let read = [
+            (Method::GET, "/api/v1/accounts"),
+            (Method::HEAD, "/api/v1/operators"),
         ];
-        for (method, path, scope) in cases {
-            assert_eq!(needed_scope(&method, path), scope, "{method} {path}");
+        let publish = [
+            (Method::POST, "/api/v1/packages"),
+            (Method::DELETE, "/api/v1/packages/acme/x/1.0.0"),
+            (Method::PUT, "/api/releases/A.tar.gz"),
+        ];
+        let admin = [
+            (Method::POST, "/api/v1/accounts"),
+            (Method::POST, "/api/v1/packagesX"),
+            (Method::DELETE, "/api/v1/operator-tokens/3"),
+        ];
+        let expected = [
+            (TokenScope::Read, &read[..]),
+            (TokenScope::Publish, &publish[..]),
+            (TokenScope::Admin, &admin[..]),
+        ];
+        for (scope, requests) in expected {
+            for (method, path) in requests {
+                assert_eq!(needed_scope(method, path), scope, "{method} {path}");
+            }
         }
     }
 }

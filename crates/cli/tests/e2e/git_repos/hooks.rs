@@ -113,12 +113,8 @@ fn signed_hooks_publish_new_tags_fast_and_moved_tags_keep_their_archive(backend:
     );
     let dev = Developer::new(&server, "dev", &key.0, &key.1);
     let project = dev.project(&server, "app");
-    dev.composer_ok(&project, &["require", "acme/hooked:^1.1"]);
-    assert_eq!(
-        locked_version(&project, "acme/hooked").as_deref(),
-        Some("v1.1.0"),
-        "{backend:?}"
-    );
+    let locked = dev.require_locked(&project, "acme/hooked:^1.1");
+    assert_eq!(locked.as_deref(), Some("v1.1.0"), "{backend:?}");
 
     // Move v1.0.0 upstream: the published archive stays, the conflict is shown.
     let dev_before = shasums(&server, &key, "acme/hooked", true)["dev-main"].clone();

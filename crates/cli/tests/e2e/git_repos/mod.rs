@@ -29,16 +29,7 @@ fn add_repo(server: &Server, url: &str) -> (String, String) {
 
 /// A customer key that sees every `acme/*` package (a public product).
 fn public_customer(server: &Server, email: &str) -> (String, String) {
-    server.cli(&[
-        "product",
-        "create",
-        "everything",
-        "--name",
-        "Everything",
-        "--packages",
-        "acme/*",
-        "--public",
-    ]);
+    server.product("everything", "Everything", "acme/*", &["--public"]);
     let (_, public, private) = server.customer(email);
     let known = eventually(PROPAGATION * 5, || {
         curl_as(

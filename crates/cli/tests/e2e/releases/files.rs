@@ -42,16 +42,6 @@ fn curl_downloads_exactly_and_resumes(backend: Backend) {
     );
 }
 
-/// Peak resident memory of a process, in KiB.
-fn peak_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM in /proc/PID/status")
-}
-
 /// A large file streams through the server without being held in memory. (The ≥ 1 GiB
 /// version of this check, on a release build, is `bench/release-memory`.)
 #[test]
@@ -79,11 +69,11 @@ fn large_files_stream_in_constant_memory() {
     )
     .status
         == 206));
-    let before = peak_rss_kib(server.pid());
+    let before = memory_kib(server.pid(), "VmHWM");
     let dir = server.work_dir("big");
     let (ok, err) = curl_download(&url, &id, &token, &dir, &["--limit-rate", "200M", "-O"]);
     assert!(ok, "{err}");
-    let after = peak_rss_kib(server.pid());
+    let after = memory_kib(server.pid(), "VmHWM");
     let downloaded = std::fs::read(dir.join("Acme-CE-big.tar.gz")).unwrap();
     assert!(downloaded == content, "large download differs");
     let growth_mib = (after.saturating_sub(before)) / 1024;

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use super::Server;
+use super::{Server, all_output};
 
 /// A developer's machine: a COMPOSER_HOME holding auth.json for the server, and a cache.
 pub struct Developer {
@@ -14,6 +14,13 @@ pub struct Developer {
 }
 
 impl Developer {
+    /// Runs `composer require PACKAGE:CONSTRAINT` in `project`; returns the version locked.
+    pub fn require_locked(&self, project: &Path, requirement: &str) -> Option<String> {
+        self.composer_ok(project, &["require", requirement]);
+        let package = requirement.split(':').next().unwrap_or(requirement);
+        locked_version(project, package)
+    }
+
     pub fn new(server: &Server, name: &str, public_key: &str, private_key: &str) -> Developer {
         let home = server.work_dir(&format!("home-{name}"));
         let auth = json!({ "http-basic": { server.host.clone(): { "username": public_key, "password": private_key } } });
@@ -55,12 +62,7 @@ impl Developer {
             .env_remove("COMPOSER_AUTH")
             .output()
             .expect("composer is installed (apt-get install composer php-zip php-curl)");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (out.status.success(), text)
+        (out.status.success(), all_output(&out))
     }
 
     /// Runs composer and panics with its output if it fails.

@@ -63,7 +63,18 @@ impl Server {
         postgres: Option<PostgresDatabase>,
         extra_args: &[&str],
     ) -> Server {
-        let mut server = Server {
+        let mut server = Server::unstarted(database_url, postgres, extra_args);
+        server.spawn();
+        server
+    }
+
+    /// A server on a fresh data directory, not started yet.
+    fn unstarted(
+        database_url: Option<String>,
+        postgres: Option<PostgresDatabase>,
+        extra_args: &[&str],
+    ) -> Server {
+        Server {
             url: String::new(),
             host: String::new(),
             dir: tempfile::tempdir().unwrap(),
@@ -74,9 +85,7 @@ impl Server {
             env: Vec::new(),
             log_file: None,
             _postgres: postgres,
-        };
-        server.spawn();
-        server
+        }
     }
 
     /// A node on state that outlives it (a database and storage shared by several nodes):
@@ -87,18 +96,9 @@ impl Server {
         env: &[(String, String)],
         extra_args: &[&str],
     ) -> Server {
-        let mut server = Server {
-            url: String::new(),
-            host: String::new(),
-            dir: tempfile::tempdir().unwrap(),
-            database_url: Some(database_url.to_string()),
-            _postgres: None,
-            child: None,
-            extra_args: extra_args.iter().map(|s| s.to_string()).collect(),
-            global_args: global_args.to_vec(),
-            env: env.to_vec(),
-            log_file: None,
-        };
+        let mut server = Server::unstarted(Some(database_url.to_string()), None, extra_args);
+        server.global_args = global_args.to_vec();
+        server.env = env.to_vec();
         server.spawn();
         server
     }
@@ -179,15 +179,7 @@ impl Server {
             .stderr(stderr)
             .spawn()
             .expect("packyard serve starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://") || w.starts_with("https://"))
-            .unwrap_or_else(|| panic!("unexpected first line from packyard serve: {line:?}"))
-            .to_string();
+        let url = announced_url(&mut child);
         self.host = url.split_once("://").map_or("", |(_, h)| h).to_string();
         self.url = url;
         self.child = Some(child);
@@ -319,4 +311,16 @@ impl Drop for Server {
             let _ = child.wait();
         }
     }
+}
+
+/// The URL `packyard serve` prints on its first line of standard output (piped).
+pub fn announced_url(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line.split_whitespace()
+        .find(|w| w.starts_with("http://") || w.starts_with("https://"))
+        .unwrap_or_else(|| panic!("unexpected first line from packyard serve: {line:?}"))
+        .to_string()
 }

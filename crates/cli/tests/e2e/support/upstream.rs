@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::git_servers::{GIT, HTTP_PASSWORD, HTTP_USER, git_servers};
+use super::succeeded;
 
 pub struct Upstream {
     pub name: String,
@@ -30,12 +31,7 @@ pub fn git(dir: &Path, args: &[&str], date: &str) -> String {
         .env("GIT_AUTHOR_DATE", date)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    succeeded(out, &format!("git {args:?}")).trim().to_string()
 }
 
 impl Upstream {

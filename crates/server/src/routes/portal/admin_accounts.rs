@@ -14,9 +14,9 @@ use serde::Deserialize;
 use super::error::PortalError;
 use super::error::PortalResult;
 use super::keys::KeyRow;
-use super::posted::{NoFields, Posted};
+use super::posted::{NoFields, Posted, Session};
 use super::session::OperatorSession;
-use super::views::{InvoiceRow, Layout, date};
+use super::views::{InvoiceRow, Layout, Search, date};
 use crate::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -27,18 +27,12 @@ pub struct AccountsPage {
     accounts: Vec<Account>,
 }
 
-#[derive(Deserialize)]
-pub struct Search {
-    #[serde(default)]
-    q: String,
-}
-
 pub async fn list(
     State(state): State<AppState>,
     session: OperatorSession,
     Query(search): Query<Search>,
 ) -> PortalResult<AccountsPage> {
-    let q = search.q.trim().to_lowercase();
+    let q = search.needle();
     let accounts = state
         .db
         .accounts()

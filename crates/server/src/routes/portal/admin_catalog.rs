@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::error::PortalError;
 use super::error::PortalResult;
-use super::posted::{Posted, PostedUpload, unreadable};
+use super::posted::{Posted, PostedUpload, Session, unreadable};
 use super::session::OperatorSession;
 use super::views::{Layout, date};
 use crate::AppState;

@@ -9,7 +9,7 @@ use packyard_store::downloads::DownloadCount;
 
 use super::error::PortalResult;
 use super::session::OperatorSession;
-use super::views::{Layout, date, datetime};
+use super::views::{Layout, Search, date, datetime};
 use crate::AppState;
 
 pub struct AuditRow {
@@ -28,18 +28,12 @@ pub struct AuditPage {
     entries: Vec<AuditRow>,
 }
 
-#[derive(serde::Deserialize)]
-pub struct Filter {
-    #[serde(default)]
-    q: String,
-}
-
 pub async fn audit(
     State(state): State<AppState>,
     session: OperatorSession,
-    Query(filter): Query<Filter>,
+    Query(filter): Query<Search>,
 ) -> PortalResult<AuditPage> {
-    let q = filter.q.trim().to_lowercase();
+    let q = filter.needle();
     let entries = state
         .db
         .audit_log(if q.is_empty() { 500 } else { 10_000 })

@@ -13,7 +13,7 @@ use tokio_util::io::StreamReader;
 
 use super::error::PortalError;
 use super::error::PortalResult;
-use super::posted::{PostedUpload, unreadable};
+use super::posted::{PostedUpload, Session, unreadable};
 use super::session::OperatorSession;
 use super::views::Layout;
 use crate::AppState;

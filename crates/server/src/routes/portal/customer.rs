@@ -6,7 +6,7 @@ use axum::extract::State;
 use chrono::Utc;
 
 use super::error::PortalResult;
-use super::posted::{NoFields, Posted};
+use super::posted::{NoFields, Posted, Session};
 use super::session::CustomerSession;
 use super::views::{InvoiceRow, Layout, datetime};
 use crate::AppState;
@@ -28,14 +28,8 @@ pub async fn token_page(
     session: CustomerSession,
 ) -> PortalResult<TokenPage> {
     let current = state.db.token_of(&session.account).await?;
-    Ok(TokenPage {
-        l: Layout::customer(&session, "Download Access Token", "token"),
-        current: current.map(|t| datetime(t.created_at)),
-        new_token: None,
-        curl_line: state
-            .config
-            .download_command(&session.account.public_id, "TOKEN"),
-    })
+    let created = current.map(|t| t.created_at);
+    Ok(token_view(&state, &session, created, None))
 }
 
 pub async fn generate_token(
@@ -46,14 +40,26 @@ pub async fn generate_token(
         .db
         .generate_token(&session.account, &session.actor())
         .await?;
-    Ok(TokenPage {
-        l: Layout::customer(&session, "Download Access Token", "token"),
-        current: Some(datetime(packyard_store::now())),
+    let created = Some(packyard_store::now());
+    Ok(token_view(&state, &session, created, Some(token)))
+}
+
+/// The token page: when the current token was made, and a new one to show this once.
+fn token_view(
+    state: &AppState,
+    session: &CustomerSession,
+    created: Option<i64>,
+    new_token: Option<String>,
+) -> TokenPage {
+    let shown = new_token.as_deref().unwrap_or("TOKEN");
+    TokenPage {
+        l: Layout::customer(session, "Download Access Token", "token"),
+        current: created.map(datetime),
         curl_line: state
             .config
-            .download_command(&session.account.public_id, &token),
-        new_token: Some(token),
-    })
+            .download_command(&session.account.public_id, shown),
+        new_token,
+    }
 }
 
 pub struct LicenceRow {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::error::PortalError;
 use super::error::PortalResult;
-use super::posted::{NoFields, Posted};
+use super::posted::{NoFields, Posted, Session};
 use super::session::CustomerSession;
 use super::views::{Layout, datetime};
 use crate::AppState;

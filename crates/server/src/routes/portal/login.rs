@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::error::PortalError;
 use super::error::PortalResult;
-use super::posted::{NoFields, Posted};
+use super::posted::{NoFields, Posted, Session};
 use super::session::{
     CUSTOMER_COOKIE, CustomerSession, LOGIN_CSRF_COOKIE, OPERATOR_COOKIE, OperatorSession, cookie,
     set_cookie,
@@ -54,7 +54,7 @@ pub struct LoginForm {
 
 /// Which login form: they differ only in the table they check and where they lead.
 #[derive(Clone, Copy)]
-struct Side {
+pub struct Side {
     kind: SessionKind,
     heading: &'static str,
     action: &'static str,
@@ -102,30 +102,30 @@ fn form_page(
     resp
 }
 
-pub async fn customer_form(State(state): State<AppState>) -> Response {
-    form_page(&state, CUSTOMER, StatusCode::OK, String::new(), None)
+/// The session a login form opens: the handlers below serve both sides through it.
+pub trait LoginSide: Session {
+    const SIDE: Side;
 }
 
-pub async fn operator_form(State(state): State<AppState>) -> Response {
-    form_page(&state, OPERATOR, StatusCode::OK, String::new(), None)
+impl LoginSide for CustomerSession {
+    const SIDE: Side = CUSTOMER;
 }
 
-pub async fn customer_login(
+impl LoginSide for OperatorSession {
+    const SIDE: Side = OPERATOR;
+}
+
+pub async fn form<S: LoginSide>(State(state): State<AppState>) -> Response {
+    form_page(&state, S::SIDE, StatusCode::OK, String::new(), None)
+}
+
+pub async fn log_in<S: LoginSide>(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> PortalResult<Response> {
-    login(state, CUSTOMER, ip, headers, form).await
-}
-
-pub async fn operator_login(
-    State(state): State<AppState>,
-    ClientAddr(ip): ClientAddr,
-    headers: HeaderMap,
-    Form(form): Form<LoginForm>,
-) -> PortalResult<Response> {
-    login(state, OPERATOR, ip, headers, form).await
+    login(state, S::SIDE, ip, headers, form).await
 }
 
 /// Someone who may log in on one side: an account or an operator.
@@ -205,18 +205,25 @@ async fn login(
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     check_token(&expected, &form.csrf).map_err(PortalError::Csrf)?;
     let email = form.email.trim().to_ascii_lowercase();
+    // The form again, the email filled in, saying what went wrong.
+    let refuse = |status, message: String| {
+        Ok(form_page(
+            &state,
+            side,
+            status,
+            email.clone(),
+            Some(message),
+        ))
+    };
     if email.is_empty()
         || email.len() > 254
         || form.password.is_empty()
         || form.password.len() > 1024
     {
-        return Ok(form_page(
-            &state,
-            side,
+        return refuse(
             StatusCode::BAD_REQUEST,
-            email,
-            Some("Enter your email address and password.".into()),
-        ));
+            "Enter your email address and password.".into(),
+        );
     }
     state.logins.admit(client).map_err(|retry_after| {
         PortalError::TooManyLogins {
@@ -256,21 +263,15 @@ async fn login(
             .db
             .record_event(&actor_at(&email, &ip), "login.failed", side.kind.as_str())
             .await?;
-        return Ok(form_page(
-            &state,
-            side,
+        return refuse(
             StatusCode::UNAUTHORIZED,
-            email,
-            Some("The email address or password is wrong.".into()),
-        ));
+            "The email address or password is wrong.".into(),
+        );
     };
     if principal.closed {
-        return Ok(form_page(
-            &state,
-            side,
+        return refuse(
             StatusCode::FORBIDDEN,
-            email,
-            Some(match side.kind {
+            match side.kind {
                 SessionKind::Customer => format!(
                     "Account {} is closed. Contact the vendor to reopen it.",
                     principal.name
@@ -280,8 +281,8 @@ async fn login(
                      (packyard operator enable {0}).",
                     principal.name
                 ),
-            }),
-        ));
+            },
+        );
     }
     state.logins.forgive(client);
     state.db.clear_login_failures(&scope).await?;
@@ -330,18 +331,10 @@ async fn logout(
     Ok(resp)
 }
 
-pub async fn customer_logout(
+pub async fn log_out<S: LoginSide>(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Posted { session, .. }: Posted<CustomerSession, NoFields>,
+    Posted { session, .. }: Posted<S, NoFields>,
 ) -> PortalResult<Response> {
-    logout(&state, CUSTOMER, &headers, &session.actor()).await
-}
-
-pub async fn operator_logout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Posted { session, .. }: Posted<OperatorSession, NoFields>,
-) -> PortalResult<Response> {
-    logout(&state, OPERATOR, &headers, &session.actor()).await
+    logout(&state, S::SIDE, &headers, &session.actor()).await
 }

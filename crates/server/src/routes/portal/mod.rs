@@ -34,15 +34,16 @@ use axum::routing::{any, get, post};
 
 use crate::AppState;
 pub use error::PortalError;
+use session::{CustomerSession, OperatorSession};
 
 pub fn router(upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/account/keys") }))
         .route(
             "/login",
-            get(login::customer_form).post(login::customer_login),
+            get(login::form::<CustomerSession>).post(login::log_in::<CustomerSession>),
         )
-        .route("/logout", post(login::customer_logout))
+        .route("/logout", post(login::log_out::<CustomerSession>))
         .route("/account", get(|| async { Redirect::to("/account/keys") }))
         .route("/account/keys", get(keys::list).post(keys::create))
         .route(
@@ -61,9 +62,9 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/account/invoices", get(customer::invoices))
         .route(
             "/admin/login",
-            get(login::operator_form).post(login::operator_login),
+            get(login::form::<OperatorSession>).post(login::log_in::<OperatorSession>),
         )
-        .route("/admin/logout", post(login::operator_logout))
+        .route("/admin/logout", post(login::log_out::<OperatorSession>))
         .route("/admin", get(|| async { Redirect::to("/admin/accounts") }))
         .route(
             "/admin/accounts",

@@ -27,6 +27,9 @@ pub trait Session: Sized + Send {
     /// The session's CSRF token.
     fn csrf(&self) -> &str;
 
+    /// The actor recorded in the audit log: who, from which address.
+    fn actor(&self) -> String;
+
     /// Finds the live session behind the cookie, or the response that sends the visitor to
     /// the login form.
     fn find(parts: &Parts, state: &AppState)

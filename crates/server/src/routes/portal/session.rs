@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use cookie::{Cookie, SameSite};
+use packyard_store::StoreError;
 use packyard_store::accounts::Account;
 use packyard_store::audit::actor_at;
 use packyard_store::operators::Operator;
@@ -64,19 +65,6 @@ pub struct OperatorSession {
     pub ip: String,
 }
 
-impl CustomerSession {
-    /// The actor recorded in the audit log: the account id, from this address.
-    pub fn actor(&self) -> String {
-        actor_at(&self.account.public_id, &self.ip)
-    }
-}
-
-impl OperatorSession {
-    pub fn actor(&self) -> String {
-        actor_at(&self.operator.email, &self.ip)
-    }
-}
-
 /// Finds the live session of `kind` behind the request's cookie: (principal id, csrf token).
 async fn live_session(
     parts: &Parts,
@@ -104,6 +92,32 @@ fn to_login(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
+const CUSTOMER_LOGIN: &str = "/login";
+const OPERATOR_LOGIN: &str = "/admin/login";
+
+/// Who the live session of `kind` belongs to (`load` finds them by row id), with the
+/// session's csrf token and the client's address; without one, a redirect to the login form.
+async fn signed_in<T>(
+    parts: &Parts,
+    state: &AppState,
+    kind: SessionKind,
+    load: impl AsyncFnOnce(i64) -> Result<T, StoreError>,
+) -> Result<(T, String, String), Response> {
+    let login = match kind {
+        SessionKind::Customer => CUSTOMER_LOGIN,
+        SessionKind::Operator => OPERATOR_LOGIN,
+    };
+    let Some((id, csrf)) = live_session(parts, state, kind).await? else {
+        return Err(to_login(login));
+    };
+    let principal = match load(id).await {
+        Ok(p) => p,
+        Err(StoreError::NotFound(_)) => return Err(to_login(login)),
+        Err(e) => return Err(PortalError::from(e).into_response()),
+    };
+    Ok((principal, csrf, client_ip(parts, state)))
+}
+
 /// The client's address as [`crate::client_addr`] decides it (trusted proxies included),
 /// as text for the audit log.
 fn client_ip(parts: &Parts, state: &AppState) -> String {
@@ -119,16 +133,17 @@ impl Session for CustomerSession {
         &self.csrf
     }
 
+    /// The account id, from this address.
+    fn actor(&self) -> String {
+        actor_at(&self.account.public_id, &self.ip)
+    }
+
     async fn find(parts: &Parts, state: &AppState) -> Result<Self, Response> {
-        let Some((id, csrf)) = live_session(parts, state, SessionKind::Customer).await? else {
-            return Err(to_login("/login"));
-        };
-        let account = match state.db.account_by_row_id(id).await {
-            Ok(a) if !a.is_closed() => a,
-            Ok(_) | Err(packyard_store::StoreError::NotFound(_)) => return Err(to_login("/login")),
-            Err(e) => return Err(PortalError::from(e).into_response()),
-        };
-        let ip = client_ip(parts, state);
+        let load = async |id| state.db.account_by_row_id(id).await;
+        let (account, csrf, ip) = signed_in(parts, state, SessionKind::Customer, load).await?;
+        if account.is_closed() {
+            return Err(to_login(CUSTOMER_LOGIN));
+        }
         Ok(CustomerSession { account, csrf, ip })
     }
 }
@@ -138,18 +153,16 @@ impl Session for OperatorSession {
         &self.csrf
     }
 
+    fn actor(&self) -> String {
+        actor_at(&self.operator.email, &self.ip)
+    }
+
     async fn find(parts: &Parts, state: &AppState) -> Result<Self, Response> {
-        let Some((id, csrf)) = live_session(parts, state, SessionKind::Operator).await? else {
-            return Err(to_login("/admin/login"));
-        };
-        let operator = match state.db.operator_by_id(id).await {
-            Ok(o) if !o.disabled => o,
-            Ok(_) | Err(packyard_store::StoreError::NotFound(_)) => {
-                return Err(to_login("/admin/login"));
-            }
-            Err(e) => return Err(PortalError::from(e).into_response()),
-        };
-        let ip = client_ip(parts, state);
+        let load = async |id| state.db.operator_by_id(id).await;
+        let (operator, csrf, ip) = signed_in(parts, state, SessionKind::Operator, load).await?;
+        if operator.disabled {
+            return Err(to_login(OPERATOR_LOGIN));
+        }
         Ok(OperatorSession { operator, csrf, ip })
     }
 }

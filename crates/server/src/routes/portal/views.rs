@@ -89,3 +89,17 @@ impl InvoiceRow {
         }
     }
 }
+
+/// The `?q=` search box of the operator's list pages.
+#[derive(serde::Deserialize)]
+pub struct Search {
+    #[serde(default)]
+    pub q: String,
+}
+
+impl Search {
+    /// What to look for: the query trimmed, lower case (empty: everything).
+    pub fn needle(&self) -> String {
+        self.q.trim().to_lowercase()
+    }
+}

@@ -1,0 +1,123 @@
+//! Catalog commands as admin API calls: products, package uploads and release archives.
+
+use anyhow::{Result, bail};
+use serde_json::{Value, json};
+
+use super::client::{Client, segment};
+use super::commands::delete;
+use crate::args::{ProductCmd, PublishArgs, ReleaseCmd};
+
+/// A comma-separated package list as the API's array.
+fn package_list(packages: &str) -> Vec<String> {
+    packages
+        .split(',')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+pub(super) fn product(c: &Client, cmd: ProductCmd) -> Result<(Value, Option<String>)> {
+    let path = |slug: &str| format!("/api/v1/products/{}", segment(slug));
+    Ok(match cmd {
+        ProductCmd::Create {
+            slug,
+            name,
+            packages,
+            public,
+        } => {
+            let body = json!({ "slug": slug, "name": name, "packages": package_list(&packages), "public": public });
+            (
+                c.call("POST", "/api/v1/products", Some(&body))?,
+                Some(format!("product {slug} created")),
+            )
+        }
+        ProductCmd::List => (c.call("GET", "/api/v1/products", None)?, None),
+        ProductCmd::Update {
+            slug,
+            name,
+            packages,
+            public,
+        } => {
+            let body = json!({ "name": name, "packages": packages.as_deref().map(package_list), "public": public });
+            (
+                c.call("PATCH", &path(&slug), Some(&body))?,
+                Some(format!("product {slug} updated")),
+            )
+        }
+        ProductCmd::Delete { slug } => delete(
+            c,
+            &path(&slug),
+            ("slug", &slug),
+            format!("product {slug} deleted"),
+        )?,
+    })
+}
+
+/// `publish` through the API: one upload per file, the same JSON report as local mode.
+pub fn publish(c: &Client, json_out: bool, args: PublishArgs) -> Result<()> {
+    if args.version.is_some() && args.files.len() > 1 {
+        bail!("--version names the version of one zip; publish the files one by one");
+    }
+    let query = args
+        .version
+        .as_deref()
+        .map(|v| format!("?version={}", segment(v)))
+        .unwrap_or_default();
+    let (mut published, mut skipped, mut failed) = (Vec::new(), Vec::new(), Vec::new());
+    for file in &args.files {
+        match c.upload("POST", &format!("/api/v1/packages{query}"), file) {
+            Ok(v) if v["outcome"] == "published" => {
+                published.push(json!({ "name": v["name"], "version": v["version"] }))
+            }
+            Ok(v) => skipped.push(json!({ "name": v["name"], "version": v["version"], "file": file.display().to_string() })),
+            Err(e) => {
+                eprintln!("{}: {e:#}", file.display());
+                failed.push(json!({ "file": file.display().to_string(), "error": format!("{e:#}") }));
+            }
+        }
+    }
+    let failures = failed.len();
+    let summary = format!(
+        "published {}, skipped {} (already published), failed {failures}",
+        published.len(),
+        skipped.len()
+    );
+    let report = json!({ "published": published, "skipped": skipped, "failed": failed });
+    super::print(json_out, &report, Some(summary));
+    if failures > 0 {
+        return Err(crate::context::Reported(format!(
+            "{failures} of {} files could not be published",
+            args.files.len()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// `release add|list|delete` through the API; the file streams from disk.
+pub fn release(c: &Client, json_out: bool, cmd: ReleaseCmd) -> Result<()> {
+    let (answer, human) = match cmd {
+        ReleaseCmd::Add(add) => {
+            let name = add.file_name()?;
+            let path = format!(
+                "/api/v1/releases/{}?type={}&version={}&product={}",
+                segment(&name),
+                segment(&add.kind),
+                segment(&add.version),
+                segment(&add.product)
+            );
+            let v = c.upload("PUT", &path, &add.file)?;
+            let human = format!("{name} {}", v["outcome"].as_str().unwrap_or("added"));
+            (v, Some(human))
+        }
+        ReleaseCmd::List => (c.call("GET", "/api/v1/releases", None)?, None),
+        ReleaseCmd::Delete { file_name } => delete(
+            c,
+            &format!("/api/v1/releases/{}", segment(&file_name)),
+            ("file_name", &file_name),
+            format!("{file_name} deleted"),
+        )?,
+    };
+    super::print(json_out, &answer, human);
+    Ok(())
+}

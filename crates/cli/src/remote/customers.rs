@@ -1,0 +1,133 @@
+//! Customer commands as admin API calls: accounts, their keys, entitlements and invoices.
+
+use anyhow::Result;
+use serde_json::{Value, json};
+
+use super::client::{Client, segment};
+use super::commands::{account_path, delete, list, post, switch};
+use crate::args::{AccountCmd, EntitlementCmd, InvoiceCmd, KeyCmd};
+use crate::context::read_password_stdin;
+
+pub(super) fn account(c: &Client, cmd: AccountCmd) -> Result<(Value, Option<String>)> {
+    Ok(match cmd {
+        AccountCmd::Create {
+            email,
+            name,
+            password_stdin,
+            ..
+        } => {
+            let password = password_stdin.then(read_password_stdin).transpose()?;
+            let body = json!({ "email": email, "name": name, "password": password });
+            let v = c.call("POST", "/api/v1/accounts", Some(&body))?;
+            let id = v["id"].as_str().map(str::to_string);
+            (json!({ "id": v["id"] }), id)
+        }
+        AccountCmd::List => (c.call("GET", "/api/v1/accounts", None)?, None),
+        AccountCmd::Show { id } => (c.call("GET", &account_path(&id), None)?, None),
+        AccountCmd::Update { id, name, email } => {
+            let body = json!({ "name": name, "email": email });
+            (c.call("PATCH", &account_path(&id), Some(&body))?, None)
+        }
+        AccountCmd::Close { id } => post(
+            c,
+            &format!("{}/close", account_path(&id)),
+            format!("{id} closed"),
+        )?,
+        AccountCmd::Reopen { id } => post(
+            c,
+            &format!("{}/reopen", account_path(&id)),
+            format!("{id} reopened"),
+        )?,
+        AccountCmd::SetPassword { id, .. } => {
+            let body = json!({ "password": read_password_stdin()? });
+            c.call("PATCH", &account_path(&id), Some(&body))?;
+            (json!({ "id": id }), Some(format!("password of {id} set")))
+        }
+    })
+}
+
+pub(super) fn key(c: &Client, cmd: KeyCmd) -> Result<(Value, Option<String>)> {
+    let key_path = |k: &str| format!("/api/v1/keys/{}", segment(k));
+    Ok(match cmd {
+        KeyCmd::Create { account, name } => {
+            let v = c.call(
+                "POST",
+                &format!("{}/keys", account_path(&account)),
+                Some(&json!({ "name": name })),
+            )?;
+            let human = format!(
+                "public key:  {}\nprivate key: {}\n(the private key is shown only now; store it safely)",
+                v["public_key"].as_str().unwrap_or_default(),
+                v["private_key"].as_str().unwrap_or_default()
+            );
+            (v, Some(human))
+        }
+        KeyCmd::List { account } => (
+            c.call("GET", &format!("{}/keys", account_path(&account)), None)?,
+            None,
+        ),
+        KeyCmd::Disable { public_key } => switch(c, &key_path(&public_key), &public_key, false)?,
+        KeyCmd::Enable { public_key } => switch(c, &key_path(&public_key), &public_key, true)?,
+        KeyCmd::Delete { public_key } => delete(
+            c,
+            &key_path(&public_key),
+            ("public_key", &public_key),
+            format!("{public_key} deleted"),
+        )?,
+    })
+}
+
+pub(super) fn entitlement(c: &Client, cmd: EntitlementCmd) -> Result<(Value, Option<String>)> {
+    let path = |a: &str, p: &str| format!("{}/entitlements/{}", account_path(a), segment(p));
+    Ok(match cmd {
+        EntitlementCmd::Grant {
+            account,
+            product,
+            updates_until,
+        } => {
+            let v = c.call(
+                "PUT",
+                &path(&account, &product),
+                Some(&json!({ "updates_until": updates_until })),
+            )?;
+            let human = format!(
+                "{account} may install {product} ({})",
+                v["change"]["change"].as_str().unwrap_or("granted")
+            );
+            (v, Some(human))
+        }
+        EntitlementCmd::Revoke { account, product } => {
+            c.call("DELETE", &path(&account, &product), None)?;
+            (
+                json!({ "account": account, "product": product, "revoked": true }),
+                Some("revoked".into()),
+            )
+        }
+        EntitlementCmd::List { account } => list(c, "/api/v1/entitlements", "account", account)?,
+    })
+}
+
+pub(super) fn invoice(c: &Client, cmd: InvoiceCmd) -> Result<(Value, Option<String>)> {
+    Ok(match cmd {
+        InvoiceCmd::Add(add) => {
+            let body = json!({
+                "number": add.number, "amount": add.amount, "currency": add.currency, "due": add.due
+            });
+            let v = c.call(
+                "POST",
+                &format!("{}/invoices", account_path(&add.account)),
+                Some(&body),
+            )?;
+            (v, Some(format!("invoice {} added", add.number)))
+        }
+        InvoiceCmd::Pay { number } => {
+            let v = c.call(
+                "POST",
+                &format!("/api/v1/invoices/{}/pay", segment(&number)),
+                None,
+            )?;
+            (v, Some(format!("invoice {number} paid")))
+        }
+        InvoiceCmd::List { account } => list(c, "/api/v1/invoices", "account", account)?,
+    })
+}
