@@ -162,7 +162,8 @@ async fn sync(g: &Global, ctx: &SyncContext, ids: &[i64]) -> Result<()> {
     let mut reports = Vec::new();
     let mut failed = false;
     for &id in ids {
-        ctx.db.request_repo_sync(id).await?;
+        // No queued request: this command runs the sync itself, so a server's worker must
+        // not pick the same work up and leave this report saying "nothing changed".
         let bar = ProgressBar::new(0);
         bar.set_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {wide_msg}")
