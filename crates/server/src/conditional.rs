@@ -7,13 +7,24 @@ use axum::response::{IntoResponse, Response};
 
 use crate::rendered::Rendered;
 
-/// Seconds for `Last-Modified`. A document changed within the current second is dated one
-/// second earlier, so a client that fetched it now revalidates after any later change in
-/// that same second instead of being told "304, unchanged" forever.
-pub fn last_modified_secs(changed_at_millis: i64) -> i64 {
+/// How long after a change more changes may still arrive stamped with the same second: the
+/// change feed's propagation (SPEC: within 1 s) plus some clock skew between nodes.
+const SETTLE_SECS: i64 = 2;
+
+/// The `Last-Modified` second of a document changed at `changed_at_millis`, and whether that
+/// second has settled. HTTP dates have one-second resolution, so a date is only a safe
+/// validator once no further change can carry the same second. Until then the document is
+/// dated one second earlier (a client that fetched it revalidates later and gets the newer
+/// date) and is never answered 304, because a client may hold an older version under that
+/// earlier date: e.g. version 1 dated second S, then version 2 changed during second S + 1.
+pub fn last_modified_secs(changed_at_millis: i64) -> (i64, bool) {
     let changed = changed_at_millis.div_euclid(1000);
     let now = chrono::Utc::now().timestamp();
-    if now <= changed { changed - 1 } else { changed }
+    if now <= changed + SETTLE_SECS {
+        (changed - 1, false)
+    } else {
+        (changed, true)
+    }
 }
 
 /// The precomputed encodings of a document.
@@ -86,14 +97,17 @@ pub fn conditional_json(
     changed_at_millis: i64,
     revalidate: bool,
 ) -> Response {
-    let secs = last_modified_secs(changed_at_millis).max(0);
+    let (secs, settled) = last_modified_secs(changed_at_millis);
+    let secs = secs.max(0);
     let modified = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64);
     let since = headers
         .get(header::IF_MODIFIED_SINCE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| httpdate::parse_http_date(v).ok());
     let mut resp = match since {
-        Some(since) if revalidate && modified <= since => StatusCode::NOT_MODIFIED.into_response(),
+        Some(since) if revalidate && settled && modified <= since => {
+            StatusCode::NOT_MODIFIED.into_response()
+        }
         _ => encoded(headers, doc),
     };
     let h = resp.headers_mut();
@@ -130,5 +144,39 @@ mod tests {
         assert_eq!(coding("*;q=0, gzip;q=0.5"), Coding::Gzip);
         assert_eq!(coding("identity"), Coding::Identity);
         assert_eq!(coding("BR;q=0.1"), Coding::Brotli);
+    }
+
+    #[test]
+    fn a_second_that_has_not_settled_is_never_a_validator() {
+        use super::last_modified_secs;
+        let now_millis = chrono::Utc::now().timestamp_millis();
+        let (young, settled) = last_modified_secs(now_millis);
+        assert!(!settled);
+        assert_eq!(young, now_millis.div_euclid(1000) - 1);
+        // Version 1 changed a minute ago and settled: dated S. Version 2 changed one second
+        // after the date a client might hold: never answered 304 until its second settles.
+        let old = now_millis - 60_000;
+        let (dated_s, settled) = last_modified_secs(old);
+        assert!(settled && dated_s == old.div_euclid(1000));
+        let doc = crate::rendered::Rendered::new(
+            b"{}".to_vec(),
+            now_millis,
+            false,
+            &crate::config::CompressionConfig::default(),
+        );
+        let mut headers = HeaderMap::new();
+        let since = httpdate::fmt_http_date(std::time::SystemTime::now());
+        headers.insert(
+            header::IF_MODIFIED_SINCE,
+            HeaderValue::from_str(&since).unwrap(),
+        );
+        let fresh = super::conditional_json(&headers, &doc, now_millis, true);
+        assert_eq!(
+            fresh.status(),
+            200,
+            "a just-changed document is sent in full"
+        );
+        let settled_doc = super::conditional_json(&headers, &doc, old, true);
+        assert_eq!(settled_doc.status(), 304);
     }
 }
