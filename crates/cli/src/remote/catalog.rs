@@ -1,20 +1,12 @@
 //! Catalog commands as admin API calls: products, package uploads and release archives.
 
 use anyhow::{Result, bail};
+use packyard_store::products::parse_patterns;
 use serde_json::{Value, json};
 
 use super::client::{Client, segment};
 use super::commands::delete;
 use crate::args::{ProductCmd, PublishArgs, ReleaseCmd};
-
-/// A comma-separated package list as the API's array.
-fn package_list(packages: &str) -> Vec<String> {
-    packages
-        .split(',')
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect()
-}
 
 pub(super) fn product(c: &Client, cmd: ProductCmd) -> Result<(Value, Option<String>)> {
     let path = |slug: &str| format!("/api/v1/products/{}", segment(slug));
@@ -25,7 +17,7 @@ pub(super) fn product(c: &Client, cmd: ProductCmd) -> Result<(Value, Option<Stri
             packages,
             public,
         } => {
-            let body = json!({ "slug": slug, "name": name, "packages": package_list(&packages), "public": public });
+            let body = json!({ "slug": slug, "name": name, "packages": parse_patterns(&packages)?, "public": public });
             (
                 c.call("POST", "/api/v1/products", Some(&body))?,
                 Some(format!("product {slug} created")),
@@ -38,7 +30,7 @@ pub(super) fn product(c: &Client, cmd: ProductCmd) -> Result<(Value, Option<Stri
             packages,
             public,
         } => {
-            let body = json!({ "name": name, "packages": packages.as_deref().map(package_list), "public": public });
+            let body = json!({ "name": name, "packages": packages.as_deref().map(parse_patterns).transpose()?, "public": public });
             (
                 c.call("PATCH", &path(&slug), Some(&body))?,
                 Some(format!("product {slug} updated")),
