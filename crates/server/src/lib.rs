@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod observe;
 pub mod passwords;
 pub mod publish;
+pub mod read_your_writes;
 pub mod releases;
 pub mod rendered;
 pub mod routes;

@@ -148,6 +148,13 @@ impl AccountEntry {
     pub fn billing_hold(&self, today: NaiveDate, grace_days: i64) -> Option<&UnpaidInvoice> {
         rules::billing_hold(self.unpaid.iter(), |i| Some(i.due), today, grace_days)
     }
+
+    /// The standing the Composer path applies to this account today, as people see it.
+    pub fn standing(&self, today: NaiveDate, grace_days: i64) -> rules::AccountStanding {
+        let hold = self.billing_hold(today, grace_days);
+        let hold = hold.map(|i| (i.number.as_str(), Some(i.due)));
+        rules::AccountStanding::held_by(self.closed, hold, grace_days)
+    }
 }
 
 impl Snapshot {

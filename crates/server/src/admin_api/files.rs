@@ -161,6 +161,51 @@ pub async fn unlist(
     unlist_version(&state, &operator, &vendor, &name, &version).await
 }
 
+/// List an unlisted version again.
+#[utoipa::path(post, path = "/api/v1/packages/{vendor}/{name}/{version}/relist", tag = "packages",
+    params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn relist(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path((vendor, name, version)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    let normalized = packyard_composer::version::normalize(&version)
+        .map_err(|e| ApiError::operator(StatusCode::BAD_REQUEST, e.to_string()))?;
+    state
+        .db
+        .relist_version(&format!("{vendor}/{name}"), &normalized, &operator.email)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One package's versions (listed or not) with who published them and their installs.
+#[utoipa::path(get, path = "/api/v1/packages/{vendor}/{name}", tag = "packages",
+    params(("vendor" = String, Path), ("name" = String, Path)),
+    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
+pub async fn package(
+    State(state): State<AppState>,
+    Path((vendor, name)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let name = format!("{vendor}/{name}");
+    let versions = state.db.package_versions(&name).await?;
+    let counts = state.db.download_counts().await?;
+    let listed: Vec<Value> = versions
+        .iter()
+        .map(|v| {
+            let installs: i64 = counts
+                .iter()
+                .filter(|c| c.package == v.name && c.version == v.version)
+                .map(|c| c.count)
+                .sum();
+            let mut shown = json!(v);
+            shown["installs"] = json!(installs);
+            shown
+        })
+        .collect();
+    Ok(Json(json!({ "name": name, "versions": listed })))
+}
+
 /// The original unlist route (same as the `/api/v1/packages/…` one).
 #[utoipa::path(delete, path = "/api/packages/{vendor}/{name}/{version}", tag = "packages",
     params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),

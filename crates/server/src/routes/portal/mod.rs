@@ -11,6 +11,7 @@
 //! a POST any other way). Handlers read the database directly: the portal
 //! is not the hot path, and the database is the source of truth the snapshot follows.
 
+mod admin_account_forms;
 mod admin_accounts;
 mod admin_catalog;
 mod admin_log;
@@ -86,6 +87,18 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route(
             "/admin/accounts/{id}/pay",
             post(admin_accounts::pay_invoice),
+        )
+        .route(
+            "/admin/accounts/{id}/void",
+            post(admin_account_forms::void_invoice),
+        )
+        .route(
+            "/admin/accounts/{id}/password",
+            post(admin_account_forms::set_password),
+        )
+        .route(
+            "/admin/accounts/{id}/keys",
+            post(admin_account_forms::create_key),
         )
         .route(
             "/admin/products",

@@ -56,6 +56,9 @@ pub struct CustomerSession {
     pub account: Account,
     pub csrf: String,
     pub ip: String,
+    /// Why the account is on billing hold ("on hold since … because of invoice …"), if it
+    /// is: every customer page says so, by the rule the Composer path applies.
+    pub hold: Option<String>,
 }
 
 /// A logged-in operator.
@@ -144,7 +147,21 @@ impl Session for CustomerSession {
         if account.is_closed() {
             return Err(to_login(CUSTOMER_LOGIN));
         }
-        Ok(CustomerSession { account, csrf, ip })
+        let today = chrono::Utc::now().date_naive();
+        let grace = state.config.billing_grace_days;
+        let hold = state
+            .snapshot()
+            .accounts
+            .get(&account.id)
+            .map(|entry| entry.standing(today, grace))
+            .filter(|standing| standing.invoice.is_some())
+            .map(|standing| standing.to_string());
+        Ok(CustomerSession {
+            account,
+            csrf,
+            ip,
+            hold,
+        })
     }
 }
 
