@@ -56,8 +56,8 @@ fn subcommand_help_shows_its_own_options_before_the_global_ones() {
         help.find(needle)
             .unwrap_or_else(|| panic!("{needle} missing:\n{help}"))
     };
-    assert!(at("Options:") < at("--name"), "{help}");
-    assert!(at("--name") < at("Global options:"), "{help}");
+    assert!(at("\nOptions:") < at("\n      --name"), "{help}");
+    assert!(at("\n      --name") < at("Global options:"), "{help}");
     assert!(at("Global options:") < at("--data-dir"), "{help}");
 }
 

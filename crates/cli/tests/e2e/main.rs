@@ -32,6 +32,7 @@ mod revocations;
 mod scale_out;
 mod signals;
 mod slowloris;
+mod standing;
 mod storage_gc;
 mod systemd;
 mod tls;
