@@ -4,7 +4,7 @@
 //! (up to `Config::poll_interval`), long enough for a leaked admin token to mint a new one.
 //!
 //! Every write request that succeeded brings the snapshot up to date with the database
-//! ([`feed::refresh`], incremental and one at a time) before its answer is sent. Other nodes
+//! (`packyard_core::feed::refresh`, incremental and one at a time) before its answer is sent. Other nodes
 //! and the local CLI still follow the change feed (SPEC: within 1 s). Composer's install
 //! reports (`POST /downloads/`) change no snapshot and are left alone.
 
@@ -13,7 +13,9 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::{AppState, feed};
+use packyard_core::feed;
+
+use crate::state::AppState;
 
 /// Middleware: after a successful write, refresh the snapshot, then answer.
 pub async fn apply_before_answering(
@@ -29,7 +31,7 @@ pub async fn apply_before_answering(
     let status = response.status();
     if writes
         && (status.is_success() || status.is_redirection())
-        && let Err(e) = feed::refresh(&state).await
+        && let Err(e) = feed::refresh(&state.feed).await
     {
         tracing::warn!("a change was saved but this node could not apply it yet: {e}");
     }

@@ -211,6 +211,13 @@ impl Db {
         self.invoice(number).await
     }
 
+    /// Every unpaid invoice ([`UNPAID`]) of every account: what a list of accounts needs to
+    /// show each one's standing.
+    pub async fn unpaid_invoices(&self) -> Result<Vec<Invoice>> {
+        let sql = format!("SELECT {COLUMNS} FROM invoices WHERE {UNPAID} ORDER BY due_date, id");
+        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
+    }
+
     pub async fn invoices_of(&self, account: &Account) -> Result<Vec<Invoice>> {
         let sql =
             format!("SELECT {COLUMNS} FROM invoices WHERE account_id = $1 ORDER BY due_date, id");

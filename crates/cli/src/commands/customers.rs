@@ -2,8 +2,8 @@
 
 use anyhow::{Result, bail};
 use chrono::DateTime;
-use packyard_server::passwords::hash_password;
-use packyard_server::rules::AccountStanding;
+use packyard_core::passwords::hash_password;
+use packyard_core::rules::AccountStanding;
 use packyard_store::Db;
 use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::invoices::Invoice;

@@ -8,9 +8,10 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use packyard_server::listen::{ConnectionLimits, Listener};
-use packyard_server::tls::{TlsCertificates, TlsListener};
-use packyard_server::{AppState, Config};
+use packyard_core::Config;
+use packyard_server::AppState;
+use packyard_server::edge::listen::{ConnectionLimits, Listener};
+use packyard_server::edge::tls::{TlsCertificates, TlsListener};
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::args::LogFormat;
@@ -175,7 +176,7 @@ async fn serve_metrics(given: Option<SocketAddr>, state: &AppState) -> Result<Op
         Err(e) => return Err(e).with_context(|| format!("cannot listen on {addr} for metrics")),
     };
     let url = format!("http://{}/metrics", metrics.local_addr()?);
-    let app = packyard_server::routes::metrics_router().with_state(state.clone());
+    let app = packyard_server::metrics_router().with_state(state.clone());
     tokio::spawn(async move { axum::serve(metrics, app).await });
     Ok(Some(url))
 }

@@ -3,7 +3,7 @@
 //! for files of a product the account holds no licence for (never telling the two apart).
 //! Real curl downloads and resume stay in the e2e tests.
 
-use packyard_server::releases::ingest::{ReleaseRequest, add_release};
+use packyard_core::releases::ingest::{ReleaseRequest, add_release};
 use packyard_testkit::Backend;
 
 use crate::support::*;

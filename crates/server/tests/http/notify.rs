@@ -2,7 +2,7 @@
 //! are counted (a licensed package, a version that exists), each once per report, and a
 //! report past the cap is refused with the cap named.
 
-use packyard_server::usage;
+use packyard_core::usage;
 use packyard_testkit::Backend;
 use serde_json::json;
 
@@ -18,7 +18,7 @@ fn report(entries: &[(&str, &str)]) -> Vec<u8> {
 
 /// (package, version, count) rows of the download statistics.
 async fn counts(server: &TestServer) -> Vec<(String, String, i64)> {
-    usage::flush(&server.state).await;
+    usage::flush(&server.state.usage, server.db()).await;
     let rows = server.db().download_counts().await.unwrap();
     rows.into_iter()
         .map(|r| (r.package, r.version, r.count))

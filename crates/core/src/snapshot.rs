@@ -1,0 +1,178 @@
+//! The in-memory picture of everything the hot path needs: keys, accounts with their
+//! licences and unpaid invoices, products, packages and versions, admin and download tokens.
+//!
+//! A snapshot is immutable once published. The change feed builds the next one by cloning
+//! the current one (cheap: every large map is a [`ShardedMap`] of shared entries) and
+//! replacing only the accounts and packages the change log names ([`load`]), so the cost of
+//! a change does not grow with the repository. Rendered metadata is cached inside the
+//! entry it was rendered from (a package's p2 bodies live in its [`PackageEntry`]), so a
+//! cache can never outlive its data, and unchanged packages keep their cache across swaps.
+
+mod load;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicI64;
+
+use arc_swap::ArcSwap;
+
+use chrono::NaiveDate;
+use packyard_store::operator_tokens::TokenScope;
+
+use crate::rendered::Rendered;
+use crate::rules::{self, Licence};
+pub use crate::sharded::ShardedMap;
+
+pub struct KeyEntry {
+    pub private_key_hash: Vec<u8>,
+    pub enabled: bool,
+    pub account_id: i64,
+    /// Unix second this key's use was last handed to the usage recorder: uses within the
+    /// same second are not recorded again, so the hot path rarely takes the recorder's lock.
+    pub use_recorded_at: AtomicI64,
+}
+
+/// An invoice with no payment recorded (the store's definition of unpaid).
+pub struct UnpaidInvoice {
+    pub number: String,
+    pub due: NaiveDate,
+}
+
+pub struct AccountEntry {
+    pub public_id: String,
+    pub closed: bool,
+    /// product index → updates_until (None = unlimited updates)
+    pub grants: HashMap<usize, Option<NaiveDate>>,
+    pub unpaid: Vec<UnpaidInvoice>,
+    pub licences_changed_at: i64,
+    /// Public keys of this account's access keys, so a change can drop deleted ones.
+    pub keys: Vec<String>,
+}
+
+pub struct ProductEntry {
+    pub slug: String,
+    pub public: bool,
+    pub patterns: Vec<String>,
+}
+
+pub struct VersionEntry {
+    pub version: String,
+    pub version_normalized: String,
+    pub released_at: i64,
+    pub released_on: NaiveDate,
+    pub sha1: String,
+    pub size: i64,
+    pub blob_key: String,
+    pub dev: bool,
+    /// The stored composer.json (a JSON object), parsed only when a p2 body is rendered:
+    /// parsed maps of a million versions would not fit the memory budget.
+    pub manifest: Box<str>,
+}
+
+pub struct PackageEntry {
+    /// Listed versions, oldest release first.
+    pub versions: Vec<VersionEntry>,
+    /// Indexes of the products whose patterns cover this package.
+    pub products: Vec<usize>,
+    /// Unix millis of the last publish/unlist in this package.
+    pub changed_at: i64,
+    /// Rendered p2 bodies of this package, by (`~dev` file, licence), filled on first use.
+    /// Read without locking (the map is swapped whole when a body is added).
+    pub rendered: ArcSwap<HashMap<(bool, Licence), Arc<Rendered>>>,
+    /// Held while one of this package's bodies renders: concurrent requests for it wait
+    /// for that render instead of repeating it (single-flight).
+    pub rendering: tokio::sync::Mutex<()>,
+}
+
+/// An operator's admin API token as the admin API sees it.
+#[derive(Clone, Debug)]
+pub struct AdminToken {
+    pub id: i64,
+    pub operator_id: i64,
+    pub email: String,
+    pub scope: TokenScope,
+}
+
+pub struct ReleaseEntry {
+    pub file_name: String,
+    pub kind: String,
+    pub version: String,
+    pub size: i64,
+    pub md5: String,
+    pub sha256: String,
+    pub blob_key: String,
+    pub released_on: NaiveDate,
+    pub product: usize,
+}
+
+/// Rendered root `packages.json` bodies by the set of products an account may see. Shared by
+/// successive snapshots until a package name appears or the products change.
+#[derive(Default)]
+pub struct RootCache {
+    pub by_products: ArcSwap<HashMap<Vec<usize>, Arc<Rendered>>>,
+    /// Held while a root body renders (single-flight, as for packages).
+    pub rendering: tokio::sync::Mutex<()>,
+}
+
+#[derive(Clone)]
+pub struct Snapshot {
+    pub seq: i64,
+    pub keys: ShardedMap<String, KeyEntry>,
+    pub accounts: ShardedMap<i64, AccountEntry>,
+    pub account_ids: ShardedMap<String, i64>,
+    pub products: Arc<Vec<ProductEntry>>,
+    /// products.id → index into `products`
+    pub product_index: Arc<HashMap<i64, usize>>,
+    pub packages: ShardedMap<String, PackageEntry>,
+    /// sha256(admin API token) → its owner and scope; only tokens that authenticate (not
+    /// revoked, operator not disabled) are here.
+    pub admin_tokens: Arc<HashMap<Vec<u8>, AdminToken>>,
+    /// account id → sha256(download token)
+    pub download_tokens: ShardedMap<i64, Vec<u8>>,
+    /// Release archives, sorted by type, version and file name.
+    pub releases: Arc<Vec<ReleaseEntry>>,
+    /// Unix millis of the newest change to any package or product: every account's view of
+    /// the catalog is at most this old, apart from its own licence changes.
+    pub catalog_changed_at: i64,
+    /// Unix millis of the newest product: a new product can widen any account's view.
+    pub products_changed_at: i64,
+    pub roots: Arc<RootCache>,
+    /// How many times this snapshot's lineage was loaded in full (startup counts one);
+    /// incremental updates leave it alone. Tests use it to prove a change was incremental.
+    pub full_loads: u64,
+}
+
+impl AccountEntry {
+    /// The unpaid invoice that puts this account on billing hold today, if any
+    /// ([`rules::billing_hold`]).
+    pub fn billing_hold(&self, today: NaiveDate, grace_days: i64) -> Option<&UnpaidInvoice> {
+        rules::billing_hold(self.unpaid.iter(), |i| Some(i.due), today, grace_days)
+    }
+}
+
+impl Snapshot {
+    /// What `account` may install of `package`: the union over the products covering it.
+    pub fn licence(&self, account: &AccountEntry, package: &PackageEntry) -> Option<Licence> {
+        rules::combined(
+            package
+                .products
+                .iter()
+                .map(|&idx| self.product_licence(account, idx)),
+        )
+    }
+
+    /// The products `account` may see something of, in index order: the root cache key.
+    pub fn visible_products(&self, account: &AccountEntry) -> Vec<usize> {
+        (0..self.products.len())
+            .filter(|&i| self.product_licence(account, i).is_some())
+            .collect()
+    }
+
+    /// What `account` may install from one product ([`rules::product_licence`]).
+    pub fn product_licence(&self, account: &AccountEntry, product: usize) -> Option<Licence> {
+        rules::product_licence(
+            self.products[product].public,
+            account.grants.get(&product).copied(),
+        )
+    }
+}
