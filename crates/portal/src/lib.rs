@@ -45,7 +45,6 @@ pub use state::{ClientAddrFn, Handles, PortalState};
 
 /// The portal's pages and assets over `state`, ready to merge into any router.
 pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S> {
-    let upload_limit = state.config.max_upload_bytes;
     Router::new()
         .route("/", get(|| async { Redirect::to("/account/keys") }))
         .route(
@@ -116,7 +115,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S>
             "/admin/packages",
             get(admin_catalog::packages)
                 .post(admin_catalog::upload)
-                .layer(DefaultBodyLimit::max(upload_limit)),
+                .layer(DefaultBodyLimit::disable()),
         )
         .route("/admin/packages/unlist", post(admin_catalog::unlist))
         .route(

@@ -36,3 +36,4 @@ mod standing;
 mod storage_gc;
 mod systemd;
 mod tls;
+mod upload_memory;

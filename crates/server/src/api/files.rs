@@ -1,9 +1,10 @@
 //! Packages and releases: `/api/v1/packages…`, `/api/v1/releases…`, and the original
 //! `/api/packages` and `/api/releases/…` routes, which stay as they were. Package zips are
-//! read whole (bounded by `--max-upload-mib`); release files stream to storage.
+//! spooled to a temporary file within `--max-upload-mib` (`packyard_core::upload`); release
+//! files stream to storage.
 
 use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use futures_util::TryStreamExt;
@@ -19,6 +20,7 @@ use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::publish::publish_zip_as;
 use packyard_core::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
+use packyard_core::upload::{UploadError, read_zip};
 
 #[derive(Deserialize, IntoParams)]
 pub struct PublishParams {
@@ -82,13 +84,23 @@ pub async fn packages(
 async fn publish(
     state: &AppState,
     operator: &Operator,
-    body: Bytes,
+    body: Body,
     version: Option<&str>,
 ) -> Answer {
+    let bytes = read_zip(body.into_data_stream(), state.config.max_upload_bytes)
+        .await
+        .map_err(|e| {
+            let status = match e {
+                UploadError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                UploadError::NotZip | UploadError::Empty => StatusCode::UNPROCESSABLE_ENTITY,
+                UploadError::Read(_) => StatusCode::BAD_REQUEST,
+            };
+            ApiError::operator(status, e.to_string())
+        })?;
     let p = publish_zip_as(
         &state.db,
         &state.blobs,
-        body.to_vec(),
+        bytes,
         &state.config.zip_limits,
         version,
         &operator.email,
@@ -114,7 +126,7 @@ pub async fn upload(
     State(state): State<AppState>,
     operator: Operator,
     Query(params): Query<PublishParams>,
-    body: Bytes,
+    body: Body,
 ) -> Answer {
     publish(&state, &operator, body, params.version.as_deref()).await
 }
@@ -128,7 +140,7 @@ pub async fn upload_legacy(
     state: State<AppState>,
     operator: Operator,
     params: Query<PublishParams>,
-    body: Bytes,
+    body: Body,
 ) -> Answer {
     upload(state, operator, params, body).await
 }

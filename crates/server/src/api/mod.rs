@@ -52,11 +52,11 @@ impl Modify for BearerAuth {
 }
 
 /// Every admin API route with its documentation, without state or middleware.
-pub fn documented_routes(upload_limit: usize) -> OpenApiRouter<AppState> {
+pub fn documented_routes() -> OpenApiRouter<AppState> {
     let uploads = OpenApiRouter::new()
         .routes(routes!(files::packages, files::upload))
         .routes(routes!(files::upload_legacy))
-        .layer(DefaultBodyLimit::max(upload_limit));
+        .layer(DefaultBodyLimit::disable());
     let releases = OpenApiRouter::new()
         .routes(routes!(files::upload_release, files::delete_release))
         .routes(routes!(files::upload_release_legacy))
@@ -114,14 +114,14 @@ const HOOK_BODY_LIMIT: usize = 25 * 1024 * 1024;
 
 /// The OpenAPI document of every admin API route.
 pub fn openapi() -> Document {
-    let mut doc = documented_routes(0).into_openapi();
+    let mut doc = documented_routes().into_openapi();
     doc.merge(unguarded_routes().into_openapi());
     doc
 }
 
 /// The admin API behind the scope check, and `/api/openapi.json` in front of it.
 pub fn router(state: AppState) -> Router<AppState> {
-    let (api, mut doc) = documented_routes(state.config.max_upload_bytes).split_for_parts();
+    let (api, mut doc) = documented_routes().split_for_parts();
     let (unguarded, unguarded_doc) = unguarded_routes().split_for_parts();
     doc.merge(unguarded_doc);
     let doc = std::sync::Arc::new(doc);
