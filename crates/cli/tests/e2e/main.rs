@@ -22,6 +22,7 @@ mod hardening_login;
 mod leftovers;
 mod metadata;
 mod metrics;
+mod operator_basics;
 mod operator_tokens;
 mod outage;
 mod portal;
