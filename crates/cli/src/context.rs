@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use packyard_blobs::BlobStore;
+use packyard_core::git::GitSettings;
 use packyard_store::{Db, PoolSettings};
 
 use crate::args::Global;
@@ -84,6 +85,20 @@ pub fn open_blobs_in(global: &Global, create: bool) -> Result<BlobStore> {
 
 pub fn open_blobs(global: &Global) -> Result<BlobStore> {
     open_blobs_in(global, false)
+}
+
+/// How git is run, from the environment the operator sets: `PACKYARD_GIT` (the program),
+/// `PACKYARD_GIT_USERNAME` / `PACKYARD_GIT_PASSWORD` (for https URLs without credentials),
+/// `PACKYARD_GIT_SSH_KEY` and `PACKYARD_GIT_SSH_KNOWN_HOSTS`.
+pub fn git_settings() -> GitSettings {
+    let var = |name: &str| std::env::var(name).ok();
+    GitSettings {
+        program: var("PACKYARD_GIT"),
+        basic: var("PACKYARD_GIT_USERNAME")
+            .map(|user| (user, var("PACKYARD_GIT_PASSWORD").unwrap_or_default())),
+        ssh_key: var("PACKYARD_GIT_SSH_KEY"),
+        ssh_known_hosts: var("PACKYARD_GIT_SSH_KNOWN_HOSTS"),
+    }
 }
 
 /// A database URL without its password, for messages.

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use ipnet::IpNet;
 use packyard_composer::archive::ZipLimits;
+use packyard_vcs::remote::GitSettings;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -71,6 +72,8 @@ pub struct Config {
     pub git_mirror_dir: PathBuf,
     /// Sync every git repository this often even without webhooks (`--repo-poll-interval`).
     pub repo_poll_interval: Option<Duration>,
+    /// How git is run for repository syncs.
+    pub git: GitSettings,
 }
 
 /// How long connections may take and how many may be open (the server's accept loop).
@@ -142,6 +145,7 @@ impl Config {
             usage_buffer_limit: 100_000,
             git_mirror_dir: PathBuf::from("packyard-data/git"),
             repo_poll_interval: None,
+            git: GitSettings::default(),
             storage_redirect: None,
             readiness_timeout: Duration::from_secs(5),
             connections: ConnectionLimits::default(),

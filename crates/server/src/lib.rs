@@ -43,6 +43,8 @@ pub async fn serve(
         blobs: state.blobs.clone(),
         mirror_dir: state.config.git_mirror_dir.clone(),
         actor: "git-sync".into(),
+        git: state.config.git.clone(),
+        limits: state.config.zip_limits.clone(),
     };
     let git_worker = tokio::spawn(git::worker::run(
         sync,

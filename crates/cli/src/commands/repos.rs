@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
+use packyard_composer::archive::ZipLimits;
 use packyard_core::git::registry::{add_repository, describe, describe_with_refs, webhook_url};
 use packyard_core::git::sync::SyncReport;
 use packyard_core::git::worker::{Leased, lease_owner, sync_with_lease};
@@ -14,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::{CLI_ACTOR, Reported, emit};
 use crate::args::{Global, RepoArgs, RepoCmd};
-use crate::context::{open_blobs, open_db, read_password_stdin};
+use crate::context::{git_settings, open_blobs, open_db, read_password_stdin};
 
 pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
     let db = open_db(g).await?;
@@ -36,6 +37,7 @@ pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
             };
             let added = add_repository(
                 &db,
+                &git_settings(),
                 &repo_url,
                 name.as_deref(),
                 secret.as_deref(),
@@ -97,6 +99,8 @@ pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
                 blobs: open_blobs(g)?,
                 mirror_dir: g.data_dir.join("git"),
                 actor: CLI_ACTOR.into(),
+                git: git_settings(),
+                limits: ZipLimits::default(),
             };
             sync(g, &ctx, &ids).await?;
         }

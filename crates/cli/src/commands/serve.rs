@@ -16,7 +16,7 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use crate::args::LogFormat;
 use crate::args::{Global, ServeArgs};
-use crate::context::{open_blobs_in, open_db_with, redact};
+use crate::context::{git_settings, open_blobs_in, open_db_with, redact};
 
 pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     let _log_writer = init_logging(args.operations.log_format);
@@ -57,6 +57,7 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     config.poll_interval = args.poll_interval;
     config.git_mirror_dir = g.data_dir.join("git");
     config.repo_poll_interval = args.repo_poll_interval;
+    config.git = git_settings();
     config.storage_redirect = args
         .storage_redirect
         .then_some(args.storage_redirect_expiry);
