@@ -3,6 +3,7 @@
 //! dists) are answered from an in-memory [`snapshot::Snapshot`] that a background task keeps
 //! in step with the database ([`feed`]); they never query the database themselves.
 
+pub mod access;
 pub mod admin_api;
 pub mod auth;
 pub mod client_addr;
@@ -12,11 +13,13 @@ pub mod csrf;
 pub mod denial;
 pub mod dist_cache;
 pub mod error;
+pub mod explain;
 pub mod failure_budget;
 pub mod feed;
 #[doc(hidden)]
 pub mod fuzz_checks;
 pub mod git;
+pub mod licence;
 pub mod listen;
 pub mod login_guard;
 pub mod metadata;

@@ -79,6 +79,8 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
         | Command::Restore(_)
         | Command::Completions(_)
         | Command::Storage(_)
+        | Command::User(_)
+        | Command::Explain(_)
         | Command::Publish(_)
         | Command::Release(_) => {
             bail!("this command works on the data directory only; run it without --server")

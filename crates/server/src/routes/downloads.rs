@@ -157,6 +157,10 @@ pub async fn file(
                 "your licence covers releases up to {until}; {name} was released on {}",
                 release.released_on
             ),
+            Refusal::OutsideVersions { versions } => format!(
+                "your licence covers versions {versions}; {name} is version {}",
+                release.version
+            ),
         };
         refused(StatusCode::FORBIDDEN, why)
     })?;

@@ -42,7 +42,7 @@ pub async fn notify_batch(
         .into_iter()
         .filter(|d| customer.snapshot.packages.contains_key(&d.name) && d.version.len() <= 255)
         .map(|d| DownloadEvent {
-            account_id: Some(customer.key.account_id),
+            account_id: Some(customer.account.id),
             package: d.name,
             version: d.version,
             at: now,
