@@ -2,9 +2,9 @@
 //! (product scopes, imported pairs, version constraints).
 
 use anyhow::{Context, Result, bail};
-use packyard_server::explain::{Asker, Explanation, Today, explain};
-use packyard_server::passwords::hash_password;
-use packyard_server::snapshot::Snapshot;
+use packyard_core::explain::{Asker, Explanation, Today, explain};
+use packyard_core::passwords::hash_password;
+use packyard_core::snapshot::Snapshot;
 use packyard_store::Db;
 use packyard_store::keys::{CreatedKey, NewKey};
 use packyard_store::products::Product;

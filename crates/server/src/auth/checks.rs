@@ -13,11 +13,11 @@ use super::credentials::{
     BasicCredentials, CredentialsError, basic_credentials, bearer_token, hash_matches,
 };
 use super::principal::{Customer, DownloadAccount, Operator};
-use crate::access::Seat;
-use crate::config::Config;
-use crate::denial::Denial;
-use crate::rules::{self, Standing};
-use crate::snapshot::{AccountEntry, KeyOwner, Snapshot};
+use crate::edge::denial::Denial;
+use packyard_core::access::Seat;
+use packyard_core::config::Config;
+use packyard_core::rules::{self, Standing};
+use packyard_core::snapshot::{AccountEntry, KeyOwner, Snapshot};
 
 const DUMMY_HASH: [u8; 32] = [0u8; 32];
 

@@ -1,0 +1,171 @@
+//! The licensing and billing rules, each written once. Every front end asks here: the
+//! Composer metadata and dists, the release downloads, the portal pages, the CLI and the
+//! coming `explain` command. Callers bring the facts (from the snapshot or from database
+//! rows); this module decides. It depends on nothing else in this crate (only on the store's
+//! row types), so any module can use it without a cycle.
+//!
+//! - **Product visibility and licence coverage**: a public product is open to every account
+//!   with all releases; otherwise an entitlement grants it, limited to releases made on or
+//!   before its `updates_until` date and to versions matching its constraint when it has
+//!   them ([`product_licence`], in [`crate::licence`]). Several grants covering one package
+//!   combine as a union ([`Licence::union`]).
+//! - **Updates until and versions**: a release is installable when some grant admits its
+//!   date and version ([`may_install`]).
+//! - **What a key sees** (its account and product scope, or a personal key's accounts) is
+//!   in [`crate::access`].
+//! - **Billing hold**: an unpaid invoice holds the account from the day after its due date
+//!   plus the grace period ([`past_grace`], [`billing_hold`]); a held or closed account may
+//!   not use the repository ([`standing`]).
+//! - **Invoice state** as shown to people: paid, unpaid, or overdue (= holding the account).
+
+use chrono::{Days, NaiveDate};
+use packyard_store::invoices::Invoice;
+
+pub use crate::licence::{Licence, Refusal, Terms, combined, may_install, product_licence};
+
+/// Does `name` match a product pattern (`*` matches any run of characters)?
+pub fn pattern_matches(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((prefix, rest)) => {
+            let Some(mut tail) = name.strip_prefix(prefix) else {
+                return false;
+            };
+            let mut parts = rest.split('*').peekable();
+            while let Some(part) = parts.next() {
+                if parts.peek().is_none() {
+                    return tail.len() >= part.len() && tail.ends_with(part);
+                }
+                match tail.find(part) {
+                    Some(i) => tail = &tail[i + part.len()..],
+                    None => return false,
+                }
+            }
+            true
+        }
+    }
+}
+
+/// Whether a package is in a product: some pattern of the product matches its name.
+pub fn product_covers(patterns: &[String], package: &str) -> bool {
+    patterns.iter().any(|p| pattern_matches(p, package))
+}
+
+/// The billing-hold rule (SPEC §1): an unpaid invoice due on `due` holds the account from the
+/// day after the grace period ends.
+pub fn past_grace(due: NaiveDate, today: NaiveDate, grace_days: i64) -> bool {
+    due.checked_add_days(Days::new(grace_days.max(0) as u64))
+        .is_some_and(|limit| today > limit)
+}
+
+/// The first of an account's unpaid invoices that holds it today, if any. `due` reads an
+/// invoice's due date (an unreadable date never holds an account).
+pub fn billing_hold<T>(
+    unpaid: impl IntoIterator<Item = T>,
+    due: impl Fn(&T) -> Option<NaiveDate>,
+    today: NaiveDate,
+    grace_days: i64,
+) -> Option<T> {
+    unpaid
+        .into_iter()
+        .find(|inv| due(inv).is_some_and(|d| past_grace(d, today, grace_days)))
+}
+
+/// How an invoice is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InvoiceStatus {
+    Paid,
+    Unpaid,
+    /// Unpaid past its grace period: it holds the account.
+    Overdue,
+}
+
+impl InvoiceStatus {
+    pub fn of(paid: bool, due: Option<NaiveDate>, today: NaiveDate, grace_days: i64) -> Self {
+        if paid {
+            InvoiceStatus::Paid
+        } else if due.is_some_and(|d| past_grace(d, today, grace_days)) {
+            InvoiceStatus::Overdue
+        } else {
+            InvoiceStatus::Unpaid
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceStatus::Paid => "paid",
+            InvoiceStatus::Unpaid => "unpaid",
+            InvoiceStatus::Overdue => "overdue",
+        }
+    }
+}
+
+/// How a stored invoice is shown: paid, unpaid, or overdue (it holds the account).
+pub fn invoice_status(invoice: &Invoice, today: NaiveDate, grace_days: i64) -> InvoiceStatus {
+    InvoiceStatus::of(invoice.is_paid(), invoice.due(), today, grace_days)
+}
+
+/// Whether an account may use the repository and downloads at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing<T> {
+    Open,
+    Closed,
+    /// On billing hold because of this invoice.
+    OnHold(T),
+}
+
+/// A closed account is refused before a held one: reopening is the first thing to ask for.
+pub fn standing<T>(closed: bool, hold: Option<T>) -> Standing<T> {
+    match (closed, hold) {
+        (true, _) => Standing::Closed,
+        (false, Some(invoice)) => Standing::OnHold(invoice),
+        (false, None) => Standing::Open,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn patterns() {
+        assert!(pattern_matches("acme/*", "acme/x"));
+        assert!(pattern_matches("acme/module-*", "acme/module-sales"));
+        assert!(!pattern_matches("acme/module-*", "acme/theme-x"));
+        assert!(pattern_matches("acme/extra", "acme/extra"));
+        assert!(!pattern_matches("acme/extra", "acme/extras"));
+        assert!(pattern_matches("*/x-*-y", "v/x-a-b-y"));
+        assert!(!pattern_matches("acme/*-y", "acme/y"));
+    }
+
+    #[test]
+    fn billing_hold_starts_the_day_after_the_grace_period() {
+        let due = d("2024-01-10");
+        assert!(!past_grace(due, d("2024-01-10"), 0));
+        assert!(past_grace(due, d("2024-01-11"), 0));
+        assert!(!past_grace(due, d("2024-01-13"), 3));
+        assert!(past_grace(due, d("2024-01-14"), 3));
+        let invoices = [("A", Some(d("2024-02-01"))), ("B", None), ("C", Some(due))];
+        let held = billing_hold(invoices.iter(), |i| i.1, d("2024-01-20"), 0);
+        assert_eq!(held.map(|i| i.0), Some("C"));
+        assert_eq!(
+            InvoiceStatus::of(false, Some(due), d("2024-01-20"), 0),
+            InvoiceStatus::Overdue
+        );
+        assert_eq!(
+            InvoiceStatus::of(false, Some(due), d("2024-01-05"), 0),
+            InvoiceStatus::Unpaid
+        );
+        assert_eq!(
+            InvoiceStatus::of(true, Some(due), d("2024-01-20"), 0),
+            InvoiceStatus::Paid
+        );
+        assert_eq!(standing(true, Some(1)), Standing::Closed);
+        assert_eq!(standing(false, Some(1)), Standing::OnHold(1));
+        assert_eq!(standing::<i32>(false, None), Standing::Open);
+    }
+}
