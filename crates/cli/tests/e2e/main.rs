@@ -19,6 +19,7 @@ mod git_repos;
 mod hardening_auth;
 mod hardening_login;
 mod leftovers;
+mod licence_depth;
 mod metadata;
 mod metrics;
 mod operator_tokens;
