@@ -318,7 +318,7 @@ fn versions(
         .iter()
         .filter(|v| admits(v).is_ok())
         .collect();
-    visible.sort_by(|a, b| b.released_at.cmp(&a.released_at));
+    visible.sort_by_key(|v| std::cmp::Reverse(v.released_at));
     let first_hidden = entry
         .versions
         .iter()

@@ -107,6 +107,37 @@ fn a_below_3_grant_resolves_to_the_last_2x(backend: Backend) {
     assert_eq!(e["reason"], "cut_off_by_date", "{e}");
     let listed = server.cli(&["entitlement", "list", &account]);
     assert!(listed.contains("versions ^2.0 || ^1.0"), "{listed}");
+
+    // The admin API (remote CLI) grants with a constraint and explains the same way.
+    let token = server.admin_token("ops@example.com");
+    let remote = |args: &[&str]| -> Value {
+        let mut command = std::process::Command::new(BIN);
+        command
+            .args(["--json", "--server", &server.url, "--token", &token])
+            .args(args);
+        command
+            .env_remove("PACKYARD_DATA_DIR")
+            .env_remove("PACKYARD_DATABASE_URL");
+        serde_json::from_str(&succeeded(command.output().unwrap(), &format!("{args:?}"))).unwrap()
+    };
+    let granted = remote(&[
+        "entitlement",
+        "grant",
+        &account,
+        "suite",
+        "--versions",
+        "<3.0",
+    ]);
+    assert_eq!(granted["versions"], "<3.0", "{granted}");
+    assert!(eventually(PROPAGATION, || versions_seen(
+        &server,
+        &public,
+        &private,
+        "acme/suite"
+    ) == ["2.5.0", "2.0.0", "1.0.0"]));
+    let e = remote(&["explain", &account, "acme/suite:3.1.0"]);
+    assert_eq!(e["reason"], "cut_off_by_constraint", "{e}");
+    assert_eq!(e, explain(&server, &[&account, "acme/suite:3.1.0"]));
 }
 
 backend_tests!(a_scoped_key_sees_only_its_products_and_an_imported_pair_installs);
