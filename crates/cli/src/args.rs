@@ -5,12 +5,14 @@
 mod catalog;
 mod customers;
 mod operations;
+mod people;
 mod protection;
 mod serve;
 
 pub use catalog::*;
 pub use customers::*;
 pub use operations::*;
+pub use people::*;
 pub use serve::{DEFAULT_METRICS_LISTEN, LogFormat};
 
 use std::net::SocketAddr;
@@ -83,6 +85,11 @@ pub enum Command {
     /// Access key pairs (Composer credentials) of an account.
     #[command(subcommand)]
     Key(KeyCmd),
+    /// People of an account (owner, developer, billing) and their personal keys.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Why an account or key can or cannot install a package, step by step.
+    Explain(ExplainArgs),
     /// Download access tokens (release downloads with curl).
     #[command(subcommand)]
     Token(TokenCmd),

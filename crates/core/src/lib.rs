@@ -5,10 +5,13 @@
 //! [`releases`] take new archives in, [`git`] builds versions from repositories, [`storage`]
 //! guards and collects blobs, and [`usage`] buffers the side records of the hot path.
 
+pub mod access;
 pub mod config;
 pub mod dist_cache;
+pub mod explain;
 pub mod feed;
 pub mod git;
+pub mod licence;
 pub mod metadata;
 pub mod passwords;
 pub mod publish;

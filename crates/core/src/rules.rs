@@ -6,10 +6,13 @@
 //!
 //! - **Product visibility and licence coverage**: a public product is open to every account
 //!   with all releases; otherwise an entitlement grants it, limited to releases made on or
-//!   before its `updates_until` date when it has one ([`product_licence`]). Several products
-//!   covering one package combine: unlimited wins, else the latest date ([`Licence::widest`]).
-//! - **Updates until**: a release is installable when its release date is on or before the
-//!   licence's date ([`may_install`]).
+//!   before its `updates_until` date and to versions matching its constraint when it has
+//!   them ([`product_licence`], in [`crate::licence`]). Several grants covering one package
+//!   combine as a union ([`Licence::union`]).
+//! - **Updates until and versions**: a release is installable when some grant admits its
+//!   date and version ([`may_install`]).
+//! - **What a key sees** (its account and product scope, or a personal key's accounts) is
+//!   in [`crate::access`].
 //! - **Billing hold**: an unpaid invoice holds the account from the day after its due date
 //!   plus the grace period ([`past_grace`], [`billing_hold`]); a held or closed account may
 //!   not use the repository ([`standing`]).
@@ -19,78 +22,7 @@
 use chrono::{Days, NaiveDate};
 use packyard_store::invoices::Invoice;
 
-/// What an account may install of one product or package.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Licence {
-    Unlimited,
-    /// Releases made on or before this date.
-    Until(NaiveDate),
-}
-
-impl Licence {
-    /// Several licences covering one package combine: unlimited wins, else the latest date.
-    pub fn widest(self, other: Licence) -> Licence {
-        match (self, other) {
-            (Licence::Until(a), Licence::Until(b)) => Licence::Until(a.max(b)),
-            _ => Licence::Unlimited,
-        }
-    }
-
-    pub fn covers(self, released_on: NaiveDate) -> bool {
-        self.excludes(released_on).is_none()
-    }
-
-    /// The licence's last covered date, when it ends before `released_on`: what a refusal
-    /// tells the customer.
-    pub fn excludes(self, released_on: NaiveDate) -> Option<NaiveDate> {
-        match self {
-            Licence::Until(date) if released_on > date => Some(date),
-            _ => None,
-        }
-    }
-
-    /// The licence's last covered date, if it has one.
-    pub fn updates_until(self) -> Option<NaiveDate> {
-        match self {
-            Licence::Unlimited => None,
-            Licence::Until(date) => Some(date),
-        }
-    }
-}
-
-/// What an account may install from one product. `grant` is the account's entitlement, if
-/// any, with its `updates_until`; public products are open to all, whatever the grant.
-pub fn product_licence(public: bool, grant: Option<Option<NaiveDate>>) -> Option<Licence> {
-    if public {
-        return Some(Licence::Unlimited);
-    }
-    grant.map(|until| until.map_or(Licence::Unlimited, Licence::Until))
-}
-
-/// The combined licence from every product covering a package.
-pub fn combined(licences: impl IntoIterator<Item = Option<Licence>>) -> Option<Licence> {
-    licences.into_iter().flatten().reduce(Licence::widest)
-}
-
-/// Why something an account asked for by name may not be installed or downloaded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// No licence for it at all.
-    NotLicensed,
-    /// A licence whose updates end before the release was published.
-    TooNew { until: NaiveDate },
-}
-
-/// May a release from `released_on` be installed under `licence`?
-pub fn may_install(licence: Option<Licence>, released_on: NaiveDate) -> Result<(), Refusal> {
-    match licence {
-        None => Err(Refusal::NotLicensed),
-        Some(l) => match l.excludes(released_on) {
-            Some(until) => Err(Refusal::TooNew { until }),
-            None => Ok(()),
-        },
-    }
-}
+pub use crate::licence::{Licence, Refusal, Terms, combined, may_install, product_licence};
 
 /// Does `name` match a product pattern (`*` matches any run of characters)?
 pub fn pattern_matches(pattern: &str, name: &str) -> bool {
@@ -279,40 +211,6 @@ mod tests {
         assert!(!pattern_matches("acme/extra", "acme/extras"));
         assert!(pattern_matches("*/x-*-y", "v/x-a-b-y"));
         assert!(!pattern_matches("acme/*-y", "acme/y"));
-    }
-
-    #[test]
-    fn public_products_are_unlimited_and_grants_combine_to_the_widest() {
-        assert_eq!(
-            product_licence(true, Some(Some(d("2024-01-01")))),
-            Some(Licence::Unlimited)
-        );
-        assert_eq!(product_licence(false, None), None);
-        assert_eq!(product_licence(false, Some(None)), Some(Licence::Unlimited));
-        let jan = Some(Licence::Until(d("2024-01-31")));
-        let mar = Some(Licence::Until(d("2024-03-31")));
-        assert_eq!(combined([jan, None, mar]), mar);
-        assert_eq!(
-            combined([jan, Some(Licence::Unlimited)]),
-            Some(Licence::Unlimited)
-        );
-        assert_eq!(combined([None, None]), None);
-    }
-
-    #[test]
-    fn updates_until_is_inclusive() {
-        let l = Some(Licence::Until(d("2024-01-31")));
-        assert_eq!(may_install(l, d("2024-01-31")), Ok(()));
-        assert_eq!(
-            may_install(l, d("2024-02-01")),
-            Err(Refusal::TooNew {
-                until: d("2024-01-31")
-            })
-        );
-        assert_eq!(
-            may_install(None, d("2020-01-01")),
-            Err(Refusal::NotLicensed)
-        );
     }
 
     #[test]

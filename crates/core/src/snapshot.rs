@@ -20,13 +20,24 @@ use chrono::NaiveDate;
 use packyard_store::operator_tokens::TokenScope;
 
 use crate::rendered::Rendered;
-use crate::rules::{self, Licence};
+use crate::rules::{self, Licence, Terms};
 pub use crate::sharded::ShardedMap;
+
+/// Whose a key is (SPEC §13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyOwner {
+    /// An account's key (`accounts.id`).
+    Account(i64),
+    /// A user's personal key (`users.id`): it sees what the user's accounts may install.
+    User(i64),
+}
 
 pub struct KeyEntry {
     pub private_key_hash: Vec<u8>,
     pub enabled: bool,
-    pub account_id: i64,
+    pub owner: KeyOwner,
+    /// Product indexes an account key is limited to, sorted (None = all the account's).
+    pub scope: Option<Arc<[usize]>>,
     /// Unix second this key's use was last handed to the usage recorder: uses within the
     /// same second are not recorded again, so the hot path rarely takes the recorder's lock.
     pub use_recorded_at: AtomicI64,
@@ -39,10 +50,12 @@ pub struct UnpaidInvoice {
 }
 
 pub struct AccountEntry {
+    /// `accounts.id`.
+    pub id: i64,
     pub public_id: String,
     pub closed: bool,
-    /// product index → updates_until (None = unlimited updates)
-    pub grants: HashMap<usize, Option<NaiveDate>>,
+    /// product index → the grant's limits
+    pub grants: HashMap<usize, Terms>,
     pub unpaid: Vec<UnpaidInvoice>,
     pub licences_changed_at: i64,
     /// Public keys of this account's access keys, so a change can drop deleted ones.
@@ -102,6 +115,8 @@ pub struct ReleaseEntry {
     pub sha256: String,
     pub blob_key: String,
     pub released_on: NaiveDate,
+    /// The version normalized as Composer does, for grants limited by a constraint.
+    pub version_normalized: String,
     pub product: usize,
 }
 
@@ -127,6 +142,8 @@ pub struct Snapshot {
     /// sha256(admin API token) → its owner and scope; only tokens that authenticate (not
     /// revoked, operator not disabled) are here.
     pub admin_tokens: Arc<HashMap<Vec<u8>, AdminToken>>,
+    /// users.id → the accounts the user belongs to (for personal keys).
+    pub memberships: Arc<HashMap<i64, Vec<i64>>>,
     /// account id → sha256(download token)
     pub download_tokens: ShardedMap<i64, Vec<u8>>,
     /// Release archives, sorted by type, version and file name.
@@ -151,28 +168,8 @@ impl AccountEntry {
 }
 
 impl Snapshot {
-    /// What `account` may install of `package`: the union over the products covering it.
-    pub fn licence(&self, account: &AccountEntry, package: &PackageEntry) -> Option<Licence> {
-        rules::combined(
-            package
-                .products
-                .iter()
-                .map(|&idx| self.product_licence(account, idx)),
-        )
-    }
-
-    /// The products `account` may see something of, in index order: the root cache key.
-    pub fn visible_products(&self, account: &AccountEntry) -> Vec<usize> {
-        (0..self.products.len())
-            .filter(|&i| self.product_licence(account, i).is_some())
-            .collect()
-    }
-
     /// What `account` may install from one product ([`rules::product_licence`]).
     pub fn product_licence(&self, account: &AccountEntry, product: usize) -> Option<Licence> {
-        rules::product_licence(
-            self.products[product].public,
-            account.grants.get(&product).copied(),
-        )
+        rules::product_licence(self.products[product].public, account.grants.get(&product))
     }
 }

@@ -191,7 +191,7 @@ pub async fn key_action(
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let key = state.db.key(&public_key).await?;
-    if key.account_id != account.id {
+    if key.account_id != Some(account.id) {
         return Err(PortalError::NotFound(format!(
             "account {} has no such key",
             account.public_id

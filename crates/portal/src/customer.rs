@@ -10,7 +10,7 @@ use super::posted::{NoFields, Posted, Session};
 use super::session::CustomerSession;
 use super::views::{InvoiceRow, Layout, datetime};
 use crate::state::PortalState;
-use packyard_core::rules;
+use packyard_core::rules::{self, Terms};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "token.html")]
@@ -90,8 +90,8 @@ pub async fn licences(
     let mut licences = Vec::new();
     for product in &products {
         let entitlement = entitlements.iter().find(|e| e.product_id == product.id);
-        let grant = entitlement.map(|e| e.updates_until_date());
-        let Some(licence) = rules::product_licence(product.public, grant) else {
+        let grant = entitlement.and_then(|e| Terms::of_grant(e).ok());
+        let Some(licence) = rules::product_licence(product.public, grant.as_ref()) else {
             continue;
         };
         let until = licence.updates_until();
@@ -105,10 +105,7 @@ pub async fn licences(
                 .cloned()
                 .collect(),
             public: product.public && entitlement.is_none(),
-            updates: until.map_or_else(
-                || "all releases".to_string(),
-                |d| format!("releases up to {d}"),
-            ),
+            updates: licence.in_words(),
             updates_ended: until.is_some_and(|d| d < today),
         });
     }

@@ -108,7 +108,7 @@ async fn own_key(
     public_key: &str,
 ) -> PortalResult<AccessKey> {
     match state.db.key(public_key).await {
-        Ok(k) if k.account_id == session.account.id => Ok(k),
+        Ok(k) if k.account_id == Some(session.account.id) => Ok(k),
         Ok(_) | Err(packyard_store::StoreError::NotFound(_)) => Err(PortalError::NotFound(
             "This account has no access key with that public key. It may have been deleted.".into(),
         )),

@@ -19,10 +19,13 @@ pub mod changes;
 pub mod downloads;
 pub mod entitlements;
 pub mod invoices;
+pub mod key_scopes;
 pub mod keys;
 pub mod operator_tokens;
 pub mod operators;
 pub mod packages;
+pub mod password_links;
+pub mod personal_keys;
 pub mod products;
 pub mod releases;
 pub mod repo_refs;
@@ -33,6 +36,7 @@ pub mod settings;
 pub mod snapshot_rows;
 pub mod timestamps;
 pub mod tokens;
+pub mod users;
 
 #[cfg(test)]
 mod operator_tokens_tests;
@@ -42,6 +46,8 @@ mod portal_tests;
 mod repo_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod users_tests;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -80,6 +80,9 @@ pub enum EntitlementCmd {
         /// Releases after this date (YYYY-MM-DD) are not covered; omit for unlimited updates.
         #[arg(long, env = "PACKYARD_UPDATES_UNTIL")]
         updates_until: Option<String>,
+        /// Only versions matching this Composer constraint are covered, e.g. '<3.0' or '^2.0'.
+        #[arg(long, env = "PACKYARD_VERSIONS")]
+        versions: Option<String>,
     },
     /// Take a product away from an account.
     Revoke {

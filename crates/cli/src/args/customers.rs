@@ -67,6 +67,27 @@ pub enum KeyCmd {
         /// Who or what uses the key, e.g. "CI" or a developer's name.
         #[arg(long, env = "PACKYARD_KEY_NAME")]
         name: String,
+        /// Limit the key to some of the account's products (slugs, comma-separated).
+        #[arg(long, env = "PACKYARD_KEY_PRODUCTS", value_delimiter = ',')]
+        products: Vec<String>,
+    },
+    /// Adopt an existing key pair (e.g. from another repository); the private key is read
+    /// from standard input.
+    Import {
+        /// Account id, e.g. MAG000000001.
+        account: String,
+        /// Who or what uses the key.
+        #[arg(long, env = "PACKYARD_KEY_NAME")]
+        name: String,
+        /// The public half, 32 letters and digits.
+        #[arg(long, env = "PACKYARD_PUBLIC_KEY")]
+        public_key: String,
+        /// Read the private half from standard input (the only way; accepted for clarity).
+        #[arg(long, env = "PACKYARD_PRIVATE_KEY_STDIN")]
+        private_key_stdin: bool,
+        /// Limit the key to some of the account's products (slugs, comma-separated).
+        #[arg(long, env = "PACKYARD_KEY_PRODUCTS", value_delimiter = ',')]
+        products: Vec<String>,
     },
     /// List an account's keys (never the private keys).
     List {

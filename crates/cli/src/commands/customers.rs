@@ -159,14 +159,21 @@ fn standing(a: &Account, invoices: &[Invoice], grace_days: i64) -> AccountStandi
 pub async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
     let db = open_db(g).await?;
     match cmd {
-        KeyCmd::Create { account, name } => {
-            let account = db.account(&account).await?;
-            let key = db.create_key(&account, &name, CLI_ACTOR).await?;
-            let human = format!(
-                "public key:  {}\nprivate key: {}\n(the private key is shown only now; store it safely)",
-                key.public_key, key.private_key
-            );
-            emit(g.json, serde_json::to_value(&key)?, human);
+        KeyCmd::Create {
+            account,
+            name,
+            products,
+        } => super::people::create_key(g, &account, &name, &products, None).await?,
+        KeyCmd::Import {
+            account,
+            name,
+            public_key,
+            private_key_stdin,
+            products,
+        } => {
+            let private_key = super::people::read_private_key(private_key_stdin)?;
+            let pair = Some((public_key.as_str(), private_key.as_str()));
+            super::people::create_key(g, &account, &name, &products, pair).await?
         }
         KeyCmd::List { account } => {
             let account = db.account(&account).await?;
@@ -177,7 +184,16 @@ pub async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
                     .last_used_at
                     .map(date)
                     .unwrap_or_else(|| "never used".into());
-                format!("{}  {state:<8}  {}  {used}", k.public_key, k.name)
+                let by = k.created_by.as_deref().unwrap_or("-");
+                let scope = if k.products.is_empty() {
+                    String::new()
+                } else {
+                    format!("  products: {}", k.products.join(","))
+                };
+                format!(
+                    "{}  {state:<8}  {}  {used}  created by {by}{scope}",
+                    k.public_key, k.name
+                )
             });
         }
         KeyCmd::Disable(key) => set_key_enabled(g, &db, &key, false).await?,
@@ -212,7 +228,7 @@ async fn the_key(db: &Db, key: &KeyRef) -> Result<String> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}; {KEY_FORMS}"))?;
     if let Some(account) = account
-        && db.account(account).await?.id != found.account_id
+        && Some(db.account(account).await?.id) != found.account_id
     {
         bail!("{public_key} is not a key of account {account}; {KEY_FORMS}")
     }

@@ -5,6 +5,7 @@ mod catalog;
 mod customers;
 mod operators;
 mod packages;
+mod people;
 mod publish;
 mod releases;
 mod repos;
@@ -58,6 +59,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Account(cmd) => customers::account(&g, cmd).await,
         Command::Key(cmd) => customers::key(&g, cmd).await,
         Command::Token(cmd) => customers::token(&g, cmd).await,
+        Command::User(cmd) => people::user(&g, cmd).await,
+        Command::Explain(args) => people::run_explain(&g, args).await,
         Command::Product(cmd) => catalog::product(&g, cmd).await,
         Command::Entitlement(cmd) => catalog::entitlement(&g, cmd).await,
         Command::Invoice(cmd) => catalog::invoice(&g, cmd).await,

@@ -1,6 +1,6 @@
 //! Customer commands as admin API calls: accounts, their keys, entitlements and invoices.
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 use super::client::{Client, segment};
@@ -49,11 +49,15 @@ pub(super) fn account(c: &Client, cmd: AccountCmd) -> Result<(Value, Option<Stri
 pub(super) fn key(c: &Client, cmd: KeyCmd) -> Result<(Value, Option<String>)> {
     let key_path = |k: &str| format!("/api/v1/keys/{}", segment(k));
     Ok(match cmd {
-        KeyCmd::Create { account, name } => {
+        KeyCmd::Create {
+            account,
+            name,
+            products,
+        } => {
             let v = c.call(
                 "POST",
                 &format!("{}/keys", account_path(&account)),
-                Some(&json!({ "name": name })),
+                Some(&json!({ "name": name, "products": products })),
             )?;
             let human = format!(
                 "public key:  {}\nprivate key: {}\n(the private key is shown only now; store it safely)",
@@ -61,6 +65,9 @@ pub(super) fn key(c: &Client, cmd: KeyCmd) -> Result<(Value, Option<String>)> {
                 v["private_key"].as_str().unwrap_or_default()
             );
             (v, Some(human))
+        }
+        KeyCmd::Import { .. } => {
+            bail!("key import works on the data directory only; run it without --server")
         }
         KeyCmd::List { account } => (
             c.call("GET", &format!("{}/keys", account_path(&account)), None)?,
@@ -107,11 +114,12 @@ pub(super) fn entitlement(c: &Client, cmd: EntitlementCmd) -> Result<(Value, Opt
             account,
             product,
             updates_until,
+            versions,
         } => {
             let v = c.call(
                 "PUT",
                 &path(&account, &product),
-                Some(&json!({ "updates_until": updates_until })),
+                Some(&json!({ "updates_until": updates_until, "versions": versions })),
             )?;
             let human = format!(
                 "{account} may install {product} ({})",

@@ -20,6 +20,7 @@ mod git_repos;
 mod hardening_auth;
 mod hardening_login;
 mod leftovers;
+mod licence_depth;
 mod metadata;
 mod metrics;
 mod operator_basics;

@@ -14,15 +14,30 @@ use packyard_store::snapshot_rows::{AccountRows, Scope};
 use packyard_store::{Db, Result};
 
 use super::{
-    AccountEntry, AdminToken, KeyEntry, PackageEntry, ProductEntry, ReleaseEntry, RootCache,
-    ShardedMap, Snapshot, UnpaidInvoice, VersionEntry,
+    AccountEntry, AdminToken, KeyEntry, KeyOwner, PackageEntry, ProductEntry, ReleaseEntry,
+    RootCache, ShardedMap, Snapshot, UnpaidInvoice, VersionEntry,
 };
-use crate::rules::product_covers;
+use crate::rules::{Terms, product_covers};
 
 fn date_of(unix: i64) -> chrono::NaiveDate {
     DateTime::<Utc>::from_timestamp(unix, 0)
         .unwrap_or_default()
         .date_naive()
+}
+
+fn key_entry(
+    private_key_hash: Vec<u8>,
+    enabled: bool,
+    owner: KeyOwner,
+    scope: Option<Arc<[usize]>>,
+) -> KeyEntry {
+    KeyEntry {
+        private_key_hash,
+        enabled,
+        owner,
+        scope,
+        use_recorded_at: AtomicI64::new(0),
+    }
 }
 
 /// The entry for one package from all its stored versions (listed or not, oldest first).
@@ -104,6 +119,7 @@ impl Snapshot {
             product_index: Arc::new(product_index),
             packages: ShardedMap::new(),
             admin_tokens: Arc::default(),
+            memberships: Arc::default(),
             download_tokens: ShardedMap::new(),
             releases: Arc::default(),
             catalog_changed_at: 0,
@@ -112,6 +128,7 @@ impl Snapshot {
             full_loads: previous.map_or(0, |p| p.full_loads) + 1,
         };
         snapshot.load_accounts(db).await?;
+        snapshot.load_people(db).await?;
         snapshot.load_packages(db).await?;
         snapshot.reload_operators(db).await?;
         snapshot.reload_releases(db).await?;
@@ -136,7 +153,21 @@ impl Snapshot {
                 accounts.get_mut(&e.account_id),
                 self.product_index.get(&e.product_id),
             ) {
-                account.grants.insert(idx, e.updates_until_date());
+                match Terms::of_grant(&e) {
+                    Ok(terms) => {
+                        account.grants.insert(idx, terms);
+                    }
+                    Err(bad) => tracing::error!(
+                        "stored version constraint {bad:?} of a grant of account {} does not parse; the grant is ignored",
+                        account.public_id
+                    ),
+                }
+            }
+        }
+        let mut scopes: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (key_id, product_id) in rows.key_products {
+            if let Some(&idx) = self.product_index.get(&product_id) {
+                scopes.entry(key_id).or_default().push(idx);
             }
         }
         for inv in rows.unpaid {
@@ -148,16 +179,20 @@ impl Snapshot {
             }
         }
         for k in rows.keys {
-            let Some(account) = accounts.get_mut(&k.account_id) else {
+            let Some(account) = k.account_id.and_then(|id| accounts.get_mut(&id)) else {
                 continue;
             };
             account.keys.push(k.public_key.clone());
-            let entry = KeyEntry {
-                private_key_hash: k.private_key_hash,
-                enabled: k.enabled,
-                account_id: k.account_id,
-                use_recorded_at: AtomicI64::new(0),
-            };
+            let scope = scopes.remove(&k.id).map(|mut s| {
+                s.sort_unstable();
+                Arc::from(s)
+            });
+            let entry = key_entry(
+                k.private_key_hash,
+                k.enabled,
+                KeyOwner::Account(account.id),
+                scope,
+            );
             self.keys.insert(k.public_key, entry);
         }
         for t in rows.tokens {
@@ -171,8 +206,30 @@ impl Snapshot {
         }
     }
 
+    /// Personal keys and who belongs to which account (reloaded whole: their changes are
+    /// `All` changes).
+    async fn load_people(&mut self, db: &Db) -> Result<()> {
+        let rows = db.people_rows().await?;
+        let mut memberships: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (user, account) in rows.memberships {
+            memberships.entry(user).or_default().push(account);
+        }
+        for accounts in memberships.values_mut() {
+            accounts.sort_unstable();
+        }
+        self.memberships = Arc::new(memberships);
+        for k in rows.personal_keys {
+            if let Some(user) = k.user_id {
+                let entry = key_entry(k.private_key_hash, k.enabled, KeyOwner::User(user), None);
+                self.keys.insert(k.public_key, entry);
+            }
+        }
+        Ok(())
+    }
+
     fn account_entry(&self, a: &Account) -> AccountEntry {
         AccountEntry {
+            id: a.id,
             closed: a.is_closed(),
             public_id: a.public_id.clone(),
             grants: HashMap::new(),
@@ -285,6 +342,8 @@ impl Snapshot {
                 let product = *self.product_index.get(&r.product_id)?;
                 Some(ReleaseEntry {
                     released_on: date_of(r.created_at),
+                    version_normalized: packyard_composer::version::normalize(&r.version)
+                        .unwrap_or_else(|_| r.version.clone()),
                     file_name: r.file_name,
                     kind: r.kind,
                     version: r.version,

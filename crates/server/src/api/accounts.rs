@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::invoices::Invoice;
+use packyard_store::keys::NewKey;
 use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -40,6 +41,9 @@ pub struct AccountChange {
 pub struct NewKeyBody {
     /// Who or what uses the key.
     name: String,
+    /// Slugs of the account's products the key is limited to (empty: all of them).
+    #[serde(default)]
+    products: Vec<String>,
 }
 
 async fn password_hash(password: Option<String>) -> ApiResult<Option<String>> {
@@ -198,9 +202,18 @@ pub async fn create_key(
     Json(body): Json<NewKeyBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let account = state.db.account(&id).await?;
+    let mut products = Vec::new();
+    for slug in &body.products {
+        products.push(state.db.product(slug).await?);
+    }
+    let new = NewKey {
+        name: &body.name,
+        products: &products,
+        pair: None,
+    };
     let key = state
         .db
-        .create_key(&account, &body.name, &operator.email)
+        .create_account_key(&account, &new, &operator.email)
         .await?;
     Ok((StatusCode::CREATED, Json(json!(key))))
 }

@@ -10,6 +10,7 @@
 mod accounts;
 mod catalog;
 pub mod error;
+mod explain;
 mod files;
 mod hooks;
 mod operators;
@@ -68,6 +69,8 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::reopen))
         .routes(routes!(accounts::keys, accounts::create_key))
         .routes(routes!(accounts::disable_key))
+        .routes(routes!(explain::explain_account))
+        .routes(routes!(explain::explain_key))
         .routes(routes!(accounts::enable_key))
         .routes(routes!(accounts::delete_key))
         .routes(routes!(accounts::generate_token))

@@ -41,8 +41,8 @@ pub async fn download(
         .iter()
         .find(|v| v.version_normalized == version && v.sha1 == sha1)
         .ok_or_else(unknown)?;
-    let licence = snapshot.licence(&customer.account, entry);
-    may_install(licence, v.released_on).map_err(|refusal| {
+    let licence = snapshot.licence(&customer.seats, entry);
+    may_install(licence.as_ref(), v.released_on, &v.version_normalized).map_err(|refusal| {
         refused(
             StatusCode::FORBIDDEN,
             match refusal {
@@ -53,6 +53,10 @@ pub async fn download(
                 Refusal::TooNew { until } => format!(
                     "your licence for {package} covers releases up to {until}; {} was released on {}",
                     v.version, v.released_on
+                ),
+                Refusal::OutsideVersions { versions } => format!(
+                    "your licence for {package} covers versions {versions}; {} is not one of them",
+                    v.version
                 ),
             },
         )

@@ -162,6 +162,13 @@ pub async fn file(
                 release.released_on
             ),
         ),
+        Refusal::OutsideVersions { versions } => refused(
+            StatusCode::FORBIDDEN,
+            format!(
+                "your licence covers versions {versions}; {name} is version {}",
+                release.version
+            ),
+        ),
     })?;
     stream_release(&state, release, &headers).await
 }

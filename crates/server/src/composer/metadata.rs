@@ -26,12 +26,12 @@ pub async fn packages_json(
         .usage
         .key_used(&customer.key, &customer.public_key, client);
     let snapshot = &customer.snapshot;
-    let root = root_for(snapshot, &customer.account, &state.config, &state.renders)
+    let root = root_for(snapshot, &customer.seats, &state.config, &state.renders)
         .await
         .map_err(|e| ApiError::internal("could not render packages.json", e))?;
     let changed_at = snapshot
         .catalog_changed_at
-        .max(customer.account.licences_changed_at);
+        .max(customer.licences_changed_at());
     Ok(conditional_json(&headers, &root, changed_at, true))
 }
 
@@ -54,7 +54,7 @@ pub async fn p2(
     let Some(entry) = snapshot.packages.get_arc(name.as_str()) else {
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
-    let Some(licence) = snapshot.licence(&customer.account, entry) else {
+    let Some(licence) = snapshot.licence(&customer.seats, entry) else {
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
     let doc = p2_for(&name, entry, licence, dev, &state.config, &state.renders)
@@ -62,7 +62,7 @@ pub async fn p2(
         .map_err(|e| ApiError::internal("could not render the package metadata", e))?;
     let changed_at = doc
         .changed_at
-        .max(customer.account.licences_changed_at)
+        .max(customer.licences_changed_at())
         .max(snapshot.products_changed_at);
     Ok(conditional_json(
         &headers,

@@ -59,7 +59,7 @@ pub async fn notify_batch(
         .filter(|d| installable(&customer, &d.name, &d.version))
         .filter(|d| seen.insert((d.name.clone(), d.version.clone())))
         .map(|d| DownloadEvent {
-            account_id: Some(customer.key.account_id),
+            account_id: Some(customer.account.id),
             package: d.name,
             version: d.version,
             at: now,
@@ -78,10 +78,17 @@ fn installable(customer: &Customer, name: &str, version: &str) -> bool {
     let Some(package) = snapshot.packages.get(name) else {
         return false;
     };
-    let licence = snapshot.licence(&customer.account, package);
+    let licence = snapshot.licence(&customer.seats, package);
     package
         .versions
         .iter()
         .filter(|v| v.version_normalized == version || v.version == version)
-        .any(|v| packyard_core::rules::may_install(licence, v.released_on).is_ok())
+        .any(|v| {
+            packyard_core::licence::may_install(
+                licence.as_ref(),
+                v.released_on,
+                &v.version_normalized,
+            )
+            .is_ok()
+        })
 }
