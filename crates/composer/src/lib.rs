@@ -4,6 +4,7 @@
 //! tested (and differentially checked against Composer's PHP) in isolation.
 
 pub mod archive;
+pub mod constraint;
 pub mod minify;
 pub mod name;
 pub mod vcs_versions;

@@ -4,6 +4,7 @@
 //! in step with the database ([`feed`]); they never query the database themselves.
 
 pub mod admin_api;
+pub mod announce;
 pub mod auth;
 pub mod client_addr;
 pub mod conditional;
@@ -19,6 +20,7 @@ pub mod fuzz_checks;
 pub mod git;
 pub mod listen;
 pub mod login_guard;
+pub mod marks;
 pub mod metadata;
 pub mod metrics;
 pub mod observe;

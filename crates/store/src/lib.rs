@@ -11,6 +11,7 @@
 //!   sees a plaintext secret except [`secret`], which creates them.
 
 pub mod accounts;
+pub mod advisories;
 pub mod audit;
 pub mod backup;
 pub mod blob_leases;
@@ -22,6 +23,7 @@ pub mod invoices;
 pub mod keys;
 pub mod operator_tokens;
 pub mod operators;
+pub mod package_marks;
 pub mod packages;
 pub mod products;
 pub mod releases;
@@ -33,6 +35,8 @@ pub mod snapshot_rows;
 pub mod timestamps;
 pub mod tokens;
 
+#[cfg(test)]
+mod marks_tests;
 #[cfg(test)]
 mod operator_tokens_tests;
 #[cfg(test)]

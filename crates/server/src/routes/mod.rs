@@ -1,6 +1,8 @@
 //! The router: one module per resource.
 
+mod advisories;
 mod composer;
+mod discovery;
 mod dist;
 mod downloads;
 mod health;
@@ -39,6 +41,7 @@ async fn storage_redirect(state: &AppState, key: &str, file_name: &str) -> Optio
         }
     }
 }
+pub use advisories::{AdvisoryQuery, MAX_NAMES, answer as advisory_answer};
 pub use downloads::{RangeRequest, parse_range};
 
 pub fn router(state: AppState) -> Router {
@@ -53,6 +56,13 @@ pub fn router(state: AppState) -> Router {
         .route("/packages.json", get(composer::packages_json))
         .route("/p2/{vendor}/{file}", get(composer::p2))
         .route("/dist/{vendor}/{name}/{*rest}", get(dist::download))
+        .route(
+            crate::announce::ADVISORY_API_PATH,
+            post(advisories::advisories).get(advisories::advisories),
+        )
+        .route("/packages/list.json", get(discovery::list))
+        .route("/search.json", get(discovery::search))
+        .route("/providers/{vendor}/{file}", get(discovery::providers))
         .route(
             "/downloads/",
             post(notify::notify_batch).layer(DefaultBodyLimit::max(notify_limit)),
