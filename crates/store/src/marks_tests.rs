@@ -54,8 +54,9 @@ async fn advisories_are_numbered_withdrawn_and_logged(backend: Backend) {
     let db = TestDb::open(backend).await;
     let b = db.backend_name();
     published(&db, "acme/hello", "1.4.1", "1.4.1.0").await;
-    let missing = db.add_advisory(&advisory("acme/nope", 1_767_225_600), "t");
-    assert!(matches!(missing.await, Err(StoreError::NotFound(_))), "{b}");
+    let missing = advisory("acme/nope", 1_767_225_600);
+    let refused = db.add_advisory(&missing, "t").await;
+    assert!(matches!(refused, Err(StoreError::NotFound(_))), "{b}");
 
     // 2026-01-01 and 2025-06-01: numbered per year of the report.
     let first = db
