@@ -2,12 +2,14 @@
 //! Every option has help text and an environment variable (`PACKYARD_…`); the subcommand
 //! groups live in the submodules.
 
+mod advisories;
 mod catalog;
 mod customers;
 mod operations;
 mod protection;
 mod serve;
 
+pub use advisories::*;
 pub use catalog::*;
 pub use customers::*;
 pub use operations::*;
@@ -116,6 +118,18 @@ pub enum Command {
     /// Artifact storage maintenance.
     #[command(subcommand)]
     Storage(StorageCmd),
+    /// Security advisories for your packages, reported by `composer audit`.
+    #[command(subcommand)]
+    Advisory(AdvisoryCmd),
+    /// Mark packages abandoned (with a replacement) or not.
+    #[command(subcommand)]
+    Package(PackageCmd),
+    /// Recall published versions (and undo recalls).
+    #[command(subcommand)]
+    Version(VersionCmd),
+    /// Messages every Composer run shows (e.g. maintenance).
+    #[command(subcommand)]
+    Notice(NoticeCmd),
 }
 
 #[derive(Subcommand)]

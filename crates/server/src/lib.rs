@@ -21,6 +21,7 @@ pub mod git;
 pub mod listen;
 pub mod login_guard;
 pub mod marks;
+pub mod marks_input;
 pub mod metadata;
 pub mod metrics;
 pub mod observe;

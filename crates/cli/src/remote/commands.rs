@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 use super::client::{Client, segment};
-use super::{catalog, customers};
+use super::{advisories, catalog, customers};
 use crate::args::{Command, OperatorCmd, OperatorTokenCmd, RepoCmd, TokenCmd};
 use crate::context::read_password_stdin;
 
@@ -72,6 +72,10 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
         Command::Invoice(cmd) => customers::invoice(c, cmd)?,
         Command::Operator(cmd) => operator(c, cmd)?,
         Command::Repo(args) => repo(c, args.cmd)?,
+        Command::Advisory(cmd) => advisories::advisory(c, cmd)?,
+        Command::Package(cmd) => advisories::package(c, cmd)?,
+        Command::Version(cmd) => advisories::version(c, cmd)?,
+        Command::Notice(cmd) => advisories::notice(c, cmd)?,
         Command::Serve(_)
         | Command::Migrate
         | Command::Stats
