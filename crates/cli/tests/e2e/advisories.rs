@@ -243,3 +243,49 @@ fn notices_reach_every_composer_run_and_can_be_cleared() {
     let out = dev.composer_ok(&project, &["update"]);
     assert!(!out.contains("maintenance tonight"), "{out}");
 }
+
+#[test]
+fn licences_page_and_back_office_show_advisories_and_recalls() {
+    use crate::portal::{OPERATOR_PASSWORD, customer_with_password, operator};
+    let server = Server::start(Backend::Sqlite);
+    catalog(&server);
+    let account = customer_with_password(&server, "portal@example.com");
+    server.grant(&account, &["greetings"]);
+    server.cli(&["advisory", "add", "acme/hello", "--affected", "<1.4.2", "--title", "Greeting is too friendly"]);
+    server.cli(&["advisory", "add", "acme/secret", "--affected", "*", "--title", "Sauce leaks"]);
+    server.cli(&["version", "recall", "acme/hello", "1.4.2", "--reason", "it deletes the cart"]);
+
+    let customer = PortalClient::customer_session(&server, "portal@example.com");
+    let shown = eventually(PROPAGATION * 5, || {
+        customer.get("/account/licences").text().contains("it deletes the cart")
+    });
+    assert!(shown, "the recall never reached the Licences page");
+    let page = customer.get("/account/licences").text();
+    assert!(page.contains("Greeting is too friendly") && page.contains("1.4.1"), "{page}");
+    assert!(!page.contains("Sauce leaks"), "an advisory of a package the account cannot see");
+
+    operator(&server, "ops@example.com");
+    let ops = PortalClient::new(&server);
+    assert_eq!(ops.login("/admin/login", "ops@example.com", OPERATOR_PASSWORD).status, 303);
+    let page = ops.get("/admin/advisories").text();
+    assert!(page.contains("PKSA-") && page.contains("Sauce leaks") && page.contains("it deletes the cart"), "{page}");
+    let csrf = csrf_of(&page);
+    let refused = ops.post(
+        "/admin/advisories",
+        &[("csrf", &csrf), ("package", "acme/hola"), ("affected", "whenever"), ("title", "x")],
+        &[],
+    );
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    let added = ops.post(
+        "/admin/advisories",
+        &[("csrf", &csrf), ("package", "acme/hola"), ("affected", "<2"), ("title", "Hola leaks"), ("severity", "low")],
+        &[],
+    );
+    assert_eq!(added.status, 303, "{}", added.text());
+    let listed = server.cli_json(&["advisory", "list", "acme/hola"]);
+    let id = listed["advisories"][0]["advisoryId"].as_str().unwrap().to_string();
+    let withdrawn = ops.post("/admin/advisories/withdraw", &[("csrf", &csrf), ("id", &id)], &[]);
+    assert_eq!(withdrawn.status, 303);
+    let listed = server.cli_json(&["advisory", "list", "acme/hola"]);
+    assert!(listed["advisories"][0]["withdrawnAt"].is_string(), "{listed}");
+}

@@ -12,6 +12,7 @@
 //! is not the hot path, and the database is the source of truth the snapshot follows.
 
 mod admin_accounts;
+mod admin_advisories;
 mod admin_catalog;
 mod admin_log;
 mod admin_releases;
@@ -98,6 +99,14 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/admin/packages/unlist", post(admin_catalog::unlist))
+        .route(
+            "/admin/advisories",
+            get(admin_advisories::page).post(admin_advisories::add),
+        )
+        .route(
+            "/admin/advisories/withdraw",
+            post(admin_advisories::withdraw),
+        )
         .route(
             "/admin/releases",
             get(admin_releases::list)
