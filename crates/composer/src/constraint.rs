@@ -1,349 +1,383 @@
-//! Composer version constraints (`<1.4.2`, `^2.1 || ~3.0.1`, `1.2.*`, `1.0 - 2.0`,
-//! `>=1.0,<1.3`), parsed and matched against concrete versions. Packyard needs them where an
-//! operator writes a constraint Composer will read later (an advisory's affected versions, the
-//! client versions an operator notice is meant for): a constraint Composer could not parse is
-//! refused when it is written, not when thousands of clients fail on it. The Licences page
-//! also asks which installable versions an advisory affects.
+//! Composer version constraints (`^2.0`, `~1.2`, `2.*`, `>=1.0 <3.0`, `1.0 - 2.0`,
+//! `^1.0 || ^2.0`), parsed and matched exactly as composer/semver's
+//! `VersionParser::parseConstraints(...)->matches(new Constraint('==', $version))` does: a
+//! licence limited to `<3.0` must hide precisely what Composer would not install under that
+//! requirement. A differential test runs both over thousands of constraint/version pairs.
 //!
-//! Semantics follow composer/semver's `VersionParser::parseConstraints` for the forms above,
-//! including its habit of widening `<X` and `>=X` of a stable `X` to `X-dev`, so that
-//! `<1.4.2` excludes `1.4.2-beta1` and `>=1.0` includes `1.0.0-RC1`. Branch versions
-//! (`dev-main`) only match `*`, `==` and `!=`, as in Composer.
+//! PHP quirks reproduced on purpose: branch versions (`dev-…`) only ever match `==` and `!=`
+//! of themselves; `<` and `>=` bounds get `-dev` added so pre-releases of the bound count;
+//! `@stability` flags are stripped and (for non-equality operators) appended to the version.
+
+mod split;
 
 use std::cmp::Ordering;
+use std::fmt;
+use std::sync::LazyLock;
 
+use regex::bytes::{Captures, Regex};
+
+use crate::php_compare::version_compare;
 use crate::version::normalize;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "invalid version constraint {0:?}: write a Composer constraint such as '<1.4.2', '>=1.0,<1.3', '^2.1 || ~3.0.1' or '1.2.*'"
+    "invalid version constraint {0:?}: use Composer's syntax, e.g. <3.0, ^2.0, ~1.2, 2.*, >=1.0 <3.0"
 )]
 pub struct ConstraintError(pub String);
 
-/// A parsed constraint: alternatives (`||`) of conjunctions (`,` or space).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Constraint {
-    any_of: Vec<Vec<Bound>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    Eq,
+    Ne,
     Lt,
     Le,
     Gt,
     Ge,
-    Eq,
-    Ne,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Bound {
-    op: Op,
-    version: Comparable,
+/// A parsed constraint, as composer/semver's constraint objects.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Node {
+    All,
+    Version(Op, String),
+    And(Vec<Node>),
+    Or(Vec<Node>),
 }
 
-/// A normalized version in a comparable form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Comparable {
-    Numbered {
-        parts: Vec<u64>,
-        /// dev < alpha < beta < RC < stable < patch
-        rank: u8,
-        number: u64,
-    },
-    Branch(String),
+/// A constraint with the text it was written as.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct VersionConstraint {
+    pretty: String,
+    node: Node,
 }
 
-const STABLE: u8 = 4;
-
-impl Comparable {
-    fn parse(normalized: &str) -> Comparable {
-        if normalized.starts_with("dev-") {
-            return Comparable::Branch(normalized.to_string());
-        }
-        let (numbers, suffix) = normalized.split_once('-').unwrap_or((normalized, ""));
-        let parts = numbers
-            .split('.')
-            .map(|p| p.parse().unwrap_or(0))
-            .collect();
-        let lower = suffix.to_ascii_lowercase();
-        let (rank, rest) = [("dev", 0), ("alpha", 1), ("beta", 2), ("rc", 3), ("patch", 5)]
-            .iter()
-            .find_map(|(name, rank)| lower.strip_prefix(name).map(|rest| (*rank, rest)))
-            .unwrap_or((STABLE, ""));
-        let number = rest
-            .trim_start_matches(['.', '-'])
-            .split(['.', '-'])
-            .next()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
-        Comparable::Numbered {
-            parts,
-            rank,
-            number,
-        }
-    }
-
-    fn compare(&self, other: &Comparable) -> Option<Ordering> {
-        match (self, other) {
-            (Comparable::Branch(a), Comparable::Branch(b)) => (a == b).then_some(Ordering::Equal),
-            (
-                Comparable::Numbered {
-                    parts: a,
-                    rank: ra,
-                    number: na,
-                },
-                Comparable::Numbered {
-                    parts: b,
-                    rank: rb,
-                    number: nb,
-                },
-            ) => {
-                let len = a.len().max(b.len());
-                let at = |v: &Vec<u64>, i: usize| v.get(i).copied().unwrap_or(0);
-                let numbers = (0..len)
-                    .map(|i| at(a, i).cmp(&at(b, i)))
-                    .find(|o| o.is_ne())
-                    .unwrap_or(Ordering::Equal);
-                Some(numbers.then(ra.cmp(rb)).then(na.cmp(nb)))
-            }
-            _ => None,
-        }
+impl fmt::Display for VersionConstraint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.pretty)
     }
 }
 
-impl Bound {
-    fn matches(&self, version: &Comparable) -> bool {
-        let Some(order) = version.compare(&self.version) else {
-            // A branch against a numbered bound (or another branch): only `!=` holds.
-            return self.op == Op::Ne;
-        };
-        match self.op {
-            Op::Lt => order.is_lt(),
-            Op::Le => order.is_le(),
-            Op::Gt => order.is_gt(),
-            Op::Ge => order.is_ge(),
-            Op::Eq => order.is_eq(),
-            Op::Ne => order.is_ne(),
-        }
+impl std::str::FromStr for VersionConstraint {
+    type Err = ConstraintError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse(s)
     }
 }
 
-impl Constraint {
-    /// Parses a constraint the way Composer reads one.
-    pub fn parse(text: &str) -> Result<Constraint, ConstraintError> {
-        let invalid = || ConstraintError(text.to_string());
-        let trimmed = text.trim();
-        if trimmed.is_empty() || trimmed.chars().any(char::is_control) {
-            return Err(invalid());
-        }
-        let any_of = trimmed
-            .split('|')
-            .filter(|alt| !alt.is_empty())
-            .map(|alt| conjunction(alt.trim()).ok_or_else(invalid))
-            .collect::<Result<Vec<_>, _>>()?;
-        if any_of.is_empty() || trimmed.contains("|||") {
-            return Err(invalid());
-        }
-        Ok(Constraint { any_of })
+impl VersionConstraint {
+    pub fn as_str(&self) -> &str {
+        &self.pretty
     }
 
-    /// Does the (not necessarily normalized) version satisfy this constraint? A version
-    /// that does not normalize satisfies nothing.
+    pub fn node(&self) -> &Node {
+        &self.node
+    }
+
+    /// Whether a version, in its normalized form, satisfies the constraint.
+    pub fn matches(&self, normalized: &str) -> bool {
+        self.node.matches(normalized)
+    }
+}
+
+impl Node {
     pub fn matches(&self, version: &str) -> bool {
-        let Ok(normalized) = normalize(version) else {
-            return false;
-        };
-        let version = Comparable::parse(&normalized);
-        self.any_of
-            .iter()
-            .any(|all| all.iter().all(|b| b.matches(&version)))
+        match self {
+            Node::All => true,
+            Node::Version(op, bound) => op_matches(*op, bound, version),
+            Node::And(all) => all.iter().all(|n| n.matches(version)),
+            Node::Or(any) => any.iter().any(|n| n.matches(version)),
+        }
     }
 }
 
-/// One `||` alternative: constraints joined by `,` or spaces, with `A - B` ranges.
-fn conjunction(text: &str) -> Option<Vec<Bound>> {
-    let tokens: Vec<&str> = text
-        .split([',', ' '])
-        .filter(|t| !t.is_empty())
-        .collect();
-    if tokens.is_empty() {
+/// `Constraint::matchSpecific` with the version as an `==` provider.
+fn op_matches(op: Op, bound: &str, version: &str) -> bool {
+    let (version_branch, bound_branch) = (version.starts_with("dev-"), bound.starts_with("dev-"));
+    if version_branch || bound_branch {
+        return match op {
+            Op::Ne => version != bound,
+            Op::Eq => version_branch && bound_branch && version == bound,
+            _ => false,
+        };
+    }
+    let order = version_compare(version, bound);
+    match op {
+        Op::Eq => order == Ordering::Equal,
+        Op::Ne => order != Ordering::Equal,
+        Op::Lt => order == Ordering::Less,
+        Op::Le => order != Ordering::Greater,
+        Op::Gt => order == Ordering::Greater,
+        Op::Ge => order != Ordering::Less,
+    }
+}
+
+/// `VersionParser::parseConstraints`.
+pub fn parse(constraints: &str) -> Result<VersionConstraint, ConstraintError> {
+    let invalid = || ConstraintError(constraints.to_string());
+    let mut groups = Vec::new();
+    for group in split::or_groups(constraints.as_bytes()) {
+        let mut nodes = Vec::new();
+        for part in split::and_parts(group) {
+            nodes.extend(parse_one(part).ok_or_else(invalid)?);
+        }
+        groups.push(if nodes.len() == 1 {
+            nodes.remove(0)
+        } else {
+            Node::And(nodes)
+        });
+    }
+    let node = if groups.len() == 1 {
+        groups.remove(0)
+    } else {
+        Node::Or(groups)
+    };
+    Ok(VersionConstraint {
+        pretty: constraints.to_string(),
+        node,
+    })
+}
+
+// The version part of tilde, caret and hyphen ranges (composer/semver's `$versionRegex`);
+// groups: 1-4 numbers, 5 stability, 6 its number, 7 `dev`, 8 `x-dev`.
+const VERSION: &str = r"v?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?(?:\.([0-9]+))?(?:[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?[0-9]+)*)?)?([.-]?dev)?|\.([xX*][.-]?dev))(?:\+[^\s]+)?";
+const END: &str = r"\n?\z";
+
+fn re(pattern: String) -> Regex {
+    Regex::new(&pattern).expect("constraint patterns are valid")
+}
+
+static ALIAS: LazyLock<Regex> =
+    LazyLock::new(|| re(format!(r"(?-u)^([^,\s]+) +as +([^,\s]+){END}")));
+static STABILITY_FLAG: LazyLock<Regex> = LazyLock::new(|| {
+    re(format!(
+        r"(?i-u)^([^,\s]*?)@(stable|RC|beta|alpha|dev){END}"
+    ))
+});
+static REF: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i-u)^(dev-[^,\s@]+?|[^,\s@]+?\.x-dev)#.+\n?\z".to_string()));
+static ANY: LazyLock<Regex> = LazyLock::new(|| re(format!(r"(?i-u)^(v)?[xX*](\.[xX*])*{END}")));
+static TILDE: LazyLock<Regex> = LazyLock::new(|| re(format!(r"(?i-u)^~>?{VERSION}{END}")));
+static CARET: LazyLock<Regex> = LazyLock::new(|| re(format!(r"(?i-u)^\^{VERSION}{END}")));
+static X_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(format!(
+        r"(?-u)^v?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?(?:\.[xX*])+{END}"
+    ))
+});
+static HYPHEN: LazyLock<Regex> =
+    LazyLock::new(|| re(format!(r"(?i-u)^({VERSION}) +- +({VERSION}){END}")));
+static BASIC: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?-u)^(<>|!=|>=?|<=?|==?)?\s*(.*)".to_string()));
+static DEV_RECOVERY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?-u)^[0-9a-zA-Z\-./]+\n?\z".to_string()));
+static HAS_MODIFIER: LazyLock<Regex> = LazyLock::new(|| {
+    re(format!(
+        r"(?-u)-[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?[0-9]+)*)?)?([.-]?dev)?{END}"
+    ))
+});
+static STABILITY_OF: LazyLock<Regex> = LazyLock::new(|| {
+    re(format!(
+        r"(?i-u)[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?[0-9]+)*)?)?([.-]?dev)?(?:\+.*)?{END}"
+    ))
+});
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A capture group as PHP sees it: unmatched groups are empty strings.
+fn group<'a>(c: &Captures<'a>, i: usize) -> &'a [u8] {
+    c.get(i).map_or(&b""[..], |m| m.as_bytes())
+}
+
+/// PHP's `empty()` on a captured string: `""` and `"0"` are empty.
+fn empty(bytes: &[u8]) -> bool {
+    bytes.is_empty() || bytes == b"0"
+}
+
+fn normalized(bytes: &[u8]) -> Option<String> {
+    normalize(std::str::from_utf8(bytes).ok()?).ok()
+}
+
+/// composer/semver's `manipulateVersionString`: pads the parts after `position` with 0 and
+/// adds `increment` to the part at it.
+fn bump(parts: [&[u8]; 4], position: usize, increment: u64) -> Option<String> {
+    let mut out: Vec<String> = parts.iter().map(|p| text(p)).collect();
+    for (i, part) in out.iter_mut().enumerate() {
+        let index = i + 1;
+        if index > position {
+            *part = "0".into();
+        } else if index == position && increment > 0 {
+            let n: u64 = part.parse().unwrap_or(0);
+            *part = n.checked_add(increment)?.to_string();
+        }
+    }
+    Some(out.join("."))
+}
+
+fn numbers<'a>(c: &Captures<'a>, first: usize) -> [&'a [u8]; 4] {
+    [0, 1, 2, 3].map(|i| group(c, first + i))
+}
+
+fn range(low: String, high: String) -> Vec<Node> {
+    vec![Node::Version(Op::Ge, low), Node::Version(Op::Lt, high)]
+}
+
+/// `VersionParser::parseConstraint` for one AND part.
+fn parse_one(part: &[u8]) -> Option<Vec<Node>> {
+    let mut constraint: Vec<u8> = part.to_vec();
+    if let Some(c) = ALIAS.captures(&constraint) {
+        constraint = group(&c, 1).to_vec();
+    }
+    let mut stability_modifier: Option<Vec<u8>> = None;
+    if let Some(c) = STABILITY_FLAG.captures(&constraint) {
+        let flag = group(&c, 2).to_vec();
+        constraint = if group(&c, 1).is_empty() {
+            b"*".to_vec()
+        } else {
+            group(&c, 1).to_vec()
+        };
+        if flag != b"stable" {
+            stability_modifier = Some(flag);
+        }
+    }
+    if let Some(c) = REF.captures(&constraint) {
+        constraint = group(&c, 1).to_vec();
+    }
+    if let Some(c) = ANY.captures(&constraint) {
+        if !group(&c, 1).is_empty() || !group(&c, 2).is_empty() {
+            return Some(vec![Node::Version(Op::Ge, "0.0.0.0-dev".into())]);
+        }
+        return Some(vec![Node::All]);
+    }
+    if let Some(c) = TILDE.captures(&constraint) {
+        return tilde(&constraint, &c);
+    }
+    if let Some(c) = CARET.captures(&constraint) {
+        return caret(&constraint, &c);
+    }
+    if let Some(c) = X_RANGE.captures(&constraint) {
+        let position = (2..=3)
+            .rev()
+            .find(|&i| !group(&c, i).is_empty())
+            .unwrap_or(1);
+        let low = bump(numbers(&c, 1), position, 0)? + "-dev";
+        let high = bump(numbers(&c, 1), position, 1)? + "-dev";
+        if low == "0.0.0.0-dev" {
+            return Some(vec![Node::Version(Op::Lt, high)]);
+        }
+        return Some(range(low, high));
+    }
+    if let Some(c) = HYPHEN.captures(&constraint) {
+        return hyphen(&c);
+    }
+    basic(&constraint, stability_modifier.as_deref())
+}
+
+fn unsuffixed(c: &Captures<'_>) -> bool {
+    [5, 7, 8].iter().all(|&i| empty(group(c, i)))
+}
+
+fn tilde(constraint: &[u8], c: &Captures<'_>) -> Option<Vec<Node>> {
+    if constraint.starts_with(b"~>") {
         return None;
     }
-    let mut bounds = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        if tokens.get(i + 1) == Some(&"-") {
-            bounds.extend(hyphen_range(tokens[i], tokens.get(i + 2)?)?);
-            i += 3;
-        } else {
-            bounds.extend(single(tokens[i])?);
-            i += 1;
-        }
+    let mut position = (2..=4)
+        .rev()
+        .find(|&i| !group(c, i).is_empty())
+        .unwrap_or(1);
+    if !empty(group(c, 8)) {
+        position += 1;
     }
-    Some(bounds)
+    let suffix: &[u8] = if unsuffixed(c) { b"-dev" } else { b"" };
+    let low = normalized(&[&constraint[1..], suffix].concat())?;
+    let high = bump(numbers(c, 1), (position - 1).max(1), 1)? + "-dev";
+    Some(range(low, high))
 }
 
-fn bound(op: Op, normalized: &str) -> Bound {
-    Bound {
-        op,
-        version: Comparable::parse(normalized),
-    }
-}
-
-/// Numeric parts of a partial version (`1.2` → [1, 2]), at most 4.
-fn numeric_parts(text: &str) -> Option<Vec<u64>> {
-    let parts: Option<Vec<u64>> = text.split('.').map(|p| p.parse().ok()).collect();
-    parts.filter(|p| !p.is_empty() && p.len() <= 4)
-}
-
-fn dotted(parts: &[u64], suffix: &str) -> String {
-    let mut all = parts.to_vec();
-    all.resize(4, 0);
-    let joined: Vec<String> = all.iter().map(u64::to_string).collect();
-    format!("{}{suffix}", joined.join("."))
-}
-
-/// `[lower, upper)` where upper bumps part `at` of `parts` (and zeroes the rest).
-fn range_bumping(lower: &[u64], parts: &[u64], at: usize) -> Vec<Bound> {
-    let mut upper = parts[..=at].to_vec();
-    upper[at] += 1;
-    vec![
-        bound(Op::Ge, &dotted(lower, "-dev")),
-        bound(Op::Lt, &dotted(&upper, "-dev")),
-    ]
-}
-
-fn hyphen_range(from: &str, to: &str) -> Option<Vec<Bound>> {
-    let lower = normalize(from.trim_start_matches('v')).ok()?;
-    let mut bounds = vec![bound(Op::Ge, &widened(&lower))];
-    let to = to.trim_start_matches('v');
-    match numeric_parts(to) {
-        Some(parts) if parts.len() < 3 => {
-            bounds.push(range_bumping(&parts, &parts, parts.len() - 1).remove(1));
-        }
-        _ => bounds.push(bound(Op::Le, &normalize(to).ok()?)),
-    }
-    Some(bounds)
-}
-
-/// `X` widened to `X-dev` when it is stable (Composer does this for `<` and `>=`).
-fn widened(normalized: &str) -> String {
-    if normalized.contains('-') {
-        normalized.to_string()
+fn caret(constraint: &[u8], c: &Captures<'_>) -> Option<Vec<Node>> {
+    let position = if group(c, 1) != b"0" || group(c, 2).is_empty() {
+        1
+    } else if group(c, 2) != b"0" || group(c, 3).is_empty() {
+        2
     } else {
-        format!("{normalized}-dev")
-    }
+        3
+    };
+    let suffix: &[u8] = if unsuffixed(c) { b"-dev" } else { b"" };
+    let low = normalized(&[&constraint[1..], suffix].concat())?;
+    let high = bump(numbers(c, 1), position, 1)? + "-dev";
+    Some(range(low, high))
 }
 
-fn single(token: &str) -> Option<Vec<Bound>> {
-    // Stability flags (`@dev`) only widen what the root package accepts.
-    let token = token.split('@').next().unwrap_or(token);
-    if matches!(token, "*" | "x" | "X" | "") {
-        return Some(vec![]);
-    }
-    if let Some(rest) = token.strip_prefix('^') {
-        let base = rest.trim_start_matches('v');
-        let parts = numeric_parts(base.split('-').next()?)?;
-        let lower = normalize(base).ok()?;
-        let at = parts.iter().position(|&p| p != 0).unwrap_or(parts.len() - 1);
-        let mut bounds = vec![bound(Op::Ge, &widened(&lower))];
-        bounds.push(range_bumping(&parts, &parts, at).remove(1));
-        return Some(bounds);
-    }
-    if let Some(rest) = token.strip_prefix('~') {
-        let base = rest.trim_start_matches('v');
-        let parts = numeric_parts(base.split('-').next()?)?;
-        let lower = normalize(base).ok()?;
-        let at = parts.len().saturating_sub(2);
-        let mut bounds = vec![bound(Op::Ge, &widened(&lower))];
-        bounds.push(range_bumping(&parts, &parts, at).remove(1));
-        return Some(bounds);
-    }
-    if let Some(prefix) = token
-        .strip_suffix(".*")
-        .or_else(|| token.strip_suffix(".x"))
-    {
-        let parts = numeric_parts(prefix.trim_start_matches('v'))?;
-        return Some(range_bumping(&parts, &parts, parts.len() - 1));
-    }
-    let ops = [
-        ("<=", Op::Le),
-        (">=", Op::Ge),
-        ("<>", Op::Ne),
-        ("!=", Op::Ne),
-        ("==", Op::Eq),
-        ("<", Op::Lt),
-        (">", Op::Gt),
-        ("=", Op::Eq),
-    ];
-    let (op, version) = ops
-        .iter()
-        .find_map(|(text, op)| token.strip_prefix(text).map(|rest| (*op, rest)))
-        .unwrap_or((Op::Eq, token));
-    let normalized = normalize(version).ok()?;
-    let normalized = match op {
-        Op::Lt | Op::Ge => widened(&normalized),
-        _ => normalized,
+fn hyphen(c: &Captures<'_>) -> Option<Vec<Node>> {
+    // Groups: 1 = from (2-5 numbers, 6 stability, 8 dev, 9 x-dev), 10 = to (11-14, 15, 17, 18).
+    let low_suffix = if [6, 8, 9].iter().all(|&i| empty(group(c, i))) {
+        "-dev"
+    } else {
+        ""
     };
-    Some(vec![bound(op, &normalized)])
+    let low = normalized(group(c, 1))? + low_suffix;
+    let php_empty = |i: usize| group(c, i).is_empty();
+    let to = group(c, 10);
+    let high = if (!php_empty(12) && !php_empty(13))
+        || [15, 17, 18].iter().any(|&i| !empty(group(c, i)))
+    {
+        Node::Version(Op::Le, normalized(to)?)
+    } else {
+        normalized(to)?;
+        let position = if php_empty(12) { 1 } else { 2 };
+        Node::Version(Op::Lt, bump(numbers(c, 11), position, 1)? + "-dev")
+    };
+    Some(vec![Node::Version(Op::Ge, low), high])
+}
+
+/// `parseStability` applied to a normalized version: is it a stable release?
+fn is_stable(version: &str) -> bool {
+    if version.starts_with("dev-") || version.ends_with("-dev") {
+        return false;
+    }
+    let lower = version.to_ascii_lowercase();
+    let Some(c) = STABILITY_OF.captures(lower.as_bytes()) else {
+        return true;
+    };
+    if !empty(group(&c, 3)) {
+        return false;
+    }
+    !matches!(group(&c, 1), b"beta" | b"b" | b"alpha" | b"a" | b"rc")
+}
+
+fn basic(constraint: &[u8], stability_modifier: Option<&[u8]>) -> Option<Vec<Node>> {
+    let c = BASIC.captures(constraint)?;
+    let (op_text, rest) = (group(&c, 1), group(&c, 2));
+    let mut version = match normalized(rest) {
+        Some(v) => v,
+        None if rest.ends_with(b"-dev") && DEV_RECOVERY.is_match(rest) => {
+            normalized(&[b"dev-", &rest[..rest.len() - 4]].concat())?
+        }
+        None => return None,
+    };
+    let op = match op_text {
+        b"" | b"=" | b"==" => Op::Eq,
+        b"!=" | b"<>" => Op::Ne,
+        b"<" => Op::Lt,
+        b"<=" => Op::Le,
+        b">" => Op::Gt,
+        _ => Op::Ge,
+    };
+    match stability_modifier {
+        Some(flag) if op != Op::Eq && is_stable(&version) => {
+            version.push('-');
+            version.push_str(&text(flag));
+        }
+        _ if matches!(op, Op::Lt | Op::Ge)
+            && !HAS_MODIFIER.is_match(rest.to_ascii_lowercase().as_slice())
+            && !rest.starts_with(b"dev-") =>
+        {
+            version.push_str("-dev");
+        }
+        _ => {}
+    }
+    Some(vec![Node::Version(op, version)])
 }
 
 #[cfg(test)]
-mod tests {
-    use super::Constraint;
-
-    fn holds(constraint: &str, version: &str) -> bool {
-        Constraint::parse(constraint)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .matches(version)
-    }
-
-    #[test]
-    fn operators_and_lists() {
-        assert!(holds("<1.4.2", "1.4.1"));
-        assert!(!holds("<1.4.2", "1.4.2"));
-        assert!(!holds("<1.4.2", "1.4.2-beta1"), "<X excludes X's pre-releases");
-        assert!(holds(">=1.0,<1.3", "1.2.9"));
-        assert!(holds(">=1.0 <1.3", "1.0.0-RC1"), ">=X includes X's pre-releases");
-        assert!(!holds(">=1.0,<1.3", "1.3.0"));
-        assert!(holds("1.2.0", "v1.2"));
-        assert!(holds("==1.2.0 || >2", "2.0.1"));
-        assert!(holds("!=1.0", "1.1"));
-        assert!(holds(">1.0.0-beta1", "1.0.0-beta2"));
-        assert!(holds("<=2.4.7-p1", "2.4.7"));
-        assert!(!holds("<=2.4.7", "2.4.7-p1"), "a patch release is after its release");
-    }
-
-    #[test]
-    fn caret_tilde_wildcards_and_ranges() {
-        assert!(holds("^1.2", "1.9.0"));
-        assert!(!holds("^1.2", "2.0.0"));
-        assert!(!holds("^0.3", "0.4.0"));
-        assert!(holds("^0.3", "0.3.7"));
-        assert!(!holds("^0.0.3", "0.0.4"));
-        assert!(holds("~1.2", "1.9"));
-        assert!(!holds("~1.2.3", "1.3.0"));
-        assert!(holds("~1.2.3", "1.2.9"));
-        assert!(holds("1.2.*", "1.2.5"));
-        assert!(!holds("1.2.*", "1.3.0"));
-        assert!(holds("1.0 - 2.0", "2.0.5"));
-        assert!(!holds("1.0 - 2.0.0", "2.0.5"));
-        assert!(holds("*", "3.1"));
-        assert!(holds("*", "dev-main"));
-    }
-
-    #[test]
-    fn branches_only_match_themselves() {
-        assert!(!holds("<1.0", "dev-main"));
-        assert!(holds("dev-main", "dev-main"));
-        assert!(holds("!=1.0", "dev-main"));
-    }
-
-    #[test]
-    fn nonsense_is_refused() {
-        for bad in ["", "   ", "<", "1.2 -", "^x", "lots of words", ">=1.0,,<abc", "|||"] {
-            assert!(Constraint::parse(bad).is_err(), "{bad:?} must be refused");
-        }
-    }
-}
+mod tests;

@@ -7,5 +7,6 @@ pub mod archive;
 pub mod constraint;
 pub mod minify;
 pub mod name;
+pub mod php_compare;
 pub mod vcs_versions;
 pub mod version;

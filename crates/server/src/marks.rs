@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use packyard_composer::constraint::Constraint;
+use packyard_composer::constraint::{self, VersionConstraint};
 use packyard_store::advisories::Advisory;
 use packyard_store::package_marks::Recall;
 use packyard_store::snapshot_rows::Scope;
@@ -49,7 +49,7 @@ impl Abandoned {
 pub struct AdvisoryEntry {
     pub advisory_id: String,
     pub affected_versions: String,
-    pub affected: Option<Constraint>,
+    pub affected: Option<VersionConstraint>,
     pub title: String,
     pub cve: Option<String>,
     pub link: Option<String>,
@@ -198,7 +198,7 @@ pub(crate) fn advisory_entry(a: Advisory) -> AdvisoryEntry {
         "sources": [{"name": SOURCE, "remoteId": a.advisory_id}],
     });
     AdvisoryEntry {
-        affected: Constraint::parse(&a.affected_versions).ok(),
+        affected: constraint::parse(&a.affected_versions).ok(),
         full: full.to_string().into_boxed_str(),
         advisory_id: a.advisory_id,
         affected_versions: a.affected_versions,
@@ -283,7 +283,11 @@ pub fn affecting(
                 .versions
                 .iter()
                 .filter(|v| licence.covers(v.released_on))
-                .filter(|v| a.affected.as_ref().is_some_and(|c| c.matches(&v.version)))
+                .filter(|v| {
+                    a.affected
+                        .as_ref()
+                        .is_some_and(|c| c.matches(&v.version_normalized))
+                })
                 .map(|v| v.version.clone())
                 .collect();
             if !versions.is_empty() {

@@ -4,7 +4,7 @@
 //! sentence saying what to write instead, and nothing is stored.
 
 use chrono::{NaiveDate, Utc};
-use packyard_composer::constraint::Constraint;
+use packyard_composer::constraint;
 use packyard_composer::name::validate_package_name;
 use packyard_composer::version::normalize;
 use packyard_store::advisories::NewAdvisory;
@@ -61,7 +61,7 @@ fn plain_text(what: &str, value: &str, max: usize) -> Result<(), String> {
 impl AdvisoryDraft {
     pub fn check(mut self) -> Result<CheckedAdvisory, String> {
         self.package = package_name(&self.package)?;
-        Constraint::parse(&self.affected).map_err(|e| format!("--affected: {e}"))?;
+        constraint::parse(&self.affected).map_err(|e| format!("--affected: {e}"))?;
         self.affected = self.affected.trim().to_string();
         plain_text("the title", &self.title, 200)?;
         self.title = self.title.trim().to_string();
@@ -134,7 +134,7 @@ pub fn recall(version: &str, reason: &str) -> Result<String, String> {
 pub fn notice(message: &str, versions: Option<&str>) -> Result<String, String> {
     plain_text("the message", message, 500)?;
     let versions = versions.map(str::trim).filter(|v| !v.is_empty()).unwrap_or("*");
-    Constraint::parse(versions).map_err(|e| format!("--versions: {e}"))?;
+    constraint::parse(versions).map_err(|e| format!("--versions: {e}"))?;
     Ok(versions.to_string())
 }
 

@@ -5,7 +5,8 @@
 //! drive, predates 2.9's blocking and 2.10's filter lists, so these formats are proven here.
 
 use chrono::NaiveDate;
-use packyard_composer::constraint::Constraint;
+use packyard_composer::constraint::{VersionConstraint, parse};
+use packyard_composer::version::normalize;
 use packyard_store::advisories::Advisory;
 use packyard_store::package_marks::Notice;
 use serde_json::{Map, Value, json};
@@ -30,6 +31,11 @@ const RESERVED: &[&str] = &[
     "security",
     "minimum-release-age",
 ];
+
+/// Does `version` (as written) satisfy `constraint`, as Composer decides?
+fn holds(constraint: &VersionConstraint, version: &str) -> bool {
+    constraint.matches(&normalize(version).unwrap())
+}
 
 fn notice(kind: &str, message: &str, versions: &str) -> Notice {
     Notice {
@@ -104,8 +110,8 @@ fn root_announces_advisories_filter_lists_discovery_and_notices() {
         let list = doc[key].as_array().unwrap();
         assert_eq!(list.len(), 1, "{key}");
         assert_eq!(list[0]["message"], message);
-        let versions = Constraint::parse(list[0]["versions"].as_str().unwrap()).unwrap();
-        assert!(versions.matches("2.10.0"), "{key} reaches Composer 2.10");
+        let versions = parse(list[0]["versions"].as_str().unwrap()).unwrap();
+        assert!(holds(&versions, "2.10.0"), "{key} reaches Composer 2.10");
     }
 
     let mut quiet = json!({});
@@ -122,8 +128,8 @@ fn p2_advisories_are_partial_entries_composer_2_9_blocks_on() {
     // PartialSecurityAdvisory::create needs advisoryId and a parsable affectedVersions; the
     // update blocks versions the constraint matches.
     assert_eq!(entries[0]["advisoryId"], "PKSA-2026-0001");
-    let affected = Constraint::parse(entries[0]["affectedVersions"].as_str().unwrap()).unwrap();
-    assert!(affected.matches("1.4.1") && !affected.matches("1.4.2"));
+    let affected = parse(entries[0]["affectedVersions"].as_str().unwrap()).unwrap();
+    assert!(holds(&affected, "1.4.1") && !holds(&affected, "1.4.2"));
 
     let mut empty = Map::new();
     p2_marks(&mut empty, &PackageMarks::default());
@@ -156,8 +162,8 @@ fn p2_filter_entries_parse_as_filter_list_entries() {
     assert_eq!(entries.len(), 1);
     // FilterListEntryBuilder skips entries without `constraint`; in a p2 file the package
     // is implicit. The constraint must match the recalled version and nothing else.
-    let constraint = Constraint::parse(entries[0]["constraint"].as_str().unwrap()).unwrap();
-    assert!(constraint.matches("1.3.0") && !constraint.matches("1.3.1"));
+    let constraint = parse(entries[0]["constraint"].as_str().unwrap()).unwrap();
+    assert!(holds(&constraint, "1.3.0") && !holds(&constraint, "1.3.1"));
     assert_eq!(entries[0]["reason"], "deletes the cart");
     assert!(entries[0]["id"].is_string());
     assert!(entries[0].get("package").is_none());
