@@ -289,3 +289,76 @@ fn licences_page_and_back_office_show_advisories_and_recalls() {
     let listed = server.cli_json(&["advisory", "list", "acme/hola"]);
     assert!(listed["advisories"][0]["withdrawnAt"].is_string(), "{listed}");
 }
+
+/// Composer aborts an update when the advisory api fails: it must answer from memory while
+/// the database is unreachable.
+#[test]
+fn the_advisory_api_answers_during_a_database_outage() {
+    if !packyard_testkit::postgres_enabled() {
+        return;
+    }
+    let (_database, proxy, server) = crate::outage::server_behind_a_proxy();
+    catalog(&server);
+    let (_, public, private) = server.licensed_customer("shop@example.com", &["greetings"]);
+    server.cli(&["advisory", "add", "acme/hello", "--affected", "<1.4.2", "--title", "Greeting is too friendly"]);
+    let dev = Developer::new(&server, "shop", &public, &private);
+    let project = dev.project(&server, "app");
+    server.wait_visible(&public, &private, "acme/hello");
+    dev.require_locked(&project, "acme/hello:1.4.1");
+    let seen = eventually(PROPAGATION * 5, || {
+        advisories_as(&server, &public, &private, &["acme/hello"])["advisories"]["acme/hello"]
+            .as_array()
+            .is_some_and(|a| a.len() == 1)
+    });
+    assert!(seen);
+
+    proxy.cut();
+    let answer = advisories_as(&server, &public, &private, &["acme/hello", "acme/hola"]);
+    assert_eq!(answer["advisories"]["acme/hello"][0]["title"], "Greeting is too friendly");
+    assert_eq!(answer["advisories"]["acme/hola"], json!([]));
+    let (ok, out) = dev.composer(&project, &["audit"]);
+    assert!(!ok && out.contains("Greeting is too friendly"), "{out}");
+    proxy.restore();
+}
+
+backend_tests!(remote_cli_manages_advisories_marks_and_notices);
+fn remote_cli_manages_advisories_marks_and_notices(backend: Backend) {
+    use crate::remote_cli::{remote, remote_ok};
+    let server = Server::start(backend);
+    catalog(&server);
+    let token = server.admin_token("ci@example.com");
+    let cwd = server.work_dir("ci");
+    let remote_ok = |args: &[&str]| remote_ok(&server, &cwd, &token, args);
+
+    let added = remote_ok(&[
+        "advisory", "add", "acme/hello", "--affected", ">=1.0,<1.4.2", "--title", "Remote advisory",
+        "--cve", "CVE-2026-4242", "--severity", "critical", "--reported-at", "2026-04-01",
+    ]);
+    assert_eq!(added["advisoryId"], "PKSA-2026-0001", "{added}");
+    assert_eq!(added["severity"], "critical");
+    let refused = remote(&server, &cwd, &token, &["advisory", "add", "acme/hello", "--affected", "<1", "--title", "x", "--cve", "nope"]);
+    assert!(!refused.status.success() && all_output(&refused).contains("CVE"), "{}", all_output(&refused));
+    let listed = remote_ok(&["advisory", "list"]);
+    assert_eq!(listed["advisories"].as_array().unwrap().len(), 1, "{listed}");
+    let withdrawn = remote_ok(&["advisory", "withdraw", "PKSA-2026-0001"]);
+    assert!(withdrawn["withdrawnAt"].is_string(), "{withdrawn}");
+
+    let abandoned = remote_ok(&["package", "abandon", "acme/hello", "--replacement", "acme/hola"]);
+    assert_eq!(abandoned["replacement"], "acme/hola");
+    remote_ok(&["package", "unabandon", "acme/hello"]);
+    let recalled = remote_ok(&["version", "recall", "acme/hello", "1.4.2", "--reason", "bad build"]);
+    assert_eq!(recalled["recalls"][0]["version"], "1.4.2", "{recalled}");
+    assert_eq!(remote_ok(&["version", "recalls"])["recalls"].as_array().unwrap().len(), 1);
+    let undone = remote_ok(&["version", "unrecall", "acme/hello", "1.4.2"]);
+    assert_eq!(undone["recalls"], json!([]));
+    let set = remote_ok(&["notice", "set", "maintenance", "--kind", "info", "--versions", "<3"]);
+    assert_eq!(set["notices"][0]["versions"], "<3", "{set}");
+    let cleared = remote_ok(&["notice", "clear"]);
+    assert_eq!(cleared["notices"], json!([]));
+
+    let openapi = curl(&format!("{}/api/openapi.json", server.url), &[]).json();
+    for path in ["/api/v1/advisories", "/api/v1/packages/{vendor}/{name}/versions/{version}/recall", "/api/v1/notices/{kind}"] {
+        assert!(openapi["paths"].get(path).is_some(), "{path} is not documented");
+    }
+    assert!(openapi["components"]["schemas"].get("AdvisoryView").is_some());
+}
