@@ -2,7 +2,7 @@
 //! server's rules (`marks_input`), the same ones the admin API applies.
 
 use anyhow::{Result, anyhow};
-use packyard_server::marks_input::{self, AdvisoryDraft};
+use packyard_core::marks_input::{self, AdvisoryDraft};
 use packyard_store::advisories::Advisory;
 use packyard_store::package_marks::{Notice, Recall};
 use serde_json::json;
