@@ -303,7 +303,12 @@ pub fn affecting(
                 });
             }
         }
-        for r in package.marks.recalled.iter().filter(|r| licence.covers(r.released_on)) {
+        for r in package
+            .marks
+            .recalled
+            .iter()
+            .filter(|r| licence.covers(r.released_on))
+        {
             recalls.push(AffectingRecall {
                 package: name.clone(),
                 version: r.version.clone(),

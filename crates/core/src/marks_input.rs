@@ -65,7 +65,8 @@ impl AdvisoryDraft {
         self.affected = self.affected.trim().to_string();
         plain_text("the title", &self.title, 200)?;
         self.title = self.title.trim().to_string();
-        let empty_is_none = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let empty_is_none =
+            |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         self.cve = empty_is_none(self.cve.take());
         self.link = empty_is_none(self.link.take());
         self.severity = empty_is_none(self.severity.take()).map(|s| s.to_ascii_lowercase());
@@ -114,7 +115,10 @@ fn is_cve(text: &str) -> bool {
     };
     year.len() == 4
         && number.len() >= 4
-        && year.bytes().chain(number.bytes()).all(|b| b.is_ascii_digit())
+        && year
+            .bytes()
+            .chain(number.bytes())
+            .all(|b| b.is_ascii_digit())
 }
 
 /// A package name as Composer spells it (lower case), or why it is not one.
@@ -133,7 +137,10 @@ pub fn recall(version: &str, reason: &str) -> Result<String, String> {
 /// A notice's message and the Composer versions it is for (`*` when not given).
 pub fn notice(message: &str, versions: Option<&str>) -> Result<String, String> {
     plain_text("the message", message, 500)?;
-    let versions = versions.map(str::trim).filter(|v| !v.is_empty()).unwrap_or("*");
+    let versions = versions
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .unwrap_or("*");
     constraint::parse(versions).map_err(|e| format!("--versions: {e}"))?;
     Ok(versions.to_string())
 }
@@ -178,7 +185,10 @@ mod tests {
             let mut d = draft();
             spoil(&mut d);
             let why = d.check().unwrap_err();
-            assert!(why.contains(expected), "{why:?} should mention {expected:?}");
+            assert!(
+                why.contains(expected),
+                "{why:?} should mention {expected:?}"
+            );
         }
     }
 

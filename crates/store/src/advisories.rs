@@ -144,10 +144,12 @@ impl Db {
         let sql = format!(
             "{SELECT} WHERE ($1 IS NULL OR p.name = $1) ORDER BY a.reported_at DESC, a.advisory_id DESC"
         );
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        Ok(
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(package)
             .fetch_all(pool)
-            .await?))
+            .await?),
+        )
     }
 
     /// Advisories in force (not withdrawn) of the packages in `scope`, for the snapshot.
@@ -181,7 +183,6 @@ impl Db {
         self.advisory(advisory_id).await
     }
 }
-
 
 #[cfg(test)]
 mod tests {

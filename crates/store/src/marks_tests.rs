@@ -122,7 +122,10 @@ async fn abandon_and_recall_are_undoable_and_marks_only_grow(backend: Backend) {
     published(&db, "acme/hello", "1.0.0", "1.0.0.0").await;
     published(&db, "acme/hello", "1.1.0", "1.1.0.0").await;
     published(&db, "acme/other", "1.0.0", "1.0.0.0").await;
-    assert!(db.package_marks(Scope::All).await.unwrap().is_empty(), "{b}");
+    assert!(
+        db.package_marks(Scope::All).await.unwrap().is_empty(),
+        "{b}"
+    );
 
     db.set_abandoned("acme/hello", Some(Some("acme/other")), "t")
         .await
@@ -137,7 +140,10 @@ async fn abandon_and_recall_are_undoable_and_marks_only_grow(backend: Backend) {
     let marks = db.package_marks(Scope::Ids(&[marks[0].package_id])).await;
     let marks = marks.unwrap();
     assert!(!marks[0].abandoned && marks[0].replacement.is_none(), "{b}");
-    assert!(marks[0].marks_changed_at > stamp, "{b}: removing a mark moves the stamp on");
+    assert!(
+        marks[0].marks_changed_at > stamp,
+        "{b}: removing a mark moves the stamp on"
+    );
     assert!(matches!(
         db.set_abandoned("acme/nope", None, "t").await,
         Err(StoreError::NotFound(_))
@@ -147,7 +153,8 @@ async fn abandon_and_recall_are_undoable_and_marks_only_grow(backend: Backend) {
         .await
         .unwrap();
     assert!(matches!(
-        db.recall_version("acme/hello", "1.1.0.0", "again", "t").await,
+        db.recall_version("acme/hello", "1.1.0.0", "again", "t")
+            .await,
         Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
@@ -162,7 +169,9 @@ async fn abandon_and_recall_are_undoable_and_marks_only_grow(backend: Backend) {
         "{b}"
     );
     assert_eq!(db.recalls(Some("acme/other")).await.unwrap().len(), 0);
-    db.unrecall_version("acme/hello", "1.1.0.0", "t").await.unwrap();
+    db.unrecall_version("acme/hello", "1.1.0.0", "t")
+        .await
+        .unwrap();
     assert!(db.recalls(None).await.unwrap().is_empty(), "{b}");
     assert!(matches!(
         db.unrecall_version("acme/hello", "1.1.0.0", "t").await,

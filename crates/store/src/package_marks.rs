@@ -158,12 +158,15 @@ impl Db {
 
     /// Recalls, newest first; of one package or all.
     pub async fn recalls(&self, package: Option<&str>) -> Result<Vec<Recall>> {
-        let sql =
-            format!("{RECALLS} WHERE ($1 IS NULL OR p.name = $1) ORDER BY r.recalled_at DESC, p.name");
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let sql = format!(
+            "{RECALLS} WHERE ($1 IS NULL OR p.name = $1) ORDER BY r.recalled_at DESC, p.name"
+        );
+        Ok(
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(package)
             .fetch_all(pool)
-            .await?))
+            .await?),
+        )
     }
 
     /// Recalls of the packages in `scope`, for the snapshot.

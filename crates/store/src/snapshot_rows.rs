@@ -39,7 +39,12 @@ pub struct AccountRows {
 
 impl Db {
     /// Runs `select` (which ends in a `WHERE` condition) restricted to `column IN scope`.
-    pub(crate) async fn rows_in<T>(&self, select: &str, column: &str, scope: Scope<'_>) -> Result<Vec<T>>
+    pub(crate) async fn rows_in<T>(
+        &self,
+        select: &str,
+        column: &str,
+        scope: Scope<'_>,
+    ) -> Result<Vec<T>>
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
             + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>

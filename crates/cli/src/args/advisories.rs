@@ -129,7 +129,12 @@ pub enum NoticeCmd {
         /// The message.
         message: String,
         /// info or warning.
-        #[arg(long, env = "PACKYARD_NOTICE_KIND", value_enum, default_value = "warning")]
+        #[arg(
+            long,
+            env = "PACKYARD_NOTICE_KIND",
+            value_enum,
+            default_value = "warning"
+        )]
         kind: NoticeKind,
         /// Only for Composer versions matching this constraint, e.g. '<2.7' (default all).
         #[arg(long, env = "PACKYARD_NOTICE_VERSIONS")]

@@ -19,8 +19,15 @@ pub fn advisory_line(a: &Advisory) -> String {
         a.package_name,
         a.affected_versions,
         a.title,
-        a.cve.as_deref().map(|c| format!("  {c}")).unwrap_or_default(),
-        if a.withdrawn_at.is_some() { "  (withdrawn)" } else { "" }
+        a.cve
+            .as_deref()
+            .map(|c| format!("  {c}"))
+            .unwrap_or_default(),
+        if a.withdrawn_at.is_some() {
+            "  (withdrawn)"
+        } else {
+            ""
+        }
     )
 }
 
@@ -159,9 +166,7 @@ pub async fn notice(g: &Global, cmd: NoticeCmd) -> Result<()> {
             );
         }
         NoticeCmd::Clear { kind } => {
-            let cleared = db
-                .clear_notice(kind.map(|k| k.as_str()), CLI_ACTOR)
-                .await?;
+            let cleared = db.clear_notice(kind.map(|k| k.as_str()), CLI_ACTOR).await?;
             emit(
                 g.json,
                 json!({"cleared": cleared}),

@@ -40,7 +40,10 @@ pub(super) fn advisory(c: &Client, cmd: AdvisoryCmd) -> Result<(Value, Option<St
         AdvisoryCmd::List { package } => list(c, "/api/v1/advisories", "package", package)?,
         AdvisoryCmd::Withdraw { id } => {
             let path = format!("/api/v1/advisories/{}/withdraw", segment(id.trim()));
-            (c.call("POST", &path, None)?, Some(format!("{id} withdrawn")))
+            (
+                c.call("POST", &path, None)?,
+                Some(format!("{id} withdrawn")),
+            )
         }
     })
 }

@@ -9,7 +9,12 @@ use serde_json::{Value, json};
 use crate::support::*;
 
 /// The CLI in `cwd` (no data directory anywhere near), talking to `server` with `token`.
-pub(crate) fn remote(server: &Server, cwd: &Path, token: &str, args: &[&str]) -> std::process::Output {
+pub(crate) fn remote(
+    server: &Server,
+    cwd: &Path,
+    token: &str,
+    args: &[&str],
+) -> std::process::Output {
     Command::new(BIN)
         .args(["--json", "--server", &server.url, "--token", token])
         .args(args)

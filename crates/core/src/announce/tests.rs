@@ -85,7 +85,10 @@ fn root_announces_advisories_filter_lists_discovery_and_notices() {
     // 2.5.5 takes api-url as it is: it must be absolute.
     let advisories = &doc["security-advisories"];
     assert_eq!(advisories["metadata"], true);
-    assert_eq!(advisories["api-url"], "https://repo.test/x/security-advisories");
+    assert_eq!(
+        advisories["api-url"],
+        "https://repo.test/x/security-advisories"
+    );
 
     // fromData keeps lists whose config has enabled=true and whose name is not reserved;
     // without summary-url and api-url, entries are read from the p2 files (metadata=true).
@@ -102,7 +105,10 @@ fn root_announces_advisories_filter_lists_discovery_and_notices() {
 
     assert_eq!(doc["list"], "https://repo.test/x/packages/list.json");
     let search = doc["search"].as_str().unwrap();
-    assert!(search.contains("%query%") && search.contains("%type%"), "{search}");
+    assert!(
+        search.contains("%query%") && search.contains("%type%"),
+        "{search}"
+    );
     assert!(doc["providers-api"].as_str().unwrap().contains("%package%"));
 
     // Composer ≥ 2.2 requires `versions` and prints a message when its version matches.
@@ -172,5 +178,8 @@ fn p2_filter_entries_parse_as_filter_list_entries() {
 #[test]
 fn abandoned_is_true_or_the_replacement() {
     assert_eq!(Abandoned::Yes.to_json(), json!(true));
-    assert_eq!(Abandoned::For("acme/hola".into()).to_json(), json!("acme/hola"));
+    assert_eq!(
+        Abandoned::For("acme/hola".into()).to_json(),
+        json!("acme/hola")
+    );
 }

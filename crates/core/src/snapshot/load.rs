@@ -317,9 +317,7 @@ impl Snapshot {
     pub async fn reload_notices(&mut self, db: &Db) -> Result<()> {
         self.notices = Arc::new(db.notices().await?);
         self.roots = Arc::new(RootCache::default());
-        self.catalog_changed_at = self
-            .catalog_changed_at
-            .max(packyard_store::now_millis());
+        self.catalog_changed_at = self.catalog_changed_at.max(packyard_store::now_millis());
         Ok(())
     }
 }

@@ -263,7 +263,13 @@ pub async fn recall(
         .db
         .recall_version(&name, &normalized, body.reason.trim(), &operator.email)
         .await?;
-    recalls(State(state), Query(PackageFilter { package: Some(name) })).await
+    recalls(
+        State(state),
+        Query(PackageFilter {
+            package: Some(name),
+        }),
+    )
+    .await
 }
 
 /// Undo a recall.
@@ -282,7 +288,13 @@ pub async fn unrecall(
         .db
         .unrecall_version(&name, &normalized, &operator.email)
         .await?;
-    recalls(State(state), Query(PackageFilter { package: Some(name) })).await
+    recalls(
+        State(state),
+        Query(PackageFilter {
+            package: Some(name),
+        }),
+    )
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -84,7 +84,11 @@ pub fn answer(snapshot: &Snapshot, account: &AccountEntry, query: &AdvisoryQuery
         first = false;
         out.push_str(&serde_json::Value::from(name).to_string());
         out.push_str(":[");
-        let entries = entry.marks.advisories.iter().filter(|a| a.updated_at >= since);
+        let entries = entry
+            .marks
+            .advisories
+            .iter()
+            .filter(|a| a.updated_at >= since);
         for (i, a) in entries.enumerate() {
             if i > 0 {
                 out.push(',');
@@ -143,11 +147,18 @@ mod tests {
         let many: Vec<(String, String)> = (0..1_001)
             .map(|i| ("packages[]".to_string(), format!("v/p{i}")))
             .collect();
-        assert!(AdvisoryQuery::from_fields(many).unwrap_err().contains("1000 packages"));
+        assert!(
+            AdvisoryQuery::from_fields(many)
+                .unwrap_err()
+                .contains("1000 packages")
+        );
         let exactly: Vec<(String, String)> = (0..1_000)
             .map(|i| ("packages[]".to_string(), format!("v/p{i}")))
             .collect();
-        assert_eq!(AdvisoryQuery::from_fields(exactly).unwrap().names.len(), 1_000);
+        assert_eq!(
+            AdvisoryQuery::from_fields(exactly).unwrap().names.len(),
+            1_000
+        );
         assert!(AdvisoryQuery::from_fields(vec![]).is_err());
         assert!(AdvisoryQuery::from_fields(fields(&[("updatedSince", "yesterday")])).is_err());
     }

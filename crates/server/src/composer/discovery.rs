@@ -73,11 +73,7 @@ pub async fn search(
     customer: Customer,
     Query(query): Query<SearchQuery>,
 ) -> Response {
-    let terms: Vec<String> = query
-        .q
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .collect();
+    let terms: Vec<String> = query.q.split_whitespace().map(str::to_lowercase).collect();
     let results: Vec<Value> = visible(&customer)
         .into_iter()
         .filter(|(name, p)| {
@@ -102,7 +98,10 @@ pub async fn search(
     Json(json!({ "results": results, "total": results.len() })).into_response()
 }
 
-pub async fn providers(customer: Customer, Path((vendor, file)): Path<(String, String)>) -> Response {
+pub async fn providers(
+    customer: Customer,
+    Path((vendor, file)): Path<(String, String)>,
+) -> Response {
     let Some(name) = file.strip_suffix(".json") else {
         return StatusCode::NOT_FOUND.into_response();
     };
