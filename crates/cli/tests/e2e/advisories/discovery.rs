@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::catalog;
+use super::{catalog, greeting_advisory, recall_hello};
 use crate::support::*;
 
 backend_tests!(discovery_shows_each_account_only_what_it_may_see);
@@ -138,15 +138,7 @@ fn licences_page_and_back_office_show_advisories_and_recalls() {
     catalog(&server);
     let account = customer_with_password(&server, "portal@example.com");
     server.grant(&account, &["greetings"]);
-    server.cli(&[
-        "advisory",
-        "add",
-        "acme/hello",
-        "--affected",
-        "<1.4.2",
-        "--title",
-        "Greeting is too friendly",
-    ]);
+    greeting_advisory(&server, &[]);
     server.cli(&[
         "advisory",
         "add",
@@ -156,14 +148,7 @@ fn licences_page_and_back_office_show_advisories_and_recalls() {
         "--title",
         "Sauce leaks",
     ]);
-    server.cli(&[
-        "version",
-        "recall",
-        "acme/hello",
-        "1.4.2",
-        "--reason",
-        "it deletes the cart",
-    ]);
+    recall_hello(&server);
 
     let customer = PortalClient::customer_session(&server, "portal@example.com");
     let shown = eventually(PROPAGATION * 5, || {

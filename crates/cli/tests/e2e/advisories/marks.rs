@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::catalog;
+use super::{catalog, recall_hello};
 use crate::support::*;
 
 backend_tests!(abandoned_packages_and_recalled_versions_reach_composer);
@@ -39,14 +39,7 @@ fn abandoned_packages_and_recalled_versions_reach_composer(backend: Backend) {
         .unwrap()
         .to_string();
 
-    server.cli(&[
-        "version",
-        "recall",
-        "acme/hello",
-        "1.4.2",
-        "--reason",
-        "it deletes the cart",
-    ]);
+    recall_hello(&server);
     let recalled = eventually(PROPAGATION * 5, || {
         curl_as(&dist, &public, &private, &[]).status == 410
     });

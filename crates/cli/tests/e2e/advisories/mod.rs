@@ -42,6 +42,34 @@ pub(crate) fn catalog(server: &Server) {
     server.product("sauce", "Sauce", "acme/secret", &[]);
 }
 
+/// `advisory add acme/hello --affected '<1.4.2' --title 'Greeting is too friendly'` plus
+/// `extra`; its JSON answer.
+pub(crate) fn greeting_advisory(server: &Server, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "advisory",
+        "add",
+        "acme/hello",
+        "--affected",
+        "<1.4.2",
+        "--title",
+        "Greeting is too friendly",
+    ];
+    args.extend_from_slice(extra);
+    server.cli_json(&args)
+}
+
+/// Recalls acme/hello 1.4.2 because "it deletes the cart".
+pub(crate) fn recall_hello(server: &Server) {
+    server.cli(&[
+        "version",
+        "recall",
+        "acme/hello",
+        "1.4.2",
+        "--reason",
+        "it deletes the cart",
+    ]);
+}
+
 /// The advisory api's answer for `names` as this key pair sees it.
 pub(crate) fn advisories_as(server: &Server, public: &str, private: &str, names: &[&str]) -> Value {
     let form: Vec<String> = names
@@ -71,23 +99,19 @@ fn audit_reports_advisories_until_they_are_withdrawn(backend: Backend) {
     let (ok, out) = dev.composer(&project, &["audit"]);
     assert!(ok, "{backend:?}: nothing to report yet: {out}");
 
-    let added = server.cli_json(&[
-        "advisory",
-        "add",
-        "acme/hello",
-        "--affected",
-        "<1.4.2",
-        "--title",
-        "Greeting is too friendly",
-        "--cve",
-        "CVE-2026-0001",
-        "--link",
-        "https://vendor.test/advisories/1",
-        "--severity",
-        "high",
-        "--reported-at",
-        "2026-03-01",
-    ]);
+    let added = greeting_advisory(
+        &server,
+        &[
+            "--cve",
+            "CVE-2026-0001",
+            "--link",
+            "https://vendor.test/advisories/1",
+            "--severity",
+            "high",
+            "--reported-at",
+            "2026-03-01",
+        ],
+    );
     assert_eq!(added["advisoryId"], "PKSA-2026-0001", "{added}");
     let secret = server.cli_json(&[
         "advisory",
@@ -185,15 +209,7 @@ fn the_advisory_api_answers_during_a_database_outage() {
     let (_database, proxy, server) = crate::outage::server_behind_a_proxy();
     catalog(&server);
     let (_, public, private) = server.licensed_customer("shop@example.com", &["greetings"]);
-    server.cli(&[
-        "advisory",
-        "add",
-        "acme/hello",
-        "--affected",
-        "<1.4.2",
-        "--title",
-        "Greeting is too friendly",
-    ]);
+    greeting_advisory(&server, &[]);
     let dev = Developer::new(&server, "shop", &public, &private);
     let project = dev.project(&server, "app");
     server.wait_visible(&public, &private, "acme/hello");
