@@ -172,7 +172,8 @@ mod tests {
 
     #[test]
     fn bad_fields_are_refused_with_what_to_write() {
-        let cases: [(fn(&mut AdvisoryDraft), &str); 7] = [
+        type Spoil = fn(&mut AdvisoryDraft);
+        let cases: [(Spoil, &str); 7] = [
             (|d| d.affected = "lots of words".into(), "--affected"),
             (|d| d.title = " ".into(), "title"),
             (|d| d.cve = Some("2026-1".into()), "CVE id"),
