@@ -1,4 +1,4 @@
-//! `advisory`, `package`, `version` and `notice`: what the vendor tells customers' Composer
+//! `advisory`, `version` and `notice` (and `package abandon` in the catalog's `package`): what the vendor tells customers' Composer
 //! about their packages besides publishing them (SPEC §12).
 
 use clap::{Subcommand, ValueEnum};
@@ -59,24 +59,6 @@ impl Severity {
             Severity::Critical => "critical",
         }
     }
-}
-
-#[derive(Subcommand)]
-pub enum PackageCmd {
-    /// Mark a package abandoned: Composer warns everyone who installs it and `composer audit`
-    /// reports it, with the replacement when given.
-    Abandon {
-        /// The package, e.g. acme/module-sales.
-        name: String,
-        /// The package to use instead.
-        #[arg(long, env = "PACKYARD_REPLACEMENT")]
-        replacement: Option<String>,
-    },
-    /// Take the abandoned mark off a package.
-    Unabandon {
-        /// The package, e.g. acme/module-sales.
-        name: String,
-    },
 }
 
 #[derive(Subcommand)]

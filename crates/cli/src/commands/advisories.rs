@@ -1,14 +1,15 @@
-//! `advisory`, `package`, `version` and `notice` on the database. Input is checked by the
+//! `advisory`, `package abandon|unabandon`, `version` and `notice` on the database. Input is checked by the
 //! server's rules (`marks_input`), the same ones the admin API applies.
 
 use anyhow::{Result, anyhow};
 use packyard_core::marks_input::{self, AdvisoryDraft};
+use packyard_store::Db;
 use packyard_store::advisories::Advisory;
 use packyard_store::package_marks::{Notice, Recall};
 use serde_json::json;
 
 use super::{CLI_ACTOR, emit, emit_list};
-use crate::args::{AdvisoryCmd, Global, NoticeCmd, PackageCmd, VersionCmd};
+use crate::args::{AdvisoryCmd, Global, NoticeCmd, VersionCmd};
 use crate::context::open_db;
 
 /// One line per advisory for people.
@@ -85,27 +86,31 @@ pub async fn advisory(g: &Global, cmd: AdvisoryCmd) -> Result<()> {
     Ok(())
 }
 
-pub async fn package(g: &Global, cmd: PackageCmd) -> Result<()> {
-    let db = open_db(g).await?;
+/// `package abandon NAME [--replacement OTHER]` (`abandon` = `Some(replacement)`) and
+/// `package unabandon NAME` (`None`).
+pub async fn abandoned(
+    g: &Global,
+    db: &Db,
+    name: &str,
+    abandon: Option<Option<String>>,
+) -> Result<()> {
     let checked = |name: &str| marks_input::package_name(name).map_err(|why| anyhow!(why));
-    let (name, abandoned) = match cmd {
-        PackageCmd::Abandon { name, replacement } => {
-            let replacement = replacement.as_deref().map(checked).transpose()?;
-            (checked(&name)?, Some(replacement))
-        }
-        PackageCmd::Unabandon { name } => (checked(&name)?, None),
+    let name = checked(name)?;
+    let abandon = match abandon {
+        Some(replacement) => Some(replacement.as_deref().map(checked).transpose()?),
+        None => None,
     };
-    let replacement = abandoned.clone().flatten();
-    db.set_abandoned(&name, abandoned.as_ref().map(|r| r.as_deref()), CLI_ACTOR)
+    let replacement = abandon.clone().flatten();
+    db.set_abandoned(&name, abandon.as_ref().map(|r| r.as_deref()), CLI_ACTOR)
         .await?;
-    let human = match (&abandoned, &replacement) {
+    let human = match (&abandon, &replacement) {
         (Some(_), Some(other)) => format!("{name} is abandoned; Composer suggests {other}"),
         (Some(_), None) => format!("{name} is abandoned"),
         (None, _) => format!("{name} is no longer abandoned"),
     };
     emit(
         g.json,
-        json!({"name": name, "abandoned": abandoned.is_some(), "replacement": replacement}),
+        json!({"name": name, "abandoned": abandon.is_some(), "replacement": replacement}),
         human,
     );
     Ok(())

@@ -5,6 +5,7 @@ mod backup;
 mod catalog;
 mod customers;
 mod operators;
+mod packages;
 mod publish;
 mod releases;
 mod repos;
@@ -62,6 +63,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Entitlement(cmd) => catalog::entitlement(&g, cmd).await,
         Command::Invoice(cmd) => catalog::invoice(&g, cmd).await,
         Command::Operator(cmd) => operators::run(&g, cmd).await,
+        Command::Package(cmd) => packages::run(&g, cmd).await,
         Command::Publish(args) => publish::run(&g, args).await,
         Command::Backup(args) => backup::backup(&g, args).await,
         Command::Restore(args) => backup::restore(&g, args).await,
@@ -70,7 +72,6 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Repo(args) => repos::run(&g, args).await,
         Command::Storage(cmd) => storage::run(&g, cmd).await,
         Command::Advisory(cmd) => advisories::advisory(&g, cmd).await,
-        Command::Package(cmd) => advisories::package(&g, cmd).await,
         Command::Version(cmd) => advisories::version(&g, cmd).await,
         Command::Notice(cmd) => advisories::notice(&g, cmd).await,
         Command::Stats => {

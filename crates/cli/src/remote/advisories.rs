@@ -6,17 +6,8 @@ use serde_json::{Value, json};
 
 use super::client::{Client, segment};
 use super::commands::list;
-use crate::args::{AdvisoryCmd, NoticeCmd, PackageCmd, VersionCmd};
-
-/// `/api/v1/packages/{vendor}/{name}` with each part percent-encoded.
-fn package_path(name: &str) -> String {
-    let (vendor, package) = name.split_once('/').unwrap_or((name, ""));
-    format!(
-        "/api/v1/packages/{}/{}",
-        segment(vendor.trim()),
-        segment(package.trim())
-    )
-}
+use super::packages::package_path;
+use crate::args::{AdvisoryCmd, NoticeCmd, VersionCmd};
 
 pub(super) fn advisory(c: &Client, cmd: AdvisoryCmd) -> Result<(Value, Option<String>)> {
     Ok(match cmd {
@@ -48,23 +39,25 @@ pub(super) fn advisory(c: &Client, cmd: AdvisoryCmd) -> Result<(Value, Option<St
     })
 }
 
-pub(super) fn package(c: &Client, cmd: PackageCmd) -> Result<(Value, Option<String>)> {
-    Ok(match cmd {
-        PackageCmd::Abandon { name, replacement } => {
-            let path = format!("{}/abandoned", package_path(&name));
+/// `package abandon` (`abandon` = `Some(replacement)`) and `package unabandon` (`None`).
+pub(super) fn abandoned(
+    c: &Client,
+    name: &str,
+    abandon: Option<Option<String>>,
+) -> Result<(Value, Option<String>)> {
+    let path = format!("{}/abandoned", package_path(name));
+    Ok(match abandon {
+        Some(replacement) => {
             let body = json!({ "replacement": replacement });
             (
                 c.call("PUT", &path, Some(&body))?,
                 Some(format!("{name} is abandoned")),
             )
         }
-        PackageCmd::Unabandon { name } => {
-            let path = format!("{}/abandoned", package_path(&name));
-            (
-                c.call("DELETE", &path, None)?,
-                Some(format!("{name} is no longer abandoned")),
-            )
-        }
+        None => (
+            c.call("DELETE", &path, None)?,
+            Some(format!("{name} is no longer abandoned")),
+        ),
     })
 }
 
