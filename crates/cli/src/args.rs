@@ -2,6 +2,7 @@
 //! Every option has help text and an environment variable (`PACKYARD_…`); the subcommand
 //! groups live in the submodules.
 
+mod advisories;
 mod catalog;
 mod customers;
 mod operations;
@@ -9,6 +10,7 @@ mod people;
 mod protection;
 mod serve;
 
+pub use advisories::*;
 pub use catalog::*;
 pub use customers::*;
 pub use operations::*;
@@ -102,7 +104,7 @@ pub enum Command {
     /// Invoices; an unpaid one past its due date puts the account on billing hold.
     #[command(subcommand)]
     Invoice(InvoiceCmd),
-    /// Published packages and their versions: list, show, unlist, relist.
+    /// Published packages and their versions: list, show, unlist, relist, abandon.
     #[command(subcommand)]
     Package(PackageCmd),
     /// Publish Composer package zips (each needs composer.json with a name, and a version
@@ -127,6 +129,15 @@ pub enum Command {
     /// Artifact storage maintenance.
     #[command(subcommand)]
     Storage(StorageCmd),
+    /// Security advisories for your packages, reported by `composer audit`.
+    #[command(subcommand)]
+    Advisory(AdvisoryCmd),
+    /// Recall published versions (and undo recalls).
+    #[command(subcommand)]
+    Version(VersionCmd),
+    /// Messages every Composer run shows (e.g. maintenance).
+    #[command(subcommand)]
+    Notice(NoticeCmd),
 }
 
 #[derive(Subcommand)]

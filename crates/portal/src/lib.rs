@@ -16,6 +16,7 @@
 
 mod admin_account_forms;
 mod admin_accounts;
+mod admin_advisories;
 mod admin_catalog;
 mod admin_log;
 mod admin_releases;
@@ -118,6 +119,14 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S>
                 .layer(DefaultBodyLimit::disable()),
         )
         .route("/admin/packages/unlist", post(admin_catalog::unlist))
+        .route(
+            "/admin/advisories",
+            get(admin_advisories::page).post(admin_advisories::add),
+        )
+        .route(
+            "/admin/advisories/withdraw",
+            post(admin_advisories::withdraw),
+        )
         .route(
             "/admin/releases",
             get(admin_releases::list)

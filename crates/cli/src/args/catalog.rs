@@ -28,6 +28,20 @@ pub enum PackageCmd {
         /// The version as published, e.g. 2.4.7-p1.
         version: String,
     },
+    /// Mark a package abandoned: Composer warns everyone who installs it and `composer audit`
+    /// reports it, with the replacement when given.
+    Abandon {
+        /// Package name, e.g. acme/module-a.
+        name: String,
+        /// The package to use instead.
+        #[arg(long, env = "PACKYARD_REPLACEMENT")]
+        replacement: Option<String>,
+    },
+    /// Take the abandoned mark off a package.
+    Unabandon {
+        /// Package name, e.g. acme/module-a.
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -1,5 +1,6 @@
 //! One module per group of subcommands.
 
+mod advisories;
 mod backup;
 mod catalog;
 mod customers;
@@ -73,6 +74,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Release(cmd) => releases::run(&g, cmd).await,
         Command::Repo(args) => repos::run(&g, args).await,
         Command::Storage(cmd) => storage::run(&g, cmd).await,
+        Command::Advisory(cmd) => advisories::advisory(&g, cmd).await,
+        Command::Version(cmd) => advisories::version(&g, cmd).await,
+        Command::Notice(cmd) => advisories::notice(&g, cmd).await,
         Command::Stats => {
             let db = open_db(&g).await?;
             let counts = db.download_counts().await?;

@@ -1,4 +1,4 @@
-//! `packyard package list|show|unlist|relist`: what the back office's Packages page shows
+//! `packyard package list|show|unlist|relist` (and `abandon|unabandon`, in `advisories`): what the back office's Packages page shows
 //! and does, for operators at a shell. Versions are named as published (`2.4.7-p1`); the
 //! store addresses them by their normalized form.
 
@@ -32,6 +32,10 @@ pub async fn run(g: &Global, cmd: PackageCmd) -> Result<()> {
             emit(g.json, done, format!("{name} {version} listed again"));
             Ok(())
         }
+        PackageCmd::Abandon { name, replacement } => {
+            super::advisories::abandoned(g, &db, &name, Some(replacement)).await
+        }
+        PackageCmd::Unabandon { name } => super::advisories::abandoned(g, &db, &name, None).await,
     }
 }
 

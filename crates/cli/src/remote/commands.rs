@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 use super::client::{Client, segment};
-use super::{catalog, customers, packages};
+use super::{advisories, catalog, customers, packages};
 use crate::args::{Command, OperatorCmd, OperatorTokenCmd, RepoCmd, TokenCmd};
 use crate::context::read_password_stdin;
 
@@ -74,6 +74,9 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
         Command::Operator(cmd) => operator(c, cmd)?,
         Command::Repo(args) => repo(c, args.cmd)?,
         Command::Explain(args) => explain(c, args)?,
+        Command::Advisory(cmd) => advisories::advisory(c, cmd)?,
+        Command::Version(cmd) => advisories::version(c, cmd)?,
+        Command::Notice(cmd) => advisories::notice(c, cmd)?,
         Command::Serve(_)
         | Command::Migrate
         | Command::Stats

@@ -8,6 +8,7 @@
 //! `stats`) refuse remote mode. `repo sync` joins here once the repository routes exist:
 //! map it to `POST /api/v1/repos/{id}/sync` in [`request`].
 
+mod advisories;
 mod catalog;
 mod client;
 mod commands;

@@ -1,4 +1,4 @@
-//! `package list|show|unlist|relist` as admin API calls (`/api/v1/packages…`).
+//! `package list|show|unlist|relist|abandon|unabandon` as admin API calls (`/api/v1/packages…`).
 
 use anyhow::Result;
 use serde_json::{Value, json};
@@ -7,7 +7,7 @@ use super::client::{Client, segment};
 use crate::args::PackageCmd;
 
 /// `/api/v1/packages/VENDOR/NAME` for a package name, each part encoded.
-fn package_path(name: &str) -> String {
+pub(super) fn package_path(name: &str) -> String {
     let parts: Vec<String> = name.split('/').map(segment).collect();
     format!("/api/v1/packages/{}", parts.join("/"))
 }
@@ -60,5 +60,9 @@ pub(super) fn package(c: &Client, cmd: PackageCmd) -> Result<(Value, Option<Stri
             let done = json!({ "name": name, "version": version, "listed": true });
             (done, Some(format!("{name} {version} listed again")))
         }
+        PackageCmd::Abandon { name, replacement } => {
+            super::advisories::abandoned(c, &name, Some(replacement))?
+        }
+        PackageCmd::Unabandon { name } => super::advisories::abandoned(c, &name, None)?,
     })
 }

@@ -8,6 +8,7 @@
 mod support;
 
 mod admin_api;
+mod advisories;
 mod auth_rules;
 mod backup;
 mod bad_input;

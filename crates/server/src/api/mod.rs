@@ -8,6 +8,7 @@
 //! of every route here and before any request body is read.
 
 mod accounts;
+mod advisories;
 mod catalog;
 pub mod error;
 mod explain;
@@ -99,6 +100,13 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(repos::list, repos::create))
         .routes(routes!(repos::show, repos::remove))
         .routes(routes!(repos::sync))
+        .routes(routes!(advisories::list, advisories::add))
+        .routes(routes!(advisories::withdraw))
+        .routes(routes!(advisories::abandon, advisories::unabandon))
+        .routes(routes!(advisories::recalls))
+        .routes(routes!(advisories::recall, advisories::unrecall))
+        .routes(routes!(advisories::notices))
+        .routes(routes!(advisories::set_notice, advisories::clear_notice))
         .merge(uploads)
         .merge(releases)
 }
