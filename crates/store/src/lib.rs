@@ -32,6 +32,7 @@ pub mod sessions;
 pub mod snapshot_rows;
 pub mod timestamps;
 pub mod tokens;
+pub mod upstreams;
 
 #[cfg(test)]
 mod operator_tokens_tests;
@@ -41,6 +42,8 @@ mod portal_tests;
 mod repo_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod upstream_tests;
 
 use std::path::Path;
 use std::str::FromStr;
