@@ -69,6 +69,10 @@ pub struct Config {
     pub git_mirror_dir: PathBuf,
     /// Sync every git repository this often even without webhooks (`--repo-poll-interval`).
     pub repo_poll_interval: Option<Duration>,
+    /// How calls to upstream repositories are bounded, and how often they are refreshed.
+    pub upstreams: crate::upstream::client::UpstreamLimits,
+    /// The operator's key for upstream credentials (`--secrets-key-file`).
+    pub secrets_key: Option<crate::upstream::secrets::SecretsKey>,
 }
 
 /// How rendered metadata is compressed (once per document, never per request).
@@ -127,6 +131,8 @@ impl Config {
             admin_page_size: 50,
             auth_failure_budget: 60,
             credential_lookup_timeout: Duration::from_secs(1),
+            upstreams: Default::default(),
+            secrets_key: None,
         }
     }
 

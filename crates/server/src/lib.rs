@@ -32,6 +32,7 @@ pub mod sharded;
 pub mod snapshot;
 pub mod storage;
 pub mod tls;
+pub mod upstream;
 pub mod usage;
 pub mod warning;
 
@@ -65,6 +66,8 @@ pub struct AppState {
     pub sync: Arc<SnapshotSync>,
     /// How often metadata bodies were rendered (each is rendered once per change).
     pub renders: Arc<metadata::RenderCounters>,
+    /// What was fetched from upstream repositories (SPEC §15).
+    pub mirror: Arc<upstream::Mirror>,
 }
 
 /// Coordination of snapshot refreshes ([`feed::refresh`], [`feed::catch_up`]).
@@ -83,7 +86,15 @@ impl AppState {
         config: Config,
     ) -> Result<AppState, packyard_store::StoreError> {
         let snapshot = Snapshot::load(&db, None).await?;
+        let mirror = upstream::Mirror::new(
+            db.clone(),
+            blobs.clone(),
+            config.upstreams.clone(),
+            config.secrets_key.clone(),
+        );
+        mirror.load().await?;
         Ok(AppState {
+            mirror: Arc::new(mirror),
             failures: Arc::new(failure_budget::FailureBudget::new(
                 config.auth_failure_budget,
                 std::time::Duration::from_secs(60),
@@ -124,6 +135,7 @@ pub async fn serve(
     let feed = tokio::spawn(feed::run(state.clone()));
     let flusher = tokio::spawn(usage::run(state.clone()));
     let reports = tokio::spawn(failure_budget::run_reports(state.failures.clone()));
+    let mirror_refresh = tokio::spawn(upstream::refresh::run(state.clone()));
     let lease_owner = git::worker::lease_owner();
     let git_worker = tokio::spawn(git::worker::run(
         state.clone(),
@@ -141,6 +153,7 @@ pub async fn serve(
     feed.abort();
     flusher.abort();
     reports.abort();
+    mirror_refresh.abort();
     git_worker.abort();
     let _ = git_worker.await; // cancelled: wait until it has stopped
     // A sync cut short leaves its requests queued; free its lease so another node takes over.

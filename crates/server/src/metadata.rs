@@ -239,12 +239,17 @@ fn render_root(snapshot: &Snapshot, visible: &[usize], config: &Config) -> Rende
         .collect();
     names.sort_unstable();
     let prefix = url_path_prefix(public_url);
-    let doc = json!({
+    let mut doc = json!({
         "packages": [],
         "metadata-url": format!("{prefix}/p2/%package%.json"),
         "available-packages": names,
         "notify-batch": format!("{public_url}/downloads/"),
     });
+    if !snapshot.upstreams.is_empty() {
+        // Mirrored names cannot be listed: Composer asks us for any name these patterns match.
+        doc["available-package-patterns"] =
+            json!(crate::upstream::root_patterns(snapshot, visible));
+    }
     Rendered::new(
         doc.to_string().into_bytes(),
         snapshot.catalog_changed_at,

@@ -137,6 +137,9 @@ pub struct Snapshot {
     /// Unix millis of the newest product: a new product can widen any account's view.
     pub products_changed_at: i64,
     pub roots: Arc<RootCache>,
+    /// Upstream repositories, in priority order (what was fetched from them lives in
+    /// [`crate::upstream::Mirror`]).
+    pub upstreams: Arc<Vec<packyard_store::upstreams::Upstream>>,
     /// How many times this snapshot's lineage was loaded in full (startup counts one);
     /// incremental updates leave it alone. Tests use it to prove a change was incremental.
     pub full_loads: u64,

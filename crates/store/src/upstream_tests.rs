@@ -28,7 +28,10 @@ async fn upstreams_register_in_priority_order(backend: Backend) {
     creds.username = Some("pub");
     creds.secret = Some(&[9, 8, 7]);
     let added = db.add_upstream(&creds, "t").await.unwrap();
-    assert_eq!(added.url, "https://repo.example.test", "trailing slash dropped");
+    assert_eq!(
+        added.url, "https://repo.example.test",
+        "trailing slash dropped"
+    );
     assert_eq!(added.packages, magento);
     assert_eq!(added.secret.as_deref(), Some(&[9u8, 8, 7][..]));
     db.add_upstream(&new("packagist", 0, &[]), "t")

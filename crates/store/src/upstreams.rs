@@ -175,7 +175,8 @@ impl Db {
     /// Every upstream, lowest priority number (= consulted first) first.
     pub async fn upstreams(&self) -> Result<Vec<Upstream>> {
         let sql = format!("{SELECT} ORDER BY priority, id");
-        let rows: Vec<UpstreamRow> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?);
+        let rows: Vec<UpstreamRow> =
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?);
         Ok(rows.into_iter().map(Upstream::from).collect())
     }
 
@@ -232,7 +233,11 @@ impl Db {
         Ok(())
     }
 
-    pub async fn upstream_file(&self, upstream_id: i64, file: &str) -> Result<Option<UpstreamFile>> {
+    pub async fn upstream_file(
+        &self,
+        upstream_id: i64,
+        file: &str,
+    ) -> Result<Option<UpstreamFile>> {
         Ok(on_db!(self, pool => sqlx::query_as(
             "SELECT upstream_id, file, body, last_modified, etag, fetched_at FROM upstream_metadata \
              WHERE upstream_id = $1 AND file = $2",

@@ -9,6 +9,7 @@ mod releases;
 mod repos;
 mod serve;
 mod storage;
+mod upstreams;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -68,6 +69,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Release(cmd) => releases::run(&g, cmd).await,
         Command::Repo(args) => repos::run(&g, args).await,
         Command::Storage(cmd) => storage::run(&g, cmd).await,
+        Command::Upstream(cmd) => upstreams::run(&g, cmd).await,
         Command::Stats => {
             let db = open_db(&g).await?;
             let counts = db.download_counts().await?;

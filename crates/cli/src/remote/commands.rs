@@ -79,6 +79,7 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
         | Command::Restore(_)
         | Command::Completions(_)
         | Command::Storage(_)
+        | Command::Upstream(_)
         | Command::Publish(_)
         | Command::Release(_) => {
             bail!("this command works on the data directory only; run it without --server")

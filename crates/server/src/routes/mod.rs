@@ -1,7 +1,7 @@
 //! The router: one module per resource.
 
 mod composer;
-mod dist;
+pub(crate) mod dist;
 mod downloads;
 mod health;
 mod notify;
