@@ -21,6 +21,7 @@ mod hardening_login;
 mod leftovers;
 mod metadata;
 mod metrics;
+mod mirroring;
 mod operator_tokens;
 mod outage;
 mod portal;
