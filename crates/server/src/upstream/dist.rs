@@ -20,7 +20,7 @@ use super::catalog::{MirroredVersion, UpstreamDistRef};
 use super::client::UpstreamError;
 
 /// Chunks buffered between the upstream and a slow client.
-const CHANNEL_CHUNKS: usize = 8;
+const CHANNEL_CHUNKS: usize = 2;
 
 /// The client's side of a dist being fetched: its size when the upstream announced it.
 pub struct Streaming {
