@@ -15,6 +15,7 @@ mod hooks;
 mod operators;
 mod repos;
 pub mod scope;
+mod upstreams;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
@@ -32,7 +33,7 @@ use crate::AppState;
 #[openapi(
     info(
         title = "Packyard admin API",
-        description = "Operators' API: accounts, keys, download tokens, products, entitlements, invoices, packages, releases, git repositories, operators and their tokens. Send 'Authorization: Bearer <operator API token>'; errors are {\"error\": \"…\"}."
+        description = "Operators' API: accounts, keys, download tokens, products, entitlements, invoices, packages, releases, git repositories, upstream repositories, operators and their tokens. Send 'Authorization: Bearer <operator API token>'; errors are {\"error\": \"…\"}."
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -93,6 +94,9 @@ pub fn documented_routes(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(repos::list, repos::create))
         .routes(routes!(repos::show, repos::remove))
         .routes(routes!(repos::sync))
+        .routes(routes!(upstreams::list, upstreams::create))
+        .routes(routes!(upstreams::show, upstreams::remove))
+        .routes(routes!(upstreams::sync))
         .merge(uploads)
         .merge(releases)
 }

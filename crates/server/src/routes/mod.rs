@@ -78,7 +78,8 @@ pub fn metrics_router() -> Router<AppState> {
                         axum::http::header::CONTENT_TYPE,
                         "text/plain; version=0.0.4; charset=utf-8",
                     )],
-                    state.metrics.render(),
+                    state.metrics.render()
+                        + &crate::upstream::metrics(&state.mirror, &state.snapshot().upstreams),
                 )
             },
         ),

@@ -16,6 +16,7 @@ mod admin_catalog;
 mod admin_log;
 mod admin_releases;
 mod admin_repos;
+mod admin_upstreams;
 mod assets;
 mod customer;
 mod error;
@@ -106,6 +107,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         )
         .route("/admin/repos", get(admin_repos::list))
         .route("/admin/repos/{id}/sync", post(admin_repos::sync))
+        .route("/admin/upstreams", get(admin_upstreams::list))
         .route("/admin/audit", get(admin_log::audit))
         .route("/admin/stats", get(admin_log::stats))
         .route("/account/{*rest}", any(no_such_page))
