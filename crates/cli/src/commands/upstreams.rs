@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
-use packyard_server::upstream::Mirror;
-use packyard_server::upstream::client::UpstreamLimits;
-use packyard_server::upstream::registry::{self, AddUpstream, UpstreamView};
-use packyard_server::upstream::secrets::SecretsKey;
+use packyard_core::upstream::Mirror;
+use packyard_core::upstream::client::UpstreamLimits;
+use packyard_core::upstream::registry::{self, AddUpstream, UpstreamView};
+use packyard_core::upstream::secrets::SecretsKey;
 use serde_json::json;
 
 use super::{CLI_ACTOR, deleted, emit, emit_list};

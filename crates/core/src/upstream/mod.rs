@@ -1,0 +1,509 @@
+//! Mirroring upstream Composer repositories (SPEC §15). Which upstreams exist is part of the
+//! snapshot (adding or removing one is an `All` change); what was fetched from them lives
+//! here, in memory, backed by the `upstream_*` tables so that a restart, another node or an
+//! upstream outage still answers from what was fetched once.
+//!
+//! Invariants:
+//! - A name is served by one source only: our own packages first (the routes look there
+//!   before asking us), then the first upstream in priority order that has the package
+//!   ([`Mirror::resolve`]); its `~dev` file comes from that same upstream.
+//! - Requests never wait on an upstream for something already fetched; the first fetch of
+//!   a file waits at most `first_fetch_wait`, behind that upstream's own concurrency limit,
+//!   so one slow upstream delays nobody else ([`UpstreamStats::permits`]).
+//! - Dists are stored content-addressed before they are recorded ([`dist`]).
+
+pub mod catalog;
+pub mod client;
+pub mod dist;
+pub mod refresh;
+pub mod registry;
+pub mod secrets;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
+use packyard_blobs::BlobStore;
+use packyard_store::Db;
+use packyard_store::upstreams::{Upstream, UpstreamDist, UpstreamFile};
+
+use crate::rules::{self, Licence};
+use crate::snapshot::{AccountEntry, Snapshot};
+use catalog::MirroredFile;
+use client::{Caller, Fetched, UpstreamError, UpstreamLimits};
+use secrets::SecretsKey;
+
+/// Counters and limits of one upstream on this node.
+pub struct UpstreamStats {
+    /// Calls in flight to this upstream (at most `UpstreamLimits::concurrency`).
+    pub permits: Arc<tokio::sync::Semaphore>,
+    /// Requests answered from what we had (metadata and dists).
+    pub hits: AtomicU64,
+    /// Requests that had to go to the upstream.
+    pub misses: AtomicU64,
+    /// Dist bytes fetched from the upstream.
+    pub bytes: AtomicU64,
+    pub last_error: Mutex<Option<String>>,
+}
+
+type DistId = (String, String, String);
+
+pub struct Mirror {
+    pub db: Db,
+    pub blobs: BlobStore,
+    pub limits: UpstreamLimits,
+    pub key: Option<SecretsKey>,
+    http: reqwest::Client,
+    /// Fetched p2 files by file name (`vendor/name`, `vendor/name~dev`).
+    files: ArcSwap<HashMap<String, Arc<MirroredFile>>>,
+    /// Stored dists by (package, normalized version, reference).
+    dists: ArcSwap<HashMap<DistId, UpstreamDist>>,
+    stats: Mutex<HashMap<i64, Arc<UpstreamStats>>>,
+    /// One first fetch per name at a time (single flight).
+    fetching: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// Whether `up` may provide `name` (its `--packages` patterns; none = any name).
+pub fn provides(up: &Upstream, name: &str) -> bool {
+    up.packages.is_empty() || rules::product_covers(&up.packages, name)
+}
+
+/// What `account` may install of a mirrored `name`: the products whose patterns cover it.
+pub fn licence(snapshot: &Snapshot, account: &AccountEntry, name: &str) -> Option<Licence> {
+    rules::combined(
+        snapshot
+            .products
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| rules::product_covers(&p.patterns, name))
+            .map(|(i, _)| snapshot.product_licence(account, i)),
+    )
+}
+
+/// The patterns of the visible products, for the root's `available-package-patterns`: any
+/// name they cover may come from an upstream.
+pub fn root_patterns(snapshot: &Snapshot, visible: &[usize]) -> Vec<String> {
+    let mut patterns: Vec<String> = visible
+        .iter()
+        .flat_map(|&i| snapshot.products[i].patterns.iter().cloned())
+        .collect();
+    patterns.sort_unstable();
+    patterns.dedup();
+    patterns
+}
+
+/// The per-upstream lines of `GET /metrics`: packages mirrored, hits, misses, bytes fetched,
+/// and whether the last call failed.
+pub fn metrics(mirror: &Mirror, upstreams: &[Upstream]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let families: [(&str, &str, &str); 5] = [
+        (
+            "packyard_upstream_packages",
+            "gauge",
+            "Packages this node holds metadata of, per upstream.",
+        ),
+        (
+            "packyard_upstream_hits_total",
+            "counter",
+            "Requests answered from what was already fetched.",
+        ),
+        (
+            "packyard_upstream_misses_total",
+            "counter",
+            "Requests that had to go to the upstream.",
+        ),
+        (
+            "packyard_upstream_bytes_total",
+            "counter",
+            "Dist bytes fetched from the upstream.",
+        ),
+        (
+            "packyard_upstream_failing",
+            "gauge",
+            "1 when the last call to the upstream failed.",
+        ),
+    ];
+    for (i, (name, kind, help)) in families.into_iter().enumerate() {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        for up in upstreams {
+            let stats = mirror.stats(up.id);
+            let value = match i {
+                0 => mirror.packages_mirrored(up.id) as u64,
+                1 => stats.hits.load(Ordering::Relaxed),
+                2 => stats.misses.load(Ordering::Relaxed),
+                3 => stats.bytes.load(Ordering::Relaxed),
+                _ => u64::from(
+                    stats
+                        .last_error
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .is_some(),
+                ),
+            };
+            let _ = writeln!(out, "{name}{{upstream=\"{}\"}} {value}", up.name);
+        }
+    }
+    out
+}
+
+pub fn date_of(unix: i64) -> chrono::NaiveDate {
+    chrono::DateTime::<chrono::Utc>::from_timestamp(unix, 0)
+        .unwrap_or_default()
+        .date_naive()
+}
+
+fn now_millis() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Mirror {
+    pub fn new(
+        db: Db,
+        blobs: BlobStore,
+        limits: UpstreamLimits,
+        key: Option<SecretsKey>,
+    ) -> Mirror {
+        Mirror {
+            http: client::http_client(&limits),
+            db,
+            blobs,
+            limits,
+            key,
+            files: Default::default(),
+            dists: Default::default(),
+            stats: Default::default(),
+            fetching: Default::default(),
+        }
+    }
+
+    /// Loads what earlier runs fetched: files (for each name, from the first upstream in
+    /// priority order that has it) and the stored dists.
+    pub async fn load(&self) -> Result<(), packyard_store::StoreError> {
+        let order: HashMap<i64, usize> = self
+            .db
+            .upstreams()
+            .await?
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id, i))
+            .collect();
+        let mut stored = self.db.upstream_files().await?;
+        stored.retain(|f| !f.body.is_empty() && order.contains_key(&f.upstream_id));
+        stored.sort_by_key(|f| order[&f.upstream_id]);
+        let mut files = HashMap::new();
+        for f in stored {
+            if files.contains_key(&f.file) {
+                continue;
+            }
+            match catalog::parse(
+                f.upstream_id,
+                &f.file,
+                &f.body,
+                f.last_modified,
+                f.etag,
+                f.fetched_at * 1000,
+            ) {
+                Ok(parsed) => drop(files.insert(f.file, Arc::new(parsed))),
+                Err(e) => tracing::warn!("{e}; it will be fetched again"),
+            }
+        }
+        self.files.store(Arc::new(files));
+        let dists = self.db.upstream_dists().await?;
+        self.dists.store(Arc::new(
+            dists
+                .into_iter()
+                .map(|d| {
+                    (
+                        (
+                            d.package.clone(),
+                            d.version_normalized.clone(),
+                            d.reference.clone(),
+                        ),
+                        d,
+                    )
+                })
+                .collect(),
+        ));
+        Ok(())
+    }
+
+    pub fn stats(&self, upstream_id: i64) -> Arc<UpstreamStats> {
+        let mut stats = self.stats.lock().unwrap_or_else(|e| e.into_inner());
+        stats
+            .entry(upstream_id)
+            .or_insert_with(|| {
+                Arc::new(UpstreamStats {
+                    permits: Arc::new(tokio::sync::Semaphore::new(self.limits.concurrency)),
+                    hits: AtomicU64::new(0),
+                    misses: AtomicU64::new(0),
+                    bytes: AtomicU64::new(0),
+                    last_error: Mutex::new(None),
+                })
+            })
+            .clone()
+    }
+
+    /// How many packages (non-`~dev` files) this node holds from `upstream_id`.
+    pub fn packages_mirrored(&self, upstream_id: i64) -> usize {
+        self.files
+            .load()
+            .values()
+            .filter(|f| f.upstream_id == upstream_id && !f.dev)
+            .count()
+    }
+
+    /// Every file held, for the background refresh.
+    pub fn held_files(&self) -> Vec<Arc<MirroredFile>> {
+        self.files.load().values().cloned().collect()
+    }
+
+    /// A held file, if its upstream still exists and may still provide it.
+    pub fn held_file(&self, upstreams: &[Upstream], file: &str) -> Option<Arc<MirroredFile>> {
+        self.held(upstreams, file)
+    }
+
+    /// The upstream serving `name`, if this node holds its file.
+    pub fn source_of(&self, upstreams: &[Upstream], name: &str) -> Option<i64> {
+        self.held(upstreams, name).map(|f| f.upstream_id)
+    }
+
+    fn held(&self, upstreams: &[Upstream], file: &str) -> Option<Arc<MirroredFile>> {
+        let found = self.files.load().get(file).cloned()?;
+        upstreams
+            .iter()
+            .any(|u| u.id == found.upstream_id && provides(u, &found.name))
+            .then_some(found)
+    }
+
+    fn keep(&self, file: &str, parsed: Arc<MirroredFile>) {
+        self.files.rcu(|map| {
+            let mut map = HashMap::clone(map);
+            map.insert(file.to_string(), parsed.clone());
+            map
+        });
+    }
+
+    pub(crate) fn caller(&self, up: &Upstream) -> Result<Caller, UpstreamError> {
+        Caller::new(up, self.key.as_ref())
+    }
+
+    /// Records the outcome of a call for operators (in memory and in the database).
+    pub(crate) async fn outcome(&self, up: &Upstream, error: Option<&UpstreamError>) {
+        let text = error.map(|e| e.to_string());
+        if let Some(t) = &text {
+            tracing::warn!("{t}");
+        }
+        let stats = self.stats(up.id);
+        let changed = {
+            let mut last = stats.last_error.lock().unwrap_or_else(|e| e.into_inner());
+            std::mem::replace(&mut *last, text.clone()) != text
+        };
+        if (changed || text.is_some())
+            && let Err(e) = self.db.record_upstream_error(up.id, text.as_deref()).await
+        {
+            tracing::warn!("could not record the state of upstream {}: {e}", up.name);
+        }
+    }
+
+    /// The file `name` (or its `~dev` file) from the upstream that serves the name, fetching
+    /// it on first use. `Ok(None)`: no upstream has it.
+    pub async fn resolve(
+        self: &Arc<Self>,
+        upstreams: &Arc<Vec<Upstream>>,
+        name: &str,
+        dev: bool,
+    ) -> Result<Option<Arc<MirroredFile>>, UpstreamError> {
+        let file = if dev {
+            format!("{name}~dev")
+        } else {
+            name.to_string()
+        };
+        if let Some(found) = self.held(upstreams, &file) {
+            self.stats(found.upstream_id)
+                .hits
+                .fetch_add(1, Ordering::Relaxed);
+            return Ok(Some(found));
+        }
+        let (mirror, upstreams, name) = (self.clone(), upstreams.clone(), name.to_string());
+        let first = tokio::spawn(async move { mirror.first_fetch(&upstreams, &name, dev).await });
+        match tokio::time::timeout(self.limits.first_fetch_wait, first).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(panicked)) => Err(UpstreamError::Unreachable("?".into(), panicked.to_string())),
+            Err(_) => Err(UpstreamError::Slow(
+                "for this package".into(),
+                self.limits.first_fetch_wait.as_secs(),
+            )),
+        }
+    }
+
+    async fn first_fetch(
+        self: &Arc<Self>,
+        upstreams: &[Upstream],
+        name: &str,
+        dev: bool,
+    ) -> Result<Option<Arc<MirroredFile>>, UpstreamError> {
+        let gate = {
+            let mut map = self.fetching.lock().unwrap_or_else(|e| e.into_inner());
+            map.entry(name.to_string()).or_default().clone()
+        };
+        let _single_flight = gate.lock().await;
+        let file = if dev {
+            format!("{name}~dev")
+        } else {
+            name.to_string()
+        };
+        if let Some(found) = self.held(upstreams, &file) {
+            return Ok(Some(found));
+        }
+        if dev {
+            // The `~dev` file comes from the upstream that serves the name.
+            let Some(stable) = self.held(upstreams, name) else {
+                drop(_single_flight);
+                return match Box::pin(self.first_fetch(upstreams, name, false)).await? {
+                    Some(_) => Box::pin(self.first_fetch(upstreams, name, true)).await,
+                    None => Ok(None),
+                };
+            };
+            let Some(up) = upstreams.iter().find(|u| u.id == stable.upstream_id) else {
+                return Ok(None);
+            };
+            return self.fetch_from(up, &file).await;
+        }
+        for up in upstreams.iter().filter(|u| provides(u, name)) {
+            if let Some(found) = self.fetch_from(up, &file).await? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Fetches one file from `up` (or takes another node's stored copy), keeping it.
+    async fn fetch_from(
+        &self,
+        up: &Upstream,
+        file: &str,
+    ) -> Result<Option<Arc<MirroredFile>>, UpstreamError> {
+        let fresh_secs = self.limits.refresh_interval.as_secs() as i64;
+        if let Ok(Some(stored)) = self.db.upstream_file(up.id, file).await
+            && packyard_store::now() - stored.fetched_at < fresh_secs
+        {
+            if stored.body.is_empty() {
+                return Ok(None);
+            }
+            if let Ok(parsed) = catalog::parse(
+                up.id,
+                file,
+                &stored.body,
+                stored.last_modified,
+                stored.etag,
+                stored.fetched_at * 1000,
+            ) {
+                let parsed = Arc::new(parsed);
+                self.keep(file, parsed.clone());
+                return Ok(Some(parsed));
+            }
+        }
+        let stats = self.stats(up.id);
+        stats.misses.fetch_add(1, Ordering::Relaxed);
+        let fetched = self
+            .call(up, &format!("p2/{file}.json"), (None, None))
+            .await;
+        self.outcome(up, fetched.as_ref().err()).await;
+        let (body, last_modified, etag) = match fetched? {
+            Fetched::Body {
+                body,
+                last_modified,
+                etag,
+            } => (body, last_modified, etag),
+            Fetched::NotFound | Fetched::NotModified => (String::new(), None, None),
+        };
+        let parsed = if body.is_empty() {
+            None
+        } else {
+            let parsed = catalog::parse(
+                up.id,
+                file,
+                &body,
+                last_modified.clone(),
+                etag.clone(),
+                now_millis(),
+            )
+            .map_err(|_| UpstreamError::Malformed(up.name.clone()))?;
+            Some(Arc::new(parsed))
+        };
+        let record = UpstreamFile {
+            upstream_id: up.id,
+            file: file.to_string(),
+            body,
+            last_modified,
+            etag,
+            fetched_at: packyard_store::now(),
+        };
+        if let Err(e) = self.db.save_upstream_file(&record).await {
+            tracing::warn!("could not store upstream metadata {file}: {e}");
+        }
+        if let Some(p) = &parsed {
+            self.keep(file, p.clone());
+        }
+        Ok(parsed)
+    }
+
+    /// One metadata call to `up`, within its concurrency limit.
+    pub(crate) async fn call(
+        &self,
+        up: &Upstream,
+        path: &str,
+        validators: (Option<&str>, Option<&str>),
+    ) -> Result<Fetched, UpstreamError> {
+        let caller = self.caller(up)?;
+        let stats = self.stats(up.id);
+        let _slot = stats.permits.clone().acquire_owned().await;
+        caller
+            .fetch(&self.http, &self.limits, path, validators)
+            .await
+    }
+
+    /// A stored dist with this identity, from memory or (stored by another node) the database.
+    pub async fn stored_dist(
+        &self,
+        upstream_id: i64,
+        package: &str,
+        version_normalized: &str,
+        reference: &str,
+    ) -> Option<UpstreamDist> {
+        let id = (
+            package.to_string(),
+            version_normalized.to_string(),
+            reference.to_string(),
+        );
+        if let Some(d) = self.dists.load().get(&id) {
+            return Some(d.clone());
+        }
+        let found = self
+            .db
+            .upstream_dist(upstream_id, package, version_normalized, reference)
+            .await
+            .ok()??;
+        self.remember_dist(found.clone());
+        Some(found)
+    }
+
+    pub(crate) fn remember_dist(&self, d: UpstreamDist) {
+        let id = (
+            d.package.clone(),
+            d.version_normalized.clone(),
+            d.reference.clone(),
+        );
+        self.dists.rcu(|map| {
+            let mut map = HashMap::clone(map);
+            map.insert(id.clone(), d.clone());
+            map
+        });
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+}
