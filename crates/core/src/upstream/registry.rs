@@ -2,6 +2,7 @@
 //! office: credentials are sealed here (and only with the operator's key), and every view
 //! of an upstream leaves them out.
 
+use std::fmt::Write;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -191,4 +192,58 @@ pub async fn sync(mirror: &Arc<Mirror>, up: &Upstream, packages: &[String]) -> S
         }
     }
     report
+}
+
+/// The per-upstream lines of `GET /metrics`: packages mirrored, hits, misses, bytes fetched,
+/// and whether the last call failed.
+pub fn metrics(mirror: &Mirror, upstreams: &[Upstream]) -> String {
+    let mut out = String::new();
+    let families: [(&str, &str, &str); 5] = [
+        (
+            "packyard_upstream_packages",
+            "gauge",
+            "Packages this node holds metadata of, per upstream.",
+        ),
+        (
+            "packyard_upstream_hits_total",
+            "counter",
+            "Requests answered from what was already fetched.",
+        ),
+        (
+            "packyard_upstream_misses_total",
+            "counter",
+            "Requests that had to go to the upstream.",
+        ),
+        (
+            "packyard_upstream_bytes_total",
+            "counter",
+            "Dist bytes fetched from the upstream.",
+        ),
+        (
+            "packyard_upstream_failing",
+            "gauge",
+            "1 when the last call to the upstream failed.",
+        ),
+    ];
+    for (i, (name, kind, help)) in families.into_iter().enumerate() {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        for up in upstreams {
+            let stats = mirror.stats(up.id);
+            let value = match i {
+                0 => mirror.packages_mirrored(up.id) as u64,
+                1 => stats.hits.load(Ordering::Relaxed),
+                2 => stats.misses.load(Ordering::Relaxed),
+                3 => stats.bytes.load(Ordering::Relaxed),
+                _ => u64::from(
+                    stats
+                        .last_error
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .is_some(),
+                ),
+            };
+            let _ = writeln!(out, "{name}{{upstream=\"{}\"}} {value}", up.name);
+        }
+    }
+    out
 }
