@@ -72,6 +72,7 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
         Command::Invoice(cmd) => customers::invoice(c, cmd)?,
         Command::Operator(cmd) => operator(c, cmd)?,
         Command::Repo(args) => repo(c, args.cmd)?,
+        Command::Upstream(cmd) => super::upstreams::upstream(c, cmd)?,
         Command::Serve(_)
         | Command::Migrate
         | Command::Stats
@@ -79,7 +80,6 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
         | Command::Restore(_)
         | Command::Completions(_)
         | Command::Storage(_)
-        | Command::Upstream(_)
         | Command::Publish(_)
         | Command::Release(_) => {
             bail!("this command works on the data directory only; run it without --server")

@@ -412,6 +412,29 @@ fn operators_manage_upstreams_through_cli_api_and_back_office(backend: Backend) 
     );
     assert!(!page.contains("hunter2"), "{page}");
 
+    let remote = |args: &[&str]| {
+        let out = std::process::Command::new(BIN)
+            .args(["--json", "--server", &ours.url, "--token", &token])
+            .args(args)
+            .env_remove("PACKYARD_DATA_DIR")
+            .output()
+            .unwrap();
+        serde_json::from_str::<Value>(&succeeded(out, &format!("{args:?}"))).unwrap()
+    };
+    assert_eq!(
+        remote(&["upstream", "show", "packagist"])["packages_mirrored"],
+        1
+    );
+    let other = remote(&[
+        "upstream",
+        "add",
+        "other",
+        "https://other.test",
+        "--priority",
+        "7",
+    ]);
+    assert_eq!(other["priority"], 7, "{other}");
+    assert_eq!(remote(&["upstream", "remove", "other"])["deleted"], true);
     assert_eq!(
         api.call("DELETE", "/api/v1/upstreams/vendor", None).status,
         204
