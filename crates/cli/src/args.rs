@@ -9,6 +9,7 @@ mod operations;
 mod people;
 mod protection;
 mod serve;
+mod upstreams;
 
 pub use advisories::*;
 pub use catalog::*;
@@ -16,6 +17,7 @@ pub use customers::*;
 pub use operations::*;
 pub use people::*;
 pub use serve::{DEFAULT_METRICS_LISTEN, LogFormat};
+pub use upstreams::UpstreamCmd;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -70,6 +72,10 @@ pub struct Global {
     /// (needs --token); for CI and machines without the data directory.
     #[arg(long, global = true, env = "PACKYARD_SERVER", requires = "token")]
     pub server: Option<String>,
+    /// A file holding the key that encrypts upstream credentials (64 hex digits, e.g. from
+    /// `openssl rand -hex 32`); the same file for serve and the CLI.
+    #[arg(long, global = true, env = "PACKYARD_SECRETS_KEY_FILE")]
+    pub secrets_key_file: Option<PathBuf>,
     /// An operator API token for --server (create one with 'packyard operator token create').
     #[arg(long, global = true, env = "PACKYARD_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -138,6 +144,9 @@ pub enum Command {
     /// Messages every Composer run shows (e.g. maintenance).
     #[command(subcommand)]
     Notice(NoticeCmd),
+    /// Upstream Composer repositories mirrored through this one (packagist, repo.magento.com, …).
+    #[command(subcommand)]
+    Upstream(UpstreamCmd),
 }
 
 #[derive(Subcommand)]
@@ -209,6 +218,15 @@ pub struct ServeArgs {
     /// on webhooks and requests).
     #[arg(long, env = "PACKYARD_REPO_POLL_INTERVAL", value_parser = parse_duration)]
     pub repo_poll_interval: Option<std::time::Duration>,
+    /// How often metadata fetched from upstreams is revalidated (e.g. 5m).
+    #[arg(long, env = "PACKYARD_UPSTREAM_REFRESH", default_value = "5m", value_parser = parse_duration)]
+    pub upstream_refresh: std::time::Duration,
+    /// How long a client waits for an upstream's first answer about a package or archive.
+    #[arg(long, env = "PACKYARD_UPSTREAM_WAIT", default_value = "20s", value_parser = parse_duration)]
+    pub upstream_wait: std::time::Duration,
+    /// Calls in flight to one upstream; more wait their turn.
+    #[arg(long, env = "PACKYARD_UPSTREAM_CONCURRENCY", default_value_t = 8)]
+    pub upstream_concurrency: usize,
     /// Answer downloads that are not served from memory with a redirect to a short-lived
     /// presigned storage URL instead of streaming them through this node (S3 only).
     #[arg(long, env = "PACKYARD_STORAGE_REDIRECT")]

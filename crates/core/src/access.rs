@@ -24,7 +24,7 @@ pub struct Seat {
 }
 
 impl Seat {
-    fn allows(&self, product: usize) -> bool {
+    pub fn allows(&self, product: usize) -> bool {
         self.scope
             .as_ref()
             .is_none_or(|s| s.binary_search(&product).is_ok())

@@ -74,6 +74,10 @@ pub struct Config {
     pub repo_poll_interval: Option<Duration>,
     /// How git is run for repository syncs.
     pub git: GitSettings,
+    /// How calls to upstream repositories are bounded, and how often they are refreshed.
+    pub upstreams: crate::upstream::client::UpstreamLimits,
+    /// The operator's key for upstream credentials (`--secrets-key-file`).
+    pub secrets_key: Option<crate::upstream::secrets::SecretsKey>,
 }
 
 /// How long connections may take and how many may be open (the server's accept loop).
@@ -158,6 +162,8 @@ impl Config {
             admin_page_size: 50,
             auth_failure_budget: 60,
             credential_lookup_timeout: Duration::from_secs(1),
+            upstreams: Default::default(),
+            secrets_key: None,
         }
     }
 

@@ -3,7 +3,8 @@
 //! that the change [`feed`] keeps in step with the database; [`rules`] decide what an
 //! account may install, [`metadata`] renders what Composer reads, [`publish`] and
 //! [`releases`] take new archives in, [`git`] builds versions from repositories, [`storage`]
-//! guards and collects blobs, and [`usage`] buffers the side records of the hot path.
+//! guards and collects blobs, [`usage`] buffers the side records of the hot path, and
+//! [`upstream`] mirrors other Composer repositories.
 
 pub mod access;
 pub mod announce;
@@ -25,6 +26,7 @@ pub mod sharded;
 pub mod snapshot;
 pub mod storage;
 pub mod upload;
+pub mod upstream;
 pub mod usage;
 
 pub use config::Config;

@@ -267,6 +267,11 @@ fn render_root(snapshot: &Snapshot, visible: &[usize], config: &Config) -> Rende
         "notify-batch": format!("{public_url}/downloads/"),
     });
     let has_notice = crate::announce::root_extras(&mut doc, public_url, &snapshot.notices);
+    if !snapshot.upstreams.is_empty() {
+        // Mirrored names cannot be listed: Composer asks us for any name these patterns match.
+        doc["available-package-patterns"] =
+            json!(crate::upstream::root_patterns(snapshot, visible));
+    }
     Rendered::new(
         doc.to_string().into_bytes(),
         snapshot.catalog_changed_at,

@@ -158,6 +158,9 @@ pub struct Snapshot {
     pub roots: Arc<RootCache>,
     /// The operator's notices for the root `packages.json`.
     pub notices: Arc<Vec<packyard_store::package_marks::Notice>>,
+    /// Upstream repositories, in priority order (what was fetched from them lives in
+    /// [`crate::upstream::Mirror`]).
+    pub upstreams: Arc<Vec<packyard_store::upstreams::Upstream>>,
     /// How many times this snapshot's lineage was loaded in full (startup counts one);
     /// incremental updates leave it alone. Tests use it to prove a change was incremental.
     pub full_loads: u64,

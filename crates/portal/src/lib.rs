@@ -21,6 +21,7 @@ mod admin_catalog;
 mod admin_log;
 mod admin_releases;
 mod admin_repos;
+mod admin_upstreams;
 mod assets;
 pub mod csrf;
 mod customer;
@@ -135,6 +136,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S>
         )
         .route("/admin/repos", get(admin_repos::list))
         .route("/admin/repos/{id}/sync", post(admin_repos::sync))
+        .route("/admin/upstreams", get(admin_upstreams::list))
         .route("/admin/audit", get(admin_log::audit))
         .route("/admin/stats", get(admin_log::stats))
         .route("/account/{*rest}", any(no_such_page))

@@ -37,6 +37,10 @@ pub async fn serve(
     let feed = tokio::spawn(feed::run(state.feed.clone()));
     let flusher = tokio::spawn(usage::run(state.usage.clone(), state.db.clone()));
     let reports = tokio::spawn(failure_budget::run_reports(state.failures.clone()));
+    let mirror_refresh = tokio::spawn(packyard_core::upstream::refresh::run(
+        state.mirror.clone(),
+        state.feed.clone(),
+    ));
     let lease_owner = git::worker::lease_owner();
     let sync = SyncContext {
         db: state.db.clone(),
@@ -70,6 +74,7 @@ pub async fn serve(
     feed.abort();
     flusher.abort();
     reports.abort();
+    mirror_refresh.abort();
     git_worker.abort();
     let _ = git_worker.await; // cancelled: wait until it has stopped
     // A sync cut short leaves its requests queued; free its lease so another node takes over.

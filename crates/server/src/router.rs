@@ -67,7 +67,8 @@ pub fn metrics_router() -> Router<AppState> {
                     header::CONTENT_TYPE,
                     "text/plain; version=0.0.4; charset=utf-8",
                 )],
-                state.metrics.render(),
+                state.metrics.render()
+                    + &packyard_core::upstream::metrics(&state.mirror, &state.snapshot().upstreams),
             )
         }),
     )

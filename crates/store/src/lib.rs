@@ -38,6 +38,7 @@ pub mod settings;
 pub mod snapshot_rows;
 pub mod timestamps;
 pub mod tokens;
+pub mod upstreams;
 pub mod users;
 
 #[cfg(test)]
@@ -50,6 +51,8 @@ mod portal_tests;
 mod repo_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod upstream_tests;
 #[cfg(test)]
 mod users_tests;
 

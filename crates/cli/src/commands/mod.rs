@@ -12,6 +12,7 @@ mod releases;
 mod repos;
 mod serve;
 mod storage;
+mod upstreams;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -77,6 +78,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Advisory(cmd) => advisories::advisory(&g, cmd).await,
         Command::Version(cmd) => advisories::version(&g, cmd).await,
         Command::Notice(cmd) => advisories::notice(&g, cmd).await,
+        Command::Upstream(cmd) => upstreams::run(&g, cmd).await,
         Command::Stats => {
             let db = open_db(&g).await?;
             let counts = db.download_counts().await?;

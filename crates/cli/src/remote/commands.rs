@@ -77,6 +77,7 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
         Command::Advisory(cmd) => advisories::advisory(c, cmd)?,
         Command::Version(cmd) => advisories::version(c, cmd)?,
         Command::Notice(cmd) => advisories::notice(c, cmd)?,
+        Command::Upstream(cmd) => super::upstreams::upstream(c, cmd)?,
         Command::Serve(_)
         | Command::Migrate
         | Command::Stats

@@ -14,6 +14,7 @@ mod client;
 mod commands;
 mod customers;
 mod packages;
+mod upstreams;
 
 use anyhow::{Result, bail};
 use serde_json::Value;

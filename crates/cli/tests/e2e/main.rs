@@ -24,6 +24,7 @@ mod leftovers;
 mod licence_depth;
 mod metadata;
 mod metrics;
+mod mirroring;
 mod operator_basics;
 mod operator_tokens;
 mod outage;

@@ -112,6 +112,11 @@ impl Snapshot {
                 patterns: p.patterns,
             })
             .collect();
+        let upstreams = db.upstreams().await?;
+        let products_changed_at = upstreams
+            .iter()
+            .map(|u| u.created_at * 1000)
+            .fold(products_changed_at, i64::max);
         let mut snapshot = Snapshot {
             seq,
             keys: ShardedMap::new(),
@@ -128,6 +133,7 @@ impl Snapshot {
             products_changed_at,
             roots: Arc::default(),
             notices: Arc::default(),
+            upstreams: Arc::new(upstreams),
             full_loads: previous.map_or(0, |p| p.full_loads) + 1,
         };
         snapshot.load_accounts(db).await?;

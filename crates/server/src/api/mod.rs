@@ -17,6 +17,7 @@ mod hooks;
 mod operators;
 mod repos;
 pub mod scope;
+mod upstreams;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
@@ -34,7 +35,7 @@ use crate::state::AppState;
 #[openapi(
     info(
         title = "Packyard admin API",
-        description = "Operators' API: accounts, keys, download tokens, products, entitlements, invoices, packages, releases, git repositories, operators and their tokens. Send 'Authorization: Bearer <operator API token>'; errors are {\"error\": \"…\"}."
+        description = "Operators' API: accounts, keys, download tokens, products, entitlements, invoices, packages, releases, git repositories, upstream repositories, operators and their tokens. Send 'Authorization: Bearer <operator API token>'; errors are {\"error\": \"…\"}."
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -107,6 +108,9 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(advisories::recall, advisories::unrecall))
         .routes(routes!(advisories::notices))
         .routes(routes!(advisories::set_notice, advisories::clear_notice))
+        .routes(routes!(upstreams::list, upstreams::create))
+        .routes(routes!(upstreams::show, upstreams::remove))
+        .routes(routes!(upstreams::sync))
         .merge(uploads)
         .merge(releases)
 }

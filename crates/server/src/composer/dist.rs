@@ -34,10 +34,9 @@ pub async fn download(
     };
     let (version, file) = rest.rsplit_once('/').ok_or_else(unknown)?;
     let sha1 = file.strip_suffix(".zip").ok_or_else(unknown)?;
-    let entry = snapshot
-        .packages
-        .get(package.as_str())
-        .ok_or_else(unknown)?;
+    let Some(entry) = snapshot.packages.get(package.as_str()) else {
+        return super::upstream::dist(&state, &customer, &package, &rest).await;
+    };
     let licence = snapshot.licence(&customer.seats, entry);
     if let (Some(recalled), Some(_)) = (entry.marks.recalled(version), &licence) {
         return Err(refused(
@@ -86,12 +85,12 @@ pub async fn download(
         .failed(crate::edge::metrics::Failure::Storage)
     };
     if let Some(bytes) = state.dists.get(&v.blob_key) {
-        return Ok(zip_response(Body::from(bytes), v.size));
+        return Ok(zip_response(Body::from(bytes), Some(v.size as u64)));
     }
     if state.dists.accepts(v.size as u64) {
         let bytes = Bytes::from(state.blobs.get(&v.blob_key).await.map_err(unavailable)?);
         state.dists.insert(&v.blob_key, bytes.clone());
-        return Ok(zip_response(Body::from(bytes), v.size));
+        return Ok(zip_response(Body::from(bytes), Some(v.size as u64)));
     }
     let file_name = format!("{}-{}.zip", package.replace('/', "-"), v.version);
     if let Some(redirect) = storage_redirect(&state, &v.blob_key, &file_name).await {
@@ -102,16 +101,19 @@ pub async fn download(
         .read(&v.blob_key, None)
         .await
         .map_err(unavailable)?;
-    Ok(zip_response(Body::from_stream(stream), v.size))
+    Ok(zip_response(Body::from_stream(stream), Some(v.size as u64)))
 }
 
-fn zip_response(body: Body, size: i64) -> Response {
+/// An archive answer; `size` is its `Content-Length` when known.
+pub(crate) fn zip_response(body: Body, size: Option<u64>) -> Response {
     let mut resp = body.into_response();
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/zip"),
     );
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    if let Some(size) = size {
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    }
     resp
 }

@@ -4,11 +4,12 @@
 
 mod advisories;
 mod discovery;
-mod dist;
+pub(crate) mod dist;
 mod downloads;
 mod metadata;
 mod notify;
 mod storage;
+mod upstream;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
