@@ -69,6 +69,13 @@ pub struct Config {
     pub git_mirror_dir: PathBuf,
     /// Sync every git repository this often even without webhooks (`--repo-poll-interval`).
     pub repo_poll_interval: Option<Duration>,
+    /// The vendor's name, logo and colour on every portal page and mail.
+    pub brand: std::sync::Arc<crate::brand::Brand>,
+    /// Where mail goes (`--smtp-url`, `--mail-from`); `None`: no mail, and password resets
+    /// are not offered.
+    pub mail: Option<crate::mail::MailSettings>,
+    /// How often the notice task looks for overdue invoices and ending licences.
+    pub notice_interval: Duration,
 }
 
 /// How rendered metadata is compressed (once per document, never per request).
@@ -127,6 +134,9 @@ impl Config {
             admin_page_size: 50,
             auth_failure_budget: 60,
             credential_lookup_timeout: Duration::from_secs(1),
+            brand: Default::default(),
+            mail: None,
+            notice_interval: Duration::from_secs(600),
         }
     }
 
@@ -152,6 +162,11 @@ impl Config {
             .split_once("://")
             .map_or("https", |(s, _)| s);
         format!("{scheme}://{user}:{password}@{}", self.host())
+    }
+
+    /// The absolute URL of a portal page (`path` starts with `/`), for links in mail.
+    pub fn portal_url(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url)
     }
 
     /// The ready-to-paste command that downloads a release with an account's token.

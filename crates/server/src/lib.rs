@@ -5,6 +5,7 @@
 
 pub mod admin_api;
 pub mod auth;
+pub mod brand;
 pub mod client_addr;
 pub mod conditional;
 pub mod config;
@@ -19,6 +20,7 @@ pub mod fuzz_checks;
 pub mod git;
 pub mod listen;
 pub mod login_guard;
+pub mod mail;
 pub mod metadata;
 pub mod metrics;
 pub mod observe;
@@ -65,6 +67,8 @@ pub struct AppState {
     pub sync: Arc<SnapshotSync>,
     /// How often metadata bodies were rendered (each is rendered once per change).
     pub renders: Arc<metadata::RenderCounters>,
+    /// Sends mail when `--smtp-url` is set.
+    pub mailer: Option<mail::Mailer>,
 }
 
 /// Coordination of snapshot refreshes ([`feed::refresh`], [`feed::catch_up`]).
@@ -83,7 +87,15 @@ impl AppState {
         config: Config,
     ) -> Result<AppState, packyard_store::StoreError> {
         let snapshot = Snapshot::load(&db, None).await?;
+        let mailer = match &config.mail {
+            Some(settings) => Some(
+                mail::Mailer::new(settings)
+                    .map_err(|e| packyard_store::StoreError::Invalid(e.to_string()))?,
+            ),
+            None => None,
+        };
         Ok(AppState {
+            mailer,
             failures: Arc::new(failure_budget::FailureBudget::new(
                 config.auth_failure_budget,
                 std::time::Duration::from_secs(60),
@@ -130,6 +142,10 @@ pub async fn serve(
         state.repo_sync.clone(),
         lease_owner.clone(),
     ));
+    let notices = state
+        .mailer
+        .clone()
+        .map(|mailer| tokio::spawn(mail::notices::run(state.clone(), mailer)));
     let stop = tokio_util::sync::CancellationToken::new();
     let trigger = stop.clone();
     tokio::spawn(async move {
@@ -142,6 +158,9 @@ pub async fn serve(
     flusher.abort();
     reports.abort();
     git_worker.abort();
+    if let Some(notices) = notices {
+        notices.abort();
+    }
     let _ = git_worker.await; // cancelled: wait until it has stopped
     // A sync cut short leaves its requests queued; free its lease so another node takes over.
     if let Err(e) = state.db.release_repo_leases(&lease_owner).await {

@@ -20,6 +20,7 @@ pub mod downloads;
 pub mod entitlements;
 pub mod invoices;
 pub mod keys;
+pub mod mail;
 pub mod operator_tokens;
 pub mod operators;
 pub mod packages;
@@ -35,6 +36,8 @@ pub mod tokens;
 
 #[cfg(test)]
 mod operator_tokens_tests;
+#[cfg(test)]
+mod mail_tests;
 #[cfg(test)]
 mod portal_tests;
 #[cfg(test)]
@@ -98,6 +101,20 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A `LIKE … ESCAPE '\\'` pattern matching text that contains `needle`, lower-cased (the
+/// caller lower-cases the column); `%`, `_` and `\\` in the needle match themselves.
+pub(crate) fn like_pattern(needle: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in needle.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
 
 /// Current time as unix seconds: the one clock every row is stamped with.
 pub fn now() -> i64 {

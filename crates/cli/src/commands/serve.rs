@@ -49,6 +49,7 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     config.account_id_prefix = args.account_id_prefix;
     config.max_release_bytes = args.max_release_mib << 20;
     args.protection.apply(&mut config);
+    args.portal.apply(&mut config)?;
     config.auth_failure_budget = args.auth_failure_budget;
     config.poll_interval = args.poll_interval;
     config.git_mirror_dir = g.data_dir.join("git");

@@ -62,7 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(crate::admin_api::router(state.clone()))
-        .merge(portal::router(upload_limit))
+        .merge(portal::router(state.clone(), upload_limit))
         .merge(metrics)
         .with_state(state)
 }

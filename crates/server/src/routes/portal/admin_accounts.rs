@@ -16,7 +16,7 @@ use super::error::PortalResult;
 use super::keys::KeyRow;
 use super::posted::{NoFields, Posted, Session};
 use super::session::OperatorSession;
-use super::views::{InvoiceRow, Layout, Search, date};
+use super::views::{InvoiceRow, Layout, PageQuery, Pager, date};
 use crate::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -25,30 +25,27 @@ pub struct AccountsPage {
     l: Layout,
     q: String,
     accounts: Vec<Account>,
+    pager: Pager,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     session: OperatorSession,
-    Query(search): Query<Search>,
+    Query(query): Query<PageQuery>,
 ) -> PortalResult<AccountsPage> {
-    let q = search.needle();
-    let accounts = state
+    let size = state.config.admin_page_size.max(1) as i64;
+    let needle = query.needle();
+    let (_, total) = state.db.accounts_page(&needle, 0, 0).await?;
+    let pager = Pager::new("/admin/accounts", &query.q, query.number(), size, total);
+    let (accounts, _) = state
         .db
-        .accounts()
-        .await?
-        .into_iter()
-        .filter(|a| {
-            q.is_empty()
-                || a.public_id.to_lowercase().contains(&q)
-                || a.email.contains(&q)
-                || a.name.to_lowercase().contains(&q)
-        })
-        .collect();
+        .accounts_page(&needle, pager.offset(size), size)
+        .await?;
     Ok(AccountsPage {
         l: Layout::operator(&session, "Accounts", "accounts"),
-        q: search.q,
+        q: query.q,
         accounts,
+        pager,
     })
 }
 

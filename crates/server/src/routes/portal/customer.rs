@@ -1,4 +1,4 @@
-//! The customer's Download Access Token, Licences and Invoices pages.
+//! The customer's Download Access Token and Invoices pages.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -60,62 +60,6 @@ fn token_view(
             .download_command(&session.account.public_id, shown),
         new_token,
     }
-}
-
-pub struct LicenceRow {
-    pub product: String,
-    pub slug: String,
-    pub patterns: String,
-    pub packages: Vec<String>,
-    pub public: bool,
-    pub updates: String,
-    pub updates_ended: bool,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "licences.html")]
-pub struct LicencesPage {
-    l: Layout,
-    licences: Vec<LicenceRow>,
-}
-
-pub async fn licences(
-    State(state): State<AppState>,
-    session: CustomerSession,
-) -> PortalResult<LicencesPage> {
-    let entitlements = state.db.entitlements_of(&session.account).await?;
-    let products = state.db.products().await?;
-    let packages = state.db.package_names().await?;
-    let today = Utc::now().date_naive();
-    let mut licences = Vec::new();
-    for product in &products {
-        let entitlement = entitlements.iter().find(|e| e.product_id == product.id);
-        let grant = entitlement.map(|e| e.updates_until_date());
-        let Some(licence) = rules::product_licence(product.public, grant) else {
-            continue;
-        };
-        let until = licence.updates_until();
-        licences.push(LicenceRow {
-            product: product.name.clone(),
-            slug: product.slug.clone(),
-            patterns: product.patterns.join(", "),
-            packages: packages
-                .iter()
-                .filter(|name| rules::product_covers(&product.patterns, name))
-                .cloned()
-                .collect(),
-            public: product.public && entitlement.is_none(),
-            updates: until.map_or_else(
-                || "all releases".to_string(),
-                |d| format!("releases up to {d}"),
-            ),
-            updates_ended: until.is_some_and(|d| d < today),
-        });
-    }
-    Ok(LicencesPage {
-        l: Layout::customer(&session, "Licences", "licences"),
-        licences,
-    })
 }
 
 #[derive(Template, WebTemplate)]

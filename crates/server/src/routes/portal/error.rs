@@ -1,10 +1,15 @@
-//! Errors a portal page can end in, rendered as a plain page that says what happened and
-//! what to do. Internal causes are logged, never shown.
+//! Errors a portal page can end in, rendered in the portal's frame (brand and navigation) as
+//! a page that says what happened and what to do. Internal causes are logged, never shown.
+
+use std::sync::Arc;
 
 use askama::Template;
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use packyard_store::StoreError;
+
+use super::views::Layout;
+use crate::brand::Brand;
 
 use crate::csrf::CsrfError;
 use crate::passwords::PasswordError;
@@ -59,12 +64,33 @@ impl From<PasswordError> for PortalError {
     }
 }
 
+/// What an error page says, attached to the error's response; [`render_error_page`] (run
+/// by the portal's middleware, which knows the brand and the path) turns it into the page.
+#[derive(Clone, Debug)]
+pub struct ErrorView {
+    pub status: u16,
+    pub heading: &'static str,
+    pub message: String,
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    l: Layout,
     status: u16,
-    heading: &'a str,
     message: &'a str,
+}
+
+/// The error page for `view` at `path`, in the portal's frame.
+pub fn render_error_page(brand: &Arc<Brand>, path: &str, view: &ErrorView) -> Option<String> {
+    let page = ErrorPage {
+        l: Layout::for_error(brand, path, view.heading),
+        status: view.status,
+        message: &view.message,
+    };
+    page.render()
+        .map_err(|e| tracing::error!("portal: cannot render the error page: {e}"))
+        .ok()
 }
 
 impl IntoResponse for PortalError {
@@ -93,18 +119,15 @@ impl IntoResponse for PortalError {
                 )
             }
         };
-        let page = ErrorPage {
+        let view = ErrorView {
             status: status.as_u16(),
             heading,
-            message,
+            message: message.to_string(),
         };
-        let mut response = match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(e) => {
-                tracing::error!("portal: cannot render the error page: {e}");
-                (status, message.to_string()).into_response()
-            }
-        };
+        // The plain text is only seen if the middleware does not run (it always does on
+        // portal routes); it says the same as the page.
+        let mut response = (status, format!("{heading}: {message}")).into_response();
+        response.extensions_mut().insert(view);
         if let PortalError::TooManyLogins { retry_after, .. }
         | PortalError::Unavailable { retry_after, .. } = self
         {

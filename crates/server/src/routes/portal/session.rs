@@ -4,6 +4,7 @@
 //! A missing, unknown or expired session redirects to the login form.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -20,6 +21,7 @@ use packyard_store::sessions::SessionKind;
 use super::error::PortalError;
 use super::posted::{Session, refuse_unchecked_post};
 use crate::AppState;
+use crate::brand::Brand;
 use crate::client_addr::client_addr;
 use crate::config::Config;
 
@@ -56,6 +58,8 @@ pub struct CustomerSession {
     pub account: Account,
     pub csrf: String,
     pub ip: String,
+    /// The vendor's brand, for the page frame ([`super::views::Layout`]).
+    pub brand: Arc<Brand>,
 }
 
 /// A logged-in operator.
@@ -63,6 +67,7 @@ pub struct OperatorSession {
     pub operator: Operator,
     pub csrf: String,
     pub ip: String,
+    pub brand: Arc<Brand>,
 }
 
 /// Finds the live session of `kind` behind the request's cookie: (principal id, csrf token).
@@ -144,7 +149,13 @@ impl Session for CustomerSession {
         if account.is_closed() {
             return Err(to_login(CUSTOMER_LOGIN));
         }
-        Ok(CustomerSession { account, csrf, ip })
+        let brand = state.config.brand.clone();
+        Ok(CustomerSession {
+            account,
+            csrf,
+            ip,
+            brand,
+        })
     }
 }
 
@@ -163,7 +174,13 @@ impl Session for OperatorSession {
         if operator.disabled {
             return Err(to_login(OPERATOR_LOGIN));
         }
-        Ok(OperatorSession { operator, csrf, ip })
+        let brand = state.config.brand.clone();
+        Ok(OperatorSession {
+            operator,
+            csrf,
+            ip,
+            brand,
+        })
     }
 }
 
