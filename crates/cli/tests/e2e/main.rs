@@ -24,6 +24,8 @@ mod metrics;
 mod operator_tokens;
 mod outage;
 mod portal;
+mod portal_design;
+mod portal_mail;
 mod portal_security;
 mod releases;
 mod remote_cli;
