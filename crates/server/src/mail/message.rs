@@ -86,6 +86,6 @@ mod tests {
         assert!(mail.text.contains("Choose a new password: http://h/password/reset?token=T"));
         assert!(mail.text.contains("Acme Repo"));
         assert!(mail.html.contains("For &#60;b&#62;you&#60;/b&#62;.") || mail.html.contains("For &lt;b&gt;"), "{}", mail.html);
-        assert!(mail.html.contains("#ffeb3b") && mail.html.contains("color: #000000"));
+        assert!(mail.html.contains("#ffeb3b") && mail.html.contains("color:#000000"));
     }
 }
