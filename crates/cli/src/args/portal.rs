@@ -4,15 +4,15 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use packyard_server::Config;
-use packyard_server::brand::Brand;
-use packyard_server::mail::MailSettings;
+use packyard_core::Config;
+use packyard_core::brand::Brand;
+use packyard_core::mail::MailSettings;
 
 use super::parse_duration;
 
 /// Checks `--brand-color` while the arguments are parsed, so a typo stops `serve` at once.
 fn parse_brand_color(value: &str) -> Result<String, String> {
-    packyard_server::brand::parse_color(value)
+    packyard_core::brand::parse_color(value)
         .map(|_| value.trim().to_string())
         .map_err(|e| e.to_string())
 }
