@@ -167,13 +167,18 @@ mod tests {
         }
         assert_eq!(text_on([0xff, 0xeb, 0x3b]), "#000000", "yellow takes black");
         assert_eq!(text_on([0x1d, 0x5f, 0xbf]), "#ffffff", "blue takes white");
-        let css = Brand::new(None, Some("#FFEB3B"), None).unwrap().stylesheet();
+        let css = Brand::new(None, Some("#FFEB3B"), None)
+            .unwrap()
+            .stylesheet();
         assert_eq!(css, ":root { --brand: #ffeb3b; --on-brand: #000000; }\n");
     }
 
     #[test]
     fn names_and_logos_are_checked() {
-        assert!(matches!(Brand::new(Some("  "), None, None), Err(BrandError::Name)));
+        assert!(matches!(
+            Brand::new(Some("  "), None, None),
+            Err(BrandError::Name)
+        ));
         assert_eq!(Brand::new(Some(" Acme "), None, None).unwrap().name, "Acme");
         let dir = tempfile::tempdir().unwrap();
         let text = dir.path().join("logo.png");
@@ -181,7 +186,11 @@ mod tests {
         let err = Brand::new(None, None, Some(&text)).unwrap_err().to_string();
         assert!(err.contains("is not a PNG"), "{err}");
         let svg = dir.path().join("logo.svg");
-        std::fs::write(&svg, "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+        std::fs::write(
+            &svg,
+            "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .unwrap();
         let logo = Brand::new(None, None, Some(&svg)).unwrap().logo.unwrap();
         assert_eq!(logo.content_type, "image/svg+xml");
         let missing = Brand::new(None, None, Some(&dir.path().join("none.png")));

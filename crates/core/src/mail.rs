@@ -59,7 +59,9 @@ impl std::fmt::Debug for MailSettings {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
-    #[error("--smtp-url: {0} (expected smtp://[user:pass@]host:port, smtps://… or …?starttls=true)")]
+    #[error(
+        "--smtp-url: {0} (expected smtp://[user:pass@]host:port, smtps://… or …?starttls=true)"
+    )]
     Url(String),
     #[error("--mail-from {0:?} is not an address like \"Acme Support <support@acme.test>\"")]
     From(String),
@@ -94,7 +96,10 @@ impl MailSettings {
     /// Parses `--smtp-url` and `--mail-from`.
     pub fn parse(url: &str, from: Option<&str>) -> Result<MailSettings, MailError> {
         let bad = |why: &str| MailError::Url(why.to_string());
-        let (scheme, rest) = url.trim().split_once("://").ok_or_else(|| bad("no scheme"))?;
+        let (scheme, rest) = url
+            .trim()
+            .split_once("://")
+            .ok_or_else(|| bad("no scheme"))?;
         let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
         let rest = rest.trim_end_matches('/');
         let starttls = match query {
@@ -221,9 +226,11 @@ mod tests {
             (Security::Plain, "127.0.0.1", 2525)
         );
         assert_eq!(plain.username, None);
-        let auth =
-            MailSettings::parse("smtp://me%40acme.test:p%3Ass@mail.acme.test:587?starttls=true", FROM)
-                .unwrap();
+        let auth = MailSettings::parse(
+            "smtp://me%40acme.test:p%3Ass@mail.acme.test:587?starttls=true",
+            FROM,
+        )
+        .unwrap();
         assert_eq!(auth.security, Security::StartTls);
         assert_eq!(auth.username.as_deref(), Some("me@acme.test"));
         assert_eq!(auth.password.as_deref(), Some("p:ss"));
@@ -239,10 +246,18 @@ mod tests {
             ("http://mail.acme.test", FROM, "unknown scheme"),
             ("smtp://mail.acme.test:port", FROM, "not a number"),
             ("smtp://mail.acme.test?tls=1", FROM, "unknown option"),
-            ("smtps://mail.acme.test?starttls=true", FROM, "goes with smtp://"),
+            (
+                "smtps://mail.acme.test?starttls=true",
+                FROM,
+                "goes with smtp://",
+            ),
             ("smtp://:25", FROM, "no host"),
             ("smtp://mail.acme.test", None, "--mail-from is needed"),
-            ("smtp://mail.acme.test", Some("not an address"), "--mail-from"),
+            (
+                "smtp://mail.acme.test",
+                Some("not an address"),
+                "--mail-from",
+            ),
         ] {
             let err = MailSettings::parse(url, from).unwrap_err().to_string();
             assert!(err.contains(needle), "{url}: {err}");

@@ -184,7 +184,10 @@ pub struct Reach<'a> {
 
 /// The [`Reach`] of `licence` over `releases` (version, release date), oldest first, by
 /// [`Licence::covers`]: the test the Composer metadata applies.
-pub fn reach<'a>(licence: Licence, releases: impl IntoIterator<Item = (&'a str, NaiveDate)>) -> Reach<'a> {
+pub fn reach<'a>(
+    licence: Licence,
+    releases: impl IntoIterator<Item = (&'a str, NaiveDate)>,
+) -> Reach<'a> {
     let mut reach = Reach {
         newest_allowed: None,
         newest: None,

@@ -53,7 +53,12 @@ fn held_accounts(unpaid: Vec<UnpaidInvoice>, today: NaiveDate, grace: i64) -> Ve
         if !due.is_some_and(|d| rules::past_grace(d, today, grace)) {
             continue;
         }
-        let amount = format!("{}.{:02} {}", i.amount_cents / 100, i.amount_cents % 100, i.currency);
+        let amount = format!(
+            "{}.{:02} {}",
+            i.amount_cents / 100,
+            i.amount_cents % 100,
+            i.currency
+        );
         let row = (i.number, amount, i.due_date);
         match held.iter_mut().find(|h| h.account == i.account) {
             Some(h) => h.invoices.push(row),

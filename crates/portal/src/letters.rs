@@ -71,14 +71,25 @@ mod tests {
         let letter = Letter {
             subject: "Reset your password".into(),
             paragraphs: vec!["For <b>you</b>.".into()],
-            action: Some(("Choose a new password".into(), "http://h/password/reset?token=T".into())),
+            action: Some((
+                "Choose a new password".into(),
+                "http://h/password/reset?token=T".into(),
+            )),
         };
         let mail = letter.compose(&brand, "http://h");
         assert_eq!(mail.subject, "Reset your password — Acme Repo");
         assert!(mail.text.contains("For <b>you</b>."), "{}", mail.text);
-        assert!(mail.text.contains("Choose a new password: http://h/password/reset?token=T"));
+        assert!(
+            mail.text
+                .contains("Choose a new password: http://h/password/reset?token=T")
+        );
         assert!(mail.text.contains("Acme Repo"));
-        assert!(mail.html.contains("For &#60;b&#62;you&#60;/b&#62;.") || mail.html.contains("For &lt;b&gt;"), "{}", mail.html);
+        assert!(
+            mail.html.contains("For &#60;b&#62;you&#60;/b&#62;.")
+                || mail.html.contains("For &lt;b&gt;"),
+            "{}",
+            mail.html
+        );
         assert!(mail.html.contains("#ffeb3b") && mail.html.contains("color:#000000"));
     }
 }

@@ -135,6 +135,9 @@ mod tests {
         assert_eq!(list_versions(&["2.4.8"]), "2.4.8");
         assert_eq!(list_versions(&["2.4.8", "2.4.9"]), "2.4.8 and 2.4.9");
         assert_eq!(list_versions(&["1", "2", "3"]), "1, 2 and 3");
-        assert_eq!(list_versions(&["1", "2", "3", "4", "5"]), "1, 2, 3 and 2 more");
+        assert_eq!(
+            list_versions(&["1", "2", "3", "4", "5"]),
+            "1, 2, 3 and 2 more"
+        );
     }
 }

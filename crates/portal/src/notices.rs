@@ -37,7 +37,11 @@ pub async fn run(state: PortalState, mailer: Mailer) {
 }
 
 /// One round as of `today`: returns how many notices this node sent.
-pub async fn round(state: &PortalState, mailer: &Mailer, today: NaiveDate) -> Result<usize, StoreError> {
+pub async fn round(
+    state: &PortalState,
+    mailer: &Mailer,
+    today: NaiveDate,
+) -> Result<usize, StoreError> {
     let grace = state.config.billing_grace_days;
     let mut sent = 0;
     let due_before = today.format("%Y-%m-%d").to_string();
@@ -63,32 +67,62 @@ pub async fn round(state: &PortalState, mailer: &Mailer, today: NaiveDate) -> Re
                  this account. Access returns within a second of the payment being recorded."
                     .into(),
             ],
-            action: Some(("See your invoices".into(), state.config.portal_url("/account/invoices"))),
+            action: Some((
+                "See your invoices".into(),
+                state.config.portal_url("/account/invoices"),
+            )),
         };
         sent += usize::from(
-            send_once(state, mailer, INVOICE_OVERDUE, &invoice.number, &invoice.email, &letter)
-                .await?,
+            send_once(
+                state,
+                mailer,
+                INVOICE_OVERDUE,
+                &invoice.number,
+                &invoice.email,
+                &letter,
+            )
+            .await?,
         );
     }
     let until = today + Days::new(NOTICE_DAYS);
     let (from, to) = (due_before, until.format("%Y-%m-%d").to_string());
     for licence in state.db.licences_ending_between(&from, &to).await? {
-        let subject = format!("{}/{}/{}", licence.account, licence.product, licence.updates_until);
+        let subject = format!(
+            "{}/{}/{}",
+            licence.account, licence.product, licence.updates_until
+        );
         let letter = Letter {
-            subject: format!("Updates for {} end on {}", licence.product_name, licence.updates_until),
+            subject: format!(
+                "Updates for {} end on {}",
+                licence.product_name, licence.updates_until
+            ),
             paragraphs: vec![
                 format!(
                     "The licence of account {} ({}) for {} covers releases published up to {}.",
-                    licence.account, licence.account_name, licence.product_name, licence.updates_until
+                    licence.account,
+                    licence.account_name,
+                    licence.product_name,
+                    licence.updates_until
                 ),
                 "Releases published after that date will not be offered to this account; the \
                  versions released up to it stay installable. Renew to keep receiving updates."
                     .into(),
             ],
-            action: Some(("See your licences".into(), state.config.portal_url("/account/licences"))),
+            action: Some((
+                "See your licences".into(),
+                state.config.portal_url("/account/licences"),
+            )),
         };
         sent += usize::from(
-            send_once(state, mailer, LICENCE_ENDING, &subject, &licence.email, &letter).await?,
+            send_once(
+                state,
+                mailer,
+                LICENCE_ENDING,
+                &subject,
+                &licence.email,
+                &letter,
+            )
+            .await?,
         );
     }
     Ok(sent)
@@ -103,7 +137,11 @@ async fn send_once(
     to: &str,
     letter: &Letter,
 ) -> Result<bool, StoreError> {
-    if !state.db.claim_notice(kind, subject, STALE_CLAIM_SECS).await? {
+    if !state
+        .db
+        .claim_notice(kind, subject, STALE_CLAIM_SECS)
+        .await?
+    {
         return Ok(false);
     }
     let mail = letter.compose(&state.config.brand, &state.config.public_url);

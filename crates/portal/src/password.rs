@@ -21,9 +21,9 @@ use super::login::{check_form_token, fresh_form_token, hash_in_turn, verify_in_t
 use super::posted::{Posted, Session};
 use super::session::CustomerSession;
 use super::views::Layout;
-use crate::state::PortalState;
-use crate::state::ClientAddr;
 use crate::letters::Letter;
+use crate::state::ClientAddr;
+use crate::state::PortalState;
 
 /// How long a reset link works.
 pub const RESET_TTL_SECS: i64 = 3600;
@@ -48,7 +48,12 @@ pub struct ChangePage {
     error: Option<String>,
 }
 
-fn reset_page(state: &PortalState, step: &'static str, reset_token: String, error: Option<String>) -> Response {
+fn reset_page(
+    state: &PortalState,
+    step: &'static str,
+    reset_token: String,
+    error: Option<String>,
+) -> Response {
     let (form_token, cookie) = fresh_form_token(state);
     let title = match step {
         "choose" => "Choose a new password",
@@ -101,18 +106,24 @@ pub async fn forgot(
 ) -> PortalResult<Response> {
     let mailer = state.mailer.clone().ok_or_else(no_mail)?;
     check_form_token(&headers, &form.csrf)?;
-    state.logins.admit(ip).map_err(|retry_after| PortalError::TooManyLogins {
-        message: format!(
-            "There were too many requests from your address. Wait {} minutes, then try again.",
-            retry_after.div_ceil(60)
-        ),
-        retry_after,
-    })?;
+    state
+        .logins
+        .admit(ip)
+        .map_err(|retry_after| PortalError::TooManyLogins {
+            message: format!(
+                "There were too many requests from your address. Wait {} minutes, then try again.",
+                retry_after.div_ceil(60)
+            ),
+            retry_after,
+        })?;
     let email = form.email.trim().to_ascii_lowercase();
     if let Some((account, Some(_))) = state.db.account_by_email(&email).await?
         && !account.is_closed()
     {
-        let token = state.db.create_password_reset(&email, RESET_TTL_SECS).await?;
+        let token = state
+            .db
+            .create_password_reset(&email, RESET_TTL_SECS)
+            .await?;
         let link = state
             .config
             .portal_url(&format!("/password/reset?token={token}"));
@@ -229,7 +240,11 @@ pub async fn change(
         return refuse("The two new passwords differ. Type the same new password twice.");
     }
     let email = session.account.email.clone();
-    let stored = state.db.account_by_email(&email).await?.and_then(|(_, h)| h);
+    let stored = state
+        .db
+        .account_by_email(&email)
+        .await?
+        .and_then(|(_, h)| h);
     if !verify_in_turn(&state, form.current, stored).await? {
         return refuse("The current password is wrong; nothing was changed.");
     }

@@ -194,8 +194,14 @@ mod tests {
         assert_eq!(p.prev.as_deref(), Some("/admin/audit?page=1&q=a+b%26c"));
         assert_eq!(p.next.as_deref(), Some("/admin/audit?page=3&q=a+b%26c"));
         let only = Pager::new("/admin/accounts", "", 9, 50, 0);
-        assert_eq!((only.page, only.pages, only.prev, only.next), (1, 1, None, None));
-        let q = PageQuery { q: String::new(), page: Some("x".into()) };
+        assert_eq!(
+            (only.page, only.pages, only.prev, only.next),
+            (1, 1, None, None)
+        );
+        let q = PageQuery {
+            q: String::new(),
+            page: Some("x".into()),
+        };
         assert_eq!(q.number(), 1);
     }
 }

@@ -49,9 +49,10 @@ pub async fn serve(
         state.repo_sync.clone(),
         lease_owner.clone(),
     ));
-    let notices = state.portal.mailer.clone().map(|mailer| {
-        tokio::spawn(packyard_portal::notices::run(state.portal.clone(), mailer))
-    });
+    let notices =
+        state.portal.mailer.clone().map(|mailer| {
+            tokio::spawn(packyard_portal::notices::run(state.portal.clone(), mailer))
+        });
     let stop = tokio_util::sync::CancellationToken::new();
     let trigger = stop.clone();
     tokio::spawn(async move {

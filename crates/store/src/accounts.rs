@@ -120,9 +120,8 @@ impl Db {
         let pattern = crate::like_pattern(needle);
         let filter = "LOWER(public_id) LIKE $1 ESCAPE '\\' OR LOWER(email) LIKE $1 ESCAPE '\\' \
             OR LOWER(name) LIKE $1 ESCAPE '\\'";
-        let rows = format!(
-            "SELECT {COLUMNS} FROM accounts WHERE {filter} ORDER BY id LIMIT $2 OFFSET $3"
-        );
+        let rows =
+            format!("SELECT {COLUMNS} FROM accounts WHERE {filter} ORDER BY id LIMIT $2 OFFSET $3");
         let count = format!("SELECT COUNT(*) FROM accounts WHERE {filter}");
         Ok(on_db!(self, pool => (
             sqlx::query_as(sqlx::AssertSqlSafe(rows)).bind(&pattern).bind(limit).bind(offset).fetch_all(pool).await?,

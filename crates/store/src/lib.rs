@@ -35,9 +35,9 @@ pub mod timestamps;
 pub mod tokens;
 
 #[cfg(test)]
-mod operator_tokens_tests;
-#[cfg(test)]
 mod mail_tests;
+#[cfg(test)]
+mod operator_tokens_tests;
 #[cfg(test)]
 mod portal_tests;
 #[cfg(test)]

@@ -139,7 +139,12 @@ impl Db {
 
     /// Claims notice (`kind`, `subject`) for this node: true when this call won it (no one
     /// has sent it, and no other claim younger than `stale_after_secs` holds it).
-    pub async fn claim_notice(&self, kind: &str, subject: &str, stale_after_secs: i64) -> Result<bool> {
+    pub async fn claim_notice(
+        &self,
+        kind: &str,
+        subject: &str,
+        stale_after_secs: i64,
+    ) -> Result<bool> {
         let at = now();
         let won = on_db!(self, pool => {
             let inserted = sqlx::query(

@@ -67,7 +67,9 @@ async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(
-        db.expire_password_resets("reset@example.com").await.unwrap(),
+        db.expire_password_resets("reset@example.com")
+            .await
+            .unwrap(),
         1
     );
     refused_because(

@@ -31,7 +31,12 @@ pub struct PortalArgs {
     /// Where mail goes: smtp://[user:pass@]host:port (add ?starttls=true to require
     /// STARTTLS), or smtps://… for TLS. Without it no mail is sent and password resets are
     /// not offered.
-    #[arg(long, env = "PACKYARD_SMTP_URL", value_name = "URL", requires = "mail_from")]
+    #[arg(
+        long,
+        env = "PACKYARD_SMTP_URL",
+        value_name = "URL",
+        requires = "mail_from"
+    )]
     pub smtp_url: Option<String>,
     /// The sender of every mail, e.g. "Acme Support <support@acme.test>".
     #[arg(long, env = "PACKYARD_MAIL_FROM", value_name = "ADDRESS")]

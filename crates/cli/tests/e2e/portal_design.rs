@@ -85,18 +85,27 @@ fn the_install_panel_and_licence_reach_work_with_real_composer() {
     let repo = element_text(&keys, "repo-command");
     assert_eq!(
         repo,
-        format!("composer config repositories.acme-repo composer {}", server.url)
+        format!(
+            "composer config repositories.acme-repo composer {}",
+            server.url
+        )
     );
     paste(&dev, &project, &repo);
     paste(&dev, &project, &element_text(&keys, "insecure-command"));
     let auth = element_text(&keys, "auth-command");
     assert_eq!(
         auth,
-        format!("composer config http-basic.{} {public} PRIVATE_KEY", server.host)
+        format!(
+            "composer config http-basic.{} {public} PRIVATE_KEY",
+            server.host
+        )
     );
     paste(&dev, &project, &auth.replace("PRIVATE_KEY", &private));
     dev.composer_ok(&project, &["require", "acme/suite", "acme/tool-cli"]);
-    assert_eq!(locked_version(&project, "acme/suite").as_deref(), Some("2.4.7"));
+    assert_eq!(
+        locked_version(&project, "acme/suite").as_deref(),
+        Some("2.4.7")
+    );
 
     // CI: only COMPOSER_AUTH, no auth.json.
     let line = element_text(&keys, "composer-auth").replace("PRIVATE_KEY", &private);
@@ -116,8 +125,15 @@ fn the_install_panel_and_licence_reach_work_with_real_composer() {
         .env("COMPOSER_AUTH", value)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(locked_version(&ci_project, "acme/tool-cli").as_deref(), Some("1.0.0"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        locked_version(&ci_project, "acme/tool-cli").as_deref(),
+        Some("1.0.0")
+    );
 
     // The licence page agrees with what Composer just chose.
     let licences = client.get("/account/licences").text();
@@ -134,7 +150,10 @@ fn bad_brand_options_stop_serve_with_the_reason() {
     for (args, reason) in [
         (vec!["--brand-color", "blue"], "is not a colour like"),
         (vec!["--brand-logo", "/no/such/logo.png"], "cannot read it"),
-        (vec!["--smtp-url", "smtp://mail:port", "--mail-from", "a@b.test"], "not a number"),
+        (
+            vec!["--smtp-url", "smtp://mail:port", "--mail-from", "a@b.test"],
+            "not a number",
+        ),
     ] {
         let out = server
             .command()
@@ -204,7 +223,10 @@ fn every_portal_page_passes_axe_and_fits_a_phone() {
     assert!(seen.len() >= 24, "{result}");
     for page in seen {
         let title = page["title"].as_str().unwrap();
-        assert!(title.ends_with(&format!("· {BRAND}")), "brand in the title: {page}");
+        assert!(
+            title.ends_with(&format!("· {BRAND}")),
+            "brand in the title: {page}"
+        );
         assert!(!title.contains("Packyard"), "{page}");
     }
     assert_eq!(result["problems"], json!([]), "{result}");

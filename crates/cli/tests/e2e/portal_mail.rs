@@ -35,11 +35,7 @@ fn mail_server(backend: Backend, smtp: &SmtpSink) -> Server {
 /// The reset link in a mail's text part.
 fn link_in(text: &str) -> String {
     let start = text.find("http://").expect("a link in the mail");
-    text[start..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_string()
+    text[start..].split_whitespace().next().unwrap().to_string()
 }
 
 /// Asks for a reset link for `email` on the forgot form; returns the form's answer.
@@ -57,7 +53,9 @@ fn ask_for_link(server: &Server, email: &str) -> HttpResponse {
 /// Opens the link and posts a new password; returns the answer to the post.
 fn reset_with(server: &Server, link: &str, password: &str) -> HttpResponse {
     let client = PortalClient::new(server);
-    let path = link.strip_prefix(&server.url).expect("a link to this server");
+    let path = link
+        .strip_prefix(&server.url)
+        .expect("a link to this server");
     let page = client.get(path);
     assert_eq!(page.status, 200, "{}", page.text());
     let token = path.split_once("token=").unwrap().1;
@@ -186,8 +184,19 @@ fn a_logged_in_customer_changes_the_password_and_is_told_by_mail(backend: Backen
 fn second_node(server: &Server, smtp: &SmtpSink) -> Child {
     let mut child = server
         .command()
-        .args(["serve", "--listen", "127.0.0.1:0", "--smtp-url", &smtp.url()])
-        .args(["--mail-from", "support@acme.test", "--notice-interval", "200ms"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--smtp-url",
+            &smtp.url(),
+        ])
+        .args([
+            "--mail-from",
+            "support@acme.test",
+            "--notice-interval",
+            "200ms",
+        ])
         .env("PACKYARD_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

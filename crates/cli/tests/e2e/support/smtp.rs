@@ -98,7 +98,11 @@ impl SmtpSink {
                 .collect::<Vec<_>>()
         };
         let arrived = eventually(PROPAGATION * 20, || matching().len() >= count);
-        assert!(arrived, "no mail {subject:?} to {to}; got {:?}", self.mails());
+        assert!(
+            arrived,
+            "no mail {subject:?} to {to}; got {:?}",
+            self.mails()
+        );
         matching()
     }
 }
