@@ -91,6 +91,9 @@ export async function inspect(page, name) {
     await page.setViewportSize({ width, height: 800 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     if (overflow > 0) problems.push(`${name}: the page scrolls sideways by ${overflow}px at ${width}px`);
+    if (width === 390) {
+      for (const v of await axeViolations(page)) problems.push(`${name} (390 px): ${v}`);
+    }
   }
   await page.setViewportSize(size);
   return problems;
