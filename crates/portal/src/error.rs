@@ -140,3 +140,24 @@ impl IntoResponse for PortalError {
 }
 
 pub type PortalResult<T> = Result<T, PortalError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_pages_have_the_frame_and_hide_internal_causes() {
+        let brand = Arc::new(Brand::new(Some("Acme Repo"), None, None).unwrap());
+        let response = PortalError::Internal("disk on fire".into()).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let view = response.extensions().get::<ErrorView>().unwrap().clone();
+        let html = render_error_page(&brand, "/admin/accounts", &view).unwrap();
+        assert!(html.contains("<title>Something went wrong · Acme Repo</title>"));
+        assert!(html.contains("aria-label=\"Back office\""), "operator navigation");
+        assert!(html.contains("Error 500") && !html.contains("disk on fire"));
+        let missing = PortalError::NotFound("no such key".into()).into_response();
+        let view = missing.extensions().get::<ErrorView>().unwrap().clone();
+        let html = render_error_page(&brand, "/account/keys/x/delete", &view).unwrap();
+        assert!(html.contains("aria-label=\"Account\"") && html.contains("no such key"));
+    }
+}

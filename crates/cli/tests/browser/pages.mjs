@@ -51,6 +51,7 @@ run(async () => {
   await visit('not-found', '/account/no-such-page');
   check((await page.locator('#error-message').count()) === 1, 'the 404 page says what happened');
   check((await page.locator('nav[aria-label="Account"]').count()) === 1, 'the 404 page has the portal frame');
+  await page.goto('/account/keys');
   await press(page, 'Log out');
 
   // The operator's pages.

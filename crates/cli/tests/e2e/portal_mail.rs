@@ -180,7 +180,8 @@ fn a_logged_in_customer_changes_the_password_and_is_told_by_mail(backend: Backen
     );
 }
 
-/// A second `serve` process on the server's state, with the same mail settings.
+/// A second `serve` process on the server's state, with the same mail and brand settings
+/// (either node may win a notice).
 fn second_node(server: &Server, smtp: &SmtpSink) -> Child {
     let mut child = server
         .command()
@@ -197,6 +198,7 @@ fn second_node(server: &Server, smtp: &SmtpSink) -> Child {
             "--notice-interval",
             "200ms",
         ])
+        .args(["--brand-name", BRAND])
         .env("PACKYARD_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
