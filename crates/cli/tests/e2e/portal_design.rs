@@ -7,6 +7,8 @@
 
 use std::path::Path;
 
+use chrono::Datelike;
+
 use serde_json::json;
 
 use crate::portal::{CUSTOMER_PASSWORD, OPERATOR_PASSWORD, customer_with_password, operator};
@@ -65,7 +67,10 @@ fn catalog(server: &Server) -> (String, String, String) {
     server.product("tools", "Acme Tools", "acme/tool-*", &[]);
     let account = customer_with_password(server, EMAIL);
     server.grant_until(&account, "suite", "2024-03-01");
-    server.grant(&account, &["tools"]);
+    // Tools end this month: the operator's dashboard lists them.
+    let today = chrono::Utc::now().date_naive();
+    let month_end = (today.with_day(1).unwrap() + chrono::Months::new(1)) - chrono::Days::new(1);
+    server.grant_until(&account, "tools", &month_end.to_string());
     let key = server.cli_json(&["key", "create", &account, "--name", "ci"]);
     let text = |v: &serde_json::Value| v.as_str().unwrap().to_string();
     (account, text(&key["public_key"]), text(&key["private_key"]))
