@@ -18,13 +18,15 @@ use super::posted::{NoFields, Posted, Session};
 use super::session::OperatorSession;
 use super::views::{InvoiceRow, Layout, PageQuery, Pager, date};
 use crate::state::PortalState;
+use packyard_core::rules::AccountStanding;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin_accounts.html")]
 pub struct AccountsPage {
     l: Layout,
     q: String,
-    accounts: Vec<Account>,
+    /// Each account with its standing ([`AccountStanding`]).
+    accounts: Vec<(Account, String)>,
     pager: Pager,
 }
 
@@ -41,6 +43,21 @@ pub async fn list(
         .db
         .accounts_page(&needle, pager.offset(size), size)
         .await?;
+    let unpaid = state.db.unpaid_invoices().await?;
+    let today = Utc::now().date_naive();
+    let grace = state.config.billing_grace_days;
+    let accounts = accounts
+        .into_iter()
+        .map(|a| {
+            let own: Vec<_> = unpaid
+                .iter()
+                .filter(|i| i.account_id == a.id)
+                .cloned()
+                .collect();
+            let standing = AccountStanding::of(a.is_closed(), &own, today, grace).to_string();
+            (a, standing)
+        })
+        .collect();
     Ok(AccountsPage {
         l: Layout::operator(&session, "Accounts", "accounts"),
         q: query.q,
@@ -87,6 +104,8 @@ pub struct LicenceRow {
 pub struct AccountPage {
     l: Layout,
     account: Account,
+    /// Active, on hold since a day because of an invoice, or closed ([`AccountStanding`]).
+    standing: String,
     created: String,
     keys: Vec<KeyRow>,
     licences: Vec<LicenceRow>,
@@ -123,6 +142,7 @@ pub async fn show(
             &format!("Account {}", account.public_id),
             "accounts",
         ),
+        standing: AccountStanding::of(account.is_closed(), &invoices, today, grace).to_string(),
         created: date(account.created_at),
         keys: keys.iter().map(KeyRow::from).collect(),
         licences,
@@ -194,11 +214,9 @@ fn parse_date(value: &str, what: &str) -> PortalResult<Option<NaiveDate>> {
     if value.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+    packyard_store::timestamps::parse_day(value, what)
         .map(Some)
-        .map_err(|_| {
-            PortalError::Invalid(format!("{what} {value:?} is not a date like 2026-12-31"))
-        })
+        .map_err(PortalError::Invalid)
 }
 
 #[derive(Deserialize)]

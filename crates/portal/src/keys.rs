@@ -55,11 +55,13 @@ pub struct KeysPage {
 #[derive(Template, WebTemplate)]
 #[template(path = "key_created.html")]
 pub struct KeyCreatedPage {
-    l: Layout,
-    name: String,
-    public_key: String,
-    private_key: String,
-    guide: InstallGuide,
+    pub(super) l: Layout,
+    pub(super) name: String,
+    pub(super) public_key: String,
+    pub(super) private_key: String,
+    pub(super) guide: InstallGuide,
+    /// Where the "back" link leads: the customer's keys, or the operator's account page.
+    pub(super) back: String,
 }
 
 /// `?key=PUBLIC_KEY`: the key the install panel is for.
@@ -79,7 +81,7 @@ pub struct KeyDeletePage {
 #[derive(Deserialize)]
 pub struct NameForm {
     #[serde(default)]
-    name: String,
+    pub(super) name: String,
 }
 
 pub async fn list(
@@ -119,6 +121,7 @@ pub async fn create(
         name: created.name,
         public_key: created.public_key,
         private_key: created.private_key,
+        back: "/account/keys".into(),
     })
 }
 

@@ -22,6 +22,7 @@ use super::posted::{Session, refuse_unchecked_post};
 use crate::state::PortalState;
 use packyard_core::Config;
 use packyard_core::brand::Brand;
+use packyard_core::rules::AccountStanding;
 
 pub const CUSTOMER_COOKIE: &str = "packyard_session";
 pub const OPERATOR_COOKIE: &str = "packyard_admin";
@@ -58,6 +59,9 @@ pub struct CustomerSession {
     pub ip: String,
     /// The vendor's brand, for the page frame ([`super::views::Layout`]).
     pub brand: Arc<Brand>,
+    /// Why the account is on billing hold ("on hold since … because of invoice …"), if it
+    /// is: every customer page says so, by the rule the Composer path applies.
+    pub hold: Option<String>,
 }
 
 /// A logged-in operator.
@@ -147,11 +151,18 @@ impl Session for CustomerSession {
             return Err(to_login(CUSTOMER_LOGIN));
         }
         let brand = state.config.brand.clone();
+        let today = chrono::Utc::now().date_naive();
+        let grace = state.config.billing_grace_days;
+        let invoices = state.db.invoices_of(&account).await;
+        let invoices = invoices.map_err(|e| PortalError::from(e).into_response())?;
+        let standing = AccountStanding::of(false, &invoices, today, grace);
+        let hold = standing.invoice.is_some().then(|| standing.to_string());
         Ok(CustomerSession {
             account,
             csrf,
             ip,
             brand,
+            hold,
         })
     }
 }

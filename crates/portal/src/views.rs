@@ -21,6 +21,8 @@ pub struct Layout {
     /// Which navigation entry is the current page.
     pub current: &'static str,
     pub brand: Arc<Brand>,
+    /// The customer's billing hold, shown at the top of every customer page.
+    pub hold: Option<String>,
 }
 
 impl Layout {
@@ -33,6 +35,7 @@ impl Layout {
             csrf: s.csrf.clone(),
             current,
             brand: s.brand.clone(),
+            hold: s.hold.clone(),
         }
     }
 
@@ -45,6 +48,7 @@ impl Layout {
             csrf: s.csrf.clone(),
             current,
             brand: s.brand.clone(),
+            hold: None,
         }
     }
 
@@ -57,6 +61,7 @@ impl Layout {
             csrf: String::new(),
             current: "",
             brand: brand.clone(),
+            hold: None,
         }
     }
 
@@ -89,9 +94,11 @@ pub struct InvoiceRow {
     pub number: String,
     pub amount: String,
     pub due: String,
-    /// "paid", "unpaid" or "overdue" ([`packyard_core::rules::InvoiceStatus`]).
+    /// "void", "paid", "unpaid" or "overdue" ([`packyard_core::rules::InvoiceStatus`]).
     pub status: &'static str,
     pub paid_on: String,
+    /// Why the invoice was voided (empty unless it is void).
+    pub void_reason: String,
 }
 
 impl InvoiceRow {
@@ -102,6 +109,7 @@ impl InvoiceRow {
             due: invoice.due_date.clone(),
             status: rules::invoice_status(invoice, today, grace_days).as_str(),
             paid_on: invoice.paid_at.map(date).unwrap_or_default(),
+            void_reason: invoice.void_reason.clone().unwrap_or_default(),
         }
     }
 }
