@@ -107,7 +107,7 @@ run(async () => {
   await shot('licences');
 
   // Invoices: overdue and unpaid highlighted, the hold explained.
-  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByRole('link', { name: 'Invoices', exact: true }).click();
   check(await page.locator('tr.overdue[data-invoice="INV-OLD"]').isVisible(), 'overdue invoice highlighted');
   check(await page.locator('tr.unpaid[data-invoice="INV-NEW"]').isVisible(), 'unpaid invoice highlighted');
   const hold = await page.locator('#hold').textContent();
