@@ -7,6 +7,7 @@ mod catalog;
 mod customers;
 mod operations;
 mod people;
+mod portal;
 mod protection;
 mod serve;
 mod upstreams;
@@ -207,6 +208,8 @@ pub struct ServeArgs {
     pub max_release_mib: u64,
     #[command(flatten)]
     pub protection: protection::ProtectionArgs,
+    #[command(flatten)]
+    pub portal: portal::PortalArgs,
     /// Failed credential attempts (Basic, download token, Bearer) per client address and
     /// minute before that address is answered 429 (0 = no limit).
     #[arg(long, env = "PACKYARD_AUTH_FAILURE_BUDGET", default_value_t = 60)]

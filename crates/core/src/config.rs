@@ -72,6 +72,13 @@ pub struct Config {
     pub git_mirror_dir: PathBuf,
     /// Sync every git repository this often even without webhooks (`--repo-poll-interval`).
     pub repo_poll_interval: Option<Duration>,
+    /// The vendor's name, logo and colour on every portal page and mail.
+    pub brand: std::sync::Arc<crate::brand::Brand>,
+    /// Where mail goes (`--smtp-url`, `--mail-from`); `None`: no mail, and password resets
+    /// are not offered.
+    pub mail: Option<crate::mail::MailSettings>,
+    /// How often the notice task looks for overdue invoices and ending licences.
+    pub notice_interval: Duration,
     /// How git is run for repository syncs.
     pub git: GitSettings,
     /// How calls to upstream repositories are bounded, and how often they are refreshed.
@@ -164,6 +171,9 @@ impl Config {
             credential_lookup_timeout: Duration::from_secs(1),
             upstreams: Default::default(),
             secrets_key: None,
+            brand: Default::default(),
+            mail: None,
+            notice_interval: Duration::from_secs(600),
         }
     }
 
@@ -189,6 +199,11 @@ impl Config {
             .split_once("://")
             .map_or("https", |(s, _)| s);
         format!("{scheme}://{user}:{password}@{}", self.host())
+    }
+
+    /// The absolute URL of a portal page (`path` starts with `/`), for links in mail.
+    pub fn portal_url(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url)
     }
 
     /// The ready-to-paste command that downloads a release with an account's token.

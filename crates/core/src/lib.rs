@@ -8,12 +8,14 @@
 
 pub mod access;
 pub mod announce;
+pub mod brand;
 pub mod config;
 pub mod dist_cache;
 pub mod explain;
 pub mod feed;
 pub mod git;
 pub mod licence;
+pub mod mail;
 pub mod marks;
 pub mod marks_input;
 pub mod metadata;

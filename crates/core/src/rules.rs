@@ -176,6 +176,37 @@ impl std::fmt::Display for AccountStanding {
     }
 }
 
+/// How far a licence reaches into a package's releases: the newest release it covers, the
+/// newest release there is, and the releases it does not cover (what renewing would add).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reach<'a> {
+    pub newest_allowed: Option<&'a str>,
+    pub newest: Option<&'a str>,
+    pub missing: Vec<&'a str>,
+}
+
+/// The [`Reach`] of `licence` over `releases` (version, normalized version, release date),
+/// oldest first, by [`Licence::admits`]: the test the Composer metadata applies.
+pub fn reach<'a>(
+    licence: &Licence,
+    releases: impl IntoIterator<Item = (&'a str, &'a str, NaiveDate)>,
+) -> Reach<'a> {
+    let mut reach = Reach {
+        newest_allowed: None,
+        newest: None,
+        missing: Vec::new(),
+    };
+    for (version, normalized, released_on) in releases {
+        reach.newest = Some(version);
+        if licence.admits(released_on, normalized).is_ok() {
+            reach.newest_allowed = Some(version);
+        } else {
+            reach.missing.push(version);
+        }
+    }
+    reach
+}
+
 /// Whether an account may use the repository and downloads at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Standing<T> {
@@ -200,6 +231,24 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_licence_reaches_the_releases_up_to_its_date() {
+        let releases = [
+            ("2.4.7", "2.4.7.0", d("2024-01-10")),
+            ("2.4.8", "2.4.8.0", d("2024-03-10")),
+            ("2.4.9", "2.4.9.0", d("2024-05-10")),
+        ];
+        let until = |s| Licence::new(Terms::until(d(s)));
+        let r = reach(&until("2024-02-01"), releases);
+        assert_eq!(r.newest_allowed, Some("2.4.7"));
+        assert_eq!(r.newest, Some("2.4.9"));
+        assert_eq!(r.missing, ["2.4.8", "2.4.9"]);
+        let all = reach(&Licence::unlimited(), releases);
+        assert_eq!((all.newest_allowed, all.missing.len()), (Some("2.4.9"), 0));
+        let none = reach(&until("2023-01-01"), releases);
+        assert_eq!((none.newest_allowed, none.missing.len()), (None, 3));
     }
 
     #[test]

@@ -1,8 +1,8 @@
-// The portal's only script: copy buttons next to keys and tokens. Without it the values are
-// still on the page to select and copy by hand, so the buttons start hidden.
+// The portal's only script: copy buttons next to keys, tokens and commands. Without it the
+// values are still on the page to select and copy by hand, so the buttons start hidden.
 document.querySelectorAll('button[data-copy]').forEach((button) => {
   button.hidden = false;
-  const label = button.textContent;
+  const label = Array.from(button.childNodes);
   button.addEventListener('click', async () => {
     const text = document.getElementById(button.dataset.copy).textContent;
     try {
@@ -11,6 +11,6 @@ document.querySelectorAll('button[data-copy]').forEach((button) => {
     } catch {
       button.textContent = 'Select the text and copy it by hand';
     }
-    setTimeout(() => { button.textContent = label; }, 2000);
+    setTimeout(() => { button.replaceChildren(...label); }, 2000);
   });
 });

@@ -9,6 +9,7 @@ use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 
 use super::error::{PortalError, PortalResult};
+use super::install::InstallGuide;
 use super::keys::{KeyCreatedPage, NameForm};
 use super::posted::{Posted, Session};
 use super::session::OperatorSession;
@@ -62,10 +63,14 @@ pub async fn create_key(
         .await?;
     Ok(KeyCreatedPage {
         l: Layout::operator(&session, "New access key", "accounts"),
+        guide: InstallGuide::new(
+            &state.config,
+            &created.public_key,
+            Some(&created.private_key),
+        ),
         name: created.name,
         public_key: created.public_key,
         private_key: created.private_key,
-        host: state.config.host().to_string(),
         back: format!("/admin/accounts/{}", account.public_id),
     })
 }

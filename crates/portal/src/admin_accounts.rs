@@ -16,7 +16,7 @@ use super::error::PortalResult;
 use super::keys::KeyRow;
 use super::posted::{NoFields, Posted, Session};
 use super::session::OperatorSession;
-use super::views::{InvoiceRow, Layout, Search, date};
+use super::views::{InvoiceRow, Layout, PageQuery, Pager, date};
 use crate::state::PortalState;
 use packyard_core::rules::AccountStanding;
 
@@ -27,28 +27,27 @@ pub struct AccountsPage {
     q: String,
     /// Each account with its standing ([`AccountStanding`]).
     accounts: Vec<(Account, String)>,
+    pager: Pager,
 }
 
 pub async fn list(
     State(state): State<PortalState>,
     session: OperatorSession,
-    Query(search): Query<Search>,
+    Query(query): Query<PageQuery>,
 ) -> PortalResult<AccountsPage> {
-    let q = search.needle();
+    let size = state.config.admin_page_size.max(1) as i64;
+    let needle = query.needle();
+    let (_, total) = state.db.accounts_page(&needle, 0, 0).await?;
+    let pager = Pager::new("/admin/accounts", &query.q, query.number(), size, total);
+    let (accounts, _) = state
+        .db
+        .accounts_page(&needle, pager.offset(size), size)
+        .await?;
     let unpaid = state.db.unpaid_invoices().await?;
     let today = Utc::now().date_naive();
     let grace = state.config.billing_grace_days;
-    let accounts = state
-        .db
-        .accounts()
-        .await?
+    let accounts = accounts
         .into_iter()
-        .filter(|a| {
-            q.is_empty()
-                || a.public_id.to_lowercase().contains(&q)
-                || a.email.contains(&q)
-                || a.name.to_lowercase().contains(&q)
-        })
         .map(|a| {
             let own: Vec<_> = unpaid
                 .iter()
@@ -61,8 +60,9 @@ pub async fn list(
         .collect();
     Ok(AccountsPage {
         l: Layout::operator(&session, "Accounts", "accounts"),
-        q: search.q,
+        q: query.q,
         accounts,
+        pager,
     })
 }
 

@@ -12,7 +12,7 @@ use super::error::PortalError;
 use super::error::PortalResult;
 use super::posted::{Posted, PostedUpload, Session, unreadable};
 use super::session::OperatorSession;
-use super::views::{Layout, date};
+use super::views::{Layout, PageQuery, Pager, date};
 use crate::state::PortalState;
 use packyard_core::publish::{PublishError, publish_zip};
 use packyard_core::upload::{UploadError, read_zip};
@@ -85,20 +85,7 @@ pub struct PackagesPage {
     packages: Vec<PackageRow>,
     /// What the last upload did, on the page that answers it.
     notice: Option<String>,
-    /// 1-based page number and the number of pages (at least 1).
-    page: i64,
-    pages: i64,
-}
-
-/// `?page=N` of a paginated list, 1-based.
-#[derive(Deserialize)]
-pub struct PageQuery {
-    #[serde(default = "first_page")]
-    page: i64,
-}
-
-fn first_page() -> i64 {
-    1
+    pager: Pager,
 }
 
 async fn packages_page(
@@ -108,12 +95,12 @@ async fn packages_page(
     notice: Option<String>,
 ) -> PortalResult<PackagesPage> {
     let per_page = state.config.admin_page_size.max(1) as i64;
-    let pages = ((state.db.package_count().await? + per_page - 1) / per_page).max(1);
-    let page = page.clamp(1, pages);
+    let total = state.db.package_count().await?;
+    let pager = Pager::new("/admin/packages", "", page, per_page, total);
     let mut packages: Vec<PackageRow> = Vec::new();
     for v in state
         .db
-        .versions_page((page - 1) * per_page, per_page)
+        .versions_page(pager.offset(per_page), per_page)
         .await?
     {
         let description = serde_json::from_str::<serde_json::Value>(&v.manifest)
@@ -145,8 +132,7 @@ async fn packages_page(
         l: Layout::operator(session, "Packages", "packages"),
         packages,
         notice,
-        page,
-        pages,
+        pager,
     })
 }
 
@@ -155,7 +141,7 @@ pub async fn packages(
     session: OperatorSession,
     Query(query): Query<PageQuery>,
 ) -> PortalResult<PackagesPage> {
-    packages_page(&state, &session, query.page, None).await
+    packages_page(&state, &session, query.number(), None).await
 }
 
 /// `multipart/form-data` with the `csrf` field first, then the zip in `archive`.

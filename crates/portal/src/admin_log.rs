@@ -9,7 +9,7 @@ use packyard_store::downloads::DownloadCount;
 
 use super::error::PortalResult;
 use super::session::OperatorSession;
-use super::views::{Layout, Search, date, datetime};
+use super::views::{Layout, PageQuery, Pager, date, datetime};
 use crate::state::PortalState;
 
 pub struct AuditRow {
@@ -26,39 +26,36 @@ pub struct AuditPage {
     l: Layout,
     q: String,
     entries: Vec<AuditRow>,
+    pager: Pager,
 }
 
 pub async fn audit(
     State(state): State<PortalState>,
     session: OperatorSession,
-    Query(filter): Query<Search>,
+    Query(query): Query<PageQuery>,
 ) -> PortalResult<AuditPage> {
-    let q = filter.needle();
-    let entries = state
+    let size = state.config.admin_page_size.max(1) as i64;
+    let needle = query.needle();
+    let (_, total) = state.db.audit_page(&needle, 0, 0).await?;
+    let pager = Pager::new("/admin/audit", &query.q, query.number(), size, total);
+    let (entries, _) = state
         .db
-        .audit_log(if q.is_empty() { 500 } else { 10_000 })
-        .await?
-        .into_iter()
-        .filter(|e| {
-            q.is_empty()
-                || [&e.actor, &e.action, &e.subject]
-                    .iter()
-                    .any(|f| f.to_lowercase().contains(&q))
-                || e.ip.as_deref().is_some_and(|ip| ip.contains(&q))
-        })
-        .take(500)
-        .map(|e| AuditRow {
-            at: datetime(e.at),
-            actor: e.actor,
-            action: e.action,
-            subject: e.subject,
-            ip: e.ip.unwrap_or_default(),
-        })
-        .collect();
+        .audit_page(&needle, pager.offset(size), size)
+        .await?;
     Ok(AuditPage {
         l: Layout::operator(&session, "Audit log", "audit"),
-        q: filter.q,
-        entries,
+        q: query.q,
+        entries: entries
+            .into_iter()
+            .map(|e| AuditRow {
+                at: datetime(e.at),
+                actor: e.actor,
+                action: e.action,
+                subject: e.subject,
+                ip: e.ip.unwrap_or_default(),
+            })
+            .collect(),
+        pager,
     })
 }
 

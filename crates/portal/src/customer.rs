@@ -1,6 +1,4 @@
-//! The customer's Download Access Token, Licences and Invoices pages. The Licences page also
-//! lists the advisories and recalls that touch versions the account may install (from the
-//! snapshot, which already holds them per package).
+//! The customer's Download Access Token and Invoices pages.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -12,8 +10,7 @@ use super::posted::{NoFields, Posted, Session};
 use super::session::CustomerSession;
 use super::views::{InvoiceRow, Layout, datetime};
 use crate::state::PortalState;
-use packyard_core::marks::{AffectingAdvisory, AffectingRecall, affecting};
-use packyard_core::rules::{self, Terms};
+use packyard_core::rules;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "token.html")]
@@ -63,70 +60,6 @@ fn token_view(
             .download_command(&session.account.public_id, shown),
         new_token,
     }
-}
-
-pub struct LicenceRow {
-    pub product: String,
-    pub slug: String,
-    pub patterns: String,
-    pub packages: Vec<String>,
-    pub public: bool,
-    pub updates: String,
-    pub updates_ended: bool,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "licences.html")]
-pub struct LicencesPage {
-    l: Layout,
-    licences: Vec<LicenceRow>,
-    /// Advisories and recalls touching versions this account may install.
-    advisories: Vec<AffectingAdvisory>,
-    recalls: Vec<AffectingRecall>,
-}
-
-pub async fn licences(
-    State(state): State<PortalState>,
-    session: CustomerSession,
-) -> PortalResult<LicencesPage> {
-    let entitlements = state.db.entitlements_of(&session.account).await?;
-    let products = state.db.products().await?;
-    let packages = state.db.package_names().await?;
-    let today = Utc::now().date_naive();
-    let mut licences = Vec::new();
-    for product in &products {
-        let entitlement = entitlements.iter().find(|e| e.product_id == product.id);
-        let grant = entitlement.and_then(|e| Terms::of_grant(e).ok());
-        let Some(licence) = rules::product_licence(product.public, grant.as_ref()) else {
-            continue;
-        };
-        let until = licence.updates_until();
-        licences.push(LicenceRow {
-            product: product.name.clone(),
-            slug: product.slug.clone(),
-            patterns: product.patterns.join(", "),
-            packages: packages
-                .iter()
-                .filter(|name| rules::product_covers(&product.patterns, name))
-                .cloned()
-                .collect(),
-            public: product.public && entitlement.is_none(),
-            updates: licence.in_words(),
-            updates_ended: until.is_some_and(|d| d < today),
-        });
-    }
-    let snapshot = state.feed.snapshot();
-    let account = snapshot
-        .account_ids
-        .get(session.account.public_id.as_str())
-        .and_then(|id| snapshot.accounts.get(id));
-    let (advisories, recalls) = account.map_or_else(Default::default, |a| affecting(&snapshot, a));
-    Ok(LicencesPage {
-        l: Layout::customer(&session, "Licences", "licences"),
-        licences,
-        advisories,
-        recalls,
-    })
 }
 
 #[derive(Template, WebTemplate)]

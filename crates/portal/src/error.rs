@@ -1,10 +1,15 @@
-//! Errors a portal page can end in, rendered as a plain page that says what happened and
-//! what to do. Internal causes are logged, never shown.
+//! Errors a portal page can end in, rendered in the portal's frame (brand and navigation) as
+//! a page that says what happened and what to do. Internal causes are logged, never shown.
+
+use std::sync::Arc;
 
 use askama::Template;
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use packyard_store::StoreError;
+
+use super::views::Layout;
+use packyard_core::brand::Brand;
 
 use crate::csrf::CsrfError;
 use packyard_core::passwords::PasswordError;
@@ -61,12 +66,33 @@ impl From<PasswordError> for PortalError {
     }
 }
 
+/// What an error page says, attached to the error's response; [`render_error_page`] (run
+/// by the portal's middleware, which knows the brand and the path) turns it into the page.
+#[derive(Clone, Debug)]
+pub struct ErrorView {
+    pub status: u16,
+    pub heading: &'static str,
+    pub message: String,
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    l: Layout,
     status: u16,
-    heading: &'a str,
     message: &'a str,
+}
+
+/// The error page for `view` at `path`, in the portal's frame.
+pub fn render_error_page(brand: &Arc<Brand>, path: &str, view: &ErrorView) -> Option<String> {
+    let page = ErrorPage {
+        l: Layout::for_error(brand, path, view.heading),
+        status: view.status,
+        message: &view.message,
+    };
+    page.render()
+        .map_err(|e| tracing::error!("portal: cannot render the error page: {e}"))
+        .ok()
 }
 
 impl IntoResponse for PortalError {
@@ -96,18 +122,15 @@ impl IntoResponse for PortalError {
                 )
             }
         };
-        let page = ErrorPage {
+        let view = ErrorView {
             status: status.as_u16(),
             heading,
-            message,
+            message: message.to_string(),
         };
-        let mut response = match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(e) => {
-                tracing::error!("portal: cannot render the error page: {e}");
-                (status, message.to_string()).into_response()
-            }
-        };
+        // The plain text is only seen if the middleware does not run (it always does on
+        // portal routes); it says the same as the page.
+        let mut response = (status, format!("{heading}: {message}")).into_response();
+        response.extensions_mut().insert(view);
         if let PortalError::TooManyLogins { retry_after, .. }
         | PortalError::Unavailable { retry_after, .. } = self
         {
@@ -120,3 +143,27 @@ impl IntoResponse for PortalError {
 }
 
 pub type PortalResult<T> = Result<T, PortalError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_pages_have_the_frame_and_hide_internal_causes() {
+        let brand = Arc::new(Brand::new(Some("Acme Repo"), None, None).unwrap());
+        let response = PortalError::Internal("disk on fire".into()).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let view = response.extensions().get::<ErrorView>().unwrap().clone();
+        let html = render_error_page(&brand, "/admin/accounts", &view).unwrap();
+        assert!(html.contains("<title>Something went wrong · Acme Repo</title>"));
+        assert!(
+            html.contains("aria-label=\"Back office\""),
+            "operator navigation"
+        );
+        assert!(html.contains("Error 500") && !html.contains("disk on fire"));
+        let missing = PortalError::NotFound("no such key".into()).into_response();
+        let view = missing.extensions().get::<ErrorView>().unwrap().clone();
+        let html = render_error_page(&brand, "/account/keys/x/delete", &view).unwrap();
+        assert!(html.contains("aria-label=\"Account\"") && html.contains("no such key"));
+    }
+}

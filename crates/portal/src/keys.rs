@@ -1,17 +1,19 @@
 //! The customer's Access Keys page: list, create (the private key is shown once, on the
 //! page that answers the form), disable, enable, and delete after a confirmation page.
-//! Every action first checks that the key belongs to the logged-in account; another
+//! The page ends with the "Install with Composer" panel ([`super::install`]) for a key the
+//! customer picks. Every action first checks that the key belongs to the logged-in account; another
 //! account's key is "not found", never "forbidden", so key existence does not leak.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::keys::AccessKey;
 use serde::Deserialize;
 
 use super::error::PortalError;
 use super::error::PortalResult;
+use super::install::InstallGuide;
 use super::posted::{NoFields, Posted, Session};
 use super::session::CustomerSession;
 use super::views::{Layout, datetime};
@@ -45,6 +47,9 @@ impl From<&AccessKey> for KeyRow {
 pub struct KeysPage {
     l: Layout,
     keys: Vec<KeyRow>,
+    /// The key the install panel uses (`?key=`, else the first enabled one).
+    chosen: String,
+    guide: Option<InstallGuide>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -54,9 +59,16 @@ pub struct KeyCreatedPage {
     pub(super) name: String,
     pub(super) public_key: String,
     pub(super) private_key: String,
-    pub(super) host: String,
+    pub(super) guide: InstallGuide,
     /// Where the "back" link leads: the customer's keys, or the operator's account page.
     pub(super) back: String,
+}
+
+/// `?key=PUBLIC_KEY`: the key the install panel is for.
+#[derive(Deserialize)]
+pub struct ChosenKey {
+    #[serde(default)]
+    key: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -75,10 +87,18 @@ pub struct NameForm {
 pub async fn list(
     State(state): State<PortalState>,
     session: CustomerSession,
+    Query(chosen): Query<ChosenKey>,
 ) -> PortalResult<KeysPage> {
     let keys = state.db.keys_of(&session.account).await?;
+    let key = keys
+        .iter()
+        .find(|k| k.public_key == chosen.key)
+        .or_else(|| keys.iter().find(|k| k.enabled))
+        .or(keys.first());
     Ok(KeysPage {
         l: Layout::customer(&session, "Access Keys", "keys"),
+        chosen: key.map(|k| k.public_key.clone()).unwrap_or_default(),
+        guide: key.map(|k| InstallGuide::new(&state.config, &k.public_key, None)),
         keys: keys.iter().map(KeyRow::from).collect(),
     })
 }
@@ -93,10 +113,14 @@ pub async fn create(
         .await?;
     Ok(KeyCreatedPage {
         l: Layout::customer(&session, "New access key", "keys"),
+        guide: InstallGuide::new(
+            &state.config,
+            &created.public_key,
+            Some(&created.private_key),
+        ),
         name: created.name,
         public_key: created.public_key,
         private_key: created.private_key,
-        host: state.config.host().to_string(),
         back: "/account/keys".into(),
     })
 }

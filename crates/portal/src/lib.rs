@@ -18,6 +18,7 @@ mod admin_account_forms;
 mod admin_accounts;
 mod admin_advisories;
 mod admin_catalog;
+mod admin_dashboard;
 mod admin_log;
 mod admin_releases;
 mod admin_repos;
@@ -26,18 +27,24 @@ mod assets;
 pub mod csrf;
 mod customer;
 mod error;
+mod install;
 mod keys;
+mod letters;
+mod licences;
 mod login;
 pub mod login_guard;
+pub mod notices;
+mod password;
 mod posted;
 mod session;
 mod state;
 mod views;
 
 use axum::Router;
+use axum::extract::State;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, header};
-use axum::middleware::{Next, from_fn};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{any, get, post};
 
@@ -68,14 +75,27 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S>
             "/account/token",
             get(customer::token_page).post(customer::generate_token),
         )
-        .route("/account/licences", get(customer::licences))
+        .route("/account/licences", get(licences::licences))
+        .route(
+            "/account/password",
+            get(password::change_form).post(password::change),
+        )
+        .route(
+            "/password/forgot",
+            get(password::forgot_form).post(password::forgot),
+        )
+        .route(
+            "/password/reset",
+            get(password::reset_form).post(password::reset),
+        )
         .route("/account/invoices", get(customer::invoices))
         .route(
             "/admin/login",
             get(login::form::<OperatorSession>).post(login::log_in::<OperatorSession>),
         )
         .route("/admin/logout", post(login::log_out::<OperatorSession>))
-        .route("/admin", get(|| async { Redirect::to("/admin/accounts") }))
+        .route("/admin", get(|| async { Redirect::to("/admin/dashboard") }))
+        .route("/admin/dashboard", get(admin_dashboard::dashboard))
         .route(
             "/admin/accounts",
             get(admin_accounts::list).post(admin_accounts::create),
@@ -143,7 +163,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S>
         .route("/admin/{*rest}", any(no_such_page))
         .route("/assets/portal.css", get(assets::css))
         .route("/assets/portal.js", get(assets::js))
-        .layer(from_fn(portal_guard))
+        .route("/assets/brand.css", get(assets::brand_css))
+        .route("/assets/logo", get(assets::logo))
+        .layer(from_fn_with_state(state.clone(), portal_guard))
         .with_state(state)
 }
 
@@ -155,13 +177,26 @@ async fn no_such_page() -> PortalError {
     )
 }
 
-/// Refuses cross-origin form posts before any handler runs, and marks every portal answer
-/// as uncacheable, unframeable and script-restricted.
-async fn portal_guard(request: Request, next: Next) -> Response {
+/// Refuses cross-origin form posts before any handler runs, renders error answers as pages
+/// in the portal's frame, and marks every portal answer as uncacheable, unframeable and
+/// script-restricted.
+async fn portal_guard(State(state): State<PortalState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
     let mut response = match crate::csrf::check_origin(request.method(), request.headers()) {
         Ok(()) => next.run(request).await,
         Err(e) => PortalError::Csrf(e).into_response(),
     };
+    if let Some(view) = response.extensions_mut().remove::<error::ErrorView>()
+        && let Some(html) = error::render_error_page(&state.config.brand, &path, &view)
+    {
+        let (mut parts, _) = response.into_parts();
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        parts.headers.remove(header::CONTENT_LENGTH);
+        response = Response::from_parts(parts, axum::body::Body::from(html));
+    }
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,

@@ -9,8 +9,8 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::audit::actor_at;
 use packyard_store::secret::random_alphanumeric;
@@ -28,7 +28,7 @@ use super::views::Layout;
 use crate::csrf::check_token;
 use crate::state::ClientAddr;
 use crate::state::PortalState;
-use packyard_core::passwords::{verify_against_nothing, verify_password};
+use packyard_core::passwords::{hash_password, verify_against_nothing, verify_password};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
@@ -39,6 +39,17 @@ pub struct LoginPage {
     login_csrf: String,
     email: String,
     error: Option<String>,
+    /// What happened before (a password was reset), shown above the form.
+    notice: Option<&'static str>,
+    /// Whether to offer "Forgot your password?" (customers, with mail set up).
+    forgot: bool,
+}
+
+/// `GET /login?reset=done`: the form after a password reset.
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    #[serde(default)]
+    reset: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -75,7 +86,7 @@ const OPERATOR: Side = Side {
     heading: "Operator login",
     action: "/admin/login",
     cookie: OPERATOR_COOKIE,
-    home: "/admin/accounts",
+    home: "/admin/dashboard",
 };
 
 fn form_page(
@@ -85,21 +96,45 @@ fn form_page(
     email: String,
     error: Option<String>,
 ) -> Response {
-    let login_csrf = random_alphanumeric(32);
+    form_with_notice(state, side, status, email, error, None)
+}
+
+fn form_with_notice(
+    state: &PortalState,
+    side: Side,
+    status: StatusCode,
+    email: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+) -> Response {
+    let (login_csrf, cookie) = fresh_form_token(state);
     let page = LoginPage {
-        l: Layout::anonymous(side.heading),
+        l: Layout::anonymous(&state.config.brand, side.heading),
         heading: side.heading,
         action: side.action,
         login_csrf: login_csrf.clone(),
         email,
         error,
+        notice,
+        forgot: side.kind == SessionKind::Customer && state.mailer.is_some(),
     };
     let mut resp = (status, page).into_response();
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(&state.config, LOGIN_CSRF_COOKIE, &login_csrf, Some(3600)),
-    );
+    resp.headers_mut().append(header::SET_COOKIE, cookie);
     resp
+}
+
+/// A token for a form shown before login (login, password reset), and the double-submit
+/// cookie that carries it: the post must bring both ([`check_form_token`]).
+pub(super) fn fresh_form_token(state: &PortalState) -> (String, HeaderValue) {
+    let token = random_alphanumeric(32);
+    let cookie = set_cookie(&state.config, LOGIN_CSRF_COOKIE, &token, Some(3600));
+    (token, cookie)
+}
+
+/// Checks a pre-login form's token against its cookie.
+pub(super) fn check_form_token(headers: &HeaderMap, token: &str) -> PortalResult<()> {
+    let expected = cookie(headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    check_token(&expected, token).map_err(PortalError::Csrf)
 }
 
 /// The session a login form opens: the handlers below serve both sides through it.
@@ -115,8 +150,13 @@ impl LoginSide for OperatorSession {
     const SIDE: Side = OPERATOR;
 }
 
-pub async fn form<S: LoginSide>(State(state): State<PortalState>) -> Response {
-    form_page(&state, S::SIDE, StatusCode::OK, String::new(), None)
+pub async fn form<S: LoginSide>(
+    State(state): State<PortalState>,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    let notice = (query.reset.as_deref() == Some("done"))
+        .then_some("Your password was changed. Log in with the new one.");
+    form_with_notice(&state, S::SIDE, StatusCode::OK, String::new(), None, notice)
 }
 
 pub async fn log_in<S: LoginSide>(
@@ -173,11 +213,32 @@ async fn principal(
 /// Verifies `password` against `hash` (or against nothing, for unknown emails, so timing
 /// does not tell) on a blocking thread, in one of the bounded hashing turns
 /// (`crate::login_guard`); 503 if no turn comes free in time.
-async fn verify_in_turn(
+pub(super) async fn verify_in_turn(
     state: &PortalState,
     password: String,
     hash: Option<String>,
 ) -> PortalResult<bool> {
+    in_turn(state, move || match hash {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            verify_against_nothing(&password);
+            false
+        }
+    })
+    .await
+}
+
+/// Hashes a new password in one of the bounded hashing turns, like [`verify_in_turn`].
+pub(super) async fn hash_in_turn(state: &PortalState, password: String) -> PortalResult<String> {
+    Ok(in_turn(state, move || hash_password(&password)).await??)
+}
+
+/// Runs password work on a blocking thread once a hashing turn is free; 503 if none comes
+/// free in time.
+async fn in_turn<T: Send + 'static>(
+    state: &PortalState,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> PortalResult<T> {
     let Some(turn) = state.logins.hashing_turn().await else {
         return Err(PortalError::Unavailable {
             message: "The server is handling many logins right now. Try again in a few seconds."
@@ -187,13 +248,7 @@ async fn verify_in_turn(
     };
     tokio::task::spawn_blocking(move || {
         let _turn = turn;
-        match hash {
-            Some(hash) => verify_password(&password, &hash),
-            None => {
-                verify_against_nothing(&password);
-                false
-            }
-        }
+        work()
     })
     .await
     .map_err(|e| PortalError::Internal(e.to_string()))
@@ -206,8 +261,7 @@ async fn login(
     headers: HeaderMap,
     form: LoginForm,
 ) -> PortalResult<Response> {
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    check_token(&expected, &form.csrf).map_err(PortalError::Csrf)?;
+    check_form_token(&headers, &form.csrf)?;
     let email = form.email.trim().to_ascii_lowercase();
     // The form again, the email filled in, saying what went wrong.
     let refuse = |status, message: String| {

@@ -3,6 +3,8 @@
 //! `SameSite=Lax` (not sent on cross-site POSTs) and `Secure` when the public URL is HTTPS.
 //! A missing, unknown or expired session redirects to the login form.
 
+use std::sync::Arc;
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
@@ -19,6 +21,7 @@ use super::error::PortalError;
 use super::posted::{Session, refuse_unchecked_post};
 use crate::state::PortalState;
 use packyard_core::Config;
+use packyard_core::brand::Brand;
 use packyard_core::rules::AccountStanding;
 
 pub const CUSTOMER_COOKIE: &str = "packyard_session";
@@ -54,6 +57,8 @@ pub struct CustomerSession {
     pub account: Account,
     pub csrf: String,
     pub ip: String,
+    /// The vendor's brand, for the page frame ([`super::views::Layout`]).
+    pub brand: Arc<Brand>,
     /// Why the account is on billing hold ("on hold since … because of invoice …"), if it
     /// is: every customer page says so, by the rule the Composer path applies.
     pub hold: Option<String>,
@@ -64,6 +69,7 @@ pub struct OperatorSession {
     pub operator: Operator,
     pub csrf: String,
     pub ip: String,
+    pub brand: Arc<Brand>,
 }
 
 /// Finds the live session of `kind` behind the request's cookie: (principal id, csrf token).
@@ -144,6 +150,7 @@ impl Session for CustomerSession {
         if account.is_closed() {
             return Err(to_login(CUSTOMER_LOGIN));
         }
+        let brand = state.config.brand.clone();
         let today = chrono::Utc::now().date_naive();
         let grace = state.config.billing_grace_days;
         let invoices = state.db.invoices_of(&account).await;
@@ -154,6 +161,7 @@ impl Session for CustomerSession {
             account,
             csrf,
             ip,
+            brand,
             hold,
         })
     }
@@ -174,7 +182,13 @@ impl Session for OperatorSession {
         if operator.disabled {
             return Err(to_login(OPERATOR_LOGIN));
         }
-        Ok(OperatorSession { operator, csrf, ip })
+        let brand = state.config.brand.clone();
+        Ok(OperatorSession {
+            operator,
+            csrf,
+            ip,
+            brand,
+        })
     }
 }
 

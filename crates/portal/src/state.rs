@@ -1,6 +1,6 @@
 //! What the portal's handlers use: the database, the blob store, the settings, the login
-//! limits, the git sync worker's wake-up, the upstream mirror's counters, and how the edge attributes a request to a client
-//! address. One `Arc`, so a clone is one atomic increment.
+//! limits, the git sync worker's wake-up, how the edge attributes a request to a client
+//! address, the snapshot (read only) and the mailer. One `Arc`, so a clone is one atomic increment.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::ops::Deref;
@@ -13,6 +13,8 @@ use ipnet::IpNet;
 use packyard_blobs::BlobStore;
 use packyard_core::Config;
 use packyard_core::feed::Feed;
+use packyard_core::mail::Mailer;
+use packyard_core::snapshot::Snapshot;
 use packyard_core::upstream::Mirror;
 use packyard_store::Db;
 use tokio::sync::Notify;
@@ -36,8 +38,11 @@ pub struct Handles {
     /// What was fetched from upstream repositories, for the Upstreams page's counters.
     pub mirror: Arc<Mirror>,
     pub client_addr: ClientAddrFn,
-    /// The server's snapshot, for pages that show what accounts see (advisories, recalls).
+    /// The snapshot Composer is answered from: the Licences page reads it so it shows what
+    /// Composer offers.
     pub feed: Arc<Feed>,
+    /// Sends mail when `--smtp-url` is set.
+    pub mailer: Option<Mailer>,
 }
 
 impl PortalState {
@@ -49,6 +54,7 @@ impl PortalState {
         mirror: Arc<Mirror>,
         client_addr: ClientAddrFn,
         feed: Arc<Feed>,
+        mailer: Option<Mailer>,
     ) -> PortalState {
         PortalState(Arc::new(Handles {
             logins: LoginGuard::new(&config),
@@ -59,7 +65,12 @@ impl PortalState {
             mirror,
             client_addr,
             feed,
+            mailer,
         }))
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.feed.snapshot()
     }
 
     /// The client behind a request; `None` without connect info (a router driven directly).

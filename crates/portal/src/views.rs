@@ -1,10 +1,13 @@
-//! What every page shares: the header (who is logged in, navigation, logout button) and how
-//! times are written.
+//! What every page shares: the header (the vendor's brand, who is logged in, navigation,
+//! logout button), how times are written, and the pager of long lists.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate};
 use packyard_store::invoices::Invoice;
 
 use super::session::{CustomerSession, OperatorSession};
+use packyard_core::brand::Brand;
 use packyard_core::rules;
 
 /// The page frame rendered by `templates/base.html`.
@@ -17,6 +20,7 @@ pub struct Layout {
     pub csrf: String,
     /// Which navigation entry is the current page.
     pub current: &'static str,
+    pub brand: Arc<Brand>,
     /// The customer's billing hold, shown at the top of every customer page.
     pub hold: Option<String>,
 }
@@ -30,6 +34,7 @@ impl Layout {
             who: s.account.public_id.clone(),
             csrf: s.csrf.clone(),
             current,
+            brand: s.brand.clone(),
             hold: s.hold.clone(),
         }
     }
@@ -42,11 +47,12 @@ impl Layout {
             who: s.operator.email.clone(),
             csrf: s.csrf.clone(),
             current,
+            brand: s.brand.clone(),
             hold: None,
         }
     }
 
-    pub fn anonymous(title: &str) -> Layout {
+    pub fn anonymous(brand: &Arc<Brand>, title: &str) -> Layout {
         Layout {
             title: title.into(),
             customer: false,
@@ -54,8 +60,18 @@ impl Layout {
             who: String::new(),
             csrf: String::new(),
             current: "",
+            brand: brand.clone(),
             hold: None,
         }
+    }
+
+    /// The frame of an error page at `path`: the navigation of that side of the portal (the
+    /// links only: who is logged in is not looked up for an error).
+    pub fn for_error(brand: &Arc<Brand>, path: &str, title: &str) -> Layout {
+        let mut l = Layout::anonymous(brand, title);
+        l.customer = path.starts_with("/account");
+        l.operator = path.starts_with("/admin") && !path.starts_with("/admin/login");
+        l
     }
 }
 
@@ -98,16 +114,102 @@ impl InvoiceRow {
     }
 }
 
-/// The `?q=` search box of the operator's list pages.
-#[derive(serde::Deserialize)]
-pub struct Search {
+/// The `?page=` of a paged list (1-based; anything else is the first page).
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
     #[serde(default)]
     pub q: String,
+    #[serde(default)]
+    pub page: Option<String>,
 }
 
-impl Search {
+impl PageQuery {
+    /// The page asked for, from 1.
+    pub fn number(&self) -> i64 {
+        self.page
+            .as_deref()
+            .and_then(|p| p.parse::<i64>().ok())
+            .filter(|&p| p >= 1)
+            .unwrap_or(1)
+    }
+
     /// What to look for: the query trimmed, lower case (empty: everything).
     pub fn needle(&self) -> String {
         self.q.trim().to_lowercase()
+    }
+}
+
+/// Where a paged list is: "page 2 of 7", with links to the pages around it.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// The pager of page `page` of `total` rows shown `size` at a time at `path`, keeping the
+    /// search `q` in its links.
+    pub fn new(path: &str, q: &str, page: i64, size: i64, total: i64) -> Pager {
+        let pages = ((total + size - 1) / size.max(1)).max(1);
+        let page = page.clamp(1, pages);
+        let link = |p: i64| {
+            let mut url = format!("{path}?page={p}");
+            if !q.trim().is_empty() {
+                url.push_str("&q=");
+                url.push_str(&encode_query(q.trim()));
+            }
+            url
+        };
+        Pager {
+            page,
+            pages,
+            total,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+
+    /// The offset of this page's first row.
+    pub fn offset(&self, size: i64) -> i64 {
+        (self.page - 1) * size
+    }
+}
+
+/// `application/x-www-form-urlencoded` encoding of a query value.
+fn encode_query(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagers_link_their_neighbours_and_keep_the_search() {
+        let p = Pager::new("/admin/audit", "a b&c", 2, 50, 120);
+        assert_eq!((p.page, p.pages, p.offset(50)), (2, 3, 50));
+        assert_eq!(p.prev.as_deref(), Some("/admin/audit?page=1&q=a+b%26c"));
+        assert_eq!(p.next.as_deref(), Some("/admin/audit?page=3&q=a+b%26c"));
+        let only = Pager::new("/admin/accounts", "", 9, 50, 0);
+        assert_eq!(
+            (only.page, only.pages, only.prev, only.next),
+            (1, 1, None, None)
+        );
+        let q = PageQuery {
+            q: String::new(),
+            page: Some("x".into()),
+        };
+        assert_eq!(q.number(), 1);
     }
 }

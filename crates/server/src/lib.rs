@@ -56,6 +56,10 @@ pub async fn serve(
         state.repo_sync.clone(),
         lease_owner.clone(),
     ));
+    let notices =
+        state.portal.mailer.clone().map(|mailer| {
+            tokio::spawn(packyard_portal::notices::run(state.portal.clone(), mailer))
+        });
     let stop = tokio_util::sync::CancellationToken::new();
     let trigger = stop.clone();
     tokio::spawn(async move {
@@ -76,6 +80,9 @@ pub async fn serve(
     reports.abort();
     mirror_refresh.abort();
     git_worker.abort();
+    if let Some(notices) = notices {
+        notices.abort();
+    }
     let _ = git_worker.await; // cancelled: wait until it has stopped
     // A sync cut short leaves its requests queued; free its lease so another node takes over.
     if let Err(e) = state.db.release_repo_leases(&lease_owner).await {

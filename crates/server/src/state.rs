@@ -11,6 +11,7 @@ use packyard_blobs::BlobStore;
 use packyard_core::Config;
 use packyard_core::dist_cache::DistCache;
 use packyard_core::feed::{Feed, FeedEvents};
+use packyard_core::mail::Mailer;
 use packyard_core::metadata::RenderCounters;
 use packyard_core::snapshot::Snapshot;
 use packyard_core::upstream::Mirror;
@@ -89,9 +90,8 @@ impl AppState {
             metrics: metrics.clone(),
             failures: failures.clone(),
         };
-        let feed = Feed::load(db.clone(), &config, Arc::new(events)).await?;
+        let feed = Arc::new(Feed::load(db.clone(), &config, Arc::new(events)).await?);
         let repo_sync = Arc::new(tokio::sync::Notify::new());
-        let feed = Arc::new(feed);
         let mirror = Mirror::new(
             db.clone(),
             blobs.clone(),
@@ -100,6 +100,13 @@ impl AppState {
         );
         mirror.load().await?;
         let mirror = Arc::new(mirror);
+        let mailer = match &config.mail {
+            Some(settings) => Some(
+                Mailer::new(settings)
+                    .map_err(|e| packyard_store::StoreError::Invalid(e.to_string()))?,
+            ),
+            None => None,
+        };
         let portal = PortalState::new(
             db.clone(),
             blobs.clone(),
@@ -108,6 +115,7 @@ impl AppState {
             mirror.clone(),
             client_addr,
             feed.clone(),
+            mailer,
         );
         Ok(AppState(Arc::new(Handles {
             failures,

@@ -123,6 +123,26 @@ impl Db {
         Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
     }
 
+    /// One page of accounts in id order whose id, email or name contains `needle`
+    /// (case-insensitive; empty: all), and how many match in all.
+    pub async fn accounts_page(
+        &self,
+        needle: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<Account>, i64)> {
+        let pattern = crate::like_pattern(needle);
+        let filter = "LOWER(public_id) LIKE $1 ESCAPE '\\' OR LOWER(email) LIKE $1 ESCAPE '\\' \
+            OR LOWER(name) LIKE $1 ESCAPE '\\'";
+        let rows =
+            format!("SELECT {COLUMNS} FROM accounts WHERE {filter} ORDER BY id LIMIT $2 OFFSET $3");
+        let count = format!("SELECT COUNT(*) FROM accounts WHERE {filter}");
+        Ok(on_db!(self, pool => (
+            sqlx::query_as(sqlx::AssertSqlSafe(rows)).bind(&pattern).bind(limit).bind(offset).fetch_all(pool).await?,
+            sqlx::query_scalar(sqlx::AssertSqlSafe(count)).bind(&pattern).fetch_one(pool).await?,
+        )))
+    }
+
     /// The account with public id `public_id` (case-insensitive), or a NotFound naming it.
     pub async fn account(&self, public_id: &str) -> Result<Account> {
         let sql = format!("SELECT {COLUMNS} FROM accounts WHERE public_id = $1");

@@ -49,6 +49,39 @@ impl Db {
         }))
     }
 
+    /// One page of the log, newest first: entries whose actor, action, subject or address
+    /// contains `needle` (case-insensitive; empty: all), and how many match in all.
+    pub async fn audit_page(
+        &self,
+        needle: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<AuditEntry>, i64)> {
+        let pattern = crate::like_pattern(needle);
+        let filter = "LOWER(actor) LIKE $1 ESCAPE '\\' OR LOWER(action) LIKE $1 ESCAPE '\\' \
+            OR LOWER(subject) LIKE $1 ESCAPE '\\' OR COALESCE(ip, '') LIKE $1 ESCAPE '\\'";
+        let rows = format!(
+            "SELECT id, at, actor, action, subject, ip FROM audit_log WHERE {filter} \
+             ORDER BY id DESC LIMIT $2 OFFSET $3"
+        );
+        let count = format!("SELECT COUNT(*) FROM audit_log WHERE {filter}");
+        Ok(on_db!(self, pool => (
+            sqlx::query_as(sqlx::AssertSqlSafe(rows)).bind(&pattern).bind(limit).bind(offset).fetch_all(pool).await?,
+            sqlx::query_scalar(sqlx::AssertSqlSafe(count)).bind(&pattern).fetch_one(pool).await?,
+        )))
+    }
+
+    /// The newest `limit` entries of one action (e.g. `login.failed`), newest first.
+    pub async fn audit_events(&self, action: &str, limit: i64) -> Result<Vec<AuditEntry>> {
+        Ok(on_db!(self, pool => {
+            sqlx::query_as("SELECT id, at, actor, action, subject, ip FROM audit_log WHERE action = $1 ORDER BY id DESC LIMIT $2")
+                .bind(action)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
     /// Records an event that changes no other table, such as a login or a failed login.
     pub async fn record_event(&self, actor: &str, action: &str, subject: &str) -> Result<()> {
         let (who, ip) = split_actor(actor);

@@ -22,6 +22,7 @@ pub mod entitlements;
 pub mod invoices;
 pub mod key_scopes;
 pub mod keys;
+pub mod mail;
 pub mod operator_tokens;
 pub mod operators;
 pub mod package_marks;
@@ -41,6 +42,8 @@ pub mod tokens;
 pub mod upstreams;
 pub mod users;
 
+#[cfg(test)]
+mod mail_tests;
 #[cfg(test)]
 mod marks_tests;
 #[cfg(test)]
@@ -112,6 +115,20 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A `LIKE … ESCAPE '\\'` pattern matching text that contains `needle`, lower-cased (the
+/// caller lower-cases the column); `%`, `_` and `\\` in the needle match themselves.
+pub(crate) fn like_pattern(needle: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in needle.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
 
 /// Current time as unix seconds: the one clock every row is stamped with.
 pub fn now() -> i64 {

@@ -53,6 +53,7 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     args.protection
         .apply(&mut config)
         .map_err(anyhow::Error::msg)?;
+    args.portal.apply(&mut config)?;
     config.auth_failure_budget = args.auth_failure_budget;
     config.poll_interval = args.poll_interval;
     config.git_mirror_dir = g.data_dir.join("git");

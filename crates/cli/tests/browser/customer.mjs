@@ -99,13 +99,15 @@ run(async () => {
 
   // Licences: product, packages and the updates-until date.
   await page.getByRole('link', { name: 'Licences' }).click();
-  const licence = page.locator('tr[data-product="hello"]');
+  const licence = page.locator('[data-product="hello"]');
   check((await licence.textContent()).includes('acme/hello'), 'the licence lists its packages');
+  const reach = (await licence.locator('tr[data-package="acme/hello"] .reach-text').textContent()).trim();
+  check(reach === '1.1.0 (the newest)', `the licence reaches the newest release: ${reach}`);
   check((await licence.locator('.updates').textContent()).includes('releases up to 2099-12-31'), 'updates-until shown');
   await shot('licences');
 
   // Invoices: overdue and unpaid highlighted, the hold explained.
-  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByRole('link', { name: 'Invoices', exact: true }).click();
   check(await page.locator('tr.overdue[data-invoice="INV-OLD"]').isVisible(), 'overdue invoice highlighted');
   check(await page.locator('tr.unpaid[data-invoice="INV-NEW"]').isVisible(), 'unpaid invoice highlighted');
   const hold = await page.locator('#hold').textContent();

@@ -1,7 +1,8 @@
 // Shared by the browser scripts: launch Debian's Chromium headless through playwright-core
 // (never a downloaded browser), fail on any JavaScript dialog (an injected alert() would
 // open one), and save a screenshot of every page visited.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -59,4 +60,41 @@ export async function run(main) {
     console.error(e.stack || String(e));
     process.exit(1);
   }
+}
+
+// Accessibility and layout checks run on every page of the portal: axe-core (from
+// node_modules, evaluated in the page through the DevTools protocol, which the page's
+// Content-Security-Policy does not restrict) in light and dark mode, failing on serious
+// and critical violations; and no sideways scrolling of the page itself at phone widths.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function axeViolations(page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')})`);
+  });
+}
+
+/// Checks the page as it is now; returns the problems found (empty when it passes).
+export async function inspect(page, name) {
+  const problems = [];
+  const size = page.viewportSize();
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const v of await axeViolations(page)) problems.push(`${name} (${scheme}): ${v}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  for (const width of [390, 360]) {
+    await page.setViewportSize({ width, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    if (overflow > 0) problems.push(`${name}: the page scrolls sideways by ${overflow}px at ${width}px`);
+    if (width === 390) {
+      for (const v of await axeViolations(page)) problems.push(`${name} (390 px): ${v}`);
+    }
+  }
+  await page.setViewportSize(size);
+  return problems;
 }

@@ -18,6 +18,13 @@ run(async () => {
   await shot('login');
   await press(page, 'Log in');
   check((await page.locator('#operator-email').textContent()) === operator, 'operator shown at the top');
+  check(new URL(page.url()).pathname === '/admin/dashboard', `login leads to the dashboard, got ${page.url()}`);
+  const held = await page.locator('#on-hold').textContent();
+  check(held.includes(account) && held.includes('INV-OLD'), `the dashboard lists the held account and its invoice: ${held}`);
+  check((await page.locator('#failed-logins').textContent()).includes(env('CUSTOMER_EMAIL')), 'the failed customer login is on the dashboard');
+  check((await page.locator('#installs svg').count()) >= 1, 'an installs chart per product');
+  await shot('dashboard');
+  await page.getByRole('link', { name: 'Accounts', exact: true }).click();
 
   // Search, then open the account.
   await page.getByLabel('Search by id, email or name').fill(env('CUSTOMER_EMAIL'));
@@ -96,7 +103,14 @@ run(async () => {
 
   // The audit log says who did what, from where.
   await page.getByRole('link', { name: 'Audit log' }).click();
-  const rows = await page.locator('#audit tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  // The log is paged: read every page through the "Next" links.
+  const rows = [];
+  for (;;) {
+    rows.push(...await page.locator('#audit tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent))));
+    const next = page.locator('a[rel="next"]');
+    if ((await next.count()) === 0) break;
+    await Promise.all([page.waitForNavigation(), next.click()]);
+  }
   const has = (who, ip, action) => rows.some((r) => r[1] === who && r[2] === ip && r[3] === action);
   for (const [who, action] of [
     [env('CUSTOMER_EMAIL'), 'login.failed'], [account, 'login'], [account, 'key.create'], [account, 'key.disable'],
@@ -116,7 +130,7 @@ run(async () => {
 
   // Download statistics: one chart per package, drawn as SVG on the server.
   await page.getByRole('link', { name: 'Download statistics' }).click();
-  const chart = page.locator('figure[data-package="acme/hello"]');
+  const chart = page.locator('figure[data-chart="acme/hello"]');
   check((await chart.locator('svg rect').count()) === 30, 'a bar per day');
   check((await chart.locator('figcaption').textContent()).includes('1 install(s)'), 'the install from composer is counted');
   await shot('stats');

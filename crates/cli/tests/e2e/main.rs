@@ -29,6 +29,8 @@ mod operator_basics;
 mod operator_tokens;
 mod outage;
 mod portal;
+mod portal_design;
+mod portal_mail;
 mod portal_security;
 mod releases;
 mod remote_cli;

@@ -220,7 +220,7 @@ fn operator_forms_need_an_operator_session_and_token() {
     );
     assert_eq!(
         (r.status, r.header("location")),
-        (303, Some("/admin/accounts"))
+        (303, Some("/admin/dashboard"))
     );
     let token = csrf_of(&ops.get("/admin/products").text());
     let form = [("slug", "pro"), ("name", "Pro"), ("packages", "acme/*")];

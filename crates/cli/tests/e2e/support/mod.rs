@@ -10,6 +10,7 @@ pub mod git_servers;
 pub mod portal;
 pub mod s3;
 pub mod server;
+pub mod smtp;
 pub mod sshd;
 pub mod static_repo;
 pub mod upstream;

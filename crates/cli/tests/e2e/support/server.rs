@@ -185,6 +185,11 @@ impl Server {
         self.child = Some(child);
     }
 
+    /// The PostgreSQL URL of this server's database (`None` for the embedded SQLite one).
+    pub fn database_url(&self) -> Option<&str> {
+        self.database_url.as_deref()
+    }
+
     /// The server process id, to read its memory use from /proc.
     pub fn pid(&self) -> u32 {
         self.child.as_ref().expect("server is running").id()

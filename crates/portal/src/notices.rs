@@ -1,0 +1,160 @@
+//! The notice task: mails the account's contact when an invoice becomes overdue (it puts the
+//! account on hold) and when a licence's updates end within [`NOTICE_DAYS`] days, once each.
+//!
+//! Every node runs this task; the store's notice claims make sure one node sends each
+//! notice ([`packyard_store::mail`]). A send that fails gives its claim back and is tried
+//! again in the next round. Which invoice is overdue is decided by [`rules::past_grace`],
+//! the same rule that refuses the account's Composer requests.
+
+use chrono::{Days, NaiveDate, Utc};
+use packyard_store::StoreError;
+
+use packyard_core::mail::Mailer;
+use packyard_core::rules;
+
+use crate::letters::Letter;
+use crate::state::PortalState;
+
+/// Notice kinds, as stored with each claim.
+pub const INVOICE_OVERDUE: &str = "invoice-overdue";
+pub const LICENCE_ENDING: &str = "licence-ending";
+/// How many days before `updates_until` the licence notice goes out.
+pub const NOTICE_DAYS: u64 = 14;
+/// A claim not marked sent after this long belongs to a node that died; another may send.
+const STALE_CLAIM_SECS: i64 = 600;
+
+/// Runs a round every `config.notice_interval` until the server stops (the server starts it
+/// when mail is set up).
+pub async fn run(state: PortalState, mailer: Mailer) {
+    let mut tick = tokio::time::interval(state.config.notice_interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = round(&state, &mailer, Utc::now().date_naive()).await {
+            tracing::warn!("mail notices: {e}");
+        }
+    }
+}
+
+/// One round as of `today`: returns how many notices this node sent.
+pub async fn round(
+    state: &PortalState,
+    mailer: &Mailer,
+    today: NaiveDate,
+) -> Result<usize, StoreError> {
+    let grace = state.config.billing_grace_days;
+    let mut sent = 0;
+    let due_before = today.format("%Y-%m-%d").to_string();
+    for invoice in state.db.unpaid_invoices_due_before(&due_before).await? {
+        let due = NaiveDate::parse_from_str(&invoice.due_date, "%Y-%m-%d").ok();
+        if !due.is_some_and(|d| rules::past_grace(d, today, grace)) {
+            continue;
+        }
+        let amount = format!(
+            "{}.{:02} {}",
+            invoice.amount_cents / 100,
+            invoice.amount_cents % 100,
+            invoice.currency
+        );
+        let letter = Letter {
+            subject: format!("Invoice {} is overdue", invoice.number),
+            paragraphs: vec![
+                format!(
+                    "Invoice {} of account {} ({}) for {amount} was due on {} and has not been paid.",
+                    invoice.number, invoice.account, invoice.account_name, invoice.due_date
+                ),
+                "Until it is paid, Composer and release downloads are refused for every key of \
+                 this account. Access returns within a second of the payment being recorded."
+                    .into(),
+            ],
+            action: Some((
+                "See your invoices".into(),
+                state.config.portal_url("/account/invoices"),
+            )),
+        };
+        sent += usize::from(
+            send_once(
+                state,
+                mailer,
+                INVOICE_OVERDUE,
+                &invoice.number,
+                &invoice.email,
+                &letter,
+            )
+            .await?,
+        );
+    }
+    let until = today + Days::new(NOTICE_DAYS);
+    let (from, to) = (due_before, until.format("%Y-%m-%d").to_string());
+    for licence in state.db.licences_ending_between(&from, &to).await? {
+        let subject = format!(
+            "{}/{}/{}",
+            licence.account, licence.product, licence.updates_until
+        );
+        let letter = Letter {
+            subject: format!(
+                "Updates for {} end on {}",
+                licence.product_name, licence.updates_until
+            ),
+            paragraphs: vec![
+                format!(
+                    "The licence of account {} ({}) for {} covers releases published up to {}.",
+                    licence.account,
+                    licence.account_name,
+                    licence.product_name,
+                    licence.updates_until
+                ),
+                "Releases published after that date will not be offered to this account; the \
+                 versions released up to it stay installable. Renew to keep receiving updates."
+                    .into(),
+            ],
+            action: Some((
+                "See your licences".into(),
+                state.config.portal_url("/account/licences"),
+            )),
+        };
+        sent += usize::from(
+            send_once(
+                state,
+                mailer,
+                LICENCE_ENDING,
+                &subject,
+                &licence.email,
+                &letter,
+            )
+            .await?,
+        );
+    }
+    Ok(sent)
+}
+
+/// Sends one notice if this node wins its claim; true when it went out.
+async fn send_once(
+    state: &PortalState,
+    mailer: &Mailer,
+    kind: &str,
+    subject: &str,
+    to: &str,
+    letter: &Letter,
+) -> Result<bool, StoreError> {
+    if !state
+        .db
+        .claim_notice(kind, subject, STALE_CLAIM_SECS)
+        .await?
+    {
+        return Ok(false);
+    }
+    let mail = letter.compose(&state.config.brand, &state.config.public_url);
+    match mailer.send(to, &mail).await {
+        Ok(()) => {
+            state.db.notice_sent(kind, subject).await?;
+            tracing::info!(kind, subject, "notice mailed");
+            Ok(true)
+        }
+        Err(e) => {
+            tracing::warn!("{kind} notice {subject}: {e}; will retry");
+            state.db.release_notice(kind, subject).await?;
+            Ok(false)
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Conformance tests for the mail records: reset links (hashed, single-use, expiring) and
+//! notice claims (one winner, released on failure, stale claims taken over), plus the
+//! paged lists of the back office. Each body runs on SQLite and PostgreSQL.
+
+use crate::accounts::NewAccount;
+use crate::secret::sha256;
+use crate::tests::TestDb;
+use crate::{Db, StoreError, on_db};
+use packyard_testkit::{Backend, backend_tests};
+
+async fn account(db: &Db, email: &str) -> crate::accounts::Account {
+    db.create_account(
+        NewAccount {
+            email,
+            name: "Mail Customer",
+            id_prefix: "MAG",
+            password_hash: Some("old-hash".into()),
+        },
+        "test",
+    )
+    .await
+    .unwrap()
+}
+
+fn refused_because(e: StoreError, reason: &str) {
+    match e {
+        StoreError::Invalid(m) => assert!(m.contains(reason), "{m}"),
+        other => panic!("expected Invalid({reason}), got {other:?}"),
+    }
+}
+
+backend_tests!(async reset_links_are_hashed_single_use_and_expire);
+async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
+    let db = TestDb::open(backend).await;
+    let acct = account(&db, "reset@example.com").await;
+    let token = db
+        .create_password_reset("Reset@Example.com", 3600)
+        .await
+        .unwrap();
+    let stored: Vec<Vec<u8>> = on_db!(&*db, pool => sqlx::query_scalar("SELECT token_hash FROM password_resets").fetch_all(pool).await.unwrap());
+    assert_eq!(stored, vec![sha256(&token)], "only the hash is stored");
+    assert_eq!(
+        db.password_reset_email(&token).await.unwrap(),
+        "reset@example.com"
+    );
+
+    let reset = db.reset_password(&token, "new-hash").await.unwrap();
+    assert_eq!(reset.id, acct.id);
+    let (_, hash) = db
+        .account_by_email("reset@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(hash.as_deref(), Some("new-hash"));
+    refused_because(
+        db.reset_password(&token, "again").await.unwrap_err(),
+        "used already",
+    );
+    refused_because(
+        db.password_reset_email("no-such-token").await.unwrap_err(),
+        "not valid",
+    );
+
+    // Expired by a password change: refused, and the password stays.
+    let later = db
+        .create_password_reset("reset@example.com", 3600)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.expire_password_resets("reset@example.com")
+            .await
+            .unwrap(),
+        1
+    );
+    refused_because(
+        db.reset_password(&later, "late-hash").await.unwrap_err(),
+        "expired",
+    );
+    let (_, hash) = db
+        .account_by_email("reset@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(hash.as_deref(), Some("new-hash"));
+    let audit = db.audit_events("account.password_reset", 10).await.unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].subject, acct.public_id);
+}
+
+backend_tests!(async a_notice_is_claimed_by_one_caller_and_retried_after_a_failure);
+async fn a_notice_is_claimed_by_one_caller_and_retried_after_a_failure(backend: Backend) {
+    let db = TestDb::open(backend).await;
+    assert!(db.claim_notice("invoice", "INV-1", 600).await.unwrap());
+    assert!(!db.claim_notice("invoice", "INV-1", 600).await.unwrap());
+    assert!(db.claim_notice("licence", "INV-1", 600).await.unwrap());
+    db.release_notice("invoice", "INV-1").await.unwrap();
+    assert!(db.claim_notice("invoice", "INV-1", 600).await.unwrap());
+    assert!(!db.notice_was_sent("invoice", "INV-1").await.unwrap());
+    db.notice_sent("invoice", "INV-1").await.unwrap();
+    assert!(db.notice_was_sent("invoice", "INV-1").await.unwrap());
+    // Sent: never claimed again, however old; an unsent stale claim is taken over.
+    assert!(!db.claim_notice("invoice", "INV-1", -10).await.unwrap());
+    assert!(db.claim_notice("licence", "INV-1", -10).await.unwrap());
+}
+
+backend_tests!(async overdue_invoices_and_ending_licences_are_found_by_date);
+async fn overdue_invoices_and_ending_licences_are_found_by_date(backend: Backend) {
+    let db = TestDb::open(backend).await;
+    let acct = account(&db, "dates@example.com").await;
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    db.add_invoice(&acct, "INV-OLD", "10", "EUR", day("2026-01-10"), "t")
+        .await
+        .unwrap();
+    db.add_invoice(&acct, "INV-NEW", "10", "EUR", day("2026-03-10"), "t")
+        .await
+        .unwrap();
+    let due = db.unpaid_invoices_due_before("2026-02-01").await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        (due[0].number.as_str(), due[0].email.as_str()),
+        ("INV-OLD", "dates@example.com")
+    );
+    db.pay_invoice("INV-OLD", "t").await.unwrap();
+    assert!(
+        db.unpaid_invoices_due_before("2026-02-01")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let product = db
+        .create_product("suite", "Suite", &["acme/*".to_string()], false, "t")
+        .await
+        .unwrap();
+    db.grant(&acct, &product, Some(day("2026-05-15")), "t")
+        .await
+        .unwrap();
+    let ending = db
+        .licences_ending_between("2026-05-01", "2026-05-15")
+        .await
+        .unwrap();
+    assert_eq!(ending.len(), 1);
+    assert_eq!(ending[0].product, "suite");
+    assert!(
+        db.licences_ending_between("2026-05-16", "2026-05-31")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+backend_tests!(async accounts_and_audit_are_paged_and_searched);
+async fn accounts_and_audit_are_paged_and_searched(backend: Backend) {
+    let db = TestDb::open(backend).await;
+    for i in 0..5 {
+        account(&db, &format!("page{i}@example.com")).await;
+    }
+    account(&db, "odd_100%@example.com").await;
+    let (first, total) = db.accounts_page("", 0, 2).await.unwrap();
+    assert_eq!((first.len(), total), (2, 6));
+    let (last, _) = db.accounts_page("", 4, 2).await.unwrap();
+    assert_eq!(last[1].email, "odd_100%@example.com");
+    let (found, total) = db.accounts_page("PAGE3", 0, 10).await.unwrap();
+    assert_eq!((found.len(), total), (1, 1));
+    // `%` and `_` are matched literally.
+    let (found, total) = db.accounts_page("_100%", 0, 10).await.unwrap();
+    assert_eq!((found.len(), total), (1, 1));
+    let (entries, total) = db.audit_page("account.create", 0, 4).await.unwrap();
+    assert_eq!((entries.len(), total), (4, 6));
+    assert!(entries[0].id > entries[1].id, "newest first");
+}
