@@ -6,12 +6,15 @@
 //! guards and collects blobs, and [`usage`] buffers the side records of the hot path.
 
 pub mod access;
+pub mod announce;
 pub mod config;
 pub mod dist_cache;
 pub mod explain;
 pub mod feed;
 pub mod git;
 pub mod licence;
+pub mod marks;
+pub mod marks_input;
 pub mod metadata;
 pub mod passwords;
 pub mod publish;
@@ -21,6 +24,7 @@ pub mod rules;
 pub mod sharded;
 pub mod snapshot;
 pub mod storage;
+pub mod upload;
 pub mod usage;
 
 pub use config::Config;

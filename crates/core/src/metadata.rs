@@ -124,9 +124,16 @@ pub fn render_p2(
             .cmp(&a.released_at)
             .then(b.version_normalized.cmp(&a.version_normalized))
     });
+    let abandoned = package.marks.abandoned.as_ref().map(|a| a.to_json());
     let objects: Vec<Map<String, Value>> = visible
         .iter()
-        .map(|v| version_object(name, v, public_url))
+        .map(|v| {
+            let mut object = version_object(name, v, public_url);
+            if let Some(abandoned) = &abandoned {
+                object.insert("abandoned".into(), abandoned.clone());
+            }
+            object
+        })
         .collect();
     let mut doc = Map::new();
     doc.insert("minified".into(), Value::from("composer/2.0"));
@@ -134,6 +141,9 @@ pub fn render_p2(
         "packages".into(),
         json!({ name: packyard_composer::minify::minify(&objects) }),
     );
+    if !dev {
+        crate::announce::p2_marks(&mut doc, &package.marks);
+    }
     let has_warning = !cut_off.is_empty();
     if let Some(until) = cut_off.iter().map(|(_, until)| *until).max() {
         let newest = cut_off
@@ -250,16 +260,17 @@ fn render_root(snapshot: &Snapshot, visible: &[usize], config: &Config) -> Rende
         .collect();
     names.sort_unstable();
     let prefix = url_path_prefix(public_url);
-    let doc = json!({
+    let mut doc = json!({
         "packages": [],
         "metadata-url": format!("{prefix}/p2/%package%.json"),
         "available-packages": names,
         "notify-batch": format!("{public_url}/downloads/"),
     });
+    let has_notice = crate::announce::root_extras(&mut doc, public_url, &snapshot.notices);
     Rendered::new(
         doc.to_string().into_bytes(),
         snapshot.catalog_changed_at,
-        false,
+        has_notice,
         &config.compression,
     )
 }

@@ -95,6 +95,8 @@ pub struct PackageEntry {
     /// Held while one of this package's bodies renders: concurrent requests for it wait
     /// for that render instead of repeating it (single-flight).
     pub rendering: tokio::sync::Mutex<()>,
+    /// Advisories, abandonment, recalled versions and discovery facts ([`crate::marks`]).
+    pub marks: crate::marks::PackageMarks,
 }
 
 /// An operator's admin API token as the admin API sees it.
@@ -154,6 +156,8 @@ pub struct Snapshot {
     /// Unix millis of the newest product: a new product can widen any account's view.
     pub products_changed_at: i64,
     pub roots: Arc<RootCache>,
+    /// The operator's notices for the root `packages.json`.
+    pub notices: Arc<Vec<packyard_store::package_marks::Notice>>,
     /// How many times this snapshot's lineage was loaded in full (startup counts one);
     /// incremental updates leave it alone. Tests use it to prove a change was incremental.
     pub full_loads: u64,

@@ -12,6 +12,7 @@ use axum::http::request::Parts;
 use ipnet::IpNet;
 use packyard_blobs::BlobStore;
 use packyard_core::Config;
+use packyard_core::feed::Feed;
 use packyard_store::Db;
 use tokio::sync::Notify;
 
@@ -32,6 +33,8 @@ pub struct Handles {
     /// Wakes the git sync worker when an operator queues a sync on this node.
     pub repo_sync: Arc<Notify>,
     pub client_addr: ClientAddrFn,
+    /// The server's snapshot, for pages that show what accounts see (advisories, recalls).
+    pub feed: Arc<Feed>,
 }
 
 impl PortalState {
@@ -41,6 +44,7 @@ impl PortalState {
         config: Arc<Config>,
         repo_sync: Arc<Notify>,
         client_addr: ClientAddrFn,
+        feed: Arc<Feed>,
     ) -> PortalState {
         PortalState(Arc::new(Handles {
             logins: LoginGuard::new(&config),
@@ -49,6 +53,7 @@ impl PortalState {
             config,
             repo_sync,
             client_addr,
+            feed,
         }))
     }
 

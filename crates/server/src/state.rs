@@ -88,12 +88,14 @@ impl AppState {
         };
         let feed = Feed::load(db.clone(), &config, Arc::new(events)).await?;
         let repo_sync = Arc::new(tokio::sync::Notify::new());
+        let feed = Arc::new(feed);
         let portal = PortalState::new(
             db.clone(),
             blobs.clone(),
             config.clone(),
             repo_sync.clone(),
             client_addr,
+            feed.clone(),
         );
         Ok(AppState(Arc::new(Handles {
             failures,
@@ -101,7 +103,7 @@ impl AppState {
             usage: UsageRecorder::new(config.usage_buffer_limit),
             dists: DistCache::new(config.dist_cache_bytes, config.max_cached_archive),
             repo_sync,
-            feed: Arc::new(feed),
+            feed,
             portal,
             db,
             blobs,

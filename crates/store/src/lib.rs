@@ -11,6 +11,7 @@
 //!   sees a plaintext secret except [`secret`], which creates them.
 
 pub mod accounts;
+pub mod advisories;
 pub mod audit;
 pub mod backup;
 pub mod blob_leases;
@@ -23,6 +24,7 @@ pub mod key_scopes;
 pub mod keys;
 pub mod operator_tokens;
 pub mod operators;
+pub mod package_marks;
 pub mod packages;
 pub mod password_links;
 pub mod personal_keys;
@@ -32,11 +34,14 @@ pub mod repo_refs;
 pub mod repos;
 pub mod secret;
 pub mod sessions;
+pub mod settings;
 pub mod snapshot_rows;
 pub mod timestamps;
 pub mod tokens;
 pub mod users;
 
+#[cfg(test)]
+mod marks_tests;
 #[cfg(test)]
 mod operator_tokens_tests;
 #[cfg(test)]

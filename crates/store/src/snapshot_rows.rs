@@ -49,7 +49,12 @@ pub struct PeopleRows {
 
 impl Db {
     /// Runs `select` (which ends in a `WHERE` condition) restricted to `column IN scope`.
-    async fn rows_in<T>(&self, select: &str, column: &str, scope: Scope<'_>) -> Result<Vec<T>>
+    pub(crate) async fn rows_in<T>(
+        &self,
+        select: &str,
+        column: &str,
+        scope: Scope<'_>,
+    ) -> Result<Vec<T>>
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
             + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>

@@ -1,9 +1,11 @@
 //! One module per group of subcommands.
 
+mod advisories;
 mod backup;
 mod catalog;
 mod customers;
 mod operators;
+mod packages;
 mod people;
 mod publish;
 mod releases;
@@ -64,6 +66,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Entitlement(cmd) => catalog::entitlement(&g, cmd).await,
         Command::Invoice(cmd) => catalog::invoice(&g, cmd).await,
         Command::Operator(cmd) => operators::run(&g, cmd).await,
+        Command::Package(cmd) => packages::run(&g, cmd).await,
         Command::Publish(args) => publish::run(&g, args).await,
         Command::Backup(args) => backup::backup(&g, args).await,
         Command::Restore(args) => backup::restore(&g, args).await,
@@ -71,6 +74,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Release(cmd) => releases::run(&g, cmd).await,
         Command::Repo(args) => repos::run(&g, args).await,
         Command::Storage(cmd) => storage::run(&g, cmd).await,
+        Command::Advisory(cmd) => advisories::advisory(&g, cmd).await,
+        Command::Version(cmd) => advisories::version(&g, cmd).await,
+        Command::Notice(cmd) => advisories::notice(&g, cmd).await,
         Command::Stats => {
             let db = open_db(&g).await?;
             let counts = db.download_counts().await?;

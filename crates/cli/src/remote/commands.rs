@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 use super::client::{Client, segment};
-use super::{catalog, customers};
+use super::{advisories, catalog, customers, packages};
 use crate::args::{Command, OperatorCmd, OperatorTokenCmd, RepoCmd, TokenCmd};
 use crate::context::read_password_stdin;
 
@@ -68,11 +68,15 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
             (v, token)
         }
         Command::Product(cmd) => catalog::product(c, cmd)?,
+        Command::Package(cmd) => packages::package(c, cmd)?,
         Command::Entitlement(cmd) => customers::entitlement(c, cmd)?,
         Command::Invoice(cmd) => customers::invoice(c, cmd)?,
         Command::Operator(cmd) => operator(c, cmd)?,
         Command::Repo(args) => repo(c, args.cmd)?,
         Command::Explain(args) => explain(c, args)?,
+        Command::Advisory(cmd) => advisories::advisory(c, cmd)?,
+        Command::Version(cmd) => advisories::version(c, cmd)?,
+        Command::Notice(cmd) => advisories::notice(c, cmd)?,
         Command::Serve(_)
         | Command::Migrate
         | Command::Stats

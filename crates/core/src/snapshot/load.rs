@@ -17,6 +17,7 @@ use super::{
     AccountEntry, AdminToken, KeyEntry, KeyOwner, PackageEntry, ProductEntry, ReleaseEntry,
     RootCache, ShardedMap, Snapshot, UnpaidInvoice, VersionEntry,
 };
+use crate::marks::MarkRows;
 use crate::rules::{Terms, product_covers};
 
 fn date_of(unix: i64) -> chrono::NaiveDate {
@@ -57,6 +58,7 @@ fn package_entry(
         changed_at: 0,
         rendered: Default::default(),
         rendering: Default::default(),
+        marks: Default::default(),
     };
     for v in rows {
         entry.changed_at = entry.changed_at.max(v.changed_at);
@@ -125,6 +127,7 @@ impl Snapshot {
             catalog_changed_at: 0,
             products_changed_at,
             roots: Arc::default(),
+            notices: Arc::default(),
             full_loads: previous.map_or(0, |p| p.full_loads) + 1,
         };
         snapshot.load_accounts(db).await?;
@@ -132,6 +135,9 @@ impl Snapshot {
         snapshot.load_packages(db).await?;
         snapshot.reload_operators(db).await?;
         snapshot.reload_releases(db).await?;
+        snapshot.notices = Arc::new(db.notices().await?);
+        let noticed_at = snapshot.notices.iter().map(|n| n.set_at * 1000).max();
+        snapshot.catalog_changed_at = snapshot.catalog_changed_at.max(noticed_at.unwrap_or(0));
         Ok(snapshot)
     }
 
@@ -266,6 +272,10 @@ impl Snapshot {
                 packages.push((name, entry));
             }
         }
+        let mut marks = MarkRows::read(db, Scope::All).await?;
+        for (name, entry) in &mut packages {
+            marks.apply(name, entry);
+        }
         self.catalog_changed_at = packages
             .iter()
             .map(|(_, p)| p.changed_at)
@@ -297,13 +307,15 @@ impl Snapshot {
     /// database holds now. Other packages keep their entries and caches.
     pub async fn reload_packages(&mut self, db: &Db, ids: &[i64]) -> Result<()> {
         let mut rows = db.versions_of_packages(ids).await?.into_iter().peekable();
+        let mut marks = MarkRows::read(db, Scope::Ids(ids)).await?;
         while let Some(first) = rows.next() {
             let name = first.name.clone();
             let mut versions = vec![first];
             while let Some(v) = rows.next_if(|v| v.name == name) {
                 versions.push(v);
             }
-            let entry = package_entry(&name, &self.products, versions);
+            let mut entry = package_entry(&name, &self.products, versions);
+            marks.apply(&name, &mut entry);
             self.catalog_changed_at = self.catalog_changed_at.max(entry.changed_at);
             if !self.packages.contains_key(name.as_str()) {
                 // A new name changes every account's `available-packages`.
@@ -356,6 +368,15 @@ impl Snapshot {
             })
             .collect();
         self.releases = Arc::new(releases);
+        Ok(())
+    }
+
+    /// Reads the operator's notices; the root documents that carry them are rendered again,
+    /// and dated now so that clients holding the old root fetch the new one.
+    pub async fn reload_notices(&mut self, db: &Db) -> Result<()> {
+        self.notices = Arc::new(db.notices().await?);
+        self.roots = Arc::new(RootCache::default());
+        self.catalog_changed_at = self.catalog_changed_at.max(packyard_store::now_millis());
         Ok(())
     }
 }

@@ -1,6 +1,8 @@
 //! Dist archives: the exact bytes whose sha1 the metadata announced, streamed from storage.
 //! Unlike metadata, a dist the account is not licensed for answers 403 with the reason
 //! (SPEC §2): the developer already knows the package exists from a lock file.
+//! A recalled version answers 410 Gone with the vendor's reason (SPEC §12), as JSON that
+//! Composer appends to its error message.
 //! Small archives are served from memory ([`packyard_core::dist_cache`]), large ones streamed (or,
 //! with `--storage-redirect`, handed out as a short-lived presigned URL).
 
@@ -36,12 +38,21 @@ pub async fn download(
         .packages
         .get(package.as_str())
         .ok_or_else(unknown)?;
+    let licence = snapshot.licence(&customer.seats, entry);
+    if let (Some(recalled), Some(_)) = (entry.marks.recalled(version), &licence) {
+        return Err(refused(
+            StatusCode::GONE,
+            format!(
+                "{package} {} was recalled by its vendor: {}; run composer update to move to another version",
+                recalled.version, recalled.reason
+            ),
+        ));
+    }
     let v = entry
         .versions
         .iter()
         .find(|v| v.version_normalized == version && v.sha1 == sha1)
         .ok_or_else(unknown)?;
-    let licence = snapshot.licence(&customer.seats, entry);
     may_install(licence.as_ref(), v.released_on, &v.version_normalized).map_err(|refusal| {
         refused(
             StatusCode::FORBIDDEN,

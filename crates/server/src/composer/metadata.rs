@@ -32,7 +32,12 @@ pub async fn packages_json(
     let changed_at = snapshot
         .catalog_changed_at
         .max(customer.licences_changed_at());
-    Ok(conditional_json(&headers, &root, changed_at, true))
+    Ok(conditional_json(
+        &headers,
+        &root,
+        changed_at,
+        !root.has_warning,
+    ))
 }
 
 pub async fn p2(
