@@ -55,12 +55,12 @@ impl Terms {
     }
 
     /// The terms in words, as the Licences page shows them: "2.x releases until
-    /// 2027-03-31", "releases until 2025-01-31", "versions <3.0", "all releases".
+    /// 2027-03-31", "releases up to 2025-01-31", "versions <3.0", "all releases".
     pub fn in_words(&self) -> String {
         let versions = self.versions.as_deref().map(constraint_in_words);
         match (versions, self.until) {
             (None, None) => "all releases".into(),
-            (None, Some(d)) => format!("releases until {d}"),
+            (None, Some(d)) => format!("releases up to {d}"),
             (Some(v), None) => v,
             (Some(v), Some(d)) => format!("{v} until {d}"),
         }
@@ -184,7 +184,7 @@ impl Licence {
         }
     }
 
-    /// The licence in words ("2.x releases until 2027-03-31; releases until 2025-01-31").
+    /// The licence in words ("2.x releases until 2027-03-31; releases up to 2025-01-31").
     pub fn in_words(&self) -> String {
         let words: Vec<String> = self.0.iter().map(Terms::in_words).collect();
         words.join("; ")

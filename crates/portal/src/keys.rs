@@ -25,6 +25,10 @@ pub struct KeyRow {
     pub public_key: String,
     pub enabled: bool,
     pub created: String,
+    /// Who created the key (empty for keys older than users).
+    pub created_by: String,
+    /// Products the key is limited to (empty: all of the account's).
+    pub products: String,
     pub last_used: String,
     pub last_ip: String,
 }
@@ -36,6 +40,8 @@ impl From<&AccessKey> for KeyRow {
             public_key: k.public_key.clone(),
             enabled: k.enabled,
             created: datetime(k.created_at),
+            created_by: k.created_by.clone().unwrap_or_default(),
+            products: k.products.join(", "),
             last_used: k.last_used_at.map_or_else(|| "never".into(), datetime),
             last_ip: k.last_used_ip.clone().unwrap_or_default(),
         }

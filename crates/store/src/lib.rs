@@ -238,9 +238,29 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> Result<()> {
+        self.migrate_up_to(i64::MAX).await
+    }
+
+    /// Applies the migrations numbered up to `last` (tests of a migration's data changes
+    /// start from the schema before it).
+    pub(crate) async fn migrate_up_to(&self, last: i64) -> Result<()> {
+        let upto = |mut m: sqlx::migrate::Migrator| {
+            m.migrations = m
+                .migrations
+                .iter()
+                .filter(|x| x.version <= last)
+                .cloned()
+                .collect::<Vec<_>>()
+                .into();
+            m
+        };
         match self {
-            Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+            Db::Sqlite(pool) => upto(sqlx::migrate!("migrations/sqlite")).run(pool).await?,
+            Db::Postgres(pool) => {
+                upto(sqlx::migrate!("migrations/postgres"))
+                    .run(pool)
+                    .await?
+            }
         }
         Ok(())
     }

@@ -31,6 +31,18 @@ impl TestDb {
 }
 
 impl TestDb {
+    /// A database with the migrations up to `last` applied, to test the next one's data
+    /// changes.
+    pub(crate) async fn open_at(backend: Backend, last: i64) -> TestDb {
+        let database = TestDatabase::create(backend);
+        let db = Db::connect(&database.url, false).await.unwrap();
+        db.migrate_up_to(last).await.unwrap();
+        TestDb {
+            db,
+            _database: database,
+        }
+    }
+
     /// Creates an active account called Acme Corp with `email`.
     pub(crate) async fn test_account(&self, email: &str) -> crate::accounts::Account {
         self.create_account(new_account(email), "test")

@@ -254,3 +254,39 @@ async fn grants_carry_a_version_constraint(backend: Backend) {
     );
     assert_eq!(db.licences(Some(&acct)).await.unwrap()[0].versions, None);
 }
+
+backend_tests!(async migration_0010_makes_each_primary_contact_the_first_owner);
+async fn migration_0010_makes_each_primary_contact_the_first_owner(backend: Backend) {
+    let db = TestDb::open_at(backend, 9).await;
+    crate::on_db!(&*db, pool => {
+        for (id, email, hash) in [("MAG000000901", "first@example.com", Some("$argon2id$first")), ("MAG000000902", "second@example.com", None)] {
+            sqlx::query("INSERT INTO accounts (public_id, email, name, password_hash, status, created_at) VALUES ($1, $2, 'Old', $3, 'active', 1)")
+                .bind(id)
+                .bind(email)
+                .bind(hash)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+    });
+    db.migrate().await.unwrap();
+    let first = db.account("MAG000000901").await.unwrap();
+    let members = db.users_of(&first).await.unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!(
+        (
+            members[0].email.as_str(),
+            members[0].role,
+            members[0].password_set
+        ),
+        ("first@example.com", Role::Owner, true)
+    );
+    let (_, hash) = db
+        .user_by_email("first@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(hash.as_deref(), Some("$argon2id$first"));
+    let second = db.account("MAG000000902").await.unwrap();
+    assert!(!db.users_of(&second).await.unwrap()[0].password_set);
+}

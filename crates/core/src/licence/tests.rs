@@ -71,7 +71,7 @@ fn terms_read_in_words() {
     assert_eq!(terms(None, Some("<3.0")).in_words(), "versions <3.0");
     assert_eq!(
         terms(Some("2025-01-31"), None).in_words(),
-        "releases until 2025-01-31"
+        "releases up to 2025-01-31"
     );
     assert_eq!(Terms::unlimited().in_words(), "all releases");
 }

@@ -28,11 +28,9 @@ INSERT INTO users (email, password_hash, created_at)
 INSERT INTO memberships (user_id, account_id, role, created_at)
     SELECT u.id, a.id, 'owner', a.created_at FROM accounts a JOIN users u ON u.email = a.email;
 
--- The session of a customer now names the user and the account they are working on.
+-- Customer sessions still name the account (principal_id = accounts.id) until the portal
+-- logs users in; account_id is where the account a user works on will go then.
 ALTER TABLE sessions ADD COLUMN account_id BIGINT;
-UPDATE sessions SET account_id = principal_id,
-    principal_id = (SELECT u.id FROM users u JOIN accounts a ON a.email = u.email WHERE a.id = sessions.principal_id)
-    WHERE kind = 'customer';
 
 -- Licences limited to a Composer version constraint.
 ALTER TABLE entitlements ADD COLUMN versions TEXT;
