@@ -17,7 +17,9 @@ pub enum UploadError {
         "the upload is larger than this server's limit of {limit_mib} MiB; the operator can raise it with --max-upload-mib"
     )]
     TooLarge { limit_mib: usize },
-    #[error("the upload is not a zip archive (it does not start like one)")]
+    #[error(
+        "the upload is not a zip archive (it does not start like one); send the zip itself as the request body, not a multipart form (curl --data-binary @FILE.zip)"
+    )]
     NotZip,
     #[error("the upload is empty; send the zip archive as the request body")]
     Empty,

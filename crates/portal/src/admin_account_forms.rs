@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 
+use super::admin_accounts::account_invoice;
 use super::error::{PortalError, PortalResult};
 use super::install::InstallGuide;
 use super::keys::{KeyCreatedPage, NameForm};
@@ -89,14 +90,7 @@ pub async fn void_invoice(
     Path(id): Path<String>,
     Posted { session, form }: Posted<OperatorSession, VoidForm>,
 ) -> PortalResult<Response> {
-    let account = state.db.account(&id).await?;
-    let invoice = state.db.invoice(&form.number).await?;
-    if invoice.account_id != account.id {
-        return Err(PortalError::NotFound(format!(
-            "account {} has no invoice {}",
-            account.public_id, form.number
-        )));
-    }
+    let (account, invoice) = account_invoice(&state, &id, &form.number).await?;
     state
         .db
         .void_invoice(&invoice.number, &form.reason, &session.actor())

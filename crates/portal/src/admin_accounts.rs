@@ -295,17 +295,27 @@ pub async fn pay_invoice(
     Path(id): Path<String>,
     Posted { session, form }: Posted<OperatorSession, InvoiceForm>,
 ) -> PortalResult<Response> {
-    let account = state.db.account(&id).await?;
-    let invoice = state.db.invoice(&form.number).await?;
-    if invoice.account_id != account.id {
-        return Err(PortalError::NotFound(format!(
-            "account {} has no invoice {}",
-            account.public_id, form.number
-        )));
-    }
+    let (account, invoice) = account_invoice(&state, &id, &form.number).await?;
     state
         .db
         .pay_invoice(&invoice.number, &session.actor())
         .await?;
     Ok(back_to(&account))
+}
+
+/// The account `id` and its invoice `number` ("not found" when the invoice is another's).
+pub(super) async fn account_invoice(
+    state: &PortalState,
+    id: &str,
+    number: &str,
+) -> PortalResult<(Account, packyard_store::invoices::Invoice)> {
+    let account = state.db.account(id).await?;
+    let invoice = state.db.invoice(number).await?;
+    if invoice.account_id != account.id {
+        return Err(PortalError::NotFound(format!(
+            "account {} has no invoice {number}",
+            account.public_id
+        )));
+    }
+    Ok((account, invoice))
 }

@@ -102,8 +102,9 @@ pub async fn upload(
                         .map_err(|e| match e {
                             IngestError::Store(e) => PortalError::from(e),
                             IngestError::Blob(BlobError::TooLarge(limit)) => {
-                                PortalError::Invalid(format!(
-                                    "The file is larger than the server's limit of {limit} bytes."
+                                PortalError::TooLarge(format!(
+                                    "The file is larger than the server's limit of {} MiB; the operator can raise it with --max-release-mib.",
+                                    limit >> 20
                                 ))
                             }
                             IngestError::Blob(e) => PortalError::Internal(e.to_string()),

@@ -259,10 +259,17 @@ fn scopes_limit_tokens_and_revocation_is_immediate() {
         .status,
         403
     );
-    // Too large (axum's own rejection) and malformed input get the JSON error shape too.
-    let big = ci.upload("POST", "/api/v1/packages", &vec![b'x'; 2 << 20]);
+    // Too large and malformed input get the JSON error shape too.
+    let mut zip_like = b"PK\x03\x04".to_vec();
+    zip_like.resize(2 << 20, b'x');
+    let big = ci.upload("POST", "/api/v1/packages", &zip_like);
     assert_eq!(big.status, 413, "{}", big.text());
-    assert!(big.json()["error"].is_string());
+    assert!(
+        big.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("--max-upload-mib")
+    );
     let bad = api.call("POST", "/api/v1/products", Some(&json!({ "slug": 5 })));
     assert!(bad.status == 400 || bad.status == 422, "{}", bad.text());
     assert!(bad.json()["error"].is_string());

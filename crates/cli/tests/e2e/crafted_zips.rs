@@ -54,6 +54,11 @@ fn crafted_uploads_are_refused(backend: Backend) {
         let file = dir.join(name);
         std::fs::write(&file, bytes).unwrap();
         let answer = upload(&server, &token, &file, false);
+        // Bytes before the first entry: the upload is refused by its first bytes already.
+        let expected = match name {
+            "prefixed.zip" => "does not start like one",
+            _ => expected,
+        };
         assert!(
             (400..500).contains(&answer.status),
             "{backend:?}: {name} answered {}: {}",

@@ -2,8 +2,6 @@
 //! failed attempts are budgeted per client address (trusted proxies only may name it); an
 //! unauthenticated upload is refused before its body is read.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use super::support::*;
@@ -126,37 +124,6 @@ fn forwarding_headers_from_untrusted_peers_are_ignored() {
     assert_eq!(guess(&server, "192.0.2.99", &public).status, 429);
 }
 
-/// Streams a `len`-byte body after `head` (request line and headers, without the blank
-/// line) until the server stops reading; returns the status line it answered, if any.
-fn stream_upload(host: &str, head: &str, len: u64) -> String {
-    let mut stream = TcpStream::connect(host).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    let request = format!("{head}\r\nHost: {host}\r\nContent-Length: {len}\r\n\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut reader = stream.try_clone().unwrap();
-    let answer = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = reader.read_to_end(&mut buf);
-        String::from_utf8_lossy(&buf)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    });
-    let chunk = vec![b'x'; 64 * 1024];
-    let mut sent = 0u64;
-    while sent < len {
-        if stream.write_all(&chunk).is_err() {
-            break;
-        }
-        sent += chunk.len() as u64;
-    }
-    let _ = stream.shutdown(std::net::Shutdown::Write);
-    answer.join().unwrap()
-}
-
 #[test]
 fn unauthenticated_uploads_are_refused_before_their_body_is_read() {
     const BODY: u64 = 250 * 1024 * 1024;
@@ -170,7 +137,7 @@ fn unauthenticated_uploads_are_refused_before_their_body_is_read() {
         "POST /admin/packages HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=b",
     ];
     for head in routes {
-        let status = stream_upload(&server.host, head, BODY);
+        let status = stream_body(&server.host, head, b"", BODY);
         assert!(
             status.is_empty() || status.contains(" 401 ") || status.contains(" 303 "),
             "{head}: {status}"

@@ -3,50 +3,10 @@
 //! refused while it arrives, by its first bytes when it is not a zip and by its size when it
 //! looks like one, and the server's peak memory (`VmHWM`) grows by a few MiB at most.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
-
 use crate::portal::{OPERATOR_PASSWORD, operator};
 use crate::support::*;
 
 const BODY: u64 = 300 * 1024 * 1024;
-
-/// Sends `head` (request line and headers), then `prefix`, then zeros up to `len` bytes in
-/// all, until the server stops reading; returns the first line of its answer (empty if the
-/// connection was reset before it could be read).
-fn send(host: &str, head: &str, prefix: &[u8], len: u64) -> String {
-    let mut stream = TcpStream::connect(host).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
-    let request = format!("{head}\r\nHost: {host}\r\nContent-Length: {len}\r\n\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut reader = stream.try_clone().unwrap();
-    let answer = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = reader.read_to_end(&mut buf);
-        String::from_utf8_lossy(&buf)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    });
-    let mut sent = 0u64;
-    if stream.write_all(prefix).is_ok() {
-        sent += prefix.len() as u64;
-        let chunk = vec![0u8; 64 * 1024];
-        while sent < len {
-            let n = chunk.len().min((len - sent) as usize);
-            if stream.write_all(&chunk[..n]).is_err() {
-                break;
-            }
-            sent += n as u64;
-        }
-    }
-    let _ = stream.shutdown(std::net::Shutdown::Write);
-    answer.join().unwrap()
-}
 
 #[test]
 fn a_300_mib_upload_is_refused_without_growing_the_server() {
@@ -88,7 +48,7 @@ fn a_300_mib_upload_is_refused_without_growing_the_server() {
     assert_eq!(curl(&format!("{}/healthz", server.url), &[]).status, 200);
     for (what, head, prefix, status) in cases {
         let before = memory_kib(server.pid(), "VmHWM");
-        let answer = send(&server.host, &head, &prefix, BODY);
+        let answer = stream_body(&server.host, &head, &prefix, BODY);
         let after = memory_kib(server.pid(), "VmHWM");
         let grown = after.saturating_sub(before);
         eprintln!(

@@ -145,7 +145,10 @@ impl From<BlobError> for ApiError {
         match e {
             BlobError::TooLarge(limit) => ApiError::operator(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                format!("the file is larger than the server's limit of {limit} bytes"),
+                format!(
+                    "the file is larger than the server's limit of {} MiB; the operator can raise it with --max-release-mib",
+                    limit >> 20
+                ),
             ),
             BlobError::Unavailable(why) => {
                 tracing::warn!("object storage unavailable: {why}");

@@ -26,7 +26,7 @@ pub use static_repo::StaticRepo;
 pub use upstream::*;
 pub use zips::*;
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -101,4 +101,40 @@ pub fn memory_kib(pid: u32, field: &str) -> u64 {
         .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or_else(|| panic!("{field} in /proc/{pid}/status"))
+}
+
+/// Sends `head` (request line and headers), then `prefix`, then zeros up to `len` bytes in
+/// all, until the server stops reading; returns the first line of its answer (empty if the
+/// connection was reset before it could be read).
+pub fn stream_body(host: &str, head: &str, prefix: &[u8], len: u64) -> String {
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let request = format!("{head}\r\nHost: {host}\r\nContent-Length: {len}\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut reader = stream.try_clone().unwrap();
+    let answer = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = reader.read_to_end(&mut buf);
+        String::from_utf8_lossy(&buf)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    });
+    let mut sent = 0u64;
+    if stream.write_all(prefix).is_ok() {
+        sent += prefix.len() as u64;
+        let chunk = vec![0u8; 64 * 1024];
+        while sent < len {
+            let n = chunk.len().min((len - sent) as usize);
+            if stream.write_all(&chunk[..n]).is_err() {
+                break;
+            }
+            sent += n as u64;
+        }
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    answer.join().unwrap()
 }
