@@ -114,8 +114,7 @@ pub fn redact(url: &str) -> String {
 }
 
 pub fn parse_date(value: &str, what: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .with_context(|| format!("{what} {value:?} is not a date in the form YYYY-MM-DD"))
+    packyard_store::timestamps::parse_day(value, what).map_err(anyhow::Error::msg)
 }
 
 /// A new password: typed at a prompt without echo (twice, to catch typos) when standard
@@ -158,4 +157,30 @@ impl std::error::Error for Reported {}
 /// What a delete answers in JSON: `{ key: value, "deleted": true }`.
 pub fn deleted(key: &str, value: &str) -> serde_json::Value {
     serde_json::json!({ key: value, "deleted": true })
+}
+
+/// The human report of a publish batch: one line per version published or skipped (name and
+/// version), then the counts. Failures were printed as they happened.
+pub fn publish_summary(
+    published: &[serde_json::Value],
+    skipped: &[serde_json::Value],
+    failed: usize,
+) -> String {
+    let line = |verb: &str, v: &serde_json::Value, why: &str| {
+        let name = v["name"].as_str().unwrap_or_default();
+        let version = v["version"].as_str().unwrap_or_default();
+        format!("{verb} {name} {version}{why}")
+    };
+    let mut lines: Vec<String> = published.iter().map(|v| line("published", v, "")).collect();
+    lines.extend(
+        skipped
+            .iter()
+            .map(|v| line("skipped", v, " (already published)")),
+    );
+    lines.push(format!(
+        "published {}, skipped {} (already published), failed {failed}",
+        published.len(),
+        skipped.len()
+    ));
+    lines.join("\n")
 }

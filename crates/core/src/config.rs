@@ -45,8 +45,12 @@ pub struct Config {
     pub readiness_timeout: Duration,
     /// Timeouts and the cap on open connections.
     pub connections: ConnectionLimits,
-    /// Whether `GET /metrics` is answered on the main listener (false when it has its own).
+    /// Whether `GET /metrics` is answered to anyone on the main listener (the CLI serves it
+    /// on its own listener instead).
     pub metrics_on_main_listener: bool,
+    /// sha256 of `--metrics-token`: with it, the main listener answers `GET /metrics` to
+    /// `Authorization: Bearer TOKEN`.
+    pub metrics_token_hash: Option<Vec<u8>>,
     /// Bytes of small dist archives kept in memory (weighted by size, least recently used
     /// evicted first).
     pub dist_cache_bytes: u64,
@@ -146,6 +150,7 @@ impl Config {
             readiness_timeout: Duration::from_secs(5),
             connections: ConnectionLimits::default(),
             metrics_on_main_listener: true,
+            metrics_token_hash: None,
             dist_cache_bytes: 256 * 1024 * 1024,
             max_cached_archive: 4 * 1024 * 1024,
             notify_body_limit: 1024 * 1024,

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod composer;
 pub mod edge;
 mod health;
+pub mod read_your_writes;
 pub mod router;
 pub mod state;
 

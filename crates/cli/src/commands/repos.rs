@@ -19,7 +19,11 @@ use crate::context::{git_settings, open_blobs, open_db, read_password_stdin};
 
 pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
     let db = open_db(g).await?;
-    let url = args.public_url.trim_end_matches('/');
+    let recorded = match args.public_url {
+        Some(url) => Some(url),
+        None => db.setting(packyard_store::settings::PUBLIC_URL).await?,
+    };
+    let url = recorded.as_deref().unwrap_or("http://127.0.0.1:8080");
     match args.cmd {
         RepoCmd::Add {
             url: repo_url,
