@@ -88,7 +88,7 @@ async fn a_tag_over_the_archive_limits_is_skipped_with_the_reason(backend: Backe
         .collect();
     assert_eq!(
         listed,
-        [("acme/big", "1.0.0")],
+        [("acme/big", "v1.0.0")],
         "nothing published for v2.0.0"
     );
 }
