@@ -3,6 +3,7 @@
 //! dists) are answered from an in-memory [`snapshot::Snapshot`] that a background task keeps
 //! in step with the database ([`feed`]); they never query the database themselves.
 
+pub mod access_log;
 pub mod admin_api;
 pub mod auth;
 pub mod client_addr;
@@ -18,6 +19,7 @@ pub mod feed;
 pub mod fuzz_checks;
 pub mod git;
 pub mod listen;
+pub mod log_sink;
 pub mod login_guard;
 pub mod metadata;
 pub mod metrics;

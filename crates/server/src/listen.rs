@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -89,76 +89,78 @@ impl Handshake {
 }
 
 /// One connection's requests: how many are in flight and since when it has been idle.
+/// Plain atomics, written by every request and read by the connection's idle watchdog and
+/// the accept loop at the cap: a request takes no lock and wakes nobody. The watchdog does
+/// not need waking, because a request only ever moves the deadline later: it sleeps until
+/// the deadline it last computed and then reads the counters again.
 pub struct Activity {
-    usage: Mutex<Usage>,
-    /// Wakes the idle watchdog when a request starts or ends, so its deadline is recomputed.
-    changed: Notify,
+    in_flight: AtomicUsize,
+    /// When the last request ended (or the connection was accepted), in milliseconds
+    /// since `epoch`.
+    idle_since: AtomicU64,
+    served: AtomicBool,
+    epoch: Instant,
     close: CancellationToken,
-}
-
-struct Usage {
-    in_flight: usize,
-    idle_since: Instant,
-    served: bool,
 }
 
 impl Activity {
     fn new() -> Arc<Activity> {
         Arc::new(Activity {
-            usage: Mutex::new(Usage {
-                in_flight: 0,
-                idle_since: Instant::now(),
-                served: false,
-            }),
-            changed: Notify::new(),
+            in_flight: AtomicUsize::new(0),
+            idle_since: AtomicU64::new(0),
+            served: AtomicBool::new(false),
+            epoch: Instant::now(),
             close: CancellationToken::new(),
         })
-    }
-
-    fn usage(&self) -> MutexGuard<'_, Usage> {
-        // The lock guards plain counters: a panic elsewhere cannot leave them inconsistent.
-        self.usage.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Marks a request as started; dropping the slot (when the response body is finished or
     /// abandoned) marks it done.
     pub fn begin(self: &Arc<Activity>) -> RequestSlot {
-        {
-            let mut usage = self.usage();
-            usage.in_flight += 1;
-            usage.served = true;
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
+        if !self.served.load(Ordering::Relaxed) {
+            self.served.store(true, Ordering::Relaxed);
         }
-        self.changed.notify_waiters();
         RequestSlot(self.clone())
+    }
+
+    fn end(&self) {
+        let now = self.epoch.elapsed().as_millis() as u64;
+        // Stamped before the count drops: whoever sees the count at zero sees the stamp.
+        self.idle_since.fetch_max(now, Ordering::Release);
+        self.in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// Since when the connection has been idle; `None` while a request is in flight.
+    fn idle_since(&self) -> Option<Instant> {
+        if self.in_flight.load(Ordering::Acquire) > 0 {
+            return None;
+        }
+        let since = self.idle_since.load(Ordering::Acquire);
+        Some(self.epoch + Duration::from_millis(since))
     }
 
     /// When the idle connection stops being welcome; `None` while a request is in flight.
     fn idle_deadline(&self, limits: &ConnectionLimits) -> Option<Instant> {
-        let usage = self.usage();
-        let limit = if usage.served {
+        let limit = if self.served.load(Ordering::Relaxed) {
             limits.idle_timeout
         } else {
             limits.header_timeout
         };
-        (usage.in_flight == 0).then(|| usage.idle_since + limit)
+        self.idle_since().map(|since| since + limit)
     }
 
-    /// Resolves once the connection has been idle for longer than its limit.
+    /// Resolves once the connection has been idle for longer than its limit. While a
+    /// request is in flight it looks again one header timeout later (a request in flight
+    /// can only end, moving the deadline past that point).
     async fn expired(&self, limits: &ConnectionLimits) {
         loop {
-            let changed = self.changed.notified();
-            tokio::pin!(changed);
-            changed.as_mut().enable();
-            match self.idle_deadline(limits) {
+            let wake = match self.idle_deadline(limits) {
                 Some(deadline) if Instant::now() >= deadline => return,
-                Some(deadline) => {
-                    tokio::select! {
-                        () = tokio::time::sleep_until(deadline.into()) => {}
-                        () = changed => {}
-                    }
-                }
-                None => changed.await,
-            }
+                Some(deadline) => deadline,
+                None => Instant::now() + limits.header_timeout.min(limits.idle_timeout),
+            };
+            tokio::time::sleep_until(wake.into()).await;
         }
     }
 }
@@ -168,12 +170,7 @@ pub struct RequestSlot(Arc<Activity>);
 
 impl Drop for RequestSlot {
     fn drop(&mut self) {
-        {
-            let mut usage = self.0.usage();
-            usage.in_flight -= 1;
-            usage.idle_since = Instant::now();
-        }
-        self.0.changed.notify_waiters();
+        self.0.end();
     }
 }
 
@@ -207,10 +204,7 @@ impl Registry {
         let oldest = open
             .values()
             .filter(|a| !a.close.is_cancelled())
-            .filter_map(|a| {
-                let usage = a.usage();
-                (usage.in_flight == 0).then_some((usage.idle_since, a))
-            })
+            .filter_map(|a| a.idle_since().map(|since| (since, a)))
             .min_by_key(|(since, _)| *since);
         match oldest {
             Some((_, activity)) => {
@@ -349,13 +343,14 @@ async fn connection(shared: Arc<Shared>, entry: Registered, tcp: TcpStream, peer
         () = activity.close.cancelled() => return,
         () = shared.shutdown.cancelled() => return,
     };
-    let (state, app, requests) = (shared.state.clone(), shared.app.clone(), activity.clone());
+    let (requests, per_request) = (activity.clone(), shared.clone());
     let service = hyper::service::service_fn(move |request| {
         let slot = requests.begin();
-        let (state, app) = (state.clone(), app.clone());
+        let shared = per_request.clone();
         async move {
+            let metrics = &shared.state.metrics;
             Ok::<_, Infallible>(
-                crate::observe::handle(state, app, peer, request, Box::new(slot)).await,
+                crate::observe::handle(metrics, &shared.app, peer, request, slot).await,
             )
         }
     });
