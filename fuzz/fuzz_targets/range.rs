@@ -1,4 +1,8 @@
-//! Fuzz target: see `packyard_server::fuzz_checks::range` for the properties checked.
+//! Fuzz target: see `range` in `crates/server/tests/fuzz_checks/mod.rs` for the properties checked.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| packyard_server::fuzz_checks::range(data));
+#[allow(dead_code)] // each target runs one of the checks
+#[path = "../../crates/server/tests/fuzz_checks/mod.rs"]
+mod fuzz_checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_checks::range(data));

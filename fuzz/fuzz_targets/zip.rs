@@ -1,4 +1,8 @@
-//! Fuzz target: see `packyard_server::fuzz_checks::zip` for the properties checked.
+//! Fuzz target: see `zip` in `crates/server/tests/fuzz_checks/mod.rs` for the properties checked.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| packyard_server::fuzz_checks::zip(data));
+#[allow(dead_code)] // each target runs one of the checks
+#[path = "../../crates/server/tests/fuzz_checks/mod.rs"]
+mod fuzz_checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_checks::zip(data));

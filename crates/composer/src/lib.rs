@@ -4,7 +4,9 @@
 //! tested (and differentially checked against Composer's PHP) in isolation.
 
 pub mod archive;
+pub mod constraint;
 pub mod minify;
 pub mod name;
+pub mod php_compare;
 pub mod vcs_versions;
 pub mod version;

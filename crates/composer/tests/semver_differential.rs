@@ -1,7 +1,10 @@
 //! Differential test: our `normalize` against composer/semver's `VersionParser::normalize`
 //! (the PHP library Composer itself uses, installed with Debian's `composer`), over
 //! thousands of generated and hand-picked version strings. Both must accept with the same
-//! result, or both reject.
+//! result, or both reject. The `constraints` module does the same for constraint matching.
+
+#[path = "semver_differential/constraints.rs"]
+mod constraints;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -220,11 +223,9 @@ fn random_strings(count: usize) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn normalize_agrees_with_composer_semver() {
-    let inputs = generated();
-    assert!(inputs.len() > 3000, "only {} strings", inputs.len());
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/php/normalize.php");
+/// Runs one of the PHP scripts in tests/php with `input` on stdin; its stdout.
+fn php(script: &str, input: &str) -> Vec<u8> {
+    let script = format!("{}/tests/php/{script}", env!("CARGO_MANIFEST_DIR"));
     let mut child = Command::new("php")
         .arg(script)
         .stdin(Stdio::piped())
@@ -235,15 +236,22 @@ fn normalize_agrees_with_composer_semver() {
         .stdin
         .take()
         .unwrap()
-        .write_all(serde_json::to_string(&inputs).unwrap().as_bytes())
+        .write_all(input.as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
         "php failed; is composer's semver library at /usr/share/php/Composer/Semver?"
     );
-    let expected: Vec<Option<String>> =
-        serde_json::from_slice(&out.stdout).expect("php printed JSON");
+    out.stdout
+}
+
+#[test]
+fn normalize_agrees_with_composer_semver() {
+    let inputs = generated();
+    assert!(inputs.len() > 3000, "only {} strings", inputs.len());
+    let out = php("normalize.php", &serde_json::to_string(&inputs).unwrap());
+    let expected: Vec<Option<String>> = serde_json::from_slice(&out).expect("php printed JSON");
     assert_eq!(expected.len(), inputs.len());
 
     let mismatches: Vec<String> = inputs

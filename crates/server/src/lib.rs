@@ -1,134 +1,51 @@
 //! Packyard's HTTP server as a library: the caller binds the listener (`127.0.0.1:0` in
 //! tests), builds [`AppState`] and calls [`serve`]. Requests on the hot path (auth, metadata,
-//! dists) are answered from an in-memory [`snapshot::Snapshot`] that a background task keeps
-//! in step with the database ([`feed`]); they never query the database themselves.
+//! dists) are answered from the in-memory snapshot that a background task keeps in step with
+//! the database (`packyard_core::feed`); they never query the database themselves.
+//!
+//! The folders say which tier is which: [`edge`] (connections, TLS, the request observer,
+//! errors, metrics), [`auth`] (who is asking), [`composer`] (the Composer and curl routes),
+//! [`api`] (the admin API); the portal is the `packyard-portal` crate and the domain
+//! services are `packyard-core`.
 
-pub mod access_log;
-pub mod admin_api;
+pub mod api;
 pub mod auth;
-pub mod client_addr;
-pub mod conditional;
-pub mod config;
-pub mod csrf;
-pub mod denial;
-pub mod dist_cache;
-pub mod error;
-pub mod failure_budget;
-pub mod feed;
-#[doc(hidden)]
-pub mod fuzz_checks;
-pub mod git;
-pub mod listen;
-pub mod log_sink;
-pub mod login_guard;
-pub mod metadata;
-pub mod metrics;
-pub mod observe;
-pub mod passwords;
-pub mod publish;
-pub mod releases;
-pub mod rendered;
-pub mod routes;
-pub mod rules;
-pub mod sharded;
-pub mod snapshot;
-pub mod storage;
-pub mod tls;
-pub mod usage;
-pub mod warning;
+pub mod composer;
+pub mod edge;
+mod health;
+pub mod router;
+pub mod state;
 
-use std::sync::Arc;
+pub use packyard_core::Config;
+pub use router::{metrics_router, router};
+pub use state::AppState;
 
-use arc_swap::ArcSwap;
-use packyard_blobs::BlobStore;
-use packyard_store::Db;
+use packyard_core::git::SyncContext;
+use packyard_core::{feed, git, usage};
 
-pub use config::Config;
-use snapshot::Snapshot;
-
-/// Everything a handler needs, cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub blobs: BlobStore,
-    pub config: Arc<Config>,
-    pub snapshot: Arc<ArcSwap<Snapshot>>,
-    pub usage: usage::UsageRecorder,
-    /// Recently served small dist archives (content-addressed, so never stale).
-    pub dists: Arc<dist_cache::DistCache>,
-    /// Counters behind `GET /metrics`.
-    pub metrics: Arc<metrics::Metrics>,
-    /// Wakes the git sync worker when a webhook or operator queues a sync on this node.
-    pub repo_sync: Arc<tokio::sync::Notify>,
-    /// Portal login limits that hold before any password is hashed.
-    pub logins: Arc<login_guard::LoginGuard>,
-    /// Failed credential attempts per client address, and the auth counters.
-    pub failures: Arc<failure_budget::FailureBudget>,
-    pub sync: Arc<SnapshotSync>,
-    /// How often metadata bodies were rendered (each is rendered once per change).
-    pub renders: Arc<metadata::RenderCounters>,
-}
-
-/// Coordination of snapshot refreshes ([`feed::refresh`], [`feed::catch_up`]).
-pub struct SnapshotSync {
-    /// Held while a refresh runs: refreshes never overlap.
-    pub refreshing: tokio::sync::Mutex<()>,
-    /// When the latest credential catch-up started.
-    pub last_catch_up: tokio::sync::Mutex<std::time::Instant>,
-}
-
-impl AppState {
-    /// Loads the first snapshot; fails if the database cannot be read.
-    pub async fn new(
-        db: Db,
-        blobs: BlobStore,
-        config: Config,
-    ) -> Result<AppState, packyard_store::StoreError> {
-        let snapshot = Snapshot::load(&db, None).await?;
-        Ok(AppState {
-            failures: Arc::new(failure_budget::FailureBudget::new(
-                config.auth_failure_budget,
-                std::time::Duration::from_secs(60),
-            )),
-            sync: Arc::new(SnapshotSync {
-                refreshing: tokio::sync::Mutex::new(()),
-                last_catch_up: tokio::sync::Mutex::new(std::time::Instant::now()),
-            }),
-            renders: Arc::default(),
-            usage: usage::UsageRecorder::new(config.usage_buffer_limit),
-            dists: Arc::new(dist_cache::DistCache::new(
-                config.dist_cache_bytes,
-                config.max_cached_archive,
-            )),
-            logins: Arc::new(login_guard::LoginGuard::new(&config)),
-            repo_sync: Arc::new(tokio::sync::Notify::new()),
-            db,
-            blobs,
-            config: Arc::new(config),
-            snapshot: Arc::new(ArcSwap::from_pointee(snapshot)),
-            metrics: Arc::default(),
-        })
-    }
-
-    pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.snapshot.load_full()
-    }
-}
+use edge::{failure_budget, listen, observe};
 
 /// Serves until `shutdown` resolves, running the change feed and usage flusher alongside;
 /// then stops accepting and lets in-flight requests finish (see [`listen`]).
-/// `listener` is a plain [`tokio::net::TcpListener`] or a [`tls::TlsListener`].
+/// `listener` is a plain [`tokio::net::TcpListener`] or a [`edge::tls::TlsListener`].
 pub async fn serve(
     listener: impl Into<listen::Listener>,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let feed = tokio::spawn(feed::run(state.clone()));
-    let flusher = tokio::spawn(usage::run(state.clone()));
+    let feed = tokio::spawn(feed::run(state.feed.clone()));
+    let flusher = tokio::spawn(usage::run(state.usage.clone(), state.db.clone()));
     let reports = tokio::spawn(failure_budget::run_reports(state.failures.clone()));
     let lease_owner = git::worker::lease_owner();
+    let sync = SyncContext {
+        db: state.db.clone(),
+        blobs: state.blobs.clone(),
+        mirror_dir: state.config.git_mirror_dir.clone(),
+        actor: "git-sync".into(),
+    };
     let git_worker = tokio::spawn(git::worker::run(
-        state.clone(),
+        sync,
+        state.config.repo_poll_interval,
         state.repo_sync.clone(),
         lease_owner.clone(),
     ));
@@ -138,8 +55,15 @@ pub async fn serve(
         shutdown.await;
         trigger.cancel();
     });
-    let app = routes::router(state.clone());
-    listen::run(listener.into(), state.clone(), app, stop).await;
+    let app = router(state.clone());
+    let observed = observe::Observed::new(state.metrics.clone(), app);
+    listen::run(
+        listener.into(),
+        state.config.connections.clone(),
+        observed,
+        stop,
+    )
+    .await;
     feed.abort();
     flusher.abort();
     reports.abort();
@@ -149,6 +73,6 @@ pub async fn serve(
     if let Err(e) = state.db.release_repo_leases(&lease_owner).await {
         tracing::warn!("could not release repository sync leases: {e}");
     }
-    usage::flush(&state).await;
+    usage::flush(&state.usage, &state.db).await;
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use packyard_server::fuzz_checks;
+mod fuzz_checks;
 
 fn run_corpus(target: &str, check: fn(&[u8])) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

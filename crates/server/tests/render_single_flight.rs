@@ -7,7 +7,8 @@ use std::sync::atomic::Ordering;
 
 use base64::Engine;
 use packyard_blobs::BlobStore;
-use packyard_server::{AppState, Config, serve};
+use packyard_core::Config;
+use packyard_server::{AppState, serve};
 use packyard_store::Db;
 use packyard_store::accounts::NewAccount;
 use packyard_store::packages::NewVersion;
@@ -108,7 +109,7 @@ async fn concurrent_requests_for_one_package_share_one_render() {
 
     // A change to the package renders it once more, however many ask.
     publish(&db, 300).await;
-    packyard_server::feed::refresh(&state).await.unwrap();
+    packyard_core::feed::refresh(&state.feed).await.unwrap();
     burst().await;
     assert_eq!(state.renders.p2.load(Ordering::Relaxed), 2);
     server.abort();

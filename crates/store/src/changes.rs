@@ -1,6 +1,6 @@
 //! The change log: one row per committed mutation, in commit order, naming what changed.
 //! Servers read it from the sequence number of their snapshot onward and apply only the named
-//! entities (see `packyard-server`'s feed), which keeps the cost of a change independent of the
+//! entities (see `packyard-core`'s feed), which keeps the cost of a change independent of the
 //! size of the repository. The log is pruned; a reader that finds a gap reloads everything.
 //!
 //! Kinds are a closed enum: a server matches them exhaustively, so a new kind cannot be

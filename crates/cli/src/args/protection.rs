@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use packyard_server::Config;
+use packyard_core::Config;
 use packyard_store::PoolSettings;
 
 use super::parse_duration;
@@ -18,7 +18,7 @@ pub struct ProtectionArgs {
         env = "PACKYARD_TRUSTED_PROXIES",
         value_delimiter = ',',
         value_name = "CIDR",
-        value_parser = packyard_server::client_addr::parse_trusted_proxy
+        value_parser = packyard_server::edge::client_addr::parse_trusted_proxy
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Portal login attempts per client address within 15 minutes before 429, counted before

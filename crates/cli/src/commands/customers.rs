@@ -2,7 +2,7 @@
 
 use anyhow::{Result, bail};
 use chrono::DateTime;
-use packyard_server::passwords::hash_password;
+use packyard_core::passwords::hash_password;
 use packyard_store::Db;
 use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::sessions::SessionKind;

@@ -2,7 +2,7 @@
 //! printed once, at creation; `token list` shows ids, names, scopes and revocation times.
 
 use anyhow::{Result, bail};
-use packyard_server::passwords::hash_password;
+use packyard_core::passwords::hash_password;
 use packyard_store::Db;
 use packyard_store::operator_tokens::TokenScope;
 use packyard_store::timestamps::rfc3339_text;

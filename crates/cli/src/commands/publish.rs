@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use packyard_blobs::BlobStore;
 use packyard_composer::archive::ZipLimits;
-use packyard_server::publish::{PublishError, Published, publish_zip_as};
+use packyard_core::publish::{PublishError, Published, publish_zip_as};
 use packyard_store::packages::PublishOutcome;
 use packyard_store::{Db, StoreError};
 use serde_json::json;

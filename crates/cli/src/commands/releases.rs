@@ -2,7 +2,7 @@
 //! is streamed into storage, so adding a multi-GiB release needs no memory to speak of.
 
 use anyhow::{Context, Result};
-use packyard_server::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
+use packyard_core::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
 use serde_json::json;
 
 use super::{CLI_ACTOR, deleted, emit, emit_list};

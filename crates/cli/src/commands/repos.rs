@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use packyard_server::git::registry::{add_repository, describe, describe_with_refs, webhook_url};
-use packyard_server::git::sync::SyncReport;
-use packyard_server::git::worker::{Leased, lease_owner, sync_with_lease};
-use packyard_server::git::{Progress, SyncContext};
+use packyard_core::git::registry::{add_repository, describe, describe_with_refs, webhook_url};
+use packyard_core::git::sync::SyncReport;
+use packyard_core::git::worker::{Leased, lease_owner, sync_with_lease};
+use packyard_core::git::{Progress, SyncContext};
 use serde_json::{Value, json};
 
 use super::{CLI_ACTOR, Reported, emit};

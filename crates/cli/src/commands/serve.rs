@@ -7,9 +7,11 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use packyard_server::listen::{ConnectionLimits, Listener};
-use packyard_server::tls::{TlsCertificates, TlsListener};
-use packyard_server::{AppState, Config, access_log, log_sink};
+use packyard_core::Config;
+use packyard_server::AppState;
+use packyard_server::edge::listen::{ConnectionLimits, Listener};
+use packyard_server::edge::tls::{TlsCertificates, TlsListener};
+use packyard_server::edge::{access_log, log_sink};
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::args::LogFormat;
@@ -72,7 +74,7 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
         let metrics = tokio::net::TcpListener::bind(metrics_addr)
             .await
             .with_context(|| format!("cannot listen on {metrics_addr} for metrics"))?;
-        let app = packyard_server::routes::metrics_router().with_state(state.clone());
+        let app = packyard_server::metrics_router().with_state(state.clone());
         tokio::spawn(async move { axum::serve(metrics, app).await });
     }
     println!("packyard listening on {scheme}://{addr} (public URL {public_url})");

@@ -1,5 +1,5 @@
 //! `packyard storage gc`: removes archives nothing references, safe while nodes publish
-//! (see `packyard_server::storage::gc`).
+//! (see `packyard_core::storage::gc`).
 
 use anyhow::Result;
 
@@ -11,7 +11,7 @@ pub async fn run(g: &Global, cmd: StorageCmd) -> Result<()> {
     let StorageCmd::Gc { min_age, dry_run } = cmd;
     let db = open_db(g).await?;
     let blobs = open_blobs(g)?;
-    let report = packyard_server::storage::gc::collect(&db, &blobs, min_age, dry_run).await?;
+    let report = packyard_core::storage::gc::collect(&db, &blobs, min_age, dry_run).await?;
     let verb = if dry_run { "would delete" } else { "deleted" };
     let mut human = format!(
         "{} objects scanned, {} referenced, {} spared (younger than {}s or being written); {verb} {} ({} bytes)",

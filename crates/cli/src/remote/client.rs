@@ -16,7 +16,7 @@ pub struct Client {
 
 /// Percent-encodes one path segment (account ids, slugs, file names, emails).
 pub fn segment(value: &str) -> String {
-    packyard_server::metadata::percent_encode(value, b"")
+    packyard_core::metadata::percent_encode(value, b"")
 }
 
 impl Client {

@@ -13,10 +13,10 @@ use super::credentials::{
     BasicCredentials, CredentialsError, basic_credentials, bearer_token, hash_matches,
 };
 use super::principal::{Customer, DownloadAccount, Operator};
-use crate::config::Config;
-use crate::denial::Denial;
-use crate::rules::{self, Standing};
-use crate::snapshot::{AccountEntry, Snapshot};
+use crate::edge::denial::Denial;
+use packyard_core::config::Config;
+use packyard_core::rules::{self, Standing};
+use packyard_core::snapshot::{AccountEntry, Snapshot};
 
 const DUMMY_HASH: [u8; 32] = [0u8; 32];
 

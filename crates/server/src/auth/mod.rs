@@ -14,7 +14,7 @@
 //!   tells whether a key exists;
 //! - only a caller holding the right private key learns that the key is disabled;
 //! - hashes are compared in constant time;
-//! - an authenticated account must also be in good standing ([`crate::rules::standing`]).
+//! - an authenticated account must also be in good standing ([`packyard_core::rules::standing`]).
 
 mod checks;
 mod credentials;
@@ -34,13 +34,13 @@ pub use credentials::{
 use checks::Verdict;
 pub use principal::{Customer, DownloadAccount, Operator};
 
-use crate::AppState;
-use crate::client_addr::ClientAddr;
-pub use crate::denial::Denial;
-use crate::error::{ApiError, Audience};
-use crate::feed;
-use crate::observe::AccountSlot;
-use crate::snapshot::Snapshot;
+use crate::edge::client_addr::ClientAddr;
+pub use crate::edge::denial::Denial;
+use crate::edge::error::{ApiError, Audience};
+use crate::edge::observe::AccountSlot;
+use crate::state::AppState;
+use packyard_core::feed;
+use packyard_core::snapshot::Snapshot;
 
 /// Verifies an access key pair (Composer's HTTP Basic) and the account's standing.
 pub async fn authenticate_key(
@@ -97,7 +97,7 @@ async fn verify<T>(
         budget.record_throttled();
         return Err(Denial::TooManyFailures { retry_after });
     }
-    feed::catch_up(state, arrived).await;
+    feed::catch_up(&state.feed, arrived).await;
     match check(&state.snapshot()) {
         Ok(principal) => Ok(principal),
         Err(Verdict::Refused(denial)) => Err(denial),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use packyard_store::operator_tokens::TokenScope;
 
-use crate::snapshot::{AccountEntry, KeyEntry, Snapshot};
+use packyard_core::snapshot::{AccountEntry, KeyEntry, Snapshot};
 
 /// A customer authenticated with an access key pair, and the snapshot it was checked
 /// against (the handler answers from the same one).
@@ -27,7 +27,7 @@ pub struct DownloadAccount {
 #[derive(Clone, Debug)]
 pub struct Operator {
     pub email: String,
-    /// The API token used, and what it may do (see `admin_api::scope`).
+    /// The API token used, and what it may do (see `api::scope`).
     pub token_id: i64,
     pub scope: TokenScope,
 }

@@ -2,7 +2,7 @@
 //! byte and suffix ranges, 416 past the end, 403 for an unlicensed product, 404 for unknown or
 //! traversal-shaped names. Real curl downloads and resume stay in the e2e tests.
 
-use packyard_server::releases::ingest::{ReleaseRequest, add_release};
+use packyard_core::releases::ingest::{ReleaseRequest, add_release};
 use packyard_testkit::Backend;
 
 use crate::support::*;

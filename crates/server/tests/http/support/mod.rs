@@ -9,7 +9,8 @@ use std::io::{Cursor, Write};
 use std::net::SocketAddr;
 
 use packyard_blobs::BlobStore;
-use packyard_server::{AppState, Config, feed, publish};
+use packyard_core::{Config, feed, publish};
+use packyard_server::AppState;
 use packyard_store::Db;
 use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::products::Product;
@@ -93,7 +94,7 @@ impl TestServer {
 
     /// Applies every committed change to the served snapshot now.
     pub async fn refresh(&self) {
-        feed::refresh(&self.state).await.unwrap();
+        feed::refresh(&self.state.feed).await.unwrap();
     }
 
     /// Publishes `name` `version` (with `manifest` merged in) as the CLI would.

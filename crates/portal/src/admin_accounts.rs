@@ -1,0 +1,296 @@
+//! Operator pages for customer accounts: search and create, and one account's page with its
+//! keys, licences (grant, revoke) and invoices (add, mark paid), and closing or reopening it. Changes
+//! are recorded in the audit log with the operator's email and address.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{NaiveDate, Utc};
+use packyard_store::accounts::{Account, NewAccount};
+use packyard_store::sessions::SessionKind;
+use serde::Deserialize;
+
+use super::error::PortalError;
+use super::error::PortalResult;
+use super::keys::KeyRow;
+use super::posted::{NoFields, Posted, Session};
+use super::session::OperatorSession;
+use super::views::{InvoiceRow, Layout, Search, date};
+use crate::state::PortalState;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_accounts.html")]
+pub struct AccountsPage {
+    l: Layout,
+    q: String,
+    accounts: Vec<Account>,
+}
+
+pub async fn list(
+    State(state): State<PortalState>,
+    session: OperatorSession,
+    Query(search): Query<Search>,
+) -> PortalResult<AccountsPage> {
+    let q = search.needle();
+    let accounts = state
+        .db
+        .accounts()
+        .await?
+        .into_iter()
+        .filter(|a| {
+            q.is_empty()
+                || a.public_id.to_lowercase().contains(&q)
+                || a.email.contains(&q)
+                || a.name.to_lowercase().contains(&q)
+        })
+        .collect();
+    Ok(AccountsPage {
+        l: Layout::operator(&session, "Accounts", "accounts"),
+        q: search.q,
+        accounts,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewAccountForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create(
+    State(state): State<PortalState>,
+    Posted { session, form }: Posted<OperatorSession, NewAccountForm>,
+) -> PortalResult<Response> {
+    let account = state
+        .db
+        .create_account(
+            NewAccount {
+                email: form.email.trim(),
+                name: &form.name,
+                id_prefix: &state.config.account_id_prefix,
+                password_hash: None,
+            },
+            &session.actor(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/admin/accounts/{}", account.public_id)).into_response())
+}
+
+pub struct LicenceRow {
+    pub slug: String,
+    pub name: String,
+    pub updates_until: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_account.html")]
+pub struct AccountPage {
+    l: Layout,
+    account: Account,
+    created: String,
+    keys: Vec<KeyRow>,
+    licences: Vec<LicenceRow>,
+    products: Vec<(String, String)>,
+    invoices: Vec<InvoiceRow>,
+}
+
+pub async fn show(
+    State(state): State<PortalState>,
+    session: OperatorSession,
+    Path(id): Path<String>,
+) -> PortalResult<AccountPage> {
+    let account = state.db.account(&id).await?;
+    let keys = state.db.keys_of(&account).await?;
+    let entitlements = state.db.entitlements_of(&account).await?;
+    let products = state.db.products().await?;
+    let invoices = state.db.invoices_of(&account).await?;
+    let today = Utc::now().date_naive();
+    let grace = state.config.billing_grace_days;
+    let licences = products
+        .iter()
+        .filter_map(|p| {
+            let e = entitlements.iter().find(|e| e.product_id == p.id)?;
+            Some(LicenceRow {
+                slug: p.slug.clone(),
+                name: p.name.clone(),
+                updates_until: e.updates_until.clone().unwrap_or_else(|| "no limit".into()),
+            })
+        })
+        .collect();
+    Ok(AccountPage {
+        l: Layout::operator(
+            &session,
+            &format!("Account {}", account.public_id),
+            "accounts",
+        ),
+        created: date(account.created_at),
+        keys: keys.iter().map(KeyRow::from).collect(),
+        licences,
+        products: products
+            .iter()
+            .map(|p| (p.slug.clone(), p.name.clone()))
+            .collect(),
+        invoices: invoices
+            .iter()
+            .map(|i| InvoiceRow::new(i, today, grace))
+            .collect(),
+        account,
+    })
+}
+
+fn back_to(account: &Account) -> Response {
+    Redirect::to(&format!("/admin/accounts/{}", account.public_id)).into_response()
+}
+
+pub async fn close(
+    State(state): State<PortalState>,
+    Path(id): Path<String>,
+    Posted { session, .. }: Posted<OperatorSession, NoFields>,
+) -> PortalResult<Response> {
+    let account = state.db.close_account(&id, &session.actor()).await?;
+    state
+        .db
+        .delete_sessions_of(SessionKind::Customer, account.id)
+        .await?;
+    Ok(back_to(&account))
+}
+
+pub async fn reopen(
+    State(state): State<PortalState>,
+    Path(id): Path<String>,
+    Posted { session, .. }: Posted<OperatorSession, NoFields>,
+) -> PortalResult<Response> {
+    let account = state.db.reopen_account(&id, &session.actor()).await?;
+    Ok(back_to(&account))
+}
+
+pub async fn key_action(
+    State(state): State<PortalState>,
+    Path((id, public_key, action)): Path<(String, String, String)>,
+    Posted { session, .. }: Posted<OperatorSession, NoFields>,
+) -> PortalResult<Response> {
+    let account = state.db.account(&id).await?;
+    let key = state.db.key(&public_key).await?;
+    if key.account_id != account.id {
+        return Err(PortalError::NotFound(format!(
+            "account {} has no such key",
+            account.public_id
+        )));
+    }
+    let enabled = match action.as_str() {
+        "disable" => false,
+        "enable" => true,
+        _ => return Err(PortalError::NotFound(format!("no key action {action:?}"))),
+    };
+    state
+        .db
+        .set_key_enabled(&key.public_key, enabled, &session.actor())
+        .await?;
+    Ok(back_to(&account))
+}
+
+fn parse_date(value: &str, what: &str) -> PortalResult<Option<NaiveDate>> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| {
+            PortalError::Invalid(format!("{what} {value:?} is not a date like 2026-12-31"))
+        })
+}
+
+#[derive(Deserialize)]
+pub struct GrantForm {
+    #[serde(default)]
+    product: String,
+    #[serde(default)]
+    updates_until: String,
+}
+
+pub async fn grant(
+    State(state): State<PortalState>,
+    Path(id): Path<String>,
+    Posted { session, form }: Posted<OperatorSession, GrantForm>,
+) -> PortalResult<Response> {
+    let until = parse_date(&form.updates_until, "Updates until")?;
+    let account = state.db.account(&id).await?;
+    let product = state.db.product(&form.product).await?;
+    state
+        .db
+        .grant(&account, &product, until, &session.actor())
+        .await?;
+    Ok(back_to(&account))
+}
+
+pub async fn revoke(
+    State(state): State<PortalState>,
+    Path(id): Path<String>,
+    Posted { session, form }: Posted<OperatorSession, GrantForm>,
+) -> PortalResult<Response> {
+    let account = state.db.account(&id).await?;
+    let product = state.db.product(&form.product).await?;
+    state
+        .db
+        .revoke(&account, &product, &session.actor())
+        .await?;
+    Ok(back_to(&account))
+}
+
+#[derive(Deserialize)]
+pub struct InvoiceForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    due: String,
+}
+
+pub async fn add_invoice(
+    State(state): State<PortalState>,
+    Path(id): Path<String>,
+    Posted { session, form }: Posted<OperatorSession, InvoiceForm>,
+) -> PortalResult<Response> {
+    let due = parse_date(&form.due, "Due date")?
+        .ok_or_else(|| PortalError::Invalid("Give the due date, like 2026-12-31.".into()))?;
+    let account = state.db.account(&id).await?;
+    state
+        .db
+        .add_invoice(
+            &account,
+            &form.number,
+            &form.amount,
+            &form.currency,
+            due,
+            &session.actor(),
+        )
+        .await?;
+    Ok(back_to(&account))
+}
+
+pub async fn pay_invoice(
+    State(state): State<PortalState>,
+    Path(id): Path<String>,
+    Posted { session, form }: Posted<OperatorSession, InvoiceForm>,
+) -> PortalResult<Response> {
+    let account = state.db.account(&id).await?;
+    let invoice = state.db.invoice(&form.number).await?;
+    if invoice.account_id != account.id {
+        return Err(PortalError::NotFound(format!(
+            "account {} has no invoice {}",
+            account.public_id, form.number
+        )));
+    }
+    state
+        .db
+        .pay_invoice(&invoice.number, &session.actor())
+        .await?;
+    Ok(back_to(&account))
+}

@@ -1,0 +1,220 @@
+//! Operator pages for what is sold: products, and packages with their versions (upload a
+//! zip, unlist a version).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use packyard_store::products::{Product, parse_patterns};
+use serde::Deserialize;
+
+use super::error::PortalError;
+use super::error::PortalResult;
+use super::posted::{Posted, PostedUpload, Session, unreadable};
+use super::session::OperatorSession;
+use super::views::{Layout, date};
+use crate::state::PortalState;
+use packyard_core::publish::{PublishError, publish_zip};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_products.html")]
+pub struct ProductsPage {
+    l: Layout,
+    products: Vec<Product>,
+}
+
+pub async fn products(
+    State(state): State<PortalState>,
+    session: OperatorSession,
+) -> PortalResult<ProductsPage> {
+    Ok(ProductsPage {
+        l: Layout::operator(&session, "Products", "products"),
+        products: state.db.products().await?,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ProductForm {
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    packages: String,
+    #[serde(default)]
+    public: Option<String>,
+}
+
+pub async fn create_product(
+    State(state): State<PortalState>,
+    Posted { session, form }: Posted<OperatorSession, ProductForm>,
+) -> PortalResult<Response> {
+    let patterns = parse_patterns(&form.packages)?;
+    state
+        .db
+        .create_product(
+            form.slug.trim(),
+            &form.name,
+            &patterns,
+            form.public.is_some(),
+            &session.actor(),
+        )
+        .await?;
+    Ok(Redirect::to("/admin/products").into_response())
+}
+
+pub struct VersionRow {
+    pub version: String,
+    pub normalized: String,
+    pub released: String,
+    pub size: i64,
+    pub unlisted: bool,
+}
+
+pub struct PackageRow {
+    pub name: String,
+    pub description: String,
+    pub versions: Vec<VersionRow>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_packages.html")]
+pub struct PackagesPage {
+    l: Layout,
+    packages: Vec<PackageRow>,
+    /// What the last upload did, on the page that answers it.
+    notice: Option<String>,
+    /// 1-based page number and the number of pages (at least 1).
+    page: i64,
+    pages: i64,
+}
+
+/// `?page=N` of a paginated list, 1-based.
+#[derive(Deserialize)]
+pub struct PageQuery {
+    #[serde(default = "first_page")]
+    page: i64,
+}
+
+fn first_page() -> i64 {
+    1
+}
+
+async fn packages_page(
+    state: &PortalState,
+    session: &OperatorSession,
+    page: i64,
+    notice: Option<String>,
+) -> PortalResult<PackagesPage> {
+    let per_page = state.config.admin_page_size.max(1) as i64;
+    let pages = ((state.db.package_count().await? + per_page - 1) / per_page).max(1);
+    let page = page.clamp(1, pages);
+    let mut packages: Vec<PackageRow> = Vec::new();
+    for v in state
+        .db
+        .versions_page((page - 1) * per_page, per_page)
+        .await?
+    {
+        let description = serde_json::from_str::<serde_json::Value>(&v.manifest)
+            .ok()
+            .and_then(|m| m["description"].as_str().map(str::to_string))
+            .unwrap_or_default();
+        let row = VersionRow {
+            version: v.version,
+            normalized: v.version_normalized,
+            released: date(v.released_at),
+            size: v.size,
+            unlisted: v.unlisted_at.is_some(),
+        };
+        match packages.last_mut() {
+            Some(p) if p.name == v.name => {
+                if !description.is_empty() {
+                    p.description = description;
+                }
+                p.versions.push(row);
+            }
+            _ => packages.push(PackageRow {
+                name: v.name,
+                description,
+                versions: vec![row],
+            }),
+        }
+    }
+    Ok(PackagesPage {
+        l: Layout::operator(session, "Packages", "packages"),
+        packages,
+        notice,
+        page,
+        pages,
+    })
+}
+
+pub async fn packages(
+    State(state): State<PortalState>,
+    session: OperatorSession,
+    Query(query): Query<PageQuery>,
+) -> PortalResult<PackagesPage> {
+    packages_page(&state, &session, query.page, None).await
+}
+
+/// `multipart/form-data` with the `csrf` field first, then the zip in `archive`.
+pub async fn upload(
+    State(state): State<PortalState>,
+    PostedUpload {
+        session,
+        mut fields,
+    }: PostedUpload<OperatorSession>,
+) -> PortalResult<PackagesPage> {
+    let mut archive: Option<Vec<u8>> = None;
+    while let Some(field) = fields.next_field().await.map_err(unreadable)? {
+        if field.name() == Some("archive") {
+            archive = Some(field.bytes().await.map_err(unreadable)?.to_vec());
+        }
+    }
+    let bytes = archive
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| PortalError::Invalid("Choose a zip file to upload.".into()))?;
+    let published = publish_zip(
+        &state.db,
+        &state.blobs,
+        bytes,
+        &state.config.zip_limits,
+        &session.actor(),
+    )
+    .await
+    .map_err(|e| match e {
+        PublishError::Archive(e) => PortalError::Invalid(format!("The zip was refused: {e}")),
+        e @ (PublishError::Time(_) | PublishError::Inspection) => {
+            PortalError::Invalid(e.to_string())
+        }
+        PublishError::Store(e) => e.into(),
+        PublishError::Blob(e) => PortalError::Internal(e.to_string()),
+    })?;
+    let outcome = match published.outcome {
+        packyard_store::packages::PublishOutcome::Published => "published",
+        packyard_store::packages::PublishOutcome::Unchanged => {
+            "was already published with the same contents"
+        }
+    };
+    let notice = format!("{} {} {outcome}.", published.name, published.version);
+    packages_page(&state, &session, 1, Some(notice)).await
+}
+
+#[derive(Deserialize)]
+pub struct UnlistForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    version: String,
+}
+
+pub async fn unlist(
+    State(state): State<PortalState>,
+    Posted { session, form }: Posted<OperatorSession, UnlistForm>,
+) -> PortalResult<Response> {
+    state
+        .db
+        .unlist_version(&form.name, &form.version, &session.actor())
+        .await?;
+    Ok(Redirect::to("/admin/packages").into_response())
+}

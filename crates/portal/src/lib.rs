@@ -1,0 +1,164 @@
+//! The web portal: server-rendered HTML for customers (`/login`, `/account/…`) and for the
+//! vendor's operators (`/admin/login`, `/admin/…`). Customers and operators log in on
+//! separate forms and hold separate cookies, so an operator who is also a customer can use
+//! both in one browser and neither session ever grants the other's powers.
+//!
+//! Everything works without JavaScript; the one script only adds copy buttons. Pages are
+//! askama templates (`templates/`), which escape every value, so names users type (key
+//! names, package descriptions) always render as text. Every POST passes the origin check
+//! in [`csrf`] (a middleware on this router) and carries the session's token, which
+//! the [`posted`] extractors verify before a handler runs (a handler cannot take a session on
+//! a POST any other way). Handlers read the database directly: the portal
+//! is not the hot path, and the database is the source of truth the snapshot follows.
+
+//!
+//! The server mounts [`router`] over a [`PortalState`]: the handles the pages use, nothing
+//! of the Composer routes' hot path.
+
+mod admin_accounts;
+mod admin_catalog;
+mod admin_log;
+mod admin_releases;
+mod admin_repos;
+mod assets;
+pub mod csrf;
+mod customer;
+mod error;
+mod keys;
+mod login;
+pub mod login_guard;
+mod posted;
+mod session;
+mod state;
+mod views;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{Next, from_fn};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{any, get, post};
+
+pub use error::PortalError;
+use session::{CustomerSession, OperatorSession};
+pub use state::{ClientAddrFn, Handles, PortalState};
+
+/// The portal's pages and assets over `state`, ready to merge into any router.
+pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S> {
+    let upload_limit = state.config.max_upload_bytes;
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/account/keys") }))
+        .route(
+            "/login",
+            get(login::form::<CustomerSession>).post(login::log_in::<CustomerSession>),
+        )
+        .route("/logout", post(login::log_out::<CustomerSession>))
+        .route("/account", get(|| async { Redirect::to("/account/keys") }))
+        .route("/account/keys", get(keys::list).post(keys::create))
+        .route(
+            "/account/keys/{public_key}/{action}",
+            post(keys::enable_or_disable),
+        )
+        .route(
+            "/account/keys/{public_key}/delete",
+            get(keys::confirm_delete).post(keys::delete),
+        )
+        .route(
+            "/account/token",
+            get(customer::token_page).post(customer::generate_token),
+        )
+        .route("/account/licences", get(customer::licences))
+        .route("/account/invoices", get(customer::invoices))
+        .route(
+            "/admin/login",
+            get(login::form::<OperatorSession>).post(login::log_in::<OperatorSession>),
+        )
+        .route("/admin/logout", post(login::log_out::<OperatorSession>))
+        .route("/admin", get(|| async { Redirect::to("/admin/accounts") }))
+        .route(
+            "/admin/accounts",
+            get(admin_accounts::list).post(admin_accounts::create),
+        )
+        .route("/admin/accounts/{id}", get(admin_accounts::show))
+        .route("/admin/accounts/{id}/close", post(admin_accounts::close))
+        .route("/admin/accounts/{id}/reopen", post(admin_accounts::reopen))
+        .route(
+            "/admin/accounts/{id}/keys/{public_key}/{action}",
+            post(admin_accounts::key_action),
+        )
+        .route("/admin/accounts/{id}/grant", post(admin_accounts::grant))
+        .route("/admin/accounts/{id}/revoke", post(admin_accounts::revoke))
+        .route(
+            "/admin/accounts/{id}/invoices",
+            post(admin_accounts::add_invoice),
+        )
+        .route(
+            "/admin/accounts/{id}/pay",
+            post(admin_accounts::pay_invoice),
+        )
+        .route(
+            "/admin/products",
+            get(admin_catalog::products).post(admin_catalog::create_product),
+        )
+        .route(
+            "/admin/packages",
+            get(admin_catalog::packages)
+                .post(admin_catalog::upload)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/admin/packages/unlist", post(admin_catalog::unlist))
+        .route(
+            "/admin/releases",
+            get(admin_releases::list)
+                .post(admin_releases::upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/admin/repos", get(admin_repos::list))
+        .route("/admin/repos/{id}/sync", post(admin_repos::sync))
+        .route("/admin/audit", get(admin_log::audit))
+        .route("/admin/stats", get(admin_log::stats))
+        .route("/account/{*rest}", any(no_such_page))
+        .route("/admin/{*rest}", any(no_such_page))
+        .route("/assets/portal.css", get(assets::css))
+        .route("/assets/portal.js", get(assets::js))
+        .layer(from_fn(portal_guard))
+        .with_state(state)
+}
+
+/// Unknown pages under `/account/` and `/admin/` get the portal's error page, with a way
+/// back, instead of an empty 404.
+async fn no_such_page() -> PortalError {
+    PortalError::NotFound(
+        "There is no such page. Use the menu above to find what you were looking for.".into(),
+    )
+}
+
+/// Refuses cross-origin form posts before any handler runs, and marks every portal answer
+/// as uncacheable, unframeable and script-restricted.
+async fn portal_guard(request: Request, next: Next) -> Response {
+    let mut response = match crate::csrf::check_origin(request.method(), request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(e) => PortalError::Csrf(e).into_response(),
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}

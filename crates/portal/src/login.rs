@@ -1,0 +1,344 @@
+//! Logging in and out, for customers (`/login`) and operators (`/admin/login`).
+//!
+//! Passwords are argon2id (see `packyard_core::passwords`), verified off the async runtime. A
+//! wrong email and a wrong password get the same answer after the same work. Failed
+//! attempts are counted per client address and email; past `Config::login_max_failures`
+//! within `Config::login_window` the form answers 429 until the window has passed, even for
+//! the right password. Logins, failed logins and logouts go to the audit log.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use packyard_store::audit::actor_at;
+use packyard_store::secret::random_alphanumeric;
+use packyard_store::sessions::SessionKind;
+use serde::Deserialize;
+
+use super::error::PortalError;
+use super::error::PortalResult;
+use super::posted::{NoFields, Posted, Session};
+use super::session::{
+    CUSTOMER_COOKIE, CustomerSession, LOGIN_CSRF_COOKIE, OPERATOR_COOKIE, OperatorSession, cookie,
+    set_cookie,
+};
+use super::views::Layout;
+use crate::csrf::check_token;
+use crate::state::ClientAddr;
+use crate::state::PortalState;
+use packyard_core::passwords::{verify_against_nothing, verify_password};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    l: Layout,
+    heading: &'static str,
+    action: &'static str,
+    login_csrf: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    /// Checked against the double-submit cookie: the login form has no session yet.
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Which login form: they differ only in the table they check and where they lead.
+#[derive(Clone, Copy)]
+pub struct Side {
+    kind: SessionKind,
+    heading: &'static str,
+    action: &'static str,
+    cookie: &'static str,
+    home: &'static str,
+}
+
+const CUSTOMER: Side = Side {
+    kind: SessionKind::Customer,
+    heading: "Log in to your account",
+    action: "/login",
+    cookie: CUSTOMER_COOKIE,
+    home: "/account/keys",
+};
+
+const OPERATOR: Side = Side {
+    kind: SessionKind::Operator,
+    heading: "Operator login",
+    action: "/admin/login",
+    cookie: OPERATOR_COOKIE,
+    home: "/admin/accounts",
+};
+
+fn form_page(
+    state: &PortalState,
+    side: Side,
+    status: StatusCode,
+    email: String,
+    error: Option<String>,
+) -> Response {
+    let login_csrf = random_alphanumeric(32);
+    let page = LoginPage {
+        l: Layout::anonymous(side.heading),
+        heading: side.heading,
+        action: side.action,
+        login_csrf: login_csrf.clone(),
+        email,
+        error,
+    };
+    let mut resp = (status, page).into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state.config, LOGIN_CSRF_COOKIE, &login_csrf, Some(3600)),
+    );
+    resp
+}
+
+/// The session a login form opens: the handlers below serve both sides through it.
+pub trait LoginSide: Session {
+    const SIDE: Side;
+}
+
+impl LoginSide for CustomerSession {
+    const SIDE: Side = CUSTOMER;
+}
+
+impl LoginSide for OperatorSession {
+    const SIDE: Side = OPERATOR;
+}
+
+pub async fn form<S: LoginSide>(State(state): State<PortalState>) -> Response {
+    form_page(&state, S::SIDE, StatusCode::OK, String::new(), None)
+}
+
+pub async fn log_in<S: LoginSide>(
+    State(state): State<PortalState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> PortalResult<Response> {
+    login(state, S::SIDE, ip, headers, form).await
+}
+
+/// Someone who may log in on one side: an account or an operator.
+struct Principal {
+    id: i64,
+    /// What the audit log and messages call them: the account id or the operator's email.
+    name: String,
+    password_hash: String,
+    /// Closed accounts cannot log in (they are told so only after the right password).
+    closed: bool,
+}
+
+/// The principal behind `email`, if it is known and has a password.
+async fn principal(
+    state: &PortalState,
+    side: Side,
+    email: &str,
+) -> PortalResult<Option<Principal>> {
+    Ok(match side.kind {
+        SessionKind::Customer => state
+            .db
+            .account_by_email(email)
+            .await?
+            .and_then(|(a, hash)| {
+                hash.map(|password_hash| Principal {
+                    closed: a.is_closed(),
+                    id: a.id,
+                    name: a.public_id,
+                    password_hash,
+                })
+            }),
+        SessionKind::Operator => match state.db.operator(email).await {
+            Ok(o) => Some(Principal {
+                id: o.id,
+                name: o.email,
+                password_hash: o.password_hash,
+                closed: o.disabled,
+            }),
+            Err(packyard_store::StoreError::NotFound(_)) => None,
+            Err(e) => return Err(e.into()),
+        },
+    })
+}
+
+/// Verifies `password` against `hash` (or against nothing, for unknown emails, so timing
+/// does not tell) on a blocking thread, in one of the bounded hashing turns
+/// (`crate::login_guard`); 503 if no turn comes free in time.
+async fn verify_in_turn(
+    state: &PortalState,
+    password: String,
+    hash: Option<String>,
+) -> PortalResult<bool> {
+    let Some(turn) = state.logins.hashing_turn().await else {
+        return Err(PortalError::Unavailable {
+            message: "The server is handling many logins right now. Try again in a few seconds."
+                .into(),
+            retry_after: crate::login_guard::BUSY_RETRY_AFTER_SECS,
+        });
+    };
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        match hash {
+            Some(hash) => verify_password(&password, &hash),
+            None => {
+                verify_against_nothing(&password);
+                false
+            }
+        }
+    })
+    .await
+    .map_err(|e| PortalError::Internal(e.to_string()))
+}
+
+async fn login(
+    state: PortalState,
+    side: Side,
+    client: std::net::IpAddr,
+    headers: HeaderMap,
+    form: LoginForm,
+) -> PortalResult<Response> {
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    check_token(&expected, &form.csrf).map_err(PortalError::Csrf)?;
+    let email = form.email.trim().to_ascii_lowercase();
+    // The form again, the email filled in, saying what went wrong.
+    let refuse = |status, message: String| {
+        Ok(form_page(
+            &state,
+            side,
+            status,
+            email.clone(),
+            Some(message),
+        ))
+    };
+    if email.is_empty()
+        || email.len() > 254
+        || form.password.is_empty()
+        || form.password.len() > 1024
+    {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "Enter your email address and password.".into(),
+        );
+    }
+    state.logins.admit(client).map_err(|retry_after| {
+        PortalError::TooManyLogins {
+            message: format!(
+                "There were too many login attempts from your address. Wait {} minutes, then try again.",
+                retry_after.div_ceil(60)
+            ),
+            retry_after,
+        }
+    })?;
+    let ip = client.to_string();
+    let scope = format!("{} {ip} {email}", side.kind.as_str());
+    let window = state.config.login_window.as_secs() as i64;
+    if state.db.login_failures(&scope, window).await? >= state.config.login_max_failures {
+        state
+            .db
+            .record_event(
+                &actor_at(&email, &ip),
+                "login.throttled",
+                side.kind.as_str(),
+            )
+            .await?;
+        return Err(PortalError::TooManyLogins {
+            message: format!(
+                "There were too many failed logins for {email} from your address. Wait {} minutes, then try again.",
+                (window + 59) / 60
+            ),
+            retry_after: window.max(1) as u64,
+        });
+    }
+    let found = principal(&state, side, &email).await?;
+    let hash = found.as_ref().map(|p| p.password_hash.clone());
+    let ok = verify_in_turn(&state, form.password, hash).await?;
+    let Some(principal) = found.filter(|_| ok) else {
+        state.db.record_login_failure(&scope).await?;
+        state
+            .db
+            .record_event(&actor_at(&email, &ip), "login.failed", side.kind.as_str())
+            .await?;
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "The email address or password is wrong.".into(),
+        );
+    };
+    if principal.closed {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            match side.kind {
+                SessionKind::Customer => format!(
+                    "Account {} is closed. Contact the vendor to reopen it.",
+                    principal.name
+                ),
+                SessionKind::Operator => format!(
+                    "Operator {0} is disabled. Ask another operator to enable it \
+                     (packyard operator enable {0}).",
+                    principal.name
+                ),
+            },
+        );
+    }
+    state.logins.forgive(client);
+    state.db.clear_login_failures(&scope).await?;
+    // Housekeeping rides on logins: they are rare, and expired rows are never read anyway.
+    state.db.prune_sessions(window).await?;
+    let ttl = state.config.session_ttl.as_secs().max(1);
+    let new = state
+        .db
+        .create_session(side.kind, principal.id, ttl as i64, &ip)
+        .await?;
+    state
+        .db
+        .record_event(&actor_at(&principal.name, &ip), "login", side.kind.as_str())
+        .await?;
+    let mut resp = Redirect::to(side.home).into_response();
+    let h = resp.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(&state.config, side.cookie, &new.cookie_value, Some(ttl)),
+    );
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(&state.config, LOGIN_CSRF_COOKIE, "", None),
+    );
+    Ok(resp)
+}
+
+async fn logout(
+    state: &PortalState,
+    side: Side,
+    headers: &HeaderMap,
+    actor: &str,
+) -> PortalResult<Response> {
+    if let Some(value) = cookie(headers, side.cookie) {
+        state.db.delete_session(&value).await?;
+    }
+    state
+        .db
+        .record_event(actor, "logout", side.kind.as_str())
+        .await?;
+    let mut resp = Redirect::to(side.action).into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state.config, side.cookie, "", None),
+    );
+    Ok(resp)
+}
+
+pub async fn log_out<S: LoginSide>(
+    State(state): State<PortalState>,
+    headers: HeaderMap,
+    Posted { session, .. }: Posted<S, NoFields>,
+) -> PortalResult<Response> {
+    logout(&state, S::SIDE, &headers, &session.actor()).await
+}

@@ -1,0 +1,249 @@
+//! Packages and releases: `/api/v1/packages…`, `/api/v1/releases…`, and the original
+//! `/api/packages` and `/api/releases/…` routes, which stay as they were. Package zips are
+//! read whole (bounded by `--max-upload-mib`); release files stream to storage.
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use futures_util::TryStreamExt;
+use packyard_store::packages::PublishOutcome;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use tokio_util::io::StreamReader;
+use utoipa::IntoParams;
+
+use super::error::ErrorBody;
+use crate::auth::Operator;
+use crate::edge::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use packyard_core::publish::publish_zip_as;
+use packyard_core::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
+
+#[derive(Deserialize, IntoParams)]
+pub struct PublishParams {
+    /// The version, for a zip whose composer.json has none (what `composer archive` makes).
+    version: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ReleaseParams {
+    /// ce-full, ee-full, ce-patch, ee-patch or other.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    kind: String,
+    /// The release's version, e.g. 2.4.7-p1.
+    version: String,
+    /// The product whose licence entitles an account to the file.
+    product: String,
+}
+
+type Answer = ApiResult<(StatusCode, Json<Value>)>;
+
+#[derive(Deserialize, IntoParams)]
+pub struct PageParams {
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Packages per page (1 to 1000, default 100).
+    per_page: Option<i64>,
+}
+
+/// Packages in name order with their versions (unlisted ones have `unlisted_at`), one page
+/// at a time.
+#[utoipa::path(get, path = "/api/v1/packages", tag = "packages", params(PageParams),
+    responses((status = 200, body = Value)))]
+pub async fn packages(
+    State(state): State<AppState>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<Json<Value>> {
+    let per_page = page.per_page.unwrap_or(100).clamp(1, 1000);
+    let number = page.page.unwrap_or(1).max(1);
+    let mut by_name: Map<String, Value> = Map::new();
+    for v in state
+        .db
+        .versions_page((number - 1) * per_page, per_page)
+        .await?
+    {
+        let entry = by_name.entry(v.name.clone()).or_insert_with(|| json!([]));
+        if let Value::Array(list) = entry {
+            list.push(json!(v));
+        }
+    }
+    let packages: Vec<Value> = by_name
+        .into_iter()
+        .map(|(name, versions)| json!({ "name": name, "versions": versions }))
+        .collect();
+    let total = state.db.package_count().await?;
+    Ok(Json(
+        json!({ "packages": packages, "page": number, "per_page": per_page, "total": total }),
+    ))
+}
+
+async fn publish(
+    state: &AppState,
+    operator: &Operator,
+    body: Bytes,
+    version: Option<&str>,
+) -> Answer {
+    let p = publish_zip_as(
+        &state.db,
+        &state.blobs,
+        body.to_vec(),
+        &state.config.zip_limits,
+        version,
+        &operator.email,
+    )
+    .await?;
+    let status = match p.outcome {
+        PublishOutcome::Published => StatusCode::CREATED,
+        PublishOutcome::Unchanged => StatusCode::OK,
+    };
+    Ok((
+        status,
+        Json(json!({ "name": p.name, "version": p.version, "outcome": p.outcome })),
+    ))
+}
+
+/// Publish a package zip (the request body). 201 when published, 200 when the identical
+/// archive was already there.
+#[utoipa::path(post, path = "/api/v1/packages", tag = "packages", params(PublishParams),
+    request_body(content = Vec<u8>, content_type = "application/zip"),
+    responses((status = 201, body = Value), (status = 200, body = Value), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    operator: Operator,
+    Query(params): Query<PublishParams>,
+    body: Bytes,
+) -> Answer {
+    publish(&state, &operator, body, params.version.as_deref()).await
+}
+
+/// The original upload route (same as `POST /api/v1/packages`).
+#[utoipa::path(post, path = "/api/packages", tag = "packages", params(PublishParams),
+    request_body(content = Vec<u8>, content_type = "application/zip"),
+    responses((status = 201, body = Value), (status = 200, body = Value), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn upload_legacy(
+    state: State<AppState>,
+    operator: Operator,
+    params: Query<PublishParams>,
+    body: Bytes,
+) -> Answer {
+    upload(state, operator, params, body).await
+}
+
+async fn unlist_version(
+    state: &AppState,
+    operator: &Operator,
+    vendor: &str,
+    name: &str,
+    version: &str,
+) -> ApiResult<StatusCode> {
+    let normalized = packyard_composer::version::normalize(version)
+        .map_err(|e| ApiError::operator(StatusCode::BAD_REQUEST, e.to_string()))?;
+    state
+        .db
+        .unlist_version(&format!("{vendor}/{name}"), &normalized, &operator.email)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Unlist a version: Composer no longer sees it; the archive stays stored.
+#[utoipa::path(delete, path = "/api/v1/packages/{vendor}/{name}/{version}", tag = "packages",
+    params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn unlist(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path((vendor, name, version)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    unlist_version(&state, &operator, &vendor, &name, &version).await
+}
+
+/// The original unlist route (same as the `/api/v1/packages/…` one).
+#[utoipa::path(delete, path = "/api/packages/{vendor}/{name}/{version}", tag = "packages",
+    params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn unlist_legacy(
+    state: State<AppState>,
+    operator: Operator,
+    path: Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    unlist(state, operator, path).await
+}
+
+/// Every release file.
+#[utoipa::path(get, path = "/api/v1/releases", tag = "releases", responses((status = 200, body = Value)))]
+pub async fn releases(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "releases": state.db.releases().await? })))
+}
+
+/// Add a release file (the request body, streamed to storage). 201 when added, 200 when the
+/// same file was already there.
+#[utoipa::path(put, path = "/api/v1/releases/{file_name}", tag = "releases", params(ReleaseParams,
+        ("file_name" = String, Path, description = "The name customers download, e.g. Acme-CE-2.4.7.tar.gz")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = Value), (status = 200, body = Value), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn upload_release(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(file_name): Path<String>,
+    Query(params): Query<ReleaseParams>,
+    body: Body,
+) -> Answer {
+    let stream = body.into_data_stream().map_err(std::io::Error::other);
+    let request = ReleaseRequest {
+        file_name: &file_name,
+        kind: &params.kind,
+        version: &params.version,
+        product: &params.product,
+        max_bytes: state.config.max_release_bytes,
+    };
+    let (release, outcome) = add_release(
+        &state.db,
+        &state.blobs,
+        &request,
+        StreamReader::new(stream),
+        &operator.email,
+    )
+    .await?;
+    let status = match outcome {
+        ReleaseOutcome::Added => StatusCode::CREATED,
+        ReleaseOutcome::Unchanged => StatusCode::OK,
+    };
+    Ok((
+        status,
+        Json(json!({ "release": release, "outcome": outcome })),
+    ))
+}
+
+/// The original release upload route (same as `PUT /api/v1/releases/{file_name}`).
+#[utoipa::path(put, path = "/api/releases/{file_name}", tag = "releases", params(ReleaseParams,
+        ("file_name" = String, Path, description = "The name customers download")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = Value), (status = 200, body = Value), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn upload_release_legacy(
+    state: State<AppState>,
+    operator: Operator,
+    file_name: Path<String>,
+    params: Query<ReleaseParams>,
+    body: Body,
+) -> Answer {
+    upload_release(state, operator, file_name, params, body).await
+}
+
+/// Remove a release file from the download interface.
+#[utoipa::path(delete, path = "/api/v1/releases/{file_name}", tag = "releases",
+    params(("file_name" = String, Path, description = "The name customers download")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn delete_release(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(file_name): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.db.delete_release(&file_name, &operator.email).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

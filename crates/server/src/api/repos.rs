@@ -1,0 +1,119 @@
+//! Admin API for git repositories (`/api/v1/repos…`, SPEC §9 and §11), with the operator's
+//! Bearer token: list, register, show (with skipped refs and conflicts), remove, and queue a
+//! sync.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+use super::error::ErrorBody;
+
+use crate::auth::Operator;
+use crate::edge::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use packyard_core::git::registry::{add_repository, describe, describe_with_refs, webhook_url};
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewRepo {
+    pub url: String,
+    pub name: Option<String>,
+    /// The webhook secret (longer than 64 bytes); omitted: one is generated and returned.
+    pub secret: Option<String>,
+}
+
+fn repo_id(id: &str) -> Result<i64, ApiError> {
+    id.parse().map_err(|_| {
+        ApiError::operator(
+            StatusCode::NOT_FOUND,
+            format!("no repository with id {id:?}"),
+        )
+    })
+}
+
+/// List git repositories and their last sync.
+#[utoipa::path(get, path = "/api/v1/repos", tag = "repositories",
+    responses((status = 200, body = Value), (status = 401, body = ErrorBody)))]
+pub async fn list(State(state): State<AppState>, _operator: Operator) -> ApiResult {
+    let repos = state.db.repos().await?;
+    let all: Vec<Value> = repos
+        .iter()
+        .map(|r| describe(r, &state.config.public_url))
+        .collect();
+    Ok(Json(json!({ "repos": all })).into_response())
+}
+
+/// Register a git repository and queue its first import; a generated webhook secret is
+/// answered once.
+#[utoipa::path(post, path = "/api/v1/repos", tag = "repositories", request_body = NewRepo,
+    responses((status = 201, body = Value), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    operator: Operator,
+    Json(new): Json<NewRepo>,
+) -> ApiResult {
+    let added = add_repository(
+        &state.db,
+        &new.url,
+        new.name.as_deref(),
+        new.secret.as_deref(),
+        true,
+        &operator.email,
+    )
+    .await?;
+    state.repo_sync.notify_one();
+    let mut body = describe(&added.repo, &state.config.public_url);
+    body["secret"] = added.generated_secret.map_or(Value::Null, Value::from);
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// A repository with its versions, skipped refs (with the reason) and conflicts.
+#[utoipa::path(get, path = "/api/v1/repos/{id}", tag = "repositories",
+    params(("id" = i64, Path, description = "Repository id")),
+    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    _operator: Operator,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id = repo_id(&id)?;
+    let repo = state.db.repo(id).await?;
+    let refs = state.db.repo_refs(id).await?;
+    Ok(Json(describe_with_refs(&repo, &refs, &state.config.public_url)).into_response())
+}
+
+/// Forget a repository; the versions it published stay.
+#[utoipa::path(delete, path = "/api/v1/repos/{id}", tag = "repositories",
+    params(("id" = i64, Path, description = "Repository id")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(id): Path<String>,
+) -> ApiResult {
+    state.db.remove_repo(repo_id(&id)?, &operator.email).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Queue an incremental sync (only new or moved refs are fetched and built).
+#[utoipa::path(post, path = "/api/v1/repos/{id}/sync", tag = "repositories",
+    params(("id" = i64, Path, description = "Repository id")),
+    responses((status = 202, body = Value), (status = 404, body = ErrorBody)))]
+pub async fn sync(
+    State(state): State<AppState>,
+    _operator: Operator,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id = repo_id(&id)?;
+    state.db.request_repo_sync(id).await?;
+    state.repo_sync.notify_one();
+    let hook = webhook_url(&state.config.public_url, id);
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "id": id, "queued": true, "webhook_url": hook })),
+    )
+        .into_response())
+}

@@ -1,0 +1,102 @@
+//! Dist archives: the exact bytes whose sha1 the metadata announced, streamed from storage.
+//! Unlike metadata, a dist the account is not licensed for answers 403 with the reason
+//! (SPEC §2): the developer already knows the package exists from a lock file.
+//! Small archives are served from memory ([`packyard_core::dist_cache`]), large ones streamed (or,
+//! with `--storage-redirect`, handed out as a short-lived presigned URL).
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+
+use super::storage::{STORAGE_RETRY_AFTER, storage_redirect};
+use crate::auth::Customer;
+use crate::edge::error::{ApiError, ApiResult, Audience};
+use crate::state::AppState;
+use packyard_core::rules::{Refusal, may_install};
+
+pub async fn download(
+    State(state): State<AppState>,
+    Path((vendor, name, rest)): Path<(String, String, String)>,
+    customer: Customer,
+) -> ApiResult {
+    let snapshot = &customer.snapshot;
+    let package = format!("{vendor}/{name}");
+    let refused = |status, message: String| ApiError::new(status, Audience::Composer, message);
+    let unknown = || {
+        refused(
+            StatusCode::NOT_FOUND,
+            format!("{package} has no such archive; run composer update to refresh your metadata"),
+        )
+    };
+    let (version, file) = rest.rsplit_once('/').ok_or_else(unknown)?;
+    let sha1 = file.strip_suffix(".zip").ok_or_else(unknown)?;
+    let entry = snapshot
+        .packages
+        .get(package.as_str())
+        .ok_or_else(unknown)?;
+    let v = entry
+        .versions
+        .iter()
+        .find(|v| v.version_normalized == version && v.sha1 == sha1)
+        .ok_or_else(unknown)?;
+    let licence = snapshot.licence(&customer.account, entry);
+    may_install(licence, v.released_on).map_err(|refusal| {
+        refused(
+            StatusCode::FORBIDDEN,
+            match refusal {
+                Refusal::NotLicensed => format!(
+                    "account {} has no licence for {package}; ask the vendor for one",
+                    customer.account.public_id
+                ),
+                Refusal::TooNew { until } => format!(
+                    "your licence for {package} covers releases up to {until}; {} was released on {}",
+                    v.version, v.released_on
+                ),
+            },
+        )
+    })?;
+    let unavailable = |e: packyard_blobs::BlobError| {
+        tracing::error!("archive of {package} {} is unavailable: {e}", v.version);
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Audience::Composer,
+            format!(
+                "the archive of {package} {} is temporarily unavailable (storage cannot be reached); try again shortly",
+                v.version
+            ),
+        )
+        .retry_after(STORAGE_RETRY_AFTER)
+        .failed(crate::edge::metrics::Failure::Storage)
+    };
+    if let Some(bytes) = state.dists.get(&v.blob_key) {
+        return Ok(zip_response(Body::from(bytes), v.size));
+    }
+    if state.dists.accepts(v.size as u64) {
+        let bytes = Bytes::from(state.blobs.get(&v.blob_key).await.map_err(unavailable)?);
+        state.dists.insert(&v.blob_key, bytes.clone());
+        return Ok(zip_response(Body::from(bytes), v.size));
+    }
+    let file_name = format!("{}-{}.zip", package.replace('/', "-"), v.version);
+    if let Some(redirect) = storage_redirect(&state, &v.blob_key, &file_name).await {
+        return Ok(redirect);
+    }
+    let stream = state
+        .blobs
+        .read(&v.blob_key, None)
+        .await
+        .map_err(unavailable)?;
+    Ok(zip_response(Body::from_stream(stream), v.size))
+}
+
+fn zip_response(body: Body, size: i64) -> Response {
+    let mut resp = body.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    resp
+}

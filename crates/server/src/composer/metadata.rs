@@ -1,0 +1,75 @@
+//! `packages.json` and the p2 metadata files, per account. Handlers only authenticate, pick a
+//! precomputed body and date it ([`crate::edge::conditional`]); rendering and compression happen
+//! once per body in [`packyard_core::metadata`], on a blocking thread, single-flight.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+
+use crate::auth::Customer;
+use crate::edge::client_addr::client_addr;
+use crate::edge::conditional::conditional_json;
+use crate::edge::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use packyard_core::metadata::{p2_for, root_for};
+
+pub async fn packages_json(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    customer: Customer,
+    headers: HeaderMap,
+) -> ApiResult {
+    let client = client_addr(peer.ip(), &headers, &state.config.trusted_proxies);
+    state
+        .usage
+        .key_used(&customer.key, &customer.public_key, client);
+    let snapshot = &customer.snapshot;
+    let root = root_for(snapshot, &customer.account, &state.config, &state.renders)
+        .await
+        .map_err(|e| ApiError::internal("could not render packages.json", e))?;
+    let changed_at = snapshot
+        .catalog_changed_at
+        .max(customer.account.licences_changed_at);
+    Ok(conditional_json(&headers, &root, changed_at, true))
+}
+
+pub async fn p2(
+    State(state): State<AppState>,
+    Path((vendor, file)): Path<(String, String)>,
+    customer: Customer,
+    request: Request,
+) -> ApiResult {
+    // The request itself rather than a copy of its headers (`HeaderMap` as an extractor clones).
+    let headers = request.headers();
+    let (package, dev) = if let Some(p) = file.strip_suffix("~dev.json") {
+        (p, true)
+    } else if let Some(p) = file.strip_suffix(".json") {
+        (p, false)
+    } else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    };
+    let name = format!("{vendor}/{package}");
+    let snapshot = &customer.snapshot;
+    // A package the account may not see is indistinguishable from one that does not exist.
+    let Some(entry) = snapshot.packages.get_arc(name.as_str()) else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    };
+    let Some(licence) = snapshot.licence(&customer.account, entry) else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    };
+    let doc = p2_for(&name, entry, licence, dev, &state.config, &state.renders)
+        .await
+        .map_err(|e| ApiError::internal("could not render the package metadata", e))?;
+    let changed_at = doc
+        .changed_at
+        .max(customer.account.licences_changed_at)
+        .max(snapshot.products_changed_at);
+    Ok(conditional_json(
+        headers,
+        &doc,
+        changed_at,
+        !doc.has_warning,
+    ))
+}

@@ -1,0 +1,182 @@
+//! HTTP plumbing for the precomputed JSON documents that is not a route: content
+//! negotiation (`Accept-Encoding`), conditional GET (`If-Modified-Since` → 304) and the
+//! `Last-Modified` stamp.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use packyard_core::rendered::Rendered;
+
+/// How long after a change more changes may still arrive stamped with the same second: the
+/// change feed's propagation (SPEC: within 1 s) plus some clock skew between nodes.
+const SETTLE_SECS: i64 = 2;
+
+/// The `Last-Modified` second of a document changed at `changed_at_millis`, and whether that
+/// second has settled. HTTP dates have one-second resolution, so a date is only a safe
+/// validator once no further change can carry the same second. Until then the document is
+/// dated one second earlier (a client that fetched it revalidates later and gets the newer
+/// date) and is never answered 304, because a client may hold an older version under that
+/// earlier date: e.g. version 1 dated second S, then version 2 changed during second S + 1.
+pub fn last_modified_secs(changed_at_millis: i64) -> (i64, bool) {
+    let changed = changed_at_millis.div_euclid(1000);
+    let now = chrono::Utc::now().timestamp();
+    if now <= changed + SETTLE_SECS {
+        (changed - 1, false)
+    } else {
+        (changed, true)
+    }
+}
+
+/// The precomputed encodings of a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+/// The best coding the client accepts: brotli, then gzip, then none. Composer sends
+/// `Accept-Encoding: deflate, gzip, br, zstd`; a `q=0` refuses a coding, `*` stands for any
+/// coding not named.
+pub fn negotiate(headers: &HeaderMap) -> Coding {
+    let (mut br, mut gzip, mut any) = (None, None, None);
+    for item in headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+    {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or("").trim();
+        let q = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
+        if coding.eq_ignore_ascii_case("br") {
+            br = Some(q);
+        } else if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+            gzip = Some(q);
+        } else if coding == "*" {
+            any = Some(q);
+        }
+    }
+    let accepted = |named: Option<f32>| named.or(any).is_some_and(|q| q > 0.0);
+    if accepted(br) {
+        Coding::Brotli
+    } else if accepted(gzip) {
+        Coding::Gzip
+    } else {
+        Coding::Identity
+    }
+}
+
+/// The body in the negotiated coding, with its `Content-Type` and `Content-Encoding`.
+fn encoded(headers: &HeaderMap, doc: &Rendered) -> Response {
+    let (body, encoding) = match negotiate(headers) {
+        Coding::Brotli => (&doc.brotli, Some("br")),
+        Coding::Gzip => (&doc.gzip, Some("gzip")),
+        Coding::Identity => (&doc.body, None),
+    };
+    let mut r = body.clone().into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Some(encoding) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    r
+}
+
+/// A rendered JSON document with `Last-Modified` and `Vary: Accept-Encoding`, brotli- or
+/// gzip-encoded when the client accepts it, or 304 when the client's copy is current and
+/// `revalidate` allows it.
+pub fn conditional_json(
+    headers: &HeaderMap,
+    doc: &Rendered,
+    changed_at_millis: i64,
+    revalidate: bool,
+) -> Response {
+    let (secs, settled) = last_modified_secs(changed_at_millis);
+    let secs = secs.max(0);
+    let modified = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64);
+    let since = headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok());
+    let mut resp = match since {
+        Some(since) if revalidate && settled && modified <= since => {
+            StatusCode::NOT_MODIFIED.into_response()
+        }
+        _ => encoded(headers, doc),
+    };
+    let h = resp.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    // An HTTP date is ASCII, so this always succeeds; a failure would only drop the header.
+    if let Ok(stamp) = HeaderValue::from_str(&httpdate::fmt_http_date(modified)) {
+        h.insert(header::LAST_MODIFIED, stamp);
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Coding, negotiate};
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    fn coding(accept: &str) -> Coding {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(accept).unwrap(),
+        );
+        negotiate(&h)
+    }
+
+    #[test]
+    fn negotiation() {
+        assert_eq!(negotiate(&HeaderMap::new()), Coding::Identity);
+        assert_eq!(coding("deflate, gzip, br, zstd"), Coding::Brotli);
+        assert_eq!(coding("gzip"), Coding::Gzip);
+        assert_eq!(coding("br;q=0, gzip"), Coding::Gzip);
+        assert_eq!(coding("gzip;q=0, identity"), Coding::Identity);
+        assert_eq!(coding("*"), Coding::Brotli);
+        assert_eq!(coding("*;q=0, gzip;q=0.5"), Coding::Gzip);
+        assert_eq!(coding("identity"), Coding::Identity);
+        assert_eq!(coding("BR;q=0.1"), Coding::Brotli);
+    }
+
+    #[test]
+    fn a_second_that_has_not_settled_is_never_a_validator() {
+        use super::last_modified_secs;
+        let now_millis = chrono::Utc::now().timestamp_millis();
+        let (young, settled) = last_modified_secs(now_millis);
+        assert!(!settled);
+        assert_eq!(young, now_millis.div_euclid(1000) - 1);
+        // Version 1 changed a minute ago and settled: dated S. Version 2 changed one second
+        // after the date a client might hold: never answered 304 until its second settles.
+        let old = now_millis - 60_000;
+        let (dated_s, settled) = last_modified_secs(old);
+        assert!(settled && dated_s == old.div_euclid(1000));
+        let doc = packyard_core::rendered::Rendered::new(
+            b"{}".to_vec(),
+            now_millis,
+            false,
+            &packyard_core::config::CompressionConfig::default(),
+        );
+        let mut headers = HeaderMap::new();
+        let since = httpdate::fmt_http_date(std::time::SystemTime::now());
+        headers.insert(
+            header::IF_MODIFIED_SINCE,
+            HeaderValue::from_str(&since).unwrap(),
+        );
+        let fresh = super::conditional_json(&headers, &doc, now_millis, true);
+        assert_eq!(
+            fresh.status(),
+            200,
+            "a just-changed document is sent in full"
+        );
+        let settled_doc = super::conditional_json(&headers, &doc, old, true);
+        assert_eq!(settled_doc.status(), 304);
+    }
+}

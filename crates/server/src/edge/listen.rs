@@ -1,0 +1,365 @@
+//! Connections, accepted here rather than by `axum::serve`, because a server facing the
+//! internet needs what that loop lacks (SPEC §8, §10):
+//! - a deadline for the first request head (`header_timeout`; hyper enforces the same for
+//!   every later head) and an idle deadline between requests, for HTTP/1 and HTTP/2 alike;
+//! - a cap on open connections below the file limit; at the cap the idle connection that has
+//!   waited longest is closed to make room, so a flood of idle or half-open sockets costs an
+//!   honest client nothing but a slot;
+//! - TLS handshakes inside each connection's own task (counted by the cap, bounded by the
+//!   header deadline), HTTP/2 or HTTP/1.1 by ALPN, certificates swappable at run time;
+//! - graceful shutdown: stop accepting, let in-flight requests finish (up to
+//!   `drain_timeout`), then return.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
+use tokio_util::either::Either;
+use tokio_util::sync::CancellationToken;
+
+use axum::body::Body;
+use axum::http::{Request, Response};
+use hyper::body::Incoming;
+pub use packyard_core::config::ConnectionLimits;
+
+use crate::edge::tls::{TlsCertificates, TlsListener};
+
+/// What the accept loop runs each request through (the request observer in front of the
+/// router): the peer, the request, and the connection's slot for it, which the service keeps
+/// until the response's last byte has gone out.
+pub trait Serve: Clone + Send + Sync + 'static {
+    fn serve(
+        &self,
+        peer: SocketAddr,
+        request: Request<Incoming>,
+        slot: RequestSlot,
+    ) -> impl Future<Output = Response<Body>> + Send + use<Self>;
+}
+
+/// What the accept loop accepts connections on.
+pub enum Listener {
+    Plain(TcpListener),
+    Tls(TlsListener),
+}
+
+impl From<TcpListener> for Listener {
+    fn from(tcp: TcpListener) -> Listener {
+        Listener::Plain(tcp)
+    }
+}
+
+impl From<TlsListener> for Listener {
+    fn from(tls: TlsListener) -> Listener {
+        Listener::Tls(tls)
+    }
+}
+
+#[derive(Clone)]
+enum Handshake {
+    Plain,
+    Tls(TlsCertificates),
+}
+
+type Stream = Either<TcpStream, tokio_rustls::server::TlsStream<TcpStream>>;
+
+impl Handshake {
+    async fn accept(&self, tcp: TcpStream) -> std::io::Result<Stream> {
+        match self {
+            Handshake::Plain => Ok(Either::Left(tcp)),
+            Handshake::Tls(certificates) => {
+                Ok(Either::Right(certificates.acceptor().accept(tcp).await?))
+            }
+        }
+    }
+}
+
+/// One connection's requests: how many are in flight and since when it has been idle.
+/// Plain atomics, written by every request and read by the connection's idle watchdog and
+/// the accept loop at the cap: a request takes no lock and wakes nobody. The watchdog does
+/// not need waking, because a request only ever moves the deadline later: it sleeps until
+/// the deadline it last computed and then reads the counters again.
+pub struct Activity {
+    in_flight: AtomicUsize,
+    /// When the last request ended (or the connection was accepted), in milliseconds
+    /// since `epoch`.
+    idle_since: AtomicU64,
+    served: AtomicBool,
+    epoch: Instant,
+    close: CancellationToken,
+}
+
+impl Activity {
+    fn new() -> Arc<Activity> {
+        Arc::new(Activity {
+            in_flight: AtomicUsize::new(0),
+            idle_since: AtomicU64::new(0),
+            served: AtomicBool::new(false),
+            epoch: Instant::now(),
+            close: CancellationToken::new(),
+        })
+    }
+
+    /// Marks a request as started; dropping the slot (when the response body is finished or
+    /// abandoned) marks it done.
+    pub fn begin(self: &Arc<Activity>) -> RequestSlot {
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
+        if !self.served.load(Ordering::Relaxed) {
+            self.served.store(true, Ordering::Relaxed);
+        }
+        RequestSlot(self.clone())
+    }
+
+    fn end(&self) {
+        let now = self.epoch.elapsed().as_millis() as u64;
+        // Stamped before the count drops: whoever sees the count at zero sees the stamp.
+        self.idle_since.fetch_max(now, Ordering::Release);
+        self.in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// Since when the connection has been idle; `None` while a request is in flight.
+    fn idle_since(&self) -> Option<Instant> {
+        if self.in_flight.load(Ordering::Acquire) > 0 {
+            return None;
+        }
+        let since = self.idle_since.load(Ordering::Acquire);
+        Some(self.epoch + Duration::from_millis(since))
+    }
+
+    /// When the idle connection stops being welcome; `None` while a request is in flight.
+    fn idle_deadline(&self, limits: &ConnectionLimits) -> Option<Instant> {
+        let limit = if self.served.load(Ordering::Relaxed) {
+            limits.idle_timeout
+        } else {
+            limits.header_timeout
+        };
+        self.idle_since().map(|since| since + limit)
+    }
+
+    /// Resolves once the connection has been idle for longer than its limit. While a
+    /// request is in flight it looks again one header timeout later (a request in flight
+    /// can only end, moving the deadline past that point).
+    async fn expired(&self, limits: &ConnectionLimits) {
+        loop {
+            let wake = match self.idle_deadline(limits) {
+                Some(deadline) if Instant::now() >= deadline => return,
+                Some(deadline) => deadline,
+                None => Instant::now() + limits.header_timeout.min(limits.idle_timeout),
+            };
+            tokio::time::sleep_until(wake.into()).await;
+        }
+    }
+}
+
+/// A request in flight on a connection.
+pub struct RequestSlot(Arc<Activity>);
+
+impl Drop for RequestSlot {
+    fn drop(&mut self) {
+        self.0.end();
+    }
+}
+
+/// The open connections, so that the accept loop can make room and shutdown can wait.
+#[derive(Default)]
+struct Registry {
+    open: Mutex<HashMap<u64, Arc<Activity>>>,
+    next_id: AtomicU64,
+    closed: Notify,
+}
+
+impl Registry {
+    fn open(&self) -> MutexGuard<'_, HashMap<u64, Arc<Activity>>> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn insert(self: &Arc<Registry>) -> Registered {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let activity = Activity::new();
+        self.open().insert(id, activity.clone());
+        Registered {
+            registry: self.clone(),
+            id,
+            activity,
+        }
+    }
+
+    /// Closes the connection that has been idle longest; false when none is idle.
+    fn shed_idle(&self) -> bool {
+        let open = self.open();
+        let oldest = open
+            .values()
+            .filter(|a| !a.close.is_cancelled())
+            .filter_map(|a| a.idle_since().map(|since| (since, a)))
+            .min_by_key(|(since, _)| *since);
+        match oldest {
+            Some((_, activity)) => {
+                activity.close.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Waits until fewer than `max` connections are open, shedding idle ones if needed.
+    async fn make_room(&self, max: usize) {
+        loop {
+            let closed = self.closed.notified();
+            tokio::pin!(closed);
+            closed.as_mut().enable();
+            if self.open().len() < max {
+                return;
+            }
+            if self.shed_idle() {
+                tracing::debug!("connection limit reached: closed the longest-idle connection");
+            }
+            closed.await;
+        }
+    }
+
+    async fn wait_empty(&self) {
+        loop {
+            let closed = self.closed.notified();
+            tokio::pin!(closed);
+            closed.as_mut().enable();
+            if self.open().is_empty() {
+                return;
+            }
+            closed.await;
+        }
+    }
+}
+
+/// A registry entry that removes itself when the connection's task ends (however it ends).
+struct Registered {
+    registry: Arc<Registry>,
+    id: u64,
+    activity: Arc<Activity>,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.registry.open().remove(&self.id);
+        self.registry.closed.notify_waiters();
+    }
+}
+
+struct Shared<S> {
+    service: S,
+    limits: ConnectionLimits,
+    handshake: Handshake,
+    builder: auto::Builder<TokioExecutor>,
+    shutdown: CancellationToken,
+}
+
+/// Accepts connections until `shutdown` is cancelled, then waits for in-flight requests
+/// (at most `drain_timeout`).
+pub async fn run<S: Serve>(
+    listener: Listener,
+    limits: ConnectionLimits,
+    service: S,
+    shutdown: CancellationToken,
+) {
+    let (tcp, handshake) = match listener {
+        Listener::Plain(tcp) => (tcp, Handshake::Plain),
+        Listener::Tls(tls) => {
+            let (tcp, certificates) = tls.into_parts();
+            (tcp, Handshake::Tls(certificates))
+        }
+    };
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let shared = Arc::new(Shared {
+        service,
+        limits: limits.clone(),
+        handshake,
+        builder,
+        shutdown: shutdown.clone(),
+    });
+    let registry = Arc::new(Registry::default());
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            () = registry.make_room(limits.max_connections) => {}
+        }
+        let accepted = tokio::select! {
+            () = shutdown.cancelled() => break,
+            accepted = tcp.accept() => accepted,
+        };
+        match accepted {
+            Ok((stream, peer)) => {
+                let entry = registry.insert();
+                tokio::spawn(connection(shared.clone(), entry, stream, peer));
+            }
+            Err(e) => {
+                // Typically out of file descriptors: back off instead of spinning.
+                tracing::warn!("accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+    drop(tcp);
+    if tokio::time::timeout(limits.drain_timeout, registry.wait_empty())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "shutdown: {} connection(s) still busy after {:?}; closing them",
+            registry.open().len(),
+            limits.drain_timeout
+        );
+    }
+}
+
+async fn connection<S: Serve>(
+    shared: Arc<Shared<S>>,
+    entry: Registered,
+    tcp: TcpStream,
+    peer: SocketAddr,
+) {
+    let limits = &shared.limits;
+    let activity = entry.activity.clone();
+    let _ = tcp.set_nodelay(true);
+    let io = tokio::select! {
+        io = tokio::time::timeout(limits.header_timeout, shared.handshake.accept(tcp)) => match io {
+            Ok(Ok(io)) => io,
+            Ok(Err(e)) => return tracing::debug!("handshake with {peer} failed: {e}"),
+            Err(_) => return tracing::debug!("handshake with {peer} timed out"),
+        },
+        () = activity.close.cancelled() => return,
+        () = shared.shutdown.cancelled() => return,
+    };
+    let (inner, requests) = (shared.service.clone(), activity.clone());
+    let service = hyper::service::service_fn(move |request| {
+        let slot = requests.begin();
+        let answer = inner.serve(peer, request, slot);
+        async move { Ok::<_, Infallible>(answer.await) }
+    });
+    let conn = shared
+        .builder
+        .serve_connection_with_upgrades(TokioIo::new(io), service);
+    tokio::pin!(conn);
+    let mut draining = false;
+    loop {
+        tokio::select! {
+            _ = conn.as_mut() => break,
+            () = shared.shutdown.cancelled(), if !draining => {
+                conn.as_mut().graceful_shutdown();
+                draining = true;
+            }
+            () = activity.expired(limits), if !draining => break,
+            () = activity.close.cancelled(), if !draining => break,
+        }
+    }
+    drop(entry);
+}
