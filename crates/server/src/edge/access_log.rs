@@ -64,7 +64,9 @@ pub fn write(line: &AccessLine<'_>) {
 fn json(out: &mut Vec<u8>, line: &AccessLine<'_>) {
     out.extend_from_slice(b"{\"timestamp\":\"");
     timestamp(out);
-    out.extend_from_slice(b"\",\"level\":\"INFO\",\"fields\":{\"message\":\"request\",\"method\":\"");
+    out.extend_from_slice(
+        b"\",\"level\":\"INFO\",\"fields\":{\"message\":\"request\",\"method\":\"",
+    );
     escaped(out, line.method);
     out.extend_from_slice(b"\",\"path\":\"");
     escaped(out, line.path);
@@ -162,7 +164,10 @@ mod tests {
         assert_eq!(v["fields"]["duration_ms"], 1234.567);
         assert_eq!(v["fields"]["account"], "acc_1");
         let stamp = v["timestamp"].as_str().unwrap();
-        assert!(chrono::DateTime::parse_from_rfc3339(stamp).is_ok(), "{stamp}");
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(stamp).is_ok(),
+            "{stamp}"
+        );
     }
 
     #[test]

@@ -83,8 +83,8 @@ impl Handshake {
 /// One connection's requests: how many are in flight and since when it has been idle.
 /// Plain atomics, written by every request and read by the connection's idle watchdog and
 /// the accept loop at the cap: a request takes no lock and wakes nobody. The watchdog does
-/// not need waking, because a request only ever moves the deadline later: it sleeps until
-/// the deadline it last computed and then reads the counters again.
+/// not need waking: it sleeps until the earliest moment the connection could expire and
+/// then reads the counters again (see [`Activity::expired`]).
 pub struct Activity {
     in_flight: AtomicUsize,
     /// When the last request ended (or the connection was accepted), in milliseconds
@@ -142,15 +142,20 @@ impl Activity {
         self.idle_since().map(|since| since + limit)
     }
 
-    /// Resolves once the connection has been idle for longer than its limit. While a
-    /// request is in flight it looks again one header timeout later (a request in flight
-    /// can only end, moving the deadline past that point).
+    /// Resolves once the connection has been idle for longer than its limit. A request can
+    /// only end at or after the moment it is looked at, so the deadline it leaves behind is
+    /// at least an idle timeout away: while a request is in flight, and before the first one
+    /// (whose end switches the limit from the header timeout to the idle timeout), looking
+    /// again one such period later never misses a deadline.
     async fn expired(&self, limits: &ConnectionLimits) {
         loop {
+            let now = Instant::now();
+            let served = self.served.load(Ordering::Relaxed);
             let wake = match self.idle_deadline(limits) {
-                Some(deadline) if Instant::now() >= deadline => return,
-                Some(deadline) => deadline,
-                None => Instant::now() + limits.header_timeout.min(limits.idle_timeout),
+                Some(deadline) if now >= deadline => return,
+                Some(deadline) if served => deadline,
+                Some(deadline) => deadline.min(now + limits.idle_timeout),
+                None => now + limits.header_timeout.min(limits.idle_timeout),
             };
             tokio::time::sleep_until(wake.into()).await;
         }

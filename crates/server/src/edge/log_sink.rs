@@ -55,7 +55,9 @@ impl LogSink {
     /// A sink writing to `out`, with its writer thread running.
     pub fn start(out: impl Write + Send + 'static) -> (LogSink, SinkGuard) {
         let threads = std::thread::available_parallelism().map_or(4, |n| n.get());
-        let buffers = (0..(threads * 2).max(4)).map(|_| Mutex::default()).collect();
+        let buffers = (0..(threads * 2).max(4))
+            .map(|_| Mutex::default())
+            .collect();
         let sink = LogSink(Arc::new(Inner {
             buffers,
             out: Mutex::new(Box::new(out)),

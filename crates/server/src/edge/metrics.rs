@@ -56,7 +56,11 @@ struct RequestCounts(Box<[AtomicU64]>);
 
 impl Default for RequestCounts {
     fn default() -> Self {
-        RequestCounts((0..(PORTAL + 1) * STATUSES).map(|_| AtomicU64::new(0)).collect())
+        RequestCounts(
+            (0..(PORTAL + 1) * STATUSES)
+                .map(|_| AtomicU64::new(0))
+                .collect(),
+        )
     }
 }
 

@@ -44,13 +44,7 @@ impl Serve for Observed {
         request: Request<Incoming>,
         slot: RequestSlot,
     ) -> impl Future<Output = Response<Body>> + Send + use<> {
-        handle(
-            self.metrics.clone(),
-            self.app.clone(),
-            peer,
-            request,
-            slot,
-        )
+        handle(self.metrics.clone(), self.app.clone(), peer, request, slot)
     }
 }
 
