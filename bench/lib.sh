@@ -106,21 +106,23 @@ make_cert() { # DIR
     -keyout "$1/key.pem" -out "$1/cert.pem" 2>/dev/null
 }
 
-# build_ref REF TARGET_DIR SCRATCH → builds REF in release mode in a temporary git worktree
-# (SCRATCH/ref-src, removed again by the caller's cleanup with `drop_ref SCRATCH`) and prints
-# the binary's path. The worktree's path stays the same between runs, so builds are incremental.
+# build_ref REF TARGET_DIR SCRATCH → prints the path of REF's release binary. A commit's build
+# never changes, so it is kept in TARGET_DIR/by-commit/ and built only once: in a temporary
+# git worktree (SCRATCH/ref-src, removed again at once) with TARGET_DIR as its target directory.
 build_ref() {
   local ref=$1 target=$2 scratch=$3 repo sha
   repo=$(git rev-parse --show-toplevel)
-  sha=$(git rev-parse --short "$ref^{commit}")
-  drop_ref "$scratch"
-  mkdir -p "$scratch"
-  git -C "$repo" worktree add --detach "$scratch/ref-src" "$sha" >/dev/null 2>&1
-  log "building $ref ($sha) in release mode"
-  (cd "$scratch/ref-src" && CARGO_TARGET_DIR=$target cargo build --release --locked --bin packyard >&2)
-  mkdir -p "$scratch/bin"
-  cp "$target/release/packyard" "$scratch/bin/ref-$sha"
-  echo "$scratch/bin/ref-$sha"
+  sha=$(git rev-parse --short=12 "$ref^{commit}")
+  if [ ! -x "$target/by-commit/packyard-$sha" ]; then
+    drop_ref "$scratch"
+    mkdir -p "$scratch" "$target/by-commit"
+    git -C "$repo" worktree add --detach "$scratch/ref-src" "$sha" >/dev/null 2>&1
+    log "building $ref ($sha) in release mode"
+    (cd "$scratch/ref-src" && CARGO_TARGET_DIR=$target cargo build --release --locked --bin packyard >&2)
+    cp "$target/release/packyard" "$target/by-commit/packyard-$sha"
+    drop_ref "$scratch"
+  fi
+  echo "$target/by-commit/packyard-$sha"
 }
 drop_ref() { git worktree remove --force "$1/ref-src" 2>/dev/null || rm -rf "$1/ref-src"; }
 
