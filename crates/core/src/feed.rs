@@ -34,6 +34,7 @@ struct Plan {
     packages: Vec<i64>,
     operators: bool,
     releases: bool,
+    notices: bool,
 }
 
 impl Plan {
@@ -47,6 +48,7 @@ impl Plan {
                 ChangeKind::Package => drop(packages.insert(c.entity)),
                 ChangeKind::Operators => plan.operators = true,
                 ChangeKind::Releases => plan.releases = true,
+                ChangeKind::Notices => plan.notices = true,
                 // Git repositories are not part of the snapshot.
                 ChangeKind::Repos => {}
                 ChangeKind::All => return None,
@@ -198,6 +200,9 @@ pub async fn refresh(state: &Feed) -> Result<Refresh, packyard_store::StoreError
     }
     if plan.releases {
         next.reload_releases(&state.db).await?;
+    }
+    if plan.notices {
+        next.reload_notices(&state.db).await?;
     }
     next.seq = changes.last().map_or(seq, |c| c.seq);
     state.snapshot.store(Arc::new(next));

@@ -3,12 +3,19 @@
 //! that the change [`feed`] keeps in step with the database; [`rules`] decide what an
 //! account may install, [`metadata`] renders what Composer reads, [`publish`] and
 //! [`releases`] take new archives in, [`git`] builds versions from repositories, [`storage`]
-//! guards and collects blobs, and [`usage`] buffers the side records of the hot path.
+//! guards and collects blobs, [`usage`] buffers the side records of the hot path, and
+//! [`upstream`] mirrors other Composer repositories.
 
+pub mod access;
+pub mod announce;
 pub mod config;
 pub mod dist_cache;
+pub mod explain;
 pub mod feed;
 pub mod git;
+pub mod licence;
+pub mod marks;
+pub mod marks_input;
 pub mod metadata;
 pub mod passwords;
 pub mod publish;
@@ -18,6 +25,8 @@ pub mod rules;
 pub mod sharded;
 pub mod snapshot;
 pub mod storage;
+pub mod upload;
+pub mod upstream;
 pub mod usage;
 
 pub use config::Config;

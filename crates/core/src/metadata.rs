@@ -12,13 +12,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use arc_swap::ArcSwap;
 use tokio::task::JoinError;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
+use crate::access::Seat;
 use crate::config::Config;
 use crate::rendered::Rendered;
-use crate::rules::Licence;
-use crate::snapshot::{AccountEntry, PackageEntry, Snapshot, VersionEntry};
+use crate::rules::{Licence, Refusal};
+use crate::snapshot::{PackageEntry, Snapshot, VersionEntry};
 
 /// Keys of a stored composer.json that must not reach clients: we set them ourselves, or
 /// they only mean something in a root project.
@@ -99,23 +100,40 @@ fn version_object(name: &str, v: &VersionEntry, public_url: &str) -> Map<String,
 pub fn render_p2(
     name: &str,
     package: &PackageEntry,
-    licence: Licence,
+    licence: &Licence,
     dev: bool,
     config: &Config,
 ) -> Rendered {
     let public_url = config.public_url.as_str();
     let candidates = package.versions.iter().filter(|v| v.dev == dev);
     let (mut visible, hidden): (Vec<&VersionEntry>, Vec<&VersionEntry>) =
-        candidates.partition(|v| licence.covers(v.released_on));
+        candidates.partition(|v| licence.admits(v.released_on, &v.version_normalized).is_ok());
+    // The warning speaks of releases hidden by a date only: those a renewal would bring.
+    let cut_off: Vec<(&VersionEntry, NaiveDate)> = hidden
+        .iter()
+        .filter_map(
+            |v| match licence.admits(v.released_on, &v.version_normalized) {
+                Err(Refusal::TooNew { until }) => Some((*v, until)),
+                _ => None,
+            },
+        )
+        .collect();
     // Newest first, as Packagist does; the order does not affect resolution.
     visible.sort_by(|a, b| {
         b.released_at
             .cmp(&a.released_at)
             .then(b.version_normalized.cmp(&a.version_normalized))
     });
+    let abandoned = package.marks.abandoned.as_ref().map(|a| a.to_json());
     let objects: Vec<Map<String, Value>> = visible
         .iter()
-        .map(|v| version_object(name, v, public_url))
+        .map(|v| {
+            let mut object = version_object(name, v, public_url);
+            if let Some(abandoned) = &abandoned {
+                object.insert("abandoned".into(), abandoned.clone());
+            }
+            object
+        })
         .collect();
     let mut doc = Map::new();
     doc.insert("minified".into(), Value::from("composer/2.0"));
@@ -123,20 +141,23 @@ pub fn render_p2(
         "packages".into(),
         json!({ name: packyard_composer::minify::minify(&objects) }),
     );
-    let has_warning = matches!(licence, Licence::Until(_)) && !hidden.is_empty();
-    if let (Licence::Until(until), true) = (licence, has_warning) {
-        let newest = hidden
+    if !dev {
+        crate::announce::p2_marks(&mut doc, &package.marks);
+    }
+    let has_warning = !cut_off.is_empty();
+    if let Some(until) = cut_off.iter().map(|(_, until)| *until).max() {
+        let newest = cut_off
             .iter()
-            .max_by_key(|v| v.released_at)
-            .map(|v| v.version.as_str())
+            .max_by_key(|(v, _)| v.released_at)
+            .map(|(v, _)| v.version.as_str())
             .unwrap_or("");
         doc.insert(
             "warning".into(),
             Value::from(format!(
                 "your licence for {name} covers releases up to {until}; {} newer release{} (latest {newest}) need{} a licence renewal",
-                hidden.len(),
-                if hidden.len() == 1 { "" } else { "s" },
-                if hidden.len() == 1 { "s" } else { "" },
+                cut_off.len(),
+                if cut_off.len() == 1 { "" } else { "s" },
+                if cut_off.len() == 1 { "s" } else { "" },
             )),
         );
     }
@@ -198,9 +219,9 @@ pub async fn p2_for(
     cached_or_rendered(
         &package.rendered,
         &package.rendering,
-        (dev, licence),
+        (dev, licence.clone()),
         &renders.p2,
-        move || render_p2(&name, &entry, licence, dev, &config),
+        move || render_p2(&name, &entry, &licence, dev, &config),
     )
     .await
 }
@@ -211,11 +232,11 @@ pub async fn p2_for(
 /// catalog's, the caller adds the account's own licence changes.
 pub async fn root_for(
     snapshot: &Arc<Snapshot>,
-    account: &AccountEntry,
+    seats: &[Seat],
     config: &Arc<Config>,
     renders: &RenderCounters,
 ) -> Result<Arc<Rendered>, JoinError> {
-    let visible = snapshot.visible_products(account);
+    let visible = snapshot.visible_products(seats);
     let (snap, config, products) = (snapshot.clone(), config.clone(), visible.clone());
     let roots = &snapshot.roots;
     cached_or_rendered(
@@ -239,16 +260,22 @@ fn render_root(snapshot: &Snapshot, visible: &[usize], config: &Config) -> Rende
         .collect();
     names.sort_unstable();
     let prefix = url_path_prefix(public_url);
-    let doc = json!({
+    let mut doc = json!({
         "packages": [],
         "metadata-url": format!("{prefix}/p2/%package%.json"),
         "available-packages": names,
         "notify-batch": format!("{public_url}/downloads/"),
     });
+    let has_notice = crate::announce::root_extras(&mut doc, public_url, &snapshot.notices);
+    if !snapshot.upstreams.is_empty() {
+        // Mirrored names cannot be listed: Composer asks us for any name these patterns match.
+        doc["available-package-patterns"] =
+            json!(crate::upstream::root_patterns(snapshot, visible));
+    }
     Rendered::new(
         doc.to_string().into_bytes(),
         snapshot.catalog_changed_at,
-        false,
+        has_notice,
         &config.compression,
     )
 }

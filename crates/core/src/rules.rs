@@ -6,90 +6,23 @@
 //!
 //! - **Product visibility and licence coverage**: a public product is open to every account
 //!   with all releases; otherwise an entitlement grants it, limited to releases made on or
-//!   before its `updates_until` date when it has one ([`product_licence`]). Several products
-//!   covering one package combine: unlimited wins, else the latest date ([`Licence::widest`]).
-//! - **Updates until**: a release is installable when its release date is on or before the
-//!   licence's date ([`may_install`]).
+//!   before its `updates_until` date and to versions matching its constraint when it has
+//!   them ([`product_licence`], in [`crate::licence`]). Several grants covering one package
+//!   combine as a union ([`Licence::union`]).
+//! - **Updates until and versions**: a release is installable when some grant admits its
+//!   date and version ([`may_install`]).
+//! - **What a key sees** (its account and product scope, or a personal key's accounts) is
+//!   in [`crate::access`].
 //! - **Billing hold**: an unpaid invoice holds the account from the day after its due date
 //!   plus the grace period ([`past_grace`], [`billing_hold`]); a held or closed account may
 //!   not use the repository ([`standing`]).
-//! - **Invoice state** as shown to people: paid, unpaid, or overdue (= holding the account).
+//! - **Invoice state** as shown to people: void, paid, unpaid, or overdue (= holding the
+//!   account); an account's standing likewise ([`AccountStanding`]).
 
 use chrono::{Days, NaiveDate};
 use packyard_store::invoices::Invoice;
 
-/// What an account may install of one product or package.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Licence {
-    Unlimited,
-    /// Releases made on or before this date.
-    Until(NaiveDate),
-}
-
-impl Licence {
-    /// Several licences covering one package combine: unlimited wins, else the latest date.
-    pub fn widest(self, other: Licence) -> Licence {
-        match (self, other) {
-            (Licence::Until(a), Licence::Until(b)) => Licence::Until(a.max(b)),
-            _ => Licence::Unlimited,
-        }
-    }
-
-    pub fn covers(self, released_on: NaiveDate) -> bool {
-        self.excludes(released_on).is_none()
-    }
-
-    /// The licence's last covered date, when it ends before `released_on`: what a refusal
-    /// tells the customer.
-    pub fn excludes(self, released_on: NaiveDate) -> Option<NaiveDate> {
-        match self {
-            Licence::Until(date) if released_on > date => Some(date),
-            _ => None,
-        }
-    }
-
-    /// The licence's last covered date, if it has one.
-    pub fn updates_until(self) -> Option<NaiveDate> {
-        match self {
-            Licence::Unlimited => None,
-            Licence::Until(date) => Some(date),
-        }
-    }
-}
-
-/// What an account may install from one product. `grant` is the account's entitlement, if
-/// any, with its `updates_until`; public products are open to all, whatever the grant.
-pub fn product_licence(public: bool, grant: Option<Option<NaiveDate>>) -> Option<Licence> {
-    if public {
-        return Some(Licence::Unlimited);
-    }
-    grant.map(|until| until.map_or(Licence::Unlimited, Licence::Until))
-}
-
-/// The combined licence from every product covering a package.
-pub fn combined(licences: impl IntoIterator<Item = Option<Licence>>) -> Option<Licence> {
-    licences.into_iter().flatten().reduce(Licence::widest)
-}
-
-/// Why something an account asked for by name may not be installed or downloaded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// No licence for it at all.
-    NotLicensed,
-    /// A licence whose updates end before the release was published.
-    TooNew { until: NaiveDate },
-}
-
-/// May a release from `released_on` be installed under `licence`?
-pub fn may_install(licence: Option<Licence>, released_on: NaiveDate) -> Result<(), Refusal> {
-    match licence {
-        None => Err(Refusal::NotLicensed),
-        Some(l) => match l.excludes(released_on) {
-            Some(until) => Err(Refusal::TooNew { until }),
-            None => Ok(()),
-        },
-    }
-}
+pub use crate::licence::{Licence, Refusal, Terms, combined, may_install, product_licence};
 
 /// Does `name` match a product pattern (`*` matches any run of characters)?
 pub fn pattern_matches(pattern: &str, name: &str) -> bool {
@@ -142,6 +75,8 @@ pub fn billing_hold<T>(
 /// How an invoice is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InvoiceStatus {
+    /// Voided (entered by mistake): never holds the account.
+    Void,
     Paid,
     Unpaid,
     /// Unpaid past its grace period: it holds the account.
@@ -161,6 +96,7 @@ impl InvoiceStatus {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            InvoiceStatus::Void => "void",
             InvoiceStatus::Paid => "paid",
             InvoiceStatus::Unpaid => "unpaid",
             InvoiceStatus::Overdue => "overdue",
@@ -170,7 +106,74 @@ impl InvoiceStatus {
 
 /// How a stored invoice is shown: paid, unpaid, or overdue (it holds the account).
 pub fn invoice_status(invoice: &Invoice, today: NaiveDate, grace_days: i64) -> InvoiceStatus {
-    InvoiceStatus::of(invoice.is_paid(), invoice.due(), today, grace_days)
+    match invoice.is_void() {
+        true => InvoiceStatus::Void,
+        false => InvoiceStatus::of(invoice.is_paid(), invoice.due(), today, grace_days),
+    }
+}
+
+/// The first day an invoice due on `due` holds its account ([`past_grace`]).
+pub fn hold_starts(due: NaiveDate, grace_days: i64) -> NaiveDate {
+    due.checked_add_days(Days::new(grace_days.max(0) as u64 + 1))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// An account's standing as operators see it (CLI, admin API, back office): the same
+/// [`standing`] and [`billing_hold`] the Composer path applies, over the stored invoices.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AccountStanding {
+    /// `active`, `on_hold` or `closed`.
+    pub state: &'static str,
+    /// The invoice that holds the account, and the day the hold began.
+    pub invoice: Option<String>,
+    pub on_hold_since: Option<NaiveDate>,
+}
+
+impl AccountStanding {
+    /// `closed` comes from the account row; `invoices` are all of the account's invoices.
+    pub fn of(closed: bool, invoices: &[Invoice], today: NaiveDate, grace_days: i64) -> Self {
+        let open = invoices.iter().filter(|i| i.is_open());
+        let hold = billing_hold(open, |i| i.due(), today, grace_days);
+        AccountStanding::held_by(
+            closed,
+            hold.map(|i| (i.number.as_str(), i.due())),
+            grace_days,
+        )
+    }
+
+    /// From the hold already decided by [`billing_hold`] (number and due date of the
+    /// invoice), e.g. from the snapshot the Composer path reads.
+    pub fn held_by(closed: bool, hold: Option<(&str, Option<NaiveDate>)>, grace_days: i64) -> Self {
+        match standing(closed, hold) {
+            Standing::Open => AccountStanding {
+                state: "active",
+                invoice: None,
+                on_hold_since: None,
+            },
+            Standing::Closed => AccountStanding {
+                state: "closed",
+                invoice: None,
+                on_hold_since: None,
+            },
+            Standing::OnHold((number, due)) => AccountStanding {
+                state: "on_hold",
+                invoice: Some(number.to_string()),
+                on_hold_since: due.map(|d| hold_starts(d, grace_days)),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for AccountStanding {
+    /// "active", "closed" or "on hold since 2026-01-02 because of invoice INV-7".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.invoice, self.on_hold_since) {
+            (Some(number), Some(since)) => {
+                write!(f, "on hold since {since} because of invoice {number}")
+            }
+            _ => f.write_str(self.state),
+        }
+    }
 }
 
 /// Whether an account may use the repository and downloads at all.
@@ -211,46 +214,18 @@ mod tests {
     }
 
     #[test]
-    fn public_products_are_unlimited_and_grants_combine_to_the_widest() {
-        assert_eq!(
-            product_licence(true, Some(Some(d("2024-01-01")))),
-            Some(Licence::Unlimited)
-        );
-        assert_eq!(product_licence(false, None), None);
-        assert_eq!(product_licence(false, Some(None)), Some(Licence::Unlimited));
-        let jan = Some(Licence::Until(d("2024-01-31")));
-        let mar = Some(Licence::Until(d("2024-03-31")));
-        assert_eq!(combined([jan, None, mar]), mar);
-        assert_eq!(
-            combined([jan, Some(Licence::Unlimited)]),
-            Some(Licence::Unlimited)
-        );
-        assert_eq!(combined([None, None]), None);
-    }
-
-    #[test]
-    fn updates_until_is_inclusive() {
-        let l = Some(Licence::Until(d("2024-01-31")));
-        assert_eq!(may_install(l, d("2024-01-31")), Ok(()));
-        assert_eq!(
-            may_install(l, d("2024-02-01")),
-            Err(Refusal::TooNew {
-                until: d("2024-01-31")
-            })
-        );
-        assert_eq!(
-            may_install(None, d("2020-01-01")),
-            Err(Refusal::NotLicensed)
-        );
-    }
-
-    #[test]
     fn billing_hold_starts_the_day_after_the_grace_period() {
         let due = d("2024-01-10");
         assert!(!past_grace(due, d("2024-01-10"), 0));
         assert!(past_grace(due, d("2024-01-11"), 0));
         assert!(!past_grace(due, d("2024-01-13"), 3));
         assert!(past_grace(due, d("2024-01-14"), 3));
+        for grace in [0, 3] {
+            let first = hold_starts(due, grace);
+            assert!(
+                past_grace(due, first, grace) && !past_grace(due, first.pred_opt().unwrap(), grace)
+            );
+        }
         let invoices = [("A", Some(d("2024-02-01"))), ("B", None), ("C", Some(due))];
         let held = billing_hold(invoices.iter(), |i| i.1, d("2024-01-20"), 0);
         assert_eq!(held.map(|i| i.0), Some("C"));

@@ -20,13 +20,24 @@ use chrono::NaiveDate;
 use packyard_store::operator_tokens::TokenScope;
 
 use crate::rendered::Rendered;
-use crate::rules::{self, Licence};
+use crate::rules::{self, Licence, Terms};
 pub use crate::sharded::ShardedMap;
+
+/// Whose a key is (SPEC §13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyOwner {
+    /// An account's key (`accounts.id`).
+    Account(i64),
+    /// A user's personal key (`users.id`): it sees what the user's accounts may install.
+    User(i64),
+}
 
 pub struct KeyEntry {
     pub private_key_hash: Vec<u8>,
     pub enabled: bool,
-    pub account_id: i64,
+    pub owner: KeyOwner,
+    /// Product indexes an account key is limited to, sorted (None = all the account's).
+    pub scope: Option<Arc<[usize]>>,
     /// Unix second this key's use was last handed to the usage recorder: uses within the
     /// same second are not recorded again, so the hot path rarely takes the recorder's lock.
     pub use_recorded_at: AtomicI64,
@@ -39,10 +50,12 @@ pub struct UnpaidInvoice {
 }
 
 pub struct AccountEntry {
+    /// `accounts.id`.
+    pub id: i64,
     pub public_id: String,
     pub closed: bool,
-    /// product index → updates_until (None = unlimited updates)
-    pub grants: HashMap<usize, Option<NaiveDate>>,
+    /// product index → the grant's limits
+    pub grants: HashMap<usize, Terms>,
     pub unpaid: Vec<UnpaidInvoice>,
     pub licences_changed_at: i64,
     /// Public keys of this account's access keys, so a change can drop deleted ones.
@@ -82,6 +95,8 @@ pub struct PackageEntry {
     /// Held while one of this package's bodies renders: concurrent requests for it wait
     /// for that render instead of repeating it (single-flight).
     pub rendering: tokio::sync::Mutex<()>,
+    /// Advisories, abandonment, recalled versions and discovery facts ([`crate::marks`]).
+    pub marks: crate::marks::PackageMarks,
 }
 
 /// An operator's admin API token as the admin API sees it.
@@ -102,6 +117,8 @@ pub struct ReleaseEntry {
     pub sha256: String,
     pub blob_key: String,
     pub released_on: NaiveDate,
+    /// The version normalized as Composer does, for grants limited by a constraint.
+    pub version_normalized: String,
     pub product: usize,
 }
 
@@ -127,6 +144,8 @@ pub struct Snapshot {
     /// sha256(admin API token) → its owner and scope; only tokens that authenticate (not
     /// revoked, operator not disabled) are here.
     pub admin_tokens: Arc<HashMap<Vec<u8>, AdminToken>>,
+    /// users.id → the accounts the user belongs to (for personal keys).
+    pub memberships: Arc<HashMap<i64, Vec<i64>>>,
     /// account id → sha256(download token)
     pub download_tokens: ShardedMap<i64, Vec<u8>>,
     /// Release archives, sorted by type, version and file name.
@@ -137,6 +156,11 @@ pub struct Snapshot {
     /// Unix millis of the newest product: a new product can widen any account's view.
     pub products_changed_at: i64,
     pub roots: Arc<RootCache>,
+    /// The operator's notices for the root `packages.json`.
+    pub notices: Arc<Vec<packyard_store::package_marks::Notice>>,
+    /// Upstream repositories, in priority order (what was fetched from them lives in
+    /// [`crate::upstream::Mirror`]).
+    pub upstreams: Arc<Vec<packyard_store::upstreams::Upstream>>,
     /// How many times this snapshot's lineage was loaded in full (startup counts one);
     /// incremental updates leave it alone. Tests use it to prove a change was incremental.
     pub full_loads: u64,
@@ -151,28 +175,8 @@ impl AccountEntry {
 }
 
 impl Snapshot {
-    /// What `account` may install of `package`: the union over the products covering it.
-    pub fn licence(&self, account: &AccountEntry, package: &PackageEntry) -> Option<Licence> {
-        rules::combined(
-            package
-                .products
-                .iter()
-                .map(|&idx| self.product_licence(account, idx)),
-        )
-    }
-
-    /// The products `account` may see something of, in index order: the root cache key.
-    pub fn visible_products(&self, account: &AccountEntry) -> Vec<usize> {
-        (0..self.products.len())
-            .filter(|&i| self.product_licence(account, i).is_some())
-            .collect()
-    }
-
     /// What `account` may install from one product ([`rules::product_licence`]).
     pub fn product_licence(&self, account: &AccountEntry, product: usize) -> Option<Licence> {
-        rules::product_licence(
-            self.products[product].public,
-            account.grants.get(&product).copied(),
-        )
+        rules::product_licence(self.products[product].public, account.grants.get(&product))
     }
 }

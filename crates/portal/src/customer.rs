@@ -1,4 +1,6 @@
-//! The customer's Download Access Token, Licences and Invoices pages.
+//! The customer's Download Access Token, Licences and Invoices pages. The Licences page also
+//! lists the advisories and recalls that touch versions the account may install (from the
+//! snapshot, which already holds them per package).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -10,7 +12,8 @@ use super::posted::{NoFields, Posted, Session};
 use super::session::CustomerSession;
 use super::views::{InvoiceRow, Layout, datetime};
 use crate::state::PortalState;
-use packyard_core::rules;
+use packyard_core::marks::{AffectingAdvisory, AffectingRecall, affecting};
+use packyard_core::rules::{self, Terms};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "token.html")]
@@ -77,6 +80,9 @@ pub struct LicenceRow {
 pub struct LicencesPage {
     l: Layout,
     licences: Vec<LicenceRow>,
+    /// Advisories and recalls touching versions this account may install.
+    advisories: Vec<AffectingAdvisory>,
+    recalls: Vec<AffectingRecall>,
 }
 
 pub async fn licences(
@@ -90,8 +96,8 @@ pub async fn licences(
     let mut licences = Vec::new();
     for product in &products {
         let entitlement = entitlements.iter().find(|e| e.product_id == product.id);
-        let grant = entitlement.map(|e| e.updates_until_date());
-        let Some(licence) = rules::product_licence(product.public, grant) else {
+        let grant = entitlement.and_then(|e| Terms::of_grant(e).ok());
+        let Some(licence) = rules::product_licence(product.public, grant.as_ref()) else {
             continue;
         };
         let until = licence.updates_until();
@@ -105,16 +111,21 @@ pub async fn licences(
                 .cloned()
                 .collect(),
             public: product.public && entitlement.is_none(),
-            updates: until.map_or_else(
-                || "all releases".to_string(),
-                |d| format!("releases up to {d}"),
-            ),
+            updates: licence.in_words(),
             updates_ended: until.is_some_and(|d| d < today),
         });
     }
+    let snapshot = state.feed.snapshot();
+    let account = snapshot
+        .account_ids
+        .get(session.account.public_id.as_str())
+        .and_then(|id| snapshot.accounts.get(id));
+    let (advisories, recalls) = account.map_or_else(Default::default, |a| affecting(&snapshot, a));
     Ok(LicencesPage {
         l: Layout::customer(&session, "Licences", "licences"),
         licences,
+        advisories,
+        recalls,
     })
 }
 
@@ -135,7 +146,7 @@ pub async fn invoices(
     let invoices = state.db.invoices_of(&session.account).await?;
     let today = Utc::now().date_naive();
     let grace = state.config.billing_grace_days;
-    let unpaid = invoices.iter().filter(|i| !i.is_paid());
+    let unpaid = invoices.iter().filter(|i| i.is_open());
     let hold = rules::billing_hold(unpaid, |i| i.due(), today, grace)
         .map(|i| (i.number.clone(), i.due_date.clone()));
     Ok(InvoicesPage {

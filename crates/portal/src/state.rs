@@ -1,5 +1,5 @@
 //! What the portal's handlers use: the database, the blob store, the settings, the login
-//! limits, the git sync worker's wake-up, and how the edge attributes a request to a client
+//! limits, the git sync worker's wake-up, the upstream mirror's counters, and how the edge attributes a request to a client
 //! address. One `Arc`, so a clone is one atomic increment.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -12,6 +12,8 @@ use axum::http::request::Parts;
 use ipnet::IpNet;
 use packyard_blobs::BlobStore;
 use packyard_core::Config;
+use packyard_core::feed::Feed;
+use packyard_core::upstream::Mirror;
 use packyard_store::Db;
 use tokio::sync::Notify;
 
@@ -31,7 +33,11 @@ pub struct Handles {
     pub logins: LoginGuard,
     /// Wakes the git sync worker when an operator queues a sync on this node.
     pub repo_sync: Arc<Notify>,
+    /// What was fetched from upstream repositories, for the Upstreams page's counters.
+    pub mirror: Arc<Mirror>,
     pub client_addr: ClientAddrFn,
+    /// The server's snapshot, for pages that show what accounts see (advisories, recalls).
+    pub feed: Arc<Feed>,
 }
 
 impl PortalState {
@@ -40,7 +46,9 @@ impl PortalState {
         blobs: BlobStore,
         config: Arc<Config>,
         repo_sync: Arc<Notify>,
+        mirror: Arc<Mirror>,
         client_addr: ClientAddrFn,
+        feed: Arc<Feed>,
     ) -> PortalState {
         PortalState(Arc::new(Handles {
             logins: LoginGuard::new(&config),
@@ -48,7 +56,9 @@ impl PortalState {
             blobs,
             config,
             repo_sync,
+            mirror,
             client_addr,
+            feed,
         }))
     }
 

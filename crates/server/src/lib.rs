@@ -13,6 +13,7 @@ pub mod auth;
 pub mod composer;
 pub mod edge;
 mod health;
+pub mod read_your_writes;
 pub mod router;
 pub mod state;
 
@@ -36,12 +37,18 @@ pub async fn serve(
     let feed = tokio::spawn(feed::run(state.feed.clone()));
     let flusher = tokio::spawn(usage::run(state.usage.clone(), state.db.clone()));
     let reports = tokio::spawn(failure_budget::run_reports(state.failures.clone()));
+    let mirror_refresh = tokio::spawn(packyard_core::upstream::refresh::run(
+        state.mirror.clone(),
+        state.feed.clone(),
+    ));
     let lease_owner = git::worker::lease_owner();
     let sync = SyncContext {
         db: state.db.clone(),
         blobs: state.blobs.clone(),
         mirror_dir: state.config.git_mirror_dir.clone(),
         actor: "git-sync".into(),
+        git: state.config.git.clone(),
+        limits: state.config.zip_limits.clone(),
     };
     let git_worker = tokio::spawn(git::worker::run(
         sync,
@@ -67,6 +74,7 @@ pub async fn serve(
     feed.abort();
     flusher.abort();
     reports.abort();
+    mirror_refresh.abort();
     git_worker.abort();
     let _ = git_worker.await; // cancelled: wait until it has stopped
     // A sync cut short leaves its requests queued; free its lease so another node takes over.

@@ -13,6 +13,7 @@ use packyard_core::dist_cache::DistCache;
 use packyard_core::feed::{Feed, FeedEvents};
 use packyard_core::metadata::RenderCounters;
 use packyard_core::snapshot::Snapshot;
+use packyard_core::upstream::Mirror;
 use packyard_core::usage::UsageRecorder;
 use packyard_portal::PortalState;
 use packyard_store::Db;
@@ -44,6 +45,8 @@ pub struct Handles {
     pub renders: RenderCounters,
     /// The portal's handles (its login limits among them).
     pub portal: PortalState,
+    /// What was fetched from upstream repositories (SPEC §15).
+    pub mirror: Arc<Mirror>,
 }
 
 /// The feed's events, counted for `/metrics`.
@@ -88,12 +91,23 @@ impl AppState {
         };
         let feed = Feed::load(db.clone(), &config, Arc::new(events)).await?;
         let repo_sync = Arc::new(tokio::sync::Notify::new());
+        let feed = Arc::new(feed);
+        let mirror = Mirror::new(
+            db.clone(),
+            blobs.clone(),
+            config.upstreams.clone(),
+            config.secrets_key.clone(),
+        );
+        mirror.load().await?;
+        let mirror = Arc::new(mirror);
         let portal = PortalState::new(
             db.clone(),
             blobs.clone(),
             config.clone(),
             repo_sync.clone(),
+            mirror.clone(),
             client_addr,
+            feed.clone(),
         );
         Ok(AppState(Arc::new(Handles {
             failures,
@@ -101,8 +115,9 @@ impl AppState {
             usage: UsageRecorder::new(config.usage_buffer_limit),
             dists: DistCache::new(config.dist_cache_bytes, config.max_cached_archive),
             repo_sync,
-            feed: Arc::new(feed),
+            feed,
             portal,
+            mirror,
             db,
             blobs,
             config,

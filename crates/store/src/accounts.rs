@@ -96,6 +96,20 @@ impl Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| conflict_on_unique(e, format!("account id {public_id} is already taken")))?;
+            // The primary contact is the account's first owner (a user may exist already,
+            // from another account: their password stays theirs).
+            sqlx::query("INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING")
+                .bind(&email)
+                .bind(&new.password_hash)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO memberships (user_id, account_id, role, created_at) SELECT id, $1, 'owner', $2 FROM users WHERE email = $3")
+                .bind(id)
+                .bind(now())
+                .bind(&email)
+                .execute(&mut *tx)
+                .await?;
             bump!(tx, Account, id);
             record_audit!(tx, actor, "account.create", &public_id);
             tx.commit().await?;
@@ -197,7 +211,9 @@ impl Db {
                 .bind(password_hash)
                 .bind(account.id)
         );
-        Ok(())
+        // The primary contact logs in as a user: their password is the one that counts.
+        let contact = self.user(&account.email).await?;
+        self.set_user_password(&contact, password_hash, actor).await
     }
 
     /// Renames an account and/or changes its contact email; `None` keeps the value.

@@ -64,10 +64,11 @@ impl Db {
             .await
     }
 
-    /// Whether a version or release references `key`.
+    /// Whether a version, release or mirrored dist references `key`.
     pub async fn blob_referenced(&self, key: &str) -> Result<bool> {
         let n: i64 = on_db!(self, pool => sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM versions WHERE blob_key = $1) + (SELECT COUNT(*) FROM releases WHERE blob_key = $1)",
+            "SELECT (SELECT COUNT(*) FROM versions WHERE blob_key = $1) + (SELECT COUNT(*) FROM releases WHERE blob_key = $1) \
+             + (SELECT COUNT(*) FROM upstream_dists WHERE blob_key = $1)",
         )
         .bind(key)
         .fetch_one(pool)
@@ -75,10 +76,10 @@ impl Db {
         Ok(n > 0)
     }
 
-    /// Every key a version or release references.
+    /// Every key a version, release or mirrored dist references.
     pub async fn referenced_blob_keys(&self) -> Result<HashSet<String>> {
         let keys: Vec<String> = on_db!(self, pool => sqlx::query_scalar(
-            "SELECT blob_key FROM versions UNION SELECT blob_key FROM releases",
+            "SELECT blob_key FROM versions UNION SELECT blob_key FROM releases UNION SELECT blob_key FROM upstream_dists",
         )
         .fetch_all(pool)
         .await?);

@@ -20,6 +20,8 @@ pub enum ChangeKind {
     Operators,
     /// Release archives.
     Releases,
+    /// The operator's notices in the root `packages.json`.
+    Notices,
     /// Git repositories and their sync state (entity = `git_repos.id`): not part of a
     /// server's snapshot, so servers skip it.
     Repos,
@@ -35,6 +37,7 @@ impl ChangeKind {
             ChangeKind::Package => "package",
             ChangeKind::Operators => "operators",
             ChangeKind::Releases => "releases",
+            ChangeKind::Notices => "notices",
             ChangeKind::Repos => "repos",
             ChangeKind::All => "all",
         }
@@ -47,6 +50,7 @@ impl ChangeKind {
             ChangeKind::Package,
             ChangeKind::Operators,
             ChangeKind::Releases,
+            ChangeKind::Notices,
             ChangeKind::Repos,
         ]
         .into_iter()
@@ -126,6 +130,7 @@ mod tests {
             ChangeKind::Package,
             ChangeKind::Operators,
             ChangeKind::Releases,
+            ChangeKind::Notices,
             ChangeKind::All,
         ] {
             assert_eq!(ChangeKind::from_stored(kind.as_str()), kind);

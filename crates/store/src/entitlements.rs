@@ -1,7 +1,9 @@
 //! Entitlements: an account's licence for a product, optionally limited to releases made on
-//! or before `updates_until`. Granting again replaces the date.
+//! or before `updates_until` and/or to versions matching a Composer constraint (`versions`,
+//! SPEC §13). Granting again replaces both limits.
 
 use chrono::NaiveDate;
+use packyard_composer::constraint::VersionConstraint;
 use serde::Serialize;
 
 use crate::accounts::Account;
@@ -17,6 +19,15 @@ pub struct Entitlement {
     pub updates_until: Option<String>,
     #[serde(serialize_with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
+    /// A Composer constraint the licensed versions must match (None = any version).
+    pub versions: Option<String>,
+}
+
+/// The limits of a grant.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GrantTerms {
+    pub updates_until: Option<NaiveDate>,
+    pub versions: Option<VersionConstraint>,
 }
 
 /// What [`Db::grant`] changed.
@@ -27,8 +38,12 @@ pub enum GrantChange {
     New,
     /// The same grant existed already; nothing changed.
     Unchanged,
-    /// The grant existed with another `updates_until` (None = unlimited).
-    Changed { previous: Option<String> },
+    /// The grant existed with another `updates_until` (None = unlimited) or constraint.
+    Changed {
+        previous: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        previous_versions: Option<String>,
+    },
 }
 
 /// An entitlement with the names people use: account id and product slug.
@@ -39,6 +54,7 @@ pub struct Licence {
     pub updates_until: Option<String>,
     #[serde(serialize_with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
+    pub versions: Option<String>,
 }
 
 impl Entitlement {
@@ -46,6 +62,14 @@ impl Entitlement {
         self.updates_until
             .as_deref()
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    }
+
+    /// The version constraint, if it has one. A stored constraint was valid when granted;
+    /// one that no longer parses matches nothing rather than everything.
+    pub fn versions_constraint(&self) -> Option<Result<VersionConstraint, String>> {
+        self.versions
+            .as_deref()
+            .map(|v| v.parse().map_err(|_| v.to_string()))
     }
 }
 
@@ -77,15 +101,36 @@ impl Db {
         updates_until: Option<NaiveDate>,
         actor: &str,
     ) -> Result<GrantChange> {
-        let until = updates_until.map(|d| d.format("%Y-%m-%d").to_string());
+        let terms = GrantTerms {
+            updates_until,
+            versions: None,
+        };
+        self.grant_with(account, product, &terms, actor).await
+    }
+
+    /// [`Db::grant`] with every limit a grant can have.
+    pub async fn grant_with(
+        &self,
+        account: &Account,
+        product: &Product,
+        terms: &GrantTerms,
+        actor: &str,
+    ) -> Result<GrantChange> {
+        let until = terms
+            .updates_until
+            .map(|d| d.format("%Y-%m-%d").to_string());
+        let versions = terms
+            .versions
+            .as_ref()
+            .map(|v| v.as_str().trim().to_string());
         let change = on_db!(self, pool => {
             let mut tx = pool.begin().await?;
             // Write first: a SQLite transaction that reads before its first write cannot
             // upgrade to a writer once another connection has committed ("database is
             // locked"). The bump is rolled back with everything else if nothing changes.
             bump!(tx, Account, account.id);
-            let before: Option<Option<String>> = sqlx::query_scalar(
-                "SELECT updates_until FROM entitlements WHERE account_id = $1 AND product_id = $2",
+            let before: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+                "SELECT updates_until, versions FROM entitlements WHERE account_id = $1 AND product_id = $2",
             )
             .bind(account.id)
             .bind(product.id)
@@ -93,21 +138,25 @@ impl Db {
             .await?;
             let change = match before {
                 None => GrantChange::New,
-                Some(previous) if previous == until => return Ok(GrantChange::Unchanged),
-                Some(previous) => GrantChange::Changed { previous },
+                Some((previous, previous_versions)) if previous == until && previous_versions == versions => {
+                    return Ok(GrantChange::Unchanged)
+                }
+                Some((previous, previous_versions)) => GrantChange::Changed { previous, previous_versions },
             };
             sqlx::query(
-                "INSERT INTO entitlements (account_id, product_id, updates_until, created_at) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (account_id, product_id) DO UPDATE SET updates_until = excluded.updates_until",
+                "INSERT INTO entitlements (account_id, product_id, updates_until, versions, created_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (account_id, product_id) DO UPDATE SET updates_until = excluded.updates_until, versions = excluded.versions",
             )
             .bind(account.id)
             .bind(product.id)
             .bind(&until)
+            .bind(&versions)
             .bind(now())
             .execute(&mut *tx)
             .await?;
             touch_licences(&mut tx, account.id).await?;
-            let subject = format!("{} {} until {}", account.public_id, product.slug, until.as_deref().unwrap_or("forever"));
+            let limit = versions.as_deref().map(|v| format!(" versions {v}")).unwrap_or_default();
+            let subject = format!("{} {} until {}{limit}", account.public_id, product.slug, until.as_deref().unwrap_or("forever"));
             record_audit!(tx, actor, "entitlement.grant", subject);
             tx.commit().await?;
             change
@@ -139,7 +188,7 @@ impl Db {
 
     pub async fn entitlements_of(&self, account: &Account) -> Result<Vec<Entitlement>> {
         Ok(on_db!(self, pool => {
-            sqlx::query_as("SELECT account_id, product_id, updates_until, created_at FROM entitlements WHERE account_id = $1")
+            sqlx::query_as("SELECT account_id, product_id, updates_until, created_at, versions FROM entitlements WHERE account_id = $1")
                 .bind(account.id)
                 .fetch_all(pool)
                 .await?
@@ -148,7 +197,7 @@ impl Db {
 
     /// Entitlements by account id and product slug, of one account or all.
     pub async fn licences(&self, account: Option<&Account>) -> Result<Vec<Licence>> {
-        let base = "SELECT a.public_id AS account, p.slug AS product, e.updates_until, e.created_at \
+        let base = "SELECT a.public_id AS account, p.slug AS product, e.updates_until, e.created_at, e.versions \
             FROM entitlements e JOIN accounts a ON a.id = e.account_id JOIN products p ON p.id = e.product_id";
         Ok(match account {
             Some(account) => {

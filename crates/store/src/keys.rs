@@ -1,12 +1,18 @@
 //! Access key pairs: the public key is Composer's HTTP Basic username, the private key its
 //! password. The private key exists in plaintext only in the value returned by
-//! [`Db::create_key`]; the table holds its SHA-256.
+//! [`Db::create_key`]; the table holds its SHA-256 (an imported pair's private key is
+//! hashed the same way and never stored).
+//!
+//! A key belongs to an account or, as a personal key, to a user ([`crate::personal_keys`]).
+//! An account key may be limited to some of the account's products (`access_key_products`).
 
 use serde::Serialize;
 
 use crate::accounts::Account;
+use crate::audit::split_actor;
+use crate::products::Product;
 use crate::secret::{random_alphanumeric, sha256};
-use crate::{Db, Result, StoreError, audited_change, bump, now, on_db, record_audit};
+use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
 
 pub const KEY_LEN: usize = 32;
 
@@ -15,7 +21,10 @@ pub struct AccessKey {
     #[serde(skip)]
     pub id: i64,
     #[serde(skip)]
-    pub account_id: i64,
+    pub account_id: Option<i64>,
+    /// The user of a personal key.
+    #[serde(skip)]
+    pub user_id: Option<i64>,
     pub name: String,
     pub public_key: String,
     #[serde(skip)]
@@ -26,6 +35,12 @@ pub struct AccessKey {
     #[serde(serialize_with = "crate::timestamps::rfc3339_opt")]
     pub last_used_at: Option<i64>,
     pub last_used_ip: Option<String>,
+    /// Who created the key (a user's email, an operator, "cli"); None for keys made before
+    /// users existed.
+    pub created_by: Option<String>,
+    /// Slugs of the products the key is limited to; empty = all of the account's products.
+    #[sqlx(skip)]
+    pub products: Vec<String>,
 }
 
 /// A freshly created pair; the only place the private key is ever available.
@@ -36,7 +51,39 @@ pub struct CreatedKey {
     pub name: String,
 }
 
-pub(crate) const COLUMNS: &str = "id, account_id, name, public_key, private_key_hash, enabled, created_at, last_used_at, last_used_ip";
+pub(crate) const COLUMNS: &str = "id, account_id, user_id, name, public_key, private_key_hash, enabled, created_at, last_used_at, last_used_ip, created_by";
+
+/// What to create: a name, optionally a product scope, optionally an existing pair to adopt.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NewKey<'a> {
+    pub name: &'a str,
+    /// Products the key is limited to (each must be public or licensed to the account).
+    pub products: &'a [Product],
+    /// `(public key, private key)` of a pair made elsewhere, for `key import`.
+    pub pair: Option<(&'a str, &'a str)>,
+}
+
+/// Checks one half of an imported pair: `[A-Za-z0-9]{32}`, as Packyard's own keys.
+fn validate_half(which: &str, half: &str) -> Result<()> {
+    if half.len() == KEY_LEN && half.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Ok(());
+    }
+    Err(StoreError::Invalid(format!(
+        "the {which} key must be exactly {KEY_LEN} letters and digits ([A-Za-z0-9])"
+    )))
+}
+
+/// The pair to store: the imported one (checked) or a fresh random one.
+pub(crate) fn pair_for(new: &NewKey<'_>) -> Result<(String, String)> {
+    match new.pair {
+        Some((public, private)) => {
+            validate_half("public", public)?;
+            validate_half("private", private)?;
+            Ok((public.to_string(), private.to_string()))
+        }
+        None => Ok((random_alphanumeric(KEY_LEN), random_alphanumeric(KEY_LEN))),
+    }
+}
 
 pub fn validate_key_name(name: &str) -> Result<&str> {
     let name = name.trim();
@@ -49,6 +96,26 @@ pub fn validate_key_name(name: &str) -> Result<&str> {
     Ok(name)
 }
 
+/// An account key's change is that account's; a personal key's reaches across accounts,
+/// so it reloads everything (rare).
+macro_rules! bump_key_owner {
+    ($tx:expr, $key:expr) => {
+        match $key.account_id {
+            Some(account_id) => bump!($tx, Account, account_id),
+            None => bump!($tx),
+        }
+    };
+}
+
+/// " limited to a, b" for the audit log, or nothing.
+fn scope_words(products: &[Product]) -> String {
+    if products.is_empty() {
+        return String::new();
+    }
+    let slugs: Vec<&str> = products.iter().map(|p| p.slug.as_str()).collect();
+    format!(" limited to {}", slugs.join(", "))
+}
+
 impl Db {
     pub async fn create_key(
         &self,
@@ -56,30 +123,59 @@ impl Db {
         name: &str,
         actor: &str,
     ) -> Result<CreatedKey> {
-        let name = validate_key_name(name)?;
+        let new = NewKey {
+            name,
+            ..NewKey::default()
+        };
+        self.create_account_key(account, &new, actor).await
+    }
+
+    /// Creates (or, with [`NewKey::pair`], adopts) a key of `account`.
+    pub async fn create_account_key(
+        &self,
+        account: &Account,
+        new: &NewKey<'_>,
+        actor: &str,
+    ) -> Result<CreatedKey> {
+        let name = validate_key_name(new.name)?;
         if account.is_closed() {
             return Err(StoreError::Invalid(format!(
                 "account {} is closed; keys cannot be added to it",
                 account.public_id
             )));
         }
-        let public_key = random_alphanumeric(KEY_LEN);
-        let private_key = random_alphanumeric(KEY_LEN);
+        self.check_scope(account, new.products).await?;
+        let (public_key, private_key) = pair_for(new)?;
+        let action = if new.pair.is_some() {
+            "key.import"
+        } else {
+            "key.create"
+        };
         on_db!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO access_keys (account_id, name, public_key, private_key_hash, enabled, created_at) \
-                 VALUES ($1, $2, $3, $4, TRUE, $5)",
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO access_keys (account_id, name, public_key, private_key_hash, enabled, created_at, created_by) \
+                 VALUES ($1, $2, $3, $4, TRUE, $5, $6) RETURNING id",
             )
             .bind(account.id)
             .bind(name)
             .bind(&public_key)
             .bind(sha256(&private_key))
             .bind(now())
-            .execute(&mut *tx)
-            .await?;
+            .bind(split_actor(actor).0)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| conflict_on_unique(e, format!("a key with public key {public_key} exists already")))?;
+            for product in new.products {
+                sqlx::query("INSERT INTO access_key_products (key_id, product_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(id)
+                    .bind(product.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             bump!(tx, Account, account.id);
-            record_audit!(tx, actor, "key.create", format!("{} {public_key} ({name})", account.public_id));
+            let scope = scope_words(new.products);
+            record_audit!(tx, actor, action, format!("{} {public_key} ({name}){scope}", account.public_id));
             tx.commit().await?;
         });
         Ok(CreatedKey {
@@ -91,17 +187,17 @@ impl Db {
 
     pub async fn keys_of(&self, account: &Account) -> Result<Vec<AccessKey>> {
         let sql = format!("SELECT {COLUMNS} FROM access_keys WHERE account_id = $1 ORDER BY id");
-        Ok(
-            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(pool).await?),
-        )
+        let keys: Vec<AccessKey> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(pool).await?);
+        self.with_scopes(keys).await
     }
 
     pub async fn key(&self, public_key: &str) -> Result<AccessKey> {
         let sql = format!("SELECT {COLUMNS} FROM access_keys WHERE public_key = $1");
         let found: Option<AccessKey> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(public_key.trim()).fetch_optional(pool).await?);
-        found.ok_or_else(|| {
+        let key = found.ok_or_else(|| {
             StoreError::NotFound(format!("no access key with public key {public_key:?}"))
-        })
+        })?;
+        Ok(self.with_scopes(vec![key]).await?.remove(0))
     }
 
     pub async fn set_key_enabled(
@@ -112,31 +208,32 @@ impl Db {
     ) -> Result<AccessKey> {
         let key = self.key(public_key).await?;
         let action = if enabled { "key.enable" } else { "key.disable" };
-        audited_change!(
-            self,
-            Account,
-            key.account_id,
-            actor,
-            action,
-            &key.public_key,
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
             sqlx::query("UPDATE access_keys SET enabled = $1 WHERE id = $2")
                 .bind(enabled)
                 .bind(key.id)
-        );
+                .execute(&mut *tx)
+                .await?;
+            bump_key_owner!(tx, key);
+            record_audit!(tx, actor, action, &key.public_key);
+            tx.commit().await?;
+        });
         self.key(public_key).await
     }
 
     pub async fn delete_key(&self, public_key: &str, actor: &str) -> Result<()> {
         let key = self.key(public_key).await?;
-        audited_change!(
-            self,
-            Account,
-            key.account_id,
-            actor,
-            "key.delete",
-            &key.public_key,
-            sqlx::query("DELETE FROM access_keys WHERE id = $1").bind(key.id)
-        );
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM access_keys WHERE id = $1")
+                .bind(key.id)
+                .execute(&mut *tx)
+                .await?;
+            bump_key_owner!(tx, key);
+            record_audit!(tx, actor, "key.delete", &key.public_key);
+            tx.commit().await?;
+        });
         Ok(())
     }
 

@@ -11,6 +11,7 @@
 //!   sees a plaintext secret except [`secret`], which creates them.
 
 pub mod accounts;
+pub mod advisories;
 pub mod audit;
 pub mod backup;
 pub mod blob_leases;
@@ -19,20 +20,29 @@ pub mod changes;
 pub mod downloads;
 pub mod entitlements;
 pub mod invoices;
+pub mod key_scopes;
 pub mod keys;
 pub mod operator_tokens;
 pub mod operators;
+pub mod package_marks;
 pub mod packages;
+pub mod password_links;
+pub mod personal_keys;
 pub mod products;
 pub mod releases;
 pub mod repo_refs;
 pub mod repos;
 pub mod secret;
 pub mod sessions;
+pub mod settings;
 pub mod snapshot_rows;
 pub mod timestamps;
 pub mod tokens;
+pub mod upstreams;
+pub mod users;
 
+#[cfg(test)]
+mod marks_tests;
 #[cfg(test)]
 mod operator_tokens_tests;
 #[cfg(test)]
@@ -41,6 +51,10 @@ mod portal_tests;
 mod repo_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod upstream_tests;
+#[cfg(test)]
+mod users_tests;
 
 use std::path::Path;
 use std::str::FromStr;

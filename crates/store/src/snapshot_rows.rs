@@ -34,12 +34,27 @@ pub struct AccountRows {
     /// Only unpaid invoices ([`crate::invoices::UNPAID`]): all the snapshot needs.
     pub unpaid: Vec<Invoice>,
     pub keys: Vec<AccessKey>,
+    /// `(key id, product id)`: the product scopes of these accounts' keys.
+    pub key_products: Vec<(i64, i64)>,
     pub tokens: Vec<DownloadToken>,
+}
+
+/// What the snapshot holds about people: personal keys and who belongs to which account.
+#[derive(Debug, Default)]
+pub struct PeopleRows {
+    pub personal_keys: Vec<AccessKey>,
+    /// `(user id, account id)`.
+    pub memberships: Vec<(i64, i64)>,
 }
 
 impl Db {
     /// Runs `select` (which ends in a `WHERE` condition) restricted to `column IN scope`.
-    async fn rows_in<T>(&self, select: &str, column: &str, scope: Scope<'_>) -> Result<Vec<T>>
+    pub(crate) async fn rows_in<T>(
+        &self,
+        select: &str,
+        column: &str,
+        scope: Scope<'_>,
+    ) -> Result<Vec<T>>
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
             + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
@@ -80,7 +95,7 @@ impl Db {
                 .await?,
             entitlements: self
                 .rows_in(
-                    "SELECT account_id, product_id, updates_until, created_at FROM entitlements WHERE 1 = 1",
+                    "SELECT account_id, product_id, updates_until, created_at, versions FROM entitlements WHERE 1 = 1",
                     "account_id",
                     scope,
                 )
@@ -103,11 +118,41 @@ impl Db {
                     scope,
                 )
                 .await?,
+            key_products: self
+                .rows_in(
+                    "SELECT kp.key_id, kp.product_id FROM access_key_products kp JOIN access_keys k ON k.id = kp.key_id WHERE 1 = 1",
+                    "k.account_id",
+                    scope,
+                )
+                .await?,
             tokens: self
                 .rows_in(
                     "SELECT account_id, token_hash, created_at FROM download_tokens WHERE 1 = 1",
                     "account_id",
                     scope,
+                )
+                .await?,
+        })
+    }
+
+    /// Every personal key and membership (read whole: they change rarely and reload all).
+    pub async fn people_rows(&self) -> Result<PeopleRows> {
+        Ok(PeopleRows {
+            personal_keys: self
+                .rows_in(
+                    &format!(
+                        "SELECT {} FROM access_keys WHERE user_id IS NOT NULL",
+                        crate::keys::COLUMNS
+                    ),
+                    "id",
+                    Scope::All,
+                )
+                .await?,
+            memberships: self
+                .rows_in(
+                    "SELECT user_id, account_id FROM memberships WHERE 1 = 1",
+                    "user_id",
+                    Scope::All,
                 )
                 .await?,
         })

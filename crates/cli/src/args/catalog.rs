@@ -1,9 +1,48 @@
-//! `product`, `entitlement`, `invoice`, `publish` and `release`: what is sold, to whom, and
-//! the files themselves.
+//! `product`, `entitlement`, `invoice`, `package`, `publish` and `release`: what is sold,
+//! to whom, and the files themselves.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+
+#[derive(Subcommand)]
+pub enum PackageCmd {
+    /// List packages with their number of versions, latest version and installs.
+    List,
+    /// Show a package's versions: released, who published them and when, installs, listed.
+    Show {
+        /// Package name, e.g. acme/module-a.
+        name: String,
+    },
+    /// Unlist a version: Composer stops seeing it; the archive stays, so it can be relisted.
+    Unlist {
+        /// Package name, e.g. acme/module-a.
+        name: String,
+        /// The version as published, e.g. 2.4.7-p1.
+        version: String,
+    },
+    /// List an unlisted version again.
+    Relist {
+        /// Package name, e.g. acme/module-a.
+        name: String,
+        /// The version as published, e.g. 2.4.7-p1.
+        version: String,
+    },
+    /// Mark a package abandoned: Composer warns everyone who installs it and `composer audit`
+    /// reports it, with the replacement when given.
+    Abandon {
+        /// Package name, e.g. acme/module-a.
+        name: String,
+        /// The package to use instead.
+        #[arg(long, env = "PACKYARD_REPLACEMENT")]
+        replacement: Option<String>,
+    },
+    /// Take the abandoned mark off a package.
+    Unabandon {
+        /// Package name, e.g. acme/module-a.
+        name: String,
+    },
+}
 
 #[derive(Subcommand)]
 pub enum ProductCmd {
@@ -55,6 +94,9 @@ pub enum EntitlementCmd {
         /// Releases after this date (YYYY-MM-DD) are not covered; omit for unlimited updates.
         #[arg(long, env = "PACKYARD_UPDATES_UNTIL")]
         updates_until: Option<String>,
+        /// Only versions matching this Composer constraint are covered, e.g. '<3.0' or '^2.0'.
+        #[arg(long, env = "PACKYARD_VERSIONS")]
+        versions: Option<String>,
     },
     /// Take a product away from an account.
     Revoke {
@@ -78,6 +120,15 @@ pub enum InvoiceCmd {
     Pay {
         /// Invoice number, e.g. INV-1001.
         number: String,
+    },
+    /// Void an invoice entered by mistake: it never holds the account and stays listed as
+    /// void (audited, with the reason).
+    Void {
+        /// Invoice number, e.g. INV-1001.
+        number: String,
+        /// Why it is void, e.g. "entered twice".
+        #[arg(long, env = "PACKYARD_INVOICE_REASON")]
+        reason: String,
     },
     /// List invoices, of one account or all.
     List {

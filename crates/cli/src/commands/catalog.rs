@@ -1,7 +1,7 @@
 //! `product`, `entitlement` and `invoice` subcommands.
 
 use anyhow::{Result, bail};
-use packyard_store::entitlements::GrantChange;
+use packyard_store::entitlements::{GrantChange, GrantTerms};
 use packyard_store::invoices::Invoice;
 use packyard_store::products::{ProductChange, parse_patterns};
 use serde_json::json;
@@ -81,19 +81,28 @@ pub async fn entitlement(g: &Global, cmd: EntitlementCmd) -> Result<()> {
             account,
             product,
             updates_until,
+            versions,
         } => {
             let until = updates_until
                 .as_deref()
                 .map(|d| parse_date(d, "--updates-until"))
                 .transpose()?;
+            let versions = versions.as_deref().map(str::parse).transpose()?;
             let account = db.account(&account).await?;
             let product = db.product(&product).await?;
-            let change = db.grant(&account, &product, until, CLI_ACTOR).await?;
+            let terms = GrantTerms {
+                updates_until: until,
+                versions,
+            };
+            let change = db.grant_with(&account, &product, &terms, CLI_ACTOR).await?;
             let until_text = until.map(|d| d.to_string());
-            let human = grant_text(&account.public_id, &product.slug, &until_text, &change);
+            let mut human = grant_text(&account.public_id, &product.slug, &until_text, &change);
+            if let Some(v) = &terms.versions {
+                human.push_str(&format!("; versions {v}"));
+            }
             emit(
                 g.json,
-                json!({ "account": account.public_id, "product": product.slug, "updates_until": until_text, "change": change }),
+                json!({ "account": account.public_id, "product": product.slug, "updates_until": until_text, "versions": terms.versions.as_ref().map(|v| v.to_string()), "change": change }),
                 human,
             );
         }
@@ -117,7 +126,12 @@ pub async fn entitlement(g: &Global, cmd: EntitlementCmd) -> Result<()> {
                 .iter()
                 .map(|l| {
                     let until = l.updates_until.as_deref().unwrap_or("unlimited updates");
-                    format!("{}  {}  {until}", l.account, l.product)
+                    let versions = l
+                        .versions
+                        .as_deref()
+                        .map(|v| format!("  versions {v}"))
+                        .unwrap_or_default();
+                    format!("{}  {}  {until}{versions}", l.account, l.product)
                 })
                 .collect();
             emit(
@@ -163,6 +177,14 @@ pub async fn invoice(g: &Global, cmd: InvoiceCmd) -> Result<()> {
                 format!("invoice {} paid", inv.number),
             );
         }
+        InvoiceCmd::Void { number, reason } => {
+            let inv = db.void_invoice(&number, &reason, CLI_ACTOR).await?;
+            emit(
+                g.json,
+                serde_json::to_value(&inv)?,
+                format!("invoice {} void", inv.number),
+            );
+        }
         InvoiceCmd::List { account } => {
             let accounts = match account {
                 Some(id) => vec![db.account(&id).await?],
@@ -177,10 +199,10 @@ pub async fn invoice(g: &Global, cmd: InvoiceCmd) -> Result<()> {
             let human: Vec<String> = rows
                 .iter()
                 .map(|(account, i)| {
-                    let state = if i.paid_at.is_some() {
-                        "paid"
-                    } else {
-                        "unpaid"
+                    let state = match (i.is_void(), i.is_paid()) {
+                        (true, _) => "void",
+                        (false, true) => "paid",
+                        (false, false) => "unpaid",
                     };
                     format!(
                         "{}  {account}  {} {}  due {}  {state}",
@@ -224,7 +246,7 @@ fn grant_text(
                 scope(until)
             )
         }
-        GrantChange::Changed { previous } => format!(
+        GrantChange::Changed { previous, .. } => format!(
             "{account} may install {product}: changed from {} to {}",
             scope(previous),
             scope(until)

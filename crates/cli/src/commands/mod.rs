@@ -1,14 +1,18 @@
 //! One module per group of subcommands.
 
+mod advisories;
 mod backup;
 mod catalog;
 mod customers;
 mod operators;
+mod packages;
+mod people;
 mod publish;
 mod releases;
 mod repos;
 mod serve;
 mod storage;
+mod upstreams;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -57,10 +61,13 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Account(cmd) => customers::account(&g, cmd).await,
         Command::Key(cmd) => customers::key(&g, cmd).await,
         Command::Token(cmd) => customers::token(&g, cmd).await,
+        Command::User(cmd) => people::user(&g, cmd).await,
+        Command::Explain(args) => people::run_explain(&g, args).await,
         Command::Product(cmd) => catalog::product(&g, cmd).await,
         Command::Entitlement(cmd) => catalog::entitlement(&g, cmd).await,
         Command::Invoice(cmd) => catalog::invoice(&g, cmd).await,
         Command::Operator(cmd) => operators::run(&g, cmd).await,
+        Command::Package(cmd) => packages::run(&g, cmd).await,
         Command::Publish(args) => publish::run(&g, args).await,
         Command::Backup(args) => backup::backup(&g, args).await,
         Command::Restore(args) => backup::restore(&g, args).await,
@@ -68,6 +75,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Release(cmd) => releases::run(&g, cmd).await,
         Command::Repo(args) => repos::run(&g, args).await,
         Command::Storage(cmd) => storage::run(&g, cmd).await,
+        Command::Advisory(cmd) => advisories::advisory(&g, cmd).await,
+        Command::Version(cmd) => advisories::version(&g, cmd).await,
+        Command::Notice(cmd) => advisories::notice(&g, cmd).await,
+        Command::Upstream(cmd) => upstreams::run(&g, cmd).await,
         Command::Stats => {
             let db = open_db(&g).await?;
             let counts = db.download_counts().await?;

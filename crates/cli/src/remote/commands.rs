@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 use super::client::{Client, segment};
-use super::{catalog, customers};
+use super::{advisories, catalog, customers, packages};
 use crate::args::{Command, OperatorCmd, OperatorTokenCmd, RepoCmd, TokenCmd};
 use crate::context::read_password_stdin;
 
@@ -68,10 +68,16 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
             (v, token)
         }
         Command::Product(cmd) => catalog::product(c, cmd)?,
+        Command::Package(cmd) => packages::package(c, cmd)?,
         Command::Entitlement(cmd) => customers::entitlement(c, cmd)?,
         Command::Invoice(cmd) => customers::invoice(c, cmd)?,
         Command::Operator(cmd) => operator(c, cmd)?,
         Command::Repo(args) => repo(c, args.cmd)?,
+        Command::Explain(args) => explain(c, args)?,
+        Command::Advisory(cmd) => advisories::advisory(c, cmd)?,
+        Command::Version(cmd) => advisories::version(c, cmd)?,
+        Command::Notice(cmd) => advisories::notice(c, cmd)?,
+        Command::Upstream(cmd) => super::upstreams::upstream(c, cmd)?,
         Command::Serve(_)
         | Command::Migrate
         | Command::Stats
@@ -79,11 +85,38 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
         | Command::Restore(_)
         | Command::Completions(_)
         | Command::Storage(_)
+        | Command::User(_)
         | Command::Publish(_)
         | Command::Release(_) => {
             bail!("this command works on the data directory only; run it without --server")
         }
     })
+}
+
+/// `explain` through `/api/v1/{accounts/ID|keys/KEY}/explain?package=…`.
+fn explain(c: &Client, args: crate::args::ExplainArgs) -> Result<(Value, Option<String>)> {
+    let (base, package) = match (&args.key, args.names.as_slice()) {
+        (Some(key), [package]) => (format!("/api/v1/keys/{}", segment(key)), package),
+        (None, [account, package]) => (account_path(account), package),
+        _ => bail!(
+            "use: packyard explain ACCOUNT PACKAGE[:VERSION] or packyard explain --key PUBLIC_KEY PACKAGE[:VERSION]"
+        ),
+    };
+    let v = c.call(
+        "GET",
+        &format!("{base}/explain?package={}", segment(package)),
+        None,
+    )?;
+    let human = v["verdict"].as_str().map(|verdict| {
+        let steps: Vec<String> = v["steps"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_str().map(|s| format!("  - {s}")))
+            .collect();
+        format!("{verdict}\n{}", steps.join("\n"))
+    });
+    Ok((v, human))
 }
 
 /// `repo …` through `/api/v1/repos`; `sync --all` queues each repository in turn.

@@ -8,10 +8,13 @@
 //! `stats`) refuse remote mode. `repo sync` joins here once the repository routes exist:
 //! map it to `POST /api/v1/repos/{id}/sync` in [`request`].
 
+mod advisories;
 mod catalog;
 mod client;
 mod commands;
 mod customers;
+mod packages;
+mod upstreams;
 
 use anyhow::{Result, bail};
 use serde_json::Value;

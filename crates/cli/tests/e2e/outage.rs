@@ -22,7 +22,7 @@ fn host_port(url: &str) -> &str {
 
 /// A fresh PostgreSQL database, a proxy in front of it, and a server using it through the
 /// proxy; the acquire wait is 2 s, so an unreachable database is noticed quickly.
-fn server_behind_a_proxy() -> (PostgresDatabase, TcpProxy, Server) {
+pub(crate) fn server_behind_a_proxy() -> (PostgresDatabase, TcpProxy, Server) {
     let database = PostgresDatabase::create();
     let upstream = host_port(&database.url);
     let proxy = TcpProxy::start(upstream.parse::<SocketAddr>().expect("an IP:port database"));

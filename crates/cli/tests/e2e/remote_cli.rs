@@ -9,7 +9,12 @@ use serde_json::{Value, json};
 use crate::support::*;
 
 /// The CLI in `cwd` (no data directory anywhere near), talking to `server` with `token`.
-fn remote(server: &Server, cwd: &Path, token: &str, args: &[&str]) -> std::process::Output {
+pub(crate) fn remote(
+    server: &Server,
+    cwd: &Path,
+    token: &str,
+    args: &[&str],
+) -> std::process::Output {
     Command::new(BIN)
         .args(["--json", "--server", &server.url, "--token", token])
         .args(args)
@@ -20,7 +25,7 @@ fn remote(server: &Server, cwd: &Path, token: &str, args: &[&str]) -> std::proce
         .unwrap()
 }
 
-fn remote_ok(server: &Server, cwd: &Path, token: &str, args: &[&str]) -> Value {
+pub(crate) fn remote_ok(server: &Server, cwd: &Path, token: &str, args: &[&str]) -> Value {
     let out = remote(server, cwd, token, args);
     serde_json::from_str(&succeeded(out, &format!("{args:?}"))).unwrap()
 }

@@ -10,9 +10,10 @@ use packyard_store::packages::NewVersion;
 use packyard_testkit::{Backend, TestDatabase, backend_tests};
 
 use super::{Feed, Refresh, Uncounted, refresh};
+use crate::access::Seat;
 use crate::config::Config;
 use crate::metadata::render_p2;
-use crate::rules::Licence;
+use crate::rules::{Licence, Terms};
 
 const ACTOR: &str = "test";
 
@@ -92,15 +93,19 @@ async fn feed_applies_changes_incrementally(backend: Backend) {
 
     // Licence filtering: the cutoff sees exactly the releases on or before it.
     let a = first.packages.get("acme/a").unwrap();
-    let entry = first.accounts.get(&account.id).unwrap();
-    let licence = first.licence(entry, a).unwrap();
-    assert_eq!(licence, Licence::Until(until.unwrap()));
-    let filtered = render_p2("acme/a", a, licence, false, &Config::new("http://h"));
+    let entry = first.accounts.get_arc(&account.id).unwrap().clone();
+    let seats = [Seat {
+        account: entry,
+        scope: None,
+    }];
+    let licence = first.licence(&seats, a).unwrap();
+    assert_eq!(licence, Licence::new(Terms::until(until.unwrap())));
+    let filtered = render_p2("acme/a", a, &licence, false, &Config::new("http://h"));
     assert_eq!(versions_in(&filtered.body, "acme/a"), ["1.1.0", "1.0.0"]);
     let all = render_p2(
         "acme/a",
         a,
-        Licence::Unlimited,
+        &Licence::unlimited(),
         false,
         &Config::new("http://h"),
     );
@@ -128,7 +133,7 @@ async fn feed_applies_changes_incrementally(backend: Backend) {
         &b_before
     ));
     let a = s.packages.get("acme/a").unwrap();
-    let body = render_p2("acme/a", a, licence, false, &Config::new("http://h"));
+    let body = render_p2("acme/a", a, &licence, false, &Config::new("http://h"));
     assert_eq!(
         versions_in(&body.body, "acme/a"),
         ["1.1.0", "1.0.1", "1.0.0"]

@@ -17,8 +17,9 @@ pub fn check_access(
     release: &ReleaseEntry,
 ) -> Result<(), Refusal> {
     may_install(
-        snapshot.product_licence(account, release.product),
+        snapshot.product_licence(account, release.product).as_ref(),
         release.released_on,
+        &release.version_normalized,
     )
 }
 

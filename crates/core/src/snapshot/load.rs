@@ -14,15 +14,31 @@ use packyard_store::snapshot_rows::{AccountRows, Scope};
 use packyard_store::{Db, Result};
 
 use super::{
-    AccountEntry, AdminToken, KeyEntry, PackageEntry, ProductEntry, ReleaseEntry, RootCache,
-    ShardedMap, Snapshot, UnpaidInvoice, VersionEntry,
+    AccountEntry, AdminToken, KeyEntry, KeyOwner, PackageEntry, ProductEntry, ReleaseEntry,
+    RootCache, ShardedMap, Snapshot, UnpaidInvoice, VersionEntry,
 };
-use crate::rules::product_covers;
+use crate::marks::MarkRows;
+use crate::rules::{Terms, product_covers};
 
 fn date_of(unix: i64) -> chrono::NaiveDate {
     DateTime::<Utc>::from_timestamp(unix, 0)
         .unwrap_or_default()
         .date_naive()
+}
+
+fn key_entry(
+    private_key_hash: Vec<u8>,
+    enabled: bool,
+    owner: KeyOwner,
+    scope: Option<Arc<[usize]>>,
+) -> KeyEntry {
+    KeyEntry {
+        private_key_hash,
+        enabled,
+        owner,
+        scope,
+        use_recorded_at: AtomicI64::new(0),
+    }
 }
 
 /// The entry for one package from all its stored versions (listed or not, oldest first).
@@ -42,6 +58,7 @@ fn package_entry(
         changed_at: 0,
         rendered: Default::default(),
         rendering: Default::default(),
+        marks: Default::default(),
     };
     for v in rows {
         entry.changed_at = entry.changed_at.max(v.changed_at);
@@ -95,6 +112,11 @@ impl Snapshot {
                 patterns: p.patterns,
             })
             .collect();
+        let upstreams = db.upstreams().await?;
+        let products_changed_at = upstreams
+            .iter()
+            .map(|u| u.created_at * 1000)
+            .fold(products_changed_at, i64::max);
         let mut snapshot = Snapshot {
             seq,
             keys: ShardedMap::new(),
@@ -104,17 +126,24 @@ impl Snapshot {
             product_index: Arc::new(product_index),
             packages: ShardedMap::new(),
             admin_tokens: Arc::default(),
+            memberships: Arc::default(),
             download_tokens: ShardedMap::new(),
             releases: Arc::default(),
             catalog_changed_at: 0,
             products_changed_at,
             roots: Arc::default(),
+            notices: Arc::default(),
+            upstreams: Arc::new(upstreams),
             full_loads: previous.map_or(0, |p| p.full_loads) + 1,
         };
         snapshot.load_accounts(db).await?;
+        snapshot.load_people(db).await?;
         snapshot.load_packages(db).await?;
         snapshot.reload_operators(db).await?;
         snapshot.reload_releases(db).await?;
+        snapshot.notices = Arc::new(db.notices().await?);
+        let noticed_at = snapshot.notices.iter().map(|n| n.set_at * 1000).max();
+        snapshot.catalog_changed_at = snapshot.catalog_changed_at.max(noticed_at.unwrap_or(0));
         Ok(snapshot)
     }
 
@@ -136,7 +165,21 @@ impl Snapshot {
                 accounts.get_mut(&e.account_id),
                 self.product_index.get(&e.product_id),
             ) {
-                account.grants.insert(idx, e.updates_until_date());
+                match Terms::of_grant(&e) {
+                    Ok(terms) => {
+                        account.grants.insert(idx, terms);
+                    }
+                    Err(bad) => tracing::error!(
+                        "stored version constraint {bad:?} of a grant of account {} does not parse; the grant is ignored",
+                        account.public_id
+                    ),
+                }
+            }
+        }
+        let mut scopes: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (key_id, product_id) in rows.key_products {
+            if let Some(&idx) = self.product_index.get(&product_id) {
+                scopes.entry(key_id).or_default().push(idx);
             }
         }
         for inv in rows.unpaid {
@@ -148,16 +191,20 @@ impl Snapshot {
             }
         }
         for k in rows.keys {
-            let Some(account) = accounts.get_mut(&k.account_id) else {
+            let Some(account) = k.account_id.and_then(|id| accounts.get_mut(&id)) else {
                 continue;
             };
             account.keys.push(k.public_key.clone());
-            let entry = KeyEntry {
-                private_key_hash: k.private_key_hash,
-                enabled: k.enabled,
-                account_id: k.account_id,
-                use_recorded_at: AtomicI64::new(0),
-            };
+            let scope = scopes.remove(&k.id).map(|mut s| {
+                s.sort_unstable();
+                Arc::from(s)
+            });
+            let entry = key_entry(
+                k.private_key_hash,
+                k.enabled,
+                KeyOwner::Account(account.id),
+                scope,
+            );
             self.keys.insert(k.public_key, entry);
         }
         for t in rows.tokens {
@@ -171,8 +218,30 @@ impl Snapshot {
         }
     }
 
+    /// Personal keys and who belongs to which account (reloaded whole: their changes are
+    /// `All` changes).
+    async fn load_people(&mut self, db: &Db) -> Result<()> {
+        let rows = db.people_rows().await?;
+        let mut memberships: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (user, account) in rows.memberships {
+            memberships.entry(user).or_default().push(account);
+        }
+        for accounts in memberships.values_mut() {
+            accounts.sort_unstable();
+        }
+        self.memberships = Arc::new(memberships);
+        for k in rows.personal_keys {
+            if let Some(user) = k.user_id {
+                let entry = key_entry(k.private_key_hash, k.enabled, KeyOwner::User(user), None);
+                self.keys.insert(k.public_key, entry);
+            }
+        }
+        Ok(())
+    }
+
     fn account_entry(&self, a: &Account) -> AccountEntry {
         AccountEntry {
+            id: a.id,
             closed: a.is_closed(),
             public_id: a.public_id.clone(),
             grants: HashMap::new(),
@@ -209,6 +278,10 @@ impl Snapshot {
                 packages.push((name, entry));
             }
         }
+        let mut marks = MarkRows::read(db, Scope::All).await?;
+        for (name, entry) in &mut packages {
+            marks.apply(name, entry);
+        }
         self.catalog_changed_at = packages
             .iter()
             .map(|(_, p)| p.changed_at)
@@ -240,13 +313,15 @@ impl Snapshot {
     /// database holds now. Other packages keep their entries and caches.
     pub async fn reload_packages(&mut self, db: &Db, ids: &[i64]) -> Result<()> {
         let mut rows = db.versions_of_packages(ids).await?.into_iter().peekable();
+        let mut marks = MarkRows::read(db, Scope::Ids(ids)).await?;
         while let Some(first) = rows.next() {
             let name = first.name.clone();
             let mut versions = vec![first];
             while let Some(v) = rows.next_if(|v| v.name == name) {
                 versions.push(v);
             }
-            let entry = package_entry(&name, &self.products, versions);
+            let mut entry = package_entry(&name, &self.products, versions);
+            marks.apply(&name, &mut entry);
             self.catalog_changed_at = self.catalog_changed_at.max(entry.changed_at);
             if !self.packages.contains_key(name.as_str()) {
                 // A new name changes every account's `available-packages`.
@@ -285,6 +360,8 @@ impl Snapshot {
                 let product = *self.product_index.get(&r.product_id)?;
                 Some(ReleaseEntry {
                     released_on: date_of(r.created_at),
+                    version_normalized: packyard_composer::version::normalize(&r.version)
+                        .unwrap_or_else(|_| r.version.clone()),
                     file_name: r.file_name,
                     kind: r.kind,
                     version: r.version,
@@ -297,6 +374,15 @@ impl Snapshot {
             })
             .collect();
         self.releases = Arc::new(releases);
+        Ok(())
+    }
+
+    /// Reads the operator's notices; the root documents that carry them are rendered again,
+    /// and dated now so that clients holding the old root fetch the new one.
+    pub async fn reload_notices(&mut self, db: &Db) -> Result<()> {
+        self.notices = Arc::new(db.notices().await?);
+        self.roots = Arc::new(RootCache::default());
+        self.catalog_changed_at = self.catalog_changed_at.max(packyard_store::now_millis());
         Ok(())
     }
 }

@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use packyard_store::accounts::NewAccount;
+use packyard_store::accounts::{Account, NewAccount};
+use packyard_store::invoices::Invoice;
+use packyard_store::keys::NewKey;
 use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -15,6 +17,7 @@ use crate::auth::Operator;
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::passwords::hash_password;
+use packyard_core::rules::AccountStanding;
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewAccountBody {
@@ -38,6 +41,9 @@ pub struct AccountChange {
 pub struct NewKeyBody {
     /// Who or what uses the key.
     name: String,
+    /// Slugs of the account's products the key is limited to (empty: all of them).
+    #[serde(default)]
+    products: Vec<String>,
 }
 
 async fn password_hash(password: Option<String>) -> ApiResult<Option<String>> {
@@ -58,7 +64,23 @@ async fn password_hash(password: Option<String>) -> ApiResult<Option<String>> {
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts",
     responses((status = 200, body = Value), (status = 401, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({ "accounts": state.db.accounts().await? })))
+    let mut accounts = Vec::new();
+    for account in state.db.accounts().await? {
+        let invoices = state.db.invoices_of(&account).await?;
+        accounts.push(with_standing(&state, account, &invoices));
+    }
+    Ok(Json(json!({ "accounts": accounts })))
+}
+
+/// An account's row with its `standing` (active, on hold since a day because of an
+/// invoice, or closed), decided by the rule the Composer path applies.
+fn with_standing(state: &AppState, account: Account, invoices: &[Invoice]) -> Value {
+    let today = chrono::Utc::now().date_naive();
+    let grace = state.config.billing_grace_days;
+    let standing = AccountStanding::of(account.is_closed(), invoices, today, grace);
+    let mut value = json!(account);
+    value["standing"] = json!(standing);
+    value
 }
 
 /// Create an account; answers its id.
@@ -98,6 +120,7 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> ApiR
     let keys = db.keys_of(&account).await?;
     let licences = db.licences(Some(&account)).await?;
     let invoices = db.invoices_of(&account).await?;
+    let account = with_standing(&state, account, &invoices);
     Ok(Json(
         json!({ "account": account, "keys": keys, "licences": licences, "invoices": invoices }),
     ))
@@ -179,9 +202,18 @@ pub async fn create_key(
     Json(body): Json<NewKeyBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let account = state.db.account(&id).await?;
+    let mut products = Vec::new();
+    for slug in &body.products {
+        products.push(state.db.product(slug).await?);
+    }
+    let new = NewKey {
+        name: &body.name,
+        products: &products,
+        pair: None,
+    };
     let key = state
         .db
-        .create_key(&account, &body.name, &operator.email)
+        .create_account_key(&account, &new, &operator.email)
         .await?;
     Ok((StatusCode::CREATED, Json(json!(key))))
 }

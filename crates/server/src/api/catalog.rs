@@ -5,6 +5,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use packyard_composer::constraint::VersionConstraint;
+use packyard_store::entitlements::GrantTerms;
 use packyard_store::products::{ProductChange, parse_patterns};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -38,6 +40,10 @@ pub struct ProductPatch {
 pub struct GrantBody {
     /// Releases after this date (YYYY-MM-DD) are not covered; null for unlimited updates.
     updates_until: Option<String>,
+    /// Only versions matching this Composer constraint are covered (e.g. "<3.0"); null for
+    /// every version.
+    #[serde(default)]
+    versions: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -60,12 +66,8 @@ pub struct AccountFilter {
 }
 
 fn date(value: &str, what: &str) -> ApiResult<NaiveDate> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
-        ApiError::operator(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("{what} {value:?} is not a date in the form YYYY-MM-DD"),
-        )
-    })
+    packyard_store::timestamps::parse_day(value, what)
+        .map_err(|e| ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, e))
 }
 
 /// Every product.
@@ -179,16 +181,29 @@ pub async fn grant(
         .as_deref()
         .map(|d| date(d, "updates_until"))
         .transpose()?;
+    let versions = body
+        .versions
+        .as_deref()
+        .map(|v| {
+            v.parse::<VersionConstraint>()
+                .map_err(|e| ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
+        })
+        .transpose()?;
     let account = state.db.account(&id).await?;
     let product = state.db.product(&slug).await?;
+    let terms = GrantTerms {
+        updates_until: until,
+        versions,
+    };
     let change = state
         .db
-        .grant(&account, &product, until, &operator.email)
+        .grant_with(&account, &product, &terms, &operator.email)
         .await?;
     Ok(Json(json!({
         "account": account.public_id,
         "product": product.slug,
         "updates_until": until.map(|d| d.to_string()),
+        "versions": terms.versions.as_ref().map(|v| v.to_string()),
         "change": change,
     })))
 }
@@ -268,4 +283,27 @@ pub async fn pay_invoice(
     Ok(Json(json!(
         state.db.pay_invoice(&number, &operator.email).await?
     )))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct VoidBody {
+    /// Why the invoice is void (e.g. "entered twice"), kept with it and in the audit log.
+    reason: String,
+}
+
+/// Void an invoice entered by mistake: it never holds the account and stays listed as void.
+#[utoipa::path(post, path = "/api/v1/invoices/{number}/void", tag = "invoices", request_body = VoidBody,
+    params(("number" = String, Path, description = "Invoice number")),
+    responses((status = 200, body = Value), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn void_invoice(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(number): Path<String>,
+    Json(body): Json<VoidBody>,
+) -> ApiResult<Json<Value>> {
+    let invoice = state
+        .db
+        .void_invoice(&number, &body.reason, &operator.email)
+        .await?;
+    Ok(Json(json!(invoice)))
 }

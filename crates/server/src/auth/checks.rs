@@ -14,9 +14,10 @@ use super::credentials::{
 };
 use super::principal::{Customer, DownloadAccount, Operator};
 use crate::edge::denial::Denial;
+use packyard_core::access::Seat;
 use packyard_core::config::Config;
 use packyard_core::rules::{self, Standing};
-use packyard_core::snapshot::{AccountEntry, Snapshot};
+use packyard_core::snapshot::{AccountEntry, KeyOwner, Snapshot};
 
 const DUMMY_HASH: [u8; 32] = [0u8; 32];
 
@@ -52,21 +53,46 @@ pub fn key(
             "invalid access key for {host}: check the public key (username) and private key (password) in your auth.json"
         ))));
     };
-    let Some(account) = snapshot.accounts.get_arc(&key.account_id).cloned() else {
+    let seats = snapshot.seats(&key);
+    let Some(first) = seats.first() else {
         return Err(Verdict::Unknown(Denial::Unauthorized(format!(
             "invalid access key for {host}"
         ))));
     };
     if !key.enabled {
+        let whose = match key.owner {
+            KeyOwner::Account(_) => format!(
+                "the Access Keys page of account {}",
+                first.account.public_id
+            ),
+            KeyOwner::User(_) => "your personal keys page".to_string(),
+        };
         return Err(Verdict::Refused(Denial::Unauthorized(format!(
-            "access key {} is disabled; enable it on the Access Keys page of account {} or use another key",
-            creds.user, account.public_id
+            "access key {} is disabled; enable it on {whose} or use another key",
+            creds.user
         ))));
     }
-    in_good_standing(config, &account)?;
+    // A personal key keeps the accounts in good standing; an account key needs its one.
+    let refusal = seats
+        .iter()
+        .find_map(|s| in_good_standing(config, &s.account).err());
+    let seats: Vec<Seat> = match key.owner {
+        KeyOwner::Account(_) => seats,
+        KeyOwner::User(_) => seats
+            .into_iter()
+            .filter(|s| in_good_standing(config, &s.account).is_ok())
+            .collect(),
+    };
+    let account = match (refusal, seats.first()) {
+        (Some(refused), _) if matches!(key.owner, KeyOwner::Account(_)) => return Err(refused),
+        (_, Some(seat)) => seat.account.clone(),
+        (Some(refused), None) => return Err(refused),
+        (None, None) => unreachable!("an account key has its seat"),
+    };
     Ok(Customer {
         snapshot: snapshot.clone(),
         account,
+        seats,
         key,
         public_key: creds.user,
     })

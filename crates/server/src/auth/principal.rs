@@ -6,15 +6,32 @@ use std::sync::Arc;
 
 use packyard_store::operator_tokens::TokenScope;
 
+use packyard_core::access::Seat;
 use packyard_core::snapshot::{AccountEntry, KeyEntry, Snapshot};
 
 /// A customer authenticated with an access key pair, and the snapshot it was checked
 /// against (the handler answers from the same one).
 pub struct Customer {
     pub snapshot: Arc<Snapshot>,
+    /// The key's account; for a personal key, its first account in good standing (what
+    /// logs and install counts are attributed to).
     pub account: Arc<AccountEntry>,
+    /// The accounts (and product scope) the key sees through, all in good standing
+    /// ([`crate::access`]).
+    pub seats: Vec<Seat>,
     pub key: Arc<KeyEntry>,
     pub public_key: String,
+}
+
+impl Customer {
+    /// The newest licence change among the key's accounts: part of `Last-Modified`.
+    pub fn licences_changed_at(&self) -> i64 {
+        self.seats
+            .iter()
+            .map(|s| s.account.licences_changed_at)
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 /// An account authenticated with its id and download access token (SPEC §3).

@@ -1,6 +1,8 @@
 //! Dist archives: the exact bytes whose sha1 the metadata announced, streamed from storage.
 //! Unlike metadata, a dist the account is not licensed for answers 403 with the reason
 //! (SPEC §2): the developer already knows the package exists from a lock file.
+//! A recalled version answers 410 Gone with the vendor's reason (SPEC §12), as JSON that
+//! Composer appends to its error message.
 //! Small archives are served from memory ([`packyard_core::dist_cache`]), large ones streamed (or,
 //! with `--storage-redirect`, handed out as a short-lived presigned URL).
 
@@ -32,17 +34,25 @@ pub async fn download(
     };
     let (version, file) = rest.rsplit_once('/').ok_or_else(unknown)?;
     let sha1 = file.strip_suffix(".zip").ok_or_else(unknown)?;
-    let entry = snapshot
-        .packages
-        .get(package.as_str())
-        .ok_or_else(unknown)?;
+    let Some(entry) = snapshot.packages.get(package.as_str()) else {
+        return super::upstream::dist(&state, &customer, &package, &rest).await;
+    };
+    let licence = snapshot.licence(&customer.seats, entry);
+    if let (Some(recalled), Some(_)) = (entry.marks.recalled(version), &licence) {
+        return Err(refused(
+            StatusCode::GONE,
+            format!(
+                "{package} {} was recalled by its vendor: {}; run composer update to move to another version",
+                recalled.version, recalled.reason
+            ),
+        ));
+    }
     let v = entry
         .versions
         .iter()
         .find(|v| v.version_normalized == version && v.sha1 == sha1)
         .ok_or_else(unknown)?;
-    let licence = snapshot.licence(&customer.account, entry);
-    may_install(licence, v.released_on).map_err(|refusal| {
+    may_install(licence.as_ref(), v.released_on, &v.version_normalized).map_err(|refusal| {
         refused(
             StatusCode::FORBIDDEN,
             match refusal {
@@ -53,6 +63,10 @@ pub async fn download(
                 Refusal::TooNew { until } => format!(
                     "your licence for {package} covers releases up to {until}; {} was released on {}",
                     v.version, v.released_on
+                ),
+                Refusal::OutsideVersions { versions } => format!(
+                    "your licence for {package} covers versions {versions}; {} is not one of them",
+                    v.version
                 ),
             },
         )
@@ -71,12 +85,12 @@ pub async fn download(
         .failed(crate::edge::metrics::Failure::Storage)
     };
     if let Some(bytes) = state.dists.get(&v.blob_key) {
-        return Ok(zip_response(Body::from(bytes), v.size));
+        return Ok(zip_response(Body::from(bytes), Some(v.size as u64)));
     }
     if state.dists.accepts(v.size as u64) {
         let bytes = Bytes::from(state.blobs.get(&v.blob_key).await.map_err(unavailable)?);
         state.dists.insert(&v.blob_key, bytes.clone());
-        return Ok(zip_response(Body::from(bytes), v.size));
+        return Ok(zip_response(Body::from(bytes), Some(v.size as u64)));
     }
     let file_name = format!("{}-{}.zip", package.replace('/', "-"), v.version);
     if let Some(redirect) = storage_redirect(&state, &v.blob_key, &file_name).await {
@@ -87,16 +101,19 @@ pub async fn download(
         .read(&v.blob_key, None)
         .await
         .map_err(unavailable)?;
-    Ok(zip_response(Body::from_stream(stream), v.size))
+    Ok(zip_response(Body::from_stream(stream), Some(v.size as u64)))
 }
 
-fn zip_response(body: Body, size: i64) -> Response {
+/// An archive answer; `size` is its `Content-Length` when known.
+pub(crate) fn zip_response(body: Body, size: Option<u64>) -> Response {
     let mut resp = body.into_response();
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/zip"),
     );
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    if let Some(size) = size {
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    }
     resp
 }

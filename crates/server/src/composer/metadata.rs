@@ -26,13 +26,18 @@ pub async fn packages_json(
         .usage
         .key_used(&customer.key, &customer.public_key, client);
     let snapshot = &customer.snapshot;
-    let root = root_for(snapshot, &customer.account, &state.config, &state.renders)
+    let root = root_for(snapshot, &customer.seats, &state.config, &state.renders)
         .await
         .map_err(|e| ApiError::internal("could not render packages.json", e))?;
     let changed_at = snapshot
         .catalog_changed_at
-        .max(customer.account.licences_changed_at);
-    Ok(conditional_json(&headers, &root, changed_at, true))
+        .max(customer.licences_changed_at());
+    Ok(conditional_json(
+        &headers,
+        &root,
+        changed_at,
+        !root.has_warning,
+    ))
 }
 
 pub async fn p2(
@@ -53,10 +58,11 @@ pub async fn p2(
     let name = format!("{vendor}/{package}");
     let snapshot = &customer.snapshot;
     // A package the account may not see is indistinguishable from one that does not exist.
+    // Our own package of this name wins; only names we do not have go to the upstreams.
     let Some(entry) = snapshot.packages.get_arc(name.as_str()) else {
-        return Ok(StatusCode::NOT_FOUND.into_response());
+        return super::upstream::p2(&state, &customer, &name, dev, &headers).await;
     };
-    let Some(licence) = snapshot.licence(&customer.account, entry) else {
+    let Some(licence) = snapshot.licence(&customer.seats, entry) else {
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
     let doc = p2_for(&name, entry, licence, dev, &state.config, &state.renders)
@@ -64,7 +70,7 @@ pub async fn p2(
         .map_err(|e| ApiError::internal("could not render the package metadata", e))?;
     let changed_at = doc
         .changed_at
-        .max(customer.account.licences_changed_at)
+        .max(customer.licences_changed_at())
         .max(snapshot.products_changed_at);
     Ok(conditional_json(
         headers,

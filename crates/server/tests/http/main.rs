@@ -7,6 +7,8 @@
 mod support;
 
 mod admin_upload;
+mod api_errors;
 mod auth;
 mod downloads;
 mod metadata;
+mod notify;

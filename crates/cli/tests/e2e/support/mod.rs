@@ -11,6 +11,7 @@ pub mod portal;
 pub mod s3;
 pub mod server;
 pub mod sshd;
+pub mod static_repo;
 pub mod upstream;
 pub mod zips;
 
@@ -20,6 +21,7 @@ pub use crafted::*;
 pub use portal::*;
 pub use s3::Proxy;
 pub use server::*;
+pub use static_repo::StaticRepo;
 pub use upstream::*;
 pub use zips::*;
 

@@ -1,0 +1,137 @@
+//! `packyard upstream add|list|show|remove|sync` (SPEC §15). Credentials are read from
+//! standard input, sealed with the secrets key and never printed; `sync` runs the fetches in
+//! this process, against the same database and storage as the servers.
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use packyard_core::upstream::Mirror;
+use packyard_core::upstream::client::UpstreamLimits;
+use packyard_core::upstream::registry::{self, AddUpstream, UpstreamView};
+use packyard_core::upstream::secrets::SecretsKey;
+use serde_json::json;
+
+use super::{CLI_ACTOR, deleted, emit, emit_list};
+use crate::args::{Global, UpstreamCmd};
+use crate::context::{open_blobs, open_db, read_password_stdin};
+
+/// The secrets key named by `--secrets-key-file`, if any.
+pub fn secrets_key(g: &Global) -> Result<Option<SecretsKey>> {
+    g.secrets_key_file
+        .as_deref()
+        .map(SecretsKey::from_file)
+        .transpose()
+        .context("cannot use the secrets key")
+}
+
+fn line(v: &UpstreamView) -> String {
+    format!(
+        "{}  {}  priority {}  {}  packages mirrored: {}{}",
+        v.name,
+        v.url,
+        v.priority,
+        if v.packages.is_empty() {
+            "*".to_string()
+        } else {
+            v.packages.join(",")
+        },
+        v.packages_mirrored,
+        v.last_error
+            .as_deref()
+            .map(|e| format!("  last error: {e}"))
+            .unwrap_or_default()
+    )
+}
+
+pub async fn run(g: &Global, cmd: UpstreamCmd) -> Result<()> {
+    let db = open_db(g).await?;
+    let key = secrets_key(g)?;
+    let mirror = Arc::new(Mirror::new(
+        db.clone(),
+        open_blobs(g)?,
+        UpstreamLimits::default(),
+        key.clone(),
+    ));
+    match cmd {
+        UpstreamCmd::Add {
+            name,
+            url,
+            username,
+            password_stdin,
+            bearer_stdin,
+            packages,
+            priority,
+        } => {
+            if (password_stdin || bearer_stdin) && key.is_none() {
+                bail!(
+                    "credentials are stored encrypted: pass --secrets-key-file FILE (or set PACKYARD_SECRETS_KEY_FILE) holding 64 hex digits from `openssl rand -hex 32`"
+                );
+            }
+            let secret = if password_stdin || bearer_stdin {
+                Some(read_password_stdin()?)
+            } else {
+                None
+            };
+            let add = AddUpstream {
+                name,
+                url,
+                username,
+                password: secret.clone().filter(|_| password_stdin),
+                bearer: secret.filter(|_| bearer_stdin),
+                packages,
+                priority,
+            };
+            let up = registry::add(&db, key.as_ref(), &add, CLI_ACTOR).await?;
+            let view = registry::view(&up, &mirror);
+            emit(
+                g.json,
+                json!(view),
+                format!("added upstream {}", line(&view)),
+            );
+        }
+        UpstreamCmd::List => {
+            mirror.load().await?;
+            let views: Vec<UpstreamView> = db
+                .upstreams()
+                .await?
+                .iter()
+                .map(|u| registry::view(u, &mirror))
+                .collect();
+            emit_list(g.json, "upstreams", &views, line);
+        }
+        UpstreamCmd::Show { name } => {
+            mirror.load().await?;
+            let view = registry::view(&db.upstream(&name).await?, &mirror);
+            emit(g.json, json!(view), line(&view));
+        }
+        UpstreamCmd::Remove { name } => {
+            db.remove_upstream(&name, CLI_ACTOR).await?;
+            emit(
+                g.json,
+                deleted("upstream", &name),
+                format!("removed upstream {name}"),
+            );
+        }
+        UpstreamCmd::Sync { name, packages } => {
+            mirror.load().await?;
+            let up = db.upstream(&name).await?;
+            let report = registry::sync(&mirror, &up, &packages).await;
+            let human = format!(
+                "{name}: {} metadata file(s), {} archive(s) fetched{}",
+                report.metadata,
+                report.dists,
+                report
+                    .errors
+                    .iter()
+                    .map(|e| format!("\nerror: {e}"))
+                    .collect::<String>()
+            );
+            let failed = !report.errors.is_empty();
+            emit(g.json, json!(report), human);
+            if failed {
+                return Err(super::Reported(format!("syncing upstream {name} failed")).into());
+            }
+        }
+    }
+    Ok(())
+}

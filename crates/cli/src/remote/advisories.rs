@@ -1,0 +1,115 @@
+//! `advisory`, `package`, `version` and `notice` as admin API calls (`/api/v1/advisories`,
+//! `/api/v1/packages/{package}/abandoned`, `…/versions/{version}/recall`, `/api/v1/notices`).
+
+use anyhow::Result;
+use serde_json::{Value, json};
+
+use super::client::{Client, segment};
+use super::commands::list;
+use super::packages::package_path;
+use crate::args::{AdvisoryCmd, NoticeCmd, VersionCmd};
+
+pub(super) fn advisory(c: &Client, cmd: AdvisoryCmd) -> Result<(Value, Option<String>)> {
+    Ok(match cmd {
+        AdvisoryCmd::Add {
+            package,
+            affected,
+            title,
+            cve,
+            link,
+            severity,
+            reported_at,
+        } => {
+            let body = json!({
+                "package": package, "affectedVersions": affected, "title": title, "cve": cve,
+                "link": link, "severity": severity.map(|s| s.as_str()), "reportedAt": reported_at,
+            });
+            let v = c.call("POST", "/api/v1/advisories", Some(&body))?;
+            let human = format!("{} published for {}", v["advisoryId"], v["packageName"]);
+            (v, Some(human.replace('"', "")))
+        }
+        AdvisoryCmd::List { package } => list(c, "/api/v1/advisories", "package", package)?,
+        AdvisoryCmd::Withdraw { id } => {
+            let path = format!("/api/v1/advisories/{}/withdraw", segment(id.trim()));
+            (
+                c.call("POST", &path, None)?,
+                Some(format!("{id} withdrawn")),
+            )
+        }
+    })
+}
+
+/// `package abandon` (`abandon` = `Some(replacement)`) and `package unabandon` (`None`).
+pub(super) fn abandoned(
+    c: &Client,
+    name: &str,
+    abandon: Option<Option<String>>,
+) -> Result<(Value, Option<String>)> {
+    let path = format!("{}/abandoned", package_path(name));
+    Ok(match abandon {
+        Some(replacement) => {
+            let body = json!({ "replacement": replacement });
+            (
+                c.call("PUT", &path, Some(&body))?,
+                Some(format!("{name} is abandoned")),
+            )
+        }
+        None => (
+            c.call("DELETE", &path, None)?,
+            Some(format!("{name} is no longer abandoned")),
+        ),
+    })
+}
+
+pub(super) fn version(c: &Client, cmd: VersionCmd) -> Result<(Value, Option<String>)> {
+    let recall_path = |name: &str, version: &str| {
+        format!(
+            "{}/versions/{}/recall",
+            package_path(name),
+            segment(version.trim())
+        )
+    };
+    Ok(match cmd {
+        VersionCmd::Recall {
+            name,
+            version,
+            reason,
+        } => {
+            let body = json!({ "reason": reason });
+            (
+                c.call("POST", &recall_path(&name, &version), Some(&body))?,
+                Some(format!("{name} {version} recalled")),
+            )
+        }
+        VersionCmd::Unrecall { name, version } => (
+            c.call("DELETE", &recall_path(&name, &version), None)?,
+            Some(format!("{name} {version} is installable again")),
+        ),
+        VersionCmd::Recalls { name } => list(c, "/api/v1/recalls", "package", name)?,
+    })
+}
+
+pub(super) fn notice(c: &Client, cmd: NoticeCmd) -> Result<(Value, Option<String>)> {
+    Ok(match cmd {
+        NoticeCmd::Set {
+            message,
+            kind,
+            versions,
+        } => {
+            let path = format!("/api/v1/notices/{}", kind.as_str());
+            let body = json!({ "message": message, "versions": versions });
+            (
+                c.call("PUT", &path, Some(&body))?,
+                Some(format!("{} set", kind.as_str())),
+            )
+        }
+        NoticeCmd::Clear { kind } => {
+            let kind = kind.map_or("all", |k| k.as_str());
+            (
+                c.call("DELETE", &format!("/api/v1/notices/{kind}"), None)?,
+                Some(format!("{kind} cleared")),
+            )
+        }
+        NoticeCmd::List => (c.call("GET", "/api/v1/notices", None)?, None),
+    })
+}

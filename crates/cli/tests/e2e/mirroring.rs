@@ -1,0 +1,533 @@
+//! Mirroring upstream repositories (SPEC §15) against real upstreams started here: another
+//! `packyard serve` with access keys standing in for repo.magento.com, and a static Composer
+//! repository standing in for packagist.org. Composer installs through one URL and one key.
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::support::*;
+
+/// A secrets key file for `--secrets-key-file` inside `dir`.
+fn secrets_key(dir: &Path) -> PathBuf {
+    let path = dir.join("secrets.key");
+    std::fs::write(&path, format!("{}\n", "5a".repeat(32))).unwrap();
+    path
+}
+
+/// Waits until the server's snapshot includes the upstreams and the account's licences (the
+/// root then lists the licensed patterns).
+fn wait_for_upstreams(server: &Server, public: &str, private: &str) {
+    assert!(
+        eventually(PROPAGATION * 3, || {
+            server
+                .get_as("/packages.json", public, private)
+                .text()
+                .contains("available-package-patterns")
+        }),
+        "the root never offered the mirrored patterns"
+    );
+}
+
+/// The magento stand-in: a packyard with `magento/*` for one customer; its key pair.
+fn magento_stand_in() -> (Server, String, String) {
+    let magento = Server::start(Backend::Sqlite);
+    magento.product("mage", "Magento", "magento/*", &[]);
+    let (_, public, private) = magento.licensed_customer("agency@example.com", &["mage"]);
+    magento.publish(&[
+        package_zip(
+            "magento/module-foo",
+            "1.0.0",
+            json!({ "require": { "psr/log": "^1.0" } }),
+        ),
+        package_zip("magento/module-bar", "2.0.0", json!({})),
+    ]);
+    (magento, public, private)
+}
+
+backend_tests!(one_url_and_one_key_serve_own_and_mirrored_packages);
+fn one_url_and_one_key_serve_own_and_mirrored_packages(backend: Backend) {
+    let mut packagist = StaticRepo::start(json!({}));
+    packagist.add("psr/log", "1.0.0", "2023-01-01", json!({}));
+    packagist.add("psr/log", "1.1.0", "2024-01-01", json!({}));
+    packagist.add("acme/shared", "5.0.0", "2024-01-01", json!({}));
+    let (mut magento, mage_public, mage_private) = magento_stand_in();
+
+    let keys = tempfile::tempdir().unwrap();
+    let key = secrets_key(keys.path());
+    let key = key.to_str().unwrap();
+    let ours = Server::start_with(backend, &["--secrets-key-file", key]);
+    ours.publish(&[
+        package_zip(
+            "acme/app",
+            "1.0.0",
+            json!({ "require": { "magento/module-foo": "^1.0", "acme/shared": "*" } }),
+        ),
+        package_zip("acme/shared", "1.0.0", json!({})),
+    ]);
+    ours.product("own", "Own", "acme/*", &[]);
+    ours.product("mage", "Magento", "magento/*", &[]);
+    ours.product("php", "PHP libraries", "psr/*", &[]);
+    let (account, public, private) = ours.licensed_customer("dev@example.com", &["own"]);
+    ours.grant(&account, &["mage"]);
+    ours.grant(&account, &["php"]);
+    let refused = ours.cli_output(&[
+        "upstream",
+        "add",
+        "m",
+        &magento.url,
+        "--username",
+        "u",
+        "--password-stdin",
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        all_output(&refused).contains("--secrets-key-file"),
+        "{}",
+        all_output(&refused)
+    );
+    ours.cli(&[
+        "upstream",
+        "add",
+        "packagist",
+        &packagist.url,
+        "--priority",
+        "10",
+    ]);
+    let add_magento = [
+        "--secrets-key-file",
+        key,
+        "upstream",
+        "add",
+        "magento",
+        &magento.url,
+        "--username",
+        &mage_public,
+        "--password-stdin",
+        "--packages",
+        "magento/*",
+        "--priority",
+        "1",
+    ];
+    ours.cli_with_stdin(&add_magento, &mage_private);
+    // A typo in the keys of a second account: its upstream is asked first for module-bar.
+    let add_typo = [
+        "--secrets-key-file",
+        key,
+        "upstream",
+        "add",
+        "magento-typo",
+        &magento.url,
+        "--username",
+        &mage_public,
+        "--password-stdin",
+        "--packages",
+        "magento/module-bar",
+    ];
+    ours.cli_with_stdin(&add_typo, "not-the-private-key");
+    let shown = ours.cli(&["--json", "upstream", "show", "magento"]);
+    assert!(
+        !shown.contains(&mage_private),
+        "credentials are never shown: {shown}"
+    );
+    let stored = std::fs::read(ours.dir.path().join("data/packyard.sqlite3")).unwrap_or_default();
+    assert!(
+        !stored
+            .windows(mage_private.len())
+            .any(|w| w == mage_private.as_bytes()),
+        "credentials are not stored in clear"
+    );
+
+    wait_for_upstreams(&ours, &public, &private);
+
+    let dev = Developer::new(&ours, "dev", &public, &private);
+    let shop = dev.project(&ours, "shop");
+    dev.composer_ok(&shop, &["require", "acme/app:^1.0"]);
+    assert_eq!(
+        locked_version(&shop, "magento/module-foo").as_deref(),
+        Some("1.0.0")
+    );
+    assert_eq!(locked_version(&shop, "psr/log").as_deref(), Some("1.1.0"));
+    assert_eq!(
+        locked_version(&shop, "acme/shared").as_deref(),
+        Some("1.0.0"),
+        "our own acme/shared wins over packagist's 5.0.0"
+    );
+    let lock = std::fs::read_to_string(shop.join("composer.lock")).unwrap();
+    assert!(
+        !lock.contains(&packagist.url) && !lock.contains(&magento.url),
+        "{lock}"
+    );
+    assert!(shop.join("vendor/psr/log/composer.json").is_file());
+
+    let (ok, out) = dev.composer(&shop, &["require", "magento/module-bar:^2.0"]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("upstream magento-typo refused our credentials"),
+        "{out}"
+    );
+
+    let views = ours.cli_json(&["upstream", "list"]);
+    let magento_view = &views["upstreams"].as_array().unwrap()[1];
+    assert_eq!(magento_view["name"], "magento");
+    assert!(
+        views["upstreams"][0]["last_error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("401"),
+        "{views}"
+    );
+
+    packagist.stop();
+    magento.kill();
+    std::fs::remove_dir_all(dev.home.join("cache")).unwrap();
+    std::fs::remove_dir_all(shop.join("vendor")).unwrap();
+    dev.composer_ok(&shop, &["install"]);
+    assert!(
+        shop.join("vendor/magento/module-foo/composer.json")
+            .is_file()
+    );
+    let second = dev.project(&ours, "second-shop");
+    std::fs::remove_dir_all(dev.home.join("cache")).unwrap();
+    dev.composer_ok(&second, &["require", "acme/app:^1.0"]);
+    assert_eq!(locked_version(&second, "psr/log").as_deref(), Some("1.1.0"));
+}
+
+backend_tests!(unlicensed_mirrored_names_stay_hidden_and_uncached_dists_answer_502);
+fn unlicensed_mirrored_names_stay_hidden_and_uncached_dists_answer_502(backend: Backend) {
+    let mut packagist = StaticRepo::start(json!({}));
+    packagist.add("psr/log", "1.0.0", "2023-01-01", json!({}));
+    packagist.add("psr/cache", "1.0.0", "2023-01-01", json!({}));
+    let ours = Server::start(backend);
+    ours.product("php", "PHP libraries", "psr/log", &[]);
+    let (_, public, private) = ours.licensed_customer("dev@example.com", &["php"]);
+    ours.cli(&["upstream", "add", "packagist", &packagist.url]);
+    wait_for_upstreams(&ours, &public, &private);
+    assert_eq!(
+        ours.get_as("/p2/psr/cache.json", &public, &private).status,
+        404
+    );
+    let p2 = ours.get_as("/p2/psr/log.json", &public, &private);
+    assert_eq!(p2.status, 200);
+    let doc: Value = serde_json::from_str(&p2.text()).unwrap();
+    let version = &doc["packages"]["psr/log"][0];
+    let dist = version["dist"]["url"].as_str().unwrap().to_string();
+    assert!(dist.starts_with(&ours.url), "{dist}");
+    assert_eq!(
+        version["dist"]["reference"].as_str().unwrap().len(),
+        40,
+        "null reference filled"
+    );
+
+    packagist.stop();
+    let path = dist.strip_prefix(&ours.url).unwrap();
+    let answer = ours.get_as(path, &public, &private);
+    assert_eq!(answer.status, 502);
+    assert!(answer.text().contains("\"warning\""), "{}", answer.text());
+    assert!(
+        answer.text().contains("could not be reached"),
+        "{}",
+        answer.text()
+    );
+    assert_eq!(
+        ours.get_as("/p2/psr/log.json", &public, &private).status,
+        200,
+        "cached metadata stays"
+    );
+    packagist.resume();
+    assert_eq!(ours.get_as(path, &public, &private).status, 200);
+}
+
+/// The server's largest RSS (KiB) seen while `work` runs.
+fn peak_rss_during(pid: u32, work: impl FnOnce() -> String) -> (u64, String) {
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = done.clone();
+    let sampler = std::thread::spawn(move || {
+        let mut peak = 0;
+        while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+            peak = peak.max(memory_kib(pid, "VmRSS"));
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        peak
+    });
+    let out = work();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    (sampler.join().unwrap(), out)
+}
+
+#[test]
+fn a_one_gib_upstream_dist_streams_through_in_constant_memory() {
+    const SIZE: u64 = 1 << 30;
+    let packagist = StaticRepo::start(json!({}));
+    let dists = packagist.dir.path().join("dists");
+    std::fs::create_dir_all(&dists).unwrap();
+    // A sparse file of zeros: cheap to create, a real gigabyte on the wire.
+    std::fs::File::create(dists.join("big.zip"))
+        .unwrap()
+        .set_len(SIZE)
+        .unwrap();
+    let mut sha1 = <sha1::Sha1 as sha1::Digest>::new();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..(SIZE >> 20) {
+        sha1::Digest::update(&mut sha1, &zeros);
+    }
+    let sha1 = hex::encode(sha1::Digest::finalize(sha1));
+    packagist.add_version(
+        "big/archive",
+        "1.0.0",
+        "2024-01-01",
+        json!({}),
+        "big.zip",
+        &sha1,
+    );
+
+    let ours = Server::start(Backend::Sqlite);
+    ours.product("big", "Big", "big/*", &[]);
+    let (_, public, private) = ours.licensed_customer("dev@example.com", &["big"]);
+    ours.cli(&["upstream", "add", "packagist", &packagist.url]);
+    wait_for_upstreams(&ours, &public, &private);
+    let p2 = ours.get_as("/p2/big/archive.json", &public, &private);
+    assert_eq!(
+        p2.status,
+        200,
+        "{} (root: {})",
+        p2.text(),
+        ours.get_as("/packages.json", &public, &private).text()
+    );
+    let doc = p2.json();
+    let url = doc["packages"]["big/archive"][0]["dist"]["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let before = memory_kib(ours.pid(), "VmRSS");
+    let download = || {
+        let out = std::process::Command::new("curl")
+            .args([
+                "-sS",
+                "-u",
+                &format!("{public}:{private}"),
+                "-o",
+                "/dev/null",
+            ])
+            .args(["-w", "%{http_code} %{size_download}", &url])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let (peak, first) = peak_rss_during(ours.pid(), download);
+    assert_eq!(first, format!("200 {SIZE}"));
+    let grown = peak.saturating_sub(before);
+    eprintln!(
+        "server RSS {before} KiB before, peak grew by {grown} KiB over a 1 GiB upstream dist"
+    );
+    assert!(
+        grown < 20 * 1024,
+        "RSS grew by {grown} KiB while streaming 1 GiB"
+    );
+    // The last bytes reach the client just before the copy is committed.
+    let dists_dir = ours.dir.path().join("data/artifacts/dists");
+    assert!(eventually(std::time::Duration::from_secs(10), || {
+        !files_under(&dists_dir).is_empty()
+    }));
+    let stored = files_under(&dists_dir);
+    assert_eq!(
+        stored.len(),
+        1,
+        "stored once, content-addressed: {stored:?}"
+    );
+    assert_eq!(std::fs::metadata(&stored[0]).unwrap().len(), SIZE);
+    drop(packagist);
+    let before = memory_kib(ours.pid(), "VmRSS");
+    let (peak, again) = peak_rss_during(ours.pid(), download);
+    assert_eq!(
+        again,
+        format!("200 {SIZE}"),
+        "served from our storage afterwards"
+    );
+    eprintln!(
+        "from storage: peak grew by {} KiB",
+        peak.saturating_sub(before)
+    );
+}
+
+backend_tests!(operators_manage_upstreams_through_cli_api_and_back_office);
+fn operators_manage_upstreams_through_cli_api_and_back_office(backend: Backend) {
+    let packagist = StaticRepo::start(json!({}));
+    packagist.add("psr/log", "1.0.0", "2023-01-01", json!({}));
+    let keys = tempfile::tempdir().unwrap();
+    let key = secrets_key(keys.path());
+    let ours = Server::start_with(backend, &["--secrets-key-file", key.to_str().unwrap()]);
+    let token = ours.admin_token("ops@example.com");
+    let api = Api::new(&ours, &token);
+    let body = json!({ "name": "packagist", "url": packagist.url, "priority": 5 });
+    assert_eq!(api.post("/api/v1/upstreams", &body).status, 201);
+    let body = json!({ "name": "vendor", "url": "https://vendor.test", "username": "u", "password": "hunter2-secret" });
+    let created = api.post("/api/v1/upstreams", &body);
+    assert_eq!(created.status, 201, "{}", created.text());
+    assert!(!created.text().contains("hunter2"), "{}", created.text());
+    assert_eq!(api.get("/api/v1/upstreams/vendor").json()["auth"], "basic");
+    assert_eq!(api.post("/api/v1/upstreams", &body).status, 409);
+    assert!(api.get("/api/openapi.json").text().contains("UpstreamView"));
+
+    let synced = ours.cli(&["upstream", "sync", "packagist", "psr/log"]);
+    assert!(
+        synced.contains("1 metadata file(s), 1 archive(s)"),
+        "{synced}"
+    );
+    let again = api.post(
+        "/api/v1/upstreams/packagist/sync",
+        &json!({ "packages": ["psr/log"] }),
+    );
+    assert_eq!(again.json()["metadata"], 1, "{}", again.text());
+    assert_eq!(
+        again.json()["dists"],
+        0,
+        "already stored by the CLI: {}",
+        again.text()
+    );
+    let missing = ours.cli_output(&["upstream", "sync", "packagist", "psr/nothing"]);
+    assert!(!missing.status.success());
+    assert!(
+        all_output(&missing).contains("has no package psr/nothing"),
+        "{}",
+        all_output(&missing)
+    );
+
+    let metrics = curl(&format!("{}/metrics", ours.url), &[]).text();
+    assert!(
+        metrics.contains("packyard_upstream_packages{upstream=\"packagist\"} 1"),
+        "{metrics}"
+    );
+    let browser = PortalClient::new(&ours);
+    assert_eq!(
+        browser
+            .login("/admin/login", "ops@example.com", "operator password")
+            .status,
+        303
+    );
+    let page = browser.get("/admin/upstreams").text();
+    assert!(
+        page.contains("data-upstream=\"packagist\"") && page.contains("vendor.test"),
+        "{page}"
+    );
+    assert!(!page.contains("hunter2"), "{page}");
+
+    let remote = |args: &[&str]| {
+        let out = std::process::Command::new(BIN)
+            .args(["--json", "--server", &ours.url, "--token", &token])
+            .args(args)
+            .env_remove("PACKYARD_DATA_DIR")
+            .output()
+            .unwrap();
+        serde_json::from_str::<Value>(&succeeded(out, &format!("{args:?}"))).unwrap()
+    };
+    assert_eq!(
+        remote(&["upstream", "show", "packagist"])["packages_mirrored"],
+        1
+    );
+    let other = remote(&[
+        "upstream",
+        "add",
+        "other",
+        "https://other.test",
+        "--priority",
+        "7",
+    ]);
+    assert_eq!(other["priority"], 7, "{other}");
+    assert_eq!(remote(&["upstream", "remove", "other"])["deleted"], true);
+    assert_eq!(
+        api.call("DELETE", "/api/v1/upstreams/vendor", None).status,
+        204
+    );
+    let listed = ours.cli_json(&["upstream", "list"]);
+    assert_eq!(listed["upstreams"].as_array().unwrap().len(), 1, "{listed}");
+}
+
+/// The versions of `name` the key pair sees.
+fn versions_seen(server: &Server, name: &str, public: &str, private: &str) -> Vec<String> {
+    let doc = server
+        .get_as(&format!("/p2/{name}.json"), public, private)
+        .json();
+    doc["packages"][name]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|v| v["version"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Moves a file's modification time ahead, so a second-granular `Last-Modified` changes.
+fn touch_ahead(path: &Path) {
+    let later = format!("@{}", chrono::Utc::now().timestamp() + 5);
+    let status = std::process::Command::new("touch")
+        .args(["-d", &later])
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn fetched_metadata_is_refreshed_through_the_change_feed_or_by_revalidation() {
+    let changes = json!({ "actions": [], "timestamp": 1 });
+    let with_feed = StaticRepo::start(json!({ "metadata-changes-url": "/metadata/changes.json" }));
+    let feed_file = with_feed.dir.path().join("metadata/changes.json");
+    std::fs::create_dir_all(feed_file.parent().unwrap()).unwrap();
+    std::fs::write(&feed_file, changes.to_string()).unwrap();
+    with_feed.add("psr/log", "1.0.0", "2023-01-01", json!({}));
+    with_feed.add("psr/cache", "1.0.0", "2023-01-01", json!({}));
+    let plain = StaticRepo::start(json!({}));
+    plain.add("plain/lib", "1.0.0", "2023-01-01", json!({}));
+
+    let ours = Server::start_with(Backend::Sqlite, &["--upstream-refresh", "1s"]);
+    ours.product("libs", "Libraries", "psr/*,plain/*", &[]);
+    let (_, public, private) = ours.licensed_customer("dev@example.com", &["libs"]);
+    ours.cli(&[
+        "upstream",
+        "add",
+        "packagist",
+        &with_feed.url,
+        "--packages",
+        "psr/*",
+    ]);
+    ours.cli(&[
+        "upstream",
+        "add",
+        "plain",
+        &plain.url,
+        "--packages",
+        "plain/*",
+    ]);
+    wait_for_upstreams(&ours, &public, &private);
+    for name in ["psr/log", "psr/cache", "plain/lib"] {
+        assert_eq!(
+            versions_seen(&ours, name, &public, &private),
+            ["1.0.0"],
+            "{name}"
+        );
+    }
+
+    with_feed.add("psr/log", "1.1.0", "2024-01-01", json!({}));
+    with_feed.add("psr/cache", "1.1.0", "2024-01-01", json!({}));
+    let named = json!({ "actions": [{ "type": "update", "package": "psr/log", "time": 2 }], "timestamp": 2 });
+    std::fs::write(&feed_file, named.to_string()).unwrap();
+    plain.add("plain/lib", "1.1.0", "2024-01-01", json!({}));
+    touch_ahead(&plain.dir.path().join("p2/plain/lib.json"));
+
+    let refreshed = |name: &str| versions_seen(&ours, name, &public, &private).len() == 2;
+    assert!(
+        eventually(Duration::from_secs(20), || refreshed("psr/log")),
+        "the feed named psr/log"
+    );
+    assert!(
+        eventually(Duration::from_secs(20), || refreshed("plain/lib")),
+        "revalidated without a feed"
+    );
+    assert_eq!(
+        versions_seen(&ours, "psr/cache", &public, &private),
+        ["1.0.0"],
+        "with a change feed, only the files it names are fetched again"
+    );
+}

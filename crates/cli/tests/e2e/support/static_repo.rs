@@ -1,0 +1,150 @@
+//! A static Composer repository standing in for packagist.org: generated files (root,
+//! plain p2 lists, zips) served by `python3 -m http.server`, which answers `If-Modified-Since`
+//! with 304 and unknown files with 404 like a CDN would.
+
+use std::collections::BTreeMap;
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use sha1::{Digest, Sha1};
+
+use super::{eventually, package_zip};
+
+pub struct StaticRepo {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    child: Option<Child>,
+    port: u16,
+    versions: Mutex<BTreeMap<String, Vec<Value>>>,
+}
+
+impl StaticRepo {
+    /// Serves an empty repository; `root` adds keys to its packages.json.
+    pub fn start(root: Value) -> StaticRepo {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let mut doc = json!({ "packages": [], "metadata-url": "/p2/%package%.json" });
+        if let (Some(d), Value::Object(extra)) = (doc.as_object_mut(), root) {
+            d.extend(extra);
+        }
+        std::fs::write(dir.path().join("packages.json"), doc.to_string()).unwrap();
+        let mut repo = StaticRepo {
+            url: format!("http://127.0.0.1:{port}"),
+            dir,
+            child: None,
+            port,
+            versions: Mutex::default(),
+        };
+        repo.serve();
+        repo
+    }
+
+    fn serve(&mut self) {
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &self.port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .arg("--directory")
+            .arg(self.dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 is installed");
+        self.child = Some(child);
+        let port = self.port;
+        assert!(
+            eventually(Duration::from_secs(10), || TcpStream::connect((
+                "127.0.0.1",
+                port
+            ))
+            .is_ok()),
+            "the static repository did not start"
+        );
+    }
+
+    /// Publishes `name` `version` (released on `date`, YYYY-MM-DD) with `manifest` keys; its
+    /// dist is a real zip whose sha1 the metadata states. Returns the zip's sha1.
+    pub fn add(&self, name: &str, version: &str, date: &str, manifest: Value) -> String {
+        let (file, bytes) = package_zip(name, version, manifest.clone());
+        self.add_dist(name, version, date, manifest, &file, &bytes)
+    }
+
+    /// Like [`StaticRepo::add`] with the archive's bytes given.
+    pub fn add_dist(
+        &self,
+        name: &str,
+        version: &str,
+        date: &str,
+        manifest: Value,
+        file: &str,
+        bytes: &[u8],
+    ) -> String {
+        let dists = self.dir.path().join("dists");
+        std::fs::create_dir_all(&dists).unwrap();
+        std::fs::write(dists.join(file), bytes).unwrap();
+        let sha1 = hex::encode(Sha1::digest(bytes));
+        self.add_version(name, version, date, manifest, file, &sha1);
+        sha1
+    }
+
+    /// Adds a version whose dist file (under `dists/`) is already in place.
+    pub fn add_version(
+        &self,
+        name: &str,
+        version: &str,
+        date: &str,
+        manifest: Value,
+        file: &str,
+        sha1: &str,
+    ) {
+        let mut object = json!({
+            "name": name, "version": version, "type": "library",
+            "time": format!("{date}T00:00:00+00:00"),
+            "dist": { "type": "zip", "url": format!("{}/dists/{file}", self.url), "reference": null, "shasum": sha1 },
+        });
+        if let (Some(o), Value::Object(extra)) = (object.as_object_mut(), manifest) {
+            o.extend(extra);
+        }
+        let mut all = self.versions.lock().unwrap();
+        let list = all.entry(name.to_string()).or_default();
+        list.push(object);
+        write_p2(self.dir.path(), name, list);
+    }
+
+    /// Stops serving (an outage); [`StaticRepo::resume`] serves the same files again.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn resume(&mut self) {
+        self.serve();
+    }
+}
+
+fn write_p2(root: &Path, name: &str, versions: &[Value]) {
+    let path = root.join("p2").join(format!("{name}.json"));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let doc = json!({ "packages": { name: versions } });
+    std::fs::write(path, doc.to_string()).unwrap();
+}
+
+impl Drop for StaticRepo {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -1,0 +1,371 @@
+//! `/api/v1/advisories`, abandoned packages, recalled versions and notices (SPEC §12): the
+//! admin API behind `packyard advisory|package|version|notice --server`. Bodies are typed
+//! and checked by the same rules as the CLI ([`packyard_core::marks_input`]). Abandoning and
+//! recalling live under `/api/v1/packages/…` (the `publish` scope, like publishing and
+//! unlisting); advisories and notices need `admin`.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use packyard_store::advisories::Advisory;
+use packyard_store::package_marks::{Notice, Recall};
+use packyard_store::timestamps::rfc3339_text;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::error::ErrorBody;
+use crate::auth::Operator;
+use crate::edge::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use packyard_core::marks_input::{self, AdvisoryDraft};
+
+fn unprocessable(why: String) -> ApiError {
+    ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, why)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NewAdvisoryBody {
+    /// The affected package, e.g. acme/module-sales.
+    package: String,
+    /// A Composer constraint, e.g. "<1.4.2".
+    affected_versions: String,
+    title: String,
+    /// e.g. CVE-2026-12345.
+    cve: Option<String>,
+    /// An http(s) URL describing the issue.
+    link: Option<String>,
+    /// low, medium, high or critical.
+    severity: Option<String>,
+    /// YYYY-MM-DD; today when absent.
+    reported_at: Option<String>,
+}
+
+/// An advisory as operators see it (withdrawn ones included).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AdvisoryView {
+    /// e.g. PKSA-2026-0001.
+    advisory_id: String,
+    package_name: String,
+    affected_versions: String,
+    title: String,
+    link: Option<String>,
+    cve: Option<String>,
+    severity: Option<String>,
+    /// RFC 3339.
+    reported_at: String,
+    /// RFC 3339, when withdrawn.
+    withdrawn_at: Option<String>,
+}
+
+impl From<Advisory> for AdvisoryView {
+    fn from(a: Advisory) -> Self {
+        AdvisoryView {
+            reported_at: rfc3339_text(a.reported_at),
+            withdrawn_at: a.withdrawn_at.map(rfc3339_text),
+            advisory_id: a.advisory_id,
+            package_name: a.package_name,
+            affected_versions: a.affected_versions,
+            title: a.title,
+            link: a.link,
+            cve: a.cve,
+            severity: a.severity,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AdvisoryList {
+    advisories: Vec<AdvisoryView>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PackageFilter {
+    /// Only this package's entries.
+    package: Option<String>,
+}
+
+/// Advisories, of one package or all, newest report first.
+#[utoipa::path(get, path = "/api/v1/advisories", tag = "advisories", params(PackageFilter),
+    responses((status = 200, body = AdvisoryList)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Query(filter): Query<PackageFilter>,
+) -> ApiResult<Json<AdvisoryList>> {
+    let advisories = state.db.advisories(filter.package.as_deref()).await?;
+    Ok(Json(AdvisoryList {
+        advisories: advisories.into_iter().map(AdvisoryView::from).collect(),
+    }))
+}
+
+/// Publish an advisory: `composer audit` reports it to every account that sees the package.
+#[utoipa::path(post, path = "/api/v1/advisories", tag = "advisories", request_body = NewAdvisoryBody,
+    responses((status = 201, body = AdvisoryView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add(
+    State(state): State<AppState>,
+    operator: Operator,
+    Json(body): Json<NewAdvisoryBody>,
+) -> ApiResult<(StatusCode, Json<AdvisoryView>)> {
+    let checked = AdvisoryDraft {
+        package: body.package,
+        affected: body.affected_versions,
+        title: body.title,
+        cve: body.cve,
+        link: body.link,
+        severity: body.severity,
+        reported_at: body.reported_at,
+    }
+    .check()
+    .map_err(unprocessable)?;
+    let advisory = state
+        .db
+        .add_advisory(&checked.as_new(), &operator.email)
+        .await?;
+    Ok((StatusCode::CREATED, Json(advisory.into())))
+}
+
+/// Withdraw an advisory; its id is never reused.
+#[utoipa::path(post, path = "/api/v1/advisories/{id}/withdraw", tag = "advisories",
+    params(("id" = String, Path, description = "The advisory id, e.g. PKSA-2026-0001")),
+    responses((status = 200, body = AdvisoryView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AdvisoryView>> {
+    let advisory = state.db.withdraw_advisory(&id, &operator.email).await?;
+    Ok(Json(advisory.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AbandonBody {
+    /// The package to use instead.
+    replacement: Option<String>,
+}
+
+/// A package's abandoned mark after a change.
+#[derive(Serialize, ToSchema)]
+pub struct AbandonedView {
+    name: String,
+    abandoned: bool,
+    replacement: Option<String>,
+}
+
+fn package_of(vendor: &str, name: &str) -> ApiResult<String> {
+    marks_input::package_name(&format!("{vendor}/{name}")).map_err(unprocessable)
+}
+
+/// Mark a package abandoned, with an optional replacement.
+#[utoipa::path(put, path = "/api/v1/packages/{vendor}/{name}/abandoned", tag = "packages", request_body = AbandonBody,
+    params(("vendor" = String, Path), ("name" = String, Path)),
+    responses((status = 200, body = AbandonedView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn abandon(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path((vendor, name)): Path<(String, String)>,
+    Json(body): Json<AbandonBody>,
+) -> ApiResult<Json<AbandonedView>> {
+    let name = package_of(&vendor, &name)?;
+    let replacement = body
+        .replacement
+        .as_deref()
+        .map(marks_input::package_name)
+        .transpose()
+        .map_err(unprocessable)?;
+    state
+        .db
+        .set_abandoned(&name, Some(replacement.as_deref()), &operator.email)
+        .await?;
+    Ok(Json(AbandonedView {
+        name,
+        abandoned: true,
+        replacement,
+    }))
+}
+
+/// Take the abandoned mark off a package.
+#[utoipa::path(delete, path = "/api/v1/packages/{vendor}/{name}/abandoned", tag = "packages",
+    params(("vendor" = String, Path), ("name" = String, Path)),
+    responses((status = 200, body = AbandonedView), (status = 404, body = ErrorBody)))]
+pub async fn unabandon(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path((vendor, name)): Path<(String, String)>,
+) -> ApiResult<Json<AbandonedView>> {
+    let name = package_of(&vendor, &name)?;
+    state.db.set_abandoned(&name, None, &operator.email).await?;
+    Ok(Json(AbandonedView {
+        name,
+        abandoned: false,
+        replacement: None,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RecallBody {
+    /// Why, in one line customers will read.
+    reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecallView {
+    name: String,
+    version: String,
+    reason: String,
+    /// RFC 3339.
+    recalled_at: String,
+}
+
+impl From<Recall> for RecallView {
+    fn from(r: Recall) -> Self {
+        RecallView {
+            recalled_at: rfc3339_text(r.recalled_at),
+            name: r.name,
+            version: r.version,
+            reason: r.reason,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecallList {
+    recalls: Vec<RecallView>,
+}
+
+/// Recalled versions, of one package or all.
+#[utoipa::path(get, path = "/api/v1/recalls", tag = "packages", params(PackageFilter),
+    responses((status = 200, body = RecallList)))]
+pub async fn recalls(
+    State(state): State<AppState>,
+    Query(filter): Query<PackageFilter>,
+) -> ApiResult<Json<RecallList>> {
+    let recalls = state.db.recalls(filter.package.as_deref()).await?;
+    Ok(Json(RecallList {
+        recalls: recalls.into_iter().map(RecallView::from).collect(),
+    }))
+}
+
+/// Recall a version: it leaves every account's metadata and its archive answers 410.
+#[utoipa::path(post, path = "/api/v1/packages/{vendor}/{name}/versions/{version}/recall", tag = "packages",
+    request_body = RecallBody,
+    params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
+    responses((status = 200, body = RecallList), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn recall(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path((vendor, name, version)): Path<(String, String, String)>,
+    Json(body): Json<RecallBody>,
+) -> ApiResult<Json<RecallList>> {
+    let name = package_of(&vendor, &name)?;
+    let normalized = marks_input::recall(&version, &body.reason).map_err(unprocessable)?;
+    state
+        .db
+        .recall_version(&name, &normalized, body.reason.trim(), &operator.email)
+        .await?;
+    recalls(
+        State(state),
+        Query(PackageFilter {
+            package: Some(name),
+        }),
+    )
+    .await
+}
+
+/// Undo a recall.
+#[utoipa::path(delete, path = "/api/v1/packages/{vendor}/{name}/versions/{version}/recall", tag = "packages",
+    params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
+    responses((status = 200, body = RecallList), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn unrecall(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path((vendor, name, version)): Path<(String, String, String)>,
+) -> ApiResult<Json<RecallList>> {
+    let name = package_of(&vendor, &name)?;
+    let normalized = packyard_composer::version::normalize(&version)
+        .map_err(|e| unprocessable(e.to_string()))?;
+    state
+        .db
+        .unrecall_version(&name, &normalized, &operator.email)
+        .await?;
+    recalls(
+        State(state),
+        Query(PackageFilter {
+            package: Some(name),
+        }),
+    )
+    .await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NoticeBody {
+    message: String,
+    /// Composer versions the message is for, e.g. "<2.7"; all when absent.
+    versions: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NoticeView {
+    /// info or warning.
+    kind: String,
+    message: String,
+    versions: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NoticeList {
+    notices: Vec<NoticeView>,
+}
+
+/// The notices in force.
+#[utoipa::path(get, path = "/api/v1/notices", tag = "notices",
+    responses((status = 200, body = NoticeList)))]
+pub async fn notices(State(state): State<AppState>) -> ApiResult<Json<NoticeList>> {
+    let notices = state.db.notices().await?;
+    Ok(Json(NoticeList {
+        notices: notices
+            .into_iter()
+            .map(|n: Notice| NoticeView {
+                kind: n.kind,
+                message: n.message,
+                versions: n.versions,
+            })
+            .collect(),
+    }))
+}
+
+/// Set the info or warning notice of the root packages.json.
+#[utoipa::path(put, path = "/api/v1/notices/{kind}", tag = "notices", request_body = NoticeBody,
+    params(("kind" = String, Path, description = "info or warning")),
+    responses((status = 200, body = NoticeList), (status = 422, body = ErrorBody)))]
+pub async fn set_notice(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(kind): Path<String>,
+    Json(body): Json<NoticeBody>,
+) -> ApiResult<Json<NoticeList>> {
+    let versions =
+        marks_input::notice(&body.message, body.versions.as_deref()).map_err(unprocessable)?;
+    state
+        .db
+        .set_notice(&kind, body.message.trim(), &versions, &operator.email)
+        .await?;
+    notices(State(state)).await
+}
+
+/// Clear the notice of one kind (`info`, `warning`) or both (`all`).
+#[utoipa::path(delete, path = "/api/v1/notices/{kind}", tag = "notices",
+    params(("kind" = String, Path, description = "info, warning or all")),
+    responses((status = 200, body = NoticeList)))]
+pub async fn clear_notice(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(kind): Path<String>,
+) -> ApiResult<Json<NoticeList>> {
+    let kind = (kind != "all").then_some(kind);
+    state
+        .db
+        .clear_notice(kind.as_deref(), &operator.email)
+        .await?;
+    notices(State(state)).await
+}

@@ -1,0 +1,96 @@
+//! Admin API for upstream repositories (`/api/v1/upstreams…`, SPEC §15): list, add (with
+//! credentials, sealed with the server's secrets key and never answered back), show, remove,
+//! and sync ahead of time. Bodies are typed so the OpenAPI document describes them.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::error::ErrorBody;
+
+use crate::AppState;
+use crate::auth::Operator;
+use crate::edge::error::ApiResult;
+use packyard_core::upstream::registry::{self, AddUpstream, SyncReport, UpstreamView};
+
+#[derive(Serialize, ToSchema)]
+pub struct UpstreamList {
+    pub upstreams: Vec<UpstreamView>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SyncRequest {
+    /// Packages to fetch with their stable archives; empty = refresh what is held.
+    #[serde(default)]
+    pub packages: Vec<String>,
+}
+
+/// Upstreams in priority order, with this node's counters and the last error.
+#[utoipa::path(get, path = "/api/v1/upstreams", tag = "upstreams",
+    responses((status = 200, body = UpstreamList), (status = 401, body = ErrorBody)))]
+pub async fn list(State(state): State<AppState>, _operator: Operator) -> ApiResult {
+    let upstreams = state.db.upstreams().await?;
+    let views = upstreams
+        .iter()
+        .map(|u| registry::view(u, &state.mirror))
+        .collect();
+    Ok(Json(UpstreamList { upstreams: views }).into_response())
+}
+
+/// Add an upstream; credentials need the server's `--secrets-key-file`.
+#[utoipa::path(post, path = "/api/v1/upstreams", tag = "upstreams", request_body = AddUpstream,
+    responses((status = 201, body = UpstreamView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    operator: Operator,
+    Json(add): Json<AddUpstream>,
+) -> ApiResult {
+    let key = state.config.secrets_key.as_ref();
+    let up = registry::add(&state.db, key, &add, &operator.email).await?;
+    let view = registry::view(&up, &state.mirror);
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// One upstream (never its credentials).
+#[utoipa::path(get, path = "/api/v1/upstreams/{name}", tag = "upstreams",
+    params(("name" = String, Path, description = "Upstream name")),
+    responses((status = 200, body = UpstreamView), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    _operator: Operator,
+    Path(name): Path<String>,
+) -> ApiResult {
+    let up = state.db.upstream(&name).await?;
+    Ok(Json(registry::view(&up, &state.mirror)).into_response())
+}
+
+/// Forget an upstream and what was fetched from it.
+#[utoipa::path(delete, path = "/api/v1/upstreams/{name}", tag = "upstreams",
+    params(("name" = String, Path, description = "Upstream name")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(name): Path<String>,
+) -> ApiResult {
+    state.db.remove_upstream(&name, &operator.email).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Refresh what is held from an upstream, or fetch packages and their archives now.
+#[utoipa::path(post, path = "/api/v1/upstreams/{name}/sync", tag = "upstreams", request_body = SyncRequest,
+    params(("name" = String, Path, description = "Upstream name")),
+    responses((status = 200, body = SyncReport), (status = 404, body = ErrorBody)))]
+pub async fn sync(
+    State(state): State<AppState>,
+    _operator: Operator,
+    Path(name): Path<String>,
+    Json(request): Json<SyncRequest>,
+) -> ApiResult {
+    let up = state.db.upstream(&name).await?;
+    let report = registry::sync(&state.mirror, &up, &request.packages).await;
+    Ok(Json(report).into_response())
+}

@@ -1,0 +1,194 @@
+//! Security advisories operators write for their own packages (SPEC §12). Ids look like
+//! `PKSA-2026-0001`: numbered per year of the report, never reused (a withdrawn advisory keeps
+//! its row and id, and is served to nobody). Every change also moves the package's
+//! `marks_changed_at` and logs a package change, so servers re-render just that package.
+//!
+//! Inputs arrive validated by the caller (the constraint is checked with Composer's rules in
+//! `packyard-composer`); this module only checks what the database decides: that the package
+//! exists and the advisory id is known.
+
+use serde::Serialize;
+
+use crate::snapshot_rows::Scope;
+use crate::{Db, Result, StoreError, bump, now, on_db, record_audit};
+
+/// An advisory as stored (and as `advisory list --json` and the admin API show it).
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct Advisory {
+    #[serde(skip)]
+    pub package_id: i64,
+    pub advisory_id: String,
+    pub package_name: String,
+    pub affected_versions: String,
+    pub title: String,
+    pub link: Option<String>,
+    pub cve: Option<String>,
+    pub severity: Option<String>,
+    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    pub reported_at: i64,
+    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    pub updated_at: i64,
+    #[serde(serialize_with = "crate::timestamps::rfc3339_opt")]
+    pub withdrawn_at: Option<i64>,
+}
+
+/// What an operator writes.
+#[derive(Clone, Debug)]
+pub struct NewAdvisory<'a> {
+    pub package: &'a str,
+    pub affected_versions: &'a str,
+    pub title: &'a str,
+    pub link: Option<&'a str>,
+    pub cve: Option<&'a str>,
+    pub severity: Option<&'a str>,
+    /// Unix seconds.
+    pub reported_at: i64,
+}
+
+const SELECT: &str = "SELECT a.package_id, a.advisory_id, p.name AS package_name, a.affected_versions, a.title, \
+    a.link, a.cve, a.severity, a.reported_at, a.updated_at, a.withdrawn_at \
+    FROM advisories a JOIN packages p ON p.id = a.package_id";
+
+/// Moves a package's `marks_changed_at` forward inside the caller's transaction (it never
+/// goes back: see migration 0011).
+macro_rules! touch_marks {
+    ($tx:expr, $package_id:expr) => {
+        sqlx::query(
+            "UPDATE packages SET marks_changed_at = CASE WHEN marks_changed_at >= $1 \
+             THEN marks_changed_at + 1 ELSE $1 END WHERE id = $2",
+        )
+        .bind($crate::now_millis())
+        .bind($package_id)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+pub(crate) use touch_marks;
+
+/// `PKSA-2026-0007` for the 7th advisory reported in 2026.
+fn advisory_id(year: i32, number: i64) -> String {
+    format!("PKSA-{year}-{number:04}")
+}
+
+impl Db {
+    /// Stores a new advisory and returns it with its id.
+    pub async fn add_advisory(&self, new: &NewAdvisory<'_>, actor: &str) -> Result<Advisory> {
+        let year = chrono::DateTime::from_timestamp(new.reported_at, 0)
+            .unwrap_or_default()
+            .format("%Y")
+            .to_string()
+            .parse::<i32>()
+            .unwrap_or(1970);
+        let prefix = format!("PKSA-{year}-%");
+        let id: String = on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // Taking the change-counter lock first (bump!) serialises writers, so two
+            // advisories never compute the same number.
+            let package_id: Option<i64> = sqlx::query_scalar("SELECT id FROM packages WHERE name = $1")
+                .bind(new.package)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(package_id) = package_id else {
+                return Err(StoreError::NotFound(format!(
+                    "no package {}; advisories are written for published packages (check `packyard package list`)",
+                    new.package
+                )));
+            };
+            bump!(tx, Package, package_id);
+            let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM advisories WHERE advisory_id LIKE $1")
+                .bind(&prefix)
+                .fetch_one(&mut *tx)
+                .await?;
+            let id = advisory_id(year, taken + 1);
+            let at = now();
+            sqlx::query(
+                "INSERT INTO advisories (advisory_id, package_id, affected_versions, title, link, cve, severity, \
+                 reported_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+            )
+            .bind(&id)
+            .bind(package_id)
+            .bind(new.affected_versions)
+            .bind(new.title)
+            .bind(new.link)
+            .bind(new.cve)
+            .bind(new.severity)
+            .bind(new.reported_at)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            touch_marks!(tx, package_id);
+            record_audit!(tx, actor, "advisory.add", format!("{id} {} {}", new.package, new.affected_versions));
+            tx.commit().await?;
+            id
+        });
+        self.advisory(&id).await
+    }
+
+    /// One advisory by id, withdrawn or not.
+    pub async fn advisory(&self, advisory_id: &str) -> Result<Advisory> {
+        let sql = format!("{SELECT} WHERE a.advisory_id = $1");
+        let found: Option<Advisory> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(advisory_id)
+            .fetch_optional(pool)
+            .await?);
+        found.ok_or_else(|| {
+            StoreError::NotFound(format!(
+                "no advisory {advisory_id}; `packyard advisory list` shows the ids"
+            ))
+        })
+    }
+
+    /// Advisories, withdrawn ones included, of one package or of all, newest report first.
+    pub async fn advisories(&self, package: Option<&str>) -> Result<Vec<Advisory>> {
+        let sql = format!(
+            "{SELECT} WHERE ($1 IS NULL OR p.name = $1) ORDER BY a.reported_at DESC, a.advisory_id DESC"
+        );
+        Ok(
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(package)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    /// Advisories in force (not withdrawn) of the packages in `scope`, for the snapshot.
+    pub async fn advisories_in_force(&self, scope: Scope<'_>) -> Result<Vec<Advisory>> {
+        let select = format!("{SELECT} WHERE a.withdrawn_at IS NULL");
+        let mut rows: Vec<Advisory> = self.rows_in(&select, "a.package_id", scope).await?;
+        rows.sort_by(|a, b| a.advisory_id.cmp(&b.advisory_id));
+        Ok(rows)
+    }
+
+    /// Withdraws an advisory: clients stop seeing it.
+    pub async fn withdraw_advisory(&self, advisory_id: &str, actor: &str) -> Result<Advisory> {
+        let advisory = self.advisory(advisory_id).await?;
+        if advisory.withdrawn_at.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "{advisory_id} is already withdrawn"
+            )));
+        }
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            bump!(tx, Package, advisory.package_id);
+            sqlx::query("UPDATE advisories SET withdrawn_at = $1, updated_at = $1 WHERE advisory_id = $2")
+                .bind(now())
+                .bind(advisory_id)
+                .execute(&mut *tx)
+                .await?;
+            touch_marks!(tx, advisory.package_id);
+            record_audit!(tx, actor, "advisory.withdraw", advisory_id.to_string());
+            tx.commit().await?;
+        });
+        self.advisory(advisory_id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids_are_numbered_per_year_with_four_digits() {
+        assert_eq!(super::advisory_id(2026, 1), "PKSA-2026-0001");
+        assert_eq!(super::advisory_id(2026, 12345), "PKSA-2026-12345");
+    }
+}

@@ -1,0 +1,82 @@
+//! Single-use links through which a new user sets their password. The token is random
+//! (≥ 256 bits) and only its SHA-256 is stored; redeeming deletes the row in the same
+//! transaction that sets the password, so a link works once, and not after it expires.
+
+use crate::secret::{random_alphanumeric, sha256};
+use crate::users::User;
+use crate::{Db, Result, StoreError, now, on_db, record_audit};
+
+pub const LINK_TOKEN_LEN: usize = 43;
+
+/// How long a link stays valid: a week, time enough to read the mail or message.
+pub const LINK_TTL_SECS: i64 = 7 * 24 * 3600;
+
+impl Db {
+    /// A new password link token for `user`; earlier unused links of the user stop working.
+    pub async fn create_password_link(&self, user: &User) -> Result<String> {
+        let token = random_alphanumeric(LINK_TOKEN_LEN);
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM password_links WHERE user_id = $1")
+                .bind(user.id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO password_links (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
+                .bind(sha256(&token))
+                .bind(user.id)
+                .bind(now() + LINK_TTL_SECS)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(token)
+    }
+
+    /// The user a still-valid link belongs to (the link stays usable).
+    pub async fn password_link_user(&self, token: &str) -> Result<User> {
+        let row: Option<(i64, String, i64)> = on_db!(self, pool => {
+            sqlx::query_as(
+                "SELECT u.id, u.email, u.created_at FROM password_links l JOIN users u ON u.id = l.user_id \
+                 WHERE l.token_hash = $1 AND l.expires_at > $2",
+            )
+            .bind(sha256(token))
+            .bind(now())
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(|(id, email, created_at)| User {
+            id,
+            email,
+            created_at,
+        })
+        .ok_or_else(|| {
+            StoreError::NotFound(
+                "this link is not valid (it was used already or has expired); ask an owner of the account for a new one".into(),
+            )
+        })
+    }
+
+    /// Sets the password of the link's user and uses the link up.
+    pub async fn redeem_password_link(&self, token: &str, password_hash: &str) -> Result<User> {
+        let user = self.password_link_user(token).await?;
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let used = sqlx::query("DELETE FROM password_links WHERE token_hash = $1 AND expires_at > $2")
+                .bind(sha256(token))
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            if used.rows_affected() == 0 {
+                return Err(StoreError::NotFound("this link was used already".into()));
+            }
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(user.id)
+                .execute(&mut *tx)
+                .await?;
+            record_audit!(tx, user.email.as_str(), "user.password_link", &user.email);
+            tx.commit().await?;
+        });
+        Ok(user)
+    }
+}

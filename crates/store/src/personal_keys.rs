@@ -1,0 +1,54 @@
+//! Personal keys (SPEC §13): a key pair that belongs to a user, not an account. It sees the
+//! union of what every account of the user may install; the server applies each account's
+//! status, hold and licences to that account's products only. Creating or changing one
+//! reloads every server's picture (an `All` change): they are rare.
+
+use crate::audit::split_actor;
+use crate::keys::{AccessKey, COLUMNS, CreatedKey, NewKey, pair_for, validate_key_name};
+use crate::users::User;
+use crate::{Db, Result, bump, conflict_on_unique, now, on_db, record_audit};
+
+impl Db {
+    /// Creates a personal key for `user`.
+    pub async fn create_personal_key(
+        &self,
+        user: &User,
+        name: &str,
+        actor: &str,
+    ) -> Result<CreatedKey> {
+        let name = validate_key_name(name)?;
+        let (public_key, private_key) = pair_for(&NewKey::default())?;
+        on_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO access_keys (user_id, name, public_key, private_key_hash, enabled, created_at, created_by) \
+                 VALUES ($1, $2, $3, $4, TRUE, $5, $6)",
+            )
+            .bind(user.id)
+            .bind(name)
+            .bind(&public_key)
+            .bind(crate::secret::sha256(&private_key))
+            .bind(now())
+            .bind(split_actor(actor).0)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| conflict_on_unique(e, "that public key exists already"))?;
+            bump!(tx);
+            record_audit!(tx, actor, "key.create_personal", format!("{} {public_key} ({name})", user.email));
+            tx.commit().await?;
+        });
+        Ok(CreatedKey {
+            public_key,
+            private_key,
+            name: name.to_string(),
+        })
+    }
+
+    /// A user's personal keys, oldest first.
+    pub async fn personal_keys_of(&self, user: &User) -> Result<Vec<AccessKey>> {
+        let sql = format!("SELECT {COLUMNS} FROM access_keys WHERE user_id = $1 ORDER BY id");
+        Ok(
+            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user.id).fetch_all(pool).await?),
+        )
+    }
+}
