@@ -4,13 +4,16 @@ packages.json, every p2 file and every dist archive, byte for byte (only the por
 URLs is rewritten, keeping the length), plus .gz siblings for nginx's gzip_static. Also writes
 the request-path lists wrk cycles through.
 
-usage: mirror_static.py BASE_URL PUBLIC PRIVATE OUT_DIR PATHS_DIR STATIC_PORT
+usage: mirror_static.py BASE_URL PUBLIC PRIVATE OUT_DIR PATHS_DIR STATIC_PORT [URL_PORT]
+  URL_PORT: the port in the answers' absolute URLs when it is not BASE_URL's (a server behind a
+  proxy); BASE_URL may be https (the certificate is not checked: a benchmark's own).
 """
 import base64
 import concurrent.futures
 import gzip
 import json
 import os
+import ssl
 import sys
 import urllib.request
 
@@ -18,12 +21,13 @@ import urllib.request
 def main():
     base, public, private, out, paths_dir, port = sys.argv[1:7]
     auth = "Basic " + base64.b64encode(f"{public}:{private}".encode()).decode()
-    own_port = base.rsplit(":", 1)[1]
+    own_port = sys.argv[7] if len(sys.argv) > 7 else base.rsplit(":", 1)[1]
+    unchecked = ssl._create_unverified_context()
     assert len(own_port) == len(port), "ports must have the same length to keep sizes equal"
 
     def get(path):
         req = urllib.request.Request(base + path, headers={"Authorization": auth})
-        with urllib.request.urlopen(req) as r:
+        with urllib.request.urlopen(req, context=unchecked) as r:
             return r.read()
 
     def save(path, body, compress):
@@ -51,7 +55,7 @@ def main():
             for v in versions:
                 url = v.get("dist", {}).get("url") if isinstance(v.get("dist"), dict) else None
                 if url:
-                    dist_paths.append(url.split(own_port, 1)[1])
+                    dist_paths.append(url.split(f"127.0.0.1:{own_port}", 1)[1])
 
     def fetch(path):
         save(path, get(path), False)

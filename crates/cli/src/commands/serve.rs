@@ -12,6 +12,7 @@ use packyard_core::Config;
 use packyard_server::AppState;
 use packyard_server::edge::listen::{ConnectionLimits, Listener};
 use packyard_server::edge::tls::{TlsCertificates, TlsListener};
+use packyard_server::edge::{access_log, log_sink};
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::args::LogFormat;
@@ -187,23 +188,29 @@ async fn serve_metrics(given: Option<SocketAddr>, state: &AppState) -> Result<Op
     Ok(Some(url))
 }
 
-/// Logs go to stderr through a writer thread, so that a request never waits on a write to
-/// the terminal or journal (one access line per request adds up); the returned guard
-/// flushes what is pending when `serve` ends. Lines are never dropped: when the writer falls
-/// far behind, requests wait for it.
-fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
+/// Logs go to stderr through [`log_sink`]: each thread appends whole lines to its own
+/// buffer and a writer thread writes them out in batches, so a request never waits on a
+/// write to the terminal or journal (one access line per request adds up); the returned
+/// guard writes out what is pending when `serve` ends. Lines are never dropped: when the
+/// writer falls far behind, the thread filling a buffer writes it out itself.
+fn init_logging(format: LogFormat) -> log_sink::SinkGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PACKYARD_LOG")
         .unwrap_or_else(|_| "packyard=info,warn".into());
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(std::io::stderr());
+    let (sink, guard) = log_sink::LogSink::start(std::io::stderr());
+    sink.install();
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(writer)
+        .with_writer(move || log_sink::SinkWriter(sink.clone()))
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     match format {
-        LogFormat::Text => logs.init(),
-        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => {
+            access_log::set_format(access_log::Format::Text);
+            logs.init();
+        }
+        LogFormat::Json => {
+            access_log::set_format(access_log::Format::Json);
+            logs.json().init();
+        }
     }
     guard
 }

@@ -38,7 +38,7 @@ pub fn key(
     let host = config.host();
     let creds = basic_or_denial(
         headers,
-        &format!(
+        || format!(
             "this repository needs an access key: add your public key as username and private key as password to auth.json under \"http-basic\" for \"{host}\""
         ),
         "send HTTP Basic with your public key as username and private key as password",
@@ -111,7 +111,7 @@ pub fn download_token(
     );
     let creds = basic_or_denial(
         headers,
-        &format!("authentication required; {usage}"),
+        || format!("authentication required; {usage}"),
         &usage,
     )
     .map_err(Verdict::Refused)?;
@@ -161,13 +161,15 @@ pub fn operator(snapshot: &Snapshot, headers: &HeaderMap) -> Result<Operator, Ve
 
 /// The request's HTTP Basic credentials, or a 401 saying `missing` when there are none, or
 /// what is malformed followed by `hint`.
+/// `missing` builds the message for a request without credentials (only then: the hot path
+/// of every authenticated request passes here).
 fn basic_or_denial(
     headers: &HeaderMap,
-    missing: &str,
+    missing: impl FnOnce() -> String,
     hint: &str,
 ) -> Result<BasicCredentials, Denial> {
     basic_credentials(headers).map_err(|e| match e {
-        CredentialsError::Missing => Denial::Unauthorized(missing.to_string()),
+        CredentialsError::Missing => Denial::Unauthorized(missing()),
         CredentialsError::Malformed(why) => {
             Denial::Unauthorized(format!("malformed Authorization header ({why}); {hint}"))
         }

@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 
@@ -44,8 +44,10 @@ pub async fn p2(
     State(state): State<AppState>,
     Path((vendor, file)): Path<(String, String)>,
     customer: Customer,
-    headers: HeaderMap,
+    request: Request,
 ) -> ApiResult {
+    // The request itself rather than a copy of its headers (`HeaderMap` as an extractor clones).
+    let headers = request.headers();
     let (package, dev) = if let Some(p) = file.strip_suffix("~dev.json") {
         (p, true)
     } else if let Some(p) = file.strip_suffix(".json") {
@@ -71,7 +73,7 @@ pub async fn p2(
         .max(customer.licences_changed_at())
         .max(snapshot.products_changed_at);
     Ok(conditional_json(
-        &headers,
+        headers,
         &doc,
         changed_at,
         !doc.has_warning,

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -81,76 +81,83 @@ impl Handshake {
 }
 
 /// One connection's requests: how many are in flight and since when it has been idle.
+/// Plain atomics, written by every request and read by the connection's idle watchdog and
+/// the accept loop at the cap: a request takes no lock and wakes nobody. The watchdog does
+/// not need waking: it sleeps until the earliest moment the connection could expire and
+/// then reads the counters again (see [`Activity::expired`]).
 pub struct Activity {
-    usage: Mutex<Usage>,
-    /// Wakes the idle watchdog when a request starts or ends, so its deadline is recomputed.
-    changed: Notify,
+    in_flight: AtomicUsize,
+    /// When the last request ended (or the connection was accepted), in milliseconds
+    /// since `epoch`.
+    idle_since: AtomicU64,
+    served: AtomicBool,
+    epoch: Instant,
     close: CancellationToken,
-}
-
-struct Usage {
-    in_flight: usize,
-    idle_since: Instant,
-    served: bool,
 }
 
 impl Activity {
     fn new() -> Arc<Activity> {
         Arc::new(Activity {
-            usage: Mutex::new(Usage {
-                in_flight: 0,
-                idle_since: Instant::now(),
-                served: false,
-            }),
-            changed: Notify::new(),
+            in_flight: AtomicUsize::new(0),
+            idle_since: AtomicU64::new(0),
+            served: AtomicBool::new(false),
+            epoch: Instant::now(),
             close: CancellationToken::new(),
         })
-    }
-
-    fn usage(&self) -> MutexGuard<'_, Usage> {
-        // The lock guards plain counters: a panic elsewhere cannot leave them inconsistent.
-        self.usage.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Marks a request as started; dropping the slot (when the response body is finished or
     /// abandoned) marks it done.
     pub fn begin(self: &Arc<Activity>) -> RequestSlot {
-        {
-            let mut usage = self.usage();
-            usage.in_flight += 1;
-            usage.served = true;
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
+        if !self.served.load(Ordering::Relaxed) {
+            self.served.store(true, Ordering::Relaxed);
         }
-        self.changed.notify_waiters();
         RequestSlot(self.clone())
+    }
+
+    fn end(&self) {
+        let now = self.epoch.elapsed().as_millis() as u64;
+        // Stamped before the count drops: whoever sees the count at zero sees the stamp.
+        self.idle_since.fetch_max(now, Ordering::Release);
+        self.in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// Since when the connection has been idle; `None` while a request is in flight.
+    fn idle_since(&self) -> Option<Instant> {
+        if self.in_flight.load(Ordering::Acquire) > 0 {
+            return None;
+        }
+        let since = self.idle_since.load(Ordering::Acquire);
+        Some(self.epoch + Duration::from_millis(since))
     }
 
     /// When the idle connection stops being welcome; `None` while a request is in flight.
     fn idle_deadline(&self, limits: &ConnectionLimits) -> Option<Instant> {
-        let usage = self.usage();
-        let limit = if usage.served {
+        let limit = if self.served.load(Ordering::Relaxed) {
             limits.idle_timeout
         } else {
             limits.header_timeout
         };
-        (usage.in_flight == 0).then(|| usage.idle_since + limit)
+        self.idle_since().map(|since| since + limit)
     }
 
-    /// Resolves once the connection has been idle for longer than its limit.
+    /// Resolves once the connection has been idle for longer than its limit. A request can
+    /// only end at or after the moment it is looked at, so the deadline it leaves behind is
+    /// at least an idle timeout away: while a request is in flight, and before the first one
+    /// (whose end switches the limit from the header timeout to the idle timeout), looking
+    /// again one such period later never misses a deadline.
     async fn expired(&self, limits: &ConnectionLimits) {
         loop {
-            let changed = self.changed.notified();
-            tokio::pin!(changed);
-            changed.as_mut().enable();
-            match self.idle_deadline(limits) {
-                Some(deadline) if Instant::now() >= deadline => return,
-                Some(deadline) => {
-                    tokio::select! {
-                        () = tokio::time::sleep_until(deadline.into()) => {}
-                        () = changed => {}
-                    }
-                }
-                None => changed.await,
-            }
+            let now = Instant::now();
+            let served = self.served.load(Ordering::Relaxed);
+            let wake = match self.idle_deadline(limits) {
+                Some(deadline) if now >= deadline => return,
+                Some(deadline) if served => deadline,
+                Some(deadline) => deadline.min(now + limits.idle_timeout),
+                None => now + limits.header_timeout.min(limits.idle_timeout),
+            };
+            tokio::time::sleep_until(wake.into()).await;
         }
     }
 }
@@ -160,12 +167,7 @@ pub struct RequestSlot(Arc<Activity>);
 
 impl Drop for RequestSlot {
     fn drop(&mut self) {
-        {
-            let mut usage = self.0.usage();
-            usage.in_flight -= 1;
-            usage.idle_since = Instant::now();
-        }
-        self.0.changed.notify_waiters();
+        self.0.end();
     }
 }
 
@@ -199,10 +201,7 @@ impl Registry {
         let oldest = open
             .values()
             .filter(|a| !a.close.is_cancelled())
-            .filter_map(|a| {
-                let usage = a.usage();
-                (usage.in_flight == 0).then_some((usage.idle_since, a))
-            })
+            .filter_map(|a| a.idle_since().map(|since| (since, a)))
             .min_by_key(|(since, _)| *since);
         match oldest {
             Some((_, activity)) => {

@@ -1,11 +1,88 @@
-//! Counters for `GET /metrics` in the Prometheus text format (SPEC §10). Written by hand:
-//! a handful of counters does not justify a metrics framework. Label values come from
-//! fixed sets (route groups, status codes, failure reasons), so the output stays bounded.
+//! Counters for `GET /metrics` in the Prometheus text format (SPEC §10). Label values come
+//! from fixed sets (route groups, status codes, failure reasons), so the output stays
+//! bounded, and the per-request counters are a fixed table of atomics indexed by (route
+//! group, status): a request adds to two atomics and takes no lock.
+//!
+//! Written by hand rather than with `prometheus-client` or `metrics`: their labelled
+//! counters look the label set up in a map behind a lock (or a registry) on every
+//! increment, which is the cost this table avoids, and a dozen counters with one text
+//! rendering do not need a framework.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
+/// Route families for the request counters (a label per path would be unbounded); the
+/// first prefix that matches names the group, `portal` takes the rest.
+const GROUPS: [(&str, &str); 11] = [
+    ("/packages.json", "packages"),
+    ("/p2/", "p2"),
+    ("/dist/", "dist"),
+    ("/downloads/", "notify"),
+    ("/products/downloads/", "downloads"),
+    ("/api/", "api"),
+    ("/metrics", "metrics"),
+    ("/healthz", "health"),
+    ("/readyz", "health"),
+    ("/admin", "admin_portal"),
+    ("/assets/", "assets"),
+];
+const PORTAL: usize = GROUPS.len();
+/// Status codes 100 to 999 (all `http::StatusCode` can hold).
+const STATUSES: usize = 900;
+
+/// A request's route group, as an index into the counter table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteGroup(usize);
+
+impl RouteGroup {
+    pub fn of(path: &str) -> RouteGroup {
+        RouteGroup(
+            GROUPS
+                .iter()
+                .position(|(prefix, _)| path.starts_with(prefix))
+                .unwrap_or(PORTAL),
+        )
+    }
+
+    pub fn name(self) -> &'static str {
+        GROUPS.get(self.0).map_or("portal", |(_, name)| name)
+    }
+}
+
+/// Requests answered, by route group and status.
+struct RequestCounts(Box<[AtomicU64]>);
+
+impl Default for RequestCounts {
+    fn default() -> Self {
+        RequestCounts(
+            (0..(PORTAL + 1) * STATUSES)
+                .map(|_| AtomicU64::new(0))
+                .collect(),
+        )
+    }
+}
+
+impl RequestCounts {
+    fn add(&self, group: RouteGroup, status: u16) {
+        let status = usize::from(status).clamp(100, 100 + STATUSES - 1) - 100;
+        self.0[group.0 * STATUSES + status].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Every non-zero count as (group name, status, count), ordered by group name then status.
+    fn snapshot(&self) -> BTreeMap<(&'static str, u16), u64> {
+        let mut out = BTreeMap::new();
+        for (i, count) in self.0.iter().enumerate() {
+            let n = count.load(Ordering::Relaxed);
+            if n > 0 {
+                let key = (RouteGroup(i / STATUSES).name(), (100 + i % STATUSES) as u16);
+                *out.entry(key).or_default() += n;
+            }
+        }
+        out
+    }
+}
 
 /// A failure behind a response, set as a response extension where the error is turned
 /// into a response ([`crate::edge::error::ApiError`]), and counted here.
@@ -19,7 +96,8 @@ pub enum Failure {
 
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(&'static str, u16), u64>>,
+    requests: RequestCounts,
+    /// Refusals are rare: a map behind a lock is enough for their open set of reasons.
     auth_failures: Mutex<BTreeMap<&'static str, u64>>,
     bytes_sent: AtomicU64,
     installs: AtomicU64,
@@ -32,13 +110,8 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn record_request(&self, group: &'static str, status: u16, bytes: u64) {
-        *self
-            .requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry((group, status))
-            .or_default() += 1;
+    pub fn record_request(&self, group: RouteGroup, status: u16, bytes: u64) {
+        self.requests.add(group, status);
         self.bytes_sent.fetch_add(bytes, Ordering::Relaxed);
     }
 
@@ -91,12 +164,7 @@ impl Metrics {
             "counter",
             "Requests answered, by route group and status.",
         );
-        for ((group, status), n) in self
-            .requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
+        for ((group, status), n) in self.requests.snapshot() {
             let _ = writeln!(
                 out,
                 "packyard_http_requests_total{{group=\"{group}\",status=\"{status}\"}} {n}"

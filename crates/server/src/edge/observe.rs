@@ -1,8 +1,10 @@
 //! Every request passes through [`handle`], which writes one access-log line when its
 //! response is finished (method, path without the query, status, bytes, duration, the
-//! account when a handler named it; never a credential) and feeds the counters that
-//! `GET /metrics` shows. Working at the connection level, not as a router layer, means
-//! the bytes counted are the bytes actually sent, even for streamed downloads.
+//! account when a handler named it; never a credential; see [`crate::edge::access_log`]) and
+//! feeds the counters that `GET /metrics` shows. Working at the connection level, not as a
+//! router layer, means the bytes counted are the bytes actually sent, even for streamed
+//! downloads. Per request this costs the account slot (one small allocation), the access
+//! line and two atomic additions; the response body is only wrapped when it is streamed.
 
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -11,14 +13,15 @@ use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{Method, Request, Response};
+use axum::http::{Method, Request, Response, Uri};
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
 use tower_service::Service;
 
+use crate::edge::access_log::{self, AccessLine};
 use crate::edge::listen::{RequestSlot, Serve};
-use crate::edge::metrics::{Failure, Metrics};
+use crate::edge::metrics::{Failure, Metrics, RouteGroup};
 
 /// The router behind the observer: every exchange it answers is logged and counted in
 /// `metrics`.
@@ -41,13 +44,7 @@ impl Serve for Observed {
         request: Request<Incoming>,
         slot: RequestSlot,
     ) -> impl Future<Output = Response<Body>> + Send + use<> {
-        handle(
-            self.metrics.clone(),
-            self.app.clone(),
-            peer,
-            request,
-            Box::new(slot),
-        )
+        handle(self.metrics.clone(), self.app.clone(), peer, request, slot)
     }
 }
 
@@ -63,113 +60,97 @@ impl AccountSlot {
     }
 }
 
-/// Coarse route families for metrics (a label per path would be unbounded).
-pub fn route_group(path: &str) -> &'static str {
-    const GROUPS: [(&str, &str); 11] = [
-        ("/packages.json", "packages"),
-        ("/p2/", "p2"),
-        ("/dist/", "dist"),
-        ("/downloads/", "notify"),
-        ("/products/downloads/", "downloads"),
-        ("/api/", "api"),
-        ("/metrics", "metrics"),
-        ("/healthz", "health"),
-        ("/readyz", "health"),
-        ("/admin", "admin_portal"),
-        ("/assets/", "assets"),
-    ];
-    GROUPS
-        .iter()
-        .find(|(prefix, _)| path.starts_with(prefix))
-        .map_or("portal", |(_, group)| group)
-}
-
 /// What is known about a request until its response body is finished or dropped.
-struct Exchange {
+struct Exchange<S> {
     metrics: std::sync::Arc<Metrics>,
     method: Method,
-    path: String,
-    group: &'static str,
+    /// The request's URI (shares the request head's bytes): its path goes into the log line.
+    uri: Uri,
+    group: RouteGroup,
     started: Instant,
     status: u16,
     bytes: u64,
-    account: Option<String>,
+    account: AccountSlot,
     /// Whatever the connection layer holds while the request is in flight (its request
     /// slot): released when the exchange ends, i.e. when the last byte has gone out.
-    _slot: InFlight,
+    _slot: S,
 }
 
-impl Drop for Exchange {
+impl<S> Drop for Exchange<S> {
     fn drop(&mut self) {
-        let elapsed = self.started.elapsed();
         self.metrics
             .record_request(self.group, self.status, self.bytes);
-        tracing::info!(
-            target: "packyard::access",
-            method = %self.method,
-            path = %self.path,
-            status = self.status,
-            bytes = self.bytes,
-            duration_ms = elapsed.as_secs_f64() * 1000.0,
-            account = self.account.as_deref().unwrap_or("-"),
-            "request",
-        );
+        let line = AccessLine {
+            method: self.method.as_str(),
+            path: self.uri.path(),
+            status: self.status,
+            bytes: self.bytes,
+            duration: self.started.elapsed(),
+            account: self.account.0.get().map_or("-", String::as_str),
+        };
+        access_log::write(&line);
     }
 }
 
-/// A guard the caller keeps alive for as long as the request is in flight (the connection's
-/// [`RequestSlot`]), type-erased so an exchange holds any such guard.
-pub type InFlight = Box<dyn std::any::Any + Send + Sync>;
+/// Bodies up to this size, known in advance, are counted and logged when the handler
+/// answers: they go out in one piece, so there is no need to watch them being sent.
+const SMALL_BODY: u64 = 64 * 1024;
 
-/// Runs one request through the router and wraps its response body so that the exchange
-/// is recorded when the last byte has gone out.
-pub async fn handle(
+/// Runs one request through the router and records the exchange when the last byte of its
+/// response has gone out (a small body of known size: when the handler answers). `slot`
+/// is whatever the caller keeps alive for as long as the request is in flight.
+pub async fn handle<S: Send + Sync + Unpin + 'static>(
     metrics: std::sync::Arc<Metrics>,
     mut app: axum::Router,
     peer: SocketAddr,
     mut request: Request<Incoming>,
-    slot: InFlight,
+    slot: S,
 ) -> Response<Body> {
-    let path = request.uri().path().to_string();
+    let uri = request.uri().clone();
     let mut exchange = Exchange {
         metrics: metrics.clone(),
         method: request.method().clone(),
-        group: route_group(&path),
-        path,
+        group: RouteGroup::of(uri.path()),
+        uri,
         started: Instant::now(),
         // Replaced below; stays 499 (client went away) if the handler never answers.
         status: 499,
         bytes: 0,
-        account: None,
+        account: AccountSlot::default(),
         _slot: slot,
     };
     request.extensions_mut().insert(ConnectInfo(peer));
-    let account = AccountSlot::default();
-    request.extensions_mut().insert(account.clone());
+    request.extensions_mut().insert(exchange.account.clone());
     let response = match app.call(request.map(Body::new)).await {
         Ok(response) => response,
         Err(never) => match never {},
     };
     exchange.status = response.status().as_u16();
-    exchange.account = account.0.get().cloned();
     if let Some(failure) = response.extensions().get::<Failure>() {
         metrics.record_failure(*failure);
     }
-    response.map(|inner| {
-        Body::new(Counted {
-            inner,
-            exchange: Some(exchange),
-        })
-    })
+    match http_body::Body::size_hint(response.body()).exact() {
+        Some(size) if size <= SMALL_BODY => {
+            exchange.bytes = size;
+            drop(exchange);
+            response
+        }
+        _ => response.map(|inner| {
+            Body::new(Counted {
+                inner,
+                exchange: Some(exchange),
+            })
+        }),
+    }
 }
 
 /// A response body that counts what it yields and records the exchange when done.
-struct Counted {
+struct Counted<S> {
     inner: Body,
-    exchange: Option<Exchange>,
+    exchange: Option<Exchange<S>>,
 }
 
-impl http_body::Body for Counted {
+impl<S: Send + Unpin + 'static> http_body::Body for Counted<S> {
     type Data = Bytes;
     type Error = axum::Error;
 

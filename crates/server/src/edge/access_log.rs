@@ -1,0 +1,195 @@
+//! The access log: one line per request, every request (no sampling), in the same text or
+//! JSON shape as every other log line (`tracing-subscriber`'s `fmt` and `json` formats,
+//! target `packyard::access`, so `PACKYARD_LOG=packyard::access=warn` still turns it off).
+//!
+//! With a [`super::log_sink`] installed (as `packyard serve` does), the line is formatted
+//! straight into the request thread's log buffer: no event dispatch, no field visitors, no
+//! allocation, and the timestamp's date and time of day are formatted once a second per
+//! thread. Without one (the library embedded elsewhere, tests), the line goes through
+//! `tracing` like any other event.
+
+use std::io::Write;
+use std::time::{Duration, SystemTime};
+
+use super::log_sink;
+
+/// One finished request.
+pub struct AccessLine<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub status: u16,
+    pub bytes: u64,
+    pub duration: Duration,
+    pub account: &'a str,
+}
+
+/// How lines are written when a sink is installed (set with the sink, read per line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+static FORMAT: std::sync::OnceLock<Format> = std::sync::OnceLock::new();
+
+/// Sets the format of access lines written to the installed sink (once, at start-up).
+pub fn set_format(format: Format) {
+    let _ = FORMAT.set(format);
+}
+
+/// Writes the line, if the log filter lets `packyard::access` info lines through.
+pub fn write(line: &AccessLine<'_>) {
+    if !tracing::enabled!(target: "packyard::access", tracing::Level::INFO) {
+        return;
+    }
+    let Some(sink) = log_sink::global() else {
+        return tracing::info!(
+            target: "packyard::access",
+            method = line.method,
+            path = line.path,
+            status = line.status,
+            bytes = line.bytes,
+            duration_ms = line.duration.as_secs_f64() * 1000.0,
+            account = line.account,
+            "request",
+        );
+    };
+    let format = FORMAT.get().copied().unwrap_or(Format::Text);
+    sink.append(|out| match format {
+        Format::Json => json(out, line),
+        Format::Text => text(out, line),
+    });
+}
+
+fn json(out: &mut Vec<u8>, line: &AccessLine<'_>) {
+    out.extend_from_slice(b"{\"timestamp\":\"");
+    timestamp(out);
+    out.extend_from_slice(
+        b"\",\"level\":\"INFO\",\"fields\":{\"message\":\"request\",\"method\":\"",
+    );
+    escaped(out, line.method);
+    out.extend_from_slice(b"\",\"path\":\"");
+    escaped(out, line.path);
+    let _ = write!(
+        out,
+        "\",\"status\":{},\"bytes\":{},\"duration_ms\":",
+        line.status, line.bytes
+    );
+    millis(out, line.duration);
+    out.extend_from_slice(b",\"account\":\"");
+    escaped(out, line.account);
+    out.extend_from_slice(b"\"},\"target\":\"packyard::access\"}\n");
+}
+
+fn text(out: &mut Vec<u8>, line: &AccessLine<'_>) {
+    timestamp(out);
+    let _ = write!(
+        out,
+        "  INFO packyard::access: request method={} path={} status={} bytes={} duration_ms=",
+        line.method, line.path, line.status, line.bytes
+    );
+    millis(out, line.duration);
+    let _ = writeln!(out, " account={}", line.account);
+}
+
+/// Milliseconds with microsecond precision (`0.123`).
+fn millis(out: &mut Vec<u8>, duration: Duration) {
+    let micros = duration.as_micros();
+    let _ = write!(out, "{}.{:03}", micros / 1000, micros % 1000);
+}
+
+/// A JSON string's contents: quotes, backslashes and control characters escaped.
+fn escaped(out: &mut Vec<u8>, s: &str) {
+    for &b in s.as_bytes() {
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0..0x20 => {
+                let _ = write!(out, "\\u{b:04x}");
+            }
+            _ => out.push(b),
+        }
+    }
+}
+
+/// RFC 3339 in UTC with microseconds, like `tracing-subscriber`'s default timer.
+fn timestamp(out: &mut Vec<u8>) {
+    thread_local! {
+        static SECOND: std::cell::RefCell<(u64, [u8; 19])> = const { std::cell::RefCell::new((u64::MAX, [0; 19])) };
+    }
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = now.as_secs();
+    SECOND.with(|cached| {
+        let mut cached = cached.borrow_mut();
+        if cached.0 != secs {
+            let formatted = chrono::DateTime::from_timestamp(secs as i64, 0)
+                .unwrap_or_default()
+                .format("%Y-%m-%dT%H:%M:%S")
+                .to_string();
+            cached.1.copy_from_slice(&formatted.as_bytes()[..19]);
+            cached.0 = secs;
+        }
+        out.extend_from_slice(&cached.1);
+    });
+    let _ = write!(out, ".{:06}Z", now.subsec_micros());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_parse_and_escape() {
+        let mut out = Vec::new();
+        json(
+            &mut out,
+            &AccessLine {
+                method: "GET",
+                path: "/p2/a/\"b\\\u{1}.json",
+                status: 200,
+                bytes: 1234,
+                duration: Duration::from_micros(1_234_567),
+                account: "acc_1",
+            },
+        );
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.ends_with('\n'));
+        let v: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
+        assert_eq!(v["target"], "packyard::access");
+        assert_eq!(v["level"], "INFO");
+        assert_eq!(v["fields"]["path"], "/p2/a/\"b\\\u{1}.json");
+        assert_eq!(v["fields"]["bytes"], 1234);
+        assert_eq!(v["fields"]["duration_ms"], 1234.567);
+        assert_eq!(v["fields"]["account"], "acc_1");
+        let stamp = v["timestamp"].as_str().unwrap();
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(stamp).is_ok(),
+            "{stamp}"
+        );
+    }
+
+    #[test]
+    fn text_lines_name_every_field() {
+        let mut out = Vec::new();
+        text(
+            &mut out,
+            &AccessLine {
+                method: "HEAD",
+                path: "/packages.json",
+                status: 304,
+                bytes: 0,
+                duration: Duration::from_micros(42),
+                account: "-",
+            },
+        );
+        let line = String::from_utf8(out).unwrap();
+        assert!(
+            line.ends_with(
+                "  INFO packyard::access: request method=HEAD path=/packages.json status=304 bytes=0 duration_ms=0.042 account=-\n"
+            ),
+            "{line}"
+        );
+    }
+}
