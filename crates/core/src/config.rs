@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use ipnet::IpNet;
+
+use crate::clock::Clock;
 use packyard_composer::archive::ZipLimits;
 
 #[derive(Clone, Debug)]
@@ -67,6 +69,9 @@ pub struct Config {
     pub git_mirror_dir: PathBuf,
     /// Sync every git repository this often even without webhooks (`--repo-poll-interval`).
     pub repo_poll_interval: Option<Duration>,
+    /// The time the time rules read (`Last-Modified` settling, failure and login windows);
+    /// the system clock unless a test moves it.
+    pub clock: Clock,
 }
 
 /// How long connections may take and how many may be open (the server's accept loop).
@@ -149,6 +154,7 @@ impl Config {
             admin_page_size: 50,
             auth_failure_budget: 60,
             credential_lookup_timeout: Duration::from_secs(1),
+            clock: Clock::system(),
         }
     }
 

@@ -5,6 +5,7 @@
 //! [`releases`] take new archives in, [`git`] builds versions from repositories, [`storage`]
 //! guards and collects blobs, and [`usage`] buffers the side records of the hot path.
 
+pub mod clock;
 pub mod config;
 pub mod dist_cache;
 pub mod feed;

@@ -32,7 +32,13 @@ pub async fn packages_json(
     let changed_at = snapshot
         .catalog_changed_at
         .max(customer.account.licences_changed_at);
-    Ok(conditional_json(&headers, &root, changed_at, true))
+    Ok(conditional_json(
+        &headers,
+        &root,
+        changed_at,
+        true,
+        &state.config.clock,
+    ))
 }
 
 pub async fn p2(
@@ -69,5 +75,6 @@ pub async fn p2(
         &doc,
         changed_at,
         !doc.has_warning,
+        &state.config.clock,
     ))
 }

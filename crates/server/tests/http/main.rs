@@ -8,5 +8,7 @@ mod support;
 
 mod admin_upload;
 mod auth;
+mod compression;
 mod downloads;
 mod metadata;
+mod openapi;
