@@ -38,6 +38,7 @@ impl BlobStore {
     /// caller judges by age).
     pub async fn list_unfinished_uploads(&self) -> Result<Vec<ObjectInfo>> {
         match self {
+            #[cfg(feature = "s3")]
             BlobStore::S3(_) => self.list_dir("uploads", false).await,
             BlobStore::Local { .. } => {
                 let mut all = self.list_dir("tmp", true).await?;
@@ -51,6 +52,7 @@ impl BlobStore {
 
     async fn list_dir(&self, dir: &str, temporary: bool) -> Result<Vec<ObjectInfo>> {
         let root = match self {
+            #[cfg(feature = "s3")]
             BlobStore::S3(s3) => {
                 let listed = s3.list(dir).await?;
                 return Ok(listed
@@ -78,6 +80,7 @@ impl BlobStore {
     pub async fn delete(&self, key: &str) -> Result<()> {
         validate_key(key)?;
         match self {
+            #[cfg(feature = "s3")]
             BlobStore::S3(s3) => s3.delete(key).await,
             BlobStore::Local { root } => {
                 let path = root.join(key);

@@ -10,6 +10,7 @@
 //! objects for `packyard storage gc`.
 
 pub mod inventory;
+#[cfg(feature = "s3")]
 pub mod s3;
 mod staging;
 
@@ -24,6 +25,7 @@ use futures_util::stream::BoxStream;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 pub use inventory::ObjectInfo;
+#[cfg(feature = "s3")]
 pub use s3::S3Store;
 pub use staging::StagedObject;
 use staging::{PendingFile, Staging, UPLOAD_CHUNK, UploadDigest};
@@ -72,7 +74,10 @@ pub struct StoredObject {
 
 #[derive(Clone, Debug)]
 pub enum BlobStore {
-    Local { root: PathBuf },
+    Local {
+        root: PathBuf,
+    },
+    #[cfg(feature = "s3")]
     S3(S3Store),
 }
 
@@ -101,7 +106,13 @@ impl BlobStore {
     /// Like [`BlobStore::from_url`], bounding each remote storage request by `timeout`.
     pub fn from_url_with_timeout(url: &str, timeout: Duration) -> Result<BlobStore> {
         if url.starts_with("s3://") {
+            #[cfg(feature = "s3")]
             return Ok(BlobStore::S3(S3Store::from_url(url, timeout)?));
+            #[cfg(not(feature = "s3"))]
+            {
+                let _ = timeout; // only remote storage has requests to bound
+                return Err(BlobError::UnsupportedUrl(url.to_string()));
+            }
         }
         if let Some(path) = url.strip_prefix("file://") {
             return Ok(BlobStore::Local {
@@ -120,6 +131,7 @@ impl BlobStore {
         validate_key(key)?;
         match self {
             BlobStore::Local { root } => Ok(root.join(key)),
+            #[cfg(feature = "s3")]
             BlobStore::S3(_) => Err(BlobError::InvalidKey(key.to_string())),
         }
     }
@@ -128,6 +140,7 @@ impl BlobStore {
     pub async fn put(&self, key: &str, bytes: &[u8]) -> Result<()> {
         match self {
             BlobStore::Local { .. } => self.put_local(key, bytes).await,
+            #[cfg(feature = "s3")]
             BlobStore::S3(s3) => {
                 validate_key(key)?;
                 s3.put(key, bytes).await
@@ -168,6 +181,7 @@ impl BlobStore {
     ) -> Result<StagedObject> {
         let root = match self {
             BlobStore::Local { root } => root,
+            #[cfg(feature = "s3")]
             BlobStore::S3(s3) => {
                 let (upload_key, object) = s3.stage(kind, extension, reader, max_bytes).await?;
                 return Ok(StagedObject {
@@ -232,6 +246,7 @@ impl BlobStore {
     }
 
     pub async fn get(&self, key: &str) -> Result<Vec<u8>> {
+        #[cfg(feature = "s3")]
         if let BlobStore::S3(s3) = self {
             validate_key(key)?;
             return s3.get(key).await;
@@ -248,6 +263,7 @@ impl BlobStore {
 
     /// Streams `len` bytes from `start` of the object (all of it when `range` is `None`).
     pub async fn read(&self, key: &str, range: Option<(u64, u64)>) -> Result<ByteStream> {
+        #[cfg(feature = "s3")]
         if let BlobStore::S3(s3) = self {
             validate_key(key)?;
             return s3.read(key, range).await;
@@ -270,8 +286,11 @@ impl BlobStore {
         file_name: &str,
         expires_in: Duration,
     ) -> Result<Option<String>> {
+        #[cfg(not(feature = "s3"))]
+        let _ = (key, file_name, expires_in);
         match self {
             BlobStore::Local { .. } => Ok(None),
+            #[cfg(feature = "s3")]
             BlobStore::S3(s3) => {
                 validate_key(key)?;
                 s3.presign(key, file_name, expires_in).await.map(Some)
@@ -285,6 +304,7 @@ impl BlobStore {
             BlobStore::Local { root } => {
                 tokio::fs::create_dir_all(root).await.map_err(io_err(root))
             }
+            #[cfg(feature = "s3")]
             BlobStore::S3(s3) => s3.check().await,
         }
     }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
-use crate::{BlobError, Result, S3Store, StoredObject, content_key, io_err, sync_dir};
+#[cfg(feature = "s3")]
+use crate::S3Store;
+use crate::{BlobError, Result, StoredObject, content_key, io_err, sync_dir};
 
 /// How much of an upload is read at a time.
 pub(crate) const UPLOAD_CHUNK: usize = 256 * 1024;
@@ -100,12 +102,14 @@ pub(crate) enum Staging {
         file: PendingFile,
         dest: PathBuf,
     },
+    #[cfg(feature = "s3")]
     S3 {
         store: S3Store,
         upload_key: Option<String>,
     },
 }
 
+#[cfg(feature = "s3")]
 impl Drop for Staging {
     fn drop(&mut self) {
         if let Staging::S3 { store, upload_key } = self
@@ -137,6 +141,7 @@ impl StagedObject {
                 );
                 file.install(dest).await?;
             }
+            #[cfg(feature = "s3")]
             Staging::S3 { store, upload_key } => {
                 if let Some(upload) = upload_key.take() {
                     store.commit(&upload, &self.object.key).await?;

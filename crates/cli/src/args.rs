@@ -11,7 +11,7 @@ mod serve;
 pub use catalog::*;
 pub use customers::*;
 pub use operations::*;
-pub use serve::LogFormat;
+pub use serve::{DEFAULT_METRICS_LISTEN, LogFormat};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -32,6 +32,7 @@ pub struct Cli {
 }
 
 #[derive(Args, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Directory for the embedded database and artifacts. Commands other than serve, migrate
     /// and restore refuse to create it.
@@ -94,6 +95,9 @@ pub enum Command {
     /// Invoices; an unpaid one past its due date puts the account on billing hold.
     #[command(subcommand)]
     Invoice(InvoiceCmd),
+    /// Published packages and their versions: list, show, unlist, relist.
+    #[command(subcommand)]
+    Package(PackageCmd),
     /// Publish Composer package zips (each needs composer.json with a name, and a version
     /// unless --version gives it).
     Publish(PublishArgs),
@@ -132,12 +136,10 @@ pub enum StorageCmd {
     },
 }
 
-/// Like [`parse_duration`], but 0 is allowed.
+/// Like [`parse_duration`], but zero (`0`, `0s`, `0m`…) is allowed: an operator who has
+/// stopped every writer may collect everything at once.
 pub fn parse_age(value: &str) -> Result<std::time::Duration, String> {
-    if value.trim() == "0" {
-        return Ok(std::time::Duration::ZERO);
-    }
-    parse_duration(value)
+    parse_any_duration(value)
 }
 
 #[derive(Args)]
@@ -145,8 +147,8 @@ pub struct ServeArgs {
     /// Address and port to listen on (0.0.0.0:8080 for every interface).
     #[arg(long, env = "PACKYARD_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// The URL clients use (default: http://LISTEN address).
-    #[arg(long, env = "PACKYARD_PUBLIC_URL")]
+    /// The URL clients use, absolute http(s) (default: http://LISTEN address).
+    #[arg(long, env = "PACKYARD_PUBLIC_URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
     /// PEM certificate chain, to serve HTTPS directly (with --tls-key).
     #[arg(long, env = "PACKYARD_TLS_CERT", requires = "tls_key")]
@@ -169,9 +171,10 @@ pub struct ServeArgs {
     /// Failed portal logins per address and email within 15 minutes before logins are refused.
     #[arg(long, env = "PACKYARD_LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: i64,
-    /// Prefix of account ids created in the operator portal.
-    #[arg(long, env = "PACKYARD_ACCOUNT_PREFIX", default_value = "MAG")]
-    pub account_id_prefix: String,
+    /// Prefix of account ids created in the operator portal (default MAG; the older
+    /// variable PACKYARD_ACCOUNT_PREFIX is still read).
+    #[arg(long, env = "PACKYARD_ACCOUNT_ID_PREFIX")]
+    pub account_id_prefix: Option<String>,
     /// Largest release archive accepted through the admin API, in MiB.
     #[arg(long, env = "PACKYARD_MAX_RELEASE_MIB", default_value_t = 65536)]
     pub max_release_mib: u64,
@@ -199,8 +202,48 @@ pub struct ServeArgs {
     pub operations: serve::OperationsArgs,
 }
 
+/// The account id prefix given (`--account-id-prefix`, `--id-prefix` or their variable
+/// PACKYARD_ACCOUNT_ID_PREFIX), else the one in the variable's older name
+/// PACKYARD_ACCOUNT_PREFIX, else `MAG`.
+pub fn account_id_prefix(given: Option<String>) -> String {
+    given
+        .or_else(|| std::env::var("PACKYARD_ACCOUNT_PREFIX").ok())
+        .unwrap_or_else(|| "MAG".into())
+}
+
+/// A public URL: absolute `http://` or `https://` with a host, without query or fragment
+/// (every dist and notify URL in the metadata is built from it). The trailing `/` is dropped.
+pub fn parse_public_url(value: &str) -> Result<String, String> {
+    let value = value.trim().trim_end_matches('/');
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    let host = rest.map(|r| r.split('/').next().unwrap_or_default());
+    match host {
+        Some(host)
+            if !host.is_empty()
+                && !host.starts_with(':')
+                && !value.contains(['?', '#', ' '])
+                && !host.contains('@') =>
+        {
+            Ok(value.to_string())
+        }
+        _ => Err(format!(
+            "{value:?} is not an absolute http(s) URL; give the address clients use, e.g. https://repo.example.com"
+        )),
+    }
+}
+
 /// Parses seconds ("90") or a `humantime` duration ("90s", "30m", "12h", "7d", "1h 30m").
 pub fn parse_duration(value: &str) -> Result<std::time::Duration, String> {
+    match parse_any_duration(value)? {
+        d if d.is_zero() => Err("the duration must be positive".into()),
+        d => Ok(d),
+    }
+}
+
+/// A duration as [`parse_duration`] reads it, zero included.
+fn parse_any_duration(value: &str) -> Result<std::time::Duration, String> {
     let value = value.trim();
     let parsed = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         value
@@ -211,7 +254,6 @@ pub fn parse_duration(value: &str) -> Result<std::time::Duration, String> {
         humantime::parse_duration(value).map_err(|e| e.to_string())
     };
     match parsed {
-        Ok(d) if d.is_zero() => Err("the duration must be positive".into()),
         Ok(d) => Ok(d),
         Err(why) => Err(format!(
             "{value:?} is not a duration ({why}): use seconds, or e.g. 90s, 30m, 12h, 7d"
@@ -221,14 +263,10 @@ pub fn parse_duration(value: &str) -> Result<std::time::Duration, String> {
 
 #[derive(Args)]
 pub struct RepoArgs {
-    /// The server's public URL, for the webhook URLs shown.
-    #[arg(
-        long,
-        global = true,
-        env = "PACKYARD_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub public_url: String,
+    /// The server's public URL, for the webhook URLs shown (default: the one the last
+    /// `packyard serve` on this database recorded, else http://127.0.0.1:8080).
+    #[arg(long, global = true, env = "PACKYARD_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
     #[command(subcommand)]
     pub cmd: RepoCmd,
 }
@@ -271,50 +309,4 @@ pub enum RepoCmd {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{Cli, parse_duration};
-    use clap::CommandFactory;
-
-    /// SPEC §10: every command, subcommand and argument has help text, and every option an
-    /// environment variable.
-    #[test]
-    fn every_command_and_argument_is_documented_and_every_option_has_an_env_var() {
-        fn walk(cmd: &clap::Command, path: &str, problems: &mut Vec<String>) {
-            for arg in cmd.get_arguments() {
-                let id = arg.get_id().as_str();
-                if ["help", "version"].contains(&id) {
-                    continue;
-                }
-                if arg.get_help().is_none() {
-                    problems.push(format!("{path} {id}: no help text"));
-                }
-                if !arg.is_positional() && arg.get_env().is_none() {
-                    problems.push(format!("{path} --{id}: no environment variable"));
-                }
-            }
-            for sub in cmd.get_subcommands() {
-                let sub_path = format!("{path} {}", sub.get_name());
-                if sub.get_about().is_none() && sub.get_name() != "help" {
-                    problems.push(format!("{sub_path}: no help text"));
-                }
-                walk(sub, &sub_path, problems);
-            }
-        }
-        let mut problems = Vec::new();
-        walk(&Cli::command(), "packyard", &mut problems);
-        assert!(problems.is_empty(), "{}", problems.join("\n"));
-        Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("90").unwrap().as_secs(), 90);
-        assert_eq!(parse_duration("30m").unwrap().as_secs(), 1800);
-        assert_eq!(parse_duration("12h").unwrap().as_secs(), 43200);
-        assert_eq!(parse_duration("2d").unwrap().as_secs(), 172_800);
-        assert_eq!(parse_duration("1h 30m").unwrap().as_secs(), 5400);
-        for bad in ["", "h", "0", "0s", "5 parsecs", "-3s"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
-        }
-    }
-}
+mod tests;

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use packyard_blobs::BlobStore;
+use packyard_core::git::GitSettings;
 use packyard_store::{Db, PoolSettings};
 
 use crate::args::Global;
@@ -86,6 +87,20 @@ pub fn open_blobs(global: &Global) -> Result<BlobStore> {
     open_blobs_in(global, false)
 }
 
+/// How git is run, from the environment the operator sets: `PACKYARD_GIT` (the program),
+/// `PACKYARD_GIT_USERNAME` / `PACKYARD_GIT_PASSWORD` (for https URLs without credentials),
+/// `PACKYARD_GIT_SSH_KEY` and `PACKYARD_GIT_SSH_KNOWN_HOSTS`.
+pub fn git_settings() -> GitSettings {
+    let var = |name: &str| std::env::var(name).ok();
+    GitSettings {
+        program: var("PACKYARD_GIT"),
+        basic: var("PACKYARD_GIT_USERNAME")
+            .map(|user| (user, var("PACKYARD_GIT_PASSWORD").unwrap_or_default())),
+        ssh_key: var("PACKYARD_GIT_SSH_KEY"),
+        ssh_known_hosts: var("PACKYARD_GIT_SSH_KNOWN_HOSTS"),
+    }
+}
+
 /// A database URL without its password, for messages.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -99,8 +114,7 @@ pub fn redact(url: &str) -> String {
 }
 
 pub fn parse_date(value: &str, what: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .with_context(|| format!("{what} {value:?} is not a date in the form YYYY-MM-DD"))
+    packyard_store::timestamps::parse_day(value, what).map_err(anyhow::Error::msg)
 }
 
 /// A new password: typed at a prompt without echo (twice, to catch typos) when standard
@@ -143,4 +157,30 @@ impl std::error::Error for Reported {}
 /// What a delete answers in JSON: `{ key: value, "deleted": true }`.
 pub fn deleted(key: &str, value: &str) -> serde_json::Value {
     serde_json::json!({ key: value, "deleted": true })
+}
+
+/// The human report of a publish batch: one line per version published or skipped (name and
+/// version), then the counts. Failures were printed as they happened.
+pub fn publish_summary(
+    published: &[serde_json::Value],
+    skipped: &[serde_json::Value],
+    failed: usize,
+) -> String {
+    let line = |verb: &str, v: &serde_json::Value, why: &str| {
+        let name = v["name"].as_str().unwrap_or_default();
+        let version = v["version"].as_str().unwrap_or_default();
+        format!("{verb} {name} {version}{why}")
+    };
+    let mut lines: Vec<String> = published.iter().map(|v| line("published", v, "")).collect();
+    lines.extend(
+        skipped
+            .iter()
+            .map(|v| line("skipped", v, " (already published)")),
+    );
+    lines.push(format!(
+        "published {}, skipped {} (already published), failed {failed}",
+        published.len(),
+        skipped.len()
+    ));
+    lines.join("\n")
 }

@@ -8,6 +8,7 @@ use ipnet::IpNet;
 
 use crate::clock::Clock;
 use packyard_composer::archive::ZipLimits;
+use packyard_vcs::remote::GitSettings;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -46,8 +47,12 @@ pub struct Config {
     pub readiness_timeout: Duration,
     /// Timeouts and the cap on open connections.
     pub connections: ConnectionLimits,
-    /// Whether `GET /metrics` is answered on the main listener (false when it has its own).
+    /// Whether `GET /metrics` is answered to anyone on the main listener (the CLI serves it
+    /// on its own listener instead).
     pub metrics_on_main_listener: bool,
+    /// sha256 of `--metrics-token`: with it, the main listener answers `GET /metrics` to
+    /// `Authorization: Bearer TOKEN`.
+    pub metrics_token_hash: Option<Vec<u8>>,
     /// Bytes of small dist archives kept in memory (weighted by size, least recently used
     /// evicted first).
     pub dist_cache_bytes: u64,
@@ -72,6 +77,8 @@ pub struct Config {
     /// The time the time rules read (`Last-Modified` settling, failure and login windows);
     /// the system clock unless a test moves it.
     pub clock: Clock,
+    /// How git is run for repository syncs.
+    pub git: GitSettings,
 }
 
 /// How long connections may take and how many may be open (the server's accept loop).
@@ -143,10 +150,12 @@ impl Config {
             usage_buffer_limit: 100_000,
             git_mirror_dir: PathBuf::from("packyard-data/git"),
             repo_poll_interval: None,
+            git: GitSettings::default(),
             storage_redirect: None,
             readiness_timeout: Duration::from_secs(5),
             connections: ConnectionLimits::default(),
             metrics_on_main_listener: true,
+            metrics_token_hash: None,
             dist_cache_bytes: 256 * 1024 * 1024,
             max_cached_archive: 4 * 1024 * 1024,
             notify_body_limit: 1024 * 1024,

@@ -19,6 +19,7 @@ pub mod rules;
 pub mod sharded;
 pub mod snapshot;
 pub mod storage;
+pub mod upload;
 pub mod usage;
 
 pub use config::Config;

@@ -13,7 +13,8 @@
 //! - **Billing hold**: an unpaid invoice holds the account from the day after its due date
 //!   plus the grace period ([`past_grace`], [`billing_hold`]); a held or closed account may
 //!   not use the repository ([`standing`]).
-//! - **Invoice state** as shown to people: paid, unpaid, or overdue (= holding the account).
+//! - **Invoice state** as shown to people: void, paid, unpaid, or overdue (= holding the
+//!   account); an account's standing likewise ([`AccountStanding`]).
 
 use chrono::{Days, NaiveDate};
 use packyard_store::invoices::Invoice;
@@ -142,6 +143,8 @@ pub fn billing_hold<T>(
 /// How an invoice is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InvoiceStatus {
+    /// Voided (entered by mistake): never holds the account.
+    Void,
     Paid,
     Unpaid,
     /// Unpaid past its grace period: it holds the account.
@@ -161,6 +164,7 @@ impl InvoiceStatus {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            InvoiceStatus::Void => "void",
             InvoiceStatus::Paid => "paid",
             InvoiceStatus::Unpaid => "unpaid",
             InvoiceStatus::Overdue => "overdue",
@@ -170,7 +174,74 @@ impl InvoiceStatus {
 
 /// How a stored invoice is shown: paid, unpaid, or overdue (it holds the account).
 pub fn invoice_status(invoice: &Invoice, today: NaiveDate, grace_days: i64) -> InvoiceStatus {
-    InvoiceStatus::of(invoice.is_paid(), invoice.due(), today, grace_days)
+    match invoice.is_void() {
+        true => InvoiceStatus::Void,
+        false => InvoiceStatus::of(invoice.is_paid(), invoice.due(), today, grace_days),
+    }
+}
+
+/// The first day an invoice due on `due` holds its account ([`past_grace`]).
+pub fn hold_starts(due: NaiveDate, grace_days: i64) -> NaiveDate {
+    due.checked_add_days(Days::new(grace_days.max(0) as u64 + 1))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// An account's standing as operators see it (CLI, admin API, back office): the same
+/// [`standing`] and [`billing_hold`] the Composer path applies, over the stored invoices.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AccountStanding {
+    /// `active`, `on_hold` or `closed`.
+    pub state: &'static str,
+    /// The invoice that holds the account, and the day the hold began.
+    pub invoice: Option<String>,
+    pub on_hold_since: Option<NaiveDate>,
+}
+
+impl AccountStanding {
+    /// `closed` comes from the account row; `invoices` are all of the account's invoices.
+    pub fn of(closed: bool, invoices: &[Invoice], today: NaiveDate, grace_days: i64) -> Self {
+        let open = invoices.iter().filter(|i| i.is_open());
+        let hold = billing_hold(open, |i| i.due(), today, grace_days);
+        AccountStanding::held_by(
+            closed,
+            hold.map(|i| (i.number.as_str(), i.due())),
+            grace_days,
+        )
+    }
+
+    /// From the hold already decided by [`billing_hold`] (number and due date of the
+    /// invoice), e.g. from the snapshot the Composer path reads.
+    pub fn held_by(closed: bool, hold: Option<(&str, Option<NaiveDate>)>, grace_days: i64) -> Self {
+        match standing(closed, hold) {
+            Standing::Open => AccountStanding {
+                state: "active",
+                invoice: None,
+                on_hold_since: None,
+            },
+            Standing::Closed => AccountStanding {
+                state: "closed",
+                invoice: None,
+                on_hold_since: None,
+            },
+            Standing::OnHold((number, due)) => AccountStanding {
+                state: "on_hold",
+                invoice: Some(number.to_string()),
+                on_hold_since: due.map(|d| hold_starts(d, grace_days)),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for AccountStanding {
+    /// "active", "closed" or "on hold since 2026-01-02 because of invoice INV-7".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.invoice, self.on_hold_since) {
+            (Some(number), Some(since)) => {
+                write!(f, "on hold since {since} because of invoice {number}")
+            }
+            _ => f.write_str(self.state),
+        }
+    }
 }
 
 /// Whether an account may use the repository and downloads at all.
@@ -251,6 +322,12 @@ mod tests {
         assert!(past_grace(due, d("2024-01-11"), 0));
         assert!(!past_grace(due, d("2024-01-13"), 3));
         assert!(past_grace(due, d("2024-01-14"), 3));
+        for grace in [0, 3] {
+            let first = hold_starts(due, grace);
+            assert!(
+                past_grace(due, first, grace) && !past_grace(due, first.pred_opt().unwrap(), grace)
+            );
+        }
         let invoices = [("A", Some(d("2024-02-01"))), ("B", None), ("C", Some(due))];
         let held = billing_hold(invoices.iter(), |i| i.1, d("2024-01-20"), 0);
         assert_eq!(held.map(|i| i.0), Some("C"));

@@ -18,13 +18,15 @@ use super::posted::{NoFields, Posted, Session};
 use super::session::OperatorSession;
 use super::views::{InvoiceRow, Layout, Search, date};
 use crate::state::PortalState;
+use packyard_core::rules::AccountStanding;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin_accounts.html")]
 pub struct AccountsPage {
     l: Layout,
     q: String,
-    accounts: Vec<Account>,
+    /// Each account with its standing ([`AccountStanding`]).
+    accounts: Vec<(Account, String)>,
 }
 
 pub async fn list(
@@ -33,6 +35,9 @@ pub async fn list(
     Query(search): Query<Search>,
 ) -> PortalResult<AccountsPage> {
     let q = search.needle();
+    let unpaid = state.db.unpaid_invoices().await?;
+    let today = Utc::now().date_naive();
+    let grace = state.config.billing_grace_days;
     let accounts = state
         .db
         .accounts()
@@ -43,6 +48,15 @@ pub async fn list(
                 || a.public_id.to_lowercase().contains(&q)
                 || a.email.contains(&q)
                 || a.name.to_lowercase().contains(&q)
+        })
+        .map(|a| {
+            let own: Vec<_> = unpaid
+                .iter()
+                .filter(|i| i.account_id == a.id)
+                .cloned()
+                .collect();
+            let standing = AccountStanding::of(a.is_closed(), &own, today, grace).to_string();
+            (a, standing)
         })
         .collect();
     Ok(AccountsPage {
@@ -90,6 +104,8 @@ pub struct LicenceRow {
 pub struct AccountPage {
     l: Layout,
     account: Account,
+    /// Active, on hold since a day because of an invoice, or closed ([`AccountStanding`]).
+    standing: String,
     created: String,
     keys: Vec<KeyRow>,
     licences: Vec<LicenceRow>,
@@ -126,6 +142,7 @@ pub async fn show(
             &format!("Account {}", account.public_id),
             "accounts",
         ),
+        standing: AccountStanding::of(account.is_closed(), &invoices, today, grace).to_string(),
         created: date(account.created_at),
         keys: keys.iter().map(KeyRow::from).collect(),
         licences,
@@ -197,11 +214,9 @@ fn parse_date(value: &str, what: &str) -> PortalResult<Option<NaiveDate>> {
     if value.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+    packyard_store::timestamps::parse_day(value, what)
         .map(Some)
-        .map_err(|_| {
-            PortalError::Invalid(format!("{what} {value:?} is not a date like 2026-12-31"))
-        })
+        .map_err(PortalError::Invalid)
 }
 
 #[derive(Deserialize)]

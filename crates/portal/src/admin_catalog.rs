@@ -15,6 +15,7 @@ use super::session::OperatorSession;
 use super::views::{Layout, date};
 use crate::state::PortalState;
 use packyard_core::publish::{PublishError, publish_zip};
+use packyard_core::upload::{UploadError, read_zip};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin_products.html")]
@@ -168,12 +169,19 @@ pub async fn upload(
     let mut archive: Option<Vec<u8>> = None;
     while let Some(field) = fields.next_field().await.map_err(unreadable)? {
         if field.name() == Some("archive") {
-            archive = Some(field.bytes().await.map_err(unreadable)?.to_vec());
+            // Spooled within the upload limit; a file that is not a zip is refused by its
+            // first bytes (`packyard_core::upload`).
+            let read = read_zip(field, state.config.max_upload_bytes).await;
+            archive = Some(read.map_err(|e| match e {
+                UploadError::TooLarge { .. } => PortalError::TooLarge(e.to_string()),
+                UploadError::Empty => PortalError::Invalid("Choose a zip file to upload.".into()),
+                e => PortalError::Invalid(format!("The file was refused: {e}.")),
+            })?);
+            break;
         }
     }
-    let bytes = archive
-        .filter(|b| !b.is_empty())
-        .ok_or_else(|| PortalError::Invalid("Choose a zip file to upload.".into()))?;
+    let bytes =
+        archive.ok_or_else(|| PortalError::Invalid("Choose a zip file to upload.".into()))?;
     let published = publish_zip(
         &state.db,
         &state.blobs,

@@ -135,7 +135,7 @@ pub async fn invoices(
     let invoices = state.db.invoices_of(&session.account).await?;
     let today = Utc::now().date_naive();
     let grace = state.config.billing_grace_days;
-    let unpaid = invoices.iter().filter(|i| !i.is_paid());
+    let unpaid = invoices.iter().filter(|i| i.is_open());
     let hold = rules::billing_hold(unpaid, |i| i.due(), today, grace)
         .map(|i| (i.number.clone(), i.due_date.clone()));
     Ok(InvoicesPage {

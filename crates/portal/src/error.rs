@@ -20,6 +20,8 @@ pub enum PortalError {
     NotFound(String),
     /// 409: conflicts with what exists.
     Conflict(String),
+    /// 413: an upload past the server's limit (the message names it and its flag).
+    TooLarge(String),
     /// 403: the CSRF checks refused the request.
     Csrf(CsrfError),
     /// 429: too many (failed) logins; the client should wait that many seconds.
@@ -73,6 +75,7 @@ impl IntoResponse for PortalError {
             PortalError::Invalid(m) => (StatusCode::BAD_REQUEST, "That did not work", m.as_str()),
             PortalError::NotFound(m) => (StatusCode::NOT_FOUND, "Not found", m.as_str()),
             PortalError::Conflict(m) => (StatusCode::CONFLICT, "That already exists", m.as_str()),
+            PortalError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "Too large", m.as_str()),
             PortalError::Csrf(e) => (StatusCode::FORBIDDEN, "Request refused", e.message()),
             PortalError::TooManyLogins { message, .. } => (
                 StatusCode::TOO_MANY_REQUESTS,

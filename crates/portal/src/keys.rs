@@ -50,11 +50,13 @@ pub struct KeysPage {
 #[derive(Template, WebTemplate)]
 #[template(path = "key_created.html")]
 pub struct KeyCreatedPage {
-    l: Layout,
-    name: String,
-    public_key: String,
-    private_key: String,
-    host: String,
+    pub(super) l: Layout,
+    pub(super) name: String,
+    pub(super) public_key: String,
+    pub(super) private_key: String,
+    pub(super) host: String,
+    /// Where the "back" link leads: the customer's keys, or the operator's account page.
+    pub(super) back: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -67,7 +69,7 @@ pub struct KeyDeletePage {
 #[derive(Deserialize)]
 pub struct NameForm {
     #[serde(default)]
-    name: String,
+    pub(super) name: String,
 }
 
 pub async fn list(
@@ -95,6 +97,7 @@ pub async fn create(
         public_key: created.public_key,
         private_key: created.private_key,
         host: state.config.host().to_string(),
+        back: "/account/keys".into(),
     })
 }
 

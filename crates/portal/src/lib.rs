@@ -10,11 +10,11 @@
 //! the [`posted`] extractors verify before a handler runs (a handler cannot take a session on
 //! a POST any other way). Handlers read the database directly: the portal
 //! is not the hot path, and the database is the source of truth the snapshot follows.
-
 //!
 //! The server mounts [`router`] over a [`PortalState`]: the handles the pages use, nothing
 //! of the Composer routes' hot path.
 
+mod admin_account_forms;
 mod admin_accounts;
 mod admin_catalog;
 mod admin_log;
@@ -45,7 +45,6 @@ pub use state::{ClientAddrFn, Handles, PortalState};
 
 /// The portal's pages and assets over `state`, ready to merge into any router.
 pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S> {
-    let upload_limit = state.config.max_upload_bytes;
     Router::new()
         .route("/", get(|| async { Redirect::to("/account/keys") }))
         .route(
@@ -97,6 +96,18 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S>
             post(admin_accounts::pay_invoice),
         )
         .route(
+            "/admin/accounts/{id}/void",
+            post(admin_account_forms::void_invoice),
+        )
+        .route(
+            "/admin/accounts/{id}/password",
+            post(admin_account_forms::set_password),
+        )
+        .route(
+            "/admin/accounts/{id}/keys",
+            post(admin_account_forms::create_key),
+        )
+        .route(
             "/admin/products",
             get(admin_catalog::products).post(admin_catalog::create_product),
         )
@@ -104,7 +115,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S>
             "/admin/packages",
             get(admin_catalog::packages)
                 .post(admin_catalog::upload)
-                .layer(DefaultBodyLimit::max(upload_limit)),
+                .layer(DefaultBodyLimit::disable()),
         )
         .route("/admin/packages/unlist", post(admin_catalog::unlist))
         .route(

@@ -19,6 +19,7 @@ use super::error::PortalError;
 use super::posted::{Session, refuse_unchecked_post};
 use crate::state::PortalState;
 use packyard_core::Config;
+use packyard_core::rules::AccountStanding;
 
 pub const CUSTOMER_COOKIE: &str = "packyard_session";
 pub const OPERATOR_COOKIE: &str = "packyard_admin";
@@ -53,6 +54,9 @@ pub struct CustomerSession {
     pub account: Account,
     pub csrf: String,
     pub ip: String,
+    /// Why the account is on billing hold ("on hold since … because of invoice …"), if it
+    /// is: every customer page says so, by the rule the Composer path applies.
+    pub hold: Option<String>,
 }
 
 /// A logged-in operator.
@@ -140,7 +144,18 @@ impl Session for CustomerSession {
         if account.is_closed() {
             return Err(to_login(CUSTOMER_LOGIN));
         }
-        Ok(CustomerSession { account, csrf, ip })
+        let today = chrono::Utc::now().date_naive();
+        let grace = state.config.billing_grace_days;
+        let invoices = state.db.invoices_of(&account).await;
+        let invoices = invoices.map_err(|e| PortalError::from(e).into_response())?;
+        let standing = AccountStanding::of(false, &invoices, today, grace);
+        let hold = standing.invoice.is_some().then(|| standing.to_string());
+        Ok(CustomerSession {
+            account,
+            csrf,
+            ip,
+            hold,
+        })
     }
 }
 

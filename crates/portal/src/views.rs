@@ -17,6 +17,8 @@ pub struct Layout {
     pub csrf: String,
     /// Which navigation entry is the current page.
     pub current: &'static str,
+    /// The customer's billing hold, shown at the top of every customer page.
+    pub hold: Option<String>,
 }
 
 impl Layout {
@@ -28,6 +30,7 @@ impl Layout {
             who: s.account.public_id.clone(),
             csrf: s.csrf.clone(),
             current,
+            hold: s.hold.clone(),
         }
     }
 
@@ -39,6 +42,7 @@ impl Layout {
             who: s.operator.email.clone(),
             csrf: s.csrf.clone(),
             current,
+            hold: None,
         }
     }
 
@@ -50,6 +54,7 @@ impl Layout {
             who: String::new(),
             csrf: String::new(),
             current: "",
+            hold: None,
         }
     }
 }
@@ -73,9 +78,11 @@ pub struct InvoiceRow {
     pub number: String,
     pub amount: String,
     pub due: String,
-    /// "paid", "unpaid" or "overdue" ([`packyard_core::rules::InvoiceStatus`]).
+    /// "void", "paid", "unpaid" or "overdue" ([`packyard_core::rules::InvoiceStatus`]).
     pub status: &'static str,
     pub paid_on: String,
+    /// Why the invoice was voided (empty unless it is void).
+    pub void_reason: String,
 }
 
 impl InvoiceRow {
@@ -86,6 +93,7 @@ impl InvoiceRow {
             due: invoice.due_date.clone(),
             status: rules::invoice_status(invoice, today, grace_days).as_str(),
             paid_on: invoice.paid_at.map(date).unwrap_or_default(),
+            void_reason: invoice.void_reason.clone().unwrap_or_default(),
         }
     }
 }

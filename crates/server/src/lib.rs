@@ -13,6 +13,7 @@ pub mod auth;
 pub mod composer;
 pub mod edge;
 mod health;
+pub mod read_your_writes;
 pub mod router;
 pub mod state;
 
@@ -42,6 +43,8 @@ pub async fn serve(
         blobs: state.blobs.clone(),
         mirror_dir: state.config.git_mirror_dir.clone(),
         actor: "git-sync".into(),
+        git: state.config.git.clone(),
+        limits: state.config.zip_limits.clone(),
     };
     let git_worker = tokio::spawn(git::worker::run(
         sync,

@@ -1,7 +1,8 @@
 //! Invoices. An unpaid invoice past its due date (plus the configured grace period) puts the
 //! account on billing hold; the hold itself is decided by the server's rules module from
 //! these rows. What "unpaid" means is defined here once, as SQL ([`UNPAID`]) and as the same
-//! test on a loaded row ([`Invoice::is_paid`]).
+//! test on a loaded row ([`Invoice::is_open`]). A void invoice (entered by mistake, voided
+//! with a reason) is never unpaid: it cannot hold an account, and stays listed as void.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -11,9 +12,9 @@ use crate::{
     Db, Result, StoreError, audited_change, bump, conflict_on_unique, now, on_db, record_audit,
 };
 
-/// The SQL condition for an unpaid invoice: no payment recorded. [`Invoice::is_paid`] is the
-/// same test on a loaded row.
-pub(crate) const UNPAID: &str = "paid_at IS NULL";
+/// The SQL condition for an unpaid invoice: no payment recorded and not void.
+/// [`Invoice::is_open`] is the same test on a loaded row.
+pub(crate) const UNPAID: &str = "paid_at IS NULL AND voided_at IS NULL";
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Invoice {
@@ -29,12 +30,26 @@ pub struct Invoice {
     pub paid_at: Option<i64>,
     #[serde(serialize_with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
+    /// When the invoice was voided, if it was.
+    #[serde(serialize_with = "crate::timestamps::rfc3339_opt")]
+    pub voided_at: Option<i64>,
+    pub void_reason: Option<String>,
 }
 
 impl Invoice {
-    /// Whether a payment is recorded: the negation of [`UNPAID`].
+    /// Whether a payment is recorded.
     pub fn is_paid(&self) -> bool {
         self.paid_at.is_some()
+    }
+
+    pub fn is_void(&self) -> bool {
+        self.voided_at.is_some()
+    }
+
+    /// Neither paid nor void: the row form of [`UNPAID`], the only invoices that can hold an
+    /// account.
+    pub fn is_open(&self) -> bool {
+        !self.is_paid() && !self.is_void()
     }
 
     pub fn due(&self) -> Option<NaiveDate> {
@@ -47,8 +62,8 @@ impl Invoice {
     }
 }
 
-pub(crate) const COLUMNS: &str =
-    "id, account_id, number, amount_cents, currency, due_date, paid_at, created_at";
+pub(crate) const COLUMNS: &str = "id, account_id, number, amount_cents, currency, due_date, \
+     paid_at, created_at, voided_at, void_reason";
 
 /// Parses "100", "100.5" or "100.00" into cents; rejects negatives and sub-cent precision.
 pub fn parse_amount(amount: &str) -> Result<i64> {
@@ -65,7 +80,12 @@ pub fn parse_amount(amount: &str) -> Result<i64> {
         return Err(bad());
     }
     let cents = format!("{frac:0<2}");
-    Ok(whole.parse::<i64>().map_err(|_| bad())? * 100 + cents.parse::<i64>().map_err(|_| bad())?)
+    let total =
+        whole.parse::<i64>().map_err(|_| bad())? * 100 + cents.parse::<i64>().map_err(|_| bad())?;
+    if total == 0 {
+        return Err(bad());
+    }
+    Ok(total)
 }
 
 pub fn validate_invoice_number(number: &str) -> Result<&str> {
@@ -129,11 +149,18 @@ impl Db {
         found.ok_or_else(|| StoreError::NotFound(format!("no invoice numbered {number:?}")))
     }
 
-    /// Marks the invoice paid. Paying an already-paid invoice is a no-op, not an error.
+    /// Marks the invoice paid. Paying an already-paid invoice is a no-op, not an error; a
+    /// void one cannot be paid.
     pub async fn pay_invoice(&self, number: &str, actor: &str) -> Result<Invoice> {
         let invoice = self.invoice(number).await?;
         if invoice.is_paid() {
             return Ok(invoice);
+        }
+        if invoice.is_void() {
+            return Err(StoreError::Conflict(format!(
+                "invoice {} is void and cannot be paid",
+                invoice.number
+            )));
         }
         audited_change!(
             self,
@@ -147,6 +174,48 @@ impl Db {
                 .bind(invoice.id)
         );
         self.invoice(number).await
+    }
+
+    /// Voids an invoice entered by mistake, with the reason (audited). Voiding a void
+    /// invoice again is a no-op; a paid one cannot be voided.
+    pub async fn void_invoice(&self, number: &str, reason: &str, actor: &str) -> Result<Invoice> {
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 || reason.chars().any(char::is_control)
+        {
+            return Err(StoreError::Invalid(
+                "give the reason for voiding the invoice: 1 to 500 characters on one line".into(),
+            ));
+        }
+        let invoice = self.invoice(number).await?;
+        if invoice.is_void() {
+            return Ok(invoice);
+        }
+        if invoice.is_paid() {
+            return Err(StoreError::Conflict(format!(
+                "invoice {} is paid and cannot be voided",
+                invoice.number
+            )));
+        }
+        audited_change!(
+            self,
+            Account,
+            invoice.account_id,
+            actor,
+            "invoice.void",
+            &format!("{}: {reason}", invoice.number),
+            sqlx::query("UPDATE invoices SET voided_at = $1, void_reason = $2 WHERE id = $3")
+                .bind(now())
+                .bind(reason)
+                .bind(invoice.id)
+        );
+        self.invoice(number).await
+    }
+
+    /// Every unpaid invoice ([`UNPAID`]) of every account: what a list of accounts needs to
+    /// show each one's standing.
+    pub async fn unpaid_invoices(&self) -> Result<Vec<Invoice>> {
+        let sql = format!("SELECT {COLUMNS} FROM invoices WHERE {UNPAID} ORDER BY due_date, id");
+        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
     }
 
     pub async fn invoices_of(&self, account: &Account) -> Result<Vec<Invoice>> {

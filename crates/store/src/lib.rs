@@ -29,6 +29,7 @@ pub mod repo_refs;
 pub mod repos;
 pub mod secret;
 pub mod sessions;
+pub mod settings;
 pub mod snapshot_rows;
 pub mod timestamps;
 pub mod tokens;

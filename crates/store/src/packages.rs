@@ -30,6 +30,8 @@ pub struct PackageVersion {
     pub unlisted_at: Option<i64>,
     #[serde(skip)]
     pub changed_at: i64,
+    /// Who published it (unknown for versions published before this was recorded).
+    pub published_by: Option<String>,
 }
 
 pub struct NewVersion<'a> {
@@ -53,7 +55,8 @@ pub enum PublishOutcome {
 }
 
 pub(crate) const SELECT: &str = "SELECT v.id, p.name, v.version, v.version_normalized, v.manifest, v.released_at, v.sha1, \
-    v.sha256, v.size, v.blob_key, v.created_at, v.unlisted_at, v.changed_at FROM versions v JOIN packages p ON p.id = v.package_id";
+    v.sha256, v.size, v.blob_key, v.created_at, v.unlisted_at, v.changed_at, v.published_by \
+    FROM versions v JOIN packages p ON p.id = v.package_id";
 
 impl Db {
     pub async fn publish_version(
@@ -98,8 +101,8 @@ impl Db {
                 Some(_) => PublishOutcome::Unchanged,
                 None => {
                     sqlx::query(
-                        "INSERT INTO versions (package_id, version, version_normalized, manifest, released_at, sha1, sha256, size, blob_key, created_at, changed_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                        "INSERT INTO versions (package_id, version, version_normalized, manifest, released_at, sha1, sha256, size, blob_key, created_at, changed_at, published_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                     )
                     .bind(package_id)
                     .bind(new.version)
@@ -112,6 +115,7 @@ impl Db {
                     .bind(new.blob_key)
                     .bind(now())
                     .bind(now_millis())
+                    .bind(actor)
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| crate::conflict_on_unique(e, format!("{} {} is being published concurrently; retry", new.name, new.version)))?;
@@ -184,25 +188,63 @@ impl Db {
         version_normalized: &str,
         actor: &str,
     ) -> Result<()> {
+        self.set_listed(name, version_normalized, false, actor)
+            .await
+    }
+
+    /// Lists an unlisted version again (by normalized version), as it was.
+    pub async fn relist_version(
+        &self,
+        name: &str,
+        version_normalized: &str,
+        actor: &str,
+    ) -> Result<()> {
+        self.set_listed(name, version_normalized, true, actor).await
+    }
+
+    async fn set_listed(
+        &self,
+        name: &str,
+        version_normalized: &str,
+        listed: bool,
+        actor: &str,
+    ) -> Result<()> {
+        // $1: the new `unlisted_at` (NULL to list again), $4: `changed_at`.
+        let (unlisted_at, was, action, state) = match listed {
+            true => (None, "IS NOT NULL", "version.relist", "unlisted"),
+            false => (Some(now()), "IS NULL", "version.unlist", "listed"),
+        };
+        let sql = format!(
+            "UPDATE versions SET unlisted_at = $1, changed_at = $4 WHERE unlisted_at {was} \
+             AND version_normalized = $2 AND package_id = (SELECT id FROM packages WHERE name = $3) \
+             RETURNING package_id"
+        );
         on_db!(self, pool => {
             let mut tx = pool.begin().await?;
-            let done: Option<i64> = sqlx::query_scalar(
-                "UPDATE versions SET unlisted_at = $1, changed_at = $4 WHERE unlisted_at IS NULL AND version_normalized = $2 \
-                 AND package_id = (SELECT id FROM packages WHERE name = $3) RETURNING package_id",
-            )
-            .bind(now())
+            let done: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(unlisted_at)
             .bind(version_normalized)
             .bind(name)
             .bind(now_millis())
             .fetch_optional(&mut *tx)
             .await?;
             let Some(package_id) = done else {
-                return Err(StoreError::NotFound(format!("no listed version {version_normalized} of {name}")));
+                return Err(StoreError::NotFound(format!("no {state} version {version_normalized} of {name}")));
             };
             bump!(tx, Package, package_id);
-            record_audit!(tx, actor, "version.unlist", format!("{name} {version_normalized}"));
+            record_audit!(tx, actor, action, format!("{name} {version_normalized}"));
             tx.commit().await?;
         });
         Ok(())
+    }
+
+    /// Every version of one package (listed or not), oldest release first.
+    pub async fn package_versions(&self, name: &str) -> Result<Vec<PackageVersion>> {
+        let sql = format!("{SELECT} WHERE p.name = $1 ORDER BY v.released_at, v.id");
+        let found: Vec<PackageVersion> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(name.trim()).fetch_all(pool).await?);
+        if found.is_empty() {
+            return Err(StoreError::NotFound(format!("no package named {name:?}")));
+        }
+        Ok(found)
     }
 }

@@ -12,27 +12,12 @@
 use std::io::{Cursor, Read, Write};
 
 use chrono_free::dos_time;
+use packyard_composer::archive::ZipLimits;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use crate::tree::Mirror;
 use crate::{Result, VcsError, read_err};
-
-/// Limits that keep a hostile repository from exhausting memory while zipping.
-#[derive(Clone, Debug)]
-pub struct ArchiveLimits {
-    pub max_entries: usize,
-    pub max_bytes: u64,
-}
-
-impl Default for ArchiveLimits {
-    fn default() -> Self {
-        ArchiveLimits {
-            max_entries: 50_000,
-            max_bytes: 512 * 1024 * 1024,
-        }
-    }
-}
 
 struct FileEntry {
     path: String,
@@ -41,8 +26,10 @@ struct FileEntry {
 }
 
 impl Mirror {
-    /// The deterministic dist zip of commit `id` (see the module header).
-    pub fn build_zip(&self, id: &str, limits: &ArchiveLimits) -> Result<Vec<u8>> {
+    /// The deterministic dist zip of commit `id` (see the module header), within the same
+    /// limits as an uploaded archive (files and uncompressed bytes), so a hostile repository
+    /// cannot exhaust memory and a git-built archive is never one an upload would refuse.
+    pub fn build_zip(&self, id: &str, limits: &ZipLimits) -> Result<Vec<u8>> {
         let commit = self.commit(id)?;
         let committed_at = commit.time().map_err(read_err)?.seconds;
         let tree_id = commit.tree_id().map_err(read_err)?.detach();
@@ -60,11 +47,11 @@ impl Mirror {
                 _ => continue,
             };
             total += data.len() as u64;
-            if entries.len() >= limits.max_entries || total > limits.max_bytes {
-                return Err(VcsError::Zip(format!(
-                    "the tree is larger than {} files or {} bytes",
-                    limits.max_entries, limits.max_bytes
-                )));
+            if entries.len() >= limits.max_entries || total > limits.max_uncompressed_bytes {
+                return Err(VcsError::TooLarge {
+                    max_entries: limits.max_entries,
+                    max_bytes: limits.max_uncompressed_bytes,
+                });
             }
             entries.push(FileEntry {
                 path: entry.relative_path().to_string(),

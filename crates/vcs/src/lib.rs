@@ -17,9 +17,14 @@ pub enum VcsError {
     Read(String),
     #[error("git object {0} is missing from the mirror; fetch it first")]
     Missing(String),
+    /// The tree exceeds the operator's archive limits (the same as for uploads).
+    #[error(
+        "the tree is larger than the archive limits ({max_entries} files, {max_bytes} bytes uncompressed)"
+    )]
+    TooLarge { max_entries: usize, max_bytes: u64 },
     #[error("building the zip failed: {0}")]
     Zip(String),
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 

@@ -1,14 +1,16 @@
 //! Talking to the upstream repository. Listing and fetching use the system `git` command
-//! (`PACKYARD_GIT`, default `git`) rather than gix's network client: gix's https transport
+//! ([`GitSettings::program`], default `git`) rather than gix's network client: gix's https transport
 //! would pull a second HTTP/TLS stack (reqwest or curl) into the build, and its ssh transport
 //! runs the `ssh` program anyway; the git command gives https, ssh keys, `git://` and local
 //! paths with one well-known behaviour. Everything after the fetch (trees, blobs, commit
 //! times, archives) is read with gix.
 //!
-//! Credentials never appear on a command line: user and password from an https URL (or
-//! `PACKYARD_GIT_USERNAME` / `PACKYARD_GIT_PASSWORD`) travel as an `Authorization` header set
-//! through `GIT_CONFIG_*` environment variables, `PACKYARD_GIT_SSH_KEY` selects the ssh key and
-//! `PACKYARD_GIT_SSH_KNOWN_HOSTS` the file of trusted host keys (see [`ssh_command`]).
+//! Credentials never appear on a command line: user and password from an https URL (or the
+//! settings' fallback credentials) travel as an `Authorization` header set through
+//! `GIT_CONFIG_*` environment variables of the git process; the settings' ssh key and
+//! known-hosts file select the key and the trusted host keys (see [`ssh_command`]). The
+//! settings are a value the caller builds (the CLI, from its environment): this library
+//! reads no environment variables.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,11 +20,37 @@ use base64::Engine;
 
 use crate::{Result, VcsError};
 
+/// How git is run for every repository.
+#[derive(Clone, Default)]
+pub struct GitSettings {
+    /// The git program (`git` on the `PATH` when unset).
+    pub program: Option<String>,
+    /// Credentials for http(s) URLs that carry none.
+    pub basic: Option<(String, String)>,
+    /// The ssh private key to use.
+    pub ssh_key: Option<String>,
+    /// The only file of trusted ssh host keys (checked strictly).
+    pub ssh_known_hosts: Option<String>,
+}
+
+impl std::fmt::Debug for GitSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GitSettings")
+            .field("program", &self.program)
+            .field("basic", &self.basic.as_ref().map(|(user, _)| user))
+            .field("ssh_key", &self.ssh_key)
+            .field("ssh_known_hosts", &self.ssh_known_hosts)
+            .finish()
+    }
+}
+
 /// An upstream repository URL, split into what git may see and the credentials it must not.
 #[derive(Clone)]
 pub struct Remote {
     url: String,
     basic: Option<(String, String)>,
+    /// An http(s) URL without credentials: the settings' fallback credentials apply.
+    fallback_basic: bool,
 }
 
 impl std::fmt::Debug for Remote {
@@ -42,11 +70,6 @@ pub struct RemoteRef {
 impl Remote {
     /// Parses `url`, taking `user:password@` out of http(s) URLs.
     pub fn new(url: &str) -> Remote {
-        let env_basic = || {
-            let user = std::env::var("PACKYARD_GIT_USERNAME").ok()?;
-            let password = std::env::var("PACKYARD_GIT_PASSWORD").unwrap_or_default();
-            Some((user, password))
-        };
         for scheme in ["https://", "http://"] {
             if let Some(rest) = url.strip_prefix(scheme) {
                 let host_end = rest.find('/').unwrap_or(rest.len());
@@ -55,17 +78,20 @@ impl Remote {
                     return Remote {
                         url: format!("{scheme}{}", &rest[at + 1..]),
                         basic: Some((percent_decode(user), percent_decode(password))),
+                        fallback_basic: false,
                     };
                 }
                 return Remote {
                     url: url.to_string(),
-                    basic: env_basic(),
+                    basic: None,
+                    fallback_basic: true,
                 };
             }
         }
         Remote {
             url: url.to_string(),
             basic: None,
+            fallback_basic: false,
         }
     }
 
@@ -74,16 +100,16 @@ impl Remote {
         &self.url
     }
 
-    fn git(&self, dir: Option<&Path>) -> Command {
-        let program = std::env::var("PACKYARD_GIT").unwrap_or_else(|_| "git".into());
-        let mut cmd = Command::new(program);
+    fn git(&self, settings: &GitSettings, dir: Option<&Path>) -> Command {
+        let mut cmd = Command::new(settings.program.as_deref().unwrap_or("git"));
         if let Some(dir) = dir {
             cmd.current_dir(dir);
         }
         cmd.env("GIT_TERMINAL_PROMPT", "0")
             .env("GIT_ASKPASS", "true");
         let mut config: Vec<(&str, String)> = vec![("credential.helper", String::new())];
-        if let Some((user, password)) = &self.basic {
+        let fallback = settings.basic.as_ref().filter(|_| self.fallback_basic);
+        if let Some((user, password)) = self.basic.as_ref().or(fallback) {
             let token =
                 base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
             config.push(("http.extraHeader", format!("Authorization: Basic {token}")));
@@ -93,8 +119,7 @@ impl Remote {
             cmd.env(format!("GIT_CONFIG_KEY_{i}"), key)
                 .env(format!("GIT_CONFIG_VALUE_{i}"), value);
         }
-        let key = std::env::var("PACKYARD_GIT_SSH_KEY").ok();
-        let known_hosts = std::env::var("PACKYARD_GIT_SSH_KNOWN_HOSTS").ok();
+        let (key, known_hosts) = (&settings.ssh_key, &settings.ssh_known_hosts);
         if let Some(ssh) = ssh_command(key.as_deref(), known_hosts.as_deref()) {
             cmd.env("GIT_SSH_COMMAND", ssh);
         }
@@ -102,9 +127,9 @@ impl Remote {
     }
 
     /// Every tag and branch upstream, by ref name (tags peeled to commits).
-    pub fn list_refs(&self) -> Result<BTreeMap<String, String>> {
+    pub fn list_refs(&self, settings: &GitSettings) -> Result<BTreeMap<String, String>> {
         let out = run(
-            self.git(None)
+            self.git(settings, None)
                 .args(["ls-remote", "--tags", "--heads", "--", &self.url]),
             "ls-remote",
         )?;
@@ -113,14 +138,15 @@ impl Remote {
 
     /// Fetches `refs` (full names) into the bare mirror at `mirror`, creating it if needed.
     /// Many refs are fetched with wildcards in one round trip.
-    pub fn fetch(&self, mirror: &Path, refs: &[&str]) -> Result<()> {
+    pub fn fetch(&self, settings: &GitSettings, mirror: &Path, refs: &[&str]) -> Result<()> {
         if refs.is_empty() {
             return Ok(());
         }
         if !mirror.join("HEAD").exists() {
             std::fs::create_dir_all(mirror)?;
             run(
-                self.git(Some(mirror)).args(["init", "--quiet", "--bare"]),
+                self.git(settings, Some(mirror))
+                    .args(["init", "--quiet", "--bare"]),
                 "init",
             )?;
         }
@@ -132,7 +158,7 @@ impl Remote {
         } else {
             refs.iter().map(|r| format!("+{r}:{r}")).collect()
         };
-        let mut cmd = self.git(Some(mirror));
+        let mut cmd = self.git(settings, Some(mirror));
         cmd.args([
             "fetch",
             "--quiet",

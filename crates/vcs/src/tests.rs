@@ -6,8 +6,9 @@ use std::io::Read;
 use std::path::Path;
 use std::process::Command;
 
-use crate::archive::ArchiveLimits;
-use crate::remote::Remote;
+use packyard_composer::archive::ZipLimits;
+
+use crate::remote::{GitSettings, Remote};
 use crate::tree::Mirror;
 
 fn git(dir: &Path, args: &[&str]) -> String {
@@ -61,7 +62,8 @@ fn fetched_commits_zip_deterministically_without_export_ignored_files() {
     let head = git(&src, &["rev-parse", "HEAD"]);
 
     let remote = Remote::new(src.to_str().expect("utf-8 path"));
-    let refs = remote.list_refs().expect("ls-remote");
+    let settings = GitSettings::default();
+    let refs = remote.list_refs(&settings).expect("ls-remote");
     assert_eq!(
         refs["refs/tags/v1.0.0"], head,
         "annotated tag peeled to its commit"
@@ -70,7 +72,7 @@ fn fetched_commits_zip_deterministically_without_export_ignored_files() {
     for mirror_dir in ["m1", "m2"] {
         let dir = tmp.path().join(mirror_dir);
         remote
-            .fetch(&dir, &["refs/tags/v1.0.0", "refs/heads/main"])
+            .fetch(&settings, &dir, &["refs/tags/v1.0.0", "refs/heads/main"])
             .expect("fetch");
         let mirror = Mirror::open(&dir).expect("open");
         assert_eq!(
@@ -80,11 +82,7 @@ fn fetched_commits_zip_deterministically_without_export_ignored_files() {
         let manifest = mirror.read_file(&head, "composer.json").expect("read");
         assert_eq!(manifest.as_deref(), Some(&br#"{"name": "acme/x"}"#[..]));
         assert_eq!(mirror.read_file(&head, "nope.json").expect("read"), None);
-        zips.push(
-            mirror
-                .build_zip(&head, &ArchiveLimits::default())
-                .expect("zip"),
-        );
+        zips.push(mirror.build_zip(&head, &ZipLimits::default()).expect("zip"));
     }
     assert_eq!(zips[0], zips[1], "same commit, same bytes");
     assert_eq!(

@@ -1,9 +1,34 @@
-//! `product`, `entitlement`, `invoice`, `publish` and `release`: what is sold, to whom, and
-//! the files themselves.
+//! `product`, `entitlement`, `invoice`, `package`, `publish` and `release`: what is sold,
+//! to whom, and the files themselves.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+
+#[derive(Subcommand)]
+pub enum PackageCmd {
+    /// List packages with their number of versions, latest version and installs.
+    List,
+    /// Show a package's versions: released, who published them and when, installs, listed.
+    Show {
+        /// Package name, e.g. acme/module-a.
+        name: String,
+    },
+    /// Unlist a version: Composer stops seeing it; the archive stays, so it can be relisted.
+    Unlist {
+        /// Package name, e.g. acme/module-a.
+        name: String,
+        /// The version as published, e.g. 2.4.7-p1.
+        version: String,
+    },
+    /// List an unlisted version again.
+    Relist {
+        /// Package name, e.g. acme/module-a.
+        name: String,
+        /// The version as published, e.g. 2.4.7-p1.
+        version: String,
+    },
+}
 
 #[derive(Subcommand)]
 pub enum ProductCmd {
@@ -78,6 +103,15 @@ pub enum InvoiceCmd {
     Pay {
         /// Invoice number, e.g. INV-1001.
         number: String,
+    },
+    /// Void an invoice entered by mistake: it never holds the account and stays listed as
+    /// void (audited, with the reason).
+    Void {
+        /// Invoice number, e.g. INV-1001.
+        number: String,
+        /// Why it is void, e.g. "entered twice".
+        #[arg(long, env = "PACKYARD_INVOICE_REASON")]
+        reason: String,
     },
     /// List invoices, of one account or all.
     List {

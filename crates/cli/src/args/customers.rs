@@ -15,9 +15,10 @@ pub enum AccountCmd {
         /// Read the portal password from standard input.
         #[arg(long, env = "PACKYARD_PASSWORD_STDIN")]
         password_stdin: bool,
-        /// Prefix of new account ids.
-        #[arg(long, env = "PACKYARD_ACCOUNT_PREFIX", default_value = "MAG")]
-        id_prefix: String,
+        /// Prefix of new account ids (default MAG; the older variable PACKYARD_ACCOUNT_PREFIX
+        /// is still read).
+        #[arg(long, env = "PACKYARD_ACCOUNT_ID_PREFIX")]
+        id_prefix: Option<String>,
     },
     /// List every account.
     List,
@@ -73,20 +74,34 @@ pub enum KeyCmd {
         account: String,
     },
     /// Disable a key: Composer requests with it are refused until it is enabled.
-    Disable {
-        /// The key's public half (its HTTP Basic username).
-        public_key: String,
-    },
+    Disable(KeyRef),
     /// Enable a disabled key.
-    Enable {
-        /// The key's public half (its HTTP Basic username).
-        public_key: String,
-    },
+    Enable(KeyRef),
     /// Delete a key for good.
-    Delete {
-        /// The key's public half (its HTTP Basic username).
-        public_key: String,
-    },
+    Delete(KeyRef),
+}
+
+/// Which access key: `PUBLIC_KEY`, or `ACCOUNT PUBLIC_KEY` like `key create` and `key list`
+/// take the account (then the key must be that account's).
+#[derive(clap::Args)]
+pub struct KeyRef {
+    /// The key's public half (its HTTP Basic username), optionally after the account id.
+    #[arg(value_name = "[ACCOUNT] PUBLIC_KEY", num_args = 1.., required = true)]
+    words: Vec<String>,
+}
+
+/// The forms a key may be given in, for error messages.
+pub const KEY_FORMS: &str = "give PUBLIC_KEY or ACCOUNT PUBLIC_KEY";
+
+impl KeyRef {
+    /// (account id if given, public key).
+    pub fn parts(&self) -> anyhow::Result<(Option<&str>, &str)> {
+        match self.words.as_slice() {
+            [key] if !key.trim().is_empty() => Ok((None, key.as_str())),
+            [account, key] if !key.trim().is_empty() => Ok((Some(account.as_str()), key.as_str())),
+            _ => anyhow::bail!("which key? {KEY_FORMS}"),
+        }
+    }
 }
 
 #[derive(Subcommand)]

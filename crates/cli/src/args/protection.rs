@@ -12,10 +12,11 @@ use super::parse_duration;
 #[derive(clap::Args, Debug, Clone)]
 pub struct ProtectionArgs {
     /// A proxy (IP address or CIDR network) whose X-Forwarded-For / Forwarded header names the
-    /// client; repeatable. Everyone else's forwarding headers are ignored.
+    /// client; repeatable. Everyone else's forwarding headers are ignored. (The older
+    /// variable PACKYARD_TRUSTED_PROXIES is still read.)
     #[arg(
         long = "trusted-proxy",
-        env = "PACKYARD_TRUSTED_PROXIES",
+        env = "PACKYARD_TRUSTED_PROXY",
         value_delimiter = ',',
         value_name = "CIDR",
         value_parser = packyard_server::edge::client_addr::parse_trusted_proxy
@@ -46,12 +47,25 @@ impl ProtectionArgs {
         }
     }
 
-    pub fn apply(self, config: &mut Config) {
+    /// Fails when the older variable PACKYARD_TRUSTED_PROXIES holds something that is not
+    /// an address or network (the flag's own values are checked by clap).
+    pub fn apply(self, config: &mut Config) -> Result<(), String> {
         config.trusted_proxies = self.trusted_proxies;
+        if config.trusted_proxies.is_empty()
+            && let Ok(older) = std::env::var("PACKYARD_TRUSTED_PROXIES")
+        {
+            config.trusted_proxies = older
+                .split(',')
+                .filter(|p| !p.trim().is_empty())
+                .map(packyard_server::edge::client_addr::parse_trusted_proxy)
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("PACKYARD_TRUSTED_PROXIES: {e}"))?;
+        }
         config.login_address_budget = self.login_address_budget;
         if let Some(n) = self.login_hash_concurrency {
             config.login_hash_concurrency = n;
         }
         config.login_hash_wait = self.login_hash_wait;
+        Ok(())
     }
 }

@@ -7,6 +7,9 @@ use clap::{Args, ValueEnum};
 
 use super::parse_duration;
 
+/// The metrics address when `--metrics-listen` is not given: this machine only.
+pub const DEFAULT_METRICS_LISTEN: &str = "127.0.0.1:9464";
+
 #[derive(Args, Clone, Debug)]
 pub struct OperationsArgs {
     /// Time a client has to send a complete request head, on a new connection and between
@@ -23,9 +26,16 @@ pub struct OperationsArgs {
     /// Log format: `text` for people, `json` for log collectors (one object per line).
     #[arg(long, env = "PACKYARD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
-    /// Serve `GET /metrics` on this address only, instead of on the main listener.
+    /// Where `GET /metrics` is served, apart from the main listener [default:
+    /// 127.0.0.1:9464, skipped with a warning when that port is taken]. To let a Prometheus
+    /// on another machine scrape it, listen on a reachable address (e.g. 0.0.0.0:9464
+    /// behind a firewall) or use --metrics-token.
     #[arg(long, env = "PACKYARD_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
+    /// Also answer `GET /metrics` on the main listener, to requests that send
+    /// `Authorization: Bearer TOKEN` (for scrapers that reach only the public address).
+    #[arg(long, env = "PACKYARD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -163,6 +163,14 @@ pub async fn invoice(g: &Global, cmd: InvoiceCmd) -> Result<()> {
                 format!("invoice {} paid", inv.number),
             );
         }
+        InvoiceCmd::Void { number, reason } => {
+            let inv = db.void_invoice(&number, &reason, CLI_ACTOR).await?;
+            emit(
+                g.json,
+                serde_json::to_value(&inv)?,
+                format!("invoice {} void", inv.number),
+            );
+        }
         InvoiceCmd::List { account } => {
             let accounts = match account {
                 Some(id) => vec![db.account(&id).await?],
@@ -177,10 +185,10 @@ pub async fn invoice(g: &Global, cmd: InvoiceCmd) -> Result<()> {
             let human: Vec<String> = rows
                 .iter()
                 .map(|(account, i)| {
-                    let state = if i.paid_at.is_some() {
-                        "paid"
-                    } else {
-                        "unpaid"
+                    let state = match (i.is_void(), i.is_paid()) {
+                        (true, _) => "void",
+                        (false, true) => "paid",
+                        (false, false) => "unpaid",
                     };
                     format!(
                         "{}  {account}  {} {}  due {}  {state}",

@@ -3,13 +3,15 @@
 use anyhow::{Result, bail};
 use chrono::DateTime;
 use packyard_core::passwords::hash_password;
+use packyard_core::rules::AccountStanding;
 use packyard_store::Db;
 use packyard_store::accounts::{Account, NewAccount};
+use packyard_store::invoices::Invoice;
 use packyard_store::sessions::SessionKind;
 use serde_json::json;
 
 use super::{CLI_ACTOR, deleted, emit, emit_list};
-use crate::args::{AccountCmd, Global, KeyCmd, TokenCmd};
+use crate::args::{AccountCmd, Global, KEY_FORMS, KeyCmd, KeyRef, TokenCmd};
 use crate::context::{open_db, read_new_password, read_password_stdin};
 
 fn date(ts: i64) -> String {
@@ -37,7 +39,7 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
                     NewAccount {
                         email: &email,
                         name: &name,
-                        id_prefix: &id_prefix,
+                        id_prefix: &crate::args::account_id_prefix(id_prefix),
                         password_hash,
                     },
                     CLI_ACTOR,
@@ -50,9 +52,18 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
             );
         }
         AccountCmd::List => {
-            let accounts = db.accounts().await?;
-            emit_list(g.json, "accounts", &accounts, |a| {
-                format!("{}  {:<7} {}  {}", a.public_id, a.status, a.email, a.name)
+            let grace = grace_days(&db).await?;
+            let mut rows = Vec::new();
+            for a in db.accounts().await? {
+                let standing = standing(&a, &db.invoices_of(&a).await?, grace);
+                rows.push(AccountRow {
+                    account: a,
+                    standing,
+                });
+            }
+            emit_list(g.json, "accounts", &rows, |r| {
+                let a = &r.account;
+                format!("{}  {:<7} {}  {}", a.public_id, r.standing, a.email, a.name)
             });
         }
         AccountCmd::Show { id } => {
@@ -60,6 +71,7 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
             let keys = db.keys_of(&a).await?;
             let licences = db.licences(Some(&a)).await?;
             let invoices = db.invoices_of(&a).await?;
+            let standing = standing(&a, &invoices, grace_days(&db).await?);
             let licence_lines: Vec<String> = licences
                 .iter()
                 .map(|l| {
@@ -72,18 +84,22 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
                 a.public_id,
                 a.name,
                 a.email,
-                a.status,
+                standing,
                 date(a.created_at),
                 keys.len(),
                 licences.len(),
                 if licence_lines.is_empty() { "" } else { "\n" },
                 licence_lines.join("\n"),
                 invoices.len(),
-                invoices.iter().filter(|i| i.paid_at.is_none()).count()
+                invoices.iter().filter(|i| i.is_open()).count()
             );
+            let account = AccountRow {
+                account: a,
+                standing,
+            };
             emit(
                 g.json,
-                json!({ "account": a, "keys": keys, "licences": licences, "invoices": invoices }),
+                json!({ "account": account, "keys": keys, "licences": licences, "invoices": invoices }),
                 human,
             );
         }
@@ -118,6 +134,28 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
     Ok(())
 }
 
+/// An account as `account list` and `account show` print it: its row and its standing.
+#[derive(serde::Serialize)]
+struct AccountRow {
+    #[serde(flatten)]
+    account: Account,
+    standing: AccountStanding,
+}
+
+/// The billing grace period the server recorded at its start (0 before any server ran).
+async fn grace_days(db: &Db) -> Result<i64> {
+    let recorded = db
+        .setting(packyard_store::settings::BILLING_GRACE_DAYS)
+        .await?;
+    Ok(recorded.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+/// The account's standing today, by the rule the Composer path applies.
+fn standing(a: &Account, invoices: &[Invoice], grace_days: i64) -> AccountStanding {
+    let today = chrono::Utc::now().date_naive();
+    AccountStanding::of(a.is_closed(), invoices, today, grace_days)
+}
+
 pub async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
     let db = open_db(g).await?;
     match cmd {
@@ -142,9 +180,10 @@ pub async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
                 format!("{}  {state:<8}  {}  {used}", k.public_key, k.name)
             });
         }
-        KeyCmd::Disable { public_key } => set_key_enabled(g, &db, &public_key, false).await?,
-        KeyCmd::Enable { public_key } => set_key_enabled(g, &db, &public_key, true).await?,
-        KeyCmd::Delete { public_key } => {
+        KeyCmd::Disable(key) => set_key_enabled(g, &db, &key, false).await?,
+        KeyCmd::Enable(key) => set_key_enabled(g, &db, &key, true).await?,
+        KeyCmd::Delete(key) => {
+            let public_key = the_key(&db, &key).await?;
             db.delete_key(&public_key, CLI_ACTOR).await?;
             emit(
                 g.json,
@@ -165,11 +204,24 @@ fn emit_status(g: &Global, a: Account, done: &str) {
     );
 }
 
-async fn set_key_enabled(g: &Global, db: &Db, public_key: &str, enabled: bool) -> Result<()> {
-    if public_key.trim().is_empty() {
-        bail!("give the public key of the access key")
+/// The public key `key` names, checked to exist (and to be the account's, when one is given).
+async fn the_key(db: &Db, key: &KeyRef) -> Result<String> {
+    let (account, public_key) = key.parts()?;
+    let found = db
+        .key(public_key)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}; {KEY_FORMS}"))?;
+    if let Some(account) = account
+        && db.account(account).await?.id != found.account_id
+    {
+        bail!("{public_key} is not a key of account {account}; {KEY_FORMS}")
     }
-    let k = db.set_key_enabled(public_key, enabled, CLI_ACTOR).await?;
+    Ok(found.public_key)
+}
+
+async fn set_key_enabled(g: &Global, db: &Db, key: &KeyRef, enabled: bool) -> Result<()> {
+    let public_key = the_key(db, key).await?;
+    let k = db.set_key_enabled(&public_key, enabled, CLI_ACTOR).await?;
     let state = if enabled { "enabled" } else { "disabled" };
     emit(
         g.json,

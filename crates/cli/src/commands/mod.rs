@@ -4,6 +4,7 @@ mod backup;
 mod catalog;
 mod customers;
 mod operators;
+mod packages;
 mod publish;
 mod releases;
 mod repos;
@@ -61,6 +62,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Entitlement(cmd) => catalog::entitlement(&g, cmd).await,
         Command::Invoice(cmd) => catalog::invoice(&g, cmd).await,
         Command::Operator(cmd) => operators::run(&g, cmd).await,
+        Command::Package(cmd) => packages::run(&g, cmd).await,
         Command::Publish(args) => publish::run(&g, args).await,
         Command::Backup(args) => backup::backup(&g, args).await,
         Command::Restore(args) => backup::restore(&g, args).await,

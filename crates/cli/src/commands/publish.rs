@@ -119,12 +119,7 @@ pub async fn run(g: &Global, args: PublishArgs) -> Result<()> {
         }
     }
     bar.finish_and_clear();
-    let summary = format!(
-        "published {}, skipped {} (already published), failed {}",
-        published.len(),
-        skipped.len(),
-        failed.len()
-    );
+    let summary = crate::context::publish_summary(&published, &skipped, failed.len());
     let failures = failed.len();
     if g.json {
         println!(

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
+use packyard_composer::archive::ZipLimits;
 use packyard_core::git::registry::{add_repository, describe, describe_with_refs, webhook_url};
 use packyard_core::git::sync::SyncReport;
 use packyard_core::git::worker::{Leased, lease_owner, sync_with_lease};
@@ -14,11 +15,15 @@ use serde_json::{Value, json};
 
 use super::{CLI_ACTOR, Reported, emit};
 use crate::args::{Global, RepoArgs, RepoCmd};
-use crate::context::{open_blobs, open_db, read_password_stdin};
+use crate::context::{git_settings, open_blobs, open_db, read_password_stdin};
 
 pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
     let db = open_db(g).await?;
-    let url = args.public_url.trim_end_matches('/');
+    let recorded = match args.public_url {
+        Some(url) => Some(url),
+        None => db.setting(packyard_store::settings::PUBLIC_URL).await?,
+    };
+    let url = recorded.as_deref().unwrap_or("http://127.0.0.1:8080");
     match args.cmd {
         RepoCmd::Add {
             url: repo_url,
@@ -32,6 +37,7 @@ pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
             };
             let added = add_repository(
                 &db,
+                &git_settings(),
                 &repo_url,
                 name.as_deref(),
                 secret.as_deref(),
@@ -93,6 +99,8 @@ pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
                 blobs: open_blobs(g)?,
                 mirror_dir: g.data_dir.join("git"),
                 actor: CLI_ACTOR.into(),
+                git: git_settings(),
+                limits: ZipLimits::default(),
             };
             sync(g, &ctx, &ids).await?;
         }

@@ -4,6 +4,7 @@
 //! certificate and key.
 
 use std::io::Write;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -15,7 +16,7 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use crate::args::LogFormat;
 use crate::args::{Global, ServeArgs};
-use crate::context::{open_blobs_in, open_db_with};
+use crate::context::{git_settings, open_blobs_in, open_db_with, redact};
 
 pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     let _log_writer = init_logging(args.operations.log_format);
@@ -47,13 +48,16 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     config.zip_limits.max_uncompressed_bytes = args.max_unpacked_mib << 20;
     config.session_ttl = args.session_ttl;
     config.login_max_failures = args.login_max_failures;
-    config.account_id_prefix = args.account_id_prefix;
+    config.account_id_prefix = crate::args::account_id_prefix(args.account_id_prefix);
     config.max_release_bytes = args.max_release_mib << 20;
-    args.protection.apply(&mut config);
+    args.protection
+        .apply(&mut config)
+        .map_err(anyhow::Error::msg)?;
     config.auth_failure_budget = args.auth_failure_budget;
     config.poll_interval = args.poll_interval;
     config.git_mirror_dir = g.data_dir.join("git");
     config.repo_poll_interval = args.repo_poll_interval;
+    config.git = git_settings();
     config.storage_redirect = args
         .storage_redirect
         .then_some(args.storage_redirect_expiry);
@@ -65,19 +69,34 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
         max_connections: ops.max_connections.unwrap_or(file_limit / 2).max(16),
         drain_timeout: Duration::from_secs(30),
     };
-    config.metrics_on_main_listener = ops.metrics_listen.is_none();
+    // `/metrics` is never open to everyone on the public listener: it is served on its own
+    // address (this machine only by default), and on the main listener only with a token.
+    config.metrics_on_main_listener = false;
+    config.metrics_token_hash = ops
+        .metrics_token
+        .as_deref()
+        .map(packyard_store::secret::sha256);
     let state = AppState::new(db, blobs, config)
         .await
         .context("cannot load the repository state")?;
-    if let Some(metrics_addr) = ops.metrics_listen {
-        let metrics = tokio::net::TcpListener::bind(metrics_addr)
-            .await
-            .with_context(|| format!("cannot listen on {metrics_addr} for metrics"))?;
-        let app = packyard_server::metrics_router().with_state(state.clone());
-        tokio::spawn(async move { axum::serve(metrics, app).await });
-    }
-    println!("packyard listening on {scheme}://{addr} (public URL {public_url})");
-    std::io::stdout().flush()?;
+    let metrics_url = serve_metrics(ops.metrics_listen, &state).await?;
+    record_settings(&state).await;
+    let metrics = match &metrics_url {
+        Some(url) => format!("{url} (this address only; see --metrics-listen)"),
+        None => "not served (see --metrics-listen, --metrics-token)".into(),
+    };
+    // One write: whoever reads the first line (a supervisor, the tests) may close the pipe
+    // right after, and nothing is written to standard output later.
+    let banner = format!(
+        "packyard listening on {scheme}://{addr} (public URL {public_url})\n  data: {}\n  metrics: {metrics}\n  next: {}\n",
+        where_data_lives(g),
+        next_step(&state).await
+    );
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(banner.as_bytes())
+        .and_then(|()| stdout.flush());
+    drop(stdout);
     tokio::spawn(reload_on_sighup(tls.clone()));
     let listener: Listener = match tls {
         Some(certificates) => TlsListener::new(listener, certificates).into(),
@@ -86,6 +105,81 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     packyard_server::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Records what the CLI cannot know by itself (the public URL for `repo add`, the grace
+/// period for `account show`); a database that refuses only costs those defaults.
+async fn record_settings(state: &AppState) {
+    use packyard_store::settings::{BILLING_GRACE_DAYS, PUBLIC_URL};
+    let grace = state.config.billing_grace_days.to_string();
+    for (name, value) in [
+        (PUBLIC_URL, state.config.public_url.as_str()),
+        (BILLING_GRACE_DAYS, grace.as_str()),
+    ] {
+        if let Err(e) = state.db.set_setting(name, value).await {
+            tracing::warn!("could not record the {name} setting for the CLI: {e}");
+        }
+    }
+}
+
+/// The start-up line's "data:" part: the data directory, or the database and storage.
+fn where_data_lives(g: &Global) -> String {
+    let dir = std::path::absolute(&g.data_dir).unwrap_or_else(|_| g.data_dir.clone());
+    let storage = match &g.storage_url {
+        Some(url) => url.clone(),
+        None => dir.join("artifacts").display().to_string(),
+    };
+    match &g.database_url {
+        Some(url) => format!("database {}, archives in {storage}", redact(url)),
+        None => format!(
+            "{} (SQLite database and archives in {storage})",
+            dir.display()
+        ),
+    }
+}
+
+/// The start-up line's "next:" part: the first thing this installation still lacks.
+async fn next_step(state: &AppState) -> String {
+    let db = &state.db;
+    let (operators, packages, accounts) =
+        tokio::join!(db.operators(), db.package_names(), db.accounts());
+    let back_office = format!("{}/admin", state.config.public_url);
+    if operators.is_ok_and(|o| o.is_empty()) {
+        "create an operator for the back office and admin API: packyard operator create --email you@example.com --password-stdin".into()
+    } else if packages.is_ok_and(|p| p.is_empty()) {
+        format!(
+            "publish a package: packyard publish FILE.zip (or upload it at {back_office}/packages)"
+        )
+    } else if accounts.is_ok_and(|a| a.is_empty()) {
+        format!(
+            "create a customer: packyard account create --email E --name N (or at {back_office}/accounts)"
+        )
+    } else {
+        format!("manage accounts and packages at {back_office}")
+    }
+}
+
+/// Serves `GET /metrics` on `--metrics-listen`, or on the default local address when that
+/// is free; returns the URL it is served at, if any.
+async fn serve_metrics(given: Option<SocketAddr>, state: &AppState) -> Result<Option<String>> {
+    let addr = match given {
+        Some(addr) => addr,
+        None => crate::args::DEFAULT_METRICS_LISTEN.parse()?,
+    };
+    let metrics = match tokio::net::TcpListener::bind(addr).await {
+        Ok(listener) => listener,
+        Err(e) if given.is_none() => {
+            tracing::warn!(
+                "metrics are not served: {addr} is not available ({e}); choose an address with --metrics-listen"
+            );
+            return Ok(None);
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot listen on {addr} for metrics")),
+    };
+    let url = format!("http://{}/metrics", metrics.local_addr()?);
+    let app = packyard_server::metrics_router().with_state(state.clone());
+    tokio::spawn(async move { axum::serve(metrics, app).await });
+    Ok(Some(url))
 }
 
 /// Logs go to stderr through a writer thread, so that a request never waits on a write to

@@ -69,11 +69,7 @@ pub fn publish(c: &Client, json_out: bool, args: PublishArgs) -> Result<()> {
         }
     }
     let failures = failed.len();
-    let summary = format!(
-        "published {}, skipped {} (already published), failed {failures}",
-        published.len(),
-        skipped.len()
-    );
+    let summary = crate::context::publish_summary(&published, &skipped, failures);
     let report = json!({ "published": published, "skipped": skipped, "failed": failed });
     super::print(json_out, &report, Some(summary));
     if failures > 0 {

@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 use super::client::{Client, segment};
-use super::{catalog, customers};
+use super::{catalog, customers, packages};
 use crate::args::{Command, OperatorCmd, OperatorTokenCmd, RepoCmd, TokenCmd};
 use crate::context::read_password_stdin;
 
@@ -68,6 +68,7 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
             (v, token)
         }
         Command::Product(cmd) => catalog::product(c, cmd)?,
+        Command::Package(cmd) => packages::package(c, cmd)?,
         Command::Entitlement(cmd) => customers::entitlement(c, cmd)?,
         Command::Invoice(cmd) => customers::invoice(c, cmd)?,
         Command::Operator(cmd) => operator(c, cmd)?,

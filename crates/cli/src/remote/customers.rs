@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::client::{Client, segment};
 use super::commands::{account_path, delete, list, post, switch};
-use crate::args::{AccountCmd, EntitlementCmd, InvoiceCmd, KeyCmd};
+use crate::args::{AccountCmd, EntitlementCmd, InvoiceCmd, KEY_FORMS, KeyCmd, KeyRef};
 use crate::context::read_password_stdin;
 
 pub(super) fn account(c: &Client, cmd: AccountCmd) -> Result<(Value, Option<String>)> {
@@ -66,15 +66,38 @@ pub(super) fn key(c: &Client, cmd: KeyCmd) -> Result<(Value, Option<String>)> {
             c.call("GET", &format!("{}/keys", account_path(&account)), None)?,
             None,
         ),
-        KeyCmd::Disable { public_key } => switch(c, &key_path(&public_key), &public_key, false)?,
-        KeyCmd::Enable { public_key } => switch(c, &key_path(&public_key), &public_key, true)?,
-        KeyCmd::Delete { public_key } => delete(
-            c,
-            &key_path(&public_key),
-            ("public_key", &public_key),
-            format!("{public_key} deleted"),
-        )?,
+        KeyCmd::Disable(key) => {
+            let public_key = the_key(c, &key)?;
+            switch(c, &key_path(public_key), public_key, false)?
+        }
+        KeyCmd::Enable(key) => {
+            let public_key = the_key(c, &key)?;
+            switch(c, &key_path(public_key), public_key, true)?
+        }
+        KeyCmd::Delete(key) => {
+            let public_key = the_key(c, &key)?;
+            delete(
+                c,
+                &key_path(public_key),
+                ("public_key", public_key),
+                format!("{public_key} deleted"),
+            )?
+        }
     })
+}
+
+/// The public key `key` names, checked to be the account's when one is given (the API
+/// addresses keys by public key alone).
+fn the_key<'k>(c: &Client, key: &'k KeyRef) -> Result<&'k str> {
+    let (account, public_key) = key.parts()?;
+    if let Some(account) = account {
+        let keys = c.call("GET", &format!("{}/keys", account_path(account)), None)?;
+        let listed = keys["keys"].as_array().into_iter().flatten();
+        if !listed.into_iter().any(|k| k["public_key"] == public_key) {
+            anyhow::bail!("{public_key} is not a key of account {account}; {KEY_FORMS}")
+        }
+    }
+    Ok(public_key)
 }
 
 pub(super) fn entitlement(c: &Client, cmd: EntitlementCmd) -> Result<(Value, Option<String>)> {
@@ -127,6 +150,14 @@ pub(super) fn invoice(c: &Client, cmd: InvoiceCmd) -> Result<(Value, Option<Stri
                 None,
             )?;
             (v, Some(format!("invoice {number} paid")))
+        }
+        InvoiceCmd::Void { number, reason } => {
+            let v = c.call(
+                "POST",
+                &format!("/api/v1/invoices/{}/void", segment(&number)),
+                Some(&json!({ "reason": reason })),
+            )?;
+            (v, Some(format!("invoice {number} void")))
         }
         InvoiceCmd::List { account } => list(c, "/api/v1/invoices", "account", account)?,
     })

@@ -12,6 +12,7 @@ mod catalog;
 mod client;
 mod commands;
 mod customers;
+mod packages;
 
 use anyhow::{Result, bail};
 use serde_json::Value;

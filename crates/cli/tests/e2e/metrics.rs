@@ -8,9 +8,13 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
+/// The `--metrics-token` of the servers here, which opens `/metrics` on the main listener.
+const METRICS_TOKEN: &str = "scraper-secret";
+
 /// `name{labels}` → value, from the Prometheus text format.
 fn scrape(url: &str) -> HashMap<String, f64> {
-    let answer = curl(&format!("{url}/metrics"), &[]);
+    let auth = format!("Authorization: Bearer {METRICS_TOKEN}");
+    let answer = curl(&format!("{url}/metrics"), &["-H", &auth]);
     assert_eq!(answer.status, 200, "{}", answer.text());
     answer
         .text()
@@ -38,7 +42,10 @@ fn customer_with_package(server: &Server) -> (String, String, String) {
 
 #[test]
 fn metrics_move_and_access_lines_are_json() {
-    let server = Server::start_logging(Backend::Sqlite, &["--log-format", "json"]);
+    let server = Server::start_logging(
+        Backend::Sqlite,
+        &["--log-format", "json", "--metrics-token", METRICS_TOKEN],
+    );
     let (account, public, private) = customer_with_package(&server);
     let before = scrape(&server.url);
     let packages = format!("{}/packages.json", server.url);
@@ -155,4 +162,19 @@ fn metrics_listen_moves_metrics_off_the_main_listener() {
     assert_ne!(curl(&format!("{}/metrics", server.url), &[]).status, 200);
     let scraped = scrape(&format!("http://{metrics}"));
     assert!(scraped.contains_key("packyard_http_response_bytes_total"));
+}
+
+#[test]
+fn metrics_are_not_public_by_default_and_a_token_opens_them_on_the_main_listener() {
+    let server = Server::start(Backend::Sqlite);
+    let public = curl(&format!("{}/metrics", server.url), &[]);
+    assert_eq!(public.status, 404, "{}", public.text());
+    let server = Server::start_with(Backend::Sqlite, &["--metrics-token", METRICS_TOKEN]);
+    let url = format!("{}/metrics", server.url);
+    assert_eq!(curl(&url, &[]).status, 404);
+    assert_eq!(
+        curl(&url, &["-H", "Authorization: Bearer wrong"]).status,
+        404
+    );
+    assert!(scrape(&server.url).contains_key("packyard_http_response_bytes_total"));
 }

@@ -5,10 +5,11 @@
 
 use std::path::Path;
 
+use packyard_composer::archive::ZipLimits;
 use packyard_composer::name::validate_package_name;
 use packyard_composer::vcs_versions::{RefVersion, branch_version, tag_version};
 use packyard_store::StoreError;
-use packyard_vcs::archive::ArchiveLimits;
+use packyard_vcs::VcsError;
 use packyard_vcs::tree::Mirror;
 use serde_json::{Map, Value};
 
@@ -22,6 +23,25 @@ pub enum Built {
     Conflict(String),
 }
 
+/// Why a ref could not be built (the sync reports it and retries the ref next time).
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// Reading the mirror or zipping failed.
+    #[error(transparent)]
+    Vcs(#[from] VcsError),
+    /// The blocking task building the ref panicked or was cancelled.
+    #[error("building {ref_name} stopped: {reason}")]
+    Stopped { ref_name: String, reason: String },
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+}
+
+/// A ref after the git work: ready to publish, or the reason it is not a version.
+pub enum Readiness {
+    Ready(Prepared),
+    Skipped(String),
+}
+
 /// A ref ready to publish: everything the blocking git work produced.
 pub struct Prepared {
     package: String,
@@ -32,24 +52,29 @@ pub struct Prepared {
 }
 
 /// Reads and zips `ref_name` at `commit` from the mirror at `mirror` on a blocking thread
-/// (several refs may be prepared at once). `Ok(Err(reason))`: the ref is skipped.
+/// (several refs may be prepared at once), within the archive `limits`.
 pub async fn prepare_ref(
     mirror: &Path,
     ref_name: &str,
     commit: &str,
-) -> Result<Result<Prepared, String>, String> {
-    let (mirror, name, id) = (
+    limits: &ZipLimits,
+) -> Result<Readiness, BuildError> {
+    let (mirror, name, id, limits) = (
         mirror.to_path_buf(),
         ref_name.to_string(),
         commit.to_string(),
+        limits.clone(),
     );
-    let prepared = tokio::task::spawn_blocking(move || prepare(&mirror, &name, &id))
+    let prepared = tokio::task::spawn_blocking(move || prepare(&mirror, &name, &id, &limits))
         .await
-        .map_err(|e| format!("building {ref_name} stopped: {e}"))?;
+        .map_err(|e| BuildError::Stopped {
+            ref_name: ref_name.to_string(),
+            reason: e.to_string(),
+        })?;
     match prepared {
-        Ok(p) => Ok(Ok(p)),
-        Err(Skip::Reason(reason)) => Ok(Err(reason)),
-        Err(Skip::Fatal(e)) => Err(e),
+        Ok(p) => Ok(Readiness::Ready(p)),
+        Err(Skip::Reason(reason)) => Ok(Readiness::Skipped(reason)),
+        Err(Skip::Fatal(e)) => Err(e.into()),
     }
 }
 
@@ -59,11 +84,11 @@ pub async fn prepare_ref(
 pub async fn publish_ref(
     ctx: &SyncContext,
     ref_name: &str,
-    prepared: Result<Prepared, String>,
-) -> Result<Built, String> {
+    prepared: Readiness,
+) -> Result<Built, BuildError> {
     let p = match prepared {
-        Ok(p) => p,
-        Err(reason) => return Ok(Built::Skipped(reason)),
+        Readiness::Ready(p) => p,
+        Readiness::Skipped(reason) => return Ok(Built::Skipped(reason)),
     };
     let is_branch = ref_name.starts_with("refs/heads/");
     let manifest = StoredManifest {
@@ -83,7 +108,11 @@ pub async fn publish_ref(
             version: p.version.version,
         }),
         Err(PublishError::Store(StoreError::Conflict(m))) => Ok(Built::Conflict(m)),
-        Err(e) => Err(e.to_string()),
+        // An archive an upload would refuse is a reason to skip the ref, not a failed sync.
+        Err(e @ (PublishError::Archive(_) | PublishError::Time(_))) => {
+            Ok(Built::Skipped(e.to_string()))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -91,11 +120,16 @@ enum Skip {
     /// The ref is not a version; shown to operators.
     Reason(String),
     /// Reading the mirror failed; the sync reports an error and retries the ref next time.
-    Fatal(String),
+    Fatal(VcsError),
 }
 
-fn prepare(mirror: &Path, ref_name: &str, commit: &str) -> Result<Prepared, Skip> {
-    let fatal = |e: packyard_vcs::VcsError| Skip::Fatal(e.to_string());
+fn prepare(
+    mirror: &Path,
+    ref_name: &str,
+    commit: &str,
+    limits: &ZipLimits,
+) -> Result<Prepared, Skip> {
+    let fatal = Skip::Fatal;
     let mirror = Mirror::open(mirror).map_err(fatal)?;
     let info = mirror.commit_info(commit).map_err(fatal)?;
     let Some(text) = mirror.read_file(commit, "composer.json").map_err(fatal)? else {
@@ -116,9 +150,11 @@ fn prepare(mirror: &Path, ref_name: &str, commit: &str) -> Result<Prepared, Skip
         branch_version(ref_name.strip_prefix("refs/heads/").unwrap_or(ref_name))
     }
     .map_err(|e| Skip::Reason(e.to_string()))?;
-    let zip = mirror
-        .build_zip(commit, &ArchiveLimits::default())
-        .map_err(fatal)?;
+    // Over the operator's archive limits: the ref is refused with the reason, like an upload.
+    let zip = mirror.build_zip(commit, limits).map_err(|e| match e {
+        VcsError::TooLarge { .. } => Skip::Reason(e.to_string()),
+        e => Skip::Fatal(e),
+    })?;
     Ok(Prepared {
         package,
         version,

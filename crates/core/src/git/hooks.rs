@@ -31,15 +31,16 @@ pub enum HookError {
     Missing,
     #[error("the webhook signature does not match this repository's secret")]
     Mismatch,
+    #[error(
+        "webhook secrets must be longer than 64 bytes (this one has {0}), so that only a hash of them is stored; omit --secret-stdin to have one generated"
+    )]
+    ShortSecret(usize),
 }
 
 /// The key stored for `secret`, or why the secret is refused.
-pub fn hook_key(secret: &str) -> Result<Vec<u8>, String> {
+pub fn hook_key(secret: &str) -> Result<Vec<u8>, HookError> {
     if secret.len() <= 64 {
-        return Err(format!(
-            "webhook secrets must be longer than 64 bytes (this one has {}), so that only a hash of them is stored; omit --secret-stdin to have one generated",
-            secret.len()
-        ));
+        return Err(HookError::ShortSecret(secret.len()));
     }
     Ok(Sha256::digest(secret.as_bytes()).to_vec())
 }

@@ -12,7 +12,9 @@ pub mod worker;
 use std::path::PathBuf;
 
 use packyard_blobs::BlobStore;
+use packyard_composer::archive::ZipLimits;
 use packyard_store::Db;
+pub use packyard_vcs::remote::GitSettings;
 
 /// What a sync needs, whether it runs in the server or in the CLI.
 #[derive(Clone)]
@@ -24,6 +26,11 @@ pub struct SyncContext {
     pub mirror_dir: PathBuf,
     /// Who the audit log names for versions a sync publishes.
     pub actor: String,
+    /// How git is run (program, fallback credentials, ssh key and known hosts).
+    pub git: GitSettings,
+    /// The operator's archive limits, the same as for uploads: a ref whose tree exceeds
+    /// them is skipped with the reason.
+    pub limits: ZipLimits,
 }
 
 /// Reports a sync's progress (the CLI draws a bar; the server logs nothing per ref).
@@ -36,3 +43,6 @@ pub trait Progress: Send + Sync {
 /// A [`Progress`] that shows nothing.
 pub struct Quiet;
 impl Progress for Quiet {}
+
+#[cfg(test)]
+mod tests;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use packyard_store::repo_refs::{GitRef, RefState};
 use packyard_store::repos::GitRepo;
 use packyard_store::{Db, StoreError};
-use packyard_vcs::remote::Remote;
+use packyard_vcs::remote::{GitSettings, Remote};
 use serde_json::{Value, json};
 
 use super::hooks::{GENERATED_SECRET_LEN, hook_key};
@@ -20,9 +20,11 @@ pub struct Added {
 
 /// Registers `url` (named `name`, default: the URL's last path segment); `queue_sync` queues
 /// its first import for the servers' workers (the CLI runs it itself, with a progress bar).
-/// `secret`: the webhook secret to use, else one is generated.
+/// `secret`: the webhook secret to use, else one is generated. `git`: how git is run to
+/// check that the repository can be read.
 pub async fn add_repository(
     db: &Db,
+    git: &GitSettings,
     url: &str,
     name: Option<&str>,
     secret: Option<&str>,
@@ -42,8 +44,8 @@ pub async fn add_repository(
     };
     // Refuse what cannot be read now (typo, missing credentials) rather than register it.
     let remote = Remote::new(url);
-    let probe = remote.clone();
-    let listed = tokio::task::spawn_blocking(move || probe.list_refs())
+    let (probe, settings) = (remote.clone(), git.clone());
+    let listed = tokio::task::spawn_blocking(move || probe.list_refs(&settings))
         .await
         .map_err(|e| StoreError::Invalid(e.to_string()))?;
     if let Err(e) = listed {
@@ -56,7 +58,7 @@ pub async fn add_repository(
         .is_none()
         .then(|| packyard_store::secret::random_alphanumeric(GENERATED_SECRET_LEN));
     let key = hook_key(secret.or(generated.as_deref()).unwrap_or_default())
-        .map_err(StoreError::Invalid)?;
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
     let mut repo = db.add_repo(&name, url, &key, actor).await?;
     if queue_sync {
         db.request_repo_sync(repo.id).await?;

@@ -14,17 +14,24 @@ use packyard_composer::vcs_versions::tag_version;
 use packyard_store::StoreError;
 use packyard_store::repo_refs::{GitRef, RefState};
 use packyard_store::repos::GitRepo;
+use packyard_vcs::VcsError;
 use packyard_vcs::remote::Remote;
 use serde::Serialize;
 
-use super::build::{Built, prepare_ref, publish_ref};
+use super::build::{BuildError, Built, prepare_ref, publish_ref};
 use super::{Progress, SyncContext};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    #[error("{0}")]
-    Git(String),
-    #[error("{0}")]
+    /// Listing or fetching the upstream repository failed.
+    #[error(transparent)]
+    Git(#[from] VcsError),
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    /// The blocking git task panicked or was cancelled.
+    #[error("the git task stopped: {0}")]
+    Stopped(tokio::task::JoinError),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -73,11 +80,10 @@ pub async fn sync_repo(
     progress: &dyn Progress,
 ) -> Result<SyncReport, SyncError> {
     let remote = Remote::new(&repo.url);
-    let listing = remote.clone();
-    let upstream = tokio::task::spawn_blocking(move || listing.list_refs())
+    let (listing, settings) = (remote.clone(), ctx.git.clone());
+    let upstream = tokio::task::spawn_blocking(move || listing.list_refs(&settings))
         .await
-        .map_err(|e| SyncError::Git(e.to_string()))?
-        .map_err(|e| SyncError::Git(e.to_string()))?;
+        .map_err(SyncError::Stopped)??;
     let known: BTreeMap<String, GitRef> = ctx
         .db
         .repo_refs(repo.id)
@@ -119,17 +125,17 @@ pub async fn sync_repo(
         return Ok(report);
     }
     let mirror = ctx.mirror_dir.join(format!("{}.git", repo.id));
-    let (fetch_dir, names) = (
+    let (fetch_dir, names, settings) = (
         mirror.clone(),
         to_build.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+        ctx.git.clone(),
     );
     tokio::task::spawn_blocking(move || {
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        remote.fetch(&fetch_dir, &refs)
+        remote.fetch(&settings, &fetch_dir, &refs)
     })
     .await
-    .map_err(|e| SyncError::Git(e.to_string()))?
-    .map_err(|e| SyncError::Git(e.to_string()))?;
+    .map_err(SyncError::Stopped)??;
     progress.start(to_build.len());
     // Zipping is CPU-bound and independent per ref: prepare a few at once, publish in order.
     let parallel = std::thread::available_parallelism()
@@ -138,17 +144,14 @@ pub async fn sync_repo(
     let mut builds = futures_util::stream::iter(to_build.into_iter().map(|(name, commit)| {
         let mirror = mirror.clone();
         async move {
-            let prepared = prepare_ref(&mirror, &name, &commit).await;
+            let prepared = prepare_ref(&mirror, &name, &commit, &ctx.limits).await;
             (name, commit, prepared)
         }
     }))
     .buffered(parallel);
     let mut built_so_far = 0usize;
     while let Some((name, commit, prepared)) = builds.next().await {
-        let prepared = prepared.map_err(SyncError::Git)?;
-        let built = publish_ref(ctx, &name, prepared)
-            .await
-            .map_err(SyncError::Git)?;
+        let built = publish_ref(ctx, &name, prepared?).await?;
         record(ctx, repo.id, &name, &commit, built, &mut report).await?;
         built_so_far += 1;
         if let Some(owner) = lease_owner.filter(|_| built_so_far.is_multiple_of(16)) {

@@ -4,7 +4,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use packyard_store::accounts::NewAccount;
+use packyard_store::accounts::{Account, NewAccount};
+use packyard_store::invoices::Invoice;
 use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -15,6 +16,7 @@ use crate::auth::Operator;
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::passwords::hash_password;
+use packyard_core::rules::AccountStanding;
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewAccountBody {
@@ -58,7 +60,23 @@ async fn password_hash(password: Option<String>) -> ApiResult<Option<String>> {
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts",
     responses((status = 200, body = Value), (status = 401, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({ "accounts": state.db.accounts().await? })))
+    let mut accounts = Vec::new();
+    for account in state.db.accounts().await? {
+        let invoices = state.db.invoices_of(&account).await?;
+        accounts.push(with_standing(&state, account, &invoices));
+    }
+    Ok(Json(json!({ "accounts": accounts })))
+}
+
+/// An account's row with its `standing` (active, on hold since a day because of an
+/// invoice, or closed), decided by the rule the Composer path applies.
+fn with_standing(state: &AppState, account: Account, invoices: &[Invoice]) -> Value {
+    let today = chrono::Utc::now().date_naive();
+    let grace = state.config.billing_grace_days;
+    let standing = AccountStanding::of(account.is_closed(), invoices, today, grace);
+    let mut value = json!(account);
+    value["standing"] = json!(standing);
+    value
 }
 
 /// Create an account; answers its id.
@@ -98,6 +116,7 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> ApiR
     let keys = db.keys_of(&account).await?;
     let licences = db.licences(Some(&account)).await?;
     let invoices = db.invoices_of(&account).await?;
+    let account = with_standing(&state, account, &invoices);
     Ok(Json(
         json!({ "account": account, "keys": keys, "licences": licences, "invoices": invoices }),
     ))

@@ -60,12 +60,8 @@ pub struct AccountFilter {
 }
 
 fn date(value: &str, what: &str) -> ApiResult<NaiveDate> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
-        ApiError::operator(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("{what} {value:?} is not a date in the form YYYY-MM-DD"),
-        )
-    })
+    packyard_store::timestamps::parse_day(value, what)
+        .map_err(|e| ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, e))
 }
 
 /// Every product.
@@ -268,4 +264,27 @@ pub async fn pay_invoice(
     Ok(Json(json!(
         state.db.pay_invoice(&number, &operator.email).await?
     )))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct VoidBody {
+    /// Why the invoice is void (e.g. "entered twice"), kept with it and in the audit log.
+    reason: String,
+}
+
+/// Void an invoice entered by mistake: it never holds the account and stays listed as void.
+#[utoipa::path(post, path = "/api/v1/invoices/{number}/void", tag = "invoices", request_body = VoidBody,
+    params(("number" = String, Path, description = "Invoice number")),
+    responses((status = 200, body = Value), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn void_invoice(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(number): Path<String>,
+    Json(body): Json<VoidBody>,
+) -> ApiResult<Json<Value>> {
+    let invoice = state
+        .db
+        .void_invoice(&number, &body.reason, &operator.email)
+        .await?;
+    Ok(Json(json!(invoice)))
 }

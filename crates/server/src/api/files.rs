@@ -1,9 +1,10 @@
 //! Packages and releases: `/api/v1/packages…`, `/api/v1/releases…`, and the original
 //! `/api/packages` and `/api/releases/…` routes, which stay as they were. Package zips are
-//! read whole (bounded by `--max-upload-mib`); release files stream to storage.
+//! spooled to a temporary file within `--max-upload-mib` (`packyard_core::upload`); release
+//! files stream to storage.
 
 use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use futures_util::TryStreamExt;
@@ -19,6 +20,7 @@ use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::publish::publish_zip_as;
 use packyard_core::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
+use packyard_core::upload::{UploadError, read_zip};
 
 #[derive(Deserialize, IntoParams)]
 pub struct PublishParams {
@@ -82,13 +84,23 @@ pub async fn packages(
 async fn publish(
     state: &AppState,
     operator: &Operator,
-    body: Bytes,
+    body: Body,
     version: Option<&str>,
 ) -> Answer {
+    let bytes = read_zip(body.into_data_stream(), state.config.max_upload_bytes)
+        .await
+        .map_err(|e| {
+            let status = match e {
+                UploadError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                UploadError::NotZip | UploadError::Empty => StatusCode::UNPROCESSABLE_ENTITY,
+                UploadError::Read(_) => StatusCode::BAD_REQUEST,
+            };
+            ApiError::operator(status, e.to_string())
+        })?;
     let p = publish_zip_as(
         &state.db,
         &state.blobs,
-        body.to_vec(),
+        bytes,
         &state.config.zip_limits,
         version,
         &operator.email,
@@ -114,7 +126,7 @@ pub async fn upload(
     State(state): State<AppState>,
     operator: Operator,
     Query(params): Query<PublishParams>,
-    body: Bytes,
+    body: Body,
 ) -> Answer {
     publish(&state, &operator, body, params.version.as_deref()).await
 }
@@ -128,7 +140,7 @@ pub async fn upload_legacy(
     state: State<AppState>,
     operator: Operator,
     params: Query<PublishParams>,
-    body: Bytes,
+    body: Body,
 ) -> Answer {
     upload(state, operator, params, body).await
 }
@@ -159,6 +171,51 @@ pub async fn unlist(
     Path((vendor, name, version)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     unlist_version(&state, &operator, &vendor, &name, &version).await
+}
+
+/// List an unlisted version again.
+#[utoipa::path(post, path = "/api/v1/packages/{vendor}/{name}/{version}/relist", tag = "packages",
+    params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn relist(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path((vendor, name, version)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    let normalized = packyard_composer::version::normalize(&version)
+        .map_err(|e| ApiError::operator(StatusCode::BAD_REQUEST, e.to_string()))?;
+    state
+        .db
+        .relist_version(&format!("{vendor}/{name}"), &normalized, &operator.email)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One package's versions (listed or not) with who published them and their installs.
+#[utoipa::path(get, path = "/api/v1/packages/{vendor}/{name}", tag = "packages",
+    params(("vendor" = String, Path), ("name" = String, Path)),
+    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
+pub async fn package(
+    State(state): State<AppState>,
+    Path((vendor, name)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let name = format!("{vendor}/{name}");
+    let versions = state.db.package_versions(&name).await?;
+    let counts = state.db.download_counts().await?;
+    let listed: Vec<Value> = versions
+        .iter()
+        .map(|v| {
+            let installs: i64 = counts
+                .iter()
+                .filter(|c| c.package == v.name && c.version == v.version)
+                .map(|c| c.count)
+                .sum();
+            let mut shown = json!(v);
+            shown["installs"] = json!(installs);
+            shown
+        })
+        .collect();
+    Ok(Json(json!({ "name": name, "versions": listed })))
 }
 
 /// The original unlist route (same as the `/api/v1/packages/…` one).

@@ -52,11 +52,11 @@ impl Modify for BearerAuth {
 }
 
 /// Every admin API route with its documentation, without state or middleware.
-pub fn documented_routes(upload_limit: usize) -> OpenApiRouter<AppState> {
+pub fn documented_routes() -> OpenApiRouter<AppState> {
     let uploads = OpenApiRouter::new()
         .routes(routes!(files::packages, files::upload))
         .routes(routes!(files::upload_legacy))
-        .layer(DefaultBodyLimit::max(upload_limit));
+        .layer(DefaultBodyLimit::disable());
     let releases = OpenApiRouter::new()
         .routes(routes!(files::upload_release, files::delete_release))
         .routes(routes!(files::upload_release_legacy))
@@ -82,8 +82,11 @@ pub fn documented_routes(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::invoices))
         .routes(routes!(catalog::add_invoice))
         .routes(routes!(catalog::pay_invoice))
+        .routes(routes!(catalog::void_invoice))
         .routes(routes!(files::releases))
         .routes(routes!(files::unlist))
+        .routes(routes!(files::relist))
+        .routes(routes!(files::package))
         .routes(routes!(files::unlist_legacy))
         .routes(routes!(operators::list, operators::create))
         .routes(routes!(operators::disable))
@@ -111,19 +114,20 @@ const HOOK_BODY_LIMIT: usize = 25 * 1024 * 1024;
 
 /// The OpenAPI document of every admin API route.
 pub fn openapi() -> Document {
-    let mut doc = documented_routes(0).into_openapi();
+    let mut doc = documented_routes().into_openapi();
     doc.merge(unguarded_routes().into_openapi());
     doc
 }
 
 /// The admin API behind the scope check, and `/api/openapi.json` in front of it.
 pub fn router(state: AppState) -> Router<AppState> {
-    let (api, mut doc) = documented_routes(state.config.max_upload_bytes).split_for_parts();
+    let (api, mut doc) = documented_routes().split_for_parts();
     let (unguarded, unguarded_doc) = unguarded_routes().split_for_parts();
     doc.merge(unguarded_doc);
     let doc = std::sync::Arc::new(doc);
     api.layer(from_fn_with_state(state, scope::require_scope))
         .merge(unguarded)
+        .route("/api/{*rest}", axum::routing::any(no_such_route))
         .layer(axum::middleware::from_fn(error::json_errors))
         .route(
             "/api/openapi.json",
@@ -132,6 +136,17 @@ pub fn router(state: AppState) -> Router<AppState> {
                 async move { Json(doc.as_ref().clone()) }
             }),
         )
+}
+
+/// Any other path under `/api/`: the admin API's 404, in its `{"error": …}` shape.
+async fn no_such_route(uri: axum::http::Uri) -> crate::edge::error::ApiError {
+    crate::edge::error::ApiError::operator(
+        axum::http::StatusCode::NOT_FOUND,
+        format!(
+            "there is no {} in the admin API; /api/openapi.json lists every route",
+            uri.path()
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -154,7 +169,8 @@ mod tests {
                     let compact: String = text.split_whitespace().collect();
                     for (i, _) in compact.match_indices(".route(\"/api") {
                         let snippet: String = compact[i..].chars().take(60).collect();
-                        if !snippet.starts_with(".route(\"/api/openapi.json\"") {
+                        let known = [".route(\"/api/openapi.json\"", ".route(\"/api/{*rest}\""];
+                        if !known.iter().any(|k| snippet.starts_with(k)) {
                             found.push(format!("{}: {snippet}", path.display()));
                         }
                     }

@@ -57,6 +57,7 @@ pub async fn create(
 ) -> ApiResult {
     let added = add_repository(
         &state.db,
+        &state.config.git,
         &new.url,
         new.name.as_deref(),
         new.secret.as_deref(),

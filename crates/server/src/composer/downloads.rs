@@ -138,27 +138,30 @@ pub async fn file(
     headers: HeaderMap,
 ) -> ApiResult {
     let snapshot = &holder.snapshot;
-    let Some(release) = snapshot.releases.iter().find(|r| r.file_name == name) else {
-        return Err(refused(
+    // A file of a product the account holds no licence for is answered exactly like a
+    // missing one, so file names cannot be probed for product slugs; only a licence that
+    // ends before the release earns the explanation.
+    let no_such_file = || {
+        refused(
             StatusCode::NOT_FOUND,
             format!(
                 "no file named {name:?}; list the files you may download with curl {}/products/downloads/info/files",
                 state.config.url_with_credentials("ACCOUNT_ID", "TOKEN")
             ),
-        ));
+        )
     };
-    check_access(snapshot, &holder.account, release).map_err(|refusal| {
-        let why = match refusal {
-            Refusal::NotLicensed => format!(
-                "account {} has no licence for {}, which {name} belongs to; ask the vendor for one",
-                holder.account.public_id, snapshot.products[release.product].slug
-            ),
-            Refusal::TooNew { until } => format!(
+    let Some(release) = snapshot.releases.iter().find(|r| r.file_name == name) else {
+        return Err(no_such_file());
+    };
+    check_access(snapshot, &holder.account, release).map_err(|refusal| match refusal {
+        Refusal::NotLicensed => no_such_file(),
+        Refusal::TooNew { until } => refused(
+            StatusCode::FORBIDDEN,
+            format!(
                 "your licence covers releases up to {until}; {name} was released on {}",
                 release.released_on
             ),
-        };
-        refused(StatusCode::FORBIDDEN, why)
+        ),
     })?;
     stream_release(&state, release, &headers).await
 }

@@ -1,6 +1,10 @@
 //! Composer's notify-batch: after installing, it POSTs the installed names and normalized
 //! versions. Failures are ignored by the client, so we accept leniently and record what
-//! parses; the counts feed the operator's download statistics.
+//! parses; the counts feed the operator's download statistics. Only versions the caller's
+//! account may install are counted, each once per report, and a report is capped at
+//! [`MAX_ENTRIES`] entries.
+
+use std::collections::HashSet;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -12,6 +16,10 @@ use serde::Deserialize;
 use crate::auth::Customer;
 use crate::edge::error::{ApiError, ApiResult, Audience};
 use crate::state::AppState;
+
+/// The most entries one report may carry: Composer sends one per package installed from
+/// this repository, far fewer than this for any real project.
+pub const MAX_ENTRIES: usize = 1_000;
 
 #[derive(Deserialize)]
 struct Batch {
@@ -36,11 +44,20 @@ pub async fn notify_batch(
             "expected {\"downloads\": [{\"name\": …, \"version\": …}]}",
         )
     })?;
+    if batch.downloads.len() > MAX_ENTRIES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Audience::Composer,
+            format!("at most {MAX_ENTRIES} downloads are counted per request"),
+        ));
+    }
     let now = packyard_store::now();
+    let mut seen = HashSet::new();
     let events: Vec<DownloadEvent> = batch
         .downloads
         .into_iter()
-        .filter(|d| customer.snapshot.packages.contains_key(&d.name) && d.version.len() <= 255)
+        .filter(|d| installable(&customer, &d.name, &d.version))
+        .filter(|d| seen.insert((d.name.clone(), d.version.clone())))
         .map(|d| DownloadEvent {
             account_id: Some(customer.key.account_id),
             package: d.name,
@@ -51,4 +68,20 @@ pub async fn notify_batch(
     state.metrics.record_installs(events.len() as u64);
     state.usage.downloaded(events);
     Ok((StatusCode::OK, "{\"status\":\"success\"}").into_response())
+}
+
+/// Whether the caller's account may install `version` of `name` (as Composer reports it,
+/// normalized, or as published): only such reports are counted, so nobody can write
+/// statistics for packages or versions they cannot install.
+fn installable(customer: &Customer, name: &str, version: &str) -> bool {
+    let snapshot = &customer.snapshot;
+    let Some(package) = snapshot.packages.get(name) else {
+        return false;
+    };
+    let licence = snapshot.licence(&customer.account, package);
+    package
+        .versions
+        .iter()
+        .filter(|v| v.version_normalized == version || v.version == version)
+        .any(|v| packyard_core::rules::may_install(licence, v.released_on).is_ok())
 }

@@ -1,6 +1,7 @@
 //! Release file answers (SPEC §3): length and `Accept-Ranges`, 206 with `Content-Range` for
-//! byte and suffix ranges, 416 past the end, 403 for an unlicensed product, 404 for unknown or
-//! traversal-shaped names. Real curl downloads and resume stay in the e2e tests.
+//! byte and suffix ranges, 416 past the end, 404 for unknown or traversal-shaped names and
+//! for files of a product the account holds no licence for (never telling the two apart).
+//! Real curl downloads and resume stay in the e2e tests.
 
 use packyard_core::releases::ingest::{ReleaseRequest, add_release};
 use packyard_testkit::Backend;
@@ -83,13 +84,19 @@ async fn a_range_past_the_end_is_416(backend: Backend) {
     assert_eq!(beyond.header("content-range"), Some("bytes */300000"));
 }
 
-backend_tests!(async a_release_of_an_unlicensed_product_is_403);
-async fn a_release_of_an_unlicensed_product_is_403(backend: Backend) {
+backend_tests!(async an_unlicensed_products_file_is_answered_like_a_missing_one);
+async fn an_unlicensed_products_file_is_answered_like_a_missing_one(backend: Backend) {
     let (server, id, token) = fixture(backend).await;
     let ee = download(&server, &id, &token, "Acme-EE-2.4.7.tar.gz", "").await;
-    assert_eq!(ee.status, 403);
-    let reason = format!("account {id} has no licence for ee");
-    ee.assert_text_contains(&reason);
+    let missing = download(&server, &id, &token, "Acme-XX-2.4.7.tar.gz", "").await;
+    assert_eq!((ee.status, missing.status), (404, 404));
+    let (ee, missing) = (ee.text(), missing.text());
+    assert_eq!(
+        ee.replace("Acme-EE", "Acme-XX"),
+        missing,
+        "the same answer as for a name that does not exist"
+    );
+    assert!(!ee.contains("ee "), "no product slug leaks: {ee}");
 }
 
 backend_tests!(async unknown_and_traversal_shaped_names_are_404);

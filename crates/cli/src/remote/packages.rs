@@ -1,0 +1,64 @@
+//! `package list|show|unlist|relist` as admin API calls (`/api/v1/packages…`).
+
+use anyhow::Result;
+use serde_json::{Value, json};
+
+use super::client::{Client, segment};
+use crate::args::PackageCmd;
+
+/// `/api/v1/packages/VENDOR/NAME` for a package name, each part encoded.
+fn package_path(name: &str) -> String {
+    let parts: Vec<String> = name.split('/').map(segment).collect();
+    format!("/api/v1/packages/{}", parts.join("/"))
+}
+
+pub(super) fn package(c: &Client, cmd: PackageCmd) -> Result<(Value, Option<String>)> {
+    Ok(match cmd {
+        PackageCmd::List => {
+            let (mut packages, mut page) = (Vec::new(), 1);
+            loop {
+                let answer = c.call(
+                    "GET",
+                    &format!("/api/v1/packages?per_page=1000&page={page}"),
+                    None,
+                )?;
+                let batch = answer["packages"].as_array().cloned().unwrap_or_default();
+                let done = batch.is_empty()
+                    || packages.len() + batch.len()
+                        >= answer["total"].as_u64().unwrap_or(0) as usize;
+                packages.extend(batch);
+                if done {
+                    break;
+                }
+                page += 1;
+            }
+            let human: Vec<String> = packages
+                .iter()
+                .map(|p| {
+                    let versions = p["versions"].as_array().map_or(0, Vec::len);
+                    format!(
+                        "{}  {versions} version(s)",
+                        p["name"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect();
+            (json!({ "packages": packages }), Some(human.join("\n")))
+        }
+        PackageCmd::Show { name } => (c.call("GET", &package_path(&name), None)?, None),
+        PackageCmd::Unlist { name, version } => {
+            c.call(
+                "DELETE",
+                &format!("{}/{}", package_path(&name), segment(&version)),
+                None,
+            )?;
+            let done = json!({ "name": name, "version": version, "listed": false });
+            (done, Some(format!("{name} {version} unlisted")))
+        }
+        PackageCmd::Relist { name, version } => {
+            let path = format!("{}/{}/relist", package_path(&name), segment(&version));
+            c.call("POST", &path, None)?;
+            let done = json!({ "name": name, "version": version, "listed": true });
+            (done, Some(format!("{name} {version} listed again")))
+        }
+    })
+}

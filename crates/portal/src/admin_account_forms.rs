@@ -1,0 +1,100 @@
+//! The back office's account forms that act for the customer: set their portal password
+//! (which logs out their browsers), create an access key for the account (the private key is
+//! shown once, as on the customer's own page), and void an invoice entered by mistake, with
+//! the reason. Each is audited with the operator's email and address, like the CLI's.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use packyard_store::sessions::SessionKind;
+use serde::Deserialize;
+
+use super::error::{PortalError, PortalResult};
+use super::keys::{KeyCreatedPage, NameForm};
+use super::posted::{Posted, Session};
+use super::session::OperatorSession;
+use super::views::Layout;
+use crate::state::PortalState;
+use packyard_core::passwords::hash_password;
+
+fn back_to(public_id: &str) -> Response {
+    Redirect::to(&format!("/admin/accounts/{public_id}")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /admin/accounts/{id}/password`.
+pub async fn set_password(
+    State(state): State<PortalState>,
+    Path(id): Path<String>,
+    Posted { session, form }: Posted<OperatorSession, PasswordForm>,
+) -> PortalResult<Response> {
+    let account = state.db.account(&id).await?;
+    let password = form.password;
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| PortalError::Invalid(format!("the password could not be hashed: {e}")))?
+        .map_err(|e| PortalError::Invalid(e.to_string()))?;
+    state
+        .db
+        .set_account_password(&account.public_id, &hash, &session.actor())
+        .await?;
+    state
+        .db
+        .delete_sessions_of(SessionKind::Customer, account.id)
+        .await?;
+    Ok(back_to(&account.public_id))
+}
+
+/// `POST /admin/accounts/{id}/keys`: the new pair, shown once.
+pub async fn create_key(
+    State(state): State<PortalState>,
+    Path(id): Path<String>,
+    Posted { session, form }: Posted<OperatorSession, NameForm>,
+) -> PortalResult<KeyCreatedPage> {
+    let account = state.db.account(&id).await?;
+    let created = state
+        .db
+        .create_key(&account, &form.name, &session.actor())
+        .await?;
+    Ok(KeyCreatedPage {
+        l: Layout::operator(&session, "New access key", "accounts"),
+        name: created.name,
+        public_key: created.public_key,
+        private_key: created.private_key,
+        host: state.config.host().to_string(),
+        back: format!("/admin/accounts/{}", account.public_id),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct VoidForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /admin/accounts/{id}/void`.
+pub async fn void_invoice(
+    State(state): State<PortalState>,
+    Path(id): Path<String>,
+    Posted { session, form }: Posted<OperatorSession, VoidForm>,
+) -> PortalResult<Response> {
+    let account = state.db.account(&id).await?;
+    let invoice = state.db.invoice(&form.number).await?;
+    if invoice.account_id != account.id {
+        return Err(PortalError::NotFound(format!(
+            "account {} has no invoice {}",
+            account.public_id, form.number
+        )));
+    }
+    state
+        .db
+        .void_invoice(&invoice.number, &form.reason, &session.actor())
+        .await?;
+    Ok(back_to(&account.public_id))
+}
