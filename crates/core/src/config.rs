@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use ipnet::IpNet;
+
+use crate::clock::Clock;
 use packyard_composer::archive::ZipLimits;
 use packyard_vcs::remote::GitSettings;
 
@@ -79,6 +81,9 @@ pub struct Config {
     pub mail: Option<crate::mail::MailSettings>,
     /// How often the notice task looks for overdue invoices and ending licences.
     pub notice_interval: Duration,
+    /// The time the time rules read (`Last-Modified` settling, failure and login windows);
+    /// the system clock unless a test moves it.
+    pub clock: Clock,
     /// How git is run for repository syncs.
     pub git: GitSettings,
     /// How calls to upstream repositories are bounded, and how often they are refreshed.
@@ -174,6 +179,7 @@ impl Config {
             brand: Default::default(),
             mail: None,
             notice_interval: Duration::from_secs(600),
+            clock: Clock::system(),
         }
     }
 

@@ -9,6 +9,7 @@
 pub mod access;
 pub mod announce;
 pub mod brand;
+pub mod clock;
 pub mod config;
 pub mod dist_cache;
 pub mod explain;

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use packyard_core::Config;
+use packyard_core::clock::Clock;
 
 /// Addresses remembered at most; past this, expired entries go, and if that is not enough
 /// the oldest counts are forgotten (the hashing limit still bounds the cost).
@@ -34,6 +35,7 @@ pub struct LoginGuard {
     hash_wait: Duration,
     budget: usize,
     window: Duration,
+    clock: Clock,
     attempts: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
 }
 
@@ -44,13 +46,14 @@ impl LoginGuard {
             hash_wait: config.login_hash_wait,
             budget: config.login_address_budget.max(1),
             window: config.login_window,
+            clock: config.clock.clone(),
             attempts: Mutex::new(HashMap::new()),
         }
     }
 
     /// Counts an attempt from `client`; `Err(seconds to wait)` once its budget is spent.
     pub fn admit(&self, client: IpAddr) -> Result<(), u64> {
-        let now = Instant::now();
+        let now = self.clock.instant();
         let mut attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
         if attempts.len() >= MAX_TRACKED_ADDRESSES && !attempts.contains_key(&bucket(client)) {
             self.forget_expired(&mut attempts, now);
@@ -133,6 +136,17 @@ mod tests {
         assert!(g.admit(b).is_ok(), "another address is unaffected");
         g.forgive(a);
         assert!(g.admit(a).is_ok(), "a success returned its attempt");
+    }
+
+    #[test]
+    fn a_spent_budget_returns_when_the_window_has_passed() {
+        let g = guard(1, 1);
+        let a = "192.0.2.1".parse().unwrap();
+        assert!(g.admit(a).is_ok());
+        g.clock.advance(g.window - Duration::from_secs(1));
+        assert_eq!(g.admit(a), Err(1), "one second of the window left");
+        g.clock.advance(Duration::from_secs(1));
+        assert!(g.admit(a).is_ok(), "the window passed");
     }
 
     #[test]

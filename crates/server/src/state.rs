@@ -85,6 +85,7 @@ impl AppState {
         let failures = Arc::new(FailureBudget::new(
             config.auth_failure_budget,
             std::time::Duration::from_secs(60),
+            config.clock.clone(),
         ));
         let events = FeedCounters {
             metrics: metrics.clone(),

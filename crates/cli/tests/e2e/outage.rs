@@ -44,10 +44,7 @@ fn install_counts(database: &PostgresDatabase) -> Vec<(String, i64)> {
 const REPORTS: usize = 10;
 
 #[test]
-fn a_database_outage_keeps_reads_refuses_writes_with_503_and_loses_no_install_counts() {
-    if !packyard_testkit::postgres_enabled() {
-        return;
-    }
+fn postgres_outage_keeps_reads_refuses_writes_with_503_and_loses_no_install_counts() {
     let (database, proxy, server) = server_behind_a_proxy();
     server.publish(&[package_zip("acme/hello", "1.0.0", json!({}))]);
     server.product("hello", "Hello", "acme/*", &[]);

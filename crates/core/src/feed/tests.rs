@@ -221,9 +221,6 @@ async fn backlog_applies_within_a_second(backend: Backend) {
 /// On PostgreSQL a committed change wakes the feed through LISTEN/NOTIFY, without a poll.
 #[tokio::test]
 async fn postgres_announces_changes() {
-    if std::env::var("PACKYARD_TEST_SKIP_POSTGRES").as_deref() == Ok("1") {
-        return;
-    }
     let database = TestDatabase::create(Backend::Postgres);
     let db = Db::connect(&database.url, true).await.unwrap();
     {

@@ -37,6 +37,7 @@ pub async fn packages_json(
         &root,
         changed_at,
         !root.has_warning,
+        &state.config.clock,
     ))
 }
 
@@ -77,5 +78,6 @@ pub async fn p2(
         &doc,
         changed_at,
         !doc.has_warning,
+        &state.config.clock,
     ))
 }

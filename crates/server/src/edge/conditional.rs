@@ -5,6 +5,7 @@
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use packyard_core::clock::Clock;
 use packyard_core::rendered::Rendered;
 
 /// How long after a change more changes may still arrive stamped with the same second: the
@@ -17,9 +18,9 @@ const SETTLE_SECS: i64 = 2;
 /// dated one second earlier (a client that fetched it revalidates later and gets the newer
 /// date) and is never answered 304, because a client may hold an older version under that
 /// earlier date: e.g. version 1 dated second S, then version 2 changed during second S + 1.
-pub fn last_modified_secs(changed_at_millis: i64) -> (i64, bool) {
+pub fn last_modified_secs(changed_at_millis: i64, clock: &Clock) -> (i64, bool) {
     let changed = changed_at_millis.div_euclid(1000);
-    let now = chrono::Utc::now().timestamp();
+    let now = clock.now().timestamp();
     if now <= changed + SETTLE_SECS {
         (changed - 1, false)
     } else {
@@ -96,8 +97,9 @@ pub fn conditional_json(
     doc: &Rendered,
     changed_at_millis: i64,
     revalidate: bool,
+    clock: &Clock,
 ) -> Response {
-    let (secs, settled) = last_modified_secs(changed_at_millis);
+    let (secs, settled) = last_modified_secs(changed_at_millis, clock);
     let secs = secs.max(0);
     let modified = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64);
     let since = headers
@@ -148,15 +150,16 @@ mod tests {
 
     #[test]
     fn a_second_that_has_not_settled_is_never_a_validator() {
-        use super::last_modified_secs;
-        let now_millis = chrono::Utc::now().timestamp_millis();
-        let (young, settled) = last_modified_secs(now_millis);
+        use super::{Clock, SETTLE_SECS, last_modified_secs};
+        let clock = Clock::system();
+        let now_millis = clock.now_millis();
+        let (young, settled) = last_modified_secs(now_millis, &clock);
         assert!(!settled);
         assert_eq!(young, now_millis.div_euclid(1000) - 1);
         // Version 1 changed a minute ago and settled: dated S. Version 2 changed one second
         // after the date a client might hold: never answered 304 until its second settles.
         let old = now_millis - 60_000;
-        let (dated_s, settled) = last_modified_secs(old);
+        let (dated_s, settled) = last_modified_secs(old, &clock);
         assert!(settled && dated_s == old.div_euclid(1000));
         let doc = packyard_core::rendered::Rendered::new(
             b"{}".to_vec(),
@@ -170,13 +173,17 @@ mod tests {
             header::IF_MODIFIED_SINCE,
             HeaderValue::from_str(&since).unwrap(),
         );
-        let fresh = super::conditional_json(&headers, &doc, now_millis, true);
+        let fresh = super::conditional_json(&headers, &doc, now_millis, true, &clock);
         assert_eq!(
             fresh.status(),
             200,
             "a just-changed document is sent in full"
         );
-        let settled_doc = super::conditional_json(&headers, &doc, old, true);
+        let settled_doc = super::conditional_json(&headers, &doc, old, true, &clock);
         assert_eq!(settled_doc.status(), 304);
+        // Once the clock has passed the settle time, the same change is a validator.
+        clock.advance(std::time::Duration::from_secs(SETTLE_SECS as u64 + 1));
+        let now_settled = super::conditional_json(&headers, &doc, now_millis, true, &clock);
+        assert_eq!(now_settled.status(), 304);
     }
 }

@@ -15,6 +15,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use packyard_core::clock::Clock;
+
 /// Addresses tracked at once.
 const MAX_TRACKED: usize = 100_000;
 
@@ -37,6 +39,7 @@ struct Window {
 pub struct FailureBudget {
     budget: u32,
     window: Duration,
+    clock: Clock,
     windows: Mutex<HashMap<IpAddr, Window>>,
     /// Failures since the last aggregate log line.
     unreported: AtomicU64,
@@ -57,11 +60,13 @@ fn bucket(addr: IpAddr) -> IpAddr {
 }
 
 impl FailureBudget {
-    /// `budget` failures per `window` per address; 0 disables the budget.
-    pub fn new(budget: u32, window: Duration) -> FailureBudget {
+    /// `budget` failures per `window` (as `clock` measures it) per address; 0 disables the
+    /// budget.
+    pub fn new(budget: u32, window: Duration, clock: Clock) -> FailureBudget {
         FailureBudget {
             budget,
             window,
+            clock,
             windows: Mutex::default(),
             unreported: AtomicU64::new(0),
             counters: AuthCounters::default(),
@@ -80,7 +85,7 @@ impl FailureBudget {
         }
         let windows = self.lock();
         let w = windows.get(&bucket(addr))?;
-        let left = self.window.checked_sub(w.started.elapsed())?;
+        let left = self.window.checked_sub(self.clock.instant() - w.started)?;
         (w.failures >= self.budget).then(|| left.as_secs().max(1))
     }
 
@@ -91,7 +96,7 @@ impl FailureBudget {
         if self.budget == 0 {
             return;
         }
-        let now = Instant::now();
+        let now = self.clock.instant();
         let mut windows = self.lock();
         if windows.len() >= MAX_TRACKED && !windows.contains_key(&bucket(addr)) {
             windows.retain(|_, w| now.duration_since(w.started) < self.window);
@@ -124,10 +129,11 @@ impl FailureBudget {
         if failures == 0 {
             return;
         }
+        let now = self.clock.instant();
         let windows = self.lock();
         let mut over: Vec<(&IpAddr, u32)> = windows
             .iter()
-            .filter(|(_, w)| w.started.elapsed() < self.window && w.failures >= self.budget)
+            .filter(|(_, w)| now - w.started < self.window && w.failures >= self.budget)
             .map(|(a, w)| (a, w.failures))
             .collect();
         over.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
@@ -164,7 +170,8 @@ mod tests {
 
     #[test]
     fn budget_is_per_address_and_resets_with_the_window() {
-        let budget = FailureBudget::new(3, Duration::from_millis(200));
+        let clock = Clock::system();
+        let budget = FailureBudget::new(3, Duration::from_secs(60), clock.clone());
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         let b: IpAddr = "192.0.2.2".parse().unwrap();
         for _ in 0..3 {
@@ -173,14 +180,16 @@ mod tests {
         }
         assert!(budget.exhausted(a).is_some());
         assert_eq!(budget.exhausted(b), None, "other addresses are unaffected");
-        std::thread::sleep(Duration::from_millis(250));
+        clock.advance(Duration::from_secs(59));
+        assert!(budget.exhausted(a).is_some(), "still inside the window");
+        clock.advance(Duration::from_secs(1));
         assert_eq!(budget.exhausted(a), None, "the window passed");
         assert_eq!(budget.counters.failures.load(Ordering::Relaxed), 3);
     }
 
     #[test]
     fn ipv6_counts_per_64_and_zero_disables() {
-        let budget = FailureBudget::new(1, Duration::from_secs(60));
+        let budget = FailureBudget::new(1, Duration::from_secs(60), Clock::system());
         budget.record_failure("2001:db8:1:2::1".parse().unwrap());
         assert!(
             budget
@@ -192,7 +201,7 @@ mod tests {
                 .exhausted("2001:db8:1:3::1".parse().unwrap())
                 .is_none()
         );
-        let off = FailureBudget::new(0, Duration::from_secs(60));
+        let off = FailureBudget::new(0, Duration::from_secs(60), Clock::system());
         off.record_failure("192.0.2.1".parse().unwrap());
         assert!(off.exhausted("192.0.2.1".parse().unwrap()).is_none());
     }

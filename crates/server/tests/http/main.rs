@@ -9,6 +9,8 @@ mod support;
 mod admin_upload;
 mod api_errors;
 mod auth;
+mod compression;
 mod downloads;
 mod metadata;
 mod notify;
+mod openapi;

@@ -150,7 +150,7 @@ fn back_office_shows_the_skipped_tag(server: &Server, id: &str) {
 }
 
 #[test]
-fn two_fresh_data_dirs_build_identical_archives() {
+fn two_fresh_data_dirs_build_identical_archives_on_sqlite_and_postgres() {
     let mut up = Upstream::new("twins");
     for i in 0..5 {
         up.library("acme/twins", &format!("twin {i}"));
@@ -158,7 +158,7 @@ fn two_fresh_data_dirs_build_identical_archives() {
     }
     up.push();
     let mut seen = Vec::new();
-    for backend in backends().into_iter().chain([Backend::Sqlite]) {
+    for backend in [Backend::Sqlite, Backend::Postgres, Backend::Sqlite] {
         let server = Server::start(backend);
         let (id, _) = add_repo(&server, &up.git_url());
         server.cli(&["repo", "sync", &id]);

@@ -13,17 +13,6 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_packyard");
 use packyard_testkit::PostgresDatabase;
 pub use packyard_testkit::{Backend, backend_tests};
 
-/// The backends a test may loop over. Prefer `backend_tests!`, which makes one named test per
-/// backend so a SQLite failure cannot hide a PostgreSQL one. Kept for tests written against it.
-#[allow(dead_code)]
-pub fn backends() -> Vec<Backend> {
-    if packyard_testkit::postgres_enabled() {
-        vec![Backend::Sqlite, Backend::Postgres]
-    } else {
-        vec![Backend::Sqlite]
-    }
-}
-
 pub struct Server {
     pub url: String,
     pub host: String,

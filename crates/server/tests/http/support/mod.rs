@@ -92,6 +92,11 @@ impl TestServer {
             .await
     }
 
+    /// Moves the server's clock forward (no sleeping): time rules see `by` more time passed.
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        self.state.config.clock.advance(by);
+    }
+
     /// Applies every committed change to the served snapshot now.
     pub async fn refresh(&self) {
         feed::refresh(&self.state.feed).await.unwrap();
@@ -185,22 +190,4 @@ pub fn package_zip(name: &str, version: &str, manifest: Value) -> Vec<u8> {
         .unwrap();
     w.write_all(b"<?php\n").unwrap();
     w.finish().unwrap().into_inner()
-}
-
-/// Polls `check` every 50 ms until it holds or `seconds` pass; returns whether it held.
-pub async fn eventually<F, Fut>(seconds: u64, mut check: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(seconds);
-    loop {
-        if check().await {
-            return true;
-        }
-        if tokio::time::Instant::now() > deadline {
-            return false;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
 }

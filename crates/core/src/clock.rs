@@ -1,0 +1,66 @@
+//! The time the services read. A [`Clock`] is a value handed to whatever applies a time rule
+//! (it travels in [`crate::Config`]), never a global: in production it is the system clock;
+//! a test moves its own server's clock forward with [`Clock::advance`], so expiry, settle and
+//! window rules are tested without sleeping and without touching other servers in the process.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+/// The system clock plus however far a test has moved it forward (zero in production). Clones
+/// share the offset.
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    ahead_millis: Arc<AtomicU64>,
+}
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock::default()
+    }
+
+    fn ahead(&self) -> Duration {
+        Duration::from_millis(self.ahead_millis.load(Ordering::Relaxed))
+    }
+
+    /// The wall-clock time now.
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.ahead()
+    }
+
+    /// Milliseconds since the Unix epoch now.
+    pub fn now_millis(&self) -> i64 {
+        self.now().timestamp_millis()
+    }
+
+    /// The monotonic time now, for windows measured in elapsed time.
+    pub fn instant(&self) -> Instant {
+        Instant::now() + self.ahead()
+    }
+
+    /// Moves this clock (and every clone of it) forward by `by`. Tests only; time never runs
+    /// backwards.
+    pub fn advance(&self, by: Duration) {
+        let millis = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
+        self.ahead_millis.fetch_add(millis, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advancing_moves_every_clone_and_both_readings() {
+        let clock = Clock::system();
+        let clone = clock.clone();
+        let (wall, mono) = (clock.now(), clock.instant());
+        clone.advance(Duration::from_secs(3600));
+        assert!(clock.now() - wall >= chrono::Duration::seconds(3600));
+        assert!(clock.instant() - mono >= Duration::from_secs(3600));
+        assert!(Clock::system().now() - wall < chrono::Duration::seconds(3600));
+    }
+}
