@@ -78,7 +78,13 @@ pub async fn p2(
         .changed_at
         .max(customer.account.licences_changed_at)
         .max(snapshot.products_changed_at);
-    Ok(conditional_json(headers, &doc, changed_at, true))
+    Ok(conditional_json(
+        headers,
+        &doc,
+        changed_at,
+        true,
+        &state.config.clock,
+    ))
 }
 
 /// `GET /dist/{name}/{version}/{reference}.zip` for a name no local package has.

@@ -202,10 +202,7 @@ fn audit_reports_advisories_until_they_are_withdrawn(backend: Backend) {
 /// Composer aborts an update when the advisory api fails: it must answer from memory while
 /// the database is unreachable.
 #[test]
-fn the_advisory_api_answers_during_a_database_outage() {
-    if !packyard_testkit::postgres_enabled() {
-        return;
-    }
+fn the_advisory_api_answers_during_a_postgres_outage() {
     let (_database, proxy, server) = crate::outage::server_behind_a_proxy();
     catalog(&server);
     let (_, public, private) = server.licensed_customer("shop@example.com", &["greetings"]);
