@@ -7,13 +7,13 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use packyard_core::upstream::Mirror;
 use packyard_core::upstream::client::UpstreamLimits;
-use packyard_core::upstream::registry::{self, AddUpstream, UpstreamView};
+use packyard_core::upstream::registry::{self, UpstreamView};
 use packyard_core::upstream::secrets::SecretsKey;
 use serde_json::json;
 
 use super::{CLI_ACTOR, deleted, emit, emit_list};
 use crate::args::{Global, UpstreamCmd};
-use crate::context::{open_blobs, open_db, read_password_stdin};
+use crate::context::{open_blobs, open_db};
 
 /// The secrets key named by `--secrets-key-file`, if any.
 pub fn secrets_key(g: &Global) -> Result<Option<SecretsKey>> {
@@ -53,35 +53,13 @@ pub async fn run(g: &Global, cmd: UpstreamCmd) -> Result<()> {
         key.clone(),
     ));
     match cmd {
-        UpstreamCmd::Add {
-            name,
-            url,
-            username,
-            password_stdin,
-            bearer_stdin,
-            packages,
-            priority,
-        } => {
-            if (password_stdin || bearer_stdin) && key.is_none() {
+        UpstreamCmd::Add(add) => {
+            if add.has_credentials() && key.is_none() {
                 bail!(
                     "credentials are stored encrypted: pass --secrets-key-file FILE (or set PACKYARD_SECRETS_KEY_FILE) holding 64 hex digits from `openssl rand -hex 32`"
                 );
             }
-            let secret = if password_stdin || bearer_stdin {
-                Some(read_password_stdin()?)
-            } else {
-                None
-            };
-            let add = AddUpstream {
-                name,
-                url,
-                username,
-                password: secret.clone().filter(|_| password_stdin),
-                bearer: secret.filter(|_| bearer_stdin),
-                packages,
-                priority,
-            };
-            let up = registry::add(&db, key.as_ref(), &add, CLI_ACTOR).await?;
+            let up = registry::add(&db, key.as_ref(), &add.into_request()?, CLI_ACTOR).await?;
             let view = registry::view(&up, &mirror);
             emit(
                 g.json,

@@ -6,31 +6,14 @@ use serde_json::{Value, json};
 
 use super::client::{Client, segment};
 use crate::args::UpstreamCmd;
-use crate::context::read_password_stdin;
 
 pub fn upstream(c: &Client, cmd: UpstreamCmd) -> Result<(Value, Option<String>)> {
     let path = |name: &str| format!("/api/v1/upstreams/{}", segment(name));
     Ok(match cmd {
-        UpstreamCmd::Add {
-            name,
-            url,
-            username,
-            password_stdin,
-            bearer_stdin,
-            packages,
-            priority,
-        } => {
-            let secret = (password_stdin || bearer_stdin)
-                .then(read_password_stdin)
-                .transpose()?;
-            let body = json!({
-                "name": name, "url": url, "username": username, "priority": priority,
-                "packages": packages,
-                "password": secret.clone().filter(|_| password_stdin),
-                "bearer": secret.filter(|_| bearer_stdin),
-            });
-            let added = c.call("POST", "/api/v1/upstreams", Some(&body))?;
-            (added, Some(format!("added upstream {name}")))
+        UpstreamCmd::Add(add) => {
+            let request = add.into_request()?;
+            let added = c.call("POST", "/api/v1/upstreams", Some(&json!(request)))?;
+            (added, Some(format!("added upstream {}", request.name)))
         }
         UpstreamCmd::List => (c.call("GET", "/api/v1/upstreams", None)?, None),
         UpstreamCmd::Show { name } => (c.call("GET", &path(&name), None)?, None),

@@ -14,7 +14,8 @@ use super::Mirror;
 use super::secrets::SecretsKey;
 
 /// What an operator gives to add an upstream.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+/// (No `Debug`: it carries the password or token.)
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AddUpstream {
     pub name: String,
     pub url: String,
