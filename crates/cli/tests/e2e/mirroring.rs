@@ -356,7 +356,21 @@ fn operators_manage_upstreams_through_cli_api_and_back_office(backend: Backend) 
     packagist.add("psr/log", "1.0.0", "2023-01-01", json!({}));
     let keys = tempfile::tempdir().unwrap();
     let key = secrets_key(keys.path());
-    let ours = Server::start_with(backend, &["--secrets-key-file", key.to_str().unwrap()]);
+    let metrics_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let metrics_addr = format!("127.0.0.1:{metrics_port}");
+    let ours = Server::start_with(
+        backend,
+        &[
+            "--secrets-key-file",
+            key.to_str().unwrap(),
+            "--metrics-listen",
+            &metrics_addr,
+        ],
+    );
     let token = ours.admin_token("ops@example.com");
     let api = Api::new(&ours, &token);
     let body = json!({ "name": "packagist", "url": packagist.url, "priority": 5 });
@@ -393,7 +407,7 @@ fn operators_manage_upstreams_through_cli_api_and_back_office(backend: Backend) 
         all_output(&missing)
     );
 
-    let metrics = curl(&format!("{}/metrics", ours.url), &[]).text();
+    let metrics = curl(&format!("http://{metrics_addr}/metrics"), &[]).text();
     assert!(
         metrics.contains("packyard_upstream_packages{upstream=\"packagist\"} 1"),
         "{metrics}"
