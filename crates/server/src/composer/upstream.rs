@@ -76,7 +76,7 @@ pub async fn p2(
     let doc = rendered(state, file, licence).await?;
     let changed_at = doc
         .changed_at
-        .max(customer.account.licences_changed_at)
+        .max(customer.licences_changed_at())
         .max(snapshot.products_changed_at);
     Ok(conditional_json(
         headers,
