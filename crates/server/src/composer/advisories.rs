@@ -7,6 +7,8 @@
 //! snapshot alone: each entry's JSON was prepared when the package was loaded
 //! ([`packyard_core::marks`]), and the answer is their concatenation.
 
+use std::collections::HashSet;
+
 use axum::Form;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
@@ -30,10 +32,11 @@ impl AdvisoryQuery {
     /// Reads the form fields (`packages[]`, `packages[N]`, `packages`, `updatedSince`).
     pub fn from_fields(fields: Vec<(String, String)>) -> Result<AdvisoryQuery, String> {
         let mut query = AdvisoryQuery::default();
+        let mut seen = HashSet::new();
         for (key, value) in fields {
             if key == "packages" || (key.starts_with("packages[") && key.ends_with(']')) {
                 let name = value.trim().to_ascii_lowercase();
-                if !query.names.contains(&name) {
+                if seen.insert(name.clone()) {
                     query.names.push(name);
                 }
             } else if key == "updatedSince" {
