@@ -64,6 +64,7 @@ run(async () => {
   await visit('admin-account', `/admin/accounts/${env('ACCOUNT_ID')}`);
   await visit('admin-products', '/admin/products');
   await visit('admin-packages', '/admin/packages');
+  await visit('admin-advisories', '/admin/advisories');
   await visit('admin-releases', '/admin/releases');
   await visit('admin-repos', '/admin/repos');
   await visit('admin-audit', '/admin/audit');

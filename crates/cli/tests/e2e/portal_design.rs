@@ -225,7 +225,7 @@ fn every_portal_page_passes_axe_and_fits_a_phone() {
     }
     let result = run_browser(&server, "pages.mjs", &env);
     let seen = result["seen"].as_array().unwrap();
-    assert!(seen.len() >= 23, "{result}");
+    assert!(seen.len() >= 24, "{result}");
     for page in seen {
         let title = page["title"].as_str().unwrap();
         assert!(
