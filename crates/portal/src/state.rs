@@ -46,27 +46,9 @@ pub struct Handles {
 }
 
 impl PortalState {
-    pub fn new(
-        db: Db,
-        blobs: BlobStore,
-        config: Arc<Config>,
-        repo_sync: Arc<Notify>,
-        mirror: Arc<Mirror>,
-        client_addr: ClientAddrFn,
-        feed: Arc<Feed>,
-        mailer: Option<Mailer>,
-    ) -> PortalState {
-        PortalState(Arc::new(Handles {
-            logins: LoginGuard::new(&config),
-            db,
-            blobs,
-            config,
-            repo_sync,
-            mirror,
-            client_addr,
-            feed,
-            mailer,
-        }))
+    /// The portal over `handles` (the caller builds the [`LoginGuard`] from the same config).
+    pub fn new(handles: Handles) -> PortalState {
+        PortalState(Arc::new(handles))
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {

@@ -108,16 +108,17 @@ impl AppState {
             ),
             None => None,
         };
-        let portal = PortalState::new(
-            db.clone(),
-            blobs.clone(),
-            config.clone(),
-            repo_sync.clone(),
-            mirror.clone(),
+        let portal = PortalState::new(packyard_portal::Handles {
+            logins: packyard_portal::login_guard::LoginGuard::new(&config),
+            db: db.clone(),
+            blobs: blobs.clone(),
+            config: config.clone(),
+            repo_sync: repo_sync.clone(),
+            mirror: mirror.clone(),
             client_addr,
-            feed.clone(),
+            feed: feed.clone(),
             mailer,
-        );
+        });
         Ok(AppState(Arc::new(Handles {
             failures,
             renders: RenderCounters::default(),

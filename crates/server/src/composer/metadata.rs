@@ -61,7 +61,7 @@ pub async fn p2(
     // A package the account may not see is indistinguishable from one that does not exist.
     // Our own package of this name wins; only names we do not have go to the upstreams.
     let Some(entry) = snapshot.packages.get_arc(name.as_str()) else {
-        return super::upstream::p2(&state, &customer, &name, dev, &headers).await;
+        return super::upstream::p2(&state, &customer, &name, dev, headers).await;
     };
     let Some(licence) = snapshot.licence(&customer.seats, entry) else {
         return Ok(StatusCode::NOT_FOUND.into_response());
