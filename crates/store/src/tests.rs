@@ -34,7 +34,7 @@ impl TestDb {
     /// A database with the migrations up to `last` applied, to test the next one's data
     /// changes.
     pub(crate) async fn open_at(backend: Backend, last: i64) -> TestDb {
-        let database = TestDatabase::create(backend);
+        let database = TestDatabase::create_empty(backend);
         let db = Db::connect(&database.url, false).await.unwrap();
         db.migrate_up_to(last).await.unwrap();
         TestDb {

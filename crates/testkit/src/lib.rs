@@ -52,6 +52,15 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     pub fn create(backend: Backend) -> TestDatabase {
+        Self::create_with(backend, PostgresDatabase::create)
+    }
+
+    /// A database with no migration applied (SQLite files start empty anyway).
+    pub fn create_empty(backend: Backend) -> TestDatabase {
+        Self::create_with(backend, PostgresDatabase::create_empty)
+    }
+
+    fn create_with(backend: Backend, postgres: fn() -> PostgresDatabase) -> TestDatabase {
         match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("a temp directory for SQLite");
@@ -63,7 +72,7 @@ impl TestDatabase {
                 }
             }
             Backend::Postgres => {
-                let database = PostgresDatabase::create();
+                let database = postgres();
                 TestDatabase {
                     backend,
                     url: database.url.clone(),

@@ -53,7 +53,15 @@ impl PostgresDatabase {
 
     /// Creates a migrated database on the server `admin_url` points at.
     pub fn create_on(admin_url: &str) -> PostgresDatabase {
-        let template = template(admin_url);
+        Self::create_from(admin_url, &template(admin_url))
+    }
+
+    /// Creates a database with no migration applied (for tests of a migration's data changes).
+    pub fn create_empty() -> PostgresDatabase {
+        Self::create_from(&postgres_admin_url(), "template0")
+    }
+
+    fn create_from(admin_url: &str, template: &str) -> PostgresDatabase {
         let name = format!("packyard_test_{}", unique_suffix());
         let create = format!("CREATE DATABASE {name} TEMPLATE {template}");
         // A test database need not survive a crash of the cluster: its commits return without

@@ -127,8 +127,9 @@ fn the_back_office_sets_a_customers_password_and_creates_their_keys(backend: Bac
     assert_eq!(created.status, 200, "{}", created.text());
     let page = created.text();
     let code = |id: &str| {
-        let marker = format!("<code id=\"{id}\">");
-        let start = page.find(&marker).unwrap() + marker.len();
+        let marker = format!("<code id=\"{id}\"");
+        let at = page.find(&marker).unwrap() + marker.len();
+        let start = at + page[at..].find('>').unwrap() + 1;
         page[start..].split('<').next().unwrap().to_string()
     };
     let (public, private) = (code("public-key"), code("private-key"));

@@ -78,16 +78,11 @@ async fn a_body_that_is_not_a_zip_is_422(backend: Backend) {
 backend_tests!(async a_body_past_the_upload_limit_is_413);
 async fn a_body_past_the_upload_limit_is_413(backend: Backend) {
     let (server, token) = server_and_token(backend).await;
-    let oversized = server
-        .send(upload(&vec![0u8; 2 << 20]).bearer(&token))
-        .await;
+    // It starts like a zip, so only its size can refuse it, while it arrives.
+    let mut zip_like = b"PK\x03\x04".to_vec();
+    zip_like.resize(2 << 20, 0);
+    let oversized = server.send(upload(&zip_like).bearer(&token)).await;
     assert_eq!(oversized.status, 413);
     assert_error_contains(&oversized, "limit of 1 MiB");
     assert_error_contains(&oversized, "--max-upload-mib");
-    // A zip-shaped body past the limit is refused by its size too, while it arrives.
-    let mut zip_like = b"PK\x03\x04".to_vec();
-    zip_like.resize(2 << 20, 0);
-    let refused = server.send(upload(&zip_like).bearer(&token)).await;
-    assert_eq!(refused.status, 413);
-    assert_error_contains(&refused, "--max-upload-mib");
 }
