@@ -107,11 +107,15 @@ fn metrics_move_and_access_lines_are_json() {
         assert!((0.0..5.0).contains(&value), "{gauge} = {value}");
     }
 
-    // Log lines are written by a background thread: wait for the last one.
+    // Log lines are buffered per worker thread and written in batches, so lines from
+    // different threads may land in any order: wait for every line this test reads.
     let last_line = format!("\"bytes\":{}", served.body.len());
-    assert!(eventually(PROPAGATION, || server
-        .log()
-        .contains(&last_line)));
+    assert!(eventually(PROPAGATION, || {
+        let log = server.log();
+        log.contains(&last_line)
+            && log.contains("\"path\":\"/downloads/\"")
+            && log.contains("\"status\":401")
+    }));
     let log = server.log();
     assert!(
         !log.contains(&private),
