@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::{
-    Db, Result, StoreError, audited_change, bump, conflict_on_unique, now, on_db, record_audit,
-};
+use crate::db::{Db, now};
+use crate::error::{Result, StoreError, conflict_on_unique};
+use crate::macros::{audited_change, bump, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Account {
@@ -131,7 +131,7 @@ impl Db {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<Account>, i64)> {
-        let pattern = crate::like_pattern(needle);
+        let pattern = crate::db::like_pattern(needle);
         let filter = "LOWER(public_id) LIKE $1 ESCAPE '\\' OR LOWER(email) LIKE $1 ESCAPE '\\' \
             OR LOWER(name) LIKE $1 ESCAPE '\\'";
         let rows =

@@ -10,7 +10,9 @@
 use serde::Serialize;
 
 use crate::snapshot_rows::Scope;
-use crate::{Db, Result, StoreError, bump, now, on_db, record_audit};
+use crate::db::{Db, now};
+use crate::error::{Result, StoreError};
+use crate::macros::{bump, on_db, record_audit};
 
 /// An advisory as stored (and as `advisory list --json` and the admin API show it).
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
@@ -58,7 +60,7 @@ macro_rules! touch_marks {
             "UPDATE packages SET marks_changed_at = CASE WHEN marks_changed_at >= $1 \
              THEN marks_changed_at + 1 ELSE $1 END WHERE id = $2",
         )
-        .bind($crate::now_millis())
+        .bind($crate::db::now_millis())
         .bind($package_id)
         .execute(&mut *$tx)
         .await?

@@ -9,7 +9,9 @@
 
 use serde::Serialize;
 
-use crate::{Db, Result, now, on_db};
+use crate::db::{Db, now};
+use crate::error::Result;
+use crate::macros::on_db;
 
 /// ASCII unit separator: never part of an email, account id or "cli".
 const IP_SEPARATOR: char = '\u{1f}';
@@ -57,7 +59,7 @@ impl Db {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<AuditEntry>, i64)> {
-        let pattern = crate::like_pattern(needle);
+        let pattern = crate::db::like_pattern(needle);
         let filter = "LOWER(actor) LIKE $1 ESCAPE '\\' OR LOWER(action) LIKE $1 ESCAPE '\\' \
             OR LOWER(subject) LIKE $1 ESCAPE '\\' OR COALESCE(ip, '') LIKE $1 ESCAPE '\\'";
         let rows = format!(

@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use crate::{Db, Result, StoreError};
+use crate::db::Db;
+use crate::error::{Result, StoreError};
 
 impl Db {
     /// Writes a consistent copy of the SQLite database to `target` (which must not exist).

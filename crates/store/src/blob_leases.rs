@@ -7,7 +7,9 @@
 
 use std::collections::HashSet;
 
-use crate::{Db, Result, now, on_db};
+use crate::db::{Db, now};
+use crate::error::Result;
+use crate::macros::on_db;
 
 /// Who holds a lease.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,7 +98,7 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::LeaseHolder::{Collector, Writer};
-    use crate::now;
+    use crate::db::now;
     use crate::packages::NewVersion;
     use crate::tests::TestDb;
     use packyard_testkit::{Backend, backend_tests};

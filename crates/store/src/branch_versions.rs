@@ -3,7 +3,9 @@
 //! stable version keeps its first bytes forever ([`Db::publish_version`]).
 
 use crate::packages::{NewVersion, PublishOutcome};
-use crate::{Db, Result, StoreError, bump, now_millis, on_db, record_audit};
+use crate::db::{Db, now_millis};
+use crate::error::{Result, StoreError};
+use crate::macros::{bump, on_db, record_audit};
 
 impl Db {
     /// Publishes `new` (a branch version), replacing the archive of an existing one.

@@ -7,7 +7,9 @@
 //! silently treated as another. A kind this build does not know (written by a newer node)
 //! reads as [`ChangeKind::All`], which makes the reader reload everything: slow, never wrong.
 
-use crate::{Db, Result, on_db};
+use crate::db::Db;
+use crate::error::Result;
+use crate::macros::on_db;
 
 /// Which part of the picture a mutation changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

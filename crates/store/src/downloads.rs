@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use crate::{Db, Result, on_db};
+use crate::db::Db;
+use crate::error::Result;
+use crate::macros::on_db;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct DownloadEvent {

@@ -8,7 +8,9 @@ use serde::Serialize;
 
 use crate::accounts::Account;
 use crate::products::Product;
-use crate::{Db, Result, StoreError, bump, now, now_millis, on_db, record_audit};
+use crate::db::{Db, now, now_millis};
+use crate::error::{Result, StoreError};
+use crate::macros::{bump, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Entitlement {

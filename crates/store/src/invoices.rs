@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::accounts::Account;
-use crate::{
-    Db, Result, StoreError, audited_change, bump, conflict_on_unique, now, on_db, record_audit,
-};
+use crate::db::{Db, now};
+use crate::error::{Result, StoreError, conflict_on_unique};
+use crate::macros::{audited_change, bump, on_db, record_audit};
 
 /// The SQL condition for an unpaid invoice: no payment recorded and not void.
 /// [`Invoice::is_open`] is the same test on a loaded row.

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use crate::accounts::Account;
 use crate::keys::AccessKey;
 use crate::products::Product;
-use crate::{Db, Result, StoreError, bump, on_db, record_audit};
+use crate::db::Db;
+use crate::error::{Result, StoreError};
+use crate::macros::{bump, on_db, record_audit};
 
 impl Db {
     /// Refuses a scope naming a product the account has no licence for.

@@ -12,7 +12,9 @@ use crate::accounts::Account;
 use crate::audit::split_actor;
 use crate::products::Product;
 use crate::secret::{random_alphanumeric, sha256};
-use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
+use crate::db::{Db, now};
+use crate::error::{Result, StoreError, conflict_on_unique};
+use crate::macros::{bump, on_db, record_audit};
 
 pub const KEY_LEN: usize = 32;
 

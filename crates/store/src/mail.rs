@@ -14,7 +14,9 @@ use serde::Serialize;
 
 use crate::accounts::Account;
 use crate::secret::{random_alphanumeric, sha256};
-use crate::{Db, Result, StoreError, bump, now, on_db, record_audit};
+use crate::db::{Db, now};
+use crate::error::{Result, StoreError};
+use crate::macros::{bump, on_db, record_audit};
 
 /// Length of a reset token: 43 characters of `[A-Za-z0-9]` carry more than 256 bits.
 pub const RESET_TOKEN_LEN: usize = 43;

@@ -4,7 +4,7 @@
 
 use packyard_testkit::{Backend, backend_tests};
 
-use crate::StoreError;
+use crate::error::StoreError;
 use crate::advisories::NewAdvisory;
 use crate::changes::ChangeKind;
 use crate::packages::NewVersion;

@@ -1,7 +1,7 @@
 //! Conformance tests for operators and their API tokens, on both backends.
 
-use crate::Db;
-use crate::StoreError;
+use crate::db::Db;
+use crate::error::StoreError;
 use crate::operator_tokens::{CreatedOperatorToken, TokenScope};
 use crate::secret::sha256;
 use crate::tests::TestDb;

@@ -8,7 +8,9 @@ use serde::Serialize;
 
 use crate::advisories::touch_marks;
 use crate::snapshot_rows::Scope;
-use crate::{Db, Result, StoreError, bump, now, on_db, record_audit};
+use crate::db::{Db, now};
+use crate::error::{Result, StoreError};
+use crate::macros::{bump, on_db, record_audit};
 
 /// A package's operator marks, for the snapshot.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -118,7 +120,7 @@ impl Db {
                 .bind(now())
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| crate::conflict_on_unique(e, format!("{name} {version} is already recalled")))?;
+                .map_err(|e| crate::error::conflict_on_unique(e, format!("{name} {version} is already recalled")))?;
             touch_marks!(tx, package_id);
             record_audit!(tx, actor, "version.recall", format!("{name} {version}: {reason}"));
             tx.commit().await?;

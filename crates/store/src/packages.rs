@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 
-use crate::{Db, Result, StoreError, bump, now, now_millis, on_db, record_audit};
+use crate::db::{Db, now, now_millis};
+use crate::error::{Result, StoreError};
+use crate::macros::{bump, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct PackageVersion {
@@ -118,7 +120,7 @@ impl Db {
                     .bind(actor)
                     .execute(&mut *tx)
                     .await
-                    .map_err(|e| crate::conflict_on_unique(e, format!("{} {} is being published concurrently; retry", new.name, new.version)))?;
+                    .map_err(|e| crate::error::conflict_on_unique(e, format!("{} {} is being published concurrently; retry", new.name, new.version)))?;
                     PublishOutcome::Published
                 }
             };

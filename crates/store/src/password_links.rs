@@ -4,7 +4,9 @@
 
 use crate::secret::{random_alphanumeric, sha256};
 use crate::users::User;
-use crate::{Db, Result, StoreError, now, on_db, record_audit};
+use crate::db::{Db, now};
+use crate::error::{Result, StoreError};
+use crate::macros::{on_db, record_audit};
 
 pub const LINK_TOKEN_LEN: usize = 43;
 

@@ -6,7 +6,9 @@
 use crate::audit::split_actor;
 use crate::keys::{AccessKey, COLUMNS, CreatedKey, NewKey, pair_for, validate_key_name};
 use crate::users::User;
-use crate::{Db, Result, bump, conflict_on_unique, now, on_db, record_audit};
+use crate::db::{Db, now};
+use crate::error::{Result, conflict_on_unique};
+use crate::macros::{bump, on_db, record_audit};
 
 impl Db {
     /// Creates a personal key for `user`.

@@ -8,7 +8,9 @@ use crate::downloads::DownloadEvent;
 use crate::secret::sha256;
 use crate::sessions::SessionKind;
 use crate::tests::TestDb;
-use crate::{Db, StoreError, on_db};
+use crate::db::Db;
+use crate::error::StoreError;
+use crate::macros::on_db;
 use packyard_testkit::{Backend, backend_tests};
 
 async fn account(db: &Db, email: &str) -> crate::accounts::Account {

@@ -5,7 +5,9 @@
 use serde::Serialize;
 
 use crate::products::Product;
-use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
+use crate::db::{Db, now};
+use crate::error::{Result, StoreError, conflict_on_unique};
+use crate::macros::{bump, on_db, record_audit};
 
 pub const RELEASE_TYPES: [&str; 5] = ["ce-full", "ee-full", "ce-patch", "ee-patch", "other"];
 

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use crate::{Db, Result, now, on_db};
+use crate::db::{Db, now};
+use crate::error::Result;
+use crate::macros::on_db;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

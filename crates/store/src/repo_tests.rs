@@ -6,7 +6,8 @@
 use crate::packages::{NewVersion, PublishOutcome};
 use crate::repo_refs::{GitRef, RefState};
 use crate::tests::TestDb;
-use crate::{Db, StoreError};
+use crate::db::Db;
+use crate::error::StoreError;
 use packyard_testkit::{Backend, backend_tests};
 
 async fn queue_and_lease(db: Db) {

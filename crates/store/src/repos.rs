@@ -6,7 +6,9 @@
 
 use serde::Serialize;
 
-use crate::{Db, Result, StoreError, bump, conflict_on_unique, now, on_db, record_audit};
+use crate::db::{Db, now};
+use crate::error::{Result, StoreError, conflict_on_unique};
+use crate::macros::{bump, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct GitRepo {

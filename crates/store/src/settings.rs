@@ -3,7 +3,9 @@
 //! (the standing `account show` prints). `packyard serve` writes them at start; the last
 //! server started wins, which is right for nodes that share one configuration.
 
-use crate::{Db, Result, now, on_db};
+use crate::db::{Db, now};
+use crate::error::Result;
+use crate::macros::on_db;
 
 /// The server's public URL, e.g. `https://repo.example.com`.
 pub const PUBLIC_URL: &str = "public_url";

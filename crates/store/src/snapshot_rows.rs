@@ -14,7 +14,9 @@ use crate::invoices::Invoice;
 use crate::keys::AccessKey;
 use crate::packages::PackageVersion;
 use crate::tokens::DownloadToken;
-use crate::{Db, Result, on_db};
+use crate::db::Db;
+use crate::error::Result;
+use crate::macros::on_db;
 
 /// Ids per statement.
 const CHUNK: usize = 1_000;
@@ -187,7 +189,7 @@ struct PackageVersionWithId {
 #[cfg(test)]
 mod tests {
     use super::Scope;
-    use crate::Db;
+    use crate::db::Db;
     use crate::accounts::NewAccount;
     use crate::packages::NewVersion;
     use crate::tests::TestDb;

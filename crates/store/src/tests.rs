@@ -11,7 +11,8 @@ use crate::accounts::NewAccount;
 use crate::packages::{NewVersion, PublishOutcome};
 use crate::secret::sha256;
 use crate::snapshot_rows::Scope;
-use crate::{Db, StoreError};
+use crate::db::Db;
+use crate::error::StoreError;
 
 /// A migrated, empty database on one backend for one test, removed when this is dropped.
 /// Derefs to [`Db`].

@@ -5,7 +5,9 @@ use serde::Serialize;
 
 use crate::accounts::Account;
 use crate::secret::{random_alphanumeric, sha256};
-use crate::{Db, Result, StoreError, bump, now, on_db, record_audit};
+use crate::db::{Db, now};
+use crate::error::{Result, StoreError};
+use crate::macros::{bump, on_db, record_audit};
 
 pub const TOKEN_LEN: usize = 32;
 

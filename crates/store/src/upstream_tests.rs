@@ -3,7 +3,7 @@
 
 use packyard_testkit::{Backend, backend_tests};
 
-use crate::StoreError;
+use crate::error::StoreError;
 use crate::tests::TestDb;
 use crate::upstreams::{NewUpstream, UpstreamAuth, UpstreamDist, UpstreamFile};
 

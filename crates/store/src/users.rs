@@ -9,7 +9,9 @@
 use serde::Serialize;
 
 use crate::accounts::{Account, validate_email};
-use crate::{Db, Result, StoreError, bump, now, on_db, record_audit};
+use crate::db::{Db, now};
+use crate::error::{Result, StoreError};
+use crate::macros::{bump, on_db, record_audit};
 
 /// What a user may do on one account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

@@ -4,7 +4,7 @@
 
 use packyard_testkit::{Backend, backend_tests};
 
-use crate::StoreError;
+use crate::error::StoreError;
 use crate::entitlements::{GrantChange, GrantTerms};
 use crate::keys::NewKey;
 use crate::tests::TestDb;
@@ -258,7 +258,7 @@ async fn grants_carry_a_version_constraint(backend: Backend) {
 backend_tests!(async migration_0010_makes_each_primary_contact_the_first_owner);
 async fn migration_0010_makes_each_primary_contact_the_first_owner(backend: Backend) {
     let db = TestDb::open_at(backend, 9).await;
-    crate::on_db!(&*db, pool => {
+    crate::macros::on_db!(&*db, pool => {
         for (id, email, hash) in [("MAG000000901", "first@example.com", Some("$argon2id$first")), ("MAG000000902", "second@example.com", None)] {
             sqlx::query("INSERT INTO accounts (public_id, email, name, password_hash, status, created_at) VALUES ($1, $2, 'Old', $3, 'active', 1)")
                 .bind(id)
