@@ -153,14 +153,8 @@ impl Db {
     /// void one cannot be paid.
     pub async fn pay_invoice(&self, number: &str, actor: &str) -> Result<Invoice> {
         let invoice = self.invoice(number).await?;
-        if invoice.is_paid() {
+        if !needs_closing(&invoice, Closing::Paid)? {
             return Ok(invoice);
-        }
-        if invoice.is_void() {
-            return Err(StoreError::Conflict(format!(
-                "invoice {} is void and cannot be paid",
-                invoice.number
-            )));
         }
         audited_change!(
             self,
@@ -187,14 +181,8 @@ impl Db {
             ));
         }
         let invoice = self.invoice(number).await?;
-        if invoice.is_void() {
+        if !needs_closing(&invoice, Closing::Void)? {
             return Ok(invoice);
-        }
-        if invoice.is_paid() {
-            return Err(StoreError::Conflict(format!(
-                "invoice {} is paid and cannot be voided",
-                invoice.number
-            )));
         }
         audited_change!(
             self,
@@ -225,4 +213,30 @@ impl Db {
             on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(pool).await?),
         )
     }
+}
+
+/// The two ways an invoice is closed; each is final and excludes the other.
+#[derive(Clone, Copy)]
+enum Closing {
+    Paid,
+    Void,
+}
+
+/// Whether closing `invoice` the `to` way changes anything: false when it is already closed
+/// that way (a no-op), a conflict when it is closed the other way.
+fn needs_closing(invoice: &Invoice, to: Closing) -> Result<bool> {
+    let (done, other, other_state, verb) = match to {
+        Closing::Paid => (invoice.is_paid(), invoice.is_void(), "void", "paid"),
+        Closing::Void => (invoice.is_void(), invoice.is_paid(), "paid", "voided"),
+    };
+    if done {
+        return Ok(false);
+    }
+    if other {
+        return Err(StoreError::Conflict(format!(
+            "invoice {} is {other_state} and cannot be {verb}",
+            invoice.number
+        )));
+    }
+    Ok(true)
 }

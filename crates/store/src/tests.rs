@@ -205,6 +205,31 @@ async fn products_entitlements_and_invoices(backend: Backend) {
     assert!(db.account_rows(Scope::All).await.unwrap().unpaid.is_empty());
 }
 
+backend_tests!(async an_invoice_is_closed_once_paid_or_void);
+async fn an_invoice_is_closed_once_paid_or_void(backend: Backend) {
+    let db = TestDb::open(backend).await;
+    let acct = db.test_account("close@example.com").await;
+    for number in ["INV-P", "INV-V"] {
+        db.add_invoice(&acct, number, "5", "EUR", date("2026-01-01"), "t")
+            .await
+            .unwrap();
+    }
+    let paid = db.pay_invoice("INV-P", "t").await.unwrap();
+    assert_eq!(db.pay_invoice("INV-P", "t").await.unwrap().paid_at, paid.paid_at);
+    let voided = db.void_invoice("INV-V", "twice", "t").await.unwrap();
+    let again = db.void_invoice("INV-V", "other", "t").await.unwrap();
+    assert_eq!(again.void_reason.as_deref(), Some("twice"));
+    assert_eq!(again.voided_at, voided.voided_at);
+    let conflict = |r: crate::error::Result<_>| match r {
+        Err(StoreError::Conflict(m)) => m,
+        other => panic!("expected a conflict, got {other:?}"),
+    };
+    let paying_void = conflict(db.pay_invoice("INV-V", "t").await);
+    assert_eq!(paying_void, "invoice INV-V is void and cannot be paid");
+    let voiding_paid = conflict(db.void_invoice("INV-P", "late", "t").await);
+    assert_eq!(voiding_paid, "invoice INV-P is paid and cannot be voided");
+}
+
 backend_tests!(async versions_are_immutable);
 async fn versions_are_immutable(backend: Backend) {
     let db = TestDb::open(backend).await;

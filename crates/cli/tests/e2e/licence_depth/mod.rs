@@ -47,19 +47,28 @@ fn versions_seen(server: &Server, public: &str, private: &str, package: &str) ->
         .unwrap_or_default()
 }
 
+/// The pair of a `key create` answer, once it sees exactly `packages` (the last listed is
+/// waited for).
+fn key_seeing<'k>(server: &Server, created: &'k Value, packages: &[&str]) -> (&'k str, &'k str) {
+    let public = created["public_key"].as_str().unwrap();
+    let private = created["private_key"].as_str().unwrap();
+    server.wait_visible(public, private, packages.last().unwrap());
+    assert_eq!(server.visible_packages(public, private), json!(packages));
+    (public, private)
+}
+
 backend_tests!(a_below_3_grant_resolves_to_the_last_2x);
 fn a_below_3_grant_resolves_to_the_last_2x(backend: Backend) {
     let server = Server::start(backend);
     catalog(&server);
     let (account, public, private) = server.customer("ranges@example.com");
-    server.cli(&[
-        "entitlement",
-        "grant",
-        &account,
-        "suite",
-        "--versions",
-        "<3.0",
-    ]);
+    let grant = ["entitlement", "grant", &account, "suite", "--versions"];
+    server.cli(&[&grant[..], &["<3.0"]].concat());
+    let sees = |versions: &[&str]| {
+        eventually(PROPAGATION, || {
+            versions_seen(&server, &public, &private, "acme/suite") == versions
+        })
+    };
     let dev = Developer::new(&server, "ranges", &public, &private);
     let project = dev.project(&server, "app");
     server.wait_visible(&public, &private, "acme/suite");
@@ -81,28 +90,12 @@ fn a_below_3_grant_resolves_to_the_last_2x(backend: Backend) {
         json!(["2.5.0", "2.0.0", "1.0.0"]),
         "{e}"
     );
-    assert_eq!(
-        versions_seen(&server, &public, &private, "acme/suite"),
-        ["2.5.0", "2.0.0", "1.0.0"]
-    );
+    assert!(sees(&["2.5.0", "2.0.0", "1.0.0"]));
 
     // Combined with a date: 2.x releases until 2024-04-01 leaves 2.0.0 and 1.0.0.
-    server.cli(&[
-        "entitlement",
-        "grant",
-        &account,
-        "suite",
-        "--versions",
-        "^2.0 || ^1.0",
-        "--updates-until",
-        "2024-04-01",
-    ]);
-    assert!(eventually(PROPAGATION, || versions_seen(
-        &server,
-        &public,
-        &private,
-        "acme/suite"
-    ) == ["2.0.0", "1.0.0"]));
+    let until = ["^2.0 || ^1.0", "--updates-until", "2024-04-01"];
+    server.cli(&[&grant[..], &until].concat());
+    assert!(sees(&["2.0.0", "1.0.0"]));
     let e = explain(&server, &[&account, "acme/suite:2.5.0"]);
     assert_eq!(e["reason"], "cut_off_by_date", "{e}");
     let listed = server.cli(&["entitlement", "list", &account]);
@@ -120,21 +113,9 @@ fn a_below_3_grant_resolves_to_the_last_2x(backend: Backend) {
             .env_remove("PACKYARD_DATABASE_URL");
         serde_json::from_str(&succeeded(command.output().unwrap(), &format!("{args:?}"))).unwrap()
     };
-    let granted = remote(&[
-        "entitlement",
-        "grant",
-        &account,
-        "suite",
-        "--versions",
-        "<3.0",
-    ]);
+    let granted = remote(&[&grant[..], &["<3.0"]].concat());
     assert_eq!(granted["versions"], "<3.0", "{granted}");
-    assert!(eventually(PROPAGATION, || versions_seen(
-        &server,
-        &public,
-        &private,
-        "acme/suite"
-    ) == ["2.5.0", "2.0.0", "1.0.0"]));
+    assert!(sees(&["2.5.0", "2.0.0", "1.0.0"]));
     let e = remote(&["explain", &account, "acme/suite:3.1.0"]);
     assert_eq!(e["reason"], "cut_off_by_constraint", "{e}");
     assert_eq!(e, explain(&server, &[&account, "acme/suite:3.1.0"]));
@@ -156,15 +137,7 @@ fn a_scoped_key_sees_only_its_products_and_an_imported_pair_installs(backend: Ba
         "--products",
         "alpha",
     ]);
-    let (s_public, s_private) = (
-        scoped["public_key"].as_str().unwrap(),
-        scoped["private_key"].as_str().unwrap(),
-    );
-    server.wait_visible(s_public, s_private, "acme/a");
-    assert_eq!(
-        server.visible_packages(s_public, s_private),
-        json!(["acme/a"])
-    );
+    let (s_public, s_private) = key_seeing(&server, &scoped, &["acme/a"]);
     assert_eq!(
         server.get_as("/p2/acme/b.json", s_public, s_private).status,
         404
@@ -228,24 +201,18 @@ fn a_personal_key_sees_both_accounts_until_one_goes_on_hold(backend: Backend) {
     let (second, ..) = server.customer("agency-b@example.com");
     server.grant(&first, &["alpha"]);
     server.grant(&second, &["beta"]);
-    server.cli(&[
-        "user",
-        "add",
-        &first,
-        "--email",
-        "dev@agency.example",
-        "--role",
-        "developer",
-    ]);
-    server.cli(&[
-        "user",
-        "add",
-        &second,
-        "--email",
-        "dev@agency.example",
-        "--role",
-        "developer",
-    ]);
+    for account in [&first, &second] {
+        let email = "dev@agency.example";
+        server.cli(&[
+            "user",
+            "add",
+            account,
+            "--email",
+            email,
+            "--role",
+            "developer",
+        ]);
+    }
     let key = server.cli_json(&[
         "user",
         "key",
@@ -254,15 +221,7 @@ fn a_personal_key_sees_both_accounts_until_one_goes_on_hold(backend: Backend) {
         "--name",
         "laptop",
     ]);
-    let (public, private) = (
-        key["public_key"].as_str().unwrap(),
-        key["private_key"].as_str().unwrap(),
-    );
-    server.wait_visible(public, private, "acme/b");
-    assert_eq!(
-        server.visible_packages(public, private),
-        json!(["acme/a", "acme/b"])
-    );
+    let (public, private) = key_seeing(&server, &key, &["acme/a", "acme/b"]);
 
     let dev = Developer::new(&server, "agency", public, private);
     let project = dev.project(&server, "app");
