@@ -9,10 +9,10 @@
 
 use serde::Serialize;
 
-use crate::snapshot_rows::Scope;
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
 use crate::macros::{bump, on_db, record_audit};
+use crate::snapshot_rows::Scope;
 
 /// An advisory as stored (and as `advisory list --json` and the admin API show it).
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]

@@ -2,10 +2,10 @@
 //! they are replaced when the branch moves. Only `dev` versions may be replaced this way; a
 //! stable version keeps its first bytes forever ([`Db::publish_version`]).
 
-use crate::packages::{NewVersion, PublishOutcome};
 use crate::db::{Db, now_millis};
 use crate::error::{Result, StoreError};
 use crate::macros::{bump, on_db, record_audit};
+use crate::packages::{NewVersion, PublishOutcome};
 
 impl Db {
     /// Publishes `new` (a branch version), replacing the archive of an existing one.

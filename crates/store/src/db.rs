@@ -20,8 +20,6 @@ pub enum Db {
     Postgres(PgPool),
 }
 
-
-
 /// A `LIKE … ESCAPE '\\'` pattern matching text that contains `needle`, lower-cased (the
 /// caller lower-cases the column); `%`, `_` and `\\` in the needle match themselves.
 pub(crate) fn like_pattern(needle: &str) -> String {

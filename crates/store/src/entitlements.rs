@@ -7,10 +7,10 @@ use packyard_composer::constraint::VersionConstraint;
 use serde::Serialize;
 
 use crate::accounts::Account;
-use crate::products::Product;
 use crate::db::{Db, now, now_millis};
 use crate::error::{Result, StoreError};
 use crate::macros::{bump, on_db, record_audit};
+use crate::products::Product;
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Entitlement {

@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 
 use crate::accounts::Account;
-use crate::keys::AccessKey;
-use crate::products::Product;
 use crate::db::Db;
 use crate::error::{Result, StoreError};
+use crate::keys::AccessKey;
 use crate::macros::{bump, on_db, record_audit};
+use crate::products::Product;
 
 impl Db {
     /// Refuses a scope naming a product the account has no licence for.

@@ -10,11 +10,11 @@ use serde::Serialize;
 
 use crate::accounts::Account;
 use crate::audit::split_actor;
-use crate::products::Product;
-use crate::secret::{random_alphanumeric, sha256};
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
 use crate::macros::{bump, on_db, record_audit};
+use crate::products::Product;
+use crate::secret::{random_alphanumeric, sha256};
 
 pub const KEY_LEN: usize = 32;
 

@@ -66,4 +66,3 @@ mod tests;
 mod upstream_tests;
 #[cfg(test)]
 mod users_tests;
-

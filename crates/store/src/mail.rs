@@ -13,10 +13,10 @@
 use serde::Serialize;
 
 use crate::accounts::Account;
-use crate::secret::{random_alphanumeric, sha256};
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
 use crate::macros::{bump, on_db, record_audit};
+use crate::secret::{random_alphanumeric, sha256};
 
 /// Length of a reset token: 43 characters of `[A-Za-z0-9]` carry more than 256 bits.
 pub const RESET_TOKEN_LEN: usize = 43;

@@ -3,11 +3,11 @@
 //! paged lists of the back office. Each body runs on SQLite and PostgreSQL.
 
 use crate::accounts::NewAccount;
-use crate::secret::sha256;
-use crate::tests::TestDb;
 use crate::db::Db;
 use crate::error::StoreError;
 use crate::macros::on_db;
+use crate::secret::sha256;
+use crate::tests::TestDb;
 use packyard_testkit::{Backend, backend_tests};
 
 async fn account(db: &Db, email: &str) -> crate::accounts::Account {

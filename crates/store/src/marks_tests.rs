@@ -4,9 +4,9 @@
 
 use packyard_testkit::{Backend, backend_tests};
 
-use crate::error::StoreError;
 use crate::advisories::NewAdvisory;
 use crate::changes::ChangeKind;
+use crate::error::StoreError;
 use crate::packages::NewVersion;
 use crate::snapshot_rows::Scope;
 use crate::tests::TestDb;

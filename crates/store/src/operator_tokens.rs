@@ -6,10 +6,10 @@
 
 use serde::Serialize;
 
-use crate::secret::{random_alphanumeric, sha256};
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
 use crate::macros::{bump, on_db, record_audit};
+use crate::secret::{random_alphanumeric, sha256};
 
 /// Admin tokens carry a prefix so they are recognisable in logs and secret scanners.
 pub const ADMIN_TOKEN_PREFIX: &str = "pya_";

@@ -7,10 +7,10 @@
 use serde::Serialize;
 
 use crate::advisories::touch_marks;
-use crate::snapshot_rows::Scope;
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
 use crate::macros::{bump, on_db, record_audit};
+use crate::snapshot_rows::Scope;
 
 /// A package's operator marks, for the snapshot.
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -2,11 +2,11 @@
 //! (≥ 256 bits) and only its SHA-256 is stored; redeeming deletes the row in the same
 //! transaction that sets the password, so a link works once, and not after it expires.
 
-use crate::secret::{random_alphanumeric, sha256};
-use crate::users::User;
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
 use crate::macros::{on_db, record_audit};
+use crate::secret::{random_alphanumeric, sha256};
+use crate::users::User;
 
 pub const LINK_TOKEN_LEN: usize = 43;
 

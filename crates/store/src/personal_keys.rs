@@ -4,11 +4,11 @@
 //! reloads every server's picture (an `All` change): they are rare.
 
 use crate::audit::split_actor;
-use crate::keys::{AccessKey, COLUMNS, CreatedKey, NewKey, pair_for, validate_key_name};
-use crate::users::User;
 use crate::db::{Db, now};
 use crate::error::{Result, conflict_on_unique};
+use crate::keys::{AccessKey, COLUMNS, CreatedKey, NewKey, pair_for, validate_key_name};
 use crate::macros::{bump, on_db, record_audit};
+use crate::users::User;
 
 impl Db {
     /// Creates a personal key for `user`.

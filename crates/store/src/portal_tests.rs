@@ -4,13 +4,13 @@
 
 use crate::accounts::NewAccount;
 use crate::audit::actor_at;
+use crate::db::Db;
 use crate::downloads::DownloadEvent;
+use crate::error::StoreError;
+use crate::macros::on_db;
 use crate::secret::sha256;
 use crate::sessions::SessionKind;
 use crate::tests::TestDb;
-use crate::db::Db;
-use crate::error::StoreError;
-use crate::macros::on_db;
 use packyard_testkit::{Backend, backend_tests};
 
 async fn account(db: &Db, email: &str) -> crate::accounts::Account {

@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use crate::products::Product;
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
 use crate::macros::{bump, on_db, record_audit};
+use crate::products::Product;
 
 pub const RELEASE_TYPES: [&str; 5] = ["ce-full", "ee-full", "ce-patch", "ee-patch", "other"];
 

@@ -3,11 +3,11 @@
 //! branch while tagged versions stay immutable. Bodies take a `Db` so any per-backend runner
 //! can drive them.
 
+use crate::db::Db;
+use crate::error::StoreError;
 use crate::packages::{NewVersion, PublishOutcome};
 use crate::repo_refs::{GitRef, RefState};
 use crate::tests::TestDb;
-use crate::db::Db;
-use crate::error::StoreError;
 use packyard_testkit::{Backend, backend_tests};
 
 async fn queue_and_lease(db: Db) {

@@ -8,10 +8,10 @@
 //! Failed logins are rows in `login_failures`, counted over a window per scope (the server
 //! uses client IP + email), so every node behind a load balancer applies the same limit.
 
-use crate::secret::{random_alphanumeric, sha256};
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
 use crate::macros::on_db;
+use crate::secret::{random_alphanumeric, sha256};
 
 /// Length of the cookie value: 43 characters of `[A-Za-z0-9]` carry more than 256 bits.
 pub const SESSION_VALUE_LEN: usize = 43;

@@ -9,14 +9,14 @@
 //! each statement small.
 
 use crate::accounts::Account;
+use crate::db::Db;
 use crate::entitlements::Entitlement;
+use crate::error::Result;
 use crate::invoices::Invoice;
 use crate::keys::AccessKey;
+use crate::macros::on_db;
 use crate::packages::PackageVersion;
 use crate::tokens::DownloadToken;
-use crate::db::Db;
-use crate::error::Result;
-use crate::macros::on_db;
 
 /// Ids per statement.
 const CHUNK: usize = 1_000;
@@ -189,8 +189,8 @@ struct PackageVersionWithId {
 #[cfg(test)]
 mod tests {
     use super::Scope;
-    use crate::db::Db;
     use crate::accounts::NewAccount;
+    use crate::db::Db;
     use crate::packages::NewVersion;
     use crate::tests::TestDb;
     use packyard_testkit::{Backend, backend_tests};

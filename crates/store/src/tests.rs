@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use packyard_testkit::{Backend, TestDatabase, backend_tests};
 
 use crate::accounts::NewAccount;
+use crate::db::Db;
+use crate::error::StoreError;
 use crate::packages::{NewVersion, PublishOutcome};
 use crate::secret::sha256;
 use crate::snapshot_rows::Scope;
-use crate::db::Db;
-use crate::error::StoreError;
 
 /// A migrated, empty database on one backend for one test, removed when this is dropped.
 /// Derefs to [`Db`].
@@ -215,7 +215,10 @@ async fn an_invoice_is_closed_once_paid_or_void(backend: Backend) {
             .unwrap();
     }
     let paid = db.pay_invoice("INV-P", "t").await.unwrap();
-    assert_eq!(db.pay_invoice("INV-P", "t").await.unwrap().paid_at, paid.paid_at);
+    assert_eq!(
+        db.pay_invoice("INV-P", "t").await.unwrap().paid_at,
+        paid.paid_at
+    );
     let voided = db.void_invoice("INV-V", "twice", "t").await.unwrap();
     let again = db.void_invoice("INV-V", "other", "t").await.unwrap();
     assert_eq!(again.void_reason.as_deref(), Some("twice"));

@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use crate::accounts::Account;
-use crate::secret::{random_alphanumeric, sha256};
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
 use crate::macros::{bump, on_db, record_audit};
+use crate::secret::{random_alphanumeric, sha256};
 
 pub const TOKEN_LEN: usize = 32;
 

@@ -4,8 +4,8 @@
 
 use packyard_testkit::{Backend, backend_tests};
 
-use crate::error::StoreError;
 use crate::entitlements::{GrantChange, GrantTerms};
+use crate::error::StoreError;
 use crate::keys::NewKey;
 use crate::tests::TestDb;
 use crate::users::Role;

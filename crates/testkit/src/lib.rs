@@ -15,6 +15,7 @@
 //! is a filter the runner reports: `cargo test -- --skip postgres` counts them as "filtered
 //! out", `cargo nextest run -E 'not test(postgres)'` lists them as skipped.
 
+pub mod bytes;
 pub mod http;
 pub mod postgres;
 pub mod proxy;

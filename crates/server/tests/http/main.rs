@@ -14,3 +14,4 @@ mod downloads;
 mod metadata;
 mod notify;
 mod openapi;
+mod releases;

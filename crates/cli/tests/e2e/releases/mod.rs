@@ -1,12 +1,10 @@
-//! SPEC §3 release downloads, driven with real curl: every `info/…` endpoint, `file/…` with
-//! Range and `curl -C -` resume, licences per product (including `updates_until`), token
-//! regeneration, tokens used with another account's id, billing hold and closed accounts,
-//! and adding releases through the CLI and the admin API.
+//! SPEC §3 release downloads, driven with real curl: `file/…` downloads and `curl -C -`
+//! resume, constant-memory streaming, and adding releases through the CLI and the admin API.
+//! The `info/…` answers and download tokens are tested in-process
+//! (`crates/server/tests/http/releases/`).
 
 mod adding;
 mod files;
-mod info;
-mod tokens;
 
 use std::path::Path;
 use std::process::Command;
@@ -16,23 +14,11 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::support::*;
+pub use packyard_testkit::bytes::bytes_of;
 
 pub struct Fixture {
     pub server: Server,
     files: Vec<(String, Vec<u8>)>,
-}
-
-/// Deterministic, incompressible-looking bytes.
-pub fn bytes_of(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
 }
 
 pub fn add_release(
@@ -132,13 +118,6 @@ impl Fixture {
         )
     }
 
-    /// Whether `path` answers `status` to this id and token within the SPEC's second.
-    pub fn becomes(&self, path: &str, id: &str, token: &str, status: u16) -> bool {
-        eventually(PROPAGATION, || {
-            self.get(path, id, token, &[]).status == status
-        })
-    }
-
     /// Waits until the account's token works (CLI changes reach the server within 1 s).
     pub fn wait_ready(&self, id: &str, token: &str) {
         assert!(
@@ -147,35 +126,6 @@ impl Fixture {
             "token of {id} never worked"
         );
     }
-}
-
-/// Rows of a plain-text table: columns are separated by two or more spaces.
-pub fn table(text: &str) -> Vec<Vec<String>> {
-    text.lines()
-        .map(|l| {
-            l.split("  ")
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .filter(|cols| !cols.is_empty())
-        .collect()
-}
-
-pub fn file_names(text: &str) -> Vec<String> {
-    let rows = table(text);
-    assert_eq!(rows[0], ["File Type", "Version", "File Name"], "{text}");
-    assert!(
-        rows[1].iter().all(|c| c.chars().all(|ch| ch == '-')),
-        "{text}"
-    );
-    let mut names: Vec<String> = rows[2..]
-        .iter()
-        .map(|r| r.last().unwrap().clone())
-        .collect();
-    names.sort();
-    names
 }
 
 pub fn curl_download(

@@ -4,6 +4,8 @@
 //! catalog is set up through the store and publish code the CLI uses, and changes are applied
 //! with one explicit feed refresh instead of waiting for the poll.
 
+pub mod releases;
+
 use packyard_store::operator_tokens::TokenScope;
 use std::io::{Cursor, Write};
 use std::net::SocketAddr;
