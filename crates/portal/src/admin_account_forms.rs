@@ -10,8 +10,7 @@ use serde::Deserialize;
 
 use super::admin_accounts::account_invoice;
 use super::error::{PortalError, PortalResult};
-use super::install::InstallGuide;
-use super::keys::{KeyCreatedPage, NameForm};
+use super::keys::{KeyCreatedPage, NameForm, created_page};
 use super::posted::{Posted, Session};
 use super::session::OperatorSession;
 use super::views::Layout;
@@ -62,18 +61,9 @@ pub async fn create_key(
         .db
         .create_key(&account, &form.name, &session.actor())
         .await?;
-    Ok(KeyCreatedPage {
-        l: Layout::operator(&session, "New access key", "accounts"),
-        guide: InstallGuide::new(
-            &state.config,
-            &created.public_key,
-            Some(&created.private_key),
-        ),
-        name: created.name,
-        public_key: created.public_key,
-        private_key: created.private_key,
-        back: format!("/admin/accounts/{}", account.public_id),
-    })
+    let l = Layout::operator(&session, "New access key", "accounts");
+    let back = format!("/admin/accounts/{}", account.public_id);
+    Ok(created_page(&state, l, created, back))
 }
 
 #[derive(Deserialize)]

@@ -5,7 +5,7 @@
 //! The forgot form answers the same whether or not an account uses the address, so it
 //! does not tell who is a customer; it is throttled per client address like logins. Reset
 //! tokens are stored only as hashes (`packyard_store::mail`). A reset ends every session of
-//! the account; a change ends the open reset links. Both are audited and mailed.
+//! the user; a change ends the open reset links. Both are audited and mailed.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,7 +13,6 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 
 use super::error::{PortalError, PortalResult};
@@ -33,8 +32,10 @@ pub const RESET_TTL_SECS: i64 = 3600;
 #[template(path = "password_reset.html")]
 pub struct ResetPage {
     l: Layout,
-    /// "forgot", "sent" or "choose".
+    /// "forgot", "sent", "choose" or "link" (a new user's set-password link).
     step: &'static str,
+    /// Whose password a set-password link sets.
+    email: String,
     form_token: String,
     reset_token: String,
     error: Option<String>,
@@ -48,21 +49,25 @@ pub struct ChangePage {
     error: Option<String>,
 }
 
-fn reset_page(
+/// One of the anonymous password pages; `email` names the user of a set-password link.
+pub(super) fn reset_page(
     state: &PortalState,
     step: &'static str,
     reset_token: String,
     error: Option<String>,
+    email: &str,
 ) -> Response {
     let (form_token, cookie) = fresh_form_token(state);
     let title = match step {
         "choose" => "Choose a new password",
+        "link" => "Choose your password",
         "sent" => "Check your mail",
         _ => "Reset your password",
     };
     let page = ResetPage {
         l: Layout::anonymous(&state.config.brand, title),
         step,
+        email: email.to_string(),
         form_token,
         reset_token,
         error,
@@ -87,7 +92,7 @@ pub async fn forgot_form(State(state): State<PortalState>) -> PortalResult<Respo
     if state.mailer.is_none() {
         return Err(no_mail());
     }
-    Ok(reset_page(&state, "forgot", String::new(), None))
+    Ok(reset_page(&state, "forgot", String::new(), None, ""))
 }
 
 #[derive(Deserialize)]
@@ -117,9 +122,15 @@ pub async fn forgot(
             retry_after,
         })?;
     let email = form.email.trim().to_ascii_lowercase();
-    if let Some((account, Some(_))) = state.db.account_by_email(&email).await?
-        && !account.is_closed()
-    {
+    let user = match state.db.user_by_email(&email).await? {
+        Some((user, Some(_))) => Some(user),
+        _ => None,
+    };
+    let account = match &user {
+        Some(user) => state.db.memberships(user).await?.into_iter().map(|m| m.account).find(|a| !a.is_closed()),
+        None => None,
+    };
+    if let Some(account) = account {
         let token = state
             .db
             .create_password_reset(&email, RESET_TTL_SECS)
@@ -131,7 +142,8 @@ pub async fn forgot(
             subject: "Reset your password".into(),
             paragraphs: vec![
                 format!(
-                    "Someone (hopefully you) asked to reset the password of {email} for account {}.",
+                    "Someone (hopefully you) asked to reset the portal password of {email} \
+                     (account {} and any other account you belong to).",
                     account.public_id
                 ),
                 "The link below works once, within an hour. If you did not ask for it, ignore \
@@ -151,13 +163,13 @@ pub async fn forgot(
         state
             .db
             .record_event(
-                &packyard_store::audit::actor_at(&account.public_id, &ip.to_string()),
+                &packyard_store::audit::actor_at(&email, &ip.to_string()),
                 "password.reset_requested",
-                &account.public_id,
+                &email,
             )
             .await?;
     }
-    Ok(reset_page(&state, "sent", String::new(), None))
+    Ok(reset_page(&state, "sent", String::new(), None, ""))
 }
 
 #[derive(Deserialize)]
@@ -171,7 +183,7 @@ pub async fn reset_form(
     Query(query): Query<TokenQuery>,
 ) -> PortalResult<Response> {
     state.db.password_reset_email(&query.token).await?;
-    Ok(reset_page(&state, "choose", query.token, None))
+    Ok(reset_page(&state, "choose", query.token, None, ""))
 }
 
 #[derive(Deserialize)]
@@ -195,14 +207,11 @@ pub async fn reset(
     state.db.password_reset_email(&form.token).await?;
     if form.password != form.confirm {
         let error = "The two passwords differ. Type the same new password twice.".to_string();
-        return Ok(reset_page(&state, "choose", form.token, Some(error)));
+        return Ok(reset_page(&state, "choose", form.token, Some(error), ""));
     }
     let hash = hash_in_turn(&state, form.password).await?;
-    let account = state.db.reset_password(&form.token, &hash).await?;
-    state
-        .db
-        .delete_sessions_of(SessionKind::Customer, account.id)
-        .await?;
+    let user = state.db.reset_password(&form.token, &hash).await?;
+    state.db.delete_user_sessions(user.id).await?;
     Ok(Redirect::to("/login?reset=done").into_response())
 }
 
@@ -239,27 +248,24 @@ pub async fn change(
     if form.password != form.confirm {
         return refuse("The two new passwords differ. Type the same new password twice.");
     }
-    let email = session.account.email.clone();
-    let stored = state
-        .db
-        .account_by_email(&email)
-        .await?
-        .and_then(|(_, h)| h);
+    let email = session.user.email.clone();
+    let stored = state.db.user_by_email(&email).await?.and_then(|(_, h)| h);
     if !verify_in_turn(&state, form.current, stored).await? {
         return refuse("The current password is wrong; nothing was changed.");
     }
     let hash = hash_in_turn(&state, form.password).await?;
     state
         .db
-        .set_account_password(&session.account.public_id, &hash, &session.actor())
+        .set_user_password(&session.user, &hash, &session.actor())
         .await?;
     state.db.expire_password_resets(&email).await?;
     if let Some(mailer) = &state.mailer {
         let letter = Letter {
             subject: "Your password was changed".into(),
             paragraphs: vec![format!(
-                "The portal password of {email} for account {} was changed. If this was not \
-                 you, reset it from the login page and tell the vendor.",
+                "The portal password of {email} (account {} and any other account you \
+                 belong to) was changed. If this was not you, reset it from the login page \
+                 and tell the vendor.",
                 session.account.public_id
             )],
             action: Some(("Log in".into(), state.config.portal_url("/login"))),
