@@ -12,17 +12,17 @@ use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 
-use super::error::PortalError;
-use super::error::PortalResult;
 use super::account_users::{MemberRow, ROLES};
 use super::admin_account_users::ExplainQuery;
+use super::error::PortalError;
+use super::error::PortalResult;
 use super::invites::ShownLink;
 use super::keys::KeyRow;
-use packyard_core::explain::Explanation;
 use super::posted::{NoFields, Posted, Session};
 use super::session::OperatorSession;
 use super::views::{InvoiceRow, Layout, PageQuery, Pager, date};
 use crate::state::PortalState;
+use packyard_core::explain::Explanation;
 use packyard_core::rules::AccountStanding;
 
 #[derive(Template, WebTemplate)]

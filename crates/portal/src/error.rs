@@ -109,9 +109,11 @@ impl IntoResponse for PortalError {
             PortalError::Conflict(m) => (StatusCode::CONFLICT, "That already exists", m.as_str()),
             PortalError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "Too large", m.as_str()),
             PortalError::Csrf(e) => (StatusCode::FORBIDDEN, "Request refused", e.message()),
-            PortalError::Forbidden { message, .. } => {
-                (StatusCode::FORBIDDEN, "Not part of your role", message.as_str())
-            }
+            PortalError::Forbidden { message, .. } => (
+                StatusCode::FORBIDDEN,
+                "Not part of your role",
+                message.as_str(),
+            ),
             PortalError::TooManyLogins { message, .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too many login attempts",

@@ -15,8 +15,9 @@ use packyard_store::users::{Role, User};
 use serde::Deserialize;
 
 use super::error::{PortalError, PortalResult};
-use super::login::{check_form_token, hash_in_turn};
+use super::login::check_form_token;
 use super::password::reset_page;
+use crate::hashing::hash_in_turn;
 use crate::letters::Letter;
 use crate::state::PortalState;
 
@@ -37,10 +38,7 @@ pub async fn add_user(
     actor: &str,
 ) -> PortalResult<Option<ShownLink>> {
     let role = Role::parse(role)?;
-    let (user, needs_password) = state
-        .db
-        .add_user(account, email, role, None, actor)
-        .await?;
+    let (user, needs_password) = state.db.add_user(account, email, role, None, actor).await?;
     if !needs_password {
         return Ok(None);
     }
@@ -66,8 +64,7 @@ pub async fn link_for(
                     "You were added to account {} ({}) on the portal, as {}.",
                     account.public_id, account.name, user.email
                 ),
-                "Choose your password through the link below; it works once, within a week."
-                    .into(),
+                "Choose your password through the link below; it works once, within a week.".into(),
             ],
             action: Some(("Choose your password".into(), url.clone())),
         };

@@ -242,9 +242,7 @@ async fn own_key(
     public_key: &str,
 ) -> PortalResult<AccessKey> {
     match state.db.key(public_key).await {
-        Ok(k)
-            if k.account_id == Some(session.account.id) || k.user_id == Some(session.user.id) =>
-        {
+        Ok(k) if k.account_id == Some(session.account.id) || k.user_id == Some(session.user.id) => {
             Ok(k)
         }
         Ok(_) | Err(packyard_store::StoreError::NotFound(_)) => Err(PortalError::NotFound(

@@ -30,6 +30,7 @@ mod assets;
 pub mod csrf;
 mod customer;
 mod error;
+mod hashing;
 mod install;
 mod invites;
 mod keys;
@@ -142,10 +143,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S>
             "/admin/accounts/{id}/keys",
             post(admin_account_forms::create_key),
         )
-        .route(
-            "/admin/accounts/{id}/users",
-            post(admin_account_users::add),
-        )
+        .route("/admin/accounts/{id}/users", post(admin_account_users::add))
         .route(
             "/admin/accounts/{id}/users/{action}",
             post(admin_account_users::change),

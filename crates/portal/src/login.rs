@@ -26,9 +26,9 @@ use super::session::{
 };
 use super::views::Layout;
 use crate::csrf::check_token;
+use crate::hashing::verify_in_turn;
 use crate::state::ClientAddr;
 use crate::state::PortalState;
-use packyard_core::passwords::{hash_password, verify_against_nothing, verify_password};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
@@ -235,50 +235,6 @@ async fn principal(
             Err(e) => return Err(e.into()),
         },
     })
-}
-
-/// Verifies `password` against `hash` (or against nothing, for unknown emails, so timing
-/// does not tell) on a blocking thread, in one of the bounded hashing turns
-/// (`crate::login_guard`); 503 if no turn comes free in time.
-pub(super) async fn verify_in_turn(
-    state: &PortalState,
-    password: String,
-    hash: Option<String>,
-) -> PortalResult<bool> {
-    in_turn(state, move || match hash {
-        Some(hash) => verify_password(&password, &hash),
-        None => {
-            verify_against_nothing(&password);
-            false
-        }
-    })
-    .await
-}
-
-/// Hashes a new password in one of the bounded hashing turns, like [`verify_in_turn`].
-pub(super) async fn hash_in_turn(state: &PortalState, password: String) -> PortalResult<String> {
-    Ok(in_turn(state, move || hash_password(&password)).await??)
-}
-
-/// Runs password work on a blocking thread once a hashing turn is free; 503 if none comes
-/// free in time.
-async fn in_turn<T: Send + 'static>(
-    state: &PortalState,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> PortalResult<T> {
-    let Some(turn) = state.logins.hashing_turn().await else {
-        return Err(PortalError::Unavailable {
-            message: "The server is handling many logins right now. Try again in a few seconds."
-                .into(),
-            retry_after: crate::login_guard::BUSY_RETRY_AFTER_SECS,
-        });
-    };
-    tokio::task::spawn_blocking(move || {
-        let _turn = turn;
-        work()
-    })
-    .await
-    .map_err(|e| PortalError::Internal(e.to_string()))
 }
 
 async fn login(

@@ -16,10 +16,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::error::{PortalError, PortalResult};
-use super::login::{check_form_token, fresh_form_token, hash_in_turn, verify_in_turn};
+use super::login::{check_form_token, fresh_form_token};
 use super::posted::{Posted, Session};
 use super::session::CustomerSession;
 use super::views::Layout;
+use crate::hashing::{hash_in_turn, verify_in_turn};
 use crate::letters::Letter;
 use crate::state::ClientAddr;
 use crate::state::PortalState;
@@ -127,7 +128,13 @@ pub async fn forgot(
         _ => None,
     };
     let account = match &user {
-        Some(user) => state.db.memberships(user).await?.into_iter().map(|m| m.account).find(|a| !a.is_closed()),
+        Some(user) => state
+            .db
+            .memberships(user)
+            .await?
+            .into_iter()
+            .map(|m| m.account)
+            .find(|a| !a.is_closed()),
         None => None,
     };
     if let Some(account) = account {

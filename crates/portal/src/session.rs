@@ -179,7 +179,11 @@ impl Session for CustomerSession {
         {
             // The chosen account was closed or left: work on the first open one now.
             let id = current.account.id;
-            state.db.set_session_account(&value, id).await.map_err(fail)?;
+            state
+                .db
+                .set_session_account(&value, id)
+                .await
+                .map_err(fail)?;
         }
         let Membership { account, role } = current;
         if let Some(area) = Area::of_path(parts.uri.path())
@@ -217,8 +221,8 @@ impl Session for OperatorSession {
 
     async fn find(parts: &Parts, state: &PortalState) -> Result<Self, Response> {
         let load = async |s: packyard_store::sessions::Session| {
-        state.db.operator_by_id(s.principal_id).await
-    };
+            state.db.operator_by_id(s.principal_id).await
+        };
         let (operator, csrf, ip) = signed_in(parts, state, SessionKind::Operator, load).await?;
         if operator.disabled {
             return Err(to_login(OPERATOR_LOGIN));

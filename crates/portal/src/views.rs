@@ -8,9 +8,9 @@ use packyard_store::invoices::Invoice;
 
 use super::session::{CustomerSession, OperatorSession};
 use crate::areas::Area;
-use packyard_store::users::Role;
 use packyard_core::brand::Brand;
 use packyard_core::rules;
+use packyard_store::users::Role;
 
 /// The page frame rendered by `templates/base.html`.
 pub struct Layout {

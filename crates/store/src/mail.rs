@@ -12,8 +12,8 @@
 
 use serde::Serialize;
 
-use crate::users::User;
 use crate::secret::{random_alphanumeric, sha256};
+use crate::users::User;
 use crate::{Db, Result, StoreError, bump, now, on_db, record_audit};
 
 /// Length of a reset token: 43 characters of `[A-Za-z0-9]` carry more than 256 bits.

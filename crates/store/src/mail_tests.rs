@@ -46,8 +46,16 @@ async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
 
     let reset = db.reset_password(&token, "new-hash").await.unwrap();
     assert_eq!(reset.email, "reset@example.com");
-    let (_, user_hash) = db.user_by_email("reset@example.com").await.unwrap().unwrap();
-    assert_eq!(user_hash.as_deref(), Some("new-hash"), "the user logs in with it");
+    let (_, user_hash) = db
+        .user_by_email("reset@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        user_hash.as_deref(),
+        Some("new-hash"),
+        "the user logs in with it"
+    );
     let (_, hash) = db
         .account_by_email("reset@example.com")
         .await

@@ -139,8 +139,12 @@ impl Db {
     /// password is set by the vendor.
     pub async fn delete_sessions_of(&self, kind: SessionKind, id: i64) -> Result<()> {
         let sql = match kind {
-            SessionKind::Customer => "DELETE FROM sessions WHERE kind = 'customer' AND account_id = $1",
-            SessionKind::Operator => "DELETE FROM sessions WHERE kind = 'operator' AND principal_id = $1",
+            SessionKind::Customer => {
+                "DELETE FROM sessions WHERE kind = 'customer' AND account_id = $1"
+            }
+            SessionKind::Operator => {
+                "DELETE FROM sessions WHERE kind = 'operator' AND principal_id = $1"
+            }
         };
         self.delete_where(sql, id).await.map(drop)
     }

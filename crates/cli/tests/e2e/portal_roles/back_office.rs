@@ -1,0 +1,126 @@
+//! The operator's side of SPEC §13 on an account page, on both backends: the account's users
+//! with their roles (add, change the role, remove, a new set-password link that replaces the
+//! old one), the last owner kept, the users' personal keys listed, and the explain form
+//! giving the same verdict as `packyard explain` for the account and for a key.
+
+use super::{BILL, DEV, OWNER, team};
+use crate::portal::{OPERATOR_PASSWORD, operator};
+use crate::portal_design::element_text;
+use crate::support::*;
+
+fn operator_session(server: &Server) -> PortalClient {
+    operator(server, "ops@roles.example");
+    let ops = PortalClient::new(server);
+    let login = ops.login("/admin/login", "ops@roles.example", OPERATOR_PASSWORD);
+    assert_eq!(login.status, 303, "{}", login.text());
+    ops
+}
+
+fn role_of(server: &Server, account: &str, email: &str) -> Option<String> {
+    let list = server.cli_json(&["user", "list", account]);
+    list["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == email)
+        .map(|u| u["role"].as_str().unwrap().to_string())
+}
+
+backend_tests!(the_back_office_manages_users_and_explains_access);
+fn the_back_office_manages_users_and_explains_access(backend: Backend) {
+    let (server, account, second) = team(backend);
+    let personal = server.cli_json(&["user", "key", "create", DEV, "--name", "laptop"]);
+    let personal = personal["public_key"].as_str().unwrap().to_string();
+    let ops = operator_session(&server);
+    let path = format!("/admin/accounts/{account}");
+    let page = ops.get(&path).text();
+    for (email, role) in [(OWNER, "owner"), (DEV, "developer"), (BILL, "billing")] {
+        let row = page
+            .split("<tr")
+            .find(|r| r.contains(&format!("data-user=\"{email}\"")));
+        let row = row.unwrap_or_else(|| panic!("{email} listed: {page}"));
+        assert!(row.contains(&format!(
+            "<td class=\"user-role\" data-label=\"Role\">{role}</td>"
+        )));
+    }
+    assert!(
+        page.contains(&personal),
+        "personal keys of the users: {page}"
+    );
+    let csrf = csrf_of(&page);
+
+    // Add a user: the set-password link is shown; a new link replaces it.
+    let form = [
+        ("email", "late@roles.example"),
+        ("role", "billing"),
+        ("csrf", &csrf),
+    ];
+    let added = ops.post(&format!("{path}/users"), &form, &[]);
+    assert_eq!(added.status, 200, "{}", added.text());
+    let first = element_text(&added.text(), "set-password-link");
+    assert_eq!(
+        role_of(&server, &account, "late@roles.example").as_deref(),
+        Some("billing")
+    );
+    let again = [("email", "late@roles.example"), ("csrf", &csrf)];
+    let again = ops.post(&format!("{path}/users/link"), &again, &[]);
+    assert_eq!(again.status, 200, "{}", again.text());
+    let second_link = element_text(&again.text(), "set-password-link");
+    assert_ne!(first, second_link);
+    let visitor = PortalClient::new(&server);
+    assert_eq!(
+        visitor.get(first.strip_prefix(&server.url).unwrap()).status,
+        404
+    );
+    assert_eq!(
+        visitor
+            .get(second_link.strip_prefix(&server.url).unwrap())
+            .status,
+        200
+    );
+
+    // Roles change; the last owner stays.
+    let form = [("email", BILL), ("role", "developer"), ("csrf", &csrf)];
+    assert_eq!(
+        ops.post(&format!("{path}/users/role"), &form, &[]).status,
+        303
+    );
+    assert_eq!(
+        role_of(&server, &account, BILL).as_deref(),
+        Some("developer")
+    );
+    let form = [("email", OWNER), ("csrf", &csrf)];
+    let refused = ops.post(&format!("{path}/users/remove"), &form, &[]);
+    assert_eq!(refused.status, 400);
+    refused.assert_text_contains("last owner");
+    assert_eq!(role_of(&server, &account, OWNER).as_deref(), Some("owner"));
+    let form = [("email", "late@roles.example"), ("csrf", &csrf)];
+    assert_eq!(
+        ops.post(&format!("{path}/users/remove"), &form, &[]).status,
+        303
+    );
+    assert_eq!(role_of(&server, &account, "late@roles.example"), None);
+
+    // Explain: the same verdict as the CLI, for the account and for a key.
+    let cases = [
+        (second.clone(), "acme/hello", ""),
+        (second.clone(), "acme/legacy:1.0.0", ""),
+        (account.clone(), "acme/legacy", personal.as_str()),
+    ];
+    for (on, package, key) in cases {
+        let url = format!("/admin/accounts/{on}/explain?package={package}&key={key}");
+        let page = ops.get(&url);
+        assert_eq!(page.status, 200, "{}", page.text());
+        let cli = match key {
+            "" => server.cli_json(&["explain", &on, package]),
+            key => server.cli_json(&["explain", "--key", key, package]),
+        };
+        let shown = element_text(&page.text(), "explain-verdict");
+        assert_eq!(shown, cli["verdict"].as_str().unwrap(), "{package} {key}");
+    }
+    assert_eq!(
+        ops.get(&format!("/admin/accounts/{account}/explain?package="))
+            .status,
+        400
+    );
+}
