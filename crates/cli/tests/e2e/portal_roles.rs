@@ -32,7 +32,8 @@ pub fn team(backend: Backend) -> (Server, String, String) {
     server.product("hello", "Hello", "acme/hello", &[]);
     server.product("legacy", "Legacy", "acme/legacy", &[]);
     let account = customer_with_password(&server, OWNER);
-    server.grant(&account, &["hello", "legacy"]);
+    server.grant(&account, &["hello"]);
+    server.grant(&account, &["legacy"]);
     server.invoice(&account, INVOICE, "120", "2099-01-31");
     for (email, role) in [(DEV, "developer"), (BILL, "billing")] {
         let args = ["user", "add", &account, "--email", email, "--role", role];
