@@ -124,3 +124,30 @@ fn the_back_office_manages_users_and_explains_access(backend: Backend) {
         400
     );
 }
+
+/// With mail set up, the set-password link an owner is shown also goes to the new user.
+#[test]
+fn set_password_links_are_mailed_when_mail_is_set_up() {
+    let smtp = crate::support::smtp::SmtpSink::start();
+    let mail = [
+        "--smtp-url",
+        &smtp.url(),
+        "--mail-from",
+        "support@acme.test",
+    ];
+    let server = Server::start_with(Backend::Sqlite, &mail);
+    let account = crate::portal::customer_with_password(&server, OWNER);
+    let owner = PortalClient::customer_session(&server, OWNER);
+    let csrf = csrf_of(&owner.get("/account/users").text());
+    let form = [
+        ("email", "mailed@roles.example"),
+        ("role", "billing"),
+        ("csrf", &csrf),
+    ];
+    let added = owner.post("/account/users", &form, &[]);
+    assert_eq!(added.status, 200, "{}", added.text());
+    added.assert_text_contains("it was also mailed to them");
+    let shown = element_text(&added.text(), "set-password-link");
+    let mails = smtp.wait_for("mailed@roles.example", &account, 1);
+    assert!(mails[0].text.contains(&shown), "{:?}", mails[0]);
+}
