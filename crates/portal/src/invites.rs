@@ -12,12 +12,9 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::accounts::Account;
 use packyard_store::users::{Role, User};
-use serde::Deserialize;
 
-use super::error::{PortalError, PortalResult};
-use super::login::check_form_token;
-use super::password::reset_page;
-use crate::hashing::hash_in_turn;
+use super::error::PortalResult;
+use super::password::{ResetForm, TokenQuery, chosen_hash, reset_page};
 use crate::letters::Letter;
 use crate::state::PortalState;
 
@@ -81,12 +78,6 @@ pub async fn link_for(
     })
 }
 
-#[derive(Deserialize)]
-pub struct TokenQuery {
-    #[serde(default)]
-    token: String,
-}
-
 /// `GET /password/set?token=…`.
 pub async fn set_form(
     State(state): State<PortalState>,
@@ -96,36 +87,18 @@ pub async fn set_form(
     Ok(reset_page(&state, "link", query.token, None, &user.email))
 }
 
-#[derive(Deserialize)]
-pub struct SetForm {
-    #[serde(default)]
-    token: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    confirm: String,
-    #[serde(default)]
-    csrf: String,
-}
-
 /// `POST /password/set`: the password is set, the link used up; on to the login form.
 pub async fn set(
     State(state): State<PortalState>,
     headers: HeaderMap,
-    Form(form): Form<SetForm>,
+    Form(form): Form<ResetForm>,
 ) -> PortalResult<Response> {
-    check_form_token(&headers, &form.csrf)?;
     let user = state.db.password_link_user(&form.token).await?;
-    if form.password != form.confirm {
-        let error = "The two passwords differ. Type the same password twice.".to_string();
-        let page = reset_page(&state, "link", form.token, Some(error), &user.email);
-        return Ok(page);
-    }
-    let hash = hash_in_turn(&state, form.password).await?;
-    state
-        .db
-        .redeem_password_link(&form.token, &hash)
-        .await
-        .map_err(PortalError::from)?;
+    let token = form.token.clone();
+    let hash = match chosen_hash(&state, &headers, form, "link", &user.email).await? {
+        Ok(hash) => hash,
+        Err(page) => return Ok(page),
+    };
+    state.db.redeem_password_link(&token, &hash).await?;
     Ok(Redirect::to("/login?reset=set").into_response())
 }

@@ -179,10 +179,11 @@ pub async fn forgot(
     Ok(reset_page(&state, "sent", String::new(), None, ""))
 }
 
+/// `?token=…` of a link.
 #[derive(Deserialize)]
 pub struct TokenQuery {
     #[serde(default)]
-    token: String,
+    pub token: String,
 }
 
 pub async fn reset_form(
@@ -193,10 +194,12 @@ pub async fn reset_form(
     Ok(reset_page(&state, "choose", query.token, None, ""))
 }
 
+/// The form that chooses a password through a link: a reset link or a new user's
+/// set-password link ([`crate::invites`]).
 #[derive(Deserialize)]
 pub struct ResetForm {
     #[serde(default)]
-    token: String,
+    pub token: String,
     #[serde(default)]
     password: String,
     #[serde(default)]
@@ -205,19 +208,36 @@ pub struct ResetForm {
     csrf: String,
 }
 
+/// The hash of the password chosen on a link's form (`step` of [`reset_page`], for the
+/// user `email`), once its token and the two copies agree; otherwise the page again,
+/// saying why.
+pub(super) async fn chosen_hash(
+    state: &PortalState,
+    headers: &HeaderMap,
+    form: ResetForm,
+    step: &'static str,
+    email: &str,
+) -> PortalResult<Result<String, Response>> {
+    check_form_token(headers, &form.csrf)?;
+    if form.password != form.confirm {
+        let error = "The two passwords differ. Type the same password twice.".to_string();
+        return Ok(Err(reset_page(state, step, form.token, Some(error), email)));
+    }
+    Ok(Ok(hash_in_turn(state, form.password).await?))
+}
+
 pub async fn reset(
     State(state): State<PortalState>,
     headers: HeaderMap,
     Form(form): Form<ResetForm>,
 ) -> PortalResult<Response> {
-    check_form_token(&headers, &form.csrf)?;
     state.db.password_reset_email(&form.token).await?;
-    if form.password != form.confirm {
-        let error = "The two passwords differ. Type the same new password twice.".to_string();
-        return Ok(reset_page(&state, "choose", form.token, Some(error), ""));
-    }
-    let hash = hash_in_turn(&state, form.password).await?;
-    let user = state.db.reset_password(&form.token, &hash).await?;
+    let token = form.token.clone();
+    let hash = match chosen_hash(&state, &headers, form, "choose", "").await? {
+        Ok(hash) => hash,
+        Err(page) => return Ok(page),
+    };
+    let user = state.db.reset_password(&token, &hash).await?;
     state.db.delete_user_sessions(user.id).await?;
     Ok(Redirect::to("/login?reset=done").into_response())
 }
