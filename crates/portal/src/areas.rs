@@ -26,13 +26,14 @@ impl Area {
         Area::Users,
     ];
 
-    /// The rule: may `role` use this area?
+    /// The rule: may `role` use this area? (What each role may do is the domain's,
+    /// [`Role`]; this maps the pages onto it.)
     pub fn allows(self, role: Role) -> bool {
         match self {
-            Area::Keys | Area::Token => matches!(role, Role::Owner | Role::Developer),
+            Area::Keys | Area::Token => role.manages_keys(),
             Area::Licences => true,
-            Area::Invoices => matches!(role, Role::Owner | Role::Billing),
-            Area::Users => role == Role::Owner,
+            Area::Invoices => role.sees_invoices(),
+            Area::Users => role.manages_users(),
         }
     }
 

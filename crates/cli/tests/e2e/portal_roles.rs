@@ -287,9 +287,19 @@ fn a_user_of_two_accounts_switches_and_personal_and_scoped_keys_work(backend: Ba
     );
     let own = server.cli_json(&["user", "key", "list", DEV]);
     assert_eq!(own["keys"][0]["public_key"], public.as_str(), "{own}");
+    // Only its user may switch it off: for anyone else it does not exist.
+    let owner = PortalClient::customer_session(&server, OWNER);
+    let owner_csrf = csrf_of(&owner.get("/account/keys").text());
+    let action = format!("/account/keys/{public}/disable");
+    assert_eq!(
+        owner.post(&action, &[("csrf", &owner_csrf)], &[]).status,
+        404
+    );
+    assert_eq!(server.root_status(&public, &private), 200);
+    assert_eq!(dev.post(&action, &[("csrf", &csrf)], &[]).status, 303);
+    server.root_status_becomes(&public, &private, 401, "disabling the personal key");
 
     // An owner limits a key to one product: the other product's package is a 404 for it.
-    let owner = PortalClient::customer_session(&server, OWNER);
     let page = owner.get("/account/keys").text();
     assert!(page.contains("name=\"product.legacy\""), "{page}");
     let form = [
