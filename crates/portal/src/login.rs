@@ -1,5 +1,10 @@
 //! Logging in and out, for customers (`/login`) and operators (`/admin/login`).
 //!
+//! A customer logs in as a user (SPEC §13: one email, one password, a role on each of their
+//! accounts) and starts on their first open account; the session remembers the account they
+//! work on, which the header's switcher changes. A user whose accounts are all closed is told
+//! so after the right password.
+//!
 //! Passwords are argon2id (see `packyard_core::passwords`), verified off the async runtime. A
 //! wrong email and a wrong password get the same answer after the same work. Failed
 //! attempts are counted per client address and email; past `Config::login_max_failures`
