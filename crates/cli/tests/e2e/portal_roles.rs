@@ -185,20 +185,25 @@ fn owners_add_users_who_set_a_password_and_the_last_owner_stays(backend: Backend
     assert_eq!(form_page.status, 200, "{}", form_page.text());
     assert!(form_page.text().contains("new@roles.example"));
     let token = path.split("token=").nth(1).unwrap();
-    let fields = |csrf: &str| {
-        let password = "a new user's password";
-        let fields = [
-            ("token", token),
-            ("password", password),
-            ("confirm", password),
-        ];
-        let mut all: Vec<(&str, String)> =
-            fields.iter().map(|(k, v)| (*k, v.to_string())).collect();
-        all.push(("csrf", csrf.to_string()));
-        all
-    };
-    let set_form = fields(&csrf_of(&form_page.text()));
-    let set_form: Vec<(&str, &str)> = set_form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let password = "a new user's password";
+    // Two different copies: refused, and the link still works.
+    let csrf = csrf_of(&form_page.text());
+    let differ = [
+        ("token", token),
+        ("password", password),
+        ("confirm", "something else"),
+        ("csrf", &csrf),
+    ];
+    let differ = newcomer.post("/password/set", &differ, &[]);
+    assert_eq!(differ.status, 400);
+    differ.assert_text_contains("differ");
+    let csrf = csrf_of(&differ.text());
+    let set_form = [
+        ("token", token),
+        ("password", password),
+        ("confirm", password),
+        ("csrf", &csrf),
+    ];
     let set = newcomer.post("/password/set", &set_form, &[]);
     assert_eq!(
         set.header("location"),
@@ -206,7 +211,7 @@ fn owners_add_users_who_set_a_password_and_the_last_owner_stays(backend: Backend
         "{}",
         set.text()
     );
-    let login = newcomer.login("/login", "new@roles.example", "a new user's password");
+    let login = newcomer.login("/login", "new@roles.example", password);
     assert_eq!(login.status, 303, "{}", login.text());
     assert_eq!(newcomer.get("/account/keys").status, 200);
     assert_eq!(newcomer.get(path).status, 404, "the link works once");
