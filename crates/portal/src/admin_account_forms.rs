@@ -5,7 +5,6 @@
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 
 use super::admin_accounts::account_invoice;
@@ -43,10 +42,9 @@ pub async fn set_password(
         .db
         .set_account_password(&account.public_id, &hash, &session.actor())
         .await?;
-    state
-        .db
-        .delete_sessions_of(SessionKind::Customer, account.id)
-        .await?;
+    // The primary contact logs in as a user: their browsers, on any account, are logged out.
+    let contact = state.db.user(&account.email).await?;
+    state.db.delete_user_sessions(contact.id).await?;
     Ok(back_to(&account.public_id))
 }
 

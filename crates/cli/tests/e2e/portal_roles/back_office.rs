@@ -1,6 +1,6 @@
 //! The operator's side of SPEC §13 on an account page, on both backends: the account's users
 //! with their roles (add, change the role, remove, a new set-password link that replaces the
-//! old one), the last owner kept, the users' personal keys listed, and the explain form
+//! old one), the last owner kept, the contact's new password logging out only them, the users' personal keys listed, and the explain form
 //! giving the same verdict as `packyard explain` for the account and for a key.
 
 use super::{BILL, DEV, OWNER, team};
@@ -31,6 +31,8 @@ fn the_back_office_manages_users_and_explains_access(backend: Backend) {
     let (server, account, second) = team(backend);
     let personal = server.cli_json(&["user", "key", "create", DEV, "--name", "laptop"]);
     let personal = personal["public_key"].as_str().unwrap().to_string();
+    let owner = PortalClient::customer_session(&server, OWNER);
+    let dev = PortalClient::customer_session(&server, DEV);
     let ops = operator_session(&server);
     let path = format!("/admin/accounts/{account}");
     let page = ops.get(&path).text();
@@ -100,6 +102,23 @@ fn the_back_office_manages_users_and_explains_access(backend: Backend) {
         303
     );
     assert_eq!(role_of(&server, &account, "late@roles.example"), None);
+
+    // A new password for the primary contact logs out the contact's browsers only.
+    let form = [("password", "set by the vendor"), ("csrf", &csrf)];
+    assert_eq!(
+        ops.post(&format!("{path}/password"), &form, &[]).status,
+        303
+    );
+    assert_eq!(
+        owner.get("/account/keys").header("location"),
+        Some("/login")
+    );
+    assert_eq!(dev.get("/account/keys").status, 200);
+    let again = PortalClient::new(&server);
+    assert_eq!(
+        again.login("/login", OWNER, "set by the vendor").status,
+        303
+    );
 
     // Explain: the same verdict as the CLI, for the account and for a key.
     let cases = [
