@@ -85,18 +85,6 @@ impl TestDatabase {
     }
 }
 
-/// Unique across processes and calls: process id, a counter and the clock's nanoseconds.
-pub(crate) fn unique_suffix() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    use std::time::{SystemTime, UNIX_EPOCH};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{}_{n}_{nanos}", std::process::id())
-}
-
 /// One test per backend from one body. The body is an ordinary function taking a
 /// [`Backend`] (so rustfmt and clippy see it); the macro adds a module of the same name with
 /// a `sqlite` and a `postgres` test calling it:

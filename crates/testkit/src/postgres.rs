@@ -19,8 +19,6 @@ use std::sync::{Mutex, OnceLock};
 use sqlx::Connection;
 use sqlx::migrate::Migrator;
 
-use crate::unique_suffix;
-
 /// The admin URL of the PostgreSQL server the tests create their databases on.
 pub fn postgres_admin_url() -> String {
     std::env::var("PACKYARD_TEST_POSTGRES").unwrap_or_else(|_| {
@@ -201,4 +199,16 @@ fn on_admin_thread<T: Send + 'static>(
         Ok(Err(message)) => panic!("PostgreSQL test database: {message}"),
         Err(_) => panic!("PostgreSQL test database: the admin thread panicked"),
     }
+}
+
+/// Unique across processes and calls: process id, a counter and the clock's nanoseconds.
+fn unique_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{SystemTime, UNIX_EPOCH};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{}_{n}_{nanos}", std::process::id())
 }

@@ -16,8 +16,8 @@ use packyard_composer::archive::ZipLimits;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
+use crate::error::{Result, VcsError, read_err};
 use crate::tree::Mirror;
-use crate::{Result, VcsError, read_err};
 
 struct FileEntry {
     path: String,

@@ -18,7 +18,7 @@ use std::process::{Command, Output};
 
 use base64::Engine;
 
-use crate::{Result, VcsError};
+use crate::error::{Result, VcsError};
 
 /// How git is run for every repository.
 #[derive(Clone, Default)]

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::{Result, VcsError, read_err};
+use crate::error::{Result, VcsError, read_err};
 
 /// A bare mirror opened for reading.
 pub struct Mirror {
