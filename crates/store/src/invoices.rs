@@ -152,22 +152,7 @@ impl Db {
     /// Marks the invoice paid. Paying an already-paid invoice is a no-op, not an error; a
     /// void one cannot be paid.
     pub async fn pay_invoice(&self, number: &str, actor: &str) -> Result<Invoice> {
-        let invoice = self.invoice(number).await?;
-        if !needs_closing(&invoice, Closing::Paid)? {
-            return Ok(invoice);
-        }
-        audited_change!(
-            self,
-            Account,
-            invoice.account_id,
-            actor,
-            "invoice.pay",
-            &invoice.number,
-            sqlx::query("UPDATE invoices SET paid_at = $1 WHERE id = $2")
-                .bind(now())
-                .bind(invoice.id)
-        );
-        self.invoice(number).await
+        self.close_invoice(number, Closing::Paid, actor).await
     }
 
     /// Voids an invoice entered by mistake, with the reason (audited). Voiding a void
@@ -180,21 +165,42 @@ impl Db {
                 "give the reason for voiding the invoice: 1 to 500 characters on one line".into(),
             ));
         }
+        self.close_invoice(number, Closing::Void(reason), actor)
+            .await
+    }
+
+    /// Closes the invoice the `to` way (see [`needs_closing`]), audited, in one statement:
+    /// the column of the other way is left as it is.
+    async fn close_invoice(&self, number: &str, to: Closing<'_>, actor: &str) -> Result<Invoice> {
         let invoice = self.invoice(number).await?;
-        if !needs_closing(&invoice, Closing::Void)? {
+        if !needs_closing(&invoice, to)? {
             return Ok(invoice);
         }
+        let (action, subject, paid, void) = match to {
+            Closing::Paid => ("invoice.pay", invoice.number.clone(), Some(now()), None),
+            Closing::Void(reason) => (
+                "invoice.void",
+                format!("{}: {reason}", invoice.number),
+                None,
+                Some((now(), reason)),
+            ),
+        };
         audited_change!(
             self,
             Account,
             invoice.account_id,
             actor,
-            "invoice.void",
-            &format!("{}: {reason}", invoice.number),
-            sqlx::query("UPDATE invoices SET voided_at = $1, void_reason = $2 WHERE id = $3")
-                .bind(now())
-                .bind(reason)
-                .bind(invoice.id)
+            action,
+            &subject,
+            sqlx::query(
+                "UPDATE invoices SET paid_at = COALESCE($1, paid_at), \
+                 voided_at = COALESCE($2, voided_at), void_reason = COALESCE($3, void_reason) \
+                 WHERE id = $4"
+            )
+            .bind(paid)
+            .bind(void.map(|(at, _)| at))
+            .bind(void.map(|(_, reason)| reason))
+            .bind(invoice.id)
         );
         self.invoice(number).await
     }
@@ -215,19 +221,20 @@ impl Db {
     }
 }
 
-/// The two ways an invoice is closed; each is final and excludes the other.
+/// The two ways an invoice is closed (a void one with its reason); each is final and
+/// excludes the other.
 #[derive(Clone, Copy)]
-enum Closing {
+enum Closing<'a> {
     Paid,
-    Void,
+    Void(&'a str),
 }
 
 /// Whether closing `invoice` the `to` way changes anything: false when it is already closed
 /// that way (a no-op), a conflict when it is closed the other way.
-fn needs_closing(invoice: &Invoice, to: Closing) -> Result<bool> {
+fn needs_closing(invoice: &Invoice, to: Closing<'_>) -> Result<bool> {
     let (done, other, other_state, verb) = match to {
         Closing::Paid => (invoice.is_paid(), invoice.is_void(), "void", "paid"),
-        Closing::Void => (invoice.is_void(), invoice.is_paid(), "paid", "voided"),
+        Closing::Void(_) => (invoice.is_void(), invoice.is_paid(), "paid", "voided"),
     };
     if done {
         return Ok(false);
