@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::support::*;
 
+mod grants;
 mod operators;
 mod refresh;
 
@@ -20,14 +21,25 @@ fn secrets_key(dir: &Path) -> PathBuf {
 /// Waits until the server's snapshot includes the upstreams and the account's licences (the
 /// root then lists the licensed patterns).
 fn wait_for_upstreams(server: &Server, public: &str, private: &str) {
+    wait_for_patterns(server, public, private, &[]);
+}
+
+/// Waits until the root offers mirrored names (an upstream is known) under at least the
+/// `expected` patterns for this key pair.
+fn wait_for_patterns(server: &Server, public: &str, private: &str, expected: &[&str]) {
+    let offered = || {
+        let root = server.get_as("/packages.json", public, private);
+        let Ok(doc) = serde_json::from_str::<Value>(&root.text()) else {
+            return false;
+        };
+        let Some(patterns) = doc["available-package-patterns"].as_array() else {
+            return false;
+        };
+        expected.iter().all(|e| patterns.iter().any(|p| p == e))
+    };
     assert!(
-        eventually(PROPAGATION * 3, || {
-            server
-                .get_as("/packages.json", public, private)
-                .text()
-                .contains("available-package-patterns")
-        }),
-        "the root never offered the mirrored patterns"
+        eventually(PROPAGATION * 3, offered),
+        "the root never offered the mirrored patterns {expected:?}"
     );
 }
 
@@ -71,8 +83,6 @@ fn one_url_and_one_key_serve_own_and_mirrored_packages(backend: Backend) {
     ours.product("mage", "Magento", "magento/*", &[]);
     ours.product("php", "PHP libraries", "psr/*", &[]);
     let (account, public, private) = ours.licensed_customer("dev@example.com", &["own"]);
-    ours.grant(&account, &["mage"]);
-    ours.grant(&account, &["php"]);
     let refused = ours.cli_output(&[
         "upstream",
         "add",
@@ -140,7 +150,10 @@ fn one_url_and_one_key_serve_own_and_mirrored_packages(backend: Backend) {
         "credentials are not stored in clear"
     );
 
-    wait_for_upstreams(&ours, &public, &private);
+    // Licences granted after the upstreams were added (the order must not matter).
+    ours.grant(&account, &["mage"]);
+    ours.grant(&account, &["php"]);
+    wait_for_patterns(&ours, &public, &private, &["magento/*", "psr/*"]);
 
     let dev = Developer::new(&ours, "dev", &public, &private);
     let shop = dev.project(&ours, "shop");

@@ -140,7 +140,10 @@ fn write_p2(root: &Path, name: &str, versions: &[Value]) {
     let path = root.join("p2").join(format!("{name}.json"));
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let doc = json!({ "packages": { name: versions } });
-    std::fs::write(path, doc.to_string()).unwrap();
+    // Replaced in one step, as a CDN would: the server never reads a half-written file.
+    let staged = path.with_extension("json.tmp");
+    std::fs::write(&staged, doc.to_string()).unwrap();
+    std::fs::rename(staged, path).unwrap();
 }
 
 impl Drop for StaticRepo {
