@@ -46,11 +46,13 @@ fn line(v: &UpstreamView) -> String {
 pub async fn run(g: &Global, cmd: UpstreamCmd) -> Result<()> {
     let db = open_db(g).await?;
     let key = secrets_key(g)?;
+    let limits = UpstreamLimits::default();
     let mirror = Arc::new(Mirror::new(
         db.clone(),
         open_blobs(g)?,
-        UpstreamLimits::default(),
+        limits.clone(),
         key.clone(),
+        Arc::new(packyard_net::upstream::HttpFetcher::new(&limits)),
     ));
     match cmd {
         UpstreamCmd::Add(add) => {

@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use packyard_blobs::StagedObject;
 use packyard_store::upstreams::{Upstream, UpstreamDist};
 use sha1::{Digest, Sha1};
@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 
 use super::Mirror;
 use super::catalog::{MirroredVersion, UpstreamDistRef};
-use super::client::UpstreamError;
+use super::client::{FetchResponse, UpstreamError};
 
 /// Chunks buffered between the upstream and a slow client.
 const CHANNEL_CHUNKS: usize = 2;
@@ -64,7 +64,7 @@ impl Mirror {
         };
         self.outcome(up, opened.as_ref().err()).await;
         let resp = opened?;
-        let size = resp.content_length();
+        let size = resp.content_length;
         let (tx, rx) = mpsc::channel(CHANNEL_CHUNKS);
         let target = Target {
             upstream: up.clone(),
@@ -93,7 +93,7 @@ impl Mirror {
     /// Streams `resp` into storage, teeing each chunk to `client`, and records the dist.
     async fn store(
         &self,
-        mut resp: reqwest::Response,
+        mut resp: FetchResponse,
         target: &Target,
         client: mpsc::Sender<io::Result<Bytes>>,
     ) -> Result<(), String> {
@@ -115,11 +115,10 @@ impl Mirror {
             let pipe_tx = pipe_tx;
             let mut client_open = true;
             loop {
-                let next = resp.chunk().await;
-                let chunk = match next {
-                    Ok(Some(c)) => c,
-                    Ok(None) => break Ok(()),
-                    Err(e) => break Err(format!("the upstream stopped sending: {e}")),
+                let chunk = match resp.body.next().await {
+                    Some(Ok(c)) => c,
+                    None => break Ok(()),
+                    Some(Err(e)) => break Err(format!("the upstream stopped sending: {e}")),
                 };
                 hasher
                     .lock()

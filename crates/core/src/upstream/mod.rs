@@ -35,7 +35,7 @@ use crate::access::Seat;
 use crate::rules::{self, Licence};
 use crate::snapshot::Snapshot;
 use catalog::MirroredFile;
-use client::{Caller, UpstreamError, UpstreamLimits};
+use client::{Caller, UpstreamError, UpstreamFetcher, UpstreamLimits};
 use secrets::SecretsKey;
 
 /// Counters and limits of one upstream on this node.
@@ -58,7 +58,7 @@ pub struct Mirror {
     pub blobs: BlobStore,
     pub limits: UpstreamLimits,
     pub key: Option<SecretsKey>,
-    http: reqwest::Client,
+    http: Arc<dyn UpstreamFetcher>,
     /// Fetched p2 files by file name (`vendor/name`, `vendor/name~dev`).
     files: ArcSwap<HashMap<String, Arc<MirroredFile>>>,
     /// Stored dists by (package, normalized version, reference).
@@ -119,9 +119,10 @@ impl Mirror {
         blobs: BlobStore,
         limits: UpstreamLimits,
         key: Option<SecretsKey>,
+        http: Arc<dyn UpstreamFetcher>,
     ) -> Mirror {
         Mirror {
-            http: client::http_client(&limits),
+            http,
             db,
             blobs,
             limits,
@@ -300,7 +301,7 @@ impl Mirror {
         });
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.http
+    pub(crate) fn http(&self) -> &dyn UpstreamFetcher {
+        self.http.as_ref()
     }
 }
