@@ -75,6 +75,8 @@ pub enum UpstreamError {
     NoKey(String),
     #[error("upstream {0}: {1}")]
     Secrets(String, SecretsError),
+    #[error("fetching it from upstream {0} failed: {1}")]
+    Fetch(String, String),
 }
 
 /// What a conditional GET of a p2 file found.

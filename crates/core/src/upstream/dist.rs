@@ -3,10 +3,17 @@
 //! archive), and the copy becomes visible under its content-addressed key only once it is
 //! complete and matches the upstream's sha1. Anything short of that is discarded and the
 //! client's response is cut off with an error, so neither side keeps a half archive.
+//!
+//! Single flight: while a dist is being fetched, further requests for it do not call the
+//! upstream again; they wait for that fetch and are served from storage once it is stored
+//! (or told why it failed). The first client's stream paces the fetch, as before.
 
 use std::io;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
+
+use packyard_blobs::ByteStream;
+use tokio::sync::watch;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
@@ -22,10 +29,56 @@ use super::client::{FetchResponse, UpstreamError};
 /// Chunks buffered between the upstream and a slow client.
 const CHANNEL_CHUNKS: usize = 2;
 
-/// The client's side of a dist being fetched: its size when the upstream announced it.
+/// The client's side of a dist: its size when known, and its bytes as they come (from the
+/// upstream while the first fetch runs, from storage afterwards).
 pub struct Streaming {
     pub size: Option<u64>,
-    pub body: mpsc::Receiver<io::Result<Bytes>>,
+    pub body: ByteStream,
+}
+
+/// How a fetch in flight ended, for the requests waiting on it: `None` while it runs.
+pub(crate) type FlightOutcome = Option<Result<(), String>>;
+
+/// The leader's end of a fetch in flight. Dropped without [`Flight::land`] (an error before
+/// the first byte, a panic), it tells the waiters the fetch failed.
+struct Flight {
+    mirror: Arc<Mirror>,
+    id: super::DistId,
+    outcome: watch::Sender<FlightOutcome>,
+    landed: bool,
+}
+
+impl Flight {
+    fn land(mut self, outcome: Result<(), String>) {
+        self.landed = true;
+        self.finish(outcome);
+    }
+
+    fn finish(&self, outcome: Result<(), String>) {
+        // Stored (and remembered) before the entry goes: a request that finds no flight finds
+        // the stored dist.
+        self.mirror
+            .flights
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.id);
+        self.outcome.send_replace(Some(outcome));
+    }
+}
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        if !self.landed {
+            self.finish(Err("the fetch was abandoned".into()));
+        }
+    }
+}
+
+/// What a request for a dist not yet stored does: fetch it, or wait for the fetch running.
+enum Role {
+    Leader(Flight),
+    Follower(watch::Receiver<FlightOutcome>),
+    Stored(UpstreamDist),
 }
 
 /// What the storing side needs to know about the dist.
@@ -48,6 +101,31 @@ impl Mirror {
     ) -> Result<Streaming, UpstreamError> {
         let Some(dist) = version.dist.clone() else {
             return Err(UpstreamError::Malformed(up.name.clone()));
+        };
+        let id = (
+            package.to_string(),
+            version.version_normalized.clone(),
+            dist.reference.clone(),
+        );
+        let flight = match self.role(id) {
+            Role::Leader(flight) => flight,
+            Role::Stored(stored) => return self.from_storage(up, &stored).await,
+            Role::Follower(mut outcome) => {
+                self.stats(up.id).hits.fetch_add(1, Ordering::Relaxed);
+                let landed = outcome
+                    .wait_for(Option::is_some)
+                    .await
+                    .map(|o| o.clone().unwrap_or(Ok(())))
+                    .unwrap_or_else(|_| Err("the fetch was abandoned".into()));
+                landed.map_err(|e| UpstreamError::Fetch(up.name.clone(), e))?;
+                let stored = self
+                    .stored_dist(up.id, package, &version.version_normalized, &dist.reference)
+                    .await
+                    .ok_or_else(|| {
+                        UpstreamError::Fetch(up.name.clone(), "it was not stored".into())
+                    })?;
+                return self.from_storage(up, &stored).await;
+            }
         };
         let stats = self.stats(up.id);
         stats.misses.fetch_add(1, Ordering::Relaxed);
@@ -77,6 +155,7 @@ impl Mirror {
         tokio::spawn(async move {
             let outcome = mirror.store(resp, &target, tx.clone()).await;
             drop(permit);
+            flight.land(outcome.clone());
             if let Err(e) = outcome {
                 tracing::warn!(
                     "dist of {} {} from upstream {} not stored: {e}",
@@ -87,7 +166,47 @@ impl Mirror {
                 let _ = tx.send(Err(io::Error::other(e))).await;
             }
         });
-        Ok(Streaming { size, body: rx })
+        Ok(Streaming {
+            size,
+            body: receiver_stream(rx).boxed(),
+        })
+    }
+
+    /// Whether this request fetches dist `id`, waits for the fetch in flight, or finds it
+    /// stored since the caller last looked.
+    fn role(self: &Arc<Self>, id: super::DistId) -> Role {
+        let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(outcome) = flights.get(&id) {
+            return Role::Follower(outcome.clone());
+        }
+        if let Some(stored) = self.dists.load().get(&id) {
+            return Role::Stored(stored.clone());
+        }
+        let (outcome, waiting) = watch::channel(None);
+        flights.insert(id.clone(), waiting);
+        Role::Leader(Flight {
+            mirror: self.clone(),
+            id,
+            outcome,
+            landed: false,
+        })
+    }
+
+    /// A stored dist's bytes from our storage.
+    async fn from_storage(
+        &self,
+        up: &Upstream,
+        stored: &UpstreamDist,
+    ) -> Result<Streaming, UpstreamError> {
+        let body = self
+            .blobs
+            .read(&stored.blob_key, None)
+            .await
+            .map_err(|e| UpstreamError::Fetch(up.name.clone(), format!("storage: {e}")))?;
+        Ok(Streaming {
+            size: Some(stored.size as u64),
+            body,
+        })
     }
 
     /// Streams `resp` into storage, teeing each chunk to `client`, and records the dist.

@@ -51,6 +51,7 @@ pub struct UpstreamStats {
     pub last_error: Mutex<Option<String>>,
 }
 
+/// A dist's identity: (package, normalized version, reference).
 type DistId = (String, String, String);
 
 pub struct Mirror {
@@ -66,6 +67,8 @@ pub struct Mirror {
     stats: Mutex<HashMap<i64, Arc<UpstreamStats>>>,
     /// One first fetch per name at a time (single flight).
     fetching: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Dists being fetched, and how each fetch ended, for the requests waiting on it.
+    flights: Mutex<HashMap<DistId, tokio::sync::watch::Receiver<dist::FlightOutcome>>>,
 }
 
 /// Whether `up` may provide `name` (its `--packages` patterns; none = any name).
@@ -131,6 +134,7 @@ impl Mirror {
             dists: Default::default(),
             stats: Default::default(),
             fetching: Default::default(),
+            flights: Default::default(),
         }
     }
 

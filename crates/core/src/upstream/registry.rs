@@ -176,7 +176,8 @@ pub async fn sync(mirror: &Arc<Mirror>, up: &Upstream, packages: &[String]) -> S
             match mirror.fetch_dist(up, name, v).await {
                 Ok(mut streaming) => {
                     let mut failed = None;
-                    while let Some(chunk) = streaming.body.recv().await {
+                    while let Some(chunk) = futures_util::StreamExt::next(&mut streaming.body).await
+                    {
                         if let Err(e) = chunk {
                             failed = Some(e.to_string());
                         }

@@ -9,7 +9,6 @@ use axum::response::IntoResponse;
 use packyard_core::rules::{Licence, Refusal, may_install};
 use packyard_core::upstream::catalog::MirroredFile;
 use packyard_core::upstream::client::UpstreamError;
-use packyard_core::upstream::dist::receiver_stream;
 use packyard_core::upstream::{self as mirror_rules};
 
 use crate::AppState;
@@ -188,7 +187,7 @@ pub async fn dist(state: &AppState, customer: &Customer, package: &str, rest: &s
         )
     })?;
     Ok(zip_response(
-        Body::from_stream(receiver_stream(streaming.body)),
+        Body::from_stream(streaming.body),
         streaming.size,
     ))
 }
