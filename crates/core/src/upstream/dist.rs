@@ -26,8 +26,15 @@ use super::Mirror;
 use super::catalog::{MirroredVersion, UpstreamDistRef};
 use super::client::{FetchResponse, UpstreamError};
 
-/// Chunks buffered between the upstream and a slow client.
+/// Chunks buffered between the upstream and storage, and between the upstream and a slow
+/// client.
 const CHANNEL_CHUNKS: usize = 2;
+
+/// The upstream's bytes are copied into pieces of this size before they queue: the HTTP
+/// client's read buffer (up to ~400 KiB) is then free to be reused by its next read, instead
+/// of a fresh one being allocated per read while the chunks it backs wait in the channels.
+/// Memory in flight stays about 2 × `CHANNEL_CHUNKS` pieces plus one read buffer.
+const PIECE_BYTES: usize = 64 * 1024;
 
 /// The client's side of a dist: its size when known, and its bytes as they come (from the
 /// upstream while the first fetch runs, from storage afterwards).
@@ -233,7 +240,7 @@ impl Mirror {
             // Owned by the pump: storage sees the end of the stream when the pump ends.
             let pipe_tx = pipe_tx;
             let mut client_open = true;
-            loop {
+            'chunks: loop {
                 let chunk = match resp.body.next().await {
                     Some(Ok(c)) => c,
                     None => break Ok(()),
@@ -244,12 +251,15 @@ impl Mirror {
                     .unwrap_or_else(|e| e.into_inner())
                     .update(&chunk);
                 stats.bytes.fetch_add(chunk.len() as u64, Ordering::Relaxed);
-                if pipe_tx.send(Ok(chunk.clone())).await.is_err() {
-                    break Err("storage stopped reading".to_string());
-                }
-                if client_open && client.send(Ok(chunk)).await.is_err() {
-                    // The client went away; finish storing for the next one.
-                    client_open = false;
+                for piece in chunk.chunks(PIECE_BYTES) {
+                    let piece = Bytes::copy_from_slice(piece);
+                    if pipe_tx.send(Ok(piece.clone())).await.is_err() {
+                        break 'chunks Err("storage stopped reading".to_string());
+                    }
+                    if client_open && client.send(Ok(piece)).await.is_err() {
+                        // The client went away; finish storing for the next one.
+                        client_open = false;
+                    }
                 }
             }
         };

@@ -99,14 +99,15 @@ fn concurrent_first_requests_for_a_dist_fetch_it_from_the_upstream_once() {
     drop(ours);
 }
 
-/// The server's largest RSS (KiB) seen while `work` runs.
+/// The server's largest anonymous RSS (KiB: heap and stacks, not the binary's code pages,
+/// which the first fetch pages in once) seen while `work` runs.
 fn peak_rss_during(pid: u32, work: impl FnOnce() -> String) -> (u64, String) {
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = done.clone();
     let sampler = std::thread::spawn(move || {
         let mut peak = 0;
         while !flag.load(std::sync::atomic::Ordering::Relaxed) {
-            peak = peak.max(memory_kib(pid, "VmRSS"));
+            peak = peak.max(memory_kib(pid, "RssAnon"));
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         peak
@@ -121,17 +122,20 @@ fn a_one_gib_upstream_dist_streams_through_in_constant_memory() {
     const SIZE: u64 = 1 << 30;
     let packagist = StaticRepo::start(json!({}));
     let (ours, public, private, url) = mirror_of_zeros(&packagist, SIZE);
-    let before = memory_kib(ours.pid(), "VmRSS");
+    let before = memory_kib(ours.pid(), "RssAnon");
     let download = || download(&url, &public, &private, None);
     let (peak, first) = peak_rss_during(ours.pid(), download);
     assert_eq!(first, format!("200 {SIZE}"));
     let grown = peak.saturating_sub(before);
     eprintln!(
-        "server RSS {before} KiB before, peak grew by {grown} KiB over a 1 GiB upstream dist"
+        "server anonymous RSS {before} KiB before, peak grew by {grown} KiB over a 1 GiB upstream dist"
     );
+    // What is in flight is a few pieces and one read buffer (well under 2 MiB); the rest of
+    // the growth is the allocator committing a fresh arena (about 5 MiB of the 8 measured go
+    // with MIMALLOC_ARENA_EAGER_COMMIT=0). Holding whole chunks or parts would exceed this.
     assert!(
-        grown < 20 * 1024,
-        "RSS grew by {grown} KiB while streaming 1 GiB"
+        grown < 12 * 1024,
+        "anonymous RSS grew by {grown} KiB while streaming 1 GiB"
     );
     // The last bytes reach the client just before the copy is committed.
     let dists_dir = ours.dir.path().join("data/artifacts/dists");
@@ -146,7 +150,7 @@ fn a_one_gib_upstream_dist_streams_through_in_constant_memory() {
     );
     assert_eq!(std::fs::metadata(&stored[0]).unwrap().len(), SIZE);
     drop(packagist);
-    let before = memory_kib(ours.pid(), "VmRSS");
+    let before = memory_kib(ours.pid(), "RssAnon");
     let (peak, again) = peak_rss_during(ours.pid(), download);
     assert_eq!(
         again,
