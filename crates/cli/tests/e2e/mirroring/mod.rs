@@ -13,7 +13,7 @@ mod operators;
 mod refresh;
 
 /// A secrets key file for `--secrets-key-file` inside `dir`.
-fn secrets_key(dir: &Path) -> PathBuf {
+pub(super) fn secrets_key(dir: &Path) -> PathBuf {
     let path = dir.join("secrets.key");
     std::fs::write(&path, format!("{}\n", "5a".repeat(32))).unwrap();
     path
@@ -27,7 +27,7 @@ fn wait_for_upstreams(server: &Server, public: &str, private: &str) {
 
 /// Waits until the root offers mirrored names (an upstream is known) under at least the
 /// `expected` patterns for this key pair.
-fn wait_for_patterns(server: &Server, public: &str, private: &str, expected: &[&str]) {
+pub(super) fn wait_for_patterns(server: &Server, public: &str, private: &str, expected: &[&str]) {
     let offered = || {
         let root = server.get_as("/packages.json", public, private);
         let Ok(doc) = serde_json::from_str::<Value>(&root.text()) else {
@@ -45,7 +45,7 @@ fn wait_for_patterns(server: &Server, public: &str, private: &str, expected: &[&
 }
 
 /// The magento stand-in: a packyard with `magento/*` for one customer; its key pair.
-fn magento_stand_in() -> (Server, String, String) {
+pub(super) fn magento_stand_in() -> (Server, String, String) {
     let magento = Server::start(Backend::Sqlite);
     magento.product("mage", "Magento", "magento/*", &[]);
     let (_, public, private) = magento.licensed_customer("agency@example.com", &["mage"]);
