@@ -116,7 +116,7 @@ impl Mirror {
         );
         let flight = match self.role(id) {
             Role::Leader(flight) => flight,
-            Role::Stored(stored) => return self.from_storage(up, &stored).await,
+            Role::Stored(stored) => return self.stored_stream(up, &stored).await,
             Role::Follower(mut outcome) => {
                 self.stats(up.id).hits.fetch_add(1, Ordering::Relaxed);
                 let landed = outcome
@@ -131,7 +131,7 @@ impl Mirror {
                     .ok_or_else(|| {
                         UpstreamError::Fetch(up.name.clone(), "it was not stored".into())
                     })?;
-                return self.from_storage(up, &stored).await;
+                return self.stored_stream(up, &stored).await;
             }
         };
         let stats = self.stats(up.id);
@@ -200,7 +200,7 @@ impl Mirror {
     }
 
     /// A stored dist's bytes from our storage.
-    async fn from_storage(
+    async fn stored_stream(
         &self,
         up: &Upstream,
         stored: &UpstreamDist,
