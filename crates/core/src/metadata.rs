@@ -175,6 +175,12 @@ pub struct RenderCounters {
     pub roots: AtomicU64,
 }
 
+/// The p2 body for this package and licence if it has been rendered already: the hot
+/// lane's look-up, which never waits.
+pub fn p2_cached(package: &PackageEntry, licence: &Licence, dev: bool) -> Option<Arc<Rendered>> {
+    package.rendered.cached(&(dev, licence.clone()))
+}
+
 /// The p2 body for this package and licence, rendered on first use.
 pub async fn p2_for(
     name: &str,

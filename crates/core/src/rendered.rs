@@ -116,6 +116,11 @@ impl<K: Clone + Eq + Hash> RenderCache<K> {
         Ok(rendered)
     }
 
+    /// The body under `key` if it was rendered already (never waits).
+    pub fn cached(&self, key: &K) -> Option<Arc<Rendered>> {
+        self.bodies.load().get(key).cloned()
+    }
+
     /// How many bodies are held.
     pub fn len(&self) -> usize {
         self.bodies.load().len()
