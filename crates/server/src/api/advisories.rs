@@ -19,6 +19,11 @@ use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::marks_input::{self, AdvisoryDraft};
 
+/// Store rows as the views the API answers with.
+fn views<T, V: From<T>>(rows: Vec<T>) -> Vec<V> {
+    rows.into_iter().map(V::from).collect()
+}
+
 fn unprocessable(why: String) -> ApiError {
     ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, why)
 }
@@ -95,7 +100,7 @@ pub async fn list(
 ) -> ApiResult<Json<AdvisoryList>> {
     let advisories = state.db.advisories(filter.package.as_deref()).await?;
     Ok(Json(AdvisoryList {
-        advisories: advisories.into_iter().map(AdvisoryView::from).collect(),
+        advisories: views(advisories),
     }))
 }
 
@@ -242,7 +247,7 @@ pub async fn recalls(
 ) -> ApiResult<Json<RecallList>> {
     let recalls = state.db.recalls(filter.package.as_deref()).await?;
     Ok(Json(RecallList {
-        recalls: recalls.into_iter().map(RecallView::from).collect(),
+        recalls: views(recalls),
     }))
 }
 
