@@ -2,12 +2,11 @@
 
 use anyhow::{Result, bail};
 use packyard_store::entitlements::{GrantChange, GrantTerms};
-use packyard_store::invoices::Invoice;
 use packyard_store::products::{ProductChange, parse_patterns};
 use serde_json::json;
 
-use super::{CLI_ACTOR, deleted, emit, emit_list};
-use crate::args::{EntitlementCmd, Global, InvoiceCmd, ProductCmd};
+use super::{CLI_ACTOR, deleted, emit};
+use crate::args::{Command, EntitlementCmd, Global, InvoiceCmd, ProductCmd};
 use crate::context::{open_db, parse_date};
 
 pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
@@ -30,16 +29,7 @@ pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
             );
         }
         ProductCmd::List => {
-            let products = db.products().await?;
-            emit_list(g.json, "products", &products, |p| {
-                format!(
-                    "{}  {}  {}{}",
-                    p.slug,
-                    p.name,
-                    p.patterns.join(","),
-                    if p.public { "  (public)" } else { "" }
-                )
-            });
+            super::shared::run(g, Command::Product(ProductCmd::List)).await?;
         }
         ProductCmd::Update {
             slug,
@@ -116,29 +106,8 @@ pub async fn entitlement(g: &Global, cmd: EntitlementCmd) -> Result<()> {
                 "revoked",
             );
         }
-        EntitlementCmd::List { account } => {
-            let account = match account {
-                Some(id) => Some(db.account(&id).await?),
-                None => None,
-            };
-            let licences = db.licences(account.as_ref()).await?;
-            let human: Vec<String> = licences
-                .iter()
-                .map(|l| {
-                    let until = l.updates_until.as_deref().unwrap_or("unlimited updates");
-                    let versions = l
-                        .versions
-                        .as_deref()
-                        .map(|v| format!("  versions {v}"))
-                        .unwrap_or_default();
-                    format!("{}  {}  {until}{versions}", l.account, l.product)
-                })
-                .collect();
-            emit(
-                g.json,
-                json!({ "entitlements": licences }),
-                human.join("\n"),
-            );
+        cmd @ EntitlementCmd::List { .. } => {
+            super::shared::run(g, Command::Entitlement(cmd)).await?;
         }
     }
     Ok(())
@@ -185,43 +154,8 @@ pub async fn invoice(g: &Global, cmd: InvoiceCmd) -> Result<()> {
                 format!("invoice {} void", inv.number),
             );
         }
-        InvoiceCmd::List { account } => {
-            let accounts = match account {
-                Some(id) => vec![db.account(&id).await?],
-                None => db.accounts().await?,
-            };
-            let mut rows: Vec<(String, Invoice)> = Vec::new();
-            for a in accounts {
-                for inv in db.invoices_of(&a).await? {
-                    rows.push((a.public_id.clone(), inv));
-                }
-            }
-            let human: Vec<String> = rows
-                .iter()
-                .map(|(account, i)| {
-                    let state = match (i.is_void(), i.is_paid()) {
-                        (true, _) => "void",
-                        (false, true) => "paid",
-                        (false, false) => "unpaid",
-                    };
-                    format!(
-                        "{}  {account}  {} {}  due {}  {state}",
-                        i.number,
-                        i.amount(),
-                        i.currency,
-                        i.due_date
-                    )
-                })
-                .collect();
-            let listed: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|(account, i)| {
-                    let mut v = serde_json::to_value(i).unwrap_or_default();
-                    v["account"] = json!(account);
-                    v
-                })
-                .collect();
-            emit(g.json, json!({ "invoices": listed }), human.join("\n"));
+        cmd @ InvoiceCmd::List { .. } => {
+            super::shared::run(g, Command::Invoice(cmd)).await?;
         }
     }
     Ok(())

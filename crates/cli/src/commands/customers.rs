@@ -1,24 +1,15 @@
 //! `account`, `key` and `token` subcommands.
 
 use anyhow::{Result, bail};
-use chrono::DateTime;
 use packyard_core::passwords::hash_password;
-use packyard_core::rules::AccountStanding;
 use packyard_store::Db;
 use packyard_store::accounts::{Account, NewAccount};
-use packyard_store::invoices::Invoice;
 use packyard_store::sessions::SessionKind;
 use serde_json::json;
 
-use super::{CLI_ACTOR, deleted, emit, emit_list};
-use crate::args::{AccountCmd, Global, KEY_FORMS, KeyCmd, KeyRef, TokenCmd};
+use super::{CLI_ACTOR, deleted, emit};
+use crate::args::{AccountCmd, Command, Global, KEY_FORMS, KeyCmd, KeyRef, TokenCmd};
 use crate::context::{open_db, read_new_password, read_password_stdin};
-
-fn date(ts: i64) -> String {
-    DateTime::from_timestamp(ts, 0)
-        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
-}
 
 pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
     let db = open_db(g).await?;
@@ -51,57 +42,8 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
                 &account.public_id,
             );
         }
-        AccountCmd::List => {
-            let grace = grace_days(&db).await?;
-            let mut rows = Vec::new();
-            for a in db.accounts().await? {
-                let standing = standing(&a, &db.invoices_of(&a).await?, grace);
-                rows.push(AccountRow {
-                    account: a,
-                    standing,
-                });
-            }
-            emit_list(g.json, "accounts", &rows, |r| {
-                let a = &r.account;
-                format!("{}  {:<7} {}  {}", a.public_id, r.standing, a.email, a.name)
-            });
-        }
-        AccountCmd::Show { id } => {
-            let a = db.account(&id).await?;
-            let keys = db.keys_of(&a).await?;
-            let licences = db.licences(Some(&a)).await?;
-            let invoices = db.invoices_of(&a).await?;
-            let standing = standing(&a, &invoices, grace_days(&db).await?);
-            let licence_lines: Vec<String> = licences
-                .iter()
-                .map(|l| {
-                    let until = l.updates_until.as_deref().unwrap_or("unlimited updates");
-                    format!("  {} ({until})", l.product)
-                })
-                .collect();
-            let human = format!(
-                "{}\nname: {}\nemail: {}\nstatus: {}\ncreated: {}\nkeys: {}\nlicences: {}{}{}\ninvoices: {} ({} unpaid)",
-                a.public_id,
-                a.name,
-                a.email,
-                standing,
-                date(a.created_at),
-                keys.len(),
-                licences.len(),
-                if licence_lines.is_empty() { "" } else { "\n" },
-                licence_lines.join("\n"),
-                invoices.len(),
-                invoices.iter().filter(|i| i.is_open()).count()
-            );
-            let account = AccountRow {
-                account: a,
-                standing,
-            };
-            emit(
-                g.json,
-                json!({ "account": account, "keys": keys, "licences": licences, "invoices": invoices }),
-                human,
-            );
+        cmd @ (AccountCmd::List | AccountCmd::Show { .. }) => {
+            super::shared::run(g, Command::Account(cmd)).await?;
         }
         AccountCmd::Update { id, name, email } => {
             if name.is_none() && email.is_none() {
@@ -134,28 +76,6 @@ pub async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
     Ok(())
 }
 
-/// An account as `account list` and `account show` print it: its row and its standing.
-#[derive(serde::Serialize)]
-struct AccountRow {
-    #[serde(flatten)]
-    account: Account,
-    standing: AccountStanding,
-}
-
-/// The billing grace period the server recorded at its start (0 before any server ran).
-async fn grace_days(db: &Db) -> Result<i64> {
-    let recorded = db
-        .setting(packyard_store::settings::BILLING_GRACE_DAYS)
-        .await?;
-    Ok(recorded.and_then(|v| v.parse().ok()).unwrap_or(0))
-}
-
-/// The account's standing today, by the rule the Composer path applies.
-fn standing(a: &Account, invoices: &[Invoice], grace_days: i64) -> AccountStanding {
-    let today = chrono::Utc::now().date_naive();
-    AccountStanding::of(a.is_closed(), invoices, today, grace_days)
-}
-
 pub async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
     let db = open_db(g).await?;
     match cmd {
@@ -164,37 +84,8 @@ pub async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
             name,
             products,
         } => super::people::create_key(g, &account, &name, &products, None).await?,
-        KeyCmd::Import {
-            account,
-            name,
-            public_key,
-            private_key_stdin,
-            products,
-        } => {
-            let private_key = super::people::read_private_key(private_key_stdin)?;
-            let pair = Some((public_key.as_str(), private_key.as_str()));
-            super::people::create_key(g, &account, &name, &products, pair).await?
-        }
-        KeyCmd::List { account } => {
-            let account = db.account(&account).await?;
-            let keys = db.keys_of(&account).await?;
-            emit_list(g.json, "keys", &keys, |k| {
-                let state = if k.enabled { "enabled" } else { "disabled" };
-                let used = k
-                    .last_used_at
-                    .map(date)
-                    .unwrap_or_else(|| "never used".into());
-                let by = k.created_by.as_deref().unwrap_or("-");
-                let scope = if k.products.is_empty() {
-                    String::new()
-                } else {
-                    format!("  products: {}", k.products.join(","))
-                };
-                format!(
-                    "{}  {state:<8}  {}  {used}  created by {by}{scope}",
-                    k.public_key, k.name
-                )
-            });
+        cmd @ (KeyCmd::Import { .. } | KeyCmd::List { .. }) => {
+            super::shared::run(g, Command::Key(cmd)).await?;
         }
         KeyCmd::Disable(key) => set_key_enabled(g, &db, &key, false).await?,
         KeyCmd::Enable(key) => set_key_enabled(g, &db, &key, true).await?,

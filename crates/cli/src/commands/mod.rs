@@ -11,6 +11,7 @@ mod publish;
 mod releases;
 mod repos;
 mod serve;
+mod shared;
 mod storage;
 mod upstreams;
 
@@ -21,10 +22,7 @@ use serde_json::{Value, json};
 use crate::args::{Cli, Command, Shell};
 use crate::context::{open_db, open_db_creating};
 
-/// The actor recorded in the audit log for command-line changes.
-pub const CLI_ACTOR: &str = "cli";
-
-pub use crate::context::{Reported, deleted};
+pub use crate::context::{CLI_ACTOR, Reported, deleted};
 
 /// Prints a listing: `{ key: items }` as JSON, or one `line` per item for people.
 pub fn emit_list<T: Serialize>(json: bool, key: &str, items: &[T], line: impl Fn(&T) -> String) {
@@ -43,11 +41,14 @@ pub fn emit(json: bool, value: Value, human: impl AsRef<str>) {
 
 pub async fn run(cli: Cli) -> Result<()> {
     let g = cli.global;
-    if g.server.is_some() && !matches!(cli.command, Command::Completions(_)) {
+    let Some(command) = shared::run(&g, cli.command).await? else {
+        return Ok(());
+    };
+    if g.server.is_some() && !matches!(command, Command::Completions(_)) {
         // The HTTP client blocks; keep it off the async workers.
-        return tokio::task::spawn_blocking(move || crate::remote::run(&g, cli.command)).await?;
+        return tokio::task::spawn_blocking(move || crate::remote::run(&g, command)).await?;
     }
-    match cli.command {
+    match command {
         Command::Serve(args) => serve::run(&g, *args).await,
         Command::Migrate => {
             let db = open_db_creating(&g).await?;
@@ -61,8 +62,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Account(cmd) => customers::account(&g, cmd).await,
         Command::Key(cmd) => customers::key(&g, cmd).await,
         Command::Token(cmd) => customers::token(&g, cmd).await,
-        Command::User(cmd) => people::user(&g, cmd).await,
-        Command::Explain(args) => people::run_explain(&g, args).await,
+        Command::User(_) | Command::Explain(_) => shared::run(&g, command).await.map(drop),
         Command::Product(cmd) => catalog::product(&g, cmd).await,
         Command::Entitlement(cmd) => catalog::entitlement(&g, cmd).await,
         Command::Invoice(cmd) => catalog::invoice(&g, cmd).await,

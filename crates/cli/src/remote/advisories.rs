@@ -4,9 +4,7 @@
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::client::{Client, segment};
-use super::commands::list;
-use super::packages::package_path;
+use super::client::{Client, list, package_path, segment};
 use crate::args::{AdvisoryCmd, NoticeCmd, VersionCmd};
 
 pub(super) fn advisory(c: &Client, cmd: AdvisoryCmd) -> Result<(Value, Option<String>)> {

@@ -4,8 +4,7 @@ use anyhow::{Result, bail};
 use packyard_store::products::parse_patterns;
 use serde_json::{Value, json};
 
-use super::client::{Client, segment};
-use super::commands::delete;
+use super::client::{Client, delete, print, segment};
 use crate::args::{ProductCmd, PublishArgs, ReleaseCmd};
 
 pub(super) fn product(c: &Client, cmd: ProductCmd) -> Result<(Value, Option<String>)> {
@@ -23,7 +22,7 @@ pub(super) fn product(c: &Client, cmd: ProductCmd) -> Result<(Value, Option<Stri
                 Some(format!("product {slug} created")),
             )
         }
-        ProductCmd::List => (c.call("GET", "/api/v1/products", None)?, None),
+        ProductCmd::List => bail!(super::customers::UNIFIED),
         ProductCmd::Update {
             slug,
             name,
@@ -71,7 +70,7 @@ pub fn publish(c: &Client, json_out: bool, args: PublishArgs) -> Result<()> {
     let failures = failed.len();
     let summary = crate::context::publish_summary(&published, &skipped, failures);
     let report = json!({ "published": published, "skipped": skipped, "failed": failed });
-    super::print(json_out, &report, Some(summary));
+    print(json_out, &report, Some(summary));
     if failures > 0 {
         return Err(crate::context::Reported(format!(
             "{failures} of {} files could not be published",
@@ -106,6 +105,6 @@ pub fn release(c: &Client, json_out: bool, cmd: ReleaseCmd) -> Result<()> {
             format!("{file_name} deleted"),
         )?,
     };
-    super::print(json_out, &answer, human);
+    print(json_out, &answer, human);
     Ok(())
 }

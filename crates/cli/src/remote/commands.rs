@@ -4,54 +4,10 @@
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
-use super::client::{Client, segment};
+use super::client::{Client, account_path, list, segment, switch};
 use super::{advisories, catalog, customers, packages};
 use crate::args::{Command, OperatorCmd, OperatorTokenCmd, RepoCmd, TokenCmd};
 use crate::context::read_password_stdin;
-
-pub(super) fn account_path(id: &str) -> String {
-    format!("/api/v1/accounts/{}", segment(id))
-}
-
-/// A list, narrowed to one `param` value when given (`?account=…`, `?email=…`).
-pub(super) fn list(
-    c: &Client,
-    base: &str,
-    param: &str,
-    value: Option<String>,
-) -> Result<(Value, Option<String>)> {
-    let query = value
-        .map(|v| format!("?{param}={}", segment(&v)))
-        .unwrap_or_default();
-    Ok((c.call("GET", &format!("{base}{query}"), None)?, None))
-}
-
-/// A POST with no body that answers with the server's JSON and, for people, `human`.
-pub(super) fn post(c: &Client, path: &str, human: String) -> Result<(Value, Option<String>)> {
-    Ok((c.call("POST", path, None)?, Some(human)))
-}
-
-/// `POST {base}/enable` or `{base}/disable`; says "`who` enabled" or "`who` disabled".
-pub(super) fn switch(
-    c: &Client,
-    base: &str,
-    who: &str,
-    enable: bool,
-) -> Result<(Value, Option<String>)> {
-    let action = if enable { "enable" } else { "disable" };
-    post(c, &format!("{base}/{action}"), format!("{who} {action}d"))
-}
-
-/// A DELETE, answered as `{ key: value, "deleted": true }` and, for people, `human`.
-pub(super) fn delete(
-    c: &Client,
-    path: &str,
-    (key, value): (&str, &str),
-    human: String,
-) -> Result<(Value, Option<String>)> {
-    c.call("DELETE", path, None)?;
-    Ok((crate::context::deleted(key, value), Some(human)))
-}
 
 /// The API call(s) for one command: the answer and, when there is one, its human text.
 pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> {
@@ -73,7 +29,6 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
         Command::Invoice(cmd) => customers::invoice(c, cmd)?,
         Command::Operator(cmd) => operator(c, cmd)?,
         Command::Repo(args) => repo(c, args.cmd)?,
-        Command::Explain(args) => explain(c, args)?,
         Command::Advisory(cmd) => advisories::advisory(c, cmd)?,
         Command::Version(cmd) => advisories::version(c, cmd)?,
         Command::Notice(cmd) => advisories::notice(c, cmd)?,
@@ -85,38 +40,12 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
         | Command::Restore(_)
         | Command::Completions(_)
         | Command::Storage(_)
-        | Command::User(_)
         | Command::Publish(_)
         | Command::Release(_) => {
             bail!("this command works on the data directory only; run it without --server")
         }
+        Command::User(_) | Command::Explain(_) => bail!(customers::UNIFIED),
     })
-}
-
-/// `explain` through `/api/v1/{accounts/ID|keys/KEY}/explain?package=…`.
-fn explain(c: &Client, args: crate::args::ExplainArgs) -> Result<(Value, Option<String>)> {
-    let (base, package) = match (&args.key, args.names.as_slice()) {
-        (Some(key), [package]) => (format!("/api/v1/keys/{}", segment(key)), package),
-        (None, [account, package]) => (account_path(account), package),
-        _ => bail!(
-            "use: packyard explain ACCOUNT PACKAGE[:VERSION] or packyard explain --key PUBLIC_KEY PACKAGE[:VERSION]"
-        ),
-    };
-    let v = c.call(
-        "GET",
-        &format!("{base}/explain?package={}", segment(package)),
-        None,
-    )?;
-    let human = v["verdict"].as_str().map(|verdict| {
-        let steps: Vec<String> = v["steps"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|s| s.as_str().map(|s| format!("  - {s}")))
-            .collect();
-        format!("{verdict}\n{}", steps.join("\n"))
-    });
-    Ok((v, human))
 }
 
 /// `repo …` through `/api/v1/repos`; `sync --all` queues each repository in turn.

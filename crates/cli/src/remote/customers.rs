@@ -3,10 +3,13 @@
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
-use super::client::{Client, segment};
-use super::commands::{account_path, delete, list, post, switch};
+use super::client::{Client, account_path, delete, post, segment, switch};
 use crate::args::{AccountCmd, EntitlementCmd, InvoiceCmd, KEY_FORMS, KeyCmd, KeyRef};
 use crate::context::read_password_stdin;
+
+/// What the commands written once for both modes (`commands::shared`) answer here: they
+/// never reach this module.
+pub(super) const UNIFIED: &str = "this command runs through the shared command tree";
 
 pub(super) fn account(c: &Client, cmd: AccountCmd) -> Result<(Value, Option<String>)> {
     Ok(match cmd {
@@ -22,8 +25,7 @@ pub(super) fn account(c: &Client, cmd: AccountCmd) -> Result<(Value, Option<Stri
             let id = v["id"].as_str().map(str::to_string);
             (json!({ "id": v["id"] }), id)
         }
-        AccountCmd::List => (c.call("GET", "/api/v1/accounts", None)?, None),
-        AccountCmd::Show { id } => (c.call("GET", &account_path(&id), None)?, None),
+        AccountCmd::List | AccountCmd::Show { .. } => bail!(UNIFIED),
         AccountCmd::Update { id, name, email } => {
             let body = json!({ "name": name, "email": email });
             (c.call("PATCH", &account_path(&id), Some(&body))?, None)
@@ -66,13 +68,7 @@ pub(super) fn key(c: &Client, cmd: KeyCmd) -> Result<(Value, Option<String>)> {
             );
             (v, Some(human))
         }
-        KeyCmd::Import { .. } => {
-            bail!("key import works on the data directory only; run it without --server")
-        }
-        KeyCmd::List { account } => (
-            c.call("GET", &format!("{}/keys", account_path(&account)), None)?,
-            None,
-        ),
+        KeyCmd::Import { .. } | KeyCmd::List { .. } => bail!(UNIFIED),
         KeyCmd::Disable(key) => {
             let public_key = the_key(c, &key)?;
             switch(c, &key_path(public_key), public_key, false)?
@@ -134,7 +130,7 @@ pub(super) fn entitlement(c: &Client, cmd: EntitlementCmd) -> Result<(Value, Opt
                 Some("revoked".into()),
             )
         }
-        EntitlementCmd::List { account } => list(c, "/api/v1/entitlements", "account", account)?,
+        EntitlementCmd::List { .. } => bail!(UNIFIED),
     })
 }
 
@@ -167,6 +163,6 @@ pub(super) fn invoice(c: &Client, cmd: InvoiceCmd) -> Result<(Value, Option<Stri
             )?;
             (v, Some(format!("invoice {number} void")))
         }
-        InvoiceCmd::List { account } => list(c, "/api/v1/invoices", "account", account)?,
+        InvoiceCmd::List { .. } => bail!(UNIFIED),
     })
 }

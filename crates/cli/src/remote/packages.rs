@@ -3,14 +3,8 @@
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::client::{Client, segment};
+use super::client::{Client, package_path, segment};
 use crate::args::PackageCmd;
-
-/// `/api/v1/packages/VENDOR/NAME` for a package name, each part encoded.
-pub(super) fn package_path(name: &str) -> String {
-    let parts: Vec<String> = name.split('/').map(segment).collect();
-    format!("/api/v1/packages/{}", parts.join("/"))
-}
 
 pub(super) fn package(c: &Client, cmd: PackageCmd) -> Result<(Value, Option<String>)> {
     Ok(match cmd {
