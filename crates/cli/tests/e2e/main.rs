@@ -26,6 +26,7 @@ mod metadata;
 mod metrics;
 mod mirroring;
 mod operator_basics;
+mod one_command_tree;
 mod operator_tokens;
 mod outage;
 mod portal;
