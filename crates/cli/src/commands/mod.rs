@@ -2,8 +2,6 @@
 
 mod advisories;
 mod backup;
-mod catalog;
-mod customers;
 mod operators;
 mod packages;
 mod people;
@@ -12,6 +10,7 @@ mod releases;
 mod repos;
 mod serve;
 mod shared;
+mod shared_catalog;
 mod storage;
 mod upstreams;
 
@@ -59,13 +58,14 @@ pub async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Account(cmd) => customers::account(&g, cmd).await,
-        Command::Key(cmd) => customers::key(&g, cmd).await,
-        Command::Token(cmd) => customers::token(&g, cmd).await,
-        Command::User(_) | Command::Explain(_) => shared::run(&g, command).await.map(drop),
-        Command::Product(cmd) => catalog::product(&g, cmd).await,
-        Command::Entitlement(cmd) => catalog::entitlement(&g, cmd).await,
-        Command::Invoice(cmd) => catalog::invoice(&g, cmd).await,
+        Command::Account(_)
+        | Command::Key(_)
+        | Command::Token(_)
+        | Command::User(_)
+        | Command::Explain(_)
+        | Command::Product(_)
+        | Command::Entitlement(_)
+        | Command::Invoice(_) => shared::run(&g, command).await.map(drop),
         Command::Operator(cmd) => operators::run(&g, cmd).await,
         Command::Package(cmd) => packages::run(&g, cmd).await,
         Command::Publish(args) => publish::run(&g, args).await,

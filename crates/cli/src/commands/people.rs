@@ -1,43 +1,94 @@
-//! `key create` with a product scope (SPEC §13) in local mode; `user`, `explain` and
-//! `key import` are in [`super::shared`], written once for both modes.
+//! `user` and `explain` (SPEC §13), written once for both modes (see `shared`): the people
+//! of an account, their personal keys, and why a key or account can or cannot install a
+//! package.
 
-use anyhow::Result;
-use packyard_store::Db;
-use packyard_store::keys::NewKey;
-use packyard_store::products::Product;
+use anyhow::{Context, Result, bail};
+use packyard_api::users::{Membership, NewUserBody};
 
-use super::CLI_ACTOR;
-use crate::args::Global;
-use crate::context::open_db;
+use crate::args::{ExplainArgs, Global, UserCmd, UserKeyCmd};
+use crate::backend::{Backend, ExplainFor};
+use crate::context::read_password_stdin;
 use crate::render::{self, print};
 
-/// The products named by slug.
-pub async fn products_named(db: &Db, slugs: &[String]) -> Result<Vec<Product>> {
-    let mut products = Vec::new();
-    for slug in slugs.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        products.push(db.product(slug).await?);
+/// The private half of an imported pair, from standard input.
+pub fn read_private_key(private_key_stdin: bool) -> Result<String> {
+    if !private_key_stdin {
+        bail!(
+            "pipe the private key in and pass --private-key-stdin (it never goes on the command line)"
+        );
     }
-    Ok(products)
+    read_password_stdin().context("cannot read the private key from standard input")
 }
 
-/// `key create --products …`.
-pub async fn create_key(
-    g: &Global,
-    account: &str,
-    name: &str,
-    products: &[String],
-    pair: Option<(&str, &str)>,
-) -> Result<()> {
-    let db = open_db(g).await?;
-    let account = db.account(account).await?;
-    let products = products_named(&db, products).await?;
-    let new = NewKey {
-        name,
-        products: &products,
-        pair,
+/// "EMAIL is now ROLE of ACCOUNT", with the password link when there is one.
+fn membership_text(m: &Membership) -> String {
+    let now = format!("{} is now {} of {}", m.email, m.role, m.account);
+    match &m.password_link_token {
+        Some(token) => {
+            format!("{now}; they set their password at /account/password/{token} (single use)")
+        }
+        None => now,
+    }
+}
+
+pub async fn user(g: &Global, cmd: UserCmd) -> Result<()> {
+    let backend = Backend::open(g).await?;
+    let json = g.json;
+    match cmd {
+        UserCmd::Add {
+            account,
+            email,
+            role,
+            password_stdin,
+        } => {
+            let password = password_stdin.then(read_password_stdin).transpose()?;
+            let new = NewUserBody {
+                email,
+                role,
+                password,
+            };
+            let added = backend.add_user(&account, new).await?;
+            print(json, &added, membership_text(&added))
+        }
+        UserCmd::List { account } => {
+            let list = backend.users(&account).await?;
+            print(json, &list, render::users(&list))
+        }
+        UserCmd::Remove { account, email } => {
+            let removed = backend.remove_user(&account, &email).await?;
+            let human = format!("{} removed from {}", removed.email, removed.account);
+            print(json, &removed, human)
+        }
+        UserCmd::SetRole {
+            account,
+            email,
+            role,
+        } => {
+            let changed = backend.set_role(&account, &email, &role).await?;
+            print(json, &changed, membership_text(&changed))
+        }
+        UserCmd::Key(UserKeyCmd::Create { email, name }) => {
+            let key = backend.create_personal_key(&email, &name).await?;
+            print(json, &key, render::created_key(&key))
+        }
+        UserCmd::Key(UserKeyCmd::List { email }) => {
+            let list = backend.personal_keys(&email).await?;
+            print(json, &list, render::personal_keys(&list))
+        }
+    }
+}
+
+pub async fn explain(g: &Global, args: ExplainArgs) -> Result<()> {
+    let (asker, package) = match (&args.key, args.names.as_slice()) {
+        (Some(key), [package]) => (ExplainFor::Key(key), package),
+        (None, [account, package]) => (ExplainFor::Account(account), package),
+        _ => bail!(
+            "use: packyard explain ACCOUNT PACKAGE[:VERSION] or packyard explain --key PUBLIC_KEY PACKAGE[:VERSION]"
+        ),
     };
-    let key = packyard_api::accounts::CreatedKeyView::from(
-        db.create_account_key(&account, &new, CLI_ACTOR).await?,
-    );
-    print(g.json, &key, render::created_key(&key))
+    let backend = Backend::open(g).await?;
+    let e = backend
+        .explain(asker, package, args.billing_grace_days)
+        .await?;
+    print(g.json, &e, render::explanation(&e))
 }

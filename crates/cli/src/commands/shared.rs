@@ -1,151 +1,166 @@
 //! The commands written once for both modes: each asks [`Backend`] (the database, or the
 //! admin API with `--server`) for its answer and prints it with [`render`], so local and
-//! remote mode print the same tables and the same `--json` documents.
+//! remote mode print the same text and the same `--json` documents. Accounts, keys and
+//! download tokens are here; the catalog in `shared_catalog`, users and `explain` in
+//! `people`.
 
-use anyhow::{Result, bail};
-use packyard_api::accounts::ImportKeyBody;
-use packyard_api::users::{Membership, NewUserBody};
+use anyhow::{Result, anyhow, bail};
+use packyard_api::accounts::{AccountChange, ImportKeyBody, NewAccountBody, NewKeyBody};
+use serde_json::json;
 
-use crate::args::{
-    AccountCmd, Command, EntitlementCmd, ExplainArgs, Global, InvoiceCmd, KeyCmd, ProductCmd,
-    UserCmd, UserKeyCmd,
-};
-use crate::backend::{Backend, ExplainFor};
-use crate::context::read_password_stdin;
+use super::{people, shared_catalog};
+use crate::args::{AccountCmd, Command, Global, KEY_FORMS, KeyCmd, KeyRef, TokenCmd};
+use crate::backend::Backend;
+use crate::context::{deleted, read_new_password, read_password_stdin};
 use crate::render::{self, print};
 
-/// Runs `command` if it is one of the unified commands; else hands it back.
+/// Runs `command` if it is one of the commands written once; else hands it back.
 pub async fn run(g: &Global, command: Command) -> Result<Option<Command>> {
-    let json = g.json;
     match command {
-        Command::Account(AccountCmd::List) => {
-            let list = Backend::open(g).await?.accounts().await?;
-            print(json, &list, render::accounts(&list))?;
+        Command::Account(cmd) => account(g, cmd).await?,
+        Command::Key(cmd) => key(g, cmd).await?,
+        Command::Token(TokenCmd::Generate { account }) => {
+            let token = Backend::open(g).await?.generate_token(&account).await?;
+            print(g.json, &token, &token.token)?;
         }
-        Command::Account(AccountCmd::Show { id }) => {
-            let detail = Backend::open(g).await?.account(&id).await?;
-            print(json, &detail, render::account(&detail))?;
+        Command::Product(cmd) => shared_catalog::product(g, cmd).await?,
+        Command::Entitlement(cmd) => shared_catalog::entitlement(g, cmd).await?,
+        Command::Invoice(cmd) => shared_catalog::invoice(g, cmd).await?,
+        Command::User(cmd) => people::user(g, cmd).await?,
+        Command::Explain(args) => people::explain(g, args).await?,
+        other => return Ok(Some(other)),
+    }
+    Ok(None)
+}
+
+async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
+    let backend = Backend::open(g).await?;
+    let json = g.json;
+    match cmd {
+        AccountCmd::Create {
+            email,
+            name,
+            password_stdin,
+            id_prefix,
+        } => {
+            let password = password_stdin.then(read_password_stdin).transpose()?;
+            let new = NewAccountBody {
+                email,
+                name,
+                password,
+            };
+            let prefix = crate::args::account_id_prefix(id_prefix);
+            let created = backend.create_account(new, &prefix).await?;
+            print(json, &json!({ "id": created.id }), &created.id)
         }
-        Command::Key(KeyCmd::List { account }) => {
-            let list = Backend::open(g).await?.keys(&account).await?;
-            print(json, &list, render::keys(&list))?;
+        AccountCmd::List => {
+            let list = backend.accounts().await?;
+            print(json, &list, render::accounts(&list))
         }
-        Command::Key(KeyCmd::Import {
+        AccountCmd::Show { id } => {
+            let detail = backend.account(&id).await?;
+            print(json, &detail, render::account(&detail))
+        }
+        AccountCmd::Update { id, name, email } => {
+            if name.is_none() && email.is_none() {
+                bail!("nothing to change: give --name and/or --email");
+            }
+            let change = AccountChange {
+                name,
+                email,
+                password: None,
+            };
+            let changed = backend.update_account(&id, change).await?;
+            let a = &changed.account;
+            print(json, &changed, format!("{}: {} <{}>", a.id, a.name, a.email))
+        }
+        AccountCmd::Close { id } => set_open(g, &backend, &id, false).await,
+        AccountCmd::Reopen { id } => set_open(g, &backend, &id, true).await,
+        AccountCmd::SetPassword { id, .. } => {
+            let change = AccountChange {
+                password: Some(read_new_password()?),
+                ..AccountChange::default()
+            };
+            let id = backend.update_account(&id, change).await?.account.id;
+            print(json, &json!({ "id": id }), format!("password of {id} set"))
+        }
+    }
+}
+
+async fn set_open(g: &Global, backend: &Backend, id: &str, open: bool) -> Result<()> {
+    let a = backend.set_account_open(id, open).await?.account;
+    let done = if open { "reopened" } else { "closed" };
+    let answer = json!({ "id": a.id, "status": a.status });
+    print(g.json, &answer, format!("{} {done}", a.id))
+}
+
+async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
+    let backend = Backend::open(g).await?;
+    let json = g.json;
+    match cmd {
+        KeyCmd::Create {
+            account,
+            name,
+            products,
+        } => {
+            let new = NewKeyBody { name, products };
+            let key = backend.create_key(&account, new).await?;
+            print(json, &key, render::created_key(&key))
+        }
+        KeyCmd::Import {
             account,
             name,
             public_key,
             private_key_stdin,
             products,
-        }) => {
-            let private_key = read_private_key(private_key_stdin)?;
+        } => {
+            let private_key = people::read_private_key(private_key_stdin)?;
             let pair = ImportKeyBody {
                 name,
                 public_key,
                 private_key,
                 products,
             };
-            let key = Backend::open(g).await?.import_key(&account, pair).await?;
-            print(json, &key, render::created_key(&key))?;
-        }
-        Command::Product(ProductCmd::List) => {
-            let list = Backend::open(g).await?.products().await?;
-            print(json, &list, render::products(&list))?;
-        }
-        Command::Entitlement(EntitlementCmd::List { account }) => {
-            let list = Backend::open(g).await?.entitlements(account.as_deref()).await?;
-            print(json, &list, render::entitlements(&list))?;
-        }
-        Command::Invoice(InvoiceCmd::List { account }) => {
-            let list = Backend::open(g).await?.invoices(account.as_deref()).await?;
-            print(json, &list, render::invoices(&list))?;
-        }
-        Command::User(cmd) => user(g, cmd).await?,
-        Command::Explain(args) => explain(g, args).await?,
-        other => return Ok(Some(other)),
-    }
-    Ok(None)
-}
-
-/// The private half of an imported pair, from standard input.
-fn read_private_key(private_key_stdin: bool) -> Result<String> {
-    if !private_key_stdin {
-        bail!(
-            "pipe the private key in and pass --private-key-stdin (it never goes on the command line)"
-        );
-    }
-    use anyhow::Context;
-    read_password_stdin().context("cannot read the private key from standard input")
-}
-
-/// "EMAIL is now ROLE of ACCOUNT", with the password link when there is one.
-fn membership_text(m: &Membership) -> String {
-    let now = format!("{} is now {} of {}", m.email, m.role, m.account);
-    match &m.password_link_token {
-        Some(token) => {
-            format!("{now}; they set their password at /account/password/{token} (single use)")
-        }
-        None => now,
-    }
-}
-
-async fn user(g: &Global, cmd: UserCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
-    let json = g.json;
-    match cmd {
-        UserCmd::Add {
-            account,
-            email,
-            role,
-            password_stdin,
-        } => {
-            let password = password_stdin.then(read_password_stdin).transpose()?;
-            let new = NewUserBody {
-                email,
-                role,
-                password,
-            };
-            let added = backend.add_user(&account, new).await?;
-            print(json, &added, membership_text(&added))
-        }
-        UserCmd::List { account } => {
-            let list = backend.users(&account).await?;
-            print(json, &list, render::users(&list))
-        }
-        UserCmd::Remove { account, email } => {
-            let removed = backend.remove_user(&account, &email).await?;
-            let human = format!("{} removed from {}", removed.email, removed.account);
-            print(json, &removed, human)
-        }
-        UserCmd::SetRole {
-            account,
-            email,
-            role,
-        } => {
-            let changed = backend.set_role(&account, &email, &role).await?;
-            print(json, &changed, membership_text(&changed))
-        }
-        UserCmd::Key(UserKeyCmd::Create { email, name }) => {
-            let key = backend.create_personal_key(&email, &name).await?;
+            let key = backend.import_key(&account, pair).await?;
             print(json, &key, render::created_key(&key))
         }
-        UserCmd::Key(UserKeyCmd::List { email }) => {
-            let list = backend.personal_keys(&email).await?;
-            print(json, &list, render::personal_keys(&list))
+        KeyCmd::List { account } => {
+            let list = backend.keys(&account).await?;
+            print(json, &list, render::keys(&list))
+        }
+        KeyCmd::Disable(key) => set_enabled(g, &backend, &key, false).await,
+        KeyCmd::Enable(key) => set_enabled(g, &backend, &key, true).await,
+        KeyCmd::Delete(key) => {
+            let public_key = the_key(&backend, &key).await?;
+            backend
+                .delete_key(public_key)
+                .await
+                .map_err(|e| anyhow!("{e:#}; {KEY_FORMS}"))?;
+            let human = format!("{public_key} deleted");
+            print(json, &deleted("public_key", public_key), human)
         }
     }
 }
 
-async fn explain(g: &Global, args: ExplainArgs) -> Result<()> {
-    let (asker, package) = match (&args.key, args.names.as_slice()) {
-        (Some(key), [package]) => (ExplainFor::Key(key), package),
-        (None, [account, package]) => (ExplainFor::Account(account), package),
-        _ => bail!(
-            "use: packyard explain ACCOUNT PACKAGE[:VERSION] or packyard explain --key PUBLIC_KEY PACKAGE[:VERSION]"
-        ),
-    };
-    let backend = Backend::open(g).await?;
-    let e = backend
-        .explain(asker, package, args.billing_grace_days)
-        .await?;
-    print(g.json, &e, render::explanation(&e))
+/// The public key `key` names, checked to be the account's when one is given.
+async fn the_key<'k>(backend: &Backend, key: &'k KeyRef) -> Result<&'k str> {
+    let (account, public_key) = key.parts()?;
+    if let Some(account) = account {
+        let keys = backend.keys(account).await?.keys;
+        if !keys.iter().any(|k| k.public_key == public_key) {
+            bail!("{public_key} is not a key of account {account}; {KEY_FORMS}")
+        }
+    }
+    Ok(public_key)
+}
+
+async fn set_enabled(g: &Global, backend: &Backend, key: &KeyRef, enabled: bool) -> Result<()> {
+    let public_key = the_key(backend, key).await?;
+    let switched = backend
+        .set_key_enabled(public_key, enabled)
+        .await
+        .map_err(|e| anyhow!("{e:#}; {KEY_FORMS}"))?;
+    let state = if enabled { "enabled" } else { "disabled" };
+    let human = format!("{} {state}", switched.public_key);
+    print(g.json, &switched, human)
 }

@@ -1,48 +1,10 @@
-//! Catalog commands as admin API calls: products, package uploads and release archives.
+//! Package uploads and release archives as admin API calls.
 
 use anyhow::{Result, bail};
-use packyard_store::products::parse_patterns;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::client::{Client, delete, print, segment};
-use crate::args::{ProductCmd, PublishArgs, ReleaseCmd};
-
-pub(super) fn product(c: &Client, cmd: ProductCmd) -> Result<(Value, Option<String>)> {
-    let path = |slug: &str| format!("/api/v1/products/{}", segment(slug));
-    Ok(match cmd {
-        ProductCmd::Create {
-            slug,
-            name,
-            packages,
-            public,
-        } => {
-            let body = json!({ "slug": slug, "name": name, "packages": parse_patterns(&packages)?, "public": public });
-            (
-                c.call("POST", "/api/v1/products", Some(&body))?,
-                Some(format!("product {slug} created")),
-            )
-        }
-        ProductCmd::List => bail!(super::customers::UNIFIED),
-        ProductCmd::Update {
-            slug,
-            name,
-            packages,
-            public,
-        } => {
-            let body = json!({ "name": name, "packages": packages.as_deref().map(parse_patterns).transpose()?, "public": public });
-            (
-                c.call("PATCH", &path(&slug), Some(&body))?,
-                Some(format!("product {slug} updated")),
-            )
-        }
-        ProductCmd::Delete { slug } => delete(
-            c,
-            &path(&slug),
-            ("slug", &slug),
-            format!("product {slug} deleted"),
-        )?,
-    })
-}
+use crate::args::{PublishArgs, ReleaseCmd};
 
 /// `publish` through the API: one upload per file, the same JSON report as local mode.
 pub fn publish(c: &Client, json_out: bool, args: PublishArgs) -> Result<()> {

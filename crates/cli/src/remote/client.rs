@@ -61,7 +61,12 @@ impl Client {
 
     /// A GET whose answer is read as `T`.
     pub fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
-        typed(self.call("GET", path, None)?)
+        self.answer("GET", path)
+    }
+
+    /// A call without a body whose answer is read as `T`.
+    pub fn answer<T: DeserializeOwned>(&self, method: &str, path: &str) -> Result<T> {
+        typed(self.call(method, path, None)?)
     }
 
     /// Sends `body` as JSON and reads the answer as `T`.

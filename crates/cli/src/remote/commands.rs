@@ -4,29 +4,15 @@
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
-use super::client::{Client, account_path, list, segment, switch};
-use super::{advisories, catalog, customers, packages};
-use crate::args::{Command, OperatorCmd, OperatorTokenCmd, RepoCmd, TokenCmd};
+use super::client::{Client, list, segment, switch};
+use super::{advisories, packages};
+use crate::args::{Command, OperatorCmd, OperatorTokenCmd, RepoCmd};
 use crate::context::read_password_stdin;
 
 /// The API call(s) for one command: the answer and, when there is one, its human text.
 pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> {
     Ok(match command {
-        Command::Account(cmd) => customers::account(c, cmd)?,
-        Command::Key(cmd) => customers::key(c, cmd)?,
-        Command::Token(TokenCmd::Generate { account }) => {
-            let v = c.call(
-                "POST",
-                &format!("{}/download-token", account_path(&account)),
-                None,
-            )?;
-            let token = v["token"].as_str().map(str::to_string);
-            (v, token)
-        }
-        Command::Product(cmd) => catalog::product(c, cmd)?,
         Command::Package(cmd) => packages::package(c, cmd)?,
-        Command::Entitlement(cmd) => customers::entitlement(c, cmd)?,
-        Command::Invoice(cmd) => customers::invoice(c, cmd)?,
         Command::Operator(cmd) => operator(c, cmd)?,
         Command::Repo(args) => repo(c, args.cmd)?,
         Command::Advisory(cmd) => advisories::advisory(c, cmd)?,
@@ -44,7 +30,16 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
         | Command::Release(_) => {
             bail!("this command works on the data directory only; run it without --server")
         }
-        Command::User(_) | Command::Explain(_) => bail!(customers::UNIFIED),
+        Command::Account(_)
+        | Command::Key(_)
+        | Command::Token(_)
+        | Command::User(_)
+        | Command::Explain(_)
+        | Command::Product(_)
+        | Command::Entitlement(_)
+        | Command::Invoice(_) => {
+            bail!("this command runs through the shared command tree (commands::shared)")
+        }
     })
 }
 

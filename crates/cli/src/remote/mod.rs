@@ -12,7 +12,6 @@ mod advisories;
 mod catalog;
 pub mod client;
 mod commands;
-mod customers;
 mod packages;
 mod upstreams;
 
