@@ -6,6 +6,7 @@ use chrono::DateTime;
 use packyard_api::accounts::{AccountDetail, AccountList, CreatedKeyView, KeyList, KeyView};
 use packyard_api::catalog::{EntitlementList, InvoiceList, LicenceView, ProductList};
 use packyard_api::explain::ExplanationView;
+use packyard_api::files::{ReleaseAdded, ReleaseList};
 use packyard_api::users::UserList;
 use serde::Serialize;
 
@@ -199,4 +200,26 @@ pub fn explanation(e: &ExplanationView) -> String {
         lines.push(format!("  first hidden: {} ({})", h.version, h.why));
     }
     lines.join("\n")
+}
+
+pub fn releases(list: &ReleaseList) -> String {
+    let lines: Vec<String> = list
+        .releases
+        .iter()
+        .map(|r| format!("{}  {}  {}  {} bytes", r.kind, r.version, r.file_name, r.size))
+        .collect();
+    lines.join("\n")
+}
+
+/// What `release add` did, for the product it was added for.
+pub fn release_added(added: &ReleaseAdded, product: &str) -> String {
+    let r = &added.release;
+    let verb = match added.outcome.as_str() {
+        "added" => "added",
+        _ => "unchanged (already added with the same bytes)",
+    };
+    format!(
+        "{} {verb}: {} {} for {product}, {} bytes, sha256 {}",
+        r.file_name, r.kind, r.version, r.size, r.sha256
+    )
 }

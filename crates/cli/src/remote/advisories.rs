@@ -2,6 +2,7 @@
 //! `/api/v1/packages/{package}/abandoned`, `…/versions/{version}/recall`, `/api/v1/notices`).
 
 use anyhow::Result;
+use packyard_api::marks::{AdvisoryView, NewAdvisoryBody};
 use serde_json::{Value, json};
 
 use super::client::{Client, list, package_path, segment};
@@ -18,13 +19,18 @@ pub(super) fn advisory(c: &Client, cmd: AdvisoryCmd) -> Result<(Value, Option<St
             severity,
             reported_at,
         } => {
-            let body = json!({
-                "package": package, "affectedVersions": affected, "title": title, "cve": cve,
-                "link": link, "severity": severity.map(|s| s.as_str()), "reportedAt": reported_at,
-            });
-            let v = c.call("POST", "/api/v1/advisories", Some(&body))?;
-            let human = format!("{} published for {}", v["advisoryId"], v["packageName"]);
-            (v, Some(human.replace('"', "")))
+            let body = NewAdvisoryBody {
+                package,
+                affected_versions: affected,
+                title,
+                cve,
+                link,
+                severity: severity.map(|s| s.as_str().to_string()),
+                reported_at,
+            };
+            let v: AdvisoryView = c.send("POST", "/api/v1/advisories", &body)?;
+            let human = format!("{} published for {}", v.advisory_id, v.package_name);
+            (serde_json::to_value(v)?, Some(human))
         }
         AdvisoryCmd::List { package } => list(c, "/api/v1/advisories", "package", package)?,
         AdvisoryCmd::Withdraw { id } => {

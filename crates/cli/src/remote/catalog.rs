@@ -1,9 +1,11 @@
 //! Package uploads and release archives as admin API calls.
 
 use anyhow::{Result, bail};
+use packyard_api::files::{Published, ReleaseAdded, ReleaseList};
 use serde_json::json;
 
-use super::client::{Client, delete, print, segment};
+use super::client::{Client, delete, print, segment, typed};
+use crate::render;
 use crate::args::{PublishArgs, ReleaseCmd};
 
 /// `publish` through the API: one upload per file, the same JSON report as local mode.
@@ -18,11 +20,12 @@ pub fn publish(c: &Client, json_out: bool, args: PublishArgs) -> Result<()> {
         .unwrap_or_default();
     let (mut published, mut skipped, mut failed) = (Vec::new(), Vec::new(), Vec::new());
     for file in &args.files {
-        match c.upload("POST", &format!("/api/v1/packages{query}"), file) {
-            Ok(v) if v["outcome"] == "published" => {
-                published.push(json!({ "name": v["name"], "version": v["version"] }))
+        let answer = c.upload("POST", &format!("/api/v1/packages{query}"), file);
+        match answer.and_then(typed::<Published>) {
+            Ok(v) if v.outcome == "published" => {
+                published.push(json!({ "name": v.name, "version": v.version }))
             }
-            Ok(v) => skipped.push(json!({ "name": v["name"], "version": v["version"], "file": file.display().to_string() })),
+            Ok(v) => skipped.push(json!({ "name": v.name, "version": v.version, "file": file.display().to_string() })),
             Err(e) => {
                 eprintln!("{}: {e:#}", file.display());
                 failed.push(json!({ "file": file.display().to_string(), "error": format!("{e:#}") }));
@@ -55,11 +58,15 @@ pub fn release(c: &Client, json_out: bool, cmd: ReleaseCmd) -> Result<()> {
                 segment(&add.version),
                 segment(&add.product)
             );
-            let v = c.upload("PUT", &path, &add.file)?;
-            let human = format!("{name} {}", v["outcome"].as_str().unwrap_or("added"));
-            (v, Some(human))
+            let added: ReleaseAdded = typed(c.upload("PUT", &path, &add.file)?)?;
+            let human = render::release_added(&added, &add.product);
+            (serde_json::to_value(added)?, Some(human))
         }
-        ReleaseCmd::List => (c.call("GET", "/api/v1/releases", None)?, None),
+        ReleaseCmd::List => {
+            let list: ReleaseList = c.get("/api/v1/releases")?;
+            let human = render::releases(&list);
+            (serde_json::to_value(list)?, Some(human))
+        }
         ReleaseCmd::Delete { file_name } => delete(
             c,
             &format!("/api/v1/releases/{}", segment(&file_name)),

@@ -99,7 +99,7 @@ impl Client {
 }
 
 /// An answer read as the admin API type it is documented as.
-fn typed<T: DeserializeOwned>(answer: Value) -> Result<T> {
+pub fn typed<T: DeserializeOwned>(answer: Value) -> Result<T> {
     serde_json::from_value(answer)
         .context("the server's answer does not have the expected shape (is it another Packyard version?)")
 }
@@ -116,7 +116,8 @@ fn answer(method: &str, url: &str, mut response: Response<Body>) -> Result<Value
     if status.is_success() {
         return Ok(json);
     }
-    let reason = json["error"].as_str().map_or(text.trim(), |e| e);
+    let reason = serde_json::from_value::<packyard_api::ErrorBody>(json)
+        .map_or_else(|_| text.trim().to_string(), |e| e.error);
     bail!("{method} {url}: {} {reason}", status.as_u16())
 }
 

@@ -2,6 +2,8 @@
 //! customers and the catalog in their own modules.
 
 use anyhow::{Result, bail};
+use packyard_api::operators::{CreatedTokenView, NewToken};
+use packyard_api::repos::RepoList;
 use serde_json::{Value, json};
 
 use super::client::{Client, list, segment, switch};
@@ -66,13 +68,8 @@ fn repo(c: &Client, cmd: RepoCmd) -> Result<(Value, Option<String>)> {
             (sync(id)?, Some(format!("sync of repository {id} queued")))
         }
         RepoCmd::Sync { id: None, .. } => {
-            let listed = c.call("GET", "/api/v1/repos", None)?;
-            let ids: Vec<i64> = listed["repos"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|r| r["id"].as_i64())
-                .collect();
+            let listed: RepoList = c.get("/api/v1/repos")?;
+            let ids: Vec<i64> = listed.repos.iter().map(|r| r.id).collect();
             for id in &ids {
                 sync(*id)?;
             }
@@ -105,10 +102,14 @@ fn operator(c: &Client, cmd: OperatorCmd) -> Result<(Value, Option<String>)> {
             )
         }
         OperatorCmd::Token(OperatorTokenCmd::Create { email, name, scope }) => {
-            let body = json!({ "email": email, "name": name, "scope": scope });
-            let v = c.call("POST", "/api/v1/operator-tokens", Some(&body))?;
-            let token = v["token"].as_str().map(str::to_string);
-            (v, token)
+            let body = NewToken {
+                email,
+                name,
+                scope: Some(scope),
+            };
+            let created: CreatedTokenView = c.send("POST", "/api/v1/operator-tokens", &body)?;
+            let token = created.token.clone();
+            (serde_json::to_value(created)?, Some(token))
         }
         OperatorCmd::Token(OperatorTokenCmd::List { email }) => {
             list(c, "/api/v1/operator-tokens", "email", email)?
