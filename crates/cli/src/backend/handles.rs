@@ -21,10 +21,7 @@ pub enum ExplainFor<'a> {
     Key(&'a str),
 }
 
-/// Store rows as the API views they are answered as.
-pub fn views<T, V: From<T>>(rows: Vec<T>) -> Vec<V> {
-    rows.into_iter().map(V::from).collect()
-}
+pub use crate::render::views;
 
 pub fn get<T: DeserializeOwned>(c: &Client, path: &str) -> Result<T> {
     tokio::task::block_in_place(|| c.get(path))

@@ -2,10 +2,11 @@
 //! `/api/v1/packages/{package}/abandoned`, `…/versions/{version}/recall`, `/api/v1/notices`).
 
 use anyhow::Result;
-use packyard_api::marks::{AdvisoryView, NewAdvisoryBody};
+use packyard_api::marks::{AdvisoryView, NewAdvisoryBody, NoticeList};
 use serde_json::{Value, json};
 
-use super::client::{Client, list, package_path, segment};
+use super::client::{Client, list, package_path, segment, shown};
+use crate::render;
 use crate::args::{AdvisoryCmd, NoticeCmd, VersionCmd};
 
 pub(super) fn advisory(c: &Client, cmd: AdvisoryCmd) -> Result<(Value, Option<String>)> {
@@ -32,7 +33,12 @@ pub(super) fn advisory(c: &Client, cmd: AdvisoryCmd) -> Result<(Value, Option<St
             let human = format!("{} published for {}", v.advisory_id, v.package_name);
             (serde_json::to_value(v)?, Some(human))
         }
-        AdvisoryCmd::List { package } => list(c, "/api/v1/advisories", "package", package)?,
+        AdvisoryCmd::List { package } => list(
+            c,
+            ("/api/v1/advisories", "package"),
+            package,
+            render::advisories,
+        )?,
         AdvisoryCmd::Withdraw { id } => {
             let path = format!("/api/v1/advisories/{}/withdraw", segment(id.trim()));
             (
@@ -89,7 +95,9 @@ pub(super) fn version(c: &Client, cmd: VersionCmd) -> Result<(Value, Option<Stri
             c.call("DELETE", &recall_path(&name, &version), None)?,
             Some(format!("{name} {version} is installable again")),
         ),
-        VersionCmd::Recalls { name } => list(c, "/api/v1/recalls", "package", name)?,
+        VersionCmd::Recalls { name } => {
+            list(c, ("/api/v1/recalls", "package"), name, render::recalls)?
+        }
     })
 }
 
@@ -114,6 +122,6 @@ pub(super) fn notice(c: &Client, cmd: NoticeCmd) -> Result<(Value, Option<String
                 Some(format!("{kind} cleared")),
             )
         }
-        NoticeCmd::List => (c.call("GET", "/api/v1/notices", None)?, None),
+        NoticeCmd::List => shown(c.get::<NoticeList>("/api/v1/notices")?, render::notices)?,
     })
 }

@@ -125,17 +125,25 @@ pub fn account_path(id: &str) -> String {
     format!("/api/v1/accounts/{}", segment(id))
 }
 
-/// A list, narrowed to one `param` value when given (`?account=…`, `?email=…`).
-pub fn list(
+/// A list read as `T`, narrowed to one `param` value when given (`?package=…`,
+/// `?email=…`), with its table as local mode prints it.
+pub fn list<T: DeserializeOwned + Serialize>(
     c: &Client,
-    base: &str,
-    param: &str,
+    (base, param): (&str, &str),
     value: Option<String>,
+    table: fn(&T) -> String,
 ) -> Result<(Value, Option<String>)> {
     let query = value
         .map(|v| format!("?{param}={}", segment(&v)))
         .unwrap_or_default();
-    Ok((c.call("GET", &format!("{base}{query}"), None)?, None))
+    let listed: T = c.get(&format!("{base}{query}"))?;
+    shown(listed, table)
+}
+
+/// An answer as JSON, with its text for people.
+pub fn shown<T: Serialize>(answer: T, text: fn(&T) -> String) -> Result<(Value, Option<String>)> {
+    let human = text(&answer);
+    Ok((serde_json::to_value(answer)?, Some(human)))
 }
 
 /// A POST with no body that answers with the server's JSON and, for people, `human`.
@@ -171,14 +179,11 @@ pub fn package_path(name: &str) -> String {
     format!("/api/v1/packages/{}", parts.join("/"))
 }
 
-/// Prints the answer as JSON, or the human text when there is one.
+/// Prints the answer as JSON with `--json`, else its text for people (every remote command
+/// has one, the same as local mode prints).
 pub fn print(json: bool, answer: &Value, human: Option<String>) {
     match human {
         Some(text) if !json => println!("{text}"),
-        _ if json => println!("{answer}"),
-        _ => println!(
-            "{}",
-            serde_json::to_string_pretty(answer).unwrap_or_else(|_| answer.to_string())
-        ),
+        _ => println!("{answer}"),
     }
 }

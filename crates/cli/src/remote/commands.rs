@@ -2,11 +2,12 @@
 //! customers and the catalog in their own modules.
 
 use anyhow::{Result, bail};
-use packyard_api::operators::{CreatedTokenView, NewToken};
-use packyard_api::repos::RepoList;
+use packyard_api::operators::{CreatedTokenView, NewToken, OperatorList};
+use packyard_api::repos::{NewRepo, RepoList, RepoView};
 use serde_json::{Value, json};
 
-use super::client::{Client, list, segment, switch};
+use super::client::{Client, list, segment, shown, switch};
+use crate::render;
 use super::{advisories, packages};
 use crate::args::{Command, OperatorCmd, OperatorTokenCmd, RepoCmd};
 use crate::context::read_password_stdin;
@@ -55,15 +56,19 @@ fn repo(c: &Client, cmd: RepoCmd) -> Result<(Value, Option<String>)> {
             secret_stdin,
         } => {
             let secret = secret_stdin.then(read_password_stdin).transpose()?;
-            let body = json!({ "url": url, "name": name, "secret": secret });
-            (c.call("POST", "/api/v1/repos", Some(&body))?, None)
+            let body = NewRepo { url, name, secret };
+            shown(c.send::<RepoView>("POST", "/api/v1/repos", &body)?, render::repo_added)?
         }
-        RepoCmd::List => (c.call("GET", "/api/v1/repos", None)?, None),
-        RepoCmd::Show { id } => (c.call("GET", &format!("/api/v1/repos/{id}"), None)?, None),
-        RepoCmd::Remove { id } => (
-            c.call("DELETE", &format!("/api/v1/repos/{id}"), None)?,
-            None,
-        ),
+        RepoCmd::List => {
+            let listed: RepoList = c.get("/api/v1/repos")?;
+            let human: Vec<String> = listed.repos.iter().map(render::repo_line).collect();
+            (serde_json::to_value(listed)?, Some(human.join("\n")))
+        }
+        RepoCmd::Show { id } => shown(c.get::<RepoView>(&format!("/api/v1/repos/{id}"))?, render::repo)?,
+        RepoCmd::Remove { id } => {
+            c.call("DELETE", &format!("/api/v1/repos/{id}"), None)?;
+            (json!({ "removed": id }), Some(render::repo_removed(id)))
+        }
         RepoCmd::Sync { id: Some(id), .. } => {
             (sync(id)?, Some(format!("sync of repository {id} queued")))
         }
@@ -89,7 +94,7 @@ fn operator(c: &Client, cmd: OperatorCmd) -> Result<(Value, Option<String>)> {
                 Some(format!("operator {email} created")),
             )
         }
-        OperatorCmd::List => (c.call("GET", "/api/v1/operators", None)?, None),
+        OperatorCmd::List => shown(c.get::<OperatorList>("/api/v1/operators")?, render::operators)?,
         OperatorCmd::Disable { email } => {
             switch(c, &path(&email), &format!("operator {email}"), false)?
         }
@@ -112,7 +117,7 @@ fn operator(c: &Client, cmd: OperatorCmd) -> Result<(Value, Option<String>)> {
             (serde_json::to_value(created)?, Some(token))
         }
         OperatorCmd::Token(OperatorTokenCmd::List { email }) => {
-            list(c, "/api/v1/operator-tokens", "email", email)?
+            list(c, ("/api/v1/operator-tokens", "email"), email, render::tokens)?
         }
         OperatorCmd::Token(OperatorTokenCmd::Revoke { id }) => (
             c.call("DELETE", &format!("/api/v1/operator-tokens/{id}"), None)?,

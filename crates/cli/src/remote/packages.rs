@@ -4,7 +4,8 @@ use anyhow::Result;
 use packyard_api::files::{PackagePage, PackageView};
 use serde_json::{Value, json};
 
-use super::client::{Client, package_path, segment};
+use super::client::{Client, package_path, segment, shown};
+use crate::render;
 use crate::args::PackageCmd;
 
 pub(super) fn package(c: &Client, cmd: PackageCmd) -> Result<(Value, Option<String>)> {
@@ -28,7 +29,7 @@ pub(super) fn package(c: &Client, cmd: PackageCmd) -> Result<(Value, Option<Stri
                 .collect();
             (json!({ "packages": packages }), Some(human.join("\n")))
         }
-        PackageCmd::Show { name } => (c.call("GET", &package_path(&name), None)?, None),
+        PackageCmd::Show { name } => shown(c.get::<PackageView>(&package_path(&name))?, render::package)?,
         PackageCmd::Unlist { name, version } => {
             c.call(
                 "DELETE",

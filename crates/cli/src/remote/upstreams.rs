@@ -2,10 +2,11 @@
 //! request body and are sealed by the server with its own secrets key.
 
 use anyhow::{Result, bail};
-use packyard_api::upstreams::{AddUpstream, SyncReport, SyncRequest, UpstreamView};
+use packyard_api::upstreams::{AddUpstream, SyncReport, SyncRequest, UpstreamList, UpstreamView};
 use serde_json::{Value, json};
 
-use super::client::{Client, segment};
+use super::client::{Client, segment, shown};
+use crate::render;
 use crate::args::UpstreamCmd;
 
 pub fn upstream(c: &Client, cmd: UpstreamCmd) -> Result<(Value, Option<String>)> {
@@ -17,8 +18,8 @@ pub fn upstream(c: &Client, cmd: UpstreamCmd) -> Result<(Value, Option<String>)>
             let human = format!("added upstream {}", added.name);
             (serde_json::to_value(added)?, Some(human))
         }
-        UpstreamCmd::List => (c.call("GET", "/api/v1/upstreams", None)?, None),
-        UpstreamCmd::Show { name } => (c.call("GET", &path(&name), None)?, None),
+        UpstreamCmd::List => shown(c.get::<UpstreamList>("/api/v1/upstreams")?, render::upstreams)?,
+        UpstreamCmd::Show { name } => shown(c.get::<UpstreamView>(&path(&name))?, render::upstream)?,
         UpstreamCmd::Remove { name } => {
             c.call("DELETE", &path(&name), None)?;
             (
@@ -32,7 +33,8 @@ pub fn upstream(c: &Client, cmd: UpstreamCmd) -> Result<(Value, Option<String>)>
             if !report.errors.is_empty() {
                 bail!("syncing upstream {name} failed: {}", report.errors.join("; "));
             }
-            (serde_json::to_value(report)?, None)
+            let human = render::upstream_synced(&name, &report);
+            (serde_json::to_value(report)?, Some(human))
         }
     })
 }

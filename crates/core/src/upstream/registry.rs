@@ -36,7 +36,7 @@ pub struct AddUpstream {
 }
 
 /// An upstream as operators see it: never its credentials.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct UpstreamView {
     pub name: String,
     pub url: String,

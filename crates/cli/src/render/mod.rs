@@ -2,11 +2,18 @@
 //! in local and remote mode alike, so both print the same tables. `--json` prints the
 //! answer itself ([`print`]).
 
+mod repos;
+
+pub use repos::{package, repo, repo_added, repo_line, repo_removed};
+
 use chrono::DateTime;
 use packyard_api::accounts::{AccountDetail, AccountList, CreatedKeyView, KeyList, KeyView};
 use packyard_api::catalog::{EntitlementList, InvoiceList, LicenceView, ProductList};
 use packyard_api::explain::ExplanationView;
 use packyard_api::files::{ReleaseAdded, ReleaseList};
+use packyard_api::marks::{AdvisoryList, AdvisoryView, NoticeList, RecallList};
+use packyard_api::operators::{OperatorList, TokenList};
+use packyard_api::upstreams::{UpstreamList, UpstreamView};
 use packyard_api::users::UserList;
 use serde::Serialize;
 
@@ -221,5 +228,92 @@ pub fn release_added(added: &ReleaseAdded, product: &str) -> String {
     format!(
         "{} {verb}: {} {} for {product}, {} bytes, sha256 {}",
         r.file_name, r.kind, r.version, r.size, r.sha256
+    )
+}
+
+/// Store rows as the API views the tables are drawn from.
+pub fn views<T, V: From<T>>(rows: Vec<T>) -> Vec<V> {
+    rows.into_iter().map(V::from).collect()
+}
+
+/// One line per item of a listing.
+fn lines<T>(items: &[T], line: impl Fn(&T) -> String) -> String {
+    items.iter().map(line).collect::<Vec<_>>().join("\n")
+}
+
+pub fn operators(list: &OperatorList) -> String {
+    lines(&list.operators, |o| {
+        let state = if o.disabled { "disabled" } else { "enabled" };
+        format!("{}  {state}", o.email)
+    })
+}
+
+pub fn tokens(list: &TokenList) -> String {
+    lines(&list.tokens, |t| {
+        let state = t
+            .revoked_at
+            .as_deref()
+            .map_or_else(|| "active".to_string(), |at| format!("revoked {at}"));
+        format!(
+            "{:>4}  {}  {}  {}  created {}  {state}",
+            t.id, t.scope, t.email, t.name, t.created_at
+        )
+    })
+}
+
+pub fn advisory(a: &AdvisoryView) -> String {
+    let cve = a.cve.as_deref().map(|c| format!("  {c}")).unwrap_or_default();
+    let withdrawn = if a.withdrawn_at.is_some() {
+        "  (withdrawn)"
+    } else {
+        ""
+    };
+    format!(
+        "{}  {}  {}  {}{cve}{withdrawn}",
+        a.advisory_id, a.package_name, a.affected_versions, a.title
+    )
+}
+
+pub fn advisories(list: &AdvisoryList) -> String {
+    lines(&list.advisories, advisory)
+}
+
+pub fn recalls(list: &RecallList) -> String {
+    lines(&list.recalls, |r| format!("{} {}  {}", r.name, r.version, r.reason))
+}
+
+pub fn notices(list: &NoticeList) -> String {
+    lines(&list.notices, |n| {
+        format!("{}  {}  (Composer {})", n.kind, n.message, n.versions)
+    })
+}
+
+pub fn upstream(v: &UpstreamView) -> String {
+    let packages = if v.packages.is_empty() {
+        "*".to_string()
+    } else {
+        v.packages.join(",")
+    };
+    let error = v
+        .last_error
+        .as_deref()
+        .map(|e| format!("  last error: {e}"))
+        .unwrap_or_default();
+    format!(
+        "{}  {}  priority {}  {packages}  packages mirrored: {}{error}",
+        v.name, v.url, v.priority, v.packages_mirrored
+    )
+}
+
+pub fn upstreams(list: &UpstreamList) -> String {
+    lines(&list.upstreams, upstream)
+}
+
+/// What `upstream sync NAME` fetched, and each error.
+pub fn upstream_synced(name: &str, report: &packyard_api::upstreams::SyncReport) -> String {
+    let errors: String = report.errors.iter().map(|e| format!("\nerror: {e}")).collect();
+    format!(
+        "{name}: {} metadata file(s), {} archive(s) fetched{errors}",
+        report.metadata, report.dists
     )
 }
