@@ -65,7 +65,6 @@ pub struct AdvisoryList {
     pub advisories: Vec<AdvisoryView>,
 }
 
-
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct AbandonBody {
     /// The package to use instead.
@@ -79,7 +78,6 @@ pub struct AbandonedView {
     pub abandoned: bool,
     pub replacement: Option<String>,
 }
-
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct RecallBody {
@@ -111,7 +109,6 @@ impl From<Recall> for RecallView {
 pub struct RecallList {
     pub recalls: Vec<RecallView>,
 }
-
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NoticeBody {

@@ -4,9 +4,8 @@
 
 use anyhow::Result;
 use packyard_api::accounts::{
-    AccountAnswer, AccountChange, AccountCreated, AccountDetail, AccountList,
-    AccountStandingView, CreatedKeyView, DownloadToken, ImportKeyBody, KeyList, KeySwitched,
-    NewAccountBody, NewKeyBody,
+    AccountAnswer, AccountChange, AccountCreated, AccountDetail, AccountList, AccountStandingView,
+    CreatedKeyView, DownloadToken, ImportKeyBody, KeyList, KeySwitched, NewAccountBody, NewKeyBody,
 };
 use packyard_api::explain::ExplanationView;
 use packyard_api::users::{Membership, NewUserBody, UserList, UserRemoved};
@@ -137,7 +136,10 @@ async fn add_key(
         products: &products,
         pair,
     };
-    Ok(l.db.create_account_key(&account, &new, CLI_ACTOR).await?.into())
+    Ok(l.db
+        .create_account_key(&account, &new, CLI_ACTOR)
+        .await?
+        .into())
 }
 
 pub async fn create_key(l: &Local, account: &str, key: NewKeyBody) -> Result<CreatedKeyView> {
@@ -178,10 +180,9 @@ pub async fn add_user(l: &Local, account: &str, user: NewUserBody) -> Result<Mem
     let role = Role::parse(&user.role)?;
     let account = l.db.account(account).await?;
     let hash = user.password.as_deref().map(hash_password).transpose()?;
-    let (added, needs_password) = l
-        .db
-        .add_user(&account, &user.email, role, hash.as_deref(), CLI_ACTOR)
-        .await?;
+    let (added, needs_password) =
+        l.db.add_user(&account, &user.email, role, hash.as_deref(), CLI_ACTOR)
+            .await?;
     let link = match needs_password {
         true => Some(l.db.create_password_link(&added).await?),
         false => None,
@@ -225,7 +226,10 @@ pub async fn personal_keys(l: &Local, email: &str) -> Result<KeyList> {
 
 pub async fn create_personal_key(l: &Local, email: &str, name: &str) -> Result<CreatedKeyView> {
     let user = l.db.user(email).await?;
-    Ok(l.db.create_personal_key(&user, name, CLI_ACTOR).await?.into())
+    Ok(l.db
+        .create_personal_key(&user, name, CLI_ACTOR)
+        .await?
+        .into())
 }
 
 pub async fn explain(

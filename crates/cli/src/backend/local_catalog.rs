@@ -19,10 +19,9 @@ pub async fn products(l: &Local) -> Result<ProductList> {
 
 pub async fn create_product(l: &Local, new: NewProduct) -> Result<ProductView> {
     let patterns = parse_patterns(&new.packages.join(","))?;
-    let product = l
-        .db
-        .create_product(&new.slug, &new.name, &patterns, new.public, CLI_ACTOR)
-        .await?;
+    let product =
+        l.db.create_product(&new.slug, &new.name, &patterns, new.public, CLI_ACTOR)
+            .await?;
     Ok(product.into())
 }
 
@@ -65,10 +64,9 @@ pub async fn grant(l: &Local, account: &str, product: &str, terms: GrantBody) ->
         updates_until: until,
         versions,
     };
-    let change = l
-        .db
-        .grant_with(&account, &product, &terms, CLI_ACTOR)
-        .await?;
+    let change =
+        l.db.grant_with(&account, &product, &terms, CLI_ACTOR)
+            .await?;
     Ok(Grant {
         account: account.public_id,
         product: product.slug,
@@ -104,9 +102,8 @@ pub async fn invoices(l: &Local, account: Option<&str>) -> Result<InvoiceList> {
 pub async fn add_invoice(l: &Local, account: &str, new: NewInvoice) -> Result<InvoiceView> {
     let due = parse_date(&new.due, "--due")?;
     let account = l.db.account(account).await?;
-    let invoice = l
-        .db
-        .add_invoice(
+    let invoice =
+        l.db.add_invoice(
             &account,
             &new.number,
             &new.amount,

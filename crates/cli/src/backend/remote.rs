@@ -1,6 +1,9 @@
 //! The remote half of [`super::Backend`]: each answer is one admin API call, read as the
 //! `packyard_api` type the server documents it with. The catalog's are in `remote_catalog`.
 
+use super::handles::{ExplainFor, call, get, post, send};
+pub use super::remote_catalog::*;
+use crate::remote::client::{Client, account_path, segment};
 use anyhow::Result;
 use packyard_api::accounts::{
     AccountAnswer, AccountChange, AccountCreated, AccountDetail, AccountList, CreatedKeyView,
@@ -10,9 +13,6 @@ use packyard_api::explain::ExplanationView;
 use packyard_api::users::{
     Membership, NewPersonalKeyBody, NewUserBody, RoleBody, UserList, UserRemoved,
 };
-use super::handles::{ExplainFor, call, get, post, send};
-pub use super::remote_catalog::*;
-use crate::remote::client::{Client, account_path, segment};
 
 fn user_path(account: &str, email: &str) -> String {
     format!("{}/users/{}", account_path(account), segment(email))
@@ -75,12 +75,22 @@ pub fn users(c: &Client, account: &str) -> Result<UserList> {
 }
 
 pub fn add_user(c: &Client, account: &str, user: NewUserBody) -> Result<Membership> {
-    send(c, "POST", &format!("{}/users", account_path(account)), &user)
+    send(
+        c,
+        "POST",
+        &format!("{}/users", account_path(account)),
+        &user,
+    )
 }
 
 pub fn set_role(c: &Client, account: &str, email: &str, role: &str) -> Result<Membership> {
     let body = RoleBody { role: role.into() };
-    send(c, "PUT", &format!("{}/role", user_path(account, email)), &body)
+    send(
+        c,
+        "PUT",
+        &format!("{}/role", user_path(account, email)),
+        &body,
+    )
 }
 
 pub fn remove_user(c: &Client, account: &str, email: &str) -> Result<UserRemoved> {
@@ -93,7 +103,12 @@ pub fn personal_keys(c: &Client, email: &str) -> Result<KeyList> {
 
 pub fn create_personal_key(c: &Client, email: &str, name: &str) -> Result<CreatedKeyView> {
     let body = NewPersonalKeyBody { name: name.into() };
-    send(c, "POST", &format!("/api/v1/users/{}/keys", segment(email)), &body)
+    send(
+        c,
+        "POST",
+        &format!("/api/v1/users/{}/keys", segment(email)),
+        &body,
+    )
 }
 
 pub fn explain(c: &Client, asker: ExplainFor<'_>, package: &str) -> Result<ExplanationView> {

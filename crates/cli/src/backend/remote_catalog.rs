@@ -22,7 +22,11 @@ fn product_path(slug: &str) -> String {
 }
 
 fn entitlement_path(account: &str, product: &str) -> String {
-    format!("{}/entitlements/{}", account_path(account), segment(product))
+    format!(
+        "{}/entitlements/{}",
+        account_path(account),
+        segment(product)
+    )
 }
 
 fn invoice_path(number: &str, action: &str) -> String {
@@ -62,7 +66,12 @@ pub fn invoices(c: &Client, account: Option<&str>) -> Result<InvoiceList> {
 }
 
 pub fn add_invoice(c: &Client, account: &str, new: NewInvoice) -> Result<InvoiceView> {
-    send(c, "POST", &format!("{}/invoices", account_path(account)), &new)
+    send(
+        c,
+        "POST",
+        &format!("{}/invoices", account_path(account)),
+        &new,
+    )
 }
 
 pub fn pay_invoice(c: &Client, number: &str) -> Result<InvoiceView> {

@@ -2,9 +2,9 @@
 //! server's rules (`marks_input`), the same ones the admin API applies.
 
 use anyhow::{Result, anyhow};
+use packyard_api::marks::{AdvisoryList, NoticeList, RecallList};
 use packyard_core::marks_input::{self, AdvisoryDraft};
 use packyard_store::Db;
-use packyard_api::marks::{AdvisoryList, NoticeList, RecallList};
 use serde_json::json;
 
 use super::{CLI_ACTOR, emit};

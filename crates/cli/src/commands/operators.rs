@@ -2,16 +2,16 @@
 //! printed once, at creation; `token list` shows ids, names, scopes and revocation times.
 
 use anyhow::{Result, bail};
+use packyard_api::operators::{OperatorList, TokenList};
 use packyard_core::passwords::hash_password;
 use packyard_store::Db;
 use packyard_store::operator_tokens::TokenScope;
-use packyard_api::operators::{OperatorList, TokenList};
 use serde_json::json;
 
 use super::{CLI_ACTOR, emit};
-use crate::render::{self, views};
 use crate::args::{Global, OperatorCmd, OperatorTokenCmd};
 use crate::context::{open_db, read_new_password};
+use crate::render::{self, views};
 
 pub async fn run(g: &Global, cmd: OperatorCmd) -> Result<()> {
     let db = open_db(g).await?;

@@ -9,11 +9,11 @@ use packyard_store::Db;
 use packyard_store::packages::PackageVersion;
 use serde_json::json;
 
-use packyard_api::files::{PackageView, VersionView};
-use crate::render::{self, print};
 use super::{CLI_ACTOR, emit};
 use crate::args::{Global, PackageCmd};
 use crate::context::open_db;
+use crate::render::{self, print};
+use packyard_api::files::{PackageView, VersionView};
 
 pub async fn run(g: &Global, cmd: PackageCmd) -> Result<()> {
     let db = open_db(g).await?;

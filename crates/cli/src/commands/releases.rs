@@ -2,8 +2,8 @@
 //! is streamed into storage, so adding a multi-GiB release needs no memory to speak of.
 
 use anyhow::{Context, Result};
-use packyard_core::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
 use packyard_api::files::{ReleaseAdded, ReleaseList};
+use packyard_core::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
 
 use super::{CLI_ACTOR, deleted, emit};
 use crate::args::{Global, ReleaseCmd};

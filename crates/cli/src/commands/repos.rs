@@ -14,10 +14,10 @@ use packyard_core::git::{Progress, SyncContext};
 use serde_json::{Value, json};
 
 use super::{CLI_ACTOR, Reported, emit};
-use crate::render;
-use packyard_api::repos::RepoView;
 use crate::args::{Global, RepoArgs, RepoCmd};
 use crate::context::{git_settings, open_blobs, open_db, read_password_stdin};
+use crate::render;
+use packyard_api::repos::RepoView;
 
 pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
     let db = open_db(g).await?;
@@ -89,11 +89,7 @@ pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
         }
         RepoCmd::Remove { id } => {
             db.remove_repo(id, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "removed": id }),
-                render::repo_removed(id),
-            );
+            emit(g.json, json!({ "removed": id }), render::repo_removed(id));
         }
     }
     Ok(())

@@ -72,7 +72,11 @@ async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
             };
             let changed = backend.update_account(&id, change).await?;
             let a = &changed.account;
-            print(json, &changed, format!("{}: {} <{}>", a.id, a.name, a.email))
+            print(
+                json,
+                &changed,
+                format!("{}: {} <{}>", a.id, a.name, a.email),
+            )
         }
         AccountCmd::Close { id } => set_open(g, &backend, &id, false).await,
         AccountCmd::Reopen { id } => set_open(g, &backend, &id, true).await,

@@ -12,9 +12,9 @@ use packyard_core::upstream::secrets::SecretsKey;
 use serde_json::json;
 
 use super::{CLI_ACTOR, deleted, emit, emit_list};
-use crate::render::{self, print};
 use crate::args::{Global, UpstreamCmd};
 use crate::context::{open_blobs, open_db};
+use crate::render::{self, print};
 
 /// The secrets key named by `--secrets-key-file`, if any.
 pub fn secrets_key(g: &Global) -> Result<Option<SecretsKey>> {

@@ -6,8 +6,8 @@ use packyard_api::marks::{AdvisoryView, NewAdvisoryBody, NoticeList};
 use serde_json::{Value, json};
 
 use super::client::{Client, list, package_path, segment, shown};
-use crate::render;
 use crate::args::{AdvisoryCmd, NoticeCmd, VersionCmd};
+use crate::render;
 
 pub(super) fn advisory(c: &Client, cmd: AdvisoryCmd) -> Result<(Value, Option<String>)> {
     Ok(match cmd {

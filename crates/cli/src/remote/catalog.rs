@@ -5,8 +5,8 @@ use packyard_api::files::{Published, ReleaseAdded, ReleaseList};
 use serde_json::json;
 
 use super::client::{Client, delete, print, segment, typed};
-use crate::render;
 use crate::args::{PublishArgs, ReleaseCmd};
+use crate::render;
 
 /// `publish` through the API: one upload per file, the same JSON report as local mode.
 pub fn publish(c: &Client, json_out: bool, args: PublishArgs) -> Result<()> {
@@ -25,10 +25,13 @@ pub fn publish(c: &Client, json_out: bool, args: PublishArgs) -> Result<()> {
             Ok(v) if v.outcome == "published" => {
                 published.push(json!({ "name": v.name, "version": v.version }))
             }
-            Ok(v) => skipped.push(json!({ "name": v.name, "version": v.version, "file": file.display().to_string() })),
+            Ok(v) => skipped.push(
+                json!({ "name": v.name, "version": v.version, "file": file.display().to_string() }),
+            ),
             Err(e) => {
                 eprintln!("{}: {e:#}", file.display());
-                failed.push(json!({ "file": file.display().to_string(), "error": format!("{e:#}") }));
+                failed
+                    .push(json!({ "file": file.display().to_string(), "error": format!("{e:#}") }));
             }
         }
     }

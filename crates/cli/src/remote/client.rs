@@ -100,8 +100,9 @@ impl Client {
 
 /// An answer read as the admin API type it is documented as.
 pub fn typed<T: DeserializeOwned>(answer: Value) -> Result<T> {
-    serde_json::from_value(answer)
-        .context("the server's answer does not have the expected shape (is it another Packyard version?)")
+    serde_json::from_value(answer).context(
+        "the server's answer does not have the expected shape (is it another Packyard version?)",
+    )
 }
 
 /// The JSON of a successful answer, or the server's error as this command's error.
@@ -152,12 +153,7 @@ pub fn post(c: &Client, path: &str, human: String) -> Result<(Value, Option<Stri
 }
 
 /// `POST {base}/enable` or `{base}/disable`; says "`who` enabled" or "`who` disabled".
-pub fn switch(
-    c: &Client,
-    base: &str,
-    who: &str,
-    enable: bool,
-) -> Result<(Value, Option<String>)> {
+pub fn switch(c: &Client, base: &str, who: &str, enable: bool) -> Result<(Value, Option<String>)> {
     let action = if enable { "enable" } else { "disable" };
     post(c, &format!("{base}/{action}"), format!("{who} {action}d"))
 }

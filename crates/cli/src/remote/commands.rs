@@ -7,10 +7,10 @@ use packyard_api::repos::{NewRepo, RepoList, RepoView};
 use serde_json::{Value, json};
 
 use super::client::{Client, list, segment, shown, switch};
-use crate::render;
 use super::{advisories, packages};
 use crate::args::{Command, OperatorCmd, OperatorTokenCmd, RepoCmd};
 use crate::context::read_password_stdin;
+use crate::render;
 
 /// The API call(s) for one command: the answer and, when there is one, its human text.
 pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> {
@@ -57,14 +57,20 @@ fn repo(c: &Client, cmd: RepoCmd) -> Result<(Value, Option<String>)> {
         } => {
             let secret = secret_stdin.then(read_password_stdin).transpose()?;
             let body = NewRepo { url, name, secret };
-            shown(c.send::<RepoView>("POST", "/api/v1/repos", &body)?, render::repo_added)?
+            shown(
+                c.send::<RepoView>("POST", "/api/v1/repos", &body)?,
+                render::repo_added,
+            )?
         }
         RepoCmd::List => {
             let listed: RepoList = c.get("/api/v1/repos")?;
             let human: Vec<String> = listed.repos.iter().map(render::repo_line).collect();
             (serde_json::to_value(listed)?, Some(human.join("\n")))
         }
-        RepoCmd::Show { id } => shown(c.get::<RepoView>(&format!("/api/v1/repos/{id}"))?, render::repo)?,
+        RepoCmd::Show { id } => shown(
+            c.get::<RepoView>(&format!("/api/v1/repos/{id}"))?,
+            render::repo,
+        )?,
         RepoCmd::Remove { id } => {
             c.call("DELETE", &format!("/api/v1/repos/{id}"), None)?;
             (json!({ "removed": id }), Some(render::repo_removed(id)))
@@ -94,7 +100,10 @@ fn operator(c: &Client, cmd: OperatorCmd) -> Result<(Value, Option<String>)> {
                 Some(format!("operator {email} created")),
             )
         }
-        OperatorCmd::List => shown(c.get::<OperatorList>("/api/v1/operators")?, render::operators)?,
+        OperatorCmd::List => shown(
+            c.get::<OperatorList>("/api/v1/operators")?,
+            render::operators,
+        )?,
         OperatorCmd::Disable { email } => {
             switch(c, &path(&email), &format!("operator {email}"), false)?
         }
@@ -116,9 +125,12 @@ fn operator(c: &Client, cmd: OperatorCmd) -> Result<(Value, Option<String>)> {
             let token = created.token.clone();
             (serde_json::to_value(created)?, Some(token))
         }
-        OperatorCmd::Token(OperatorTokenCmd::List { email }) => {
-            list(c, ("/api/v1/operator-tokens", "email"), email, render::tokens)?
-        }
+        OperatorCmd::Token(OperatorTokenCmd::List { email }) => list(
+            c,
+            ("/api/v1/operator-tokens", "email"),
+            email,
+            render::tokens,
+        )?,
         OperatorCmd::Token(OperatorTokenCmd::Revoke { id }) => (
             c.call("DELETE", &format!("/api/v1/operator-tokens/{id}"), None)?,
             Some(format!("token {id} revoked")),

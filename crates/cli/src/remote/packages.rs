@@ -5,8 +5,8 @@ use packyard_api::files::{PackagePage, PackageView};
 use serde_json::{Value, json};
 
 use super::client::{Client, package_path, segment, shown};
-use crate::render;
 use crate::args::PackageCmd;
+use crate::render;
 
 pub(super) fn package(c: &Client, cmd: PackageCmd) -> Result<(Value, Option<String>)> {
     Ok(match cmd {
@@ -16,7 +16,8 @@ pub(super) fn package(c: &Client, cmd: PackageCmd) -> Result<(Value, Option<Stri
                 let answer: PackagePage =
                     c.get(&format!("/api/v1/packages?per_page=1000&page={page}"))?;
                 let batch = answer.packages;
-                let done = batch.is_empty() || packages.len() + batch.len() >= answer.total as usize;
+                let done =
+                    batch.is_empty() || packages.len() + batch.len() >= answer.total as usize;
                 packages.extend(batch);
                 if done {
                     break;
@@ -29,7 +30,9 @@ pub(super) fn package(c: &Client, cmd: PackageCmd) -> Result<(Value, Option<Stri
                 .collect();
             (json!({ "packages": packages }), Some(human.join("\n")))
         }
-        PackageCmd::Show { name } => shown(c.get::<PackageView>(&package_path(&name))?, render::package)?,
+        PackageCmd::Show { name } => {
+            shown(c.get::<PackageView>(&package_path(&name))?, render::package)?
+        }
         PackageCmd::Unlist { name, version } => {
             c.call(
                 "DELETE",

@@ -6,8 +6,8 @@ use packyard_api::upstreams::{AddUpstream, SyncReport, SyncRequest, UpstreamList
 use serde_json::{Value, json};
 
 use super::client::{Client, segment, shown};
-use crate::render;
 use crate::args::UpstreamCmd;
+use crate::render;
 
 pub fn upstream(c: &Client, cmd: UpstreamCmd) -> Result<(Value, Option<String>)> {
     let path = |name: &str| format!("/api/v1/upstreams/{}", segment(name));
@@ -18,8 +18,13 @@ pub fn upstream(c: &Client, cmd: UpstreamCmd) -> Result<(Value, Option<String>)>
             let human = format!("added upstream {}", added.name);
             (serde_json::to_value(added)?, Some(human))
         }
-        UpstreamCmd::List => shown(c.get::<UpstreamList>("/api/v1/upstreams")?, render::upstreams)?,
-        UpstreamCmd::Show { name } => shown(c.get::<UpstreamView>(&path(&name))?, render::upstream)?,
+        UpstreamCmd::List => shown(
+            c.get::<UpstreamList>("/api/v1/upstreams")?,
+            render::upstreams,
+        )?,
+        UpstreamCmd::Show { name } => {
+            shown(c.get::<UpstreamView>(&path(&name))?, render::upstream)?
+        }
         UpstreamCmd::Remove { name } => {
             c.call("DELETE", &path(&name), None)?;
             (
@@ -31,7 +36,10 @@ pub fn upstream(c: &Client, cmd: UpstreamCmd) -> Result<(Value, Option<String>)>
             let body = SyncRequest { packages };
             let report: SyncReport = c.send("POST", &format!("{}/sync", path(&name)), &body)?;
             if !report.errors.is_empty() {
-                bail!("syncing upstream {name} failed: {}", report.errors.join("; "));
+                bail!(
+                    "syncing upstream {name} failed: {}",
+                    report.errors.join("; ")
+                );
             }
             let human = render::upstream_synced(&name, &report);
             (serde_json::to_value(report)?, Some(human))

@@ -150,7 +150,12 @@ pub fn entitlements(list: &EntitlementList) -> String {
                 .as_deref()
                 .map(|v| format!("  versions {v}"))
                 .unwrap_or_default();
-            format!("{}  {}  {}{versions}", l.account, l.product, licence_scope(l))
+            format!(
+                "{}  {}  {}{versions}",
+                l.account,
+                l.product,
+                licence_scope(l)
+            )
         })
         .collect();
     lines.join("\n")
@@ -213,7 +218,12 @@ pub fn releases(list: &ReleaseList) -> String {
     let lines: Vec<String> = list
         .releases
         .iter()
-        .map(|r| format!("{}  {}  {}  {} bytes", r.kind, r.version, r.file_name, r.size))
+        .map(|r| {
+            format!(
+                "{}  {}  {}  {} bytes",
+                r.kind, r.version, r.file_name, r.size
+            )
+        })
         .collect();
     lines.join("\n")
 }
@@ -262,7 +272,11 @@ pub fn tokens(list: &TokenList) -> String {
 }
 
 pub fn advisory(a: &AdvisoryView) -> String {
-    let cve = a.cve.as_deref().map(|c| format!("  {c}")).unwrap_or_default();
+    let cve = a
+        .cve
+        .as_deref()
+        .map(|c| format!("  {c}"))
+        .unwrap_or_default();
     let withdrawn = if a.withdrawn_at.is_some() {
         "  (withdrawn)"
     } else {
@@ -279,7 +293,9 @@ pub fn advisories(list: &AdvisoryList) -> String {
 }
 
 pub fn recalls(list: &RecallList) -> String {
-    lines(&list.recalls, |r| format!("{} {}  {}", r.name, r.version, r.reason))
+    lines(&list.recalls, |r| {
+        format!("{} {}  {}", r.name, r.version, r.reason)
+    })
 }
 
 pub fn notices(list: &NoticeList) -> String {
@@ -311,7 +327,11 @@ pub fn upstreams(list: &UpstreamList) -> String {
 
 /// What `upstream sync NAME` fetched, and each error.
 pub fn upstream_synced(name: &str, report: &packyard_api::upstreams::SyncReport) -> String {
-    let errors: String = report.errors.iter().map(|e| format!("\nerror: {e}")).collect();
+    let errors: String = report
+        .errors
+        .iter()
+        .map(|e| format!("\nerror: {e}"))
+        .collect();
     format!(
         "{name}: {} metadata file(s), {} archive(s) fetched{errors}",
         report.metadata, report.dists

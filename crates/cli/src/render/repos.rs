@@ -32,7 +32,13 @@ pub fn repo_removed(id: i64) -> String {
 
 /// One line of `repo list`.
 pub fn repo_line(r: &RepoView) -> String {
-    format!("{}  {}  {}  last sync: {}", r.id, r.name, r.url, last_sync(r))
+    format!(
+        "{}  {}  {}  last sync: {}",
+        r.id,
+        r.name,
+        r.url,
+        last_sync(r)
+    )
 }
 
 /// `repo show`: the repository, then its versions, skipped refs and conflicts.

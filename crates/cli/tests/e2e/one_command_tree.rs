@@ -24,7 +24,10 @@ fn remote(server: &Server, cwd: &Path, token: &str, args: &[&str], input: &str) 
 }
 
 fn remote_ok(server: &Server, cwd: &Path, token: &str, args: &[&str]) -> String {
-    succeeded(remote(server, cwd, token, args, ""), &format!("remote {args:?}"))
+    succeeded(
+        remote(server, cwd, token, args, ""),
+        &format!("remote {args:?}"),
+    )
 }
 
 backend_tests!(listings_print_the_same_in_local_and_remote_mode);
@@ -37,8 +40,23 @@ fn listings_print_the_same_in_local_and_remote_mode(backend: Backend) {
     server.product("tree", "Tree", "acme/*", &[]);
     let (account, public, _) = server.licensed_customer("buyer@example.com", &["tree"]);
     server.invoice(&account, "INV-1", "100.00", "2099-01-01");
-    server.cli(&["user", "add", &account, "--email", "dev@example.com", "--role", "developer"]);
-    server.cli(&["user", "key", "create", "dev@example.com", "--name", "laptop"]);
+    server.cli(&[
+        "user",
+        "add",
+        &account,
+        "--email",
+        "dev@example.com",
+        "--role",
+        "developer",
+    ]);
+    server.cli(&[
+        "user",
+        "key",
+        "create",
+        "dev@example.com",
+        "--name",
+        "laptop",
+    ]);
 
     // What people read, written out for the account list: one line, standing included.
     let expected_accounts = format!("{account}  active buyer@example.com  Test Customer\n");
@@ -96,13 +114,26 @@ fn users_personal_keys_and_imports_work_remotely(backend: Backend) {
         &server,
         cwd,
         &token,
-        &["user", "add", &account, "--email", "dev@example.com", "--role", "developer"],
+        &[
+            "user",
+            "add",
+            &account,
+            "--email",
+            "dev@example.com",
+            "--role",
+            "developer",
+        ],
     );
     assert!(
         added.contains("is now developer of") && added.contains("/account/password/"),
         "{added}"
     );
-    remote_ok(&server, cwd, &token, &["user", "set-role", &account, "dev@example.com", "billing"]);
+    remote_ok(
+        &server,
+        cwd,
+        &token,
+        &["user", "set-role", &account, "dev@example.com", "billing"],
+    );
     let users = server.cli(&["user", "list", &account]);
     assert!(users.contains("dev@example.com  billing"), "{users}");
 
@@ -110,19 +141,50 @@ fn users_personal_keys_and_imports_work_remotely(backend: Backend) {
         &server,
         cwd,
         &token,
-        &["--json", "user", "key", "create", "dev@example.com", "--name", "laptop"],
+        &[
+            "--json",
+            "user",
+            "key",
+            "create",
+            "dev@example.com",
+            "--name",
+            "laptop",
+        ],
     );
     let created: serde_json::Value = serde_json::from_str(&created).unwrap();
     let personal = created["public_key"].as_str().unwrap();
-    assert!(server.cli(&["user", "key", "list", "dev@example.com"]).contains(personal));
+    assert!(
+        server
+            .cli(&["user", "key", "list", "dev@example.com"])
+            .contains(personal)
+    );
 
     let public = "P".repeat(32);
-    let import = ["key", "import", &account, "--name", "moved", "--public-key", &public];
-    let imported = remote(&server, cwd, &token, &[&import[..], &["--private-key-stdin"]].concat(), &"q".repeat(32));
+    let import = [
+        "key",
+        "import",
+        &account,
+        "--name",
+        "moved",
+        "--public-key",
+        &public,
+    ];
+    let imported = remote(
+        &server,
+        cwd,
+        &token,
+        &[&import[..], &["--private-key-stdin"]].concat(),
+        &"q".repeat(32),
+    );
     succeeded(imported, "remote key import");
     assert!(server.cli(&["key", "list", &account]).contains(&public));
 
-    remote_ok(&server, cwd, &token, &["user", "remove", &account, "dev@example.com"]);
+    remote_ok(
+        &server,
+        cwd,
+        &token,
+        &["user", "remove", &account, "dev@example.com"],
+    );
     let users = server.cli(&["user", "list", &account]);
     assert!(!users.contains("dev@example.com"), "{users}");
 }

@@ -4,15 +4,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use packyard_api::accounts::{
+    AccountAnswer, AccountChange, AccountCreated, AccountDetail, AccountList, AccountStandingView,
+    CreatedKeyView, DownloadToken, ImportKeyBody, KeyList, KeySwitched, NewAccountBody, NewKeyBody,
+};
 use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::invoices::Invoice;
 use packyard_store::keys::NewKey;
 use packyard_store::sessions::SessionKind;
-use packyard_api::accounts::{
-    AccountAnswer, AccountChange, AccountCreated, AccountDetail, AccountList,
-    AccountStandingView, CreatedKeyView, DownloadToken, ImportKeyBody, KeyList, KeySwitched,
-    NewAccountBody, NewKeyBody,
-};
 
 use super::error::ErrorBody;
 use crate::auth::Operator;

@@ -5,13 +5,13 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use packyard_composer::constraint::VersionConstraint;
-use packyard_store::entitlements::GrantTerms;
-use packyard_store::products::{ProductChange, parse_patterns};
 use packyard_api::catalog::{
     AccountInvoice, EntitlementList, Grant, GrantBody, InvoiceList, InvoiceView, NewInvoice,
     NewProduct, ProductList, ProductPatch, ProductView, VoidBody,
 };
+use packyard_composer::constraint::VersionConstraint;
+use packyard_store::entitlements::GrantTerms;
+use packyard_store::products::{ProductChange, parse_patterns};
 use serde::Deserialize;
 use utoipa::IntoParams;
 

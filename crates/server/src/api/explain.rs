@@ -4,9 +4,9 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::Utc;
+use packyard_api::explain::ExplanationView;
 use packyard_core::explain::{Asker, Today, explain};
 use serde::Deserialize;
-use packyard_api::explain::ExplanationView;
 use utoipa::IntoParams;
 
 use super::error::ErrorBody;

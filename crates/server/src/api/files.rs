@@ -8,10 +8,10 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use futures_util::TryStreamExt;
-use packyard_store::packages::PublishOutcome;
 use packyard_api::files::{
     PackagePage, PackageView, Published, ReleaseAdded, ReleaseList, VersionView,
 };
+use packyard_store::packages::PublishOutcome;
 use serde::Deserialize;
 use tokio_util::io::StreamReader;
 use utoipa::IntoParams;
@@ -41,7 +41,6 @@ pub struct ReleaseParams {
     /// The product whose licence entitles an account to the file.
     product: String,
 }
-
 
 #[derive(Deserialize, IntoParams)]
 pub struct PageParams {
@@ -113,10 +112,7 @@ async fn publish(
         PublishOutcome::Published => StatusCode::CREATED,
         PublishOutcome::Unchanged => StatusCode::OK,
     };
-    Ok((
-        status,
-        Json(Published::new(p.name, p.version, p.outcome)),
-    ))
+    Ok((status, Json(Published::new(p.name, p.version, p.outcome))))
 }
 
 /// Publish a package zip (the request body). 201 when published, 200 when the identical

@@ -8,8 +8,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use packyard_store::StoreError;
 use packyard_api::repos::HookAnswer;
+use packyard_store::StoreError;
 
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;

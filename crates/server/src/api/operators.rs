@@ -4,10 +4,10 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use packyard_store::operator_tokens::TokenScope;
 use packyard_api::operators::{
     CreatedTokenView, NewOperator, NewToken, OperatorList, OperatorView, TokenList, TokenView,
 };
+use packyard_store::operator_tokens::TokenScope;
 use serde::Deserialize;
 use utoipa::IntoParams;
 

@@ -48,7 +48,13 @@ pub async fn add(
     let hash = password_hash(body.password).await?;
     let (user, needs_password) = state
         .db
-        .add_user(&account, &body.email, role, hash.as_deref(), &operator.email)
+        .add_user(
+            &account,
+            &body.email,
+            role,
+            hash.as_deref(),
+            &operator.email,
+        )
         .await?;
     let link = match needs_password {
         true => Some(state.db.create_password_link(&user).await?),

@@ -36,18 +36,27 @@ async fn users_are_added_reroled_and_removed_keeping_one_owner(backend: Backend)
         added.password_link_token.is_some(),
         "a user without a password gets a link"
     );
-    let dev = json!({ "email": "dev@example.com", "role": "developer", "password": "a long password" });
+    let dev =
+        json!({ "email": "dev@example.com", "role": "developer", "password": "a long password" });
     let dev = server.send(post(&users, dev).bearer(&token)).await;
     let dev: Membership = serde_json::from_value(dev.json()).unwrap();
     assert_eq!(dev.password_link_token, None, "a password was given");
 
     let role = format!("{users}/dev@example.com/role");
     let billing = json!({ "role": "billing" });
-    let changed = server.send(with_method("PUT", &role, billing).bearer(&token)).await;
+    let changed = server
+        .send(with_method("PUT", &role, billing).bearer(&token))
+        .await;
     assert_eq!(changed.status, 200, "{}", changed.text());
     let bad = json!({ "role": "boss" });
-    let refused = server.send(with_method("PUT", &role, bad).bearer(&token)).await;
-    assert!(refused.text().contains("unknown role"), "{}", refused.text());
+    let refused = server
+        .send(with_method("PUT", &role, bad).bearer(&token))
+        .await;
+    assert!(
+        refused.text().contains("unknown role"),
+        "{}",
+        refused.text()
+    );
 
     let listed = server.send(Request::get(&users).bearer(&token)).await;
     let listed: UserList = serde_json::from_value(listed.json()).unwrap();
@@ -104,7 +113,11 @@ async fn personal_and_imported_keys_are_made_through_the_api_and_work(backend: B
     let refused = server
         .send(post(&format!("/api/v1/accounts/{account}/keys/import"), short).bearer(&token))
         .await;
-    assert!(refused.status >= 400 && refused.status < 500, "{}", refused.text());
+    assert!(
+        refused.status >= 400 && refused.status < 500,
+        "{}",
+        refused.text()
+    );
 
     let users = format!("/api/v1/accounts/{account}/users");
     let dev = json!({ "email": "dev@example.com", "role": "developer" });
@@ -116,10 +129,17 @@ async fn personal_and_imported_keys_are_made_through_the_api_and_work(backend: B
     assert_eq!(personal.status, 201, "{}", personal.text());
     let personal: CreatedKeyView = serde_json::from_value(personal.json()).unwrap();
     let listed = server.send(Request::get(keys).bearer(&token)).await;
-    assert!(listed.text().contains(&personal.public_key), "{}", listed.text());
+    assert!(
+        listed.text().contains(&personal.public_key),
+        "{}",
+        listed.text()
+    );
 
     server.refresh().await;
-    for (public, private) in [(&pair.0, &pair.1), (&personal.public_key, &personal.private_key)] {
+    for (public, private) in [
+        (&pair.0, &pair.1),
+        (&personal.public_key, &personal.private_key),
+    ] {
         let root = server
             .send(Request::get("/p2/acme/hello.json").basic(public, private))
             .await;

@@ -149,7 +149,11 @@ async fn legacy_routes_are_documented_as_their_twins() {
             "/api/packages/{vendor}/{name}/{version}",
             "/api/v1/packages/{vendor}/{name}/{version}",
         ),
-        ("put", "/api/releases/{file_name}", "/api/v1/releases/{file_name}"),
+        (
+            "put",
+            "/api/releases/{file_name}",
+            "/api/v1/releases/{file_name}",
+        ),
     ] {
         let legacy = &doc["paths"][old][method];
         let current = &doc["paths"][twin][method];
