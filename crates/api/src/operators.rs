@@ -13,6 +13,12 @@ pub struct NewOperator {
     pub password: String,
 }
 
+/// A new password for an operator's back-office login.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct OperatorPassword {
+    pub password: String,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewToken {
     /// The operator who owns the token.

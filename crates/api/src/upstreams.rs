@@ -41,20 +41,6 @@ impl From<AddUpstream> for registry::AddUpstream {
     }
 }
 
-impl From<registry::AddUpstream> for AddUpstream {
-    fn from(a: registry::AddUpstream) -> Self {
-        AddUpstream {
-            name: a.name,
-            url: a.url,
-            username: a.username,
-            password: a.password,
-            bearer: a.bearer,
-            packages: a.packages,
-            priority: a.priority,
-        }
-    }
-}
-
 /// An upstream as operators see it: never its credentials.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct UpstreamView {

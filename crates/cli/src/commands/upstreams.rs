@@ -46,7 +46,8 @@ pub async fn run(g: &Global, cmd: UpstreamCmd) -> Result<()> {
                     "credentials are stored encrypted: pass --secrets-key-file FILE (or set PACKYARD_SECRETS_KEY_FILE) holding 64 hex digits from `openssl rand -hex 32`"
                 );
             }
-            let up = registry::add(&db, key.as_ref(), &add.into_request()?, CLI_ACTOR).await?;
+            let request = add.into_request()?.into();
+            let up = registry::add(&db, key.as_ref(), &request, CLI_ACTOR).await?;
             let view = registry::view(&up, &mirror);
             emit(
                 g.json,

@@ -2,14 +2,16 @@
 //! customers and the catalog in their own modules.
 
 use anyhow::{Result, bail};
-use packyard_api::operators::{CreatedTokenView, NewToken, OperatorList};
+use packyard_api::operators::{
+    CreatedTokenView, NewToken, OperatorList, OperatorPassword, OperatorView,
+};
 use packyard_api::repos::{NewRepo, RepoList, RepoView};
 use serde_json::{Value, json};
 
 use super::client::{Client, list, segment, shown, switch};
 use super::{advisories, packages};
 use crate::args::{Command, OperatorCmd, OperatorTokenCmd, RepoCmd};
-use crate::context::read_password_stdin;
+use crate::context::{read_new_password, read_password_stdin};
 use crate::render;
 
 /// The API call(s) for one command: the answer and, when there is one, its human text.
@@ -22,27 +24,9 @@ pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> 
         Command::Version(cmd) => advisories::version(c, cmd)?,
         Command::Notice(cmd) => advisories::notice(c, cmd)?,
         Command::Upstream(cmd) => super::upstreams::upstream(c, cmd)?,
-        Command::Serve(_)
-        | Command::Migrate
-        | Command::Stats
-        | Command::Backup(_)
-        | Command::Restore(_)
-        | Command::Completions(_)
-        | Command::Storage(_)
-        | Command::Publish(_)
-        | Command::Release(_) => {
-            bail!("this command works on the data directory only; run it without --server")
-        }
-        Command::Account(_)
-        | Command::Key(_)
-        | Command::Token(_)
-        | Command::User(_)
-        | Command::Explain(_)
-        | Command::Product(_)
-        | Command::Entitlement(_)
-        | Command::Invoice(_) => {
-            bail!("this command runs through the shared command tree (commands::shared)")
-        }
+        // `commands::shared` runs the commands written once before remote mode is chosen;
+        // what is left here needs the data directory.
+        _ => bail!("this command works on the data directory only; run it without --server"),
     })
 }
 
@@ -110,10 +94,14 @@ fn operator(c: &Client, cmd: OperatorCmd) -> Result<(Value, Option<String>)> {
         OperatorCmd::Enable { email } => {
             switch(c, &path(&email), &format!("operator {email}"), true)?
         }
-        OperatorCmd::SetPassword { .. } => {
-            bail!(
-                "set operator passwords on the server: packyard operator set-password EMAIL --password-stdin"
-            )
+        OperatorCmd::SetPassword { email, .. } => {
+            let body = OperatorPassword {
+                password: read_new_password()?,
+            };
+            let path = format!("{}/password", path(&email));
+            let changed: OperatorView = c.send("PUT", &path, &body)?;
+            let human = format!("password of operator {} set", changed.email);
+            (json!({ "email": changed.email }), Some(human))
         }
         OperatorCmd::Token(OperatorTokenCmd::Create { email, name, scope }) => {
             let body = NewToken {

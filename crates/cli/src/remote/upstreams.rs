@@ -2,7 +2,7 @@
 //! request body and are sealed by the server with its own secrets key.
 
 use anyhow::{Result, bail};
-use packyard_api::upstreams::{AddUpstream, SyncReport, SyncRequest, UpstreamList, UpstreamView};
+use packyard_api::upstreams::{SyncReport, SyncRequest, UpstreamList, UpstreamView};
 use serde_json::{Value, json};
 
 use super::client::{Client, segment, shown};
@@ -13,7 +13,7 @@ pub fn upstream(c: &Client, cmd: UpstreamCmd) -> Result<(Value, Option<String>)>
     let path = |name: &str| format!("/api/v1/upstreams/{}", segment(name));
     Ok(match cmd {
         UpstreamCmd::Add(add) => {
-            let request = AddUpstream::from(add.into_request()?);
+            let request = add.into_request()?;
             let added: UpstreamView = c.send("POST", "/api/v1/upstreams", &request)?;
             let human = format!("added upstream {}", added.name);
             (serde_json::to_value(added)?, Some(human))

@@ -100,6 +100,25 @@ fn listings_print_the_same_in_local_and_remote_mode(backend: Backend) {
         server.cli(&["invoice", "list"]).contains("INV-1"),
         "the invoice table names the invoice"
     );
+
+    // The other groups print local mode's text remotely too (some lists are empty here).
+    let others: [&[&str]; 9] = [
+        &["operator", "list"],
+        &["operator", "token", "list"],
+        &["release", "list"],
+        &["advisory", "list"],
+        &["version", "recalls"],
+        &["notice", "list"],
+        &["upstream", "list"],
+        &["repo", "list"],
+        &["package", "show", "acme/tree"],
+    ];
+    for args in others {
+        let local = server.cli(args);
+        let remote = remote_ok(&server, cwd, &token, args);
+        assert_eq!(local, remote, "{backend:?}: text of {args:?}");
+        assert!(!remote.trim_start().starts_with('{'), "{args:?}: {remote}");
+    }
 }
 
 backend_tests!(users_personal_keys_and_imports_work_remotely);

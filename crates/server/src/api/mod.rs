@@ -100,6 +100,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(operators::list, operators::create))
         .routes(routes!(operators::disable))
         .routes(routes!(operators::enable))
+        .routes(routes!(operators::set_password))
         .routes(routes!(operators::tokens, operators::create_token))
         .routes(routes!(operators::revoke_token))
         .routes(routes!(repos::list, repos::create))

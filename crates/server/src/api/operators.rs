@@ -5,7 +5,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use packyard_api::operators::{
-    CreatedTokenView, NewOperator, NewToken, OperatorList, OperatorView, TokenList, TokenView,
+    CreatedTokenView, NewOperator, NewToken, OperatorList, OperatorPassword, OperatorView,
+    TokenList, TokenView,
 };
 use packyard_store::operator_tokens::TokenScope;
 use serde::Deserialize;
@@ -40,16 +41,37 @@ pub async fn create(
     operator: Operator,
     Json(body): Json<NewOperator>,
 ) -> ApiResult<(StatusCode, Json<OperatorView>)> {
-    let password = body.password;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| ApiError::internal("password hashing failed", e))?
-        .map_err(|e| ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    let hash = hashed(body.password).await?;
     let operator = state
         .db
         .create_operator(&body.email, &hash, &operator.email)
         .await?;
     Ok((StatusCode::CREATED, Json(operator.into())))
+}
+
+/// A password's hash, computed off the async workers.
+async fn hashed(password: String) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| ApiError::internal("password hashing failed", e))?
+        .map_err(|e| ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
+}
+
+/// Set an operator's back-office password.
+#[utoipa::path(put, path = "/api/v1/operators/{email}/password", tag = "operators", request_body = OperatorPassword,
+    params(("email" = String, Path)),
+    responses((status = 200, body = OperatorView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_password(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(email): Path<String>,
+    Json(body): Json<OperatorPassword>,
+) -> ApiResult<Json<OperatorView>> {
+    let hash = hashed(body.password).await?;
+    let db = &state.db;
+    db.set_operator_password(&email, &hash, &operator.email)
+        .await?;
+    Ok(Json(db.operator(&email).await?.into()))
 }
 
 /// Disable an operator: their tokens and sessions stop working within a second.
