@@ -206,6 +206,16 @@ async fn cached_or_rendered<K: Clone + Eq + std::hash::Hash>(
     Ok(rendered)
 }
 
+/// The p2 body for this package and licence if it has been rendered already: the hot
+/// lane's look-up, which neither allocates nor waits.
+pub fn p2_cached(package: &PackageEntry, licence: &Licence, dev: bool) -> Option<Arc<Rendered>> {
+    package
+        .rendered
+        .load()
+        .get(&(dev, licence.clone()))
+        .cloned()
+}
+
 /// The p2 body for this package and licence, rendered on first use.
 pub async fn p2_for(
     name: &str,

@@ -5,13 +5,11 @@
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 
 use super::admin_accounts::account_invoice;
 use super::error::{PortalError, PortalResult};
-use super::install::InstallGuide;
-use super::keys::{KeyCreatedPage, NameForm};
+use super::keys::{KeyCreatedPage, NameForm, created_page};
 use super::posted::{Posted, Session};
 use super::session::OperatorSession;
 use super::views::Layout;
@@ -44,10 +42,9 @@ pub async fn set_password(
         .db
         .set_account_password(&account.public_id, &hash, &session.actor())
         .await?;
-    state
-        .db
-        .delete_sessions_of(SessionKind::Customer, account.id)
-        .await?;
+    // The primary contact logs in as a user: their browsers, on any account, are logged out.
+    let contact = state.db.user(&account.email).await?;
+    state.db.delete_user_sessions(contact.id).await?;
     Ok(back_to(&account.public_id))
 }
 
@@ -62,18 +59,9 @@ pub async fn create_key(
         .db
         .create_key(&account, &form.name, &session.actor())
         .await?;
-    Ok(KeyCreatedPage {
-        l: Layout::operator(&session, "New access key", "accounts"),
-        guide: InstallGuide::new(
-            &state.config,
-            &created.public_key,
-            Some(&created.private_key),
-        ),
-        name: created.name,
-        public_key: created.public_key,
-        private_key: created.private_key,
-        back: format!("/admin/accounts/{}", account.public_id),
-    })
+    let l = Layout::operator(&session, "New access key", "accounts");
+    let back = format!("/admin/accounts/{}", account.public_id);
+    Ok(created_page(&state, l, created, back))
 }
 
 #[derive(Deserialize)]

@@ -1,6 +1,7 @@
 //! Operator pages for customer accounts: search and create, and one account's page with its
-//! keys, licences (grant, revoke) and invoices (add, mark paid), and closing or reopening it. Changes
-//! are recorded in the audit log with the operator's email and address.
+//! users (and their personal keys), keys, licences (grant, revoke) and invoices (add, mark
+//! paid), the explain form, and closing or reopening it. Changes are recorded in the audit
+//! log with the operator's email and address.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,13 +12,17 @@ use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 
+use super::account_users::{MemberRow, ROLES};
+use super::admin_account_users::ExplainQuery;
 use super::error::PortalError;
 use super::error::PortalResult;
+use super::invites::ShownLink;
 use super::keys::KeyRow;
 use super::posted::{NoFields, Posted, Session};
 use super::session::OperatorSession;
 use super::views::{InvoiceRow, Layout, PageQuery, Pager, date};
 use crate::state::PortalState;
+use packyard_core::explain::Explanation;
 use packyard_core::rules::AccountStanding;
 
 #[derive(Template, WebTemplate)]
@@ -111,6 +116,27 @@ pub struct AccountPage {
     licences: Vec<LicenceRow>,
     products: Vec<(String, String)>,
     invoices: Vec<InvoiceRow>,
+    members: Vec<MemberRow>,
+    /// Each user's personal keys: (email, keys), users without one left out.
+    personal: Vec<(String, Vec<KeyRow>)>,
+    roles: [&'static str; 3],
+    users_base: String,
+    account_id: String,
+    /// Nobody is "you" on the operator's page.
+    me: String,
+    link: Option<ShownLink>,
+    explanation: Option<Explanation>,
+    asked: ExplainQuery,
+}
+
+/// What a form adds to the account page it answers with.
+#[derive(Default)]
+pub struct AccountExtras {
+    /// A set-password link just made.
+    pub link: Option<ShownLink>,
+    pub explanation: Option<Explanation>,
+    /// What the explain form asked (to fill it in again).
+    pub asked: ExplainQuery,
 }
 
 pub async fn show(
@@ -118,8 +144,27 @@ pub async fn show(
     session: OperatorSession,
     Path(id): Path<String>,
 ) -> PortalResult<AccountPage> {
-    let account = state.db.account(&id).await?;
+    account_page(&state, &session, &id, AccountExtras::default()).await
+}
+
+/// The page of account `id`, with what a form adds to it.
+pub async fn account_page(
+    state: &PortalState,
+    session: &OperatorSession,
+    id: &str,
+    extras: AccountExtras,
+) -> PortalResult<AccountPage> {
+    let account = state.db.account(id).await?;
     let keys = state.db.keys_of(&account).await?;
+    let members = state.db.users_of(&account).await?;
+    let mut personal = Vec::new();
+    for m in &members {
+        let user = state.db.user(&m.email).await?;
+        let own = state.db.personal_keys_of(&user).await?;
+        if !own.is_empty() {
+            personal.push((m.email.clone(), own.iter().map(KeyRow::from).collect()));
+        }
+    }
     let entitlements = state.db.entitlements_of(&account).await?;
     let products = state.db.products().await?;
     let invoices = state.db.invoices_of(&account).await?;
@@ -138,7 +183,7 @@ pub async fn show(
         .collect();
     Ok(AccountPage {
         l: Layout::operator(
-            &session,
+            session,
             &format!("Account {}", account.public_id),
             "accounts",
         ),
@@ -154,6 +199,15 @@ pub async fn show(
             .iter()
             .map(|i| InvoiceRow::new(i, today, grace))
             .collect(),
+        members: members.iter().map(MemberRow::from).collect(),
+        personal,
+        roles: ROLES,
+        users_base: format!("/admin/accounts/{}/users", account.public_id),
+        account_id: account.public_id.clone(),
+        me: String::new(),
+        link: extras.link,
+        explanation: extras.explanation,
+        asked: extras.asked,
         account,
     })
 }

@@ -7,6 +7,7 @@ use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use packyard_store::StoreError;
+use packyard_store::users::Role;
 
 use super::views::Layout;
 use packyard_core::brand::Brand;
@@ -29,6 +30,9 @@ pub enum PortalError {
     TooLarge(String),
     /// 403: the CSRF checks refused the request.
     Csrf(CsrfError),
+    /// 403: the user's role on the account does not include this page
+    /// ([`crate::areas`]); the page's navigation shows what the role does include.
+    Forbidden { message: String, role: Role },
     /// 429: too many (failed) logins; the client should wait that many seconds.
     TooManyLogins { message: String, retry_after: u64 },
     /// 503: the server cannot do this right now (every password-hashing turn taken, or the
@@ -73,6 +77,8 @@ pub struct ErrorView {
     pub status: u16,
     pub heading: &'static str,
     pub message: String,
+    /// The customer's role, when the error knows it: the navigation shows that role's pages.
+    pub role: Option<Role>,
 }
 
 #[derive(Template)]
@@ -86,7 +92,7 @@ struct ErrorPage<'a> {
 /// The error page for `view` at `path`, in the portal's frame.
 pub fn render_error_page(brand: &Arc<Brand>, path: &str, view: &ErrorView) -> Option<String> {
     let page = ErrorPage {
-        l: Layout::for_error(brand, path, view.heading),
+        l: Layout::for_error(brand, path, view.heading, view.role),
         status: view.status,
         message: &view.message,
     };
@@ -103,6 +109,11 @@ impl IntoResponse for PortalError {
             PortalError::Conflict(m) => (StatusCode::CONFLICT, "That already exists", m.as_str()),
             PortalError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "Too large", m.as_str()),
             PortalError::Csrf(e) => (StatusCode::FORBIDDEN, "Request refused", e.message()),
+            PortalError::Forbidden { message, .. } => (
+                StatusCode::FORBIDDEN,
+                "Not part of your role",
+                message.as_str(),
+            ),
             PortalError::TooManyLogins { message, .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too many login attempts",
@@ -126,6 +137,10 @@ impl IntoResponse for PortalError {
             status: status.as_u16(),
             heading,
             message: message.to_string(),
+            role: match &self {
+                PortalError::Forbidden { role, .. } => Some(*role),
+                _ => None,
+            },
         };
         // The plain text is only seen if the middleware does not run (it always does on
         // portal routes); it says the same as the page.
@@ -165,5 +180,22 @@ mod tests {
         let view = missing.extensions().get::<ErrorView>().unwrap().clone();
         let html = render_error_page(&brand, "/account/keys/x/delete", &view).unwrap();
         assert!(html.contains("aria-label=\"Account\"") && html.contains("no such key"));
+    }
+
+    #[test]
+    fn a_refused_page_shows_only_the_roles_navigation() {
+        let brand = Arc::new(Brand::new(None, None, None).unwrap());
+        let message = crate::areas::Area::Invoices.refusal(Role::Developer, "MAG000000001");
+        let refused = PortalError::Forbidden {
+            message,
+            role: Role::Developer,
+        }
+        .into_response();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        let view = refused.extensions().get::<ErrorView>().unwrap().clone();
+        let html = render_error_page(&brand, "/account/invoices", &view).unwrap();
+        assert!(html.contains("does not include Invoices"), "{html}");
+        assert!(html.contains("href=\"/account/keys\""), "{html}");
+        assert!(!html.contains("href=\"/account/invoices\""), "{html}");
     }
 }

@@ -1,14 +1,21 @@
-//! The customer's Access Keys page: list, create (the private key is shown once, on the
-//! page that answers the form), disable, enable, and delete after a confirmation page.
-//! The page ends with the "Install with Composer" panel ([`super::install`]) for a key the
-//! customer picks. Every action first checks that the key belongs to the logged-in account; another
-//! account's key is "not found", never "forbidden", so key existence does not leak.
+//! The customer's Access Keys page: the account's keys and the user's personal keys (SPEC
+//! §13: a personal key installs what every account of the user may install). List, create
+//! (the private key is shown once, on the page that answers the form; an owner may limit an
+//! account key to some of the account's products), disable, enable, and delete after a
+//! confirmation page. The page ends with the "Install with Composer" panel
+//! ([`super::install`]) for a key the customer picks. Every action first checks that the key
+//! belongs to the account worked on or to the user; any other key is "not found", never
+//! "forbidden", so key existence does not leak.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use packyard_store::keys::AccessKey;
+use std::collections::HashMap;
+
+use packyard_store::keys::{AccessKey, CreatedKey, NewKey};
+use packyard_store::products::Product;
+use packyard_store::users::Role;
 use serde::Deserialize;
 
 use super::error::PortalError;
@@ -48,12 +55,27 @@ impl From<&AccessKey> for KeyRow {
     }
 }
 
+/// One table of keys on the page, with the form that adds to it.
+pub struct KeySection {
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub lead: &'static str,
+    pub empty: &'static str,
+    pub keys: Vec<KeyRow>,
+    /// Where the section's create form posts.
+    pub create: &'static str,
+    pub field: &'static str,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "keys.html")]
 pub struct KeysPage {
     l: Layout,
-    keys: Vec<KeyRow>,
-    /// The key the install panel uses (`?key=`, else the first enabled one).
+    sections: Vec<KeySection>,
+    /// Every key of both sections, for the install panel's chooser.
+    all: Vec<KeyRow>,
+    /// Products an owner may limit a new account key to (slug, name); empty for others.
+    scopable: Vec<(String, String)>,
     chosen: String,
     guide: Option<InstallGuide>,
 }
@@ -88,6 +110,28 @@ pub struct KeyDeletePage {
 pub struct NameForm {
     #[serde(default)]
     pub(super) name: String,
+    /// Checkboxes `product.SLUG` of the products to limit the key to.
+    #[serde(flatten)]
+    pub(super) checked: HashMap<String, String>,
+}
+
+impl NameForm {
+    /// The products whose checkbox is ticked, by slug, among `offered`.
+    pub(super) fn products(&self, offered: &[Product]) -> Vec<Product> {
+        offered
+            .iter()
+            .filter(|p| self.checked.contains_key(&format!("product.{}", p.slug)))
+            .cloned()
+            .collect()
+    }
+}
+
+/// The products an owner may limit a key to; nobody else limits keys.
+async fn scopable(state: &PortalState, session: &CustomerSession) -> PortalResult<Vec<Product>> {
+    Ok(match session.role {
+        Role::Owner => state.db.scopable_products(&session.account).await?,
+        Role::Developer | Role::Billing => Vec::new(),
+    })
 }
 
 pub async fn list(
@@ -96,29 +140,58 @@ pub async fn list(
     Query(chosen): Query<ChosenKey>,
 ) -> PortalResult<KeysPage> {
     let keys = state.db.keys_of(&session.account).await?;
-    let key = keys
+    let personal = state.db.personal_keys_of(&session.user).await?;
+    let all: Vec<&AccessKey> = keys.iter().chain(&personal).collect();
+    let key = all
         .iter()
         .find(|k| k.public_key == chosen.key)
-        .or_else(|| keys.iter().find(|k| k.enabled))
-        .or(keys.first());
+        .or_else(|| all.iter().find(|k| k.enabled))
+        .or(all.first());
     Ok(KeysPage {
         l: Layout::customer(&session, "Access Keys", "keys"),
         chosen: key.map(|k| k.public_key.clone()).unwrap_or_default(),
         guide: key.map(|k| InstallGuide::new(&state.config, &k.public_key, None)),
-        keys: keys.iter().map(KeyRow::from).collect(),
+        all: all.iter().map(|k| KeyRow::from(*k)).collect(),
+        scopable: scopable(&state, &session)
+            .await?
+            .into_iter()
+            .map(|p| (p.slug, p.name))
+            .collect(),
+        sections: vec![
+            KeySection {
+                id: "keys",
+                heading: "Keys of the account",
+                lead: "Each developer or server that installs packages with Composer gets its own \
+                       key pair: the public key is the username and the private key the password.",
+                empty: "This account has no access keys yet.",
+                keys: keys.iter().map(KeyRow::from).collect(),
+                create: "/account/keys",
+                field: "key-name",
+            },
+            KeySection {
+                id: "personal-keys",
+                heading: "Your personal keys",
+                lead: "A personal key belongs to you, not to one account: it installs what every \
+                       account you belong to may install, so one Composer setup serves them all.",
+                empty: "You have no personal keys yet.",
+                keys: personal.iter().map(KeyRow::from).collect(),
+                create: "/account/keys/personal",
+                field: "personal-key-name",
+            },
+        ],
     })
 }
 
-pub async fn create(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<CustomerSession, NameForm>,
-) -> PortalResult<KeyCreatedPage> {
-    let created = state
-        .db
-        .create_key(&session.account, &form.name, &session.actor())
-        .await?;
-    Ok(KeyCreatedPage {
-        l: Layout::customer(&session, "New access key", "keys"),
+/// The page that shows a new pair once: the customer's and the operator's forms answer
+/// with it.
+pub(super) fn created_page(
+    state: &PortalState,
+    l: Layout,
+    created: CreatedKey,
+    back: String,
+) -> KeyCreatedPage {
+    KeyCreatedPage {
+        l,
         guide: InstallGuide::new(
             &state.config,
             &created.public_key,
@@ -127,18 +200,51 @@ pub async fn create(
         name: created.name,
         public_key: created.public_key,
         private_key: created.private_key,
-        back: "/account/keys".into(),
-    })
+        back,
+    }
 }
 
-/// The key with this public key, if it belongs to the session's account.
+/// `POST /account/keys`: a key of the account, limited to the ticked products (owners).
+pub async fn create(
+    State(state): State<PortalState>,
+    Posted { session, form }: Posted<CustomerSession, NameForm>,
+) -> PortalResult<KeyCreatedPage> {
+    let products = form.products(&scopable(&state, &session).await?);
+    let new = NewKey {
+        name: &form.name,
+        products: &products,
+        pair: None,
+    };
+    let created = state
+        .db
+        .create_account_key(&session.account, &new, &session.actor())
+        .await?;
+    let l = Layout::customer(&session, "New access key", "keys");
+    Ok(created_page(&state, l, created, "/account/keys".into()))
+}
+
+/// `POST /account/keys/personal`: a personal key of the logged-in user.
+pub async fn create_personal(
+    State(state): State<PortalState>,
+    Posted { session, form }: Posted<CustomerSession, NameForm>,
+) -> PortalResult<KeyCreatedPage> {
+    let created = state
+        .db
+        .create_personal_key(&session.user, &form.name, &session.actor())
+        .await?;
+    let l = Layout::customer(&session, "New personal key", "keys");
+    Ok(created_page(&state, l, created, "/account/keys".into()))
+}
+
 async fn own_key(
     state: &PortalState,
     session: &CustomerSession,
     public_key: &str,
 ) -> PortalResult<AccessKey> {
     match state.db.key(public_key).await {
-        Ok(k) if k.account_id == Some(session.account.id) => Ok(k),
+        Ok(k) if k.account_id == Some(session.account.id) || k.user_id == Some(session.user.id) => {
+            Ok(k)
+        }
         Ok(_) | Err(packyard_store::StoreError::NotFound(_)) => Err(PortalError::NotFound(
             "This account has no access key with that public key. It may have been deleted.".into(),
         )),

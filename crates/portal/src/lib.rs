@@ -14,7 +14,9 @@
 //! The server mounts [`router`] over a [`PortalState`]: the handles the pages use, nothing
 //! of the Composer routes' hot path.
 
+mod account_users;
 mod admin_account_forms;
+mod admin_account_users;
 mod admin_accounts;
 mod admin_advisories;
 mod admin_catalog;
@@ -23,11 +25,14 @@ mod admin_log;
 mod admin_releases;
 mod admin_repos;
 mod admin_upstreams;
+pub mod areas;
 mod assets;
 pub mod csrf;
 mod customer;
 mod error;
+mod hashing;
 mod install;
+mod invites;
 mod keys;
 mod letters;
 mod licences;
@@ -55,14 +60,23 @@ pub use state::{ClientAddrFn, Handles, PortalState};
 /// The portal's pages and assets over `state`, ready to merge into any router.
 pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/account/keys") }))
+        .route("/", get(|| async { Redirect::to("/account") }))
         .route(
             "/login",
             get(login::form::<CustomerSession>).post(login::log_in::<CustomerSession>),
         )
         .route("/logout", post(login::log_out::<CustomerSession>))
-        .route("/account", get(|| async { Redirect::to("/account/keys") }))
+        .route("/account", get(account_users::home))
+        .route("/account/switch", post(account_users::switch))
+        .route(
+            "/account/users",
+            get(account_users::list).post(account_users::add),
+        )
+        .route("/account/users/role", post(account_users::set_role))
+        .route("/account/users/remove", post(account_users::remove))
+        .route("/password/set", get(invites::set_form).post(invites::set))
         .route("/account/keys", get(keys::list).post(keys::create))
+        .route("/account/keys/personal", post(keys::create_personal))
         .route(
             "/account/keys/{public_key}/{action}",
             post(keys::enable_or_disable),
@@ -128,6 +142,15 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S>
         .route(
             "/admin/accounts/{id}/keys",
             post(admin_account_forms::create_key),
+        )
+        .route("/admin/accounts/{id}/users", post(admin_account_users::add))
+        .route(
+            "/admin/accounts/{id}/users/{action}",
+            post(admin_account_users::change),
+        )
+        .route(
+            "/admin/accounts/{id}/explain",
+            get(admin_account_users::explain),
         )
         .route(
             "/admin/products",

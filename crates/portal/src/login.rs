@@ -1,5 +1,10 @@
 //! Logging in and out, for customers (`/login`) and operators (`/admin/login`).
 //!
+//! A customer logs in as a user (SPEC §13: one email, one password, a role on each of their
+//! accounts) and starts on their first open account; the session remembers the account they
+//! work on, which the header's switcher changes. A user whose accounts are all closed is told
+//! so after the right password.
+//!
 //! Passwords are argon2id (see `packyard_core::passwords`), verified off the async runtime. A
 //! wrong email and a wrong password get the same answer after the same work. Failed
 //! attempts are counted per client address and email; past `Config::login_max_failures`
@@ -26,9 +31,9 @@ use super::session::{
 };
 use super::views::Layout;
 use crate::csrf::check_token;
+use crate::hashing::verify_in_turn;
 use crate::state::ClientAddr;
 use crate::state::PortalState;
-use packyard_core::passwords::{hash_password, verify_against_nothing, verify_password};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
@@ -78,7 +83,8 @@ const CUSTOMER: Side = Side {
     heading: "Log in to your account",
     action: "/login",
     cookie: CUSTOMER_COOKIE,
-    home: "/account/keys",
+    // `/account` sends each user to the first page their role allows.
+    home: "/account",
 };
 
 const OPERATOR: Side = Side {
@@ -154,8 +160,11 @@ pub async fn form<S: LoginSide>(
     State(state): State<PortalState>,
     Query(query): Query<LoginQuery>,
 ) -> Response {
-    let notice = (query.reset.as_deref() == Some("done"))
-        .then_some("Your password was changed. Log in with the new one.");
+    let notice = match query.reset.as_deref() {
+        Some("done") => Some("Your password was changed. Log in with the new one."),
+        Some("set") => Some("Your password is set. Log in with your email address and it."),
+        _ => None,
+    };
     form_with_notice(&state, S::SIDE, StatusCode::OK, String::new(), None, notice)
 }
 
@@ -168,14 +177,17 @@ pub async fn log_in<S: LoginSide>(
     login(state, S::SIDE, ip, headers, form).await
 }
 
-/// Someone who may log in on one side: an account or an operator.
+/// Someone who may log in on one side: a user or an operator.
 struct Principal {
     id: i64,
-    /// What the audit log and messages call them: the account id or the operator's email.
+    /// What the audit log and messages call them: their email.
     name: String,
     password_hash: String,
-    /// Closed accounts cannot log in (they are told so only after the right password).
-    closed: bool,
+    /// The account a user starts on: their first open one; `None` when every account of
+    /// the user is closed (they are told so only after the right password).
+    account: Option<i64>,
+    /// A disabled operator, or a user whose accounts are all closed (named here).
+    closed: Option<String>,
 }
 
 /// The principal behind `email`, if it is known and has a password.
@@ -185,73 +197,49 @@ async fn principal(
     email: &str,
 ) -> PortalResult<Option<Principal>> {
     Ok(match side.kind {
-        SessionKind::Customer => state
-            .db
-            .account_by_email(email)
-            .await?
-            .and_then(|(a, hash)| {
-                hash.map(|password_hash| Principal {
-                    closed: a.is_closed(),
-                    id: a.id,
-                    name: a.public_id,
-                    password_hash,
-                })
-            }),
+        SessionKind::Customer => {
+            let Some((user, Some(password_hash))) = state.db.user_by_email(email).await? else {
+                return Ok(None);
+            };
+            let memberships = state.db.memberships(&user).await?;
+            let open = memberships.iter().find(|m| !m.account.is_closed());
+            let closed = match (open, memberships.first()) {
+                (None, Some(m)) => Some(format!(
+                    "Account {} is closed. Contact the vendor to reopen it.",
+                    m.account.public_id
+                )),
+                (None, None) => Some(format!(
+                    "{} belongs to no account any more. Ask an owner of your account to add you again.",
+                    user.email
+                )),
+                _ => None,
+            };
+            Some(Principal {
+                id: user.id,
+                account: open.map(|m| m.account.id),
+                name: user.email,
+                password_hash,
+                closed,
+            })
+        }
         SessionKind::Operator => match state.db.operator(email).await {
             Ok(o) => Some(Principal {
                 id: o.id,
+                closed: o.disabled.then(|| {
+                    format!(
+                        "Operator {0} is disabled. Ask another operator to enable it \
+                         (packyard operator enable {0}).",
+                        o.email
+                    )
+                }),
                 name: o.email,
                 password_hash: o.password_hash,
-                closed: o.disabled,
+                account: None,
             }),
             Err(packyard_store::StoreError::NotFound(_)) => None,
             Err(e) => return Err(e.into()),
         },
     })
-}
-
-/// Verifies `password` against `hash` (or against nothing, for unknown emails, so timing
-/// does not tell) on a blocking thread, in one of the bounded hashing turns
-/// (`crate::login_guard`); 503 if no turn comes free in time.
-pub(super) async fn verify_in_turn(
-    state: &PortalState,
-    password: String,
-    hash: Option<String>,
-) -> PortalResult<bool> {
-    in_turn(state, move || match hash {
-        Some(hash) => verify_password(&password, &hash),
-        None => {
-            verify_against_nothing(&password);
-            false
-        }
-    })
-    .await
-}
-
-/// Hashes a new password in one of the bounded hashing turns, like [`verify_in_turn`].
-pub(super) async fn hash_in_turn(state: &PortalState, password: String) -> PortalResult<String> {
-    Ok(in_turn(state, move || hash_password(&password)).await??)
-}
-
-/// Runs password work on a blocking thread once a hashing turn is free; 503 if none comes
-/// free in time.
-async fn in_turn<T: Send + 'static>(
-    state: &PortalState,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> PortalResult<T> {
-    let Some(turn) = state.logins.hashing_turn().await else {
-        return Err(PortalError::Unavailable {
-            message: "The server is handling many logins right now. Try again in a few seconds."
-                .into(),
-            retry_after: crate::login_guard::BUSY_RETRY_AFTER_SECS,
-        });
-    };
-    tokio::task::spawn_blocking(move || {
-        let _turn = turn;
-        work()
-    })
-    .await
-    .map_err(|e| PortalError::Internal(e.to_string()))
 }
 
 async fn login(
@@ -326,21 +314,8 @@ async fn login(
             "The email address or password is wrong.".into(),
         );
     };
-    if principal.closed {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            match side.kind {
-                SessionKind::Customer => format!(
-                    "Account {} is closed. Contact the vendor to reopen it.",
-                    principal.name
-                ),
-                SessionKind::Operator => format!(
-                    "Operator {0} is disabled. Ask another operator to enable it \
-                     (packyard operator enable {0}).",
-                    principal.name
-                ),
-            },
-        );
+    if let Some(message) = principal.closed {
+        return refuse(StatusCode::FORBIDDEN, message);
     }
     state.logins.forgive(client);
     state.db.clear_login_failures(&scope).await?;
@@ -351,6 +326,12 @@ async fn login(
         .db
         .create_session(side.kind, principal.id, ttl as i64, &ip)
         .await?;
+    if let Some(account) = principal.account {
+        state
+            .db
+            .set_session_account(&new.cookie_value, account)
+            .await?;
+    }
     state
         .db
         .record_event(&actor_at(&principal.name, &ip), "login", side.kind.as_str())

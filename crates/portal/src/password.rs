@@ -5,7 +5,7 @@
 //! The forgot form answers the same whether or not an account uses the address, so it
 //! does not tell who is a customer; it is throttled per client address like logins. Reset
 //! tokens are stored only as hashes (`packyard_store::mail`). A reset ends every session of
-//! the account; a change ends the open reset links. Both are audited and mailed.
+//! the user; a change ends the open reset links. Both are audited and mailed.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,14 +13,14 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 
 use super::error::{PortalError, PortalResult};
-use super::login::{check_form_token, fresh_form_token, hash_in_turn, verify_in_turn};
+use super::login::{check_form_token, fresh_form_token};
 use super::posted::{Posted, Session};
 use super::session::CustomerSession;
 use super::views::Layout;
+use crate::hashing::{hash_in_turn, verify_in_turn};
 use crate::letters::Letter;
 use crate::state::ClientAddr;
 use crate::state::PortalState;
@@ -33,8 +33,10 @@ pub const RESET_TTL_SECS: i64 = 3600;
 #[template(path = "password_reset.html")]
 pub struct ResetPage {
     l: Layout,
-    /// "forgot", "sent" or "choose".
+    /// "forgot", "sent", "choose" or "link" (a new user's set-password link).
     step: &'static str,
+    /// Whose password a set-password link sets.
+    email: String,
     form_token: String,
     reset_token: String,
     error: Option<String>,
@@ -48,21 +50,25 @@ pub struct ChangePage {
     error: Option<String>,
 }
 
-fn reset_page(
+/// One of the anonymous password pages; `email` names the user of a set-password link.
+pub(super) fn reset_page(
     state: &PortalState,
     step: &'static str,
     reset_token: String,
     error: Option<String>,
+    email: &str,
 ) -> Response {
     let (form_token, cookie) = fresh_form_token(state);
     let title = match step {
         "choose" => "Choose a new password",
+        "link" => "Choose your password",
         "sent" => "Check your mail",
         _ => "Reset your password",
     };
     let page = ResetPage {
         l: Layout::anonymous(&state.config.brand, title),
         step,
+        email: email.to_string(),
         form_token,
         reset_token,
         error,
@@ -87,7 +93,7 @@ pub async fn forgot_form(State(state): State<PortalState>) -> PortalResult<Respo
     if state.mailer.is_none() {
         return Err(no_mail());
     }
-    Ok(reset_page(&state, "forgot", String::new(), None))
+    Ok(reset_page(&state, "forgot", String::new(), None, ""))
 }
 
 #[derive(Deserialize)]
@@ -117,9 +123,21 @@ pub async fn forgot(
             retry_after,
         })?;
     let email = form.email.trim().to_ascii_lowercase();
-    if let Some((account, Some(_))) = state.db.account_by_email(&email).await?
-        && !account.is_closed()
-    {
+    let user = match state.db.user_by_email(&email).await? {
+        Some((user, Some(_))) => Some(user),
+        _ => None,
+    };
+    let account = match &user {
+        Some(user) => state
+            .db
+            .memberships(user)
+            .await?
+            .into_iter()
+            .map(|m| m.account)
+            .find(|a| !a.is_closed()),
+        None => None,
+    };
+    if let Some(account) = account {
         let token = state
             .db
             .create_password_reset(&email, RESET_TTL_SECS)
@@ -131,7 +149,8 @@ pub async fn forgot(
             subject: "Reset your password".into(),
             paragraphs: vec![
                 format!(
-                    "Someone (hopefully you) asked to reset the password of {email} for account {}.",
+                    "Someone (hopefully you) asked to reset the portal password of {email} \
+                     (account {} and any other account you belong to).",
                     account.public_id
                 ),
                 "The link below works once, within an hour. If you did not ask for it, ignore \
@@ -151,19 +170,20 @@ pub async fn forgot(
         state
             .db
             .record_event(
-                &packyard_store::audit::actor_at(&account.public_id, &ip.to_string()),
+                &packyard_store::audit::actor_at(&email, &ip.to_string()),
                 "password.reset_requested",
-                &account.public_id,
+                &email,
             )
             .await?;
     }
-    Ok(reset_page(&state, "sent", String::new(), None))
+    Ok(reset_page(&state, "sent", String::new(), None, ""))
 }
 
+/// `?token=…` of a link.
 #[derive(Deserialize)]
 pub struct TokenQuery {
     #[serde(default)]
-    token: String,
+    pub token: String,
 }
 
 pub async fn reset_form(
@@ -171,13 +191,15 @@ pub async fn reset_form(
     Query(query): Query<TokenQuery>,
 ) -> PortalResult<Response> {
     state.db.password_reset_email(&query.token).await?;
-    Ok(reset_page(&state, "choose", query.token, None))
+    Ok(reset_page(&state, "choose", query.token, None, ""))
 }
 
+/// The form that chooses a password through a link: a reset link or a new user's
+/// set-password link ([`crate::invites`]).
 #[derive(Deserialize)]
 pub struct ResetForm {
     #[serde(default)]
-    token: String,
+    pub token: String,
     #[serde(default)]
     password: String,
     #[serde(default)]
@@ -186,23 +208,37 @@ pub struct ResetForm {
     csrf: String,
 }
 
+/// The hash of the password chosen on a link's form (`step` of [`reset_page`], for the
+/// user `email`), once its token and the two copies agree; otherwise the page again,
+/// saying why.
+pub(super) async fn chosen_hash(
+    state: &PortalState,
+    headers: &HeaderMap,
+    form: ResetForm,
+    step: &'static str,
+    email: &str,
+) -> PortalResult<Result<String, Response>> {
+    check_form_token(headers, &form.csrf)?;
+    if form.password != form.confirm {
+        let error = "The two passwords differ. Type the same password twice.".to_string();
+        return Ok(Err(reset_page(state, step, form.token, Some(error), email)));
+    }
+    Ok(Ok(hash_in_turn(state, form.password).await?))
+}
+
 pub async fn reset(
     State(state): State<PortalState>,
     headers: HeaderMap,
     Form(form): Form<ResetForm>,
 ) -> PortalResult<Response> {
-    check_form_token(&headers, &form.csrf)?;
     state.db.password_reset_email(&form.token).await?;
-    if form.password != form.confirm {
-        let error = "The two passwords differ. Type the same new password twice.".to_string();
-        return Ok(reset_page(&state, "choose", form.token, Some(error)));
-    }
-    let hash = hash_in_turn(&state, form.password).await?;
-    let account = state.db.reset_password(&form.token, &hash).await?;
-    state
-        .db
-        .delete_sessions_of(SessionKind::Customer, account.id)
-        .await?;
+    let token = form.token.clone();
+    let hash = match chosen_hash(&state, &headers, form, "choose", "").await? {
+        Ok(hash) => hash,
+        Err(page) => return Ok(page),
+    };
+    let user = state.db.reset_password(&token, &hash).await?;
+    state.db.delete_user_sessions(user.id).await?;
     Ok(Redirect::to("/login?reset=done").into_response())
 }
 
@@ -239,27 +275,24 @@ pub async fn change(
     if form.password != form.confirm {
         return refuse("The two new passwords differ. Type the same new password twice.");
     }
-    let email = session.account.email.clone();
-    let stored = state
-        .db
-        .account_by_email(&email)
-        .await?
-        .and_then(|(_, h)| h);
+    let email = session.user.email.clone();
+    let stored = state.db.user_by_email(&email).await?.and_then(|(_, h)| h);
     if !verify_in_turn(&state, form.current, stored).await? {
         return refuse("The current password is wrong; nothing was changed.");
     }
     let hash = hash_in_turn(&state, form.password).await?;
     state
         .db
-        .set_account_password(&session.account.public_id, &hash, &session.actor())
+        .set_user_password(&session.user, &hash, &session.actor())
         .await?;
     state.db.expire_password_resets(&email).await?;
     if let Some(mailer) = &state.mailer {
         let letter = Letter {
             subject: "Your password was changed".into(),
             paragraphs: vec![format!(
-                "The portal password of {email} for account {} was changed. If this was not \
-                 you, reset it from the login page and tell the vendor.",
+                "The portal password of {email} (account {} and any other account you \
+                 belong to) was changed. If this was not you, reset it from the login page \
+                 and tell the vendor.",
                 session.account.public_id
             )],
             action: Some(("Log in".into(), state.config.portal_url("/login"))),

@@ -2,6 +2,11 @@
 //! hash (see `packyard_store::sessions`). Cookies are `HttpOnly` (no script can read them),
 //! `SameSite=Lax` (not sent on cross-site POSTs) and `Secure` when the public URL is HTTPS.
 //! A missing, unknown or expired session redirects to the login form.
+//!
+//! A customer session names a user and the account they work on now (one of theirs; the
+//! switcher in the header changes it). Finding it applies the role rule of
+//! [`crate::areas`] to the request's path, so a page a role may not use answers 403
+//! whichever handler serves it.
 
 use std::sync::Arc;
 
@@ -16,9 +21,11 @@ use packyard_store::accounts::Account;
 use packyard_store::audit::actor_at;
 use packyard_store::operators::Operator;
 use packyard_store::sessions::SessionKind;
+use packyard_store::users::{Membership, Role, User};
 
 use super::error::PortalError;
 use super::posted::{Session, refuse_unchecked_post};
+use crate::areas::Area;
 use crate::state::PortalState;
 use packyard_core::Config;
 use packyard_core::brand::Brand;
@@ -52,9 +59,15 @@ pub fn set_cookie(config: &Config, name: &str, value: &str, max_age: Option<u64>
     HeaderValue::from_str(&cookie.to_string()).unwrap_or(HeaderValue::from_static(""))
 }
 
-/// A logged-in customer.
+/// A logged-in customer: a user working on one of their accounts.
 pub struct CustomerSession {
+    pub user: User,
+    /// The account they work on now.
     pub account: Account,
+    /// Their role on it.
+    pub role: Role,
+    /// Every open account of the user, for the switcher.
+    pub accounts: Vec<Membership>,
     pub csrf: String,
     pub ip: String,
     /// The vendor's brand, for the page frame ([`super::views::Layout`]).
@@ -72,12 +85,12 @@ pub struct OperatorSession {
     pub brand: Arc<Brand>,
 }
 
-/// Finds the live session of `kind` behind the request's cookie: (principal id, csrf token).
+/// Finds the live session of `kind` behind the request's cookie.
 async fn live_session(
     parts: &Parts,
     state: &PortalState,
     kind: SessionKind,
-) -> Result<Option<(i64, String)>, Response> {
+) -> Result<Option<packyard_store::sessions::Session>, Response> {
     let name = match kind {
         SessionKind::Customer => CUSTOMER_COOKIE,
         SessionKind::Operator => OPERATOR_COOKIE,
@@ -90,9 +103,7 @@ async fn live_session(
         .session(&value)
         .await
         .map_err(|e| PortalError::from(e).into_response())?;
-    Ok(session
-        .filter(|s| s.is(kind))
-        .map(|s| (s.principal_id, s.csrf_token)))
+    Ok(session.filter(|s| s.is(kind)))
 }
 
 fn to_login(path: &str) -> Response {
@@ -102,22 +113,23 @@ fn to_login(path: &str) -> Response {
 const CUSTOMER_LOGIN: &str = "/login";
 const OPERATOR_LOGIN: &str = "/admin/login";
 
-/// Who the live session of `kind` belongs to (`load` finds them by row id), with the
+/// Who the live session of `kind` belongs to (`load` finds them from the session), with the
 /// session's csrf token and the client's address; without one, a redirect to the login form.
 async fn signed_in<T>(
     parts: &Parts,
     state: &PortalState,
     kind: SessionKind,
-    load: impl AsyncFnOnce(i64) -> Result<T, StoreError>,
+    load: impl AsyncFnOnce(packyard_store::sessions::Session) -> Result<T, StoreError>,
 ) -> Result<(T, String, String), Response> {
     let login = match kind {
         SessionKind::Customer => CUSTOMER_LOGIN,
         SessionKind::Operator => OPERATOR_LOGIN,
     };
-    let Some((id, csrf)) = live_session(parts, state, kind).await? else {
+    let Some(session) = live_session(parts, state, kind).await? else {
         return Err(to_login(login));
     };
-    let principal = match load(id).await {
+    let csrf = session.csrf_token.clone();
+    let principal = match load(session).await {
         Ok(p) => p,
         Err(StoreError::NotFound(_)) => return Err(to_login(login)),
         Err(e) => return Err(PortalError::from(e).into_response()),
@@ -139,29 +151,60 @@ impl Session for CustomerSession {
         &self.csrf
     }
 
-    /// The account id, from this address.
+    /// The user's email, from this address.
     fn actor(&self) -> String {
-        actor_at(&self.account.public_id, &self.ip)
+        actor_at(&self.user.email, &self.ip)
     }
 
     async fn find(parts: &Parts, state: &PortalState) -> Result<Self, Response> {
-        let load = async |id| state.db.account_by_row_id(id).await;
-        let (account, csrf, ip) = signed_in(parts, state, SessionKind::Customer, load).await?;
-        if account.is_closed() {
+        let fail = |e: StoreError| PortalError::from(e).into_response();
+        let load = async |s: packyard_store::sessions::Session| {
+            let user = state.db.user_by_id(s.principal_id).await?;
+            Ok((user, s.account_id))
+        };
+        let ((user, chosen), csrf, ip) =
+            signed_in(parts, state, SessionKind::Customer, load).await?;
+        let mut accounts = state.db.memberships(&user).await.map_err(fail)?;
+        accounts.retain(|m| !m.account.is_closed());
+        let Some(current) = accounts
+            .iter()
+            .find(|m| Some(m.account.id) == chosen)
+            .or(accounts.first())
+            .cloned()
+        else {
             return Err(to_login(CUSTOMER_LOGIN));
+        };
+        if chosen != Some(current.account.id)
+            && let Some(value) = cookie(&parts.headers, CUSTOMER_COOKIE)
+        {
+            // The chosen account was closed or left: work on the first open one now.
+            let id = current.account.id;
+            state
+                .db
+                .set_session_account(&value, id)
+                .await
+                .map_err(fail)?;
         }
-        let brand = state.config.brand.clone();
+        let Membership { account, role } = current;
+        if let Some(area) = Area::of_path(parts.uri.path())
+            && !area.allows(role)
+        {
+            let message = area.refusal(role, &account.public_id);
+            return Err(PortalError::Forbidden { message, role }.into_response());
+        }
         let today = chrono::Utc::now().date_naive();
         let grace = state.config.billing_grace_days;
-        let invoices = state.db.invoices_of(&account).await;
-        let invoices = invoices.map_err(|e| PortalError::from(e).into_response())?;
+        let invoices = state.db.invoices_of(&account).await.map_err(fail)?;
         let standing = AccountStanding::of(false, &invoices, today, grace);
         let hold = standing.invoice.is_some().then(|| standing.to_string());
         Ok(CustomerSession {
+            user,
             account,
+            role,
+            accounts,
             csrf,
             ip,
-            brand,
+            brand: state.config.brand.clone(),
             hold,
         })
     }
@@ -177,7 +220,9 @@ impl Session for OperatorSession {
     }
 
     async fn find(parts: &Parts, state: &PortalState) -> Result<Self, Response> {
-        let load = async |id| state.db.operator_by_id(id).await;
+        let load = async |s: packyard_store::sessions::Session| {
+            state.db.operator_by_id(s.principal_id).await
+        };
         let (operator, csrf, ip) = signed_in(parts, state, SessionKind::Operator, load).await?;
         if operator.disabled {
             return Err(to_login(OPERATOR_LOGIN));

@@ -7,8 +7,10 @@ use chrono::{DateTime, NaiveDate};
 use packyard_store::invoices::Invoice;
 
 use super::session::{CustomerSession, OperatorSession};
+use crate::areas::Area;
 use packyard_core::brand::Brand;
 use packyard_core::rules;
+use packyard_store::users::Role;
 
 /// The page frame rendered by `templates/base.html`.
 pub struct Layout {
@@ -23,6 +25,23 @@ pub struct Layout {
     pub brand: Arc<Brand>,
     /// The customer's billing hold, shown at the top of every customer page.
     pub hold: Option<String>,
+    /// The customer pages in the navigation: those the user's role allows.
+    pub areas: Vec<Area>,
+    /// The logged-in user's email (customers).
+    pub user: String,
+    /// The user's other accounts, for the switcher: (account id, name).
+    pub switch_to: Vec<(String, String)>,
+}
+
+/// The areas `role` may use; all but Users when the role is not known (an error page).
+fn areas_of(role: Option<Role>) -> Vec<Area> {
+    Area::ALL
+        .into_iter()
+        .filter(|a| match role {
+            Some(role) => a.allows(role),
+            None => *a != Area::Users,
+        })
+        .collect()
 }
 
 impl Layout {
@@ -36,6 +55,14 @@ impl Layout {
             current,
             brand: s.brand.clone(),
             hold: s.hold.clone(),
+            areas: areas_of(Some(s.role)),
+            user: s.user.email.clone(),
+            switch_to: s
+                .accounts
+                .iter()
+                .filter(|m| m.account.id != s.account.id)
+                .map(|m| (m.account.public_id.clone(), m.account.name.clone()))
+                .collect(),
         }
     }
 
@@ -49,6 +76,9 @@ impl Layout {
             current,
             brand: s.brand.clone(),
             hold: None,
+            areas: Vec::new(),
+            user: String::new(),
+            switch_to: Vec::new(),
         }
     }
 
@@ -62,16 +92,28 @@ impl Layout {
             current: "",
             brand: brand.clone(),
             hold: None,
+            areas: Vec::new(),
+            user: String::new(),
+            switch_to: Vec::new(),
         }
     }
 
     /// The frame of an error page at `path`: the navigation of that side of the portal (the
     /// links only: who is logged in is not looked up for an error).
-    pub fn for_error(brand: &Arc<Brand>, path: &str, title: &str) -> Layout {
+    pub fn for_error(brand: &Arc<Brand>, path: &str, title: &str, role: Option<Role>) -> Layout {
         let mut l = Layout::anonymous(brand, title);
         l.customer = path.starts_with("/account");
+        l.areas = areas_of(role);
         l.operator = path.starts_with("/admin") && !path.starts_with("/admin/login");
         l
+    }
+}
+
+impl Layout {
+    /// Whether the navigation offers `segment` (`"invoices"`, …): links to other pages
+    /// appear only when the role may follow them.
+    pub fn shows(&self, segment: &str) -> bool {
+        self.areas.iter().any(|a| a.segment() == segment)
     }
 }
 

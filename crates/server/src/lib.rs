@@ -67,7 +67,8 @@ pub async fn serve(
         trigger.cancel();
     });
     let app = router(state.clone());
-    let observed = observe::Observed::new(state.metrics.clone(), app);
+    let lane = composer::hot::HotLane(state.clone());
+    let observed = observe::Observed::new(state.metrics.clone(), lane, app);
     listen::run(
         listener.into(),
         state.config.connections.clone(),

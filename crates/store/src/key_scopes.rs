@@ -10,20 +10,29 @@ use crate::products::Product;
 use crate::{Db, Result, StoreError, bump, on_db, record_audit};
 
 impl Db {
-    /// Refuses a scope naming a product the account has no licence for.
-    pub(crate) async fn check_scope(&self, account: &Account, products: &[Product]) -> Result<()> {
-        if products.is_empty() {
-            return Ok(());
-        }
+    /// The products a key of `account` may be limited to: the public ones and those the
+    /// account is licensed for, by slug.
+    pub async fn scopable_products(&self, account: &Account) -> Result<Vec<Product>> {
         let licensed: Vec<i64> = self
             .entitlements_of(account)
             .await?
             .iter()
             .map(|e| e.product_id)
             .collect();
+        let mut products = self.products().await?;
+        products.retain(|p| p.public || licensed.contains(&p.id));
+        Ok(products)
+    }
+
+    /// Refuses a scope naming a product the account has no licence for.
+    pub(crate) async fn check_scope(&self, account: &Account, products: &[Product]) -> Result<()> {
+        if products.is_empty() {
+            return Ok(());
+        }
+        let allowed = self.scopable_products(account).await?;
         match products
             .iter()
-            .find(|p| !p.public && !licensed.contains(&p.id))
+            .find(|p| !allowed.iter().any(|a| a.id == p.id))
         {
             Some(p) => Err(StoreError::Invalid(format!(
                 "account {} has no licence for product {}; a key can only be limited to the account's products",

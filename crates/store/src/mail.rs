@@ -12,8 +12,8 @@
 
 use serde::Serialize;
 
-use crate::accounts::Account;
 use crate::secret::{random_alphanumeric, sha256};
+use crate::users::User;
 use crate::{Db, Result, StoreError, bump, now, on_db, record_audit};
 
 /// Length of a reset token: 43 characters of `[A-Za-z0-9]` carry more than 256 bits.
@@ -87,15 +87,16 @@ impl Db {
         }
     }
 
-    /// Uses a reset token: sets the password of its email's account to `password_hash` and
-    /// marks the token used, in one transaction (a second use, even a concurrent one, is
-    /// refused). Returns the account, whose sessions the caller should end.
-    pub async fn reset_password(&self, token: &str, password_hash: &str) -> Result<Account> {
+    /// Uses a reset token: sets the password of its email's user (and of the accounts whose
+    /// primary contact that email is) to `password_hash` and marks the token used, in one
+    /// transaction (a second use, even a concurrent one, is refused). Returns the user, whose
+    /// sessions the caller should end.
+    pub async fn reset_password(&self, token: &str, password_hash: &str) -> Result<User> {
         let email = self.password_reset_email(token).await?;
-        let account = self
-            .account_by_email(&email)
+        let user = self
+            .user_by_email(&email)
             .await?
-            .map(|(a, _)| a)
+            .map(|(u, _)| u)
             .ok_or_else(|| refused("is not valid"))?;
         let at = now();
         on_db!(self, pool => {
@@ -112,16 +113,21 @@ impl Db {
             if used != 1 {
                 return Err(refused("has been used already"));
             }
-            sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                 .bind(password_hash)
-                .bind(account.id)
+                .bind(user.id)
                 .execute(&mut *tx)
                 .await?;
-            bump!(tx, Account, account.id);
-            record_audit!(tx, account.public_id.as_str(), "account.password_reset", &account.public_id);
+            sqlx::query("UPDATE accounts SET password_hash = $1 WHERE email = $2")
+                .bind(password_hash)
+                .bind(&user.email)
+                .execute(&mut *tx)
+                .await?;
+            bump!(tx);
+            record_audit!(tx, user.email.as_str(), "user.password_reset", &user.email);
             tx.commit().await?;
         });
-        Ok(account)
+        Ok(user)
     }
 
     /// Ends every open reset link of `email` now (after a password change, the old links

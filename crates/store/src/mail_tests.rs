@@ -45,7 +45,17 @@ async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
     );
 
     let reset = db.reset_password(&token, "new-hash").await.unwrap();
-    assert_eq!(reset.id, acct.id);
+    assert_eq!(reset.email, "reset@example.com");
+    let (_, user_hash) = db
+        .user_by_email("reset@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        user_hash.as_deref(),
+        Some("new-hash"),
+        "the user logs in with it"
+    );
     let (_, hash) = db
         .account_by_email("reset@example.com")
         .await
@@ -82,9 +92,10 @@ async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(hash.as_deref(), Some("new-hash"));
-    let audit = db.audit_events("account.password_reset", 10).await.unwrap();
+    let audit = db.audit_events("user.password_reset", 10).await.unwrap();
     assert_eq!(audit.len(), 1);
-    assert_eq!(audit[0].subject, acct.public_id);
+    assert_eq!(audit[0].subject, "reset@example.com");
+    assert_eq!(acct.email, "reset@example.com");
 }
 
 backend_tests!(async a_notice_is_claimed_by_one_caller_and_retried_after_a_failure);

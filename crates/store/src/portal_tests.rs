@@ -59,19 +59,29 @@ async fn sessions_are_stored_hashed_and_end_at_logout_or_expiry(backend: Backend
     let left: i64 = on_db!(&*db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(pool).await.unwrap());
     assert_eq!(left, 0);
 
-    let a = db
-        .create_session(SessionKind::Customer, acct.id, 60, "x")
-        .await
-        .unwrap();
-    let b = db
-        .create_session(SessionKind::Customer, acct.id, 60, "y")
-        .await
-        .unwrap();
+    // Customer sessions name the user and the account they work on: closing the account
+    // ends the sessions on it; a new password ends every session of the user.
+    let user = db.user("s@example.com").await.unwrap();
+    let other = account(&db, "other@example.com").await;
+    let mut open = Vec::new();
+    for (on, ip) in [(acct.id, "x"), (acct.id, "y"), (other.id, "z")] {
+        let s = db
+            .create_session(SessionKind::Customer, user.id, 60, ip)
+            .await
+            .unwrap();
+        db.set_session_account(&s.cookie_value, on).await.unwrap();
+        let found = db.session(&s.cookie_value).await.unwrap().unwrap();
+        assert_eq!(found.account_id, Some(on));
+        open.push(s.cookie_value);
+    }
     db.delete_sessions_of(SessionKind::Customer, acct.id)
         .await
         .unwrap();
-    assert!(db.session(&a.cookie_value).await.unwrap().is_none());
-    assert!(db.session(&b.cookie_value).await.unwrap().is_none());
+    assert!(db.session(&open[0]).await.unwrap().is_none());
+    assert!(db.session(&open[1]).await.unwrap().is_none());
+    assert!(db.session(&open[2]).await.unwrap().is_some());
+    db.delete_user_sessions(user.id).await.unwrap();
+    assert!(db.session(&open[2]).await.unwrap().is_none());
 
     assert!(matches!(
         db.create_session(SessionKind::Customer, acct.id, 0, "x")

@@ -24,7 +24,12 @@ pub fn random_alphanumeric(len: usize) -> String {
 }
 
 pub fn sha256(secret: &str) -> Vec<u8> {
-    Sha256::digest(secret.as_bytes()).to_vec()
+    sha256_array(secret).to_vec()
+}
+
+/// [`sha256`] without the allocation, for the checks made on every request.
+pub fn sha256_array(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
 }
 
 #[cfg(test)]

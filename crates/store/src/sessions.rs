@@ -32,8 +32,10 @@ impl SessionKind {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Session {
     pub kind: String,
-    /// `accounts.id` for a customer session, `operators.id` for an operator session.
+    /// `users.id` for a customer session, `operators.id` for an operator session.
     pub principal_id: i64,
+    /// The account a customer works on now (one of the user's; the switcher changes it).
+    pub account_id: Option<i64>,
     pub csrf_token: String,
     pub created_at: i64,
     pub expires_at: i64,
@@ -70,6 +72,7 @@ impl Db {
         let session = Session {
             kind: kind.as_str().to_string(),
             principal_id,
+            account_id: None,
             csrf_token: random_alphanumeric(SESSION_VALUE_LEN),
             created_at,
             expires_at: created_at + ttl_secs,
@@ -100,7 +103,7 @@ impl Db {
     pub async fn session(&self, cookie_value: &str) -> Result<Option<Session>> {
         let found: Option<Session> = on_db!(self, pool => {
             sqlx::query_as(
-                "SELECT kind, principal_id, csrf_token, created_at, expires_at FROM sessions \
+                "SELECT kind, principal_id, account_id, csrf_token, created_at, expires_at FROM sessions \
                  WHERE id_hash = $1 AND expires_at > $2",
             )
             .bind(sha256(cookie_value))
@@ -119,17 +122,41 @@ impl Db {
             .map(drop)
     }
 
-    /// Ends every session of a principal, e.g. when its account is closed or its password
-    /// changes.
-    pub async fn delete_sessions_of(&self, kind: SessionKind, principal_id: i64) -> Result<()> {
+    /// Makes `account_id` the account a customer session works on (login, the switcher).
+    pub async fn set_session_account(&self, cookie_value: &str, account_id: i64) -> Result<()> {
         on_db!(self, pool => {
-            sqlx::query("DELETE FROM sessions WHERE kind = $1 AND principal_id = $2")
-                .bind(kind.as_str())
-                .bind(principal_id)
+            sqlx::query("UPDATE sessions SET account_id = $1 WHERE id_hash = $2")
+                .bind(account_id)
+                .bind(sha256(cookie_value))
                 .execute(pool)
                 .await?;
         });
         Ok(())
+    }
+
+    /// Ends every session of an operator (`id` = operators.id), or every customer session
+    /// working on an account (`id` = accounts.id), e.g. when the account is closed or its
+    /// password is set by the vendor.
+    pub async fn delete_sessions_of(&self, kind: SessionKind, id: i64) -> Result<()> {
+        let sql = match kind {
+            SessionKind::Customer => {
+                "DELETE FROM sessions WHERE kind = 'customer' AND account_id = $1"
+            }
+            SessionKind::Operator => {
+                "DELETE FROM sessions WHERE kind = 'operator' AND principal_id = $1"
+            }
+        };
+        self.delete_where(sql, id).await.map(drop)
+    }
+
+    /// Ends every portal session of a user (their password changed).
+    pub async fn delete_user_sessions(&self, user_id: i64) -> Result<()> {
+        self.delete_where(
+            "DELETE FROM sessions WHERE kind = 'customer' AND principal_id = $1",
+            user_id,
+        )
+        .await
+        .map(drop)
     }
 
     /// Removes expired sessions and login failures older than `keep_failures_secs`.

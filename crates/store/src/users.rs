@@ -114,6 +114,17 @@ impl Db {
         }))
     }
 
+    /// The user with this row id (a portal session's principal).
+    pub async fn user_by_id(&self, id: i64) -> Result<User> {
+        let row: Option<User> = on_db!(self, pool => {
+            sqlx::query_as("SELECT id, email, created_at FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.ok_or_else(|| StoreError::NotFound(format!("no user with id {id}")))
+    }
+
     /// The user with this email, or a NotFound naming it.
     pub async fn user(&self, email: &str) -> Result<User> {
         self.user_by_email(email)

@@ -111,10 +111,12 @@ run(async () => {
     if ((await next.count()) === 0) break;
     await Promise.all([page.waitForNavigation(), next.click()]);
   }
+  const customer = env('CUSTOMER_EMAIL');
   const has = (who, ip, action) => rows.some((r) => r[1] === who && r[2] === ip && r[3] === action);
   for (const [who, action] of [
-    [env('CUSTOMER_EMAIL'), 'login.failed'], [account, 'login'], [account, 'key.create'], [account, 'key.disable'],
-    [account, 'key.enable'], [account, 'key.delete'], [account, 'token.generate'], [account, 'logout'],
+    // Customer actions name the user who did them (SPEC §13), here the primary contact.
+    [customer, 'login.failed'], [customer, 'login'], [customer, 'key.create'], [customer, 'key.disable'],
+    [customer, 'key.enable'], [customer, 'key.delete'], [customer, 'token.generate'], [customer, 'logout'],
     [operator, 'login'], [operator, 'invoice.pay'], [operator, 'invoice.add'], [operator, 'entitlement.revoke'],
     [operator, 'entitlement.grant'], [operator, 'key.disable'], [operator, 'product.create'],
     [operator, 'version.publish'], [operator, 'version.unlist'], [operator, 'account.create'], [operator, 'account.close'], [operator, 'account.reopen'],

@@ -48,9 +48,36 @@ run(async () => {
   await visit('licences', '/account/licences');
   await visit('invoices', '/account/invoices');
   await visit('password-change', '/account/password');
+  // SPEC §13: users, their set-password link, personal keys, the account switcher.
+  await visit('users', '/account/users');
+  await page.getByLabel('Email address').fill('new-user@example.com');
+  await page.locator('#user-role').selectOption('billing');
+  await press(page, 'Add user');
+  await visit('user-added');
+  const link = (await page.locator('#set-password-link').textContent()).trim();
+  await page.goto('/account/keys');
+  await page.getByLabel('Name (for example, your laptop)').fill('My laptop');
+  await press(page, 'Create a personal key');
+  await visit('personal-key-created');
+  await page.goto('/account/keys');
+  check((await page.locator('#switch-account').count()) === 1, 'a user of two accounts gets the switcher');
+  await press(page, 'Switch');
+  await visit('switched-account');
+  await press(page, 'Switch'); // back to the first account, where this user is owner
   await visit('not-found', '/account/no-such-page');
   check((await page.locator('#error-message').count()) === 1, 'the 404 page says what happened');
   check((await page.locator('nav[aria-label="Account"]').count()) === 1, 'the 404 page has the portal frame');
+  await page.goto('/account/keys');
+  await press(page, 'Log out');
+  await visit('password-set', link);
+
+  // A developer opens a page their role lacks: 403, in the frame, with their navigation.
+  await page.goto('/login');
+  await page.getByLabel('Email address').fill(env('DEVELOPER_EMAIL'));
+  await page.getByLabel('Password').fill(env('CUSTOMER_PASSWORD'));
+  await press(page, 'Log in');
+  await visit('role-forbidden', '/account/invoices');
+  check((await page.locator('.error-page .status').textContent()).includes('403'), 'a page outside the role answers 403');
   await page.goto('/account/keys');
   await press(page, 'Log out');
 
@@ -62,6 +89,7 @@ run(async () => {
   await visit('admin-dashboard', '/admin/dashboard');
   await visit('admin-accounts', '/admin/accounts');
   await visit('admin-account', `/admin/accounts/${env('ACCOUNT_ID')}`);
+  await visit('admin-account-explain', `/admin/accounts/${env('ACCOUNT_ID')}/explain?package=acme/suite`);
   await visit('admin-products', '/admin/products');
   await visit('admin-packages', '/admin/packages');
   await visit('admin-advisories', '/admin/advisories');

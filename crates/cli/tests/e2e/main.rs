@@ -32,6 +32,7 @@ mod outage;
 mod portal;
 mod portal_design;
 mod portal_mail;
+mod portal_roles;
 mod portal_security;
 mod releases;
 mod remote_cli;

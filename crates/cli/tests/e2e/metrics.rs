@@ -67,7 +67,21 @@ fn metrics_move_and_access_lines_are_json() {
         ],
     );
     assert_eq!(notified.status, 200);
+    // The first answer renders the body (the router), the next ones are the hot lane's: both
+    // counted and logged with their account.
+    let p2 = format!("{}/p2/acme/observed.json", server.url);
+    let p2_bodies: Vec<usize> = (0..3)
+        .map(|_| curl_as(&p2, &public, &private, &[]))
+        .inspect(|answer| assert_eq!(answer.status, 200))
+        .map(|answer| answer.body.len())
+        .collect();
     let after = scrape(&server.url);
+    grew(
+        &before,
+        &after,
+        r#"packyard_http_requests_total{group="p2",status="200"}"#,
+        3.0,
+    );
     grew(
         &before,
         &after,
@@ -110,9 +124,17 @@ fn metrics_move_and_access_lines_are_json() {
     // Log lines are buffered per worker thread and written in batches, so lines from
     // different threads may land in any order: wait for every line this test reads.
     let last_line = format!("\"bytes\":{}", served.body.len());
+    let p2_lines = |log: &str| {
+        log.lines()
+            .filter(|l| l.contains("\"path\":\"/p2/acme/observed.json\""))
+            .filter(|l| l.contains(&format!("\"account\":\"{account}\"")))
+            .filter(|l| l.contains(&format!("\"bytes\":{}", p2_bodies[0])))
+            .count()
+    };
     assert!(eventually(PROPAGATION, || {
         let log = server.log();
-        log.contains(&last_line)
+        p2_lines(&log) >= 3
+            && log.contains(&last_line)
             && log.contains("\"path\":\"/downloads/\"")
             && log.contains("\"status\":401")
     }));

@@ -20,7 +20,7 @@ const BRAND: &str = "Acme Repo";
 const LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="28" height="28" viewBox="0 0 28 28"><rect width="28" height="28" rx="6" fill="#0f766e"/><path d="M7 19V9h6a4 4 0 0 1 0 8H7" stroke="#fff" stroke-width="2.5" fill="none"/></svg>"##;
 
 /// The text of the element with `id` in a page (entities decoded: the commands hold quotes).
-fn element_text(html: &str, id: &str) -> String {
+pub fn element_text(html: &str, id: &str) -> String {
     let marker = format!("id=\"{id}\"");
     let start = html
         .find(&marker)
@@ -201,6 +201,23 @@ fn every_portal_page_passes_axe_and_fits_a_phone() {
     dev.composer_ok(&project, &["require", "acme/suite"]);
     server.invoice(&account, "INV-OLD", "90", "2024-01-31");
     server.invoice(&account, "INV-NEW", "120", "2099-01-31");
+    // The customer also works on a second account (the switcher shows in the header), and
+    // a developer of the first gets the 403 page of a page their role lacks.
+    let other = server.customer("other@example.com").0;
+    server.cli(&["user", "add", &other, "--email", EMAIL, "--role", "billing"]);
+    let args = [
+        "user",
+        "add",
+        &account,
+        "--email",
+        "dev@example.com",
+        "--role",
+        "developer",
+    ];
+    server.cli_with_stdin(
+        &[&args[..], &["--password-stdin"]].concat(),
+        CUSTOMER_PASSWORD,
+    );
     let failed = PortalClient::new(&server).login("/login", EMAIL, "not the password");
     assert_eq!(failed.status, 401);
 
@@ -216,6 +233,7 @@ fn every_portal_page_passes_axe_and_fits_a_phone() {
         ("ACCOUNT_ID", account.as_str()),
         ("CUSTOMER_EMAIL", EMAIL),
         ("CUSTOMER_PASSWORD", CUSTOMER_PASSWORD),
+        ("DEVELOPER_EMAIL", "dev@example.com"),
         ("OPERATOR_EMAIL", "ops@example.com"),
         ("OPERATOR_PASSWORD", OPERATOR_PASSWORD),
         ("MAIL", "1"),
@@ -225,7 +243,7 @@ fn every_portal_page_passes_axe_and_fits_a_phone() {
     }
     let result = run_browser(&server, "pages.mjs", &env);
     let seen = result["seen"].as_array().unwrap();
-    assert!(seen.len() >= 24, "{result}");
+    assert!(seen.len() >= 31, "{result}");
     for page in seen {
         let title = page["title"].as_str().unwrap();
         assert!(

@@ -44,8 +44,8 @@ pub fn key(
         "send HTTP Basic with your public key as username and private key as password",
     )
     .map_err(Verdict::Refused)?;
-    let supplied = packyard_store::secret::sha256(&creds.password);
-    let entry = snapshot.keys.get_arc(&creds.user);
+    let supplied = packyard_store::secret::sha256_array(creds.password());
+    let entry = snapshot.keys.get_arc(creds.user());
     let stored = entry.map_or(&DUMMY_HASH[..], |k| &k.private_key_hash[..]);
     let matches = hash_matches(&supplied, stored);
     let Some(key) = entry.filter(|_| matches).cloned() else {
@@ -69,7 +69,7 @@ pub fn key(
         };
         return Err(Verdict::Refused(Denial::Unauthorized(format!(
             "access key {} is disabled; enable it on {whose} or use another key",
-            creds.user
+            creds.user()
         ))));
     }
     // A personal key keeps the accounts in good standing; an account key needs its one.
@@ -94,7 +94,7 @@ pub fn key(
         account,
         seats,
         key,
-        public_key: creds.user,
+        public_key: creds.user().to_string(),
     })
 }
 
@@ -117,10 +117,10 @@ pub fn download_token(
     .map_err(Verdict::Refused)?;
     let account_id = snapshot
         .account_ids
-        .get(&creds.user.trim().to_ascii_uppercase())
+        .get(&creds.user().trim().to_ascii_uppercase())
         .copied();
     let stored = account_id.and_then(|id| snapshot.download_tokens.get(&id));
-    let supplied = packyard_store::secret::sha256(&creds.password);
+    let supplied = packyard_store::secret::sha256_array(creds.password());
     let matches = hash_matches(&supplied, stored.map_or(&DUMMY_HASH[..], |h| &h[..]));
     let Some(account) = account_id
         .filter(|_| matches && stored.is_some())

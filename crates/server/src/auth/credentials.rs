@@ -14,8 +14,39 @@ use subtle::ConstantTimeEq;
 
 /// HTTP Basic credentials as sent.
 pub struct BasicCredentials {
-    pub user: String,
-    pub password: String,
+    /// The decoded `user:password`, on the stack when it fits (every access key does), so the
+    /// hot path reads credentials without allocating.
+    decoded: Decoded,
+    /// Where the first ':' is in `decoded`.
+    colon: usize,
+}
+
+enum Decoded {
+    Inline([u8; INLINE], usize),
+    Spilled(String),
+}
+
+/// Decoded credentials up to this many bytes are kept inline.
+const INLINE: usize = 160;
+
+impl BasicCredentials {
+    fn text(&self) -> &str {
+        match &self.decoded {
+            // Checked to be UTF-8 when decoded; a failure here would be a bug, not input.
+            Decoded::Inline(bytes, len) => std::str::from_utf8(&bytes[..*len]).unwrap_or(""),
+            Decoded::Spilled(text) => text,
+        }
+    }
+
+    /// The user name: everything before the first ':'.
+    pub fn user(&self) -> &str {
+        &self.text()[..self.colon]
+    }
+
+    /// The password: everything after the first ':'.
+    pub fn password(&self) -> &str {
+        &self.text()[self.colon + 1..]
+    }
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -38,18 +69,29 @@ pub fn basic_credentials(headers: &HeaderMap) -> Result<BasicCredentials, Creden
     if !scheme.eq_ignore_ascii_case("basic") {
         return Err(CredentialsError::Malformed("it is not HTTP Basic"));
     }
-    let decoded = STANDARD
-        .decode(encoded.trim())
-        .map_err(|_| CredentialsError::Malformed("its credentials are not valid base64"))?;
-    let decoded = String::from_utf8(decoded)
-        .map_err(|_| CredentialsError::Malformed("its credentials are not UTF-8"))?;
-    let (user, password) = decoded.split_once(':').ok_or(CredentialsError::Malformed(
-        "it lacks the ':' between username and password",
-    ))?;
-    Ok(BasicCredentials {
-        user: user.to_string(),
-        password: password.to_string(),
-    })
+    let not_base64 = CredentialsError::Malformed("its credentials are not valid base64");
+    let not_utf8 = CredentialsError::Malformed("its credentials are not UTF-8");
+    let encoded = encoded.trim();
+    let mut inline = [0u8; INLINE];
+    let decoded = match STANDARD.decode_slice(encoded, &mut inline) {
+        Ok(len) => {
+            std::str::from_utf8(&inline[..len]).map_err(|_| not_utf8)?;
+            Decoded::Inline(inline, len)
+        }
+        Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
+            let bytes = STANDARD.decode(encoded).map_err(|_| not_base64)?;
+            Decoded::Spilled(String::from_utf8(bytes).map_err(|_| not_utf8)?)
+        }
+        Err(base64::DecodeSliceError::DecodeError(_)) => return Err(not_base64),
+    };
+    let mut credentials = BasicCredentials { decoded, colon: 0 };
+    credentials.colon = credentials
+        .text()
+        .find(':')
+        .ok_or(CredentialsError::Malformed(
+            "it lacks the ':' between username and password",
+        ))?;
+    Ok(credentials)
 }
 
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -77,10 +119,7 @@ mod tests {
     #[test]
     fn parses_basic_and_rejects_malformed_headers() {
         let ok = basic_credentials(&headers("Basic YWxpY2U6czNjcmV0")).unwrap();
-        assert_eq!(
-            (ok.user.as_str(), ok.password.as_str()),
-            ("alice", "s3cret")
-        );
+        assert_eq!((ok.user(), ok.password()), ("alice", "s3cret"));
         assert_eq!(
             basic_credentials(&HeaderMap::new()).err(),
             Some(CredentialsError::Missing)
@@ -100,6 +139,20 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn long_credentials_are_decoded_too() {
+        let user = "u".repeat(150);
+        let password = "p:".repeat(100);
+        let encoded = STANDARD.encode(format!("{user}:{password}"));
+        let long = basic_credentials(&headers(&format!("Basic {encoded}"))).unwrap();
+        assert_eq!(
+            (long.user(), long.password()),
+            (user.as_str(), password.as_str())
+        );
+        let not_utf8 = STANDARD.encode([0xff, b':', b'x']);
+        assert!(basic_credentials(&headers(&format!("Basic {not_utf8}"))).is_err());
     }
 
     #[test]

@@ -159,3 +159,10 @@ fn log_account(parts: &Parts, account_id: &str) {
         slot.set(account_id);
     }
 }
+
+/// The hot lane's check ([`crate::composer::hot`]): the key pair as the snapshot knows it,
+/// with its accounts in good standing, or `None` for anything else — the router then
+/// answers the same request with the reason, after looking the credential up again.
+pub fn known_key(state: &AppState, headers: &HeaderMap) -> Option<Customer> {
+    checks::key(&state.snapshot(), &state.config, headers).ok()
+}

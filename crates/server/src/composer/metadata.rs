@@ -6,14 +6,16 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 
 use crate::auth::Customer;
 use crate::edge::client_addr::client_addr;
 use crate::edge::conditional::conditional_json;
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use packyard_core::clock::Clock;
 use packyard_core::metadata::{p2_for, root_for};
+use packyard_core::rendered::Rendered;
 
 pub async fn packages_json(
     State(state): State<AppState>,
@@ -49,11 +51,7 @@ pub async fn p2(
 ) -> ApiResult {
     // The request itself rather than a copy of its headers (`HeaderMap` as an extractor clones).
     let headers = request.headers();
-    let (package, dev) = if let Some(p) = file.strip_suffix("~dev.json") {
-        (p, true)
-    } else if let Some(p) = file.strip_suffix(".json") {
-        (p, false)
-    } else {
+    let Some((package, dev)) = p2_file(&file) else {
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
     let name = format!("{vendor}/{package}");
@@ -69,15 +67,29 @@ pub async fn p2(
     let doc = p2_for(&name, entry, licence, dev, &state.config, &state.renders)
         .await
         .map_err(|e| ApiError::internal("could not render the package metadata", e))?;
+    Ok(p2_answer(headers, &doc, &customer, &state.config.clock))
+}
+
+/// A p2 document as sent: dated by the newest of its own change, the key's licences and the
+/// products ([`conditional_json`]). The router's handler and the hot lane both end here.
+pub(crate) fn p2_answer(
+    headers: &HeaderMap,
+    doc: &Rendered,
+    customer: &Customer,
+    clock: &Clock,
+) -> Response {
     let changed_at = doc
         .changed_at
         .max(customer.licences_changed_at())
-        .max(snapshot.products_changed_at);
-    Ok(conditional_json(
-        headers,
-        &doc,
-        changed_at,
-        !doc.has_warning,
-        &state.config.clock,
-    ))
+        .max(customer.snapshot.products_changed_at);
+    conditional_json(headers, doc, changed_at, !doc.has_warning, clock)
+}
+
+/// `FILE` of `/p2/VENDOR/FILE`: the package part of the name and whether it is the dev file.
+pub(crate) fn p2_file(file: &str) -> Option<(&str, bool)> {
+    if let Some(p) = file.strip_suffix("~dev.json") {
+        Some((p, true))
+    } else {
+        file.strip_suffix(".json").map(|p| (p, false))
+    }
 }

@@ -6,6 +6,7 @@ mod advisories;
 mod discovery;
 pub(crate) mod dist;
 mod downloads;
+pub mod hot;
 mod metadata;
 mod notify;
 mod storage;

@@ -70,11 +70,11 @@ fn json(out: &mut Vec<u8>, line: &AccessLine<'_>) {
     escaped(out, line.method);
     out.extend_from_slice(b"\",\"path\":\"");
     escaped(out, line.path);
-    let _ = write!(
-        out,
-        "\",\"status\":{},\"bytes\":{},\"duration_ms\":",
-        line.status, line.bytes
-    );
+    out.extend_from_slice(b"\",\"status\":");
+    number(out, line.status);
+    out.extend_from_slice(b",\"bytes\":");
+    number(out, line.bytes);
+    out.extend_from_slice(b",\"duration_ms\":");
     millis(out, line.duration);
     out.extend_from_slice(b",\"account\":\"");
     escaped(out, line.account);
@@ -83,19 +83,37 @@ fn json(out: &mut Vec<u8>, line: &AccessLine<'_>) {
 
 fn text(out: &mut Vec<u8>, line: &AccessLine<'_>) {
     timestamp(out);
-    let _ = write!(
-        out,
-        "  INFO packyard::access: request method={} path={} status={} bytes={} duration_ms=",
-        line.method, line.path, line.status, line.bytes
-    );
+    out.extend_from_slice(b"  INFO packyard::access: request method=");
+    out.extend_from_slice(line.method.as_bytes());
+    out.extend_from_slice(b" path=");
+    out.extend_from_slice(line.path.as_bytes());
+    out.extend_from_slice(b" status=");
+    number(out, line.status);
+    out.extend_from_slice(b" bytes=");
+    number(out, line.bytes);
+    out.extend_from_slice(b" duration_ms=");
     millis(out, line.duration);
-    let _ = writeln!(out, " account={}", line.account);
+    out.extend_from_slice(b" account=");
+    out.extend_from_slice(line.account.as_bytes());
+    out.push(b'\n');
+}
+
+/// An integer in decimal, without the formatting machinery (`itoa`).
+fn number(out: &mut Vec<u8>, n: impl itoa::Integer) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// Milliseconds with microsecond precision (`0.123`).
 fn millis(out: &mut Vec<u8>, duration: Duration) {
     let micros = duration.as_micros();
-    let _ = write!(out, "{}.{:03}", micros / 1000, micros % 1000);
+    number(out, micros / 1000);
+    let fraction = (micros % 1000) as u16;
+    out.extend_from_slice(&[
+        b'.',
+        b'0' + (fraction / 100) as u8,
+        b'0' + (fraction / 10 % 10) as u8,
+        b'0' + (fraction % 10) as u8,
+    ]);
 }
 
 /// A JSON string's contents: quotes, backslashes and control characters escaped.
@@ -133,7 +151,12 @@ fn timestamp(out: &mut Vec<u8>) {
         }
         out.extend_from_slice(&cached.1);
     });
-    let _ = write!(out, ".{:06}Z", now.subsec_micros());
+    let micros = now.subsec_micros();
+    out.push(b'.');
+    for place in [100_000, 10_000, 1_000, 100, 10, 1] {
+        out.push(b'0' + (micros / place % 10) as u8);
+    }
+    out.push(b'Z');
 }
 
 #[cfg(test)]

@@ -114,11 +114,31 @@ pub fn conditional_json(
     };
     let h = resp.headers_mut();
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    // An HTTP date is ASCII, so this always succeeds; a failure would only drop the header.
-    if let Ok(stamp) = HeaderValue::from_str(&httpdate::fmt_http_date(modified)) {
+    if let Some(stamp) = http_date(secs, modified) {
         h.insert(header::LAST_MODIFIED, stamp);
     }
     resp
+}
+
+/// `modified` (the Unix second `secs`) as an HTTP date. Most answers in a row carry the same
+/// date, so each thread keeps the last one it formatted and hands out clones of it.
+fn http_date(secs: i64, modified: std::time::SystemTime) -> Option<HeaderValue> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(i64, HeaderValue)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((cached, value)) = last.as_ref()
+            && *cached == secs
+        {
+            return Some(value.clone());
+        }
+        // An HTTP date is ASCII, so this always succeeds; a failure would only drop the header.
+        let value = HeaderValue::from_str(&httpdate::fmt_http_date(modified)).ok()?;
+        *last = Some((secs, value.clone()));
+        Some(value)
+    })
 }
 
 #[cfg(test)]

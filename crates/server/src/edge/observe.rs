@@ -8,6 +8,7 @@
 
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -22,37 +23,67 @@ use tower_service::Service;
 use crate::edge::access_log::{self, AccessLine};
 use crate::edge::listen::{RequestSlot, Serve};
 use crate::edge::metrics::{Failure, Metrics, RouteGroup};
+use packyard_core::snapshot::AccountEntry;
 
-/// The router behind the observer: every exchange it answers is logged and counted in
-/// `metrics`.
-#[derive(Clone)]
-pub struct Observed {
-    metrics: std::sync::Arc<Metrics>,
-    app: axum::Router,
+/// A lane in front of the router for the requests that are answered most and entirely from
+/// memory: it answers them synchronously, naming the account, or returns `None` and the
+/// request goes on to the router, which answers it the same way (see
+/// `crate::composer::hot`). `()` is no lane.
+pub trait Lane: Clone + Send + Sync + 'static {
+    fn answer(&self, request: &Request<Incoming>) -> Option<(Response<Body>, Arc<AccountEntry>)>;
 }
 
-impl Observed {
-    pub fn new(metrics: std::sync::Arc<Metrics>, app: axum::Router) -> Observed {
-        Observed { metrics, app }
+impl Lane for () {
+    fn answer(&self, _: &Request<Incoming>) -> Option<(Response<Body>, Arc<AccountEntry>)> {
+        None
     }
 }
 
-impl Serve for Observed {
+/// The lane and the router behind the observer: every exchange they answer is logged and
+/// counted in `metrics`.
+#[derive(Clone)]
+pub struct Observed<L = ()> {
+    metrics: Arc<Metrics>,
+    lane: L,
+    app: axum::Router,
+}
+
+impl<L: Lane> Observed<L> {
+    pub fn new(metrics: Arc<Metrics>, lane: L, app: axum::Router) -> Observed<L> {
+        Observed { metrics, lane, app }
+    }
+}
+
+impl<L: Lane> Serve for Observed<L> {
     fn serve(
         &self,
         peer: SocketAddr,
         request: Request<Incoming>,
         slot: RequestSlot,
-    ) -> impl Future<Output = Response<Body>> + Send + use<> {
-        handle(self.metrics.clone(), self.app.clone(), peer, request, slot)
+    ) -> impl Future<Output = Response<Body>> + Send + use<L> {
+        let started = Instant::now();
+        let quick = self.lane.answer(&request);
+        let (metrics, app) = (self.metrics.clone(), self.app.clone());
+        async move {
+            match quick {
+                Some((response, account)) => {
+                    let account = Account::Known(account);
+                    finish(
+                        Exchange::new(metrics, &request, started, slot, account),
+                        response,
+                    )
+                }
+                None => handle_from(metrics, app, peer, request, slot, started).await,
+            }
+        }
     }
 }
 
-/// Whose request it was: put into every request's extensions here and filled in by the
-/// authentication extractors ([`crate::auth`]) once a credential names an account, so every
-/// authenticated route logs its account without each handler having to say so.
+/// Whose request it was: put into every routed request's extensions here and filled in by
+/// the authentication extractors ([`crate::auth`]) once a credential names an account, so
+/// every authenticated route logs its account without each handler having to say so.
 #[derive(Clone, Debug, Default)]
-pub struct AccountSlot(std::sync::Arc<std::sync::OnceLock<String>>);
+pub struct AccountSlot(Arc<std::sync::OnceLock<String>>);
 
 impl AccountSlot {
     pub fn set(&self, account_id: &str) {
@@ -60,9 +91,24 @@ impl AccountSlot {
     }
 }
 
+/// The account an exchange is logged under: named by the lane, or by the router's extractors.
+enum Account {
+    Known(Arc<AccountEntry>),
+    Slot(AccountSlot),
+}
+
+impl Account {
+    fn name(&self) -> &str {
+        match self {
+            Account::Known(entry) => &entry.public_id,
+            Account::Slot(slot) => slot.0.get().map_or("-", String::as_str),
+        }
+    }
+}
+
 /// What is known about a request until its response body is finished or dropped.
 struct Exchange<S> {
-    metrics: std::sync::Arc<Metrics>,
+    metrics: Arc<Metrics>,
     method: Method,
     /// The request's URI (shares the request head's bytes): its path goes into the log line.
     uri: Uri,
@@ -70,7 +116,7 @@ struct Exchange<S> {
     started: Instant,
     status: u16,
     bytes: u64,
-    account: AccountSlot,
+    account: Account,
     /// Whatever the connection layer holds while the request is in flight (its request
     /// slot): released when the exchange ends, i.e. when the last byte has gone out.
     _slot: S,
@@ -86,7 +132,7 @@ impl<S> Drop for Exchange<S> {
             status: self.status,
             bytes: self.bytes,
             duration: self.started.elapsed(),
-            account: self.account.0.get().map_or("-", String::as_str),
+            account: self.account.name(),
         };
         access_log::write(&line);
     }
@@ -96,39 +142,68 @@ impl<S> Drop for Exchange<S> {
 /// answers: they go out in one piece, so there is no need to watch them being sent.
 const SMALL_BODY: u64 = 64 * 1024;
 
+impl<S> Exchange<S> {
+    fn new<B>(
+        metrics: Arc<Metrics>,
+        request: &Request<B>,
+        started: Instant,
+        slot: S,
+        account: Account,
+    ) -> Self {
+        let uri = request.uri().clone();
+        Exchange {
+            metrics,
+            method: request.method().clone(),
+            group: RouteGroup::of(uri.path()),
+            uri,
+            started,
+            // Replaced when answered; stays 499 (client went away) if the handler never answers.
+            status: 499,
+            bytes: 0,
+            account,
+            _slot: slot,
+        }
+    }
+}
+
 /// Runs one request through the router and records the exchange when the last byte of its
 /// response has gone out (a small body of known size: when the handler answers). `slot`
 /// is whatever the caller keeps alive for as long as the request is in flight.
-pub async fn handle<S: Send + Sync + Unpin + 'static>(
-    metrics: std::sync::Arc<Metrics>,
+async fn handle_from<S: Send + Sync + Unpin + 'static>(
+    metrics: Arc<Metrics>,
     mut app: axum::Router,
     peer: SocketAddr,
     mut request: Request<Incoming>,
     slot: S,
+    started: Instant,
 ) -> Response<Body> {
-    let uri = request.uri().clone();
-    let mut exchange = Exchange {
-        metrics: metrics.clone(),
-        method: request.method().clone(),
-        group: RouteGroup::of(uri.path()),
-        uri,
-        started: Instant::now(),
-        // Replaced below; stays 499 (client went away) if the handler never answers.
-        status: 499,
-        bytes: 0,
-        account: AccountSlot::default(),
-        _slot: slot,
-    };
+    let named = AccountSlot::default();
     request.extensions_mut().insert(ConnectInfo(peer));
-    request.extensions_mut().insert(exchange.account.clone());
+    request.extensions_mut().insert(named.clone());
+    let exchange = Exchange::new(
+        metrics.clone(),
+        &request,
+        started,
+        slot,
+        Account::Slot(named),
+    );
     let response = match app.call(request.map(Body::new)).await {
         Ok(response) => response,
         Err(never) => match never {},
     };
-    exchange.status = response.status().as_u16();
     if let Some(failure) = response.extensions().get::<Failure>() {
         metrics.record_failure(*failure);
     }
+    finish(exchange, response)
+}
+
+/// Records the exchange now if the response is a small body of known size, or when its
+/// body has been sent.
+fn finish<S: Send + Unpin + 'static>(
+    mut exchange: Exchange<S>,
+    response: Response<Body>,
+) -> Response<Body> {
+    exchange.status = response.status().as_u16();
     match http_body::Body::size_hint(response.body()).exact() {
         Some(size) if size <= SMALL_BODY => {
             exchange.bytes = size;

@@ -21,7 +21,7 @@ pub fn authorization(data: &[u8]) {
     headers.insert(AUTHORIZATION, value);
     if let Ok(credentials) = basic_credentials(&headers) {
         assert!(
-            !credentials.user.contains(':'),
+            !credentials.user().contains(':'),
             "the user name ends at the first ':'"
         );
     }

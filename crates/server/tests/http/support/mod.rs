@@ -33,6 +33,7 @@ pub struct TestServer {
 }
 
 /// A customer account with one access key.
+#[derive(Clone)]
 pub struct Customer {
     pub account: Account,
     pub public: String,
