@@ -12,6 +12,9 @@ use packyard_store::{Db, PoolSettings};
 
 use crate::args::Global;
 
+/// The actor recorded in the audit log for command-line changes.
+pub const CLI_ACTOR: &str = "cli";
+
 /// The embedded database file inside a data directory.
 pub const SQLITE_FILE: &str = "packyard.sqlite3";
 

@@ -3,9 +3,11 @@
 //! default, one JSON document with `--json`; errors are one line on stderr and exit 1.
 
 mod args;
+mod backend;
 mod commands;
 mod context;
 mod remote;
+mod render;
 
 use clap::Parser;
 

@@ -1,18 +1,16 @@
-//! Mail (SPEC §14): the settings and the SMTP transport (`lettre`) for what the portal
-//! sends: password-reset links, password-change confirmations, and notices of an overdue
-//! invoice or of a licence whose updates end soon.
+//! Mail (SPEC §14): the settings, and the transport behind [`MailTransport`], for what the
+//! portal sends: password-reset links, password-change confirmations, and notices of an
+//! overdue invoice or of a licence whose updates end soon. The SMTP transport (lettre, with
+//! rustls) lives in `packyard-net`, so this crate links no TLS stack.
 //!
 //! `--smtp-url smtp://[user:pass@]host:port` sends in plain text (a local relay),
 //! `?starttls=true` upgrades with STARTTLS (and refuses to send without it), `smtps://`
 //! speaks TLS from the first byte; certificates are checked against the web PKI roots.
 //! The password never appears in logs or `Debug` output.
 
-use std::time::Duration;
+use std::sync::Arc;
 
-use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use futures_util::future::BoxFuture;
 
 /// A mail ready to send: the portal renders it, this module sends it.
 #[derive(Clone, Debug)]
@@ -139,8 +137,9 @@ impl MailSettings {
             return Err(bad("no host"));
         }
         let from = from.ok_or(MailError::NoFrom)?.trim().to_string();
-        from.parse::<Mailbox>()
-            .map_err(|_| MailError::From(from.clone()))?;
+        if !is_mailbox(&from) {
+            return Err(MailError::From(from));
+        }
         Ok(MailSettings {
             security,
             host: host.to_string(),
@@ -152,63 +151,49 @@ impl MailSettings {
     }
 }
 
-/// Sends mail through one SMTP server (connections pooled by lettre).
-#[derive(Clone)]
-pub struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: Mailbox,
+impl MailSettings {
+    /// The SMTP password (for the transport only; never logged).
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
 }
 
+/// `addr@host` or `Display Name <addr@host>`: one `@` with something on each side, no spaces
+/// in the address.
+fn is_mailbox(text: &str) -> bool {
+    let address = match (text.rfind('<'), text.strip_suffix('>')) {
+        (Some(open), Some(inner)) => &inner[open + 1..],
+        (None, None) => text,
+        _ => return false,
+    };
+    match address.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !address.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// Delivers one mail (a plain-text and an HTML part) to one recipient.
+pub trait MailTransport: Send + Sync {
+    fn send<'a>(&'a self, to: &'a str, mail: &'a Mail) -> BoxFuture<'a, Result<(), MailError>>;
+}
+
+/// What the portal sends mail through; cheap to clone.
+#[derive(Clone)]
+pub struct Mailer(Arc<dyn MailTransport>);
+
 impl Mailer {
-    pub fn new(settings: &MailSettings) -> Result<Mailer, MailError> {
-        let url_error = |e: lettre::transport::smtp::Error| MailError::Url(e.to_string());
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.host)
-            .port(settings.port)
-            .timeout(Some(Duration::from_secs(20)));
-        if settings.security != Security::Plain {
-            let tls = TlsParameters::new(settings.host.clone()).map_err(url_error)?;
-            builder = builder.tls(match settings.security {
-                Security::Tls => Tls::Wrapper(tls),
-                _ => Tls::Required(tls),
-            });
-        }
-        if let Some(user) = &settings.username {
-            let password = settings.password.clone().unwrap_or_default();
-            builder = builder.credentials(Credentials::new(user.clone(), password));
-        }
-        let from = settings
-            .from
-            .parse()
-            .map_err(|_| MailError::From(settings.from.clone()))?;
-        Ok(Mailer {
-            transport: builder.build(),
-            from,
-        })
+    pub fn new(transport: impl MailTransport + 'static) -> Mailer {
+        Mailer(Arc::new(transport))
     }
 
     /// Sends `mail` (a plain-text and an HTML part) to `to`.
     pub async fn send(&self, to: &str, mail: &Mail) -> Result<(), MailError> {
-        let failed = |reason: String| MailError::Send {
-            to: to.to_string(),
-            reason,
-        };
-        let recipient: Mailbox = to
-            .parse()
-            .map_err(|e: lettre::address::AddressError| failed(e.to_string()))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(recipient)
-            .subject(&mail.subject)
-            .multipart(MultiPart::alternative_plain_html(
-                mail.text.clone(),
-                mail.html.clone(),
-            ))
-            .map_err(|e| failed(e.to_string()))?;
-        self.transport
-            .send(message)
-            .await
-            .map_err(|e| failed(e.to_string()))?;
-        Ok(())
+        self.0.send(to, mail).await
     }
 }
 

@@ -1,15 +1,13 @@
 //! Renders what Composer reads: the per-account root `packages.json` and the `composer/2.0`
 //! minified p2 files holding only the versions an account's licence covers. Bodies are
 //! rendered once per (package, stability, licence), compressed once, and cached next to the
-//! data they came from (the package entry, or the snapshot's root cache keyed by the set of
+//! data they came from ([`crate::rendered::RenderCache`]) (the package entry, or the snapshot's root cache keyed by the set of
 //! visible products); requests only pick the cached bytes. The per-account `Last-Modified`
 //! is computed at response time from change stamps.
 
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 
-use arc_swap::ArcSwap;
 use tokio::task::JoinError;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -177,43 +175,10 @@ pub struct RenderCounters {
     pub roots: AtomicU64,
 }
 
-/// The cached body under `key` in `cache`, or the one `render` makes on a blocking thread
-/// (rendering and compressing a large package takes milliseconds that must not stall the
-/// async workers). Single-flight: `lock` is held while rendering, and the cache is checked
-/// again once it is acquired, so concurrent requests wait for one render. A panic while
-/// rendering comes back as an error, never as a crashed worker.
-async fn cached_or_rendered<K: Clone + Eq + std::hash::Hash>(
-    cache: &ArcSwap<HashMap<K, Arc<Rendered>>>,
-    lock: &tokio::sync::Mutex<()>,
-    key: K,
-    counter: &AtomicU64,
-    render: impl FnOnce() -> Rendered + Send + 'static,
-) -> Result<Arc<Rendered>, JoinError> {
-    if let Some(hit) = cache.load().get(&key) {
-        return Ok(hit.clone());
-    }
-    let _single_flight = lock.lock().await;
-    if let Some(hit) = cache.load().get(&key) {
-        return Ok(hit.clone());
-    }
-    let rendered = Arc::new(tokio::task::spawn_blocking(render).await?);
-    counter.fetch_add(1, Ordering::Relaxed);
-    cache.rcu(|map| {
-        let mut map = HashMap::clone(map);
-        map.insert(key.clone(), rendered.clone());
-        map
-    });
-    Ok(rendered)
-}
-
 /// The p2 body for this package and licence if it has been rendered already: the hot
-/// lane's look-up, which neither allocates nor waits.
+/// lane's look-up, which never waits.
 pub fn p2_cached(package: &PackageEntry, licence: &Licence, dev: bool) -> Option<Arc<Rendered>> {
-    package
-        .rendered
-        .load()
-        .get(&(dev, licence.clone()))
-        .cloned()
+    package.rendered.cached(&(dev, licence.clone()))
 }
 
 /// The p2 body for this package and licence, rendered on first use.
@@ -226,14 +191,12 @@ pub async fn p2_for(
     renders: &RenderCounters,
 ) -> Result<Arc<Rendered>, JoinError> {
     let (name, entry, config) = (name.to_string(), package.clone(), config.clone());
-    cached_or_rendered(
-        &package.rendered,
-        &package.rendering,
-        (dev, licence.clone()),
-        &renders.p2,
-        move || render_p2(&name, &entry, &licence, dev, &config),
-    )
-    .await
+    package
+        .rendered
+        .get_or_render((dev, licence.clone()), &renders.p2, move || {
+            render_p2(&name, &entry, &licence, dev, &config)
+        })
+        .await
 }
 
 /// The account's root `packages.json`: which packages exist for it and where to find them.
@@ -248,15 +211,12 @@ pub async fn root_for(
 ) -> Result<Arc<Rendered>, JoinError> {
     let visible = snapshot.visible_products(seats);
     let (snap, config, products) = (snapshot.clone(), config.clone(), visible.clone());
-    let roots = &snapshot.roots;
-    cached_or_rendered(
-        &roots.by_products,
-        &roots.rendering,
-        visible,
-        &renders.roots,
-        move || render_root(&snap, &products, &config),
-    )
-    .await
+    snapshot
+        .roots
+        .get_or_render(visible, &renders.roots, move || {
+            render_root(&snap, &products, &config)
+        })
+        .await
 }
 
 /// The root document for an account that sees `visible` products.

@@ -1,11 +1,21 @@
 //! A rendered document with its precomputed encodings: what the snapshot caches and the
 //! Composer routes serve. Kept apart from rendering (the `metadata` module) and from the
 //! snapshot so that both depend on it and not on each other.
+//!
+//! [`RenderCache`] is the one cache of rendered bodies: a local package's p2 files, the
+//! roots per set of visible products, and a mirrored upstream file's p2 bodies all keep
+//! theirs in one, next to the data they were rendered from (so none outlives its data).
 
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use arc_swap::ArcSwap;
 use bytes::Bytes;
 use flate2::write::GzEncoder;
+use tokio::task::JoinError;
 
 use crate::config::CompressionConfig;
 
@@ -58,5 +68,99 @@ impl Rendered {
             changed_at,
             has_warning,
         }
+    }
+}
+
+/// Rendered bodies by key, each rendered once. Read without locking (the map is swapped whole
+/// when a body is added); a miss renders on a blocking thread (rendering and compressing a
+/// large package takes milliseconds that must not stall the async workers), single-flight:
+/// the lock is held while rendering and the map checked again once it is acquired, so
+/// concurrent requests wait for one render. A panic while rendering comes back as an
+/// error, never as a crashed worker.
+pub struct RenderCache<K> {
+    bodies: ArcSwap<HashMap<K, Arc<Rendered>>>,
+    rendering: tokio::sync::Mutex<()>,
+}
+
+impl<K> Default for RenderCache<K> {
+    fn default() -> Self {
+        RenderCache {
+            bodies: ArcSwap::default(),
+            rendering: tokio::sync::Mutex::new(()),
+        }
+    }
+}
+
+impl<K: Clone + Eq + Hash> RenderCache<K> {
+    /// The body under `key`, rendered by `render` on first use (counted in `counter`).
+    pub async fn get_or_render(
+        &self,
+        key: K,
+        counter: &AtomicU64,
+        render: impl FnOnce() -> Rendered + Send + 'static,
+    ) -> Result<Arc<Rendered>, JoinError> {
+        if let Some(hit) = self.bodies.load().get(&key) {
+            return Ok(hit.clone());
+        }
+        let _single_flight = self.rendering.lock().await;
+        if let Some(hit) = self.bodies.load().get(&key) {
+            return Ok(hit.clone());
+        }
+        let rendered = Arc::new(tokio::task::spawn_blocking(render).await?);
+        counter.fetch_add(1, Ordering::Relaxed);
+        self.bodies.rcu(|map| {
+            let mut map = HashMap::clone(map);
+            map.insert(key.clone(), rendered.clone());
+            map
+        });
+        Ok(rendered)
+    }
+
+    /// The body under `key` if it was rendered already (never waits).
+    pub fn cached(&self, key: &K) -> Option<Arc<Rendered>> {
+        self.bodies.load().get(key).cloned()
+    }
+
+    /// How many bodies are held.
+    pub fn len(&self) -> usize {
+        self.bodies.load().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn each_key_renders_once_however_many_ask_at_once() {
+        let cache = Arc::new(RenderCache::<u8>::default());
+        let counter = Arc::new(AtomicU64::new(0));
+        let asks = (0..16u8).map(|i| {
+            let (cache, counter) = (cache.clone(), counter.clone());
+            tokio::spawn(async move {
+                let key = i % 2;
+                cache
+                    .get_or_render(key, &counter, move || {
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        let config = crate::config::Config::new("http://us.test");
+                        Rendered::new(vec![b'0' + key], 0, false, &config.compression)
+                    })
+                    .await
+                    .unwrap()
+            })
+        });
+        for (i, done) in futures_util::future::join_all(asks)
+            .await
+            .into_iter()
+            .enumerate()
+        {
+            assert_eq!(done.unwrap().body.as_ref(), [b'0' + (i % 2) as u8]);
+        }
+        assert_eq!(counter.load(Ordering::Relaxed), 2, "one render per key");
+        assert_eq!(cache.len(), 2);
     }
 }

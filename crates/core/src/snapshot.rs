@@ -14,12 +14,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicI64;
 
-use arc_swap::ArcSwap;
-
 use chrono::NaiveDate;
 use packyard_store::operator_tokens::TokenScope;
 
-use crate::rendered::Rendered;
+use crate::rendered::RenderCache;
 use crate::rules::{self, Licence, Terms};
 pub use crate::sharded::ShardedMap;
 
@@ -89,12 +87,9 @@ pub struct PackageEntry {
     pub products: Vec<usize>,
     /// Unix millis of the last publish/unlist in this package.
     pub changed_at: i64,
-    /// Rendered p2 bodies of this package, by (`~dev` file, licence), filled on first use.
-    /// Read without locking (the map is swapped whole when a body is added).
-    pub rendered: ArcSwap<HashMap<(bool, Licence), Arc<Rendered>>>,
-    /// Held while one of this package's bodies renders: concurrent requests for it wait
-    /// for that render instead of repeating it (single-flight).
-    pub rendering: tokio::sync::Mutex<()>,
+    /// Rendered p2 bodies of this package, by (`~dev` file, licence), filled on first use
+    /// (single-flight).
+    pub rendered: RenderCache<(bool, Licence)>,
     /// Advisories, abandonment, recalled versions and discovery facts ([`crate::marks`]).
     pub marks: crate::marks::PackageMarks,
 }
@@ -124,12 +119,7 @@ pub struct ReleaseEntry {
 
 /// Rendered root `packages.json` bodies by the set of products an account may see. Shared by
 /// successive snapshots until a package name appears or the products change.
-#[derive(Default)]
-pub struct RootCache {
-    pub by_products: ArcSwap<HashMap<Vec<usize>, Arc<Rendered>>>,
-    /// Held while a root body renders (single-flight, as for packages).
-    pub rendering: tokio::sync::Mutex<()>,
-}
+pub type RootCache = RenderCache<Vec<usize>>;
 
 #[derive(Clone)]
 pub struct Snapshot {

@@ -179,7 +179,12 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S>
         )
         .route("/admin/repos", get(admin_repos::list))
         .route("/admin/repos/{id}/sync", post(admin_repos::sync))
-        .route("/admin/upstreams", get(admin_upstreams::list))
+        .route(
+            "/admin/upstreams",
+            get(admin_upstreams::list).post(admin_upstreams::add),
+        )
+        .route("/admin/upstreams/remove", post(admin_upstreams::remove))
+        .route("/admin/upstreams/sync", post(admin_upstreams::sync))
         .route("/admin/audit", get(admin_log::audit))
         .route("/admin/stats", get(admin_log::stats))
         .route("/account/{*rest}", any(no_such_page))

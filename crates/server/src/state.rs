@@ -11,7 +11,6 @@ use packyard_blobs::BlobStore;
 use packyard_core::Config;
 use packyard_core::dist_cache::DistCache;
 use packyard_core::feed::{Feed, FeedEvents};
-use packyard_core::mail::Mailer;
 use packyard_core::metadata::RenderCounters;
 use packyard_core::snapshot::Snapshot;
 use packyard_core::upstream::Mirror;
@@ -98,12 +97,13 @@ impl AppState {
             blobs.clone(),
             config.upstreams.clone(),
             config.secrets_key.clone(),
+            Arc::new(packyard_net::upstream::HttpFetcher::new(&config.upstreams)),
         );
         mirror.load().await?;
         let mirror = Arc::new(mirror);
         let mailer = match &config.mail {
             Some(settings) => Some(
-                Mailer::new(settings)
+                packyard_net::mail::smtp_mailer(settings)
                     .map_err(|e| packyard_store::StoreError::Invalid(e.to_string()))?,
             ),
             None => None,

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use packyard_core::upstream::registry::AddUpstream;
+use packyard_api::upstreams::AddUpstream;
 
 use crate::context::read_password_stdin;
 

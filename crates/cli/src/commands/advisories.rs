@@ -2,43 +2,15 @@
 //! server's rules (`marks_input`), the same ones the admin API applies.
 
 use anyhow::{Result, anyhow};
+use packyard_api::marks::{AdvisoryList, NoticeList, RecallList};
 use packyard_core::marks_input::{self, AdvisoryDraft};
 use packyard_store::Db;
-use packyard_store::advisories::Advisory;
-use packyard_store::package_marks::{Notice, Recall};
 use serde_json::json;
 
-use super::{CLI_ACTOR, emit, emit_list};
+use super::{CLI_ACTOR, emit};
 use crate::args::{AdvisoryCmd, Global, NoticeCmd, VersionCmd};
 use crate::context::open_db;
-
-/// One line per advisory for people.
-pub fn advisory_line(a: &Advisory) -> String {
-    format!(
-        "{}  {}  {}  {}{}{}",
-        a.advisory_id,
-        a.package_name,
-        a.affected_versions,
-        a.title,
-        a.cve
-            .as_deref()
-            .map(|c| format!("  {c}"))
-            .unwrap_or_default(),
-        if a.withdrawn_at.is_some() {
-            "  (withdrawn)"
-        } else {
-            ""
-        }
-    )
-}
-
-pub fn recall_line(r: &Recall) -> String {
-    format!("{} {}  {}", r.name, r.version, r.reason)
-}
-
-pub fn notice_line(n: &Notice) -> String {
-    format!("{}  {}  (Composer {})", n.kind, n.message, n.versions)
-}
+use crate::render::{self, views};
 
 pub async fn advisory(g: &Global, cmd: AdvisoryCmd) -> Result<()> {
     let db = open_db(g).await?;
@@ -72,7 +44,10 @@ pub async fn advisory(g: &Global, cmd: AdvisoryCmd) -> Result<()> {
         }
         AdvisoryCmd::List { package } => {
             let list = db.advisories(package.as_deref()).await?;
-            emit_list(g.json, "advisories", &list, advisory_line);
+            let human = render::advisories(&AdvisoryList {
+                advisories: views(list.clone()),
+            });
+            emit(g.json, json!({ "advisories": list }), human);
         }
         AdvisoryCmd::Withdraw { id } => {
             let a = db.withdraw_advisory(id.trim(), CLI_ACTOR).await?;
@@ -146,7 +121,10 @@ pub async fn version(g: &Global, cmd: VersionCmd) -> Result<()> {
         }
         VersionCmd::Recalls { name } => {
             let list = db.recalls(name.as_deref()).await?;
-            emit_list(g.json, "recalls", &list, recall_line);
+            let human = render::recalls(&RecallList {
+                recalls: views(list.clone()),
+            });
+            emit(g.json, json!({ "recalls": list }), human);
         }
     }
     Ok(())
@@ -180,7 +158,10 @@ pub async fn notice(g: &Global, cmd: NoticeCmd) -> Result<()> {
         }
         NoticeCmd::List => {
             let list = db.notices().await?;
-            emit_list(g.json, "notices", &list, notice_line);
+            let human = render::notices(&NoticeList {
+                notices: views(list.clone()),
+            });
+            emit(g.json, json!({ "notices": list }), human);
         }
     }
     Ok(())

@@ -2,8 +2,6 @@
 
 mod advisories;
 mod backup;
-mod catalog;
-mod customers;
 mod operators;
 mod packages;
 mod people;
@@ -11,6 +9,8 @@ mod publish;
 mod releases;
 mod repos;
 mod serve;
+mod shared;
+mod shared_catalog;
 mod storage;
 mod upstreams;
 
@@ -21,10 +21,7 @@ use serde_json::{Value, json};
 use crate::args::{Cli, Command, Shell};
 use crate::context::{open_db, open_db_creating};
 
-/// The actor recorded in the audit log for command-line changes.
-pub const CLI_ACTOR: &str = "cli";
-
-pub use crate::context::{Reported, deleted};
+pub use crate::context::{CLI_ACTOR, Reported, deleted};
 
 /// Prints a listing: `{ key: items }` as JSON, or one `line` per item for people.
 pub fn emit_list<T: Serialize>(json: bool, key: &str, items: &[T], line: impl Fn(&T) -> String) {
@@ -43,11 +40,14 @@ pub fn emit(json: bool, value: Value, human: impl AsRef<str>) {
 
 pub async fn run(cli: Cli) -> Result<()> {
     let g = cli.global;
-    if g.server.is_some() && !matches!(cli.command, Command::Completions(_)) {
+    let Some(command) = shared::run(&g, cli.command).await? else {
+        return Ok(());
+    };
+    if g.server.is_some() && !matches!(command, Command::Completions(_)) {
         // The HTTP client blocks; keep it off the async workers.
-        return tokio::task::spawn_blocking(move || crate::remote::run(&g, cli.command)).await?;
+        return tokio::task::spawn_blocking(move || crate::remote::run(&g, command)).await?;
     }
-    match cli.command {
+    match command {
         Command::Serve(args) => serve::run(&g, *args).await,
         Command::Migrate => {
             let db = open_db_creating(&g).await?;
@@ -58,14 +58,14 @@ pub async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Account(cmd) => customers::account(&g, cmd).await,
-        Command::Key(cmd) => customers::key(&g, cmd).await,
-        Command::Token(cmd) => customers::token(&g, cmd).await,
-        Command::User(cmd) => people::user(&g, cmd).await,
-        Command::Explain(args) => people::run_explain(&g, args).await,
-        Command::Product(cmd) => catalog::product(&g, cmd).await,
-        Command::Entitlement(cmd) => catalog::entitlement(&g, cmd).await,
-        Command::Invoice(cmd) => catalog::invoice(&g, cmd).await,
+        Command::Account(_)
+        | Command::Key(_)
+        | Command::Token(_)
+        | Command::User(_)
+        | Command::Explain(_)
+        | Command::Product(_)
+        | Command::Entitlement(_)
+        | Command::Invoice(_) => shared::run(&g, command).await.map(drop),
         Command::Operator(cmd) => operators::run(&g, cmd).await,
         Command::Package(cmd) => packages::run(&g, cmd).await,
         Command::Publish(args) => publish::run(&g, args).await,

@@ -2,15 +2,16 @@
 //! printed once, at creation; `token list` shows ids, names, scopes and revocation times.
 
 use anyhow::{Result, bail};
+use packyard_api::operators::{OperatorList, TokenList};
 use packyard_core::passwords::hash_password;
 use packyard_store::Db;
 use packyard_store::operator_tokens::TokenScope;
-use packyard_store::timestamps::rfc3339_text;
 use serde_json::json;
 
-use super::{CLI_ACTOR, emit, emit_list};
+use super::{CLI_ACTOR, emit};
 use crate::args::{Global, OperatorCmd, OperatorTokenCmd};
 use crate::context::{open_db, read_new_password};
+use crate::render::{self, views};
 
 pub async fn run(g: &Global, cmd: OperatorCmd) -> Result<()> {
     let db = open_db(g).await?;
@@ -35,10 +36,10 @@ pub async fn run(g: &Global, cmd: OperatorCmd) -> Result<()> {
         }
         OperatorCmd::List => {
             let operators = db.operators().await?;
-            emit_list(g.json, "operators", &operators, |o| {
-                let state = if o.disabled { "disabled" } else { "enabled" };
-                format!("{}  {state}", o.email)
+            let human = render::operators(&OperatorList {
+                operators: views(operators.clone()),
             });
+            emit(g.json, json!({ "operators": operators }), human);
         }
         OperatorCmd::Disable { email } => set_disabled(g, &db, &email, true).await?,
         OperatorCmd::Enable { email } => set_disabled(g, &db, &email, false).await?,
@@ -69,20 +70,10 @@ async fn token(g: &Global, db: &packyard_store::Db, cmd: OperatorTokenCmd) -> Re
         }
         OperatorTokenCmd::List { email } => {
             let tokens = db.operator_tokens(email.as_deref()).await?;
-            emit_list(g.json, "tokens", &tokens, |t| {
-                let state = t.revoked_at.map_or_else(
-                    || "active".to_string(),
-                    |at| format!("revoked {}", rfc3339_text(at)),
-                );
-                format!(
-                    "{:>4}  {:<7}  {}  {}  created {}  {state}",
-                    t.id,
-                    t.scope,
-                    t.email,
-                    t.name,
-                    rfc3339_text(t.created_at)
-                )
+            let human = render::tokens(&TokenList {
+                tokens: views(tokens.clone()),
             });
+            emit(g.json, json!({ "tokens": tokens }), human);
         }
         OperatorTokenCmd::Revoke { id } => {
             let t = db.revoke_operator_token(id, CLI_ACTOR).await?;

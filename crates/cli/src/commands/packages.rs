@@ -12,6 +12,8 @@ use serde_json::json;
 use super::{CLI_ACTOR, emit};
 use crate::args::{Global, PackageCmd};
 use crate::context::open_db;
+use crate::render::{self, print};
+use packyard_api::files::{PackageView, VersionView};
 
 pub async fn run(g: &Global, cmd: PackageCmd) -> Result<()> {
     let db = open_db(g).await?;
@@ -84,36 +86,16 @@ async fn show(g: &Global, db: &Db, name: &str) -> Result<()> {
             .get(&(v.name.clone(), v.version.clone()))
             .unwrap_or(&0)
     };
-    let mut human = vec![name.to_string()];
-    for v in &versions {
-        let when = packyard_store::timestamps::rfc3339_text(v.created_at);
-        let released = packyard_store::timestamps::rfc3339_text(v.released_at);
-        human.push(format!(
-            "  {}  released {}  published {} by {}  {} install(s){}",
-            v.version,
-            &released[..10],
-            when,
-            v.published_by.as_deref().unwrap_or("unknown"),
-            count(v),
-            if v.unlisted_at.is_some() {
-                "  unlisted"
-            } else {
-                ""
-            }
-        ));
-    }
-    let listed: Vec<_> = versions
-        .iter()
-        .map(|v| {
-            let mut shown = json!(v);
-            shown["installs"] = json!(count(v));
-            shown
-        })
-        .collect();
-    emit(
-        g.json,
-        json!({ "name": name, "versions": listed }),
-        human.join("\n"),
-    );
+    let shown = PackageView {
+        name: name.to_string(),
+        versions: versions
+            .into_iter()
+            .map(|v| VersionView {
+                installs: Some(count(&v)),
+                ..v.into()
+            })
+            .collect(),
+    };
+    print(g.json, &shown, render::package(&shown))?;
     Ok(())
 }

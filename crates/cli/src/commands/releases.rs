@@ -2,12 +2,13 @@
 //! is streamed into storage, so adding a multi-GiB release needs no memory to speak of.
 
 use anyhow::{Context, Result};
+use packyard_api::files::{ReleaseAdded, ReleaseList};
 use packyard_core::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_release};
-use serde_json::json;
 
-use super::{CLI_ACTOR, deleted, emit, emit_list};
+use super::{CLI_ACTOR, deleted, emit};
 use crate::args::{Global, ReleaseCmd};
 use crate::context::{open_blobs, open_db};
+use crate::render::{self, print};
 
 pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
     let db = open_db(g).await?;
@@ -26,33 +27,21 @@ pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
                 max_bytes: u64::MAX,
             };
             let (release, outcome) = add_release(&db, &blobs, &request, reader, CLI_ACTOR).await?;
-            let verb = match outcome {
+            let outcome = match outcome {
                 ReleaseOutcome::Added => "added",
-                ReleaseOutcome::Unchanged => "unchanged (already added with the same bytes)",
+                ReleaseOutcome::Unchanged => "unchanged",
             };
-            let human = format!(
-                "{} {verb}: {} {} for {}, {} bytes, sha256 {}",
-                release.file_name,
-                release.kind,
-                release.version,
-                add.product,
-                release.size,
-                release.sha256
-            );
-            emit(
-                g.json,
-                json!({ "release": release, "outcome": outcome }),
-                human,
-            );
+            let added = ReleaseAdded {
+                release: release.into(),
+                outcome: outcome.into(),
+            };
+            print(g.json, &added, render::release_added(&added, &add.product))?;
         }
         ReleaseCmd::List => {
-            let releases = db.releases().await?;
-            emit_list(g.json, "releases", &releases, |r| {
-                format!(
-                    "{}  {}  {}  {} bytes",
-                    r.kind, r.version, r.file_name, r.size
-                )
-            });
+            let list = ReleaseList {
+                releases: db.releases().await?.into_iter().map(Into::into).collect(),
+            };
+            print(g.json, &list, render::releases(&list))?;
         }
         ReleaseCmd::Delete { file_name } => {
             let release = db.delete_release(&file_name, CLI_ACTOR).await?;

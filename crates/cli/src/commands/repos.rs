@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use packyard_composer::archive::ZipLimits;
-use packyard_core::git::registry::{add_repository, describe, describe_with_refs, webhook_url};
+use packyard_core::git::registry::{add_repository, describe, describe_with_refs};
 use packyard_core::git::sync::SyncReport;
 use packyard_core::git::worker::{Leased, lease_owner, sync_with_lease};
 use packyard_core::git::{Progress, SyncContext};
@@ -16,6 +16,8 @@ use serde_json::{Value, json};
 use super::{CLI_ACTOR, Reported, emit};
 use crate::args::{Global, RepoArgs, RepoCmd};
 use crate::context::{git_settings, open_blobs, open_db, read_password_stdin};
+use crate::render;
+use packyard_api::repos::RepoView;
 
 pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
     let db = open_db(g).await?;
@@ -50,43 +52,24 @@ pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
                 .generated_secret
                 .clone()
                 .map_or(Value::Null, Value::from);
-            let mut human = format!(
-                "{}\nwebhook URL: {}",
-                added.repo.id,
-                webhook_url(url, added.repo.id)
-            );
-            if let Some(secret) = &added.generated_secret {
-                human.push_str(&format!("\nwebhook secret (shown once): {secret}"));
-            }
-            human.push_str(&format!(
-                "\nrun `packyard repo sync {}` to import it now",
-                added.repo.id
-            ));
+            let human = render::repo_added(&RepoView::from_description(out.clone())?);
             emit(g.json, out, human);
         }
         RepoCmd::List => {
-            let repos = db.repos().await?;
-            let human: Vec<String> = repos
+            let all: Vec<Value> = db.repos().await?.iter().map(|r| describe(r, url)).collect();
+            let views = all
                 .iter()
-                .map(|r| {
-                    let d = describe(r, url);
-                    format!(
-                        "{}  {}  {}  last sync: {}",
-                        r.id,
-                        r.name,
-                        d["url"].as_str().unwrap_or(""),
-                        last_sync(&d)
-                    )
-                })
-                .collect();
-            let all: Vec<Value> = repos.iter().map(|r| describe(r, url)).collect();
+                .map(|d| RepoView::from_description(d.clone()))
+                .collect::<Result<Vec<_>, _>>()?;
+            let human: Vec<String> = views.iter().map(render::repo_line).collect();
             emit(g.json, json!({ "repos": all }), human.join("\n"));
         }
         RepoCmd::Show { id } => {
             let repo = db.repo(id).await?;
             let refs = db.repo_refs(id).await?;
             let d = describe_with_refs(&repo, &refs, url);
-            emit(g.json, d.clone(), show_text(&d));
+            let human = render::repo(&RepoView::from_description(d.clone())?);
+            emit(g.json, d, human);
         }
         RepoCmd::Sync { id, all } => {
             let ids = if all {
@@ -106,47 +89,10 @@ pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
         }
         RepoCmd::Remove { id } => {
             db.remove_repo(id, CLI_ACTOR).await?;
-            emit(
-                g.json,
-                json!({ "removed": id }),
-                format!("repository {id} removed; the versions it published stay"),
-            );
+            emit(g.json, json!({ "removed": id }), render::repo_removed(id));
         }
     }
     Ok(())
-}
-
-fn last_sync(d: &Value) -> String {
-    match (d["last_sync_at"].as_str(), d["last_sync_error"].as_str()) {
-        (None, _) => "never".into(),
-        (Some(at), Some(err)) => format!("{at} FAILED: {err}"),
-        (Some(at), None) => format!("{at} {}", d["last_sync"]),
-    }
-}
-
-fn show_text(d: &Value) -> String {
-    let mut out = vec![
-        format!("{}  {}", d["id"], d["name"].as_str().unwrap_or("")),
-        format!("url: {}", d["url"].as_str().unwrap_or("")),
-        format!("webhook URL: {}", d["webhook_url"].as_str().unwrap_or("")),
-        format!("last sync: {}", last_sync(d)),
-    ];
-    for (title, key, field) in [
-        ("versions", "versions", "version"),
-        ("skipped", "skipped", "reason"),
-        ("conflicts", "conflicts", "reason"),
-    ] {
-        let items = d[key].as_array().cloned().unwrap_or_default();
-        out.push(format!("{title}: {}", items.len()));
-        out.extend(items.iter().map(|i| {
-            format!(
-                "  {}  {}",
-                i["ref"].as_str().unwrap_or(""),
-                i[field].as_str().unwrap_or("")
-            )
-        }));
-    }
-    out.join("\n")
 }
 
 struct Bar(ProgressBar);

@@ -14,6 +14,7 @@ use serde_json::json;
 use super::{CLI_ACTOR, deleted, emit, emit_list};
 use crate::args::{Global, UpstreamCmd};
 use crate::context::{open_blobs, open_db};
+use crate::render::{self, print};
 
 /// The secrets key named by `--secrets-key-file`, if any.
 pub fn secrets_key(g: &Global) -> Result<Option<SecretsKey>> {
@@ -24,33 +25,21 @@ pub fn secrets_key(g: &Global) -> Result<Option<SecretsKey>> {
         .context("cannot use the secrets key")
 }
 
+/// The line people read for an upstream (the same in remote mode).
 fn line(v: &UpstreamView) -> String {
-    format!(
-        "{}  {}  priority {}  {}  packages mirrored: {}{}",
-        v.name,
-        v.url,
-        v.priority,
-        if v.packages.is_empty() {
-            "*".to_string()
-        } else {
-            v.packages.join(",")
-        },
-        v.packages_mirrored,
-        v.last_error
-            .as_deref()
-            .map(|e| format!("  last error: {e}"))
-            .unwrap_or_default()
-    )
+    render::upstream(&v.clone().into())
 }
 
 pub async fn run(g: &Global, cmd: UpstreamCmd) -> Result<()> {
     let db = open_db(g).await?;
     let key = secrets_key(g)?;
+    let limits = UpstreamLimits::default();
     let mirror = Arc::new(Mirror::new(
         db.clone(),
         open_blobs(g)?,
-        UpstreamLimits::default(),
+        limits.clone(),
         key.clone(),
+        Arc::new(packyard_net::upstream::HttpFetcher::new(&limits)),
     ));
     match cmd {
         UpstreamCmd::Add(add) => {
@@ -59,7 +48,8 @@ pub async fn run(g: &Global, cmd: UpstreamCmd) -> Result<()> {
                     "credentials are stored encrypted: pass --secrets-key-file FILE (or set PACKYARD_SECRETS_KEY_FILE) holding 64 hex digits from `openssl rand -hex 32`"
                 );
             }
-            let up = registry::add(&db, key.as_ref(), &add.into_request()?, CLI_ACTOR).await?;
+            let request = add.into_request()?.into();
+            let up = registry::add(&db, key.as_ref(), &request, CLI_ACTOR).await?;
             let view = registry::view(&up, &mirror);
             emit(
                 g.json,
@@ -94,18 +84,9 @@ pub async fn run(g: &Global, cmd: UpstreamCmd) -> Result<()> {
             mirror.load().await?;
             let up = db.upstream(&name).await?;
             let report = registry::sync(&mirror, &up, &packages).await;
-            let human = format!(
-                "{name}: {} metadata file(s), {} archive(s) fetched{}",
-                report.metadata,
-                report.dists,
-                report
-                    .errors
-                    .iter()
-                    .map(|e| format!("\nerror: {e}"))
-                    .collect::<String>()
-            );
+            let report = packyard_api::upstreams::SyncReport::from(report);
             let failed = !report.errors.is_empty();
-            emit(g.json, json!(report), human);
+            print(g.json, &report, render::upstream_synced(&name, &report))?;
             if failed {
                 return Err(super::Reported(format!("syncing upstream {name} failed")).into());
             }

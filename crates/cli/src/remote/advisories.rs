@@ -2,12 +2,12 @@
 //! `/api/v1/packages/{package}/abandoned`, `…/versions/{version}/recall`, `/api/v1/notices`).
 
 use anyhow::Result;
+use packyard_api::marks::{AdvisoryView, NewAdvisoryBody, NoticeList};
 use serde_json::{Value, json};
 
-use super::client::{Client, segment};
-use super::commands::list;
-use super::packages::package_path;
+use super::client::{Client, list, package_path, segment, shown};
 use crate::args::{AdvisoryCmd, NoticeCmd, VersionCmd};
+use crate::render;
 
 pub(super) fn advisory(c: &Client, cmd: AdvisoryCmd) -> Result<(Value, Option<String>)> {
     Ok(match cmd {
@@ -20,15 +20,25 @@ pub(super) fn advisory(c: &Client, cmd: AdvisoryCmd) -> Result<(Value, Option<St
             severity,
             reported_at,
         } => {
-            let body = json!({
-                "package": package, "affectedVersions": affected, "title": title, "cve": cve,
-                "link": link, "severity": severity.map(|s| s.as_str()), "reportedAt": reported_at,
-            });
-            let v = c.call("POST", "/api/v1/advisories", Some(&body))?;
-            let human = format!("{} published for {}", v["advisoryId"], v["packageName"]);
-            (v, Some(human.replace('"', "")))
+            let body = NewAdvisoryBody {
+                package,
+                affected_versions: affected,
+                title,
+                cve,
+                link,
+                severity: severity.map(|s| s.as_str().to_string()),
+                reported_at,
+            };
+            let v: AdvisoryView = c.send("POST", "/api/v1/advisories", &body)?;
+            let human = format!("{} published for {}", v.advisory_id, v.package_name);
+            (serde_json::to_value(v)?, Some(human))
         }
-        AdvisoryCmd::List { package } => list(c, "/api/v1/advisories", "package", package)?,
+        AdvisoryCmd::List { package } => list(
+            c,
+            ("/api/v1/advisories", "package"),
+            package,
+            render::advisories,
+        )?,
         AdvisoryCmd::Withdraw { id } => {
             let path = format!("/api/v1/advisories/{}/withdraw", segment(id.trim()));
             (
@@ -85,7 +95,9 @@ pub(super) fn version(c: &Client, cmd: VersionCmd) -> Result<(Value, Option<Stri
             c.call("DELETE", &recall_path(&name, &version), None)?,
             Some(format!("{name} {version} is installable again")),
         ),
-        VersionCmd::Recalls { name } => list(c, "/api/v1/recalls", "package", name)?,
+        VersionCmd::Recalls { name } => {
+            list(c, ("/api/v1/recalls", "package"), name, render::recalls)?
+        }
     })
 }
 
@@ -110,6 +122,6 @@ pub(super) fn notice(c: &Client, cmd: NoticeCmd) -> Result<(Value, Option<String
                 Some(format!("{kind} cleared")),
             )
         }
-        NoticeCmd::List => (c.call("GET", "/api/v1/notices", None)?, None),
+        NoticeCmd::List => shown(c.get::<NoticeList>("/api/v1/notices")?, render::notices)?,
     })
 }

@@ -1,49 +1,12 @@
-//! Catalog commands as admin API calls: products, package uploads and release archives.
+//! Package uploads and release archives as admin API calls.
 
 use anyhow::{Result, bail};
-use packyard_store::products::parse_patterns;
-use serde_json::{Value, json};
+use packyard_api::files::{Published, ReleaseAdded, ReleaseList};
+use serde_json::json;
 
-use super::client::{Client, segment};
-use super::commands::delete;
-use crate::args::{ProductCmd, PublishArgs, ReleaseCmd};
-
-pub(super) fn product(c: &Client, cmd: ProductCmd) -> Result<(Value, Option<String>)> {
-    let path = |slug: &str| format!("/api/v1/products/{}", segment(slug));
-    Ok(match cmd {
-        ProductCmd::Create {
-            slug,
-            name,
-            packages,
-            public,
-        } => {
-            let body = json!({ "slug": slug, "name": name, "packages": parse_patterns(&packages)?, "public": public });
-            (
-                c.call("POST", "/api/v1/products", Some(&body))?,
-                Some(format!("product {slug} created")),
-            )
-        }
-        ProductCmd::List => (c.call("GET", "/api/v1/products", None)?, None),
-        ProductCmd::Update {
-            slug,
-            name,
-            packages,
-            public,
-        } => {
-            let body = json!({ "name": name, "packages": packages.as_deref().map(parse_patterns).transpose()?, "public": public });
-            (
-                c.call("PATCH", &path(&slug), Some(&body))?,
-                Some(format!("product {slug} updated")),
-            )
-        }
-        ProductCmd::Delete { slug } => delete(
-            c,
-            &path(&slug),
-            ("slug", &slug),
-            format!("product {slug} deleted"),
-        )?,
-    })
-}
+use super::client::{Client, delete, print, segment, typed};
+use crate::args::{PublishArgs, ReleaseCmd};
+use crate::render;
 
 /// `publish` through the API: one upload per file, the same JSON report as local mode.
 pub fn publish(c: &Client, json_out: bool, args: PublishArgs) -> Result<()> {
@@ -57,21 +20,25 @@ pub fn publish(c: &Client, json_out: bool, args: PublishArgs) -> Result<()> {
         .unwrap_or_default();
     let (mut published, mut skipped, mut failed) = (Vec::new(), Vec::new(), Vec::new());
     for file in &args.files {
-        match c.upload("POST", &format!("/api/v1/packages{query}"), file) {
-            Ok(v) if v["outcome"] == "published" => {
-                published.push(json!({ "name": v["name"], "version": v["version"] }))
+        let answer = c.upload("POST", &format!("/api/v1/packages{query}"), file);
+        match answer.and_then(typed::<Published>) {
+            Ok(v) if v.outcome == "published" => {
+                published.push(json!({ "name": v.name, "version": v.version }))
             }
-            Ok(v) => skipped.push(json!({ "name": v["name"], "version": v["version"], "file": file.display().to_string() })),
+            Ok(v) => skipped.push(
+                json!({ "name": v.name, "version": v.version, "file": file.display().to_string() }),
+            ),
             Err(e) => {
                 eprintln!("{}: {e:#}", file.display());
-                failed.push(json!({ "file": file.display().to_string(), "error": format!("{e:#}") }));
+                failed
+                    .push(json!({ "file": file.display().to_string(), "error": format!("{e:#}") }));
             }
         }
     }
     let failures = failed.len();
     let summary = crate::context::publish_summary(&published, &skipped, failures);
     let report = json!({ "published": published, "skipped": skipped, "failed": failed });
-    super::print(json_out, &report, Some(summary));
+    print(json_out, &report, Some(summary));
     if failures > 0 {
         return Err(crate::context::Reported(format!(
             "{failures} of {} files could not be published",
@@ -94,11 +61,15 @@ pub fn release(c: &Client, json_out: bool, cmd: ReleaseCmd) -> Result<()> {
                 segment(&add.version),
                 segment(&add.product)
             );
-            let v = c.upload("PUT", &path, &add.file)?;
-            let human = format!("{name} {}", v["outcome"].as_str().unwrap_or("added"));
-            (v, Some(human))
+            let added: ReleaseAdded = typed(c.upload("PUT", &path, &add.file)?)?;
+            let human = render::release_added(&added, &add.product);
+            (serde_json::to_value(added)?, Some(human))
         }
-        ReleaseCmd::List => (c.call("GET", "/api/v1/releases", None)?, None),
+        ReleaseCmd::List => {
+            let list: ReleaseList = c.get("/api/v1/releases")?;
+            let human = render::releases(&list);
+            (serde_json::to_value(list)?, Some(human))
+        }
         ReleaseCmd::Delete { file_name } => delete(
             c,
             &format!("/api/v1/releases/{}", segment(&file_name)),
@@ -106,6 +77,6 @@ pub fn release(c: &Client, json_out: bool, cmd: ReleaseCmd) -> Result<()> {
             format!("{file_name} deleted"),
         )?,
     };
-    super::print(json_out, &answer, human);
+    print(json_out, &answer, human);
     Ok(())
 }

@@ -4,6 +4,8 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use ureq::http::Response;
 use ureq::{Agent, Body};
@@ -57,6 +59,26 @@ impl Client {
         answer(method, &url, response)
     }
 
+    /// A GET whose answer is read as `T`.
+    pub fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        self.answer("GET", path)
+    }
+
+    /// A call without a body whose answer is read as `T`.
+    pub fn answer<T: DeserializeOwned>(&self, method: &str, path: &str) -> Result<T> {
+        typed(self.call(method, path, None)?)
+    }
+
+    /// Sends `body` as JSON and reads the answer as `T`.
+    pub fn send<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T> {
+        typed(self.call(method, path, Some(&serde_json::to_value(body)?))?)
+    }
+
     /// Uploads a file as the request body, streamed from disk.
     pub fn upload(&self, method: &str, path: &str, file: &std::path::Path) -> Result<Value> {
         let url = format!("{}{path}", self.base);
@@ -76,6 +98,13 @@ impl Client {
     }
 }
 
+/// An answer read as the admin API type it is documented as.
+pub fn typed<T: DeserializeOwned>(answer: Value) -> Result<T> {
+    serde_json::from_value(answer).context(
+        "the server's answer does not have the expected shape (is it another Packyard version?)",
+    )
+}
+
 /// The JSON of a successful answer, or the server's error as this command's error.
 fn answer(method: &str, url: &str, mut response: Response<Body>) -> Result<Value> {
     let status = response.status();
@@ -88,6 +117,69 @@ fn answer(method: &str, url: &str, mut response: Response<Body>) -> Result<Value
     if status.is_success() {
         return Ok(json);
     }
-    let reason = json["error"].as_str().map_or(text.trim(), |e| e);
+    let reason = serde_json::from_value::<packyard_api::ErrorBody>(json)
+        .map_or_else(|_| text.trim().to_string(), |e| e.error);
     bail!("{method} {url}: {} {reason}", status.as_u16())
+}
+
+pub fn account_path(id: &str) -> String {
+    format!("/api/v1/accounts/{}", segment(id))
+}
+
+/// A list read as `T`, narrowed to one `param` value when given (`?package=…`,
+/// `?email=…`), with its table as local mode prints it.
+pub fn list<T: DeserializeOwned + Serialize>(
+    c: &Client,
+    (base, param): (&str, &str),
+    value: Option<String>,
+    table: fn(&T) -> String,
+) -> Result<(Value, Option<String>)> {
+    let query = value
+        .map(|v| format!("?{param}={}", segment(&v)))
+        .unwrap_or_default();
+    let listed: T = c.get(&format!("{base}{query}"))?;
+    shown(listed, table)
+}
+
+/// An answer as JSON, with its text for people.
+pub fn shown<T: Serialize>(answer: T, text: fn(&T) -> String) -> Result<(Value, Option<String>)> {
+    let human = text(&answer);
+    Ok((serde_json::to_value(answer)?, Some(human)))
+}
+
+/// A POST with no body that answers with the server's JSON and, for people, `human`.
+pub fn post(c: &Client, path: &str, human: String) -> Result<(Value, Option<String>)> {
+    Ok((c.call("POST", path, None)?, Some(human)))
+}
+
+/// `POST {base}/enable` or `{base}/disable`; says "`who` enabled" or "`who` disabled".
+pub fn switch(c: &Client, base: &str, who: &str, enable: bool) -> Result<(Value, Option<String>)> {
+    let action = if enable { "enable" } else { "disable" };
+    post(c, &format!("{base}/{action}"), format!("{who} {action}d"))
+}
+
+/// A DELETE, answered as `{ key: value, "deleted": true }` and, for people, `human`.
+pub fn delete(
+    c: &Client,
+    path: &str,
+    (key, value): (&str, &str),
+    human: String,
+) -> Result<(Value, Option<String>)> {
+    c.call("DELETE", path, None)?;
+    Ok((crate::context::deleted(key, value), Some(human)))
+}
+
+/// `/api/v1/packages/VENDOR/NAME` for a package name, each part encoded.
+pub fn package_path(name: &str) -> String {
+    let parts: Vec<String> = name.split('/').map(segment).collect();
+    format!("/api/v1/packages/{}", parts.join("/"))
+}
+
+/// Prints the answer as JSON with `--json`, else its text for people (every remote command
+/// has one, the same as local mode prints).
+pub fn print(json: bool, answer: &Value, human: Option<String>) {
+    match human {
+        Some(text) if !json => println!("{text}"),
+        _ => println!("{answer}"),
+    }
 }

@@ -2,121 +2,32 @@
 //! customers and the catalog in their own modules.
 
 use anyhow::{Result, bail};
+use packyard_api::operators::{
+    CreatedTokenView, NewToken, OperatorList, OperatorPassword, OperatorView,
+};
+use packyard_api::repos::{NewRepo, RepoList, RepoView};
 use serde_json::{Value, json};
 
-use super::client::{Client, segment};
-use super::{advisories, catalog, customers, packages};
-use crate::args::{Command, OperatorCmd, OperatorTokenCmd, RepoCmd, TokenCmd};
-use crate::context::read_password_stdin;
-
-pub(super) fn account_path(id: &str) -> String {
-    format!("/api/v1/accounts/{}", segment(id))
-}
-
-/// A list, narrowed to one `param` value when given (`?account=…`, `?email=…`).
-pub(super) fn list(
-    c: &Client,
-    base: &str,
-    param: &str,
-    value: Option<String>,
-) -> Result<(Value, Option<String>)> {
-    let query = value
-        .map(|v| format!("?{param}={}", segment(&v)))
-        .unwrap_or_default();
-    Ok((c.call("GET", &format!("{base}{query}"), None)?, None))
-}
-
-/// A POST with no body that answers with the server's JSON and, for people, `human`.
-pub(super) fn post(c: &Client, path: &str, human: String) -> Result<(Value, Option<String>)> {
-    Ok((c.call("POST", path, None)?, Some(human)))
-}
-
-/// `POST {base}/enable` or `{base}/disable`; says "`who` enabled" or "`who` disabled".
-pub(super) fn switch(
-    c: &Client,
-    base: &str,
-    who: &str,
-    enable: bool,
-) -> Result<(Value, Option<String>)> {
-    let action = if enable { "enable" } else { "disable" };
-    post(c, &format!("{base}/{action}"), format!("{who} {action}d"))
-}
-
-/// A DELETE, answered as `{ key: value, "deleted": true }` and, for people, `human`.
-pub(super) fn delete(
-    c: &Client,
-    path: &str,
-    (key, value): (&str, &str),
-    human: String,
-) -> Result<(Value, Option<String>)> {
-    c.call("DELETE", path, None)?;
-    Ok((crate::context::deleted(key, value), Some(human)))
-}
+use super::client::{Client, list, segment, shown, switch};
+use super::{advisories, packages};
+use crate::args::{Command, OperatorCmd, OperatorTokenCmd, RepoCmd};
+use crate::context::{read_new_password, read_password_stdin};
+use crate::render;
 
 /// The API call(s) for one command: the answer and, when there is one, its human text.
 pub fn request(c: &Client, command: Command) -> Result<(Value, Option<String>)> {
     Ok(match command {
-        Command::Account(cmd) => customers::account(c, cmd)?,
-        Command::Key(cmd) => customers::key(c, cmd)?,
-        Command::Token(TokenCmd::Generate { account }) => {
-            let v = c.call(
-                "POST",
-                &format!("{}/download-token", account_path(&account)),
-                None,
-            )?;
-            let token = v["token"].as_str().map(str::to_string);
-            (v, token)
-        }
-        Command::Product(cmd) => catalog::product(c, cmd)?,
         Command::Package(cmd) => packages::package(c, cmd)?,
-        Command::Entitlement(cmd) => customers::entitlement(c, cmd)?,
-        Command::Invoice(cmd) => customers::invoice(c, cmd)?,
         Command::Operator(cmd) => operator(c, cmd)?,
         Command::Repo(args) => repo(c, args.cmd)?,
-        Command::Explain(args) => explain(c, args)?,
         Command::Advisory(cmd) => advisories::advisory(c, cmd)?,
         Command::Version(cmd) => advisories::version(c, cmd)?,
         Command::Notice(cmd) => advisories::notice(c, cmd)?,
         Command::Upstream(cmd) => super::upstreams::upstream(c, cmd)?,
-        Command::Serve(_)
-        | Command::Migrate
-        | Command::Stats
-        | Command::Backup(_)
-        | Command::Restore(_)
-        | Command::Completions(_)
-        | Command::Storage(_)
-        | Command::User(_)
-        | Command::Publish(_)
-        | Command::Release(_) => {
-            bail!("this command works on the data directory only; run it without --server")
-        }
+        // `commands::shared` runs the commands written once before remote mode is chosen;
+        // what is left here needs the data directory.
+        _ => bail!("this command works on the data directory only; run it without --server"),
     })
-}
-
-/// `explain` through `/api/v1/{accounts/ID|keys/KEY}/explain?package=…`.
-fn explain(c: &Client, args: crate::args::ExplainArgs) -> Result<(Value, Option<String>)> {
-    let (base, package) = match (&args.key, args.names.as_slice()) {
-        (Some(key), [package]) => (format!("/api/v1/keys/{}", segment(key)), package),
-        (None, [account, package]) => (account_path(account), package),
-        _ => bail!(
-            "use: packyard explain ACCOUNT PACKAGE[:VERSION] or packyard explain --key PUBLIC_KEY PACKAGE[:VERSION]"
-        ),
-    };
-    let v = c.call(
-        "GET",
-        &format!("{base}/explain?package={}", segment(package)),
-        None,
-    )?;
-    let human = v["verdict"].as_str().map(|verdict| {
-        let steps: Vec<String> = v["steps"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|s| s.as_str().map(|s| format!("  - {s}")))
-            .collect();
-        format!("{verdict}\n{}", steps.join("\n"))
-    });
-    Ok((v, human))
 }
 
 /// `repo …` through `/api/v1/repos`; `sync --all` queues each repository in turn.
@@ -129,26 +40,31 @@ fn repo(c: &Client, cmd: RepoCmd) -> Result<(Value, Option<String>)> {
             secret_stdin,
         } => {
             let secret = secret_stdin.then(read_password_stdin).transpose()?;
-            let body = json!({ "url": url, "name": name, "secret": secret });
-            (c.call("POST", "/api/v1/repos", Some(&body))?, None)
+            let body = NewRepo { url, name, secret };
+            shown(
+                c.send::<RepoView>("POST", "/api/v1/repos", &body)?,
+                render::repo_added,
+            )?
         }
-        RepoCmd::List => (c.call("GET", "/api/v1/repos", None)?, None),
-        RepoCmd::Show { id } => (c.call("GET", &format!("/api/v1/repos/{id}"), None)?, None),
-        RepoCmd::Remove { id } => (
-            c.call("DELETE", &format!("/api/v1/repos/{id}"), None)?,
-            None,
-        ),
+        RepoCmd::List => {
+            let listed: RepoList = c.get("/api/v1/repos")?;
+            let human: Vec<String> = listed.repos.iter().map(render::repo_line).collect();
+            (serde_json::to_value(listed)?, Some(human.join("\n")))
+        }
+        RepoCmd::Show { id } => shown(
+            c.get::<RepoView>(&format!("/api/v1/repos/{id}"))?,
+            render::repo,
+        )?,
+        RepoCmd::Remove { id } => {
+            c.call("DELETE", &format!("/api/v1/repos/{id}"), None)?;
+            (json!({ "removed": id }), Some(render::repo_removed(id)))
+        }
         RepoCmd::Sync { id: Some(id), .. } => {
             (sync(id)?, Some(format!("sync of repository {id} queued")))
         }
         RepoCmd::Sync { id: None, .. } => {
-            let listed = c.call("GET", "/api/v1/repos", None)?;
-            let ids: Vec<i64> = listed["repos"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|r| r["id"].as_i64())
-                .collect();
+            let listed: RepoList = c.get("/api/v1/repos")?;
+            let ids: Vec<i64> = listed.repos.iter().map(|r| r.id).collect();
             for id in &ids {
                 sync(*id)?;
             }
@@ -168,27 +84,41 @@ fn operator(c: &Client, cmd: OperatorCmd) -> Result<(Value, Option<String>)> {
                 Some(format!("operator {email} created")),
             )
         }
-        OperatorCmd::List => (c.call("GET", "/api/v1/operators", None)?, None),
+        OperatorCmd::List => shown(
+            c.get::<OperatorList>("/api/v1/operators")?,
+            render::operators,
+        )?,
         OperatorCmd::Disable { email } => {
             switch(c, &path(&email), &format!("operator {email}"), false)?
         }
         OperatorCmd::Enable { email } => {
             switch(c, &path(&email), &format!("operator {email}"), true)?
         }
-        OperatorCmd::SetPassword { .. } => {
-            bail!(
-                "set operator passwords on the server: packyard operator set-password EMAIL --password-stdin"
-            )
+        OperatorCmd::SetPassword { email, .. } => {
+            let body = OperatorPassword {
+                password: read_new_password()?,
+            };
+            let path = format!("{}/password", path(&email));
+            let changed: OperatorView = c.send("PUT", &path, &body)?;
+            let human = format!("password of operator {} set", changed.email);
+            (json!({ "email": changed.email }), Some(human))
         }
         OperatorCmd::Token(OperatorTokenCmd::Create { email, name, scope }) => {
-            let body = json!({ "email": email, "name": name, "scope": scope });
-            let v = c.call("POST", "/api/v1/operator-tokens", Some(&body))?;
-            let token = v["token"].as_str().map(str::to_string);
-            (v, token)
+            let body = NewToken {
+                email,
+                name,
+                scope: Some(scope),
+            };
+            let created: CreatedTokenView = c.send("POST", "/api/v1/operator-tokens", &body)?;
+            let token = created.token.clone();
+            (serde_json::to_value(created)?, Some(token))
         }
-        OperatorCmd::Token(OperatorTokenCmd::List { email }) => {
-            list(c, "/api/v1/operator-tokens", "email", email)?
-        }
+        OperatorCmd::Token(OperatorTokenCmd::List { email }) => list(
+            c,
+            ("/api/v1/operator-tokens", "email"),
+            email,
+            render::tokens,
+        )?,
         OperatorCmd::Token(OperatorTokenCmd::Revoke { id }) => (
             c.call("DELETE", &format!("/api/v1/operator-tokens/{id}"), None)?,
             Some(format!("token {id} revoked")),

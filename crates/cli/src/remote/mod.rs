@@ -10,17 +10,15 @@
 
 mod advisories;
 mod catalog;
-mod client;
+pub mod client;
 mod commands;
-mod customers;
 mod packages;
 mod upstreams;
 
 use anyhow::{Result, bail};
-use serde_json::Value;
 
 use crate::args::{Command, Global};
-use client::Client;
+use client::{Client, print};
 use commands::request;
 
 /// Runs `command` against the admin API of `g.server`.
@@ -37,17 +35,5 @@ pub fn run(g: &Global, command: Command) -> Result<()> {
             print(g.json, &answer, human);
             Ok(())
         }
-    }
-}
-
-/// Prints the answer as JSON, or the human text when there is one.
-pub fn print(json: bool, answer: &Value, human: Option<String>) {
-    match human {
-        Some(text) if !json => println!("{text}"),
-        _ if json => println!("{answer}"),
-        _ => println!(
-            "{}",
-            serde_json::to_string_pretty(answer).unwrap_or_else(|_| answer.to_string())
-        ),
     }
 }

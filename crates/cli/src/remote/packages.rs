@@ -1,31 +1,23 @@
 //! `package list|show|unlist|relist|abandon|unabandon` as admin API calls (`/api/v1/packages…`).
 
 use anyhow::Result;
+use packyard_api::files::{PackagePage, PackageView};
 use serde_json::{Value, json};
 
-use super::client::{Client, segment};
+use super::client::{Client, package_path, segment, shown};
 use crate::args::PackageCmd;
-
-/// `/api/v1/packages/VENDOR/NAME` for a package name, each part encoded.
-pub(super) fn package_path(name: &str) -> String {
-    let parts: Vec<String> = name.split('/').map(segment).collect();
-    format!("/api/v1/packages/{}", parts.join("/"))
-}
+use crate::render;
 
 pub(super) fn package(c: &Client, cmd: PackageCmd) -> Result<(Value, Option<String>)> {
     Ok(match cmd {
         PackageCmd::List => {
             let (mut packages, mut page) = (Vec::new(), 1);
             loop {
-                let answer = c.call(
-                    "GET",
-                    &format!("/api/v1/packages?per_page=1000&page={page}"),
-                    None,
-                )?;
-                let batch = answer["packages"].as_array().cloned().unwrap_or_default();
-                let done = batch.is_empty()
-                    || packages.len() + batch.len()
-                        >= answer["total"].as_u64().unwrap_or(0) as usize;
+                let answer: PackagePage =
+                    c.get(&format!("/api/v1/packages?per_page=1000&page={page}"))?;
+                let batch = answer.packages;
+                let done =
+                    batch.is_empty() || packages.len() + batch.len() >= answer.total as usize;
                 packages.extend(batch);
                 if done {
                     break;
@@ -34,17 +26,13 @@ pub(super) fn package(c: &Client, cmd: PackageCmd) -> Result<(Value, Option<Stri
             }
             let human: Vec<String> = packages
                 .iter()
-                .map(|p| {
-                    let versions = p["versions"].as_array().map_or(0, Vec::len);
-                    format!(
-                        "{}  {versions} version(s)",
-                        p["name"].as_str().unwrap_or_default()
-                    )
-                })
+                .map(|p: &PackageView| format!("{}  {} version(s)", p.name, p.versions.len()))
                 .collect();
             (json!({ "packages": packages }), Some(human.join("\n")))
         }
-        PackageCmd::Show { name } => (c.call("GET", &package_path(&name), None)?, None),
+        PackageCmd::Show { name } => {
+            shown(c.get::<PackageView>(&package_path(&name))?, render::package)?
+        }
         PackageCmd::Unlist { name, version } => {
             c.call(
                 "DELETE",

@@ -2,21 +2,29 @@
 //! request body and are sealed by the server with its own secrets key.
 
 use anyhow::{Result, bail};
+use packyard_api::upstreams::{SyncReport, SyncRequest, UpstreamList, UpstreamView};
 use serde_json::{Value, json};
 
-use super::client::{Client, segment};
+use super::client::{Client, segment, shown};
 use crate::args::UpstreamCmd;
+use crate::render;
 
 pub fn upstream(c: &Client, cmd: UpstreamCmd) -> Result<(Value, Option<String>)> {
     let path = |name: &str| format!("/api/v1/upstreams/{}", segment(name));
     Ok(match cmd {
         UpstreamCmd::Add(add) => {
             let request = add.into_request()?;
-            let added = c.call("POST", "/api/v1/upstreams", Some(&json!(request)))?;
-            (added, Some(format!("added upstream {}", request.name)))
+            let added: UpstreamView = c.send("POST", "/api/v1/upstreams", &request)?;
+            let human = format!("added upstream {}", added.name);
+            (serde_json::to_value(added)?, Some(human))
         }
-        UpstreamCmd::List => (c.call("GET", "/api/v1/upstreams", None)?, None),
-        UpstreamCmd::Show { name } => (c.call("GET", &path(&name), None)?, None),
+        UpstreamCmd::List => shown(
+            c.get::<UpstreamList>("/api/v1/upstreams")?,
+            render::upstreams,
+        )?,
+        UpstreamCmd::Show { name } => {
+            shown(c.get::<UpstreamView>(&path(&name))?, render::upstream)?
+        }
         UpstreamCmd::Remove { name } => {
             c.call("DELETE", &path(&name), None)?;
             (
@@ -25,12 +33,16 @@ pub fn upstream(c: &Client, cmd: UpstreamCmd) -> Result<(Value, Option<String>)>
             )
         }
         UpstreamCmd::Sync { name, packages } => {
-            let body = json!({ "packages": packages });
-            let report = c.call("POST", &format!("{}/sync", path(&name)), Some(&body))?;
-            if report["errors"].as_array().is_some_and(|e| !e.is_empty()) {
-                bail!("syncing upstream {name} failed: {}", report["errors"]);
+            let body = SyncRequest { packages };
+            let report: SyncReport = c.send("POST", &format!("{}/sync", path(&name)), &body)?;
+            if !report.errors.is_empty() {
+                bail!(
+                    "syncing upstream {name} failed: {}",
+                    report.errors.join("; ")
+                );
             }
-            (report, None)
+            let human = render::upstream_synced(&name, &report);
+            (serde_json::to_value(report)?, Some(human))
         }
     })
 }

@@ -95,6 +95,7 @@ run(async () => {
   await visit('admin-advisories', '/admin/advisories');
   await visit('admin-releases', '/admin/releases');
   await visit('admin-repos', '/admin/repos');
+  await visit('admin-upstreams', '/admin/upstreams');
   await visit('admin-audit', '/admin/audit');
   await visit('admin-stats', '/admin/stats');
   for (const extra of (process.env.EXTRA_ADMIN_PAGES || '').split(',').filter(Boolean)) {

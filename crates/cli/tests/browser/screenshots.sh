@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates docs/screenshots/: every portal page (customer and operator side, including the
 # Users page with a set-password link, a personal key, the account switcher, the 403 page of
-# a page outside the user's role and the operator's explain form) at 1280 and 390 px, from
+# a page outside the user's role, the operator's explain form and the Upstreams page with
+# one upstream) at 1280 and 390 px, from
 # the same scenario as the accessibility test (`every_portal_page_passes_axe_and_fits_a_phone`
 # in crates/cli/tests/e2e/portal_design.rs, which passes PORTAL_DOCS_SHOTS on to pages.mjs).
 # Run by hand after a design change and commit the pictures; CI does not run it.

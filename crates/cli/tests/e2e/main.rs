@@ -25,6 +25,7 @@ mod licence_depth;
 mod metadata;
 mod metrics;
 mod mirroring;
+mod one_command_tree;
 mod operator_basics;
 mod operator_tokens;
 mod outage;

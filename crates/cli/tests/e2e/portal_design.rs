@@ -195,6 +195,15 @@ fn every_portal_page_passes_axe_and_fits_a_phone() {
     );
     let (account, public, private) = catalog(&server);
     operator(&server, "ops@example.com");
+    // The Upstreams page with a row (never contacted: nobody asks for its packages).
+    server.cli(&[
+        "upstream",
+        "add",
+        "packagist",
+        "https://repo.packagist.org",
+        "--priority",
+        "10",
+    ]);
     server.wait_visible(&public, &private, "acme/suite");
     let dev = Developer::new(&server, "cli", &public, &private);
     let project = dev.project(&server, "installs");

@@ -57,7 +57,6 @@ fn package_entry(
             .collect(),
         changed_at: 0,
         rendered: Default::default(),
-        rendering: Default::default(),
         marks: Default::default(),
     };
     for v in rows {

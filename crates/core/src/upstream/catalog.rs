@@ -5,17 +5,13 @@
 //! the upstream leaves the reference null, the sha1 of the upstream dist URL (which we then
 //! also announce as the reference: Composer keys its cache on it).
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use arc_swap::ArcSwap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 use sha1::{Digest, Sha1};
 
 use crate::config::Config;
 use crate::metadata::encode_path;
-use crate::rendered::Rendered;
+use crate::rendered::{RenderCache, Rendered};
 use crate::rules::Licence;
 
 /// Where an upstream keeps one version's archive.
@@ -48,9 +44,8 @@ pub struct MirroredFile {
     pub etag: Option<String>,
     /// Unix millis when our copy last changed: the `Last-Modified` we announce.
     pub changed_at: i64,
-    /// Bodies rendered from this file, by licence (as for local packages).
-    pub rendered: ArcSwap<HashMap<Licence, Arc<Rendered>>>,
-    pub rendering: tokio::sync::Mutex<()>,
+    /// Bodies rendered from this file, by licence, in the same cache as local packages'.
+    pub rendered: RenderCache<Licence>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,7 +156,6 @@ pub fn parse(
         etag,
         changed_at,
         rendered: Default::default(),
-        rendering: Default::default(),
     })
 }
 

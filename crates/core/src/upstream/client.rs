@@ -2,8 +2,17 @@
 //! bounded in time (connect, whole metadata request, silence between dist chunks) and size.
 //! Credentials go only to the upstream's own origin: packagist's dists live on GitHub, and
 //! a password for one host must never reach another.
+//!
+//! The HTTP client itself is behind [`UpstreamFetcher`] (one GET, its status, validators and
+//! body as a stream), so this crate links no HTTP or TLS stack: `packyard-net` implements it
+//! with reqwest for the server and the CLI.
 
 use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use futures_util::future::BoxFuture;
+use futures_util::stream::BoxStream;
 
 use packyard_store::upstreams::{Upstream, UpstreamAuth};
 
@@ -66,6 +75,8 @@ pub enum UpstreamError {
     NoKey(String),
     #[error("upstream {0}: {1}")]
     Secrets(String, SecretsError),
+    #[error("fetching it from upstream {0} failed: {1}")]
+    Fetch(String, String),
 }
 
 /// What a conditional GET of a p2 file found.
@@ -79,18 +90,61 @@ pub enum Fetched {
     },
 }
 
+/// Credentials for one upstream (no `Debug`: they are secrets).
+#[derive(Clone)]
+pub enum Credentials {
+    Basic { user: String, password: String },
+    Bearer(String),
+}
+
+/// One GET to an upstream, as the fetcher is asked for it.
+pub struct FetchRequest<'a> {
+    pub url: &'a str,
+    /// Sent only when `url` is on the upstream's own origin.
+    pub credentials: Option<&'a Credentials>,
+    pub if_modified_since: Option<&'a str>,
+    pub if_none_match: Option<&'a str>,
+    /// Bound on the whole call, body included (metadata); `None` for dists, whose silence
+    /// between chunks the fetcher bounds instead (`UpstreamLimits::read_timeout`).
+    pub timeout: Option<Duration>,
+}
+
+/// Why a call did not get an answer.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct TransportError {
+    pub timed_out: bool,
+    /// The cause with its chain of sources.
+    pub message: String,
+}
+
+/// The chunks of an answer's body as they arrive.
+pub type BodyStream = BoxStream<'static, Result<Bytes, TransportError>>;
+
+/// An upstream's answer once its headers arrived.
+pub struct FetchResponse {
+    pub status: u16,
+    pub last_modified: Option<String>,
+    pub etag: Option<String>,
+    pub content_length: Option<u64>,
+    pub body: BodyStream,
+}
+
+/// The HTTP client upstream calls go through (connection pools live inside it). Built with
+/// the `UpstreamLimits` it is to honour: connect and read timeouts.
+pub trait UpstreamFetcher: Send + Sync {
+    fn get<'a>(
+        &'a self,
+        request: FetchRequest<'a>,
+    ) -> BoxFuture<'a, Result<FetchResponse, TransportError>>;
+}
+
 /// An upstream with its credentials decrypted, ready to call.
 #[derive(Clone)]
 pub struct Caller {
     pub name: String,
     pub url: String,
-    auth: Option<Auth>,
-}
-
-#[derive(Clone)]
-enum Auth {
-    Basic(String, String),
-    Bearer(String),
+    credentials: Option<Credentials>,
 }
 
 fn origin(url: &str) -> &str {
@@ -110,47 +164,46 @@ impl Caller {
                 )
             }
         };
-        let auth = secret.map(|s| match up.auth {
-            UpstreamAuth::Bearer => Auth::Bearer(s),
-            _ => Auth::Basic(up.username.clone().unwrap_or_default(), s),
+        let credentials = secret.map(|s| match up.auth {
+            UpstreamAuth::Bearer => Credentials::Bearer(s),
+            _ => Credentials::Basic {
+                user: up.username.clone().unwrap_or_default(),
+                password: s,
+            },
         });
         Ok(Caller {
             name: up.name.clone(),
             url: up.url.clone(),
-            auth,
+            credentials,
         })
     }
 
-    fn get(&self, http: &reqwest::Client, url: &str) -> reqwest::RequestBuilder {
-        let req = http.get(url);
-        if origin(url) != origin(&self.url) {
-            return req;
-        }
-        match &self.auth {
-            Some(Auth::Basic(user, password)) => req.basic_auth(user, Some(password)),
-            Some(Auth::Bearer(token)) => req.bearer_auth(token),
-            None => req,
+    /// The request for `url`, with our credentials only on the upstream's own origin.
+    fn request<'a>(&'a self, url: &'a str) -> FetchRequest<'a> {
+        FetchRequest {
+            url,
+            credentials: self
+                .credentials
+                .as_ref()
+                .filter(|_| origin(url) == origin(&self.url)),
+            if_modified_since: None,
+            if_none_match: None,
+            timeout: None,
         }
     }
 
-    fn failed(&self, e: reqwest::Error, limits: &UpstreamLimits) -> UpstreamError {
-        if e.is_timeout() {
+    fn failed(&self, e: TransportError, limits: &UpstreamLimits) -> UpstreamError {
+        if e.timed_out {
             UpstreamError::Slow(self.name.clone(), limits.request_timeout.as_secs())
         } else {
-            let mut text = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                text = format!("{text}: {s}");
-                source = s.source();
-            }
-            UpstreamError::Unreachable(self.name.clone(), text)
+            UpstreamError::Unreachable(self.name.clone(), e.message)
         }
     }
 
-    fn refused(&self, status: reqwest::StatusCode) -> UpstreamError {
-        match status.as_u16() {
-            s @ (401 | 403) => UpstreamError::Refused(self.name.clone(), s),
-            s => UpstreamError::Status(self.name.clone(), s),
+    fn refused(&self, status: u16) -> UpstreamError {
+        match status {
+            401 | 403 => UpstreamError::Refused(self.name.clone(), status),
+            _ => UpstreamError::Status(self.name.clone(), status),
         }
     }
 
@@ -158,7 +211,7 @@ impl Caller {
     /// validators of our copy when we have one.
     pub async fn fetch(
         &self,
-        http: &reqwest::Client,
+        http: &dyn UpstreamFetcher,
         limits: &UpstreamLimits,
         path: &str,
         validators: (Option<&str>, Option<&str>),
@@ -168,30 +221,25 @@ impl Caller {
         } else {
             format!("{}/{}", self.url, path.trim_start_matches('/'))
         };
-        let mut req = self.get(http, &url).timeout(limits.request_timeout);
-        if let Some(since) = validators.0 {
-            req = req.header("If-Modified-Since", since);
-        }
-        if let Some(etag) = validators.1 {
-            req = req.header("If-None-Match", etag);
-        }
-        let mut resp = req.send().await.map_err(|e| self.failed(e, limits))?;
-        match resp.status().as_u16() {
+        let request = FetchRequest {
+            if_modified_since: validators.0,
+            if_none_match: validators.1,
+            timeout: Some(limits.request_timeout),
+            ..self.request(&url)
+        };
+        let mut resp = http
+            .get(request)
+            .await
+            .map_err(|e| self.failed(e, limits))?;
+        match resp.status {
             304 => return Ok(Fetched::NotModified),
             404 | 410 => return Ok(Fetched::NotFound),
             200 => {}
-            _ => return Err(self.refused(resp.status())),
+            s => return Err(self.refused(s)),
         }
-        let header = |name: &str| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let (last_modified, etag) = (header("last-modified"), header("etag"));
         let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.failed(e, limits))? {
-            body.extend_from_slice(&chunk);
+        while let Some(chunk) = resp.body.next().await {
+            body.extend_from_slice(&chunk.map_err(|e| self.failed(e, limits))?);
             if body.len() as u64 > limits.max_metadata_bytes {
                 return Err(UpstreamError::TooLarge(
                     self.name.clone(),
@@ -203,27 +251,27 @@ impl Caller {
             String::from_utf8(body).map_err(|_| UpstreamError::Malformed(self.name.clone()))?;
         Ok(Fetched::Body {
             body,
-            last_modified,
-            etag,
+            last_modified: resp.last_modified,
+            etag: resp.etag,
         })
     }
 
     /// Starts downloading a dist: the response once its headers arrived with a 200.
     pub async fn open_dist(
         &self,
-        http: &reqwest::Client,
+        http: &dyn UpstreamFetcher,
         limits: &UpstreamLimits,
         url: &str,
-    ) -> Result<reqwest::Response, UpstreamError> {
-        let resp = tokio::time::timeout(limits.request_timeout, self.get(http, url).send())
+    ) -> Result<FetchResponse, UpstreamError> {
+        let resp = tokio::time::timeout(limits.request_timeout, http.get(self.request(url)))
             .await
             .map_err(|_| UpstreamError::Slow(self.name.clone(), limits.request_timeout.as_secs()))?
             .map_err(|e| self.failed(e, limits))?;
-        if !resp.status().is_success() {
-            return Err(self.refused(resp.status()));
+        if !(200..300).contains(&resp.status) {
+            return Err(self.refused(resp.status));
         }
         if resp
-            .content_length()
+            .content_length
             .is_some_and(|n| n > limits.max_dist_bytes)
         {
             return Err(UpstreamError::TooLarge(
@@ -233,16 +281,6 @@ impl Caller {
         }
         Ok(resp)
     }
-}
-
-/// The HTTP client for every upstream (connection pools are per host inside it).
-pub fn http_client(limits: &UpstreamLimits) -> reqwest::Client {
-    reqwest::Client::builder()
-        .connect_timeout(limits.request_timeout)
-        .read_timeout(limits.read_timeout)
-        .user_agent(concat!("packyard/", env!("CARGO_PKG_VERSION"), " (mirror)"))
-        .build()
-        .unwrap_or_else(|_| reqwest::Client::new())
 }
 
 #[cfg(test)]

@@ -166,7 +166,7 @@ impl Mirror {
         let stats = self.stats(up.id);
         let _slot = stats.permits.clone().acquire_owned().await;
         caller
-            .fetch(&self.http, &self.limits, path, validators)
+            .fetch(self.http(), &self.limits, path, validators)
             .await
     }
 }

@@ -35,7 +35,7 @@ use crate::access::Seat;
 use crate::rules::{self, Licence};
 use crate::snapshot::Snapshot;
 use catalog::MirroredFile;
-use client::{Caller, UpstreamError, UpstreamLimits};
+use client::{Caller, UpstreamError, UpstreamFetcher, UpstreamLimits};
 use secrets::SecretsKey;
 
 /// Counters and limits of one upstream on this node.
@@ -51,6 +51,7 @@ pub struct UpstreamStats {
     pub last_error: Mutex<Option<String>>,
 }
 
+/// A dist's identity: (package, normalized version, reference).
 type DistId = (String, String, String);
 
 pub struct Mirror {
@@ -58,7 +59,7 @@ pub struct Mirror {
     pub blobs: BlobStore,
     pub limits: UpstreamLimits,
     pub key: Option<SecretsKey>,
-    http: reqwest::Client,
+    http: Arc<dyn UpstreamFetcher>,
     /// Fetched p2 files by file name (`vendor/name`, `vendor/name~dev`).
     files: ArcSwap<HashMap<String, Arc<MirroredFile>>>,
     /// Stored dists by (package, normalized version, reference).
@@ -66,6 +67,8 @@ pub struct Mirror {
     stats: Mutex<HashMap<i64, Arc<UpstreamStats>>>,
     /// One first fetch per name at a time (single flight).
     fetching: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Dists being fetched, and how each fetch ended, for the requests waiting on it.
+    flights: Mutex<HashMap<DistId, tokio::sync::watch::Receiver<dist::FlightOutcome>>>,
 }
 
 /// Whether `up` may provide `name` (its `--packages` patterns; none = any name).
@@ -119,9 +122,10 @@ impl Mirror {
         blobs: BlobStore,
         limits: UpstreamLimits,
         key: Option<SecretsKey>,
+        http: Arc<dyn UpstreamFetcher>,
     ) -> Mirror {
         Mirror {
-            http: client::http_client(&limits),
+            http,
             db,
             blobs,
             limits,
@@ -130,6 +134,7 @@ impl Mirror {
             dists: Default::default(),
             stats: Default::default(),
             fetching: Default::default(),
+            flights: Default::default(),
         }
     }
 
@@ -300,7 +305,7 @@ impl Mirror {
         });
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.http
+    pub(crate) fn http(&self) -> &dyn UpstreamFetcher {
+        self.http.as_ref()
     }
 }

@@ -15,7 +15,7 @@ use super::secrets::SecretsKey;
 
 /// What an operator gives to add an upstream.
 /// (No `Debug`: it carries the password or token.)
-#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Serialize, Deserialize)]
 pub struct AddUpstream {
     pub name: String,
     pub url: String,
@@ -36,7 +36,7 @@ pub struct AddUpstream {
 }
 
 /// An upstream as operators see it: never its credentials.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct UpstreamView {
     pub name: String,
     pub url: String,
@@ -120,7 +120,7 @@ pub fn view(up: &Upstream, mirror: &Mirror) -> UpstreamView {
 }
 
 /// What `upstream sync` did.
-#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Serialize)]
 pub struct SyncReport {
     pub metadata: u64,
     pub dists: u64,
@@ -176,7 +176,8 @@ pub async fn sync(mirror: &Arc<Mirror>, up: &Upstream, packages: &[String]) -> S
             match mirror.fetch_dist(up, name, v).await {
                 Ok(mut streaming) => {
                     let mut failed = None;
-                    while let Some(chunk) = streaming.body.recv().await {
+                    while let Some(chunk) = futures_util::StreamExt::next(&mut streaming.body).await
+                    {
                         if let Err(e) = chunk {
                             failed = Some(e.to_string());
                         }

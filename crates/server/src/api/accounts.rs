@@ -4,13 +4,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use packyard_api::accounts::{
+    AccountAnswer, AccountChange, AccountCreated, AccountDetail, AccountList, AccountStandingView,
+    CreatedKeyView, DownloadToken, ImportKeyBody, KeyList, KeySwitched, NewAccountBody, NewKeyBody,
+};
 use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::invoices::Invoice;
 use packyard_store::keys::NewKey;
 use packyard_store::sessions::SessionKind;
-use serde::Deserialize;
-use serde_json::{Value, json};
-use utoipa::ToSchema;
 
 use super::error::ErrorBody;
 use crate::auth::Operator;
@@ -19,34 +20,7 @@ use crate::state::AppState;
 use packyard_core::passwords::hash_password;
 use packyard_core::rules::AccountStanding;
 
-#[derive(Deserialize, ToSchema)]
-pub struct NewAccountBody {
-    /// Primary contact's email (the portal login).
-    email: String,
-    /// Display name, e.g. the company.
-    name: String,
-    /// Portal password (optional; without one the customer cannot log in yet).
-    password: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct AccountChange {
-    name: Option<String>,
-    email: Option<String>,
-    /// A new portal password; logs out the account's browsers.
-    password: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct NewKeyBody {
-    /// Who or what uses the key.
-    name: String,
-    /// Slugs of the account's products the key is limited to (empty: all of them).
-    #[serde(default)]
-    products: Vec<String>,
-}
-
-async fn password_hash(password: Option<String>) -> ApiResult<Option<String>> {
+pub(super) async fn password_hash(password: Option<String>) -> ApiResult<Option<String>> {
     match password {
         None => Ok(None),
         Some(p) => {
@@ -62,35 +36,36 @@ async fn password_hash(password: Option<String>) -> ApiResult<Option<String>> {
 
 /// Every account.
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts",
-    responses((status = 200, body = Value), (status = 401, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    responses((status = 200, body = AccountList), (status = 401, body = ErrorBody)))]
+pub async fn list(State(state): State<AppState>) -> ApiResult<Json<AccountList>> {
     let mut accounts = Vec::new();
     for account in state.db.accounts().await? {
         let invoices = state.db.invoices_of(&account).await?;
         accounts.push(with_standing(&state, account, &invoices));
     }
-    Ok(Json(json!({ "accounts": accounts })))
+    Ok(Json(AccountList { accounts }))
 }
 
 /// An account's row with its `standing` (active, on hold since a day because of an
 /// invoice, or closed), decided by the rule the Composer path applies.
-fn with_standing(state: &AppState, account: Account, invoices: &[Invoice]) -> Value {
+fn with_standing(state: &AppState, account: Account, invoices: &[Invoice]) -> AccountStandingView {
     let today = chrono::Utc::now().date_naive();
     let grace = state.config.billing_grace_days;
     let standing = AccountStanding::of(account.is_closed(), invoices, today, grace);
-    let mut value = json!(account);
-    value["standing"] = json!(standing);
-    value
+    AccountStandingView {
+        account: account.into(),
+        standing: standing.into(),
+    }
 }
 
 /// Create an account; answers its id.
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = NewAccountBody,
-    responses((status = 201, body = Value), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = AccountCreated), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     operator: Operator,
     Json(body): Json<NewAccountBody>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<AccountCreated>)> {
     let password_hash = password_hash(body.password).await?;
     let account = state
         .db
@@ -106,36 +81,45 @@ pub async fn create(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "id": account.public_id, "account": account })),
+        Json(AccountCreated {
+            id: account.public_id.clone(),
+            account: account.into(),
+        }),
     ))
 }
 
 /// One account with its keys, licences and invoices.
 #[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts",
     params(("id" = String, Path, description = "Account id, e.g. MAG000000001")),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
-pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    responses((status = 200, body = AccountDetail), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AccountDetail>> {
     let db = &state.db;
     let account = db.account(&id).await?;
     let keys = db.keys_of(&account).await?;
     let licences = db.licences(Some(&account)).await?;
     let invoices = db.invoices_of(&account).await?;
     let account = with_standing(&state, account, &invoices);
-    Ok(Json(
-        json!({ "account": account, "keys": keys, "licences": licences, "invoices": invoices }),
-    ))
+    Ok(Json(AccountDetail {
+        account,
+        keys: keys.into_iter().map(Into::into).collect(),
+        licences: licences.into_iter().map(Into::into).collect(),
+        invoices: invoices.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Rename an account, change its email or its portal password.
 #[utoipa::path(patch, path = "/api/v1/accounts/{id}", tag = "accounts", request_body = AccountChange,
     params(("id" = String, Path, description = "Account id")),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     operator: Operator,
     Path(id): Path<String>,
     Json(change): Json<AccountChange>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AccountAnswer>> {
     let db = &state.db;
     let mut account = db.account(&id).await?;
     if change.name.is_some() || change.email.is_some() {
@@ -153,92 +137,129 @@ pub async fn update(
         db.delete_sessions_of(SessionKind::Customer, account.id)
             .await?;
     }
-    Ok(Json(json!({ "account": account })))
+    Ok(Json(AccountAnswer {
+        account: account.into(),
+    }))
 }
 
 /// Close an account: its keys and token are refused until it is reopened.
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/close", tag = "accounts",
     params(("id" = String, Path, description = "Account id")),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody)))]
 pub async fn close(
     State(state): State<AppState>,
     operator: Operator,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AccountAnswer>> {
     let account = state.db.close_account(&id, &operator.email).await?;
-    Ok(Json(json!({ "account": account })))
+    Ok(Json(AccountAnswer {
+        account: account.into(),
+    }))
 }
 
 /// Reopen a closed account.
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/reopen", tag = "accounts",
     params(("id" = String, Path, description = "Account id")),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody)))]
 pub async fn reopen(
     State(state): State<AppState>,
     operator: Operator,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AccountAnswer>> {
     let account = state.db.reopen_account(&id, &operator.email).await?;
-    Ok(Json(json!({ "account": account })))
+    Ok(Json(AccountAnswer {
+        account: account.into(),
+    }))
 }
 
 /// An account's access keys (never the private keys).
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/keys", tag = "keys",
     params(("id" = String, Path, description = "Account id")),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
-pub async fn keys(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    responses((status = 200, body = KeyList), (status = 404, body = ErrorBody)))]
+pub async fn keys(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<KeyList>> {
     let account = state.db.account(&id).await?;
-    Ok(Json(json!({ "keys": state.db.keys_of(&account).await? })))
+    let keys = state.db.keys_of(&account).await?;
+    Ok(Json(KeyList {
+        keys: keys.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Create an access key pair; the private key is in this answer only.
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/keys", tag = "keys", request_body = NewKeyBody,
     params(("id" = String, Path, description = "Account id")),
-    responses((status = 201, body = Value), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CreatedKeyView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_key(
     State(state): State<AppState>,
     operator: Operator,
     Path(id): Path<String>,
     Json(body): Json<NewKeyBody>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
-    let account = state.db.account(&id).await?;
+) -> ApiResult<(StatusCode, Json<CreatedKeyView>)> {
+    add_key(&state, &operator, &id, &body.name, &body.products, None).await
+}
+
+/// Adopt an existing key pair (e.g. from another repository); only its hash is stored.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/keys/import", tag = "keys", request_body = ImportKeyBody,
+    params(("id" = String, Path, description = "Account id")),
+    responses((status = 201, body = CreatedKeyView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn import_key(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(id): Path<String>,
+    Json(body): Json<ImportKeyBody>,
+) -> ApiResult<(StatusCode, Json<CreatedKeyView>)> {
+    let pair = Some((body.public_key.as_str(), body.private_key.as_str()));
+    add_key(&state, &operator, &id, &body.name, &body.products, pair).await
+}
+
+async fn add_key(
+    state: &AppState,
+    operator: &Operator,
+    id: &str,
+    name: &str,
+    slugs: &[String],
+    pair: Option<(&str, &str)>,
+) -> ApiResult<(StatusCode, Json<CreatedKeyView>)> {
+    let account = state.db.account(id).await?;
     let mut products = Vec::new();
-    for slug in &body.products {
+    for slug in slugs {
         products.push(state.db.product(slug).await?);
     }
     let new = NewKey {
-        name: &body.name,
+        name,
         products: &products,
-        pair: None,
+        pair,
     };
     let key = state
         .db
         .create_account_key(&account, &new, &operator.email)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!(key))))
+    Ok((StatusCode::CREATED, Json(key.into())))
 }
 
 /// Disable an access key.
 #[utoipa::path(post, path = "/api/v1/keys/{public_key}/disable", tag = "keys",
     params(("public_key" = String, Path, description = "The key's public half")),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = KeySwitched), (status = 404, body = ErrorBody)))]
 pub async fn disable_key(
     state: State<AppState>,
     operator: Operator,
     key: Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<KeySwitched>> {
     set_key(state, operator, key, false).await
 }
 
 /// Enable an access key.
 #[utoipa::path(post, path = "/api/v1/keys/{public_key}/enable", tag = "keys",
     params(("public_key" = String, Path, description = "The key's public half")),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = KeySwitched), (status = 404, body = ErrorBody)))]
 pub async fn enable_key(
     state: State<AppState>,
     operator: Operator,
     key: Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<KeySwitched>> {
     set_key(state, operator, key, true).await
 }
 
@@ -247,14 +268,15 @@ async fn set_key(
     operator: Operator,
     Path(public_key): Path<String>,
     enabled: bool,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<KeySwitched>> {
     let key = state
         .db
         .set_key_enabled(&public_key, enabled, &operator.email)
         .await?;
-    Ok(Json(
-        json!({ "public_key": key.public_key, "enabled": key.enabled }),
-    ))
+    Ok(Json(KeySwitched {
+        public_key: key.public_key,
+        enabled: key.enabled,
+    }))
 }
 
 /// Delete an access key for good.
@@ -273,13 +295,13 @@ pub async fn delete_key(
 /// Generate the account's download access token, replacing the previous one at once.
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/download-token", tag = "download tokens",
     params(("id" = String, Path, description = "Account id")),
-    responses((status = 201, body = Value), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = DownloadToken), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn generate_token(
     State(state): State<AppState>,
     operator: Operator,
     Path(id): Path<String>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<DownloadToken>)> {
     let account = state.db.account(&id).await?;
     let token = state.db.generate_token(&account, &operator.email).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "token": token }))))
+    Ok((StatusCode::CREATED, Json(DownloadToken { token })))
 }

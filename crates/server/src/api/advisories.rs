@@ -7,11 +7,12 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use packyard_store::advisories::Advisory;
-use packyard_store::package_marks::{Notice, Recall};
-use packyard_store::timestamps::rfc3339_text;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use packyard_api::marks::{
+    AbandonBody, AbandonedView, AdvisoryList, AdvisoryView, NewAdvisoryBody, NoticeBody,
+    NoticeList, RecallBody, RecallList,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::error::ErrorBody;
 use crate::auth::Operator;
@@ -19,65 +20,13 @@ use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::marks_input::{self, AdvisoryDraft};
 
+/// Store rows as the views the API answers with.
+fn views<T, V: From<T>>(rows: Vec<T>) -> Vec<V> {
+    rows.into_iter().map(V::from).collect()
+}
+
 fn unprocessable(why: String) -> ApiError {
     ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, why)
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct NewAdvisoryBody {
-    /// The affected package, e.g. acme/module-sales.
-    package: String,
-    /// A Composer constraint, e.g. "<1.4.2".
-    affected_versions: String,
-    title: String,
-    /// e.g. CVE-2026-12345.
-    cve: Option<String>,
-    /// An http(s) URL describing the issue.
-    link: Option<String>,
-    /// low, medium, high or critical.
-    severity: Option<String>,
-    /// YYYY-MM-DD; today when absent.
-    reported_at: Option<String>,
-}
-
-/// An advisory as operators see it (withdrawn ones included).
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AdvisoryView {
-    /// e.g. PKSA-2026-0001.
-    advisory_id: String,
-    package_name: String,
-    affected_versions: String,
-    title: String,
-    link: Option<String>,
-    cve: Option<String>,
-    severity: Option<String>,
-    /// RFC 3339.
-    reported_at: String,
-    /// RFC 3339, when withdrawn.
-    withdrawn_at: Option<String>,
-}
-
-impl From<Advisory> for AdvisoryView {
-    fn from(a: Advisory) -> Self {
-        AdvisoryView {
-            reported_at: rfc3339_text(a.reported_at),
-            withdrawn_at: a.withdrawn_at.map(rfc3339_text),
-            advisory_id: a.advisory_id,
-            package_name: a.package_name,
-            affected_versions: a.affected_versions,
-            title: a.title,
-            link: a.link,
-            cve: a.cve,
-            severity: a.severity,
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AdvisoryList {
-    advisories: Vec<AdvisoryView>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -95,7 +44,7 @@ pub async fn list(
 ) -> ApiResult<Json<AdvisoryList>> {
     let advisories = state.db.advisories(filter.package.as_deref()).await?;
     Ok(Json(AdvisoryList {
-        advisories: advisories.into_iter().map(AdvisoryView::from).collect(),
+        advisories: views(advisories),
     }))
 }
 
@@ -136,20 +85,6 @@ pub async fn withdraw(
 ) -> ApiResult<Json<AdvisoryView>> {
     let advisory = state.db.withdraw_advisory(&id, &operator.email).await?;
     Ok(Json(advisory.into()))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct AbandonBody {
-    /// The package to use instead.
-    replacement: Option<String>,
-}
-
-/// A package's abandoned mark after a change.
-#[derive(Serialize, ToSchema)]
-pub struct AbandonedView {
-    name: String,
-    abandoned: bool,
-    replacement: Option<String>,
 }
 
 fn package_of(vendor: &str, name: &str) -> ApiResult<String> {
@@ -202,37 +137,6 @@ pub async fn unabandon(
     }))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct RecallBody {
-    /// Why, in one line customers will read.
-    reason: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RecallView {
-    name: String,
-    version: String,
-    reason: String,
-    /// RFC 3339.
-    recalled_at: String,
-}
-
-impl From<Recall> for RecallView {
-    fn from(r: Recall) -> Self {
-        RecallView {
-            recalled_at: rfc3339_text(r.recalled_at),
-            name: r.name,
-            version: r.version,
-            reason: r.reason,
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RecallList {
-    recalls: Vec<RecallView>,
-}
-
 /// Recalled versions, of one package or all.
 #[utoipa::path(get, path = "/api/v1/recalls", tag = "packages", params(PackageFilter),
     responses((status = 200, body = RecallList)))]
@@ -242,7 +146,7 @@ pub async fn recalls(
 ) -> ApiResult<Json<RecallList>> {
     let recalls = state.db.recalls(filter.package.as_deref()).await?;
     Ok(Json(RecallList {
-        recalls: recalls.into_iter().map(RecallView::from).collect(),
+        recalls: views(recalls),
     }))
 }
 
@@ -297,40 +201,13 @@ pub async fn unrecall(
     .await
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct NoticeBody {
-    message: String,
-    /// Composer versions the message is for, e.g. "<2.7"; all when absent.
-    versions: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct NoticeView {
-    /// info or warning.
-    kind: String,
-    message: String,
-    versions: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct NoticeList {
-    notices: Vec<NoticeView>,
-}
-
 /// The notices in force.
 #[utoipa::path(get, path = "/api/v1/notices", tag = "notices",
     responses((status = 200, body = NoticeList)))]
 pub async fn notices(State(state): State<AppState>) -> ApiResult<Json<NoticeList>> {
     let notices = state.db.notices().await?;
     Ok(Json(NoticeList {
-        notices: notices
-            .into_iter()
-            .map(|n: Notice| NoticeView {
-                kind: n.kind,
-                message: n.message,
-                versions: n.versions,
-            })
-            .collect(),
+        notices: views(notices),
     }))
 }
 

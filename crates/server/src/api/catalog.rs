@@ -5,58 +5,20 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use packyard_api::catalog::{
+    AccountInvoice, EntitlementList, Grant, GrantBody, InvoiceList, InvoiceView, NewInvoice,
+    NewProduct, ProductList, ProductPatch, ProductView, VoidBody,
+};
 use packyard_composer::constraint::VersionConstraint;
 use packyard_store::entitlements::GrantTerms;
 use packyard_store::products::{ProductChange, parse_patterns};
 use serde::Deserialize;
-use serde_json::{Value, json};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use super::error::ErrorBody;
 use crate::auth::Operator;
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
-
-#[derive(Deserialize, ToSchema)]
-pub struct NewProduct {
-    /// Short id, e.g. acme-pro.
-    slug: String,
-    name: String,
-    /// Package names and patterns, e.g. ["acme/*", "acme/extra"].
-    packages: Vec<String>,
-    /// Installable by every active account without an entitlement.
-    #[serde(default)]
-    public: bool,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct ProductPatch {
-    name: Option<String>,
-    packages: Option<Vec<String>>,
-    public: Option<bool>,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct GrantBody {
-    /// Releases after this date (YYYY-MM-DD) are not covered; null for unlimited updates.
-    updates_until: Option<String>,
-    /// Only versions matching this Composer constraint are covered (e.g. "<3.0"); null for
-    /// every version.
-    #[serde(default)]
-    versions: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct NewInvoice {
-    /// Invoice number, unique, e.g. INV-1001.
-    number: String,
-    /// Amount with at most two decimals, e.g. "100.00".
-    amount: String,
-    /// ISO 4217 code, e.g. EUR.
-    currency: String,
-    /// Due date, YYYY-MM-DD.
-    due: String,
-}
 
 /// Narrows a listing to one account.
 #[derive(Deserialize, IntoParams)]
@@ -72,19 +34,22 @@ fn date(value: &str, what: &str) -> ApiResult<NaiveDate> {
 
 /// Every product.
 #[utoipa::path(get, path = "/api/v1/products", tag = "products",
-    responses((status = 200, body = Value)))]
-pub async fn products(State(state): State<AppState>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({ "products": state.db.products().await? })))
+    responses((status = 200, body = ProductList)))]
+pub async fn products(State(state): State<AppState>) -> ApiResult<Json<ProductList>> {
+    let products = state.db.products().await?;
+    Ok(Json(ProductList {
+        products: products.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Create a product.
 #[utoipa::path(post, path = "/api/v1/products", tag = "products", request_body = NewProduct,
-    responses((status = 201, body = Value), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ProductView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_product(
     State(state): State<AppState>,
     operator: Operator,
     Json(body): Json<NewProduct>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<ProductView>)> {
     let patterns = parse_patterns(&body.packages.join(","))?;
     let product = state
         .db
@@ -96,30 +61,30 @@ pub async fn create_product(
             &operator.email,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!(product))))
+    Ok((StatusCode::CREATED, Json(product.into())))
 }
 
 /// One product.
 #[utoipa::path(get, path = "/api/v1/products/{slug}", tag = "products",
     params(("slug" = String, Path, description = "The product's slug")),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ProductView), (status = 404, body = ErrorBody)))]
 pub async fn product(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(json!(state.db.product(&slug).await?)))
+) -> ApiResult<Json<ProductView>> {
+    Ok(Json(state.db.product(&slug).await?.into()))
 }
 
 /// Change a product's name, packages or visibility.
 #[utoipa::path(patch, path = "/api/v1/products/{slug}", tag = "products", request_body = ProductPatch,
     params(("slug" = String, Path, description = "The product's slug")),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ProductView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_product(
     State(state): State<AppState>,
     operator: Operator,
     Path(slug): Path<String>,
     Json(body): Json<ProductPatch>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ProductView>> {
     let change = ProductChange {
         name: body.name,
         patterns: body
@@ -128,12 +93,11 @@ pub async fn update_product(
             .transpose()?,
         public: body.public,
     };
-    Ok(Json(json!(
-        state
-            .db
-            .update_product(&slug, &change, &operator.email)
-            .await?
-    )))
+    let product = state
+        .db
+        .update_product(&slug, &change, &operator.email)
+        .await?;
+    Ok(Json(product.into()))
 }
 
 /// Delete a product no entitlement or release uses.
@@ -151,31 +115,32 @@ pub async fn delete_product(
 
 /// Entitlements, of one account or all.
 #[utoipa::path(get, path = "/api/v1/entitlements", tag = "entitlements", params(AccountFilter),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = EntitlementList), (status = 404, body = ErrorBody)))]
 pub async fn entitlements(
     State(state): State<AppState>,
     Query(filter): Query<AccountFilter>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<EntitlementList>> {
     let account = match filter.account {
         Some(id) => Some(state.db.account(&id).await?),
         None => None,
     };
-    Ok(Json(
-        json!({ "entitlements": state.db.licences(account.as_ref()).await? }),
-    ))
+    let licences = state.db.licences(account.as_ref()).await?;
+    Ok(Json(EntitlementList {
+        entitlements: licences.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Grant a product to an account, or change the grant's date; says what changed.
 #[utoipa::path(put, path = "/api/v1/accounts/{id}/entitlements/{product}", tag = "entitlements",
     request_body = GrantBody,
     params(("id" = String, Path, description = "Account id"), ("product" = String, Path, description = "Product slug")),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Grant), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn grant(
     State(state): State<AppState>,
     operator: Operator,
     Path((id, slug)): Path<(String, String)>,
     Json(body): Json<GrantBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Grant>> {
     let until = body
         .updates_until
         .as_deref()
@@ -199,13 +164,13 @@ pub async fn grant(
         .db
         .grant_with(&account, &product, &terms, &operator.email)
         .await?;
-    Ok(Json(json!({
-        "account": account.public_id,
-        "product": product.slug,
-        "updates_until": until.map(|d| d.to_string()),
-        "versions": terms.versions.as_ref().map(|v| v.to_string()),
-        "change": change,
-    })))
+    Ok(Json(Grant {
+        account: account.public_id,
+        product: product.slug,
+        updates_until: until.map(|d| d.to_string()),
+        versions: terms.versions.as_ref().map(|v| v.to_string()),
+        change: change.into(),
+    }))
 }
 
 /// Take a product away from an account.
@@ -225,11 +190,11 @@ pub async fn revoke(
 
 /// Invoices with their account, of one account or all.
 #[utoipa::path(get, path = "/api/v1/invoices", tag = "invoices", params(AccountFilter),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = InvoiceList), (status = 404, body = ErrorBody)))]
 pub async fn invoices(
     State(state): State<AppState>,
     Query(filter): Query<AccountFilter>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<InvoiceList>> {
     let accounts = match filter.account {
         Some(id) => vec![state.db.account(&id).await?],
         None => state.db.accounts().await?,
@@ -237,24 +202,25 @@ pub async fn invoices(
     let mut listed = Vec::new();
     for account in accounts {
         for invoice in state.db.invoices_of(&account).await? {
-            let mut v = json!(invoice);
-            v["account"] = json!(account.public_id);
-            listed.push(v);
+            listed.push(AccountInvoice {
+                invoice: invoice.into(),
+                account: account.public_id.clone(),
+            });
         }
     }
-    Ok(Json(json!({ "invoices": listed })))
+    Ok(Json(InvoiceList { invoices: listed }))
 }
 
 /// Record an invoice for an account.
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/invoices", tag = "invoices", request_body = NewInvoice,
     params(("id" = String, Path, description = "Account id")),
-    responses((status = 201, body = Value), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = InvoiceView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_invoice(
     State(state): State<AppState>,
     operator: Operator,
     Path(id): Path<String>,
     Json(body): Json<NewInvoice>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<InvoiceView>)> {
     let due = date(&body.due, "due")?;
     let account = state.db.account(&id).await?;
     let invoice = state
@@ -268,42 +234,35 @@ pub async fn add_invoice(
             &operator.email,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!(invoice))))
+    Ok((StatusCode::CREATED, Json(invoice.into())))
 }
 
 /// Mark an invoice paid (lifts a billing hold within a second).
 #[utoipa::path(post, path = "/api/v1/invoices/{number}/pay", tag = "invoices",
     params(("number" = String, Path, description = "Invoice number")),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = InvoiceView), (status = 404, body = ErrorBody)))]
 pub async fn pay_invoice(
     State(state): State<AppState>,
     operator: Operator,
     Path(number): Path<String>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(json!(
-        state.db.pay_invoice(&number, &operator.email).await?
-    )))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct VoidBody {
-    /// Why the invoice is void (e.g. "entered twice"), kept with it and in the audit log.
-    reason: String,
+) -> ApiResult<Json<InvoiceView>> {
+    let invoice = state.db.pay_invoice(&number, &operator.email).await?;
+    Ok(Json(invoice.into()))
 }
 
 /// Void an invoice entered by mistake: it never holds the account and stays listed as void.
 #[utoipa::path(post, path = "/api/v1/invoices/{number}/void", tag = "invoices", request_body = VoidBody,
     params(("number" = String, Path, description = "Invoice number")),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = InvoiceView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn void_invoice(
     State(state): State<AppState>,
     operator: Operator,
     Path(number): Path<String>,
     Json(body): Json<VoidBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<InvoiceView>> {
     let invoice = state
         .db
         .void_invoice(&number, &body.reason, &operator.email)
         .await?;
-    Ok(Json(json!(invoice)))
+    Ok(Json(invoice.into()))
 }

@@ -4,17 +4,9 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use utoipa::ToSchema;
+pub use packyard_api::ErrorBody;
 
 use crate::edge::error::ApiError;
-
-/// The body of every admin API error.
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// One sentence saying what went wrong and what to do.
-    pub error: String,
-}
 
 /// Rejections that axum's extractors answer themselves (malformed JSON or query, a body over
 /// the limit, a wrong method) are plain text; this middleware gives them the admin API's

@@ -4,9 +4,9 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::Utc;
+use packyard_api::explain::ExplanationView;
 use packyard_core::explain::{Asker, Today, explain};
 use serde::Deserialize;
-use serde_json::Value;
 use utoipa::IntoParams;
 
 use super::error::ErrorBody;
@@ -30,37 +30,37 @@ fn today(state: &AppState) -> Today {
 /// Why an account can or cannot install a package, step by step.
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/explain", tag = "accounts",
     params(("id" = String, Path, description = "Account id"), ExplainQuery),
-    responses((status = 200, body = Value), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = ExplanationView), (status = 401, body = ErrorBody)))]
 pub async fn explain_account(
     State(state): State<AppState>,
     _operator: Operator,
     Path(id): Path<String>,
     Query(query): Query<ExplainQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ExplanationView>> {
     let e = explain(
         &state.snapshot(),
         Asker::Account(&id),
         &query.package,
         today(&state),
     );
-    Ok(Json(serde_json::to_value(e).unwrap_or_default()))
+    Ok(Json(e.into()))
 }
 
 /// Why an access key can or cannot install a package, step by step.
 #[utoipa::path(get, path = "/api/v1/keys/{public_key}/explain", tag = "keys",
     params(("public_key" = String, Path, description = "The key's public half"), ExplainQuery),
-    responses((status = 200, body = Value), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = ExplanationView), (status = 401, body = ErrorBody)))]
 pub async fn explain_key(
     State(state): State<AppState>,
     _operator: Operator,
     Path(public_key): Path<String>,
     Query(query): Query<ExplainQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ExplanationView>> {
     let e = explain(
         &state.snapshot(),
         Asker::Key(&public_key),
         &query.package,
         today(&state),
     );
-    Ok(Json(serde_json::to_value(e).unwrap_or_default()))
+    Ok(Json(e.into()))
 }

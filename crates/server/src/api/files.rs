@@ -8,9 +8,11 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use futures_util::TryStreamExt;
+use packyard_api::files::{
+    PackagePage, PackageView, Published, ReleaseAdded, ReleaseList, VersionView,
+};
 use packyard_store::packages::PublishOutcome;
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
 use tokio_util::io::StreamReader;
 use utoipa::IntoParams;
 
@@ -40,8 +42,6 @@ pub struct ReleaseParams {
     product: String,
 }
 
-type Answer = ApiResult<(StatusCode, Json<Value>)>;
-
 #[derive(Deserialize, IntoParams)]
 pub struct PageParams {
     /// Page number, from 1.
@@ -53,32 +53,34 @@ pub struct PageParams {
 /// Packages in name order with their versions (unlisted ones have `unlisted_at`), one page
 /// at a time.
 #[utoipa::path(get, path = "/api/v1/packages", tag = "packages", params(PageParams),
-    responses((status = 200, body = Value)))]
+    responses((status = 200, body = PackagePage)))]
 pub async fn packages(
     State(state): State<AppState>,
     Query(page): Query<PageParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PackagePage>> {
     let per_page = page.per_page.unwrap_or(100).clamp(1, 1000);
     let number = page.page.unwrap_or(1).max(1);
-    let mut by_name: Map<String, Value> = Map::new();
+    let mut packages: Vec<PackageView> = Vec::new();
     for v in state
         .db
         .versions_page((number - 1) * per_page, per_page)
         .await?
     {
-        let entry = by_name.entry(v.name.clone()).or_insert_with(|| json!([]));
-        if let Value::Array(list) = entry {
-            list.push(json!(v));
+        match packages.last_mut() {
+            Some(p) if p.name == v.name => p.versions.push(v.into()),
+            _ => packages.push(PackageView {
+                name: v.name.clone(),
+                versions: vec![v.into()],
+            }),
         }
     }
-    let packages: Vec<Value> = by_name
-        .into_iter()
-        .map(|(name, versions)| json!({ "name": name, "versions": versions }))
-        .collect();
     let total = state.db.package_count().await?;
-    Ok(Json(
-        json!({ "packages": packages, "page": number, "per_page": per_page, "total": total }),
-    ))
+    Ok(Json(PackagePage {
+        packages,
+        page: number,
+        per_page,
+        total,
+    }))
 }
 
 async fn publish(
@@ -86,7 +88,7 @@ async fn publish(
     operator: &Operator,
     body: Body,
     version: Option<&str>,
-) -> Answer {
+) -> ApiResult<(StatusCode, Json<Published>)> {
     let bytes = read_zip(body.into_data_stream(), state.config.max_upload_bytes)
         .await
         .map_err(|e| {
@@ -110,39 +112,22 @@ async fn publish(
         PublishOutcome::Published => StatusCode::CREATED,
         PublishOutcome::Unchanged => StatusCode::OK,
     };
-    Ok((
-        status,
-        Json(json!({ "name": p.name, "version": p.version, "outcome": p.outcome })),
-    ))
+    Ok((status, Json(Published::new(p.name, p.version, p.outcome))))
 }
 
 /// Publish a package zip (the request body). 201 when published, 200 when the identical
 /// archive was already there.
 #[utoipa::path(post, path = "/api/v1/packages", tag = "packages", params(PublishParams),
     request_body(content = Vec<u8>, content_type = "application/zip"),
-    responses((status = 201, body = Value), (status = 200, body = Value), (status = 409, body = ErrorBody),
+    responses((status = 201, body = Published), (status = 200, body = Published), (status = 409, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn upload(
     State(state): State<AppState>,
     operator: Operator,
     Query(params): Query<PublishParams>,
     body: Body,
-) -> Answer {
+) -> ApiResult<(StatusCode, Json<Published>)> {
     publish(&state, &operator, body, params.version.as_deref()).await
-}
-
-/// The original upload route (same as `POST /api/v1/packages`).
-#[utoipa::path(post, path = "/api/packages", tag = "packages", params(PublishParams),
-    request_body(content = Vec<u8>, content_type = "application/zip"),
-    responses((status = 201, body = Value), (status = 200, body = Value), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn upload_legacy(
-    state: State<AppState>,
-    operator: Operator,
-    params: Query<PublishParams>,
-    body: Body,
-) -> Answer {
-    upload(state, operator, params, body).await
 }
 
 async fn unlist_version(
@@ -194,46 +179,38 @@ pub async fn relist(
 /// One package's versions (listed or not) with who published them and their installs.
 #[utoipa::path(get, path = "/api/v1/packages/{vendor}/{name}", tag = "packages",
     params(("vendor" = String, Path), ("name" = String, Path)),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PackageView), (status = 404, body = ErrorBody)))]
 pub async fn package(
     State(state): State<AppState>,
     Path((vendor, name)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PackageView>> {
     let name = format!("{vendor}/{name}");
     let versions = state.db.package_versions(&name).await?;
     let counts = state.db.download_counts().await?;
-    let listed: Vec<Value> = versions
-        .iter()
+    let versions = versions
+        .into_iter()
         .map(|v| {
             let installs: i64 = counts
                 .iter()
                 .filter(|c| c.package == v.name && c.version == v.version)
                 .map(|c| c.count)
                 .sum();
-            let mut shown = json!(v);
-            shown["installs"] = json!(installs);
-            shown
+            VersionView {
+                installs: Some(installs),
+                ..v.into()
+            }
         })
         .collect();
-    Ok(Json(json!({ "name": name, "versions": listed })))
-}
-
-/// The original unlist route (same as the `/api/v1/packages/…` one).
-#[utoipa::path(delete, path = "/api/packages/{vendor}/{name}/{version}", tag = "packages",
-    params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn unlist_legacy(
-    state: State<AppState>,
-    operator: Operator,
-    path: Path<(String, String, String)>,
-) -> ApiResult<StatusCode> {
-    unlist(state, operator, path).await
+    Ok(Json(PackageView { name, versions }))
 }
 
 /// Every release file.
-#[utoipa::path(get, path = "/api/v1/releases", tag = "releases", responses((status = 200, body = Value)))]
-pub async fn releases(State(state): State<AppState>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({ "releases": state.db.releases().await? })))
+#[utoipa::path(get, path = "/api/v1/releases", tag = "releases", responses((status = 200, body = ReleaseList)))]
+pub async fn releases(State(state): State<AppState>) -> ApiResult<Json<ReleaseList>> {
+    let releases = state.db.releases().await?;
+    Ok(Json(ReleaseList {
+        releases: releases.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Add a release file (the request body, streamed to storage). 201 when added, 200 when the
@@ -241,7 +218,7 @@ pub async fn releases(State(state): State<AppState>) -> ApiResult<Json<Value>> {
 #[utoipa::path(put, path = "/api/v1/releases/{file_name}", tag = "releases", params(ReleaseParams,
         ("file_name" = String, Path, description = "The name customers download, e.g. Acme-CE-2.4.7.tar.gz")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = Value), (status = 200, body = Value), (status = 409, body = ErrorBody),
+    responses((status = 201, body = ReleaseAdded), (status = 200, body = ReleaseAdded), (status = 409, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn upload_release(
     State(state): State<AppState>,
@@ -249,7 +226,7 @@ pub async fn upload_release(
     Path(file_name): Path<String>,
     Query(params): Query<ReleaseParams>,
     body: Body,
-) -> Answer {
+) -> ApiResult<(StatusCode, Json<ReleaseAdded>)> {
     let stream = body.into_data_stream().map_err(std::io::Error::other);
     let request = ReleaseRequest {
         file_name: &file_name,
@@ -266,30 +243,17 @@ pub async fn upload_release(
         &operator.email,
     )
     .await?;
-    let status = match outcome {
-        ReleaseOutcome::Added => StatusCode::CREATED,
-        ReleaseOutcome::Unchanged => StatusCode::OK,
+    let (status, outcome) = match outcome {
+        ReleaseOutcome::Added => (StatusCode::CREATED, "added"),
+        ReleaseOutcome::Unchanged => (StatusCode::OK, "unchanged"),
     };
     Ok((
         status,
-        Json(json!({ "release": release, "outcome": outcome })),
+        Json(ReleaseAdded {
+            release: release.into(),
+            outcome: outcome.into(),
+        }),
     ))
-}
-
-/// The original release upload route (same as `PUT /api/v1/releases/{file_name}`).
-#[utoipa::path(put, path = "/api/releases/{file_name}", tag = "releases", params(ReleaseParams,
-        ("file_name" = String, Path, description = "The name customers download")),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = Value), (status = 200, body = Value), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn upload_release_legacy(
-    state: State<AppState>,
-    operator: Operator,
-    file_name: Path<String>,
-    params: Query<ReleaseParams>,
-    body: Body,
-) -> Answer {
-    upload_release(state, operator, file_name, params, body).await
 }
 
 /// Remove a release file from the download interface.

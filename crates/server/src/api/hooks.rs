@@ -8,8 +8,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
+use packyard_api::repos::HookAnswer;
 use packyard_store::StoreError;
-use serde_json::json;
 
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -19,7 +19,7 @@ use packyard_core::git::hooks::verify;
 #[utoipa::path(post, path = "/api/hooks/{repo_id}", tag = "repositories", security(()),
     params(("repo_id" = i64, Path, description = "Repository id")),
     request_body(content = String, description = "The host's push event, signed with the repository's secret"),
-    responses((status = 202, body = serde_json::Value), (status = 401, body = super::error::ErrorBody), (status = 404, body = super::error::ErrorBody)))]
+    responses((status = 202, body = HookAnswer), (status = 200, body = HookAnswer), (status = 401, body = super::error::ErrorBody), (status = 404, body = super::error::ErrorBody)))]
 pub async fn receive(
     State(state): State<AppState>,
     Path(repo_id): Path<String>,
@@ -43,10 +43,19 @@ pub async fn receive(
     })?;
     // GitHub's "ping" (sent when a hook is created) only checks the signature.
     if headers.get("x-github-event").is_some_and(|e| e == "ping") {
-        return Ok(Json(json!({ "ok": true, "queued": false })).into_response());
+        let ping = HookAnswer {
+            ok: true,
+            queued: false,
+            provider: None,
+        };
+        return Ok(Json(ping).into_response());
     }
     state.db.request_repo_sync(id).await?;
     state.repo_sync.notify_one();
-    let body = json!({ "ok": true, "queued": true, "provider": format!("{provider:?}") });
+    let body = HookAnswer {
+        ok: true,
+        queued: true,
+        provider: Some(format!("{provider:?}")),
+    };
     Ok((StatusCode::ACCEPTED, Json(body)).into_response())
 }

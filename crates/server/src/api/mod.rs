@@ -18,8 +18,10 @@ mod operators;
 mod repos;
 pub mod scope;
 mod upstreams;
+mod users;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -58,11 +60,9 @@ impl Modify for BearerAuth {
 pub fn documented_routes() -> OpenApiRouter<AppState> {
     let uploads = OpenApiRouter::new()
         .routes(routes!(files::packages, files::upload))
-        .routes(routes!(files::upload_legacy))
         .layer(DefaultBodyLimit::disable());
     let releases = OpenApiRouter::new()
         .routes(routes!(files::upload_release, files::delete_release))
-        .routes(routes!(files::upload_release_legacy))
         .layer(DefaultBodyLimit::disable());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(accounts::list, accounts::create))
@@ -70,6 +70,11 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::close))
         .routes(routes!(accounts::reopen))
         .routes(routes!(accounts::keys, accounts::create_key))
+        .routes(routes!(accounts::import_key))
+        .routes(routes!(users::list, users::add))
+        .routes(routes!(users::remove))
+        .routes(routes!(users::set_role))
+        .routes(routes!(users::keys, users::create_key))
         .routes(routes!(accounts::disable_key))
         .routes(routes!(explain::explain_account))
         .routes(routes!(explain::explain_key))
@@ -92,10 +97,10 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(files::unlist))
         .routes(routes!(files::relist))
         .routes(routes!(files::package))
-        .routes(routes!(files::unlist_legacy))
         .routes(routes!(operators::list, operators::create))
         .routes(routes!(operators::disable))
         .routes(routes!(operators::enable))
+        .routes(routes!(operators::set_password))
         .routes(routes!(operators::tokens, operators::create_token))
         .routes(routes!(operators::revoke_token))
         .routes(routes!(repos::list, repos::create))
@@ -115,6 +120,61 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(releases)
 }
 
+/// The original routes that keep working next to their `/api/v1/` twins (SPEC §9): the
+/// method, the old path and the twin's path. Each is served by the twin's handler and
+/// documented as a copy of the twin's operation; this table is the only place they exist.
+const LEGACY_TWINS: [(Method, &str, &str); 3] = [
+    (Method::POST, "/api/packages", "/api/v1/packages"),
+    (
+        Method::DELETE,
+        "/api/packages/{vendor}/{name}/{version}",
+        "/api/v1/packages/{vendor}/{name}/{version}",
+    ),
+    (
+        Method::PUT,
+        "/api/releases/{file_name}",
+        "/api/v1/releases/{file_name}",
+    ),
+];
+
+/// The legacy twins' routes, each on its twin's handler.
+fn legacy_routes() -> Router<AppState> {
+    use axum::routing::{delete, post, put};
+    let [(_, upload, _), (_, unlist, _), (_, release, _)] = LEGACY_TWINS;
+    Router::new()
+        .route(upload, post(files::upload))
+        .route(unlist, delete(files::unlist))
+        .route(release, put(files::upload_release))
+        .layer(DefaultBodyLimit::disable())
+}
+
+/// Adds each legacy twin to `doc` as a copy of its twin's operation.
+fn document_legacy_twins(doc: &mut Document) {
+    use utoipa::openapi::path::{HttpMethod, PathItem};
+    for (method, old, twin) in LEGACY_TWINS {
+        let method = match method {
+            Method::POST => HttpMethod::Post,
+            Method::PUT => HttpMethod::Put,
+            _ => HttpMethod::Delete,
+        };
+        let Some(item) = doc.paths.paths.get(twin) else {
+            continue;
+        };
+        let operation = match method {
+            HttpMethod::Post => item.post.clone(),
+            HttpMethod::Put => item.put.clone(),
+            _ => item.delete.clone(),
+        };
+        if let Some(mut operation) = operation {
+            operation.operation_id = operation.operation_id.map(|id| format!("{id}_legacy"));
+            operation.summary = Some(format!("The original route of {twin}"));
+            doc.paths
+                .paths
+                .insert(old.to_string(), PathItem::new(method, operation));
+        }
+    }
+}
+
 /// `/api` routes that authenticate by other means than an operator token, and so stay out
 /// of the scope check while still being documented: the git webhooks of issue 12
 /// (`POST /api/hooks/{repo_id}`, verified by the repository's secret) belong here.
@@ -131,6 +191,7 @@ const HOOK_BODY_LIMIT: usize = 25 * 1024 * 1024;
 pub fn openapi() -> Document {
     let mut doc = documented_routes().into_openapi();
     doc.merge(unguarded_routes().into_openapi());
+    document_legacy_twins(&mut doc);
     doc
 }
 
@@ -139,8 +200,10 @@ pub fn router(state: AppState) -> Router<AppState> {
     let (api, mut doc) = documented_routes().split_for_parts();
     let (unguarded, unguarded_doc) = unguarded_routes().split_for_parts();
     doc.merge(unguarded_doc);
+    document_legacy_twins(&mut doc);
     let doc = std::sync::Arc::new(doc);
-    api.layer(from_fn_with_state(state, scope::require_scope))
+    api.merge(legacy_routes())
+        .layer(from_fn_with_state(state, scope::require_scope))
         .merge(unguarded)
         .route("/api/{*rest}", axum::routing::any(no_such_route))
         .layer(axum::middleware::from_fn(error::json_errors))

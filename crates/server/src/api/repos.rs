@@ -6,9 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use serde::Deserialize;
-use serde_json::{Value, json};
-use utoipa::ToSchema;
+use packyard_api::repos::{NewRepo, RepoList, RepoView, SyncQueued};
 
 use super::error::ErrorBody;
 
@@ -17,12 +15,10 @@ use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::git::registry::{add_repository, describe, describe_with_refs, webhook_url};
 
-#[derive(Deserialize, ToSchema)]
-pub struct NewRepo {
-    pub url: String,
-    pub name: Option<String>,
-    /// The webhook secret (longer than 64 bytes); omitted: one is generated and returned.
-    pub secret: Option<String>,
+/// The typed form of core's description of a repository.
+fn view(described: serde_json::Value) -> Result<RepoView, ApiError> {
+    RepoView::from_description(described)
+        .map_err(|e| ApiError::internal("a repository description does not match its schema", e))
 }
 
 fn repo_id(id: &str) -> Result<i64, ApiError> {
@@ -36,20 +32,20 @@ fn repo_id(id: &str) -> Result<i64, ApiError> {
 
 /// List git repositories and their last sync.
 #[utoipa::path(get, path = "/api/v1/repos", tag = "repositories",
-    responses((status = 200, body = Value), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = RepoList), (status = 401, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, _operator: Operator) -> ApiResult {
     let repos = state.db.repos().await?;
-    let all: Vec<Value> = repos
+    let repos = repos
         .iter()
-        .map(|r| describe(r, &state.config.public_url))
-        .collect();
-    Ok(Json(json!({ "repos": all })).into_response())
+        .map(|r| view(describe(r, &state.config.public_url)))
+        .collect::<Result<_, _>>()?;
+    Ok(Json(RepoList { repos }).into_response())
 }
 
 /// Register a git repository and queue its first import; a generated webhook secret is
 /// answered once.
 #[utoipa::path(post, path = "/api/v1/repos", tag = "repositories", request_body = NewRepo,
-    responses((status = 201, body = Value), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = RepoView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     operator: Operator,
@@ -66,15 +62,15 @@ pub async fn create(
     )
     .await?;
     state.repo_sync.notify_one();
-    let mut body = describe(&added.repo, &state.config.public_url);
-    body["secret"] = added.generated_secret.map_or(Value::Null, Value::from);
+    let mut body = view(describe(&added.repo, &state.config.public_url))?;
+    body.secret = Some(added.generated_secret);
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 /// A repository with its versions, skipped refs (with the reason) and conflicts.
 #[utoipa::path(get, path = "/api/v1/repos/{id}", tag = "repositories",
     params(("id" = i64, Path, description = "Repository id")),
-    responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = RepoView), (status = 404, body = ErrorBody)))]
 pub async fn show(
     State(state): State<AppState>,
     _operator: Operator,
@@ -83,7 +79,8 @@ pub async fn show(
     let id = repo_id(&id)?;
     let repo = state.db.repo(id).await?;
     let refs = state.db.repo_refs(id).await?;
-    Ok(Json(describe_with_refs(&repo, &refs, &state.config.public_url)).into_response())
+    let described = describe_with_refs(&repo, &refs, &state.config.public_url);
+    Ok(Json(view(described)?).into_response())
 }
 
 /// Forget a repository; the versions it published stay.
@@ -102,7 +99,7 @@ pub async fn remove(
 /// Queue an incremental sync (only new or moved refs are fetched and built).
 #[utoipa::path(post, path = "/api/v1/repos/{id}/sync", tag = "repositories",
     params(("id" = i64, Path, description = "Repository id")),
-    responses((status = 202, body = Value), (status = 404, body = ErrorBody)))]
+    responses((status = 202, body = SyncQueued), (status = 404, body = ErrorBody)))]
 pub async fn sync(
     State(state): State<AppState>,
     _operator: Operator,
@@ -114,7 +111,11 @@ pub async fn sync(
     let hook = webhook_url(&state.config.public_url, id);
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({ "id": id, "queued": true, "webhook_url": hook })),
+        Json(SyncQueued {
+            id,
+            queued: true,
+            webhook_url: hook,
+        }),
     )
         .into_response())
 }

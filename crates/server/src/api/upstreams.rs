@@ -6,27 +6,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use packyard_api::upstreams::{AddUpstream, SyncReport, SyncRequest, UpstreamList, UpstreamView};
 
 use super::error::ErrorBody;
 
 use crate::AppState;
 use crate::auth::Operator;
 use crate::edge::error::ApiResult;
-use packyard_core::upstream::registry::{self, AddUpstream, SyncReport, UpstreamView};
-
-#[derive(Serialize, ToSchema)]
-pub struct UpstreamList {
-    pub upstreams: Vec<UpstreamView>,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct SyncRequest {
-    /// Packages to fetch with their stable archives; empty = refresh what is held.
-    #[serde(default)]
-    pub packages: Vec<String>,
-}
+use packyard_core::upstream::registry;
 
 /// Upstreams in priority order, with this node's counters and the last error.
 #[utoipa::path(get, path = "/api/v1/upstreams", tag = "upstreams",
@@ -35,7 +22,7 @@ pub async fn list(State(state): State<AppState>, _operator: Operator) -> ApiResu
     let upstreams = state.db.upstreams().await?;
     let views = upstreams
         .iter()
-        .map(|u| registry::view(u, &state.mirror))
+        .map(|u| registry::view(u, &state.mirror).into())
         .collect();
     Ok(Json(UpstreamList { upstreams: views }).into_response())
 }
@@ -49,8 +36,8 @@ pub async fn create(
     Json(add): Json<AddUpstream>,
 ) -> ApiResult {
     let key = state.config.secrets_key.as_ref();
-    let up = registry::add(&state.db, key, &add, &operator.email).await?;
-    let view = registry::view(&up, &state.mirror);
+    let up = registry::add(&state.db, key, &add.into(), &operator.email).await?;
+    let view = UpstreamView::from(registry::view(&up, &state.mirror));
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
@@ -64,7 +51,8 @@ pub async fn show(
     Path(name): Path<String>,
 ) -> ApiResult {
     let up = state.db.upstream(&name).await?;
-    Ok(Json(registry::view(&up, &state.mirror)).into_response())
+    let view = UpstreamView::from(registry::view(&up, &state.mirror));
+    Ok(Json(view).into_response())
 }
 
 /// Forget an upstream and what was fetched from it.
@@ -92,5 +80,5 @@ pub async fn sync(
 ) -> ApiResult {
     let up = state.db.upstream(&name).await?;
     let report = registry::sync(&state.mirror, &up, &request.packages).await;
-    Ok(Json(report).into_response())
+    Ok(Json(SyncReport::from(report)).into_response())
 }

@@ -9,7 +9,6 @@ use axum::response::IntoResponse;
 use packyard_core::rules::{Licence, Refusal, may_install};
 use packyard_core::upstream::catalog::MirroredFile;
 use packyard_core::upstream::client::UpstreamError;
-use packyard_core::upstream::dist::receiver_stream;
 use packyard_core::upstream::{self as mirror_rules};
 
 use crate::AppState;
@@ -22,34 +21,20 @@ fn bad_gateway(e: &UpstreamError) -> ApiError {
     ApiError::new(StatusCode::BAD_GATEWAY, Audience::Composer, e.to_string())
 }
 
-/// The rendered body of `file` for `licence`, rendered once per licence.
+/// The rendered body of `file` for `licence`, rendered once per licence (the cache local
+/// packages use, [`packyard_core::rendered::RenderCache`]).
 async fn rendered(
     state: &AppState,
     file: std::sync::Arc<MirroredFile>,
     licence: Licence,
 ) -> Result<std::sync::Arc<packyard_core::rendered::Rendered>, ApiError> {
-    if let Some(hit) = file.rendered.load().get(&licence) {
-        return Ok(hit.clone());
-    }
-    let _single_flight = file.rendering.lock().await;
-    if let Some(hit) = file.rendered.load().get(&licence) {
-        return Ok(hit.clone());
-    }
     let (f, config) = (file.clone(), state.config.clone());
-    let body = std::sync::Arc::new(
-        tokio::task::spawn_blocking({
-            let licence = licence.clone();
-            move || f.render(licence, &config)
+    file.rendered
+        .get_or_render(licence.clone(), &state.renders.p2, move || {
+            f.render(licence, &config)
         })
         .await
-        .map_err(|e| ApiError::internal("could not render mirrored metadata", e))?,
-    );
-    file.rendered.rcu(|map| {
-        let mut map = std::collections::HashMap::clone(map);
-        map.insert(licence.clone(), body.clone());
-        map
-    });
-    Ok(body)
+        .map_err(|e| ApiError::internal("could not render mirrored metadata", e))
 }
 
 /// `GET /p2/{name}.json` (or `~dev`) for a name no local package has.
@@ -188,7 +173,7 @@ pub async fn dist(state: &AppState, customer: &Customer, package: &str, rest: &s
         )
     })?;
     Ok(zip_response(
-        Body::from_stream(receiver_stream(streaming.body)),
+        Body::from_stream(streaming.body),
         streaming.size,
     ))
 }

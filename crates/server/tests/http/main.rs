@@ -6,6 +6,7 @@
 
 mod support;
 
+mod admin_people;
 mod admin_upload;
 mod api_errors;
 mod auth;

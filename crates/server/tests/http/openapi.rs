@@ -93,3 +93,77 @@ async fn the_operation_list_matches_the_reviewed_snapshot() {
         added.join("\n")
     );
 }
+
+/// Whether `schema` says something: a named component, or an inline object, array or
+/// scalar type. `{}` (what an untyped `serde_json::Value` body gives) says nothing.
+fn is_typed(schema: &Value) -> bool {
+    schema["$ref"].is_string()
+        || schema["type"].is_string()
+        || schema["type"].is_array()
+        || schema["allOf"].is_array()
+        || schema["oneOf"].is_array()
+}
+
+/// Every admin API operation has a typed schema for each answer with a body: 2xx answers
+/// other than 204 must carry one, and so must errors.
+#[tokio::test]
+async fn every_operation_has_a_response_schema() {
+    let doc = serde_json::to_value(packyard_server::api::openapi()).unwrap();
+    let mut missing = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let responses = operation["responses"].as_object().expect("responses");
+            let success = responses.keys().any(|s| s.starts_with('2'));
+            if !success {
+                missing.push(format!("{method} {path}: no success answer"));
+            }
+            for (status, response) in responses {
+                if status == "204" {
+                    continue;
+                }
+                let typed = response["content"].as_object().is_some_and(|content| {
+                    !content.is_empty() && content.values().all(|c| is_typed(&c["schema"]))
+                });
+                if !typed {
+                    missing.push(format!("{method} {path} {status}"));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "operations without a response schema:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// The original routes are documented as their `/api/v1/` twins are, and served by the
+/// same handler (an upload through the old path answers like one through the new).
+#[tokio::test]
+async fn legacy_routes_are_documented_as_their_twins() {
+    let doc = serde_json::to_value(packyard_server::api::openapi()).unwrap();
+    for (method, old, twin) in [
+        ("post", "/api/packages", "/api/v1/packages"),
+        (
+            "delete",
+            "/api/packages/{vendor}/{name}/{version}",
+            "/api/v1/packages/{vendor}/{name}/{version}",
+        ),
+        (
+            "put",
+            "/api/releases/{file_name}",
+            "/api/v1/releases/{file_name}",
+        ),
+    ] {
+        let legacy = &doc["paths"][old][method];
+        let current = &doc["paths"][twin][method];
+        assert!(legacy.is_object(), "{method} {old} is not documented");
+        assert_eq!(legacy["responses"], current["responses"], "{old}");
+        assert_eq!(legacy["parameters"], current["parameters"], "{old}");
+        assert_eq!(
+            doc["paths"][old].as_object().unwrap().len(),
+            1,
+            "{old} has only its one method"
+        );
+    }
+}

@@ -112,3 +112,65 @@ fn operators_manage_upstreams_through_cli_api_and_back_office(backend: Backend) 
     let listed = ours.cli_json(&["upstream", "list"]);
     assert_eq!(listed["upstreams"].as_array().unwrap().len(), 1, "{listed}");
 }
+
+backend_tests!(operators_add_sync_and_remove_upstreams_in_the_back_office);
+fn operators_add_sync_and_remove_upstreams_in_the_back_office(backend: Backend) {
+    let (magento, mage_public, mage_private) = super::magento_stand_in();
+    let keys = tempfile::tempdir().unwrap();
+    let key = secrets_key(keys.path());
+    let ours = Server::start_with(backend, &["--secrets-key-file", key.to_str().unwrap()]);
+    ours.product("mage", "Magento", "magento/*", &[]);
+    let (account, public, private) = ours.licensed_customer("dev@example.com", &[]);
+    crate::portal::operator(&ours, "ops@example.com");
+    run_browser(
+        &ours,
+        "upstreams.mjs",
+        &[
+            ("OPERATOR_EMAIL", "ops@example.com"),
+            ("OPERATOR_PASSWORD", crate::portal::OPERATOR_PASSWORD),
+            ("UPSTREAM_URL", &magento.url),
+            ("UPSTREAM_USERNAME", &mage_public),
+            ("UPSTREAM_PASSWORD", &mage_private),
+        ],
+    );
+    let listed = ours.cli_json(&["upstream", "list"]);
+    assert_eq!(listed["upstreams"].as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed["upstreams"][0]["priority"], 3, "{listed}");
+    assert!(!listed.to_string().contains(&mage_private), "{listed}");
+    // The sealed password works: a mirrored package comes through the upstream added there.
+    ours.grant(&account, &["mage"]);
+    super::wait_for_patterns(&ours, &public, &private, &["magento/*"]);
+    let p2 = ours.get_as("/p2/magento/module-bar.json", &public, &private);
+    assert_eq!(p2.status, 200, "{}", p2.text());
+
+    // Without a secrets key, credentials are refused with the reason and nothing is added.
+    let keyless = Server::start(backend);
+    crate::portal::operator(&keyless, "ops@example.com");
+    let browser = PortalClient::new(&keyless);
+    browser.login(
+        "/admin/login",
+        "ops@example.com",
+        crate::portal::OPERATOR_PASSWORD,
+    );
+    let page = browser.get("/admin/upstreams").text();
+    assert!(page.contains("id=\"no-secrets-key\""), "{page}");
+    let refused = browser.post(
+        "/admin/upstreams",
+        &[
+            ("csrf", &csrf_of(&page)),
+            ("name", "magento"),
+            ("url", &magento.url),
+            ("username", &mage_public),
+            ("password", &mage_private),
+        ],
+        &[],
+    );
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    assert!(
+        refused.text().contains("--secrets-key-file"),
+        "{}",
+        refused.text()
+    );
+    let none = keyless.cli_json(&["upstream", "list"]);
+    assert_eq!(none["upstreams"], json!([]), "{none}");
+}

@@ -5,18 +5,15 @@ use serde_json::json;
 use std::path::Path;
 use std::time::Duration;
 
-use super::wait_for_upstreams;
+use super::wait_for_patterns;
 use crate::support::*;
 
-/// The versions of `name` the key pair sees.
+/// The versions of `name` the key pair sees; every answer, refresh in flight or not, is the
+/// p2 document.
 fn versions_seen(server: &Server, name: &str, public: &str, private: &str) -> Vec<String> {
-    // Under load a refresh can be in flight; an answer that is not a p2 document counts as
-    // "no versions yet" and the callers ask again.
     let answer = server.get_as(&format!("/p2/{name}.json"), public, private);
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(&answer.text()) else {
-        return Vec::new();
-    };
-    doc["packages"][name]
+    assert_eq!(answer.status, 200, "{name}: {}", answer.text());
+    answer.json()["packages"][name]
         .as_array()
         .map(|list| {
             list.iter()
@@ -51,7 +48,7 @@ fn fetched_metadata_is_refreshed_through_the_change_feed_or_by_revalidation() {
 
     let ours = Server::start_with(Backend::Sqlite, &["--upstream-refresh", "1s"]);
     ours.product("libs", "Libraries", "psr/*,plain/*", &[]);
-    let (_, public, private) = ours.licensed_customer("dev@example.com", &["libs"]);
+    let (account, public, private) = ours.licensed_customer("dev@example.com", &[]);
     ours.cli(&[
         "upstream",
         "add",
@@ -68,12 +65,14 @@ fn fetched_metadata_is_refreshed_through_the_change_feed_or_by_revalidation() {
         "--packages",
         "plain/*",
     ]);
-    wait_for_upstreams(&ours, &public, &private);
+    // Granted after both upstreams were added: once the root offers the patterns, the
+    // snapshot knows both upstreams too.
+    ours.grant(&account, &["libs"]);
+    wait_for_patterns(&ours, &public, &private, &["psr/*", "plain/*"]);
     for name in ["psr/log", "psr/cache", "plain/lib"] {
-        assert!(
-            eventually(Duration::from_secs(10), || versions_seen(
-                &ours, name, &public, &private
-            ) == ["1.0.0"]),
+        assert_eq!(
+            versions_seen(&ours, name, &public, &private),
+            ["1.0.0"],
             "{name}"
         );
     }

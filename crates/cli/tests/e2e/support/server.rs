@@ -41,6 +41,19 @@ impl Server {
         Server::spawned(url, postgres, extra_args)
     }
 
+    /// Like [`Server::start_with`], with `env` set for the server and its CLI commands.
+    pub fn start_with_env(backend: Backend, extra_args: &[&str], env: &[(&str, &str)]) -> Server {
+        let postgres = (backend == Backend::Postgres).then(PostgresDatabase::create);
+        let url = postgres.as_ref().map(|db| db.url.clone());
+        let mut server = Server::unstarted(url, postgres, extra_args);
+        server.env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        server.spawn();
+        server
+    }
+
     /// A server (and CLI) on the database at `database_url`, which the caller owns, e.g. a
     /// PostgreSQL database reached through a `packyard_testkit::proxy::TcpProxy`.
     pub fn start_on_database(database_url: &str, extra_args: &[&str]) -> Server {

@@ -1,6 +1,7 @@
 //! A static Composer repository standing in for packagist.org: generated files (root,
 //! plain p2 lists, zips) served by `python3 -m http.server`, which answers `If-Modified-Since`
-//! with 304 and unknown files with 404 like a CDN would.
+//! with 304 and unknown files with 404 like a CDN would. Its request log (one line per request)
+//! tells tests how often the mirror called it.
 
 use std::collections::BTreeMap;
 use std::net::{TcpListener, TcpStream};
@@ -17,6 +18,7 @@ use super::{eventually, package_zip};
 pub struct StaticRepo {
     pub url: String,
     pub dir: tempfile::TempDir,
+    log: tempfile::TempDir,
     child: Option<Child>,
     port: u16,
     versions: Mutex<BTreeMap<String, Vec<Value>>>,
@@ -39,6 +41,7 @@ impl StaticRepo {
         let mut repo = StaticRepo {
             url: format!("http://127.0.0.1:{port}"),
             dir,
+            log: tempfile::tempdir().unwrap(),
             child: None,
             port,
             versions: Mutex::default(),
@@ -59,7 +62,7 @@ impl StaticRepo {
             .arg("--directory")
             .arg(self.dir.path())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(self.request_log())
             .spawn()
             .expect("python3 is installed");
         self.child = Some(child);
@@ -72,6 +75,22 @@ impl StaticRepo {
             .is_ok()),
             "the static repository did not start"
         );
+    }
+
+    /// http.server's request log (appended to across restarts), outside the served files.
+    fn request_log(&self) -> std::fs::File {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log.path().join("requests.log"))
+            .unwrap()
+    }
+
+    /// How many GET requests for `path` (e.g. `/dists/x.zip`) this repository received.
+    pub fn requests(&self, path: &str) -> usize {
+        let log = std::fs::read_to_string(self.log.path().join("requests.log")).unwrap_or_default();
+        let needle = format!("\"GET {path} ");
+        log.lines().filter(|l| l.contains(&needle)).count()
     }
 
     /// Publishes `name` `version` (released on `date`, YYYY-MM-DD) with `manifest` keys; its
@@ -140,7 +159,10 @@ fn write_p2(root: &Path, name: &str, versions: &[Value]) {
     let path = root.join("p2").join(format!("{name}.json"));
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let doc = json!({ "packages": { name: versions } });
-    std::fs::write(path, doc.to_string()).unwrap();
+    // Replaced in one step, as a CDN would: the server never reads a half-written file.
+    let staged = path.with_extension("json.tmp");
+    std::fs::write(&staged, doc.to_string()).unwrap();
+    std::fs::rename(staged, path).unwrap();
 }
 
 impl Drop for StaticRepo {

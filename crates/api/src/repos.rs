@@ -1,0 +1,95 @@
+//! Git repositories (SPEC §11): `/api/v1/repos…` and the push webhook `/api/hooks/{id}`.
+//! `packyard_core::git::registry::describe` builds the JSON the CLI and the back office show;
+//! these types are its schema, read back from that JSON so both never drift apart.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct NewRepo {
+    pub url: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The webhook secret (longer than 64 bytes); omitted: one is generated and returned.
+    #[serde(default)]
+    pub secret: Option<String>,
+}
+
+/// A ref that was skipped or is in conflict, with the reason.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RepoRef {
+    #[serde(rename = "ref")]
+    pub ref_name: String,
+    pub commit: Option<String>,
+    pub upstream_commit: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// A ref that became a version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RepoVersion {
+    #[serde(rename = "ref")]
+    pub ref_name: String,
+    pub package: Option<String>,
+    pub version: Option<String>,
+    pub commit: Option<String>,
+}
+
+/// A repository and its last sync; `show` adds its refs, `create` the generated secret.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RepoView {
+    pub id: i64,
+    pub name: String,
+    /// The URL without credentials.
+    pub url: String,
+    pub webhook_url: String,
+    /// RFC 3339.
+    pub created_at: Option<String>,
+    /// RFC 3339.
+    pub last_sync_at: Option<String>,
+    pub last_sync_error: Option<String>,
+    /// What the last sync did (versions published, refs skipped, conflicts).
+    #[schema(value_type = Object)]
+    pub last_sync: serde_json::Value,
+    pub sync_pending: bool,
+    /// A generated webhook secret, in the answer that registered the repository only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<Vec<RepoRef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflicts: Option<Vec<RepoRef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versions: Option<Vec<RepoVersion>>,
+}
+
+impl RepoView {
+    /// Reads the description `packyard_core::git::registry` built.
+    pub fn from_description(described: serde_json::Value) -> Result<RepoView, serde_json::Error> {
+        serde_json::from_value(described)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RepoList {
+    pub repos: Vec<RepoView>,
+}
+
+/// A sync queued for a repository.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SyncQueued {
+    pub id: i64,
+    pub queued: bool,
+    pub webhook_url: String,
+}
+
+/// The answer to a verified push webhook.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct HookAnswer {
+    pub ok: bool,
+    /// False for GitHub's ping, which only checks the signature.
+    pub queued: bool,
+    /// The host recognised from the signature header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+}

@@ -1,0 +1,170 @@
+//! The commands written once for both modes: each asks [`Backend`] (the database, or the
+//! admin API with `--server`) for its answer and prints it with [`render`], so local and
+//! remote mode print the same text and the same `--json` documents. Accounts, keys and
+//! download tokens are here; the catalog in `shared_catalog`, users and `explain` in
+//! `people`.
+
+use anyhow::{Result, anyhow, bail};
+use packyard_api::accounts::{AccountChange, ImportKeyBody, NewAccountBody, NewKeyBody};
+use serde_json::json;
+
+use super::{people, shared_catalog};
+use crate::args::{AccountCmd, Command, Global, KEY_FORMS, KeyCmd, KeyRef, TokenCmd};
+use crate::backend::Backend;
+use crate::context::{deleted, read_new_password, read_password_stdin};
+use crate::render::{self, print};
+
+/// Runs `command` if it is one of the commands written once; else hands it back.
+pub async fn run(g: &Global, command: Command) -> Result<Option<Command>> {
+    match command {
+        Command::Account(cmd) => account(g, cmd).await?,
+        Command::Key(cmd) => key(g, cmd).await?,
+        Command::Token(TokenCmd::Generate { account }) => {
+            let token = Backend::open(g).await?.generate_token(&account).await?;
+            print(g.json, &token, &token.token)?;
+        }
+        Command::Product(cmd) => shared_catalog::product(g, cmd).await?,
+        Command::Entitlement(cmd) => shared_catalog::entitlement(g, cmd).await?,
+        Command::Invoice(cmd) => shared_catalog::invoice(g, cmd).await?,
+        Command::User(cmd) => people::user(g, cmd).await?,
+        Command::Explain(args) => people::explain(g, args).await?,
+        other => return Ok(Some(other)),
+    }
+    Ok(None)
+}
+
+async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
+    let backend = Backend::open(g).await?;
+    let json = g.json;
+    match cmd {
+        AccountCmd::Create {
+            email,
+            name,
+            password_stdin,
+            id_prefix,
+        } => {
+            let password = password_stdin.then(read_password_stdin).transpose()?;
+            let new = NewAccountBody {
+                email,
+                name,
+                password,
+            };
+            let prefix = crate::args::account_id_prefix(id_prefix);
+            let created = backend.create_account(new, &prefix).await?;
+            print(json, &json!({ "id": created.id }), &created.id)
+        }
+        AccountCmd::List => {
+            let list = backend.accounts().await?;
+            print(json, &list, render::accounts(&list))
+        }
+        AccountCmd::Show { id } => {
+            let detail = backend.account(&id).await?;
+            print(json, &detail, render::account(&detail))
+        }
+        AccountCmd::Update { id, name, email } => {
+            if name.is_none() && email.is_none() {
+                bail!("nothing to change: give --name and/or --email");
+            }
+            let change = AccountChange {
+                name,
+                email,
+                password: None,
+            };
+            let changed = backend.update_account(&id, change).await?;
+            let a = &changed.account;
+            print(
+                json,
+                &changed,
+                format!("{}: {} <{}>", a.id, a.name, a.email),
+            )
+        }
+        AccountCmd::Close { id } => set_open(g, &backend, &id, false).await,
+        AccountCmd::Reopen { id } => set_open(g, &backend, &id, true).await,
+        AccountCmd::SetPassword { id, .. } => {
+            let change = AccountChange {
+                password: Some(read_new_password()?),
+                ..AccountChange::default()
+            };
+            let id = backend.update_account(&id, change).await?.account.id;
+            print(json, &json!({ "id": id }), format!("password of {id} set"))
+        }
+    }
+}
+
+async fn set_open(g: &Global, backend: &Backend, id: &str, open: bool) -> Result<()> {
+    let a = backend.set_account_open(id, open).await?.account;
+    let done = if open { "reopened" } else { "closed" };
+    let answer = json!({ "id": a.id, "status": a.status });
+    print(g.json, &answer, format!("{} {done}", a.id))
+}
+
+async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
+    let backend = Backend::open(g).await?;
+    let json = g.json;
+    match cmd {
+        KeyCmd::Create {
+            account,
+            name,
+            products,
+        } => {
+            let new = NewKeyBody { name, products };
+            let key = backend.create_key(&account, new).await?;
+            print(json, &key, render::created_key(&key))
+        }
+        KeyCmd::Import {
+            account,
+            name,
+            public_key,
+            private_key_stdin,
+            products,
+        } => {
+            let private_key = people::read_private_key(private_key_stdin)?;
+            let pair = ImportKeyBody {
+                name,
+                public_key,
+                private_key,
+                products,
+            };
+            let key = backend.import_key(&account, pair).await?;
+            print(json, &key, render::created_key(&key))
+        }
+        KeyCmd::List { account } => {
+            let list = backend.keys(&account).await?;
+            print(json, &list, render::keys(&list))
+        }
+        KeyCmd::Disable(key) => set_enabled(g, &backend, &key, false).await,
+        KeyCmd::Enable(key) => set_enabled(g, &backend, &key, true).await,
+        KeyCmd::Delete(key) => {
+            let public_key = the_key(&backend, &key).await?;
+            backend
+                .delete_key(public_key)
+                .await
+                .map_err(|e| anyhow!("{e:#}; {KEY_FORMS}"))?;
+            let human = format!("{public_key} deleted");
+            print(json, &deleted("public_key", public_key), human)
+        }
+    }
+}
+
+/// The public key `key` names, checked to be the account's when one is given.
+async fn the_key<'k>(backend: &Backend, key: &'k KeyRef) -> Result<&'k str> {
+    let (account, public_key) = key.parts()?;
+    if let Some(account) = account {
+        let keys = backend.keys(account).await?.keys;
+        if !keys.iter().any(|k| k.public_key == public_key) {
+            bail!("{public_key} is not a key of account {account}; {KEY_FORMS}")
+        }
+    }
+    Ok(public_key)
+}
+
+async fn set_enabled(g: &Global, backend: &Backend, key: &KeyRef, enabled: bool) -> Result<()> {
+    let public_key = the_key(backend, key).await?;
+    let switched = backend
+        .set_key_enabled(public_key, enabled)
+        .await
+        .map_err(|e| anyhow!("{e:#}; {KEY_FORMS}"))?;
+    let state = if enabled { "enabled" } else { "disabled" };
+    let human = format!("{} {state}", switched.public_key);
+    print(g.json, &switched, human)
+}

@@ -1,0 +1,158 @@
+//! `product`, `entitlement` and `invoice`, written once for both modes (see `shared`).
+
+use anyhow::{Result, bail};
+use packyard_api::catalog::{GrantBody, GrantChangeView, NewInvoice, NewProduct, ProductPatch};
+use packyard_store::products::parse_patterns;
+use serde_json::json;
+
+use crate::args::{EntitlementCmd, Global, InvoiceCmd, ProductCmd};
+use crate::backend::Backend;
+use crate::context::deleted;
+use crate::render::{self, print};
+
+pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
+    let backend = Backend::open(g).await?;
+    let json = g.json;
+    match cmd {
+        ProductCmd::Create {
+            slug,
+            name,
+            packages,
+            public,
+        } => {
+            let new = NewProduct {
+                slug,
+                name,
+                packages: parse_patterns(&packages)?,
+                public,
+            };
+            let p = backend.create_product(new).await?;
+            print(json, &p, format!("product {} created", p.slug))
+        }
+        ProductCmd::List => {
+            let list = backend.products().await?;
+            print(json, &list, render::products(&list))
+        }
+        ProductCmd::Update {
+            slug,
+            name,
+            packages,
+            public,
+        } => {
+            let patch = ProductPatch {
+                name,
+                packages: packages.as_deref().map(parse_patterns).transpose()?,
+                public,
+            };
+            if patch.name.is_none() && patch.packages.is_none() && patch.public.is_none() {
+                bail!("nothing to change: give --name, --packages and/or --public true|false");
+            }
+            let p = backend.update_product(&slug, patch).await?;
+            print(json, &p, format!("product {} updated", p.slug))
+        }
+        ProductCmd::Delete { slug } => {
+            backend.delete_product(&slug).await?;
+            let human = format!("product {slug} deleted");
+            print(json, &deleted("slug", &slug), human)
+        }
+    }
+}
+
+pub async fn entitlement(g: &Global, cmd: EntitlementCmd) -> Result<()> {
+    let backend = Backend::open(g).await?;
+    let json = g.json;
+    match cmd {
+        EntitlementCmd::Grant {
+            account,
+            product,
+            updates_until,
+            versions,
+        } => {
+            let terms = GrantBody {
+                updates_until,
+                versions,
+            };
+            let grant = backend.grant(&account, &product, terms).await?;
+            let mut human = grant_text(
+                &grant.account,
+                &grant.product,
+                &grant.updates_until,
+                &grant.change,
+            );
+            if let Some(v) = &grant.versions {
+                human.push_str(&format!("; versions {v}"));
+            }
+            print(json, &grant, human)
+        }
+        EntitlementCmd::Revoke { account, product } => {
+            backend.revoke(&account, &product).await?;
+            let answer = json!({ "account": account, "product": product, "revoked": true });
+            print(json, &answer, "revoked")
+        }
+        EntitlementCmd::List { account } => {
+            let list = backend.entitlements(account.as_deref()).await?;
+            print(json, &list, render::entitlements(&list))
+        }
+    }
+}
+
+pub async fn invoice(g: &Global, cmd: InvoiceCmd) -> Result<()> {
+    let backend = Backend::open(g).await?;
+    let json = g.json;
+    match cmd {
+        InvoiceCmd::Add(add) => {
+            let new = NewInvoice {
+                number: add.number,
+                amount: add.amount,
+                currency: add.currency,
+                due: add.due,
+            };
+            let i = backend.add_invoice(&add.account, new).await?;
+            let human = format!(
+                "invoice {} for {} {} due {}",
+                i.number,
+                i.amount(),
+                i.currency,
+                i.due_date
+            );
+            print(json, &i, human)
+        }
+        InvoiceCmd::Pay { number } => {
+            let i = backend.pay_invoice(&number).await?;
+            print(json, &i, format!("invoice {} paid", i.number))
+        }
+        InvoiceCmd::Void { number, reason } => {
+            let i = backend.void_invoice(&number, &reason).await?;
+            print(json, &i, format!("invoice {} void", i.number))
+        }
+        InvoiceCmd::List { account } => {
+            let list = backend.invoices(account.as_deref()).await?;
+            print(json, &list, render::invoices(&list))
+        }
+    }
+}
+
+/// What a grant did, in words: new, unchanged, or which date it replaced.
+fn grant_text(
+    account: &str,
+    product: &str,
+    until: &Option<String>,
+    change: &GrantChangeView,
+) -> String {
+    let scope = |u: &Option<String>| match u {
+        Some(d) => format!("releases up to {d}"),
+        None => "unlimited updates".to_string(),
+    };
+    match change.change.as_str() {
+        "unchanged" => format!(
+            "{account} already had {product} ({}); nothing changed",
+            scope(until)
+        ),
+        "changed" => format!(
+            "{account} may install {product}: changed from {} to {}",
+            scope(&change.previous.clone().flatten()),
+            scope(until)
+        ),
+        _ => format!("{account} may install {product} ({})", scope(until)),
+    }
+}

@@ -1,0 +1,150 @@
+//! `/api/v1/accounts/{id}/users…` and `/api/v1/users/{email}/keys` (SPEC §13): the people of
+//! an account with their roles, and personal keys that see what every account of their user
+//! may install. The store keeps the rules (an account always keeps one owner).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use packyard_api::accounts::{CreatedKeyView, KeyList};
+use packyard_api::users::{
+    Membership, NewPersonalKeyBody, NewUserBody, RoleBody, UserList, UserRemoved,
+};
+use packyard_store::users::Role;
+
+use super::accounts::password_hash;
+use super::error::ErrorBody;
+use crate::auth::Operator;
+use crate::edge::error::ApiResult;
+use crate::state::AppState;
+
+/// An account's users and their roles.
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/users", tag = "users",
+    params(("id" = String, Path, description = "Account id")),
+    responses((status = 200, body = UserList), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<UserList>> {
+    let account = state.db.account(&id).await?;
+    let users = state.db.users_of(&account).await?;
+    Ok(Json(UserList {
+        users: users.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Add a user to an account with a role; a user without a password gets a single-use link
+/// to set one (its token is in the answer).
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/users", tag = "users", request_body = NewUserBody,
+    params(("id" = String, Path, description = "Account id")),
+    responses((status = 201, body = Membership), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(id): Path<String>,
+    Json(body): Json<NewUserBody>,
+) -> ApiResult<(StatusCode, Json<Membership>)> {
+    let role = Role::parse(&body.role)?;
+    let account = state.db.account(&id).await?;
+    let hash = password_hash(body.password).await?;
+    let (user, needs_password) = state
+        .db
+        .add_user(
+            &account,
+            &body.email,
+            role,
+            hash.as_deref(),
+            &operator.email,
+        )
+        .await?;
+    let link = match needs_password {
+        true => Some(state.db.create_password_link(&user).await?),
+        false => None,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(Membership {
+            account: account.public_id,
+            email: user.email,
+            role: role.as_str().into(),
+            password_link_token: link,
+        }),
+    ))
+}
+
+/// Change a user's role on an account (an account always keeps one owner).
+#[utoipa::path(put, path = "/api/v1/accounts/{id}/users/{email}/role", tag = "users", request_body = RoleBody,
+    params(("id" = String, Path, description = "Account id"), ("email" = String, Path)),
+    responses((status = 200, body = Membership), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_role(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path((id, email)): Path<(String, String)>,
+    Json(body): Json<RoleBody>,
+) -> ApiResult<Json<Membership>> {
+    let role = Role::parse(&body.role)?;
+    let account = state.db.account(&id).await?;
+    state
+        .db
+        .set_role(&account, &email, role, &operator.email)
+        .await?;
+    Ok(Json(Membership {
+        account: account.public_id,
+        email,
+        role: role.as_str().into(),
+        password_link_token: None,
+    }))
+}
+
+/// Remove a user from an account (never its last owner).
+#[utoipa::path(delete, path = "/api/v1/accounts/{id}/users/{email}", tag = "users",
+    params(("id" = String, Path, description = "Account id"), ("email" = String, Path)),
+    responses((status = 200, body = UserRemoved), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path((id, email)): Path<(String, String)>,
+) -> ApiResult<Json<UserRemoved>> {
+    let account = state.db.account(&id).await?;
+    state
+        .db
+        .remove_user(&account, &email, &operator.email)
+        .await?;
+    Ok(Json(UserRemoved {
+        account: account.public_id,
+        email,
+        removed: true,
+    }))
+}
+
+/// A user's personal keys (never the private keys).
+#[utoipa::path(get, path = "/api/v1/users/{email}/keys", tag = "users",
+    params(("email" = String, Path)),
+    responses((status = 200, body = KeyList), (status = 404, body = ErrorBody)))]
+pub async fn keys(
+    State(state): State<AppState>,
+    Path(email): Path<String>,
+) -> ApiResult<Json<KeyList>> {
+    let user = state.db.user(&email).await?;
+    let keys = state.db.personal_keys_of(&user).await?;
+    Ok(Json(KeyList {
+        keys: keys.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Create a personal key pair for a user; the private key is in this answer only.
+#[utoipa::path(post, path = "/api/v1/users/{email}/keys", tag = "users", request_body = NewPersonalKeyBody,
+    params(("email" = String, Path)),
+    responses((status = 201, body = CreatedKeyView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_key(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(email): Path<String>,
+    Json(body): Json<NewPersonalKeyBody>,
+) -> ApiResult<(StatusCode, Json<CreatedKeyView>)> {
+    let user = state.db.user(&email).await?;
+    let key = state
+        .db
+        .create_personal_key(&user, &body.name, &operator.email)
+        .await?;
+    Ok((StatusCode::CREATED, Json(key.into())))
+}
