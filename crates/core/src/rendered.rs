@@ -99,12 +99,12 @@ impl<K: Clone + Eq + Hash> RenderCache<K> {
         counter: &AtomicU64,
         render: impl FnOnce() -> Rendered + Send + 'static,
     ) -> Result<Arc<Rendered>, JoinError> {
-        if let Some(hit) = self.bodies.load().get(&key) {
-            return Ok(hit.clone());
+        if let Some(hit) = self.cached(&key) {
+            return Ok(hit);
         }
         let _single_flight = self.rendering.lock().await;
-        if let Some(hit) = self.bodies.load().get(&key) {
-            return Ok(hit.clone());
+        if let Some(hit) = self.cached(&key) {
+            return Ok(hit);
         }
         let rendered = Arc::new(tokio::task::spawn_blocking(render).await?);
         counter.fetch_add(1, Ordering::Relaxed);
