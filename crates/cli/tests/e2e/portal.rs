@@ -95,7 +95,15 @@ fn scenario() -> Scenario {
     server.invoice(&account, "INV-OLD", "90", "2024-01-31");
     server.invoice(&account, "INV-NEW", "90", "2099-01-31");
     let (rt, db) = open_db(&server);
-    std::thread::sleep(std::time::Duration::from_millis(1100)); // usage flush: last use recorded
+    // The usage flush runs in the background: the page shows the last use once it is stored.
+    let last_use_stored = eventually(PROPAGATION * 10, || {
+        let key = rt.block_on(db.key(&cli_key.0)).unwrap();
+        key.last_used_at.is_some()
+    });
+    assert!(
+        last_use_stored,
+        "the CLI key's install was never recorded as its last use"
+    );
     Scenario {
         server,
         account,

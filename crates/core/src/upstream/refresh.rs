@@ -41,22 +41,28 @@ impl Mirror {
                 (up.id, feed)
             })
         });
-        for done in futures_util::future::join_all(rounds)
+        for (id, feed) in futures_util::future::join_all(rounds)
             .await
             .into_iter()
             .flatten()
         {
-            feeds.insert(done.0, done.1);
+            match feed {
+                Some(known) => feeds.insert(id, known),
+                None => feeds.remove(&id),
+            };
         }
     }
 
+    /// One upstream's round. Returns what is known of its change feed afterwards: `None`
+    /// while its root could not be read (asked again next round; until then every held file
+    /// is revalidated), `Some(None)` when the root offers no feed.
     async fn refresh_upstream(
         &self,
         up: &Upstream,
-        feed: Option<Option<ChangeFeed>>,
-    ) -> Option<ChangeFeed> {
-        let feed = match feed {
-            Some(known) => known,
+        known: Option<Option<ChangeFeed>>,
+    ) -> Option<Option<ChangeFeed>> {
+        let known = match known {
+            Some(known) => Some(known),
             None => self.discover_feed(up).await,
         };
         let held: Vec<_> = self
@@ -64,24 +70,19 @@ impl Mirror {
             .into_iter()
             .filter(|f| f.upstream_id == up.id)
             .collect();
-        let (changed, feed) = match feed {
-            Some(feed) => match self.read_feed(up, &feed).await {
-                Ok((names, since)) => (Some(names), Some(ChangeFeed { since, ..feed })),
+        let (changed, known) = match known {
+            Some(Some(feed)) => match self.read_feed(up, &feed).await {
+                Ok((names, since)) => (Some(names), Some(Some(ChangeFeed { since, ..feed }))),
                 Err(e) => {
                     tracing::info!(
                         "change feed of upstream {}: {e}; revalidating everything",
                         up.name
                     );
-                    (
-                        None,
-                        Some(ChangeFeed {
-                            since: feed_now(),
-                            ..feed
-                        }),
-                    )
+                    let since = feed_now();
+                    (None, Some(Some(ChangeFeed { since, ..feed })))
                 }
             },
-            None => (None, None),
+            other => (None, other),
         };
         for file in held {
             let key = if file.dev {
@@ -97,18 +98,22 @@ impl Mirror {
                 break;
             }
         }
-        feed
+        known
     }
 
-    /// The root's `metadata-changes-url`, if it has one (absolute, or relative to the
-    /// upstream's origin).
-    async fn discover_feed(&self, up: &Upstream) -> Option<ChangeFeed> {
+    /// Whether the root offers a change feed (`Some(None)`: it does not; `None`: the root
+    /// could not be read). The feed's URL is absolute, or relative to the upstream's origin.
+    async fn discover_feed(&self, up: &Upstream) -> Option<Option<ChangeFeed>> {
         let Ok(Fetched::Body { body, .. }) = self.call(up, "packages.json", (None, None)).await
         else {
             return None;
         };
-        let root: Value = serde_json::from_str(&body).ok()?;
-        let url = root.get("metadata-changes-url")?.as_str()?;
+        let Ok(root) = serde_json::from_str::<Value>(&body) else {
+            return None;
+        };
+        let Some(url) = root.get("metadata-changes-url").and_then(Value::as_str) else {
+            return Some(None);
+        };
         let url = if url.contains("://") {
             url.to_string()
         } else {
@@ -118,10 +123,10 @@ impl Mirror {
                 .map_or(up.url.as_str(), |i| &up.url[..after + i]);
             format!("{origin}/{}", url.trim_start_matches('/'))
         };
-        Some(ChangeFeed {
+        Some(Some(ChangeFeed {
             url,
             since: feed_now(),
-        })
+        }))
     }
 
     /// The files named by the feed since `feed.since`, and where to read from next time.

@@ -38,13 +38,17 @@ fn touch_ahead(path: &Path) {
 fn fetched_metadata_is_refreshed_through_the_change_feed_or_by_revalidation() {
     let changes = json!({ "actions": [], "timestamp": 1 });
     let with_feed = StaticRepo::start(json!({ "metadata-changes-url": "/metadata/changes.json" }));
-    let feed_file = with_feed.dir.path().join("metadata/changes.json");
-    std::fs::create_dir_all(feed_file.parent().unwrap()).unwrap();
-    std::fs::write(&feed_file, changes.to_string()).unwrap();
+    with_feed.serve_json("metadata/changes.json", &changes);
     with_feed.add("psr/log", "1.0.0", "2023-01-01", json!({}));
     with_feed.add("psr/cache", "1.0.0", "2023-01-01", json!({}));
     let plain = StaticRepo::start(json!({}));
     plain.add("plain/lib", "1.0.0", "2023-01-01", json!({}));
+
+    // The root is unreadable when the mirror first asks for it: the feed is looked for again
+    // next round rather than taken to be missing (which would revalidate every file forever).
+    let root_path = with_feed.dir.path().join("packages.json");
+    let root = std::fs::read(&root_path).unwrap();
+    std::fs::write(&root_path, b"{ half a document").unwrap();
 
     let ours = Server::start_with(Backend::Sqlite, &["--upstream-refresh", "1s"]);
     ours.product("libs", "Libraries", "psr/*,plain/*", &[]);
@@ -65,6 +69,12 @@ fn fetched_metadata_is_refreshed_through_the_change_feed_or_by_revalidation() {
         "--packages",
         "plain/*",
     ]);
+    let asked = eventually(PROPAGATION * 5, || with_feed.requests("/packages.json") > 0);
+    assert!(
+        asked,
+        "the refresh never asked the upstream's root for its change feed"
+    );
+    std::fs::write(&root_path, root).unwrap();
     // Granted after both upstreams were added: once the root offers the patterns, the
     // snapshot knows both upstreams too.
     ours.grant(&account, &["libs"]);
@@ -80,7 +90,7 @@ fn fetched_metadata_is_refreshed_through_the_change_feed_or_by_revalidation() {
     with_feed.add("psr/log", "1.1.0", "2024-01-01", json!({}));
     with_feed.add("psr/cache", "1.1.0", "2024-01-01", json!({}));
     let named = json!({ "actions": [{ "type": "update", "package": "psr/log", "time": 2 }], "timestamp": 2 });
-    std::fs::write(&feed_file, named.to_string()).unwrap();
+    with_feed.serve_json("metadata/changes.json", &named);
     plain.add("plain/lib", "1.1.0", "2024-01-01", json!({}));
     touch_ahead(&plain.dir.path().join("p2/plain/lib.json"));
 

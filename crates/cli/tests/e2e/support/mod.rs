@@ -53,9 +53,18 @@ pub fn run_with_input(command: &mut Command, input: &[u8]) -> Output {
     child.wait_with_output().unwrap()
 }
 
-/// Polls `check` until it returns true or `deadline` passes; returns whether it did.
+/// How many times longer than the time it is given [`eventually`] waits before giving up. The
+/// deadlines the tests name are what the SPEC promises (a change reaches the server within
+/// 1 s); CI runs the suite two tests at a time on a shared 2-core machine, where a busy moment
+/// can stretch that several times. Latency is a benchmark's subject (`bench/`), never a test's:
+/// a test checks that the change arrives, and returns as soon as it does.
+pub const LOADED_MACHINE_ALLOWANCE: u32 = 10;
+
+/// Polls `check` until it returns true or `deadline` (times [`LOADED_MACHINE_ALLOWANCE`])
+/// passes; returns whether it did.
 pub fn eventually(deadline: Duration, mut check: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
+    let deadline = deadline * LOADED_MACHINE_ALLOWANCE;
     loop {
         if check() {
             return true;

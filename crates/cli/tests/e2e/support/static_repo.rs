@@ -143,6 +143,12 @@ impl StaticRepo {
     }
 
     /// Stops serving (an outage); [`StaticRepo::resume`] serves the same files again.
+    /// Serves `doc` at `path` (relative to the root) from now on, replacing any earlier file
+    /// in one step.
+    pub fn serve_json(&self, path: &str, doc: &Value) {
+        replace_file(&self.dir.path().join(path), doc);
+    }
+
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
@@ -156,10 +162,14 @@ impl StaticRepo {
 }
 
 fn write_p2(root: &Path, name: &str, versions: &[Value]) {
-    let path = root.join("p2").join(format!("{name}.json"));
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let doc = json!({ "packages": { name: versions } });
-    // Replaced in one step, as a CDN would: the server never reads a half-written file.
+    replace_file(&root.join("p2").join(format!("{name}.json")), &doc);
+}
+
+/// Writes `doc` to `path` in one step, as a CDN would: the server never reads a half-written
+/// file.
+fn replace_file(path: &Path, doc: &Value) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let staged = path.with_extension("json.tmp");
     std::fs::write(&staged, doc.to_string()).unwrap();
     std::fs::rename(staged, path).unwrap();
