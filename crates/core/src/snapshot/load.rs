@@ -13,11 +13,11 @@ use packyard_store::packages::PackageVersion;
 use packyard_store::snapshot_rows::{AccountRows, Scope};
 use packyard_store::{Db, Result};
 
+use super::mark_rows::MarkRows;
 use super::{
     AccountEntry, AdminToken, KeyEntry, KeyOwner, PackageEntry, ProductEntry, ReleaseEntry,
     RootCache, ShardedMap, Snapshot, UnpaidInvoice, VersionEntry,
 };
-use crate::marks::MarkRows;
 use crate::rules::{Terms, product_covers};
 
 fn date_of(unix: i64) -> chrono::NaiveDate {
