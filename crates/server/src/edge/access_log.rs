@@ -103,7 +103,8 @@ const TEXT: Shape = Shape {
 
 /// Writes `line` in the format `shape` describes.
 fn shaped(out: &mut Vec<u8>, line: &AccessLine<'_>, shape: &Shape) {
-    let string = |out: &mut Vec<u8>, s: &str| {
+    let string = |out: &mut Vec<u8>, label: &[u8], s: &str| {
+        out.extend_from_slice(label);
         if shape.escape {
             escaped(out, s)
         } else {
@@ -113,18 +114,15 @@ fn shaped(out: &mut Vec<u8>, line: &AccessLine<'_>, shape: &Shape) {
     let [method, path, status, bytes, duration, account] = shape.labels;
     out.extend_from_slice(shape.open);
     timestamp(out);
-    out.extend_from_slice(method);
-    string(out, line.method);
-    out.extend_from_slice(path);
-    string(out, line.path);
+    string(out, method, line.method);
+    string(out, path, line.path);
     out.extend_from_slice(status);
     number(out, line.status);
     out.extend_from_slice(bytes);
     number(out, line.bytes);
     out.extend_from_slice(duration);
     millis(out, line.duration);
-    out.extend_from_slice(account);
-    string(out, line.account);
+    string(out, account, line.account);
     out.extend_from_slice(shape.close);
 }
 
