@@ -2,6 +2,7 @@
 //! licences let it install, and the recalled versions they cover (the customer's Licences
 //! page).
 
+use crate::marks::{AdvisoryEntry, RecalledVersion};
 use crate::rules;
 use crate::snapshot::{AccountEntry, Snapshot};
 
@@ -9,20 +10,14 @@ use crate::snapshot::{AccountEntry, Snapshot};
 /// affects.
 pub struct AffectingAdvisory {
     pub package: String,
-    pub advisory_id: String,
-    pub title: String,
-    pub cve: Option<String>,
-    pub link: Option<String>,
-    pub severity: Option<String>,
-    pub affected_versions: String,
+    pub advisory: AdvisoryEntry,
     pub versions: Vec<String>,
 }
 
 /// A recalled version the account's licence covers.
 pub struct AffectingRecall {
     pub package: String,
-    pub version: String,
-    pub reason: String,
+    pub recall: RecalledVersion,
 }
 
 /// The advisories and recalls that touch versions `account` may install, by package name.
@@ -60,12 +55,7 @@ pub fn affecting(
             if !versions.is_empty() {
                 advisories.push(AffectingAdvisory {
                     package: name.clone(),
-                    advisory_id: a.advisory_id.clone(),
-                    title: a.title.clone(),
-                    cve: a.cve.clone(),
-                    link: a.link.clone(),
-                    severity: a.severity.clone(),
-                    affected_versions: a.affected_versions.clone(),
+                    advisory: a.clone(),
                     versions,
                 });
             }
@@ -78,12 +68,13 @@ pub fn affecting(
         {
             recalls.push(AffectingRecall {
                 package: name.clone(),
-                version: r.version.clone(),
-                reason: r.reason.clone(),
+                recall: r.clone(),
             });
         }
     }
-    advisories.sort_by(|a, b| (&a.package, &a.advisory_id).cmp(&(&b.package, &b.advisory_id)));
-    recalls.sort_by(|a, b| (&a.package, &a.version).cmp(&(&b.package, &b.version)));
+    advisories.sort_by(|a, b| {
+        (&a.package, &a.advisory.advisory_id).cmp(&(&b.package, &b.advisory.advisory_id))
+    });
+    recalls.sort_by(|a, b| (&a.package, &a.recall.version).cmp(&(&b.package, &b.recall.version)));
     (advisories, recalls)
 }

@@ -40,6 +40,7 @@ impl Abandoned {
     }
 }
 
+#[derive(Clone)]
 pub struct AdvisoryEntry {
     pub advisory_id: String,
     pub affected_versions: String,
@@ -54,6 +55,7 @@ pub struct AdvisoryEntry {
     pub full: Box<str>,
 }
 
+#[derive(Clone)]
 pub struct RecalledVersion {
     pub version: String,
     pub version_normalized: String,
