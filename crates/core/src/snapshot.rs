@@ -10,6 +10,7 @@
 
 mod load;
 mod mark_rows;
+mod read_packages;
 
 use std::collections::HashMap;
 use std::sync::Arc;
