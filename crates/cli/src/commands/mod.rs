@@ -14,49 +14,38 @@ mod shared_catalog;
 mod storage;
 mod upstreams;
 
-use anyhow::Result;
-use serde::Serialize;
-use serde_json::{Value, json};
+use anyhow::{Result, bail};
 
 use crate::args::{Cli, Command, Shell};
 use crate::context::{open_db, open_db_creating};
-
-pub use crate::context::{CLI_ACTOR, Reported, deleted};
-
-/// Prints a listing: `{ key: items }` as JSON, or one `line` per item for people.
-pub fn emit_list<T: Serialize>(json: bool, key: &str, items: &[T], line: impl Fn(&T) -> String) {
-    let human: Vec<String> = items.iter().map(line).collect();
-    emit(json, json!({ key: items }), human.join("\n"));
-}
-
-/// Prints `value` as JSON with `--json`, else the human text.
-pub fn emit(json: bool, value: Value, human: impl AsRef<str>) {
-    if json {
-        println!("{value}");
-    } else {
-        println!("{}", human.as_ref());
-    }
-}
+use crate::render::print;
 
 pub async fn run(cli: Cli) -> Result<()> {
     let g = cli.global;
     let Some(command) = shared::run(&g, cli.command).await? else {
         return Ok(());
     };
-    if g.server.is_some() && !matches!(command, Command::Completions(_)) {
-        // The HTTP client blocks; keep it off the async workers.
-        return tokio::task::spawn_blocking(move || crate::remote::run(&g, command)).await?;
+    let beside_the_data = matches!(
+        command,
+        Command::Serve(_)
+            | Command::Migrate
+            | Command::Backup(_)
+            | Command::Restore(_)
+            | Command::Storage(_)
+            | Command::Stats
+    );
+    if g.server.is_some() && beside_the_data {
+        bail!("this command works on the data directory only; run it without --server");
     }
     match command {
         Command::Serve(args) => serve::run(&g, *args).await,
         Command::Migrate => {
             let db = open_db_creating(&g).await?;
-            emit(
+            print(
                 g.json,
-                serde_json::json!({ "migrated": db.backend_name() }),
+                &serde_json::json!({ "migrated": db.backend_name() }),
                 format!("{} database is up to date", db.backend_name()),
-            );
-            Ok(())
+            )
         }
         Command::Account(_)
         | Command::Key(_)
@@ -86,12 +75,11 @@ pub async fn run(cli: Cli) -> Result<()> {
                 .iter()
                 .map(|c| format!("{}  {}  {}", c.package, c.version, c.count))
                 .collect();
-            emit(
+            print(
                 g.json,
-                serde_json::json!({ "downloads": counts }),
+                &serde_json::json!({ "downloads": counts }),
                 human.join("\n"),
-            );
-            Ok(())
+            )
         }
     }
 }

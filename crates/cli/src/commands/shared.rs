@@ -11,7 +11,8 @@ use serde_json::json;
 use super::{people, shared_catalog};
 use crate::args::{AccountCmd, Command, Global, KEY_FORMS, KeyCmd, KeyRef, TokenCmd};
 use crate::backend::Backend;
-use crate::context::{deleted, read_new_password, read_password_stdin};
+use crate::context::deleted;
+use crate::input::{read_new_password, read_password_stdin, read_private_key};
 use crate::render::{self, print};
 
 /// Runs `command` if it is one of the commands written once; else hands it back.
@@ -118,7 +119,7 @@ async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
             private_key_stdin,
             products,
         } => {
-            let private_key = people::read_private_key(private_key_stdin)?;
+            let private_key = read_private_key(private_key_stdin)?;
             let pair = ImportKeyBody {
                 name,
                 public_key,
