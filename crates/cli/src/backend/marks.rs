@@ -55,17 +55,9 @@ impl Backend {
     pub async fn add_advisory(&self, new: NewAdvisoryBody) -> Result<AdvisoryView> {
         match self {
             Backend::Local(l) => {
-                let checked = AdvisoryDraft {
-                    package: new.package,
-                    affected: new.affected_versions,
-                    title: new.title,
-                    cve: new.cve,
-                    link: new.link,
-                    severity: new.severity,
-                    reported_at: new.reported_at,
-                }
-                .check()
-                .map_err(|why| anyhow!(why))?;
+                let checked = AdvisoryDraft::from(new)
+                    .check()
+                    .map_err(|why| anyhow!(why))?;
                 Ok(l.db
                     .add_advisory(&checked.as_new(), CLI_ACTOR)
                     .await?

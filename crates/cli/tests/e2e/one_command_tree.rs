@@ -163,16 +163,8 @@ fn users_personal_keys_and_imports_work_remotely(backend: Backend) {
     );
 
     let public = "P".repeat(32);
-    let import = [
-        "key",
-        "import",
-        &account,
-        "--name",
-        "moved",
-        "--public-key",
-        &public,
-        "--private-key-stdin",
-    ];
+    let pair = ["--public-key", &public, "--private-key-stdin"];
+    let import = [&["key", "import", &account, "--name", "moved"][..], &pair].concat();
     succeeded(
         remote.output_with_input(&import, &"q".repeat(32)),
         "remote key import",

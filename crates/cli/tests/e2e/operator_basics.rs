@@ -136,29 +136,17 @@ fn dates_amounts_and_public_urls_are_refused_with_one_clear_line(backend: Backen
     let server = Server::start(backend);
     let (account, _, _) = server.customer("careless@example.com");
     server.product("pro", "Pro", "acme/*", &[]);
-    let invoice = |due: &str, amount: &str| {
-        vec![
-            "invoice",
-            "add",
-            &account,
-            "INV-9",
-            "--amount",
-            amount,
-            "--currency",
-            "EUR",
-            "--due",
-            due,
-        ]
-        .into_iter()
-        .map(str::to_string)
-        .collect::<Vec<_>>()
-    };
-    let args = invoice("26-1-1", "10");
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    refused(&server, &args, "YYYY-MM-DD with a four-digit year");
-    let args = invoice("2026-01-01", "0");
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    refused(&server, &args, "must be a positive number");
+    let invoice = |due, amount| invoice_args(&account, "INV-9", amount, due);
+    refused(
+        &server,
+        &invoice("26-1-1", "10"),
+        "YYYY-MM-DD with a four-digit year",
+    );
+    refused(
+        &server,
+        &invoice("2026-01-01", "0"),
+        "must be a positive number",
+    );
     let grant = [
         "entitlement",
         "grant",

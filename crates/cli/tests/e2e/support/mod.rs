@@ -18,6 +18,7 @@ pub mod upstream;
 pub mod zips;
 
 pub use api::*;
+pub use catalog::invoice_args;
 pub use client::*;
 pub use crafted::*;
 pub use portal::*;
