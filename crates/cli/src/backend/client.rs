@@ -11,6 +11,7 @@ use serde_json::Value;
 use ureq::http::Response;
 use ureq::{Agent, Body};
 
+#[derive(Clone)]
 pub struct Client {
     base: String,
     auth: String,

@@ -15,6 +15,7 @@ use crate::args::Global;
 use crate::context::open_blobs;
 
 /// Where a command's answers come from.
+#[derive(Clone)]
 pub enum Backend {
     Local(Local),
     /// A running server's admin API.
@@ -24,6 +25,7 @@ pub enum Backend {
 /// The database, with the billing grace period the server recorded, and the global flags
 /// (artifact storage, the data directory, the secrets key) for the operations that need
 /// more than the database.
+#[derive(Clone)]
 pub struct Local {
     pub db: Db,
     pub grace_days: i64,

@@ -8,8 +8,7 @@ use crate::args::{AdvisoryCmd, Global, NoticeCmd, VersionCmd};
 use crate::backend::Backend;
 use crate::render::{self, print};
 
-pub async fn advisory(g: &Global, cmd: AdvisoryCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+pub async fn advisory(g: &Global, backend: &Backend, cmd: AdvisoryCmd) -> Result<()> {
     match cmd {
         AdvisoryCmd::Add {
             package,
@@ -44,8 +43,7 @@ pub async fn advisory(g: &Global, cmd: AdvisoryCmd) -> Result<()> {
     }
 }
 
-pub async fn version(g: &Global, cmd: VersionCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+pub async fn version(g: &Global, backend: &Backend, cmd: VersionCmd) -> Result<()> {
     match cmd {
         VersionCmd::Recall {
             name,
@@ -67,8 +65,7 @@ pub async fn version(g: &Global, cmd: VersionCmd) -> Result<()> {
     }
 }
 
-pub async fn notice(g: &Global, cmd: NoticeCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+pub async fn notice(g: &Global, backend: &Backend, cmd: NoticeCmd) -> Result<()> {
     match cmd {
         NoticeCmd::Set {
             message,

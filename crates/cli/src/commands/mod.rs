@@ -22,11 +22,8 @@ use crate::render::print;
 
 pub async fn run(cli: Cli) -> Result<()> {
     let g = cli.global;
-    let Some(command) = shared::run(&g, cli.command).await? else {
-        return Ok(());
-    };
     let beside_the_data = matches!(
-        command,
+        cli.command,
         Command::Serve(_)
             | Command::Migrate
             | Command::Backup(_)
@@ -37,7 +34,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     if g.server.is_some() && beside_the_data {
         bail!("this command works on the data directory only; run it without --server");
     }
-    match command {
+    match cli.command {
         Command::Serve(args) => serve::run(&g, *args).await,
         Command::Migrate => {
             let db = open_db_creating(&g).await?;
@@ -47,27 +44,10 @@ pub async fn run(cli: Cli) -> Result<()> {
                 format!("{} database is up to date", db.backend_name()),
             )
         }
-        Command::Account(_)
-        | Command::Key(_)
-        | Command::Token(_)
-        | Command::User(_)
-        | Command::Explain(_)
-        | Command::Product(_)
-        | Command::Entitlement(_)
-        | Command::Invoice(_) => shared::run(&g, command).await.map(drop),
-        Command::Operator(cmd) => operators::run(&g, cmd).await,
-        Command::Package(cmd) => packages::run(&g, cmd).await,
-        Command::Publish(args) => publish::run(&g, args).await,
         Command::Backup(args) => backup::backup(&g, args).await,
         Command::Restore(args) => backup::restore(&g, args).await,
         Command::Completions(args) => completions(args.shell),
-        Command::Release(cmd) => releases::run(&g, cmd).await,
-        Command::Repo(args) => repos::run(&g, args).await,
         Command::Storage(cmd) => storage::run(&g, cmd).await,
-        Command::Advisory(cmd) => advisories::advisory(&g, cmd).await,
-        Command::Version(cmd) => advisories::version(&g, cmd).await,
-        Command::Notice(cmd) => advisories::notice(&g, cmd).await,
-        Command::Upstream(cmd) => upstreams::run(&g, cmd).await,
         Command::Stats => {
             let db = open_db(&g).await?;
             let counts = db.download_counts().await?;
@@ -81,6 +61,8 @@ pub async fn run(cli: Cli) -> Result<()> {
                 human.join("\n"),
             )
         }
+        // Every other command is written once for both modes.
+        command => shared::run(&g, command).await,
     }
 }
 

@@ -11,8 +11,7 @@ use crate::backend::Backend;
 use crate::input::read_new_password;
 use crate::render::{self, print};
 
-pub async fn run(g: &Global, cmd: OperatorCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+pub async fn run(g: &Global, backend: &Backend, cmd: OperatorCmd) -> Result<()> {
     let json = g.json;
     match cmd {
         OperatorCmd::Create {
@@ -36,8 +35,8 @@ pub async fn run(g: &Global, cmd: OperatorCmd) -> Result<()> {
             let list = backend.operators().await?;
             print(json, &list, render::operators(&list))
         }
-        OperatorCmd::Disable { email } => set_disabled(g, &backend, &email, true).await,
-        OperatorCmd::Enable { email } => set_disabled(g, &backend, &email, false).await,
+        OperatorCmd::Disable { email } => set_disabled(g, backend, &email, true).await,
+        OperatorCmd::Enable { email } => set_disabled(g, backend, &email, false).await,
         OperatorCmd::SetPassword { email, .. } => {
             let op = backend
                 .set_operator_password(&email, read_new_password()?)
@@ -45,7 +44,7 @@ pub async fn run(g: &Global, cmd: OperatorCmd) -> Result<()> {
             let human = format!("password of operator {} set", op.email);
             print(json, &json!({ "email": op.email }), human)
         }
-        OperatorCmd::Token(cmd) => token(g, &backend, cmd).await,
+        OperatorCmd::Token(cmd) => token(g, backend, cmd).await,
     }
 }
 

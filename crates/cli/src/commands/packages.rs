@@ -9,8 +9,7 @@ use crate::args::{Global, PackageCmd};
 use crate::backend::Backend;
 use crate::render::{self, print};
 
-pub async fn run(g: &Global, cmd: PackageCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+pub async fn run(g: &Global, backend: &Backend, cmd: PackageCmd) -> Result<()> {
     let json = g.json;
     match cmd {
         PackageCmd::List => {

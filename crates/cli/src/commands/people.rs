@@ -21,8 +21,7 @@ fn membership_text(m: &Membership) -> String {
     }
 }
 
-pub async fn user(g: &Global, cmd: UserCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+pub async fn user(g: &Global, backend: &Backend, cmd: UserCmd) -> Result<()> {
     let json = g.json;
     match cmd {
         UserCmd::Add {
@@ -68,7 +67,7 @@ pub async fn user(g: &Global, cmd: UserCmd) -> Result<()> {
     }
 }
 
-pub async fn explain(g: &Global, args: ExplainArgs) -> Result<()> {
+pub async fn explain(g: &Global, backend: &Backend, args: ExplainArgs) -> Result<()> {
     let (asker, package) = match (&args.key, args.names.as_slice()) {
         (Some(key), [package]) => (ExplainFor::Key(key), package),
         (None, [account, package]) => (ExplainFor::Account(account), package),
@@ -76,7 +75,6 @@ pub async fn explain(g: &Global, args: ExplainArgs) -> Result<()> {
             "use: packyard explain ACCOUNT PACKAGE[:VERSION] or packyard explain --key PUBLIC_KEY PACKAGE[:VERSION]"
         ),
     };
-    let backend = Backend::open(g).await?;
     let e = backend
         .explain(asker, package, args.billing_grace_days)
         .await?;

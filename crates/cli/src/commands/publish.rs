@@ -52,7 +52,7 @@ fn reason(error: &anyhow::Error) -> String {
     }
 }
 
-pub async fn run(g: &Global, args: PublishArgs) -> Result<()> {
+pub async fn run(g: &Global, backend: &Backend, args: PublishArgs) -> Result<()> {
     let PublishArgs {
         files,
         version,
@@ -61,13 +61,12 @@ pub async fn run(g: &Global, args: PublishArgs) -> Result<()> {
     if version.is_some() && files.len() > 1 {
         bail!("--version names the version of one zip; publish the files one by one");
     }
-    let backend = Arc::new(Backend::open(g).await?);
     let limits = ZipLimits {
         max_uncompressed_bytes: max_unpacked_mib << 20,
         ..ZipLimits::default()
     };
     let target = Target {
-        backend,
+        backend: Arc::new(backend.clone()),
         limits,
         version,
     };

@@ -10,8 +10,7 @@ use crate::backend::Backend;
 use crate::context::deleted;
 use crate::render::{self, print};
 
-pub async fn run(g: &Global, cmd: ReleaseCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+pub async fn run(g: &Global, backend: &Backend, cmd: ReleaseCmd) -> Result<()> {
     match cmd {
         ReleaseCmd::Add(add) => {
             let file_name = add.file_name()?;

@@ -16,8 +16,7 @@ use crate::context::Reported;
 use crate::input::read_password_stdin;
 use crate::render::{self, print};
 
-pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
-    let backend = Backend::open(g).await?;
+pub async fn run(g: &Global, backend: &Backend, args: RepoArgs) -> Result<()> {
     let public = args.public_url.as_deref();
     match args.cmd {
         RepoCmd::Add {
@@ -47,7 +46,7 @@ pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
                 }
                 (false, Some(id)) => vec![id],
             };
-            sync(g, &backend, &ids).await
+            sync(g, backend, &ids).await
         }
         RepoCmd::Remove { id } => {
             backend.remove_repo(id).await?;

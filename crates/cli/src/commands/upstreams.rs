@@ -8,8 +8,7 @@ use crate::backend::Backend;
 use crate::context::{Reported, deleted};
 use crate::render::{self, print};
 
-pub async fn run(g: &Global, cmd: UpstreamCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+pub async fn run(g: &Global, backend: &Backend, cmd: UpstreamCmd) -> Result<()> {
     let json = g.json;
     match cmd {
         UpstreamCmd::Add(add) => {
