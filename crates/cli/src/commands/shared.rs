@@ -1,8 +1,10 @@
-//! The commands written once for both modes: each asks [`Backend`] (the database, or the
-//! admin API with `--server`) for its answer and prints it with [`render`], so local and
-//! remote mode print the same text and the same `--json` documents. Accounts, keys and
-//! download tokens are here; the catalog in `shared_catalog`, users and `explain` in
-//! `people`.
+//! The commands written once for both modes: [`run`] opens the [`Backend`] (the database,
+//! or the admin API with `--server`) and hands it to the command, which asks it for its
+//! answer and prints it with [`render`], so local and remote mode print the same text and
+//! the same `--json` documents. Accounts, keys and download tokens are here; the catalog in
+//! `shared_catalog`, users and `explain` in `people`, the operator-side groups in their own
+//! modules (`operators`, `packages`, `publish`, `releases`, `repos`, `advisories`,
+//! `upstreams`).
 
 use anyhow::{Result, anyhow, bail};
 use packyard_api::accounts::{AccountChange, ImportKeyBody, NewAccountBody, NewKeyBody};
