@@ -59,16 +59,21 @@ impl Backend {
         }
     }
 
+    /// Refuses credentials for an upstream before they are read when this CLI could not
+    /// seal them (local mode without `--secrets-key-file`); a server seals with its own key.
+    pub fn can_seal_credentials(&self) -> Result<()> {
+        match self {
+            Backend::Local(l) if secrets_key(&l.global)?.is_none() => bail!(
+                "credentials are stored encrypted: pass --secrets-key-file FILE (or set PACKYARD_SECRETS_KEY_FILE) holding 64 hex digits from `openssl rand -hex 32`"
+            ),
+            _ => Ok(()),
+        }
+    }
+
     pub async fn add_upstream(&self, add: AddUpstream) -> Result<UpstreamView> {
         match self {
             Backend::Local(l) => {
                 let key = secrets_key(&l.global)?;
-                let has_credentials = add.password.is_some() || add.bearer.is_some();
-                if has_credentials && key.is_none() {
-                    bail!(
-                        "credentials are stored encrypted: pass --secrets-key-file FILE (or set PACKYARD_SECRETS_KEY_FILE) holding 64 hex digits from `openssl rand -hex 32`"
-                    );
-                }
                 let mirror = mirror(l, false).await?;
                 let up = registry::add(&l.db, key.as_ref(), &add.into(), CLI_ACTOR).await?;
                 Ok(registry::view(&up, &mirror).into())

@@ -12,6 +12,9 @@ pub async fn run(g: &Global, backend: &Backend, cmd: UpstreamCmd) -> Result<()> 
     let json = g.json;
     match cmd {
         UpstreamCmd::Add(add) => {
+            if add.has_credentials() {
+                backend.can_seal_credentials()?;
+            }
             let added = backend.add_upstream(add.into_request()?).await?;
             let human = format!("added upstream {}", render::upstream(&added));
             print(json, &added, human)
