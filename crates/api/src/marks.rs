@@ -1,6 +1,7 @@
 //! Advisories, abandoned packages, recalled versions and notices (SPEC §12):
 //! `/api/v1/advisories…`, `/api/v1/packages/…/abandoned`, `…/recall`, `/api/v1/notices…`.
 
+use packyard_core::marks_input::AdvisoryDraft;
 use packyard_store::advisories::Advisory;
 use packyard_store::package_marks::{Notice, Recall};
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,20 @@ pub struct NewAdvisoryBody {
     pub severity: Option<String>,
     /// YYYY-MM-DD; today when absent.
     pub reported_at: Option<String>,
+}
+
+impl From<NewAdvisoryBody> for AdvisoryDraft {
+    fn from(new: NewAdvisoryBody) -> Self {
+        AdvisoryDraft {
+            package: new.package,
+            affected: new.affected_versions,
+            title: new.title,
+            cve: new.cve,
+            link: new.link,
+            severity: new.severity,
+            reported_at: new.reported_at,
+        }
+    }
 }
 
 /// An advisory as operators see it (withdrawn ones included).

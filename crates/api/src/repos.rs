@@ -2,7 +2,7 @@
 //! `packyard_core::git::registry::describe` builds the JSON the CLI and the back office show;
 //! these types are its schema, read back from that JSON so both never drift apart.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -52,8 +52,13 @@ pub struct RepoView {
     #[schema(value_type = Object)]
     pub last_sync: serde_json::Value,
     pub sync_pending: bool,
-    /// A generated webhook secret, in the answer that registered the repository only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A generated webhook secret, in the answer that registered the repository only (null
+    /// there when the operator gave the secret).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub secret: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<Vec<RepoRef>>,
@@ -61,6 +66,12 @@ pub struct RepoView {
     pub conflicts: Option<Vec<RepoRef>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<RepoVersion>>,
+}
+
+/// A field that is there reads as `Some`, null included: `"secret": null` (the operator gave
+/// the secret) stays apart from no `secret` at all (not a registration answer).
+fn present<'de, D: Deserializer<'de>>(field: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(field).map(Some)
 }
 
 impl RepoView {
@@ -92,4 +103,32 @@ pub struct HookAnswer {
     /// The host recognised from the signature header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RepoView;
+    use serde_json::json;
+
+    fn read_back(secret: Option<serde_json::Value>) -> serde_json::Value {
+        let mut answer = json!({
+            "id": 1, "name": "tool", "url": "/srv/tool.git",
+            "webhook_url": "https://repo.example.test/api/hooks/1", "created_at": null,
+            "last_sync_at": null, "last_sync_error": null, "last_sync": null,
+            "sync_pending": false,
+        });
+        if let Some(secret) = secret {
+            answer["secret"] = secret;
+        }
+        let view: RepoView = serde_json::from_value(answer).unwrap();
+        serde_json::to_value(view).unwrap()
+    }
+
+    #[test]
+    fn a_registration_answer_keeps_its_secret_null_or_not() {
+        assert_eq!(read_back(Some(json!(null)))["secret"], json!(null));
+        assert!(read_back(Some(json!(null))).get("secret").is_some());
+        assert_eq!(read_back(Some(json!("s3cret")))["secret"], "s3cret");
+        assert!(read_back(None).get("secret").is_none());
+    }
 }

@@ -8,6 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use packyard_blobs::BlobStore;
 use packyard_core::git::GitSettings;
+use packyard_core::upstream::secrets::SecretsKey;
 use packyard_store::{Db, PoolSettings};
 
 use crate::args::Global;
@@ -120,30 +121,6 @@ pub fn parse_date(value: &str, what: &str) -> Result<chrono::NaiveDate> {
     packyard_store::timestamps::parse_day(value, what).map_err(anyhow::Error::msg)
 }
 
-/// A new password: typed at a prompt without echo (twice, to catch typos) when standard
-/// input is a terminal, else the first line of standard input (`--password-stdin`, scripts).
-pub fn read_new_password() -> Result<String> {
-    use std::io::IsTerminal;
-    if !std::io::stdin().is_terminal() {
-        return read_password_stdin();
-    }
-    let first = rpassword::prompt_password("Password: ").context("cannot read the password")?;
-    let again = rpassword::prompt_password("Repeat it: ").context("cannot read the password")?;
-    if first != again {
-        anyhow::bail!("the two passwords differ; nothing was changed");
-    }
-    Ok(first)
-}
-
-/// Reads a password from standard input (first line, without the newline).
-pub fn read_password_stdin() -> Result<String> {
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .context("cannot read the password from standard input")?;
-    Ok(line.trim_end_matches(['\n', '\r']).to_string())
-}
-
 /// An error whose details were already printed as the command's JSON document, so `main`
 /// must not print a second one.
 #[derive(Debug)]
@@ -186,4 +163,14 @@ pub fn publish_summary(
         skipped.len()
     ));
     lines.join("\n")
+}
+
+/// The secrets key named by `--secrets-key-file`, if any.
+pub fn secrets_key(global: &Global) -> Result<Option<SecretsKey>> {
+    global
+        .secrets_key_file
+        .as_deref()
+        .map(SecretsKey::from_file)
+        .transpose()
+        .context("cannot use the secrets key")
 }

@@ -6,7 +6,7 @@ mod args;
 mod backend;
 mod commands;
 mod context;
-mod remote;
+mod input;
 mod render;
 
 use clap::Parser;

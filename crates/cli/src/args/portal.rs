@@ -8,7 +8,7 @@ use packyard_core::Config;
 use packyard_core::brand::Brand;
 use packyard_core::mail::MailSettings;
 
-use super::parse_duration;
+use super::values::parse_duration;
 
 /// Checks `--brand-color` while the arguments are parsed, so a typo stops `serve` at once.
 fn parse_brand_color(value: &str) -> Result<String, String> {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use packyard_core::Config;
 use packyard_store::PoolSettings;
 
-use super::parse_duration;
+use super::values::parse_duration;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct ProtectionArgs {

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use clap::{Args, ValueEnum};
 
-use super::parse_duration;
+use super::values::parse_duration;
 
 /// The metrics address when `--metrics-listen` is not given: this machine only.
 pub const DEFAULT_METRICS_LISTEN: &str = "127.0.0.1:9464";

@@ -4,7 +4,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use packyard_api::upstreams::AddUpstream;
 
-use crate::context::read_password_stdin;
+use crate::input::read_password_stdin;
 
 #[derive(Subcommand)]
 pub enum UpstreamCmd {

@@ -3,17 +3,25 @@
 //! answer with the same `packyard_api` types, so a command asks [`Backend`] for its answer
 //! and prints it once, as the same human table or the same `--json` document in both modes.
 //!
-//! Each operation is one function in `local` (the store functions the admin API's handlers
-//! call) and one in `remote` (the admin API call), the catalog's in their `_catalog`
-//! companions; `both!` picks the half. The remote half
-//! calls the blocking HTTP client on this worker thread (`block_in_place`; the runtime is
+//! The customer and catalog operations are one function in `local` (the store functions the
+//! admin API's handlers call) and one in `remote` (the admin API call), the catalog's in
+//! their `_catalog` companions; `both!` picks the half. The operator-side groups (operators,
+//! packages and releases, advisories and marks, repositories, upstreams) keep both halves of
+//! an operation side by side in one method of their own module. The remote half calls the
+//! blocking HTTP client on this worker thread (`block_in_place`; the runtime is
 //! multi-threaded).
 
+mod client;
 mod handles;
 mod local;
 mod local_catalog;
+mod marks;
+mod operators;
+mod packages;
 mod remote;
 mod remote_catalog;
+mod repos;
+mod upstreams;
 
 use anyhow::{Result, bail};
 use packyard_api::accounts::{
@@ -27,18 +35,13 @@ use packyard_api::catalog::{
 use packyard_api::explain::ExplanationView;
 use packyard_api::users::{Membership, NewUserBody, UserList, UserRemoved};
 
-pub use handles::{ExplainFor, Local};
+pub use handles::{Backend, ExplainFor, Local};
+pub use packages::PublishFailure;
+pub use repos::RepoSync;
 
 use crate::args::Global;
 use crate::context::open_db;
-use crate::remote::client::Client;
-
-/// Where a command's answers come from.
-pub enum Backend {
-    Local(Local),
-    /// A running server's admin API.
-    Remote(Client),
-}
+use client::Client;
 
 /// Calls the local or the remote half of one operation.
 macro_rules! both {
@@ -59,7 +62,13 @@ impl Backend {
             _ => {
                 let db = open_db(g).await?;
                 let grace_days = local::grace_days(&db).await?;
-                Ok(Backend::Local(Local { db, grace_days }))
+                let global = g.clone();
+                Ok(Backend::Local(Local {
+                    db,
+                    grace_days,
+                    global,
+                    blobs: Default::default(),
+                }))
             }
         }
     }

@@ -1,9 +1,9 @@
 //! The remote half of [`super::Backend`]: each answer is one admin API call, read as the
 //! `packyard_api` type the server documents it with. The catalog's are in `remote_catalog`.
 
+use super::client::{Client, account_path, segment};
 use super::handles::{ExplainFor, call, get, post, send};
 pub use super::remote_catalog::*;
-use crate::remote::client::{Client, account_path, segment};
 use anyhow::Result;
 use packyard_api::accounts::{
     AccountAnswer, AccountChange, AccountCreated, AccountDetail, AccountList, CreatedKeyView,

@@ -6,8 +6,8 @@ use packyard_api::catalog::{
     ProductList, ProductPatch, ProductView, VoidBody,
 };
 
+use super::client::{Client, account_path, segment};
 use super::handles::{call, get, post, send};
-use crate::remote::client::{Client, account_path, segment};
 
 /// `base`, narrowed to one account when given.
 fn of_account(base: &str, account: Option<&str>) -> String {

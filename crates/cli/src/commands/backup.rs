@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 
-use super::emit;
 use crate::args::{BackupArgs, Global, RestoreArgs};
 use crate::context::{SQLITE_FILE, open_db, open_db_creating};
+use crate::render::print;
 
 const MANIFEST: &str = "backup.json";
 const ARTIFACTS: &str = "artifacts";
@@ -48,17 +48,16 @@ pub async fn backup(g: &Global, args: BackupArgs) -> Result<()> {
         "artifacts": { "files": copied.files, "bytes": copied.bytes },
     });
     write_synced(&args.to.join(MANIFEST), manifest.to_string().as_bytes())?;
-    emit(
+    print(
         g.json,
-        json!({ "backup": args.to.display().to_string(), "manifest": manifest }),
+        &json!({ "backup": args.to.display().to_string(), "manifest": manifest }),
         format!(
             "backup written to {}: database and {} artifacts ({} bytes)",
             args.to.display(),
             copied.files,
             copied.bytes
         ),
-    );
-    Ok(())
+    )
 }
 
 pub async fn restore(g: &Global, args: RestoreArgs) -> Result<()> {
@@ -91,17 +90,16 @@ pub async fn restore(g: &Global, args: RestoreArgs) -> Result<()> {
     let db = open_db_creating(g).await?;
     let accounts = db.accounts().await?.len();
     let copied = copied.unwrap_or_default();
-    emit(
+    print(
         g.json,
-        json!({ "restored": g.data_dir.display().to_string(), "accounts": accounts, "artifacts": copied.files }),
+        &json!({ "restored": g.data_dir.display().to_string(), "accounts": accounts, "artifacts": copied.files }),
         format!(
             "restored into {}: {accounts} accounts, {} artifacts; start it with 'packyard serve --data-dir {}'",
             g.data_dir.display(),
             copied.files,
             g.data_dir.display()
         ),
-    );
-    Ok(())
+    )
 }
 
 /// Refuses a directory that exists and holds anything.

@@ -14,71 +14,40 @@ mod shared_catalog;
 mod storage;
 mod upstreams;
 
-use anyhow::Result;
-use serde::Serialize;
-use serde_json::{Value, json};
+use anyhow::{Result, bail};
 
 use crate::args::{Cli, Command, Shell};
 use crate::context::{open_db, open_db_creating};
-
-pub use crate::context::{CLI_ACTOR, Reported, deleted};
-
-/// Prints a listing: `{ key: items }` as JSON, or one `line` per item for people.
-pub fn emit_list<T: Serialize>(json: bool, key: &str, items: &[T], line: impl Fn(&T) -> String) {
-    let human: Vec<String> = items.iter().map(line).collect();
-    emit(json, json!({ key: items }), human.join("\n"));
-}
-
-/// Prints `value` as JSON with `--json`, else the human text.
-pub fn emit(json: bool, value: Value, human: impl AsRef<str>) {
-    if json {
-        println!("{value}");
-    } else {
-        println!("{}", human.as_ref());
-    }
-}
+use crate::render::print;
 
 pub async fn run(cli: Cli) -> Result<()> {
     let g = cli.global;
-    let Some(command) = shared::run(&g, cli.command).await? else {
-        return Ok(());
-    };
-    if g.server.is_some() && !matches!(command, Command::Completions(_)) {
-        // The HTTP client blocks; keep it off the async workers.
-        return tokio::task::spawn_blocking(move || crate::remote::run(&g, command)).await?;
+    let beside_the_data = matches!(
+        cli.command,
+        Command::Serve(_)
+            | Command::Migrate
+            | Command::Backup(_)
+            | Command::Restore(_)
+            | Command::Storage(_)
+            | Command::Stats
+    );
+    if g.server.is_some() && beside_the_data {
+        bail!("this command works on the data directory only; run it without --server");
     }
-    match command {
+    match cli.command {
         Command::Serve(args) => serve::run(&g, *args).await,
         Command::Migrate => {
             let db = open_db_creating(&g).await?;
-            emit(
+            print(
                 g.json,
-                serde_json::json!({ "migrated": db.backend_name() }),
+                &serde_json::json!({ "migrated": db.backend_name() }),
                 format!("{} database is up to date", db.backend_name()),
-            );
-            Ok(())
+            )
         }
-        Command::Account(_)
-        | Command::Key(_)
-        | Command::Token(_)
-        | Command::User(_)
-        | Command::Explain(_)
-        | Command::Product(_)
-        | Command::Entitlement(_)
-        | Command::Invoice(_) => shared::run(&g, command).await.map(drop),
-        Command::Operator(cmd) => operators::run(&g, cmd).await,
-        Command::Package(cmd) => packages::run(&g, cmd).await,
-        Command::Publish(args) => publish::run(&g, args).await,
         Command::Backup(args) => backup::backup(&g, args).await,
         Command::Restore(args) => backup::restore(&g, args).await,
         Command::Completions(args) => completions(args.shell),
-        Command::Release(cmd) => releases::run(&g, cmd).await,
-        Command::Repo(args) => repos::run(&g, args).await,
         Command::Storage(cmd) => storage::run(&g, cmd).await,
-        Command::Advisory(cmd) => advisories::advisory(&g, cmd).await,
-        Command::Version(cmd) => advisories::version(&g, cmd).await,
-        Command::Notice(cmd) => advisories::notice(&g, cmd).await,
-        Command::Upstream(cmd) => upstreams::run(&g, cmd).await,
         Command::Stats => {
             let db = open_db(&g).await?;
             let counts = db.download_counts().await?;
@@ -86,13 +55,14 @@ pub async fn run(cli: Cli) -> Result<()> {
                 .iter()
                 .map(|c| format!("{}  {}  {}", c.package, c.version, c.count))
                 .collect();
-            emit(
+            print(
                 g.json,
-                serde_json::json!({ "downloads": counts }),
+                &serde_json::json!({ "downloads": counts }),
                 human.join("\n"),
-            );
-            Ok(())
+            )
         }
+        // Every other command is written once for both modes.
+        command => shared::run(&g, command).await,
     }
 }
 

@@ -2,23 +2,13 @@
 //! of an account, their personal keys, and why a key or account can or cannot install a
 //! package.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use packyard_api::users::{Membership, NewUserBody};
 
 use crate::args::{ExplainArgs, Global, UserCmd, UserKeyCmd};
 use crate::backend::{Backend, ExplainFor};
-use crate::context::read_password_stdin;
+use crate::input::read_password_stdin;
 use crate::render::{self, print};
-
-/// The private half of an imported pair, from standard input.
-pub fn read_private_key(private_key_stdin: bool) -> Result<String> {
-    if !private_key_stdin {
-        bail!(
-            "pipe the private key in and pass --private-key-stdin (it never goes on the command line)"
-        );
-    }
-    read_password_stdin().context("cannot read the private key from standard input")
-}
 
 /// "EMAIL is now ROLE of ACCOUNT", with the password link when there is one.
 fn membership_text(m: &Membership) -> String {
@@ -31,8 +21,7 @@ fn membership_text(m: &Membership) -> String {
     }
 }
 
-pub async fn user(g: &Global, cmd: UserCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+pub async fn user(g: &Global, backend: &Backend, cmd: UserCmd) -> Result<()> {
     let json = g.json;
     match cmd {
         UserCmd::Add {
@@ -78,7 +67,7 @@ pub async fn user(g: &Global, cmd: UserCmd) -> Result<()> {
     }
 }
 
-pub async fn explain(g: &Global, args: ExplainArgs) -> Result<()> {
+pub async fn explain(g: &Global, backend: &Backend, args: ExplainArgs) -> Result<()> {
     let (asker, package) = match (&args.key, args.names.as_slice()) {
         (Some(key), [package]) => (ExplainFor::Key(key), package),
         (None, [account, package]) => (ExplainFor::Account(account), package),
@@ -86,7 +75,6 @@ pub async fn explain(g: &Global, args: ExplainArgs) -> Result<()> {
             "use: packyard explain ACCOUNT PACKAGE[:VERSION] or packyard explain --key PUBLIC_KEY PACKAGE[:VERSION]"
         ),
     };
-    let backend = Backend::open(g).await?;
     let e = backend
         .explain(asker, package, args.billing_grace_days)
         .await?;

@@ -2,54 +2,57 @@
 //! report with `--json`. A failing file never stops the batch; the exit status says whether
 //! every file made it.
 
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use packyard_blobs::BlobStore;
+use packyard_api::files::Published;
 use packyard_composer::archive::ZipLimits;
-use packyard_core::publish::{PublishError, Published, publish_zip_as};
-use packyard_store::packages::PublishOutcome;
-use packyard_store::{Db, StoreError};
+use packyard_core::publish::PublishError;
+use packyard_store::StoreError;
 use serde_json::json;
 use tokio::task::JoinSet;
 
-use super::{CLI_ACTOR, Reported};
 use crate::args::{Global, PublishArgs};
-use crate::context::{open_blobs, open_db};
+use crate::backend::{Backend, PublishFailure};
+use crate::context::Reported;
 
 /// Archives in flight at once.
 const IN_FLIGHT: usize = 8;
 
-#[derive(Debug, thiserror::Error)]
-enum Failure {
-    #[error("cannot read the file: {0}")]
-    Read(std::io::Error),
-    #[error(transparent)]
-    Publish(#[from] PublishError),
-}
-
 /// What every file of one `publish` run shares.
 #[derive(Clone)]
 struct Target {
-    db: Db,
-    blobs: BlobStore,
+    backend: Arc<Backend>,
     limits: ZipLimits,
     version: Option<String>,
 }
 
-async fn publish_file(target: &Target, file: &PathBuf) -> Result<Published, Failure> {
-    let bytes = tokio::fs::read(file).await.map_err(Failure::Read)?;
-    let Target {
-        db,
-        blobs,
-        limits,
-        version,
-    } = target;
-    Ok(publish_zip_as(db, blobs, bytes, limits, version.as_deref(), CLI_ACTOR).await?)
+async fn publish_file(target: &Target, file: &Path) -> Result<Published> {
+    let version = target.version.as_deref();
+    target.backend.publish(file, version, &target.limits).await
 }
 
-pub async fn run(g: &Global, args: PublishArgs) -> Result<()> {
+/// Two files with the same name and version raced each other (local mode only).
+fn lost_a_race(error: &anyhow::Error) -> bool {
+    matches!(
+        error.downcast_ref::<PublishFailure>(),
+        Some(PublishFailure::Publish(PublishError::Store(
+            StoreError::Conflict(_)
+        )))
+    )
+}
+
+/// A failure as one line: a local one as it reads, a remote one with its causes.
+fn reason(error: &anyhow::Error) -> String {
+    match error.downcast_ref::<PublishFailure>() {
+        Some(failure) => failure.to_string(),
+        None => format!("{error:#}"),
+    }
+}
+
+pub async fn run(g: &Global, backend: &Backend, args: PublishArgs) -> Result<()> {
     let PublishArgs {
         files,
         version,
@@ -58,15 +61,12 @@ pub async fn run(g: &Global, args: PublishArgs) -> Result<()> {
     if version.is_some() && files.len() > 1 {
         bail!("--version names the version of one zip; publish the files one by one");
     }
-    let db = open_db(g).await?;
-    let blobs = open_blobs(g)?;
     let limits = ZipLimits {
         max_uncompressed_bytes: max_unpacked_mib << 20,
         ..ZipLimits::default()
     };
     let target = Target {
-        db,
-        blobs,
+        backend: Arc::new(backend.clone()),
         limits,
         version,
     };
@@ -77,8 +77,7 @@ pub async fn run(g: &Global, args: PublishArgs) -> Result<()> {
     );
     // Archives are inspected, hashed and stored several at a time (their fsyncs overlap);
     // the database serialises the version rows. Results are reported in argument order.
-    let mut results: Vec<Option<Result<Published, Failure>>> =
-        (0..files.len()).map(|_| None).collect();
+    let mut results: Vec<Option<Result<Published>>> = (0..files.len()).map(|_| None).collect();
     let mut tasks = JoinSet::new();
     let mut next = 0;
     while next < files.len() || !tasks.is_empty() {
@@ -98,21 +97,23 @@ pub async fn run(g: &Global, args: PublishArgs) -> Result<()> {
     // Two files with the same name and version raced each other: decide them one by one,
     // which turns the loser into "skipped" (same bytes) or a real conflict (other bytes).
     for (index, slot) in results.iter_mut().enumerate() {
-        if let Some(Err(Failure::Publish(PublishError::Store(StoreError::Conflict(_))))) = slot {
+        if let Some(Err(e)) = slot
+            && lost_a_race(e)
+        {
             *slot = Some(publish_file(&target, &files[index]).await);
         }
     }
     let (mut published, mut skipped, mut failed) = (Vec::new(), Vec::new(), Vec::new());
     for (file, result) in files.iter().zip(results) {
         match result.expect("every file was published") {
-            Ok(p) if p.outcome == PublishOutcome::Published => {
+            Ok(p) if p.outcome == "published" => {
                 published.push(json!({ "name": p.name, "version": p.version }))
             }
             Ok(p) => skipped.push(
                 json!({ "name": p.name, "version": p.version, "file": file.display().to_string() }),
             ),
             Err(error) => {
-                let error = error.to_string();
+                let error = reason(&error);
                 bar.suspend(|| eprintln!("{}: {error}", file.display()));
                 failed.push(json!({ "file": file.display().to_string(), "error": error }));
             }

@@ -1,98 +1,58 @@
-//! `packyard repo add|list|show|sync|remove` (SPEC §11). `sync` runs in this process, under
-//! the same per-repository lease as the servers' workers, with a progress bar over the refs
-//! it builds and a summary (imported / skipped with reason / conflicts).
-
-use std::time::Duration;
+//! `packyard repo add|list|show|sync|remove` (SPEC §11), written once for both modes (see
+//! `shared`). A local `sync` runs in this process with a progress bar over the refs it builds
+//! and a summary (imported / skipped with reason / conflicts); a remote one is queued.
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use packyard_composer::archive::ZipLimits;
-use packyard_core::git::registry::{add_repository, describe, describe_with_refs};
+use packyard_api::repos::NewRepo;
+use packyard_core::git::Progress;
 use packyard_core::git::sync::SyncReport;
-use packyard_core::git::worker::{Leased, lease_owner, sync_with_lease};
-use packyard_core::git::{Progress, SyncContext};
-use serde_json::{Value, json};
+use packyard_core::git::worker::lease_owner;
+use serde_json::json;
 
-use super::{CLI_ACTOR, Reported, emit};
 use crate::args::{Global, RepoArgs, RepoCmd};
-use crate::context::{git_settings, open_blobs, open_db, read_password_stdin};
-use crate::render;
-use packyard_api::repos::RepoView;
+use crate::backend::{Backend, RepoSync};
+use crate::context::Reported;
+use crate::input::read_password_stdin;
+use crate::render::{self, print};
 
-pub async fn run(g: &Global, args: RepoArgs) -> Result<()> {
-    let db = open_db(g).await?;
-    let recorded = match args.public_url {
-        Some(url) => Some(url),
-        None => db.setting(packyard_store::settings::PUBLIC_URL).await?,
-    };
-    let url = recorded.as_deref().unwrap_or("http://127.0.0.1:8080");
+pub async fn run(g: &Global, backend: &Backend, args: RepoArgs) -> Result<()> {
+    let public = args.public_url.as_deref();
     match args.cmd {
         RepoCmd::Add {
-            url: repo_url,
+            url,
             name,
             secret_stdin,
         } => {
-            let secret = if secret_stdin {
-                Some(read_password_stdin()?)
-            } else {
-                None
-            };
-            let added = add_repository(
-                &db,
-                &git_settings(),
-                &repo_url,
-                name.as_deref(),
-                secret.as_deref(),
-                false,
-                CLI_ACTOR,
-            )
-            .await?;
-            let mut out = describe(&added.repo, url);
-            out["secret"] = added
-                .generated_secret
-                .clone()
-                .map_or(Value::Null, Value::from);
-            let human = render::repo_added(&RepoView::from_description(out.clone())?);
-            emit(g.json, out, human);
+            let secret = secret_stdin.then(read_password_stdin).transpose()?;
+            let new = NewRepo { url, name, secret };
+            let added = backend.add_repo(new, public).await?;
+            print(g.json, &added, render::repo_added(&added))
         }
         RepoCmd::List => {
-            let all: Vec<Value> = db.repos().await?.iter().map(|r| describe(r, url)).collect();
-            let views = all
-                .iter()
-                .map(|d| RepoView::from_description(d.clone()))
-                .collect::<Result<Vec<_>, _>>()?;
-            let human: Vec<String> = views.iter().map(render::repo_line).collect();
-            emit(g.json, json!({ "repos": all }), human.join("\n"));
+            let list = backend.repos(public).await?;
+            let human: Vec<String> = list.repos.iter().map(render::repo_line).collect();
+            print(g.json, &list, human.join("\n"))
         }
         RepoCmd::Show { id } => {
-            let repo = db.repo(id).await?;
-            let refs = db.repo_refs(id).await?;
-            let d = describe_with_refs(&repo, &refs, url);
-            let human = render::repo(&RepoView::from_description(d.clone())?);
-            emit(g.json, d, human);
+            let repo = backend.repo(id, public).await?;
+            print(g.json, &repo, render::repo(&repo))
         }
         RepoCmd::Sync { id, all } => {
-            let ids = if all {
-                db.repos().await?.iter().map(|r| r.id).collect()
-            } else {
-                id.into_iter().collect::<Vec<_>>()
+            let ids = match (all, id) {
+                (true, _) | (_, None) => {
+                    let repos = backend.repos(public).await?.repos;
+                    repos.iter().map(|r| r.id).collect()
+                }
+                (false, Some(id)) => vec![id],
             };
-            let ctx = SyncContext {
-                db,
-                blobs: open_blobs(g)?,
-                mirror_dir: g.data_dir.join("git"),
-                actor: CLI_ACTOR.into(),
-                git: git_settings(),
-                limits: ZipLimits::default(),
-            };
-            sync(g, &ctx, &ids).await?;
+            sync(g, backend, &ids).await
         }
         RepoCmd::Remove { id } => {
-            db.remove_repo(id, CLI_ACTOR).await?;
-            emit(g.json, json!({ "removed": id }), render::repo_removed(id));
+            backend.remove_repo(id).await?;
+            print(g.json, &json!({ "removed": id }), render::repo_removed(id))
         }
     }
-    Ok(())
 }
 
 struct Bar(ProgressBar);
@@ -111,40 +71,32 @@ impl Progress for Bar {
     }
 }
 
-async fn sync(g: &Global, ctx: &SyncContext, ids: &[i64]) -> Result<()> {
+async fn sync(g: &Global, backend: &Backend, ids: &[i64]) -> Result<()> {
     let owner = lease_owner();
     let mut reports = Vec::new();
     let mut failed = false;
     for &id in ids {
-        // No queued request: this command runs the sync itself, so a server's worker must
-        // not pick the same work up and leave this report saying "nothing changed".
         let bar = ProgressBar::new(0);
         bar.set_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {wide_msg}")
                 .context("progress template")?,
         );
-        let report = loop {
-            match sync_with_lease(ctx, id, &owner, &Bar(bar.clone())).await? {
-                Leased::Done(r) => break r,
-                // Another node or command is syncing this repository: wait for its lease.
-                Leased::Busy => tokio::time::sleep(Duration::from_millis(300)).await,
-            }
-        };
-        match report {
-            Ok(r) => {
-                if !g.json {
-                    println!("{}", summary_text(id, &r));
-                }
-                reports.push(json!({ "id": id, "report": r }));
-            }
-            Err(e) => {
+        let (human, report) = match backend.sync_repo(id, &owner, &Bar(bar)).await? {
+            RepoSync::Ran(Ok(r)) => (summary_text(id, &r), json!({ "id": id, "report": r })),
+            RepoSync::Ran(Err(e)) => {
                 failed = true;
                 if !g.json {
                     eprintln!("repository {id}: sync failed: {e}");
                 }
-                reports.push(json!({ "id": id, "error": e.to_string() }));
+                reports.push(json!({ "id": id, "error": e }));
+                continue;
             }
+            RepoSync::Queued(q) => (format!("sync of repository {id} queued"), json!(q)),
+        };
+        if !g.json {
+            println!("{human}");
         }
+        reports.push(report);
     }
     if g.json {
         println!("{}", json!({ "synced": reports }));

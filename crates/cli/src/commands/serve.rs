@@ -63,7 +63,7 @@ pub async fn run(g: &Global, args: ServeArgs) -> Result<()> {
     config.upstreams.refresh_interval = args.upstream_refresh;
     config.upstreams.first_fetch_wait = args.upstream_wait;
     config.upstreams.concurrency = args.upstream_concurrency.max(1);
-    config.secrets_key = super::upstreams::secrets_key(g)?;
+    config.secrets_key = crate::context::secrets_key(g)?;
     config.storage_redirect = args
         .storage_redirect
         .then_some(args.storage_redirect_expiry);

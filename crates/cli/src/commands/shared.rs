@@ -1,40 +1,54 @@
-//! The commands written once for both modes: each asks [`Backend`] (the database, or the
-//! admin API with `--server`) for its answer and prints it with [`render`], so local and
-//! remote mode print the same text and the same `--json` documents. Accounts, keys and
-//! download tokens are here; the catalog in `shared_catalog`, users and `explain` in
-//! `people`.
+//! The commands written once for both modes: [`run`] opens the [`Backend`] (the database,
+//! or the admin API with `--server`) and hands it to the command, which asks it for its
+//! answer and prints it with [`render`], so local and remote mode print the same text and
+//! the same `--json` documents. Accounts, keys and download tokens are here; the catalog in
+//! `shared_catalog`, users and `explain` in `people`, the operator-side groups in their own
+//! modules (`operators`, `packages`, `publish`, `releases`, `repos`, `advisories`,
+//! `upstreams`).
 
 use anyhow::{Result, anyhow, bail};
 use packyard_api::accounts::{AccountChange, ImportKeyBody, NewAccountBody, NewKeyBody};
 use serde_json::json;
 
-use super::{people, shared_catalog};
+use super::{
+    advisories, operators, packages, people, publish, releases, repos, shared_catalog, upstreams,
+};
 use crate::args::{AccountCmd, Command, Global, KEY_FORMS, KeyCmd, KeyRef, TokenCmd};
 use crate::backend::Backend;
-use crate::context::{deleted, read_new_password, read_password_stdin};
+use crate::context::deleted;
+use crate::input::{read_new_password, read_password_stdin, read_private_key};
 use crate::render::{self, print};
 
-/// Runs `command` if it is one of the commands written once; else hands it back.
-pub async fn run(g: &Global, command: Command) -> Result<Option<Command>> {
+/// Runs one of the commands written once for both modes on the backend `g` names.
+pub async fn run(g: &Global, command: Command) -> Result<()> {
+    let backend = Backend::open(g).await?;
+    let backend = &backend;
     match command {
-        Command::Account(cmd) => account(g, cmd).await?,
-        Command::Key(cmd) => key(g, cmd).await?,
+        Command::Account(cmd) => account(g, backend, cmd).await,
+        Command::Key(cmd) => key(g, backend, cmd).await,
         Command::Token(TokenCmd::Generate { account }) => {
-            let token = Backend::open(g).await?.generate_token(&account).await?;
-            print(g.json, &token, &token.token)?;
+            let token = backend.generate_token(&account).await?;
+            print(g.json, &token, &token.token)
         }
-        Command::Product(cmd) => shared_catalog::product(g, cmd).await?,
-        Command::Entitlement(cmd) => shared_catalog::entitlement(g, cmd).await?,
-        Command::Invoice(cmd) => shared_catalog::invoice(g, cmd).await?,
-        Command::User(cmd) => people::user(g, cmd).await?,
-        Command::Explain(args) => people::explain(g, args).await?,
-        other => return Ok(Some(other)),
+        Command::Product(cmd) => shared_catalog::product(g, backend, cmd).await,
+        Command::Entitlement(cmd) => shared_catalog::entitlement(g, backend, cmd).await,
+        Command::Invoice(cmd) => shared_catalog::invoice(g, backend, cmd).await,
+        Command::User(cmd) => people::user(g, backend, cmd).await,
+        Command::Explain(args) => people::explain(g, backend, args).await,
+        Command::Operator(cmd) => operators::run(g, backend, cmd).await,
+        Command::Package(cmd) => packages::run(g, backend, cmd).await,
+        Command::Publish(args) => publish::run(g, backend, args).await,
+        Command::Release(cmd) => releases::run(g, backend, cmd).await,
+        Command::Repo(args) => repos::run(g, backend, args).await,
+        Command::Advisory(cmd) => advisories::advisory(g, backend, cmd).await,
+        Command::Version(cmd) => advisories::version(g, backend, cmd).await,
+        Command::Notice(cmd) => advisories::notice(g, backend, cmd).await,
+        Command::Upstream(cmd) => upstreams::run(g, backend, cmd).await,
+        _ => bail!("this command works on the data directory only; run it without --server"),
     }
-    Ok(None)
 }
 
-async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+async fn account(g: &Global, backend: &Backend, cmd: AccountCmd) -> Result<()> {
     let json = g.json;
     match cmd {
         AccountCmd::Create {
@@ -78,8 +92,8 @@ async fn account(g: &Global, cmd: AccountCmd) -> Result<()> {
                 format!("{}: {} <{}>", a.id, a.name, a.email),
             )
         }
-        AccountCmd::Close { id } => set_open(g, &backend, &id, false).await,
-        AccountCmd::Reopen { id } => set_open(g, &backend, &id, true).await,
+        AccountCmd::Close { id } => set_open(g, backend, &id, false).await,
+        AccountCmd::Reopen { id } => set_open(g, backend, &id, true).await,
         AccountCmd::SetPassword { id, .. } => {
             let change = AccountChange {
                 password: Some(read_new_password()?),
@@ -98,8 +112,7 @@ async fn set_open(g: &Global, backend: &Backend, id: &str, open: bool) -> Result
     print(g.json, &answer, format!("{} {done}", a.id))
 }
 
-async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+async fn key(g: &Global, backend: &Backend, cmd: KeyCmd) -> Result<()> {
     let json = g.json;
     match cmd {
         KeyCmd::Create {
@@ -118,7 +131,7 @@ async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
             private_key_stdin,
             products,
         } => {
-            let private_key = people::read_private_key(private_key_stdin)?;
+            let private_key = read_private_key(private_key_stdin)?;
             let pair = ImportKeyBody {
                 name,
                 public_key,
@@ -132,10 +145,10 @@ async fn key(g: &Global, cmd: KeyCmd) -> Result<()> {
             let list = backend.keys(&account).await?;
             print(json, &list, render::keys(&list))
         }
-        KeyCmd::Disable(key) => set_enabled(g, &backend, &key, false).await,
-        KeyCmd::Enable(key) => set_enabled(g, &backend, &key, true).await,
+        KeyCmd::Disable(key) => set_enabled(g, backend, &key, false).await,
+        KeyCmd::Enable(key) => set_enabled(g, backend, &key, true).await,
         KeyCmd::Delete(key) => {
-            let public_key = the_key(&backend, &key).await?;
+            let public_key = the_key(backend, &key).await?;
             backend
                 .delete_key(public_key)
                 .await

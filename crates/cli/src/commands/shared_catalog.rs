@@ -10,8 +10,7 @@ use crate::backend::Backend;
 use crate::context::deleted;
 use crate::render::{self, print};
 
-pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+pub async fn product(g: &Global, backend: &Backend, cmd: ProductCmd) -> Result<()> {
     let json = g.json;
     match cmd {
         ProductCmd::Create {
@@ -58,8 +57,7 @@ pub async fn product(g: &Global, cmd: ProductCmd) -> Result<()> {
     }
 }
 
-pub async fn entitlement(g: &Global, cmd: EntitlementCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+pub async fn entitlement(g: &Global, backend: &Backend, cmd: EntitlementCmd) -> Result<()> {
     let json = g.json;
     match cmd {
         EntitlementCmd::Grant {
@@ -96,8 +94,7 @@ pub async fn entitlement(g: &Global, cmd: EntitlementCmd) -> Result<()> {
     }
 }
 
-pub async fn invoice(g: &Global, cmd: InvoiceCmd) -> Result<()> {
-    let backend = Backend::open(g).await?;
+pub async fn invoice(g: &Global, backend: &Backend, cmd: InvoiceCmd) -> Result<()> {
     let json = g.json;
     match cmd {
         InvoiceCmd::Add(add) => {

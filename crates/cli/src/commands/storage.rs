@@ -4,8 +4,8 @@
 use anyhow::Result;
 
 use crate::args::{Global, StorageCmd};
-use crate::commands::emit;
 use crate::context::{open_blobs, open_db};
+use crate::render::print;
 
 pub async fn run(g: &Global, cmd: StorageCmd) -> Result<()> {
     let StorageCmd::Gc { min_age, dry_run } = cmd;
@@ -25,10 +25,9 @@ pub async fn run(g: &Global, cmd: StorageCmd) -> Result<()> {
     for key in &report.deleted {
         human.push_str(&format!("\n  {key}"));
     }
-    emit(
+    print(
         g.json,
-        serde_json::json!({ "dry_run": dry_run, "report": report }),
+        &serde_json::json!({ "dry_run": dry_run, "report": report }),
         human,
-    );
-    Ok(())
+    )
 }

@@ -4,7 +4,7 @@
 
 mod repos;
 
-pub use repos::{package, repo, repo_added, repo_line, repo_removed};
+pub use repos::{package, package_list, repo, repo_added, repo_line, repo_removed};
 
 use chrono::DateTime;
 use packyard_api::accounts::{AccountDetail, AccountList, CreatedKeyView, KeyList, KeyView};

@@ -2,6 +2,7 @@
 
 use packyard_api::files::PackageView;
 use packyard_api::repos::RepoView;
+use serde::Serialize;
 
 /// When the repository last synced, and how that went.
 fn last_sync(r: &RepoView) -> String {
@@ -91,4 +92,40 @@ pub fn package(p: &PackageView) -> String {
         ));
     }
     out.join("\n")
+}
+
+/// One row of `package list --json`.
+#[derive(Serialize)]
+pub struct PackageSummary {
+    pub name: String,
+    /// Every version, unlisted ones included.
+    pub versions: usize,
+    /// The newest listed version.
+    pub latest: Option<String>,
+    pub installs: i64,
+}
+
+/// `package list`: its rows, and its lines for people (listed versions, the newest listed
+/// one, installs).
+pub fn package_list(packages: &[PackageView]) -> (Vec<PackageSummary>, String) {
+    let mut lines = Vec::new();
+    let rows = packages.iter().map(|p| {
+        let listed = p.versions.iter().filter(|v| v.unlisted_at.is_none());
+        let latest = listed.clone().next_back().map(|v| v.version.clone());
+        let installs = p.versions.iter().map(|v| v.installs.unwrap_or(0)).sum();
+        lines.push(format!(
+            "{}  {} version(s)  latest {}  {installs} install(s)",
+            p.name,
+            listed.count(),
+            latest.as_deref().unwrap_or("none listed")
+        ));
+        PackageSummary {
+            name: p.name.clone(),
+            versions: p.versions.len(),
+            latest,
+            installs,
+        }
+    });
+    let rows = rows.collect();
+    (rows, lines.join("\n"))
 }

@@ -5,21 +5,6 @@ use serde_json::json;
 
 use crate::support::*;
 
-fn fails_with(server: &Server, args: &[&str], expected: &str) {
-    let out = server.cli_output(args);
-    assert!(!out.status.success(), "{args:?} succeeded");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        stderr.trim_end().lines().count(),
-        1,
-        "{args:?}: error is not one line: {stderr}"
-    );
-    assert!(
-        stderr.contains(expected),
-        "{args:?}: expected {expected:?} in {stderr}"
-    );
-}
-
 backend_tests!(accounts_keys_and_tokens_print_json_or_plain_ids);
 fn accounts_keys_and_tokens_print_json_or_plain_ids(backend: Backend) {
     let server = Server::start(backend);
@@ -109,7 +94,7 @@ fn failed_commands_print_one_line_and_change_nothing(backend: Backend) {
     ];
     for (command, expected) in failures {
         let args: Vec<&str> = command.split_whitespace().collect();
-        fails_with(&server, &args, expected);
+        server.refuses(&args, expected);
     }
     let bad_slug = [
         "product",
@@ -120,7 +105,7 @@ fn failed_commands_print_one_line_and_change_nothing(backend: Backend) {
         "--packages",
         "acme/*",
     ];
-    fails_with(&server, &bad_slug, "slug");
+    server.refuses(&bad_slug, "slug");
 
     // A failed command changed nothing: still exactly one account and one product.
     let accounts = server.cli_json(&["account", "list"]);

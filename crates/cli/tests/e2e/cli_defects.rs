@@ -4,19 +4,6 @@
 
 use crate::support::*;
 
-/// Runs the CLI, expects failure with one line on stderr containing `expected`.
-#[track_caller]
-fn refused(server: &Server, args: &[&str], expected: &str) {
-    let out = server.cli_output(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{args:?} succeeded");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-    assert!(
-        stderr.contains(expected),
-        "{args:?}: {expected:?} not in {stderr}"
-    );
-}
-
 backend_tests!(key_commands_take_the_account_before_the_key_too);
 fn key_commands_take_the_account_before_the_key_too(backend: Backend) {
     let server = Server::start(backend);
@@ -35,18 +22,15 @@ fn key_commands_take_the_account_before_the_key_too(backend: Backend) {
     assert_eq!(state(&public), Some(serde_json::json!(false)));
     server.cli(&["key", "enable", &public]);
     assert_eq!(state(&public), Some(serde_json::json!(true)));
-    refused(
-        &server,
+    server.refuses(
         &["key", "delete", &other, &public],
         "is not a key of account",
     );
-    refused(
-        &server,
+    server.refuses(
         &["key", "disable", "NoSuchKey"],
         "give PUBLIC_KEY or ACCOUNT PUBLIC_KEY",
     );
-    refused(
-        &server,
+    server.refuses(
         &["key", "disable", &account, &public, "extra"],
         "give PUBLIC_KEY or ACCOUNT PUBLIC_KEY",
     );

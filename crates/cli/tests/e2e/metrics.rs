@@ -76,30 +76,26 @@ fn metrics_move_and_access_lines_are_json() {
         .map(|answer| answer.body.len())
         .collect();
     let after = scrape(&server.url);
-    grew(
-        &before,
-        &after,
-        r#"packyard_http_requests_total{group="p2",status="200"}"#,
-        3.0,
-    );
-    grew(
-        &before,
-        &after,
-        r#"packyard_http_requests_total{group="packages",status="401"}"#,
-        1.0,
-    );
-    grew(
-        &before,
-        &after,
-        r#"packyard_http_requests_total{group="packages",status="200"}"#,
-        1.0,
-    );
-    grew(
-        &before,
-        &after,
-        r#"packyard_http_requests_total{group="notify",status="200"}"#,
-        1.0,
-    );
+    for (series, by) in [
+        (
+            r#"packyard_http_requests_total{group="p2",status="200"}"#,
+            3.0,
+        ),
+        (
+            r#"packyard_http_requests_total{group="packages",status="401"}"#,
+            1.0,
+        ),
+        (
+            r#"packyard_http_requests_total{group="packages",status="200"}"#,
+            1.0,
+        ),
+        (
+            r#"packyard_http_requests_total{group="notify",status="200"}"#,
+            1.0,
+        ),
+    ] {
+        grew(&before, &after, series, by);
+    }
     grew(
         &before,
         &after,

@@ -11,17 +11,6 @@ use serde_json::json;
 use crate::portal::{OPERATOR_PASSWORD, operator};
 use crate::support::*;
 
-#[track_caller]
-fn refused(server: &Server, args: &[&str], expected: &str) {
-    let out = server.cli_output(args);
-    assert!(!out.status.success(), "{args:?} succeeded");
-    let text = all_output(&out);
-    assert!(
-        text.contains(expected),
-        "{args:?}: {expected:?} not in {text}"
-    );
-}
-
 backend_tests!(packages_are_listed_shown_unlisted_and_relisted_from_the_cli);
 fn packages_are_listed_shown_unlisted_and_relisted_from_the_cli(backend: Backend) {
     let server = Server::start(backend);
@@ -63,16 +52,11 @@ fn packages_are_listed_shown_unlisted_and_relisted_from_the_cli(backend: Backend
         human.contains("1.1.0") && human.contains("by cli") && !human.contains("unlisted"),
         "{human}"
     );
-    refused(
-        &server,
+    server.refuses(
         &["package", "relist", "acme/tool", "1.1.0"],
         "no unlisted version",
     );
-    refused(
-        &server,
-        &["package", "show", "acme/none"],
-        "no package named",
-    );
+    server.refuses(&["package", "show", "acme/none"], "no package named");
 }
 
 #[test]
@@ -136,29 +120,12 @@ fn dates_amounts_and_public_urls_are_refused_with_one_clear_line(backend: Backen
     let server = Server::start(backend);
     let (account, _, _) = server.customer("careless@example.com");
     server.product("pro", "Pro", "acme/*", &[]);
-    let invoice = |due: &str, amount: &str| {
-        vec![
-            "invoice",
-            "add",
-            &account,
-            "INV-9",
-            "--amount",
-            amount,
-            "--currency",
-            "EUR",
-            "--due",
-            due,
-        ]
-        .into_iter()
-        .map(str::to_string)
-        .collect::<Vec<_>>()
-    };
-    let args = invoice("26-1-1", "10");
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    refused(&server, &args, "YYYY-MM-DD with a four-digit year");
-    let args = invoice("2026-01-01", "0");
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    refused(&server, &args, "must be a positive number");
+    let invoice = |due, amount| invoice_args(&account, "INV-9", amount, due);
+    server.refuses(
+        &invoice("26-1-1", "10"),
+        "YYYY-MM-DD with a four-digit year",
+    );
+    server.refuses(&invoice("2026-01-01", "0"), "must be a positive number");
     let grant = [
         "entitlement",
         "grant",
@@ -167,7 +134,7 @@ fn dates_amounts_and_public_urls_are_refused_with_one_clear_line(backend: Backen
         "--updates-until",
         "26-1-1",
     ];
-    refused(&server, &grant, "four-digit year");
+    server.refuses(&grant, "four-digit year");
     let api = Api::new(&server, &server.admin_token("ops@example.com"));
     let body = json!({ "number": "INV-9", "amount": "10", "currency": "EUR", "due": "26-1-1" });
     let r = api.post(&format!("/api/v1/accounts/{account}/invoices"), &body);

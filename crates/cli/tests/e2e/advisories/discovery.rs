@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{catalog, greeting_advisory, recall_hello};
+use super::{catalog, greeting_advisory, recall_hello, sauce_advisory};
 use crate::support::*;
 
 backend_tests!(discovery_shows_each_account_only_what_it_may_see);
@@ -139,15 +139,7 @@ fn licences_page_and_back_office_show_advisories_and_recalls() {
     let account = customer_with_password(&server, "portal@example.com");
     server.grant(&account, &["greetings"]);
     greeting_advisory(&server, &[]);
-    server.cli(&[
-        "advisory",
-        "add",
-        "acme/secret",
-        "--affected",
-        "*",
-        "--title",
-        "Sauce leaks",
-    ]);
+    sauce_advisory(&server, &[]);
     recall_hello(&server);
 
     let customer = PortalClient::customer_session(&server, "portal@example.com");

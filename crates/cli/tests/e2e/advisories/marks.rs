@@ -100,12 +100,12 @@ fn abandoned_packages_and_recalled_versions_reach_composer(backend: Backend) {
 
 backend_tests!(remote_cli_manages_advisories_marks_and_notices);
 fn remote_cli_manages_advisories_marks_and_notices(backend: Backend) {
-    use crate::remote_cli::{remote, remote_ok};
     let server = Server::start(backend);
     catalog(&server);
     let token = server.admin_token("ci@example.com");
     let cwd = server.work_dir("ci");
-    let remote_ok = |args: &[&str]| remote_ok(&server, &cwd, &token, args);
+    let ci = Remote::at(&server, &token, &cwd);
+    let remote_ok = |args: &[&str]| ci.json(args);
 
     let added = remote_ok(&[
         "advisory",
@@ -124,22 +124,17 @@ fn remote_cli_manages_advisories_marks_and_notices(backend: Backend) {
     ]);
     assert_eq!(added["advisoryId"], "PKSA-2026-0001", "{added}");
     assert_eq!(added["severity"], "critical");
-    let refused = remote(
-        &server,
-        &cwd,
-        &token,
-        &[
-            "advisory",
-            "add",
-            "acme/hello",
-            "--affected",
-            "<1",
-            "--title",
-            "x",
-            "--cve",
-            "nope",
-        ],
-    );
+    let refused = ci.output_json(&[
+        "advisory",
+        "add",
+        "acme/hello",
+        "--affected",
+        "<1",
+        "--title",
+        "x",
+        "--cve",
+        "nope",
+    ]);
     assert!(
         !refused.status.success() && all_output(&refused).contains("CVE"),
         "{}",

@@ -58,6 +58,13 @@ pub(crate) fn greeting_advisory(server: &Server, extra: &[&str]) -> Value {
     server.cli_json(&args)
 }
 
+/// `advisory add acme/secret --affected '*' --title 'Sauce leaks'` plus `extra`; its JSON
+/// answer.
+pub(crate) fn sauce_advisory(server: &Server, extra: &[&str]) -> Value {
+    let args = ["advisory", "add", "acme/secret", "--affected", "*"];
+    server.cli_json(&[&args[..], &["--title", "Sauce leaks"], extra].concat())
+}
+
 /// Recalls acme/hello 1.4.2 because "it deletes the cart".
 pub(crate) fn recall_hello(server: &Server) {
     server.cli(&[
@@ -113,17 +120,7 @@ fn audit_reports_advisories_until_they_are_withdrawn(backend: Backend) {
         ],
     );
     assert_eq!(added["advisoryId"], "PKSA-2026-0001", "{added}");
-    let secret = server.cli_json(&[
-        "advisory",
-        "add",
-        "acme/secret",
-        "--affected",
-        "*",
-        "--title",
-        "Sauce leaks",
-        "--reported-at",
-        "2026-03-02",
-    ]);
+    let secret = sauce_advisory(&server, &["--reported-at", "2026-03-02"]);
     assert_eq!(secret["advisoryId"], "PKSA-2026-0002");
     let bad = server.cli_output(&[
         "advisory",

@@ -103,16 +103,8 @@ fn a_below_3_grant_resolves_to_the_last_2x(backend: Backend) {
 
     // The admin API (remote CLI) grants with a constraint and explains the same way.
     let token = server.admin_token("ops@example.com");
-    let remote = |args: &[&str]| -> Value {
-        let mut command = std::process::Command::new(BIN);
-        command
-            .args(["--json", "--server", &server.url, "--token", &token])
-            .args(args);
-        command
-            .env_remove("PACKYARD_DATA_DIR")
-            .env_remove("PACKYARD_DATABASE_URL");
-        serde_json::from_str(&succeeded(command.output().unwrap(), &format!("{args:?}"))).unwrap()
-    };
+    let ops = Remote::new(&server, &token);
+    let remote = |args: &[&str]| ops.json(args);
     let granted = remote(&[&grant[..], &["<3.0"]].concat());
     assert_eq!(granted["versions"], "<3.0", "{granted}");
     assert!(sees(&["2.5.0", "2.0.0", "1.0.0"]));

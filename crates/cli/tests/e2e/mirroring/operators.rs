@@ -1,7 +1,7 @@
 //! Operators manage upstreams through the CLI, the admin API and the back office; the
 //! credentials never come back.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::secrets_key;
 use crate::support::*;
@@ -82,15 +82,8 @@ fn operators_manage_upstreams_through_cli_api_and_back_office(backend: Backend) 
     );
     assert!(!page.contains("hunter2"), "{page}");
 
-    let remote = |args: &[&str]| {
-        let out = std::process::Command::new(BIN)
-            .args(["--json", "--server", &ours.url, "--token", &token])
-            .args(args)
-            .env_remove("PACKYARD_DATA_DIR")
-            .output()
-            .unwrap();
-        serde_json::from_str::<Value>(&succeeded(out, &format!("{args:?}"))).unwrap()
-    };
+    let ops = Remote::new(&ours, &token);
+    let remote = |args: &[&str]| ops.json(args);
     assert_eq!(
         remote(&["upstream", "show", "packagist"])["packages_mirrored"],
         1

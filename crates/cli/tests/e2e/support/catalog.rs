@@ -3,6 +3,27 @@
 
 use super::Server;
 
+/// `invoice add ACCOUNT NUMBER` over `amount` EUR due on `due`.
+pub fn invoice_args<'a>(
+    account: &'a str,
+    number: &'a str,
+    amount: &'a str,
+    due: &'a str,
+) -> [&'a str; 10] {
+    [
+        "invoice",
+        "add",
+        account,
+        number,
+        "--amount",
+        amount,
+        "--currency",
+        "EUR",
+        "--due",
+        due,
+    ]
+}
+
 impl Server {
     /// `packyard product create SLUG --name NAME --packages PATTERNS`, plus `extra` flags.
     pub fn product(&self, slug: &str, name: &str, packages: &str, extra: &[&str]) {
@@ -43,18 +64,7 @@ impl Server {
 
     /// Adds an invoice over `amount` EUR due on `due` (YYYY-MM-DD).
     pub fn invoice(&self, account: &str, number: &str, amount: &str, due: &str) {
-        self.cli(&[
-            "invoice",
-            "add",
-            account,
-            number,
-            "--amount",
-            amount,
-            "--currency",
-            "EUR",
-            "--due",
-            due,
-        ]);
+        self.cli(&invoice_args(account, number, amount, due));
     }
 
     /// Generates (or replaces) the account's download token and returns it.

@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod crafted;
 pub mod git_servers;
 pub mod portal;
+pub mod remote;
 pub mod s3;
 pub mod server;
 pub mod smtp;
@@ -17,9 +18,11 @@ pub mod upstream;
 pub mod zips;
 
 pub use api::*;
+pub use catalog::invoice_args;
 pub use client::*;
 pub use crafted::*;
 pub use portal::*;
+pub use remote::Remote;
 pub use s3::Proxy;
 pub use server::*;
 pub use static_repo::StaticRepo;
@@ -48,8 +51,11 @@ pub fn run_with_input(command: &mut Command, input: &[u8]) -> Output {
         .spawn()
         .unwrap_or_else(|e| panic!("{command:?} cannot start: {e}"));
     let mut stdin = child.stdin.take().expect("piped stdin");
-    stdin.write_all(input).unwrap();
-    drop(stdin);
+    // A command that never reads its input may have exited already: its status tells.
+    match stdin.write_all(input) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("{command:?}: {e}"),
+        _ => drop(stdin),
+    }
     child.wait_with_output().unwrap()
 }
 

@@ -224,6 +224,25 @@ impl Server {
             .unwrap()
     }
 
+    /// Runs the CLI and expects it to fail with one line on stderr that contains `expected`
+    /// (SPEC §5); returns that line.
+    #[track_caller]
+    pub fn refuses(&self, args: &[&str], expected: &str) -> String {
+        let out = self.cli_output(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).trim_end().to_string();
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert_eq!(
+            stderr.lines().count(),
+            1,
+            "{args:?}: not one line: {stderr}"
+        );
+        assert!(
+            stderr.contains(expected),
+            "{args:?}: {expected:?} not in {stderr}"
+        );
+        stderr
+    }
+
     /// Runs the CLI with `input` on standard input (for `--password-stdin`).
     pub fn cli_with_stdin(&self, args: &[&str], input: &str) -> String {
         let mut command = self.command();

@@ -1,4 +1,5 @@
-//! A small blocking HTTP client for the admin API: Bearer token, JSON both ways, and the
+//! A small blocking HTTP client for the admin API, the remote half of [`super::Backend`]:
+//! Bearer token, JSON both ways, each answer read as its `packyard_api` type, and the
 //! server's `{"error": …}` turned into the command's one-line error.
 
 use std::time::Duration;
@@ -10,6 +11,7 @@ use serde_json::Value;
 use ureq::http::Response;
 use ureq::{Agent, Body};
 
+#[derive(Clone)]
 pub struct Client {
     base: String,
     auth: String,
@@ -79,8 +81,13 @@ impl Client {
         typed(self.call(method, path, Some(&serde_json::to_value(body)?))?)
     }
 
-    /// Uploads a file as the request body, streamed from disk.
-    pub fn upload(&self, method: &str, path: &str, file: &std::path::Path) -> Result<Value> {
+    /// Uploads a file as the request body, streamed from disk, and reads the answer as `T`.
+    pub fn upload<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        file: &std::path::Path,
+    ) -> Result<T> {
         let url = format!("{}{path}", self.base);
         let handle =
             std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -94,12 +101,12 @@ impl Client {
             .agent
             .run(request)
             .with_context(|| format!("cannot reach {url}"))?;
-        answer(method, &url, response)
+        typed(answer(method, &url, response)?)
     }
 }
 
 /// An answer read as the admin API type it is documented as.
-pub fn typed<T: DeserializeOwned>(answer: Value) -> Result<T> {
+fn typed<T: DeserializeOwned>(answer: Value) -> Result<T> {
     serde_json::from_value(answer).context(
         "the server's answer does not have the expected shape (is it another Packyard version?)",
     )
@@ -126,60 +133,8 @@ pub fn account_path(id: &str) -> String {
     format!("/api/v1/accounts/{}", segment(id))
 }
 
-/// A list read as `T`, narrowed to one `param` value when given (`?package=…`,
-/// `?email=…`), with its table as local mode prints it.
-pub fn list<T: DeserializeOwned + Serialize>(
-    c: &Client,
-    (base, param): (&str, &str),
-    value: Option<String>,
-    table: fn(&T) -> String,
-) -> Result<(Value, Option<String>)> {
-    let query = value
-        .map(|v| format!("?{param}={}", segment(&v)))
-        .unwrap_or_default();
-    let listed: T = c.get(&format!("{base}{query}"))?;
-    shown(listed, table)
-}
-
-/// An answer as JSON, with its text for people.
-pub fn shown<T: Serialize>(answer: T, text: fn(&T) -> String) -> Result<(Value, Option<String>)> {
-    let human = text(&answer);
-    Ok((serde_json::to_value(answer)?, Some(human)))
-}
-
-/// A POST with no body that answers with the server's JSON and, for people, `human`.
-pub fn post(c: &Client, path: &str, human: String) -> Result<(Value, Option<String>)> {
-    Ok((c.call("POST", path, None)?, Some(human)))
-}
-
-/// `POST {base}/enable` or `{base}/disable`; says "`who` enabled" or "`who` disabled".
-pub fn switch(c: &Client, base: &str, who: &str, enable: bool) -> Result<(Value, Option<String>)> {
-    let action = if enable { "enable" } else { "disable" };
-    post(c, &format!("{base}/{action}"), format!("{who} {action}d"))
-}
-
-/// A DELETE, answered as `{ key: value, "deleted": true }` and, for people, `human`.
-pub fn delete(
-    c: &Client,
-    path: &str,
-    (key, value): (&str, &str),
-    human: String,
-) -> Result<(Value, Option<String>)> {
-    c.call("DELETE", path, None)?;
-    Ok((crate::context::deleted(key, value), Some(human)))
-}
-
 /// `/api/v1/packages/VENDOR/NAME` for a package name, each part encoded.
 pub fn package_path(name: &str) -> String {
     let parts: Vec<String> = name.split('/').map(segment).collect();
     format!("/api/v1/packages/{}", parts.join("/"))
-}
-
-/// Prints the answer as JSON with `--json`, else its text for people (every remote command
-/// has one, the same as local mode prints).
-pub fn print(json: bool, answer: &Value, human: Option<String>) {
-    match human {
-        Some(text) if !json => println!("{text}"),
-        _ => println!("{answer}"),
-    }
 }
