@@ -12,6 +12,7 @@ mod api_errors;
 mod auth;
 mod compression;
 mod downloads;
+mod expiry;
 mod hot_lane;
 mod metadata;
 mod notify;

@@ -4,6 +4,7 @@
 //! catalog is set up through the store and publish code the CLI uses, and changes are applied
 //! with one explicit feed refresh instead of waiting for the poll.
 
+pub mod portal;
 pub mod releases;
 
 use packyard_store::operator_tokens::TokenScope;
