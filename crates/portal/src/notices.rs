@@ -136,7 +136,12 @@ async fn send_once(
 ) -> Result<bool, StoreError> {
     if !state
         .db
-        .claim_notice(kind, subject, STALE_CLAIM_SECS, state.config.clock.unix_secs())
+        .claim_notice(
+            kind,
+            subject,
+            STALE_CLAIM_SECS,
+            state.config.clock.unix_secs(),
+        )
         .await?
     {
         return Ok(false);

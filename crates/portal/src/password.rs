@@ -190,7 +190,10 @@ pub async fn reset_form(
     State(state): State<PortalState>,
     Query(query): Query<TokenQuery>,
 ) -> PortalResult<Response> {
-    state.db.password_reset_email(&query.token, state.config.clock.unix_secs()).await?;
+    state
+        .db
+        .password_reset_email(&query.token, state.config.clock.unix_secs())
+        .await?;
     Ok(reset_page(&state, "choose", query.token, None, ""))
 }
 
@@ -231,7 +234,10 @@ pub async fn reset(
     headers: HeaderMap,
     Form(form): Form<ResetForm>,
 ) -> PortalResult<Response> {
-    state.db.password_reset_email(&form.token, state.config.clock.unix_secs()).await?;
+    state
+        .db
+        .password_reset_email(&form.token, state.config.clock.unix_secs())
+        .await?;
     let token = form.token.clone();
     let hash = match chosen_hash(&state, &headers, form, "choose", "").await? {
         Ok(hash) => hash,

@@ -52,11 +52,16 @@ async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
         "expired",
     );
     refused_because(
-        db.reset_password(&token, "late", t + 3600).await.unwrap_err(),
+        db.reset_password(&token, "late", t + 3600)
+            .await
+            .unwrap_err(),
         "expired",
     );
 
-    let reset = db.reset_password(&token, "new-hash", t + 3599).await.unwrap();
+    let reset = db
+        .reset_password(&token, "new-hash", t + 3599)
+        .await
+        .unwrap();
     assert_eq!(reset.email, "reset@example.com");
     let (_, user_hash) = db
         .user_by_email("reset@example.com")
@@ -79,7 +84,9 @@ async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
         "used already",
     );
     refused_because(
-        db.password_reset_email("no-such-token", t).await.unwrap_err(),
+        db.password_reset_email("no-such-token", t)
+            .await
+            .unwrap_err(),
         "not valid",
     );
 
@@ -113,17 +120,41 @@ async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
 backend_tests!(async a_notice_is_claimed_by_one_caller_and_retried_after_a_failure);
 async fn a_notice_is_claimed_by_one_caller_and_retried_after_a_failure(backend: Backend) {
     let db = TestDb::open(backend).await;
-    assert!(db.claim_notice("invoice", "INV-1", 600, now()).await.unwrap());
-    assert!(!db.claim_notice("invoice", "INV-1", 600, now()).await.unwrap());
-    assert!(db.claim_notice("licence", "INV-1", 600, now()).await.unwrap());
+    assert!(
+        db.claim_notice("invoice", "INV-1", 600, now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !db.claim_notice("invoice", "INV-1", 600, now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        db.claim_notice("licence", "INV-1", 600, now())
+            .await
+            .unwrap()
+    );
     db.release_notice("invoice", "INV-1").await.unwrap();
-    assert!(db.claim_notice("invoice", "INV-1", 600, now()).await.unwrap());
+    assert!(
+        db.claim_notice("invoice", "INV-1", 600, now())
+            .await
+            .unwrap()
+    );
     assert!(!db.notice_was_sent("invoice", "INV-1").await.unwrap());
     db.notice_sent("invoice", "INV-1").await.unwrap();
     assert!(db.notice_was_sent("invoice", "INV-1").await.unwrap());
     // Sent: never claimed again, however old; an unsent stale claim is taken over.
-    assert!(!db.claim_notice("invoice", "INV-1", -10, now()).await.unwrap());
-    assert!(db.claim_notice("licence", "INV-1", -10, now()).await.unwrap());
+    assert!(
+        !db.claim_notice("invoice", "INV-1", -10, now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        db.claim_notice("licence", "INV-1", -10, now())
+            .await
+            .unwrap()
+    );
 }
 
 backend_tests!(async overdue_invoices_and_ending_licences_are_found_by_date);

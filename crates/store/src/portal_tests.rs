@@ -56,8 +56,18 @@ async fn sessions_are_stored_hashed_and_end_at_logout_or_expiry(backend: Backend
         .create_session(SessionKind::Operator, 1, 10, "::1", t)
         .await
         .unwrap();
-    assert!(db.session(&old.cookie_value, t + 9).await.unwrap().is_some());
-    assert!(db.session(&old.cookie_value, t + 10).await.unwrap().is_none());
+    assert!(
+        db.session(&old.cookie_value, t + 9)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        db.session(&old.cookie_value, t + 10)
+            .await
+            .unwrap()
+            .is_none()
+    );
     db.prune_sessions(3600, t + 9).await.unwrap();
     assert!(db.session(&old.cookie_value, t).await.unwrap().is_some());
     db.prune_sessions(3600, t + 10).await.unwrap();

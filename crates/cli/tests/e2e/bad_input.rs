@@ -218,7 +218,11 @@ fn kill_during_bulk_publish_leaves_only_whole_versions() {
     // Whatever the killed batch recorded becomes visible.
     let whole = recorded();
     let visible = || server.visible_packages(&public, &private);
-    assert!(eventually(PROPAGATION, || visible().as_array().unwrap().len() == whole));
+    assert!(eventually(PROPAGATION, || visible()
+        .as_array()
+        .unwrap()
+        .len()
+        == whole));
     let names = visible();
     for name in names.as_array().unwrap() {
         let p2 = curl_as(

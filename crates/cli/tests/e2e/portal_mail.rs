@@ -110,7 +110,11 @@ fn password_reset_by_mail_works_once_within_the_hour(backend: Backend) {
     let second = link_in(&smtp.wait_for(EMAIL, "Reset your password", 2)[1].text);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let db = rt.block_on(open_state_db(&server, backend));
-    assert_eq!(rt.block_on(db.expire_password_resets(EMAIL, packyard_store::now())).unwrap(), 1);
+    assert_eq!(
+        rt.block_on(db.expire_password_resets(EMAIL, packyard_store::now()))
+            .unwrap(),
+        1
+    );
     let expired = PortalClient::new(&server).get(second.strip_prefix(&server.url).unwrap());
     assert_eq!(expired.status, 400);
     expired.assert_text_contains("has expired");

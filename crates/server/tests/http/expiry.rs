@@ -141,9 +141,7 @@ async fn a_billing_hold_starts_when_the_due_date_and_grace_have_passed(backend: 
     server
         .invoice(&customer, "INV-1", "90", &due.to_string())
         .await;
-    let p2 = || {
-        Request::get("/p2/acme/hello.json").basic(&customer.public, &customer.private)
-    };
+    let p2 = || Request::get("/p2/acme/hello.json").basic(&customer.public, &customer.private);
     // Due today, two days of grace: access stays through the second day after the due date.
     for _ in 0..3 {
         let r = server.send(p2()).await;

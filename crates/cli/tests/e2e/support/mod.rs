@@ -5,7 +5,6 @@ pub mod api;
 pub mod catalog;
 pub mod client;
 pub mod cluster;
-pub mod crafted;
 pub mod git_servers;
 pub mod portal;
 pub mod s3;
@@ -18,7 +17,6 @@ pub mod zips;
 
 pub use api::*;
 pub use client::*;
-pub use crafted::*;
 pub use portal::*;
 pub use s3::Proxy;
 pub use server::*;

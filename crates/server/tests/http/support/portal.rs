@@ -42,14 +42,23 @@ impl TestServer {
     pub async fn customer_session(&self, email: &str) -> PortalClient<'_> {
         let mut client = self.portal();
         let login = client.login("/login", email, CUSTOMER_PASSWORD).await;
-        assert_eq!(login.status, 303, "{email} could not log in: {}", login.text());
+        assert_eq!(
+            login.status,
+            303,
+            "{email} could not log in: {}",
+            login.text()
+        );
         client
     }
 }
 
 impl PortalClient<'_> {
     async fn send(&mut self, request: Request) -> Response {
-        let jar: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        let jar: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
         let request = match jar.is_empty() {
             true => request,
             false => request.header("Cookie", &jar.join("; ")),
