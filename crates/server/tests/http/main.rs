@@ -16,6 +16,7 @@ mod downloads;
 mod expiry;
 mod hardening_auth;
 mod hot_lane;
+mod licence_depth;
 mod metadata;
 mod notify;
 mod openapi;
