@@ -21,3 +21,4 @@ mod metadata;
 mod notify;
 mod openapi;
 mod releases;
+mod standing;

@@ -10,6 +10,8 @@ use super::{ACTOR, Request, Response, TestServer};
 
 /// The portal password of the customers made here.
 pub const CUSTOMER_PASSWORD: &str = "portal-password-1";
+/// The back-office password of the operators made here.
+pub const OPERATOR_PASSWORD: &str = "operator-password-1";
 
 pub struct PortalClient<'a> {
     server: &'a TestServer,
@@ -28,6 +30,24 @@ impl TestServer {
         let account = self.db().create_account(new, ACTOR).await.unwrap();
         self.refresh().await;
         account
+    }
+
+    /// A client logged in to the back office as a new operator `email`.
+    pub async fn office_session(&self, email: &str) -> PortalClient<'_> {
+        let hash = hash_password(OPERATOR_PASSWORD).unwrap();
+        self.db()
+            .create_operator(email, &hash, ACTOR)
+            .await
+            .unwrap();
+        let mut client = self.portal();
+        let login = client.login("/admin/login", email, OPERATOR_PASSWORD).await;
+        assert_eq!(
+            login.status,
+            303,
+            "{email} could not log in: {}",
+            login.text()
+        );
+        client
     }
 
     /// A client without cookies yet.
