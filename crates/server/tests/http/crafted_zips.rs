@@ -3,9 +3,8 @@
 //! Each is refused with a clear 4xx on both backends, and nothing reaches the database or
 //! the artifact store.
 
-use std::path::Path;
-
 use packyard_testkit::Backend;
+use packyard_testkit::files::files_under;
 use serde_json::json;
 
 use crate::support::crafted::{CRAFTED, crafted_zips};
@@ -32,19 +31,6 @@ fn multipart(token: &str, bytes: &[u8]) -> Request {
         "Content-Type",
         &format!("multipart/form-data; boundary={BOUNDARY}"),
     )
-}
-
-fn files_under(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .flat_map(|e| match e.path().is_dir() {
-            true => files_under(&e.path()),
-            false => vec![e.path().display().to_string()],
-        })
-        .collect()
 }
 
 backend_tests!(async crafted_uploads_are_refused);

@@ -77,19 +77,7 @@ pub fn eventually(deadline: Duration, mut check: impl FnMut() -> bool) -> bool {
 /// How long the tests allow for a change to reach the server: the SPEC promises 1 s.
 pub const PROPAGATION: Duration = Duration::from_secs(1);
 
-/// Every file below `dir` (none if it does not exist), as display paths.
-pub fn files_under(dir: &std::path::Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .flat_map(|e| match e.path().is_dir() {
-            true => files_under(&e.path()),
-            false => vec![e.path().display().to_string()],
-        })
-        .collect()
-}
+pub use packyard_testkit::files::files_under;
 
 /// A process's standard output followed by its standard error, as text.
 pub fn all_output(out: &Output) -> String {

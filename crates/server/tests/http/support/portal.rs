@@ -126,15 +126,7 @@ impl PortalClient<'_> {
     }
 }
 
-/// The hidden CSRF token of the first form in a page.
-pub fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html
-        .find(marker)
-        .unwrap_or_else(|| panic!("no csrf field in page:\n{html}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
+pub use packyard_testkit::http::csrf_of;
 
 /// `application/x-www-form-urlencoded` encoding of one name or value.
 fn encode(text: &str) -> String {
