@@ -39,15 +39,8 @@ impl TestServer {
             .create_operator(email, &hash, ACTOR)
             .await
             .unwrap();
-        let mut client = self.portal();
-        let login = client.login("/admin/login", email, OPERATOR_PASSWORD).await;
-        assert_eq!(
-            login.status,
-            303,
-            "{email} could not log in: {}",
-            login.text()
-        );
-        client
+        self.logged_in("/admin/login", email, OPERATOR_PASSWORD)
+            .await
     }
 
     /// A client without cookies yet.
@@ -60,14 +53,14 @@ impl TestServer {
 
     /// A client logged in as `email` through `/login`.
     pub async fn customer_session(&self, email: &str) -> PortalClient<'_> {
+        self.logged_in("/login", email, CUSTOMER_PASSWORD).await
+    }
+
+    async fn logged_in(&self, form: &str, email: &str, password: &str) -> PortalClient<'_> {
         let mut client = self.portal();
-        let login = client.login("/login", email, CUSTOMER_PASSWORD).await;
-        assert_eq!(
-            login.status,
-            303,
-            "{email} could not log in: {}",
-            login.text()
-        );
+        let login = client.login(form, email, password).await;
+        let status = login.status;
+        assert_eq!(status, 303, "{email} could not log in: {}", login.text());
         client
     }
 }
