@@ -56,6 +56,9 @@ pub struct PoolSettings {
     pub sqlite_busy_timeout: Duration,
 }
 
+/// Rows a SQLite connection's thread may read ahead of the query's consumer.
+const SQLITE_ROWS_AHEAD: usize = 1024;
+
 impl PoolSettings {
     /// A pool of at most `connections`, each waited for at most `acquire_timeout`.
     fn options<DB: sqlx::Database>(&self, connections: u32) -> PoolOptions<DB> {
@@ -110,7 +113,11 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(pools.sqlite_busy_timeout)
-                .foreign_keys(true);
+                .foreign_keys(true)
+                // SQLite runs each connection on a thread of its own that hands rows over one
+                // at a time; with room for many, it reads ahead instead of waiting for every
+                // row to be taken (a large repository's start-up reads millions).
+                .row_buffer_size(SQLITE_ROWS_AHEAD);
             let pool = pools.options(pools.sqlite_connections);
             Db::Sqlite(pool.connect_with(opts).await?)
         } else {

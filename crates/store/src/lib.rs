@@ -31,6 +31,7 @@ pub mod mail;
 pub mod operator_tokens;
 pub mod operators;
 pub mod package_marks;
+pub mod package_rows;
 pub mod packages;
 pub mod password_links;
 pub mod personal_keys;

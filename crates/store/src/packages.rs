@@ -158,24 +158,6 @@ impl Db {
         )
     }
 
-    /// The highest package id, 0 when there are none: the end of [`Db::versions_between`].
-    pub async fn max_package_id(&self) -> Result<i64> {
-        let max: Option<i64> = on_db!(self, pool => sqlx::query_scalar("SELECT MAX(id) FROM packages").fetch_one(pool).await?);
-        Ok(max.unwrap_or(0))
-    }
-
-    /// Every version (listed or not) of the packages with `after < id <= upto`, grouped by
-    /// package and oldest first: the snapshot loads a large repository in such pages so it
-    /// never holds every stored row at once.
-    pub async fn versions_between(&self, after: i64, upto: i64) -> Result<Vec<PackageVersion>> {
-        let sql = format!(
-            "{SELECT} WHERE v.package_id > $1 AND v.package_id <= $2 ORDER BY v.package_id, v.released_at, v.id"
-        );
-        Ok(
-            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(after).bind(upto).fetch_all(pool).await?),
-        )
-    }
-
     pub async fn package_names(&self) -> Result<Vec<String>> {
         Ok(
             on_db!(self, pool => sqlx::query_scalar("SELECT name FROM packages ORDER BY name").fetch_all(pool).await?),

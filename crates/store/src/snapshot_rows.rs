@@ -15,7 +15,6 @@ use crate::error::Result;
 use crate::invoices::Invoice;
 use crate::keys::AccessKey;
 use crate::macros::on_db;
-use crate::packages::PackageVersion;
 use crate::tokens::DownloadToken;
 
 /// Ids per statement.
@@ -159,31 +158,6 @@ impl Db {
                 .await?,
         })
     }
-
-    /// Every stored version (listed or not) of the packages with these ids, grouped by
-    /// package, oldest release first.
-    pub async fn versions_of_packages(&self, ids: &[i64]) -> Result<Vec<PackageVersion>> {
-        let mut rows: Vec<(i64, PackageVersion)> = Vec::new();
-        let select = format!(
-            "SELECT v.package_id, {} WHERE 1 = 1",
-            crate::packages::SELECT.trim_start_matches("SELECT ")
-        );
-        for chunk in self
-            .rows_in::<PackageVersionWithId>(&select, "v.package_id", Scope::Ids(ids))
-            .await?
-        {
-            rows.push((chunk.package_id, chunk.version));
-        }
-        rows.sort_by_key(|(package, v)| (*package, v.released_at, v.id));
-        Ok(rows.into_iter().map(|(_, v)| v).collect())
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct PackageVersionWithId {
-    package_id: i64,
-    #[sqlx(flatten)]
-    version: PackageVersion,
 }
 
 #[cfg(test)]
@@ -265,10 +239,5 @@ mod tests {
         assert_eq!(first, ["acme/a", "acme/a", "acme/b", "acme/b"], "{backend}");
         let second = names(db.versions_page(2, 2).await.unwrap());
         assert_eq!(second, ["acme/c", "acme/c"], "{backend}");
-        let ids: Vec<i64> = Vec::new();
-        assert!(
-            db.versions_of_packages(&ids).await.unwrap().is_empty(),
-            "{backend}"
-        );
     }
 }

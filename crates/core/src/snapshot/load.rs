@@ -9,9 +9,9 @@ use std::sync::atomic::AtomicI64;
 
 use chrono::{DateTime, Utc};
 use packyard_store::accounts::Account;
-use packyard_store::packages::PackageVersion;
-use packyard_store::snapshot_rows::{AccountRows, Scope};
-use packyard_store::{Db, Result};
+use packyard_store::package_rows::{PackageRows, VersionRow};
+use packyard_store::snapshot_rows::{AccountRows, PeopleRows, Scope};
+use packyard_store::{Db, Result, StoreError};
 
 use super::{
     AccountEntry, AdminToken, KeyEntry, KeyOwner, PackageEntry, ProductEntry, ReleaseEntry,
@@ -45,7 +45,7 @@ fn key_entry(
 fn package_entry(
     name: &str,
     products: &[ProductEntry],
-    rows: impl IntoIterator<Item = PackageVersion>,
+    rows: impl IntoIterator<Item = VersionRow>,
 ) -> PackageEntry {
     let mut entry = PackageEntry {
         versions: Vec::new(),
@@ -85,6 +85,58 @@ fn package_entry(
     }
     entry.versions.shrink_to_fit();
     entry
+}
+
+/// Runs `read` over its own handle of `db` on a task of its own.
+async fn on_own_task<T, F>(db: Db, read: impl FnOnce(Db) -> F) -> Result<T>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T>> + Send + 'static,
+{
+    tokio::spawn(read(db))
+        .await
+        .map_err(|e| StoreError::Invalid(format!("reading the snapshot failed: {e}")))?
+}
+
+/// Every stored package with its versions, read in pages of [`PAGE`] packages by
+/// [`READERS`] tasks at once (page `i` by reader `i % READERS`).
+async fn read_packages(
+    db: &Db,
+    products: Arc<Vec<ProductEntry>>,
+) -> Result<Vec<(String, PackageEntry)>> {
+    /// Packages per page: bounds the rows each reader holds at once to tens of thousands.
+    const PAGE: i64 = 2_000;
+    const READERS: i64 = 2;
+    let max_id = db.max_package_id().await?;
+    let readers = (0..READERS).map(|reader| {
+        let products = products.clone();
+        on_own_task(db.clone(), move |db| async move {
+            let mut packages = Vec::new();
+            let mut after = reader * PAGE;
+            while after < max_id {
+                let rows = db.package_rows_between(after, after + PAGE).await?;
+                after += PAGE * READERS;
+                packages.extend(entries(rows, &products));
+            }
+            Ok(packages)
+        })
+    });
+    let mut packages = Vec::new();
+    for read in futures_util::future::try_join_all(readers).await? {
+        packages.extend(read);
+    }
+    Ok(packages)
+}
+
+/// One entry per package of `rows`.
+fn entries<'a>(
+    rows: PackageRows,
+    products: &'a [ProductEntry],
+) -> impl Iterator<Item = (String, PackageEntry)> + 'a {
+    rows.into_packages().map(|(name, versions)| {
+        let entry = package_entry(&name, products, versions);
+        (name, entry)
+    })
 }
 
 impl Snapshot {
@@ -135,21 +187,37 @@ impl Snapshot {
             upstreams: Arc::new(upstreams),
             full_loads: previous.map_or(0, |p| p.full_loads) + 1,
         };
-        snapshot.load_accounts(db).await?;
-        snapshot.load_people(db).await?;
-        snapshot.load_packages(db).await?;
+        let started = std::time::Instant::now();
+        // The tables are read at once, each on its own connection and task, so their rows
+        // are fetched and decoded on every core (most of a large repository's start-up).
+        let accounts = on_own_task(
+            db.clone(),
+            |db| async move { db.account_rows(Scope::All).await },
+        );
+        let people = on_own_task(db.clone(), |db| async move { db.people_rows().await });
+        let packages = read_packages(db, snapshot.products.clone());
+        let (accounts, people, packages) = tokio::try_join!(accounts, people, packages)?;
+        snapshot.install_accounts(accounts);
+        snapshot.install_people(people);
+        snapshot.install_packages(db, packages).await?;
         snapshot.reload_operators(db).await?;
         snapshot.reload_releases(db).await?;
         snapshot.notices = Arc::new(db.notices().await?);
         let noticed_at = snapshot.notices.iter().map(|n| n.set_at * 1000).max();
         snapshot.catalog_changed_at = snapshot.catalog_changed_at.max(noticed_at.unwrap_or(0));
+        tracing::info!(
+            "snapshot loaded in {:.1} s: {} accounts, {} keys, {} packages ({} versions)",
+            started.elapsed().as_secs_f64(),
+            snapshot.accounts.len(),
+            snapshot.keys.len(),
+            snapshot.packages.len(),
+            snapshot
+                .packages
+                .values()
+                .map(|p| p.versions.len())
+                .sum::<usize>(),
+        );
         Ok(snapshot)
-    }
-
-    async fn load_accounts(&mut self, db: &Db) -> Result<()> {
-        let rows = db.account_rows(Scope::All).await?;
-        self.install_accounts(rows);
-        Ok(())
     }
 
     /// Adds the accounts in `rows` with their keys, licences, unpaid invoices and tokens.
@@ -217,10 +285,9 @@ impl Snapshot {
         }
     }
 
-    /// Personal keys and who belongs to which account (reloaded whole: their changes are
-    /// `All` changes).
-    async fn load_people(&mut self, db: &Db) -> Result<()> {
-        let rows = db.people_rows().await?;
+    /// Personal keys and who belongs to which account (read whole at every load: their
+    /// changes are `All` changes).
+    fn install_people(&mut self, rows: PeopleRows) {
         let mut memberships: HashMap<i64, Vec<i64>> = HashMap::new();
         for (user, account) in rows.memberships {
             memberships.entry(user).or_default().push(account);
@@ -235,7 +302,6 @@ impl Snapshot {
                 self.keys.insert(k.public_key, entry);
             }
         }
-        Ok(())
     }
 
     fn account_entry(&self, a: &Account) -> AccountEntry {
@@ -250,33 +316,12 @@ impl Snapshot {
         }
     }
 
-    async fn load_packages(&mut self, db: &Db) -> Result<()> {
-        /// Packages per page: bounds the rows held at once to a few tens of thousands.
-        const PAGE: i64 = 2_000;
-        let mut packages = Vec::new();
-        let max_id = db.max_package_id().await?;
-        let mut after = 0;
-        while after < max_id {
-            let rows = db.versions_between(after, after + PAGE).await?;
-            after += PAGE;
-            let mut current: Option<(String, Vec<PackageVersion>)> = None;
-            for v in rows {
-                match &mut current {
-                    Some((name, rows)) if *name == v.name => rows.push(v),
-                    _ => {
-                        if let Some((name, rows)) = current.take() {
-                            let entry = package_entry(&name, &self.products, rows);
-                            packages.push((name, entry));
-                        }
-                        current = Some((v.name.clone(), vec![v]));
-                    }
-                }
-            }
-            if let Some((name, rows)) = current.take() {
-                let entry = package_entry(&name, &self.products, rows);
-                packages.push((name, entry));
-            }
-        }
+    /// Installs the packages read by [`read_packages`] with their marks.
+    async fn install_packages(
+        &mut self,
+        db: &Db,
+        mut packages: Vec<(String, PackageEntry)>,
+    ) -> Result<()> {
         let mut marks = MarkRows::read(db, Scope::All).await?;
         for (name, entry) in &mut packages {
             marks.apply(name, entry);
@@ -311,15 +356,10 @@ impl Snapshot {
     /// Replaces these packages' versions (and so their rendered bodies) with what the
     /// database holds now. Other packages keep their entries and caches.
     pub async fn reload_packages(&mut self, db: &Db, ids: &[i64]) -> Result<()> {
-        let mut rows = db.versions_of_packages(ids).await?.into_iter().peekable();
+        let rows = db.package_rows_of(ids).await?;
         let mut marks = MarkRows::read(db, Scope::Ids(ids)).await?;
-        while let Some(first) = rows.next() {
-            let name = first.name.clone();
-            let mut versions = vec![first];
-            while let Some(v) = rows.next_if(|v| v.name == name) {
-                versions.push(v);
-            }
-            let mut entry = package_entry(&name, &self.products, versions);
+        let products = self.products.clone();
+        for (name, mut entry) in entries(rows, &products) {
             marks.apply(&name, &mut entry);
             self.catalog_changed_at = self.catalog_changed_at.max(entry.changed_at);
             if !self.packages.contains_key(name.as_str()) {
