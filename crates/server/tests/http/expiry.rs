@@ -1,7 +1,8 @@
 //! Expiry and date rules, tested by moving the server's clock instead of sleeping: a portal
 //! session ends at its lifetime, a password reset link after its hour, a set-password link
-//! after its week, a licence's updates end after their date, and a billing hold starts the
-//! day after an invoice's due date plus the grace period.
+//! after its week, a licence's updates end after their date, a billing hold starts the day
+//! after an invoice's due date plus the grace period, and failed logins stop counting once
+//! their window has passed.
 
 use std::time::Duration;
 
@@ -156,4 +157,24 @@ async fn a_billing_hold_starts_when_the_due_date_and_grace_have_passed(backend: 
     let held = server.send(p2()).await;
     assert_eq!(held.status, 403, "{}", held.text());
     held.assert_warning_contains(&format!("invoice INV-1 overdue since {due}"));
+}
+
+backend_tests!(async failed_logins_stop_counting_once_their_window_has_passed);
+async fn failed_logins_stop_counting_once_their_window_has_passed(backend: Backend) {
+    let server = TestServer::start_with(backend, |c| c.login_max_failures = 3).await;
+    server.customer_with_password("slow@example.com").await;
+    let mut client = server.portal();
+    for _ in 0..3 {
+        let r = client.login("/login", "slow@example.com", "wrong").await;
+        assert_eq!(r.status, 401, "{}", r.text());
+    }
+    let refused = client
+        .login("/login", "slow@example.com", CUSTOMER_PASSWORD)
+        .await;
+    assert_eq!(refused.status, 429, "{}", refused.text());
+    server.advance_clock(server.state.config.login_window);
+    let login = client
+        .login("/login", "slow@example.com", CUSTOMER_PASSWORD)
+        .await;
+    assert_eq!(login.status, 303, "{}", login.text());
 }
