@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::catalog::{InvoiceView, LicenceView};
-use crate::time;
+use packyard_store::timestamps::rfc3339_text as time;
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewAccountBody {

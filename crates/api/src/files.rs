@@ -6,7 +6,7 @@ use packyard_store::releases::Release;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::time;
+use packyard_store::timestamps::rfc3339_text as time;
 
 /// A published version.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod catalog;
+mod error;
 pub mod explain;
 pub mod files;
 pub mod marks;
@@ -16,14 +17,4 @@ pub mod repos;
 pub mod upstreams;
 pub mod users;
 
-/// RFC 3339 text of unix seconds, as every timestamp in the API is written.
-pub(crate) fn time(unix: i64) -> String {
-    packyard_store::timestamps::rfc3339_text(unix)
-}
-
-/// The body of every admin API error.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct ErrorBody {
-    /// One sentence saying what went wrong and what to do.
-    pub error: String,
-}
+pub use error::ErrorBody;

@@ -6,7 +6,7 @@ use packyard_store::package_marks::{Notice, Recall};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::time as rfc3339_text;
+use packyard_store::timestamps::rfc3339_text;
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

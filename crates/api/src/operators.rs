@@ -5,7 +5,7 @@ use packyard_store::operators::Operator;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::time;
+use packyard_store::timestamps::rfc3339_text as time;
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewOperator {

@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
-use crate::{BlobError, BlobStore, Result, io_err, validate_key};
+use crate::error::{BlobError, Result, io_err};
+use crate::object::validate_key;
+use crate::store::BlobStore;
 
 /// Top-level directories of content-addressed objects.
 pub const CONTENT_DIRS: [&str; 2] = ["dists", "releases"];

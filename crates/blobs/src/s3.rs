@@ -28,9 +28,9 @@ use object_store::{
 };
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 
-use crate::{
-    BlobError, ByteStream, Result, StoredObject, UPLOAD_CHUNK, UploadDigest, unique_suffix,
-};
+use crate::digest::{UPLOAD_CHUNK, UploadDigest};
+use crate::error::{BlobError, Result};
+use crate::object::{ByteStream, StoredObject, unique_suffix};
 
 /// Size of one multipart part; S3 needs at least 5 MiB. Two parts in flight per upload.
 const PART_SIZE: usize = 8 << 20;

@@ -1,59 +1,13 @@
-//! Uploads on their way into storage: the running hashes that name an upload by its content
-//! ([`UploadDigest`]), the local temporary file that is removed unless it is moved into place
-//! ([`PendingFile`]), and the [`StagedObject`] a caller inspects before committing it or
-//! dropping it (which discards the bytes on either backend).
+//! Uploads on their way into storage: the local temporary file that is removed unless it is
+//! moved into place ([`PendingFile`]), and the [`StagedObject`] a caller inspects before
+//! committing it or dropping it (which discards the bytes on either backend).
 
 use std::path::{Path, PathBuf};
 
-use md5::Md5;
-use sha2::{Digest, Sha256};
-
+use crate::error::{Result, io_err};
+use crate::object::StoredObject;
 #[cfg(feature = "s3")]
-use crate::S3Store;
-use crate::{BlobError, Result, StoredObject, content_key, io_err, sync_dir};
-
-/// How much of an upload is read at a time.
-pub(crate) const UPLOAD_CHUNK: usize = 256 * 1024;
-
-/// The running hashes and size of an upload, which must stay within `max_bytes`.
-pub(crate) struct UploadDigest {
-    md5: Md5,
-    sha256: Sha256,
-    size: u64,
-    max_bytes: u64,
-}
-
-impl UploadDigest {
-    pub(crate) fn new(max_bytes: u64) -> UploadDigest {
-        UploadDigest {
-            md5: Md5::new(),
-            sha256: Sha256::new(),
-            size: 0,
-            max_bytes,
-        }
-    }
-
-    pub(crate) fn update(&mut self, chunk: &[u8]) -> Result<()> {
-        self.size += chunk.len() as u64;
-        if self.size > self.max_bytes {
-            return Err(BlobError::TooLarge(self.max_bytes));
-        }
-        self.md5.update(chunk);
-        self.sha256.update(chunk);
-        Ok(())
-    }
-
-    /// What the upload is, under its content-addressed key.
-    pub(crate) fn finish(self, kind: &str, extension: &str) -> StoredObject {
-        let sha256 = hex::encode(self.sha256.finalize());
-        StoredObject {
-            key: content_key(kind, &sha256, extension),
-            size: self.size,
-            md5: hex::encode(self.md5.finalize()),
-            sha256,
-        }
-    }
-}
+use crate::s3::S3Store;
 
 /// A temporary file that is deleted when dropped, unless it was moved into place.
 #[derive(Debug)]
@@ -149,5 +103,12 @@ impl StagedObject {
             }
         }
         Ok(self.object.clone())
+    }
+}
+
+/// Makes the rename durable; best effort, since not every filesystem supports it.
+async fn sync_dir(dir: &Path) {
+    if let Ok(d) = tokio::fs::File::open(dir).await {
+        let _ = d.sync_all().await;
     }
 }

@@ -7,6 +7,7 @@
 //! [`upstream`] mirrors other Composer repositories.
 
 pub mod access;
+pub mod account_marks;
 pub mod announce;
 pub mod brand;
 pub mod clock;

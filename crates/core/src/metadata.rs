@@ -240,8 +240,7 @@ fn render_root(snapshot: &Snapshot, visible: &[usize], config: &Config) -> Rende
     let has_notice = crate::announce::root_extras(&mut doc, public_url, &snapshot.notices);
     if !snapshot.upstreams.is_empty() {
         // Mirrored names cannot be listed: Composer asks us for any name these patterns match.
-        doc["available-package-patterns"] =
-            json!(crate::upstream::root_patterns(snapshot, visible));
+        doc["available-package-patterns"] = json!(root_patterns(snapshot, visible));
     }
     Rendered::new(
         doc.to_string().into_bytes(),
@@ -249,6 +248,18 @@ fn render_root(snapshot: &Snapshot, visible: &[usize], config: &Config) -> Rende
         has_notice,
         &config.compression,
     )
+}
+
+/// The patterns of the visible products, for the root's `available-package-patterns`: any
+/// name they cover may come from an upstream.
+pub fn root_patterns(snapshot: &Snapshot, visible: &[usize]) -> Vec<String> {
+    let mut patterns: Vec<String> = visible
+        .iter()
+        .flat_map(|&i| snapshot.products[i].patterns.iter().cloned())
+        .collect();
+    patterns.sort_unstable();
+    patterns.dedup();
+    patterns
 }
 
 /// The path part of the public URL (`https://h/repo` → `/repo`): Composer resolves

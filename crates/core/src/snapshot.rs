@@ -9,6 +9,8 @@
 //! cache can never outlive its data, and unchanged packages keep their cache across swaps.
 
 mod load;
+mod mark_rows;
+mod read_packages;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -9,10 +9,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_core::explain::{Asker, Today, explain as explain_access};
 use packyard_store::users::Role;
-use serde::Deserialize;
 
 use super::account_users::UserForm;
-use super::admin_accounts::{AccountExtras, AccountPage, account_page};
+use super::admin_accounts::{AccountExtras, AccountPage, ExplainQuery, account_page};
 use super::error::{PortalError, PortalResult};
 use super::invites::{add_user, link_for};
 use super::posted::{Posted, Session};
@@ -72,16 +71,6 @@ pub async fn change(
         other => return Err(PortalError::NotFound(format!("no user action {other:?}"))),
     }
     Ok(Redirect::to(&format!("/admin/accounts/{}#users", account.public_id)).into_response())
-}
-
-#[derive(Deserialize, Default)]
-pub struct ExplainQuery {
-    /// `vendor/name` or `vendor/name:version`.
-    #[serde(default)]
-    pub package: String,
-    /// A public key to explain instead of the account.
-    #[serde(default)]
-    pub key: String,
 }
 
 /// `GET /admin/accounts/{id}/explain?package=…[&key=…]`: the account page with the

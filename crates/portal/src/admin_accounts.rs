@@ -13,7 +13,6 @@ use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
 
 use super::account_users::{MemberRow, ROLES};
-use super::admin_account_users::ExplainQuery;
 use super::error::PortalError;
 use super::error::PortalResult;
 use super::invites::ShownLink;
@@ -96,6 +95,16 @@ pub async fn create(
         )
         .await?;
     Ok(Redirect::to(&format!("/admin/accounts/{}", account.public_id)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct ExplainQuery {
+    /// `vendor/name` or `vendor/name:version`.
+    #[serde(default)]
+    pub package: String,
+    /// A public key to explain instead of the account.
+    #[serde(default)]
+    pub key: String,
 }
 
 pub struct LicenceRow {

@@ -1,16 +1,11 @@
-//! Errors a portal page can end in, rendered in the portal's frame (brand and navigation) as
-//! a page that says what happened and what to do. Internal causes are logged, never shown.
+//! Errors a portal page can end in, and what their page says ([`ErrorView`]): what happened
+//! and what to do (`error_page` renders it in the portal's frame). Internal causes are
+//! logged, never shown.
 
-use std::sync::Arc;
-
-use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use packyard_store::StoreError;
 use packyard_store::users::Role;
-
-use super::views::Layout;
-use packyard_core::brand::Brand;
 
 use crate::csrf::CsrfError;
 use packyard_core::passwords::PasswordError;
@@ -70,7 +65,7 @@ impl From<PasswordError> for PortalError {
     }
 }
 
-/// What an error page says, attached to the error's response; [`render_error_page`] (run
+/// What an error page says, attached to the error's response; `error_page::render` (run
 /// by the portal's middleware, which knows the brand and the path) turns it into the page.
 #[derive(Clone, Debug)]
 pub struct ErrorView {
@@ -79,26 +74,6 @@ pub struct ErrorView {
     pub message: String,
     /// The customer's role, when the error knows it: the navigation shows that role's pages.
     pub role: Option<Role>,
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    l: Layout,
-    status: u16,
-    message: &'a str,
-}
-
-/// The error page for `view` at `path`, in the portal's frame.
-pub fn render_error_page(brand: &Arc<Brand>, path: &str, view: &ErrorView) -> Option<String> {
-    let page = ErrorPage {
-        l: Layout::for_error(brand, path, view.heading, view.role),
-        status: view.status,
-        message: &view.message,
-    };
-    page.render()
-        .map_err(|e| tracing::error!("portal: cannot render the error page: {e}"))
-        .ok()
 }
 
 impl IntoResponse for PortalError {
@@ -158,44 +133,3 @@ impl IntoResponse for PortalError {
 }
 
 pub type PortalResult<T> = Result<T, PortalError>;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn error_pages_have_the_frame_and_hide_internal_causes() {
-        let brand = Arc::new(Brand::new(Some("Acme Repo"), None, None).unwrap());
-        let response = PortalError::Internal("disk on fire".into()).into_response();
-        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let view = response.extensions().get::<ErrorView>().unwrap().clone();
-        let html = render_error_page(&brand, "/admin/accounts", &view).unwrap();
-        assert!(html.contains("<title>Something went wrong · Acme Repo</title>"));
-        assert!(
-            html.contains("aria-label=\"Back office\""),
-            "operator navigation"
-        );
-        assert!(html.contains("Error 500") && !html.contains("disk on fire"));
-        let missing = PortalError::NotFound("no such key".into()).into_response();
-        let view = missing.extensions().get::<ErrorView>().unwrap().clone();
-        let html = render_error_page(&brand, "/account/keys/x/delete", &view).unwrap();
-        assert!(html.contains("aria-label=\"Account\"") && html.contains("no such key"));
-    }
-
-    #[test]
-    fn a_refused_page_shows_only_the_roles_navigation() {
-        let brand = Arc::new(Brand::new(None, None, None).unwrap());
-        let message = crate::areas::Area::Invoices.refusal(Role::Developer, "MAG000000001");
-        let refused = PortalError::Forbidden {
-            message,
-            role: Role::Developer,
-        }
-        .into_response();
-        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-        let view = refused.extensions().get::<ErrorView>().unwrap().clone();
-        let html = render_error_page(&brand, "/account/invoices", &view).unwrap();
-        assert!(html.contains("does not include Invoices"), "{html}");
-        assert!(html.contains("href=\"/account/keys\""), "{html}");
-        assert!(!html.contains("href=\"/account/invoices\""), "{html}");
-    }
-}

@@ -30,6 +30,7 @@ mod assets;
 pub mod csrf;
 mod customer;
 mod error;
+mod error_page;
 mod hashing;
 mod install;
 mod invites;
@@ -215,7 +216,7 @@ async fn portal_guard(State(state): State<PortalState>, request: Request, next: 
         Err(e) => PortalError::Csrf(e).into_response(),
     };
     if let Some(view) = response.extensions_mut().remove::<error::ErrorView>()
-        && let Some(html) = error::render_error_page(&state.config.brand, &path, &view)
+        && let Some(html) = error_page::render(&state.config.brand, &path, &view)
     {
         let (mut parts, _) = response.into_parts();
         parts.headers.insert(

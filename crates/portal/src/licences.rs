@@ -13,7 +13,7 @@ use super::session::CustomerSession;
 use super::views::Layout;
 use crate::state::PortalState;
 use packyard_core::access::Seat;
-use packyard_core::marks::{AffectingAdvisory, AffectingRecall, affecting};
+use packyard_core::account_marks::{AffectingAdvisory, AffectingRecall, affecting};
 use packyard_core::rules;
 use packyard_core::snapshot::Snapshot;
 

@@ -7,24 +7,17 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicI64;
 
-use chrono::{DateTime, Utc};
 use packyard_store::accounts::Account;
-use packyard_store::package_rows::{PackageRows, VersionRow};
 use packyard_store::snapshot_rows::{AccountRows, PeopleRows, Scope};
-use packyard_store::{Db, Result, StoreError};
+use packyard_store::{Db, Result};
 
+use super::mark_rows::MarkRows;
+use super::read_packages::{date_of, entries, on_own_task, read_packages};
 use super::{
     AccountEntry, AdminToken, KeyEntry, KeyOwner, PackageEntry, ProductEntry, ReleaseEntry,
-    RootCache, ShardedMap, Snapshot, UnpaidInvoice, VersionEntry,
+    RootCache, ShardedMap, Snapshot, UnpaidInvoice,
 };
-use crate::marks::MarkRows;
-use crate::rules::{Terms, product_covers};
-
-fn date_of(unix: i64) -> chrono::NaiveDate {
-    DateTime::<Utc>::from_timestamp(unix, 0)
-        .unwrap_or_default()
-        .date_naive()
-}
+use crate::rules::Terms;
 
 fn key_entry(
     private_key_hash: Vec<u8>,
@@ -39,104 +32,6 @@ fn key_entry(
         scope,
         use_recorded_at: AtomicI64::new(0),
     }
-}
-
-/// The entry for one package from all its stored versions (listed or not, oldest first).
-fn package_entry(
-    name: &str,
-    products: &[ProductEntry],
-    rows: impl IntoIterator<Item = VersionRow>,
-) -> PackageEntry {
-    let mut entry = PackageEntry {
-        versions: Vec::new(),
-        products: products
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| product_covers(&p.patterns, name))
-            .map(|(i, _)| i)
-            .collect(),
-        changed_at: 0,
-        rendered: Default::default(),
-        marks: Default::default(),
-    };
-    for v in rows {
-        entry.changed_at = entry.changed_at.max(v.changed_at);
-        if v.unlisted_at.is_some() {
-            continue;
-        }
-        if !v.manifest.trim_start().starts_with('{') {
-            tracing::error!(
-                "stored manifest of {name} {} is not a JSON object; skipping it",
-                v.version
-            );
-            continue;
-        }
-        entry.versions.push(VersionEntry {
-            dev: packyard_composer::version::is_dev(&v.version_normalized),
-            released_on: date_of(v.released_at),
-            version: v.version,
-            version_normalized: v.version_normalized,
-            released_at: v.released_at,
-            sha1: v.sha1,
-            size: v.size,
-            blob_key: v.blob_key,
-            manifest: v.manifest.into_boxed_str(),
-        });
-    }
-    entry.versions.shrink_to_fit();
-    entry
-}
-
-/// Runs `read` over its own handle of `db` on a task of its own.
-async fn on_own_task<T, F>(db: Db, read: impl FnOnce(Db) -> F) -> Result<T>
-where
-    T: Send + 'static,
-    F: Future<Output = Result<T>> + Send + 'static,
-{
-    tokio::spawn(read(db))
-        .await
-        .map_err(|e| StoreError::Invalid(format!("reading the snapshot failed: {e}")))?
-}
-
-/// Every stored package with its versions, read in pages of [`PAGE`] packages by
-/// [`READERS`] tasks at once (page `i` by reader `i % READERS`).
-async fn read_packages(
-    db: &Db,
-    products: Arc<Vec<ProductEntry>>,
-) -> Result<Vec<(String, PackageEntry)>> {
-    /// Packages per page: bounds the rows each reader holds at once to tens of thousands.
-    const PAGE: i64 = 2_000;
-    const READERS: i64 = 2;
-    let max_id = db.max_package_id().await?;
-    let readers = (0..READERS).map(|reader| {
-        let products = products.clone();
-        on_own_task(db.clone(), move |db| async move {
-            let mut packages = Vec::new();
-            let mut after = reader * PAGE;
-            while after < max_id {
-                let rows = db.package_rows_between(after, after + PAGE).await?;
-                after += PAGE * READERS;
-                packages.extend(entries(rows, &products));
-            }
-            Ok(packages)
-        })
-    });
-    let mut packages = Vec::new();
-    for read in futures_util::future::try_join_all(readers).await? {
-        packages.extend(read);
-    }
-    Ok(packages)
-}
-
-/// One entry per package of `rows`.
-fn entries<'a>(
-    rows: PackageRows,
-    products: &'a [ProductEntry],
-) -> impl Iterator<Item = (String, PackageEntry)> + 'a {
-    rows.into_packages().map(|(name, versions)| {
-        let entry = package_entry(&name, products, versions);
-        (name, entry)
-    })
 }
 
 impl Snapshot {

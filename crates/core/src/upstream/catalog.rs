@@ -52,7 +52,8 @@ pub struct MirroredFile {
 #[error("the upstream's metadata for {0} is not a Composer 2 p2 file")]
 pub struct NotMetadata(pub String);
 
-fn date_of(unix: i64) -> NaiveDate {
+/// The day of a unix second (UTC).
+pub fn date_of(unix: i64) -> NaiveDate {
     DateTime::<Utc>::from_timestamp(unix, 0)
         .unwrap_or_default()
         .date_naive()

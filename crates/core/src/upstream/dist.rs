@@ -22,9 +22,9 @@ use packyard_store::upstreams::{Upstream, UpstreamDist};
 use sha1::{Digest, Sha1};
 use tokio::sync::mpsc;
 
-use super::Mirror;
 use super::catalog::{MirroredVersion, UpstreamDistRef};
 use super::client::{FetchResponse, UpstreamError};
+use super::mirror::{DistId, FlightOutcome, Mirror};
 
 /// Chunks buffered between the upstream and storage, and between the upstream and a slow
 /// client.
@@ -43,14 +43,11 @@ pub struct Streaming {
     pub body: ByteStream,
 }
 
-/// How a fetch in flight ended, for the requests waiting on it: `None` while it runs.
-pub(crate) type FlightOutcome = Option<Result<(), String>>;
-
 /// The leader's end of a fetch in flight. Dropped without [`Flight::land`] (an error before
 /// the first byte, a panic), it tells the waiters the fetch failed.
 struct Flight {
     mirror: Arc<Mirror>,
-    id: super::DistId,
+    id: DistId,
     outcome: watch::Sender<FlightOutcome>,
     landed: bool,
 }
@@ -181,7 +178,7 @@ impl Mirror {
 
     /// Whether this request fetches dist `id`, waits for the fetch in flight, or finds it
     /// stored since the caller last looked.
-    fn role(self: &Arc<Self>, id: super::DistId) -> Role {
+    fn role(self: &Arc<Self>, id: DistId) -> Role {
         let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(outcome) = flights.get(&id) {
             return Role::Follower(outcome.clone());

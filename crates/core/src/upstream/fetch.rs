@@ -9,7 +9,8 @@ use packyard_store::upstreams::{Upstream, UpstreamFile};
 
 use super::catalog::{self, MirroredFile};
 use super::client::{Fetched, UpstreamError};
-use super::{Mirror, now_millis, provides};
+use super::coverage::provides;
+use super::mirror::{Mirror, now_millis};
 
 impl Mirror {
     /// The file `name` (or its `~dev` file) from the upstream that serves the name, fetching

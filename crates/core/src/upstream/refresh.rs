@@ -11,8 +11,9 @@ use std::sync::Arc;
 use packyard_store::upstreams::{Upstream, UpstreamFile};
 use serde_json::Value;
 
+use super::catalog;
 use super::client::{Fetched, UpstreamError};
-use super::{Mirror, catalog};
+use super::mirror::Mirror;
 
 /// Where an upstream's change feed is and how far we have read it (packagist's unit:
 /// 1/10000 s).

@@ -10,7 +10,7 @@ use packyard_store::upstreams::{NewUpstream, Upstream, UpstreamAuth};
 use packyard_store::{Db, StoreError};
 use serde::{Deserialize, Serialize};
 
-use super::Mirror;
+use super::mirror::Mirror;
 use super::secrets::SecretsKey;
 
 /// What an operator gives to add an upstream.

@@ -10,9 +10,9 @@ use packyard_api::upstreams::{AddUpstream, SyncReport, SyncRequest, UpstreamList
 
 use super::error::ErrorBody;
 
-use crate::AppState;
 use crate::auth::Operator;
 use crate::edge::error::ApiResult;
+use crate::state::AppState;
 use packyard_core::upstream::registry;
 
 /// Upstreams in priority order, with this node's counters and the last error.

@@ -8,11 +8,10 @@
 
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use bytes::Bytes;
 
-use super::storage::{STORAGE_RETRY_AFTER, storage_redirect};
+use super::storage::{STORAGE_RETRY_AFTER, storage_redirect, zip_response};
 use crate::auth::Customer;
 use crate::edge::error::{ApiError, ApiResult, Audience};
 use crate::state::AppState;
@@ -102,18 +101,4 @@ pub async fn download(
         .await
         .map_err(unavailable)?;
     Ok(zip_response(Body::from_stream(stream), Some(v.size as u64)))
-}
-
-/// An archive answer; `size` is its `Content-Length` when known.
-pub(crate) fn zip_response(body: Body, size: Option<u64>) -> Response {
-    let mut resp = body.into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/zip"),
-    );
-    if let Some(size) = size {
-        h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
-    }
-    resp
 }

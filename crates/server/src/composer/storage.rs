@@ -1,6 +1,8 @@
 //! Serving an archive from object storage: how long a client waits while storage is
-//! unreachable, and the redirect to a presigned URL instead of streaming through this node.
+//! unreachable, the redirect to a presigned URL instead of streaming through this node, and
+//! the archive answer itself.
 
+use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -29,4 +31,18 @@ pub async fn storage_redirect(state: &AppState, key: &str, file_name: &str) -> O
             None
         }
     }
+}
+
+/// An archive answer; `size` is its `Content-Length` when known.
+pub(crate) fn zip_response(body: Body, size: Option<u64>) -> Response {
+    let mut resp = body.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    if let Some(size) = size {
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    }
+    resp
 }

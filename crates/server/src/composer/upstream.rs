@@ -11,11 +11,11 @@ use packyard_core::upstream::catalog::MirroredFile;
 use packyard_core::upstream::client::UpstreamError;
 use packyard_core::upstream::{self as mirror_rules};
 
-use crate::AppState;
 use crate::auth::Customer;
-use crate::composer::dist::zip_response;
+use crate::composer::storage::zip_response;
 use crate::edge::conditional::conditional_json;
 use crate::edge::error::{ApiError, ApiResult, Audience};
+use crate::state::AppState;
 
 fn bad_gateway(e: &UpstreamError) -> ApiError {
     ApiError::new(StatusCode::BAD_GATEWAY, Audience::Composer, e.to_string())

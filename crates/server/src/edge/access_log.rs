@@ -56,46 +56,74 @@ pub fn write(line: &AccessLine<'_>) {
     };
     let format = FORMAT.get().copied().unwrap_or(Format::Text);
     sink.append(|out| match format {
-        Format::Json => json(out, line),
-        Format::Text => text(out, line),
+        Format::Json => shaped(out, line, &JSON),
+        Format::Text => shaped(out, line, &TEXT),
     });
 }
 
-fn json(out: &mut Vec<u8>, line: &AccessLine<'_>) {
-    out.extend_from_slice(b"{\"timestamp\":\"");
-    timestamp(out);
-    out.extend_from_slice(
-        b"\",\"level\":\"INFO\",\"fields\":{\"message\":\"request\",\"method\":\"",
-    );
-    escaped(out, line.method);
-    out.extend_from_slice(b"\",\"path\":\"");
-    escaped(out, line.path);
-    out.extend_from_slice(b"\",\"status\":");
-    number(out, line.status);
-    out.extend_from_slice(b",\"bytes\":");
-    number(out, line.bytes);
-    out.extend_from_slice(b",\"duration_ms\":");
-    millis(out, line.duration);
-    out.extend_from_slice(b",\"account\":\"");
-    escaped(out, line.account);
-    out.extend_from_slice(b"\"},\"target\":\"packyard::access\"}\n");
+/// The constant parts of a line in one format: what comes before the timestamp, before each
+/// value (method, path, status, bytes, duration, account) and after the last one, and whether
+/// text values are written as JSON string contents.
+struct Shape {
+    open: &'static [u8],
+    labels: [&'static [u8]; 6],
+    close: &'static [u8],
+    escape: bool,
 }
 
-fn text(out: &mut Vec<u8>, line: &AccessLine<'_>) {
+/// `tracing-subscriber`'s `json` format.
+const JSON: Shape = Shape {
+    open: b"{\"timestamp\":\"",
+    labels: [
+        b"\",\"level\":\"INFO\",\"fields\":{\"message\":\"request\",\"method\":\"",
+        b"\",\"path\":\"",
+        b"\",\"status\":",
+        b",\"bytes\":",
+        b",\"duration_ms\":",
+        b",\"account\":\"",
+    ],
+    close: b"\"},\"target\":\"packyard::access\"}\n",
+    escape: true,
+};
+
+/// `tracing-subscriber`'s `fmt` format.
+const TEXT: Shape = Shape {
+    open: b"",
+    labels: [
+        b"  INFO packyard::access: request method=",
+        b" path=",
+        b" status=",
+        b" bytes=",
+        b" duration_ms=",
+        b" account=",
+    ],
+    close: b"\n",
+    escape: false,
+};
+
+/// Writes `line` in the format `shape` describes.
+fn shaped(out: &mut Vec<u8>, line: &AccessLine<'_>, shape: &Shape) {
+    let string = |out: &mut Vec<u8>, label: &[u8], s: &str| {
+        out.extend_from_slice(label);
+        if shape.escape {
+            escaped(out, s)
+        } else {
+            out.extend_from_slice(s.as_bytes())
+        }
+    };
+    let [method, path, status, bytes, duration, account] = shape.labels;
+    out.extend_from_slice(shape.open);
     timestamp(out);
-    out.extend_from_slice(b"  INFO packyard::access: request method=");
-    out.extend_from_slice(line.method.as_bytes());
-    out.extend_from_slice(b" path=");
-    out.extend_from_slice(line.path.as_bytes());
-    out.extend_from_slice(b" status=");
+    string(out, method, line.method);
+    string(out, path, line.path);
+    out.extend_from_slice(status);
     number(out, line.status);
-    out.extend_from_slice(b" bytes=");
+    out.extend_from_slice(bytes);
     number(out, line.bytes);
-    out.extend_from_slice(b" duration_ms=");
+    out.extend_from_slice(duration);
     millis(out, line.duration);
-    out.extend_from_slice(b" account=");
-    out.extend_from_slice(line.account.as_bytes());
-    out.push(b'\n');
+    string(out, account, line.account);
+    out.extend_from_slice(shape.close);
 }
 
 /// An integer in decimal, without the formatting machinery (`itoa`).
@@ -166,7 +194,7 @@ mod tests {
     #[test]
     fn json_lines_parse_and_escape() {
         let mut out = Vec::new();
-        json(
+        shaped(
             &mut out,
             &AccessLine {
                 method: "GET",
@@ -176,6 +204,7 @@ mod tests {
                 duration: Duration::from_micros(1_234_567),
                 account: "acc_1",
             },
+            &JSON,
         );
         let text = String::from_utf8(out).unwrap();
         assert!(text.ends_with('\n'));
@@ -196,7 +225,7 @@ mod tests {
     #[test]
     fn text_lines_name_every_field() {
         let mut out = Vec::new();
-        text(
+        shaped(
             &mut out,
             &AccessLine {
                 method: "HEAD",
@@ -206,6 +235,7 @@ mod tests {
                 duration: Duration::from_micros(42),
                 account: "-",
             },
+            &TEXT,
         );
         let line = String::from_utf8(out).unwrap();
         assert!(

@@ -28,21 +28,15 @@ use packyard_core::snapshot::AccountEntry;
 /// A lane in front of the router for the requests that are answered most and entirely from
 /// memory: it answers them synchronously, naming the account, or returns `None` and the
 /// request goes on to the router, which answers it the same way (see
-/// `crate::composer::hot`). `()` is no lane.
+/// `crate::composer::hot`).
 pub trait Lane: Clone + Send + Sync + 'static {
     fn answer(&self, request: &Request<Incoming>) -> Option<(Response<Body>, Arc<AccountEntry>)>;
-}
-
-impl Lane for () {
-    fn answer(&self, _: &Request<Incoming>) -> Option<(Response<Body>, Arc<AccountEntry>)> {
-        None
-    }
 }
 
 /// The lane and the router behind the observer: every exchange they answer is logged and
 /// counted in `metrics`.
 #[derive(Clone)]
-pub struct Observed<L = ()> {
+pub struct Observed<L> {
     metrics: Arc<Metrics>,
     lane: L,
     app: axum::Router,
