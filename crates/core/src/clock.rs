@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// The system clock plus however far a test has moved it forward (zero in production). Clones
 /// share the offset.
@@ -29,6 +29,16 @@ impl Clock {
     /// The wall-clock time now.
     pub fn now(&self) -> DateTime<Utc> {
         Utc::now() + self.ahead()
+    }
+
+    /// Seconds since the Unix epoch now: what the store's expiry columns are compared with.
+    pub fn unix_secs(&self) -> i64 {
+        self.now().timestamp()
+    }
+
+    /// Today's date (UTC), for the date rules (billing hold, licence updates).
+    pub fn today(&self) -> NaiveDate {
+        self.now().date_naive()
     }
 
     /// Milliseconds since the Unix epoch now.
@@ -57,8 +67,11 @@ mod tests {
     fn advancing_moves_every_clone_and_both_readings() {
         let clock = Clock::system();
         let clone = clock.clone();
-        let (wall, mono) = (clock.now(), clock.instant());
+        let (wall, mono, day) = (clock.now(), clock.instant(), clock.today());
         clone.advance(Duration::from_secs(3600));
+        clone.advance(Duration::from_secs(2 * 86_400));
+        assert!(clock.today() > day);
+        assert!(clock.unix_secs() - wall.timestamp() >= 2 * 86_400 + 3600);
         assert!(clock.now() - wall >= chrono::Duration::seconds(3600));
         assert!(clock.instant() - mono >= Duration::from_secs(3600));
         assert!(Clock::system().now() - wall < chrono::Duration::seconds(3600));

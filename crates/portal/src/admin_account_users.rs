@@ -93,7 +93,7 @@ pub async fn explain(
         key => Asker::Key(key),
     };
     let today = Today {
-        date: chrono::Utc::now().date_naive(),
+        date: state.config.clock.today(),
         grace_days: state.config.billing_grace_days,
     };
     let explanation = explain_access(&state.snapshot(), asker, &query.package, today);

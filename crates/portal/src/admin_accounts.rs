@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::sessions::SessionKind;
 use serde::Deserialize;
@@ -48,7 +48,7 @@ pub async fn list(
         .accounts_page(&needle, pager.offset(size), size)
         .await?;
     let unpaid = state.db.unpaid_invoices().await?;
-    let today = Utc::now().date_naive();
+    let today = state.config.clock.today();
     let grace = state.config.billing_grace_days;
     let accounts = accounts
         .into_iter()
@@ -177,7 +177,7 @@ pub async fn account_page(
     let entitlements = state.db.entitlements_of(&account).await?;
     let products = state.db.products().await?;
     let invoices = state.db.invoices_of(&account).await?;
-    let today = Utc::now().date_naive();
+    let today = state.config.clock.today();
     let grace = state.config.billing_grace_days;
     let licences = products
         .iter()

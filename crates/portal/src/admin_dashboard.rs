@@ -7,7 +7,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use chrono::{Datelike, Days, NaiveDate, Utc};
+use chrono::{Datelike, Days, NaiveDate};
 use packyard_store::mail::{DatedLicence, UnpaidInvoice};
 
 use super::admin_log::{CHART_DAYS, Chart, chart};
@@ -76,7 +76,7 @@ pub async fn dashboard(
     State(state): State<PortalState>,
     session: OperatorSession,
 ) -> PortalResult<DashboardPage> {
-    let now = Utc::now().date_naive();
+    let now = state.config.clock.today();
     let grace = state.config.billing_grace_days;
     let unpaid = state
         .db
@@ -91,7 +91,7 @@ pub async fn dashboard(
         .db
         .licences_ending_between(&first.to_string(), &last.to_string())
         .await?;
-    let today = packyard_store::now() / 86400;
+    let today = state.config.clock.unix_secs() / 86400;
     let series = state
         .db
         .daily_downloads((today - CHART_DAYS + 1) * 86400)

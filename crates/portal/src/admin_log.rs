@@ -133,7 +133,7 @@ pub async fn stats(
     State(state): State<PortalState>,
     session: OperatorSession,
 ) -> PortalResult<StatsPage> {
-    let today = packyard_store::now() / 86400;
+    let today = state.config.clock.unix_secs() / 86400;
     let series = state
         .db
         .daily_downloads((today - CHART_DAYS + 1) * 86400)

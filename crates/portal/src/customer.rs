@@ -3,7 +3,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use chrono::Utc;
 
 use super::error::PortalResult;
 use super::posted::{NoFields, Posted, Session};
@@ -77,7 +76,7 @@ pub async fn invoices(
     session: CustomerSession,
 ) -> PortalResult<InvoicesPage> {
     let invoices = state.db.invoices_of(&session.account).await?;
-    let today = Utc::now().date_naive();
+    let today = state.config.clock.today();
     let grace = state.config.billing_grace_days;
     let unpaid = invoices.iter().filter(|i| i.is_open());
     let hold = rules::billing_hold(unpaid, |i| i.due(), today, grace)

@@ -48,7 +48,10 @@ pub async fn link_for(
     account: &Account,
     user: &User,
 ) -> PortalResult<ShownLink> {
-    let token = state.db.create_password_link(user).await?;
+    let token = state
+        .db
+        .create_password_link(user, state.config.clock.unix_secs())
+        .await?;
     let url = state
         .config
         .portal_url(&format!("/password/set?token={token}"));
@@ -83,7 +86,10 @@ pub async fn set_form(
     State(state): State<PortalState>,
     Query(query): Query<TokenQuery>,
 ) -> PortalResult<Response> {
-    let user = state.db.password_link_user(&query.token).await?;
+    let user = state
+        .db
+        .password_link_user(&query.token, state.config.clock.unix_secs())
+        .await?;
     Ok(reset_page(&state, "link", query.token, None, &user.email))
 }
 
@@ -93,12 +99,16 @@ pub async fn set(
     headers: HeaderMap,
     Form(form): Form<ResetForm>,
 ) -> PortalResult<Response> {
-    let user = state.db.password_link_user(&form.token).await?;
+    let user = state
+        .db
+        .password_link_user(&form.token, state.config.clock.unix_secs())
+        .await?;
     let token = form.token.clone();
     let hash = match chosen_hash(&state, &headers, form, "link", &user.email).await? {
         Ok(hash) => hash,
         Err(page) => return Ok(page),
     };
-    state.db.redeem_password_link(&token, &hash).await?;
+    let now = state.config.clock.unix_secs();
+    state.db.redeem_password_link(&token, &hash, now).await?;
     Ok(Redirect::to("/login?reset=set").into_response())
 }

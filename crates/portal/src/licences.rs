@@ -7,7 +7,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use chrono::Utc;
 
 use super::error::PortalResult;
 use super::session::CustomerSession;
@@ -98,7 +97,7 @@ pub async fn licences(
 ) -> PortalResult<LicencesPage> {
     let products = state.db.products().await?;
     let snapshot = state.snapshot();
-    let today = Utc::now().date_naive();
+    let today = state.config.clock.today();
     let mut licences = Vec::new();
     let mut advisories = Vec::new();
     let mut recalls = Vec::new();

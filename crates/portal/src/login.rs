@@ -283,7 +283,8 @@ async fn login(
     let ip = client.to_string();
     let scope = format!("{} {ip} {email}", side.kind.as_str());
     let window = state.config.login_window.as_secs() as i64;
-    if state.db.login_failures(&scope, window).await? >= state.config.login_max_failures {
+    let now = state.config.clock.unix_secs();
+    if state.db.login_failures(&scope, window, now).await? >= state.config.login_max_failures {
         state
             .db
             .record_event(
@@ -304,7 +305,7 @@ async fn login(
     let hash = found.as_ref().map(|p| p.password_hash.clone());
     let ok = verify_in_turn(&state, form.password, hash).await?;
     let Some(principal) = found.filter(|_| ok) else {
-        state.db.record_login_failure(&scope).await?;
+        state.db.record_login_failure(&scope, now).await?;
         state
             .db
             .record_event(&actor_at(&email, &ip), "login.failed", side.kind.as_str())
@@ -320,11 +321,11 @@ async fn login(
     state.logins.forgive(client);
     state.db.clear_login_failures(&scope).await?;
     // Housekeeping rides on logins: they are rare, and expired rows are never read anyway.
-    state.db.prune_sessions(window).await?;
+    state.db.prune_sessions(window, now).await?;
     let ttl = state.config.session_ttl.as_secs().max(1);
     let new = state
         .db
-        .create_session(side.kind, principal.id, ttl as i64, &ip)
+        .create_session(side.kind, principal.id, ttl as i64, &ip, now)
         .await?;
     if let Some(account) = principal.account {
         state

@@ -6,7 +6,7 @@
 //! again in the next round. Which invoice is overdue is decided by [`rules::past_grace`],
 //! the same rule that refuses the account's Composer requests.
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use packyard_store::StoreError;
 
 use packyard_core::mail::Mailer;
@@ -30,18 +30,15 @@ pub async fn run(state: PortalState, mailer: Mailer) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if let Err(e) = round(&state, &mailer, Utc::now().date_naive()).await {
+        if let Err(e) = round(&state, &mailer).await {
             tracing::warn!("mail notices: {e}");
         }
     }
 }
 
-/// One round as of `today`: returns how many notices this node sent.
-pub async fn round(
-    state: &PortalState,
-    mailer: &Mailer,
-    today: NaiveDate,
-) -> Result<usize, StoreError> {
+/// One round as of today by the server's clock: returns how many notices this node sent.
+pub async fn round(state: &PortalState, mailer: &Mailer) -> Result<usize, StoreError> {
+    let today = state.config.clock.today();
     let grace = state.config.billing_grace_days;
     let mut sent = 0;
     let due_before = today.format("%Y-%m-%d").to_string();
@@ -139,7 +136,12 @@ async fn send_once(
 ) -> Result<bool, StoreError> {
     if !state
         .db
-        .claim_notice(kind, subject, STALE_CLAIM_SECS)
+        .claim_notice(
+            kind,
+            subject,
+            STALE_CLAIM_SECS,
+            state.config.clock.unix_secs(),
+        )
         .await?
     {
         return Ok(false);

@@ -140,7 +140,7 @@ pub async fn forgot(
     if let Some(account) = account {
         let token = state
             .db
-            .create_password_reset(&email, RESET_TTL_SECS)
+            .create_password_reset(&email, RESET_TTL_SECS, state.config.clock.unix_secs())
             .await?;
         let link = state
             .config
@@ -190,7 +190,10 @@ pub async fn reset_form(
     State(state): State<PortalState>,
     Query(query): Query<TokenQuery>,
 ) -> PortalResult<Response> {
-    state.db.password_reset_email(&query.token).await?;
+    state
+        .db
+        .password_reset_email(&query.token, state.config.clock.unix_secs())
+        .await?;
     Ok(reset_page(&state, "choose", query.token, None, ""))
 }
 
@@ -231,13 +234,17 @@ pub async fn reset(
     headers: HeaderMap,
     Form(form): Form<ResetForm>,
 ) -> PortalResult<Response> {
-    state.db.password_reset_email(&form.token).await?;
+    state
+        .db
+        .password_reset_email(&form.token, state.config.clock.unix_secs())
+        .await?;
     let token = form.token.clone();
     let hash = match chosen_hash(&state, &headers, form, "choose", "").await? {
         Ok(hash) => hash,
         Err(page) => return Ok(page),
     };
-    let user = state.db.reset_password(&token, &hash).await?;
+    let now = state.config.clock.unix_secs();
+    let user = state.db.reset_password(&token, &hash, now).await?;
     state.db.delete_user_sessions(user.id).await?;
     Ok(Redirect::to("/login?reset=done").into_response())
 }
@@ -285,7 +292,8 @@ pub async fn change(
         .db
         .set_user_password(&session.user, &hash, &session.actor())
         .await?;
-    state.db.expire_password_resets(&email).await?;
+    let now = state.config.clock.unix_secs();
+    state.db.expire_password_resets(&email, now).await?;
     if let Some(mailer) = &state.mailer {
         let letter = Letter {
             subject: "Your password was changed".into(),

@@ -100,7 +100,7 @@ async fn live_session(
     };
     let session = state
         .db
-        .session(&value)
+        .session(&value, state.config.clock.unix_secs())
         .await
         .map_err(|e| PortalError::from(e).into_response())?;
     Ok(session.filter(|s| s.is(kind)))
@@ -192,7 +192,7 @@ impl Session for CustomerSession {
             let message = area.refusal(role, &account.public_id);
             return Err(PortalError::Forbidden { message, role }.into_response());
         }
-        let today = chrono::Utc::now().date_naive();
+        let today = state.config.clock.today();
         let grace = state.config.billing_grace_days;
         let invoices = state.db.invoices_of(&account).await.map_err(fail)?;
         let standing = AccountStanding::of(false, &invoices, today, grace);

@@ -1,7 +1,7 @@
 //! What the mail features keep: password-reset links and the notices already sent.
 //!
 //! A reset link carries a random token; only its SHA-256 is stored ([`crate::secret`]), it
-//! is valid until its expiry and works once. Using it sets the password of the login email it
+//! is valid until its expiry (compared with the caller's `now`) and works once. Using it sets the password of the login email it
 //! was made for, ends that login's sessions and is audited, all in one transaction.
 //!
 //! Notices (an overdue invoice, a licence whose updates end soon) go out once each, even with
@@ -52,11 +52,16 @@ pub struct DatedLicence {
 }
 
 impl Db {
-    /// A new reset link token for `email`, valid for `ttl_secs`. The caller mails it; the
-    /// database keeps only its hash.
-    pub async fn create_password_reset(&self, email: &str, ttl_secs: i64) -> Result<String> {
+    /// A new reset link token for `email`, valid for `ttl_secs` from `now`. The caller mails
+    /// it; the database keeps only its hash.
+    pub async fn create_password_reset(
+        &self,
+        email: &str,
+        ttl_secs: i64,
+        now: i64,
+    ) -> Result<String> {
         let token = random_alphanumeric(RESET_TOKEN_LEN);
-        let at = now();
+        let at = now;
         on_db!(self, pool => {
             sqlx::query(
                 "INSERT INTO password_resets (token_hash, email, created_at, expires_at) \
@@ -72,9 +77,9 @@ impl Db {
         Ok(token)
     }
 
-    /// The email a reset token was made for, if it is still usable (known, unused, not
-    /// expired); otherwise an `Invalid` saying which.
-    pub async fn password_reset_email(&self, token: &str) -> Result<String> {
+    /// The email a reset token was made for, if it is still usable at `now` (known, unused,
+    /// not expired); otherwise an `Invalid` saying which.
+    pub async fn password_reset_email(&self, token: &str, now: i64) -> Result<String> {
         let row: Option<(String, i64, Option<i64>)> = on_db!(self, pool => {
             sqlx::query_as("SELECT email, expires_at, used_at FROM password_resets WHERE token_hash = $1")
                 .bind(sha256(token))
@@ -84,7 +89,7 @@ impl Db {
         match row {
             None => Err(refused("is not valid")),
             Some((_, _, Some(_))) => Err(refused("has been used already")),
-            Some((_, expires, None)) if expires <= now() => Err(refused("has expired")),
+            Some((_, expires, None)) if expires <= now => Err(refused("has expired")),
             Some((email, _, None)) => Ok(email),
         }
     }
@@ -93,14 +98,14 @@ impl Db {
     /// primary contact that email is) to `password_hash` and marks the token used, in one
     /// transaction (a second use, even a concurrent one, is refused). Returns the user, whose
     /// sessions the caller should end.
-    pub async fn reset_password(&self, token: &str, password_hash: &str) -> Result<User> {
-        let email = self.password_reset_email(token).await?;
+    pub async fn reset_password(&self, token: &str, password_hash: &str, now: i64) -> Result<User> {
+        let email = self.password_reset_email(token, now).await?;
         let user = self
             .user_by_email(&email)
             .await?
             .map(|(u, _)| u)
             .ok_or_else(|| refused("is not valid"))?;
-        let at = now();
+        let at = now;
         on_db!(self, pool => {
             let mut tx = pool.begin().await?;
             let used = sqlx::query(
@@ -132,12 +137,12 @@ impl Db {
         Ok(user)
     }
 
-    /// Ends every open reset link of `email` now (after a password change, the old links
-    /// must not work); returns how many.
-    pub async fn expire_password_resets(&self, email: &str) -> Result<u64> {
+    /// Ends every open reset link of `email` at `now` (after a password change, the old
+    /// links must not work); returns how many.
+    pub async fn expire_password_resets(&self, email: &str, now: i64) -> Result<u64> {
         Ok(on_db!(self, pool => {
             sqlx::query("UPDATE password_resets SET expires_at = $1 WHERE email = $2 AND used_at IS NULL AND expires_at > $1")
-                .bind(now())
+                .bind(now)
                 .bind(email.trim().to_ascii_lowercase())
                 .execute(pool)
                 .await?
@@ -146,14 +151,15 @@ impl Db {
     }
 
     /// Claims notice (`kind`, `subject`) for this node: true when this call won it (no one
-    /// has sent it, and no other claim younger than `stale_after_secs` holds it).
+    /// has sent it, and no other claim younger than `stale_after_secs` at `now` holds it).
     pub async fn claim_notice(
         &self,
         kind: &str,
         subject: &str,
         stale_after_secs: i64,
+        now: i64,
     ) -> Result<bool> {
-        let at = now();
+        let at = now;
         let won = on_db!(self, pool => {
             let inserted = sqlx::query(
                 "INSERT INTO mail_notices (kind, subject, claimed_at) VALUES ($1, $2, $3) \

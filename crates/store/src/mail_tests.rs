@@ -3,7 +3,7 @@
 //! paged lists of the back office. Each body runs on SQLite and PostgreSQL.
 
 use crate::accounts::NewAccount;
-use crate::db::Db;
+use crate::db::{Db, now};
 use crate::error::StoreError;
 use crate::macros::on_db;
 use crate::secret::sha256;
@@ -35,18 +35,33 @@ backend_tests!(async reset_links_are_hashed_single_use_and_expire);
 async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
     let db = TestDb::open(backend).await;
     let acct = account(&db, "reset@example.com").await;
+    let t = now();
     let token = db
-        .create_password_reset("Reset@Example.com", 3600)
+        .create_password_reset("Reset@Example.com", 3600, t)
         .await
         .unwrap();
     let stored: Vec<Vec<u8>> = on_db!(&*db, pool => sqlx::query_scalar("SELECT token_hash FROM password_resets").fetch_all(pool).await.unwrap());
     assert_eq!(stored, vec![sha256(&token)], "only the hash is stored");
     assert_eq!(
-        db.password_reset_email(&token).await.unwrap(),
+        db.password_reset_email(&token, t).await.unwrap(),
         "reset@example.com"
     );
+    // Valid until its hour is over, as the caller's clock tells.
+    refused_because(
+        db.password_reset_email(&token, t + 3600).await.unwrap_err(),
+        "expired",
+    );
+    refused_because(
+        db.reset_password(&token, "late", t + 3600)
+            .await
+            .unwrap_err(),
+        "expired",
+    );
 
-    let reset = db.reset_password(&token, "new-hash").await.unwrap();
+    let reset = db
+        .reset_password(&token, "new-hash", t + 3599)
+        .await
+        .unwrap();
     assert_eq!(reset.email, "reset@example.com");
     let (_, user_hash) = db
         .user_by_email("reset@example.com")
@@ -65,27 +80,29 @@ async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
         .unwrap();
     assert_eq!(hash.as_deref(), Some("new-hash"));
     refused_because(
-        db.reset_password(&token, "again").await.unwrap_err(),
+        db.reset_password(&token, "again", t).await.unwrap_err(),
         "used already",
     );
     refused_because(
-        db.password_reset_email("no-such-token").await.unwrap_err(),
+        db.password_reset_email("no-such-token", t)
+            .await
+            .unwrap_err(),
         "not valid",
     );
 
     // Expired by a password change: refused, and the password stays.
     let later = db
-        .create_password_reset("reset@example.com", 3600)
+        .create_password_reset("reset@example.com", 3600, t)
         .await
         .unwrap();
     assert_eq!(
-        db.expire_password_resets("reset@example.com")
+        db.expire_password_resets("reset@example.com", t)
             .await
             .unwrap(),
         1
     );
     refused_because(
-        db.reset_password(&later, "late-hash").await.unwrap_err(),
+        db.reset_password(&later, "late-hash", t).await.unwrap_err(),
         "expired",
     );
     let (_, hash) = db
@@ -103,17 +120,41 @@ async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
 backend_tests!(async a_notice_is_claimed_by_one_caller_and_retried_after_a_failure);
 async fn a_notice_is_claimed_by_one_caller_and_retried_after_a_failure(backend: Backend) {
     let db = TestDb::open(backend).await;
-    assert!(db.claim_notice("invoice", "INV-1", 600).await.unwrap());
-    assert!(!db.claim_notice("invoice", "INV-1", 600).await.unwrap());
-    assert!(db.claim_notice("licence", "INV-1", 600).await.unwrap());
+    assert!(
+        db.claim_notice("invoice", "INV-1", 600, now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !db.claim_notice("invoice", "INV-1", 600, now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        db.claim_notice("licence", "INV-1", 600, now())
+            .await
+            .unwrap()
+    );
     db.release_notice("invoice", "INV-1").await.unwrap();
-    assert!(db.claim_notice("invoice", "INV-1", 600).await.unwrap());
+    assert!(
+        db.claim_notice("invoice", "INV-1", 600, now())
+            .await
+            .unwrap()
+    );
     assert!(!db.notice_was_sent("invoice", "INV-1").await.unwrap());
     db.notice_sent("invoice", "INV-1").await.unwrap();
     assert!(db.notice_was_sent("invoice", "INV-1").await.unwrap());
     // Sent: never claimed again, however old; an unsent stale claim is taken over.
-    assert!(!db.claim_notice("invoice", "INV-1", -10).await.unwrap());
-    assert!(db.claim_notice("licence", "INV-1", -10).await.unwrap());
+    assert!(
+        !db.claim_notice("invoice", "INV-1", -10, now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        db.claim_notice("licence", "INV-1", -10, now())
+            .await
+            .unwrap()
+    );
 }
 
 backend_tests!(async overdue_invoices_and_ending_licences_are_found_by_date);

@@ -1,8 +1,8 @@
 //! Single-use links through which a new user sets their password. The token is random
 //! (≥ 256 bits) and only its SHA-256 is stored; redeeming deletes the row in the same
-//! transaction that sets the password, so a link works once, and not after it expires.
+//! transaction that sets the password, so a link works once, and not after it expires (compared with the caller's `now`).
 
-use crate::db::{Db, now};
+use crate::db::Db;
 use crate::error::{Result, StoreError};
 use crate::macros::{on_db, record_audit};
 use crate::secret::{random_alphanumeric, sha256};
@@ -14,8 +14,9 @@ pub const LINK_TOKEN_LEN: usize = 43;
 pub const LINK_TTL_SECS: i64 = 7 * 24 * 3600;
 
 impl Db {
-    /// A new password link token for `user`; earlier unused links of the user stop working.
-    pub async fn create_password_link(&self, user: &User) -> Result<String> {
+    /// A new password link token for `user`, valid for [`LINK_TTL_SECS`] from `now`; earlier
+    /// unused links of the user stop working.
+    pub async fn create_password_link(&self, user: &User, now: i64) -> Result<String> {
         let token = random_alphanumeric(LINK_TOKEN_LEN);
         on_db!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -26,7 +27,7 @@ impl Db {
             sqlx::query("INSERT INTO password_links (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
                 .bind(sha256(&token))
                 .bind(user.id)
-                .bind(now() + LINK_TTL_SECS)
+                .bind(now + LINK_TTL_SECS)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -34,15 +35,15 @@ impl Db {
         Ok(token)
     }
 
-    /// The user a still-valid link belongs to (the link stays usable).
-    pub async fn password_link_user(&self, token: &str) -> Result<User> {
+    /// The user a link valid at `now` belongs to (the link stays usable).
+    pub async fn password_link_user(&self, token: &str, now: i64) -> Result<User> {
         let row: Option<(i64, String, i64)> = on_db!(self, pool => {
             sqlx::query_as(
                 "SELECT u.id, u.email, u.created_at FROM password_links l JOIN users u ON u.id = l.user_id \
                  WHERE l.token_hash = $1 AND l.expires_at > $2",
             )
             .bind(sha256(token))
-            .bind(now())
+            .bind(now)
             .fetch_optional(pool)
             .await?
         });
@@ -59,13 +60,18 @@ impl Db {
     }
 
     /// Sets the password of the link's user and uses the link up.
-    pub async fn redeem_password_link(&self, token: &str, password_hash: &str) -> Result<User> {
-        let user = self.password_link_user(token).await?;
+    pub async fn redeem_password_link(
+        &self,
+        token: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<User> {
+        let user = self.password_link_user(token, now).await?;
         on_db!(self, pool => {
             let mut tx = pool.begin().await?;
             let used = sqlx::query("DELETE FROM password_links WHERE token_hash = $1 AND expires_at > $2")
                 .bind(sha256(token))
-                .bind(now())
+                .bind(now)
                 .execute(&mut *tx)
                 .await?;
             if used.rows_affected() == 0 {

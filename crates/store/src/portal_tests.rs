@@ -4,7 +4,7 @@
 
 use crate::accounts::NewAccount;
 use crate::audit::actor_at;
-use crate::db::Db;
+use crate::db::{Db, now};
 use crate::downloads::DownloadEvent;
 use crate::error::StoreError;
 use crate::macros::on_db;
@@ -31,12 +31,13 @@ backend_tests!(async sessions_are_stored_hashed_and_end_at_logout_or_expiry);
 async fn sessions_are_stored_hashed_and_end_at_logout_or_expiry(backend: Backend) {
     let db = TestDb::open(backend).await;
     let acct = account(&db, "s@example.com").await;
+    let t = now();
     let new = db
-        .create_session(SessionKind::Customer, acct.id, 3600, "10.1.2.3")
+        .create_session(SessionKind::Customer, acct.id, 3600, "10.1.2.3", t)
         .await
         .unwrap();
     assert_eq!(new.cookie_value.len(), 43);
-    let found = db.session(&new.cookie_value).await.unwrap().unwrap();
+    let found = db.session(&new.cookie_value, t).await.unwrap().unwrap();
     assert!(found.is(SessionKind::Customer));
     assert_eq!(found.principal_id, acct.id);
     assert_eq!(found.csrf_token, new.session.csrf_token);
@@ -46,18 +47,30 @@ async fn sessions_are_stored_hashed_and_end_at_logout_or_expiry(backend: Backend
     let stored: Vec<Vec<u8>> = on_db!(&*db, pool => sqlx::query_scalar("SELECT id_hash FROM sessions").fetch_all(pool).await.unwrap());
     assert_eq!(stored, vec![sha256(&new.cookie_value)]);
 
-    assert!(db.session("not-a-session").await.unwrap().is_none());
+    assert!(db.session("not-a-session", t).await.unwrap().is_none());
     db.delete_session(&new.cookie_value).await.unwrap();
-    assert!(db.session(&new.cookie_value).await.unwrap().is_none());
+    assert!(db.session(&new.cookie_value, t).await.unwrap().is_none());
 
-    // An expired session is not found, and pruning removes it.
+    // Once the caller's clock reaches its end, a session is not found, and pruning removes it.
     let old = db
-        .create_session(SessionKind::Operator, 1, 1, "::1")
+        .create_session(SessionKind::Operator, 1, 10, "::1", t)
         .await
         .unwrap();
-    on_db!(&*db, pool => { sqlx::query("UPDATE sessions SET expires_at = expires_at - 10").execute(pool).await.unwrap(); });
-    assert!(db.session(&old.cookie_value).await.unwrap().is_none());
-    db.prune_sessions(3600).await.unwrap();
+    assert!(
+        db.session(&old.cookie_value, t + 9)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        db.session(&old.cookie_value, t + 10)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    db.prune_sessions(3600, t + 9).await.unwrap();
+    assert!(db.session(&old.cookie_value, t).await.unwrap().is_some());
+    db.prune_sessions(3600, t + 10).await.unwrap();
     let left: i64 = on_db!(&*db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(pool).await.unwrap());
     assert_eq!(left, 0);
 
@@ -68,25 +81,25 @@ async fn sessions_are_stored_hashed_and_end_at_logout_or_expiry(backend: Backend
     let mut open = Vec::new();
     for (on, ip) in [(acct.id, "x"), (acct.id, "y"), (other.id, "z")] {
         let s = db
-            .create_session(SessionKind::Customer, user.id, 60, ip)
+            .create_session(SessionKind::Customer, user.id, 60, ip, t)
             .await
             .unwrap();
         db.set_session_account(&s.cookie_value, on).await.unwrap();
-        let found = db.session(&s.cookie_value).await.unwrap().unwrap();
+        let found = db.session(&s.cookie_value, t).await.unwrap().unwrap();
         assert_eq!(found.account_id, Some(on));
         open.push(s.cookie_value);
     }
     db.delete_sessions_of(SessionKind::Customer, acct.id)
         .await
         .unwrap();
-    assert!(db.session(&open[0]).await.unwrap().is_none());
-    assert!(db.session(&open[1]).await.unwrap().is_none());
-    assert!(db.session(&open[2]).await.unwrap().is_some());
+    assert!(db.session(&open[0], t).await.unwrap().is_none());
+    assert!(db.session(&open[1], t).await.unwrap().is_none());
+    assert!(db.session(&open[2], t).await.unwrap().is_some());
     db.delete_user_sessions(user.id).await.unwrap();
-    assert!(db.session(&open[2]).await.unwrap().is_none());
+    assert!(db.session(&open[2], t).await.unwrap().is_none());
 
     assert!(matches!(
-        db.create_session(SessionKind::Customer, acct.id, 0, "x")
+        db.create_session(SessionKind::Customer, acct.id, 0, "x", t)
             .await,
         Err(StoreError::Invalid(_))
     ));
@@ -96,21 +109,22 @@ backend_tests!(async login_failures_are_counted_per_scope_and_cleared);
 async fn login_failures_are_counted_per_scope_and_cleared(backend: Backend) {
     const SCOPE: &str = "10.0.0.1 a@example.com";
     let db = TestDb::open(backend).await;
-    let failures = |scope: &'static str| {
+    let t = now();
+    let failures = |scope: &'static str, at: i64| {
         let db = &db;
-        async move { db.login_failures(scope, 900).await.unwrap() }
+        async move { db.login_failures(scope, 900, at).await.unwrap() }
     };
     for scope in [SCOPE, SCOPE, SCOPE, "10.0.0.2 a@example.com"] {
-        db.record_login_failure(scope).await.unwrap();
+        db.record_login_failure(scope, t).await.unwrap();
     }
-    assert_eq!(failures(SCOPE).await, 3);
-    assert_eq!(failures("other").await, 0);
+    assert_eq!(failures(SCOPE, t).await, 3);
+    assert_eq!(failures("other", t).await, 0);
     // Failures older than the window do not count.
-    on_db!(&*db, pool => { sqlx::query("UPDATE login_failures SET at = at - 1000").execute(pool).await.unwrap(); });
-    assert_eq!(failures(SCOPE).await, 0);
-    db.record_login_failure(SCOPE).await.unwrap();
+    assert_eq!(failures(SCOPE, t + 899).await, 3);
+    assert_eq!(failures(SCOPE, t + 900).await, 0);
+    db.record_login_failure(SCOPE, t).await.unwrap();
     db.clear_login_failures(SCOPE).await.unwrap();
-    assert_eq!(failures(SCOPE).await, 0);
+    assert_eq!(failures(SCOPE, t).await, 0);
 }
 
 backend_tests!(async audit_entries_record_the_actor_and_address);

@@ -5,10 +5,13 @@
 //! leaked database or backup does not let anyone take over a session. Expiry is absolute
 //! (`expires_at` is fixed at login), so a stolen cookie is useful for a bounded time.
 //!
+//! Every function that compares with or stamps the time takes it as `now` (unix seconds)
+//! from the caller, whose clock a test can move.
+//!
 //! Failed logins are rows in `login_failures`, counted over a window per scope (the server
 //! uses client IP + email), so every node behind a load balancer applies the same limit.
 
-use crate::db::{Db, now};
+use crate::db::Db;
 use crate::error::{Result, StoreError};
 use crate::macros::on_db;
 use crate::secret::{random_alphanumeric, sha256};
@@ -56,13 +59,14 @@ pub struct NewSession {
 }
 
 impl Db {
-    /// Starts a session lasting `ttl_secs` for the principal, logged in from `ip`.
+    /// Starts a session lasting `ttl_secs` from `now` for the principal, logged in from `ip`.
     pub async fn create_session(
         &self,
         kind: SessionKind,
         principal_id: i64,
         ttl_secs: i64,
         ip: &str,
+        now: i64,
     ) -> Result<NewSession> {
         if ttl_secs <= 0 {
             return Err(StoreError::Invalid(
@@ -70,7 +74,7 @@ impl Db {
             ));
         }
         let cookie_value = random_alphanumeric(SESSION_VALUE_LEN);
-        let created_at = now();
+        let created_at = now;
         let session = Session {
             kind: kind.as_str().to_string(),
             principal_id,
@@ -100,16 +104,16 @@ impl Db {
         })
     }
 
-    /// The live session the cookie value belongs to; `None` if unknown, ended or expired.
-    /// The lookup is by hash, so the comparison never touches the secret itself.
-    pub async fn session(&self, cookie_value: &str) -> Result<Option<Session>> {
+    /// The session the cookie value belongs to, live at `now`; `None` if unknown, ended or
+    /// expired. The lookup is by hash, so the comparison never touches the secret itself.
+    pub async fn session(&self, cookie_value: &str, now: i64) -> Result<Option<Session>> {
         let found: Option<Session> = on_db!(self, pool => {
             sqlx::query_as(
                 "SELECT kind, principal_id, account_id, csrf_token, created_at, expires_at FROM sessions \
                  WHERE id_hash = $1 AND expires_at > $2",
             )
             .bind(sha256(cookie_value))
-            .bind(now())
+            .bind(now)
             .fetch_optional(pool)
             .await?
         });
@@ -161,9 +165,8 @@ impl Db {
         .map(drop)
     }
 
-    /// Removes expired sessions and login failures older than `keep_failures_secs`.
-    pub async fn prune_sessions(&self, keep_failures_secs: i64) -> Result<()> {
-        let now = now();
+    /// Removes sessions expired at `now` and login failures older than `keep_failures_secs`.
+    pub async fn prune_sessions(&self, keep_failures_secs: i64, now: i64) -> Result<()> {
         self.delete_where("DELETE FROM sessions WHERE expires_at <= $1", now)
             .await?;
         let before = now - keep_failures_secs;
@@ -172,23 +175,24 @@ impl Db {
         Ok(())
     }
 
-    pub async fn record_login_failure(&self, scope: &str) -> Result<()> {
+    /// Records a failed login for `scope` at `now`.
+    pub async fn record_login_failure(&self, scope: &str, now: i64) -> Result<()> {
         on_db!(self, pool => {
             sqlx::query("INSERT INTO login_failures (scope, at) VALUES ($1, $2)")
                 .bind(scope)
-                .bind(now())
+                .bind(now)
                 .execute(pool)
                 .await?;
         });
         Ok(())
     }
 
-    /// Failed logins for `scope` within the last `window_secs`.
-    pub async fn login_failures(&self, scope: &str, window_secs: i64) -> Result<i64> {
+    /// Failed logins for `scope` within the `window_secs` before `now`.
+    pub async fn login_failures(&self, scope: &str, window_secs: i64, now: i64) -> Result<i64> {
         let count: i64 = on_db!(self, pool => {
             sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE scope = $1 AND at > $2")
                 .bind(scope)
-                .bind(now() - window_secs)
+                .bind(now - window_secs)
                 .fetch_one(pool)
                 .await?
         });

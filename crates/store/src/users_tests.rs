@@ -99,22 +99,31 @@ async fn a_password_link_works_once(backend: Backend) {
         .add_user(&acct, "new@example.com", Role::Billing, None, "t")
         .await
         .unwrap();
-    let token = db.create_password_link(&user).await.unwrap();
+    let t = crate::db::now();
+    let token = db.create_password_link(&user, t).await.unwrap();
     assert_eq!(
-        db.password_link_user(&token).await.unwrap().email,
+        db.password_link_user(&token, t).await.unwrap().email,
         "new@example.com"
     );
-    db.redeem_password_link(&token, "$argon2id$new")
+    // A week later, as the caller's clock tells, the link no longer works.
+    let week = crate::password_links::LINK_TTL_SECS;
+    assert!(db.password_link_user(&token, t + week).await.is_err());
+    assert!(
+        db.redeem_password_link(&token, "$argon2id$late", t + week)
+            .await
+            .is_err()
+    );
+    db.redeem_password_link(&token, "$argon2id$new", t + week - 1)
         .await
         .unwrap();
     let (_, hash) = db.user_by_email("new@example.com").await.unwrap().unwrap();
     assert_eq!(hash.as_deref(), Some("$argon2id$new"));
     assert!(
-        db.redeem_password_link(&token, "$argon2id$again")
+        db.redeem_password_link(&token, "$argon2id$again", t)
             .await
             .is_err()
     );
-    assert!(db.password_link_user("not-a-token").await.is_err());
+    assert!(db.password_link_user("not-a-token", t).await.is_err());
 }
 
 backend_tests!(async keys_can_be_scoped_imported_and_personal);

@@ -187,3 +187,13 @@ fn dechunk(mut rest: &[u8]) -> Vec<u8> {
         rest = &rest[start + size + 2..];
     }
 }
+
+/// The hidden CSRF token of the first form in a portal page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no csrf field in page:\n{html}"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}

@@ -16,6 +16,7 @@
 //! out", `cargo nextest run -E 'not test(postgres)'` lists them as skipped.
 
 pub mod bytes;
+pub mod files;
 pub mod http;
 pub mod postgres;
 pub mod proxy;

@@ -184,7 +184,10 @@ pub async fn add_user(l: &Local, account: &str, user: NewUserBody) -> Result<Mem
         l.db.add_user(&account, &user.email, role, hash.as_deref(), CLI_ACTOR)
             .await?;
     let link = match needs_password {
-        true => Some(l.db.create_password_link(&added).await?),
+        true => Some(
+            l.db.create_password_link(&added, packyard_store::now())
+                .await?,
+        ),
         false => None,
     };
     Ok(Membership {

@@ -94,12 +94,3 @@ fn billing_hold_blocks_every_request_until_the_invoice_is_paid(backend: Backend)
         Some("1.0.0")
     );
 }
-
-#[test]
-fn grace_period_delays_the_hold() {
-    let server = Server::start_with(Backend::Sqlite, &["--billing-grace-days", "36500"]);
-    one_package(&server);
-    let (account, public, private) = server.licensed_customer("grace@example.com", &["hello"]);
-    server.invoice(&account, "INV-1", "1", "2026-01-31");
-    server.wait_visible(&public, &private, "acme/hello");
-}

@@ -202,13 +202,28 @@ fn kill_during_bulk_publish_leaves_only_whole_versions() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(700));
+    let recorded = || {
+        let list = server.cli_json(&["package", "list"]);
+        list["packages"].as_array().map_or(0, Vec::len)
+    };
+    // Killed once the batch is under way (versions recorded), not after a guessed time.
+    assert!(
+        eventually(PROPAGATION * 10, || recorded() > 0),
+        "the batch never started publishing"
+    );
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
 
     server.wait_accepted(&public, &private);
-    std::thread::sleep(PROPAGATION);
-    let names = server.visible_packages(&public, &private);
+    // Whatever the killed batch recorded becomes visible.
+    let whole = recorded();
+    let visible = || server.visible_packages(&public, &private);
+    assert!(eventually(PROPAGATION, || visible()
+        .as_array()
+        .unwrap()
+        .len()
+        == whole));
+    let names = visible();
     for name in names.as_array().unwrap() {
         let p2 = curl_as(
             &format!("{}/p2/{}.json", server.url, name.as_str().unwrap()),

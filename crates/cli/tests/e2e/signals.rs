@@ -41,6 +41,15 @@ fn slow_download(server: &Server, id: &str, token: &str, dir: &std::path::Path) 
         .unwrap()
 }
 
+/// Waits until the download has started writing (bytes arrived), so the signal comes with
+/// a download in flight.
+fn in_flight(dir: &std::path::Path) {
+    let started = eventually(Duration::from_secs(2), || {
+        std::fs::metadata(dir.join(RELEASE)).is_ok_and(|m| m.len() > 0)
+    });
+    assert!(started, "the download never started");
+}
+
 fn finished_intact(download: Child, dir: &std::path::Path, bytes: &[u8]) {
     let out = download.wait_with_output().unwrap();
     assert!(
@@ -59,7 +68,7 @@ fn sigterm_finishes_the_download_in_flight_and_exits_0() {
     let (bytes, id, token) = big_release(&server);
     let dir = server.work_dir("sigterm");
     let download = slow_download(&server, &id, &token, &dir);
-    std::thread::sleep(Duration::from_millis(800));
+    in_flight(&dir);
     server.signal("TERM");
     assert!(
         server.wait_exit(Duration::from_millis(500)).is_none(),
@@ -116,7 +125,7 @@ fn tls_speaks_http2_by_alpn_and_sighup_renews_the_certificate() {
     let (bytes, id, token) = big_release(&server);
     let dir = server.work_dir("sighup");
     let download = slow_download(&server, &id, &token, &dir);
-    std::thread::sleep(Duration::from_millis(800));
+    in_flight(&dir);
     let renewed = tempfile::tempdir().unwrap();
     let (new_cert, new_key) = certificate(renewed.path(), "second.packyard.test");
     std::fs::copy(new_cert, &cert).unwrap();

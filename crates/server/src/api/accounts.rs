@@ -49,7 +49,7 @@ pub async fn list(State(state): State<AppState>) -> ApiResult<Json<AccountList>>
 /// An account's row with its `standing` (active, on hold since a day because of an
 /// invoice, or closed), decided by the rule the Composer path applies.
 fn with_standing(state: &AppState, account: Account, invoices: &[Invoice]) -> AccountStandingView {
-    let today = chrono::Utc::now().date_naive();
+    let today = state.config.clock.today();
     let grace = state.config.billing_grace_days;
     let standing = AccountStanding::of(account.is_closed(), invoices, today, grace);
     AccountStandingView {

@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use chrono::Utc;
 use packyard_api::explain::ExplanationView;
 use packyard_core::explain::{Asker, Today, explain};
 use serde::Deserialize;
@@ -22,7 +21,7 @@ pub struct ExplainQuery {
 
 fn today(state: &AppState) -> Today {
     Today {
-        date: Utc::now().date_naive(),
+        date: state.config.clock.today(),
         grace_days: state.config.billing_grace_days,
     }
 }

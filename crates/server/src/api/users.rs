@@ -57,7 +57,10 @@ pub async fn add(
         )
         .await?;
     let link = match needs_password {
-        true => Some(state.db.create_password_link(&user).await?),
+        true => {
+            let now = state.config.clock.unix_secs();
+            Some(state.db.create_password_link(&user, now).await?)
+        }
         false => None,
     };
     Ok((

@@ -7,7 +7,6 @@
 use std::sync::Arc;
 
 use axum::http::HeaderMap;
-use chrono::Utc;
 
 use super::credentials::{
     BasicCredentials, CredentialsError, basic_credentials, bearer_token, hash_matches,
@@ -178,7 +177,7 @@ fn basic_or_denial(
 
 /// Closed accounts and billing holds are refused with the reason, whatever the credential.
 fn in_good_standing(config: &Config, account: &AccountEntry) -> Result<(), Verdict> {
-    let today = Utc::now().date_naive();
+    let today = config.clock.today();
     let hold = account.billing_hold(today, config.billing_grace_days);
     let refused = |message| Err(Verdict::Refused(Denial::Forbidden(message)));
     match rules::standing(account.closed, hold) {

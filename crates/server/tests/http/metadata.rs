@@ -1,8 +1,11 @@
 //! Metadata answers over HTTP: the root document's layout, `Last-Modified` on every answer,
-//! `304` for a current `If-Modified-Since`, and a new version moving the date forward.
+//! `304` for a current `If-Modified-Since`, a new version moving the date forward, and p2
+//! files checked against Composer's own code: expanded with `MetadataMinifier::expand` they
+//! reproduce every published manifest, and dists match their `shasum`.
 
 use packyard_testkit::Backend;
-use serde_json::json;
+use serde_json::{Value, json};
+use sha1::{Digest, Sha1};
 
 use crate::support::*;
 
@@ -69,4 +72,121 @@ async fn a_new_version_moves_last_modified_forward(backend: Backend) {
     let after = get_since(&server, path, &customer, &stamp).await;
     assert_eq!(after.status, 200);
     after.assert_text_contains("2.5.0");
+}
+
+const EXPAND: &str = r#"require "/usr/share/php/Composer/MetadataMinifier/autoload.php";
+$doc = json_decode(stream_get_contents(STDIN), true);
+$out = [];
+foreach ($doc["packages"] as $name => $versions) {
+    $out[$name] = Composer\MetadataMinifier\MetadataMinifier::expand($versions);
+}
+echo json_encode($out, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);"#;
+
+fn manifests() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "1.0.0",
+            json!({ "time": "2024-01-01", "description": "First", "require": { "php": ">=7.4" }, "keywords": ["a", "b"] }),
+        ),
+        (
+            "1.1.0",
+            json!({ "time": "2024-02-01", "description": "First", "require": { "php": ">=7.4", "acme/dep": "^1.0" }, "extra": { "x": { "y": [1, 2] } } }),
+        ),
+        (
+            "1.2.0-beta1",
+            json!({ "time": "2024-03-01", "description": "Ünïcödé / slashes \\ \"quotes\"", "require": { "php": ">=8.1" }, "license": "MIT" }),
+        ),
+        (
+            "2.0.0",
+            json!({ "time": "2024-04-01", "require": { "php": ">=8.1" }, "autoload": { "psr-4": { "Acme\\Varied\\": "src/" } }, "suggest": null }),
+        ),
+        (
+            "2.4.7-p1",
+            json!({ "time": "2024-05-01", "description": "Patch", "type": "magento2-module", "license": ["OSL-3.0", "AFL-3.0"] }),
+        ),
+    ]
+}
+
+/// Five releases and a branch of `acme/varied`, and a customer licensed for them.
+async fn varied(server: &TestServer) -> Customer {
+    for (version, manifest) in manifests() {
+        server.publish("acme/varied", version, manifest).await;
+    }
+    let branch =
+        json!({ "time": "2024-06-01", "extra": { "branch-alias": { "dev-main": "3.0.x-dev" } } });
+    server.publish("acme/varied", "dev-main", branch).await;
+    let product = server.product("varied", &["acme/varied"]).await;
+    server.customer("meta@example.com", &[&product]).await
+}
+
+/// `doc` expanded by Composer's `MetadataMinifier`.
+fn expand(doc: &[u8]) -> Value {
+    serde_json::from_str(&php(EXPAND, doc)).unwrap()
+}
+
+backend_tests!(async p2_expands_with_composers_minifier_to_the_published_manifests);
+async fn p2_expands_with_composers_minifier_to_the_published_manifests(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let customer = varied(&server).await;
+    let p2 = server.get_as("/p2/acme/varied.json", &customer).await;
+    assert_eq!(p2.status, 200);
+    assert_eq!(p2.header("content-type"), Some("application/json"));
+    assert_eq!(p2.json()["minified"], "composer/2.0");
+    let expanded = expand(&p2.body);
+    let versions = expanded["acme/varied"].as_array().unwrap();
+    assert_eq!(
+        versions.len(),
+        manifests().len(),
+        "dev versions belong in ~dev.json only"
+    );
+
+    for (version, manifest) in manifests() {
+        let v = versions
+            .iter()
+            .find(|v| v["version"] == version)
+            .unwrap_or_else(|| panic!("{version} missing"));
+        assert_eq!(v["name"], "acme/varied");
+        for key in [
+            "description",
+            "require",
+            "keywords",
+            "extra",
+            "license",
+            "autoload",
+            "suggest",
+        ] {
+            assert_eq!(
+                v.get(key),
+                manifest.get(key),
+                "{version}: {key} differs after Composer's expand"
+            );
+        }
+        let normalized = php(
+            r#"require "/usr/share/php/Composer/Semver/autoload.php"; echo (new Composer\Semver\VersionParser)->normalize(stream_get_contents(STDIN));"#,
+            version.as_bytes(),
+        );
+        assert_eq!(v["version_normalized"], normalized.as_str());
+        let url = v["dist"]["url"].as_str().unwrap();
+        let dist = server
+            .get_as(url.strip_prefix(&server.url).unwrap(), &customer)
+            .await;
+        assert_eq!(dist.status, 200);
+        assert_eq!(
+            dist.header("content-length"),
+            Some(dist.body.len().to_string().as_str())
+        );
+        let sha1 = hex::encode(Sha1::digest(&dist.body));
+        assert_eq!(v["dist"]["shasum"], sha1);
+        assert_eq!(v["dist"]["type"], "zip");
+    }
+
+    let dev = server.get_as("/p2/acme/varied~dev.json", &customer).await;
+    let expanded = expand(&dev.body);
+    let dev_versions = expanded["acme/varied"].as_array().unwrap();
+    assert_eq!(dev_versions.len(), 1);
+    assert_eq!(dev_versions[0]["version"], "dev-main");
+    assert_eq!(
+        dev_versions[0]["extra"]["branch-alias"]["dev-main"],
+        "3.0.x-dev"
+    );
 }

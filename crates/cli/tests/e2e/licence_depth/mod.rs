@@ -1,6 +1,8 @@
 //! SPEC §13 with the real composer client: grants limited by a version constraint, keys
 //! limited to some products, imported pairs and personal keys across accounts, and
-//! `explain` naming for each refusal the reason Composer actually meets.
+//! `explain` naming for each refusal the reason Composer actually meets. (What p2 and
+//! `packages.json` answer for each case is checked in-process:
+//! `crates/server/tests/http/licence_depth.rs`.)
 
 mod explain;
 
@@ -90,12 +92,10 @@ fn a_below_3_grant_resolves_to_the_last_2x(backend: Backend) {
         json!(["2.5.0", "2.0.0", "1.0.0"]),
         "{e}"
     );
-    assert!(sees(&["2.5.0", "2.0.0", "1.0.0"]));
 
     // Combined with a date: 2.x releases until 2024-04-01 leaves 2.0.0 and 1.0.0.
     let until = ["^2.0 || ^1.0", "--updates-until", "2024-04-01"];
     server.cli(&[&grant[..], &until].concat());
-    assert!(sees(&["2.0.0", "1.0.0"]));
     let e = explain(&server, &[&account, "acme/suite:2.5.0"]);
     assert_eq!(e["reason"], "cut_off_by_date", "{e}");
     let listed = server.cli(&["entitlement", "list", &account]);
@@ -130,10 +130,6 @@ fn a_scoped_key_sees_only_its_products_and_an_imported_pair_installs(backend: Ba
         "alpha",
     ]);
     let (s_public, s_private) = key_seeing(&server, &scoped, &["acme/a"]);
-    assert_eq!(
-        server.get_as("/p2/acme/b.json", s_public, s_private).status,
-        404
-    );
 
     let limited = Developer::new(&server, "scoped", s_public, s_private);
     let project = limited.project(&server, "app");
@@ -226,11 +222,6 @@ fn a_personal_key_sees_both_accounts_until_one_goes_on_hold(backend: Backend) {
         .get_as("/p2/acme/b.json", public, private)
         .status
         == 404));
-    assert_eq!(
-        server.get_as("/p2/acme/a.json", public, private).status,
-        200
-    );
-    assert_eq!(server.visible_packages(public, private), json!(["acme/a"]));
     let other = dev.project(&server, "other");
     let (ok, out) = dev.composer(&other, &["require", "acme/b"]);
     assert!(!ok, "{out}");

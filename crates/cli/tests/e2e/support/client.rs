@@ -128,10 +128,3 @@ pub fn curl_as(url: &str, user: &str, password: &str, extra: &[&str]) -> HttpRes
     args.extend_from_slice(extra);
     curl(url, &args)
 }
-
-/// Runs a PHP script with Composer's autoloader available; returns stdout.
-pub fn php(script: &str, stdin: &[u8]) -> String {
-    let mut command = Command::new("php");
-    command.arg("-r").arg(script);
-    super::succeeded(super::run_with_input(&mut command, stdin), "php")
-}

@@ -5,7 +5,6 @@ pub mod api;
 pub mod catalog;
 pub mod client;
 pub mod cluster;
-pub mod crafted;
 pub mod git_servers;
 pub mod portal;
 pub mod remote;
@@ -20,7 +19,6 @@ pub mod zips;
 pub use api::*;
 pub use catalog::invoice_args;
 pub use client::*;
-pub use crafted::*;
 pub use portal::*;
 pub use remote::Remote;
 pub use s3::Proxy;
@@ -85,19 +83,7 @@ pub fn eventually(deadline: Duration, mut check: impl FnMut() -> bool) -> bool {
 /// How long the tests allow for a change to reach the server: the SPEC promises 1 s.
 pub const PROPAGATION: Duration = Duration::from_secs(1);
 
-/// Every file below `dir` (none if it does not exist), as display paths.
-pub fn files_under(dir: &std::path::Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .flat_map(|e| match e.path().is_dir() {
-            true => files_under(&e.path()),
-            false => vec![e.path().display().to_string()],
-        })
-        .collect()
-}
+pub use packyard_testkit::files::files_under;
 
 /// A process's standard output followed by its standard error, as text.
 pub fn all_output(out: &Output) -> String {

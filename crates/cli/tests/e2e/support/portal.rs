@@ -115,12 +115,4 @@ impl PortalClient {
     }
 }
 
-/// The hidden CSRF token of the first form in a page.
-pub fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html
-        .find(marker)
-        .unwrap_or_else(|| panic!("no csrf field in page:\n{html}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
+pub use packyard_testkit::http::csrf_of;

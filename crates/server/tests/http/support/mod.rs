@@ -4,6 +4,8 @@
 //! catalog is set up through the store and publish code the CLI uses, and changes are applied
 //! with one explicit feed refresh instead of waiting for the poll.
 
+pub mod crafted;
+pub mod portal;
 pub mod releases;
 
 use packyard_store::operator_tokens::TokenScope;
@@ -75,6 +77,11 @@ impl TestServer {
             _database: database,
             _artifacts: artifacts,
         }
+    }
+
+    /// The directory the blob store keeps archives in.
+    pub fn artifacts(&self) -> &std::path::Path {
+        self._artifacts.path()
     }
 
     pub fn db(&self) -> &Db {
@@ -193,4 +200,26 @@ pub fn package_zip(name: &str, version: &str, manifest: Value) -> Vec<u8> {
         .unwrap();
     w.write_all(b"<?php\n").unwrap();
     w.finish().unwrap().into_inner()
+}
+
+/// Runs `php -r script` with `stdin`; its standard output (Composer's own PHP libraries are
+/// installed system-wide, so tests can check answers with Composer's code).
+pub fn php(script: &str, stdin: &[u8]) -> String {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("php")
+        .arg("-r")
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("php runs");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "php failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }

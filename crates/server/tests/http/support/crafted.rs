@@ -6,7 +6,7 @@ use std::io::{Cursor, Write};
 use serde_json::json;
 use zip::write::SimpleFileOptions;
 
-use super::{package_zip, zip_of};
+use super::package_zip;
 
 /// The package every crafted zip claims to be, so a later honest upload proves none of
 /// them was stored.
@@ -14,7 +14,7 @@ pub const CRAFTED: (&str, &str) = ("acme/crafted", "1.0.0");
 
 /// (file name, bytes, words the refusal must contain).
 pub fn crafted_zips() -> Vec<(&'static str, Vec<u8>, &'static str)> {
-    let (_, good) = package_zip(CRAFTED.0, CRAFTED.1, json!({}));
+    let good = package_zip(CRAFTED.0, CRAFTED.1, json!({}));
     vec![
         (
             "prefixed.zip",
@@ -96,5 +96,16 @@ fn with_symlink(link: &str, target: &str) -> Vec<u8> {
     w.start_file("acme-crafted/composer.json", opts).unwrap();
     w.write_all(manifest.as_bytes()).unwrap();
     w.add_symlink(link, target, opts).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+/// A deflated zip of `entries` (path, contents), nothing else.
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (path, contents) in entries {
+        w.start_file(*path, opts).unwrap();
+        w.write_all(contents).unwrap();
+    }
     w.finish().unwrap().into_inner()
 }
