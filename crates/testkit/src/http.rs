@@ -197,3 +197,15 @@ pub fn csrf_of(html: &str) -> String {
         + marker.len();
     html[start..].split('"').next().unwrap().to_string()
 }
+
+/// The versions a p2 document lists for `package`, in its order (none when it lists none).
+pub fn p2_versions(p2: &serde_json::Value, package: &str) -> Vec<String> {
+    p2["packages"][package]
+        .as_array()
+        .map(|v| {
+            v.iter()
+                .map(|v| v["version"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}

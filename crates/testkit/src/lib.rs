@@ -20,6 +20,7 @@ pub mod files;
 pub mod http;
 pub mod postgres;
 pub mod proxy;
+pub mod zips;
 
 pub use postgres::{PostgresDatabase, database_url, postgres_admin_url};
 

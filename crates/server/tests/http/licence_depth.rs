@@ -42,14 +42,7 @@ async fn catalog(server: &TestServer) -> [Product; 3] {
 async fn versions_seen(server: &TestServer, key: (&str, &str), package: &str) -> Vec<String> {
     let request = Request::get(&format!("/p2/{package}.json")).basic(key.0, key.1);
     let p2 = server.send(request).await.json();
-    p2["packages"][package]
-        .as_array()
-        .map(|v| {
-            v.iter()
-                .map(|v| v["version"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
+    packyard_testkit::http::p2_versions(&p2, package)
 }
 
 /// The packages `packages.json` lists for the key.

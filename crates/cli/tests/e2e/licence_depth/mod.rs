@@ -39,14 +39,7 @@ fn versions_seen(server: &Server, public: &str, private: &str, package: &str) ->
     let p2 = server
         .get_as(&format!("/p2/{package}.json"), public, private)
         .json();
-    p2["packages"][package]
-        .as_array()
-        .map(|v| {
-            v.iter()
-                .map(|v| v["version"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
+    packyard_testkit::http::p2_versions(&p2, package)
 }
 
 /// The pair of a `key create` answer, once it sees exactly `packages` (the last listed is

@@ -1,21 +1,9 @@
 //! Builders for package zips, laid out as Composer and GitHub produce them (one top-level
 //! folder), and for deliberately broken archives.
 
-use std::io::{Cursor, Write};
-
 use serde_json::{Value, json};
-use zip::write::SimpleFileOptions;
 
-/// A zip with the given (path, contents) entries.
-pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (path, contents) in entries {
-        w.start_file(*path, opts).unwrap();
-        w.write_all(contents).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
+pub use packyard_testkit::zips::zip_of;
 
 /// A package zip: composer.json (with `manifest` merged over name/version) and one PHP class.
 pub fn package_zip(name: &str, version: &str, manifest: Value) -> (String, Vec<u8>) {

@@ -3,6 +3,7 @@
 
 use std::io::{Cursor, Write};
 
+use packyard_testkit::zips::zip_of;
 use serde_json::json;
 use zip::write::SimpleFileOptions;
 
@@ -96,16 +97,5 @@ fn with_symlink(link: &str, target: &str) -> Vec<u8> {
     w.start_file("acme-crafted/composer.json", opts).unwrap();
     w.write_all(manifest.as_bytes()).unwrap();
     w.add_symlink(link, target, opts).unwrap();
-    w.finish().unwrap().into_inner()
-}
-
-/// A deflated zip of `entries` (path, contents), nothing else.
-fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (path, contents) in entries {
-        w.start_file(*path, opts).unwrap();
-        w.write_all(contents).unwrap();
-    }
     w.finish().unwrap().into_inner()
 }
