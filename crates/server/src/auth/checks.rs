@@ -177,8 +177,12 @@ fn basic_or_denial(
 
 /// Closed accounts and billing holds are refused with the reason, whatever the credential.
 fn in_good_standing(config: &Config, account: &AccountEntry) -> Result<(), Verdict> {
-    let today = config.clock.today();
-    let hold = account.billing_hold(today, config.billing_grace_days);
+    // Most accounts owe nothing: the clock is read only when there is an invoice to date.
+    let hold = if account.unpaid.is_empty() {
+        None
+    } else {
+        account.billing_hold(config.clock.today(), config.billing_grace_days)
+    };
     let refused = |message| Err(Verdict::Refused(Denial::Forbidden(message)));
     match rules::standing(account.closed, hold) {
         Standing::Open => Ok(()),

@@ -85,12 +85,14 @@ async fn verify<T>(
     ClientAddr(from): ClientAddr,
     check: impl Fn(&Arc<Snapshot>) -> Result<T, Verdict>,
 ) -> Result<T, Denial> {
-    let arrived = Instant::now();
     let denial = match check(&state.snapshot()) {
         Ok(principal) => return Ok(principal),
         Err(Verdict::Refused(denial)) => return Err(denial),
         Err(Verdict::Unknown(denial)) => denial,
     };
+    // Read only for unknown credentials: a refresh that starts after this moment sees every
+    // change committed before the request (it arrived earlier still).
+    let arrived = Instant::now();
     let budget = &state.failures;
     if let Some(retry_after) = budget.exhausted(from) {
         budget.record_failure(from);
