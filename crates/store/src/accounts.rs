@@ -24,8 +24,13 @@ pub struct Account {
 
 impl Account {
     pub fn is_closed(&self) -> bool {
-        self.status == "closed"
+        is_closed(&self.status)
     }
+}
+
+/// Whether an account with this stored status is closed.
+pub(crate) fn is_closed(status: &str) -> bool {
+    status == "closed"
 }
 
 pub(crate) const COLUMNS: &str =

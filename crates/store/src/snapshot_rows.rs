@@ -8,12 +8,10 @@
 //! arrays nor PostgreSQL's bind-parameter limit gets in the way. Lists are chunked to keep
 //! each statement small.
 
-use crate::accounts::Account;
 use crate::db::Db;
 use crate::entitlements::Entitlement;
 use crate::error::Result;
 use crate::invoices::Invoice;
-use crate::keys::AccessKey;
 use crate::macros::on_db;
 use crate::tokens::DownloadToken;
 
@@ -27,14 +25,43 @@ pub enum Scope<'a> {
     Ids(&'a [i64]),
 }
 
+/// An account as the snapshot holds it (what admission needs; no contact details).
+#[derive(Debug, sqlx::FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub public_id: String,
+    pub status: String,
+    pub licences_changed_at: i64,
+}
+
+impl AccountRow {
+    pub fn is_closed(&self) -> bool {
+        crate::accounts::is_closed(&self.status)
+    }
+}
+
+/// An access key as the snapshot holds it (what the key check needs; no name or usage).
+#[derive(Debug, sqlx::FromRow)]
+pub struct KeyRow {
+    pub id: i64,
+    pub account_id: Option<i64>,
+    /// The user of a personal key.
+    pub user_id: Option<i64>,
+    pub public_key: String,
+    pub private_key_hash: Vec<u8>,
+    pub enabled: bool,
+}
+
+const KEY_COLUMNS: &str = "id, account_id, user_id, public_key, private_key_hash, enabled";
+
 /// What the snapshot holds about a set of accounts.
 #[derive(Debug, Default)]
 pub struct AccountRows {
-    pub accounts: Vec<Account>,
+    pub accounts: Vec<AccountRow>,
     pub entitlements: Vec<Entitlement>,
     /// Only unpaid invoices ([`crate::invoices::UNPAID`]): all the snapshot needs.
     pub unpaid: Vec<Invoice>,
-    pub keys: Vec<AccessKey>,
+    pub keys: Vec<KeyRow>,
     /// `(key id, product id)`: the product scopes of these accounts' keys.
     pub key_products: Vec<(i64, i64)>,
     pub tokens: Vec<DownloadToken>,
@@ -43,7 +70,7 @@ pub struct AccountRows {
 /// What the snapshot holds about people: personal keys and who belongs to which account.
 #[derive(Debug, Default)]
 pub struct PeopleRows {
-    pub personal_keys: Vec<AccessKey>,
+    pub personal_keys: Vec<KeyRow>,
     /// `(user id, account id)`.
     pub memberships: Vec<(i64, i64)>,
 }
@@ -89,7 +116,7 @@ impl Db {
         Ok(AccountRows {
             accounts: self
                 .rows_in(
-                    &format!("SELECT {} FROM accounts WHERE 1 = 1", crate::accounts::COLUMNS),
+                    "SELECT id, public_id, status, licences_changed_at FROM accounts WHERE 1 = 1",
                     "id",
                     scope,
                 )
@@ -114,7 +141,7 @@ impl Db {
                 .await?,
             keys: self
                 .rows_in(
-                    &format!("SELECT {} FROM access_keys WHERE 1 = 1", crate::keys::COLUMNS),
+                    &format!("SELECT {KEY_COLUMNS} FROM access_keys WHERE 1 = 1"),
                     "account_id",
                     scope,
                 )
@@ -141,10 +168,7 @@ impl Db {
         Ok(PeopleRows {
             personal_keys: self
                 .rows_in(
-                    &format!(
-                        "SELECT {} FROM access_keys WHERE user_id IS NOT NULL",
-                        crate::keys::COLUMNS
-                    ),
+                    &format!("SELECT {KEY_COLUMNS} FROM access_keys WHERE user_id IS NOT NULL"),
                     "id",
                     Scope::All,
                 )

@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicI64;
 
-use packyard_store::accounts::Account;
-use packyard_store::snapshot_rows::{AccountRows, PeopleRows, Scope};
+use packyard_store::snapshot_rows::{AccountRow, AccountRows, PeopleRows, Scope};
 use packyard_store::{Db, Result};
 
 use super::mark_rows::MarkRows;
@@ -199,7 +198,7 @@ impl Snapshot {
         }
     }
 
-    fn account_entry(&self, a: &Account) -> AccountEntry {
+    fn account_entry(&self, a: &AccountRow) -> AccountEntry {
         AccountEntry {
             id: a.id,
             closed: a.is_closed(),
