@@ -99,7 +99,7 @@ impl Snapshot {
         snapshot.notices = Arc::new(db.notices().await?);
         let noticed_at = snapshot.notices.iter().map(|n| n.set_at * 1000).max();
         snapshot.catalog_changed_at = snapshot.catalog_changed_at.max(noticed_at.unwrap_or(0));
-        tracing::info!(
+        let loaded = format!(
             "snapshot loaded in {:.1} s: {} accounts, {} keys, {} packages ({} versions)",
             started.elapsed().as_secs_f64(),
             snapshot.accounts.len(),
@@ -111,6 +111,11 @@ impl Snapshot {
                 .map(|p| p.versions.len())
                 .sum::<usize>(),
         );
+        // At start-up an operator's information; a full reload later is the feed's business.
+        match previous {
+            None => tracing::info!("{loaded}"),
+            Some(_) => tracing::debug!("{loaded}"),
+        }
         Ok(snapshot)
     }
 
