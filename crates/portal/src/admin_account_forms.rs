@@ -3,34 +3,34 @@
 //! shown once, as on the customer's own page), and void an invoice entered by mistake, with
 //! the reason. Each is audited with the operator's email and address, like the CLI's.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use super::admin_accounts::account_invoice;
 use super::error::{PortalError, PortalResult};
 use super::keys::{KeyCreatedPage, NameForm, created_page};
+use super::posted::form;
 use super::posted::{Posted, Session};
 use super::session::OperatorSession;
 use super::views::Layout;
-use crate::state::PortalState;
 use packyard_core::passwords::hash_password;
 
 fn back_to(public_id: &str) -> Response {
     Redirect::to(&format!("/admin/accounts/{public_id}")).into_response()
 }
 
-#[derive(Deserialize)]
-pub struct PasswordForm {
-    #[serde(default)]
-    password: String,
+form! {
+    PasswordForm { password }
 }
 
 /// `POST /admin/accounts/{id}/password`.
 pub async fn set_password(
-    State(state): State<PortalState>,
     Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, PasswordForm>,
+    Posted {
+        state,
+        session,
+        form,
+    }: Posted<OperatorSession, PasswordForm>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let password = form.password;
@@ -50,9 +50,12 @@ pub async fn set_password(
 
 /// `POST /admin/accounts/{id}/keys`: the new pair, shown once.
 pub async fn create_key(
-    State(state): State<PortalState>,
     Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, NameForm>,
+    Posted {
+        state,
+        session,
+        form,
+    }: Posted<OperatorSession, NameForm>,
 ) -> PortalResult<KeyCreatedPage> {
     let account = state.db.account(&id).await?;
     let created = state
@@ -64,19 +67,18 @@ pub async fn create_key(
     Ok(created_page(&state, l, created, back))
 }
 
-#[derive(Deserialize)]
-pub struct VoidForm {
-    #[serde(default)]
-    number: String,
-    #[serde(default)]
-    reason: String,
+form! {
+    VoidForm { number, reason }
 }
 
 /// `POST /admin/accounts/{id}/void`.
 pub async fn void_invoice(
-    State(state): State<PortalState>,
     Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, VoidForm>,
+    Posted {
+        state,
+        session,
+        form,
+    }: Posted<OperatorSession, VoidForm>,
 ) -> PortalResult<Response> {
     let (account, invoice) = account_invoice(&state, &id, &form.number).await?;
     state

@@ -20,9 +20,12 @@ use crate::state::PortalState;
 
 /// `POST /admin/accounts/{id}/users`: the account page, showing the new user's link.
 pub async fn add(
-    State(state): State<PortalState>,
     Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, UserForm>,
+    Posted {
+        state,
+        session,
+        form,
+    }: Posted<OperatorSession, UserForm>,
 ) -> PortalResult<AccountPage> {
     let account = state.db.account(&id).await?;
     let actor = session.actor();
@@ -36,9 +39,12 @@ pub async fn add(
 
 /// `POST /admin/accounts/{id}/users/{role|remove|link}`.
 pub async fn change(
-    State(state): State<PortalState>,
     Path((id, action)): Path<(String, String)>,
-    Posted { session, form }: Posted<OperatorSession, UserForm>,
+    Posted {
+        state,
+        session,
+        form,
+    }: Posted<OperatorSession, UserForm>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let actor = session.actor();

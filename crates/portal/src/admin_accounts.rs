@@ -10,13 +10,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::sessions::SessionKind;
-use serde::Deserialize;
 
 use super::account_users::{MemberRow, ROLES};
 use super::error::PortalError;
 use super::error::PortalResult;
 use super::invites::ShownLink;
 use super::keys::KeyRow;
+use super::posted::form;
 use super::posted::{NoFields, Posted, Session};
 use super::session::OperatorSession;
 use super::views::{InvoiceRow, Layout, PageQuery, Pager, date};
@@ -70,17 +70,16 @@ pub async fn list(
     })
 }
 
-#[derive(Deserialize)]
-pub struct NewAccountForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    name: String,
+form! {
+    NewAccountForm { email, name }
 }
 
 pub async fn create(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<OperatorSession, NewAccountForm>,
+    Posted {
+        state,
+        session,
+        form,
+    }: Posted<OperatorSession, NewAccountForm>,
 ) -> PortalResult<Response> {
     let account = state
         .db
@@ -97,14 +96,13 @@ pub async fn create(
     Ok(Redirect::to(&format!("/admin/accounts/{}", account.public_id)).into_response())
 }
 
-#[derive(Deserialize, Default)]
-pub struct ExplainQuery {
-    /// `vendor/name` or `vendor/name:version`.
-    #[serde(default)]
-    pub package: String,
-    /// A public key to explain instead of the account.
-    #[serde(default)]
-    pub key: String,
+form! {
+    ExplainQuery {
+        /// `vendor/name` or `vendor/name:version`.
+        package,
+        /// A public key to explain instead of the account.
+        key,
+    }
 }
 
 pub struct LicenceRow {
@@ -226,9 +224,8 @@ fn back_to(account: &Account) -> Response {
 }
 
 pub async fn close(
-    State(state): State<PortalState>,
     Path(id): Path<String>,
-    Posted { session, .. }: Posted<OperatorSession, NoFields>,
+    Posted { state, session, .. }: Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
     let account = state.db.close_account(&id, &session.actor()).await?;
     state
@@ -239,18 +236,16 @@ pub async fn close(
 }
 
 pub async fn reopen(
-    State(state): State<PortalState>,
     Path(id): Path<String>,
-    Posted { session, .. }: Posted<OperatorSession, NoFields>,
+    Posted { state, session, .. }: Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
     let account = state.db.reopen_account(&id, &session.actor()).await?;
     Ok(back_to(&account))
 }
 
 pub async fn key_action(
-    State(state): State<PortalState>,
     Path((id, public_key, action)): Path<(String, String, String)>,
-    Posted { session, .. }: Posted<OperatorSession, NoFields>,
+    Posted { state, session, .. }: Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let key = state.db.key(&public_key).await?;
@@ -282,18 +277,17 @@ fn parse_date(value: &str, what: &str) -> PortalResult<Option<NaiveDate>> {
         .map_err(PortalError::Invalid)
 }
 
-#[derive(Deserialize)]
-pub struct GrantForm {
-    #[serde(default)]
-    product: String,
-    #[serde(default)]
-    updates_until: String,
+form! {
+    GrantForm { product, updates_until }
 }
 
 pub async fn grant(
-    State(state): State<PortalState>,
     Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, GrantForm>,
+    Posted {
+        state,
+        session,
+        form,
+    }: Posted<OperatorSession, GrantForm>,
 ) -> PortalResult<Response> {
     let until = parse_date(&form.updates_until, "Updates until")?;
     let account = state.db.account(&id).await?;
@@ -306,9 +300,12 @@ pub async fn grant(
 }
 
 pub async fn revoke(
-    State(state): State<PortalState>,
     Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, GrantForm>,
+    Posted {
+        state,
+        session,
+        form,
+    }: Posted<OperatorSession, GrantForm>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let product = state.db.product(&form.product).await?;
@@ -319,22 +316,17 @@ pub async fn revoke(
     Ok(back_to(&account))
 }
 
-#[derive(Deserialize)]
-pub struct InvoiceForm {
-    #[serde(default)]
-    number: String,
-    #[serde(default)]
-    amount: String,
-    #[serde(default)]
-    currency: String,
-    #[serde(default)]
-    due: String,
+form! {
+    InvoiceForm { number, amount, currency, due }
 }
 
 pub async fn add_invoice(
-    State(state): State<PortalState>,
     Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, InvoiceForm>,
+    Posted {
+        state,
+        session,
+        form,
+    }: Posted<OperatorSession, InvoiceForm>,
 ) -> PortalResult<Response> {
     let due = parse_date(&form.due, "Due date")?
         .ok_or_else(|| PortalError::Invalid("Give the due date, like 2026-12-31.".into()))?;
@@ -354,9 +346,12 @@ pub async fn add_invoice(
 }
 
 pub async fn pay_invoice(
-    State(state): State<PortalState>,
     Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, InvoiceForm>,
+    Posted {
+        state,
+        session,
+        form,
+    }: Posted<OperatorSession, InvoiceForm>,
 ) -> PortalResult<Response> {
     let (account, invoice) = account_invoice(&state, &id, &form.number).await?;
     state

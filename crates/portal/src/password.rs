@@ -13,10 +13,10 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use super::error::{PortalError, PortalResult};
 use super::login::{check_form_token, fresh_form_token};
+use super::posted::form;
 use super::posted::{Posted, Session};
 use super::session::CustomerSession;
 use super::views::Layout;
@@ -96,12 +96,8 @@ pub async fn forgot_form(State(state): State<PortalState>) -> PortalResult<Respo
     Ok(reset_page(&state, "forgot", String::new(), None, ""))
 }
 
-#[derive(Deserialize)]
-pub struct ForgotForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    csrf: String,
+form! {
+    ForgotForm { email, csrf }
 }
 
 pub async fn forgot(
@@ -179,11 +175,9 @@ pub async fn forgot(
     Ok(reset_page(&state, "sent", String::new(), None, ""))
 }
 
-/// `?token=…` of a link.
-#[derive(Deserialize)]
-pub struct TokenQuery {
-    #[serde(default)]
-    pub token: String,
+form! {
+    /// `?token=…` of a link.
+    TokenQuery { token }
 }
 
 pub async fn reset_form(
@@ -197,18 +191,10 @@ pub async fn reset_form(
     Ok(reset_page(&state, "choose", query.token, None, ""))
 }
 
-/// The form that chooses a password through a link: a reset link or a new user's
-/// set-password link ([`crate::invites`]).
-#[derive(Deserialize)]
-pub struct ResetForm {
-    #[serde(default)]
-    pub token: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    confirm: String,
-    #[serde(default)]
-    csrf: String,
+form! {
+    /// The form that chooses a password through a link: a reset link or a new user's
+    /// set-password link ([`crate::invites`]).
+    ResetForm { token, password, confirm, csrf }
 }
 
 /// The hash of the password chosen on a link's form (`step` of [`reset_page`], for the
@@ -257,19 +243,16 @@ pub async fn change_form(session: CustomerSession) -> ChangePage {
     }
 }
 
-#[derive(Deserialize)]
-pub struct ChangeForm {
-    #[serde(default)]
-    current: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    confirm: String,
+form! {
+    ChangeForm { current, password, confirm }
 }
 
 pub async fn change(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<CustomerSession, ChangeForm>,
+    Posted {
+        state,
+        session,
+        form,
+    }: Posted<CustomerSession, ChangeForm>,
 ) -> PortalResult<Response> {
     let refuse = |error: &str| {
         let page = ChangePage {
