@@ -82,11 +82,7 @@ form! {
 
 /// `POST /account/users`: adds a user; the page shows their set-password link.
 pub async fn add(
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<CustomerSession, UserForm>,
+    Posted(state, session, form): Posted<CustomerSession, UserForm>,
 ) -> PortalResult<UsersPage> {
     let actor = session.actor();
     let link = add_user(&state, &session.account, &form.email, &form.role, &actor).await?;
@@ -95,11 +91,7 @@ pub async fn add(
 
 /// `POST /account/users/role`.
 pub async fn set_role(
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<CustomerSession, UserForm>,
+    Posted(state, session, form): Posted<CustomerSession, UserForm>,
 ) -> PortalResult<Response> {
     let role = Role::parse(&form.role)?;
     let actor = session.actor();
@@ -112,11 +104,7 @@ pub async fn set_role(
 
 /// `POST /account/users/remove`.
 pub async fn remove(
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<CustomerSession, UserForm>,
+    Posted(state, session, form): Posted<CustomerSession, UserForm>,
 ) -> PortalResult<Response> {
     let actor = session.actor();
     state
@@ -138,11 +126,7 @@ form! {
 /// `POST /account/switch`: work on another of the user's accounts.
 pub async fn switch(
     headers: HeaderMap,
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<CustomerSession, SwitchForm>,
+    Posted(state, session, form): Posted<CustomerSession, SwitchForm>,
 ) -> PortalResult<Response> {
     let wanted = form.account.trim();
     let Some(target) = session

@@ -26,11 +26,7 @@ form! {
 /// `POST /admin/accounts/{id}/password`.
 pub async fn set_password(
     Path(id): Path<String>,
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, PasswordForm>,
+    Posted(state, session, form): Posted<OperatorSession, PasswordForm>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let password = form.password;
@@ -51,11 +47,7 @@ pub async fn set_password(
 /// `POST /admin/accounts/{id}/keys`: the new pair, shown once.
 pub async fn create_key(
     Path(id): Path<String>,
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, NameForm>,
+    Posted(state, session, form): Posted<OperatorSession, NameForm>,
 ) -> PortalResult<KeyCreatedPage> {
     let account = state.db.account(&id).await?;
     let created = state
@@ -74,11 +66,7 @@ form! {
 /// `POST /admin/accounts/{id}/void`.
 pub async fn void_invoice(
     Path(id): Path<String>,
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, VoidForm>,
+    Posted(state, session, form): Posted<OperatorSession, VoidForm>,
 ) -> PortalResult<Response> {
     let (account, invoice) = account_invoice(&state, &id, &form.number).await?;
     state

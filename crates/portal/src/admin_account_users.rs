@@ -21,11 +21,7 @@ use crate::state::PortalState;
 /// `POST /admin/accounts/{id}/users`: the account page, showing the new user's link.
 pub async fn add(
     Path(id): Path<String>,
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, UserForm>,
+    Posted(state, session, form): Posted<OperatorSession, UserForm>,
 ) -> PortalResult<AccountPage> {
     let account = state.db.account(&id).await?;
     let actor = session.actor();
@@ -40,11 +36,7 @@ pub async fn add(
 /// `POST /admin/accounts/{id}/users/{role|remove|link}`.
 pub async fn change(
     Path((id, action)): Path<(String, String)>,
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, UserForm>,
+    Posted(state, session, form): Posted<OperatorSession, UserForm>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let actor = session.actor();

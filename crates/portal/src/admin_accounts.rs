@@ -75,11 +75,7 @@ form! {
 }
 
 pub async fn create(
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, NewAccountForm>,
+    Posted(state, session, form): Posted<OperatorSession, NewAccountForm>,
 ) -> PortalResult<Response> {
     let account = state
         .db
@@ -225,7 +221,7 @@ fn back_to(account: &Account) -> Response {
 
 pub async fn close(
     Path(id): Path<String>,
-    Posted { state, session, .. }: Posted<OperatorSession, NoFields>,
+    Posted(state, session, _): Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
     let account = state.db.close_account(&id, &session.actor()).await?;
     state
@@ -237,7 +233,7 @@ pub async fn close(
 
 pub async fn reopen(
     Path(id): Path<String>,
-    Posted { state, session, .. }: Posted<OperatorSession, NoFields>,
+    Posted(state, session, _): Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
     let account = state.db.reopen_account(&id, &session.actor()).await?;
     Ok(back_to(&account))
@@ -245,7 +241,7 @@ pub async fn reopen(
 
 pub async fn key_action(
     Path((id, public_key, action)): Path<(String, String, String)>,
-    Posted { state, session, .. }: Posted<OperatorSession, NoFields>,
+    Posted(state, session, _): Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let key = state.db.key(&public_key).await?;
@@ -283,11 +279,7 @@ form! {
 
 pub async fn grant(
     Path(id): Path<String>,
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, GrantForm>,
+    Posted(state, session, form): Posted<OperatorSession, GrantForm>,
 ) -> PortalResult<Response> {
     let until = parse_date(&form.updates_until, "Updates until")?;
     let account = state.db.account(&id).await?;
@@ -301,11 +293,7 @@ pub async fn grant(
 
 pub async fn revoke(
     Path(id): Path<String>,
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, GrantForm>,
+    Posted(state, session, form): Posted<OperatorSession, GrantForm>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let product = state.db.product(&form.product).await?;
@@ -322,11 +310,7 @@ form! {
 
 pub async fn add_invoice(
     Path(id): Path<String>,
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, InvoiceForm>,
+    Posted(state, session, form): Posted<OperatorSession, InvoiceForm>,
 ) -> PortalResult<Response> {
     let due = parse_date(&form.due, "Due date")?
         .ok_or_else(|| PortalError::Invalid("Give the due date, like 2026-12-31.".into()))?;
@@ -347,11 +331,7 @@ pub async fn add_invoice(
 
 pub async fn pay_invoice(
     Path(id): Path<String>,
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, InvoiceForm>,
+    Posted(state, session, form): Posted<OperatorSession, InvoiceForm>,
 ) -> PortalResult<Response> {
     let (account, invoice) = account_invoice(&state, &id, &form.number).await?;
     state

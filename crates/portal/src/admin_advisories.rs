@@ -43,11 +43,7 @@ form! {
 }
 
 pub async fn add(
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, AdvisoryForm>,
+    Posted(state, session, form): Posted<OperatorSession, AdvisoryForm>,
 ) -> PortalResult<Response> {
     let checked = AdvisoryDraft {
         package: form.package,
@@ -72,11 +68,7 @@ form! {
 }
 
 pub async fn withdraw(
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, WithdrawForm>,
+    Posted(state, session, form): Posted<OperatorSession, WithdrawForm>,
 ) -> PortalResult<Response> {
     state
         .db

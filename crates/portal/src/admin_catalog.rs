@@ -39,11 +39,7 @@ form! {
 }
 
 pub async fn create_product(
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, ProductForm>,
+    Posted(state, session, form): Posted<OperatorSession, ProductForm>,
 ) -> PortalResult<Response> {
     let patterns = parse_patterns(&form.packages)?;
     state
@@ -188,11 +184,7 @@ form! {
 }
 
 pub async fn unlist(
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, UnlistForm>,
+    Posted(state, session, form): Posted<OperatorSession, UnlistForm>,
 ) -> PortalResult<Response> {
     state
         .db

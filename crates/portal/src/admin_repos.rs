@@ -80,7 +80,7 @@ pub async fn list(
 /// The Sync now form carries only its CSRF token (checked by [`Posted`]).
 pub async fn sync(
     Path(id): Path<i64>,
-    Posted { state, .. }: Posted<OperatorSession, NoFields>,
+    Posted(state, _, _): Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
     state.db.request_repo_sync(id).await?;
     state.repo_sync.notify_one();

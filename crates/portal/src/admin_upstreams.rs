@@ -77,11 +77,7 @@ fn given(text: String) -> Option<String> {
 }
 
 pub async fn add(
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, AddForm>,
+    Posted(state, session, form): Posted<OperatorSession, AddForm>,
 ) -> PortalResult<Response> {
     let priority = match form.priority.trim() {
         "" => 0,
@@ -114,11 +110,7 @@ form! {
 }
 
 pub async fn remove(
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<OperatorSession, NameForm>,
+    Posted(state, session, form): Posted<OperatorSession, NameForm>,
 ) -> PortalResult<Response> {
     state
         .db
@@ -130,11 +122,7 @@ pub async fn remove(
 /// Revalidates what this node holds from the upstream, in the background (it may take a
 /// while; the counters and the last error show the outcome).
 pub async fn sync(
-    Posted {
-        state,
-        session: _,
-        form,
-    }: Posted<OperatorSession, NameForm>,
+    Posted(state, _, form): Posted<OperatorSession, NameForm>,
 ) -> PortalResult<Response> {
     let up = state.db.upstream(form.name.trim()).await?;
     let mirror = state.mirror.clone();

@@ -205,11 +205,7 @@ pub(super) fn created_page(
 
 /// `POST /account/keys`: a key of the account, limited to the ticked products (owners).
 pub async fn create(
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<CustomerSession, NameForm>,
+    Posted(state, session, form): Posted<CustomerSession, NameForm>,
 ) -> PortalResult<KeyCreatedPage> {
     let products = form.products(&scopable(&state, &session).await?);
     let new = NewKey {
@@ -227,11 +223,7 @@ pub async fn create(
 
 /// `POST /account/keys/personal`: a personal key of the logged-in user.
 pub async fn create_personal(
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<CustomerSession, NameForm>,
+    Posted(state, session, form): Posted<CustomerSession, NameForm>,
 ) -> PortalResult<KeyCreatedPage> {
     let created = state
         .db
@@ -260,7 +252,7 @@ async fn own_key(
 /// `POST /account/keys/{public_key}/enable` or `/disable`.
 pub async fn enable_or_disable(
     Path((public_key, action)): Path<(String, String)>,
-    Posted { state, session, .. }: Posted<CustomerSession, NoFields>,
+    Posted(state, session, _): Posted<CustomerSession, NoFields>,
 ) -> PortalResult<Response> {
     let enabled = match action.as_str() {
         "enable" => true,
@@ -289,7 +281,7 @@ pub async fn confirm_delete(
 
 pub async fn delete(
     Path(public_key): Path<String>,
-    Posted { state, session, .. }: Posted<CustomerSession, NoFields>,
+    Posted(state, session, _): Posted<CustomerSession, NoFields>,
 ) -> PortalResult<Response> {
     let key = own_key(&state, &session, &public_key).await?;
     state

@@ -369,7 +369,7 @@ async fn logout(
 
 pub async fn log_out<S: LoginSide>(
     headers: HeaderMap,
-    Posted { state, session, .. }: Posted<S, NoFields>,
+    Posted(state, session, _): Posted<S, NoFields>,
 ) -> PortalResult<Response> {
     logout(&state, S::SIDE, &headers, &session.actor()).await
 }

@@ -248,11 +248,7 @@ form! {
 }
 
 pub async fn change(
-    Posted {
-        state,
-        session,
-        form,
-    }: Posted<CustomerSession, ChangeForm>,
+    Posted(state, session, form): Posted<CustomerSession, ChangeForm>,
 ) -> PortalResult<Response> {
     let refuse = |error: &str| {
         let page = ChangePage {

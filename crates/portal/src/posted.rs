@@ -80,12 +80,9 @@ struct WithCsrf<F> {
     form: F,
 }
 
-/// A urlencoded form post whose CSRF token matched the session's, with the state it acts on.
-pub struct Posted<S, F> {
-    pub state: PortalState,
-    pub session: S,
-    pub form: F,
-}
+/// A urlencoded form post whose CSRF token matched the session's: the state it acts on, the
+/// session and the form, taken apart like axum's own extractors (`Posted(state, session, form)`).
+pub struct Posted<S, F>(pub PortalState, pub S, pub F);
 
 impl<S, F> FromRequest<PortalState> for Posted<S, F>
 where
@@ -102,11 +99,7 @@ where
             .await
             .map_err(IntoResponse::into_response)?;
         check_token(session.csrf(), &csrf).map_err(|e| PortalError::Csrf(e).into_response())?;
-        Ok(Posted {
-            state: state.clone(),
-            session,
-            form,
-        })
+        Ok(Posted(state.clone(), session, form))
     }
 }
 
