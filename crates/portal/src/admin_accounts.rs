@@ -41,12 +41,8 @@ pub async fn list(
 ) -> PortalResult<AccountsPage> {
     let size = state.config.admin_page_size.max(1) as i64;
     let needle = query.needle();
-    let (_, total) = state.db.accounts_page(&needle, 0, 0).await?;
-    let pager = Pager::new("/admin/accounts", &query.q, query.number(), size, total);
-    let (accounts, _) = state
-        .db
-        .accounts_page(&needle, pager.offset(size), size)
-        .await?;
+    let fetch = |offset, limit| state.db.accounts_page(&needle, offset, limit);
+    let (accounts, pager) = query.rows("/admin/accounts", size, fetch).await?;
     let unpaid = state.db.unpaid_invoices().await?;
     let today = state.config.clock.today();
     let grace = state.config.billing_grace_days;

@@ -180,14 +180,17 @@ form! {
     TokenQuery { token }
 }
 
+/// The email a live reset link `token` was sent to (refused once used or expired).
+async fn reset_email(state: &PortalState, token: &str) -> PortalResult<String> {
+    let now = state.config.clock.unix_secs();
+    Ok(state.db.password_reset_email(token, now).await?)
+}
+
 pub async fn reset_form(
     State(state): State<PortalState>,
     Query(query): Query<TokenQuery>,
 ) -> PortalResult<Response> {
-    state
-        .db
-        .password_reset_email(&query.token, state.config.clock.unix_secs())
-        .await?;
+    reset_email(&state, &query.token).await?;
     Ok(reset_page(&state, "choose", query.token, None, ""))
 }
 
@@ -220,10 +223,7 @@ pub async fn reset(
     headers: HeaderMap,
     Form(form): Form<ResetForm>,
 ) -> PortalResult<Response> {
-    state
-        .db
-        .password_reset_email(&form.token, state.config.clock.unix_secs())
-        .await?;
+    reset_email(&state, &form.token).await?;
     let token = form.token.clone();
     let hash = match chosen_hash(&state, &headers, form, "choose", "").await? {
         Ok(hash) => hash,

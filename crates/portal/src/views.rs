@@ -179,6 +179,23 @@ impl PageQuery {
     pub fn needle(&self) -> String {
         self.q.trim().to_lowercase()
     }
+
+    /// This page of a searchable list at `path`, `size` rows at a time, and its pager:
+    /// `fetch(offset, limit)` answers rows and how many match in all (limit 0 only counts).
+    pub async fn rows<T, E, F>(
+        &self,
+        path: &str,
+        size: i64,
+        fetch: impl Fn(i64, i64) -> F,
+    ) -> Result<(Vec<T>, Pager), E>
+    where
+        F: Future<Output = Result<(Vec<T>, i64), E>>,
+    {
+        let (_, total) = fetch(0, 0).await?;
+        let pager = Pager::new(path, &self.q, self.number(), size, total);
+        let (rows, _) = fetch(pager.offset(size), size).await?;
+        Ok((rows, pager))
+    }
 }
 
 /// Where a paged list is: "page 2 of 7", with links to the pages around it.
