@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate};
 use packyard_store::invoices::Invoice;
 
+use super::posted::form;
 use super::session::{CustomerSession, OperatorSession};
 use crate::areas::Area;
 use packyard_core::brand::Brand;
@@ -156,13 +157,9 @@ impl InvoiceRow {
     }
 }
 
-/// The `?page=` of a paged list (1-based; anything else is the first page).
-#[derive(serde::Deserialize, Default)]
-pub struct PageQuery {
-    #[serde(default)]
-    pub q: String,
-    #[serde(default)]
-    pub page: Option<String>,
+form! {
+    /// The `?page=` of a paged list (1-based; anything else is the first page) and its search.
+    PageQuery { q, page: Option<String> }
 }
 
 impl PageQuery {
