@@ -3,15 +3,13 @@
 //! shown once, as on the customer's own page), and void an invoice entered by mistake, with
 //! the reason. Each is audited with the operator's email and address, like the CLI's.
 
-use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::admin_accounts::account_invoice;
+use super::admin_accounts::{AccountPost, account_invoice};
 use super::error::{PortalError, PortalResult};
 use super::keys::{KeyCreatedPage, NameForm, created_page};
+use super::posted::Session;
 use super::posted::form;
-use super::posted::{Posted, Session};
-use super::session::OperatorSession;
 use super::views::Layout;
 use packyard_core::passwords::hash_password;
 
@@ -25,8 +23,7 @@ form! {
 
 /// `POST /admin/accounts/{id}/password`.
 pub async fn set_password(
-    Path(id): Path<String>,
-    Posted(state, session, form): Posted<OperatorSession, PasswordForm>,
+    AccountPost(state, session, id, form): AccountPost<PasswordForm>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let password = form.password;
@@ -46,8 +43,7 @@ pub async fn set_password(
 
 /// `POST /admin/accounts/{id}/keys`: the new pair, shown once.
 pub async fn create_key(
-    Path(id): Path<String>,
-    Posted(state, session, form): Posted<OperatorSession, NameForm>,
+    AccountPost(state, session, id, form): AccountPost<NameForm>,
 ) -> PortalResult<KeyCreatedPage> {
     let account = state.db.account(&id).await?;
     let created = state
@@ -65,8 +61,7 @@ form! {
 
 /// `POST /admin/accounts/{id}/void`.
 pub async fn void_invoice(
-    Path(id): Path<String>,
-    Posted(state, session, form): Posted<OperatorSession, VoidForm>,
+    AccountPost(state, session, id, form): AccountPost<VoidForm>,
 ) -> PortalResult<Response> {
     let (account, invoice) = account_invoice(&state, &id, &form.number).await?;
     state

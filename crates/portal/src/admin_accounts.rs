@@ -5,11 +5,12 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::sessions::SessionKind;
+use serde::de::DeserializeOwned;
 
 use super::account_users::{MemberRow, ROLES};
 use super::error::PortalError;
@@ -211,13 +212,30 @@ pub async fn account_page(
     })
 }
 
+/// An operator's form post about the account in the path (`/admin/accounts/{id}/…`): the
+/// state, the session, the account's public id and the form, the CSRF token checked.
+pub struct AccountPost<F>(pub PortalState, pub OperatorSession, pub String, pub F);
+
+impl<F: DeserializeOwned + Send> FromRequest<PortalState> for AccountPost<F> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &PortalState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let Path(id) = Path::<String>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let request = Request::from_parts(parts, body);
+        let Posted(state, session, form) = Posted::from_request(request, state).await?;
+        Ok(AccountPost(state, session, id, form))
+    }
+}
+
 fn back_to(account: &Account) -> Response {
     Redirect::to(&format!("/admin/accounts/{}", account.public_id)).into_response()
 }
 
 pub async fn close(
-    Path(id): Path<String>,
-    Posted(state, session, _): Posted<OperatorSession, NoFields>,
+    AccountPost(state, session, id, _): AccountPost<NoFields>,
 ) -> PortalResult<Response> {
     let account = state.db.close_account(&id, &session.actor()).await?;
     state
@@ -228,8 +246,7 @@ pub async fn close(
 }
 
 pub async fn reopen(
-    Path(id): Path<String>,
-    Posted(state, session, _): Posted<OperatorSession, NoFields>,
+    AccountPost(state, session, id, _): AccountPost<NoFields>,
 ) -> PortalResult<Response> {
     let account = state.db.reopen_account(&id, &session.actor()).await?;
     Ok(back_to(&account))
@@ -274,8 +291,7 @@ form! {
 }
 
 pub async fn grant(
-    Path(id): Path<String>,
-    Posted(state, session, form): Posted<OperatorSession, GrantForm>,
+    AccountPost(state, session, id, form): AccountPost<GrantForm>,
 ) -> PortalResult<Response> {
     let until = parse_date(&form.updates_until, "Updates until")?;
     let account = state.db.account(&id).await?;
@@ -288,8 +304,7 @@ pub async fn grant(
 }
 
 pub async fn revoke(
-    Path(id): Path<String>,
-    Posted(state, session, form): Posted<OperatorSession, GrantForm>,
+    AccountPost(state, session, id, form): AccountPost<GrantForm>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let product = state.db.product(&form.product).await?;
@@ -305,8 +320,7 @@ form! {
 }
 
 pub async fn add_invoice(
-    Path(id): Path<String>,
-    Posted(state, session, form): Posted<OperatorSession, InvoiceForm>,
+    AccountPost(state, session, id, form): AccountPost<InvoiceForm>,
 ) -> PortalResult<Response> {
     let due = parse_date(&form.due, "Due date")?
         .ok_or_else(|| PortalError::Invalid("Give the due date, like 2026-12-31.".into()))?;
@@ -326,8 +340,7 @@ pub async fn add_invoice(
 }
 
 pub async fn pay_invoice(
-    Path(id): Path<String>,
-    Posted(state, session, form): Posted<OperatorSession, InvoiceForm>,
+    AccountPost(state, session, id, form): AccountPost<InvoiceForm>,
 ) -> PortalResult<Response> {
     let (account, invoice) = account_invoice(&state, &id, &form.number).await?;
     state

@@ -264,12 +264,7 @@ fn scopes_limit_tokens_and_revocation_is_immediate() {
     zip_like.resize(2 << 20, b'x');
     let big = ci.upload("POST", "/api/v1/packages", &zip_like);
     assert_eq!(big.status, 413, "{}", big.text());
-    assert!(
-        big.json()["error"]
-            .as_str()
-            .unwrap()
-            .contains("--max-upload-mib")
-    );
+    big.assert_error_contains("--max-upload-mib");
     let bad = api.call("POST", "/api/v1/products", Some(&json!({ "slug": 5 })));
     assert!(bad.status == 400 || bad.status == 422, "{}", bad.text());
     assert!(bad.json()["error"].is_string());
