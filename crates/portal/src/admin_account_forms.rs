@@ -3,19 +3,15 @@
 //! shown once, as on the customer's own page), and void an invoice entered by mistake, with
 //! the reason. Each is audited with the operator's email and address, like the CLI's.
 
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 
-use super::admin_accounts::{AccountPost, account_invoice};
+use super::admin_accounts::{AccountPost, account_invoice, account_path, back_to};
 use super::error::{PortalError, PortalResult};
 use super::keys::{KeyCreatedPage, NameForm, created_page};
 use super::posted::Session;
 use super::posted::form;
 use super::views::Layout;
 use packyard_core::passwords::hash_password;
-
-fn back_to(public_id: &str) -> Response {
-    Redirect::to(&format!("/admin/accounts/{public_id}")).into_response()
-}
 
 form! {
     PasswordForm { password }
@@ -38,7 +34,7 @@ pub async fn set_password(
     // The primary contact logs in as a user: their browsers, on any account, are logged out.
     let contact = state.db.user(&account.email).await?;
     state.db.delete_user_sessions(contact.id).await?;
-    Ok(back_to(&account.public_id))
+    Ok(back_to(&account))
 }
 
 /// `POST /admin/accounts/{id}/keys`: the new pair, shown once.
@@ -51,7 +47,7 @@ pub async fn create_key(
         .create_key(&account, &form.name, &session.actor())
         .await?;
     let l = Layout::operator(&session, "New access key", "accounts");
-    let back = format!("/admin/accounts/{}", account.public_id);
+    let back = account_path(&account);
     Ok(created_page(&state, l, created, back))
 }
 
@@ -68,5 +64,5 @@ pub async fn void_invoice(
         .db
         .void_invoice(&invoice.number, &form.reason, &session.actor())
         .await?;
-    Ok(back_to(&account.public_id))
+    Ok(back_to(&account))
 }

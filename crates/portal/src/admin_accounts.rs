@@ -86,7 +86,7 @@ pub async fn create(
             &session.actor(),
         )
         .await?;
-    Ok(Redirect::to(&format!("/admin/accounts/{}", account.public_id)).into_response())
+    Ok(back_to(&account))
 }
 
 form! {
@@ -230,8 +230,14 @@ impl<F: DeserializeOwned + Send> FromRequest<PortalState> for AccountPost<F> {
     }
 }
 
-fn back_to(account: &Account) -> Response {
-    Redirect::to(&format!("/admin/accounts/{}", account.public_id)).into_response()
+/// The back office's page of `account`.
+pub(super) fn account_path(account: &Account) -> String {
+    format!("/admin/accounts/{}", account.public_id)
+}
+
+/// Back to the page of `account`, where the form was.
+pub(super) fn back_to(account: &Account) -> Response {
+    Redirect::to(&account_path(account)).into_response()
 }
 
 pub async fn close(
