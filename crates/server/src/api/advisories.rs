@@ -15,15 +15,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ErrorBody;
-use crate::auth::Operator;
+use super::operation::{Admin, Answer, Created, created, views};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::marks_input::{self, AdvisoryDraft};
-
-/// Store rows as the views the API answers with.
-fn views<T, V: From<T>>(rows: Vec<T>) -> Vec<V> {
-    rows.into_iter().map(V::from).collect()
-}
 
 fn unprocessable(why: String) -> ApiError {
     ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, why)
@@ -41,7 +36,7 @@ pub struct PackageFilter {
 pub async fn list(
     State(state): State<AppState>,
     Query(filter): Query<PackageFilter>,
-) -> ApiResult<Json<AdvisoryList>> {
+) -> Answer<AdvisoryList> {
     let advisories = state.db.advisories(filter.package.as_deref()).await?;
     Ok(Json(AdvisoryList {
         advisories: views(advisories),
@@ -52,10 +47,9 @@ pub async fn list(
 #[utoipa::path(post, path = "/api/v1/advisories", tag = "advisories", request_body = NewAdvisoryBody,
     responses((status = 201, body = AdvisoryView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Json(body): Json<NewAdvisoryBody>,
-) -> ApiResult<(StatusCode, Json<AdvisoryView>)> {
+) -> Created<AdvisoryView> {
     let checked = AdvisoryDraft {
         package: body.package,
         affected: body.affected_versions,
@@ -71,7 +65,7 @@ pub async fn add(
         .db
         .add_advisory(&checked.as_new(), &operator.email)
         .await?;
-    Ok((StatusCode::CREATED, Json(advisory.into())))
+    created(advisory.into())
 }
 
 /// Withdraw an advisory; its id is never reused.
@@ -79,10 +73,9 @@ pub async fn add(
     params(("id" = String, Path, description = "The advisory id, e.g. PKSA-2026-0001")),
     responses((status = 200, body = AdvisoryView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn withdraw(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(id): Path<String>,
-) -> ApiResult<Json<AdvisoryView>> {
+) -> Answer<AdvisoryView> {
     let advisory = state.db.withdraw_advisory(&id, &operator.email).await?;
     Ok(Json(advisory.into()))
 }
@@ -96,11 +89,10 @@ fn package_of(vendor: &str, name: &str) -> ApiResult<String> {
     params(("vendor" = String, Path), ("name" = String, Path)),
     responses((status = 200, body = AbandonedView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn abandon(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path((vendor, name)): Path<(String, String)>,
     Json(body): Json<AbandonBody>,
-) -> ApiResult<Json<AbandonedView>> {
+) -> Answer<AbandonedView> {
     let name = package_of(&vendor, &name)?;
     let replacement = body
         .replacement
@@ -124,10 +116,9 @@ pub async fn abandon(
     params(("vendor" = String, Path), ("name" = String, Path)),
     responses((status = 200, body = AbandonedView), (status = 404, body = ErrorBody)))]
 pub async fn unabandon(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path((vendor, name)): Path<(String, String)>,
-) -> ApiResult<Json<AbandonedView>> {
+) -> Answer<AbandonedView> {
     let name = package_of(&vendor, &name)?;
     state.db.set_abandoned(&name, None, &operator.email).await?;
     Ok(Json(AbandonedView {
@@ -143,7 +134,7 @@ pub async fn unabandon(
 pub async fn recalls(
     State(state): State<AppState>,
     Query(filter): Query<PackageFilter>,
-) -> ApiResult<Json<RecallList>> {
+) -> Answer<RecallList> {
     let recalls = state.db.recalls(filter.package.as_deref()).await?;
     Ok(Json(RecallList {
         recalls: views(recalls),
@@ -156,11 +147,10 @@ pub async fn recalls(
     params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
     responses((status = 200, body = RecallList), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn recall(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path((vendor, name, version)): Path<(String, String, String)>,
     Json(body): Json<RecallBody>,
-) -> ApiResult<Json<RecallList>> {
+) -> Answer<RecallList> {
     let name = package_of(&vendor, &name)?;
     let normalized = marks_input::recall(&version, &body.reason).map_err(unprocessable)?;
     state
@@ -181,10 +171,9 @@ pub async fn recall(
     params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
     responses((status = 200, body = RecallList), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn unrecall(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path((vendor, name, version)): Path<(String, String, String)>,
-) -> ApiResult<Json<RecallList>> {
+) -> Answer<RecallList> {
     let name = package_of(&vendor, &name)?;
     let normalized = packyard_composer::version::normalize(&version)
         .map_err(|e| unprocessable(e.to_string()))?;
@@ -204,7 +193,7 @@ pub async fn unrecall(
 /// The notices in force.
 #[utoipa::path(get, path = "/api/v1/notices", tag = "notices",
     responses((status = 200, body = NoticeList)))]
-pub async fn notices(State(state): State<AppState>) -> ApiResult<Json<NoticeList>> {
+pub async fn notices(State(state): State<AppState>) -> Answer<NoticeList> {
     let notices = state.db.notices().await?;
     Ok(Json(NoticeList {
         notices: views(notices),
@@ -216,11 +205,10 @@ pub async fn notices(State(state): State<AppState>) -> ApiResult<Json<NoticeList
     params(("kind" = String, Path, description = "info or warning")),
     responses((status = 200, body = NoticeList), (status = 422, body = ErrorBody)))]
 pub async fn set_notice(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(kind): Path<String>,
     Json(body): Json<NoticeBody>,
-) -> ApiResult<Json<NoticeList>> {
+) -> Answer<NoticeList> {
     let versions =
         marks_input::notice(&body.message, body.versions.as_deref()).map_err(unprocessable)?;
     state
@@ -235,10 +223,9 @@ pub async fn set_notice(
     params(("kind" = String, Path, description = "info, warning or all")),
     responses((status = 200, body = NoticeList)))]
 pub async fn clear_notice(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(kind): Path<String>,
-) -> ApiResult<Json<NoticeList>> {
+) -> Answer<NoticeList> {
     let kind = (kind != "all").then_some(kind);
     state
         .db

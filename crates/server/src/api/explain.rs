@@ -2,15 +2,14 @@
 //! operator's account page, computed from this node's snapshot by `packyard_core::explain`.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use packyard_api::explain::ExplanationView;
 use packyard_core::explain::{Asker, Today, explain};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ErrorBody;
-use crate::auth::Operator;
-use crate::edge::error::ApiResult;
+use super::operation::{Admin, Answer};
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -19,11 +18,14 @@ pub struct ExplainQuery {
     package: String,
 }
 
-fn today(state: &AppState) -> Today {
-    Today {
+/// The explanation for `asker`, from this node's snapshot and today's date.
+fn explained(state: &AppState, asker: Asker, query: &ExplainQuery) -> Answer<ExplanationView> {
+    let today = Today {
         date: state.config.clock.today(),
         grace_days: state.config.billing_grace_days,
-    }
+    };
+    let e = explain(&state.snapshot(), asker, &query.package, today);
+    Ok(Json(e.into()))
 }
 
 /// Why an account can or cannot install a package, step by step.
@@ -31,18 +33,11 @@ fn today(state: &AppState) -> Today {
     params(("id" = String, Path, description = "Account id"), ExplainQuery),
     responses((status = 200, body = ExplanationView), (status = 401, body = ErrorBody)))]
 pub async fn explain_account(
-    State(state): State<AppState>,
-    _operator: Operator,
+    Admin { state, .. }: Admin,
     Path(id): Path<String>,
     Query(query): Query<ExplainQuery>,
-) -> ApiResult<Json<ExplanationView>> {
-    let e = explain(
-        &state.snapshot(),
-        Asker::Account(&id),
-        &query.package,
-        today(&state),
-    );
-    Ok(Json(e.into()))
+) -> Answer<ExplanationView> {
+    explained(&state, Asker::Account(&id), &query)
 }
 
 /// Why an access key can or cannot install a package, step by step.
@@ -50,16 +45,9 @@ pub async fn explain_account(
     params(("public_key" = String, Path, description = "The key's public half"), ExplainQuery),
     responses((status = 200, body = ExplanationView), (status = 401, body = ErrorBody)))]
 pub async fn explain_key(
-    State(state): State<AppState>,
-    _operator: Operator,
+    Admin { state, .. }: Admin,
     Path(public_key): Path<String>,
     Query(query): Query<ExplainQuery>,
-) -> ApiResult<Json<ExplanationView>> {
-    let e = explain(
-        &state.snapshot(),
-        Asker::Key(&public_key),
-        &query.package,
-        today(&state),
-    );
-    Ok(Json(e.into()))
+) -> Answer<ExplanationView> {
+    explained(&state, Asker::Key(&public_key), &query)
 }
