@@ -14,7 +14,7 @@ use packyard_store::keys::NewKey;
 use packyard_store::sessions::SessionKind;
 
 use super::error::ErrorBody;
-use super::operation::{Admin, Answer, Created, created, hashed, views};
+use super::operation::{Admin, Answer, Created, by_key, created, hashed, listed, switched, views};
 use crate::edge::error::ApiResult;
 use crate::state::AppState;
 use packyard_core::rules::AccountStanding;
@@ -132,26 +132,32 @@ pub async fn update(
     account_answer(account)
 }
 
-/// Close an account: its keys and token are refused until it is reopened.
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/close", tag = "accounts",
-    params(("id" = String, Path, description = "Account id")),
-    responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody)))]
-pub async fn close(
-    Admin { state, operator }: Admin,
-    Path(id): Path<String>,
-) -> Answer<AccountAnswer> {
-    account_answer(state.db.close_account(&id, &operator.email).await?)
+switched! {
+    set_open(String) -> Answer<AccountAnswer>;
+
+    /// Close an account: its keys and token are refused until it is reopened.
+    #[utoipa::path(post, path = "/api/v1/accounts/{id}/close", tag = "accounts",
+        params(("id" = String, Path, description = "Account id")),
+        responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody)))]
+    close = false;
+
+    /// Reopen a closed account.
+    #[utoipa::path(post, path = "/api/v1/accounts/{id}/reopen", tag = "accounts",
+        params(("id" = String, Path, description = "Account id")),
+        responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody)))]
+    reopen = true;
 }
 
-/// Reopen a closed account.
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/reopen", tag = "accounts",
-    params(("id" = String, Path, description = "Account id")),
-    responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody)))]
-pub async fn reopen(
+async fn set_open(
     Admin { state, operator }: Admin,
     Path(id): Path<String>,
+    open: bool,
 ) -> Answer<AccountAnswer> {
-    account_answer(state.db.reopen_account(&id, &operator.email).await?)
+    let account = match open {
+        true => state.db.reopen_account(&id, &operator.email).await?,
+        false => state.db.close_account(&id, &operator.email).await?,
+    };
+    account_answer(account)
 }
 
 /// An account's access keys (never the private keys).
@@ -160,8 +166,7 @@ pub async fn reopen(
     responses((status = 200, body = KeyList), (status = 404, body = ErrorBody)))]
 pub async fn keys(State(state): State<AppState>, Path(id): Path<String>) -> Answer<KeyList> {
     let account = state.db.account(&id).await?;
-    let keys = state.db.keys_of(&account).await?;
-    Ok(Json(KeyList { keys: views(keys) }))
+    listed(state.db.keys_of(&account), |keys| KeyList { keys }).await
 }
 
 /// Create an access key pair; the private key is in this answer only.
@@ -213,20 +218,20 @@ async fn add_key(
     created(key.into())
 }
 
-/// Disable an access key.
-#[utoipa::path(post, path = "/api/v1/keys/{public_key}/disable", tag = "keys",
-    params(("public_key" = String, Path, description = "The key's public half")),
-    responses((status = 200, body = KeySwitched), (status = 404, body = ErrorBody)))]
-pub async fn disable_key(admin: Admin, key: Path<String>) -> Answer<KeySwitched> {
-    set_key(admin, key, false).await
-}
+switched! {
+    set_key(String) -> Answer<KeySwitched>;
 
-/// Enable an access key.
-#[utoipa::path(post, path = "/api/v1/keys/{public_key}/enable", tag = "keys",
-    params(("public_key" = String, Path, description = "The key's public half")),
-    responses((status = 200, body = KeySwitched), (status = 404, body = ErrorBody)))]
-pub async fn enable_key(admin: Admin, key: Path<String>) -> Answer<KeySwitched> {
-    set_key(admin, key, true).await
+    /// Disable an access key.
+    #[utoipa::path(post, path = "/api/v1/keys/{public_key}/disable", tag = "keys",
+        params(("public_key" = String, Path, description = "The key's public half")),
+        responses((status = 200, body = KeySwitched), (status = 404, body = ErrorBody)))]
+    disable_key = false;
+
+    /// Enable an access key.
+    #[utoipa::path(post, path = "/api/v1/keys/{public_key}/enable", tag = "keys",
+        params(("public_key" = String, Path, description = "The key's public half")),
+        responses((status = 200, body = KeySwitched), (status = 404, body = ErrorBody)))]
+    enable_key = true;
 }
 
 async fn set_key(
@@ -244,16 +249,12 @@ async fn set_key(
     }))
 }
 
-/// Delete an access key for good.
-#[utoipa::path(delete, path = "/api/v1/keys/{public_key}", tag = "keys",
-    params(("public_key" = String, Path, description = "The key's public half")),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn delete_key(
-    Admin { state, operator }: Admin,
-    Path(public_key): Path<String>,
-) -> ApiResult<StatusCode> {
-    state.db.delete_key(&public_key, &operator.email).await?;
-    Ok(StatusCode::NO_CONTENT)
+by_key! {
+    /// Delete an access key for good.
+    #[utoipa::path(delete, path = "/api/v1/keys/{public_key}", tag = "keys",
+        params(("public_key" = String, Path, description = "The key's public half")),
+        responses((status = 204), (status = 404, body = ErrorBody)))]
+    delete_key = delete_key -> NoContent;
 }
 
 /// Generate the account's download access token, replacing the previous one at once.

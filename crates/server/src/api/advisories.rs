@@ -15,7 +15,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ErrorBody;
-use super::operation::{Admin, Answer, Created, created, views};
+use super::operation::{Admin, Answer, Created, by_key, created, listed};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::marks_input::{self, AdvisoryDraft};
@@ -37,10 +37,11 @@ pub async fn list(
     State(state): State<AppState>,
     Query(filter): Query<PackageFilter>,
 ) -> Answer<AdvisoryList> {
-    let advisories = state.db.advisories(filter.package.as_deref()).await?;
-    Ok(Json(AdvisoryList {
-        advisories: views(advisories),
-    }))
+    listed(
+        state.db.advisories(filter.package.as_deref()),
+        |advisories| AdvisoryList { advisories },
+    )
+    .await
 }
 
 /// Publish an advisory: `composer audit` reports it to every account that sees the package.
@@ -68,16 +69,12 @@ pub async fn add(
     created(advisory.into())
 }
 
-/// Withdraw an advisory; its id is never reused.
-#[utoipa::path(post, path = "/api/v1/advisories/{id}/withdraw", tag = "advisories",
-    params(("id" = String, Path, description = "The advisory id, e.g. PKSA-2026-0001")),
-    responses((status = 200, body = AdvisoryView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn withdraw(
-    Admin { state, operator }: Admin,
-    Path(id): Path<String>,
-) -> Answer<AdvisoryView> {
-    let advisory = state.db.withdraw_advisory(&id, &operator.email).await?;
-    Ok(Json(advisory.into()))
+by_key! {
+    /// Withdraw an advisory; its id is never reused.
+    #[utoipa::path(post, path = "/api/v1/advisories/{id}/withdraw", tag = "advisories",
+        params(("id" = String, Path, description = "The advisory id, e.g. PKSA-2026-0001")),
+        responses((status = 200, body = AdvisoryView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    withdraw = withdraw_advisory -> AdvisoryView;
 }
 
 fn package_of(vendor: &str, name: &str) -> ApiResult<String> {
@@ -135,10 +132,12 @@ pub async fn recalls(
     State(state): State<AppState>,
     Query(filter): Query<PackageFilter>,
 ) -> Answer<RecallList> {
-    let recalls = state.db.recalls(filter.package.as_deref()).await?;
-    Ok(Json(RecallList {
-        recalls: views(recalls),
-    }))
+    recalls_of(&state, filter.package.as_deref()).await
+}
+
+/// The recalled versions of `package`, or of every package.
+async fn recalls_of(state: &AppState, package: Option<&str>) -> Answer<RecallList> {
+    listed(state.db.recalls(package), |recalls| RecallList { recalls }).await
 }
 
 /// Recall a version: it leaves every account's metadata and its archive answers 410.
@@ -157,13 +156,7 @@ pub async fn recall(
         .db
         .recall_version(&name, &normalized, body.reason.trim(), &operator.email)
         .await?;
-    recalls(
-        State(state),
-        Query(PackageFilter {
-            package: Some(name),
-        }),
-    )
-    .await
+    recalls_of(&state, Some(&name)).await
 }
 
 /// Undo a recall.
@@ -181,23 +174,14 @@ pub async fn unrecall(
         .db
         .unrecall_version(&name, &normalized, &operator.email)
         .await?;
-    recalls(
-        State(state),
-        Query(PackageFilter {
-            package: Some(name),
-        }),
-    )
-    .await
+    recalls_of(&state, Some(&name)).await
 }
 
 /// The notices in force.
 #[utoipa::path(get, path = "/api/v1/notices", tag = "notices",
     responses((status = 200, body = NoticeList)))]
 pub async fn notices(State(state): State<AppState>) -> Answer<NoticeList> {
-    let notices = state.db.notices().await?;
-    Ok(Json(NoticeList {
-        notices: views(notices),
-    }))
+    listed(state.db.notices(), |notices| NoticeList { notices }).await
 }
 
 /// Set the info or warning notice of the root packages.json.

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ErrorBody;
-use super::operation::{Admin, Answer, Created, created, views};
+use super::operation::{Admin, Answer, Created, by_key, created, listed};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -36,10 +36,7 @@ fn date(value: &str, what: &str) -> ApiResult<NaiveDate> {
 #[utoipa::path(get, path = "/api/v1/products", tag = "products",
     responses((status = 200, body = ProductList)))]
 pub async fn products(State(state): State<AppState>) -> Answer<ProductList> {
-    let products = state.db.products().await?;
-    Ok(Json(ProductList {
-        products: views(products),
-    }))
+    listed(state.db.products(), |products| ProductList { products }).await
 }
 
 /// Create a product.
@@ -98,16 +95,12 @@ pub async fn update_product(
     Ok(Json(product.into()))
 }
 
-/// Delete a product no entitlement or release uses.
-#[utoipa::path(delete, path = "/api/v1/products/{slug}", tag = "products",
-    params(("slug" = String, Path, description = "The product's slug")),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn delete_product(
-    Admin { state, operator }: Admin,
-    Path(slug): Path<String>,
-) -> ApiResult<StatusCode> {
-    state.db.delete_product(&slug, &operator.email).await?;
-    Ok(StatusCode::NO_CONTENT)
+by_key! {
+    /// Delete a product no entitlement or release uses.
+    #[utoipa::path(delete, path = "/api/v1/products/{slug}", tag = "products",
+        params(("slug" = String, Path, description = "The product's slug")),
+        responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    delete_product = delete_product -> NoContent;
 }
 
 /// Entitlements, of one account or all.
@@ -121,10 +114,10 @@ pub async fn entitlements(
         Some(id) => Some(state.db.account(&id).await?),
         None => None,
     };
-    let licences = state.db.licences(account.as_ref()).await?;
-    Ok(Json(EntitlementList {
-        entitlements: views(licences),
-    }))
+    listed(state.db.licences(account.as_ref()), |entitlements| {
+        EntitlementList { entitlements }
+    })
+    .await
 }
 
 /// Grant a product to an account, or change the grant's date; says what changed.
@@ -231,16 +224,12 @@ pub async fn add_invoice(
     created(invoice.into())
 }
 
-/// Mark an invoice paid (lifts a billing hold within a second).
-#[utoipa::path(post, path = "/api/v1/invoices/{number}/pay", tag = "invoices",
-    params(("number" = String, Path, description = "Invoice number")),
-    responses((status = 200, body = InvoiceView), (status = 404, body = ErrorBody)))]
-pub async fn pay_invoice(
-    Admin { state, operator }: Admin,
-    Path(number): Path<String>,
-) -> Answer<InvoiceView> {
-    let invoice = state.db.pay_invoice(&number, &operator.email).await?;
-    Ok(Json(invoice.into()))
+by_key! {
+    /// Mark an invoice paid (lifts a billing hold within a second).
+    #[utoipa::path(post, path = "/api/v1/invoices/{number}/pay", tag = "invoices",
+        params(("number" = String, Path, description = "Invoice number")),
+        responses((status = 200, body = InvoiceView), (status = 404, body = ErrorBody)))]
+    pay_invoice = pay_invoice -> InvoiceView;
 }
 
 /// Void an invoice entered by mistake: it never holds the account and stays listed as void.

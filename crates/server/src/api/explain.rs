@@ -10,7 +10,6 @@ use utoipa::IntoParams;
 
 use super::error::ErrorBody;
 use super::operation::{Admin, Answer};
-use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
 pub struct ExplainQuery {
@@ -18,36 +17,38 @@ pub struct ExplainQuery {
     package: String,
 }
 
-/// The explanation for `asker`, from this node's snapshot and today's date.
-fn explained(state: &AppState, asker: Asker, query: &ExplainQuery) -> Answer<ExplanationView> {
-    let today = Today {
-        date: state.config.clock.today(),
-        grace_days: state.config.billing_grace_days,
+/// Declares an explain operation: the two differ only in who asks (an account by its id, an
+/// access key by its public half), named by the path's one parameter.
+macro_rules! explain_operation {
+    ($(#[$attr:meta])* $name:ident asks as $asker:ident) => {
+        $(#[$attr])*
+        pub async fn $name(
+            Admin { state, .. }: Admin,
+            Path(who): Path<String>,
+            Query(query): Query<ExplainQuery>,
+        ) -> Answer<ExplanationView> {
+            let today = Today {
+                date: state.config.clock.today(),
+                grace_days: state.config.billing_grace_days,
+            };
+            let e = explain(&state.snapshot(), Asker::$asker(&who), &query.package, today);
+            Ok(Json(e.into()))
+        }
     };
-    let e = explain(&state.snapshot(), asker, &query.package, today);
-    Ok(Json(e.into()))
 }
 
-/// Why an account can or cannot install a package, step by step.
-#[utoipa::path(get, path = "/api/v1/accounts/{id}/explain", tag = "accounts",
-    params(("id" = String, Path, description = "Account id"), ExplainQuery),
-    responses((status = 200, body = ExplanationView), (status = 401, body = ErrorBody)))]
-pub async fn explain_account(
-    Admin { state, .. }: Admin,
-    Path(id): Path<String>,
-    Query(query): Query<ExplainQuery>,
-) -> Answer<ExplanationView> {
-    explained(&state, Asker::Account(&id), &query)
+explain_operation! {
+    /// Why an account can or cannot install a package, step by step.
+    #[utoipa::path(get, path = "/api/v1/accounts/{id}/explain", tag = "accounts",
+        params(("id" = String, Path, description = "Account id"), ExplainQuery),
+        responses((status = 200, body = ExplanationView), (status = 401, body = ErrorBody)))]
+    explain_account asks as Account
 }
 
-/// Why an access key can or cannot install a package, step by step.
-#[utoipa::path(get, path = "/api/v1/keys/{public_key}/explain", tag = "keys",
-    params(("public_key" = String, Path, description = "The key's public half"), ExplainQuery),
-    responses((status = 200, body = ExplanationView), (status = 401, body = ErrorBody)))]
-pub async fn explain_key(
-    Admin { state, .. }: Admin,
-    Path(public_key): Path<String>,
-    Query(query): Query<ExplainQuery>,
-) -> Answer<ExplanationView> {
-    explained(&state, Asker::Key(&public_key), &query)
+explain_operation! {
+    /// Why an access key can or cannot install a package, step by step.
+    #[utoipa::path(get, path = "/api/v1/keys/{public_key}/explain", tag = "keys",
+        params(("public_key" = String, Path, description = "The key's public half"), ExplainQuery),
+        responses((status = 200, body = ExplanationView), (status = 401, body = ErrorBody)))]
+    explain_key asks as Key
 }

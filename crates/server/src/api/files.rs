@@ -17,7 +17,7 @@ use tokio_util::io::StreamReader;
 use utoipa::IntoParams;
 
 use super::error::ErrorBody;
-use super::operation::{Admin, Answer, Created, views};
+use super::operation::{Admin, Answer, Created, by_key, listed, switched};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::publish::publish_zip_as;
@@ -120,26 +120,20 @@ pub async fn upload(
     Ok((status, Json(Published::new(p.name, p.version, p.outcome))))
 }
 
-/// Unlist a version: Composer no longer sees it; the archive stays stored.
-#[utoipa::path(delete, path = "/api/v1/packages/{vendor}/{name}/{version}", tag = "packages",
-    params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn unlist(
-    admin: Admin,
-    version: Path<(String, String, String)>,
-) -> ApiResult<StatusCode> {
-    set_listed(admin, version, false).await
-}
+switched! {
+    set_listed((String, String, String)) -> ApiResult<StatusCode>;
 
-/// List an unlisted version again.
-#[utoipa::path(post, path = "/api/v1/packages/{vendor}/{name}/{version}/relist", tag = "packages",
-    params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn relist(
-    admin: Admin,
-    version: Path<(String, String, String)>,
-) -> ApiResult<StatusCode> {
-    set_listed(admin, version, true).await
+    /// Unlist a version: Composer no longer sees it; the archive stays stored.
+    #[utoipa::path(delete, path = "/api/v1/packages/{vendor}/{name}/{version}", tag = "packages",
+        params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
+        responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    unlist = false;
+
+    /// List an unlisted version again.
+    #[utoipa::path(post, path = "/api/v1/packages/{vendor}/{name}/{version}/relist", tag = "packages",
+        params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
+        responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    relist = true;
 }
 
 /// Lists a version again (`listed`) or unlists it; the version as Composer writes it.
@@ -189,10 +183,7 @@ pub async fn package(
 /// Every release file.
 #[utoipa::path(get, path = "/api/v1/releases", tag = "releases", responses((status = 200, body = ReleaseList)))]
 pub async fn releases(State(state): State<AppState>) -> Answer<ReleaseList> {
-    let releases = state.db.releases().await?;
-    Ok(Json(ReleaseList {
-        releases: views(releases),
-    }))
+    listed(state.db.releases(), |releases| ReleaseList { releases }).await
 }
 
 /// Add a release file (the request body, streamed to storage). 201 when added, 200 when the
@@ -237,14 +228,10 @@ pub async fn upload_release(
     ))
 }
 
-/// Remove a release file from the download interface.
-#[utoipa::path(delete, path = "/api/v1/releases/{file_name}", tag = "releases",
-    params(("file_name" = String, Path, description = "The name customers download")),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn delete_release(
-    Admin { state, operator }: Admin,
-    Path(file_name): Path<String>,
-) -> ApiResult<StatusCode> {
-    state.db.delete_release(&file_name, &operator.email).await?;
-    Ok(StatusCode::NO_CONTENT)
+by_key! {
+    /// Remove a release file from the download interface.
+    #[utoipa::path(delete, path = "/api/v1/releases/{file_name}", tag = "releases",
+        params(("file_name" = String, Path, description = "The name customers download")),
+        responses((status = 204), (status = 404, body = ErrorBody)))]
+    delete_release = delete_release -> NoContent;
 }

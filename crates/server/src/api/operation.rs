@@ -1,7 +1,8 @@
 //! What the admin API's handlers have in common, in one place: the [`Admin`] extractor (the
 //! server's state with the operator acting, whose email every change's audit entry records),
-//! the answer types ([`Answer`], [`Created`]), store rows as the listed views ([`views`]) and
-//! password hashing off the async workers ([`hashed`]).
+//! the answer types ([`Answer`], [`Created`]), store rows as the listed views ([`views`],
+//! [`listed`]), operations that differ by a flag ([`switched`]) or only in their store call ([`by_key`]), and password hashing off the
+//! async workers ([`hashed`]).
 //!
 //! A handler reads as its operation: the extractors it needs and what it does. The scope check
 //! in front of every route has already authenticated the operator; [`Admin`] takes them from
@@ -12,6 +13,7 @@ use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use packyard_core::passwords::hash_password;
+use packyard_store::StoreError;
 
 use crate::auth::Operator;
 use crate::edge::error::{ApiError, ApiResult};
@@ -33,6 +35,14 @@ pub fn views<T, V: From<T>>(rows: Vec<T>) -> Vec<V> {
     rows.into_iter().map(V::from).collect()
 }
 
+/// A listing: the rows a store call reads, as views in the list body `list` makes of them.
+pub async fn listed<T, V: From<T>, L>(
+    rows: impl Future<Output = Result<Vec<T>, StoreError>>,
+    list: impl FnOnce(Vec<V>) -> L,
+) -> Answer<L> {
+    Ok(Json(list(views(rows.await?))))
+}
+
 /// The server's state and the operator acting: what a handler that changes something (or
 /// only answers authenticated operators) starts from.
 pub struct Admin {
@@ -51,6 +61,48 @@ impl FromRequestParts<AppState> for Admin {
         })
     }
 }
+
+/// Declares operations that differ only in the flag they hand one function (disable and
+/// enable, unlist and relist, close and reopen): each is its `#[utoipa::path]`, its name and
+/// its flag; `$set` takes the [`Admin`], the path's parameters and the flag.
+macro_rules! switched {
+    ($set:ident($path:ty) -> $answer:ty; $($(#[$attr:meta])* $name:ident = $flag:expr;)+) => {$(
+        $(#[$attr])*
+        pub async fn $name(admin: Admin, path: Path<$path>) -> $answer {
+            $set(admin, path, $flag).await
+        }
+    )+};
+}
+pub(super) use switched;
+
+/// Declares operations that hand the path's one key and the acting operator's email to one
+/// store call: `name = call -> View;` answers the row the call returns as `View`,
+/// `name = call -> NoContent;` answers 204 with no body.
+macro_rules! by_key {
+    ($($(#[$attr:meta])* $name:ident = $call:ident -> $answer:ident;)+) => {$(
+        by_key!(@one $(#[$attr])* $name $call $answer);
+    )+};
+    (@one $(#[$attr:meta])* $name:ident $call:ident NoContent) => {
+        $(#[$attr])*
+        pub async fn $name(
+            Admin { state, operator }: Admin,
+            Path(key): Path<String>,
+        ) -> ApiResult<StatusCode> {
+            state.db.$call(&key, &operator.email).await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+    };
+    (@one $(#[$attr:meta])* $name:ident $call:ident $view:ident) => {
+        $(#[$attr])*
+        pub async fn $name(
+            Admin { state, operator }: Admin,
+            Path(key): Path<String>,
+        ) -> Answer<$view> {
+            Ok(Json(state.db.$call(&key, &operator.email).await?.into()))
+        }
+    };
+}
+pub(super) use by_key;
 
 /// A password's hash, computed off the async workers; a password the rules refuse is
 /// answered with `refused`.

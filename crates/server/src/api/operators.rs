@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ErrorBody;
-use super::operation::{Admin, Answer, Created, created, hashed, views};
+use super::operation::{Admin, Answer, Created, created, hashed, listed, switched};
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -25,10 +25,7 @@ pub struct OperatorFilter {
 /// Every operator.
 #[utoipa::path(get, path = "/api/v1/operators", tag = "operators", responses((status = 200, body = OperatorList)))]
 pub async fn list(State(state): State<AppState>) -> Answer<OperatorList> {
-    let operators = state.db.operators().await?;
-    Ok(Json(OperatorList {
-        operators: views(operators),
-    }))
+    listed(state.db.operators(), |operators| OperatorList { operators }).await
 }
 
 /// Create an operator.
@@ -62,18 +59,18 @@ pub async fn set_password(
     Ok(Json(db.operator(&email).await?.into()))
 }
 
-/// Disable an operator: their tokens and sessions stop working within a second.
-#[utoipa::path(post, path = "/api/v1/operators/{email}/disable", tag = "operators",
-    params(("email" = String, Path)), responses((status = 200, body = OperatorView), (status = 404, body = ErrorBody)))]
-pub async fn disable(admin: Admin, email: Path<String>) -> Answer<OperatorView> {
-    set_disabled(admin, email, true).await
-}
+switched! {
+    set_disabled(String) -> Answer<OperatorView>;
 
-/// Enable a disabled operator.
-#[utoipa::path(post, path = "/api/v1/operators/{email}/enable", tag = "operators",
-    params(("email" = String, Path)), responses((status = 200, body = OperatorView), (status = 404, body = ErrorBody)))]
-pub async fn enable(admin: Admin, email: Path<String>) -> Answer<OperatorView> {
-    set_disabled(admin, email, false).await
+    /// Disable an operator: their tokens and sessions stop working within a second.
+    #[utoipa::path(post, path = "/api/v1/operators/{email}/disable", tag = "operators",
+        params(("email" = String, Path)), responses((status = 200, body = OperatorView), (status = 404, body = ErrorBody)))]
+    disable = true;
+
+    /// Enable a disabled operator.
+    #[utoipa::path(post, path = "/api/v1/operators/{email}/enable", tag = "operators",
+        params(("email" = String, Path)), responses((status = 200, body = OperatorView), (status = 404, body = ErrorBody)))]
+    enable = false;
 }
 
 async fn set_disabled(
@@ -95,10 +92,11 @@ pub async fn tokens(
     State(state): State<AppState>,
     Query(filter): Query<OperatorFilter>,
 ) -> Answer<TokenList> {
-    let tokens = state.db.operator_tokens(filter.email.as_deref()).await?;
-    Ok(Json(TokenList {
-        tokens: views(tokens),
-    }))
+    listed(
+        state.db.operator_tokens(filter.email.as_deref()),
+        |tokens| TokenList { tokens },
+    )
+    .await
 }
 
 /// Create an API token; the secret is in this answer only.

@@ -10,7 +10,7 @@ use packyard_api::upstreams::{AddUpstream, SyncReport, SyncRequest, UpstreamList
 
 use super::error::ErrorBody;
 
-use super::operation::Admin;
+use super::operation::{Admin, by_key};
 use crate::edge::error::ApiResult;
 use packyard_core::upstream::registry;
 
@@ -46,13 +46,12 @@ pub async fn show(Admin { state, .. }: Admin, Path(name): Path<String>) -> ApiRe
     Ok(Json(view).into_response())
 }
 
-/// Forget an upstream and what was fetched from it.
-#[utoipa::path(delete, path = "/api/v1/upstreams/{name}", tag = "upstreams",
-    params(("name" = String, Path, description = "Upstream name")),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn remove(Admin { state, operator }: Admin, Path(name): Path<String>) -> ApiResult {
-    state.db.remove_upstream(&name, &operator.email).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+by_key! {
+    /// Forget an upstream and what was fetched from it.
+    #[utoipa::path(delete, path = "/api/v1/upstreams/{name}", tag = "upstreams",
+        params(("name" = String, Path, description = "Upstream name")),
+        responses((status = 204), (status = 404, body = ErrorBody)))]
+    remove = remove_upstream -> NoContent;
 }
 
 /// Refresh what is held from an upstream, or fetch packages and their archives now.

@@ -12,7 +12,7 @@ use packyard_store::users::Role;
 
 use super::accounts::password_hash;
 use super::error::ErrorBody;
-use super::operation::{Admin, Answer, Created, created, views};
+use super::operation::{Admin, Answer, Created, created, listed};
 use crate::state::AppState;
 
 /// An account's users and their roles.
@@ -21,10 +21,7 @@ use crate::state::AppState;
     responses((status = 200, body = UserList), (status = 404, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, Path(id): Path<String>) -> Answer<UserList> {
     let account = state.db.account(&id).await?;
-    let users = state.db.users_of(&account).await?;
-    Ok(Json(UserList {
-        users: views(users),
-    }))
+    listed(state.db.users_of(&account), |users| UserList { users }).await
 }
 
 /// Add a user to an account with a role; a user without a password gets a single-use link
@@ -114,8 +111,7 @@ pub async fn remove(
     responses((status = 200, body = KeyList), (status = 404, body = ErrorBody)))]
 pub async fn keys(State(state): State<AppState>, Path(email): Path<String>) -> Answer<KeyList> {
     let user = state.db.user(&email).await?;
-    let keys = state.db.personal_keys_of(&user).await?;
-    Ok(Json(KeyList { keys: views(keys) }))
+    listed(state.db.personal_keys_of(&user), |keys| KeyList { keys }).await
 }
 
 /// Create a personal key pair for a user; the private key is in this answer only.
