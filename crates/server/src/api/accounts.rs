@@ -133,19 +133,23 @@ pub async fn update(
 }
 
 switched! {
-    set_open(String) -> Answer<AccountAnswer>;
-
-    /// Close an account: its keys and token are refused until it is reopened.
-    #[utoipa::path(post, path = "/api/v1/accounts/{id}/close", tag = "accounts",
+    set_open(String) -> Answer<AccountAnswer>: tag = "accounts",
         params(("id" = String, Path, description = "Account id")),
-        responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody)))]
-    close = false;
+        responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody)) {
+        /// Close an account: its keys and token are refused until it is reopened.
+        post "/api/v1/accounts/{id}/close" close = false;
+        /// Reopen a closed account.
+        post "/api/v1/accounts/{id}/reopen" reopen = true;
+    }
 
-    /// Reopen a closed account.
-    #[utoipa::path(post, path = "/api/v1/accounts/{id}/reopen", tag = "accounts",
-        params(("id" = String, Path, description = "Account id")),
-        responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody)))]
-    reopen = true;
+    set_key(String) -> Answer<KeySwitched>: tag = "keys",
+        params(("public_key" = String, Path, description = "The key's public half")),
+        responses((status = 200, body = KeySwitched), (status = 404, body = ErrorBody)) {
+        /// Disable an access key.
+        post "/api/v1/keys/{public_key}/disable" disable_key = false;
+        /// Enable an access key.
+        post "/api/v1/keys/{public_key}/enable" enable_key = true;
+    }
 }
 
 async fn set_open(
@@ -216,22 +220,6 @@ async fn add_key(
         .create_account_key(&account, &new, &operator.email)
         .await?;
     created(key.into())
-}
-
-switched! {
-    set_key(String) -> Answer<KeySwitched>;
-
-    /// Disable an access key.
-    #[utoipa::path(post, path = "/api/v1/keys/{public_key}/disable", tag = "keys",
-        params(("public_key" = String, Path, description = "The key's public half")),
-        responses((status = 200, body = KeySwitched), (status = 404, body = ErrorBody)))]
-    disable_key = false;
-
-    /// Enable an access key.
-    #[utoipa::path(post, path = "/api/v1/keys/{public_key}/enable", tag = "keys",
-        params(("public_key" = String, Path, description = "The key's public half")),
-        responses((status = 200, body = KeySwitched), (status = 404, body = ErrorBody)))]
-    enable_key = true;
 }
 
 async fn set_key(

@@ -121,19 +121,14 @@ pub async fn upload(
 }
 
 switched! {
-    set_listed((String, String, String)) -> ApiResult<StatusCode>;
-
-    /// Unlist a version: Composer no longer sees it; the archive stays stored.
-    #[utoipa::path(delete, path = "/api/v1/packages/{vendor}/{name}/{version}", tag = "packages",
+    set_listed((String, String, String)) -> ApiResult<StatusCode>: tag = "packages",
         params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
-        responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-    unlist = false;
-
-    /// List an unlisted version again.
-    #[utoipa::path(post, path = "/api/v1/packages/{vendor}/{name}/{version}/relist", tag = "packages",
-        params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
-        responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-    relist = true;
+        responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)) {
+        /// Unlist a version: Composer no longer sees it; the archive stays stored.
+        delete "/api/v1/packages/{vendor}/{name}/{version}" unlist = false;
+        /// List an unlisted version again.
+        post "/api/v1/packages/{vendor}/{name}/{version}/relist" relist = true;
+    }
 }
 
 /// Lists a version again (`listed`) or unlists it; the version as Composer writes it.

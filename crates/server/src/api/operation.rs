@@ -63,15 +63,23 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 /// Declares operations that differ only in the flag they hand one function (disable and
-/// enable, unlist and relist, close and reopen): each is its `#[utoipa::path]`, its name and
-/// its flag; `$set` takes the [`Admin`], the path's parameters and the flag.
+/// enable, unlist and relist, close and reopen). A group names the function (it takes the
+/// [`Admin`], the path's parameters and the flag), its answer, and the OpenAPI tag, parameters
+/// and responses its operations share; then, in braces, each operation: its doc comment,
+/// method, route, name and flag. Each gets its own `#[utoipa::path]`.
 macro_rules! switched {
-    ($set:ident($path:ty) -> $answer:ty; $($(#[$attr:meta])* $name:ident = $flag:expr;)+) => {$(
-        $(#[$attr])*
+    ($(
+        $set:ident($path:ty) -> $answer:ty: tag = $tag:literal, params $params:tt,
+            responses $responses:tt {
+            $($(#[$doc:meta])* $method:ident $route:literal $name:ident = $flag:expr;)+
+        }
+    )+) => {$($(
+        $(#[$doc])*
+        #[utoipa::path($method, path = $route, tag = $tag, params $params, responses $responses)]
         pub async fn $name(admin: Admin, path: Path<$path>) -> $answer {
             $set(admin, path, $flag).await
         }
-    )+};
+    )+)+};
 }
 pub(super) use switched;
 

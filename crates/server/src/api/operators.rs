@@ -60,17 +60,14 @@ pub async fn set_password(
 }
 
 switched! {
-    set_disabled(String) -> Answer<OperatorView>;
-
-    /// Disable an operator: their tokens and sessions stop working within a second.
-    #[utoipa::path(post, path = "/api/v1/operators/{email}/disable", tag = "operators",
-        params(("email" = String, Path)), responses((status = 200, body = OperatorView), (status = 404, body = ErrorBody)))]
-    disable = true;
-
-    /// Enable a disabled operator.
-    #[utoipa::path(post, path = "/api/v1/operators/{email}/enable", tag = "operators",
-        params(("email" = String, Path)), responses((status = 200, body = OperatorView), (status = 404, body = ErrorBody)))]
-    enable = false;
+    set_disabled(String) -> Answer<OperatorView>: tag = "operators",
+        params(("email" = String, Path)),
+        responses((status = 200, body = OperatorView), (status = 404, body = ErrorBody)) {
+        /// Disable an operator: their tokens and sessions stop working within a second.
+        post "/api/v1/operators/{email}/disable" disable = true;
+        /// Enable a disabled operator.
+        post "/api/v1/operators/{email}/enable" enable = false;
+    }
 }
 
 async fn set_disabled(
