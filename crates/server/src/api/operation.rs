@@ -1,12 +1,15 @@
 //! What the admin API's handlers have in common, in one place: the [`Admin`] extractor (the
 //! server's state with the operator acting, whose email every change's audit entry records),
 //! the answer types ([`Answer`], [`Created`]), store rows as the listed views ([`views`],
-//! [`listed`]), operations that differ by a flag ([`switched`]) or only in their store call ([`by_key`]), and password hashing off the
-//! async workers ([`hashed`]).
+//! [`listed`]), password hashing off the async workers ([`hashed`]), and two macros for
+//! families of operations whose declarations would otherwise be copies: [`switched`] (pairs
+//! that differ by a flag) and [`by_key`] (one store call on the path's key).
 //!
 //! A handler reads as its operation: the extractors it needs and what it does. The scope check
 //! in front of every route has already authenticated the operator; [`Admin`] takes them from
-//! the request as [`Operator`] does.
+//! the request as [`Operator`] does. Every operation keeps its own `#[utoipa::path]` (the
+//! macros write one per operation), so `/api/openapi.json` is the same whichever way an
+//! operation is declared.
 
 use axum::Json;
 use axum::extract::FromRequestParts;
