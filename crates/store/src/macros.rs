@@ -1,6 +1,7 @@
 //! The macros every query module writes with: [`on_db!`] runs one query text on either
-//! backend; [`bump!`], [`record_audit!`] and [`audited_change!`] keep the change log and the
-//! audit log in the same transaction as the change they describe.
+//! backend, [`in_tx!`] wraps a body in one transaction and [`exec!`] runs one statement with
+//! its binds inside it; [`bump!`], [`record_audit!`] and [`audited_change!`] keep the change
+//! log and the audit log in the same transaction as the change they describe.
 
 /// Expands `$body` once per backend with `$pool` bound to the concrete pool, so one query
 /// text serves both databases without a web of generic trait bounds.
@@ -13,6 +14,30 @@ macro_rules! on_db {
     };
 }
 pub(crate) use on_db;
+
+/// Runs `$body` in one transaction on either backend, with `$tx` bound to it, and commits;
+/// the body's value is the macro's. A `return` or `?` out of the body rolls back.
+macro_rules! in_tx {
+    ($db:expr, $tx:ident => $body:expr) => {
+        $crate::macros::on_db!($db, pool => {
+            let mut $tx = pool.begin().await?;
+            let out = $body;
+            $tx.commit().await?;
+            out
+        })
+    };
+}
+pub(crate) use in_tx;
+
+/// Executes one statement with its binds in the transaction `$tx` and yields the driver's
+/// `Result` (the caller adds `?`, or maps a unique violation to a conflict first):
+/// `exec!(tx, "UPDATE t SET a = $1 WHERE id = $2", a, id)?`.
+macro_rules! exec {
+    ($tx:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
+        sqlx::query($sql)$(.bind($bind))*.execute(&mut *$tx).await
+    };
+}
+pub(crate) use exec;
 
 /// Bumps the change counter inside the caller's transaction and logs what changed, so a
 /// server can apply just that entity to its snapshot ([`changes::ChangeKind`] names the
@@ -59,17 +84,23 @@ macro_rules! record_audit {
 }
 pub(crate) use record_audit;
 
-/// Runs one statement that changes an entity, with its change-log entry and audit record,
-/// in one transaction: the shape of most single-row mutations.
-/// `audited_change!(db, Kind, entity_id, actor, action, subject, sqlx::query(…).bind(…))`.
+/// Runs a change to an entity, with its change-log entry and audit record, in one
+/// transaction: the shape of most mutations. The change is one statement,
+/// `audited_change!(db, Kind, entity_id, actor, action, subject, sqlx::query(…).bind(…))`,
+/// or a body over the transaction, `audited_change!(db, Kind, id, actor, action, subject,
+/// tx => { exec!(tx, …)?; … })`, whose value the macro yields.
 macro_rules! audited_change {
+    ($db:expr, $kind:ident, $entity:expr, $actor:expr, $action:expr, $subject:expr, $tx:ident => $body:expr) => {
+        $crate::macros::in_tx!($db, $tx => {
+            let out = $body;
+            $crate::macros::bump!($tx, $kind, $entity);
+            $crate::macros::record_audit!($tx, $actor, $action, $subject);
+            out
+        })
+    };
     ($db:expr, $kind:ident, $entity:expr, $actor:expr, $action:expr, $subject:expr, $query:expr) => {
-        $crate::macros::on_db!($db, pool => {
-            let mut tx = pool.begin().await?;
+        $crate::macros::audited_change!($db, $kind, $entity, $actor, $action, $subject, tx => {
             $query.execute(&mut *tx).await?;
-            $crate::macros::bump!(tx, $kind, $entity);
-            $crate::macros::record_audit!(tx, $actor, $action, $subject);
-            tx.commit().await?;
         })
     };
 }
