@@ -105,3 +105,34 @@ macro_rules! audited_change {
     };
 }
 pub(crate) use audited_change;
+
+/// [`audited_change!`] with the bump first: the change counter's row lock is then taken
+/// before the body reads, which serialises check-then-write bodies between writers, and a
+/// SQLite transaction that writes first never fails to upgrade to a writer ("database is
+/// locked") after another connection committed. A body that bails out rolls the bump back.
+macro_rules! locked_change {
+    ($db:expr, $kind:ident, $entity:expr, $actor:expr, $action:expr, $subject:expr, $tx:ident => $body:expr) => {
+        $crate::macros::in_tx!($db, $tx => {
+            $crate::macros::bump!($tx, $kind, $entity);
+            let out = $body;
+            $crate::macros::record_audit!($tx, $actor, $action, $subject);
+            out
+        })
+    };
+}
+pub(crate) use locked_change;
+
+/// Adds a user by email inside the caller's transaction unless one exists (a user may hold
+/// several accounts; an existing user's password stays theirs). Accounts and users share it.
+macro_rules! insert_user {
+    ($tx:expr, $email:expr, $password_hash:expr) => {
+        $crate::macros::exec!(
+            $tx,
+            "INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING",
+            $email,
+            $password_hash,
+            $crate::db::now()
+        )?
+    };
+}
+pub(crate) use insert_user;

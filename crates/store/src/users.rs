@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::accounts::{Account, validate_email};
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, exec, in_tx, on_db, record_audit};
+use crate::macros::{bump, exec, in_tx, insert_user, on_db, record_audit};
 
 /// What a user may do on one account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -150,7 +150,7 @@ impl Db {
         let email = email.trim().to_ascii_lowercase();
         in_tx!(self, tx => {
             bump!(tx);
-            exec!(tx, "INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING", &email, password_hash, now())?;
+            insert_user!(tx, &email, password_hash);
             let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
                 .bind(&email)
                 .fetch_one(&mut *tx)
