@@ -3,9 +3,11 @@
 
 use serde::Serialize;
 
-use crate::db::{Db, now};
+use crate::db::{Db, Search, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{audited_change, bump, exec, in_tx, insert_user, on_db, record_audit};
+use crate::macros::{
+    audited_change, bump, exec, in_tx, insert_user, on_db, record_audit, search_page,
+};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Account {
@@ -120,16 +122,13 @@ impl Db {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<Account>, i64)> {
-        let pattern = crate::db::like_pattern(needle);
-        let filter = "LOWER(public_id) LIKE $1 ESCAPE '\\' OR LOWER(email) LIKE $1 ESCAPE '\\' \
-            OR LOWER(name) LIKE $1 ESCAPE '\\'";
-        let rows =
-            format!("SELECT {COLUMNS} FROM accounts WHERE {filter} ORDER BY id LIMIT $2 OFFSET $3");
-        let count = format!("SELECT COUNT(*) FROM accounts WHERE {filter}");
-        Ok(on_db!(self, pool => (
-            sqlx::query_as(sqlx::AssertSqlSafe(rows)).bind(&pattern).bind(limit).bind(offset).fetch_all(pool).await?,
-            sqlx::query_scalar(sqlx::AssertSqlSafe(count)).bind(&pattern).fetch_one(pool).await?,
-        )))
+        let search = Search {
+            columns: COLUMNS,
+            from: "accounts",
+            searched: &["LOWER(public_id)", "LOWER(email)", "LOWER(name)"],
+            order: "id",
+        };
+        Ok(search_page!(self, search, needle, offset, limit))
     }
 
     /// The account with public id `public_id` (case-insensitive), or a NotFound naming it.

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, exec, in_tx, on_db, record_audit};
+use crate::macros::{bump, exec, fetch, in_tx, on_db, record_audit};
 use crate::snapshot_rows::Scope;
 
 /// An advisory as stored (and as `advisory list --json` and the admin API show it).
@@ -149,12 +149,7 @@ impl Db {
         let sql = format!(
             "{SELECT} WHERE ($1 IS NULL OR p.name = $1) ORDER BY a.reported_at DESC, a.advisory_id DESC"
         );
-        Ok(
-            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(package)
-            .fetch_all(pool)
-            .await?),
-        )
+        Ok(fetch!(self, fetch_all, sqlx::AssertSqlSafe(sql), package))
     }
 
     /// Advisories in force (not withdrawn) of the packages in `scope`, for the snapshot.

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::accounts::Account;
 use crate::db::{Db, now, now_millis};
 use crate::error::{Result, StoreError};
-use crate::macros::{audited_change, exec, locked_change, on_db};
+use crate::macros::{audited_change, exec, fetch, locked_change, on_db};
 use crate::products::Product;
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
@@ -180,12 +180,12 @@ impl Db {
     }
 
     pub async fn entitlements_of(&self, account: &Account) -> Result<Vec<Entitlement>> {
-        Ok(on_db!(self, pool => {
-            sqlx::query_as("SELECT account_id, product_id, updates_until, created_at, versions FROM entitlements WHERE account_id = $1")
-                .bind(account.id)
-                .fetch_all(pool)
-                .await?
-        }))
+        Ok(fetch!(
+            self,
+            fetch_all,
+            "SELECT account_id, product_id, updates_until, created_at, versions FROM entitlements WHERE account_id = $1",
+            account.id
+        ))
     }
 
     /// Entitlements by account id and product slug, of one account or all.

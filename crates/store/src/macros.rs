@@ -1,6 +1,6 @@
 //! The macros every query module writes with: [`on_db!`] runs one query text on either
 //! backend, [`in_tx!`] wraps a body in one transaction and [`exec!`] runs one statement with
-//! its binds inside it; [`bump!`], [`record_audit!`] and [`audited_change!`] keep the change
+//! its binds inside it ([`exec_on!`] and [`fetch!`] outside one); [`bump!`], [`record_audit!`] and [`audited_change!`] keep the change
 //! log and the audit log in the same transaction as the change they describe.
 
 /// Expands `$body` once per backend with `$pool` bound to the concrete pool, so one query
@@ -38,6 +38,38 @@ macro_rules! exec {
     };
 }
 pub(crate) use exec;
+
+/// Executes one statement with its binds on the pool, outside any transaction (a write that
+/// stands alone), and yields how many rows it affected.
+macro_rules! exec_on {
+    ($db:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
+        $crate::macros::on_db!($db, pool => sqlx::query($sql)$(.bind($bind))*.execute(pool).await?.rows_affected())
+    };
+}
+pub(crate) use exec_on;
+
+/// Reads rows of one query with its binds on either backend: `$fetch` is `fetch_all`,
+/// `fetch_optional` or `fetch_one`, the row type comes from the caller's binding:
+/// `let found: Option<Row> = fetch!(db, fetch_optional, "SELECT … WHERE id = $1", id);`.
+macro_rules! fetch {
+    ($db:expr, $fetch:ident, $sql:expr $(, $bind:expr)* $(,)?) => {
+        $crate::macros::on_db!($db, pool => sqlx::query_as($sql)$(.bind($bind))*.$fetch(pool).await?)
+    };
+}
+pub(crate) use fetch;
+
+/// Runs a [`crate::db::Search`] for `$needle`: `(rows of the page, matches in all)`.
+macro_rules! search_page {
+    ($db:expr, $search:expr, $needle:expr, $offset:expr, $limit:expr) => {{
+        let pattern = $crate::db::like_pattern($needle);
+        let (rows, count) = $search.queries();
+        $crate::macros::on_db!($db, pool => (
+            sqlx::query_as(sqlx::AssertSqlSafe(rows)).bind(&pattern).bind($limit).bind($offset).fetch_all(pool).await?,
+            sqlx::query_scalar(sqlx::AssertSqlSafe(count)).bind(&pattern).fetch_one(pool).await?,
+        ))
+    }};
+}
+pub(crate) use search_page;
 
 /// Bumps the change counter inside the caller's transaction and logs what changed, so a
 /// server can apply just that entity to its snapshot ([`changes::ChangeKind`] names the

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{bump, exec_on, on_db, record_audit};
 use crate::secret::{random_alphanumeric, sha256};
 use crate::users::User;
 
@@ -201,13 +201,12 @@ impl Db {
 
     /// Gives a claim back after a failed send, so a later round tries again.
     pub async fn release_notice(&self, kind: &str, subject: &str) -> Result<()> {
-        on_db!(self, pool => {
-            sqlx::query("DELETE FROM mail_notices WHERE kind = $1 AND subject = $2 AND sent_at IS NULL")
-                .bind(kind)
-                .bind(subject)
-                .execute(pool)
-                .await?;
-        });
+        exec_on!(
+            self,
+            "DELETE FROM mail_notices WHERE kind = $1 AND subject = $2 AND sent_at IS NULL",
+            kind,
+            subject
+        );
         Ok(())
     }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::advisories::{marks_change, touch_marks};
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, exec, in_tx, locked_change, on_db, record_audit};
+use crate::macros::{bump, exec, fetch, in_tx, locked_change, on_db, record_audit};
 use crate::snapshot_rows::Scope;
 
 /// A package's operator marks, for the snapshot.
@@ -141,12 +141,7 @@ impl Db {
         let sql = format!(
             "{RECALLS} WHERE ($1 IS NULL OR p.name = $1) ORDER BY r.recalled_at DESC, p.name"
         );
-        Ok(
-            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(package)
-            .fetch_all(pool)
-            .await?),
-        )
+        Ok(fetch!(self, fetch_all, sqlx::AssertSqlSafe(sql), package))
     }
 
     /// Recalls of the packages in `scope`, for the snapshot.
