@@ -19,9 +19,7 @@ fn refused_because(e: StoreError, reason: &str) {
 backend_tests!(async reset_links_are_hashed_single_use_and_expire);
 async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
     let db = TestDb::open(backend).await;
-    let acct = db
-        .account_named("reset@example.com", "Mail Customer", "old-hash")
-        .await;
+    let acct = db.account_with_password("reset@example.com").await;
     let t = now();
     let token = db
         .create_password_reset("Reset@Example.com", 3600, t)
@@ -142,9 +140,7 @@ async fn a_notice_is_claimed_by_one_caller_and_retried_after_a_failure(backend: 
 backend_tests!(async overdue_invoices_and_ending_licences_are_found_by_date);
 async fn overdue_invoices_and_ending_licences_are_found_by_date(backend: Backend) {
     let db = TestDb::open(backend).await;
-    let acct = db
-        .account_named("dates@example.com", "Mail Customer", "old-hash")
-        .await;
+    let acct = db.account_with_password("dates@example.com").await;
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     db.add_invoice(&acct, "INV-OLD", "10", "EUR", day("2026-01-10"), "t")
         .await
@@ -188,11 +184,10 @@ backend_tests!(async accounts_and_audit_are_paged_and_searched);
 async fn accounts_and_audit_are_paged_and_searched(backend: Backend) {
     let db = TestDb::open(backend).await;
     for i in 0..5 {
-        db.account_named(&format!("page{i}@example.com"), "Mail Customer", "old-hash")
+        db.account_with_password(&format!("page{i}@example.com"))
             .await;
     }
-    db.account_named("odd_100%@example.com", "Mail Customer", "old-hash")
-        .await;
+    db.account_with_password("odd_100%@example.com").await;
     let (first, total) = db.accounts_page("", 0, 2).await.unwrap();
     assert_eq!((first.len(), total), (2, 6));
     let (last, _) = db.accounts_page("", 4, 2).await.unwrap();

@@ -15,9 +15,7 @@ use packyard_testkit::{Backend, backend_tests};
 backend_tests!(async sessions_are_stored_hashed_and_end_at_logout_or_expiry);
 async fn sessions_are_stored_hashed_and_end_at_logout_or_expiry(backend: Backend) {
     let db = TestDb::open(backend).await;
-    let acct = db
-        .account_named("s@example.com", "Portal Customer", "$argon2id$placeholder")
-        .await;
+    let acct = db.account_with_password("s@example.com").await;
     let t = now();
     let new = db
         .create_session(SessionKind::Customer, acct.id, 3600, "10.1.2.3", t)
@@ -64,13 +62,7 @@ async fn sessions_are_stored_hashed_and_end_at_logout_or_expiry(backend: Backend
     // Customer sessions name the user and the account they work on: closing the account
     // ends the sessions on it; a new password ends every session of the user.
     let user = db.user("s@example.com").await.unwrap();
-    let other = db
-        .account_named(
-            "other@example.com",
-            "Portal Customer",
-            "$argon2id$placeholder",
-        )
-        .await;
+    let other = db.account_with_password("other@example.com").await;
     let mut open = Vec::new();
     for (on, ip) in [(acct.id, "x"), (acct.id, "y"), (other.id, "z")] {
         let s = db
@@ -123,13 +115,7 @@ async fn login_failures_are_counted_per_scope_and_cleared(backend: Backend) {
 backend_tests!(async audit_entries_record_the_actor_and_address);
 async fn audit_entries_record_the_actor_and_address(backend: Backend) {
     let db = TestDb::open(backend).await;
-    let acct = db
-        .account_named(
-            "audit@example.com",
-            "Portal Customer",
-            "$argon2id$placeholder",
-        )
-        .await;
+    let acct = db.account_with_password("audit@example.com").await;
     let actor = actor_at(&acct.public_id, "192.0.2.9");
     let key = db.create_key(&acct, "laptop", &actor).await.unwrap();
     db.record_event(&actor, "login.failed", "audit@example.com")
@@ -184,13 +170,7 @@ async fn downloads_are_grouped_per_package_and_day(backend: Backend) {
 backend_tests!(async closed_accounts_can_be_reopened);
 async fn closed_accounts_can_be_reopened(backend: Backend) {
     let db = TestDb::open(backend).await;
-    let acct = db
-        .account_named(
-            "reopen@example.com",
-            "Portal Customer",
-            "$argon2id$placeholder",
-        )
-        .await;
+    let acct = db.account_with_password("reopen@example.com").await;
     let seq = db.change_seq().await.unwrap();
     let same = db.reopen_account(&acct.public_id, "t").await.unwrap();
     assert_eq!(same.status, "active");

@@ -8,18 +8,13 @@ use crate::products::Product;
 use crate::tests::TestDb;
 
 impl TestDb {
-    /// An active account called `name` with `email`, its contact's password `password_hash`.
-    pub(crate) async fn account_named(
-        &self,
-        email: &str,
-        name: &str,
-        password_hash: &str,
-    ) -> Account {
+    /// An active account called Acme Corp with `email`, whose contact has a password set.
+    pub(crate) async fn account_with_password(&self, email: &str) -> Account {
         let new = NewAccount {
             email,
-            name,
+            name: "Acme Corp",
             id_prefix: "MAG",
-            password_hash: Some(password_hash.into()),
+            password_hash: Some("$argon2id$placeholder".into()),
         };
         self.create_account(new, "test").await.unwrap()
     }

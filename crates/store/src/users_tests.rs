@@ -135,31 +135,19 @@ async fn keys_can_be_scoped_imported_and_personal(backend: Backend) {
     db.grant(&acct, &a, None, "t").await.unwrap();
 
     // A scope may name only the account's products.
-    let refused = db
-        .create_account_key(
-            &acct,
-            &NewKey {
-                name: "x",
-                products: std::slice::from_ref(&b),
-                pair: None,
-            },
-            "t",
-        )
-        .await;
+    // A key limited to one product.
+    let scoped_to = |name, product| NewKey {
+        name,
+        products: std::slice::from_ref(product),
+        pair: None,
+    };
+    let refused = db.create_account_key(&acct, &scoped_to("x", &b), "t").await;
     assert!(
         matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("beta")),
         "{refused:?}"
     );
     let scoped = db
-        .create_account_key(
-            &acct,
-            &NewKey {
-                name: "only alpha",
-                products: std::slice::from_ref(&a),
-                pair: None,
-            },
-            "dev@example.com",
-        )
+        .create_account_key(&acct, &scoped_to("only alpha", &a), "dev@example.com")
         .await
         .unwrap();
     let stored = db.key(&scoped.public_key).await.unwrap();
