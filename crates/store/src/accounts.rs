@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::db::{Db, Search, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
 use crate::macros::{
-    audited_change, bump, exec, in_tx, insert_user, on_db, record_audit, search_page,
+    audited_change, bump, exec, found, in_tx, insert_user, on_db, record_audit, search_page,
 };
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
@@ -135,15 +135,23 @@ impl Db {
     pub async fn account(&self, public_id: &str) -> Result<Account> {
         let sql = format!("SELECT {COLUMNS} FROM accounts WHERE public_id = $1");
         let wanted = public_id.trim().to_ascii_uppercase();
-        let found: Option<Account> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&wanted).fetch_optional(pool).await?);
-        found.ok_or_else(|| StoreError::NotFound(format!("no account with id {public_id:?}")))
+        found!(
+            self,
+            sqlx::AssertSqlSafe(sql),
+            [&wanted],
+            format!("no account with id {public_id:?}")
+        )
     }
 
     /// The account with internal row id `id` (what a portal session refers to).
     pub async fn account_by_row_id(&self, id: i64) -> Result<Account> {
         let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
-        let found: Option<Account> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
-        found.ok_or_else(|| StoreError::NotFound(format!("no account with row id {id}")))
+        found!(
+            self,
+            sqlx::AssertSqlSafe(sql),
+            [id],
+            format!("no account with row id {id}")
+        )
     }
 
     pub async fn account_by_email(&self, email: &str) -> Result<Option<(Account, Option<String>)>> {

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, exec, fetch, in_tx, on_db, record_audit};
+use crate::macros::{bump, exec, fetch, found, in_tx, record_audit};
 use crate::snapshot_rows::Scope;
 
 /// An advisory as stored (and as `advisory list --json` and the admin API show it).
@@ -133,15 +133,12 @@ impl Db {
     /// One advisory by id, withdrawn or not.
     pub async fn advisory(&self, advisory_id: &str) -> Result<Advisory> {
         let sql = format!("{SELECT} WHERE a.advisory_id = $1");
-        let found: Option<Advisory> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(advisory_id)
-            .fetch_optional(pool)
-            .await?);
-        found.ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "no advisory {advisory_id}; `packyard advisory list` shows the ids"
-            ))
-        })
+        found!(
+            self,
+            sqlx::AssertSqlSafe(sql),
+            [advisory_id],
+            format!("no advisory {advisory_id}; `packyard advisory list` shows the ids")
+        )
     }
 
     /// Advisories, withdrawn ones included, of one package or of all, newest report first.

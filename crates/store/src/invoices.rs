@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::accounts::Account;
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{audited_change, exec, on_db};
+use crate::macros::{audited_change, exec, found, on_db};
 
 /// The SQL condition for an unpaid invoice: no payment recorded and not void.
 /// [`Invoice::is_open`] is the same test on a loaded row.
@@ -136,8 +136,12 @@ impl Db {
 
     pub async fn invoice(&self, number: &str) -> Result<Invoice> {
         let sql = format!("SELECT {COLUMNS} FROM invoices WHERE number = $1");
-        let found: Option<Invoice> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(number.trim()).fetch_optional(pool).await?);
-        found.ok_or_else(|| StoreError::NotFound(format!("no invoice numbered {number:?}")))
+        found!(
+            self,
+            sqlx::AssertSqlSafe(sql),
+            [number.trim()],
+            format!("no invoice numbered {number:?}")
+        )
     }
 
     /// Marks the invoice paid. Paying an already-paid invoice is a no-op, not an error; a

@@ -12,7 +12,7 @@ use crate::accounts::Account;
 use crate::audit::split_actor;
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{audited_change, bump, exec, in_tx, on_db, record_audit};
+use crate::macros::{audited_change, bump, exec, found, in_tx, on_db, record_audit};
 use crate::products::Product;
 use crate::secret::{random_alphanumeric, sha256};
 
@@ -208,10 +208,12 @@ impl Db {
 
     pub async fn key(&self, public_key: &str) -> Result<AccessKey> {
         let sql = format!("SELECT {COLUMNS} FROM access_keys WHERE public_key = $1");
-        let found: Option<AccessKey> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(public_key.trim()).fetch_optional(pool).await?);
-        let key = found.ok_or_else(|| {
-            StoreError::NotFound(format!("no access key with public key {public_key:?}"))
-        })?;
+        let key: AccessKey = found!(
+            self,
+            sqlx::AssertSqlSafe(sql),
+            [public_key.trim()],
+            format!("no access key with public key {public_key:?}")
+        )?;
         Ok(self.with_scopes(vec![key]).await?.remove(0))
     }
 

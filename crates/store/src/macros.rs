@@ -58,6 +58,16 @@ macro_rules! fetch {
 }
 pub(crate) use fetch;
 
+/// The one row a query finds, or [`crate::StoreError::NotFound`] with `$missing` (built only
+/// when nothing is found): `found!(db, sql, [id], format!("no invoice {id}"))?`.
+macro_rules! found {
+    ($db:expr, $sql:expr, [$($bind:expr),* $(,)?], $missing:expr) => {{
+        let row: Option<_> = $crate::macros::fetch!($db, fetch_optional, $sql $(, $bind)*);
+        row.ok_or_else(|| $crate::error::StoreError::NotFound($missing))
+    }};
+}
+pub(crate) use found;
+
 /// Runs a [`crate::db::Search`] for `$needle`: `(rows of the page, matches in all)`.
 macro_rules! search_page {
     ($db:expr, $search:expr, $needle:expr, $offset:expr, $limit:expr) => {{

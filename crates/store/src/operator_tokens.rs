@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{bump, found, on_db, record_audit};
 use crate::secret::{random_alphanumeric, sha256};
 
 /// Admin tokens carry a prefix so they are recognisable in logs and secret scanners.
@@ -199,9 +199,13 @@ impl Db {
     /// One token by id (revoked or not).
     pub async fn operator_token(&self, id: i64) -> Result<OperatorTokenInfo> {
         let sql = format!("{SELECT} WHERE t.id = $1");
-        let row: Option<TokenRow> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
+        let row: Result<TokenRow> = found!(
+            self,
+            sqlx::AssertSqlSafe(sql),
+            [id],
+            format!("no operator API token with id {id}")
+        );
         row.map(TokenRow::info)
-            .ok_or_else(|| StoreError::NotFound(format!("no operator API token with id {id}")))
     }
 
     /// Revokes token `id`; revoking a revoked token changes nothing and is not an error.

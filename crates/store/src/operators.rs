@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::accounts::validate_email;
 use crate::db::{Db, now};
-use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{audited_change, exec, on_db};
+use crate::error::{Result, conflict_on_unique};
+use crate::macros::{audited_change, exec, fetch, found};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Operator {
@@ -54,28 +54,28 @@ impl Db {
 
     pub async fn operator(&self, email: &str) -> Result<Operator> {
         let email = email.trim().to_ascii_lowercase();
-        let found: Option<Operator> = on_db!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM operators WHERE email = $1")))
-                .bind(&email)
-                .fetch_optional(pool)
-                .await?
-        });
-        found.ok_or_else(|| StoreError::NotFound(format!("no operator with email {email:?}")))
+        let sql = format!("SELECT {COLUMNS} FROM operators WHERE email = $1");
+        found!(
+            self,
+            sqlx::AssertSqlSafe(sql),
+            [&email],
+            format!("no operator with email {email:?}")
+        )
     }
 
     pub async fn operator_by_id(&self, id: i64) -> Result<Operator> {
-        let found: Option<Operator> = on_db!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM operators WHERE id = $1")))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        found.ok_or_else(|| StoreError::NotFound(format!("no operator with id {id}")))
+        let sql = format!("SELECT {COLUMNS} FROM operators WHERE id = $1");
+        found!(
+            self,
+            sqlx::AssertSqlSafe(sql),
+            [id],
+            format!("no operator with id {id}")
+        )
     }
 
     pub async fn operators(&self) -> Result<Vec<Operator>> {
         let sql = format!("SELECT {COLUMNS} FROM operators ORDER BY email");
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
+        Ok(fetch!(self, fetch_all, sqlx::AssertSqlSafe(sql)))
     }
 
     /// Disables or enables an operator. Disabling also ends their portal sessions.

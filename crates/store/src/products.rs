@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{audited_change, bump, exec, in_tx, on_db, record_audit};
+use crate::macros::{audited_change, bump, exec, found, in_tx, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Product {
@@ -120,9 +120,13 @@ impl Db {
 
     pub async fn product(&self, slug: &str) -> Result<Product> {
         let sql = format!("SELECT {COLUMNS} FROM products WHERE slug = $1");
-        let row: Option<ProductRow> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(slug.trim()).fetch_optional(pool).await?);
+        let row: Result<ProductRow> = found!(
+            self,
+            sqlx::AssertSqlSafe(sql),
+            [slug.trim()],
+            format!("no product with slug {slug:?}")
+        );
         row.map(Product::from)
-            .ok_or_else(|| StoreError::NotFound(format!("no product with slug {slug:?}")))
     }
 
     pub async fn products(&self) -> Result<Vec<Product>> {

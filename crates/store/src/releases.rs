@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{audited_change, exec, on_db};
+use crate::macros::{audited_change, exec, found, on_db};
 use crate::products::Product;
 
 pub const RELEASE_TYPES: [&str; 5] = ["ce-full", "ee-full", "ce-patch", "ee-patch", "other"];
@@ -109,8 +109,12 @@ impl Db {
 
     pub async fn release(&self, file_name: &str) -> Result<Release> {
         let sql = format!("SELECT {COLUMNS} FROM releases WHERE file_name = $1");
-        let found: Option<Release> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(file_name).fetch_optional(pool).await?);
-        found.ok_or_else(|| StoreError::NotFound(format!("no release named {file_name:?}")))
+        found!(
+            self,
+            sqlx::AssertSqlSafe(sql),
+            [file_name],
+            format!("no release named {file_name:?}")
+        )
     }
 
     pub async fn releases(&self) -> Result<Vec<Release>> {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{bump, found, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct GitRepo {
@@ -78,12 +78,12 @@ impl Db {
 
     pub async fn repo(&self, id: i64) -> Result<GitRepo> {
         let sql = format!("{SELECT} WHERE id = $1");
-        let found: Option<GitRepo> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
-        found.ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "no repository with id {id}; `packyard repo list` shows them"
-            ))
-        })
+        found!(
+            self,
+            sqlx::AssertSqlSafe(sql),
+            [id],
+            format!("no repository with id {id}; `packyard repo list` shows them")
+        )
     }
 
     /// Forgets a repository and its ref states. Versions it published stay (they are

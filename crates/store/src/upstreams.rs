@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{bump, found, on_db, record_audit};
 
 /// How we authenticate to an upstream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -184,12 +184,13 @@ impl Db {
 
     pub async fn upstream(&self, name: &str) -> Result<Upstream> {
         let sql = format!("{SELECT} WHERE name = $1");
-        let found: Option<UpstreamRow> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(name).fetch_optional(pool).await?);
-        found.map(Upstream::from).ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "no upstream named {name:?}; `packyard upstream list` shows them"
-            ))
-        })
+        let row: Result<UpstreamRow> = found!(
+            self,
+            sqlx::AssertSqlSafe(sql),
+            [name],
+            format!("no upstream named {name:?}; `packyard upstream list` shows them")
+        );
+        row.map(Upstream::from)
     }
 
     /// Forgets an upstream with its fetched metadata and dist records (the blobs go with the

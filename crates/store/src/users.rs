@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::accounts::{Account, validate_email};
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, exec, in_tx, insert_user, on_db, record_audit};
+use crate::macros::{bump, exec, found, in_tx, insert_user, on_db, record_audit};
 
 /// What a user may do on one account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -118,13 +118,12 @@ impl Db {
 
     /// The user with this row id (a portal session's principal).
     pub async fn user_by_id(&self, id: i64) -> Result<User> {
-        let row: Option<User> = on_db!(self, pool => {
-            sqlx::query_as("SELECT id, email, created_at FROM users WHERE id = $1")
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        row.ok_or_else(|| StoreError::NotFound(format!("no user with id {id}")))
+        found!(
+            self,
+            "SELECT id, email, created_at FROM users WHERE id = $1",
+            [id],
+            format!("no user with id {id}")
+        )
     }
 
     /// The user with this email, or a NotFound naming it.
