@@ -135,23 +135,13 @@ impl Db {
     pub async fn account(&self, public_id: &str) -> Result<Account> {
         let sql = format!("SELECT {COLUMNS} FROM accounts WHERE public_id = $1");
         let wanted = public_id.trim().to_ascii_uppercase();
-        found!(
-            self,
-            sqlx::AssertSqlSafe(sql),
-            [&wanted],
-            format!("no account with id {public_id:?}")
-        )
+        found!(self, sql, [&wanted], "no account with id {public_id:?}")
     }
 
     /// The account with internal row id `id` (what a portal session refers to).
     pub async fn account_by_row_id(&self, id: i64) -> Result<Account> {
         let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
-        found!(
-            self,
-            sqlx::AssertSqlSafe(sql),
-            [id],
-            format!("no account with row id {id}")
-        )
+        found!(self, sql, [id], "no account with row id {id}")
     }
 
     pub async fn account_by_email(&self, email: &str) -> Result<Option<(Account, Option<String>)>> {

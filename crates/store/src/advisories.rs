@@ -135,9 +135,9 @@ impl Db {
         let sql = format!("{SELECT} WHERE a.advisory_id = $1");
         found!(
             self,
-            sqlx::AssertSqlSafe(sql),
+            sql,
             [advisory_id],
-            format!("no advisory {advisory_id}; `packyard advisory list` shows the ids")
+            "no advisory {advisory_id}; `packyard advisory list` shows the ids"
         )
     }
 

@@ -136,12 +136,7 @@ impl Db {
 
     pub async fn invoice(&self, number: &str) -> Result<Invoice> {
         let sql = format!("SELECT {COLUMNS} FROM invoices WHERE number = $1");
-        found!(
-            self,
-            sqlx::AssertSqlSafe(sql),
-            [number.trim()],
-            format!("no invoice numbered {number:?}")
-        )
+        found!(self, sql, [number.trim()], "no invoice numbered {number:?}")
     }
 
     /// Marks the invoice paid. Paying an already-paid invoice is a no-op, not an error; a

@@ -210,9 +210,9 @@ impl Db {
         let sql = format!("SELECT {COLUMNS} FROM access_keys WHERE public_key = $1");
         let key: AccessKey = found!(
             self,
-            sqlx::AssertSqlSafe(sql),
+            sql,
             [public_key.trim()],
-            format!("no access key with public key {public_key:?}")
+            "no access key with public key {public_key:?}"
         )?;
         Ok(self.with_scopes(vec![key]).await?.remove(0))
     }

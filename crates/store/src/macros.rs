@@ -58,12 +58,15 @@ macro_rules! fetch {
 }
 pub(crate) use fetch;
 
-/// The one row a query finds, or [`crate::StoreError::NotFound`] with `$missing` (built only
-/// when nothing is found): `found!(db, sql, [id], format!("no invoice {id}"))?`.
+/// The one row a query finds, or [`crate::StoreError::NotFound`] with the message the
+/// trailing `format!` arguments make (only when nothing is found):
+/// `found!(db, sql, [id], "no invoice {id}")?`. `$sql` is text made from constants (a
+/// column list and a condition); the values travel as binds.
 macro_rules! found {
-    ($db:expr, $sql:expr, [$($bind:expr),* $(,)?], $missing:expr) => {{
-        let row: Option<_> = $crate::macros::fetch!($db, fetch_optional, $sql $(, $bind)*);
-        row.ok_or_else(|| $crate::error::StoreError::NotFound($missing))
+    ($db:expr, $sql:expr, [$($bind:expr),* $(,)?], $($missing:tt)+) => {{
+        let sql = sqlx::AssertSqlSafe($sql);
+        let row: Option<_> = $crate::macros::fetch!($db, fetch_optional, sql $(, $bind)*);
+        row.ok_or_else(|| $crate::error::StoreError::NotFound(format!($($missing)+)))
     }};
 }
 pub(crate) use found;

@@ -199,12 +199,7 @@ impl Db {
     /// One token by id (revoked or not).
     pub async fn operator_token(&self, id: i64) -> Result<OperatorTokenInfo> {
         let sql = format!("{SELECT} WHERE t.id = $1");
-        let row: Result<TokenRow> = found!(
-            self,
-            sqlx::AssertSqlSafe(sql),
-            [id],
-            format!("no operator API token with id {id}")
-        );
+        let row: Result<TokenRow> = found!(self, sql, [id], "no operator API token with id {id}");
         row.map(TokenRow::info)
     }
 

@@ -55,22 +55,12 @@ impl Db {
     pub async fn operator(&self, email: &str) -> Result<Operator> {
         let email = email.trim().to_ascii_lowercase();
         let sql = format!("SELECT {COLUMNS} FROM operators WHERE email = $1");
-        found!(
-            self,
-            sqlx::AssertSqlSafe(sql),
-            [&email],
-            format!("no operator with email {email:?}")
-        )
+        found!(self, sql, [&email], "no operator with email {email:?}")
     }
 
     pub async fn operator_by_id(&self, id: i64) -> Result<Operator> {
         let sql = format!("SELECT {COLUMNS} FROM operators WHERE id = $1");
-        found!(
-            self,
-            sqlx::AssertSqlSafe(sql),
-            [id],
-            format!("no operator with id {id}")
-        )
+        found!(self, sql, [id], "no operator with id {id}")
     }
 
     pub async fn operators(&self) -> Result<Vec<Operator>> {

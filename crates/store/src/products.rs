@@ -120,12 +120,8 @@ impl Db {
 
     pub async fn product(&self, slug: &str) -> Result<Product> {
         let sql = format!("SELECT {COLUMNS} FROM products WHERE slug = $1");
-        let row: Result<ProductRow> = found!(
-            self,
-            sqlx::AssertSqlSafe(sql),
-            [slug.trim()],
-            format!("no product with slug {slug:?}")
-        );
+        let row: Result<ProductRow> =
+            found!(self, sql, [slug.trim()], "no product with slug {slug:?}");
         row.map(Product::from)
     }
 

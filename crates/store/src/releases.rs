@@ -109,12 +109,7 @@ impl Db {
 
     pub async fn release(&self, file_name: &str) -> Result<Release> {
         let sql = format!("SELECT {COLUMNS} FROM releases WHERE file_name = $1");
-        found!(
-            self,
-            sqlx::AssertSqlSafe(sql),
-            [file_name],
-            format!("no release named {file_name:?}")
-        )
+        found!(self, sql, [file_name], "no release named {file_name:?}")
     }
 
     pub async fn releases(&self) -> Result<Vec<Release>> {

@@ -80,9 +80,9 @@ impl Db {
         let sql = format!("{SELECT} WHERE id = $1");
         found!(
             self,
-            sqlx::AssertSqlSafe(sql),
+            sql,
             [id],
-            format!("no repository with id {id}; `packyard repo list` shows them")
+            "no repository with id {id}; `packyard repo list` shows them"
         )
     }
 

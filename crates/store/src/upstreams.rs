@@ -186,9 +186,9 @@ impl Db {
         let sql = format!("{SELECT} WHERE name = $1");
         let row: Result<UpstreamRow> = found!(
             self,
-            sqlx::AssertSqlSafe(sql),
+            sql,
             [name],
-            format!("no upstream named {name:?}; `packyard upstream list` shows them")
+            "no upstream named {name:?}; `packyard upstream list` shows them"
         );
         row.map(Upstream::from)
     }

@@ -122,7 +122,7 @@ impl Db {
             self,
             "SELECT id, email, created_at FROM users WHERE id = $1",
             [id],
-            format!("no user with id {id}")
+            "no user with id {id}"
         )
     }
 
