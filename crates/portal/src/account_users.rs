@@ -6,7 +6,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::users::{Member, Role};
@@ -14,7 +13,7 @@ use packyard_store::users::{Member, Role};
 use super::error::{PortalError, PortalResult};
 use super::invites::{ShownLink, add_user};
 use super::posted::form;
-use super::posted::{Posted, Session};
+use super::posted::{Posted, Session, Viewed};
 use super::session::{CUSTOMER_COOKIE, CustomerSession, cookie};
 use super::views::{Layout, date};
 use crate::areas::Area;
@@ -69,10 +68,7 @@ async fn page(
     })
 }
 
-pub async fn list(
-    State(state): State<PortalState>,
-    session: CustomerSession,
-) -> PortalResult<UsersPage> {
+pub async fn list(Viewed(state, session): Viewed<CustomerSession>) -> PortalResult<UsersPage> {
     page(&state, &session, None).await
 }
 

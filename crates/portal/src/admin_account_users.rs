@@ -5,7 +5,7 @@
 //! Composer is answered from. The last owner of an account cannot be removed or demoted
 //! (the store refuses; the page says why and nothing changes). Audited with the operator.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_core::explain::{Asker, Today, explain as explain_access};
 use packyard_store::users::Role;
@@ -14,9 +14,8 @@ use super::account_users::UserForm;
 use super::admin_accounts::{AccountExtras, AccountPage, AccountPost, ExplainQuery, account_page};
 use super::error::{PortalError, PortalResult};
 use super::invites::{add_user, link_for};
-use super::posted::{Posted, Session};
+use super::posted::{Posted, Session, Viewed};
 use super::session::OperatorSession;
-use crate::state::PortalState;
 
 /// `POST /admin/accounts/{id}/users`: the account page, showing the new user's link.
 pub async fn add(
@@ -73,8 +72,7 @@ pub async fn change(
 /// `GET /admin/accounts/{id}/explain?package=…[&key=…]`: the account page with the
 /// explanation of why the account (or the key) can or cannot install the package.
 pub async fn explain(
-    State(state): State<PortalState>,
-    session: OperatorSession,
+    Viewed(state, session): Viewed<OperatorSession>,
     Path(id): Path<String>,
     Query(query): Query<ExplainQuery>,
 ) -> PortalResult<AccountPage> {

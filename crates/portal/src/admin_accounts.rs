@@ -5,7 +5,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use packyard_store::accounts::{Account, NewAccount};
@@ -18,7 +18,7 @@ use super::error::PortalResult;
 use super::invites::ShownLink;
 use super::keys::KeyRow;
 use super::posted::form;
-use super::posted::{NoFields, Posted, Session};
+use super::posted::{NoFields, Posted, Session, Viewed};
 use super::session::OperatorSession;
 use super::views::{InvoiceRow, Layout, PageQuery, Pager, date};
 use crate::state::PortalState;
@@ -36,8 +36,7 @@ pub struct AccountsPage {
 }
 
 pub async fn list(
-    State(state): State<PortalState>,
-    session: OperatorSession,
+    Viewed(state, session): Viewed<OperatorSession>,
     Query(query): Query<PageQuery>,
 ) -> PortalResult<AccountsPage> {
     let size = state.config.admin_page_size.max(1) as i64;
@@ -140,8 +139,7 @@ pub struct AccountExtras {
 }
 
 pub async fn show(
-    State(state): State<PortalState>,
-    session: OperatorSession,
+    Viewed(state, session): Viewed<OperatorSession>,
     Path(id): Path<String>,
 ) -> PortalResult<AccountPage> {
     account_page(&state, &session, &id, AccountExtras::default()).await

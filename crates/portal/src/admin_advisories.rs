@@ -4,17 +4,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::advisories::Advisory;
 use packyard_store::package_marks::Recall;
 
 use super::error::{PortalError, PortalResult};
 use super::posted::form;
-use super::posted::{Posted, Session};
+use super::posted::{Posted, Session, Viewed};
 use super::session::OperatorSession;
 use super::views::Layout;
-use crate::state::PortalState;
 use packyard_core::marks_input::{AdvisoryDraft, SEVERITIES};
 
 #[derive(Template, WebTemplate)]
@@ -26,10 +24,7 @@ pub struct AdvisoriesPage {
     severities: &'static [&'static str],
 }
 
-pub async fn page(
-    State(state): State<PortalState>,
-    session: OperatorSession,
-) -> PortalResult<AdvisoriesPage> {
+pub async fn page(Viewed(state, session): Viewed<OperatorSession>) -> PortalResult<AdvisoriesPage> {
     Ok(AdvisoriesPage {
         l: Layout::operator(&session, "Advisories", "advisories"),
         advisories: state.db.advisories(None).await?,

@@ -3,14 +3,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::products::{Product, parse_patterns};
 
 use super::error::PortalError;
 use super::error::PortalResult;
 use super::posted::form;
-use super::posted::{Posted, PostedUpload, Session, unreadable};
+use super::posted::{Posted, PostedUpload, Session, Viewed, unreadable};
 use super::session::OperatorSession;
 use super::views::{Layout, PageQuery, Pager, date};
 use crate::state::PortalState;
@@ -25,8 +25,7 @@ pub struct ProductsPage {
 }
 
 pub async fn products(
-    State(state): State<PortalState>,
-    session: OperatorSession,
+    Viewed(state, session): Viewed<OperatorSession>,
 ) -> PortalResult<ProductsPage> {
     Ok(ProductsPage {
         l: Layout::operator(&session, "Products", "products"),
@@ -128,8 +127,7 @@ async fn packages_page(
 }
 
 pub async fn packages(
-    State(state): State<PortalState>,
-    session: OperatorSession,
+    Viewed(state, session): Viewed<OperatorSession>,
     Query(query): Query<PageQuery>,
 ) -> PortalResult<PackagesPage> {
     packages_page(&state, &session, query.number(), None).await

@@ -6,16 +6,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use chrono::{Datelike, Days, NaiveDate};
 use packyard_store::mail::{DatedLicence, UnpaidInvoice};
 
 use super::admin_log::{CHART_DAYS, Chart, chart};
 use super::error::PortalResult;
+use super::posted::Viewed;
 use super::session::OperatorSession;
 use super::views::{Layout, datetime};
 use crate::notices::past_grace;
-use crate::state::PortalState;
 use packyard_core::rules;
 
 /// Failed logins listed.
@@ -64,8 +63,7 @@ fn held_accounts(unpaid: Vec<UnpaidInvoice>, today: NaiveDate, grace: i64) -> Ve
 }
 
 pub async fn dashboard(
-    State(state): State<PortalState>,
-    session: OperatorSession,
+    Viewed(state, session): Viewed<OperatorSession>,
 ) -> PortalResult<DashboardPage> {
     let now = state.config.clock.today();
     let grace = state.config.billing_grace_days;

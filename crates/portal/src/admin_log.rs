@@ -4,13 +4,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use packyard_store::downloads::DownloadCount;
 
 use super::error::PortalResult;
+use super::posted::Viewed;
 use super::session::OperatorSession;
 use super::views::{Layout, PageQuery, Pager, date, datetime};
-use crate::state::PortalState;
 
 pub struct AuditRow {
     pub at: String,
@@ -30,8 +30,7 @@ pub struct AuditPage {
 }
 
 pub async fn audit(
-    State(state): State<PortalState>,
-    session: OperatorSession,
+    Viewed(state, session): Viewed<OperatorSession>,
     Query(query): Query<PageQuery>,
 ) -> PortalResult<AuditPage> {
     let size = state.config.admin_page_size.max(1) as i64;
@@ -125,10 +124,7 @@ pub struct StatsPage {
     days: i64,
 }
 
-pub async fn stats(
-    State(state): State<PortalState>,
-    session: OperatorSession,
-) -> PortalResult<StatsPage> {
+pub async fn stats(Viewed(state, session): Viewed<OperatorSession>) -> PortalResult<StatsPage> {
     let today = state.config.clock.unix_secs() / 86400;
     let series = state
         .db

@@ -5,7 +5,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use futures_util::TryStreamExt;
 use packyard_blobs::BlobError;
 use packyard_store::releases::{RELEASE_TYPES, Release};
@@ -13,7 +12,7 @@ use tokio_util::io::StreamReader;
 
 use super::error::PortalError;
 use super::error::PortalResult;
-use super::posted::{PostedUpload, Session, unreadable};
+use super::posted::{PostedUpload, Session, Viewed, unreadable};
 use super::session::OperatorSession;
 use super::views::Layout;
 use crate::state::PortalState;
@@ -61,10 +60,7 @@ async fn page(
     })
 }
 
-pub async fn list(
-    State(state): State<PortalState>,
-    session: OperatorSession,
-) -> PortalResult<ReleasesPage> {
+pub async fn list(Viewed(state, session): Viewed<OperatorSession>) -> PortalResult<ReleasesPage> {
     page(&state, &session, None).await
 }
 

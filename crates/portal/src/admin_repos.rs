@@ -5,17 +5,16 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::repo_refs::{GitRef, RefState};
 use packyard_store::repos::GitRepo;
 use packyard_vcs::remote::Remote;
 
 use super::error::PortalResult;
-use super::posted::{NoFields, Posted};
+use super::posted::{NoFields, Posted, Viewed};
 use super::session::OperatorSession;
 use super::views::{Layout, datetime};
-use crate::state::PortalState;
 use packyard_core::git::registry::webhook_url;
 
 /// One repository as the page shows it.
@@ -62,10 +61,7 @@ fn view(repo: GitRepo, refs: Vec<GitRef>, public_url: &str) -> RepoView {
     }
 }
 
-pub async fn list(
-    State(state): State<PortalState>,
-    session: OperatorSession,
-) -> PortalResult<ReposPage> {
+pub async fn list(Viewed(state, session): Viewed<OperatorSession>) -> PortalResult<ReposPage> {
     let mut repos = Vec::new();
     for repo in state.db.repos().await? {
         let refs = state.db.repo_refs(repo.id).await?;

@@ -7,15 +7,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::{PortalError, PortalResult};
 use super::posted::form;
-use super::posted::{Posted, Session};
+use super::posted::{Posted, Session, Viewed};
 use super::session::OperatorSession;
 use super::views::{Layout, datetime};
-use crate::state::PortalState;
 use packyard_core::upstream::registry::{self, AddUpstream, UpstreamView};
 
 #[derive(Template, WebTemplate)]
@@ -34,8 +32,7 @@ form! {
 }
 
 pub async fn list(
-    State(state): State<PortalState>,
-    session: OperatorSession,
+    Viewed(state, session): Viewed<OperatorSession>,
     axum::extract::Query(query): axum::extract::Query<PageQuery>,
 ) -> PortalResult<UpstreamsPage> {
     let upstreams = state

@@ -2,10 +2,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 
 use super::error::PortalResult;
-use super::posted::{NoFields, Posted, Session};
+use super::posted::{NoFields, Posted, Session, Viewed};
 use super::session::CustomerSession;
 use super::views::{InvoiceRow, Layout, datetime};
 use crate::state::PortalState;
@@ -23,8 +22,7 @@ pub struct TokenPage {
 }
 
 pub async fn token_page(
-    State(state): State<PortalState>,
-    session: CustomerSession,
+    Viewed(state, session): Viewed<CustomerSession>,
 ) -> PortalResult<TokenPage> {
     let current = state.db.token_of(&session.account).await?;
     let created = current.map(|t| t.created_at);
@@ -71,8 +69,7 @@ pub struct InvoicesPage {
 }
 
 pub async fn invoices(
-    State(state): State<PortalState>,
-    session: CustomerSession,
+    Viewed(state, session): Viewed<CustomerSession>,
 ) -> PortalResult<InvoicesPage> {
     let invoices = state.db.invoices_of(&session.account).await?;
     let today = state.config.clock.today();

@@ -9,7 +9,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 
@@ -22,7 +22,7 @@ use super::error::PortalError;
 use super::error::PortalResult;
 use super::install::InstallGuide;
 use super::posted::form;
-use super::posted::{NoFields, Posted, Session};
+use super::posted::{NoFields, Posted, Session, Viewed};
 use super::session::CustomerSession;
 use super::views::{Layout, datetime};
 use crate::state::PortalState;
@@ -134,8 +134,7 @@ async fn scopable(state: &PortalState, session: &CustomerSession) -> PortalResul
 }
 
 pub async fn list(
-    State(state): State<PortalState>,
-    session: CustomerSession,
+    Viewed(state, session): Viewed<CustomerSession>,
     Query(chosen): Query<ChosenKey>,
 ) -> PortalResult<KeysPage> {
     let keys = state.db.keys_of(&session.account).await?;
@@ -268,8 +267,7 @@ pub async fn enable_or_disable(
 }
 
 pub async fn confirm_delete(
-    State(state): State<PortalState>,
-    session: CustomerSession,
+    Viewed(state, session): Viewed<CustomerSession>,
     Path(public_key): Path<String>,
 ) -> PortalResult<KeyDeletePage> {
     let key = own_key(&state, &session, &public_key).await?;

@@ -6,12 +6,11 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 
 use super::error::PortalResult;
+use super::posted::Viewed;
 use super::session::CustomerSession;
 use super::views::Layout;
-use crate::state::PortalState;
 use packyard_core::access::Seat;
 use packyard_core::account_marks::{AffectingAdvisory, AffectingRecall, affecting};
 use packyard_core::rules;
@@ -92,8 +91,7 @@ fn package_reach(snapshot: &Snapshot, seat: &Seat, name: &str) -> Option<Package
 }
 
 pub async fn licences(
-    State(state): State<PortalState>,
-    session: CustomerSession,
+    Viewed(state, session): Viewed<CustomerSession>,
 ) -> PortalResult<LicencesPage> {
     let products = state.db.products().await?;
     let snapshot = state.snapshot();

@@ -11,7 +11,7 @@
 use std::future::Future;
 
 use axum::Form;
-use axum::extract::{FromRequest, Multipart, Request};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::Method;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -162,5 +162,22 @@ mod tests {
                 "{unsafe_method}"
             );
         }
+    }
+}
+
+/// A page seen from a logged-in session: the state and the session in one extractor, for the
+/// pages that only show something (a handler that changes something takes [`Posted`]). The
+/// session is taken by its own extractor, so the unsafe-method refusal still applies.
+pub struct Viewed<S>(pub PortalState, pub S);
+
+impl<S> FromRequestParts<PortalState> for Viewed<S>
+where
+    S: FromRequestParts<PortalState, Rejection = Response> + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &PortalState) -> Result<Self, Response> {
+        let session = S::from_request_parts(parts, state).await?;
+        Ok(Viewed(state.clone(), session))
     }
 }
