@@ -153,7 +153,9 @@ pub struct Caller {
     credentials: Option<Credentials>,
 }
 
-fn origin(url: &str) -> &str {
+/// The scheme and host (with port) of `url`: where credentials may go, and what an
+/// upstream's origin-relative URLs are relative to.
+pub(crate) fn origin(url: &str) -> &str {
     let after = url.find("://").map_or(0, |i| i + 3);
     url[after..].find('/').map_or(url, |i| &url[..after + i])
 }

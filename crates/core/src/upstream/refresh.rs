@@ -12,7 +12,7 @@ use packyard_store::upstreams::Upstream;
 use serde_json::Value;
 
 use super::catalog;
-use super::client::{Fetched, UpstreamError};
+use super::client::{Fetched, UpstreamError, origin};
 use super::mirror::Mirror;
 
 /// Where an upstream's change feed is and how far we have read it (packagist's unit:
@@ -117,11 +117,7 @@ impl Mirror {
         let url = if url.contains("://") {
             url.to_string()
         } else {
-            let after = up.url.find("://").map_or(0, |i| i + 3);
-            let origin = up.url[after..]
-                .find('/')
-                .map_or(up.url.as_str(), |i| &up.url[..after + i]);
-            format!("{origin}/{}", url.trim_start_matches('/'))
+            format!("{}/{}", origin(&up.url), url.trim_start_matches('/'))
         };
         Some(Some(ChangeFeed {
             url,
