@@ -1,17 +1,10 @@
 //! SPEC §2 authentication: 401 / 403 / 404 as tabled, with warning bodies Composer prints,
 //! and key, hold and closure changes made through the CLI while the server runs.
 
-use serde_json::json;
-
 use crate::support::*;
 
 fn one_package(server: &Server) {
-    let report = server.publish(&[package_zip(
-        "acme/hello",
-        "1.0.0",
-        json!({ "time": "2024-01-15" }),
-    )]);
-    assert_eq!(report["published"].as_array().unwrap().len(), 1, "{report}");
+    server.publish_all(&dated("acme/hello", &[("1.0.0", "2024-01-15")]));
     server.product("hello", "Hello", "acme/*", &[]);
 }
 

@@ -121,8 +121,7 @@ fn failed_commands_print_one_line_and_change_nothing(backend: Backend) {
 #[test]
 fn cli_changes_reach_a_running_server_within_a_second() {
     let server = Server::start(Backend::Sqlite);
-    let report = server.publish(&[package_zip("acme/fast", "1.0.0", json!({}))]);
-    assert_eq!(report["published"].as_array().unwrap().len(), 1);
+    server.publish_all(&[package_zip("acme/fast", "1.0.0", json!({}))]);
     server.product("fast", "Fast", "acme/fast", &[]);
     let (account, public, private) = server.customer("fast@example.com");
     assert!(eventually(PROPAGATION, || server

@@ -123,15 +123,17 @@ fn create_project_installs_a_magento_shaped_catalog() {
 }
 
 fn licensed_catalog(server: &Server) {
-    let zips = vec![
-        package_zip("acme/licensed", "1.0.0", json!({ "time": "2024-01-15" })),
-        package_zip("acme/licensed", "1.1.0", json!({ "time": "2024-11-30" })),
-        package_zip("acme/licensed", "1.2.0", json!({ "time": "2025-02-01" })),
-        package_zip("acme/licensed", "2.0.0", json!({ "time": "2025-06-01" })),
-        package_zip("acme/secret", "1.0.0", json!({ "time": "2024-01-15" })),
-    ];
-    let report = server.publish(&zips);
-    assert_eq!(report["published"].as_array().unwrap().len(), 5, "{report}");
+    let mut zips = dated(
+        "acme/licensed",
+        &[
+            ("1.0.0", "2024-01-15"),
+            ("1.1.0", "2024-11-30"),
+            ("1.2.0", "2025-02-01"),
+            ("2.0.0", "2025-06-01"),
+        ],
+    );
+    zips.extend(dated("acme/secret", &[("1.0.0", "2024-01-15")]));
+    server.publish_all(&zips);
     server.product("licensed", "Licensed", "acme/licensed", &[]);
     server.product("secret", "Secret", "acme/secret", &[]);
 }

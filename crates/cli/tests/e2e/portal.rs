@@ -68,11 +68,10 @@ fn release_bytes() -> Vec<u8> {
 fn scenario() -> Scenario {
     let server = Server::start(Backend::Sqlite);
     let described = json!({ "time": "2024-01-15", "description": "Hello <b>world</b>" });
-    let report = server.publish(&[
+    server.publish_all(&[
         package_zip("acme/hello", "1.0.0", described),
         package_zip("acme/hello", "1.1.0", json!({ "time": "2024-06-01" })),
     ]);
-    assert_eq!(report["published"].as_array().unwrap().len(), 2, "{report}");
     for (slug, packages) in [("hello", "acme/hello"), ("legacy", "acme/legacy")] {
         server.product(slug, slug, packages, &[]);
     }

@@ -56,13 +56,16 @@ fn paste(dev: &Developer, project: &Path, line: &str) {
 }
 
 fn catalog(server: &Server) -> (String, String, String) {
-    let report = server.publish(&[
-        package_zip("acme/suite", "2.4.7", json!({ "time": "2024-01-15" })),
-        package_zip("acme/suite", "2.4.8", json!({ "time": "2024-06-01" })),
-        package_zip("acme/suite", "2.4.9", json!({ "time": "2024-09-01" })),
-        package_zip("acme/tool-cli", "1.0.0", json!({ "time": "2024-02-01" })),
-    ]);
-    assert_eq!(report["published"].as_array().unwrap().len(), 4, "{report}");
+    let mut zips = dated(
+        "acme/suite",
+        &[
+            ("2.4.7", "2024-01-15"),
+            ("2.4.8", "2024-06-01"),
+            ("2.4.9", "2024-09-01"),
+        ],
+    );
+    zips.extend(dated("acme/tool-cli", &[("1.0.0", "2024-02-01")]));
+    server.publish_all(&zips);
     server.product("suite", "Acme Suite", "acme/suite", &[]);
     server.product("tools", "Acme Tools", "acme/tool-*", &[]);
     let account = customer_with_password(server, EMAIL);

@@ -12,17 +12,20 @@ use crate::support::*;
 
 /// acme/suite in 1.x, 2.x and 3.x; acme/a and acme/b in their own products.
 fn catalog(server: &Server) {
-    let zips = vec![
-        package_zip("acme/suite", "1.0.0", json!({ "time": "2024-01-10" })),
-        package_zip("acme/suite", "2.0.0", json!({ "time": "2024-03-10" })),
-        package_zip("acme/suite", "2.5.0", json!({ "time": "2024-05-10" })),
-        package_zip("acme/suite", "3.0.0", json!({ "time": "2024-07-10" })),
-        package_zip("acme/suite", "3.1.0", json!({ "time": "2024-09-10" })),
-        package_zip("acme/a", "1.0.0", json!({ "time": "2024-01-10" })),
-        package_zip("acme/b", "1.0.0", json!({ "time": "2024-01-10" })),
-    ];
-    let report = server.publish(&zips);
-    assert_eq!(report["published"].as_array().unwrap().len(), 7, "{report}");
+    let mut zips = dated(
+        "acme/suite",
+        &[
+            ("1.0.0", "2024-01-10"),
+            ("2.0.0", "2024-03-10"),
+            ("2.5.0", "2024-05-10"),
+            ("3.0.0", "2024-07-10"),
+            ("3.1.0", "2024-09-10"),
+        ],
+    );
+    for name in ["acme/a", "acme/b"] {
+        zips.extend(dated(name, &[("1.0.0", "2024-01-10")]));
+    }
+    server.publish_all(&zips);
     server.product("suite", "Suite", "acme/suite", &[]);
     server.product("alpha", "Alpha", "acme/a", &[]);
     server.product("beta", "Beta", "acme/b", &[]);

@@ -25,6 +25,13 @@ pub fn invoice_args<'a>(
 }
 
 impl Server {
+    /// Publishes `zips` in one `packyard publish` and checks that every one was published.
+    pub fn publish_all(&self, zips: &[(String, Vec<u8>)]) {
+        let report = self.publish(zips);
+        let published = report["published"].as_array().map_or(0, Vec::len);
+        assert_eq!(published, zips.len(), "{report}");
+    }
+
     /// `packyard product create SLUG --name NAME --packages PATTERNS`, plus `extra` flags.
     pub fn product(&self, slug: &str, name: &str, packages: &str, extra: &[&str]) {
         let mut args = vec![

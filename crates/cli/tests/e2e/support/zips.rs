@@ -22,3 +22,11 @@ pub fn package_zip(name: &str, version: &str, manifest: Value) -> (String, Vec<u
     ]);
     (format!("{folder}.zip"), bytes)
 }
+
+/// Zips of `name` released on the given days: `(version, YYYY-MM-DD)` pairs.
+pub fn dated(name: &str, releases: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
+    releases
+        .iter()
+        .map(|(version, day)| package_zip(name, version, json!({ "time": day })))
+        .collect()
+}
