@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 
 use regex::bytes::{Captures, Regex};
 
+use crate::php::{ALIAS, END, MODIFIER, group, re, text};
 use crate::php_compare::version_compare;
 use crate::version::normalize;
 
@@ -140,14 +141,6 @@ pub fn parse(constraints: &str) -> Result<VersionConstraint, ConstraintError> {
 // The version part of tilde, caret and hyphen ranges (composer/semver's `$versionRegex`);
 // groups: 1-4 numbers, 5 stability, 6 its number, 7 `dev`, 8 `x-dev`.
 const VERSION: &str = r"v?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?(?:\.([0-9]+))?(?:[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?[0-9]+)*)?)?([.-]?dev)?|\.([xX*][.-]?dev))(?:\+[^\s]+)?";
-const END: &str = r"\n?\z";
-
-fn re(pattern: String) -> Regex {
-    Regex::new(&pattern).expect("constraint patterns are valid")
-}
-
-static ALIAS: LazyLock<Regex> =
-    LazyLock::new(|| re(format!(r"(?-u)^([^,\s]+) +as +([^,\s]+){END}")));
 static STABILITY_FLAG: LazyLock<Regex> = LazyLock::new(|| {
     re(format!(
         r"(?i-u)^([^,\s]*?)@(stable|RC|beta|alpha|dev){END}"
@@ -169,25 +162,9 @@ static BASIC: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?-u)^(<>|!=|>=?|<=?|==?)?\s*(.*)".to_string()));
 static DEV_RECOVERY: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?-u)^[0-9a-zA-Z\-./]+\n?\z".to_string()));
-static HAS_MODIFIER: LazyLock<Regex> = LazyLock::new(|| {
-    re(format!(
-        r"(?-u)-[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?[0-9]+)*)?)?([.-]?dev)?{END}"
-    ))
-});
-static STABILITY_OF: LazyLock<Regex> = LazyLock::new(|| {
-    re(format!(
-        r"(?i-u)[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?[0-9]+)*)?)?([.-]?dev)?(?:\+.*)?{END}"
-    ))
-});
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A capture group as PHP sees it: unmatched groups are empty strings.
-fn group<'a>(c: &Captures<'a>, i: usize) -> &'a [u8] {
-    c.get(i).map_or(&b""[..], |m| m.as_bytes())
-}
+static HAS_MODIFIER: LazyLock<Regex> = LazyLock::new(|| re(format!(r"(?-u)-{MODIFIER}{END}")));
+static STABILITY_OF: LazyLock<Regex> =
+    LazyLock::new(|| re(format!(r"(?i-u){MODIFIER}(?:\+.*)?{END}")));
 
 /// PHP's `empty()` on a captured string: `""` and `"0"` are empty.
 fn empty(bytes: &[u8]) -> bool {

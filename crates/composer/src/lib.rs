@@ -7,6 +7,7 @@ pub mod archive;
 pub mod constraint;
 pub mod minify;
 pub mod name;
+mod php;
 pub mod php_compare;
 pub mod vcs_versions;
 pub mod version;

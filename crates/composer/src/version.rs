@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 
 use regex::bytes::Regex;
 
+use crate::php::{ALIAS, END, MODIFIER, group, php_trim, re, text};
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VersionError {
     #[error(
@@ -32,18 +34,6 @@ pub enum Stability {
     Stable,
 }
 
-// The modifier part shared by the classical and date patterns (stability, number, -dev).
-const MODIFIER: &str =
-    r"[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?[0-9]+)*)?)?([.-]?dev)?";
-// PCRE's `$` without the D modifier: end of subject, or before a newline that ends it.
-const END: &str = r"\n?\z";
-
-fn re(pattern: String) -> Regex {
-    Regex::new(&pattern).expect("version patterns are valid")
-}
-
-static ALIAS: LazyLock<Regex> =
-    LazyLock::new(|| re(format!(r"(?-u)^([^,\s]+) +as +([^,\s]+){END}")));
 static STABILITY_FLAG: LazyLock<Regex> =
     LazyLock::new(|| re(format!(r"(?i-u)(@(?:stable|RC|beta|alpha|dev)){END}")));
 static BUILD_META: LazyLock<Regex> =
@@ -66,18 +56,6 @@ static BRANCH: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-/// PHP's `trim()` character set.
-fn php_trim(s: &[u8]) -> &[u8] {
-    let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\0' | 0x0B);
-    let start = s.iter().position(|b| !is_ws(b)).unwrap_or(s.len());
-    let end = s.iter().rposition(|b| !is_ws(b)).map_or(start, |e| e + 1);
-    &s[start..end]
-}
-
-fn group<'a>(caps: &regex::bytes::Captures<'a>, i: usize) -> &'a [u8] {
-    caps.get(i).map_or(&b""[..], |m| m.as_bytes())
-}
-
 fn expand_stability(s: &[u8]) -> String {
     let lower = String::from_utf8_lossy(s).to_ascii_lowercase();
     match lower.as_str() {
@@ -87,10 +65,6 @@ fn expand_stability(s: &[u8]) -> String {
         "rc" => "RC".into(),
         _ => lower,
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Normalizes a version the way Composer does (`1.0` → `1.0.0.0`, `2.4.7-p1` →

@@ -6,6 +6,7 @@ use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use packyard_core::upstream::client::{
     Credentials, FetchRequest, FetchResponse, TransportError, UpstreamFetcher, UpstreamLimits,
+    Validators,
 };
 
 /// [`UpstreamFetcher`] over one reqwest client.
@@ -52,10 +53,10 @@ impl UpstreamFetcher for HttpFetcher {
                 Some(Credentials::Bearer(token)) => req.bearer_auth(token),
                 None => req,
             };
-            if let Some(since) = request.if_modified_since {
+            if let Some(since) = request.validators.and_then(|v| v.last_modified.as_deref()) {
                 req = req.header("If-Modified-Since", since);
             }
-            if let Some(etag) = request.if_none_match {
+            if let Some(etag) = request.validators.and_then(|v| v.etag.as_deref()) {
                 req = req.header("If-None-Match", etag);
             }
             if let Some(timeout) = request.timeout {
@@ -68,7 +69,10 @@ impl UpstreamFetcher for HttpFetcher {
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string)
             };
-            let (last_modified, etag) = (header("last-modified"), header("etag"));
+            let validators = Validators {
+                last_modified: header("last-modified"),
+                etag: header("etag"),
+            };
             let (status, content_length) = (resp.status().as_u16(), resp.content_length());
             let body = futures_util::stream::unfold(Some(resp), |resp| async move {
                 let mut resp = resp?;
@@ -80,8 +84,7 @@ impl UpstreamFetcher for HttpFetcher {
             });
             Ok(FetchResponse {
                 status,
-                last_modified,
-                etag,
+                validators,
                 content_length,
                 body: Box::pin(body),
             })

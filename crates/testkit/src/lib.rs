@@ -4,7 +4,7 @@
 //! per backend (`name::sqlite`, `name::postgres`) so a SQLite failure never hides a PostgreSQL
 //! one and every failure names its backend (the idea of kellnr's `#[db_test]`, as a
 //! `macro_rules!`), and [`http`], what tests see of an HTTP answer plus a raw-TCP client for
-//! in-process servers.
+//! in-process servers, and [`git`], repositories made with the git command.
 //!
 //! A skipped backend is reported as skipped, never as passed. libtest has no way for a test to
 //! skip itself at run time (a test that returns early prints `ok`), so there is no run-time
@@ -17,6 +17,7 @@
 
 pub mod bytes;
 pub mod files;
+pub mod git;
 pub mod http;
 pub mod postgres;
 pub mod proxy;

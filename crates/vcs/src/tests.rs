@@ -3,30 +3,12 @@
 //! `export-ignore`.
 
 use std::io::Read;
-use std::path::Path;
-use std::process::Command;
 
 use packyard_composer::archive::ZipLimits;
+use packyard_testkit::git::git;
 
 use crate::remote::{GitSettings, Remote};
 use crate::tree::Mirror;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(std::env::var("PACKYARD_GIT").unwrap_or_else(|_| "/usr/bin/git".into()))
-        .current_dir(dir)
-        .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
-        .args(args)
-        .env("GIT_COMMITTER_DATE", "2024-03-01T10:00:00Z")
-        .env("GIT_AUTHOR_DATE", "2024-03-01T10:00:00Z")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 fn names(zip: &[u8]) -> Vec<String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a zip");

@@ -9,16 +9,10 @@ use std::sync::LazyLock;
 
 use regex::bytes::Regex;
 
+use crate::php::php_trim;
+
 static OR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u)\s*\|\|?\s*").expect("valid pattern"));
-
-/// PHP's `trim()` character set.
-pub(crate) fn php_trim(s: &[u8]) -> &[u8] {
-    let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\0' | 0x0B);
-    let start = s.iter().position(|b| !is_ws(b)).unwrap_or(s.len());
-    let end = s.iter().rposition(|b| !is_ws(b)).map_or(start, |e| e + 1);
-    &s[start..end]
-}
 
 /// `preg_split('{\s*\|\|?\s*}', trim($constraints))`.
 pub(crate) fn or_groups(constraints: &[u8]) -> Vec<&[u8]> {

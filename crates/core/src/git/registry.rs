@@ -131,11 +131,16 @@ pub fn describe_with_refs(repo: &GitRepo, refs: &[GitRef], public_url: &str) -> 
 mod tests {
     #[test]
     fn names_come_from_the_url() {
-        assert_eq!(
-            super::default_name("https://git.example.com/acme/module-sales.git"),
-            "module-sales"
-        );
-        assert_eq!(super::default_name("git@github.com:acme/x.git"), "x");
-        assert_eq!(super::default_name("/srv/git/tools/"), "tools");
+        let cases = [
+            (
+                "https://git.example.com/acme/module-sales.git",
+                "module-sales",
+            ),
+            ("git@github.com:acme/x.git", "x"),
+            ("/srv/git/tools/", "tools"),
+        ];
+        for (url, name) in cases {
+            assert_eq!(super::default_name(url), name, "{url}");
+        }
     }
 }

@@ -2,30 +2,14 @@
 //! operator's archive limits (the same limits uploads obey) is skipped with the reason and
 //! publishes nothing, while a tag within them is published.
 
-use std::path::Path;
-use std::process::Command;
-
 use packyard_blobs::BlobStore;
 use packyard_composer::archive::ZipLimits;
 use packyard_store::Db;
+use packyard_testkit::git::{GIT, git};
 use packyard_testkit::{Backend, TestDatabase, backend_tests};
 
 use super::sync::sync_repo;
 use super::{GitSettings, Quiet, SyncContext};
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("/usr/bin/git")
-        .current_dir(dir)
-        .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 backend_tests!(async a_tag_over_the_archive_limits_is_skipped_with_the_reason);
 async fn a_tag_over_the_archive_limits_is_skipped_with_the_reason(backend: Backend) {
@@ -52,7 +36,7 @@ async fn a_tag_over_the_archive_limits_is_skipped_with_the_reason(backend: Backe
         mirror_dir: tmp.path().join("mirrors"),
         actor: "test".into(),
         git: GitSettings {
-            program: Some("/usr/bin/git".into()),
+            program: Some(GIT.into()),
             ..GitSettings::default()
         },
         limits: ZipLimits {

@@ -4,7 +4,7 @@
 //! Adding the same file name again with the same bytes and metadata is a no-op; anything
 //! else under an existing name is refused, because customers' scripts pin file names.
 
-use packyard_blobs::{BlobError, BlobStore};
+use packyard_blobs::BlobStore;
 use packyard_store::releases::{
     NewRelease, Release, validate_file_name, validate_kind, validate_release_version,
 };
@@ -12,7 +12,7 @@ use packyard_store::{Db, StoreError};
 use serde::Serialize;
 use tokio::io::AsyncRead;
 
-use crate::storage::with_write_lease;
+use crate::storage::{StorageError, with_write_lease};
 
 /// What the caller asked to add.
 pub struct ReleaseRequest<'a> {
@@ -31,13 +31,8 @@ pub enum ReleaseOutcome {
     Unchanged,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum IngestError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Blob(#[from] BlobError),
-}
+/// Adding a release fails only in storage.
+pub type IngestError = StorageError;
 
 pub async fn add_release<R: AsyncRead + Unpin>(
     db: &Db,

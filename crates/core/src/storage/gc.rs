@@ -7,21 +7,15 @@
 
 use std::time::Duration;
 
-use packyard_blobs::{BlobError, BlobStore, ObjectInfo};
+use packyard_blobs::{BlobStore, ObjectInfo};
 use packyard_store::blob_leases::LeaseHolder;
-use packyard_store::{Db, StoreError, now};
+use packyard_store::{Db, now};
 use serde::Serialize;
+
+use super::StorageError;
 
 /// A writer's lease older than this belongs to a crashed writer.
 pub const WRITER_LEASE_EXPIRY: i64 = 24 * 3600;
-
-#[derive(Debug, thiserror::Error)]
-pub enum GcError {
-    #[error("{0}")]
-    Store(#[from] StoreError),
-    #[error("{0}")]
-    Blob(#[from] BlobError),
-}
 
 /// What a collection found and did.
 #[derive(Debug, Default, Serialize)]
@@ -44,7 +38,7 @@ pub async fn collect(
     blobs: &BlobStore,
     min_age: Duration,
     dry_run: bool,
-) -> Result<GcReport, GcError> {
+) -> Result<GcReport, StorageError> {
     let started = now();
     let cutoff = started - min_age.as_secs() as i64;
     db.prune_blob_leases(started - WRITER_LEASE_EXPIRY).await?;
@@ -80,7 +74,7 @@ fn record(report: &mut GcReport, object: ObjectInfo) {
 
 /// Deletes `key` under a collector's lease unless a writer holds it or a row references it
 /// by now; returns whether it deleted.
-async fn delete_unless_held(db: &Db, blobs: &BlobStore, key: &str) -> Result<bool, GcError> {
+async fn delete_unless_held(db: &Db, blobs: &BlobStore, key: &str) -> Result<bool, StorageError> {
     let lease = db.lease_blob(key, LeaseHolder::Collector).await?;
     let outcome = async {
         let writers_since = now() - WRITER_LEASE_EXPIRY;

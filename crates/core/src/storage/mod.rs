@@ -8,8 +8,19 @@ pub mod gc;
 use std::future::Future;
 use std::time::Duration;
 
+use packyard_blobs::BlobError;
 use packyard_store::blob_leases::LeaseHolder;
 use packyard_store::{Db, StoreError};
+
+/// Why storing failed: the database or the blob store. Adding a release and collecting
+/// garbage can fail no other way.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+}
 
 /// A collector's lease older than this belongs to a crashed collector and is ignored.
 pub const COLLECTOR_LEASE_EXPIRY: i64 = 300;

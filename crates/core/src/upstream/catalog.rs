@@ -6,9 +6,11 @@
 //! also announce as the reference: Composer keys its cache on it).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use packyard_store::upstreams::UpstreamFile;
 use serde_json::{Map, Value, json};
 use sha1::{Digest, Sha1};
 
+use super::client::Validators;
 use crate::config::Config;
 use crate::metadata::encode_path;
 use crate::rendered::{RenderCache, Rendered};
@@ -40,8 +42,7 @@ pub struct MirroredFile {
     pub name: String,
     pub dev: bool,
     pub versions: Vec<MirroredVersion>,
-    pub last_modified: Option<String>,
-    pub etag: Option<String>,
+    pub validators: Validators,
     /// Unix millis when our copy last changed: the `Last-Modified` we announce.
     pub changed_at: i64,
     /// Bodies rendered from this file, by licence, in the same cache as local packages'.
@@ -97,13 +98,28 @@ fn dist_ref(object: &Map<String, Value>) -> Option<UpstreamDistRef> {
     })
 }
 
+/// Parses our stored copy of an upstream p2 file (changed when it was fetched).
+pub fn parse_stored(stored: &UpstreamFile) -> Result<MirroredFile, NotMetadata> {
+    let validators = Validators {
+        last_modified: stored.last_modified.clone(),
+        etag: stored.etag.clone(),
+    };
+    let changed_at = stored.fetched_at * 1000;
+    parse(
+        stored.upstream_id,
+        &stored.file,
+        &stored.body,
+        validators,
+        changed_at,
+    )
+}
+
 /// Parses an upstream p2 body for `name`; a body without the package is an error.
 pub fn parse(
     upstream_id: i64,
     file: &str,
     body: &str,
-    last_modified: Option<String>,
-    etag: Option<String>,
+    validators: Validators,
     changed_at: i64,
 ) -> Result<MirroredFile, NotMetadata> {
     let (name, dev) = match file.strip_suffix("~dev") {
@@ -153,8 +169,7 @@ pub fn parse(
         name: name.to_string(),
         dev,
         versions,
-        last_modified,
-        etag,
+        validators,
         changed_at,
         rendered: Default::default(),
     })
@@ -226,7 +241,7 @@ mod tests {
              "dist":{"type":"zip","url":"https://up.test/d/x-1.1.zip","reference":null,"shasum":""}},
             {"version":"1.0.0","version_normalized":"1.0.0.0","time":"2024-01-01T00:00:00+00:00",
              "dist":{"type":"zip","url":"https://up.test/d/x-1.0.zip","reference":"abc","shasum":"f00"}}]}}"#;
-        let file = parse(1, "acme/x", body, None, None, 5).unwrap();
+        let file = parse(1, "acme/x", body, Validators::default(), 5).unwrap();
         assert_eq!(file.versions.len(), 2);
         let filled = hex::encode(Sha1::digest(b"https://up.test/d/x-1.1.zip"));
         assert!(file.version("1.1.0.0", &filled).is_some());
@@ -248,6 +263,6 @@ mod tests {
             limited.contains("1.0.0") && !limited.contains("1.1.0"),
             "{limited}"
         );
-        assert!(parse(1, "acme/y", body, None, None, 5).is_err());
+        assert!(parse(1, "acme/y", body, Validators::default(), 5).is_err());
     }
 }

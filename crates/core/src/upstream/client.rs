@@ -79,14 +79,21 @@ pub enum UpstreamError {
     Fetch(String, String),
 }
 
+/// A file's validators as its upstream sent them (`Last-Modified`, `ETag`): kept with our
+/// copy, and sent back (`If-Modified-Since`, `If-None-Match`) to revalidate it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub last_modified: Option<String>,
+    pub etag: Option<String>,
+}
+
 /// What a conditional GET of a p2 file found.
 pub enum Fetched {
     NotModified,
     NotFound,
     Body {
         body: String,
-        last_modified: Option<String>,
-        etag: Option<String>,
+        validators: Validators,
     },
 }
 
@@ -102,8 +109,8 @@ pub struct FetchRequest<'a> {
     pub url: &'a str,
     /// Sent only when `url` is on the upstream's own origin.
     pub credentials: Option<&'a Credentials>,
-    pub if_modified_since: Option<&'a str>,
-    pub if_none_match: Option<&'a str>,
+    /// Those of the copy being revalidated.
+    pub validators: Option<&'a Validators>,
     /// Bound on the whole call, body included (metadata); `None` for dists, whose silence
     /// between chunks the fetcher bounds instead (`UpstreamLimits::read_timeout`).
     pub timeout: Option<Duration>,
@@ -124,8 +131,7 @@ pub type BodyStream = BoxStream<'static, Result<Bytes, TransportError>>;
 /// An upstream's answer once its headers arrived.
 pub struct FetchResponse {
     pub status: u16,
-    pub last_modified: Option<String>,
-    pub etag: Option<String>,
+    pub validators: Validators,
     pub content_length: Option<u64>,
     pub body: BodyStream,
 }
@@ -147,7 +153,9 @@ pub struct Caller {
     credentials: Option<Credentials>,
 }
 
-fn origin(url: &str) -> &str {
+/// The scheme and host (with port) of `url`: where credentials may go, and what an
+/// upstream's origin-relative URLs are relative to.
+pub(crate) fn origin(url: &str) -> &str {
     let after = url.find("://").map_or(0, |i| i + 3);
     url[after..].find('/').map_or(url, |i| &url[..after + i])
 }
@@ -186,8 +194,7 @@ impl Caller {
                 .credentials
                 .as_ref()
                 .filter(|_| origin(url) == origin(&self.url)),
-            if_modified_since: None,
-            if_none_match: None,
+            validators: None,
             timeout: None,
         }
     }
@@ -214,7 +221,7 @@ impl Caller {
         http: &dyn UpstreamFetcher,
         limits: &UpstreamLimits,
         path: &str,
-        validators: (Option<&str>, Option<&str>),
+        validators: Option<&Validators>,
     ) -> Result<Fetched, UpstreamError> {
         let url = if path.contains("://") {
             path.to_string()
@@ -222,8 +229,7 @@ impl Caller {
             format!("{}/{}", self.url, path.trim_start_matches('/'))
         };
         let request = FetchRequest {
-            if_modified_since: validators.0,
-            if_none_match: validators.1,
+            validators,
             timeout: Some(limits.request_timeout),
             ..self.request(&url)
         };
@@ -251,8 +257,7 @@ impl Caller {
             String::from_utf8(body).map_err(|_| UpstreamError::Malformed(self.name.clone()))?;
         Ok(Fetched::Body {
             body,
-            last_modified: resp.last_modified,
-            etag: resp.etag,
+            validators: resp.validators,
         })
     }
 

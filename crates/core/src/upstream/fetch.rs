@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use packyard_store::upstreams::{Upstream, UpstreamFile};
 
 use super::catalog::{self, MirroredFile};
-use super::client::{Fetched, UpstreamError};
+use super::client::{Fetched, UpstreamError, Validators};
 use super::coverage::provides;
 use super::mirror::{Mirror, now_millis};
 
@@ -98,14 +98,7 @@ impl Mirror {
             if stored.body.is_empty() {
                 return Ok(None);
             }
-            if let Ok(parsed) = catalog::parse(
-                up.id,
-                file,
-                &stored.body,
-                stored.last_modified,
-                stored.etag,
-                stored.fetched_at * 1000,
-            ) {
+            if let Ok(parsed) = catalog::parse_stored(&stored) {
                 let parsed = Arc::new(parsed);
                 self.keep(file, parsed.clone());
                 return Ok(Some(parsed));
@@ -113,33 +106,20 @@ impl Mirror {
         }
         let stats = self.stats(up.id);
         stats.misses.fetch_add(1, Ordering::Relaxed);
-        let fetched = self
-            .call(up, &format!("p2/{file}.json"), (None, None))
-            .await;
+        let fetched = self.call(up, &format!("p2/{file}.json"), None).await;
         self.outcome(up, fetched.as_ref().err()).await;
-        let (body, last_modified, etag) = match fetched? {
-            Fetched::Body {
-                body,
-                last_modified,
-                etag,
-            } => (body, last_modified, etag),
-            Fetched::NotFound | Fetched::NotModified => (String::new(), None, None),
+        let (body, validators) = match fetched? {
+            Fetched::Body { body, validators } => (body, validators),
+            Fetched::NotFound | Fetched::NotModified => (String::new(), Validators::default()),
         };
         let parsed = if body.is_empty() {
             None
         } else {
-            let parsed = catalog::parse(
-                up.id,
-                file,
-                &body,
-                last_modified.clone(),
-                etag.clone(),
-                now_millis(),
-            )
-            .map_err(|_| UpstreamError::Malformed(up.name.clone()))?;
+            let parsed = catalog::parse(up.id, file, &body, validators.clone(), now_millis())
+                .map_err(|_| UpstreamError::Malformed(up.name.clone()))?;
             Some(Arc::new(parsed))
         };
-        self.save_file(up.id, file, body, last_modified, etag).await;
+        self.save_file(up.id, file, body, validators).await;
         if let Some(p) = &parsed {
             self.keep(file, p.clone());
         }
@@ -154,15 +134,14 @@ impl Mirror {
         upstream_id: i64,
         file: &str,
         body: String,
-        last_modified: Option<String>,
-        etag: Option<String>,
+        validators: Validators,
     ) {
         let record = UpstreamFile {
             upstream_id,
             file: file.to_string(),
             body,
-            last_modified,
-            etag,
+            last_modified: validators.last_modified,
+            etag: validators.etag,
             fetched_at: packyard_store::now(),
         };
         if let Err(e) = self.db.save_upstream_file(&record).await {
@@ -175,7 +154,7 @@ impl Mirror {
         &self,
         up: &Upstream,
         path: &str,
-        validators: (Option<&str>, Option<&str>),
+        validators: Option<&Validators>,
     ) -> Result<Fetched, UpstreamError> {
         let caller = self.caller(up)?;
         let stats = self.stats(up.id);

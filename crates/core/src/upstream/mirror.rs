@@ -98,14 +98,7 @@ impl Mirror {
             if files.contains_key(&f.file) {
                 continue;
             }
-            match catalog::parse(
-                f.upstream_id,
-                &f.file,
-                &f.body,
-                f.last_modified,
-                f.etag,
-                f.fetched_at * 1000,
-            ) {
+            match catalog::parse_stored(&f) {
                 Ok(parsed) => drop(files.insert(f.file, Arc::new(parsed))),
                 Err(e) => tracing::warn!("{e}; it will be fetched again"),
             }

@@ -12,7 +12,7 @@ use packyard_store::upstreams::Upstream;
 use serde_json::Value;
 
 use super::catalog;
-use super::client::{Fetched, UpstreamError};
+use super::client::{Fetched, UpstreamError, origin};
 use super::mirror::Mirror;
 
 /// Where an upstream's change feed is and how far we have read it (packagist's unit:
@@ -105,8 +105,7 @@ impl Mirror {
     /// Whether the root offers a change feed (`Some(None)`: it does not; `None`: the root
     /// could not be read). The feed's URL is absolute, or relative to the upstream's origin.
     async fn discover_feed(&self, up: &Upstream) -> Option<Option<ChangeFeed>> {
-        let Ok(Fetched::Body { body, .. }) = self.call(up, "packages.json", (None, None)).await
-        else {
+        let Ok(Fetched::Body { body, .. }) = self.call(up, "packages.json", None).await else {
             return None;
         };
         let Ok(root) = serde_json::from_str::<Value>(&body) else {
@@ -118,11 +117,7 @@ impl Mirror {
         let url = if url.contains("://") {
             url.to_string()
         } else {
-            let after = up.url.find("://").map_or(0, |i| i + 3);
-            let origin = up.url[after..]
-                .find('/')
-                .map_or(up.url.as_str(), |i| &up.url[..after + i]);
-            format!("{origin}/{}", url.trim_start_matches('/'))
+            format!("{}/{}", origin(&up.url), url.trim_start_matches('/'))
         };
         Some(Some(ChangeFeed {
             url,
@@ -138,7 +133,7 @@ impl Mirror {
     ) -> Result<(HashSet<String>, i64), UpstreamError> {
         let sep = if feed.url.contains('?') { '&' } else { '?' };
         let url = format!("{}{sep}since={}", feed.url, feed.since);
-        let Fetched::Body { body, .. } = self.call(up, &url, (None, None)).await? else {
+        let Fetched::Body { body, .. } = self.call(up, &url, None).await? else {
             return Err(UpstreamError::Malformed(up.name.clone()));
         };
         let doc: Value =
@@ -171,30 +166,20 @@ impl Mirror {
         held: &catalog::MirroredFile,
     ) -> Result<(), UpstreamError> {
         let fetched = self
-            .call(
-                up,
-                &format!("p2/{key}.json"),
-                (held.last_modified.as_deref(), held.etag.as_deref()),
-            )
+            .call(up, &format!("p2/{key}.json"), Some(&held.validators))
             .await?;
-        let Fetched::Body {
-            body,
-            last_modified,
-            etag,
-        } = fetched
-        else {
+        let Fetched::Body { body, validators } = fetched else {
             return Ok(());
         };
         let parsed = catalog::parse(
             up.id,
             key,
             &body,
-            last_modified.clone(),
-            etag.clone(),
+            validators.clone(),
             chrono::Utc::now().timestamp_millis(),
         )
         .map_err(|_| UpstreamError::Malformed(up.name.clone()))?;
-        self.save_file(up.id, key, body, last_modified, etag).await;
+        self.save_file(up.id, key, body, validators).await;
         self.keep(key, Arc::new(parsed));
         Ok(())
     }
