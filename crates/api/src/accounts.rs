@@ -1,13 +1,12 @@
 //! Accounts, their access keys and their download token: `/api/v1/accounts…`, `/api/v1/keys…`.
 
 use packyard_core::rules::AccountStanding;
-use packyard_store::accounts::Account;
-use packyard_store::keys::{AccessKey, CreatedKey};
+pub use packyard_store::accounts::Account as AccountView;
+pub use packyard_store::keys::{AccessKey as KeyView, CreatedKey as CreatedKeyView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::catalog::{InvoiceView, LicenceView};
-use packyard_store::timestamps::rfc3339_text as time;
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewAccountBody {
@@ -64,31 +63,6 @@ impl std::fmt::Display for Standing {
     }
 }
 
-/// An account's row.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct AccountView {
-    /// e.g. MAG000000042.
-    pub id: String,
-    pub email: String,
-    pub name: String,
-    /// `active` or `closed` (the stored status; `standing` says whether it is on hold).
-    pub status: String,
-    /// RFC 3339.
-    pub created_at: String,
-}
-
-impl From<Account> for AccountView {
-    fn from(a: Account) -> Self {
-        AccountView {
-            id: a.public_id,
-            email: a.email,
-            name: a.name,
-            status: a.status,
-            created_at: time(a.created_at),
-        }
-    }
-}
-
 /// An account with its standing, as listings and `show` give it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AccountStandingView {
@@ -125,38 +99,6 @@ pub struct AccountDetail {
     pub invoices: Vec<InvoiceView>,
 }
 
-/// An access key (never its private half).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct KeyView {
-    pub name: String,
-    pub public_key: String,
-    pub enabled: bool,
-    /// RFC 3339.
-    pub created_at: String,
-    /// RFC 3339, or null when never used.
-    pub last_used_at: Option<String>,
-    pub last_used_ip: Option<String>,
-    /// Who created the key (an operator, `cli`, or a portal user).
-    pub created_by: Option<String>,
-    /// Product slugs the key is limited to (empty: all of the account's).
-    pub products: Vec<String>,
-}
-
-impl From<AccessKey> for KeyView {
-    fn from(k: AccessKey) -> Self {
-        KeyView {
-            name: k.name,
-            public_key: k.public_key,
-            enabled: k.enabled,
-            created_at: time(k.created_at),
-            last_used_at: k.last_used_at.map(time),
-            last_used_ip: k.last_used_ip,
-            created_by: k.created_by,
-            products: k.products,
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct KeyList {
     pub keys: Vec<KeyView>,
@@ -183,24 +125,6 @@ pub struct ImportKeyBody {
     /// Slugs of the account's products the key is limited to (empty: all of them).
     #[serde(default)]
     pub products: Vec<String>,
-}
-
-/// A new key pair: the only answer that carries the private key.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct CreatedKeyView {
-    pub public_key: String,
-    pub private_key: String,
-    pub name: String,
-}
-
-impl From<CreatedKey> for CreatedKeyView {
-    fn from(k: CreatedKey) -> Self {
-        CreatedKeyView {
-            public_key: k.public_key,
-            private_key: k.private_key,
-            name: k.name,
-        }
-    }
 }
 
 /// A key after it was enabled or disabled.

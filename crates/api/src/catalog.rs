@@ -1,13 +1,12 @@
 //! Products, entitlements and invoices: `/api/v1/products…`, `/api/v1/entitlements`,
 //! `/api/v1/accounts/{id}/entitlements…`, `/api/v1/invoices…`.
 
-use packyard_store::entitlements::{GrantChange, Licence};
-use packyard_store::invoices::Invoice;
-use packyard_store::products::Product;
+use packyard_store::entitlements::GrantChange;
+pub use packyard_store::entitlements::Licence as LicenceView;
+pub use packyard_store::invoices::Invoice as InvoiceView;
+pub use packyard_store::products::Product as ProductView;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-use packyard_store::timestamps::rfc3339_text as time;
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewProduct {
@@ -32,29 +31,6 @@ pub struct ProductPatch {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct ProductView {
-    pub slug: String,
-    pub name: String,
-    /// Package names and patterns.
-    pub patterns: Vec<String>,
-    pub public: bool,
-    /// RFC 3339.
-    pub created_at: String,
-}
-
-impl From<Product> for ProductView {
-    fn from(p: Product) -> Self {
-        ProductView {
-            slug: p.slug,
-            name: p.name,
-            patterns: p.patterns,
-            public: p.public,
-            created_at: time(p.created_at),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ProductList {
     pub products: Vec<ProductView>,
 }
@@ -68,31 +44,6 @@ pub struct GrantBody {
     /// every version.
     #[serde(default)]
     pub versions: Option<String>,
-}
-
-/// An entitlement with the names people use: account id and product slug.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct LicenceView {
-    pub account: String,
-    pub product: String,
-    /// YYYY-MM-DD, or null for unlimited updates.
-    pub updates_until: Option<String>,
-    /// RFC 3339.
-    pub created_at: String,
-    /// A Composer constraint the licensed versions must match (null: any version).
-    pub versions: Option<String>,
-}
-
-impl From<Licence> for LicenceView {
-    fn from(l: Licence) -> Self {
-        LicenceView {
-            account: l.account,
-            product: l.product,
-            updates_until: l.updates_until,
-            created_at: time(l.created_at),
-            versions: l.versions,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -157,44 +108,6 @@ pub struct NewInvoice {
 pub struct VoidBody {
     /// Why the invoice is void (e.g. "entered twice"), kept with it and in the audit log.
     pub reason: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct InvoiceView {
-    pub number: String,
-    pub amount_cents: i64,
-    pub currency: String,
-    /// YYYY-MM-DD.
-    pub due_date: String,
-    /// RFC 3339, when paid.
-    pub paid_at: Option<String>,
-    /// RFC 3339.
-    pub created_at: String,
-    /// RFC 3339, when void.
-    pub voided_at: Option<String>,
-    pub void_reason: Option<String>,
-}
-
-impl From<Invoice> for InvoiceView {
-    fn from(i: Invoice) -> Self {
-        InvoiceView {
-            number: i.number,
-            amount_cents: i.amount_cents,
-            currency: i.currency,
-            due_date: i.due_date,
-            paid_at: i.paid_at.map(time),
-            created_at: time(i.created_at),
-            voided_at: i.voided_at.map(time),
-            void_reason: i.void_reason,
-        }
-    }
-}
-
-impl InvoiceView {
-    /// The amount as typed, e.g. `100.00`.
-    pub fn amount(&self) -> String {
-        format!("{}.{:02}", self.amount_cents / 100, self.amount_cents % 100)
-    }
 }
 
 /// An invoice with the account it belongs to, as listings give it.

@@ -5,8 +5,6 @@ use packyard_store::users::Member;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use packyard_store::timestamps::rfc3339_text as time;
-
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewUserBody {
     /// The user's email (their portal login).
@@ -25,32 +23,9 @@ pub struct RoleBody {
     pub role: String,
 }
 
-/// A user of an account, with their role there.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct UserView {
-    pub email: String,
-    /// owner, developer or billing.
-    pub role: String,
-    /// False until the user has set a password through their link.
-    pub password_set: bool,
-    /// RFC 3339.
-    pub added_at: String,
-}
-
-impl From<Member> for UserView {
-    fn from(m: Member) -> Self {
-        UserView {
-            email: m.email,
-            role: m.role.as_str().to_string(),
-            password_set: m.password_set,
-            added_at: time(m.added_at),
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct UserList {
-    pub users: Vec<UserView>,
+    pub users: Vec<Member>,
 }
 
 /// A user's role on an account after adding them or changing it.

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use packyard_composer::constraint::VersionConstraint;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::accounts::Account;
 use crate::db::{Db, now, now_millis};
@@ -19,7 +19,7 @@ pub struct Entitlement {
     #[serde(skip)]
     pub product_id: i64,
     pub updates_until: Option<String>,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    #[serde(with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
     /// A Composer constraint the licensed versions must match (None = any version).
     pub versions: Option<String>,
@@ -49,13 +49,18 @@ pub enum GrantChange {
 }
 
 /// An entitlement with the names people use: account id and product slug.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = LicenceView))]
 pub struct Licence {
     pub account: String,
     pub product: String,
+    /// YYYY-MM-DD, or null for unlimited updates.
     pub updates_until: Option<String>,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub created_at: i64,
+    /// A Composer constraint the licensed versions must match (null: any version).
     pub versions: Option<String>,
 }
 

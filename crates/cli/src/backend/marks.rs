@@ -7,7 +7,7 @@ use packyard_api::marks::{
     AbandonBody, AbandonedView, AdvisoryList, AdvisoryView, NewAdvisoryBody, NoticeBody,
     NoticeList, RecallBody, RecallList,
 };
-use packyard_core::marks_input::{self, AdvisoryDraft};
+use packyard_core::marks_input;
 
 use super::client::{package_path, segment};
 use super::handles::{Backend, Local, answer, get, post, send, views};
@@ -55,9 +55,7 @@ impl Backend {
     pub async fn add_advisory(&self, new: NewAdvisoryBody) -> Result<AdvisoryView> {
         match self {
             Backend::Local(l) => {
-                let checked = AdvisoryDraft::from(new)
-                    .check()
-                    .map_err(|why| anyhow!(why))?;
+                let checked = new.check().map_err(|why| anyhow!(why))?;
                 Ok(l.db
                     .add_advisory(&checked.as_new(), CLI_ACTOR)
                     .await?

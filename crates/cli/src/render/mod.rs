@@ -15,6 +15,7 @@ use packyard_api::marks::{AdvisoryList, AdvisoryView, NoticeList, RecallList};
 use packyard_api::operators::{OperatorList, TokenList};
 use packyard_api::upstreams::{UpstreamList, UpstreamView};
 use packyard_api::users::UserList;
+use packyard_store::timestamps::rfc3339_text;
 use serde::Serialize;
 
 /// Prints `answer` as one JSON document with `--json`, else `human`.
@@ -27,11 +28,10 @@ pub fn print<T: Serialize>(json: bool, answer: &T, human: impl AsRef<str>) -> an
     Ok(())
 }
 
-/// An RFC 3339 time as `YYYY-MM-DD HH:MM` (UTC).
-fn minute(rfc3339: &str) -> String {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .map(|d| d.to_utc().format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|_| rfc3339.to_string())
+/// Unix seconds as `YYYY-MM-DD HH:MM` (UTC).
+fn minute(unix: i64) -> String {
+    let time = DateTime::from_timestamp(unix, 0).unwrap_or_default();
+    time.format("%Y-%m-%d %H:%M").to_string()
 }
 
 pub fn accounts(list: &AccountList) -> String {
@@ -70,7 +70,7 @@ pub fn account(d: &AccountDetail) -> String {
         a.name,
         a.email,
         d.account.standing,
-        minute(&a.created_at),
+        minute(a.created_at),
         d.keys.len(),
         d.licences.len(),
         if licence_lines.is_empty() { "" } else { "\n" },
@@ -90,7 +90,6 @@ pub fn keys(list: &KeyList) -> String {
         .map(|k| {
             let used = k
                 .last_used_at
-                .as_deref()
                 .map(minute)
                 .unwrap_or_else(|| "never used".into());
             let by = k.created_by.as_deref().unwrap_or("-");
@@ -195,7 +194,7 @@ pub fn users(list: &UserList) -> String {
             } else {
                 "  (password not set yet)"
             };
-            format!("{}  {}{pending}", u.email, u.role)
+            format!("{}  {}{pending}", u.email, u.role.as_str())
         })
         .collect();
     lines.join("\n")
@@ -260,13 +259,17 @@ pub fn operators(list: &OperatorList) -> String {
 
 pub fn tokens(list: &TokenList) -> String {
     lines(&list.tokens, |t| {
-        let state = t
-            .revoked_at
-            .as_deref()
-            .map_or_else(|| "active".to_string(), |at| format!("revoked {at}"));
+        let state = t.revoked_at.map_or_else(
+            || "active".to_string(),
+            |at| format!("revoked {}", rfc3339_text(at)),
+        );
         format!(
             "{:>4}  {}  {}  {}  created {}  {state}",
-            t.id, t.scope, t.email, t.name, t.created_at
+            t.id,
+            t.scope.as_str(),
+            t.email,
+            t.name,
+            rfc3339_text(t.created_at)
         )
     })
 }

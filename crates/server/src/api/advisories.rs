@@ -18,7 +18,7 @@ use super::error::ErrorBody;
 use crate::auth::Operator;
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use packyard_core::marks_input::{self, AdvisoryDraft};
+use packyard_core::marks_input;
 
 /// Store rows as the views the API answers with.
 fn views<T, V: From<T>>(rows: Vec<T>) -> Vec<V> {
@@ -56,17 +56,7 @@ pub async fn add(
     operator: Operator,
     Json(body): Json<NewAdvisoryBody>,
 ) -> ApiResult<(StatusCode, Json<AdvisoryView>)> {
-    let checked = AdvisoryDraft {
-        package: body.package,
-        affected: body.affected_versions,
-        title: body.title,
-        cve: body.cve,
-        link: body.link,
-        severity: body.severity,
-        reported_at: body.reported_at,
-    }
-    .check()
-    .map_err(unprocessable)?;
+    let checked = body.check().map_err(unprocessable)?;
     let advisory = state
         .db
         .add_advisory(&checked.as_new(), &operator.email)
