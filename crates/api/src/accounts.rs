@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::catalog::{InvoiceView, LicenceView};
+use crate::macros::list;
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewAccountBody {
@@ -15,18 +16,14 @@ pub struct NewAccountBody {
     /// Display name, e.g. the company.
     pub name: String,
     /// Portal password (optional; without one the customer cannot log in yet).
-    #[serde(default)]
     pub password: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 pub struct AccountChange {
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub email: Option<String>,
     /// A new portal password; logs out the account's browsers.
-    #[serde(default)]
     pub password: Option<String>,
 }
 
@@ -71,10 +68,7 @@ pub struct AccountStandingView {
     pub standing: Standing,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct AccountList {
-    pub accounts: Vec<AccountStandingView>,
-}
+list!(AccountList, accounts: AccountStandingView);
 
 /// The answer to creating an account.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -99,10 +93,7 @@ pub struct AccountDetail {
     pub invoices: Vec<InvoiceView>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct KeyList {
-    pub keys: Vec<KeyView>,
-}
+list!(KeyList, keys: KeyView);
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewKeyBody {

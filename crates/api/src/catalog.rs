@@ -8,6 +8,8 @@ pub use packyard_store::products::Product as ProductView;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::macros::list;
+
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewProduct {
     /// Short id, e.g. acme-pro.
@@ -22,34 +24,23 @@ pub struct NewProduct {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 pub struct ProductPatch {
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub packages: Option<Vec<String>>,
-    #[serde(default)]
     pub public: Option<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct ProductList {
-    pub products: Vec<ProductView>,
-}
+list!(ProductList, products: ProductView);
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 pub struct GrantBody {
     /// Releases after this date (YYYY-MM-DD) are not covered; null for unlimited updates.
-    #[serde(default)]
     pub updates_until: Option<String>,
     /// Only versions matching this Composer constraint are covered (e.g. "<3.0"); null for
     /// every version.
-    #[serde(default)]
     pub versions: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct EntitlementList {
-    pub entitlements: Vec<LicenceView>,
-}
+list!(EntitlementList, entitlements: LicenceView);
 
 /// What a grant changed: `new`, `unchanged`, or `changed` with the previous terms.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -118,7 +109,4 @@ pub struct AccountInvoice {
     pub account: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct InvoiceList {
-    pub invoices: Vec<AccountInvoice>,
-}
+list!(InvoiceList, invoices: AccountInvoice);

@@ -6,6 +6,8 @@ pub use packyard_store::releases::Release as ReleaseView;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::macros::list;
+
 /// A published version; a package's page adds its installs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct VersionView {
@@ -65,10 +67,7 @@ impl Published {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct ReleaseList {
-    pub releases: Vec<ReleaseView>,
-}
+list!(ReleaseList, releases: ReleaseView);
 
 /// What a release upload did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

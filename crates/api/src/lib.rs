@@ -14,6 +14,7 @@ pub mod catalog;
 mod error;
 pub mod explain;
 pub mod files;
+mod macros;
 pub mod marks;
 pub mod operators;
 pub mod repos;

@@ -7,10 +7,9 @@ use packyard_store::package_marks::{Notice, Recall};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct AdvisoryList {
-    pub advisories: Vec<AdvisoryView>,
-}
+use crate::macros::list;
+
+list!(AdvisoryList, advisories: AdvisoryView);
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct AbandonBody {
@@ -32,10 +31,7 @@ pub struct RecallBody {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct RecallList {
-    pub recalls: Vec<Recall>,
-}
+list!(RecallList, recalls: Recall);
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NoticeBody {
@@ -44,7 +40,4 @@ pub struct NoticeBody {
     pub versions: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct NoticeList {
-    pub notices: Vec<Notice>,
-}
+list!(NoticeList, notices: Notice);

@@ -7,6 +7,8 @@ pub use packyard_store::operators::Operator as OperatorView;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::macros::list;
+
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewOperator {
     pub email: String,
@@ -26,16 +28,9 @@ pub struct NewToken {
     /// What the token is for.
     pub name: String,
     /// read, publish or admin (default admin).
-    #[serde(default)]
     pub scope: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct OperatorList {
-    pub operators: Vec<OperatorView>,
-}
+list!(OperatorList, operators: OperatorView);
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct TokenList {
-    pub tokens: Vec<TokenView>,
-}
+list!(TokenList, tokens: TokenView);

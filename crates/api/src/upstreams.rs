@@ -6,10 +6,9 @@ pub use packyard_core::upstream::registry::{AddUpstream, SyncReport, UpstreamVie
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct UpstreamList {
-    pub upstreams: Vec<UpstreamView>,
-}
+use crate::macros::list;
+
+list!(UpstreamList, upstreams: UpstreamView);
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 pub struct SyncRequest {

@@ -5,6 +5,8 @@ use packyard_store::users::Member;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::macros::list;
+
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewUserBody {
     /// The user's email (their portal login).
@@ -13,7 +15,6 @@ pub struct NewUserBody {
     pub role: String,
     /// The user's portal password; without one (and for a new user) the answer carries a
     /// single-use link to set it.
-    #[serde(default)]
     pub password: Option<String>,
 }
 
@@ -23,10 +24,7 @@ pub struct RoleBody {
     pub role: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct UserList {
-    pub users: Vec<Member>,
-}
+list!(UserList, users: Member);
 
 /// A user's role on an account after adding them or changing it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -36,7 +34,6 @@ pub struct Membership {
     pub role: String,
     /// For a user who has no password yet: the token of the single-use link
     /// `/account/password/{token}` where they set it.
-    #[serde(default)]
     pub password_link_token: Option<String>,
 }
 

@@ -40,7 +40,7 @@ pub fn accounts(list: &AccountList) -> String {
         .iter()
         .map(|r| {
             let a = &r.account;
-            format!("{}  {:<7} {}  {}", a.id, r.standing, a.email, a.name)
+            format!("{}  {:<7} {}  {}", a.public_id, r.standing, a.email, a.name)
         })
         .collect();
     lines.join("\n")
@@ -66,7 +66,7 @@ pub fn account(d: &AccountDetail) -> String {
         .count();
     format!(
         "{}\nname: {}\nemail: {}\nstatus: {}\ncreated: {}\nkeys: {}\nlicences: {}{}{}\ninvoices: {} ({unpaid} unpaid)",
-        a.id,
+        a.public_id,
         a.name,
         a.email,
         d.account.standing,

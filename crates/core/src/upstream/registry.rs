@@ -21,15 +21,11 @@ pub struct AddUpstream {
     pub name: String,
     pub url: String,
     /// HTTP Basic user name; needs `password`.
-    #[serde(default)]
     pub username: Option<String>,
-    #[serde(default)]
     pub password: Option<String>,
     /// A bearer token instead of a user name and password.
-    #[serde(default)]
     pub bearer: Option<String>,
     /// Comma-separated name patterns this upstream may provide (none = every name).
-    #[serde(default)]
     pub packages: Option<String>,
     /// Lower numbers are asked first.
     #[serde(default)]
