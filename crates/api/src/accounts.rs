@@ -1,6 +1,6 @@
 //! Accounts, their access keys and their download token: `/api/v1/accounts…`, `/api/v1/keys…`.
 
-use packyard_core::rules::AccountStanding;
+pub use packyard_core::rules::AccountStanding as Standing;
 pub use packyard_store::accounts::Account as AccountView;
 pub use packyard_store::keys::{AccessKey as KeyView, CreatedKey as CreatedKeyView};
 use serde::{Deserialize, Serialize};
@@ -25,39 +25,6 @@ pub struct AccountChange {
     pub email: Option<String>,
     /// A new portal password; logs out the account's browsers.
     pub password: Option<String>,
-}
-
-/// Whether Composer serves the account, by the rule the Composer path applies.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Standing {
-    /// `active`, `on_hold` or `closed`.
-    pub state: String,
-    /// The invoice that holds the account.
-    pub invoice: Option<String>,
-    /// The day the hold began, YYYY-MM-DD.
-    pub on_hold_since: Option<String>,
-}
-
-impl From<AccountStanding> for Standing {
-    fn from(s: AccountStanding) -> Self {
-        Standing {
-            state: s.state.to_string(),
-            invoice: s.invoice,
-            on_hold_since: s.on_hold_since.map(|d| d.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for Standing {
-    /// "active", "closed" or "on hold since 2026-01-02 because of invoice INV-7".
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (&self.invoice, &self.on_hold_since) {
-            (Some(number), Some(since)) => {
-                write!(f, "on hold since {since} because of invoice {number}")
-            }
-            _ => f.write_str(&self.state),
-        }
-    }
 }
 
 /// An account with its standing, as listings and `show` give it.

@@ -1,10 +1,13 @@
 //! Products, entitlements and invoices: `/api/v1/products…`, `/api/v1/entitlements`,
 //! `/api/v1/accounts/{id}/entitlements…`, `/api/v1/invoices…`.
 
-use packyard_store::entitlements::GrantChange;
+use packyard_store::StoreError;
+use packyard_store::accounts::Account;
+pub use packyard_store::entitlements::GrantChange as GrantChangeView;
 pub use packyard_store::entitlements::Licence as LicenceView;
 pub use packyard_store::invoices::Invoice as InvoiceView;
 pub use packyard_store::products::Product as ProductView;
+use packyard_store::products::{ProductChange, parse_patterns};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -22,11 +25,30 @@ pub struct NewProduct {
     pub public: bool,
 }
 
+impl NewProduct {
+    /// The package names and patterns, checked as the store requires.
+    pub fn patterns(&self) -> Result<Vec<String>, StoreError> {
+        parse_patterns(&self.packages.join(","))
+    }
+}
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 pub struct ProductPatch {
     pub name: Option<String>,
     pub packages: Option<Vec<String>>,
     pub public: Option<bool>,
+}
+
+impl ProductPatch {
+    /// The store's change, its patterns checked as for a new product.
+    pub fn into_change(self) -> Result<ProductChange, StoreError> {
+        let packages = self.packages.map(|p| parse_patterns(&p.join(",")));
+        Ok(ProductChange {
+            name: self.name,
+            patterns: packages.transpose()?,
+            public: self.public,
+        })
+    }
 }
 
 list!(ProductList, products: ProductView);
@@ -41,37 +63,6 @@ pub struct GrantBody {
 }
 
 list!(EntitlementList, entitlements: LicenceView);
-
-/// What a grant changed: `new`, `unchanged`, or `changed` with the previous terms.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct GrantChangeView {
-    /// new, unchanged or changed.
-    pub change: String,
-    /// The previous `updates_until` (for `changed`; null = unlimited).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous: Option<Option<String>>,
-    /// The previous version constraint (for `changed`, when there was one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous_versions: Option<String>,
-}
-
-impl From<GrantChange> for GrantChangeView {
-    fn from(c: GrantChange) -> Self {
-        let (change, previous, previous_versions) = match c {
-            GrantChange::New => ("new", None, None),
-            GrantChange::Unchanged => ("unchanged", None, None),
-            GrantChange::Changed {
-                previous,
-                previous_versions,
-            } => ("changed", Some(previous), previous_versions),
-        };
-        GrantChangeView {
-            change: change.into(),
-            previous,
-            previous_versions,
-        }
-    }
-}
 
 /// The answer to a grant.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -107,6 +98,18 @@ pub struct AccountInvoice {
     #[serde(flatten)]
     pub invoice: InvoiceView,
     pub account: String,
+}
+
+impl AccountInvoice {
+    /// `account`'s invoices, each with the account's id.
+    pub fn all_of(account: &Account, invoices: Vec<InvoiceView>) -> Vec<AccountInvoice> {
+        let account = &account.public_id;
+        let with_account = |invoice| AccountInvoice {
+            invoice,
+            account: account.clone(),
+        };
+        invoices.into_iter().map(with_account).collect()
+    }
 }
 
 list!(InvoiceList, invoices: AccountInvoice);

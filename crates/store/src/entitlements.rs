@@ -32,8 +32,9 @@ pub struct GrantTerms {
     pub versions: Option<VersionConstraint>,
 }
 
-/// What [`Db::grant`] changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// What [`Db::grant`] changed: `new`, `unchanged`, or `changed` with the previous terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = GrantChangeView))]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum GrantChange {
     /// The account had no entitlement to the product.
@@ -42,7 +43,9 @@ pub enum GrantChange {
     Unchanged,
     /// The grant existed with another `updates_until` (None = unlimited) or constraint.
     Changed {
+        /// The previous `updates_until` (null = unlimited).
         previous: Option<String>,
+        /// The previous version constraint, when there was one.
         #[serde(skip_serializing_if = "Option::is_none")]
         previous_versions: Option<String>,
     },

@@ -18,11 +18,11 @@ pub mod rfc3339 {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(unix: &i64, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&super::rfc3339_text(*unix))
+        s.serialize_str(&crate::timestamps::rfc3339_text(*unix))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-        super::unix_of(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+        crate::timestamps::unix_of(&String::deserialize(d)?).map_err(serde::de::Error::custom)
     }
 }
 
@@ -33,14 +33,14 @@ pub mod rfc3339_opt {
 
     pub fn serialize<S: Serializer>(unix: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
         match unix {
-            Some(t) => super::rfc3339::serialize(t, s),
+            Some(t) => crate::timestamps::rfc3339::serialize(t, s),
             None => s.serialize_none(),
         }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
         Option::<String>::deserialize(d)?
-            .map(|text| super::unix_of(&text).map_err(serde::de::Error::custom))
+            .map(|text| crate::timestamps::unix_of(&text).map_err(serde::de::Error::custom))
             .transpose()
     }
 }

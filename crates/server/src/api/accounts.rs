@@ -52,10 +52,7 @@ fn with_standing(state: &AppState, account: Account, invoices: &[Invoice]) -> Ac
     let today = state.config.clock.today();
     let grace = state.config.billing_grace_days;
     let standing = AccountStanding::of(account.is_closed(), invoices, today, grace);
-    AccountStandingView {
-        account: account.into(),
-        standing: standing.into(),
-    }
+    AccountStandingView { account, standing }
 }
 
 /// Create an account; answers its id.
@@ -83,7 +80,7 @@ pub async fn create(
         StatusCode::CREATED,
         Json(AccountCreated {
             id: account.public_id.clone(),
-            account: account.into(),
+            account,
         }),
     ))
 }
@@ -104,9 +101,9 @@ pub async fn show(
     let account = with_standing(&state, account, &invoices);
     Ok(Json(AccountDetail {
         account,
-        keys: keys.into_iter().map(Into::into).collect(),
-        licences: licences.into_iter().map(Into::into).collect(),
-        invoices: invoices.into_iter().map(Into::into).collect(),
+        keys,
+        licences,
+        invoices,
     }))
 }
 
@@ -137,9 +134,7 @@ pub async fn update(
         db.delete_sessions_of(SessionKind::Customer, account.id)
             .await?;
     }
-    Ok(Json(AccountAnswer {
-        account: account.into(),
-    }))
+    Ok(Json(AccountAnswer { account }))
 }
 
 /// Close an account: its keys and token are refused until it is reopened.
@@ -152,9 +147,7 @@ pub async fn close(
     Path(id): Path<String>,
 ) -> ApiResult<Json<AccountAnswer>> {
     let account = state.db.close_account(&id, &operator.email).await?;
-    Ok(Json(AccountAnswer {
-        account: account.into(),
-    }))
+    Ok(Json(AccountAnswer { account }))
 }
 
 /// Reopen a closed account.
@@ -167,9 +160,7 @@ pub async fn reopen(
     Path(id): Path<String>,
 ) -> ApiResult<Json<AccountAnswer>> {
     let account = state.db.reopen_account(&id, &operator.email).await?;
-    Ok(Json(AccountAnswer {
-        account: account.into(),
-    }))
+    Ok(Json(AccountAnswer { account }))
 }
 
 /// An account's access keys (never the private keys).
@@ -182,9 +173,7 @@ pub async fn keys(
 ) -> ApiResult<Json<KeyList>> {
     let account = state.db.account(&id).await?;
     let keys = state.db.keys_of(&account).await?;
-    Ok(Json(KeyList {
-        keys: keys.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(KeyList { keys }))
 }
 
 /// Create an access key pair; the private key is in this answer only.
@@ -236,7 +225,7 @@ async fn add_key(
         .db
         .create_account_key(&account, &new, &operator.email)
         .await?;
-    Ok((StatusCode::CREATED, Json(key.into())))
+    Ok((StatusCode::CREATED, Json(key)))
 }
 
 /// Disable an access key.

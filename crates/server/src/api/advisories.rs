@@ -61,7 +61,7 @@ pub async fn add(
         .db
         .add_advisory(&checked.as_new(), &operator.email)
         .await?;
-    Ok((StatusCode::CREATED, Json(advisory.into())))
+    Ok((StatusCode::CREATED, Json(advisory)))
 }
 
 /// Withdraw an advisory; its id is never reused.
@@ -74,7 +74,7 @@ pub async fn withdraw(
     Path(id): Path<String>,
 ) -> ApiResult<Json<AdvisoryView>> {
     let advisory = state.db.withdraw_advisory(&id, &operator.email).await?;
-    Ok(Json(advisory.into()))
+    Ok(Json(advisory))
 }
 
 fn package_of(vendor: &str, name: &str) -> ApiResult<String> {

@@ -37,9 +37,7 @@ fn date(value: &str, what: &str) -> ApiResult<NaiveDate> {
     responses((status = 200, body = ProductList)))]
 pub async fn products(State(state): State<AppState>) -> ApiResult<Json<ProductList>> {
     let products = state.db.products().await?;
-    Ok(Json(ProductList {
-        products: products.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(ProductList { products }))
 }
 
 /// Create a product.
@@ -61,7 +59,7 @@ pub async fn create_product(
             &operator.email,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(product.into())))
+    Ok((StatusCode::CREATED, Json(product)))
 }
 
 /// One product.
@@ -72,7 +70,7 @@ pub async fn product(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<ProductView>> {
-    Ok(Json(state.db.product(&slug).await?.into()))
+    Ok(Json(state.db.product(&slug).await?))
 }
 
 /// Change a product's name, packages or visibility.
@@ -97,7 +95,7 @@ pub async fn update_product(
         .db
         .update_product(&slug, &change, &operator.email)
         .await?;
-    Ok(Json(product.into()))
+    Ok(Json(product))
 }
 
 /// Delete a product no entitlement or release uses.
@@ -126,7 +124,7 @@ pub async fn entitlements(
     };
     let licences = state.db.licences(account.as_ref()).await?;
     Ok(Json(EntitlementList {
-        entitlements: licences.into_iter().map(Into::into).collect(),
+        entitlements: licences,
     }))
 }
 
@@ -169,7 +167,7 @@ pub async fn grant(
         product: product.slug,
         updates_until: until.map(|d| d.to_string()),
         versions: terms.versions.as_ref().map(|v| v.to_string()),
-        change: change.into(),
+        change,
     }))
 }
 
@@ -203,7 +201,7 @@ pub async fn invoices(
     for account in accounts {
         for invoice in state.db.invoices_of(&account).await? {
             listed.push(AccountInvoice {
-                invoice: invoice.into(),
+                invoice,
                 account: account.public_id.clone(),
             });
         }
@@ -234,7 +232,7 @@ pub async fn add_invoice(
             &operator.email,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(invoice.into())))
+    Ok((StatusCode::CREATED, Json(invoice)))
 }
 
 /// Mark an invoice paid (lifts a billing hold within a second).
@@ -247,7 +245,7 @@ pub async fn pay_invoice(
     Path(number): Path<String>,
 ) -> ApiResult<Json<InvoiceView>> {
     let invoice = state.db.pay_invoice(&number, &operator.email).await?;
-    Ok(Json(invoice.into()))
+    Ok(Json(invoice))
 }
 
 /// Void an invoice entered by mistake: it never holds the account and stays listed as void.
@@ -264,5 +262,5 @@ pub async fn void_invoice(
         .db
         .void_invoice(&number, &body.reason, &operator.email)
         .await?;
-    Ok(Json(invoice.into()))
+    Ok(Json(invoice))
 }

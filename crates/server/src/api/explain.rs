@@ -42,7 +42,7 @@ pub async fn explain_account(
         &query.package,
         today(&state),
     );
-    Ok(Json(e.into()))
+    Ok(Json(e))
 }
 
 /// Why an access key can or cannot install a package, step by step.
@@ -61,5 +61,5 @@ pub async fn explain_key(
         &query.package,
         today(&state),
     );
-    Ok(Json(e.into()))
+    Ok(Json(e))
 }

@@ -208,9 +208,7 @@ pub async fn package(
 #[utoipa::path(get, path = "/api/v1/releases", tag = "releases", responses((status = 200, body = ReleaseList)))]
 pub async fn releases(State(state): State<AppState>) -> ApiResult<Json<ReleaseList>> {
     let releases = state.db.releases().await?;
-    Ok(Json(ReleaseList {
-        releases: releases.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(ReleaseList { releases }))
 }
 
 /// Add a release file (the request body, streamed to storage). 201 when added, 200 when the
@@ -250,7 +248,7 @@ pub async fn upload_release(
     Ok((
         status,
         Json(ReleaseAdded {
-            release: release.into(),
+            release,
             outcome: outcome.into(),
         }),
     ))

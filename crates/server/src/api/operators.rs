@@ -28,9 +28,7 @@ pub struct OperatorFilter {
 #[utoipa::path(get, path = "/api/v1/operators", tag = "operators", responses((status = 200, body = OperatorList)))]
 pub async fn list(State(state): State<AppState>) -> ApiResult<Json<OperatorList>> {
     let operators = state.db.operators().await?;
-    Ok(Json(OperatorList {
-        operators: operators.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(OperatorList { operators }))
 }
 
 /// Create an operator.
@@ -46,7 +44,7 @@ pub async fn create(
         .db
         .create_operator(&body.email, &hash, &operator.email)
         .await?;
-    Ok((StatusCode::CREATED, Json(operator.into())))
+    Ok((StatusCode::CREATED, Json(operator)))
 }
 
 /// A password's hash, computed off the async workers.
@@ -71,7 +69,7 @@ pub async fn set_password(
     let db = &state.db;
     db.set_operator_password(&email, &hash, &operator.email)
         .await?;
-    Ok(Json(db.operator(&email).await?.into()))
+    Ok(Json(db.operator(&email).await?))
 }
 
 /// Disable an operator: their tokens and sessions stop working within a second.
@@ -106,7 +104,7 @@ async fn set_disabled(
         .db
         .set_operator_disabled(&email, disabled, &operator.email)
         .await?;
-    Ok(Json(changed.into()))
+    Ok(Json(changed))
 }
 
 /// API tokens (never the secrets), of one operator or all.
@@ -117,9 +115,7 @@ pub async fn tokens(
     Query(filter): Query<OperatorFilter>,
 ) -> ApiResult<Json<TokenList>> {
     let tokens = state.db.operator_tokens(filter.email.as_deref()).await?;
-    Ok(Json(TokenList {
-        tokens: tokens.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(TokenList { tokens }))
 }
 
 /// Create an API token; the secret is in this answer only.
@@ -135,7 +131,7 @@ pub async fn create_token(
         .db
         .create_operator_token(&body.email, &body.name, scope, &operator.email)
         .await?;
-    Ok((StatusCode::CREATED, Json(created.into())))
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 /// Revoke an API token: refused on every node within a second.
@@ -147,5 +143,5 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<TokenView>> {
     let revoked = state.db.revoke_operator_token(id, &operator.email).await?;
-    Ok(Json(revoked.into()))
+    Ok(Json(revoked))
 }

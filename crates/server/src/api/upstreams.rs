@@ -22,7 +22,7 @@ pub async fn list(State(state): State<AppState>, _operator: Operator) -> ApiResu
     let upstreams = state.db.upstreams().await?;
     let views = upstreams
         .iter()
-        .map(|u| registry::view(u, &state.mirror).into())
+        .map(|u| registry::view(u, &state.mirror))
         .collect();
     Ok(Json(UpstreamList { upstreams: views }).into_response())
 }
@@ -36,8 +36,8 @@ pub async fn create(
     Json(add): Json<AddUpstream>,
 ) -> ApiResult {
     let key = state.config.secrets_key.as_ref();
-    let up = registry::add(&state.db, key, &add.into(), &operator.email).await?;
-    let view = UpstreamView::from(registry::view(&up, &state.mirror));
+    let up = registry::add(&state.db, key, &add, &operator.email).await?;
+    let view = registry::view(&up, &state.mirror);
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
@@ -51,7 +51,7 @@ pub async fn show(
     Path(name): Path<String>,
 ) -> ApiResult {
     let up = state.db.upstream(&name).await?;
-    let view = UpstreamView::from(registry::view(&up, &state.mirror));
+    let view = registry::view(&up, &state.mirror);
     Ok(Json(view).into_response())
 }
 
@@ -80,5 +80,5 @@ pub async fn sync(
 ) -> ApiResult {
     let up = state.db.upstream(&name).await?;
     let report = registry::sync(&state.mirror, &up, &request.packages).await;
-    Ok(Json(SyncReport::from(report)).into_response())
+    Ok(Json(report).into_response())
 }

@@ -27,9 +27,7 @@ pub async fn list(
 ) -> ApiResult<Json<UserList>> {
     let account = state.db.account(&id).await?;
     let users = state.db.users_of(&account).await?;
-    Ok(Json(UserList {
-        users: users.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(UserList { users }))
 }
 
 /// Add a user to an account with a role; a user without a password gets a single-use link
@@ -129,9 +127,7 @@ pub async fn keys(
 ) -> ApiResult<Json<KeyList>> {
     let user = state.db.user(&email).await?;
     let keys = state.db.personal_keys_of(&user).await?;
-    Ok(Json(KeyList {
-        keys: keys.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(KeyList { keys }))
 }
 
 /// Create a personal key pair for a user; the private key is in this answer only.
@@ -149,5 +145,5 @@ pub async fn create_key(
         .db
         .create_personal_key(&user, &body.name, &operator.email)
         .await?;
-    Ok((StatusCode::CREATED, Json(key.into())))
+    Ok((StatusCode::CREATED, Json(key)))
 }
