@@ -3,9 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Db, now};
+use crate::db::{Db, Search, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{audited_change, bump, on_db, record_audit};
+use crate::macros::{
+    audited_change, bump, exec, found, in_tx, insert_user, on_db, record_audit, search_page,
+};
 
 /// An account's row (and its admin API body, `AccountView`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
@@ -84,8 +86,7 @@ impl Db {
             ));
         }
         let email = new.email.to_ascii_lowercase();
-        let public_id: String = on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        let public_id: String = in_tx!(self, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO accounts (email, name, password_hash, status, created_at) \
                  VALUES ($1, $2, $3, 'active', $4) RETURNING id",
@@ -101,29 +102,14 @@ impl Db {
                 return Err(StoreError::Invalid("account numbers are exhausted (9 digits)".into()));
             }
             let public_id = format!("{}{id:09}", new.id_prefix);
-            sqlx::query("UPDATE accounts SET public_id = $1 WHERE id = $2")
-                .bind(&public_id)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
+            exec!(tx, "UPDATE accounts SET public_id = $1 WHERE id = $2", &public_id, id)
                 .map_err(|e| conflict_on_unique(e, format!("account id {public_id} is already taken")))?;
             // The primary contact is the account's first owner (a user may exist already,
             // from another account: their password stays theirs).
-            sqlx::query("INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING")
-                .bind(&email)
-                .bind(&new.password_hash)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("INSERT INTO memberships (user_id, account_id, role, created_at) SELECT id, $1, 'owner', $2 FROM users WHERE email = $3")
-                .bind(id)
-                .bind(now())
-                .bind(&email)
-                .execute(&mut *tx)
-                .await?;
+            insert_user!(tx, &email, &new.password_hash);
+            exec!(tx, "INSERT INTO memberships (user_id, account_id, role, created_at) SELECT id, $1, 'owner', $2 FROM users WHERE email = $3", id, now(), &email)?;
             bump!(tx, Account, id);
             record_audit!(tx, actor, "account.create", &public_id);
-            tx.commit().await?;
             public_id
         });
         self.account(&public_id).await
@@ -142,31 +128,26 @@ impl Db {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<Account>, i64)> {
-        let pattern = crate::db::like_pattern(needle);
-        let filter = "LOWER(public_id) LIKE $1 ESCAPE '\\' OR LOWER(email) LIKE $1 ESCAPE '\\' \
-            OR LOWER(name) LIKE $1 ESCAPE '\\'";
-        let rows =
-            format!("SELECT {COLUMNS} FROM accounts WHERE {filter} ORDER BY id LIMIT $2 OFFSET $3");
-        let count = format!("SELECT COUNT(*) FROM accounts WHERE {filter}");
-        Ok(on_db!(self, pool => (
-            sqlx::query_as(sqlx::AssertSqlSafe(rows)).bind(&pattern).bind(limit).bind(offset).fetch_all(pool).await?,
-            sqlx::query_scalar(sqlx::AssertSqlSafe(count)).bind(&pattern).fetch_one(pool).await?,
-        )))
+        let search = Search {
+            columns: COLUMNS,
+            from: "accounts",
+            searched: &["LOWER(public_id)", "LOWER(email)", "LOWER(name)"],
+            order: "id",
+        };
+        Ok(search_page!(self, search, needle, offset, limit))
     }
 
     /// The account with public id `public_id` (case-insensitive), or a NotFound naming it.
     pub async fn account(&self, public_id: &str) -> Result<Account> {
         let sql = format!("SELECT {COLUMNS} FROM accounts WHERE public_id = $1");
         let wanted = public_id.trim().to_ascii_uppercase();
-        let found: Option<Account> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&wanted).fetch_optional(pool).await?);
-        found.ok_or_else(|| StoreError::NotFound(format!("no account with id {public_id:?}")))
+        found!(self, sql, [&wanted], "no account with id {public_id:?}")
     }
 
     /// The account with internal row id `id` (what a portal session refers to).
     pub async fn account_by_row_id(&self, id: i64) -> Result<Account> {
         let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
-        let found: Option<Account> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
-        found.ok_or_else(|| StoreError::NotFound(format!("no account with row id {id}")))
+        found!(self, sql, [id], "no account with row id {id}")
     }
 
     pub async fn account_by_email(&self, email: &str) -> Result<Option<(Account, Option<String>)>> {
@@ -272,18 +253,10 @@ impl Db {
             }
             None => account.email.clone(),
         };
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE accounts SET name = $1, email = $2 WHERE id = $3")
-                .bind(&name)
-                .bind(&email)
-                .bind(account.id)
-                .execute(&mut *tx)
-                .await
+        let subject = format!("{} {name} <{email}>", account.public_id);
+        audited_change!(self, Account, account.id, actor, "account.update", subject, tx => {
+            exec!(tx, "UPDATE accounts SET name = $1, email = $2 WHERE id = $3", &name, &email, account.id)
                 .map_err(|e| conflict_on_unique(e, format!("an account with email {email} already exists")))?;
-            bump!(tx, Account, account.id);
-            record_audit!(tx, actor, "account.update", format!("{} {name} <{email}>", account.public_id));
-            tx.commit().await?;
         });
         self.account(public_id).await
     }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{bump, exec, fetch, found, in_tx, record_audit};
 use crate::snapshot_rows::Scope;
 
 /// An advisory as stored (and as `advisory list --json` and the admin API show it, withdrawn
@@ -75,6 +75,20 @@ macro_rules! touch_marks {
 }
 pub(crate) use touch_marks;
 
+/// A change to what clients are told about one package (marks, recalls, advisories): the
+/// package's change is logged first ([`locked_change!`]), the body runs, and the package's
+/// `marks_changed_at` moves forward so its metadata is rendered again.
+macro_rules! marks_change {
+    ($db:expr, $package_id:expr, $actor:expr, $action:expr, $subject:expr, $tx:ident => $body:expr) => {
+        $crate::macros::locked_change!($db, Package, $package_id, $actor, $action, $subject, $tx => {
+            let out = $body;
+            $crate::advisories::touch_marks!($tx, $package_id);
+            out
+        })
+    };
+}
+pub(crate) use marks_change;
+
 /// `PKSA-2026-0007` for the 7th advisory reported in 2026.
 fn advisory_id(year: i32, number: i64) -> String {
     format!("PKSA-{year}-{number:04}")
@@ -90,8 +104,7 @@ impl Db {
             .parse::<i32>()
             .unwrap_or(1970);
         let prefix = format!("PKSA-{year}-%");
-        let id: String = on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        let id: String = in_tx!(self, tx => {
             // Taking the change-counter lock first (bump!) serialises writers, so two
             // advisories never compute the same number.
             let package_id: Option<i64> = sqlx::query_scalar("SELECT id FROM packages WHERE name = $1")
@@ -111,24 +124,14 @@ impl Db {
                 .await?;
             let id = advisory_id(year, taken + 1);
             let at = now();
-            sqlx::query(
+            exec!(
+                tx,
                 "INSERT INTO advisories (advisory_id, package_id, affected_versions, title, link, cve, severity, \
                  reported_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
-            )
-            .bind(&id)
-            .bind(package_id)
-            .bind(new.affected_versions)
-            .bind(new.title)
-            .bind(new.link)
-            .bind(new.cve)
-            .bind(new.severity)
-            .bind(new.reported_at)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
+                &id, package_id, new.affected_versions, new.title, new.link, new.cve, new.severity, new.reported_at, at
+            )?;
             touch_marks!(tx, package_id);
             record_audit!(tx, actor, "advisory.add", format!("{id} {} {}", new.package, new.affected_versions));
-            tx.commit().await?;
             id
         });
         self.advisory(&id).await
@@ -137,15 +140,12 @@ impl Db {
     /// One advisory by id, withdrawn or not.
     pub async fn advisory(&self, advisory_id: &str) -> Result<Advisory> {
         let sql = format!("{SELECT} WHERE a.advisory_id = $1");
-        let found: Option<Advisory> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(advisory_id)
-            .fetch_optional(pool)
-            .await?);
-        found.ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "no advisory {advisory_id}; `packyard advisory list` shows the ids"
-            ))
-        })
+        found!(
+            self,
+            sql,
+            [advisory_id],
+            "no advisory {advisory_id}; `packyard advisory list` shows the ids"
+        )
     }
 
     /// Advisories, withdrawn ones included, of one package or of all, newest report first.
@@ -153,12 +153,7 @@ impl Db {
         let sql = format!(
             "{SELECT} WHERE ($1 IS NULL OR p.name = $1) ORDER BY a.reported_at DESC, a.advisory_id DESC"
         );
-        Ok(
-            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(package)
-            .fetch_all(pool)
-            .await?),
-        )
+        Ok(fetch!(self, fetch_all, sqlx::AssertSqlSafe(sql), package))
     }
 
     /// Advisories in force (not withdrawn) of the packages in `scope`, for the snapshot.
@@ -177,17 +172,8 @@ impl Db {
                 "{advisory_id} is already withdrawn"
             )));
         }
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            bump!(tx, Package, advisory.package_id);
-            sqlx::query("UPDATE advisories SET withdrawn_at = $1, updated_at = $1 WHERE advisory_id = $2")
-                .bind(now())
-                .bind(advisory_id)
-                .execute(&mut *tx)
-                .await?;
-            touch_marks!(tx, advisory.package_id);
-            record_audit!(tx, actor, "advisory.withdraw", advisory_id.to_string());
-            tx.commit().await?;
+        marks_change!(self, advisory.package_id, actor, "advisory.withdraw", advisory_id.to_string(), tx => {
+            exec!(tx, "UPDATE advisories SET withdrawn_at = $1, updated_at = $1 WHERE advisory_id = $2", now(), advisory_id)?;
         });
         self.advisory(advisory_id).await
     }

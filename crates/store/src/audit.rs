@@ -9,9 +9,9 @@
 
 use serde::Serialize;
 
-use crate::db::{Db, now};
+use crate::db::{Db, Search, now};
 use crate::error::Result;
-use crate::macros::on_db;
+use crate::macros::{on_db, search_page};
 
 /// ASCII unit separator: never part of an email, account id or "cli".
 const IP_SEPARATOR: char = '\u{1f}';
@@ -59,18 +59,18 @@ impl Db {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<AuditEntry>, i64)> {
-        let pattern = crate::db::like_pattern(needle);
-        let filter = "LOWER(actor) LIKE $1 ESCAPE '\\' OR LOWER(action) LIKE $1 ESCAPE '\\' \
-            OR LOWER(subject) LIKE $1 ESCAPE '\\' OR COALESCE(ip, '') LIKE $1 ESCAPE '\\'";
-        let rows = format!(
-            "SELECT id, at, actor, action, subject, ip FROM audit_log WHERE {filter} \
-             ORDER BY id DESC LIMIT $2 OFFSET $3"
-        );
-        let count = format!("SELECT COUNT(*) FROM audit_log WHERE {filter}");
-        Ok(on_db!(self, pool => (
-            sqlx::query_as(sqlx::AssertSqlSafe(rows)).bind(&pattern).bind(limit).bind(offset).fetch_all(pool).await?,
-            sqlx::query_scalar(sqlx::AssertSqlSafe(count)).bind(&pattern).fetch_one(pool).await?,
-        )))
+        let search = Search {
+            columns: "id, at, actor, action, subject, ip",
+            from: "audit_log",
+            searched: &[
+                "LOWER(actor)",
+                "LOWER(action)",
+                "LOWER(subject)",
+                "COALESCE(ip, '')",
+            ],
+            order: "id DESC",
+        };
+        Ok(search_page!(self, search, needle, offset, limit))
     }
 
     /// The newest `limit` entries of one action (e.g. `login.failed`), newest first.

@@ -34,6 +34,39 @@ pub(crate) fn like_pattern(needle: &str) -> String {
     pattern
 }
 
+/// A back-office search list: the rows of `from` whose `searched` expressions (lower-cased
+/// text) contain a needle, one page at a time in `order`, with the count of all matches.
+pub(crate) struct Search<'a> {
+    pub columns: &'a str,
+    pub from: &'a str,
+    pub searched: &'a [&'a str],
+    pub order: &'a str,
+}
+
+impl Search<'_> {
+    /// The page query (`$1` pattern, `$2` limit, `$3` offset) and the count query (`$1`).
+    pub(crate) fn queries(&self) -> (String, String) {
+        let filter = self
+            .searched
+            .iter()
+            .map(|expr| format!("{expr} LIKE $1 ESCAPE '\\'"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let Search {
+            columns,
+            from,
+            order,
+            ..
+        } = self;
+        (
+            format!(
+                "SELECT {columns} FROM {from} WHERE {filter} ORDER BY {order} LIMIT $2 OFFSET $3"
+            ),
+            format!("SELECT COUNT(*) FROM {from} WHERE {filter}"),
+        )
+    }
+}
+
 /// Current time as unix seconds: the one clock every row is stamped with.
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::db::Db;
 use crate::error::Result;
-use crate::macros::on_db;
+use crate::macros::{exec, in_tx, on_db};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct DownloadEvent {
@@ -31,18 +31,17 @@ pub struct DownloadCount {
 
 impl Db {
     pub async fn record_downloads(&self, events: &[DownloadEvent]) -> Result<()> {
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        in_tx!(self, tx => {
             for e in events {
-                sqlx::query("INSERT INTO downloads (account_id, package, version, at) VALUES ($1, $2, $3, $4)")
-                    .bind(e.account_id)
-                    .bind(&e.package)
-                    .bind(&e.version)
-                    .bind(e.at)
-                    .execute(&mut *tx)
-                    .await?;
+                exec!(
+                    tx,
+                    "INSERT INTO downloads (account_id, package, version, at) VALUES ($1, $2, $3, $4)",
+                    e.account_id,
+                    &e.package,
+                    &e.version,
+                    e.at
+                )?;
             }
-            tx.commit().await?;
         });
         Ok(())
     }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::accounts::Account;
 use crate::db::{Db, now, now_millis};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{audited_change, exec, fetch, locked_change, on_db};
 use crate::products::Product;
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
@@ -133,12 +133,19 @@ impl Db {
             .versions
             .as_ref()
             .map(|v| v.as_str().trim().to_string());
-        let change = on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            // Write first: a SQLite transaction that reads before its first write cannot
-            // upgrade to a writer once another connection has committed ("database is
-            // locked"). The bump is rolled back with everything else if nothing changes.
-            bump!(tx, Account, account.id);
+        let limit = versions
+            .as_deref()
+            .map(|v| format!(" versions {v}"))
+            .unwrap_or_default();
+        let subject = format!(
+            "{} {} until {}{limit}",
+            account.public_id,
+            product.slug,
+            until.as_deref().unwrap_or("forever")
+        );
+        // Write first (see `locked_change!`): the bump is rolled back with everything else
+        // if nothing changes.
+        let change = locked_change!(self, Account, account.id, actor, "entitlement.grant", subject, tx => {
             let before: Option<(Option<String>, Option<String>)> = sqlx::query_as(
                 "SELECT updates_until, versions FROM entitlements WHERE account_id = $1 AND product_id = $2",
             )
@@ -153,35 +160,22 @@ impl Db {
                 }
                 Some((previous, previous_versions)) => GrantChange::Changed { previous, previous_versions },
             };
-            sqlx::query(
+            exec!(
+                tx,
                 "INSERT INTO entitlements (account_id, product_id, updates_until, versions, created_at) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (account_id, product_id) DO UPDATE SET updates_until = excluded.updates_until, versions = excluded.versions",
-            )
-            .bind(account.id)
-            .bind(product.id)
-            .bind(&until)
-            .bind(&versions)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
+                account.id, product.id, &until, &versions, now()
+            )?;
             touch_licences(&mut tx, account.id).await?;
-            let limit = versions.as_deref().map(|v| format!(" versions {v}")).unwrap_or_default();
-            let subject = format!("{} {} until {}{limit}", account.public_id, product.slug, until.as_deref().unwrap_or("forever"));
-            record_audit!(tx, actor, "entitlement.grant", subject);
-            tx.commit().await?;
             change
         });
         Ok(change)
     }
 
     pub async fn revoke(&self, account: &Account, product: &Product, actor: &str) -> Result<()> {
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query("DELETE FROM entitlements WHERE account_id = $1 AND product_id = $2")
-                .bind(account.id)
-                .bind(product.id)
-                .execute(&mut *tx)
-                .await?;
+        let subject = format!("{} {}", account.public_id, product.slug);
+        audited_change!(self, Account, account.id, actor, "entitlement.revoke", subject, tx => {
+            let done = exec!(tx, "DELETE FROM entitlements WHERE account_id = $1 AND product_id = $2", account.id, product.id)?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::NotFound(format!(
                     "account {} has no entitlement to {}",
@@ -189,20 +183,17 @@ impl Db {
                 )));
             }
             touch_licences(&mut tx, account.id).await?;
-            bump!(tx, Account, account.id);
-            record_audit!(tx, actor, "entitlement.revoke", format!("{} {}", account.public_id, product.slug));
-            tx.commit().await?;
         });
         Ok(())
     }
 
     pub async fn entitlements_of(&self, account: &Account) -> Result<Vec<Entitlement>> {
-        Ok(on_db!(self, pool => {
-            sqlx::query_as("SELECT account_id, product_id, updates_until, created_at, versions FROM entitlements WHERE account_id = $1")
-                .bind(account.id)
-                .fetch_all(pool)
-                .await?
-        }))
+        Ok(fetch!(
+            self,
+            fetch_all,
+            "SELECT account_id, product_id, updates_until, created_at, versions FROM entitlements WHERE account_id = $1",
+            account.id
+        ))
     }
 
     /// Entitlements by account id and product slug, of one account or all.

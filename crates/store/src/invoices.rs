@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::accounts::Account;
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{audited_change, bump, on_db, record_audit};
+use crate::macros::{audited_change, exec, found, on_db};
 
 /// The SQL condition for an unpaid invoice: no payment recorded and not void.
 /// [`Invoice::is_open`] is the same test on a loaded row.
@@ -128,32 +128,22 @@ impl Db {
                 "currency {currency:?} must be a three-letter ISO 4217 code (e.g. EUR)"
             )));
         }
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
+        let subject = format!("{} {number}", account.public_id);
+        audited_change!(self, Account, account.id, actor, "invoice.add", subject, tx => {
+            exec!(
+                tx,
                 "INSERT INTO invoices (account_id, number, amount_cents, currency, due_date, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
+                account.id, number, cents, &currency, due.format("%Y-%m-%d").to_string(), now()
             )
-            .bind(account.id)
-            .bind(number)
-            .bind(cents)
-            .bind(&currency)
-            .bind(due.format("%Y-%m-%d").to_string())
-            .bind(now())
-            .execute(&mut *tx)
-            .await
             .map_err(|e| conflict_on_unique(e, format!("invoice {number} already exists")))?;
-            bump!(tx, Account, account.id);
-            record_audit!(tx, actor, "invoice.add", format!("{} {number}", account.public_id));
-            tx.commit().await?;
         });
         self.invoice(number).await
     }
 
     pub async fn invoice(&self, number: &str) -> Result<Invoice> {
         let sql = format!("SELECT {COLUMNS} FROM invoices WHERE number = $1");
-        let found: Option<Invoice> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(number.trim()).fetch_optional(pool).await?);
-        found.ok_or_else(|| StoreError::NotFound(format!("no invoice numbered {number:?}")))
+        found!(self, sql, [number.trim()], "no invoice numbered {number:?}")
     }
 
     /// Marks the invoice paid. Paying an already-paid invoice is a no-op, not an error; a

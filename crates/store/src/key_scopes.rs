@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use crate::accounts::Account;
 use crate::db::Db;
 use crate::error::{Result, StoreError};
-use crate::keys::AccessKey;
-use crate::macros::{bump, on_db, record_audit};
+use crate::keys::{AccessKey, insert_key_products};
+use crate::macros::{audited_change, exec, on_db};
 use crate::products::Product;
 
 impl Db {
@@ -82,23 +82,16 @@ impl Db {
         };
         let account = self.account_by_row_id(account_id).await?;
         self.check_scope(&account, products).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM access_key_products WHERE key_id = $1")
-                .bind(key.id)
-                .execute(&mut *tx)
-                .await?;
-            for product in products {
-                sqlx::query("INSERT INTO access_key_products (key_id, product_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                    .bind(key.id)
-                    .bind(product.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            bump!(tx, Account, account_id);
-            let slugs: Vec<&str> = products.iter().map(|p| p.slug.as_str()).collect();
-            record_audit!(tx, actor, "key.products", format!("{} {}", key.public_key, if slugs.is_empty() { "all products".to_string() } else { slugs.join(", ") }));
-            tx.commit().await?;
+        let slugs: Vec<&str> = products.iter().map(|p| p.slug.as_str()).collect();
+        let scope = if slugs.is_empty() {
+            "all products".to_string()
+        } else {
+            slugs.join(", ")
+        };
+        let subject = format!("{} {scope}", key.public_key);
+        audited_change!(self, Account, account_id, actor, "key.products", subject, tx => {
+            exec!(tx, "DELETE FROM access_key_products WHERE key_id = $1", key.id)?;
+            insert_key_products!(tx, key.id, products);
         });
         self.key(public_key).await
     }

@@ -12,7 +12,7 @@ use crate::accounts::Account;
 use crate::audit::split_actor;
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{audited_change, bump, exec, found, in_tx, on_db, record_audit};
 use crate::products::Product;
 use crate::secret::{random_alphanumeric, sha256};
 
@@ -106,16 +106,35 @@ pub fn validate_key_name(name: &str) -> Result<&str> {
     Ok(name)
 }
 
-/// An account key's change is that account's; a personal key's reaches across accounts,
-/// so it reloads everything (rare).
-macro_rules! bump_key_owner {
-    ($tx:expr, $key:expr) => {
-        match $key.account_id {
-            Some(account_id) => bump!($tx, Account, account_id),
-            None => bump!($tx),
+/// Changes a key in one audited transaction. An account key's change is that account's; a
+/// personal key's reaches across accounts, so it reloads everything (rare).
+macro_rules! change_key {
+    ($db:expr, $key:expr, $actor:expr, $action:expr, $tx:ident => $body:expr) => {
+        in_tx!($db, $tx => {
+            $body;
+            match $key.account_id {
+                Some(account_id) => bump!($tx, Account, account_id),
+                None => bump!($tx),
+            }
+            record_audit!($tx, $actor, $action, &$key.public_key);
+        })
+    };
+}
+
+/// Limits the new or existing key `$key_id` to `$products`, inside the caller's transaction.
+macro_rules! insert_key_products {
+    ($tx:expr, $key_id:expr, $products:expr) => {
+        for product in $products {
+            exec!(
+                $tx,
+                "INSERT INTO access_key_products (key_id, product_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                $key_id,
+                product.id
+            )?;
         }
     };
 }
+pub(crate) use insert_key_products;
 
 /// " limited to a, b" for the audit log, or nothing.
 fn scope_words(products: &[Product]) -> String {
@@ -161,8 +180,12 @@ impl Db {
         } else {
             "key.create"
         };
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        let subject = format!(
+            "{} {public_key} ({name}){}",
+            account.public_id,
+            scope_words(new.products)
+        );
+        audited_change!(self, Account, account.id, actor, action, subject, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO access_keys (account_id, name, public_key, private_key_hash, enabled, created_at, created_by) \
                  VALUES ($1, $2, $3, $4, TRUE, $5, $6) RETURNING id",
@@ -176,17 +199,7 @@ impl Db {
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| conflict_on_unique(e, format!("a key with public key {public_key} exists already")))?;
-            for product in new.products {
-                sqlx::query("INSERT INTO access_key_products (key_id, product_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                    .bind(id)
-                    .bind(product.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            bump!(tx, Account, account.id);
-            let scope = scope_words(new.products);
-            record_audit!(tx, actor, action, format!("{} {public_key} ({name}){scope}", account.public_id));
-            tx.commit().await?;
+            insert_key_products!(tx, id, new.products);
         });
         Ok(CreatedKey {
             public_key,
@@ -203,10 +216,12 @@ impl Db {
 
     pub async fn key(&self, public_key: &str) -> Result<AccessKey> {
         let sql = format!("SELECT {COLUMNS} FROM access_keys WHERE public_key = $1");
-        let found: Option<AccessKey> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(public_key.trim()).fetch_optional(pool).await?);
-        let key = found.ok_or_else(|| {
-            StoreError::NotFound(format!("no access key with public key {public_key:?}"))
-        })?;
+        let key: AccessKey = found!(
+            self,
+            sql,
+            [public_key.trim()],
+            "no access key with public key {public_key:?}"
+        )?;
         Ok(self.with_scopes(vec![key]).await?.remove(0))
     }
 
@@ -218,31 +233,16 @@ impl Db {
     ) -> Result<AccessKey> {
         let key = self.key(public_key).await?;
         let action = if enabled { "key.enable" } else { "key.disable" };
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE access_keys SET enabled = $1 WHERE id = $2")
-                .bind(enabled)
-                .bind(key.id)
-                .execute(&mut *tx)
-                .await?;
-            bump_key_owner!(tx, key);
-            record_audit!(tx, actor, action, &key.public_key);
-            tx.commit().await?;
+        change_key!(self, key, actor, action, tx => {
+            exec!(tx, "UPDATE access_keys SET enabled = $1 WHERE id = $2", enabled, key.id)?;
         });
         self.key(public_key).await
     }
 
     pub async fn delete_key(&self, public_key: &str, actor: &str) -> Result<()> {
         let key = self.key(public_key).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM access_keys WHERE id = $1")
-                .bind(key.id)
-                .execute(&mut *tx)
-                .await?;
-            bump_key_owner!(tx, key);
-            record_audit!(tx, actor, "key.delete", &key.public_key);
-            tx.commit().await?;
+        change_key!(self, key, actor, "key.delete", tx => {
+            exec!(tx, "DELETE FROM access_keys WHERE id = $1", key.id)?;
         });
         Ok(())
     }
@@ -250,17 +250,10 @@ impl Db {
     /// Records when and from where keys were last used. Not a change the hot path depends on,
     /// so it does not bump the change counter.
     pub async fn record_key_uses(&self, uses: &[(String, i64, String)]) -> Result<()> {
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        in_tx!(self, tx => {
             for (public_key, at, ip) in uses {
-                sqlx::query("UPDATE access_keys SET last_used_at = $1, last_used_ip = $2 WHERE public_key = $3")
-                    .bind(at)
-                    .bind(ip)
-                    .bind(public_key)
-                    .execute(&mut *tx)
-                    .await?;
+                exec!(tx, "UPDATE access_keys SET last_used_at = $1, last_used_ip = $2 WHERE public_key = $3", at, ip, public_key)?;
             }
-            tx.commit().await?;
         });
         Ok(())
     }

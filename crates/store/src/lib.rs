@@ -62,6 +62,8 @@ mod portal_tests;
 #[cfg(test)]
 mod repo_tests;
 #[cfg(test)]
+mod test_fixtures;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod upstream_tests;

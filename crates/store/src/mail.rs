@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{audited_change, exec, exec_on, on_db};
 use crate::secret::{random_alphanumeric, sha256};
 use crate::users::User;
 
@@ -106,33 +106,21 @@ impl Db {
             .map(|(u, _)| u)
             .ok_or_else(|| refused("is not valid"))?;
         let at = now;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let used = sqlx::query(
+        let actor = user.email.as_str();
+        audited_change!(self, All, 0i64, actor, "user.password_reset", &user.email, tx => {
+            let used = exec!(
+                tx,
                 "UPDATE password_resets SET used_at = $1 \
                  WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
-            )
-            .bind(at)
-            .bind(sha256(token))
-            .execute(&mut *tx)
-            .await?
+                at,
+                sha256(token)
+            )?
             .rows_affected();
             if used != 1 {
                 return Err(refused("has been used already"));
             }
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                .bind(password_hash)
-                .bind(user.id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE accounts SET password_hash = $1 WHERE email = $2")
-                .bind(password_hash)
-                .bind(&user.email)
-                .execute(&mut *tx)
-                .await?;
-            bump!(tx);
-            record_audit!(tx, user.email.as_str(), "user.password_reset", &user.email);
-            tx.commit().await?;
+            exec!(tx, "UPDATE users SET password_hash = $1 WHERE id = $2", password_hash, user.id)?;
+            exec!(tx, "UPDATE accounts SET password_hash = $1 WHERE email = $2", password_hash, &user.email)?;
         });
         Ok(user)
     }
@@ -201,13 +189,12 @@ impl Db {
 
     /// Gives a claim back after a failed send, so a later round tries again.
     pub async fn release_notice(&self, kind: &str, subject: &str) -> Result<()> {
-        on_db!(self, pool => {
-            sqlx::query("DELETE FROM mail_notices WHERE kind = $1 AND subject = $2 AND sent_at IS NULL")
-                .bind(kind)
-                .bind(subject)
-                .execute(pool)
-                .await?;
-        });
+        exec_on!(
+            self,
+            "DELETE FROM mail_notices WHERE kind = $1 AND subject = $2 AND sent_at IS NULL",
+            kind,
+            subject
+        );
         Ok(())
     }
 

@@ -2,27 +2,12 @@
 //! notice claims (one winner, released on failure, stale claims taken over), plus the
 //! paged lists of the back office. Each body runs on SQLite and PostgreSQL.
 
-use crate::accounts::NewAccount;
-use crate::db::{Db, now};
+use crate::db::now;
 use crate::error::StoreError;
 use crate::macros::on_db;
 use crate::secret::sha256;
 use crate::tests::TestDb;
 use packyard_testkit::{Backend, backend_tests};
-
-async fn account(db: &Db, email: &str) -> crate::accounts::Account {
-    db.create_account(
-        NewAccount {
-            email,
-            name: "Mail Customer",
-            id_prefix: "MAG",
-            password_hash: Some("old-hash".into()),
-        },
-        "test",
-    )
-    .await
-    .unwrap()
-}
 
 fn refused_because(e: StoreError, reason: &str) {
     match e {
@@ -34,7 +19,7 @@ fn refused_because(e: StoreError, reason: &str) {
 backend_tests!(async reset_links_are_hashed_single_use_and_expire);
 async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
     let db = TestDb::open(backend).await;
-    let acct = account(&db, "reset@example.com").await;
+    let acct = db.account_with_password("reset@example.com").await;
     let t = now();
     let token = db
         .create_password_reset("Reset@Example.com", 3600, t)
@@ -63,22 +48,17 @@ async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(reset.email, "reset@example.com");
-    let (_, user_hash) = db
-        .user_by_email("reset@example.com")
-        .await
-        .unwrap()
-        .unwrap();
     assert_eq!(
-        user_hash.as_deref(),
+        db.user_password_hash("reset@example.com").await.as_deref(),
         Some("new-hash"),
         "the user logs in with it"
     );
-    let (_, hash) = db
-        .account_by_email("reset@example.com")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(hash.as_deref(), Some("new-hash"));
+    assert_eq!(
+        db.account_password_hash("reset@example.com")
+            .await
+            .as_deref(),
+        Some("new-hash")
+    );
     refused_because(
         db.reset_password(&token, "again", t).await.unwrap_err(),
         "used already",
@@ -105,12 +85,12 @@ async fn reset_links_are_hashed_single_use_and_expire(backend: Backend) {
         db.reset_password(&later, "late-hash", t).await.unwrap_err(),
         "expired",
     );
-    let (_, hash) = db
-        .account_by_email("reset@example.com")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(hash.as_deref(), Some("new-hash"));
+    assert_eq!(
+        db.account_password_hash("reset@example.com")
+            .await
+            .as_deref(),
+        Some("new-hash")
+    );
     let audit = db.audit_events("user.password_reset", 10).await.unwrap();
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].subject, "reset@example.com");
@@ -160,7 +140,7 @@ async fn a_notice_is_claimed_by_one_caller_and_retried_after_a_failure(backend: 
 backend_tests!(async overdue_invoices_and_ending_licences_are_found_by_date);
 async fn overdue_invoices_and_ending_licences_are_found_by_date(backend: Backend) {
     let db = TestDb::open(backend).await;
-    let acct = account(&db, "dates@example.com").await;
+    let acct = db.account_with_password("dates@example.com").await;
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     db.add_invoice(&acct, "INV-OLD", "10", "EUR", day("2026-01-10"), "t")
         .await
@@ -182,10 +162,7 @@ async fn overdue_invoices_and_ending_licences_are_found_by_date(backend: Backend
             .is_empty()
     );
 
-    let product = db
-        .create_product("suite", "Suite", &["acme/*".to_string()], false, "t")
-        .await
-        .unwrap();
+    let product = db.private_product("suite", "Suite", "acme/*").await;
     db.grant(&acct, &product, Some(day("2026-05-15")), "t")
         .await
         .unwrap();
@@ -207,9 +184,10 @@ backend_tests!(async accounts_and_audit_are_paged_and_searched);
 async fn accounts_and_audit_are_paged_and_searched(backend: Backend) {
     let db = TestDb::open(backend).await;
     for i in 0..5 {
-        account(&db, &format!("page{i}@example.com")).await;
+        db.account_with_password(&format!("page{i}@example.com"))
+            .await;
     }
-    account(&db, "odd_100%@example.com").await;
+    db.account_with_password("odd_100%@example.com").await;
     let (first, total) = db.accounts_page("", 0, 2).await.unwrap();
     assert_eq!((first.len(), total), (2, 6));
     let (last, _) = db.accounts_page("", 4, 2).await.unwrap();

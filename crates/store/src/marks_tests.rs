@@ -105,13 +105,7 @@ async fn advisories_are_numbered_withdrawn_and_logged(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(next.advisory_id, "PKSA-2026-0003", "{b}");
-    let actions: Vec<String> = db
-        .audit_log(20)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
+    let actions = db.audit_actions(20).await;
     assert!(actions.contains(&"advisory.withdraw".to_string()), "{b}");
 }
 
@@ -177,13 +171,7 @@ async fn abandon_and_recall_are_undoable_and_marks_only_grow(backend: Backend) {
         db.unrecall_version("acme/hello", "1.1.0.0", "t").await,
         Err(StoreError::NotFound(_))
     ));
-    let actions: Vec<String> = db
-        .audit_log(20)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
+    let actions = db.audit_actions(20).await;
     for action in ["version.recall", "version.unrecall", "package.abandon"] {
         assert!(actions.iter().any(|a| a == action), "{b}: {action} audited");
     }

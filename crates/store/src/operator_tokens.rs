@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{audited_change, bump, found, in_tx, on_db, record_audit};
 use crate::secret::{random_alphanumeric, sha256};
 
 /// Admin tokens carry a prefix so they are recognisable in logs and secret scanners.
@@ -146,8 +146,7 @@ impl Db {
         let operator = self.operator(email).await?;
         let name = crate::keys::validate_key_name(name)?;
         let token = format!("{ADMIN_TOKEN_PREFIX}{}", random_alphanumeric(40));
-        let id: i64 = on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        let id: i64 = in_tx!(self, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO operator_tokens (operator_id, name, token_hash, created_at, scope) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -161,7 +160,6 @@ impl Db {
             .await?;
             bump!(tx, Operators, 0i64);
             record_audit!(tx, actor, "operator.token.create", format!("{} #{id} {name} ({scope})", operator.email));
-            tx.commit().await?;
             id
         });
         Ok(CreatedOperatorToken {
@@ -208,9 +206,8 @@ impl Db {
     /// One token by id (revoked or not).
     pub async fn operator_token(&self, id: i64) -> Result<OperatorTokenInfo> {
         let sql = format!("{SELECT} WHERE t.id = $1");
-        let row: Option<TokenRow> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
+        let row: Result<TokenRow> = found!(self, sql, [id], "no operator API token with id {id}");
         row.map(TokenRow::info)
-            .ok_or_else(|| StoreError::NotFound(format!("no operator API token with id {id}")))
     }
 
     /// Revokes token `id`; revoking a revoked token changes nothing and is not an error.
@@ -219,17 +216,18 @@ impl Db {
         if token.revoked_at.is_some() {
             return Ok(token);
         }
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        let subject = format!("{} #{id} {}", token.email, token.name);
+        audited_change!(
+            self,
+            Operators,
+            0i64,
+            actor,
+            "operator.token.revoke",
+            subject,
             sqlx::query("UPDATE operator_tokens SET revoked_at = $1 WHERE id = $2")
                 .bind(now())
                 .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            bump!(tx, Operators, 0i64);
-            record_audit!(tx, actor, "operator.token.revoke", format!("{} #{id} {}", token.email, token.name));
-            tx.commit().await?;
-        });
+        );
         self.operator_token(id).await
     }
 }

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::validate_email;
 use crate::db::{Db, now};
-use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{bump, on_db, record_audit};
+use crate::error::{Result, conflict_on_unique};
+use crate::macros::{audited_change, exec, fetch, found};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = OperatorView))]
@@ -27,6 +27,18 @@ pub struct Operator {
 
 const COLUMNS: &str = "id, email, password_hash, created_at, disabled";
 
+/// Ends an operator's portal sessions inside the caller's transaction (after a password
+/// change or when the operator is disabled).
+macro_rules! end_operator_sessions {
+    ($tx:expr, $operator:expr) => {
+        exec!(
+            $tx,
+            "DELETE FROM sessions WHERE kind = 'operator' AND principal_id = $1",
+            $operator.id
+        )?
+    };
+}
+
 impl Db {
     pub async fn create_operator(
         &self,
@@ -36,46 +48,27 @@ impl Db {
     ) -> Result<Operator> {
         validate_email(email)?;
         let email = email.trim().to_ascii_lowercase();
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("INSERT INTO operators (email, password_hash, created_at) VALUES ($1, $2, $3)")
-                .bind(&email)
-                .bind(password_hash)
-                .bind(now())
-                .execute(&mut *tx)
-                .await
+        audited_change!(self, Operators, 0i64, actor, "operator.create", &email, tx => {
+            exec!(tx, "INSERT INTO operators (email, password_hash, created_at) VALUES ($1, $2, $3)", &email, password_hash, now())
                 .map_err(|e| conflict_on_unique(e, format!("an operator with email {email} already exists")))?;
-            bump!(tx, Operators, 0i64);
-            record_audit!(tx, actor, "operator.create", &email);
-            tx.commit().await?;
         });
         self.operator(&email).await
     }
 
     pub async fn operator(&self, email: &str) -> Result<Operator> {
         let email = email.trim().to_ascii_lowercase();
-        let found: Option<Operator> = on_db!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM operators WHERE email = $1")))
-                .bind(&email)
-                .fetch_optional(pool)
-                .await?
-        });
-        found.ok_or_else(|| StoreError::NotFound(format!("no operator with email {email:?}")))
+        let sql = format!("SELECT {COLUMNS} FROM operators WHERE email = $1");
+        found!(self, sql, [&email], "no operator with email {email:?}")
     }
 
     pub async fn operator_by_id(&self, id: i64) -> Result<Operator> {
-        let found: Option<Operator> = on_db!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM operators WHERE id = $1")))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        found.ok_or_else(|| StoreError::NotFound(format!("no operator with id {id}")))
+        let sql = format!("SELECT {COLUMNS} FROM operators WHERE id = $1");
+        found!(self, sql, [id], "no operator with id {id}")
     }
 
     pub async fn operators(&self) -> Result<Vec<Operator>> {
         let sql = format!("SELECT {COLUMNS} FROM operators ORDER BY email");
-        Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
+        Ok(fetch!(self, fetch_all, sqlx::AssertSqlSafe(sql)))
     }
 
     /// Disables or enables an operator. Disabling also ends their portal sessions.
@@ -86,23 +79,16 @@ impl Db {
         actor: &str,
     ) -> Result<Operator> {
         let operator = self.operator(email).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE operators SET disabled = $1 WHERE id = $2")
-                .bind(disabled)
-                .bind(operator.id)
-                .execute(&mut *tx)
-                .await?;
+        let action = if disabled {
+            "operator.disable"
+        } else {
+            "operator.enable"
+        };
+        audited_change!(self, Operators, 0i64, actor, action, &operator.email, tx => {
+            exec!(tx, "UPDATE operators SET disabled = $1 WHERE id = $2", disabled, operator.id)?;
             if disabled {
-                sqlx::query("DELETE FROM sessions WHERE kind = 'operator' AND principal_id = $1")
-                    .bind(operator.id)
-                    .execute(&mut *tx)
-                    .await?;
+                end_operator_sessions!(tx, operator);
             }
-            bump!(tx, Operators, 0i64);
-            let action = if disabled { "operator.disable" } else { "operator.enable" };
-            record_audit!(tx, actor, action, &operator.email);
-            tx.commit().await?;
         });
         self.operator(email).await
     }
@@ -115,20 +101,9 @@ impl Db {
         actor: &str,
     ) -> Result<Operator> {
         let operator = self.operator(email).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE operators SET password_hash = $1 WHERE id = $2")
-                .bind(password_hash)
-                .bind(operator.id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM sessions WHERE kind = 'operator' AND principal_id = $1")
-                .bind(operator.id)
-                .execute(&mut *tx)
-                .await?;
-            bump!(tx, Operators, 0i64);
-            record_audit!(tx, actor, "operator.password", &operator.email);
-            tx.commit().await?;
+        audited_change!(self, Operators, 0i64, actor, "operator.password", &operator.email, tx => {
+            exec!(tx, "UPDATE operators SET password_hash = $1 WHERE id = $2", password_hash, operator.id)?;
+            end_operator_sessions!(tx, operator);
         });
         Ok(operator)
     }

@@ -6,10 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::advisories::touch_marks;
+use crate::advisories::{marks_change, touch_marks};
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{bump, exec, fetch, in_tx, locked_change, on_db, record_audit};
 use crate::snapshot_rows::Scope;
 
 /// A package's operator marks, for the snapshot.
@@ -81,18 +81,8 @@ impl Db {
             Some(None) => ("package.abandon", name.to_string()),
             None => ("package.unabandon", name.to_string()),
         };
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            bump!(tx, Package, package_id);
-            sqlx::query("UPDATE packages SET abandoned = $1, replacement = $2 WHERE id = $3")
-                .bind(abandoned.is_some())
-                .bind(abandoned.flatten())
-                .bind(package_id)
-                .execute(&mut *tx)
-                .await?;
-            touch_marks!(tx, package_id);
-            record_audit!(tx, actor, action, subject);
-            tx.commit().await?;
+        marks_change!(self, package_id, actor, action, subject, tx => {
+            exec!(tx, "UPDATE packages SET abandoned = $1, replacement = $2 WHERE id = $3", abandoned.is_some(), abandoned.flatten(), package_id)?;
         });
         Ok(())
     }
@@ -106,8 +96,8 @@ impl Db {
         actor: &str,
     ) -> Result<()> {
         let package_id = self.package_id(name).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        // The audit names the version as published, read inside the transaction.
+        in_tx!(self, tx => {
             bump!(tx, Package, package_id);
             let version: Option<(i64, String)> = sqlx::query_as(
                 "SELECT id, version FROM versions WHERE package_id = $1 AND version_normalized = $2 AND unlisted_at IS NULL",
@@ -119,16 +109,10 @@ impl Db {
             let Some((version_id, version)) = version else {
                 return Err(StoreError::NotFound(format!("no listed version {version_normalized} of {name}")));
             };
-            sqlx::query("INSERT INTO recalls (version_id, reason, recalled_at) VALUES ($1, $2, $3)")
-                .bind(version_id)
-                .bind(reason)
-                .bind(now())
-                .execute(&mut *tx)
-                .await
+            exec!(tx, "INSERT INTO recalls (version_id, reason, recalled_at) VALUES ($1, $2, $3)", version_id, reason, now())
                 .map_err(|e| crate::error::conflict_on_unique(e, format!("{name} {version} is already recalled")))?;
             touch_marks!(tx, package_id);
             record_audit!(tx, actor, "version.recall", format!("{name} {version}: {reason}"));
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -141,24 +125,18 @@ impl Db {
         actor: &str,
     ) -> Result<()> {
         let package_id = self.package_id(name).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            bump!(tx, Package, package_id);
-            let removed = sqlx::query(
+        marks_change!(self, package_id, actor, "version.unrecall", format!("{name} {version_normalized}"), tx => {
+            let removed = exec!(
+                tx,
                 "DELETE FROM recalls WHERE version_id IN \
                  (SELECT id FROM versions WHERE package_id = $1 AND version_normalized = $2)",
-            )
-            .bind(package_id)
-            .bind(version_normalized)
-            .execute(&mut *tx)
-            .await?
+                package_id,
+                version_normalized
+            )?
             .rows_affected();
             if removed == 0 {
                 return Err(StoreError::NotFound(format!("{name} {version_normalized} is not recalled")));
             }
-            touch_marks!(tx, package_id);
-            record_audit!(tx, actor, "version.unrecall", format!("{name} {version_normalized}"));
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -168,12 +146,7 @@ impl Db {
         let sql = format!(
             "{RECALLS} WHERE ($1 IS NULL OR p.name = $1) ORDER BY r.recalled_at DESC, p.name"
         );
-        Ok(
-            on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(package)
-            .fetch_all(pool)
-            .await?),
-        )
+        Ok(fetch!(self, fetch_all, sqlx::AssertSqlSafe(sql), package))
     }
 
     /// Recalls of the packages in `scope`, for the snapshot.
@@ -206,40 +179,27 @@ impl Db {
                 "unknown notice kind {kind:?}: use info or warning"
             )));
         }
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            bump!(tx, Notices, 0i64);
-            sqlx::query(
+        locked_change!(self, Notices, 0i64, actor, "notice.set", format!("{kind}: {message}"), tx => {
+            exec!(
+                tx,
                 "INSERT INTO notices (kind, message, versions, set_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (kind) DO UPDATE SET message = $2, versions = $3, set_at = $4",
-            )
-            .bind(kind)
-            .bind(message)
-            .bind(versions)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-            record_audit!(tx, actor, "notice.set", format!("{kind}: {message}"));
-            tx.commit().await?;
+                kind,
+                message,
+                versions,
+                now()
+            )?;
         });
         Ok(())
     }
 
     /// Clears one notice kind, or both with `None`; returns how many were cleared.
     pub async fn clear_notice(&self, kind: Option<&str>, actor: &str) -> Result<u64> {
-        let cleared = on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            bump!(tx, Notices, 0i64);
-            let cleared = sqlx::query("DELETE FROM notices WHERE ($1 IS NULL OR kind = $1)")
-                .bind(kind)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            record_audit!(tx, actor, "notice.clear", kind.unwrap_or("all").to_string());
-            tx.commit().await?;
-            cleared
-        });
-        Ok(cleared)
+        Ok(
+            locked_change!(self, Notices, 0i64, actor, "notice.clear", kind.unwrap_or("all").to_string(), tx => {
+                exec!(tx, "DELETE FROM notices WHERE ($1 IS NULL OR kind = $1)", kind)?.rows_affected()
+            }),
+        )
     }
 
     /// The notices in force, info first.

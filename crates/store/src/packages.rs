@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, now, now_millis};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{bump, in_tx, on_db, record_audit};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
@@ -211,8 +211,7 @@ impl Db {
              AND version_normalized = $2 AND package_id = (SELECT id FROM packages WHERE name = $3) \
              RETURNING package_id"
         );
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        in_tx!(self, tx => {
             let done: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .bind(unlisted_at)
             .bind(version_normalized)
@@ -225,7 +224,6 @@ impl Db {
             };
             bump!(tx, Package, package_id);
             record_audit!(tx, actor, action, format!("{name} {version_normalized}"));
-            tx.commit().await?;
         });
         Ok(())
     }

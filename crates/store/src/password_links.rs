@@ -4,7 +4,7 @@
 
 use crate::db::Db;
 use crate::error::{Result, StoreError};
-use crate::macros::{on_db, record_audit};
+use crate::macros::{exec, in_tx, on_db, record_audit};
 use crate::secret::{random_alphanumeric, sha256};
 use crate::users::User;
 
@@ -18,19 +18,15 @@ impl Db {
     /// unused links of the user stop working.
     pub async fn create_password_link(&self, user: &User, now: i64) -> Result<String> {
         let token = random_alphanumeric(LINK_TOKEN_LEN);
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM password_links WHERE user_id = $1")
-                .bind(user.id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("INSERT INTO password_links (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
-                .bind(sha256(&token))
-                .bind(user.id)
-                .bind(now + LINK_TTL_SECS)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
+        in_tx!(self, tx => {
+            exec!(tx, "DELETE FROM password_links WHERE user_id = $1", user.id)?;
+            exec!(
+                tx,
+                "INSERT INTO password_links (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+                sha256(&token),
+                user.id,
+                now + LINK_TTL_SECS
+            )?;
         });
         Ok(token)
     }
@@ -67,23 +63,13 @@ impl Db {
         now: i64,
     ) -> Result<User> {
         let user = self.password_link_user(token, now).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let used = sqlx::query("DELETE FROM password_links WHERE token_hash = $1 AND expires_at > $2")
-                .bind(sha256(token))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+        in_tx!(self, tx => {
+            let used = exec!(tx, "DELETE FROM password_links WHERE token_hash = $1 AND expires_at > $2", sha256(token), now)?;
             if used.rows_affected() == 0 {
                 return Err(StoreError::NotFound("this link was used already".into()));
             }
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                .bind(password_hash)
-                .bind(user.id)
-                .execute(&mut *tx)
-                .await?;
+            exec!(tx, "UPDATE users SET password_hash = $1 WHERE id = $2", password_hash, user.id)?;
             record_audit!(tx, user.email.as_str(), "user.password_link", &user.email);
-            tx.commit().await?;
         });
         Ok(user)
     }

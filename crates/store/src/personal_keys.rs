@@ -7,7 +7,7 @@ use crate::audit::split_actor;
 use crate::db::{Db, now};
 use crate::error::{Result, conflict_on_unique};
 use crate::keys::{AccessKey, COLUMNS, CreatedKey, NewKey, pair_for, validate_key_name};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{audited_change, exec, on_db};
 use crate::users::User;
 
 impl Db {
@@ -20,24 +20,15 @@ impl Db {
     ) -> Result<CreatedKey> {
         let name = validate_key_name(name)?;
         let (public_key, private_key) = pair_for(&NewKey::default())?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
+        let subject = format!("{} {public_key} ({name})", user.email);
+        audited_change!(self, All, 0i64, actor, "key.create_personal", subject, tx => {
+            exec!(
+                tx,
                 "INSERT INTO access_keys (user_id, name, public_key, private_key_hash, enabled, created_at, created_by) \
                  VALUES ($1, $2, $3, $4, TRUE, $5, $6)",
+                user.id, name, &public_key, crate::secret::sha256(&private_key), now(), split_actor(actor).0
             )
-            .bind(user.id)
-            .bind(name)
-            .bind(&public_key)
-            .bind(crate::secret::sha256(&private_key))
-            .bind(now())
-            .bind(split_actor(actor).0)
-            .execute(&mut *tx)
-            .await
             .map_err(|e| conflict_on_unique(e, "that public key exists already"))?;
-            bump!(tx);
-            record_audit!(tx, actor, "key.create_personal", format!("{} {public_key} ({name})", user.email));
-            tx.commit().await?;
         });
         Ok(CreatedKey {
             public_key,

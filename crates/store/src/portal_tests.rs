@@ -2,9 +2,8 @@
 //! logout), login failure counts, audit entries with the client's address, and the per-day
 //! download series. Each body runs on SQLite and PostgreSQL (see `tests::TestDb`).
 
-use crate::accounts::NewAccount;
 use crate::audit::actor_at;
-use crate::db::{Db, now};
+use crate::db::now;
 use crate::downloads::DownloadEvent;
 use crate::error::StoreError;
 use crate::macros::on_db;
@@ -13,24 +12,10 @@ use crate::sessions::SessionKind;
 use crate::tests::TestDb;
 use packyard_testkit::{Backend, backend_tests};
 
-async fn account(db: &Db, email: &str) -> crate::accounts::Account {
-    db.create_account(
-        NewAccount {
-            email,
-            name: "Portal Customer",
-            id_prefix: "MAG",
-            password_hash: Some("$argon2id$placeholder".into()),
-        },
-        "test",
-    )
-    .await
-    .unwrap()
-}
-
 backend_tests!(async sessions_are_stored_hashed_and_end_at_logout_or_expiry);
 async fn sessions_are_stored_hashed_and_end_at_logout_or_expiry(backend: Backend) {
     let db = TestDb::open(backend).await;
-    let acct = account(&db, "s@example.com").await;
+    let acct = db.account_with_password("s@example.com").await;
     let t = now();
     let new = db
         .create_session(SessionKind::Customer, acct.id, 3600, "10.1.2.3", t)
@@ -77,7 +62,7 @@ async fn sessions_are_stored_hashed_and_end_at_logout_or_expiry(backend: Backend
     // Customer sessions name the user and the account they work on: closing the account
     // ends the sessions on it; a new password ends every session of the user.
     let user = db.user("s@example.com").await.unwrap();
-    let other = account(&db, "other@example.com").await;
+    let other = db.account_with_password("other@example.com").await;
     let mut open = Vec::new();
     for (on, ip) in [(acct.id, "x"), (acct.id, "y"), (other.id, "z")] {
         let s = db
@@ -130,7 +115,7 @@ async fn login_failures_are_counted_per_scope_and_cleared(backend: Backend) {
 backend_tests!(async audit_entries_record_the_actor_and_address);
 async fn audit_entries_record_the_actor_and_address(backend: Backend) {
     let db = TestDb::open(backend).await;
-    let acct = account(&db, "audit@example.com").await;
+    let acct = db.account_with_password("audit@example.com").await;
     let actor = actor_at(&acct.public_id, "192.0.2.9");
     let key = db.create_key(&acct, "laptop", &actor).await.unwrap();
     db.record_event(&actor, "login.failed", "audit@example.com")
@@ -185,7 +170,7 @@ async fn downloads_are_grouped_per_package_and_day(backend: Backend) {
 backend_tests!(async closed_accounts_can_be_reopened);
 async fn closed_accounts_can_be_reopened(backend: Backend) {
     let db = TestDb::open(backend).await;
-    let acct = account(&db, "reopen@example.com").await;
+    let acct = db.account_with_password("reopen@example.com").await;
     let seq = db.change_seq().await.unwrap();
     let same = db.reopen_account(&acct.public_id, "t").await.unwrap();
     assert_eq!(same.status, "active");

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{audited_change, bump, exec, found, in_tx, on_db, record_audit};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = ProductView))]
@@ -115,29 +115,18 @@ impl Db {
             ));
         }
         parse_patterns(&patterns.join(","))?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("INSERT INTO products (slug, name, patterns, public, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(slug)
-                .bind(name)
-                .bind(patterns.join(","))
-                .bind(public)
-                .bind(now())
-                .execute(&mut *tx)
-                .await
+        audited_change!(self, All, 0i64, actor, "product.create", slug, tx => {
+            exec!(tx, "INSERT INTO products (slug, name, patterns, public, created_at) VALUES ($1, $2, $3, $4, $5)", slug, name, patterns.join(","), public, now())
                 .map_err(|e| conflict_on_unique(e, format!("a product with slug {slug} already exists")))?;
-            bump!(tx);
-            record_audit!(tx, actor, "product.create", slug);
-            tx.commit().await?;
         });
         self.product(slug).await
     }
 
     pub async fn product(&self, slug: &str) -> Result<Product> {
         let sql = format!("SELECT {COLUMNS} FROM products WHERE slug = $1");
-        let row: Option<ProductRow> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(slug.trim()).fetch_optional(pool).await?);
+        let row: Result<ProductRow> =
+            found!(self, sql, [slug.trim()], "no product with slug {slug:?}");
         row.map(Product::from)
-            .ok_or_else(|| StoreError::NotFound(format!("no product with slug {slug:?}")))
     }
 
     pub async fn products(&self) -> Result<Vec<Product>> {
@@ -169,19 +158,19 @@ impl Db {
             None => product.patterns.clone(),
         };
         let public = change.public.unwrap_or(product.public);
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        audited_change!(
+            self,
+            All,
+            0i64,
+            actor,
+            "product.update",
+            &product.slug,
             sqlx::query("UPDATE products SET name = $1, patterns = $2, public = $3 WHERE id = $4")
                 .bind(&name)
                 .bind(patterns.join(","))
                 .bind(public)
                 .bind(product.id)
-                .execute(&mut *tx)
-                .await?;
-            bump!(tx);
-            record_audit!(tx, actor, "product.update", &product.slug);
-            tx.commit().await?;
-        });
+        );
         self.product(slug).await
     }
 
@@ -189,8 +178,7 @@ impl Db {
     /// what still uses it (revoke those entitlements or delete those releases first).
     pub async fn delete_product(&self, slug: &str, actor: &str) -> Result<()> {
         let product = self.product(slug).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        in_tx!(self, tx => {
             // Write first (see `Db::grant`): the counts below then read under the write lock.
             bump!(tx);
             let entitled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM entitlements WHERE product_id = $1")
@@ -206,12 +194,8 @@ impl Db {
                     "product {slug} is still used by {entitled} entitlement(s) and {releases} release(s); revoke or delete them first"
                 )));
             }
-            sqlx::query("DELETE FROM products WHERE id = $1")
-                .bind(product.id)
-                .execute(&mut *tx)
-                .await?;
+            exec!(tx, "DELETE FROM products WHERE id = $1", product.id)?;
             record_audit!(tx, actor, "product.delete", &product.slug);
-            tx.commit().await?;
         });
         Ok(())
     }

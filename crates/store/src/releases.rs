@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{audited_change, exec, found, on_db};
 use crate::products::Product;
 
 pub const RELEASE_TYPES: [&str; 5] = ["ce-full", "ee-full", "ce-patch", "ee-patch", "other"];
@@ -99,35 +99,22 @@ impl Db {
         validate_file_name(new.file_name)?;
         validate_kind(new.kind)?;
         validate_release_version(new.version)?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
+        let subject = format!("{} ({})", new.file_name, product.slug);
+        audited_change!(self, Releases, 0i64, actor, "release.add", subject, tx => {
+            exec!(
+                tx,
                 "INSERT INTO releases (product_id, file_name, kind, version, size, md5, sha256, blob_key, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                product.id, new.file_name, new.kind, new.version, new.size, new.md5, new.sha256, new.blob_key, now()
             )
-            .bind(product.id)
-            .bind(new.file_name)
-            .bind(new.kind)
-            .bind(new.version)
-            .bind(new.size)
-            .bind(new.md5)
-            .bind(new.sha256)
-            .bind(new.blob_key)
-            .bind(now())
-            .execute(&mut *tx)
-            .await
             .map_err(|e| conflict_on_unique(e, format!("a release named {} already exists; release files are immutable", new.file_name)))?;
-            bump!(tx, Releases, 0i64);
-            record_audit!(tx, actor, "release.add", format!("{} ({})", new.file_name, product.slug));
-            tx.commit().await?;
         });
         self.release(new.file_name).await
     }
 
     pub async fn release(&self, file_name: &str) -> Result<Release> {
         let sql = format!("SELECT {COLUMNS} FROM releases WHERE file_name = $1");
-        let found: Option<Release> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(file_name).fetch_optional(pool).await?);
-        found.ok_or_else(|| StoreError::NotFound(format!("no release named {file_name:?}")))
+        found!(self, sql, [file_name], "no release named {file_name:?}")
     }
 
     pub async fn releases(&self) -> Result<Vec<Release>> {
@@ -139,16 +126,15 @@ impl Db {
     /// addressed, possibly shared); the file name becomes free for a new upload.
     pub async fn delete_release(&self, file_name: &str, actor: &str) -> Result<Release> {
         let release = self.release(file_name).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM releases WHERE id = $1")
-                .bind(release.id)
-                .execute(&mut *tx)
-                .await?;
-            bump!(tx, Releases, 0i64);
-            record_audit!(tx, actor, "release.delete", &release.file_name);
-            tx.commit().await?;
-        });
+        audited_change!(
+            self,
+            Releases,
+            0i64,
+            actor,
+            "release.delete",
+            &release.file_name,
+            sqlx::query("DELETE FROM releases WHERE id = $1").bind(release.id)
+        );
         Ok(release)
     }
 }

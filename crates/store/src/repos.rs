@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{audited_change, bump, exec, found, in_tx, on_db, record_audit};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct GitRepo {
@@ -51,8 +51,7 @@ impl Db {
                 "a repository needs a URL and a name".into(),
             ));
         }
-        let id: i64 = on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        let id: i64 = in_tx!(self, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO git_repos (name, url, hook_key, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
             )
@@ -65,7 +64,6 @@ impl Db {
             .map_err(|e| conflict_on_unique(e, format!("a repository named {name:?} or with this URL is already registered")))?;
             bump!(tx, Repos, id);
             record_audit!(tx, actor, "repo.add", format!("{id} {name}"));
-            tx.commit().await?;
             id
         });
         self.repo(id).await
@@ -78,25 +76,22 @@ impl Db {
 
     pub async fn repo(&self, id: i64) -> Result<GitRepo> {
         let sql = format!("{SELECT} WHERE id = $1");
-        let found: Option<GitRepo> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
-        found.ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "no repository with id {id}; `packyard repo list` shows them"
-            ))
-        })
+        found!(
+            self,
+            sql,
+            [id],
+            "no repository with id {id}; `packyard repo list` shows them"
+        )
     }
 
     /// Forgets a repository and its ref states. Versions it published stay (they are
     /// immutable and customers may depend on them); unlist them separately if needed.
     pub async fn remove_repo(&self, id: i64, actor: &str) -> Result<()> {
         let repo = self.repo(id).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM git_refs WHERE repo_id = $1").bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM git_repos WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            bump!(tx, Repos, id);
-            record_audit!(tx, actor, "repo.remove", format!("{id} {}", repo.name));
-            tx.commit().await?;
+        let subject = format!("{id} {}", repo.name);
+        audited_change!(self, Repos, id, actor, "repo.remove", subject, tx => {
+            exec!(tx, "DELETE FROM git_refs WHERE repo_id = $1", id)?;
+            exec!(tx, "DELETE FROM git_repos WHERE id = $1", id)?;
         });
         Ok(())
     }
@@ -141,16 +136,14 @@ impl Db {
         summary: &str,
         error: Option<&str>,
     ) -> Result<()> {
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
+        in_tx!(self, tx => {
+            exec!(
+                tx,
                 "UPDATE git_repos SET last_sync_at = $3, last_sync_summary = $4, last_sync_error = $5, \
                  sync_served = $6, lease_owner = NULL, lease_until = 0 WHERE id = $1 AND lease_owner = $2",
-            )
-            .bind(id).bind(owner).bind(now()).bind(summary).bind(error).bind(ticket)
-            .execute(&mut *tx).await?;
+                id, owner, now(), summary, error, ticket
+            )?;
             bump!(tx, Repos, id);
-            tx.commit().await?;
         });
         Ok(())
     }

@@ -13,7 +13,7 @@
 
 use crate::db::Db;
 use crate::error::{Result, StoreError};
-use crate::macros::on_db;
+use crate::macros::{exec_on, on_db};
 use crate::secret::{random_alphanumeric, sha256};
 
 /// Length of the cookie value: 43 characters of `[A-Za-z0-9]` carry more than 256 bits.
@@ -177,13 +177,12 @@ impl Db {
 
     /// Records a failed login for `scope` at `now`.
     pub async fn record_login_failure(&self, scope: &str, now: i64) -> Result<()> {
-        on_db!(self, pool => {
-            sqlx::query("INSERT INTO login_failures (scope, at) VALUES ($1, $2)")
-                .bind(scope)
-                .bind(now)
-                .execute(pool)
-                .await?;
-        });
+        exec_on!(
+            self,
+            "INSERT INTO login_failures (scope, at) VALUES ($1, $2)",
+            scope,
+            now
+        );
         Ok(())
     }
 

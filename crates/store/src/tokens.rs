@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::accounts::Account;
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{audited_change, exec, fetch};
 use crate::secret::{random_alphanumeric, sha256};
 
 pub const TOKEN_LEN: usize = 32;
@@ -31,30 +31,25 @@ impl Db {
             )));
         }
         let token = random_alphanumeric(TOKEN_LEN);
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
+        audited_change!(self, Account, account.id, actor, "token.generate", &account.public_id, tx => {
+            exec!(
+                tx,
                 "INSERT INTO download_tokens (account_id, token_hash, created_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (account_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
-            )
-            .bind(account.id)
-            .bind(sha256(&token))
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-            bump!(tx, Account, account.id);
-            record_audit!(tx, actor, "token.generate", &account.public_id);
-            tx.commit().await?;
+                account.id,
+                sha256(&token),
+                now()
+            )?;
         });
         Ok(token)
     }
 
     pub async fn token_of(&self, account: &Account) -> Result<Option<DownloadToken>> {
-        Ok(on_db!(self, pool => {
-            sqlx::query_as("SELECT account_id, token_hash, created_at FROM download_tokens WHERE account_id = $1")
-                .bind(account.id)
-                .fetch_optional(pool)
-                .await?
-        }))
+        Ok(fetch!(
+            self,
+            fetch_optional,
+            "SELECT account_id, token_hash, created_at FROM download_tokens WHERE account_id = $1",
+            account.id
+        ))
     }
 }

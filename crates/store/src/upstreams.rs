@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{audited_change, bump, exec, found, in_tx, on_db, record_audit};
 
 /// How we authenticate to an upstream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -156,8 +156,7 @@ impl Db {
         }
         let url = new.url.trim_end_matches('/');
         let packages = new.packages.join(",");
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        in_tx!(self, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO upstreams (name, url, priority, packages, auth_kind, username, secret, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -169,7 +168,6 @@ impl Db {
             .map_err(|e| conflict_on_unique(e, format!("an upstream named {:?} already exists", new.name)))?;
             bump!(tx);
             record_audit!(tx, actor, "upstream.add", format!("{id} {} {url}", new.name));
-            tx.commit().await?;
         });
         self.upstream(new.name).await
     }
@@ -184,30 +182,28 @@ impl Db {
 
     pub async fn upstream(&self, name: &str) -> Result<Upstream> {
         let sql = format!("{SELECT} WHERE name = $1");
-        let found: Option<UpstreamRow> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(name).fetch_optional(pool).await?);
-        found.map(Upstream::from).ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "no upstream named {name:?}; `packyard upstream list` shows them"
-            ))
-        })
+        let row: Result<UpstreamRow> = found!(
+            self,
+            sql,
+            [name],
+            "no upstream named {name:?}; `packyard upstream list` shows them"
+        );
+        row.map(Upstream::from)
     }
 
     /// Forgets an upstream with its fetched metadata and dist records (the blobs go with the
     /// next `storage gc`).
     pub async fn remove_upstream(&self, name: &str, actor: &str) -> Result<()> {
         let up = self.upstream(name).await?;
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        let subject = format!("{} {name}", up.id);
+        audited_change!(self, All, 0i64, actor, "upstream.remove", subject, tx => {
             for sql in [
                 "DELETE FROM upstream_dists WHERE upstream_id = $1",
                 "DELETE FROM upstream_metadata WHERE upstream_id = $1",
                 "DELETE FROM upstreams WHERE id = $1",
             ] {
-                sqlx::query(sql).bind(up.id).execute(&mut *tx).await?;
+                exec!(tx, sql, up.id)?;
             }
-            bump!(tx);
-            record_audit!(tx, actor, "upstream.remove", format!("{} {name}", up.id));
-            tx.commit().await?;
         });
         Ok(())
     }

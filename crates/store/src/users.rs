@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::accounts::{Account, validate_email};
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
-use crate::macros::{bump, on_db, record_audit};
+use crate::macros::{bump, exec, found, in_tx, insert_user, on_db, record_audit};
 
 /// What a user may do on one account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -123,13 +123,12 @@ impl Db {
 
     /// The user with this row id (a portal session's principal).
     pub async fn user_by_id(&self, id: i64) -> Result<User> {
-        let row: Option<User> = on_db!(self, pool => {
-            sqlx::query_as("SELECT id, email, created_at FROM users WHERE id = $1")
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        row.ok_or_else(|| StoreError::NotFound(format!("no user with id {id}")))
+        found!(
+            self,
+            "SELECT id, email, created_at FROM users WHERE id = $1",
+            [id],
+            "no user with id {id}"
+        )
     }
 
     /// The user with this email, or a NotFound naming it.
@@ -153,29 +152,22 @@ impl Db {
     ) -> Result<(User, bool)> {
         validate_email(email.trim())?;
         let email = email.trim().to_ascii_lowercase();
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        in_tx!(self, tx => {
             bump!(tx);
-            sqlx::query("INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING")
-                .bind(&email)
-                .bind(password_hash)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
+            insert_user!(tx, &email, password_hash);
             let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
                 .bind(&email)
                 .fetch_one(&mut *tx)
                 .await?;
-            let added = sqlx::query(
+            let added = exec!(
+                tx,
                 "INSERT INTO memberships (user_id, account_id, role, created_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (user_id, account_id) DO NOTHING",
-            )
-            .bind(user_id)
-            .bind(account.id)
-            .bind(role.as_str())
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
+                user_id,
+                account.id,
+                role.as_str(),
+                now()
+            )?;
             if added.rows_affected() == 0 {
                 return Err(StoreError::Conflict(format!(
                     "{email} is already a user of account {}; use user set-role to change the role",
@@ -183,7 +175,6 @@ impl Db {
                 )));
             }
             record_audit!(tx, actor, "user.add", format!("{} {email} as {}", account.public_id, role.as_str()));
-            tx.commit().await?;
         });
         let (user, hash) = self
             .user_by_email(&email)
@@ -271,8 +262,7 @@ impl Db {
                 user.email, account.public_id
             ))
         };
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
+        in_tx!(self, tx => {
             bump!(tx);
             let current: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE user_id = $1 AND account_id = $2")
                 .bind(user.id)
@@ -294,25 +284,15 @@ impl Db {
             }
             let (action, subject) = match role {
                 Some(role) => {
-                    sqlx::query("UPDATE memberships SET role = $1 WHERE user_id = $2 AND account_id = $3")
-                        .bind(role.as_str())
-                        .bind(user.id)
-                        .bind(account.id)
-                        .execute(&mut *tx)
-                        .await?;
+                    exec!(tx, "UPDATE memberships SET role = $1 WHERE user_id = $2 AND account_id = $3", role.as_str(), user.id, account.id)?;
                     ("user.set_role", format!("{} {} as {}", account.public_id, user.email, role.as_str()))
                 }
                 None => {
-                    sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND account_id = $2")
-                        .bind(user.id)
-                        .bind(account.id)
-                        .execute(&mut *tx)
-                        .await?;
+                    exec!(tx, "DELETE FROM memberships WHERE user_id = $1 AND account_id = $2", user.id, account.id)?;
                     ("user.remove", format!("{} {}", account.public_id, user.email))
                 }
             };
             record_audit!(tx, actor, action, subject);
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -324,15 +304,9 @@ impl Db {
         password_hash: &str,
         actor: &str,
     ) -> Result<()> {
-        on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                .bind(password_hash)
-                .bind(user.id)
-                .execute(&mut *tx)
-                .await?;
+        in_tx!(self, tx => {
+            exec!(tx, "UPDATE users SET password_hash = $1 WHERE id = $2", password_hash, user.id)?;
             record_audit!(tx, actor, "user.password", &user.email);
-            tx.commit().await?;
         });
         Ok(())
     }

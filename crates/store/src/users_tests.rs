@@ -116,7 +116,7 @@ async fn a_password_link_works_once(backend: Backend) {
     db.redeem_password_link(&token, "$argon2id$new", t + week - 1)
         .await
         .unwrap();
-    let (_, hash) = db.user_by_email("new@example.com").await.unwrap().unwrap();
+    let hash = db.user_password_hash("new@example.com").await;
     assert_eq!(hash.as_deref(), Some("$argon2id$new"));
     assert!(
         db.redeem_password_link(&token, "$argon2id$again", t)
@@ -130,42 +130,24 @@ backend_tests!(async keys_can_be_scoped_imported_and_personal);
 async fn keys_can_be_scoped_imported_and_personal(backend: Backend) {
     let db = TestDb::open(backend).await;
     let acct = db.test_account("k@example.com").await;
-    let a = db
-        .create_product("alpha", "Alpha", &["acme/a".into()], false, "t")
-        .await
-        .unwrap();
-    let b = db
-        .create_product("beta", "Beta", &["acme/b".into()], false, "t")
-        .await
-        .unwrap();
+    let a = db.private_product("alpha", "Alpha", "acme/a").await;
+    let b = db.private_product("beta", "Beta", "acme/b").await;
     db.grant(&acct, &a, None, "t").await.unwrap();
 
     // A scope may name only the account's products.
-    let refused = db
-        .create_account_key(
-            &acct,
-            &NewKey {
-                name: "x",
-                products: std::slice::from_ref(&b),
-                pair: None,
-            },
-            "t",
-        )
-        .await;
+    // A key limited to one product.
+    let scoped_to = |name, product| NewKey {
+        name,
+        products: std::slice::from_ref(product),
+        pair: None,
+    };
+    let refused = db.create_account_key(&acct, &scoped_to("x", &b), "t").await;
     assert!(
         matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("beta")),
         "{refused:?}"
     );
     let scoped = db
-        .create_account_key(
-            &acct,
-            &NewKey {
-                name: "only alpha",
-                products: std::slice::from_ref(&a),
-                pair: None,
-            },
-            "dev@example.com",
-        )
+        .create_account_key(&acct, &scoped_to("only alpha", &a), "dev@example.com")
         .await
         .unwrap();
     let stored = db.key(&scoped.public_key).await.unwrap();
@@ -234,10 +216,7 @@ backend_tests!(async grants_carry_a_version_constraint);
 async fn grants_carry_a_version_constraint(backend: Backend) {
     let db = TestDb::open(backend).await;
     let acct = db.test_account("g@example.com").await;
-    let p = db
-        .create_product("suite", "Suite", &["acme/*".into()], false, "t")
-        .await
-        .unwrap();
+    let p = db.private_product("suite", "Suite", "acme/*").await;
     let terms = GrantTerms {
         updates_until: None,
         versions: Some("<3.0".parse().unwrap()),
@@ -290,12 +269,10 @@ async fn migration_0010_makes_each_primary_contact_the_first_owner(backend: Back
         ),
         ("first@example.com", Role::Owner, true)
     );
-    let (_, hash) = db
-        .user_by_email("first@example.com")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(hash.as_deref(), Some("$argon2id$first"));
+    assert_eq!(
+        db.user_password_hash("first@example.com").await.as_deref(),
+        Some("$argon2id$first")
+    );
     let second = db.account("MAG000000902").await.unwrap();
     assert!(!db.users_of(&second).await.unwrap()[0].password_set);
 }

@@ -208,11 +208,7 @@ async fn record(
             report.skipped.push(line(reason.clone()));
             r.reason = Some(reason);
         }
-        Built::Conflict(reason) => {
-            r.state = RefState::Conflict;
-            report.conflicts.push(line(reason.clone()));
-            r.reason = Some(reason);
-        }
+        Built::Conflict(reason) => mark_conflict(&mut r, reason, report),
     }
     ctx.db.save_repo_ref(&r).await?;
     Ok(())
@@ -237,15 +233,20 @@ async fn moved_tag(
             short(&known.commit),
             short(upstream)
         );
-        r.state = RefState::Conflict;
-        report.conflicts.push(RefLine {
-            ref_name: r.ref_name.clone(),
-            detail: reason.clone(),
-        });
-        r.reason = Some(reason);
+        mark_conflict(&mut r, reason, report);
     }
     ctx.db.save_repo_ref(&r).await?;
     Ok(())
+}
+
+/// Puts `r` in conflict for `reason` and lists it among the report's conflicts.
+fn mark_conflict(r: &mut GitRef, reason: String, report: &mut SyncReport) {
+    r.state = RefState::Conflict;
+    report.conflicts.push(RefLine {
+        ref_name: r.ref_name.clone(),
+        detail: reason.clone(),
+    });
+    r.reason = Some(reason);
 }
 
 /// A ref the last sync saw is gone upstream.

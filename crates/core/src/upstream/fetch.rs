@@ -139,8 +139,26 @@ impl Mirror {
             .map_err(|_| UpstreamError::Malformed(up.name.clone()))?;
             Some(Arc::new(parsed))
         };
+        self.save_file(up.id, file, body, last_modified, etag).await;
+        if let Some(p) = &parsed {
+            self.keep(file, p.clone());
+        }
+        Ok(parsed)
+    }
+
+    /// Stores a fetched p2 file of upstream `upstream_id` (`body` empty: the upstream has no
+    /// such package). A failed write is only logged: the copy in memory still serves, and
+    /// the next fetch writes again.
+    pub(crate) async fn save_file(
+        &self,
+        upstream_id: i64,
+        file: &str,
+        body: String,
+        last_modified: Option<String>,
+        etag: Option<String>,
+    ) {
         let record = UpstreamFile {
-            upstream_id: up.id,
+            upstream_id,
             file: file.to_string(),
             body,
             last_modified,
@@ -150,10 +168,6 @@ impl Mirror {
         if let Err(e) = self.db.save_upstream_file(&record).await {
             tracing::warn!("could not store upstream metadata {file}: {e}");
         }
-        if let Some(p) = &parsed {
-            self.keep(file, p.clone());
-        }
-        Ok(parsed)
     }
 
     /// One metadata call to `up`, within its concurrency limit.

@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use packyard_store::upstreams::{Upstream, UpstreamFile};
+use packyard_store::upstreams::Upstream;
 use serde_json::Value;
 
 use super::catalog;
@@ -194,17 +194,7 @@ impl Mirror {
             chrono::Utc::now().timestamp_millis(),
         )
         .map_err(|_| UpstreamError::Malformed(up.name.clone()))?;
-        let record = UpstreamFile {
-            upstream_id: up.id,
-            file: key.to_string(),
-            body,
-            last_modified,
-            etag,
-            fetched_at: packyard_store::now(),
-        };
-        if let Err(e) = self.db.save_upstream_file(&record).await {
-            tracing::warn!("could not store upstream metadata {key}: {e}");
-        }
+        self.save_file(up.id, key, body, last_modified, etag).await;
         self.keep(key, Arc::new(parsed));
         Ok(())
     }

@@ -14,30 +14,28 @@ use packyard_store::keys::NewKey;
 use packyard_store::sessions::SessionKind;
 
 use super::error::ErrorBody;
-use crate::auth::Operator;
-use crate::edge::error::{ApiError, ApiResult};
+use super::operation::{Admin, Answer, Created, by_key, created, hashed, listed, switched, views};
+use crate::edge::error::ApiResult;
 use crate::state::AppState;
-use packyard_core::passwords::hash_password;
 use packyard_core::rules::AccountStanding;
 
+/// A customer's portal password as stored (its hash); a password the rules refuse is 400.
 pub(super) async fn password_hash(password: Option<String>) -> ApiResult<Option<String>> {
     match password {
         None => Ok(None),
-        Some(p) => {
-            let hashed = tokio::task::spawn_blocking(move || hash_password(&p))
-                .await
-                .map_err(|e| ApiError::internal("password hashing failed", e))?;
-            hashed
-                .map(Some)
-                .map_err(|e| ApiError::operator(StatusCode::BAD_REQUEST, e.to_string()))
-        }
+        Some(p) => hashed(p, StatusCode::BAD_REQUEST).await.map(Some),
     }
+}
+
+/// The answer naming the account an operation changed.
+fn account_answer(account: Account) -> Answer<AccountAnswer> {
+    Ok(Json(AccountAnswer { account }))
 }
 
 /// Every account.
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts",
     responses((status = 200, body = AccountList), (status = 401, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>) -> ApiResult<Json<AccountList>> {
+pub async fn list(State(state): State<AppState>) -> Answer<AccountList> {
     let mut accounts = Vec::new();
     for account in state.db.accounts().await? {
         let invoices = state.db.invoices_of(&account).await?;
@@ -59,10 +57,9 @@ fn with_standing(state: &AppState, account: Account, invoices: &[Invoice]) -> Ac
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = NewAccountBody,
     responses((status = 201, body = AccountCreated), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Json(body): Json<NewAccountBody>,
-) -> ApiResult<(StatusCode, Json<AccountCreated>)> {
+) -> Created<AccountCreated> {
     let password_hash = password_hash(body.password).await?;
     let account = state
         .db
@@ -76,23 +73,17 @@ pub async fn create(
             &operator.email,
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(AccountCreated {
-            id: account.public_id.clone(),
-            account,
-        }),
-    ))
+    created(AccountCreated {
+        id: account.public_id.clone(),
+        account,
+    })
 }
 
 /// One account with its keys, licences and invoices.
 #[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts",
     params(("id" = String, Path, description = "Account id, e.g. MAG000000001")),
     responses((status = 200, body = AccountDetail), (status = 404, body = ErrorBody)))]
-pub async fn show(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<AccountDetail>> {
+pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Answer<AccountDetail> {
     let db = &state.db;
     let account = db.account(&id).await?;
     let keys = db.keys_of(&account).await?;
@@ -101,9 +92,9 @@ pub async fn show(
     let account = with_standing(&state, account, &invoices);
     Ok(Json(AccountDetail {
         account,
-        keys,
-        licences,
-        invoices,
+        keys: views(keys),
+        licences: views(licences),
+        invoices: views(invoices),
     }))
 }
 
@@ -112,11 +103,10 @@ pub async fn show(
     params(("id" = String, Path, description = "Account id")),
     responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn update(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(id): Path<String>,
     Json(change): Json<AccountChange>,
-) -> ApiResult<Json<AccountAnswer>> {
+) -> Answer<AccountAnswer> {
     let db = &state.db;
     let mut account = db.account(&id).await?;
     if change.name.is_some() || change.email.is_some() {
@@ -134,46 +124,48 @@ pub async fn update(
         db.delete_sessions_of(SessionKind::Customer, account.id)
             .await?;
     }
-    Ok(Json(AccountAnswer { account }))
+    account_answer(account)
 }
 
-/// Close an account: its keys and token are refused until it is reopened.
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/close", tag = "accounts",
-    params(("id" = String, Path, description = "Account id")),
-    responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody)))]
-pub async fn close(
-    State(state): State<AppState>,
-    operator: Operator,
-    Path(id): Path<String>,
-) -> ApiResult<Json<AccountAnswer>> {
-    let account = state.db.close_account(&id, &operator.email).await?;
-    Ok(Json(AccountAnswer { account }))
+switched! {
+    set_open(String) -> Answer<AccountAnswer>: tag = "accounts",
+        params(("id" = String, Path, description = "Account id")),
+        responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody)) {
+        /// Close an account: its keys and token are refused until it is reopened.
+        post "/api/v1/accounts/{id}/close" close = false;
+        /// Reopen a closed account.
+        post "/api/v1/accounts/{id}/reopen" reopen = true;
+    }
+
+    set_key(String) -> Answer<KeySwitched>: tag = "keys",
+        params(("public_key" = String, Path, description = "The key's public half")),
+        responses((status = 200, body = KeySwitched), (status = 404, body = ErrorBody)) {
+        /// Disable an access key.
+        post "/api/v1/keys/{public_key}/disable" disable_key = false;
+        /// Enable an access key.
+        post "/api/v1/keys/{public_key}/enable" enable_key = true;
+    }
 }
 
-/// Reopen a closed account.
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/reopen", tag = "accounts",
-    params(("id" = String, Path, description = "Account id")),
-    responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody)))]
-pub async fn reopen(
-    State(state): State<AppState>,
-    operator: Operator,
+async fn set_open(
+    Admin { state, operator }: Admin,
     Path(id): Path<String>,
-) -> ApiResult<Json<AccountAnswer>> {
-    let account = state.db.reopen_account(&id, &operator.email).await?;
-    Ok(Json(AccountAnswer { account }))
+    open: bool,
+) -> Answer<AccountAnswer> {
+    let account = match open {
+        true => state.db.reopen_account(&id, &operator.email).await?,
+        false => state.db.close_account(&id, &operator.email).await?,
+    };
+    account_answer(account)
 }
 
 /// An account's access keys (never the private keys).
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/keys", tag = "keys",
     params(("id" = String, Path, description = "Account id")),
     responses((status = 200, body = KeyList), (status = 404, body = ErrorBody)))]
-pub async fn keys(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<KeyList>> {
+pub async fn keys(State(state): State<AppState>, Path(id): Path<String>) -> Answer<KeyList> {
     let account = state.db.account(&id).await?;
-    let keys = state.db.keys_of(&account).await?;
-    Ok(Json(KeyList { keys }))
+    listed(state.db.keys_of(&account), |keys| KeyList { keys }).await
 }
 
 /// Create an access key pair; the private key is in this answer only.
@@ -181,12 +173,11 @@ pub async fn keys(
     params(("id" = String, Path, description = "Account id")),
     responses((status = 201, body = CreatedKeyView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_key(
-    State(state): State<AppState>,
-    operator: Operator,
+    admin: Admin,
     Path(id): Path<String>,
     Json(body): Json<NewKeyBody>,
-) -> ApiResult<(StatusCode, Json<CreatedKeyView>)> {
-    add_key(&state, &operator, &id, &body.name, &body.products, None).await
+) -> Created<CreatedKeyView> {
+    add_key(admin, &id, &body.name, &body.products, None).await
 }
 
 /// Adopt an existing key pair (e.g. from another repository); only its hash is stored.
@@ -194,23 +185,21 @@ pub async fn create_key(
     params(("id" = String, Path, description = "Account id")),
     responses((status = 201, body = CreatedKeyView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn import_key(
-    State(state): State<AppState>,
-    operator: Operator,
+    admin: Admin,
     Path(id): Path<String>,
     Json(body): Json<ImportKeyBody>,
-) -> ApiResult<(StatusCode, Json<CreatedKeyView>)> {
+) -> Created<CreatedKeyView> {
     let pair = Some((body.public_key.as_str(), body.private_key.as_str()));
-    add_key(&state, &operator, &id, &body.name, &body.products, pair).await
+    add_key(admin, &id, &body.name, &body.products, pair).await
 }
 
 async fn add_key(
-    state: &AppState,
-    operator: &Operator,
+    Admin { state, operator }: Admin,
     id: &str,
     name: &str,
     slugs: &[String],
     pair: Option<(&str, &str)>,
-) -> ApiResult<(StatusCode, Json<CreatedKeyView>)> {
+) -> Created<CreatedKeyView> {
     let account = state.db.account(id).await?;
     let mut products = Vec::new();
     for slug in slugs {
@@ -225,39 +214,14 @@ async fn add_key(
         .db
         .create_account_key(&account, &new, &operator.email)
         .await?;
-    Ok((StatusCode::CREATED, Json(key)))
-}
-
-/// Disable an access key.
-#[utoipa::path(post, path = "/api/v1/keys/{public_key}/disable", tag = "keys",
-    params(("public_key" = String, Path, description = "The key's public half")),
-    responses((status = 200, body = KeySwitched), (status = 404, body = ErrorBody)))]
-pub async fn disable_key(
-    state: State<AppState>,
-    operator: Operator,
-    key: Path<String>,
-) -> ApiResult<Json<KeySwitched>> {
-    set_key(state, operator, key, false).await
-}
-
-/// Enable an access key.
-#[utoipa::path(post, path = "/api/v1/keys/{public_key}/enable", tag = "keys",
-    params(("public_key" = String, Path, description = "The key's public half")),
-    responses((status = 200, body = KeySwitched), (status = 404, body = ErrorBody)))]
-pub async fn enable_key(
-    state: State<AppState>,
-    operator: Operator,
-    key: Path<String>,
-) -> ApiResult<Json<KeySwitched>> {
-    set_key(state, operator, key, true).await
+    created(key)
 }
 
 async fn set_key(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(public_key): Path<String>,
     enabled: bool,
-) -> ApiResult<Json<KeySwitched>> {
+) -> Answer<KeySwitched> {
     let key = state
         .db
         .set_key_enabled(&public_key, enabled, &operator.email)
@@ -268,17 +232,12 @@ async fn set_key(
     }))
 }
 
-/// Delete an access key for good.
-#[utoipa::path(delete, path = "/api/v1/keys/{public_key}", tag = "keys",
-    params(("public_key" = String, Path, description = "The key's public half")),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn delete_key(
-    State(state): State<AppState>,
-    operator: Operator,
-    Path(public_key): Path<String>,
-) -> ApiResult<StatusCode> {
-    state.db.delete_key(&public_key, &operator.email).await?;
-    Ok(StatusCode::NO_CONTENT)
+by_key! {
+    /// Delete an access key for good.
+    #[utoipa::path(delete, path = "/api/v1/keys/{public_key}", tag = "keys",
+        params(("public_key" = String, Path, description = "The key's public half")),
+        responses((status = 204), (status = 404, body = ErrorBody)))]
+    delete_key = delete_key -> NoContent;
 }
 
 /// Generate the account's download access token, replacing the previous one at once.
@@ -286,11 +245,10 @@ pub async fn delete_key(
     params(("id" = String, Path, description = "Account id")),
     responses((status = 201, body = DownloadToken), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn generate_token(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(id): Path<String>,
-) -> ApiResult<(StatusCode, Json<DownloadToken>)> {
+) -> Created<DownloadToken> {
     let account = state.db.account(&id).await?;
     let token = state.db.generate_token(&account, &operator.email).await?;
-    Ok((StatusCode::CREATED, Json(DownloadToken { token })))
+    created(DownloadToken { token })
 }

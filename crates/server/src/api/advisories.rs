@@ -15,15 +15,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ErrorBody;
-use crate::auth::Operator;
+use super::operation::{Admin, Answer, Created, by_key, created, listed};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::marks_input;
-
-/// Store rows as the views the API answers with.
-fn views<T, V: From<T>>(rows: Vec<T>) -> Vec<V> {
-    rows.into_iter().map(V::from).collect()
-}
 
 fn unprocessable(why: String) -> ApiError {
     ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, why)
@@ -41,40 +36,35 @@ pub struct PackageFilter {
 pub async fn list(
     State(state): State<AppState>,
     Query(filter): Query<PackageFilter>,
-) -> ApiResult<Json<AdvisoryList>> {
-    let advisories = state.db.advisories(filter.package.as_deref()).await?;
-    Ok(Json(AdvisoryList {
-        advisories: views(advisories),
-    }))
+) -> Answer<AdvisoryList> {
+    listed(
+        state.db.advisories(filter.package.as_deref()),
+        |advisories| AdvisoryList { advisories },
+    )
+    .await
 }
 
 /// Publish an advisory: `composer audit` reports it to every account that sees the package.
 #[utoipa::path(post, path = "/api/v1/advisories", tag = "advisories", request_body = NewAdvisoryBody,
     responses((status = 201, body = AdvisoryView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Json(body): Json<NewAdvisoryBody>,
-) -> ApiResult<(StatusCode, Json<AdvisoryView>)> {
+) -> Created<AdvisoryView> {
     let checked = body.check().map_err(unprocessable)?;
     let advisory = state
         .db
         .add_advisory(&checked.as_new(), &operator.email)
         .await?;
-    Ok((StatusCode::CREATED, Json(advisory)))
+    created(advisory)
 }
 
-/// Withdraw an advisory; its id is never reused.
-#[utoipa::path(post, path = "/api/v1/advisories/{id}/withdraw", tag = "advisories",
-    params(("id" = String, Path, description = "The advisory id, e.g. PKSA-2026-0001")),
-    responses((status = 200, body = AdvisoryView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn withdraw(
-    State(state): State<AppState>,
-    operator: Operator,
-    Path(id): Path<String>,
-) -> ApiResult<Json<AdvisoryView>> {
-    let advisory = state.db.withdraw_advisory(&id, &operator.email).await?;
-    Ok(Json(advisory))
+by_key! {
+    /// Withdraw an advisory; its id is never reused.
+    #[utoipa::path(post, path = "/api/v1/advisories/{id}/withdraw", tag = "advisories",
+        params(("id" = String, Path, description = "The advisory id, e.g. PKSA-2026-0001")),
+        responses((status = 200, body = AdvisoryView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    withdraw = withdraw_advisory -> AdvisoryView;
 }
 
 fn package_of(vendor: &str, name: &str) -> ApiResult<String> {
@@ -86,11 +76,10 @@ fn package_of(vendor: &str, name: &str) -> ApiResult<String> {
     params(("vendor" = String, Path), ("name" = String, Path)),
     responses((status = 200, body = AbandonedView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn abandon(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path((vendor, name)): Path<(String, String)>,
     Json(body): Json<AbandonBody>,
-) -> ApiResult<Json<AbandonedView>> {
+) -> Answer<AbandonedView> {
     let name = package_of(&vendor, &name)?;
     let replacement = body
         .replacement
@@ -114,10 +103,9 @@ pub async fn abandon(
     params(("vendor" = String, Path), ("name" = String, Path)),
     responses((status = 200, body = AbandonedView), (status = 404, body = ErrorBody)))]
 pub async fn unabandon(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path((vendor, name)): Path<(String, String)>,
-) -> ApiResult<Json<AbandonedView>> {
+) -> Answer<AbandonedView> {
     let name = package_of(&vendor, &name)?;
     state.db.set_abandoned(&name, None, &operator.email).await?;
     Ok(Json(AbandonedView {
@@ -133,11 +121,13 @@ pub async fn unabandon(
 pub async fn recalls(
     State(state): State<AppState>,
     Query(filter): Query<PackageFilter>,
-) -> ApiResult<Json<RecallList>> {
-    let recalls = state.db.recalls(filter.package.as_deref()).await?;
-    Ok(Json(RecallList {
-        recalls: views(recalls),
-    }))
+) -> Answer<RecallList> {
+    recalls_of(&state, filter.package.as_deref()).await
+}
+
+/// The recalled versions of `package`, or of every package.
+async fn recalls_of(state: &AppState, package: Option<&str>) -> Answer<RecallList> {
+    listed(state.db.recalls(package), |recalls| RecallList { recalls }).await
 }
 
 /// Recall a version: it leaves every account's metadata and its archive answers 410.
@@ -146,24 +136,17 @@ pub async fn recalls(
     params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
     responses((status = 200, body = RecallList), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn recall(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path((vendor, name, version)): Path<(String, String, String)>,
     Json(body): Json<RecallBody>,
-) -> ApiResult<Json<RecallList>> {
+) -> Answer<RecallList> {
     let name = package_of(&vendor, &name)?;
     let normalized = marks_input::recall(&version, &body.reason).map_err(unprocessable)?;
     state
         .db
         .recall_version(&name, &normalized, body.reason.trim(), &operator.email)
         .await?;
-    recalls(
-        State(state),
-        Query(PackageFilter {
-            package: Some(name),
-        }),
-    )
-    .await
+    recalls_of(&state, Some(&name)).await
 }
 
 /// Undo a recall.
@@ -171,10 +154,9 @@ pub async fn recall(
     params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
     responses((status = 200, body = RecallList), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn unrecall(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path((vendor, name, version)): Path<(String, String, String)>,
-) -> ApiResult<Json<RecallList>> {
+) -> Answer<RecallList> {
     let name = package_of(&vendor, &name)?;
     let normalized = packyard_composer::version::normalize(&version)
         .map_err(|e| unprocessable(e.to_string()))?;
@@ -182,23 +164,14 @@ pub async fn unrecall(
         .db
         .unrecall_version(&name, &normalized, &operator.email)
         .await?;
-    recalls(
-        State(state),
-        Query(PackageFilter {
-            package: Some(name),
-        }),
-    )
-    .await
+    recalls_of(&state, Some(&name)).await
 }
 
 /// The notices in force.
 #[utoipa::path(get, path = "/api/v1/notices", tag = "notices",
     responses((status = 200, body = NoticeList)))]
-pub async fn notices(State(state): State<AppState>) -> ApiResult<Json<NoticeList>> {
-    let notices = state.db.notices().await?;
-    Ok(Json(NoticeList {
-        notices: views(notices),
-    }))
+pub async fn notices(State(state): State<AppState>) -> Answer<NoticeList> {
+    listed(state.db.notices(), |notices| NoticeList { notices }).await
 }
 
 /// Set the info or warning notice of the root packages.json.
@@ -206,11 +179,10 @@ pub async fn notices(State(state): State<AppState>) -> ApiResult<Json<NoticeList
     params(("kind" = String, Path, description = "info or warning")),
     responses((status = 200, body = NoticeList), (status = 422, body = ErrorBody)))]
 pub async fn set_notice(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(kind): Path<String>,
     Json(body): Json<NoticeBody>,
-) -> ApiResult<Json<NoticeList>> {
+) -> Answer<NoticeList> {
     let versions =
         marks_input::notice(&body.message, body.versions.as_deref()).map_err(unprocessable)?;
     state
@@ -225,10 +197,9 @@ pub async fn set_notice(
     params(("kind" = String, Path, description = "info, warning or all")),
     responses((status = 200, body = NoticeList)))]
 pub async fn clear_notice(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(kind): Path<String>,
-) -> ApiResult<Json<NoticeList>> {
+) -> Answer<NoticeList> {
     let kind = (kind != "all").then_some(kind);
     state
         .db

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ErrorBody;
-use crate::auth::Operator;
+use super::operation::{Admin, Answer, Created, by_key, created, listed};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -35,19 +35,17 @@ fn date(value: &str, what: &str) -> ApiResult<NaiveDate> {
 /// Every product.
 #[utoipa::path(get, path = "/api/v1/products", tag = "products",
     responses((status = 200, body = ProductList)))]
-pub async fn products(State(state): State<AppState>) -> ApiResult<Json<ProductList>> {
-    let products = state.db.products().await?;
-    Ok(Json(ProductList { products }))
+pub async fn products(State(state): State<AppState>) -> Answer<ProductList> {
+    listed(state.db.products(), |products| ProductList { products }).await
 }
 
 /// Create a product.
 #[utoipa::path(post, path = "/api/v1/products", tag = "products", request_body = NewProduct,
     responses((status = 201, body = ProductView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_product(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Json(body): Json<NewProduct>,
-) -> ApiResult<(StatusCode, Json<ProductView>)> {
+) -> Created<ProductView> {
     let patterns = parse_patterns(&body.packages.join(","))?;
     let product = state
         .db
@@ -59,7 +57,7 @@ pub async fn create_product(
             &operator.email,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(product)))
+    created(product)
 }
 
 /// One product.
@@ -69,7 +67,7 @@ pub async fn create_product(
 pub async fn product(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-) -> ApiResult<Json<ProductView>> {
+) -> Answer<ProductView> {
     Ok(Json(state.db.product(&slug).await?))
 }
 
@@ -78,11 +76,10 @@ pub async fn product(
     params(("slug" = String, Path, description = "The product's slug")),
     responses((status = 200, body = ProductView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_product(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(slug): Path<String>,
     Json(body): Json<ProductPatch>,
-) -> ApiResult<Json<ProductView>> {
+) -> Answer<ProductView> {
     let change = ProductChange {
         name: body.name,
         patterns: body
@@ -98,17 +95,12 @@ pub async fn update_product(
     Ok(Json(product))
 }
 
-/// Delete a product no entitlement or release uses.
-#[utoipa::path(delete, path = "/api/v1/products/{slug}", tag = "products",
-    params(("slug" = String, Path, description = "The product's slug")),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn delete_product(
-    State(state): State<AppState>,
-    operator: Operator,
-    Path(slug): Path<String>,
-) -> ApiResult<StatusCode> {
-    state.db.delete_product(&slug, &operator.email).await?;
-    Ok(StatusCode::NO_CONTENT)
+by_key! {
+    /// Delete a product no entitlement or release uses.
+    #[utoipa::path(delete, path = "/api/v1/products/{slug}", tag = "products",
+        params(("slug" = String, Path, description = "The product's slug")),
+        responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    delete_product = delete_product -> NoContent;
 }
 
 /// Entitlements, of one account or all.
@@ -117,15 +109,15 @@ pub async fn delete_product(
 pub async fn entitlements(
     State(state): State<AppState>,
     Query(filter): Query<AccountFilter>,
-) -> ApiResult<Json<EntitlementList>> {
+) -> Answer<EntitlementList> {
     let account = match filter.account {
         Some(id) => Some(state.db.account(&id).await?),
         None => None,
     };
-    let licences = state.db.licences(account.as_ref()).await?;
-    Ok(Json(EntitlementList {
-        entitlements: licences,
-    }))
+    listed(state.db.licences(account.as_ref()), |entitlements| {
+        EntitlementList { entitlements }
+    })
+    .await
 }
 
 /// Grant a product to an account, or change the grant's date; says what changed.
@@ -134,11 +126,10 @@ pub async fn entitlements(
     params(("id" = String, Path, description = "Account id"), ("product" = String, Path, description = "Product slug")),
     responses((status = 200, body = Grant), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn grant(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path((id, slug)): Path<(String, String)>,
     Json(body): Json<GrantBody>,
-) -> ApiResult<Json<Grant>> {
+) -> Answer<Grant> {
     let until = body
         .updates_until
         .as_deref()
@@ -176,8 +167,7 @@ pub async fn grant(
     params(("id" = String, Path, description = "Account id"), ("product" = String, Path, description = "Product slug")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn revoke(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path((id, slug)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let account = state.db.account(&id).await?;
@@ -192,7 +182,7 @@ pub async fn revoke(
 pub async fn invoices(
     State(state): State<AppState>,
     Query(filter): Query<AccountFilter>,
-) -> ApiResult<Json<InvoiceList>> {
+) -> Answer<InvoiceList> {
     let accounts = match filter.account {
         Some(id) => vec![state.db.account(&id).await?],
         None => state.db.accounts().await?,
@@ -214,11 +204,10 @@ pub async fn invoices(
     params(("id" = String, Path, description = "Account id")),
     responses((status = 201, body = InvoiceView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_invoice(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(id): Path<String>,
     Json(body): Json<NewInvoice>,
-) -> ApiResult<(StatusCode, Json<InvoiceView>)> {
+) -> Created<InvoiceView> {
     let due = date(&body.due, "due")?;
     let account = state.db.account(&id).await?;
     let invoice = state
@@ -232,20 +221,15 @@ pub async fn add_invoice(
             &operator.email,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(invoice)))
+    created(invoice)
 }
 
-/// Mark an invoice paid (lifts a billing hold within a second).
-#[utoipa::path(post, path = "/api/v1/invoices/{number}/pay", tag = "invoices",
-    params(("number" = String, Path, description = "Invoice number")),
-    responses((status = 200, body = InvoiceView), (status = 404, body = ErrorBody)))]
-pub async fn pay_invoice(
-    State(state): State<AppState>,
-    operator: Operator,
-    Path(number): Path<String>,
-) -> ApiResult<Json<InvoiceView>> {
-    let invoice = state.db.pay_invoice(&number, &operator.email).await?;
-    Ok(Json(invoice))
+by_key! {
+    /// Mark an invoice paid (lifts a billing hold within a second).
+    #[utoipa::path(post, path = "/api/v1/invoices/{number}/pay", tag = "invoices",
+        params(("number" = String, Path, description = "Invoice number")),
+        responses((status = 200, body = InvoiceView), (status = 404, body = ErrorBody)))]
+    pay_invoice = pay_invoice -> InvoiceView;
 }
 
 /// Void an invoice entered by mistake: it never holds the account and stays listed as void.
@@ -253,11 +237,10 @@ pub async fn pay_invoice(
     params(("number" = String, Path, description = "Invoice number")),
     responses((status = 200, body = InvoiceView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn void_invoice(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(number): Path<String>,
     Json(body): Json<VoidBody>,
-) -> ApiResult<Json<InvoiceView>> {
+) -> Answer<InvoiceView> {
     let invoice = state
         .db
         .void_invoice(&number, &body.reason, &operator.email)

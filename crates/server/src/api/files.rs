@@ -17,7 +17,7 @@ use tokio_util::io::StreamReader;
 use utoipa::IntoParams;
 
 use super::error::ErrorBody;
-use crate::auth::Operator;
+use super::operation::{Admin, Answer, Created, by_key, listed, switched};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::publish::publish_zip_as;
@@ -57,7 +57,7 @@ pub struct PageParams {
 pub async fn packages(
     State(state): State<AppState>,
     Query(page): Query<PageParams>,
-) -> ApiResult<Json<PackagePage>> {
+) -> Answer<PackagePage> {
     let per_page = page.per_page.unwrap_or(100).clamp(1, 1000);
     let number = page.page.unwrap_or(1).max(1);
     let mut packages: Vec<PackageView> = Vec::new();
@@ -83,12 +83,17 @@ pub async fn packages(
     }))
 }
 
-async fn publish(
-    state: &AppState,
-    operator: &Operator,
+/// Publish a package zip (the request body). 201 when published, 200 when the identical
+/// archive was already there.
+#[utoipa::path(post, path = "/api/v1/packages", tag = "packages", params(PublishParams),
+    request_body(content = Vec<u8>, content_type = "application/zip"),
+    responses((status = 201, body = Published), (status = 200, body = Published), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn upload(
+    Admin { state, operator }: Admin,
+    Query(params): Query<PublishParams>,
     body: Body,
-    version: Option<&str>,
-) -> ApiResult<(StatusCode, Json<Published>)> {
+) -> Created<Published> {
     let bytes = read_zip(body.into_data_stream(), state.config.max_upload_bytes)
         .await
         .map_err(|e| {
@@ -104,7 +109,7 @@ async fn publish(
         &state.blobs,
         bytes,
         &state.config.zip_limits,
-        version,
+        params.version.as_deref(),
         &operator.email,
     )
     .await?;
@@ -115,64 +120,30 @@ async fn publish(
     Ok((status, Json(Published::new(p.name, p.version, p.outcome))))
 }
 
-/// Publish a package zip (the request body). 201 when published, 200 when the identical
-/// archive was already there.
-#[utoipa::path(post, path = "/api/v1/packages", tag = "packages", params(PublishParams),
-    request_body(content = Vec<u8>, content_type = "application/zip"),
-    responses((status = 201, body = Published), (status = 200, body = Published), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn upload(
-    State(state): State<AppState>,
-    operator: Operator,
-    Query(params): Query<PublishParams>,
-    body: Body,
-) -> ApiResult<(StatusCode, Json<Published>)> {
-    publish(&state, &operator, body, params.version.as_deref()).await
+switched! {
+    set_listed((String, String, String)) -> ApiResult<StatusCode>: tag = "packages",
+        params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
+        responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)) {
+        /// Unlist a version: Composer no longer sees it; the archive stays stored.
+        delete "/api/v1/packages/{vendor}/{name}/{version}" unlist = false;
+        /// List an unlisted version again.
+        post "/api/v1/packages/{vendor}/{name}/{version}/relist" relist = true;
+    }
 }
 
-async fn unlist_version(
-    state: &AppState,
-    operator: &Operator,
-    vendor: &str,
-    name: &str,
-    version: &str,
-) -> ApiResult<StatusCode> {
-    let normalized = packyard_composer::version::normalize(version)
-        .map_err(|e| ApiError::operator(StatusCode::BAD_REQUEST, e.to_string()))?;
-    state
-        .db
-        .unlist_version(&format!("{vendor}/{name}"), &normalized, &operator.email)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Unlist a version: Composer no longer sees it; the archive stays stored.
-#[utoipa::path(delete, path = "/api/v1/packages/{vendor}/{name}/{version}", tag = "packages",
-    params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn unlist(
-    State(state): State<AppState>,
-    operator: Operator,
+/// Lists a version again (`listed`) or unlists it; the version as Composer writes it.
+async fn set_listed(
+    Admin { state, operator }: Admin,
     Path((vendor, name, version)): Path<(String, String, String)>,
-) -> ApiResult<StatusCode> {
-    unlist_version(&state, &operator, &vendor, &name, &version).await
-}
-
-/// List an unlisted version again.
-#[utoipa::path(post, path = "/api/v1/packages/{vendor}/{name}/{version}/relist", tag = "packages",
-    params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn relist(
-    State(state): State<AppState>,
-    operator: Operator,
-    Path((vendor, name, version)): Path<(String, String, String)>,
+    listed: bool,
 ) -> ApiResult<StatusCode> {
     let normalized = packyard_composer::version::normalize(&version)
         .map_err(|e| ApiError::operator(StatusCode::BAD_REQUEST, e.to_string()))?;
-    state
-        .db
-        .relist_version(&format!("{vendor}/{name}"), &normalized, &operator.email)
-        .await?;
+    let (db, package, by) = (&state.db, format!("{vendor}/{name}"), &operator.email);
+    match listed {
+        true => db.relist_version(&package, &normalized, by).await?,
+        false => db.unlist_version(&package, &normalized, by).await?,
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -183,7 +154,7 @@ pub async fn relist(
 pub async fn package(
     State(state): State<AppState>,
     Path((vendor, name)): Path<(String, String)>,
-) -> ApiResult<Json<PackageView>> {
+) -> Answer<PackageView> {
     let name = format!("{vendor}/{name}");
     let versions = state.db.package_versions(&name).await?;
     let counts = state.db.download_counts().await?;
@@ -206,9 +177,8 @@ pub async fn package(
 
 /// Every release file.
 #[utoipa::path(get, path = "/api/v1/releases", tag = "releases", responses((status = 200, body = ReleaseList)))]
-pub async fn releases(State(state): State<AppState>) -> ApiResult<Json<ReleaseList>> {
-    let releases = state.db.releases().await?;
-    Ok(Json(ReleaseList { releases }))
+pub async fn releases(State(state): State<AppState>) -> Answer<ReleaseList> {
+    listed(state.db.releases(), |releases| ReleaseList { releases }).await
 }
 
 /// Add a release file (the request body, streamed to storage). 201 when added, 200 when the
@@ -219,12 +189,11 @@ pub async fn releases(State(state): State<AppState>) -> ApiResult<Json<ReleaseLi
     responses((status = 201, body = ReleaseAdded), (status = 200, body = ReleaseAdded), (status = 409, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn upload_release(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(file_name): Path<String>,
     Query(params): Query<ReleaseParams>,
     body: Body,
-) -> ApiResult<(StatusCode, Json<ReleaseAdded>)> {
+) -> Created<ReleaseAdded> {
     let stream = body.into_data_stream().map_err(std::io::Error::other);
     let request = ReleaseRequest {
         file_name: &file_name,
@@ -254,15 +223,10 @@ pub async fn upload_release(
     ))
 }
 
-/// Remove a release file from the download interface.
-#[utoipa::path(delete, path = "/api/v1/releases/{file_name}", tag = "releases",
-    params(("file_name" = String, Path, description = "The name customers download")),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn delete_release(
-    State(state): State<AppState>,
-    operator: Operator,
-    Path(file_name): Path<String>,
-) -> ApiResult<StatusCode> {
-    state.db.delete_release(&file_name, &operator.email).await?;
-    Ok(StatusCode::NO_CONTENT)
+by_key! {
+    /// Remove a release file from the download interface.
+    #[utoipa::path(delete, path = "/api/v1/releases/{file_name}", tag = "releases",
+        params(("file_name" = String, Path, description = "The name customers download")),
+        responses((status = 204), (status = 404, body = ErrorBody)))]
+    delete_release = delete_release -> NoContent;
 }

@@ -14,6 +14,7 @@ pub mod error;
 mod explain;
 mod files;
 mod hooks;
+mod operation;
 mod operators;
 mod repos;
 pub mod scope;

@@ -3,16 +3,15 @@
 //! sync.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use packyard_api::repos::{NewRepo, RepoList, RepoView, SyncQueued};
 
 use super::error::ErrorBody;
 
-use crate::auth::Operator;
+use super::operation::Admin;
 use crate::edge::error::{ApiError, ApiResult};
-use crate::state::AppState;
 use packyard_core::git::registry::{add_repository, describe, describe_with_refs, webhook_url};
 
 /// The typed form of core's description of a repository.
@@ -33,7 +32,7 @@ fn repo_id(id: &str) -> Result<i64, ApiError> {
 /// List git repositories and their last sync.
 #[utoipa::path(get, path = "/api/v1/repos", tag = "repositories",
     responses((status = 200, body = RepoList), (status = 401, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, _operator: Operator) -> ApiResult {
+pub async fn list(Admin { state, .. }: Admin) -> ApiResult {
     let repos = state.db.repos().await?;
     let repos = repos
         .iter()
@@ -46,11 +45,7 @@ pub async fn list(State(state): State<AppState>, _operator: Operator) -> ApiResu
 /// answered once.
 #[utoipa::path(post, path = "/api/v1/repos", tag = "repositories", request_body = NewRepo,
     responses((status = 201, body = RepoView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(
-    State(state): State<AppState>,
-    operator: Operator,
-    Json(new): Json<NewRepo>,
-) -> ApiResult {
+pub async fn create(Admin { state, operator }: Admin, Json(new): Json<NewRepo>) -> ApiResult {
     let added = add_repository(
         &state.db,
         &state.config.git,
@@ -71,11 +66,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/repos/{id}", tag = "repositories",
     params(("id" = i64, Path, description = "Repository id")),
     responses((status = 200, body = RepoView), (status = 404, body = ErrorBody)))]
-pub async fn show(
-    State(state): State<AppState>,
-    _operator: Operator,
-    Path(id): Path<String>,
-) -> ApiResult {
+pub async fn show(Admin { state, .. }: Admin, Path(id): Path<String>) -> ApiResult {
     let id = repo_id(&id)?;
     let repo = state.db.repo(id).await?;
     let refs = state.db.repo_refs(id).await?;
@@ -87,11 +78,7 @@ pub async fn show(
 #[utoipa::path(delete, path = "/api/v1/repos/{id}", tag = "repositories",
     params(("id" = i64, Path, description = "Repository id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn remove(
-    State(state): State<AppState>,
-    operator: Operator,
-    Path(id): Path<String>,
-) -> ApiResult {
+pub async fn remove(Admin { state, operator }: Admin, Path(id): Path<String>) -> ApiResult {
     state.db.remove_repo(repo_id(&id)?, &operator.email).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -100,11 +87,7 @@ pub async fn remove(
 #[utoipa::path(post, path = "/api/v1/repos/{id}/sync", tag = "repositories",
     params(("id" = i64, Path, description = "Repository id")),
     responses((status = 202, body = SyncQueued), (status = 404, body = ErrorBody)))]
-pub async fn sync(
-    State(state): State<AppState>,
-    _operator: Operator,
-    Path(id): Path<String>,
-) -> ApiResult {
+pub async fn sync(Admin { state, .. }: Admin, Path(id): Path<String>) -> ApiResult {
     let id = repo_id(&id)?;
     state.db.request_repo_sync(id).await?;
     state.repo_sync.notify_one();

@@ -3,22 +3,21 @@
 //! and sync ahead of time. Bodies are typed so the OpenAPI document describes them.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use packyard_api::upstreams::{AddUpstream, SyncReport, SyncRequest, UpstreamList, UpstreamView};
 
 use super::error::ErrorBody;
 
-use crate::auth::Operator;
+use super::operation::{Admin, by_key};
 use crate::edge::error::ApiResult;
-use crate::state::AppState;
 use packyard_core::upstream::registry;
 
 /// Upstreams in priority order, with this node's counters and the last error.
 #[utoipa::path(get, path = "/api/v1/upstreams", tag = "upstreams",
     responses((status = 200, body = UpstreamList), (status = 401, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, _operator: Operator) -> ApiResult {
+pub async fn list(Admin { state, .. }: Admin) -> ApiResult {
     let upstreams = state.db.upstreams().await?;
     let views = upstreams
         .iter()
@@ -30,11 +29,7 @@ pub async fn list(State(state): State<AppState>, _operator: Operator) -> ApiResu
 /// Add an upstream; credentials need the server's `--secrets-key-file`.
 #[utoipa::path(post, path = "/api/v1/upstreams", tag = "upstreams", request_body = AddUpstream,
     responses((status = 201, body = UpstreamView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(
-    State(state): State<AppState>,
-    operator: Operator,
-    Json(add): Json<AddUpstream>,
-) -> ApiResult {
+pub async fn create(Admin { state, operator }: Admin, Json(add): Json<AddUpstream>) -> ApiResult {
     let key = state.config.secrets_key.as_ref();
     let up = registry::add(&state.db, key, &add, &operator.email).await?;
     let view = registry::view(&up, &state.mirror);
@@ -45,27 +40,18 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/upstreams/{name}", tag = "upstreams",
     params(("name" = String, Path, description = "Upstream name")),
     responses((status = 200, body = UpstreamView), (status = 404, body = ErrorBody)))]
-pub async fn show(
-    State(state): State<AppState>,
-    _operator: Operator,
-    Path(name): Path<String>,
-) -> ApiResult {
+pub async fn show(Admin { state, .. }: Admin, Path(name): Path<String>) -> ApiResult {
     let up = state.db.upstream(&name).await?;
     let view = registry::view(&up, &state.mirror);
     Ok(Json(view).into_response())
 }
 
-/// Forget an upstream and what was fetched from it.
-#[utoipa::path(delete, path = "/api/v1/upstreams/{name}", tag = "upstreams",
-    params(("name" = String, Path, description = "Upstream name")),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn remove(
-    State(state): State<AppState>,
-    operator: Operator,
-    Path(name): Path<String>,
-) -> ApiResult {
-    state.db.remove_upstream(&name, &operator.email).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+by_key! {
+    /// Forget an upstream and what was fetched from it.
+    #[utoipa::path(delete, path = "/api/v1/upstreams/{name}", tag = "upstreams",
+        params(("name" = String, Path, description = "Upstream name")),
+        responses((status = 204), (status = 404, body = ErrorBody)))]
+    remove = remove_upstream -> NoContent;
 }
 
 /// Refresh what is held from an upstream, or fetch packages and their archives now.
@@ -73,8 +59,7 @@ pub async fn remove(
     params(("name" = String, Path, description = "Upstream name")),
     responses((status = 200, body = SyncReport), (status = 404, body = ErrorBody)))]
 pub async fn sync(
-    State(state): State<AppState>,
-    _operator: Operator,
+    Admin { state, .. }: Admin,
     Path(name): Path<String>,
     Json(request): Json<SyncRequest>,
 ) -> ApiResult {

@@ -4,7 +4,6 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use packyard_api::accounts::{CreatedKeyView, KeyList};
 use packyard_api::users::{
     Membership, NewPersonalKeyBody, NewUserBody, RoleBody, UserList, UserRemoved,
@@ -13,21 +12,16 @@ use packyard_store::users::Role;
 
 use super::accounts::password_hash;
 use super::error::ErrorBody;
-use crate::auth::Operator;
-use crate::edge::error::ApiResult;
+use super::operation::{Admin, Answer, Created, created, listed};
 use crate::state::AppState;
 
 /// An account's users and their roles.
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/users", tag = "users",
     params(("id" = String, Path, description = "Account id")),
     responses((status = 200, body = UserList), (status = 404, body = ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<UserList>> {
+pub async fn list(State(state): State<AppState>, Path(id): Path<String>) -> Answer<UserList> {
     let account = state.db.account(&id).await?;
-    let users = state.db.users_of(&account).await?;
-    Ok(Json(UserList { users }))
+    listed(state.db.users_of(&account), |users| UserList { users }).await
 }
 
 /// Add a user to an account with a role; a user without a password gets a single-use link
@@ -36,11 +30,10 @@ pub async fn list(
     params(("id" = String, Path, description = "Account id")),
     responses((status = 201, body = Membership), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(id): Path<String>,
     Json(body): Json<NewUserBody>,
-) -> ApiResult<(StatusCode, Json<Membership>)> {
+) -> Created<Membership> {
     let role = Role::parse(&body.role)?;
     let account = state.db.account(&id).await?;
     let hash = password_hash(body.password).await?;
@@ -61,15 +54,12 @@ pub async fn add(
         }
         false => None,
     };
-    Ok((
-        StatusCode::CREATED,
-        Json(Membership {
-            account: account.public_id,
-            email: user.email,
-            role: role.as_str().into(),
-            password_link_token: link,
-        }),
-    ))
+    created(Membership {
+        account: account.public_id,
+        email: user.email,
+        role: role.as_str().into(),
+        password_link_token: link,
+    })
 }
 
 /// Change a user's role on an account (an account always keeps one owner).
@@ -77,11 +67,10 @@ pub async fn add(
     params(("id" = String, Path, description = "Account id"), ("email" = String, Path)),
     responses((status = 200, body = Membership), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_role(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path((id, email)): Path<(String, String)>,
     Json(body): Json<RoleBody>,
-) -> ApiResult<Json<Membership>> {
+) -> Answer<Membership> {
     let role = Role::parse(&body.role)?;
     let account = state.db.account(&id).await?;
     state
@@ -101,10 +90,9 @@ pub async fn set_role(
     params(("id" = String, Path, description = "Account id"), ("email" = String, Path)),
     responses((status = 200, body = UserRemoved), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn remove(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path((id, email)): Path<(String, String)>,
-) -> ApiResult<Json<UserRemoved>> {
+) -> Answer<UserRemoved> {
     let account = state.db.account(&id).await?;
     state
         .db
@@ -121,13 +109,9 @@ pub async fn remove(
 #[utoipa::path(get, path = "/api/v1/users/{email}/keys", tag = "users",
     params(("email" = String, Path)),
     responses((status = 200, body = KeyList), (status = 404, body = ErrorBody)))]
-pub async fn keys(
-    State(state): State<AppState>,
-    Path(email): Path<String>,
-) -> ApiResult<Json<KeyList>> {
+pub async fn keys(State(state): State<AppState>, Path(email): Path<String>) -> Answer<KeyList> {
     let user = state.db.user(&email).await?;
-    let keys = state.db.personal_keys_of(&user).await?;
-    Ok(Json(KeyList { keys }))
+    listed(state.db.personal_keys_of(&user), |keys| KeyList { keys }).await
 }
 
 /// Create a personal key pair for a user; the private key is in this answer only.
@@ -135,15 +119,14 @@ pub async fn keys(
     params(("email" = String, Path)),
     responses((status = 201, body = CreatedKeyView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_key(
-    State(state): State<AppState>,
-    operator: Operator,
+    Admin { state, operator }: Admin,
     Path(email): Path<String>,
     Json(body): Json<NewPersonalKeyBody>,
-) -> ApiResult<(StatusCode, Json<CreatedKeyView>)> {
+) -> Created<CreatedKeyView> {
     let user = state.db.user(&email).await?;
     let key = state
         .db
         .create_personal_key(&user, &body.name, &operator.email)
         .await?;
-    Ok((StatusCode::CREATED, Json(key)))
+    created(key)
 }
