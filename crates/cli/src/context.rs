@@ -134,6 +134,17 @@ impl std::fmt::Display for Reported {
 
 impl std::error::Error for Reported {}
 
+/// Prints a listing or a record the backend answered: its JSON with `--json`, else the text
+/// `render` makes of it.
+pub fn show<T: serde::Serialize>(
+    json: bool,
+    answer: T,
+    render: impl FnOnce(&T) -> String,
+) -> Result<()> {
+    let text = render(&answer);
+    crate::render::print(json, &answer, text)
+}
+
 /// What a delete answers in JSON: `{ key: value, "deleted": true }`.
 pub fn deleted(key: &str, value: &str) -> serde_json::Value {
     serde_json::json!({ key: value, "deleted": true })

@@ -10,10 +10,10 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::users::{Member, Role};
-use serde::Deserialize;
 
 use super::error::{PortalError, PortalResult};
 use super::invites::{ShownLink, add_user};
+use super::posted::form;
 use super::posted::{Posted, Session};
 use super::session::{CUSTOMER_COOKIE, CustomerSession, cookie};
 use super::views::{Layout, date};
@@ -76,18 +76,13 @@ pub async fn list(
     page(&state, &session, None).await
 }
 
-#[derive(Deserialize)]
-pub struct UserForm {
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub role: String,
+form! {
+    UserForm { email, role }
 }
 
 /// `POST /account/users`: adds a user; the page shows their set-password link.
 pub async fn add(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<CustomerSession, UserForm>,
+    Posted(state, session, form): Posted<CustomerSession, UserForm>,
 ) -> PortalResult<UsersPage> {
     let actor = session.actor();
     let link = add_user(&state, &session.account, &form.email, &form.role, &actor).await?;
@@ -96,8 +91,7 @@ pub async fn add(
 
 /// `POST /account/users/role`.
 pub async fn set_role(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<CustomerSession, UserForm>,
+    Posted(state, session, form): Posted<CustomerSession, UserForm>,
 ) -> PortalResult<Response> {
     let role = Role::parse(&form.role)?;
     let actor = session.actor();
@@ -110,8 +104,7 @@ pub async fn set_role(
 
 /// `POST /account/users/remove`.
 pub async fn remove(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<CustomerSession, UserForm>,
+    Posted(state, session, form): Posted<CustomerSession, UserForm>,
 ) -> PortalResult<Response> {
     let actor = session.actor();
     state
@@ -126,17 +119,14 @@ pub async fn home(session: CustomerSession) -> Redirect {
     Redirect::to(Area::home(session.role))
 }
 
-#[derive(Deserialize)]
-pub struct SwitchForm {
-    #[serde(default)]
-    account: String,
+form! {
+    SwitchForm { account }
 }
 
 /// `POST /account/switch`: work on another of the user's accounts.
 pub async fn switch(
-    State(state): State<PortalState>,
     headers: HeaderMap,
-    Posted { session, form }: Posted<CustomerSession, SwitchForm>,
+    Posted(state, session, form): Posted<CustomerSession, SwitchForm>,
 ) -> PortalResult<Response> {
     let wanted = form.account.trim();
     let Some(target) = session

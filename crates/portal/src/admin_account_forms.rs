@@ -3,34 +3,23 @@
 //! shown once, as on the customer's own page), and void an invoice entered by mistake, with
 //! the reason. Each is audited with the operator's email and address, like the CLI's.
 
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use axum::response::Response;
 
-use super::admin_accounts::account_invoice;
+use super::admin_accounts::{AccountPost, account_invoice, account_path, back_to};
 use super::error::{PortalError, PortalResult};
 use super::keys::{KeyCreatedPage, NameForm, created_page};
-use super::posted::{Posted, Session};
-use super::session::OperatorSession;
+use super::posted::Session;
+use super::posted::form;
 use super::views::Layout;
-use crate::state::PortalState;
 use packyard_core::passwords::hash_password;
 
-fn back_to(public_id: &str) -> Response {
-    Redirect::to(&format!("/admin/accounts/{public_id}")).into_response()
-}
-
-#[derive(Deserialize)]
-pub struct PasswordForm {
-    #[serde(default)]
-    password: String,
+form! {
+    PasswordForm { password }
 }
 
 /// `POST /admin/accounts/{id}/password`.
 pub async fn set_password(
-    State(state): State<PortalState>,
-    Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, PasswordForm>,
+    AccountPost(state, session, id, form): AccountPost<PasswordForm>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let password = form.password;
@@ -45,14 +34,12 @@ pub async fn set_password(
     // The primary contact logs in as a user: their browsers, on any account, are logged out.
     let contact = state.db.user(&account.email).await?;
     state.db.delete_user_sessions(contact.id).await?;
-    Ok(back_to(&account.public_id))
+    Ok(back_to(&account))
 }
 
 /// `POST /admin/accounts/{id}/keys`: the new pair, shown once.
 pub async fn create_key(
-    State(state): State<PortalState>,
-    Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, NameForm>,
+    AccountPost(state, session, id, form): AccountPost<NameForm>,
 ) -> PortalResult<KeyCreatedPage> {
     let account = state.db.account(&id).await?;
     let created = state
@@ -60,28 +47,22 @@ pub async fn create_key(
         .create_key(&account, &form.name, &session.actor())
         .await?;
     let l = Layout::operator(&session, "New access key", "accounts");
-    let back = format!("/admin/accounts/{}", account.public_id);
+    let back = account_path(&account);
     Ok(created_page(&state, l, created, back))
 }
 
-#[derive(Deserialize)]
-pub struct VoidForm {
-    #[serde(default)]
-    number: String,
-    #[serde(default)]
-    reason: String,
+form! {
+    VoidForm { number, reason }
 }
 
 /// `POST /admin/accounts/{id}/void`.
 pub async fn void_invoice(
-    State(state): State<PortalState>,
-    Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, VoidForm>,
+    AccountPost(state, session, id, form): AccountPost<VoidForm>,
 ) -> PortalResult<Response> {
     let (account, invoice) = account_invoice(&state, &id, &form.number).await?;
     state
         .db
         .void_invoice(&invoice.number, &form.reason, &session.actor())
         .await?;
-    Ok(back_to(&account.public_id))
+    Ok(back_to(&account))
 }

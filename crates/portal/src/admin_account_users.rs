@@ -11,7 +11,7 @@ use packyard_core::explain::{Asker, Today, explain as explain_access};
 use packyard_store::users::Role;
 
 use super::account_users::UserForm;
-use super::admin_accounts::{AccountExtras, AccountPage, ExplainQuery, account_page};
+use super::admin_accounts::{AccountExtras, AccountPage, AccountPost, ExplainQuery, account_page};
 use super::error::{PortalError, PortalResult};
 use super::invites::{add_user, link_for};
 use super::posted::{Posted, Session};
@@ -20,9 +20,7 @@ use crate::state::PortalState;
 
 /// `POST /admin/accounts/{id}/users`: the account page, showing the new user's link.
 pub async fn add(
-    State(state): State<PortalState>,
-    Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, UserForm>,
+    AccountPost(state, session, id, form): AccountPost<UserForm>,
 ) -> PortalResult<AccountPage> {
     let account = state.db.account(&id).await?;
     let actor = session.actor();
@@ -36,9 +34,8 @@ pub async fn add(
 
 /// `POST /admin/accounts/{id}/users/{role|remove|link}`.
 pub async fn change(
-    State(state): State<PortalState>,
     Path((id, action)): Path<(String, String)>,
-    Posted { session, form }: Posted<OperatorSession, UserForm>,
+    Posted(state, session, form): Posted<OperatorSession, UserForm>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let actor = session.actor();

@@ -5,18 +5,19 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::sessions::SessionKind;
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use super::account_users::{MemberRow, ROLES};
 use super::error::PortalError;
 use super::error::PortalResult;
 use super::invites::ShownLink;
 use super::keys::KeyRow;
+use super::posted::form;
 use super::posted::{NoFields, Posted, Session};
 use super::session::OperatorSession;
 use super::views::{InvoiceRow, Layout, PageQuery, Pager, date};
@@ -41,12 +42,8 @@ pub async fn list(
 ) -> PortalResult<AccountsPage> {
     let size = state.config.admin_page_size.max(1) as i64;
     let needle = query.needle();
-    let (_, total) = state.db.accounts_page(&needle, 0, 0).await?;
-    let pager = Pager::new("/admin/accounts", &query.q, query.number(), size, total);
-    let (accounts, _) = state
-        .db
-        .accounts_page(&needle, pager.offset(size), size)
-        .await?;
+    let fetch = |offset, limit| state.db.accounts_page(&needle, offset, limit);
+    let (accounts, pager) = query.rows("/admin/accounts", size, fetch).await?;
     let unpaid = state.db.unpaid_invoices().await?;
     let today = state.config.clock.today();
     let grace = state.config.billing_grace_days;
@@ -70,17 +67,12 @@ pub async fn list(
     })
 }
 
-#[derive(Deserialize)]
-pub struct NewAccountForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    name: String,
+form! {
+    NewAccountForm { email, name }
 }
 
 pub async fn create(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<OperatorSession, NewAccountForm>,
+    Posted(state, session, form): Posted<OperatorSession, NewAccountForm>,
 ) -> PortalResult<Response> {
     let account = state
         .db
@@ -94,17 +86,16 @@ pub async fn create(
             &session.actor(),
         )
         .await?;
-    Ok(Redirect::to(&format!("/admin/accounts/{}", account.public_id)).into_response())
+    Ok(back_to(&account))
 }
 
-#[derive(Deserialize, Default)]
-pub struct ExplainQuery {
-    /// `vendor/name` or `vendor/name:version`.
-    #[serde(default)]
-    pub package: String,
-    /// A public key to explain instead of the account.
-    #[serde(default)]
-    pub key: String,
+form! {
+    ExplainQuery {
+        /// `vendor/name` or `vendor/name:version`.
+        package,
+        /// A public key to explain instead of the account.
+        key,
+    }
 }
 
 pub struct LicenceRow {
@@ -221,14 +212,36 @@ pub async fn account_page(
     })
 }
 
-fn back_to(account: &Account) -> Response {
-    Redirect::to(&format!("/admin/accounts/{}", account.public_id)).into_response()
+/// An operator's form post about the account in the path (`/admin/accounts/{id}/…`): the
+/// state, the session, the account's public id and the form, the CSRF token checked.
+pub struct AccountPost<F>(pub PortalState, pub OperatorSession, pub String, pub F);
+
+impl<F: DeserializeOwned + Send> FromRequest<PortalState> for AccountPost<F> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &PortalState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let Path(id) = Path::<String>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let request = Request::from_parts(parts, body);
+        let Posted(state, session, form) = Posted::from_request(request, state).await?;
+        Ok(AccountPost(state, session, id, form))
+    }
+}
+
+/// The back office's page of `account`.
+pub(super) fn account_path(account: &Account) -> String {
+    format!("/admin/accounts/{}", account.public_id)
+}
+
+/// Back to the page of `account`, where the form was.
+pub(super) fn back_to(account: &Account) -> Response {
+    Redirect::to(&account_path(account)).into_response()
 }
 
 pub async fn close(
-    State(state): State<PortalState>,
-    Path(id): Path<String>,
-    Posted { session, .. }: Posted<OperatorSession, NoFields>,
+    AccountPost(state, session, id, _): AccountPost<NoFields>,
 ) -> PortalResult<Response> {
     let account = state.db.close_account(&id, &session.actor()).await?;
     state
@@ -239,18 +252,15 @@ pub async fn close(
 }
 
 pub async fn reopen(
-    State(state): State<PortalState>,
-    Path(id): Path<String>,
-    Posted { session, .. }: Posted<OperatorSession, NoFields>,
+    AccountPost(state, session, id, _): AccountPost<NoFields>,
 ) -> PortalResult<Response> {
     let account = state.db.reopen_account(&id, &session.actor()).await?;
     Ok(back_to(&account))
 }
 
 pub async fn key_action(
-    State(state): State<PortalState>,
     Path((id, public_key, action)): Path<(String, String, String)>,
-    Posted { session, .. }: Posted<OperatorSession, NoFields>,
+    Posted(state, session, _): Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let key = state.db.key(&public_key).await?;
@@ -282,18 +292,12 @@ fn parse_date(value: &str, what: &str) -> PortalResult<Option<NaiveDate>> {
         .map_err(PortalError::Invalid)
 }
 
-#[derive(Deserialize)]
-pub struct GrantForm {
-    #[serde(default)]
-    product: String,
-    #[serde(default)]
-    updates_until: String,
+form! {
+    GrantForm { product, updates_until }
 }
 
 pub async fn grant(
-    State(state): State<PortalState>,
-    Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, GrantForm>,
+    AccountPost(state, session, id, form): AccountPost<GrantForm>,
 ) -> PortalResult<Response> {
     let until = parse_date(&form.updates_until, "Updates until")?;
     let account = state.db.account(&id).await?;
@@ -306,9 +310,7 @@ pub async fn grant(
 }
 
 pub async fn revoke(
-    State(state): State<PortalState>,
-    Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, GrantForm>,
+    AccountPost(state, session, id, form): AccountPost<GrantForm>,
 ) -> PortalResult<Response> {
     let account = state.db.account(&id).await?;
     let product = state.db.product(&form.product).await?;
@@ -319,22 +321,12 @@ pub async fn revoke(
     Ok(back_to(&account))
 }
 
-#[derive(Deserialize)]
-pub struct InvoiceForm {
-    #[serde(default)]
-    number: String,
-    #[serde(default)]
-    amount: String,
-    #[serde(default)]
-    currency: String,
-    #[serde(default)]
-    due: String,
+form! {
+    InvoiceForm { number, amount, currency, due }
 }
 
 pub async fn add_invoice(
-    State(state): State<PortalState>,
-    Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, InvoiceForm>,
+    AccountPost(state, session, id, form): AccountPost<InvoiceForm>,
 ) -> PortalResult<Response> {
     let due = parse_date(&form.due, "Due date")?
         .ok_or_else(|| PortalError::Invalid("Give the due date, like 2026-12-31.".into()))?;
@@ -354,9 +346,7 @@ pub async fn add_invoice(
 }
 
 pub async fn pay_invoice(
-    State(state): State<PortalState>,
-    Path(id): Path<String>,
-    Posted { session, form }: Posted<OperatorSession, InvoiceForm>,
+    AccountPost(state, session, id, form): AccountPost<InvoiceForm>,
 ) -> PortalResult<Response> {
     let (account, invoice) = account_invoice(&state, &id, &form.number).await?;
     state

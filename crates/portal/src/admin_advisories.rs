@@ -8,9 +8,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::advisories::Advisory;
 use packyard_store::package_marks::Recall;
-use serde::Deserialize;
 
 use super::error::{PortalError, PortalResult};
+use super::posted::form;
 use super::posted::{Posted, Session};
 use super::session::OperatorSession;
 use super::views::Layout;
@@ -38,27 +38,12 @@ pub async fn page(
     })
 }
 
-#[derive(Deserialize)]
-pub struct AdvisoryForm {
-    #[serde(default)]
-    package: String,
-    #[serde(default)]
-    affected: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    cve: String,
-    #[serde(default)]
-    link: String,
-    #[serde(default)]
-    severity: String,
-    #[serde(default)]
-    reported_at: String,
+form! {
+    AdvisoryForm { package, affected, title, cve, link, severity, reported_at }
 }
 
 pub async fn add(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<OperatorSession, AdvisoryForm>,
+    Posted(state, session, form): Posted<OperatorSession, AdvisoryForm>,
 ) -> PortalResult<Response> {
     let checked = AdvisoryDraft {
         package: form.package,
@@ -78,15 +63,12 @@ pub async fn add(
     Ok(Redirect::to("/admin/advisories").into_response())
 }
 
-#[derive(Deserialize)]
-pub struct WithdrawForm {
-    #[serde(default)]
-    id: String,
+form! {
+    WithdrawForm { id }
 }
 
 pub async fn withdraw(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<OperatorSession, WithdrawForm>,
+    Posted(state, session, form): Posted<OperatorSession, WithdrawForm>,
 ) -> PortalResult<Response> {
     state
         .db

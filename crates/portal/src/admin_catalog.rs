@@ -6,10 +6,10 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::products::{Product, parse_patterns};
-use serde::Deserialize;
 
 use super::error::PortalError;
 use super::error::PortalResult;
+use super::posted::form;
 use super::posted::{Posted, PostedUpload, Session, unreadable};
 use super::session::OperatorSession;
 use super::views::{Layout, PageQuery, Pager, date};
@@ -34,21 +34,12 @@ pub async fn products(
     })
 }
 
-#[derive(Deserialize)]
-pub struct ProductForm {
-    #[serde(default)]
-    slug: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    packages: String,
-    #[serde(default)]
-    public: Option<String>,
+form! {
+    ProductForm { slug, name, packages, public: Option<String> }
 }
 
 pub async fn create_product(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<OperatorSession, ProductForm>,
+    Posted(state, session, form): Posted<OperatorSession, ProductForm>,
 ) -> PortalResult<Response> {
     let patterns = parse_patterns(&form.packages)?;
     state
@@ -145,19 +136,13 @@ pub async fn packages(
 }
 
 /// `multipart/form-data` with the `csrf` field first, then the zip in `archive`.
-pub async fn upload(
-    State(state): State<PortalState>,
-    PostedUpload {
-        session,
-        mut fields,
-    }: PostedUpload<OperatorSession>,
-) -> PortalResult<PackagesPage> {
+pub async fn upload(mut upload: PostedUpload<OperatorSession>) -> PortalResult<PackagesPage> {
     let mut archive: Option<Vec<u8>> = None;
-    while let Some(field) = fields.next_field().await.map_err(unreadable)? {
+    while let Some(field) = upload.fields.next_field().await.map_err(unreadable)? {
         if field.name() == Some("archive") {
             // Spooled within the upload limit; a file that is not a zip is refused by its
             // first bytes (`packyard_core::upload`).
-            let read = read_zip(field, state.config.max_upload_bytes).await;
+            let read = read_zip(field, upload.state.config.max_upload_bytes).await;
             archive = Some(read.map_err(|e| match e {
                 UploadError::TooLarge { .. } => PortalError::TooLarge(e.to_string()),
                 UploadError::Empty => PortalError::Invalid("Choose a zip file to upload.".into()),
@@ -169,11 +154,11 @@ pub async fn upload(
     let bytes =
         archive.ok_or_else(|| PortalError::Invalid("Choose a zip file to upload.".into()))?;
     let published = publish_zip(
-        &state.db,
-        &state.blobs,
+        &upload.state.db,
+        &upload.state.blobs,
         bytes,
-        &state.config.zip_limits,
-        &session.actor(),
+        &upload.state.config.zip_limits,
+        &upload.session.actor(),
     )
     .await
     .map_err(|e| match e {
@@ -191,20 +176,15 @@ pub async fn upload(
         }
     };
     let notice = format!("{} {} {outcome}.", published.name, published.version);
-    packages_page(&state, &session, 1, Some(notice)).await
+    packages_page(&upload.state, &upload.session, 1, Some(notice)).await
 }
 
-#[derive(Deserialize)]
-pub struct UnlistForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    version: String,
+form! {
+    UnlistForm { name, version }
 }
 
 pub async fn unlist(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<OperatorSession, UnlistForm>,
+    Posted(state, session, form): Posted<OperatorSession, UnlistForm>,
 ) -> PortalResult<Response> {
     state
         .db

@@ -14,6 +14,7 @@ use super::admin_log::{CHART_DAYS, Chart, chart};
 use super::error::PortalResult;
 use super::session::OperatorSession;
 use super::views::{Layout, datetime};
+use crate::notices::past_grace;
 use crate::state::PortalState;
 use packyard_core::rules;
 
@@ -48,17 +49,7 @@ pub struct DashboardPage {
 /// Accounts on hold today, each with the unpaid invoices past their grace period.
 fn held_accounts(unpaid: Vec<UnpaidInvoice>, today: NaiveDate, grace: i64) -> Vec<HeldAccount> {
     let mut held: Vec<HeldAccount> = Vec::new();
-    for i in unpaid {
-        let due = NaiveDate::parse_from_str(&i.due_date, "%Y-%m-%d").ok();
-        if !due.is_some_and(|d| rules::past_grace(d, today, grace)) {
-            continue;
-        }
-        let amount = format!(
-            "{}.{:02} {}",
-            i.amount_cents / 100,
-            i.amount_cents % 100,
-            i.currency
-        );
+    for (i, amount) in past_grace(unpaid, today, grace) {
         let row = (i.number, amount, i.due_date);
         match held.iter_mut().find(|h| h.account == i.account) {
             Some(h) => h.invoices.push(row),

@@ -36,12 +36,8 @@ pub async fn audit(
 ) -> PortalResult<AuditPage> {
     let size = state.config.admin_page_size.max(1) as i64;
     let needle = query.needle();
-    let (_, total) = state.db.audit_page(&needle, 0, 0).await?;
-    let pager = Pager::new("/admin/audit", &query.q, query.number(), size, total);
-    let (entries, _) = state
-        .db
-        .audit_page(&needle, pager.offset(size), size)
-        .await?;
+    let fetch = |offset, limit| state.db.audit_page(&needle, offset, limit);
+    let (entries, pager) = query.rows("/admin/audit", size, fetch).await?;
     Ok(AuditPage {
         l: Layout::operator(&session, "Audit log", "audit"),
         q: query.q,

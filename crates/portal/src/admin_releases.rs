@@ -70,15 +70,9 @@ pub async fn list(
 
 /// `multipart/form-data`: `csrf` (checked by [`PostedUpload`] before anything else is read),
 /// `type`, `version`, `product`, then the file in `archive`.
-pub async fn upload(
-    State(state): State<PortalState>,
-    PostedUpload {
-        session,
-        mut fields,
-    }: PostedUpload<OperatorSession>,
-) -> PortalResult<ReleasesPage> {
+pub async fn upload(mut upload: PostedUpload<OperatorSession>) -> PortalResult<ReleasesPage> {
     let (mut kind, mut version, mut product) = (String::new(), String::new(), String::new());
-    while let Some(field) = fields.next_field().await.map_err(unreadable)? {
+    while let Some(field) = upload.fields.next_field().await.map_err(unreadable)? {
         match field.name().unwrap_or_default() {
             "type" => kind = field.text().await.map_err(unreadable)?,
             "version" => version = field.text().await.map_err(unreadable)?,
@@ -93,11 +87,11 @@ pub async fn upload(
                     kind: kind.trim(),
                     version: version.trim(),
                     product: product.trim(),
-                    max_bytes: state.config.max_release_bytes,
+                    max_bytes: upload.state.config.max_release_bytes,
                 };
                 let reader = StreamReader::new(field.map_err(std::io::Error::other));
                 let (release, outcome) =
-                    add_release(&state.db, &state.blobs, &request, reader, &session.actor())
+                    add_release(&upload.state.db, &upload.state.blobs, &request, reader, &upload.session.actor())
                         .await
                         .map_err(|e| match e {
                             IngestError::Store(e) => PortalError::from(e),
@@ -116,7 +110,7 @@ pub async fn upload(
                         release.file_name
                     ),
                 };
-                return page(&state, &session, Some(notice)).await;
+                return page(&upload.state, &upload.session, Some(notice)).await;
             }
             _ => {}
         }

@@ -10,10 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::repo_refs::{GitRef, RefState};
 use packyard_store::repos::GitRepo;
 use packyard_vcs::remote::Remote;
-use serde::Deserialize;
 
 use super::error::PortalResult;
-use super::posted::Posted;
+use super::posted::{NoFields, Posted};
 use super::session::OperatorSession;
 use super::views::{Layout, datetime};
 use crate::state::PortalState;
@@ -79,16 +78,9 @@ pub async fn list(
 }
 
 /// The Sync now form carries only its CSRF token (checked by [`Posted`]).
-#[derive(Deserialize)]
-pub struct SyncForm {}
-
 pub async fn sync(
-    State(state): State<PortalState>,
     Path(id): Path<i64>,
-    Posted {
-        session: _,
-        form: SyncForm {},
-    }: Posted<OperatorSession, SyncForm>,
+    Posted(state, _, _): Posted<OperatorSession, NoFields>,
 ) -> PortalResult<Response> {
     state.db.request_repo_sync(id).await?;
     state.repo_sync.notify_one();

@@ -9,9 +9,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use super::error::{PortalError, PortalResult};
+use super::posted::form;
 use super::posted::{Posted, Session};
 use super::session::OperatorSession;
 use super::views::{Layout, datetime};
@@ -29,10 +29,8 @@ pub struct UpstreamsPage {
     notice: Option<&'static str>,
 }
 
-#[derive(Deserialize)]
-pub struct PageQuery {
-    #[serde(default)]
-    done: String,
+form! {
+    PageQuery { done }
 }
 
 pub async fn list(
@@ -69,23 +67,9 @@ pub async fn list(
     })
 }
 
-/// The Add form; empty fields are absent ones.
-#[derive(Deserialize)]
-pub struct AddForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    url: String,
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    bearer: String,
-    #[serde(default)]
-    packages: String,
-    #[serde(default)]
-    priority: String,
+form! {
+    /// The Add form; empty fields are absent ones.
+    AddForm { name, url, username, password, bearer, packages, priority }
 }
 
 fn given(text: String) -> Option<String> {
@@ -93,8 +77,7 @@ fn given(text: String) -> Option<String> {
 }
 
 pub async fn add(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<OperatorSession, AddForm>,
+    Posted(state, session, form): Posted<OperatorSession, AddForm>,
 ) -> PortalResult<Response> {
     let priority = match form.priority.trim() {
         "" => 0,
@@ -121,16 +104,13 @@ pub async fn add(
     Ok(Redirect::to("/admin/upstreams?done=added").into_response())
 }
 
-/// The Remove and Sync buttons name their upstream.
-#[derive(Deserialize)]
-pub struct NameForm {
-    #[serde(default)]
-    name: String,
+form! {
+    /// The Remove and Sync buttons name their upstream.
+    NameForm { name }
 }
 
 pub async fn remove(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<OperatorSession, NameForm>,
+    Posted(state, session, form): Posted<OperatorSession, NameForm>,
 ) -> PortalResult<Response> {
     state
         .db
@@ -142,8 +122,7 @@ pub async fn remove(
 /// Revalidates what this node holds from the upstream, in the background (it may take a
 /// while; the counters and the last error show the outcome).
 pub async fn sync(
-    State(state): State<PortalState>,
-    Posted { session: _, form }: Posted<OperatorSession, NameForm>,
+    Posted(state, _, form): Posted<OperatorSession, NameForm>,
 ) -> PortalResult<Response> {
     let up = state.db.upstream(form.name.trim()).await?;
     let mirror = state.mirror.clone();

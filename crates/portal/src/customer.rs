@@ -32,8 +32,7 @@ pub async fn token_page(
 }
 
 pub async fn generate_token(
-    State(state): State<PortalState>,
-    Posted { session, .. }: Posted<CustomerSession, NoFields>,
+    Posted(state, session, _): Posted<CustomerSession, NoFields>,
 ) -> PortalResult<TokenPage> {
     let token = state
         .db

@@ -81,15 +81,18 @@ pub async fn link_for(
     })
 }
 
+/// The user a live set-password link `token` was made for (refused once used or expired).
+async fn link_user(state: &PortalState, token: &str) -> PortalResult<User> {
+    let now = state.config.clock.unix_secs();
+    Ok(state.db.password_link_user(token, now).await?)
+}
+
 /// `GET /password/set?token=…`.
 pub async fn set_form(
     State(state): State<PortalState>,
     Query(query): Query<TokenQuery>,
 ) -> PortalResult<Response> {
-    let user = state
-        .db
-        .password_link_user(&query.token, state.config.clock.unix_secs())
-        .await?;
+    let user = link_user(&state, &query.token).await?;
     Ok(reset_page(&state, "link", query.token, None, &user.email))
 }
 
@@ -99,10 +102,7 @@ pub async fn set(
     headers: HeaderMap,
     Form(form): Form<ResetForm>,
 ) -> PortalResult<Response> {
-    let user = state
-        .db
-        .password_link_user(&form.token, state.config.clock.unix_secs())
-        .await?;
+    let user = link_user(&state, &form.token).await?;
     let token = form.token.clone();
     let hash = match chosen_hash(&state, &headers, form, "link", &user.email).await? {
         Ok(hash) => hash,

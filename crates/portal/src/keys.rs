@@ -21,6 +21,7 @@ use serde::Deserialize;
 use super::error::PortalError;
 use super::error::PortalResult;
 use super::install::InstallGuide;
+use super::posted::form;
 use super::posted::{NoFields, Posted, Session};
 use super::session::CustomerSession;
 use super::views::{Layout, datetime};
@@ -92,11 +93,9 @@ pub struct KeyCreatedPage {
     pub(super) back: String,
 }
 
-/// `?key=PUBLIC_KEY`: the key the install panel is for.
-#[derive(Deserialize)]
-pub struct ChosenKey {
-    #[serde(default)]
-    key: String,
+form! {
+    /// `?key=PUBLIC_KEY`: the key the install panel is for.
+    ChosenKey { key }
 }
 
 #[derive(Template, WebTemplate)]
@@ -206,8 +205,7 @@ pub(super) fn created_page(
 
 /// `POST /account/keys`: a key of the account, limited to the ticked products (owners).
 pub async fn create(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<CustomerSession, NameForm>,
+    Posted(state, session, form): Posted<CustomerSession, NameForm>,
 ) -> PortalResult<KeyCreatedPage> {
     let products = form.products(&scopable(&state, &session).await?);
     let new = NewKey {
@@ -225,8 +223,7 @@ pub async fn create(
 
 /// `POST /account/keys/personal`: a personal key of the logged-in user.
 pub async fn create_personal(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<CustomerSession, NameForm>,
+    Posted(state, session, form): Posted<CustomerSession, NameForm>,
 ) -> PortalResult<KeyCreatedPage> {
     let created = state
         .db
@@ -254,9 +251,8 @@ async fn own_key(
 
 /// `POST /account/keys/{public_key}/enable` or `/disable`.
 pub async fn enable_or_disable(
-    State(state): State<PortalState>,
     Path((public_key, action)): Path<(String, String)>,
-    Posted { session, .. }: Posted<CustomerSession, NoFields>,
+    Posted(state, session, _): Posted<CustomerSession, NoFields>,
 ) -> PortalResult<Response> {
     let enabled = match action.as_str() {
         "enable" => true,
@@ -284,9 +280,8 @@ pub async fn confirm_delete(
 }
 
 pub async fn delete(
-    State(state): State<PortalState>,
     Path(public_key): Path<String>,
-    Posted { session, .. }: Posted<CustomerSession, NoFields>,
+    Posted(state, session, _): Posted<CustomerSession, NoFields>,
 ) -> PortalResult<Response> {
     let key = own_key(&state, &session, &public_key).await?;
     state

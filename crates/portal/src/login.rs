@@ -20,10 +20,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::audit::actor_at;
 use packyard_store::secret::random_alphanumeric;
 use packyard_store::sessions::SessionKind;
-use serde::Deserialize;
 
 use super::error::PortalError;
 use super::error::PortalResult;
+use super::posted::form;
 use super::posted::{NoFields, Posted, Session};
 use super::session::{
     CUSTOMER_COOKIE, CustomerSession, LOGIN_CSRF_COOKIE, OPERATOR_COOKIE, OperatorSession, cookie,
@@ -50,22 +50,18 @@ pub struct LoginPage {
     forgot: bool,
 }
 
-/// `GET /login?reset=done`: the form after a password reset.
-#[derive(Deserialize)]
-pub struct LoginQuery {
-    #[serde(default)]
-    reset: Option<String>,
+form! {
+    /// `GET /login?reset=done`: the form after a password reset.
+    LoginQuery { reset: Option<String> }
 }
 
-#[derive(Deserialize)]
-pub struct LoginForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
-    /// Checked against the double-submit cookie: the login form has no session yet.
-    #[serde(default)]
-    csrf: String,
+form! {
+    LoginForm {
+        email,
+        password,
+        /// Checked against the double-submit cookie: the login form has no session yet.
+        csrf,
+    }
 }
 
 /// Which login form: they differ only in the table they check and where they lead.
@@ -372,9 +368,8 @@ async fn logout(
 }
 
 pub async fn log_out<S: LoginSide>(
-    State(state): State<PortalState>,
     headers: HeaderMap,
-    Posted { session, .. }: Posted<S, NoFields>,
+    Posted(state, session, _): Posted<S, NoFields>,
 ) -> PortalResult<Response> {
     logout(&state, S::SIDE, &headers, &session.actor()).await
 }

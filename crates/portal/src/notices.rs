@@ -8,6 +8,7 @@
 
 use chrono::{Days, NaiveDate};
 use packyard_store::StoreError;
+use packyard_store::mail::UnpaidInvoice;
 
 use packyard_core::mail::Mailer;
 use packyard_core::rules;
@@ -42,17 +43,8 @@ pub async fn round(state: &PortalState, mailer: &Mailer) -> Result<usize, StoreE
     let grace = state.config.billing_grace_days;
     let mut sent = 0;
     let due_before = today.format("%Y-%m-%d").to_string();
-    for invoice in state.db.unpaid_invoices_due_before(&due_before).await? {
-        let due = NaiveDate::parse_from_str(&invoice.due_date, "%Y-%m-%d").ok();
-        if !due.is_some_and(|d| rules::past_grace(d, today, grace)) {
-            continue;
-        }
-        let amount = format!(
-            "{}.{:02} {}",
-            invoice.amount_cents / 100,
-            invoice.amount_cents % 100,
-            invoice.currency
-        );
+    let unpaid = state.db.unpaid_invoices_due_before(&due_before).await?;
+    for (invoice, amount) in past_grace(unpaid, today, grace) {
         let letter = Letter {
             subject: format!("Invoice {} is overdue", invoice.number),
             paragraphs: vec![
@@ -64,22 +56,12 @@ pub async fn round(state: &PortalState, mailer: &Mailer) -> Result<usize, StoreE
                  this account. Access returns within a second of the payment being recorded."
                     .into(),
             ],
-            action: Some((
-                "See your invoices".into(),
-                state.config.portal_url("/account/invoices"),
-            )),
+            action: portal_link(state, "See your invoices", "/account/invoices"),
         };
-        sent += usize::from(
-            send_once(
-                state,
-                mailer,
-                INVOICE_OVERDUE,
-                &invoice.number,
-                &invoice.email,
-                &letter,
-            )
-            .await?,
-        );
+        let claim = (INVOICE_OVERDUE, invoice.number.as_str());
+        if send_once(state, mailer, claim, &invoice.email, &letter).await? {
+            sent += 1;
+        }
     }
     let until = today + Days::new(NOTICE_DAYS);
     let (from, to) = (due_before, until.format("%Y-%m-%d").to_string());
@@ -105,32 +87,44 @@ pub async fn round(state: &PortalState, mailer: &Mailer) -> Result<usize, StoreE
                  versions released up to it stay installable. Renew to keep receiving updates."
                     .into(),
             ],
-            action: Some((
-                "See your licences".into(),
-                state.config.portal_url("/account/licences"),
-            )),
+            action: portal_link(state, "See your licences", "/account/licences"),
         };
-        sent += usize::from(
-            send_once(
-                state,
-                mailer,
-                LICENCE_ENDING,
-                &subject,
-                &licence.email,
-                &letter,
-            )
-            .await?,
-        );
+        let claim = (LICENCE_ENDING, subject.as_str());
+        if send_once(state, mailer, claim, &licence.email, &letter).await? {
+            sent += 1;
+        }
     }
     Ok(sent)
 }
 
-/// Sends one notice if this node wins its claim; true when it went out.
+/// The invoices of `unpaid` past their grace period on `today` (each holds its account, by
+/// [`rules::past_grace`]), with their amount as written ("100.00 EUR").
+pub fn past_grace(
+    unpaid: Vec<UnpaidInvoice>,
+    today: NaiveDate,
+    grace: i64,
+) -> impl Iterator<Item = (UnpaidInvoice, String)> {
+    unpaid.into_iter().filter_map(move |invoice| {
+        let due = NaiveDate::parse_from_str(&invoice.due_date, "%Y-%m-%d").ok()?;
+        if !rules::past_grace(due, today, grace) {
+            return None;
+        }
+        let cents = invoice.amount_cents;
+        let amount = format!("{}.{:02} {}", cents / 100, cents % 100, invoice.currency);
+        Some((invoice, amount))
+    })
+}
+
+/// A mail's button to the portal page at `path`.
+fn portal_link(state: &PortalState, label: &str, path: &str) -> Option<(String, String)> {
+    Some((label.to_string(), state.config.portal_url(path)))
+}
+
+/// Sends one notice if this node wins its claim (`kind`, `subject`); true when it went out.
 async fn send_once(
     state: &PortalState,
     mailer: &Mailer,
-    kind: &str,
-    subject: &str,
+    (kind, subject): (&str, &str),
     to: &str,
     letter: &Letter,
 ) -> Result<bool, StoreError> {

@@ -13,10 +13,10 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use super::error::{PortalError, PortalResult};
 use super::login::{check_form_token, fresh_form_token};
+use super::posted::form;
 use super::posted::{Posted, Session};
 use super::session::CustomerSession;
 use super::views::Layout;
@@ -96,12 +96,8 @@ pub async fn forgot_form(State(state): State<PortalState>) -> PortalResult<Respo
     Ok(reset_page(&state, "forgot", String::new(), None, ""))
 }
 
-#[derive(Deserialize)]
-pub struct ForgotForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    csrf: String,
+form! {
+    ForgotForm { email, csrf }
 }
 
 pub async fn forgot(
@@ -179,36 +175,29 @@ pub async fn forgot(
     Ok(reset_page(&state, "sent", String::new(), None, ""))
 }
 
-/// `?token=…` of a link.
-#[derive(Deserialize)]
-pub struct TokenQuery {
-    #[serde(default)]
-    pub token: String,
+form! {
+    /// `?token=…` of a link.
+    TokenQuery { token }
+}
+
+/// The email a live reset link `token` was sent to (refused once used or expired).
+async fn reset_email(state: &PortalState, token: &str) -> PortalResult<String> {
+    let now = state.config.clock.unix_secs();
+    Ok(state.db.password_reset_email(token, now).await?)
 }
 
 pub async fn reset_form(
     State(state): State<PortalState>,
     Query(query): Query<TokenQuery>,
 ) -> PortalResult<Response> {
-    state
-        .db
-        .password_reset_email(&query.token, state.config.clock.unix_secs())
-        .await?;
+    reset_email(&state, &query.token).await?;
     Ok(reset_page(&state, "choose", query.token, None, ""))
 }
 
-/// The form that chooses a password through a link: a reset link or a new user's
-/// set-password link ([`crate::invites`]).
-#[derive(Deserialize)]
-pub struct ResetForm {
-    #[serde(default)]
-    pub token: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    confirm: String,
-    #[serde(default)]
-    csrf: String,
+form! {
+    /// The form that chooses a password through a link: a reset link or a new user's
+    /// set-password link ([`crate::invites`]).
+    ResetForm { token, password, confirm, csrf }
 }
 
 /// The hash of the password chosen on a link's form (`step` of [`reset_page`], for the
@@ -234,10 +223,7 @@ pub async fn reset(
     headers: HeaderMap,
     Form(form): Form<ResetForm>,
 ) -> PortalResult<Response> {
-    state
-        .db
-        .password_reset_email(&form.token, state.config.clock.unix_secs())
-        .await?;
+    reset_email(&state, &form.token).await?;
     let token = form.token.clone();
     let hash = match chosen_hash(&state, &headers, form, "choose", "").await? {
         Ok(hash) => hash,
@@ -257,19 +243,12 @@ pub async fn change_form(session: CustomerSession) -> ChangePage {
     }
 }
 
-#[derive(Deserialize)]
-pub struct ChangeForm {
-    #[serde(default)]
-    current: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    confirm: String,
+form! {
+    ChangeForm { current, password, confirm }
 }
 
 pub async fn change(
-    State(state): State<PortalState>,
-    Posted { session, form }: Posted<CustomerSession, ChangeForm>,
+    Posted(state, session, form): Posted<CustomerSession, ChangeForm>,
 ) -> PortalResult<Response> {
     let refuse = |error: &str| {
         let page = ChangePage {

@@ -50,9 +50,27 @@ pub fn refuse_unchecked_post(method: &Method) -> Result<(), PortalError> {
     }
 }
 
-/// A form with no fields besides the CSRF token (logout, disable, enable, delete…).
-#[derive(Deserialize)]
-pub struct NoFields {}
+/// Declares a portal form: `#[derive(Deserialize, Default)]` with every field defaulted, so
+/// a field the browser leaves out reads as empty (the handler's checks say what is missing)
+/// instead of failing the whole post; a field is a `String` unless it names its type.
+macro_rules! form {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident $(: $ty:ty)?),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(serde::Deserialize, Default)]
+        #[serde(default)]
+        pub struct $name {
+            $($(#[$fmeta])* pub $field: $crate::posted::form!(@type $($ty)?),)*
+        }
+    };
+    (@type) => { String };
+    (@type $ty:ty) => { $ty };
+}
+pub(crate) use form;
+
+form! {
+    /// A form with no fields besides the CSRF token (logout, disable, enable, delete…).
+    NoFields {}
+}
 
 #[derive(Deserialize)]
 struct WithCsrf<F> {
@@ -62,11 +80,9 @@ struct WithCsrf<F> {
     form: F,
 }
 
-/// A urlencoded form post whose CSRF token matched the session's.
-pub struct Posted<S, F> {
-    pub session: S,
-    pub form: F,
-}
+/// A urlencoded form post whose CSRF token matched the session's: the state it acts on, the
+/// session and the form, taken apart like axum's own extractors (`Posted(state, session, form)`).
+pub struct Posted<S, F>(pub PortalState, pub S, pub F);
 
 impl<S, F> FromRequest<PortalState> for Posted<S, F>
 where
@@ -83,7 +99,7 @@ where
             .await
             .map_err(IntoResponse::into_response)?;
         check_token(session.csrf(), &csrf).map_err(|e| PortalError::Csrf(e).into_response())?;
-        Ok(Posted { session, form })
+        Ok(Posted(state.clone(), session, form))
     }
 }
 
@@ -91,6 +107,7 @@ where
 /// the handler reads the remaining fields. Nothing after the token is read before it is
 /// checked, so a forged upload is refused before its file arrives.
 pub struct PostedUpload<S> {
+    pub state: PortalState,
     pub session: S,
     pub fields: Multipart,
 }
@@ -122,7 +139,11 @@ impl<S: Session> FromRequest<PortalState> for PostedUpload<S> {
             _ => String::new(),
         };
         check_token(session.csrf(), &csrf).map_err(|e| PortalError::Csrf(e).into_response())?;
-        Ok(PostedUpload { session, fields })
+        Ok(PostedUpload {
+            state: state.clone(),
+            session,
+            fields,
+        })
     }
 }
 

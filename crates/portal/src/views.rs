@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate};
 use packyard_store::invoices::Invoice;
 
+use super::posted::form;
 use super::session::{CustomerSession, OperatorSession};
 use crate::areas::Area;
 use packyard_core::brand::Brand;
@@ -156,13 +157,9 @@ impl InvoiceRow {
     }
 }
 
-/// The `?page=` of a paged list (1-based; anything else is the first page).
-#[derive(serde::Deserialize, Default)]
-pub struct PageQuery {
-    #[serde(default)]
-    pub q: String,
-    #[serde(default)]
-    pub page: Option<String>,
+form! {
+    /// The `?page=` of a paged list (1-based; anything else is the first page) and its search.
+    PageQuery { q, page: Option<String> }
 }
 
 impl PageQuery {
@@ -178,6 +175,23 @@ impl PageQuery {
     /// What to look for: the query trimmed, lower case (empty: everything).
     pub fn needle(&self) -> String {
         self.q.trim().to_lowercase()
+    }
+
+    /// This page of a searchable list at `path`, `size` rows at a time, and its pager:
+    /// `fetch(offset, limit)` answers rows and how many match in all (limit 0 only counts).
+    pub async fn rows<T, E, F>(
+        &self,
+        path: &str,
+        size: i64,
+        fetch: impl Fn(i64, i64) -> F,
+    ) -> Result<(Vec<T>, Pager), E>
+    where
+        F: Future<Output = Result<(Vec<T>, i64), E>>,
+    {
+        let (_, total) = fetch(0, 0).await?;
+        let pager = Pager::new(path, &self.q, self.number(), size, total);
+        let (rows, _) = fetch(pager.offset(size), size).await?;
+        Ok((rows, pager))
     }
 }
 

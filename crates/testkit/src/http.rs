@@ -152,6 +152,16 @@ impl Response {
         self.assert_part_contains("warning", &self.warning(), needle);
     }
 
+    /// Asserts that the admin API's JSON `error` contains `needle`, showing the body if not.
+    #[track_caller]
+    pub fn assert_error_contains(&self, needle: &str) {
+        let error = self.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        self.assert_part_contains("error", &error, needle);
+    }
+
     #[track_caller]
     fn assert_part_contains(&self, part: &str, haystack: &str, needle: &str) {
         let (status, body) = (self.status, self.text());

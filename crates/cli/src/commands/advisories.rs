@@ -6,6 +6,7 @@ use packyard_api::marks::{NewAdvisoryBody, NoticeBody};
 
 use crate::args::{AdvisoryCmd, Global, NoticeCmd, VersionCmd};
 use crate::backend::Backend;
+use crate::context::show;
 use crate::render::{self, print};
 
 pub async fn advisory(g: &Global, backend: &Backend, cmd: AdvisoryCmd) -> Result<()> {
@@ -32,10 +33,11 @@ pub async fn advisory(g: &Global, backend: &Backend, cmd: AdvisoryCmd) -> Result
             let human = format!("{} published for {}", a.advisory_id, a.package_name);
             print(g.json, &a, human)
         }
-        AdvisoryCmd::List { package } => {
-            let list = backend.advisories(package.as_deref()).await?;
-            print(g.json, &list, render::advisories(&list))
-        }
+        AdvisoryCmd::List { package } => show(
+            g.json,
+            backend.advisories(package.as_deref()).await?,
+            render::advisories,
+        ),
         AdvisoryCmd::Withdraw { id } => {
             let a = backend.withdraw_advisory(&id).await?;
             print(g.json, &a, format!("{} withdrawn", a.advisory_id))
@@ -58,10 +60,11 @@ pub async fn version(g: &Global, backend: &Backend, cmd: VersionCmd) -> Result<(
             let human = format!("{name} {version} is installable again");
             print(g.json, &recalls, human)
         }
-        VersionCmd::Recalls { name } => {
-            let list = backend.recalls(name.as_deref()).await?;
-            print(g.json, &list, render::recalls(&list))
-        }
+        VersionCmd::Recalls { name } => show(
+            g.json,
+            backend.recalls(name.as_deref()).await?,
+            render::recalls,
+        ),
     }
 }
 
@@ -82,9 +85,6 @@ pub async fn notice(g: &Global, backend: &Backend, cmd: NoticeCmd) -> Result<()>
             let cleared = before.saturating_sub(after.notices.len());
             print(g.json, &after, format!("{cleared} notice(s) cleared"))
         }
-        NoticeCmd::List => {
-            let list = backend.notices().await?;
-            print(g.json, &list, render::notices(&list))
-        }
+        NoticeCmd::List => show(g.json, backend.notices().await?, render::notices),
     }
 }

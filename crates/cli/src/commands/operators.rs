@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::args::{Global, OperatorCmd, OperatorTokenCmd};
 use crate::backend::Backend;
+use crate::context::show;
 use crate::input::read_new_password;
 use crate::render::{self, print};
 
@@ -31,10 +32,7 @@ pub async fn run(g: &Global, backend: &Backend, cmd: OperatorCmd) -> Result<()> 
             let op = backend.create_operator(new).await?;
             print(json, &op, format!("operator {} created", op.email))
         }
-        OperatorCmd::List => {
-            let list = backend.operators().await?;
-            print(json, &list, render::operators(&list))
-        }
+        OperatorCmd::List => show(json, backend.operators().await?, render::operators),
         OperatorCmd::Disable { email } => set_disabled(g, backend, &email, true).await,
         OperatorCmd::Enable { email } => set_disabled(g, backend, &email, false).await,
         OperatorCmd::SetPassword { email, .. } => {
@@ -59,10 +57,11 @@ async fn token(g: &Global, backend: &Backend, cmd: OperatorTokenCmd) -> Result<(
             let created = backend.create_operator_token(new).await?;
             print(g.json, &created, &created.token)
         }
-        OperatorTokenCmd::List { email } => {
-            let list = backend.operator_tokens(email.as_deref()).await?;
-            print(g.json, &list, render::tokens(&list))
-        }
+        OperatorTokenCmd::List { email } => show(
+            g.json,
+            backend.operator_tokens(email.as_deref()).await?,
+            render::tokens,
+        ),
         OperatorTokenCmd::Revoke { id } => {
             let t = backend.revoke_operator_token(id).await?;
             let human = format!("token {} ({}, {}) revoked", t.id, t.name, t.email);

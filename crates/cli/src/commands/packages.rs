@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::args::{Global, PackageCmd};
 use crate::backend::Backend;
+use crate::context::show;
 use crate::render::{self, print};
 
 pub async fn run(g: &Global, backend: &Backend, cmd: PackageCmd) -> Result<()> {
@@ -17,10 +18,7 @@ pub async fn run(g: &Global, backend: &Backend, cmd: PackageCmd) -> Result<()> {
             let (rows, human) = render::package_list(&packages);
             print(json, &json!({ "packages": rows }), human)
         }
-        PackageCmd::Show { name } => {
-            let shown = backend.package(&name).await?;
-            print(json, &shown, render::package(&shown))
-        }
+        PackageCmd::Show { name } => show(json, backend.package(&name).await?, render::package),
         PackageCmd::Unlist { name, version } => {
             backend.set_listed(&name, &version, false).await?;
             let done = json!({ "name": name, "version": version, "listed": false });

@@ -7,6 +7,7 @@ use packyard_api::users::{Membership, NewUserBody};
 
 use crate::args::{ExplainArgs, Global, UserCmd, UserKeyCmd};
 use crate::backend::{Backend, ExplainFor};
+use crate::context::show;
 use crate::input::read_password_stdin;
 use crate::render::{self, print};
 
@@ -39,10 +40,7 @@ pub async fn user(g: &Global, backend: &Backend, cmd: UserCmd) -> Result<()> {
             let added = backend.add_user(&account, new).await?;
             print(json, &added, membership_text(&added))
         }
-        UserCmd::List { account } => {
-            let list = backend.users(&account).await?;
-            print(json, &list, render::users(&list))
-        }
+        UserCmd::List { account } => show(json, backend.users(&account).await?, render::users),
         UserCmd::Remove { account, email } => {
             let removed = backend.remove_user(&account, &email).await?;
             let human = format!("{} removed from {}", removed.email, removed.account);
@@ -56,14 +54,16 @@ pub async fn user(g: &Global, backend: &Backend, cmd: UserCmd) -> Result<()> {
             let changed = backend.set_role(&account, &email, &role).await?;
             print(json, &changed, membership_text(&changed))
         }
-        UserCmd::Key(UserKeyCmd::Create { email, name }) => {
-            let key = backend.create_personal_key(&email, &name).await?;
-            print(json, &key, render::created_key(&key))
-        }
-        UserCmd::Key(UserKeyCmd::List { email }) => {
-            let list = backend.personal_keys(&email).await?;
-            print(json, &list, render::personal_keys(&list))
-        }
+        UserCmd::Key(UserKeyCmd::Create { email, name }) => show(
+            json,
+            backend.create_personal_key(&email, &name).await?,
+            render::created_key,
+        ),
+        UserCmd::Key(UserKeyCmd::List { email }) => show(
+            json,
+            backend.personal_keys(&email).await?,
+            render::personal_keys,
+        ),
     }
 }
 

@@ -7,7 +7,7 @@ use packyard_core::releases::ingest::ReleaseRequest;
 
 use crate::args::{Global, ReleaseCmd};
 use crate::backend::Backend;
-use crate::context::deleted;
+use crate::context::{deleted, show};
 use crate::render::{self, print};
 
 pub async fn run(g: &Global, backend: &Backend, cmd: ReleaseCmd) -> Result<()> {
@@ -24,10 +24,7 @@ pub async fn run(g: &Global, backend: &Backend, cmd: ReleaseCmd) -> Result<()> {
             let added = backend.add_release(&request, &add.file).await?;
             print(g.json, &added, render::release_added(&added, &add.product))
         }
-        ReleaseCmd::List => {
-            let list = backend.releases().await?;
-            print(g.json, &list, render::releases(&list))
-        }
+        ReleaseCmd::List => show(g.json, backend.releases().await?, render::releases),
         ReleaseCmd::Delete { file_name } => {
             backend.delete_release(&file_name).await?;
             let human = format!("{file_name} deleted");

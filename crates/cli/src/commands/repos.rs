@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::args::{Global, RepoArgs, RepoCmd};
 use crate::backend::{Backend, RepoSync};
-use crate::context::Reported;
+use crate::context::{Reported, show};
 use crate::input::read_password_stdin;
 use crate::render::{self, print};
 
@@ -34,10 +34,7 @@ pub async fn run(g: &Global, backend: &Backend, args: RepoArgs) -> Result<()> {
             let human: Vec<String> = list.repos.iter().map(render::repo_line).collect();
             print(g.json, &list, human.join("\n"))
         }
-        RepoCmd::Show { id } => {
-            let repo = backend.repo(id, public).await?;
-            print(g.json, &repo, render::repo(&repo))
-        }
+        RepoCmd::Show { id } => show(g.json, backend.repo(id, public).await?, render::repo),
         RepoCmd::Sync { id, all } => {
             let ids = match (all, id) {
                 (true, _) | (_, None) => {

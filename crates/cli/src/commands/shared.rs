@@ -15,7 +15,7 @@ use super::{
 };
 use crate::args::{AccountCmd, Command, Global, KEY_FORMS, KeyCmd, KeyRef, TokenCmd};
 use crate::backend::Backend;
-use crate::context::deleted;
+use crate::context::{deleted, show};
 use crate::input::{read_new_password, read_password_stdin, read_private_key};
 use crate::render::{self, print};
 
@@ -67,14 +67,8 @@ async fn account(g: &Global, backend: &Backend, cmd: AccountCmd) -> Result<()> {
             let created = backend.create_account(new, &prefix).await?;
             print(json, &json!({ "id": created.id }), &created.id)
         }
-        AccountCmd::List => {
-            let list = backend.accounts().await?;
-            print(json, &list, render::accounts(&list))
-        }
-        AccountCmd::Show { id } => {
-            let detail = backend.account(&id).await?;
-            print(json, &detail, render::account(&detail))
-        }
+        AccountCmd::List => show(json, backend.accounts().await?, render::accounts),
+        AccountCmd::Show { id } => show(json, backend.account(&id).await?, render::account),
         AccountCmd::Update { id, name, email } => {
             if name.is_none() && email.is_none() {
                 bail!("nothing to change: give --name and/or --email");
@@ -141,10 +135,7 @@ async fn key(g: &Global, backend: &Backend, cmd: KeyCmd) -> Result<()> {
             let key = backend.import_key(&account, pair).await?;
             print(json, &key, render::created_key(&key))
         }
-        KeyCmd::List { account } => {
-            let list = backend.keys(&account).await?;
-            print(json, &list, render::keys(&list))
-        }
+        KeyCmd::List { account } => show(json, backend.keys(&account).await?, render::keys),
         KeyCmd::Disable(key) => set_enabled(g, backend, &key, false).await,
         KeyCmd::Enable(key) => set_enabled(g, backend, &key, true).await,
         KeyCmd::Delete(key) => {

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::args::{EntitlementCmd, Global, InvoiceCmd, ProductCmd};
 use crate::backend::Backend;
-use crate::context::deleted;
+use crate::context::{deleted, show};
 use crate::render::{self, print};
 
 pub async fn product(g: &Global, backend: &Backend, cmd: ProductCmd) -> Result<()> {
@@ -28,10 +28,7 @@ pub async fn product(g: &Global, backend: &Backend, cmd: ProductCmd) -> Result<(
             let p = backend.create_product(new).await?;
             print(json, &p, format!("product {} created", p.slug))
         }
-        ProductCmd::List => {
-            let list = backend.products().await?;
-            print(json, &list, render::products(&list))
-        }
+        ProductCmd::List => show(json, backend.products().await?, render::products),
         ProductCmd::Update {
             slug,
             name,
@@ -87,10 +84,11 @@ pub async fn entitlement(g: &Global, backend: &Backend, cmd: EntitlementCmd) -> 
             let answer = json!({ "account": account, "product": product, "revoked": true });
             print(json, &answer, "revoked")
         }
-        EntitlementCmd::List { account } => {
-            let list = backend.entitlements(account.as_deref()).await?;
-            print(json, &list, render::entitlements(&list))
-        }
+        EntitlementCmd::List { account } => show(
+            json,
+            backend.entitlements(account.as_deref()).await?,
+            render::entitlements,
+        ),
     }
 }
 
@@ -122,10 +120,11 @@ pub async fn invoice(g: &Global, backend: &Backend, cmd: InvoiceCmd) -> Result<(
             let i = backend.void_invoice(&number, &reason).await?;
             print(json, &i, format!("invoice {} void", i.number))
         }
-        InvoiceCmd::List { account } => {
-            let list = backend.invoices(account.as_deref()).await?;
-            print(json, &list, render::invoices(&list))
-        }
+        InvoiceCmd::List { account } => show(
+            json,
+            backend.invoices(account.as_deref()).await?,
+            render::invoices,
+        ),
     }
 }
 

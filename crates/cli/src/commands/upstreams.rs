@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use crate::args::{Global, UpstreamCmd};
 use crate::backend::Backend;
-use crate::context::{Reported, deleted};
+use crate::context::{Reported, deleted, show};
 use crate::render::{self, print};
 
 pub async fn run(g: &Global, backend: &Backend, cmd: UpstreamCmd) -> Result<()> {
@@ -19,14 +19,8 @@ pub async fn run(g: &Global, backend: &Backend, cmd: UpstreamCmd) -> Result<()> 
             let human = format!("added upstream {}", render::upstream(&added));
             print(json, &added, human)
         }
-        UpstreamCmd::List => {
-            let list = backend.upstreams().await?;
-            print(json, &list, render::upstreams(&list))
-        }
-        UpstreamCmd::Show { name } => {
-            let shown = backend.upstream(&name).await?;
-            print(json, &shown, render::upstream(&shown))
-        }
+        UpstreamCmd::List => show(json, backend.upstreams().await?, render::upstreams),
+        UpstreamCmd::Show { name } => show(json, backend.upstream(&name).await?, render::upstream),
         UpstreamCmd::Remove { name } => {
             backend.remove_upstream(&name).await?;
             let human = format!("removed upstream {name}");

@@ -20,9 +20,8 @@ backend_tests!(a_customer_lifecycle_through_the_api_only);
 fn a_customer_lifecycle_through_the_api_only(backend: Backend) {
     let server = Server::start(backend);
     server.admin_token(OPERATOR);
-    let (_, admin) = scoped_token(&server, OPERATOR, "billing", "admin");
-    let (_, publisher) = scoped_token(&server, OPERATOR, "ci", "publish");
-    let (api, ci) = (Api::new(&server, &admin), Api::new(&server, &publisher));
+    let (_, api) = scoped_api(&server, OPERATOR, "billing", "admin");
+    let (_, ci) = scoped_api(&server, OPERATOR, "ci", "publish");
     let ctx = |what: &str| format!("{backend:?}: {what}");
     let ready = eventually(PROPAGATION, || {
         api.get("/api/v1/accounts").status == 200 && ci.get("/api/v1/packages").status == 200
@@ -221,14 +220,9 @@ fn every_documented_route_is_served_and_guarded() {
 fn scopes_limit_tokens_and_revocation_is_immediate() {
     let server = Server::start_with(Backend::Sqlite, &["--max-upload-mib", "1"]);
     server.admin_token(OPERATOR);
-    let (_, admin) = scoped_token(&server, OPERATOR, "admin", "admin");
-    let (publish_id, publisher) = scoped_token(&server, OPERATOR, "ci", "publish");
-    let (_, reader) = scoped_token(&server, OPERATOR, "dash", "read");
-    let (api, ci, read) = (
-        Api::new(&server, &admin),
-        Api::new(&server, &publisher),
-        Api::new(&server, &reader),
-    );
+    let (_, api) = scoped_api(&server, OPERATOR, "admin", "admin");
+    let (publish_id, ci) = scoped_api(&server, OPERATOR, "ci", "publish");
+    let (_, read) = scoped_api(&server, OPERATOR, "dash", "read");
     assert!(eventually(PROPAGATION, || read
         .get("/api/v1/accounts")
         .status
@@ -264,12 +258,7 @@ fn scopes_limit_tokens_and_revocation_is_immediate() {
     zip_like.resize(2 << 20, b'x');
     let big = ci.upload("POST", "/api/v1/packages", &zip_like);
     assert_eq!(big.status, 413, "{}", big.text());
-    assert!(
-        big.json()["error"]
-            .as_str()
-            .unwrap()
-            .contains("--max-upload-mib")
-    );
+    big.assert_error_contains("--max-upload-mib");
     let bad = api.call("POST", "/api/v1/products", Some(&json!({ "slug": 5 })));
     assert!(bad.status == 400 || bad.status == 422, "{}", bad.text());
     assert!(bad.json()["error"].is_string());

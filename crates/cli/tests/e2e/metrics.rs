@@ -174,12 +174,7 @@ fn metrics_move_and_access_lines_are_json() {
 
 #[test]
 fn metrics_listen_moves_metrics_off_the_main_listener() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let metrics = format!("127.0.0.1:{port}");
+    let metrics = format!("127.0.0.1:{}", free_port());
     let server = Server::start_with(Backend::Sqlite, &["--metrics-listen", &metrics]);
     assert_ne!(curl(&format!("{}/metrics", server.url), &[]).status, 200);
     let scraped = scrape(&format!("http://{metrics}"));

@@ -8,7 +8,6 @@ use std::process::{Command, Stdio};
 
 use serde_json::json;
 
-use crate::portal::{OPERATOR_PASSWORD, operator};
 use crate::support::*;
 
 backend_tests!(packages_are_listed_shown_unlisted_and_relisted_from_the_cli);
@@ -139,15 +138,8 @@ fn dates_amounts_and_public_urls_are_refused_with_one_clear_line(backend: Backen
     let body = json!({ "number": "INV-9", "amount": "10", "currency": "EUR", "due": "26-1-1" });
     let r = api.post(&format!("/api/v1/accounts/{account}/invoices"), &body);
     assert_eq!(r.status, 422, "{}", r.text());
-    assert!(
-        r.json()["error"]
-            .as_str()
-            .unwrap()
-            .contains("four-digit year")
-    );
-    operator(&server, "office@example.com");
-    let office = PortalClient::new(&server);
-    office.login("/admin/login", "office@example.com", OPERATOR_PASSWORD);
+    r.assert_error_contains("four-digit year");
+    let office = PortalClient::operator_session(&server, "office@example.com");
     let csrf = csrf_of(&office.get(&format!("/admin/accounts/{account}")).text());
     let form = [
         ("number", "INV-9"),
@@ -171,6 +163,5 @@ fn dates_amounts_and_public_urls_are_refused_with_one_clear_line(backend: Backen
         "--public-url",
         "repo.example.com",
     ]);
-    assert!(!serve.status.success());
-    assert!(all_output(&serve).contains("is not an absolute http(s) URL"));
+    assert_failed_with(&serve, "is not an absolute http(s) URL");
 }

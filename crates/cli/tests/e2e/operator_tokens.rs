@@ -29,9 +29,8 @@ backend_tests!(tokens_are_listed_revoked_and_follow_their_operator);
 fn tokens_are_listed_revoked_and_follow_their_operator(backend: Backend) {
     let server = Server::start(backend);
     server.admin_token(OPERATOR);
-    let (ci_id, ci) = scoped_token(&server, OPERATOR, "ci", "publish");
-    let (_, spare) = scoped_token(&server, OPERATOR, "spare", "admin");
-    let (ci_api, spare_api) = (Api::new(&server, &ci), Api::new(&server, &spare));
+    let (ci_id, ci_api) = scoped_api(&server, OPERATOR, "ci", "publish");
+    let (_, spare_api) = scoped_api(&server, OPERATOR, "spare", "admin");
     let works = eventually(PROPAGATION, || upload_status(&ci_api, "1.0.0") == 201);
     assert!(works, "{backend:?}: a new publish token cannot upload");
 
@@ -39,7 +38,7 @@ fn tokens_are_listed_revoked_and_follow_their_operator(backend: Backend) {
     let listed = server.cli_json(&["operator", "token", "list", "--email", OPERATOR]);
     let text = listed.to_string();
     assert!(
-        !text.contains(&ci) && !text.contains(&spare),
+        !text.contains(&ci_api.token) && !text.contains(&spare_api.token),
         "{backend:?}: {text}"
     );
     let ci_row = listed["tokens"]

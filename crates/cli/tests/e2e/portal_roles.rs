@@ -67,6 +67,21 @@ fn text(v: &Value) -> String {
     v.as_str().expect("a string").to_string()
 }
 
+/// Posts a new key's `form` to `path` as `client`; the pair the answer shows, once visible
+/// to Composer.
+fn made_key(
+    server: &Server,
+    client: &PortalClient,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (String, String) {
+    let made = client.post(path, form, &[]);
+    assert_eq!(made.status, 200, "{}", made.text());
+    let (public, private) = shown_pair(&made.text());
+    server.wait_visible(&public, &private, "acme/hello");
+    (public, private)
+}
+
 /// The pair a "new key" page shows.
 pub fn shown_pair(html: &str) -> (String, String) {
     let pair = (
@@ -90,14 +105,31 @@ pub fn refused(page: &HttpResponse, what: &str, path: &str) {
     assert!(!html.contains(&format!("href=\"{path}\"")), "{html}");
 }
 
+/// `owner` adds `email` as `role` on the Users page; the answer (a 200).
+fn add_user(owner: &PortalClient, email: &str, role: &str) -> HttpResponse {
+    let page = owner.get("/account/users");
+    assert_eq!(page.status, 200);
+    let form = [
+        ("email", email),
+        ("role", role),
+        ("csrf", &csrf_of(&page.text())),
+    ];
+    let added = owner.post("/account/users", &form, &[]);
+    assert_eq!(added.status, 200, "{}", added.text());
+    added
+}
+
+/// A portal session of `email`, whose `/account` leads to `home`.
+fn session_at_home(server: &Server, email: &str, home: &str) -> PortalClient {
+    let client = PortalClient::customer_session(server, email);
+    assert_eq!(client.get("/account").header("location"), Some(home));
+    client
+}
+
 backend_tests!(each_role_reaches_only_its_pages);
 fn each_role_reaches_only_its_pages(backend: Backend) {
     let (server, account, _) = team(backend);
-    let dev = PortalClient::customer_session(&server, DEV);
-    assert_eq!(
-        dev.get("/account").header("location"),
-        Some("/account/keys")
-    );
+    let dev = session_at_home(&server, DEV, "/account/keys");
     let keys = dev.get("/account/keys");
     assert_eq!(keys.status, 200);
     for absent in ["href=\"/account/invoices\"", "href=\"/account/users\""] {
@@ -124,24 +156,14 @@ fn each_role_reaches_only_its_pages(backend: Backend) {
     assert_eq!(users(&server, &account).len(), 3);
     // What a developer may do works: a key, named after its creator.
     let before = key_count(&server, &account);
-    let made = dev.post(
-        "/account/keys",
-        &[("name", "dev laptop"), ("csrf", &csrf)],
-        &[],
-    );
-    assert_eq!(made.status, 200, "{}", made.text());
-    let (public, private) = shown_pair(&made.text());
+    let form = [("name", "dev laptop"), ("csrf", &csrf)];
+    made_key(&server, &dev, "/account/keys", &form);
     assert_eq!(key_count(&server, &account), before + 1);
-    server.wait_visible(&public, &private, "acme/hello");
     let owner = PortalClient::customer_session(&server, OWNER);
     let listed = owner.get("/account/keys").text();
     assert!(listed.contains(&format!("by {DEV}")), "{listed}");
 
-    let bill = PortalClient::customer_session(&server, BILL);
-    assert_eq!(
-        bill.get("/account").header("location"),
-        Some("/account/licences")
-    );
+    let bill = session_at_home(&server, BILL, "/account/licences");
     let invoices = bill.get("/account/invoices");
     assert_eq!(invoices.status, 200);
     assert!(invoices.text().contains(INVOICE));
@@ -163,16 +185,7 @@ backend_tests!(owners_add_users_who_set_a_password_and_the_last_owner_stays);
 fn owners_add_users_who_set_a_password_and_the_last_owner_stays(backend: Backend) {
     let (server, account, _) = team(backend);
     let owner = PortalClient::customer_session(&server, OWNER);
-    let page = owner.get("/account/users");
-    assert_eq!(page.status, 200);
-    let csrf = csrf_of(&page.text());
-    let form = [
-        ("email", "new@roles.example"),
-        ("role", "developer"),
-        ("csrf", &csrf),
-    ];
-    let added = owner.post("/account/users", &form, &[]);
-    assert_eq!(added.status, 200, "{}", added.text());
+    let added = add_user(&owner, "new@roles.example", "developer");
     let link = element_text(&added.text(), "set-password-link");
     let path = link
         .strip_prefix(&server.url)
@@ -275,14 +288,8 @@ fn a_user_of_two_accounts_switches_and_personal_and_scoped_keys_work(backend: Ba
     assert_eq!(unknown.status, 404);
 
     // A personal key sees what both accounts may install.
-    let made = dev.post(
-        "/account/keys/personal",
-        &[("name", "laptop"), ("csrf", &csrf)],
-        &[],
-    );
-    assert_eq!(made.status, 200, "{}", made.text());
-    let (public, private) = shown_pair(&made.text());
-    server.wait_visible(&public, &private, "acme/hello");
+    let form = [("name", "laptop"), ("csrf", &csrf)];
+    let (public, private) = made_key(&server, &dev, "/account/keys/personal", &form);
     let seen = server.visible_packages(&public, &private);
     assert_eq!(seen, serde_json::json!(["acme/hello", "acme/legacy"]));
     let listed = dev.get("/account/keys").text();
@@ -312,10 +319,7 @@ fn a_user_of_two_accounts_switches_and_personal_and_scoped_keys_work(backend: Ba
         ("product.hello", "1"),
         ("csrf", &csrf_of(&page)),
     ];
-    let scoped = owner.post("/account/keys", &form, &[]);
-    assert_eq!(scoped.status, 200, "{}", scoped.text());
-    let (public, private) = shown_pair(&scoped.text());
-    server.wait_visible(&public, &private, "acme/hello");
+    let (public, private) = made_key(&server, &owner, "/account/keys", &form);
     assert_eq!(
         server
             .get_as("/p2/acme/legacy.json", &public, &private)
@@ -325,13 +329,7 @@ fn a_user_of_two_accounts_switches_and_personal_and_scoped_keys_work(backend: Ba
     assert!(owner.get("/account/keys").text().contains("(only hello)"));
 
     // The audit log names the user behind each portal action.
-    crate::portal::operator(&server, "ops@roles.example");
-    let ops = PortalClient::new(&server);
-    ops.login(
-        "/admin/login",
-        "ops@roles.example",
-        crate::portal::OPERATOR_PASSWORD,
-    );
+    let ops = PortalClient::operator_session(&server, "ops@roles.example");
     let audit = ops.get("/admin/audit?q=key.create").text();
     for (who, action) in [(DEV, "key.create_personal"), (OWNER, "key.create")] {
         let row = audit

@@ -3,7 +3,6 @@
 //! refused while it arrives, by its first bytes when it is not a zip and by its size when it
 //! looks like one, and the server's peak memory (`VmHWM`) grows by a few MiB at most.
 
-use crate::portal::{OPERATOR_PASSWORD, operator};
 use crate::support::*;
 
 const BODY: u64 = 300 * 1024 * 1024;
@@ -12,9 +11,7 @@ const BODY: u64 = 300 * 1024 * 1024;
 fn a_300_mib_upload_is_refused_without_growing_the_server() {
     let server = Server::start(Backend::Sqlite);
     let token = server.admin_token("ops@example.com");
-    operator(&server, "office@example.com");
-    let office = PortalClient::new(&server);
-    office.login("/admin/login", "office@example.com", OPERATOR_PASSWORD);
+    let office = PortalClient::operator_session(&server, "office@example.com");
     let csrf = csrf_of(&office.get("/admin/packages").text());
     let cookie = format!(
         "packyard_admin={}",

@@ -151,21 +151,20 @@ backend_tests!(async an_operator_password_is_set_through_the_api);
 async fn an_operator_password_is_set_through_the_api(backend: Backend) {
     let server = TestServer::start(backend).await;
     let token = server.admin_token("ops@example.com").await;
-    let path = "/api/v1/operators/ops@example.com/password";
-    let body = json!({ "password": "a brand new password" });
-    let answer = server
-        .send(with_method("PUT", path, body).bearer(&token))
-        .await;
+    let set_password = async |email: &str| {
+        let path = format!("/api/v1/operators/{email}/password");
+        let body = json!({ "password": "a brand new password" });
+        server
+            .send(with_method("PUT", &path, body).bearer(&token))
+            .await
+    };
+    let answer = set_password("ops@example.com").await;
     assert_eq!(answer.status, 200, "{}", answer.text());
     let stored = server.db().operator("ops@example.com").await.unwrap();
     assert!(
         packyard_core::passwords::verify_password("a brand new password", &stored.password_hash),
         "the new password does not verify"
     );
-    let nobody = "/api/v1/operators/nobody@example.com/password";
-    let body = json!({ "password": "a brand new password" });
-    let missing = server
-        .send(with_method("PUT", nobody, body).bearer(&token))
-        .await;
+    let missing = set_password("nobody@example.com").await;
     assert_eq!(missing.status, 404, "{}", missing.text());
 }

@@ -18,20 +18,6 @@ fn upload(bytes: &[u8]) -> Request {
     Request::post("/api/packages", bytes).header("Content-Type", "application/zip")
 }
 
-/// Asserts that the JSON `error` of `answer` contains `needle`.
-#[track_caller]
-fn assert_error_contains(answer: &Response, needle: &str) {
-    let error = answer.json()["error"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    assert!(
-        error.contains(needle),
-        "expected {needle:?} in {}",
-        answer.text()
-    );
-}
-
 backend_tests!(async a_new_version_is_201_and_the_same_bytes_again_200);
 async fn a_new_version_is_201_and_the_same_bytes_again_200(backend: Backend) {
     let (server, token) = server_and_token(backend).await;
@@ -49,7 +35,7 @@ async fn changed_bytes_under_a_published_version_are_409(backend: Backend) {
     let changed = package_zip("acme/api", "1.0.0", json!({ "description": "x" }));
     let conflict = server.send(upload(&changed).bearer(&token)).await;
     assert_eq!(conflict.status, 409);
-    assert_error_contains(&conflict, "immutable");
+    conflict.assert_error_contains("immutable");
 }
 
 backend_tests!(async uploads_without_an_operator_token_are_401);
@@ -72,7 +58,7 @@ async fn a_body_that_is_not_a_zip_is_422(backend: Backend) {
     let (server, token) = server_and_token(backend).await;
     let not_zip = server.send(upload(b"hello").bearer(&token)).await;
     assert_eq!(not_zip.status, 422);
-    assert_error_contains(&not_zip, "not a zip archive");
+    not_zip.assert_error_contains("not a zip archive");
 }
 
 backend_tests!(async a_body_past_the_upload_limit_is_413);
@@ -83,6 +69,6 @@ async fn a_body_past_the_upload_limit_is_413(backend: Backend) {
     zip_like.resize(2 << 20, 0);
     let oversized = server.send(upload(&zip_like).bearer(&token)).await;
     assert_eq!(oversized.status, 413);
-    assert_error_contains(&oversized, "limit of 1 MiB");
-    assert_error_contains(&oversized, "--max-upload-mib");
+    oversized.assert_error_contains("limit of 1 MiB");
+    oversized.assert_error_contains("--max-upload-mib");
 }

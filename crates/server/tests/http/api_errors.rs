@@ -15,10 +15,6 @@ async fn an_unknown_api_path_is_404_with_a_json_error() {
         let answer = server.send(Request::get(path).bearer(&token)).await;
         assert_eq!(answer.status, 404, "{path}");
         assert_eq!(answer.header("content-type"), Some("application/json"));
-        let error = answer.json()["error"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        assert!(error.contains(path), "{path}: {}", answer.text());
+        answer.assert_error_contains(path);
     }
 }

@@ -109,11 +109,7 @@ async fn refusals_after_a_warm_answer_are_the_routers(backend: Backend) {
         .set_key_enabled(&customer.public, false, ACTOR)
         .await
         .unwrap();
-    server.refresh().await;
-    let [lane, router] = lane_and_router(&server, &customer, "hello", &[]).await;
-    assert_eq!(lane.status, 401, "{}", lane.text());
-    assert!(lane.text().contains("disabled"), "{}", lane.text());
-    assert_eq!(comparable(&lane), comparable(&router));
+    refused_alike(&server, &customer, 401, "disabled").await;
     server
         .db()
         .set_key_enabled(&customer.public, true, ACTOR)
@@ -124,9 +120,15 @@ async fn refusals_after_a_warm_answer_are_the_routers(backend: Backend) {
         .close_account(&customer.account.public_id, ACTOR)
         .await
         .unwrap();
+    refused_alike(&server, &customer, 403, "closed").await;
+}
+
+/// After the change just made, the lane and the router refuse `customer` alike: `status`,
+/// saying `why`.
+async fn refused_alike(server: &TestServer, customer: &Customer, status: u16, why: &str) {
     server.refresh().await;
-    let [lane, router] = lane_and_router(&server, &customer, "hello", &[]).await;
-    assert_eq!(lane.status, 403, "{}", lane.text());
-    assert!(lane.text().contains("closed"), "{}", lane.text());
+    let [lane, router] = lane_and_router(server, customer, "hello", &[]).await;
+    assert_eq!(lane.status, status, "{}", lane.text());
+    lane.assert_text_contains(why);
     assert_eq!(comparable(&lane), comparable(&router));
 }

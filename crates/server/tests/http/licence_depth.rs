@@ -62,31 +62,25 @@ async fn a_version_constraint_and_a_date_narrow_the_versions_served(backend: Bac
     let [suite, ..] = catalog(&server).await;
     let customer = server.customer("ranges@example.com", &[]).await;
     let key = (customer.public.as_str(), customer.private.as_str());
-    let grant = |versions: &str, until: Option<&str>| GrantTerms {
-        versions: Some(constraint::parse(versions).unwrap()),
-        updates_until: until.map(|d| d.parse().unwrap()),
-    };
-    let db = server.db();
-    let below_3 = grant("<3.0", None);
-    db.grant_with(&customer.account, &suite, &below_3, ACTOR)
-        .await
-        .unwrap();
-    server.refresh().await;
-    assert_eq!(
-        versions_seen(&server, key, "acme/suite").await,
-        ["2.5.0", "2.0.0", "1.0.0"]
-    );
-
-    // Combined with a date: 2.x releases until 2024-04-01 leaves 2.0.0 and 1.0.0.
-    let dated = grant("^2.0 || ^1.0", Some("2024-04-01"));
-    db.grant_with(&customer.account, &suite, &dated, ACTOR)
-        .await
-        .unwrap();
-    server.refresh().await;
-    assert_eq!(
-        versions_seen(&server, key, "acme/suite").await,
-        ["2.0.0", "1.0.0"]
-    );
+    // Below 3.0; then, combined with a date, 2.x releases until 2024-04-01 leave 2.0.0 and
+    // 1.0.0.
+    let grants: [(&str, Option<&str>, &[&str]); 2] = [
+        ("<3.0", None, &["2.5.0", "2.0.0", "1.0.0"]),
+        ("^2.0 || ^1.0", Some("2024-04-01"), &["2.0.0", "1.0.0"]),
+    ];
+    for (versions, until, seen) in grants {
+        let terms = GrantTerms {
+            versions: Some(constraint::parse(versions).unwrap()),
+            updates_until: until.map(|d| d.parse().unwrap()),
+        };
+        let db = server.db();
+        db.grant_with(&customer.account, &suite, &terms, ACTOR)
+            .await
+            .unwrap();
+        server.refresh().await;
+        let served = versions_seen(&server, key, "acme/suite").await;
+        assert_eq!(served, seen, "{versions} until {until:?}");
+    }
 }
 
 backend_tests!(async a_key_limited_to_a_product_sees_only_its_packages);

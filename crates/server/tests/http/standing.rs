@@ -35,6 +35,22 @@ async fn api(server: &TestServer, token: &str, path: &str, body: Option<Value>) 
     server.send(request.bearer(token)).await
 }
 
+/// Voids invoice `number` of `account` through the admin API (asserting 200): the void
+/// invoice, and the account's standing after it.
+async fn void(
+    server: &TestServer,
+    token: &str,
+    account: &str,
+    number: &str,
+    why: &str,
+) -> [Value; 2] {
+    let path = format!("/api/v1/invoices/{number}/void");
+    let voided = api(server, token, &path, Some(json!({ "reason": why }))).await;
+    assert_eq!(voided.status, 200, "{}", voided.text());
+    let shown = api(server, token, &format!("/api/v1/accounts/{account}"), None).await;
+    [voided.json(), shown.json()["account"]["standing"].clone()]
+}
+
 backend_tests!(async a_held_account_shows_its_hold_over_http_and_voiding_lifts_it);
 async fn a_held_account_shows_its_hold_over_http_and_voiding_lifts_it(backend: Backend) {
     // Two days of grace: the hold begins on the third day after the due date.
@@ -76,28 +92,11 @@ async fn a_held_account_shows_its_hold_over_http_and_voiding_lifts_it(backend: B
     assert_eq!(server.send(root()).await.status, 403);
 
     // INV-1 voided: INV-2 holds now. INV-2 voided too: active.
-    let void = |number: &str| format!("/api/v1/invoices/{number}/void");
-    let r = api(
-        &server,
-        &token,
-        &void("INV-1"),
-        Some(json!({ "reason": "entered twice" })),
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text());
-    let one = api(&server, &token, &format!("/api/v1/accounts/{id}"), None).await;
-    assert_eq!(one.json()["account"]["standing"]["invoice"], "INV-2");
-    let r = api(
-        &server,
-        &token,
-        &void("INV-2"),
-        Some(json!({ "reason": "goodwill" })),
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text());
-    assert_eq!(r.json()["void_reason"], "goodwill");
-    let one = api(&server, &token, &format!("/api/v1/accounts/{id}"), None).await;
-    assert_eq!(one.json()["account"]["standing"]["state"], "active");
+    let [_, standing] = void(&server, &token, id, "INV-1", "entered twice").await;
+    assert_eq!(standing["invoice"], "INV-2");
+    let [voided, standing] = void(&server, &token, id, "INV-2", "goodwill").await;
+    assert_eq!(voided["void_reason"], "goodwill");
+    assert_eq!(standing["state"], "active");
     server.refresh().await;
     assert_eq!(server.send(root()).await.status, 200);
     let keys = customer.get("/account/keys").await.text();

@@ -3,15 +3,12 @@
 
 use serde_json::json;
 
-use super::{catalog, greeting_advisory, recall_hello, sauce_advisory};
+use super::{catalog, greeting_advisory, recall_hello, sauce_advisory, two_shops};
 use crate::support::*;
 
 backend_tests!(discovery_shows_each_account_only_what_it_may_see);
 fn discovery_shows_each_account_only_what_it_may_see(backend: Backend) {
-    let server = Server::start(backend);
-    catalog(&server);
-    let (_, public, private) = server.licensed_customer("shop@example.com", &["greetings"]);
-    let (_, other_public, other_private) = server.licensed_customer("else@example.com", &["sauce"]);
+    let (server, (public, private), (other_public, other_private)) = two_shops(backend);
     server.wait_visible(&public, &private, "acme/hello");
     server.wait_visible(&other_public, &other_private, "acme/secret");
 
@@ -133,7 +130,7 @@ fn notices_reach_every_composer_run_and_can_be_cleared() {
 
 #[test]
 fn licences_page_and_back_office_show_advisories_and_recalls() {
-    use crate::portal::{OPERATOR_PASSWORD, customer_with_password, operator};
+    use crate::portal::customer_with_password;
     let server = Server::start(Backend::Sqlite);
     catalog(&server);
     let account = customer_with_password(&server, "portal@example.com");
@@ -160,13 +157,7 @@ fn licences_page_and_back_office_show_advisories_and_recalls() {
         "an advisory of a package the account cannot see"
     );
 
-    operator(&server, "ops@example.com");
-    let ops = PortalClient::new(&server);
-    assert_eq!(
-        ops.login("/admin/login", "ops@example.com", OPERATOR_PASSWORD)
-            .status,
-        303
-    );
+    let ops = PortalClient::operator_session(&server, "ops@example.com");
     let page = ops.get("/admin/advisories").text();
     assert!(
         page.contains("PKSA-")

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{catalog, recall_hello};
+use super::{add_hello, catalog, recall_hello};
 use crate::support::*;
 
 backend_tests!(abandoned_packages_and_recalled_versions_reach_composer);
@@ -107,39 +107,19 @@ fn remote_cli_manages_advisories_marks_and_notices(backend: Backend) {
     let ci = Remote::at(&server, &token, &cwd);
     let remote_ok = |args: &[&str]| ci.json(args);
 
-    let added = remote_ok(&[
-        "advisory",
-        "add",
-        "acme/hello",
-        "--affected",
-        ">=1.0,<1.4.2",
-        "--title",
-        "Remote advisory",
+    let extra = [
         "--cve",
         "CVE-2026-4242",
         "--severity",
         "critical",
         "--reported-at",
         "2026-04-01",
-    ]);
+    ];
+    let added = remote_ok(&add_hello(">=1.0,<1.4.2", "Remote advisory", &extra));
     assert_eq!(added["advisoryId"], "PKSA-2026-0001", "{added}");
     assert_eq!(added["severity"], "critical");
-    let refused = ci.output_json(&[
-        "advisory",
-        "add",
-        "acme/hello",
-        "--affected",
-        "<1",
-        "--title",
-        "x",
-        "--cve",
-        "nope",
-    ]);
-    assert!(
-        !refused.status.success() && all_output(&refused).contains("CVE"),
-        "{}",
-        all_output(&refused)
-    );
+    let refused = ci.output_json(&add_hello("<1", "x", &["--cve", "nope"]));
+    assert_failed_with(&refused, "CVE");
     let listed = remote_ok(&["advisory", "list"]);
     assert_eq!(
         listed["advisories"].as_array().unwrap().len(),

@@ -12,6 +12,16 @@ use crate::support::*;
 mod discovery;
 mod marks;
 
+/// A server with the [`catalog`], a shop licensed for greetings and another for the secret
+/// sauce: each one's key pair (public, private).
+pub(crate) fn two_shops(backend: Backend) -> (Server, (String, String), (String, String)) {
+    let server = Server::start(backend);
+    catalog(&server);
+    let (_, public, private) = server.licensed_customer("shop@example.com", &["greetings"]);
+    let (_, other_public, other_private) = server.licensed_customer("else@example.com", &["sauce"]);
+    (server, (public, private), (other_public, other_private))
+}
+
 /// acme/hello 1.4.1 and 1.4.2, its replacement acme/hola, and acme/secret for someone else.
 pub(crate) fn catalog(server: &Server) {
     let report = server.publish(&[
@@ -45,17 +55,14 @@ pub(crate) fn catalog(server: &Server) {
 /// `advisory add acme/hello --affected '<1.4.2' --title 'Greeting is too friendly'` plus
 /// `extra`; its JSON answer.
 pub(crate) fn greeting_advisory(server: &Server, extra: &[&str]) -> Value {
-    let mut args = vec![
-        "advisory",
-        "add",
-        "acme/hello",
-        "--affected",
-        "<1.4.2",
-        "--title",
-        "Greeting is too friendly",
-    ];
-    args.extend_from_slice(extra);
-    server.cli_json(&args)
+    server.cli_json(&add_hello("<1.4.2", "Greeting is too friendly", extra))
+}
+
+/// The arguments of `advisory add acme/hello --affected <affected> --title <title>` plus
+/// `extra`.
+pub(crate) fn add_hello<'a>(affected: &'a str, title: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let args = ["advisory", "add", "acme/hello", "--affected", affected];
+    [&args[..], &["--title", title], extra].concat()
 }
 
 /// `advisory add acme/secret --affected '*' --title 'Sauce leaks'` plus `extra`; its JSON
@@ -92,10 +99,7 @@ pub(crate) fn advisories_as(server: &Server, public: &str, private: &str, names:
 
 backend_tests!(audit_reports_advisories_until_they_are_withdrawn);
 fn audit_reports_advisories_until_they_are_withdrawn(backend: Backend) {
-    let server = Server::start(backend);
-    catalog(&server);
-    let (_, public, private) = server.licensed_customer("shop@example.com", &["greetings"]);
-    let (_, other_public, other_private) = server.licensed_customer("else@example.com", &["sauce"]);
+    let (server, (public, private), (other_public, other_private)) = two_shops(backend);
     let dev = Developer::new(&server, "shop", &public, &private);
     let project = dev.project(&server, "app");
     server.wait_visible(&public, &private, "acme/hello");
@@ -122,21 +126,8 @@ fn audit_reports_advisories_until_they_are_withdrawn(backend: Backend) {
     assert_eq!(added["advisoryId"], "PKSA-2026-0001", "{added}");
     let secret = sauce_advisory(&server, &["--reported-at", "2026-03-02"]);
     assert_eq!(secret["advisoryId"], "PKSA-2026-0002");
-    let bad = server.cli_output(&[
-        "advisory",
-        "add",
-        "acme/hello",
-        "--affected",
-        "soon",
-        "--title",
-        "x",
-    ]);
-    assert!(!bad.status.success());
-    assert!(
-        all_output(&bad).contains("constraint"),
-        "{}",
-        all_output(&bad)
-    );
+    let bad = server.cli_output(&add_hello("soon", "x", &[]));
+    assert_failed_with(&bad, "constraint");
 
     let seen = eventually(PROPAGATION * 5, || {
         advisories_as(&server, &public, &private, &["acme/hello"])["advisories"]["acme/hello"]

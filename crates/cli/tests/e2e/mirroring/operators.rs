@@ -12,12 +12,7 @@ fn operators_manage_upstreams_through_cli_api_and_back_office(backend: Backend) 
     packagist.add("psr/log", "1.0.0", "2023-01-01", json!({}));
     let keys = tempfile::tempdir().unwrap();
     let key = secrets_key(keys.path());
-    let metrics_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let metrics_addr = format!("127.0.0.1:{metrics_port}");
+    let metrics_addr = format!("127.0.0.1:{}", free_port());
     let ours = Server::start_with(
         backend,
         &[
@@ -56,12 +51,7 @@ fn operators_manage_upstreams_through_cli_api_and_back_office(backend: Backend) 
         again.text()
     );
     let missing = ours.cli_output(&["upstream", "sync", "packagist", "psr/nothing"]);
-    assert!(!missing.status.success());
-    assert!(
-        all_output(&missing).contains("has no package psr/nothing"),
-        "{}",
-        all_output(&missing)
-    );
+    assert_failed_with(&missing, "has no package psr/nothing");
 
     let metrics = curl(&format!("http://{metrics_addr}/metrics"), &[]).text();
     assert!(
@@ -138,13 +128,7 @@ fn operators_add_sync_and_remove_upstreams_in_the_back_office(backend: Backend) 
 
     // Without a secrets key, credentials are refused with the reason and nothing is added.
     let keyless = Server::start(backend);
-    crate::portal::operator(&keyless, "ops@example.com");
-    let browser = PortalClient::new(&keyless);
-    browser.login(
-        "/admin/login",
-        "ops@example.com",
-        crate::portal::OPERATOR_PASSWORD,
-    );
+    let browser = PortalClient::operator_session(&keyless, "ops@example.com");
     let page = browser.get("/admin/upstreams").text();
     assert!(page.contains("id=\"no-secrets-key\""), "{page}");
     let refused = browser.post(

@@ -4,17 +4,8 @@
 //! giving the same verdict as `packyard explain` for the account and for a key.
 
 use super::{BILL, DEV, OWNER, team};
-use crate::portal::{OPERATOR_PASSWORD, operator};
 use crate::portal_design::element_text;
 use crate::support::*;
-
-fn operator_session(server: &Server) -> PortalClient {
-    operator(server, "ops@roles.example");
-    let ops = PortalClient::new(server);
-    let login = ops.login("/admin/login", "ops@roles.example", OPERATOR_PASSWORD);
-    assert_eq!(login.status, 303, "{}", login.text());
-    ops
-}
 
 fn role_of(server: &Server, account: &str, email: &str) -> Option<String> {
     let list = server.cli_json(&["user", "list", account]);
@@ -33,7 +24,7 @@ fn the_back_office_manages_users_and_explains_access(backend: Backend) {
     let personal = personal["public_key"].as_str().unwrap().to_string();
     let owner = PortalClient::customer_session(&server, OWNER);
     let dev = PortalClient::customer_session(&server, DEV);
-    let ops = operator_session(&server);
+    let ops = PortalClient::operator_session(&server, "ops@roles.example");
     let path = format!("/admin/accounts/{account}");
     let page = ops.get(&path).text();
     for (email, role) in [(OWNER, "owner"), (DEV, "developer"), (BILL, "billing")] {
@@ -157,14 +148,7 @@ fn set_password_links_are_mailed_when_mail_is_set_up() {
     let server = Server::start_with(Backend::Sqlite, &mail);
     let account = crate::portal::customer_with_password(&server, OWNER);
     let owner = PortalClient::customer_session(&server, OWNER);
-    let csrf = csrf_of(&owner.get("/account/users").text());
-    let form = [
-        ("email", "mailed@roles.example"),
-        ("role", "billing"),
-        ("csrf", &csrf),
-    ];
-    let added = owner.post("/account/users", &form, &[]);
-    assert_eq!(added.status, 200, "{}", added.text());
+    let added = super::add_user(&owner, "mailed@roles.example", "billing");
     added.assert_text_contains("it was also mailed to them");
     let shown = element_text(&added.text(), "set-password-link");
     let mails = smtp.wait_for("mailed@roles.example", &account, 1);

@@ -155,14 +155,7 @@ fn release_uploads_are_refused_without_a_token_with_a_bad_type_or_too_large() {
         "patch.sh",
     );
     assert_eq!(bad.status, 400);
-    assert!(
-        bad.json()["error"]
-            .as_str()
-            .unwrap()
-            .contains("release type"),
-        "{}",
-        bad.text()
-    );
+    bad.assert_error_contains("release type");
     std::fs::write(
         upload.server.work_dir("in").join("big.bin"),
         bytes_of(12, 3 << 20),

@@ -55,6 +55,13 @@ impl<'a> Api<'a> {
     }
 }
 
+/// An operator token named `name` with `scope` for `email` (an existing operator), as a
+/// client: (id, client; its secret is `client.token`).
+pub fn scoped_api<'a>(server: &'a Server, email: &str, name: &str, scope: &str) -> (i64, Api<'a>) {
+    let (id, token) = scoped_token(server, email, name, scope);
+    (id, Api::new(server, &token))
+}
+
 /// Creates an operator token with `scope` for `email` (an existing operator); returns
 /// (id, token).
 pub fn scoped_token(server: &Server, email: &str, name: &str, scope: &str) -> (i64, String) {

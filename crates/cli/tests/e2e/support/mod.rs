@@ -31,6 +31,14 @@ use std::io::{Read, Write};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// A port nobody listens on now (the OS's pick for a listener closed again at once).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
 /// Asserts that a finished process succeeded (naming it and showing its stderr if not) and
 /// returns its standard output.
 #[track_caller]
@@ -92,6 +100,14 @@ pub fn all_output(out: &Output) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     )
+}
+
+/// Asserts that a finished process failed and said `expected` (on either stream).
+#[track_caller]
+pub fn assert_failed_with(out: &Output, expected: &str) {
+    let said = all_output(out);
+    assert!(!out.status.success(), "succeeded: {said}");
+    assert!(said.contains(expected), "{expected:?} not in: {said}");
 }
 
 /// One memory figure of a process from /proc/PID/status (`VmRSS`, `VmHWM`…), in KiB.

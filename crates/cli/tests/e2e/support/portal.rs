@@ -93,8 +93,21 @@ impl PortalClient {
     /// A client already logged in as the customer `email` (portal password
     /// `CUSTOMER_PASSWORD` of the portal tests).
     pub fn customer_session(server: &Server, email: &str) -> PortalClient {
+        PortalClient::logged_in(server, "/login", email, crate::portal::CUSTOMER_PASSWORD)
+    }
+
+    /// A client logged in to the back office as `email`, an operator created for it with
+    /// the portal tests' `OPERATOR_PASSWORD`.
+    pub fn operator_session(server: &Server, email: &str) -> PortalClient {
+        crate::portal::operator(server, email);
+        let password = crate::portal::OPERATOR_PASSWORD;
+        PortalClient::logged_in(server, "/admin/login", email, password)
+    }
+
+    /// A client logged in through `form_path`, the login asserted to succeed.
+    fn logged_in(server: &Server, form_path: &str, email: &str, password: &str) -> PortalClient {
         let client = PortalClient::new(server);
-        let login = client.login("/login", email, crate::portal::CUSTOMER_PASSWORD);
+        let login = client.login(form_path, email, password);
         assert_eq!(
             login.status,
             303,

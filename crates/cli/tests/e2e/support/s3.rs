@@ -38,14 +38,6 @@ fn s3s_fs_binary() -> PathBuf {
     cached
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 impl S3Server {
     /// The shared server, started on first use. A watchdog shell ends it (and removes its
     /// data) when this test process exits.
@@ -53,7 +45,7 @@ impl S3Server {
         SERVER.get_or_init(|| {
             let root = std::env::temp_dir().join(format!("packyard-s3-{}", std::process::id()));
             std::fs::create_dir_all(&root).unwrap();
-            let port = free_port();
+            let port = super::free_port();
             let script = format!(
                 "\"$0\" --host 127.0.0.1 --port {port} --access-key {ACCESS_KEY} --secret-key {SECRET_KEY} {root} >/dev/null 2>&1 & s=$!; \
                  while kill -0 {parent} 2>/dev/null && kill -0 $s 2>/dev/null; do sleep 0.5; done; kill $s; rm -rf {root}",

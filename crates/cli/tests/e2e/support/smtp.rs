@@ -2,7 +2,6 @@
 //! its Maildir handler, on a free loopback port. Mails are read back with Python's `email`
 //! module, which decodes the transfer encodings lettre chose (quoted-printable, base64).
 
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
@@ -39,10 +38,7 @@ print(json.dumps(out))
 impl SmtpSink {
     /// Starts `python3 -m aiosmtpd` writing every mail into a fresh Maildir.
     pub fn start() -> SmtpSink {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+        let port = super::free_port();
         let maildir = tempfile::tempdir().unwrap();
         let child = Command::new("python3")
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])

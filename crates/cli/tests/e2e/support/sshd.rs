@@ -2,7 +2,7 @@
 //! as the current user on a free port, with a fresh host key, client key and authorized_keys
 //! in a temporary directory. Stopped when dropped.
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
@@ -42,11 +42,7 @@ impl Sshd {
         // Run as root, sshd needs its privilege separation directory (the package's service
         // creates it at boot); only root can create it, and only root needs it.
         let _ = std::fs::create_dir_all("/run/sshd");
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = super::free_port();
         let child = Command::new(SSHD)
             .args(["-D", "-e", "-f"])
             .arg(path("sshd_config"))

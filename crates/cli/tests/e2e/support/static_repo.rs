@@ -4,7 +4,7 @@
 //! tells tests how often the mirror called it.
 
 use std::collections::BTreeMap;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
@@ -27,11 +27,7 @@ pub struct StaticRepo {
 impl StaticRepo {
     /// Serves an empty repository; `root` adds keys to its packages.json.
     pub fn start(root: Value) -> StaticRepo {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = super::free_port();
         let dir = tempfile::tempdir().unwrap();
         let mut doc = json!({ "packages": [], "metadata-url": "/p2/%package%.json" });
         if let (Some(d), Value::Object(extra)) = (doc.as_object_mut(), root) {
@@ -97,24 +93,11 @@ impl StaticRepo {
     /// dist is a real zip whose sha1 the metadata states. Returns the zip's sha1.
     pub fn add(&self, name: &str, version: &str, date: &str, manifest: Value) -> String {
         let (file, bytes) = package_zip(name, version, manifest.clone());
-        self.add_dist(name, version, date, manifest, &file, &bytes)
-    }
-
-    /// Like [`StaticRepo::add`] with the archive's bytes given.
-    pub fn add_dist(
-        &self,
-        name: &str,
-        version: &str,
-        date: &str,
-        manifest: Value,
-        file: &str,
-        bytes: &[u8],
-    ) -> String {
         let dists = self.dir.path().join("dists");
         std::fs::create_dir_all(&dists).unwrap();
-        std::fs::write(dists.join(file), bytes).unwrap();
-        let sha1 = hex::encode(Sha1::digest(bytes));
-        self.add_version(name, version, date, manifest, file, &sha1);
+        std::fs::write(dists.join(&file), &bytes).unwrap();
+        let sha1 = hex::encode(Sha1::digest(&bytes));
+        self.add_version(name, version, date, manifest, &file, &sha1);
         sha1
     }
 

@@ -12,14 +12,35 @@ impl Fixture {
     async fn listed(&self, path: &str, id: &str, token: &str) -> Vec<String> {
         file_names(&self.get(path, id, token).await.text())
     }
+
+    /// An account `email` licensed for `products` until `until` that lists the public
+    /// product's file only: its id and download token.
+    async fn public_only(
+        &self,
+        email: &str,
+        products: &[&packyard_store::products::Product],
+        until: Option<NaiveDate>,
+    ) -> (String, String) {
+        let (customer, token) = self.server.release_account(email, products, until).await;
+        let id = customer.account.public_id;
+        let listed = self.listed("info/files", &id, &token).await;
+        assert_eq!(listed, ["acme-tools-1.0.zip"], "{email}");
+        (id, token)
+    }
 }
 
 const NO_RESULTS: &str = "No results found.\n";
 
-backend_tests!(async help_names_every_endpoint_and_release_type);
-async fn help_names_every_endpoint_and_release_type(backend: Backend) {
+/// The [`fixture`] with an account licensed for `ce`: its id and download token.
+async fn ce_fixture(backend: Backend) -> (Fixture, String, String) {
     let f = fixture(backend).await;
     let (_, ce, token) = f.ce_account("ce@example.com").await;
+    (f, ce, token)
+}
+
+backend_tests!(async help_names_every_endpoint_and_release_type);
+async fn help_names_every_endpoint_and_release_type(backend: Backend) {
+    let (f, ce, token) = ce_fixture(backend).await;
     let help = f.get("info/help", &ce, &token).await;
     assert_eq!(help.status, 200);
     let content_type = help.header("content-type").unwrap_or_default();
@@ -41,8 +62,7 @@ async fn help_names_every_endpoint_and_release_type(backend: Backend) {
 
 backend_tests!(async files_lists_licensed_and_public_releases);
 async fn files_lists_licensed_and_public_releases(backend: Backend) {
-    let f = fixture(backend).await;
-    let (_, ce, token) = f.ce_account("ce@example.com").await;
+    let (f, ce, token) = ce_fixture(backend).await;
     let files = f.get("info/files", &ce, &token).await;
     assert_eq!(files.status, 200);
     let expected = [
@@ -66,8 +86,7 @@ async fn files_lists_licensed_and_public_releases(backend: Backend) {
 
 backend_tests!(async versions_and_filters_narrow_the_listing);
 async fn versions_and_filters_narrow_the_listing(backend: Backend) {
-    let f = fixture(backend).await;
-    let (_, ce, token) = f.ce_account("ce@example.com").await;
+    let (f, ce, token) = ce_fixture(backend).await;
     let versions = f.get("info/versions", &ce, &token).await.text();
     let ce_versions = "CE Versions\n-----------\n2.4.6\n2.4.7\n";
     assert!(versions.starts_with(ce_versions), "{versions}");
@@ -95,8 +114,7 @@ async fn versions_and_filters_narrow_the_listing(backend: Backend) {
 
 backend_tests!(async unknown_types_and_endpoints_are_404);
 async fn unknown_types_and_endpoints_are_404(backend: Backend) {
-    let f = fixture(backend).await;
-    let (_, ce, token) = f.ce_account("ce@example.com").await;
+    let (f, ce, token) = ce_fixture(backend).await;
     let bogus = f.get("info/filter/type/full", &ce, &token).await;
     assert_eq!(bogus.status, 404);
     let known = "ce-full, ee-full, ce-patch, ee-patch, other";
@@ -106,8 +124,7 @@ async fn unknown_types_and_endpoints_are_404(backend: Backend) {
 
 backend_tests!(async the_json_feed_lists_every_type_with_checksums);
 async fn the_json_feed_lists_every_type_with_checksums(backend: Backend) {
-    let f = fixture(backend).await;
-    let (_, ce, token) = f.ce_account("ce@example.com").await;
+    let (f, ce, token) = ce_fixture(backend).await;
     let feed = f.get("info/json", &ce, &token).await;
     assert_eq!(feed.header("content-type"), Some("application/json"));
     let feed = feed.json();
@@ -130,15 +147,7 @@ backend_tests!(async an_expired_licence_sees_only_public_releases_and_is_told_wh
 async fn an_expired_licence_sees_only_public_releases_and_is_told_why(backend: Backend) {
     let f = fixture(backend).await;
     let until = NaiveDate::from_ymd_opt(2020, 1, 1);
-    let server = &f.server;
-    let (old, token) = server
-        .release_account("old@example.com", &[&f.ce], until)
-        .await;
-    let old = old.account.public_id;
-    assert_eq!(
-        f.listed("info/files", &old, &token).await,
-        ["acme-tools-1.0.zip"]
-    );
+    let (old, token) = f.public_only("old@example.com", &[&f.ce], until).await;
     let refused = f.get("file/Acme-CE-2.4.7.tar.gz", &old, &token).await;
     assert_eq!(refused.status, 403);
     refused.assert_text_contains("covers releases up to 2020-01-01");
@@ -147,15 +156,7 @@ async fn an_expired_licence_sees_only_public_releases_and_is_told_why(backend: B
 backend_tests!(async an_account_without_a_licence_still_gets_the_public_product);
 async fn an_account_without_a_licence_still_gets_the_public_product(backend: Backend) {
     let f = fixture(backend).await;
-    let (none, token) = f
-        .server
-        .release_account("none@example.com", &[], None)
-        .await;
-    let none = none.account.public_id;
-    assert_eq!(
-        f.listed("info/files", &none, &token).await,
-        ["acme-tools-1.0.zip"]
-    );
+    let (none, token) = f.public_only("none@example.com", &[], None).await;
     let ce_full = f.get("info/filter/type/ce-full", &none, &token).await;
     assert_eq!(ce_full.text(), NO_RESULTS);
 }
