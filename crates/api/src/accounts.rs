@@ -1,13 +1,13 @@
 //! Accounts, their access keys and their download token: `/api/v1/accounts…`, `/api/v1/keys…`.
 
-use packyard_core::rules::AccountStanding;
-use packyard_store::accounts::Account;
-use packyard_store::keys::{AccessKey, CreatedKey};
+pub use packyard_core::rules::AccountStanding as Standing;
+pub use packyard_store::accounts::Account as AccountView;
+pub use packyard_store::keys::{AccessKey as KeyView, CreatedKey as CreatedKeyView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::catalog::{InvoiceView, LicenceView};
-use packyard_store::timestamps::rfc3339_text as time;
+use crate::macros::list;
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewAccountBody {
@@ -16,77 +16,15 @@ pub struct NewAccountBody {
     /// Display name, e.g. the company.
     pub name: String,
     /// Portal password (optional; without one the customer cannot log in yet).
-    #[serde(default)]
     pub password: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 pub struct AccountChange {
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub email: Option<String>,
     /// A new portal password; logs out the account's browsers.
-    #[serde(default)]
     pub password: Option<String>,
-}
-
-/// Whether Composer serves the account, by the rule the Composer path applies.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Standing {
-    /// `active`, `on_hold` or `closed`.
-    pub state: String,
-    /// The invoice that holds the account.
-    pub invoice: Option<String>,
-    /// The day the hold began, YYYY-MM-DD.
-    pub on_hold_since: Option<String>,
-}
-
-impl From<AccountStanding> for Standing {
-    fn from(s: AccountStanding) -> Self {
-        Standing {
-            state: s.state.to_string(),
-            invoice: s.invoice,
-            on_hold_since: s.on_hold_since.map(|d| d.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for Standing {
-    /// "active", "closed" or "on hold since 2026-01-02 because of invoice INV-7".
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (&self.invoice, &self.on_hold_since) {
-            (Some(number), Some(since)) => {
-                write!(f, "on hold since {since} because of invoice {number}")
-            }
-            _ => f.write_str(&self.state),
-        }
-    }
-}
-
-/// An account's row.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct AccountView {
-    /// e.g. MAG000000042.
-    pub id: String,
-    pub email: String,
-    pub name: String,
-    /// `active` or `closed` (the stored status; `standing` says whether it is on hold).
-    pub status: String,
-    /// RFC 3339.
-    pub created_at: String,
-}
-
-impl From<Account> for AccountView {
-    fn from(a: Account) -> Self {
-        AccountView {
-            id: a.public_id,
-            email: a.email,
-            name: a.name,
-            status: a.status,
-            created_at: time(a.created_at),
-        }
-    }
 }
 
 /// An account with its standing, as listings and `show` give it.
@@ -97,10 +35,7 @@ pub struct AccountStandingView {
     pub standing: Standing,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct AccountList {
-    pub accounts: Vec<AccountStandingView>,
-}
+list!(AccountList, accounts: AccountStandingView);
 
 /// The answer to creating an account.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -125,42 +60,7 @@ pub struct AccountDetail {
     pub invoices: Vec<InvoiceView>,
 }
 
-/// An access key (never its private half).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct KeyView {
-    pub name: String,
-    pub public_key: String,
-    pub enabled: bool,
-    /// RFC 3339.
-    pub created_at: String,
-    /// RFC 3339, or null when never used.
-    pub last_used_at: Option<String>,
-    pub last_used_ip: Option<String>,
-    /// Who created the key (an operator, `cli`, or a portal user).
-    pub created_by: Option<String>,
-    /// Product slugs the key is limited to (empty: all of the account's).
-    pub products: Vec<String>,
-}
-
-impl From<AccessKey> for KeyView {
-    fn from(k: AccessKey) -> Self {
-        KeyView {
-            name: k.name,
-            public_key: k.public_key,
-            enabled: k.enabled,
-            created_at: time(k.created_at),
-            last_used_at: k.last_used_at.map(time),
-            last_used_ip: k.last_used_ip,
-            created_by: k.created_by,
-            products: k.products,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct KeyList {
-    pub keys: Vec<KeyView>,
-}
+list!(KeyList, keys: KeyView);
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewKeyBody {
@@ -183,24 +83,6 @@ pub struct ImportKeyBody {
     /// Slugs of the account's products the key is limited to (empty: all of them).
     #[serde(default)]
     pub products: Vec<String>,
-}
-
-/// A new key pair: the only answer that carries the private key.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct CreatedKeyView {
-    pub public_key: String,
-    pub private_key: String,
-    pub name: String,
-}
-
-impl From<CreatedKey> for CreatedKeyView {
-    fn from(k: CreatedKey) -> Self {
-        CreatedKeyView {
-            public_key: k.public_key,
-            private_key: k.private_key,
-            name: k.name,
-        }
-    }
 }
 
 /// A key after it was enabled or disabled.

@@ -5,13 +5,13 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
+use crate::macros::list;
+
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewRepo {
     pub url: String,
-    #[serde(default)]
     pub name: Option<String>,
     /// The webhook secret (longer than 64 bytes); omitted: one is generated and returned.
-    #[serde(default)]
     pub secret: Option<String>,
 }
 
@@ -81,10 +81,7 @@ impl RepoView {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct RepoList {
-    pub repos: Vec<RepoView>,
-}
+list!(RepoList, repos: RepoView);
 
 /// A sync queued for a repository.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -5,7 +5,7 @@ use packyard_store::users::Member;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use packyard_store::timestamps::rfc3339_text as time;
+use crate::macros::list;
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewUserBody {
@@ -15,7 +15,6 @@ pub struct NewUserBody {
     pub role: String,
     /// The user's portal password; without one (and for a new user) the answer carries a
     /// single-use link to set it.
-    #[serde(default)]
     pub password: Option<String>,
 }
 
@@ -25,33 +24,7 @@ pub struct RoleBody {
     pub role: String,
 }
 
-/// A user of an account, with their role there.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct UserView {
-    pub email: String,
-    /// owner, developer or billing.
-    pub role: String,
-    /// False until the user has set a password through their link.
-    pub password_set: bool,
-    /// RFC 3339.
-    pub added_at: String,
-}
-
-impl From<Member> for UserView {
-    fn from(m: Member) -> Self {
-        UserView {
-            email: m.email,
-            role: m.role.as_str().to_string(),
-            password_set: m.password_set,
-            added_at: time(m.added_at),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct UserList {
-    pub users: Vec<UserView>,
-}
+list!(UserList, users: Member);
 
 /// A user's role on an account after adding them or changing it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -61,7 +34,6 @@ pub struct Membership {
     pub role: String,
     /// For a user who has no password yet: the token of the single-use link
     /// `/account/password/{token}` where they set it.
-    #[serde(default)]
     pub password_link_token: Option<String>,
 }
 

@@ -10,7 +10,7 @@
 //! The CLI, the admin API and the operator's account page all render this one value.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::access::Seat;
 use crate::rules::{Refusal, Standing};
@@ -23,7 +23,8 @@ pub enum Asker<'a> {
 }
 
 /// The deciding reason, as a stable word (JSON `reason`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     Installable,
@@ -40,17 +41,24 @@ pub enum Reason {
     CutOffByConstraint,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// The oldest release the asker does not see, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = HiddenVersion))]
 pub struct Hidden {
     pub version: String,
     pub why: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// Why an account or key can or cannot install a package, step by step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = ExplanationView))]
 pub struct Explanation {
     pub package: String,
     pub version: Option<String>,
     pub can_install: bool,
+    /// The deciding reason as a stable word: installable, unknown_key, unknown_account,
+    /// key_disabled, account_closed, on_hold, unknown_package, unknown_version,
+    /// not_entitled, outside_key_scope, cut_off_by_date or cut_off_by_constraint.
     pub reason: Reason,
     /// One sentence naming the reason.
     pub verdict: String,

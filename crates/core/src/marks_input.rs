@@ -8,17 +8,26 @@ use packyard_composer::constraint;
 use packyard_composer::name::validate_package_name;
 use packyard_composer::version::normalize;
 use packyard_store::advisories::NewAdvisory;
+use serde::{Deserialize, Serialize};
 
 pub const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
 
-/// An advisory as typed by an operator.
-#[derive(Clone, Debug, Default)]
+/// An advisory as typed by an operator (the admin API's `NewAdvisoryBody`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = NewAdvisoryBody))]
+#[serde(rename_all = "camelCase")]
 pub struct AdvisoryDraft {
+    /// The affected package, e.g. acme/module-sales.
     pub package: String,
+    /// A Composer constraint, e.g. "<1.4.2".
+    #[serde(rename = "affectedVersions")]
     pub affected: String,
     pub title: String,
+    /// e.g. CVE-2026-12345.
     pub cve: Option<String>,
+    /// An http(s) URL describing the issue.
     pub link: Option<String>,
+    /// low, medium, high or critical.
     pub severity: Option<String>,
     /// YYYY-MM-DD; today when absent.
     pub reported_at: Option<String>,

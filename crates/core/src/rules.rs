@@ -119,13 +119,17 @@ pub fn hold_starts(due: NaiveDate, grace_days: i64) -> NaiveDate {
 }
 
 /// An account's standing as operators see it (CLI, admin API, back office): the same
-/// [`standing`] and [`billing_hold`] the Composer path applies, over the stored invoices.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+/// [`standing`] and [`billing_hold`] the Composer path applies, over the stored invoices
+/// (the admin API's `Standing`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = Standing))]
 pub struct AccountStanding {
     /// `active`, `on_hold` or `closed`.
-    pub state: &'static str,
-    /// The invoice that holds the account, and the day the hold began.
+    pub state: String,
+    /// The invoice that holds the account.
     pub invoice: Option<String>,
+    /// The day the hold began, YYYY-MM-DD.
+    #[cfg_attr(feature = "schema", schema(value_type = Option<String>))]
     pub on_hold_since: Option<NaiveDate>,
 }
 
@@ -146,17 +150,17 @@ impl AccountStanding {
     pub fn held_by(closed: bool, hold: Option<(&str, Option<NaiveDate>)>, grace_days: i64) -> Self {
         match standing(closed, hold) {
             Standing::Open => AccountStanding {
-                state: "active",
+                state: "active".into(),
                 invoice: None,
                 on_hold_since: None,
             },
             Standing::Closed => AccountStanding {
-                state: "closed",
+                state: "closed".into(),
                 invoice: None,
                 on_hold_since: None,
             },
             Standing::OnHold((number, due)) => AccountStanding {
-                state: "on_hold",
+                state: "on_hold".into(),
                 invoice: Some(number.to_string()),
                 on_hold_since: due.map(|d| hold_starts(d, grace_days)),
             },
@@ -171,7 +175,7 @@ impl std::fmt::Display for AccountStanding {
             (Some(number), Some(since)) => {
                 write!(f, "on hold since {since} because of invoice {number}")
             }
-            _ => f.write_str(self.state),
+            _ => f.write_str(&self.state),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The domain crate links no HTTP or TLS stack and no UI crate (issue 16): what the CLI runs
 //! without a server (`packyard publish`, …) stays light, and the network clients live in
-//! `packyard-net`. Read from `cargo tree`, the same view an operator's audit would take.
+//! `packyard-net`. Its OpenAPI schemas (utoipa) exist only under the `schema` feature that
+//! `packyard-api` enables, so building it alone links no utoipa either. Read from `cargo tree`, the same view an operator's audit would take.
 
 use std::process::Command;
 
@@ -28,7 +29,9 @@ fn packyard_core_links_no_http_tls_or_ui_crates() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(tree.contains("packyard-store"), "{tree}");
-    for banned in ["hyper", "rustls", "reqwest", "lettre", "axum", "askama"] {
+    for banned in [
+        "hyper", "rustls", "reqwest", "lettre", "axum", "askama", "utoipa",
+    ] {
         let linked: Vec<&str> = tree
             .lines()
             .filter(|l| {

@@ -1,7 +1,7 @@
 //! Customer accounts. The public id (`MAG000000042`) is derived from the row's identity
 //! value, which neither backend ever hands out twice, so ids are never reused.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, Search, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
@@ -9,16 +9,22 @@ use crate::macros::{
     audited_change, bump, exec, found, in_tx, insert_user, on_db, record_audit, search_page,
 };
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+/// An account's row (and its admin API body, `AccountView`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = AccountView))]
 pub struct Account {
     #[serde(skip)]
     pub id: i64,
+    /// e.g. MAG000000042.
     #[serde(rename = "id")]
     pub public_id: String,
     pub email: String,
     pub name: String,
+    /// `active` or `closed` (the stored status; `standing` says whether it is on hold).
     pub status: String,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub created_at: i64,
     #[serde(skip)]
     pub licences_changed_at: i64,

@@ -7,19 +7,22 @@
 //! `packyard-composer`); this module only checks what the database decides: that the package
 //! exists and the advisory id is known.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
 use crate::macros::{bump, exec, fetch, found, in_tx, record_audit};
 use crate::snapshot_rows::Scope;
 
-/// An advisory as stored (and as `advisory list --json` and the admin API show it).
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+/// An advisory as stored (and as `advisory list --json` and the admin API show it, withdrawn
+/// ones included).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = AdvisoryView))]
 #[serde(rename_all = "camelCase")]
 pub struct Advisory {
     #[serde(skip)]
     pub package_id: i64,
+    /// e.g. PKSA-2026-0001.
     pub advisory_id: String,
     pub package_name: String,
     pub affected_versions: String,
@@ -27,11 +30,15 @@ pub struct Advisory {
     pub link: Option<String>,
     pub cve: Option<String>,
     pub severity: Option<String>,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub reported_at: i64,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    #[serde(skip)]
     pub updated_at: i64,
-    #[serde(serialize_with = "crate::timestamps::rfc3339_opt")]
+    /// RFC 3339, when withdrawn.
+    #[serde(with = "crate::timestamps::rfc3339_opt")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<String>))]
     pub withdrawn_at: Option<i64>,
 }
 

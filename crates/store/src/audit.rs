@@ -32,7 +32,7 @@ pub fn split_actor(actor: &str) -> (&str, Option<&str>) {
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
     pub id: i64,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    #[serde(with = "crate::timestamps::rfc3339")]
     pub at: i64,
     pub actor: String,
     pub action: String,

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use packyard_composer::constraint::VersionConstraint;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::accounts::Account;
 use crate::db::{Db, now, now_millis};
@@ -19,7 +19,7 @@ pub struct Entitlement {
     #[serde(skip)]
     pub product_id: i64,
     pub updates_until: Option<String>,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    #[serde(with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
     /// A Composer constraint the licensed versions must match (None = any version).
     pub versions: Option<String>,
@@ -32,8 +32,9 @@ pub struct GrantTerms {
     pub versions: Option<VersionConstraint>,
 }
 
-/// What [`Db::grant`] changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// What [`Db::grant`] changed: `new`, `unchanged`, or `changed` with the previous terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = GrantChangeView))]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum GrantChange {
     /// The account had no entitlement to the product.
@@ -42,20 +43,27 @@ pub enum GrantChange {
     Unchanged,
     /// The grant existed with another `updates_until` (None = unlimited) or constraint.
     Changed {
+        /// The previous `updates_until` (null = unlimited).
         previous: Option<String>,
+        /// The previous version constraint, when there was one.
         #[serde(skip_serializing_if = "Option::is_none")]
         previous_versions: Option<String>,
     },
 }
 
 /// An entitlement with the names people use: account id and product slug.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = LicenceView))]
 pub struct Licence {
     pub account: String,
     pub product: String,
+    /// YYYY-MM-DD, or null for unlimited updates.
     pub updates_until: Option<String>,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub created_at: i64,
+    /// A Composer constraint the licensed versions must match (null: any version).
     pub versions: Option<String>,
 }
 

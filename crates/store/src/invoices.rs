@@ -5,7 +5,7 @@
 //! with a reason) is never unpaid: it cannot hold an account, and stays listed as void.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::accounts::Account;
 use crate::db::{Db, now};
@@ -16,7 +16,8 @@ use crate::macros::{audited_change, exec, found, on_db};
 /// [`Invoice::is_open`] is the same test on a loaded row.
 pub(crate) const UNPAID: &str = "paid_at IS NULL AND voided_at IS NULL";
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = InvoiceView))]
 pub struct Invoice {
     #[serde(skip)]
     pub id: i64,
@@ -25,13 +26,19 @@ pub struct Invoice {
     pub number: String,
     pub amount_cents: i64,
     pub currency: String,
+    /// YYYY-MM-DD.
     pub due_date: String,
-    #[serde(serialize_with = "crate::timestamps::rfc3339_opt")]
+    /// RFC 3339, when paid.
+    #[serde(with = "crate::timestamps::rfc3339_opt")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<String>))]
     pub paid_at: Option<i64>,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub created_at: i64,
-    /// When the invoice was voided, if it was.
-    #[serde(serialize_with = "crate::timestamps::rfc3339_opt")]
+    /// RFC 3339, when the invoice was voided, if it was.
+    #[serde(with = "crate::timestamps::rfc3339_opt")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<String>))]
     pub voided_at: Option<i64>,
     pub void_reason: Option<String>,
 }

@@ -6,7 +6,7 @@
 //! A key belongs to an account or, as a personal key, to a user ([`crate::personal_keys`]).
 //! An account key may be limited to some of the account's products (`access_key_products`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::accounts::Account;
 use crate::audit::split_actor;
@@ -18,7 +18,9 @@ use crate::secret::{random_alphanumeric, sha256};
 
 pub const KEY_LEN: usize = 32;
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+/// An access key (never its private half).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = KeyView))]
 pub struct AccessKey {
     #[serde(skip)]
     pub id: i64,
@@ -32,9 +34,13 @@ pub struct AccessKey {
     #[serde(skip)]
     pub private_key_hash: Vec<u8>,
     pub enabled: bool,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub created_at: i64,
-    #[serde(serialize_with = "crate::timestamps::rfc3339_opt")]
+    /// RFC 3339, or null when never used.
+    #[serde(with = "crate::timestamps::rfc3339_opt")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<String>))]
     pub last_used_at: Option<i64>,
     pub last_used_ip: Option<String>,
     /// Who created the key (a user's email, an operator, "cli"); None for keys made before
@@ -45,8 +51,10 @@ pub struct AccessKey {
     pub products: Vec<String>,
 }
 
-/// A freshly created pair; the only place the private key is ever available.
-#[derive(Debug, Serialize)]
+/// A freshly created pair; the only place (and the only admin API answer) that carries the
+/// private key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = CreatedKeyView))]
 pub struct CreatedKey {
     pub public_key: String,
     pub private_key: String,

@@ -4,7 +4,7 @@
 //! token, or any token of a disabled operator, is left out of [`Db::active_operator_tokens`],
 //! which is what servers authenticate against.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError};
@@ -15,7 +15,8 @@ use crate::secret::{random_alphanumeric, sha256};
 pub const ADMIN_TOKEN_PREFIX: &str = "pya_";
 
 /// What a token may do through the admin API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TokenScope {
     /// Only reading (GET).
@@ -61,15 +62,21 @@ impl std::fmt::Display for TokenScope {
 }
 
 /// A token as listed (never the secret itself).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = TokenView))]
 pub struct OperatorTokenInfo {
     pub id: i64,
     pub email: String,
     pub name: String,
+    /// read, publish or admin.
     pub scope: TokenScope,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub created_at: i64,
-    #[serde(serialize_with = "crate::timestamps::rfc3339_opt")]
+    /// RFC 3339, when revoked.
+    #[serde(with = "crate::timestamps::rfc3339_opt")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<String>))]
     pub revoked_at: Option<i64>,
 }
 
@@ -83,8 +90,10 @@ pub struct ActiveOperatorToken {
     pub token_hash: Vec<u8>,
 }
 
-/// A token just created: the plaintext exists only in this value.
-#[derive(Clone, Debug, Serialize)]
+/// A token just created: the plaintext exists only in this value (the only admin API answer
+/// that carries it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = CreatedTokenView))]
 pub struct CreatedOperatorToken {
     pub id: i64,
     pub token: String,

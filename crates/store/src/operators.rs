@@ -3,20 +3,23 @@
 //! caller. Disabling an operator is one flag that both the token snapshot and the portal
 //! session check read, so it takes effect everywhere a change is seen (within 1 s).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::accounts::validate_email;
 use crate::db::{Db, now};
 use crate::error::{Result, conflict_on_unique};
 use crate::macros::{audited_change, exec, fetch, found};
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = OperatorView))]
 pub struct Operator {
     pub id: i64,
     pub email: String,
     #[serde(skip)]
     pub password_hash: String,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub created_at: i64,
     /// A disabled operator's API tokens and portal sessions stop working.
     pub disabled: bool,

@@ -4,7 +4,7 @@
 //! it), and notices for the root `packages.json`. Each change is audited and logged as a
 //! package change (notices: a notices change), so servers re-render only what it touches.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::advisories::{marks_change, touch_marks};
 use crate::db::{Db, now};
@@ -23,27 +23,32 @@ pub struct PackageMarks {
 }
 
 /// A recalled version.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = RecallView))]
 pub struct Recall {
     #[serde(skip)]
     pub package_id: i64,
     pub name: String,
     pub version: String,
+    #[serde(skip)]
     pub version_normalized: String,
     pub reason: String,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub recalled_at: i64,
 }
 
 /// A message in the root `packages.json`.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = NoticeView))]
 pub struct Notice {
     /// `info` or `warning`.
     pub kind: String,
     pub message: String,
     /// Composer versions the message is for (a constraint).
     pub versions: String,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    #[serde(skip)]
     pub set_at: i64,
 }
 

@@ -3,32 +3,40 @@
 //! The archive must already be in blob storage when [`Db::publish_version`] runs, so a row
 //! never points at a missing file.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, now, now_millis};
 use crate::error::{Result, StoreError};
 use crate::macros::{bump, in_tx, on_db, record_audit};
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PackageVersion {
     #[serde(skip)]
     pub id: i64,
     pub name: String,
+    /// As published, e.g. 2.4.7-p1.
     pub version: String,
     pub version_normalized: String,
     /// The composer.json object as published (JSON text).
     #[serde(skip)]
     pub manifest: String,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339: the release time `updates_until` compares.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub released_at: i64,
     pub sha1: String,
     pub sha256: String,
     pub size: i64,
     #[serde(skip)]
     pub blob_key: String,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub created_at: i64,
-    #[serde(serialize_with = "crate::timestamps::rfc3339_opt")]
+    /// RFC 3339, when unlisted.
+    #[serde(with = "crate::timestamps::rfc3339_opt")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<String>))]
     pub unlisted_at: Option<i64>,
     #[serde(skip)]
     pub changed_at: i64,

@@ -1,21 +1,25 @@
 //! Products: named, sellable sets of packages given as exact names and `*` patterns.
 //! A public product is installable by every active account without an entitlement.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
 use crate::macros::{audited_change, bump, exec, found, in_tx, on_db, record_audit};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = ProductView))]
 pub struct Product {
     #[serde(skip)]
     pub id: i64,
     pub slug: String,
     pub name: String,
+    /// Package names and patterns.
     pub patterns: Vec<String>,
     pub public: bool,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub created_at: i64,
 }
 

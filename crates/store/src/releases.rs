@@ -2,7 +2,7 @@
 //! product that entitles an account to download it. File names are unique: they are what
 //! customers type into `curl -O …/file/NAME`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
@@ -11,13 +11,16 @@ use crate::products::Product;
 
 pub const RELEASE_TYPES: [&str; 5] = ["ce-full", "ee-full", "ce-patch", "ee-patch", "other"];
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+/// A release file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = ReleaseView))]
 pub struct Release {
     #[serde(skip)]
     pub id: i64,
     #[serde(skip)]
     pub product_id: i64,
     pub file_name: String,
+    /// ce-full, ee-full, ce-patch, ee-patch or other.
     #[serde(rename = "type")]
     pub kind: String,
     pub version: String,
@@ -26,7 +29,9 @@ pub struct Release {
     pub sha256: String,
     #[serde(skip)]
     pub blob_key: String,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub created_at: i64,
 }
 

@@ -4,7 +4,6 @@
 //! people type (due dates, updates-until) are read by one parser, [`parse_day`], everywhere.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat};
-use serde::Serializer;
 
 /// RFC 3339 text for unix seconds (the epoch for a value out of chrono's range).
 pub fn rfc3339_text(unix: i64) -> String {
@@ -13,17 +12,44 @@ pub fn rfc3339_text(unix: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// `#[serde(serialize_with = "rfc3339")]` for an `i64` of unix seconds.
-pub fn rfc3339<S: Serializer>(unix: &i64, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&rfc3339_text(*unix))
+/// `#[serde(with = "crate::timestamps::rfc3339")]` for an `i64` of unix seconds: written as
+/// RFC 3339, read back from it (the remote CLI reads the admin API's rows).
+pub mod rfc3339 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(unix: &i64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::timestamps::rfc3339_text(*unix))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        crate::timestamps::unix_of(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
 }
 
-/// `#[serde(serialize_with = "rfc3339_opt")]` for an `Option<i64>` of unix seconds.
-pub fn rfc3339_opt<S: Serializer>(unix: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
-    match unix {
-        Some(t) => rfc3339(t, s),
-        None => s.serialize_none(),
+/// `#[serde(with = "crate::timestamps::rfc3339_opt")]` for an `Option<i64>` of unix seconds
+/// (null when absent).
+pub mod rfc3339_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(unix: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+        match unix {
+            Some(t) => crate::timestamps::rfc3339::serialize(t, s),
+            None => s.serialize_none(),
+        }
     }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|text| crate::timestamps::unix_of(&text).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
+/// Unix seconds of an RFC 3339 time (any offset).
+fn unix_of(text: &str) -> Result<i64, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.timestamp())
+        .map_err(|e| format!("{text:?} is not an RFC 3339 time: {e}"))
 }
 
 /// A calendar date typed by a person (CLI, admin API, portal): exactly `YYYY-MM-DD` with a
@@ -68,6 +94,53 @@ mod tests {
                 "{bad}: {error}"
             );
         }
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    struct Times {
+        #[serde(with = "super::rfc3339")]
+        at: i64,
+        #[serde(with = "super::rfc3339_opt")]
+        until: Option<i64>,
+    }
+
+    #[test]
+    fn times_read_back_as_they_were_written() {
+        for times in [
+            Times {
+                at: 1_769_860_800,
+                until: Some(0),
+            },
+            Times { at: 0, until: None },
+        ] {
+            let text = serde_json::to_string(&times).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Times>(&text).unwrap(),
+                times,
+                "{text}"
+            );
+        }
+        let written = serde_json::to_value(Times {
+            at: 1_769_860_800,
+            until: None,
+        })
+        .unwrap();
+        assert_eq!(
+            written,
+            serde_json::json!({"at": "2026-01-31T12:00:00Z", "until": null})
+        );
+        let offset = r#"{"at": "2026-01-31T13:00:00+01:00", "until": null}"#;
+        assert_eq!(
+            serde_json::from_str::<Times>(offset).unwrap().at,
+            1_769_860_800
+        );
+        let error = serde_json::from_str::<Times>(r#"{"at": "yesterday", "until": null}"#);
+        assert!(
+            error
+                .unwrap_err()
+                .to_string()
+                .contains("not an RFC 3339 time")
+        );
     }
 
     #[test]

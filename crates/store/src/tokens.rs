@@ -16,7 +16,7 @@ pub struct DownloadToken {
     pub account_id: i64,
     #[serde(skip)]
     pub token_hash: Vec<u8>,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    #[serde(with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
 }
 

@@ -6,7 +6,7 @@
 //! Membership changes are rare and can change what a personal key sees across accounts, so
 //! they bump an `All` change (servers reload) rather than one account.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::accounts::{Account, validate_email};
 use crate::db::{Db, now};
@@ -14,7 +14,8 @@ use crate::error::{Result, StoreError};
 use crate::macros::{bump, exec, found, in_tx, insert_user, on_db, record_audit};
 
 /// What a user may do on one account.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Everything, including managing users.
@@ -64,18 +65,22 @@ pub struct User {
     #[serde(skip)]
     pub id: i64,
     pub email: String,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    #[serde(with = "crate::timestamps::rfc3339")]
     pub created_at: i64,
 }
 
 /// A user as an account's member list shows them.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = UserView))]
 pub struct Member {
     pub email: String,
+    /// owner, developer or billing.
     pub role: Role,
     /// False until the user has set a password through their link.
     pub password_set: bool,
-    #[serde(serialize_with = "crate::timestamps::rfc3339")]
+    /// RFC 3339.
+    #[serde(with = "crate::timestamps::rfc3339")]
+    #[cfg_attr(feature = "schema", schema(value_type = String))]
     pub added_at: i64,
 }
 

@@ -50,8 +50,6 @@ pub enum ExplainFor<'a> {
     Key(&'a str),
 }
 
-pub use crate::render::views;
-
 pub fn get<T: DeserializeOwned>(c: &Client, path: &str) -> Result<T> {
     tokio::task::block_in_place(|| c.get(path))
 }

@@ -19,7 +19,7 @@ use packyard_store::keys::NewKey;
 use packyard_store::sessions::SessionKind;
 use packyard_store::users::Role;
 
-use super::handles::{ExplainFor, Local, views};
+use super::handles::{ExplainFor, Local};
 pub use super::local_catalog::*;
 use crate::context::CLI_ACTOR;
 
@@ -37,8 +37,8 @@ async fn with_standing(l: &Local, a: Account) -> Result<AccountStandingView> {
     let today = chrono::Utc::now().date_naive();
     let standing = AccountStanding::of(a.is_closed(), &invoices, today, l.grace_days);
     Ok(AccountStandingView {
-        account: a.into(),
-        standing: standing.into(),
+        account: a,
+        standing,
     })
 }
 
@@ -57,9 +57,9 @@ pub async fn account(l: &Local, id: &str) -> Result<AccountDetail> {
     let invoices = l.db.invoices_of(&a).await?;
     Ok(AccountDetail {
         account: with_standing(l, a).await?,
-        keys: views(keys),
-        licences: views(licences),
-        invoices: views(invoices),
+        keys,
+        licences,
+        invoices,
     })
 }
 
@@ -78,7 +78,7 @@ pub async fn create_account(
     let account = l.db.create_account(new, CLI_ACTOR).await?;
     Ok(AccountCreated {
         id: account.public_id.clone(),
-        account: account.into(),
+        account,
     })
 }
 
@@ -97,9 +97,7 @@ pub async fn update_account(l: &Local, id: &str, change: AccountChange) -> Resul
         db.delete_sessions_of(SessionKind::Customer, account.id)
             .await?;
     }
-    Ok(AccountAnswer {
-        account: account.into(),
-    })
+    Ok(AccountAnswer { account })
 }
 
 pub async fn set_account_open(l: &Local, id: &str, open: bool) -> Result<AccountAnswer> {
@@ -107,15 +105,13 @@ pub async fn set_account_open(l: &Local, id: &str, open: bool) -> Result<Account
         true => l.db.reopen_account(id, CLI_ACTOR).await?,
         false => l.db.close_account(id, CLI_ACTOR).await?,
     };
-    Ok(AccountAnswer {
-        account: account.into(),
-    })
+    Ok(AccountAnswer { account })
 }
 
 pub async fn keys(l: &Local, account: &str) -> Result<KeyList> {
     let account = l.db.account(account).await?;
     Ok(KeyList {
-        keys: views(l.db.keys_of(&account).await?),
+        keys: l.db.keys_of(&account).await?,
     })
 }
 
@@ -136,10 +132,7 @@ async fn add_key(
         products: &products,
         pair,
     };
-    Ok(l.db
-        .create_account_key(&account, &new, CLI_ACTOR)
-        .await?
-        .into())
+    Ok(l.db.create_account_key(&account, &new, CLI_ACTOR).await?)
 }
 
 pub async fn create_key(l: &Local, account: &str, key: NewKeyBody) -> Result<CreatedKeyView> {
@@ -172,7 +165,7 @@ pub async fn generate_token(l: &Local, account: &str) -> Result<DownloadToken> {
 pub async fn users(l: &Local, account: &str) -> Result<UserList> {
     let account = l.db.account(account).await?;
     Ok(UserList {
-        users: views(l.db.users_of(&account).await?),
+        users: l.db.users_of(&account).await?,
     })
 }
 
@@ -223,16 +216,13 @@ pub async fn remove_user(l: &Local, account: &str, email: &str) -> Result<UserRe
 pub async fn personal_keys(l: &Local, email: &str) -> Result<KeyList> {
     let user = l.db.user(email).await?;
     Ok(KeyList {
-        keys: views(l.db.personal_keys_of(&user).await?),
+        keys: l.db.personal_keys_of(&user).await?,
     })
 }
 
 pub async fn create_personal_key(l: &Local, email: &str, name: &str) -> Result<CreatedKeyView> {
     let user = l.db.user(email).await?;
-    Ok(l.db
-        .create_personal_key(&user, name, CLI_ACTOR)
-        .await?
-        .into())
+    Ok(l.db.create_personal_key(&user, name, CLI_ACTOR).await?)
 }
 
 pub async fn explain(
@@ -250,5 +240,7 @@ pub async fn explain(
         date: chrono::Utc::now().date_naive(),
         grace_days,
     };
-    Ok(packyard_core::explain::explain(&snapshot, asker, package, today).into())
+    Ok(packyard_core::explain::explain(
+        &snapshot, asker, package, today,
+    ))
 }

@@ -6,35 +6,27 @@ use packyard_api::catalog::{
     NewProduct, ProductList, ProductPatch, ProductView,
 };
 use packyard_store::entitlements::GrantTerms;
-use packyard_store::products::{ProductChange, parse_patterns};
 
-use super::handles::{Local, views};
+use super::handles::Local;
 use crate::context::{CLI_ACTOR, parse_date};
 
 pub async fn products(l: &Local) -> Result<ProductList> {
     Ok(ProductList {
-        products: views(l.db.products().await?),
+        products: l.db.products().await?,
     })
 }
 
 pub async fn create_product(l: &Local, new: NewProduct) -> Result<ProductView> {
-    let patterns = parse_patterns(&new.packages.join(","))?;
+    let patterns = new.patterns()?;
     let product =
         l.db.create_product(&new.slug, &new.name, &patterns, new.public, CLI_ACTOR)
             .await?;
-    Ok(product.into())
+    Ok(product)
 }
 
 pub async fn update_product(l: &Local, slug: &str, patch: ProductPatch) -> Result<ProductView> {
-    let change = ProductChange {
-        name: patch.name,
-        patterns: patch
-            .packages
-            .map(|p| parse_patterns(&p.join(",")))
-            .transpose()?,
-        public: patch.public,
-    };
-    Ok(l.db.update_product(slug, &change, CLI_ACTOR).await?.into())
+    let change = patch.into_change()?;
+    Ok(l.db.update_product(slug, &change, CLI_ACTOR).await?)
 }
 
 pub async fn delete_product(l: &Local, slug: &str) -> Result<()> {
@@ -47,7 +39,7 @@ pub async fn entitlements(l: &Local, account: Option<&str>) -> Result<Entitlemen
         None => None,
     };
     Ok(EntitlementList {
-        entitlements: views(l.db.licences(account.as_ref()).await?),
+        entitlements: l.db.licences(account.as_ref()).await?,
     })
 }
 
@@ -72,7 +64,7 @@ pub async fn grant(l: &Local, account: &str, product: &str, terms: GrantBody) ->
         product: product.slug,
         updates_until: until.map(|d| d.to_string()),
         versions: terms.versions.as_ref().map(|v| v.to_string()),
-        change: change.into(),
+        change,
     })
 }
 
@@ -89,12 +81,7 @@ pub async fn invoices(l: &Local, account: Option<&str>) -> Result<InvoiceList> {
     };
     let mut invoices = Vec::new();
     for a in accounts {
-        for invoice in l.db.invoices_of(&a).await? {
-            invoices.push(AccountInvoice {
-                invoice: invoice.into(),
-                account: a.public_id.clone(),
-            });
-        }
+        invoices.extend(AccountInvoice::all_of(&a, l.db.invoices_of(&a).await?));
     }
     Ok(InvoiceList { invoices })
 }
@@ -112,13 +99,13 @@ pub async fn add_invoice(l: &Local, account: &str, new: NewInvoice) -> Result<In
             CLI_ACTOR,
         )
         .await?;
-    Ok(invoice.into())
+    Ok(invoice)
 }
 
 pub async fn pay_invoice(l: &Local, number: &str) -> Result<InvoiceView> {
-    Ok(l.db.pay_invoice(number, CLI_ACTOR).await?.into())
+    Ok(l.db.pay_invoice(number, CLI_ACTOR).await?)
 }
 
 pub async fn void_invoice(l: &Local, number: &str, reason: &str) -> Result<InvoiceView> {
-    Ok(l.db.void_invoice(number, reason, CLI_ACTOR).await?.into())
+    Ok(l.db.void_invoice(number, reason, CLI_ACTOR).await?)
 }

@@ -7,10 +7,10 @@ use packyard_api::marks::{
     AbandonBody, AbandonedView, AdvisoryList, AdvisoryView, NewAdvisoryBody, NoticeBody,
     NoticeList, RecallBody, RecallList,
 };
-use packyard_core::marks_input::{self, AdvisoryDraft};
+use packyard_core::marks_input;
 
 use super::client::{package_path, segment};
-use super::handles::{Backend, Local, answer, get, post, send, views};
+use super::handles::{Backend, Local, answer, get, post, send};
 use crate::context::CLI_ACTOR;
 
 /// `base`, narrowed to one package when given.
@@ -32,13 +32,13 @@ fn checked_name(name: &str) -> Result<String> {
 
 async fn local_recalls(l: &Local, package: Option<&str>) -> Result<RecallList> {
     Ok(RecallList {
-        recalls: views(l.db.recalls(package).await?),
+        recalls: l.db.recalls(package).await?,
     })
 }
 
 async fn local_notices(l: &Local) -> Result<NoticeList> {
     Ok(NoticeList {
-        notices: views(l.db.notices().await?),
+        notices: l.db.notices().await?,
     })
 }
 
@@ -46,7 +46,7 @@ impl Backend {
     pub async fn advisories(&self, package: Option<&str>) -> Result<AdvisoryList> {
         match self {
             Backend::Local(l) => Ok(AdvisoryList {
-                advisories: views(l.db.advisories(package).await?),
+                advisories: l.db.advisories(package).await?,
             }),
             Backend::Remote(c) => get(c, &of_package("/api/v1/advisories", package)),
         }
@@ -55,13 +55,8 @@ impl Backend {
     pub async fn add_advisory(&self, new: NewAdvisoryBody) -> Result<AdvisoryView> {
         match self {
             Backend::Local(l) => {
-                let checked = AdvisoryDraft::from(new)
-                    .check()
-                    .map_err(|why| anyhow!(why))?;
-                Ok(l.db
-                    .add_advisory(&checked.as_new(), CLI_ACTOR)
-                    .await?
-                    .into())
+                let checked = new.check().map_err(|why| anyhow!(why))?;
+                Ok(l.db.add_advisory(&checked.as_new(), CLI_ACTOR).await?)
             }
             Backend::Remote(c) => send(c, "POST", "/api/v1/advisories", &new),
         }
@@ -70,7 +65,7 @@ impl Backend {
     pub async fn withdraw_advisory(&self, id: &str) -> Result<AdvisoryView> {
         let id = id.trim();
         match self {
-            Backend::Local(l) => Ok(l.db.withdraw_advisory(id, CLI_ACTOR).await?.into()),
+            Backend::Local(l) => Ok(l.db.withdraw_advisory(id, CLI_ACTOR).await?),
             Backend::Remote(c) => post(c, &format!("/api/v1/advisories/{}/withdraw", segment(id))),
         }
     }

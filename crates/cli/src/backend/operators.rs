@@ -10,7 +10,7 @@ use packyard_core::passwords::hash_password;
 use packyard_store::operator_tokens::TokenScope;
 
 use super::client::segment;
-use super::handles::{Backend, answer, get, post, send, views};
+use super::handles::{Backend, answer, get, post, send};
 use crate::context::CLI_ACTOR;
 
 fn operator_path(email: &str) -> String {
@@ -21,7 +21,7 @@ impl Backend {
     pub async fn operators(&self) -> Result<OperatorList> {
         match self {
             Backend::Local(l) => Ok(OperatorList {
-                operators: views(l.db.operators().await?),
+                operators: l.db.operators().await?,
             }),
             Backend::Remote(c) => get(c, "/api/v1/operators"),
         }
@@ -32,7 +32,7 @@ impl Backend {
             Backend::Local(l) => {
                 let hash = hash_password(&new.password)?;
                 let op = l.db.create_operator(&new.email, &hash, CLI_ACTOR).await?;
-                Ok(op.into())
+                Ok(op)
             }
             Backend::Remote(c) => send(c, "POST", "/api/v1/operators", &new),
         }
@@ -49,7 +49,7 @@ impl Backend {
                 let hash = hash_password(&password)?;
                 l.db.set_operator_password(&op.email, &hash, CLI_ACTOR)
                     .await?;
-                Ok(op.into())
+                Ok(op)
             }
             Backend::Remote(c) => {
                 let path = format!("{}/password", operator_path(email));
@@ -63,7 +63,7 @@ impl Backend {
         match self {
             Backend::Local(l) => {
                 let op = l.db.set_operator_disabled(email, disabled, CLI_ACTOR);
-                Ok(op.await?.into())
+                Ok(op.await?)
             }
             Backend::Remote(c) => {
                 let action = if disabled { "disable" } else { "enable" };
@@ -75,7 +75,7 @@ impl Backend {
     pub async fn operator_tokens(&self, email: Option<&str>) -> Result<TokenList> {
         match self {
             Backend::Local(l) => Ok(TokenList {
-                tokens: views(l.db.operator_tokens(email).await?),
+                tokens: l.db.operator_tokens(email).await?,
             }),
             Backend::Remote(c) => {
                 let query = email
@@ -93,7 +93,7 @@ impl Backend {
                 let created =
                     l.db.create_operator_token(&new.email, &new.name, scope, CLI_ACTOR)
                         .await?;
-                Ok(created.into())
+                Ok(created)
             }
             Backend::Remote(c) => send(c, "POST", "/api/v1/operator-tokens", &new),
         }
@@ -101,7 +101,7 @@ impl Backend {
 
     pub async fn revoke_operator_token(&self, id: i64) -> Result<TokenView> {
         match self {
-            Backend::Local(l) => Ok(l.db.revoke_operator_token(id, CLI_ACTOR).await?.into()),
+            Backend::Local(l) => Ok(l.db.revoke_operator_token(id, CLI_ACTOR).await?),
             Backend::Remote(c) => answer(c, "DELETE", &format!("/api/v1/operator-tokens/{id}")),
         }
     }

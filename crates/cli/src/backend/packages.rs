@@ -18,7 +18,7 @@ use packyard_core::releases::ingest::{ReleaseOutcome, ReleaseRequest, add_releas
 use packyard_store::Db;
 
 use super::client::{Client, package_path, segment};
-use super::handles::{Backend, Local, call, get, upload, views};
+use super::handles::{Backend, Local, call, get, upload};
 use crate::context::CLI_ACTOR;
 
 /// Why one file of a local `publish` failed (remote failures are the server's answer).
@@ -158,7 +158,7 @@ impl Backend {
     pub async fn releases(&self) -> Result<ReleaseList> {
         match self {
             Backend::Local(l) => Ok(ReleaseList {
-                releases: views(l.db.releases().await?),
+                releases: l.db.releases().await?,
             }),
             Backend::Remote(c) => get(c, "/api/v1/releases"),
         }
@@ -183,7 +183,7 @@ impl Backend {
                     ReleaseOutcome::Unchanged => "unchanged",
                 };
                 Ok(ReleaseAdded {
-                    release: release.into(),
+                    release,
                     outcome: outcome.into(),
                 })
             }

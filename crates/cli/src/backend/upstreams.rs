@@ -40,7 +40,7 @@ impl Backend {
             Backend::Local(l) => {
                 let mirror = mirror(l, true).await?;
                 let upstreams = l.db.upstreams().await?;
-                let views = upstreams.iter().map(|u| registry::view(u, &mirror).into());
+                let views = upstreams.iter().map(|u| registry::view(u, &mirror));
                 Ok(UpstreamList {
                     upstreams: views.collect(),
                 })
@@ -53,7 +53,7 @@ impl Backend {
         match self {
             Backend::Local(l) => {
                 let mirror = mirror(l, true).await?;
-                Ok(registry::view(&l.db.upstream(name).await?, &mirror).into())
+                Ok(registry::view(&l.db.upstream(name).await?, &mirror))
             }
             Backend::Remote(c) => get(c, &upstream_path(name)),
         }
@@ -75,8 +75,8 @@ impl Backend {
             Backend::Local(l) => {
                 let key = secrets_key(&l.global)?;
                 let mirror = mirror(l, false).await?;
-                let up = registry::add(&l.db, key.as_ref(), &add.into(), CLI_ACTOR).await?;
-                Ok(registry::view(&up, &mirror).into())
+                let up = registry::add(&l.db, key.as_ref(), &add, CLI_ACTOR).await?;
+                Ok(registry::view(&up, &mirror))
             }
             Backend::Remote(c) => send(c, "POST", "/api/v1/upstreams", &add),
         }
@@ -95,7 +95,7 @@ impl Backend {
             Backend::Local(l) => {
                 let mirror = mirror(l, true).await?;
                 let up = l.db.upstream(name).await?;
-                Ok(registry::sync(&mirror, &up, &packages).await.into())
+                Ok(registry::sync(&mirror, &up, &packages).await)
             }
             Backend::Remote(c) => {
                 let path = format!("{}/sync", upstream_path(name));

@@ -22,7 +22,7 @@ pub async fn advisory(g: &Global, backend: &Backend, cmd: AdvisoryCmd) -> Result
         } => {
             let new = NewAdvisoryBody {
                 package,
-                affected_versions: affected,
+                affected,
                 title,
                 cve,
                 link,

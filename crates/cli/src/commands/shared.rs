@@ -83,7 +83,7 @@ async fn account(g: &Global, backend: &Backend, cmd: AccountCmd) -> Result<()> {
             print(
                 json,
                 &changed,
-                format!("{}: {} <{}>", a.id, a.name, a.email),
+                format!("{}: {} <{}>", a.public_id, a.name, a.email),
             )
         }
         AccountCmd::Close { id } => set_open(g, backend, &id, false).await,
@@ -93,7 +93,7 @@ async fn account(g: &Global, backend: &Backend, cmd: AccountCmd) -> Result<()> {
                 password: Some(read_new_password()?),
                 ..AccountChange::default()
             };
-            let id = backend.update_account(&id, change).await?.account.id;
+            let id = backend.update_account(&id, change).await?.account.public_id;
             print(json, &json!({ "id": id }), format!("password of {id} set"))
         }
     }
@@ -102,8 +102,8 @@ async fn account(g: &Global, backend: &Backend, cmd: AccountCmd) -> Result<()> {
 async fn set_open(g: &Global, backend: &Backend, id: &str, open: bool) -> Result<()> {
     let a = backend.set_account_open(id, open).await?.account;
     let done = if open { "reopened" } else { "closed" };
-    let answer = json!({ "id": a.id, "status": a.status });
-    print(g.json, &answer, format!("{} {done}", a.id))
+    let answer = json!({ "id": a.public_id, "status": a.status });
+    print(g.json, &answer, format!("{} {done}", a.public_id))
 }
 
 async fn key(g: &Global, backend: &Backend, cmd: KeyCmd) -> Result<()> {

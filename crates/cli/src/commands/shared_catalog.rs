@@ -139,16 +139,16 @@ fn grant_text(
         Some(d) => format!("releases up to {d}"),
         None => "unlimited updates".to_string(),
     };
-    match change.change.as_str() {
-        "unchanged" => format!(
+    match change {
+        GrantChangeView::Unchanged => format!(
             "{account} already had {product} ({}); nothing changed",
             scope(until)
         ),
-        "changed" => format!(
+        GrantChangeView::Changed { previous, .. } => format!(
             "{account} may install {product}: changed from {} to {}",
-            scope(&change.previous.clone().flatten()),
+            scope(previous),
             scope(until)
         ),
-        _ => format!("{account} may install {product} ({})", scope(until)),
+        GrantChangeView::New => format!("{account} may install {product} ({})", scope(until)),
     }
 }

@@ -15,6 +15,7 @@ use packyard_api::marks::{AdvisoryList, AdvisoryView, NoticeList, RecallList};
 use packyard_api::operators::{OperatorList, TokenList};
 use packyard_api::upstreams::{UpstreamList, UpstreamView};
 use packyard_api::users::UserList;
+use packyard_store::timestamps::rfc3339_text;
 use serde::Serialize;
 
 /// Prints `answer` as one JSON document with `--json`, else `human`.
@@ -27,23 +28,17 @@ pub fn print<T: Serialize>(json: bool, answer: &T, human: impl AsRef<str>) -> an
     Ok(())
 }
 
-/// An RFC 3339 time as `YYYY-MM-DD HH:MM` (UTC).
-fn minute(rfc3339: &str) -> String {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .map(|d| d.to_utc().format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|_| rfc3339.to_string())
+/// Unix seconds as `YYYY-MM-DD HH:MM` (UTC).
+fn minute(unix: i64) -> String {
+    let time = DateTime::from_timestamp(unix, 0).unwrap_or_default();
+    time.format("%Y-%m-%d %H:%M").to_string()
 }
 
 pub fn accounts(list: &AccountList) -> String {
-    let lines: Vec<String> = list
-        .accounts
-        .iter()
-        .map(|r| {
-            let a = &r.account;
-            format!("{}  {:<7} {}  {}", a.id, r.standing, a.email, a.name)
-        })
-        .collect();
-    lines.join("\n")
+    lines(&list.accounts, |r| {
+        let a = &r.account;
+        format!("{}  {:<7} {}  {}", a.public_id, r.standing, a.email, a.name)
+    })
 }
 
 fn licence_scope(l: &LicenceView) -> String {
@@ -54,27 +49,21 @@ fn licence_scope(l: &LicenceView) -> String {
 
 pub fn account(d: &AccountDetail) -> String {
     let a = &d.account.account;
-    let licence_lines: Vec<String> = d
-        .licences
-        .iter()
-        .map(|l| format!("  {} ({})", l.product, licence_scope(l)))
-        .collect();
-    let unpaid = d
-        .invoices
-        .iter()
-        .filter(|i| i.paid_at.is_none() && i.voided_at.is_none())
-        .count();
+    let licence_lines = lines(&d.licences, |l| {
+        format!("  {} ({})", l.product, licence_scope(l))
+    });
+    let unpaid = d.invoices.iter().filter(|i| i.is_open()).count();
     format!(
         "{}\nname: {}\nemail: {}\nstatus: {}\ncreated: {}\nkeys: {}\nlicences: {}{}{}\ninvoices: {} ({unpaid} unpaid)",
-        a.id,
+        a.public_id,
         a.name,
         a.email,
         d.account.standing,
-        minute(&a.created_at),
+        minute(a.created_at),
         d.keys.len(),
         d.licences.len(),
         if licence_lines.is_empty() { "" } else { "\n" },
-        licence_lines.join("\n"),
+        licence_lines,
         d.invoices.len(),
     )
 }
@@ -84,40 +73,31 @@ fn key_state(k: &KeyView) -> &'static str {
 }
 
 pub fn keys(list: &KeyList) -> String {
-    let lines: Vec<String> = list
-        .keys
-        .iter()
-        .map(|k| {
-            let used = k
-                .last_used_at
-                .as_deref()
-                .map(minute)
-                .unwrap_or_else(|| "never used".into());
-            let by = k.created_by.as_deref().unwrap_or("-");
-            let scope = if k.products.is_empty() {
-                String::new()
-            } else {
-                format!("  products: {}", k.products.join(","))
-            };
-            format!(
-                "{}  {:<8}  {}  {used}  created by {by}{scope}",
-                k.public_key,
-                key_state(k),
-                k.name
-            )
-        })
-        .collect();
-    lines.join("\n")
+    lines(&list.keys, |k| {
+        let used = k
+            .last_used_at
+            .map(minute)
+            .unwrap_or_else(|| "never used".into());
+        let by = k.created_by.as_deref().unwrap_or("-");
+        let scope = if k.products.is_empty() {
+            String::new()
+        } else {
+            format!("  products: {}", k.products.join(","))
+        };
+        format!(
+            "{}  {:<8}  {}  {used}  created by {by}{scope}",
+            k.public_key,
+            key_state(k),
+            k.name
+        )
+    })
 }
 
 /// A user's personal keys: key, state and name.
 pub fn personal_keys(list: &KeyList) -> String {
-    let lines: Vec<String> = list
-        .keys
-        .iter()
-        .map(|k| format!("{}  {:<8}  {}", k.public_key, key_state(k), k.name))
-        .collect();
-    lines.join("\n")
+    lines(&list.keys, |k| {
+        format!("{}  {:<8}  {}", k.public_key, key_state(k), k.name)
+    })
 }
 
 /// A new pair: the only time the private key is shown.
@@ -129,76 +109,52 @@ pub fn created_key(key: &CreatedKeyView) -> String {
 }
 
 pub fn products(list: &ProductList) -> String {
-    let lines: Vec<String> = list
-        .products
-        .iter()
-        .map(|p| {
-            let public = if p.public { "  (public)" } else { "" };
-            format!("{}  {}  {}{public}", p.slug, p.name, p.patterns.join(","))
-        })
-        .collect();
-    lines.join("\n")
+    lines(&list.products, |p| {
+        let public = if p.public { "  (public)" } else { "" };
+        format!("{}  {}  {}{public}", p.slug, p.name, p.patterns.join(","))
+    })
 }
 
 pub fn entitlements(list: &EntitlementList) -> String {
-    let lines: Vec<String> = list
-        .entitlements
-        .iter()
-        .map(|l| {
-            let versions = l
-                .versions
-                .as_deref()
-                .map(|v| format!("  versions {v}"))
-                .unwrap_or_default();
-            format!(
-                "{}  {}  {}{versions}",
-                l.account,
-                l.product,
-                licence_scope(l)
-            )
-        })
-        .collect();
-    lines.join("\n")
+    lines(&list.entitlements, |l| {
+        let versions = l
+            .versions
+            .as_deref()
+            .map(|v| format!("  versions {v}"))
+            .unwrap_or_default();
+        let scope = licence_scope(l);
+        format!("{}  {}  {scope}{versions}", l.account, l.product)
+    })
 }
 
 pub fn invoices(list: &InvoiceList) -> String {
-    let lines: Vec<String> = list
-        .invoices
-        .iter()
-        .map(|row| {
-            let i = &row.invoice;
-            let state = match (i.voided_at.is_some(), i.paid_at.is_some()) {
-                (true, _) => "void",
-                (false, true) => "paid",
-                (false, false) => "unpaid",
-            };
-            format!(
-                "{}  {}  {} {}  due {}  {state}",
-                i.number,
-                row.account,
-                i.amount(),
-                i.currency,
-                i.due_date
-            )
-        })
-        .collect();
-    lines.join("\n")
+    lines(&list.invoices, |row| {
+        let i = &row.invoice;
+        let state = match (i.is_void(), i.is_paid()) {
+            (true, _) => "void",
+            (false, true) => "paid",
+            (false, false) => "unpaid",
+        };
+        format!(
+            "{}  {}  {} {}  due {}  {state}",
+            i.number,
+            row.account,
+            i.amount(),
+            i.currency,
+            i.due_date
+        )
+    })
 }
 
 pub fn users(list: &UserList) -> String {
-    let lines: Vec<String> = list
-        .users
-        .iter()
-        .map(|u| {
-            let pending = if u.password_set {
-                ""
-            } else {
-                "  (password not set yet)"
-            };
-            format!("{}  {}{pending}", u.email, u.role)
-        })
-        .collect();
-    lines.join("\n")
+    lines(&list.users, |u| {
+        let pending = if u.password_set {
+            ""
+        } else {
+            "  (password not set yet)"
+        };
+        format!("{}  {}{pending}", u.email, u.role.as_str())
+    })
 }
 
 /// The explanation: the verdict, then the steps and versions.
@@ -215,17 +171,12 @@ pub fn explanation(e: &ExplanationView) -> String {
 }
 
 pub fn releases(list: &ReleaseList) -> String {
-    let lines: Vec<String> = list
-        .releases
-        .iter()
-        .map(|r| {
-            format!(
-                "{}  {}  {}  {} bytes",
-                r.kind, r.version, r.file_name, r.size
-            )
-        })
-        .collect();
-    lines.join("\n")
+    lines(&list.releases, |r| {
+        format!(
+            "{}  {}  {}  {} bytes",
+            r.kind, r.version, r.file_name, r.size
+        )
+    })
 }
 
 /// What `release add` did, for the product it was added for.
@@ -239,11 +190,6 @@ pub fn release_added(added: &ReleaseAdded, product: &str) -> String {
         "{} {verb}: {} {} for {product}, {} bytes, sha256 {}",
         r.file_name, r.kind, r.version, r.size, r.sha256
     )
-}
-
-/// Store rows as the API views the tables are drawn from.
-pub fn views<T, V: From<T>>(rows: Vec<T>) -> Vec<V> {
-    rows.into_iter().map(V::from).collect()
 }
 
 /// One line per item of a listing.
@@ -260,13 +206,17 @@ pub fn operators(list: &OperatorList) -> String {
 
 pub fn tokens(list: &TokenList) -> String {
     lines(&list.tokens, |t| {
-        let state = t
-            .revoked_at
-            .as_deref()
-            .map_or_else(|| "active".to_string(), |at| format!("revoked {at}"));
+        let state = t.revoked_at.map_or_else(
+            || "active".to_string(),
+            |at| format!("revoked {}", rfc3339_text(at)),
+        );
         format!(
             "{:>4}  {}  {}  {}  created {}  {state}",
-            t.id, t.scope, t.email, t.name, t.created_at
+            t.id,
+            t.scope.as_str(),
+            t.email,
+            t.name,
+            rfc3339_text(t.created_at)
         )
     })
 }

@@ -2,6 +2,7 @@
 
 use packyard_api::files::PackageView;
 use packyard_api::repos::RepoView;
+use packyard_store::timestamps::rfc3339_text;
 use serde::Serialize;
 
 /// When the repository last synced, and how that went.
@@ -77,14 +78,16 @@ pub fn repo(r: &RepoView) -> String {
 pub fn package(p: &PackageView) -> String {
     let mut out = vec![p.name.clone()];
     for v in &p.versions {
-        let released = v.released_at.get(..10).unwrap_or(&v.released_at);
+        let r = &v.row;
+        let released = rfc3339_text(r.released_at);
         out.push(format!(
-            "  {}  released {released}  published {} by {}  {} install(s){}",
-            v.version,
-            v.created_at,
-            v.published_by.as_deref().unwrap_or("unknown"),
+            "  {}  released {}  published {} by {}  {} install(s){}",
+            r.version,
+            released.get(..10).unwrap_or(&released),
+            rfc3339_text(r.created_at),
+            r.published_by.as_deref().unwrap_or("unknown"),
             v.installs.unwrap_or(0),
-            if v.unlisted_at.is_some() {
+            if r.unlisted_at.is_some() {
                 "  unlisted"
             } else {
                 ""
@@ -110,8 +113,8 @@ pub struct PackageSummary {
 pub fn package_list(packages: &[PackageView]) -> (Vec<PackageSummary>, String) {
     let mut lines = Vec::new();
     let rows = packages.iter().map(|p| {
-        let listed = p.versions.iter().filter(|v| v.unlisted_at.is_none());
-        let latest = listed.clone().next_back().map(|v| v.version.clone());
+        let listed = p.versions.iter().filter(|v| v.row.unlisted_at.is_none());
+        let latest = listed.clone().next_back().map(|v| v.row.version.clone());
         let installs = p.versions.iter().map(|v| v.installs.unwrap_or(0)).sum();
         lines.push(format!(
             "{}  {} version(s)  latest {}  {installs} install(s)",

@@ -15,20 +15,17 @@ use super::secrets::SecretsKey;
 
 /// What an operator gives to add an upstream.
 /// (No `Debug`: it carries the password or token.)
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct AddUpstream {
     pub name: String,
     pub url: String,
     /// HTTP Basic user name; needs `password`.
-    #[serde(default)]
     pub username: Option<String>,
-    #[serde(default)]
     pub password: Option<String>,
     /// A bearer token instead of a user name and password.
-    #[serde(default)]
     pub bearer: Option<String>,
     /// Comma-separated name patterns this upstream may provide (none = every name).
-    #[serde(default)]
     pub packages: Option<String>,
     /// Lower numbers are asked first.
     #[serde(default)]
@@ -36,7 +33,8 @@ pub struct AddUpstream {
 }
 
 /// An upstream as operators see it: never its credentials.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct UpstreamView {
     pub name: String,
     pub url: String,
@@ -52,6 +50,7 @@ pub struct UpstreamView {
     /// Dist bytes fetched from the upstream by this node.
     pub bytes: u64,
     pub last_error: Option<String>,
+    /// Unix seconds of the last error.
     pub last_error_at: Option<i64>,
 }
 
@@ -120,7 +119,8 @@ pub fn view(up: &Upstream, mirror: &Mirror) -> UpstreamView {
 }
 
 /// What `upstream sync` did.
-#[derive(Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct SyncReport {
     pub metadata: u64,
     pub dists: u64,

@@ -29,9 +29,7 @@ pub(super) async fn password_hash(password: Option<String>) -> ApiResult<Option<
 
 /// The answer naming the account an operation changed.
 fn account_answer(account: Account) -> Answer<AccountAnswer> {
-    Ok(Json(AccountAnswer {
-        account: account.into(),
-    }))
+    Ok(Json(AccountAnswer { account }))
 }
 
 /// Every account.
@@ -52,10 +50,7 @@ fn with_standing(state: &AppState, account: Account, invoices: &[Invoice]) -> Ac
     let today = state.config.clock.today();
     let grace = state.config.billing_grace_days;
     let standing = AccountStanding::of(account.is_closed(), invoices, today, grace);
-    AccountStandingView {
-        account: account.into(),
-        standing: standing.into(),
-    }
+    AccountStandingView { account, standing }
 }
 
 /// Create an account; answers its id.
@@ -80,7 +75,7 @@ pub async fn create(
         .await?;
     created(AccountCreated {
         id: account.public_id.clone(),
-        account: account.into(),
+        account,
     })
 }
 
@@ -219,7 +214,7 @@ async fn add_key(
         .db
         .create_account_key(&account, &new, &operator.email)
         .await?;
-    created(key.into())
+    created(key)
 }
 
 async fn set_key(

@@ -18,7 +18,7 @@ use super::error::ErrorBody;
 use super::operation::{Admin, Answer, Created, by_key, created, listed};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use packyard_core::marks_input::{self, AdvisoryDraft};
+use packyard_core::marks_input;
 
 fn unprocessable(why: String) -> ApiError {
     ApiError::operator(StatusCode::UNPROCESSABLE_ENTITY, why)
@@ -51,22 +51,12 @@ pub async fn add(
     Admin { state, operator }: Admin,
     Json(body): Json<NewAdvisoryBody>,
 ) -> Created<AdvisoryView> {
-    let checked = AdvisoryDraft {
-        package: body.package,
-        affected: body.affected_versions,
-        title: body.title,
-        cve: body.cve,
-        link: body.link,
-        severity: body.severity,
-        reported_at: body.reported_at,
-    }
-    .check()
-    .map_err(unprocessable)?;
+    let checked = body.check().map_err(unprocessable)?;
     let advisory = state
         .db
         .add_advisory(&checked.as_new(), &operator.email)
         .await?;
-    created(advisory.into())
+    created(advisory)
 }
 
 by_key! {

@@ -57,7 +57,7 @@ pub async fn create_product(
             &operator.email,
         )
         .await?;
-    created(product.into())
+    created(product)
 }
 
 /// One product.
@@ -68,7 +68,7 @@ pub async fn product(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Answer<ProductView> {
-    Ok(Json(state.db.product(&slug).await?.into()))
+    Ok(Json(state.db.product(&slug).await?))
 }
 
 /// Change a product's name, packages or visibility.
@@ -92,7 +92,7 @@ pub async fn update_product(
         .db
         .update_product(&slug, &change, &operator.email)
         .await?;
-    Ok(Json(product.into()))
+    Ok(Json(product))
 }
 
 by_key! {
@@ -158,7 +158,7 @@ pub async fn grant(
         product: product.slug,
         updates_until: until.map(|d| d.to_string()),
         versions: terms.versions.as_ref().map(|v| v.to_string()),
-        change: change.into(),
+        change,
     }))
 }
 
@@ -191,7 +191,7 @@ pub async fn invoices(
     for account in accounts {
         for invoice in state.db.invoices_of(&account).await? {
             listed.push(AccountInvoice {
-                invoice: invoice.into(),
+                invoice,
                 account: account.public_id.clone(),
             });
         }
@@ -221,7 +221,7 @@ pub async fn add_invoice(
             &operator.email,
         )
         .await?;
-    created(invoice.into())
+    created(invoice)
 }
 
 by_key! {
@@ -245,5 +245,5 @@ pub async fn void_invoice(
         .db
         .void_invoice(&number, &body.reason, &operator.email)
         .await?;
-    Ok(Json(invoice.into()))
+    Ok(Json(invoice))
 }

@@ -217,7 +217,7 @@ pub async fn upload_release(
     Ok((
         status,
         Json(ReleaseAdded {
-            release: release.into(),
+            release,
             outcome: outcome.into(),
         }),
     ))

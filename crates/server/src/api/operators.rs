@@ -40,7 +40,7 @@ pub async fn create(
         .db
         .create_operator(&body.email, &hash, &operator.email)
         .await?;
-    created(operator.into())
+    created(operator)
 }
 
 /// Set an operator's back-office password.
@@ -56,7 +56,7 @@ pub async fn set_password(
     let db = &state.db;
     db.set_operator_password(&email, &hash, &operator.email)
         .await?;
-    Ok(Json(db.operator(&email).await?.into()))
+    Ok(Json(db.operator(&email).await?))
 }
 
 switched! {
@@ -79,7 +79,7 @@ async fn set_disabled(
         .db
         .set_operator_disabled(&email, disabled, &operator.email)
         .await?;
-    Ok(Json(changed.into()))
+    Ok(Json(changed))
 }
 
 /// API tokens (never the secrets), of one operator or all.
@@ -108,7 +108,7 @@ pub async fn create_token(
         .db
         .create_operator_token(&body.email, &body.name, scope, &operator.email)
         .await?;
-    created(token.into())
+    created(token)
 }
 
 /// Revoke an API token: refused on every node within a second.
@@ -119,5 +119,5 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
 ) -> Answer<TokenView> {
     let revoked = state.db.revoke_operator_token(id, &operator.email).await?;
-    Ok(Json(revoked.into()))
+    Ok(Json(revoked))
 }

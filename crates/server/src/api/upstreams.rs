@@ -21,7 +21,7 @@ pub async fn list(Admin { state, .. }: Admin) -> ApiResult {
     let upstreams = state.db.upstreams().await?;
     let views = upstreams
         .iter()
-        .map(|u| registry::view(u, &state.mirror).into())
+        .map(|u| registry::view(u, &state.mirror))
         .collect();
     Ok(Json(UpstreamList { upstreams: views }).into_response())
 }
@@ -31,8 +31,8 @@ pub async fn list(Admin { state, .. }: Admin) -> ApiResult {
     responses((status = 201, body = UpstreamView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(Admin { state, operator }: Admin, Json(add): Json<AddUpstream>) -> ApiResult {
     let key = state.config.secrets_key.as_ref();
-    let up = registry::add(&state.db, key, &add.into(), &operator.email).await?;
-    let view = UpstreamView::from(registry::view(&up, &state.mirror));
+    let up = registry::add(&state.db, key, &add, &operator.email).await?;
+    let view = registry::view(&up, &state.mirror);
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
@@ -42,7 +42,7 @@ pub async fn create(Admin { state, operator }: Admin, Json(add): Json<AddUpstrea
     responses((status = 200, body = UpstreamView), (status = 404, body = ErrorBody)))]
 pub async fn show(Admin { state, .. }: Admin, Path(name): Path<String>) -> ApiResult {
     let up = state.db.upstream(&name).await?;
-    let view = UpstreamView::from(registry::view(&up, &state.mirror));
+    let view = registry::view(&up, &state.mirror);
     Ok(Json(view).into_response())
 }
 
@@ -65,5 +65,5 @@ pub async fn sync(
 ) -> ApiResult {
     let up = state.db.upstream(&name).await?;
     let report = registry::sync(&state.mirror, &up, &request.packages).await;
-    Ok(Json(SyncReport::from(report)).into_response())
+    Ok(Json(report).into_response())
 }

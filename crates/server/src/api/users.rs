@@ -128,5 +128,5 @@ pub async fn create_key(
         .db
         .create_personal_key(&user, &body.name, &operator.email)
         .await?;
-    created(key.into())
+    created(key)
 }

@@ -78,7 +78,7 @@ async fn users_are_added_reroled_and_removed_keeping_one_owner(backend: Backend)
         listed
             .users
             .into_iter()
-            .filter(|u| u.role == "owner")
+            .filter(|u| u.role.as_str() == "owner")
             .map(|u| u.email)
             .collect()
     };
