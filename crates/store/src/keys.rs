@@ -159,6 +159,31 @@ impl Db {
         self.create_account_key(account, &new, actor).await
     }
 
+    /// Creates (or, with `pair`, adopts) a key of the account `account_id` names, limited to
+    /// the products `slugs` name: what the admin API and the CLI's local mode both run. A slug
+    /// is trimmed and an empty one skipped, as in a comma-separated list (no product's slug
+    /// has spaces or is empty, so this only ever spares an input error).
+    pub async fn add_account_key(
+        &self,
+        account_id: &str,
+        name: &str,
+        slugs: &[String],
+        pair: Option<(&str, &str)>,
+        actor: &str,
+    ) -> Result<CreatedKey> {
+        let account = self.account(account_id).await?;
+        let mut products = Vec::new();
+        for slug in slugs.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            products.push(self.product(slug).await?);
+        }
+        let new = NewKey {
+            name,
+            products: &products,
+            pair,
+        };
+        self.create_account_key(&account, &new, actor).await
+    }
+
     /// Creates (or, with [`NewKey::pair`], adopts) a key of `account`.
     pub async fn create_account_key(
         &self,

@@ -139,6 +139,35 @@ async fn keys_store_only_a_hash_and_change_state(backend: Backend) {
     assert_eq!(audit[0].action, "key.delete");
 }
 
+backend_tests!(async a_key_s_product_slugs_are_trimmed_and_empty_ones_skipped);
+async fn a_key_s_product_slugs_are_trimmed_and_empty_ones_skipped(backend: Backend) {
+    let db = TestDb::open(backend).await;
+    let account = db.test_account("ops@acme.test").await;
+    let patterns = ["acme/*".to_string()];
+    db.create_product("acme-pro", "Acme Pro", &patterns, true, "t")
+        .await
+        .unwrap();
+    let id = &account.public_id;
+    let slugs = [" acme-pro ".to_string(), String::new(), "  ".to_string()];
+    db.add_account_key(id, "ci", &slugs, None, "t")
+        .await
+        .unwrap();
+    let keys = db.keys_of(&account).await.unwrap();
+    assert_eq!(keys.len(), 1, "{}", db.backend_name());
+    assert_eq!(keys[0].products, ["acme-pro"], "{}", db.backend_name());
+    let unknown = ["acme-pro".to_string(), "nope".to_string()];
+    let refused = db.add_account_key(id, "x", &unknown, None, "t").await;
+    assert!(
+        matches!(refused, Err(StoreError::NotFound(_))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        db.keys_of(&account).await.unwrap().len(),
+        1,
+        "nothing added"
+    );
+}
+
 backend_tests!(async one_download_token_per_account);
 async fn one_download_token_per_account(backend: Backend) {
     let db = TestDb::open(backend).await;

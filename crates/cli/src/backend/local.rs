@@ -15,7 +15,6 @@ use packyard_core::rules::AccountStanding;
 use packyard_core::snapshot::Snapshot;
 use packyard_store::Db;
 use packyard_store::accounts::{Account, NewAccount};
-use packyard_store::keys::NewKey;
 use packyard_store::sessions::SessionKind;
 use packyard_store::users::Role;
 
@@ -122,17 +121,8 @@ async fn add_key(
     slugs: &[String],
     pair: Option<(&str, &str)>,
 ) -> Result<CreatedKeyView> {
-    let account = l.db.account(account).await?;
-    let mut products = Vec::new();
-    for slug in slugs.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        products.push(l.db.product(slug).await?);
-    }
-    let new = NewKey {
-        name,
-        products: &products,
-        pair,
-    };
-    Ok(l.db.create_account_key(&account, &new, CLI_ACTOR).await?)
+    let key = l.db.add_account_key(account, name, slugs, pair, CLI_ACTOR);
+    Ok(key.await?)
 }
 
 pub async fn create_key(l: &Local, account: &str, key: NewKeyBody) -> Result<CreatedKeyView> {

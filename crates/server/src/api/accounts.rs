@@ -2,7 +2,7 @@
 //! download access token.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use packyard_api::accounts::{
     AccountAnswer, AccountChange, AccountCreated, AccountDetail, AccountList, AccountStandingView,
@@ -10,11 +10,11 @@ use packyard_api::accounts::{
 };
 use packyard_store::accounts::{Account, NewAccount};
 use packyard_store::invoices::Invoice;
-use packyard_store::keys::NewKey;
 use packyard_store::sessions::SessionKind;
 
-use super::error::ErrorBody;
-use super::operation::{Admin, Answer, Created, by_key, created, hashed, listed, switched, views};
+use super::error::{Conflict, NotFound, Unauthorized, Unprocessable};
+use super::operation::{Admin, Answer, Created, by_key, created, hashed, listed, switched};
+use super::params::{AccountId, PublicKey};
 use crate::edge::error::ApiResult;
 use crate::state::AppState;
 use packyard_core::rules::AccountStanding;
@@ -34,7 +34,7 @@ fn account_answer(account: Account) -> Answer<AccountAnswer> {
 
 /// Every account.
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts",
-    responses((status = 200, body = AccountList), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = AccountList), Unauthorized))]
 pub async fn list(State(state): State<AppState>) -> Answer<AccountList> {
     let mut accounts = Vec::new();
     for account in state.db.accounts().await? {
@@ -54,8 +54,8 @@ fn with_standing(state: &AppState, account: Account, invoices: &[Invoice]) -> Ac
 }
 
 /// Create an account; answers its id.
-#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = NewAccountBody,
-    responses((status = 201, body = AccountCreated), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts",
+    responses((status = 201, body = AccountCreated), Conflict, Unprocessable))]
 pub async fn create(
     Admin { state, operator }: Admin,
     Json(body): Json<NewAccountBody>,
@@ -80,10 +80,12 @@ pub async fn create(
 }
 
 /// One account with its keys, licences and invoices.
-#[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts",
-    params(("id" = String, Path, description = "Account id, e.g. MAG000000001")),
-    responses((status = 200, body = AccountDetail), (status = 404, body = ErrorBody)))]
-pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Answer<AccountDetail> {
+#[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts", params(AccountId),
+    responses((status = 200, body = AccountDetail), NotFound))]
+pub async fn show(
+    State(state): State<AppState>,
+    AccountId { id }: AccountId,
+) -> Answer<AccountDetail> {
     let db = &state.db;
     let account = db.account(&id).await?;
     let keys = db.keys_of(&account).await?;
@@ -92,19 +94,18 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Answ
     let account = with_standing(&state, account, &invoices);
     Ok(Json(AccountDetail {
         account,
-        keys: views(keys),
-        licences: views(licences),
-        invoices: views(invoices),
+        keys,
+        licences,
+        invoices,
     }))
 }
 
 /// Rename an account, change its email or its portal password.
-#[utoipa::path(patch, path = "/api/v1/accounts/{id}", tag = "accounts", request_body = AccountChange,
-    params(("id" = String, Path, description = "Account id")),
-    responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/v1/accounts/{id}", tag = "accounts", params(AccountId),
+    responses((status = 200, body = AccountAnswer), NotFound, Conflict))]
 pub async fn update(
     Admin { state, operator }: Admin,
-    Path(id): Path<String>,
+    AccountId { id }: AccountId,
     Json(change): Json<AccountChange>,
 ) -> Answer<AccountAnswer> {
     let db = &state.db;
@@ -128,18 +129,16 @@ pub async fn update(
 }
 
 switched! {
-    set_open(String) -> Answer<AccountAnswer>: tag = "accounts",
-        params(("id" = String, Path, description = "Account id")),
-        responses((status = 200, body = AccountAnswer), (status = 404, body = ErrorBody)) {
+    set_open(AccountId) -> Answer<AccountAnswer>: tag = "accounts", params(AccountId),
+        responses((status = 200, body = AccountAnswer), NotFound) {
         /// Close an account: its keys and token are refused until it is reopened.
         post "/api/v1/accounts/{id}/close" close = false;
         /// Reopen a closed account.
         post "/api/v1/accounts/{id}/reopen" reopen = true;
     }
 
-    set_key(String) -> Answer<KeySwitched>: tag = "keys",
-        params(("public_key" = String, Path, description = "The key's public half")),
-        responses((status = 200, body = KeySwitched), (status = 404, body = ErrorBody)) {
+    set_key(PublicKey) -> Answer<KeySwitched>: tag = "keys", params(PublicKey),
+        responses((status = 200, body = KeySwitched), NotFound) {
         /// Disable an access key.
         post "/api/v1/keys/{public_key}/disable" disable_key = false;
         /// Enable an access key.
@@ -149,7 +148,7 @@ switched! {
 
 async fn set_open(
     Admin { state, operator }: Admin,
-    Path(id): Path<String>,
+    AccountId { id }: AccountId,
     open: bool,
 ) -> Answer<AccountAnswer> {
     let account = match open {
@@ -160,66 +159,51 @@ async fn set_open(
 }
 
 /// An account's access keys (never the private keys).
-#[utoipa::path(get, path = "/api/v1/accounts/{id}/keys", tag = "keys",
-    params(("id" = String, Path, description = "Account id")),
-    responses((status = 200, body = KeyList), (status = 404, body = ErrorBody)))]
-pub async fn keys(State(state): State<AppState>, Path(id): Path<String>) -> Answer<KeyList> {
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/keys", tag = "keys", params(AccountId),
+    responses((status = 200, body = KeyList), NotFound))]
+pub async fn keys(State(state): State<AppState>, AccountId { id }: AccountId) -> Answer<KeyList> {
     let account = state.db.account(&id).await?;
     listed(state.db.keys_of(&account), |keys| KeyList { keys }).await
 }
 
 /// Create an access key pair; the private key is in this answer only.
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/keys", tag = "keys", request_body = NewKeyBody,
-    params(("id" = String, Path, description = "Account id")),
-    responses((status = 201, body = CreatedKeyView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/keys", tag = "keys", params(AccountId),
+    responses((status = 201, body = CreatedKeyView), NotFound, Unprocessable))]
 pub async fn create_key(
-    admin: Admin,
-    Path(id): Path<String>,
+    Admin { state, operator }: Admin,
+    AccountId { id }: AccountId,
     Json(body): Json<NewKeyBody>,
 ) -> Created<CreatedKeyView> {
-    add_key(admin, &id, &body.name, &body.products, None).await
+    let (name, by) = (&body.name, &operator.email);
+    created(
+        state
+            .db
+            .add_account_key(&id, name, &body.products, None, by)
+            .await?,
+    )
 }
 
 /// Adopt an existing key pair (e.g. from another repository); only its hash is stored.
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/keys/import", tag = "keys", request_body = ImportKeyBody,
-    params(("id" = String, Path, description = "Account id")),
-    responses((status = 201, body = CreatedKeyView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/keys/import", tag = "keys", params(AccountId),
+    responses((status = 201, body = CreatedKeyView), NotFound, Conflict, Unprocessable))]
 pub async fn import_key(
-    admin: Admin,
-    Path(id): Path<String>,
+    Admin { state, operator }: Admin,
+    AccountId { id }: AccountId,
     Json(body): Json<ImportKeyBody>,
 ) -> Created<CreatedKeyView> {
     let pair = Some((body.public_key.as_str(), body.private_key.as_str()));
-    add_key(admin, &id, &body.name, &body.products, pair).await
-}
-
-async fn add_key(
-    Admin { state, operator }: Admin,
-    id: &str,
-    name: &str,
-    slugs: &[String],
-    pair: Option<(&str, &str)>,
-) -> Created<CreatedKeyView> {
-    let account = state.db.account(id).await?;
-    let mut products = Vec::new();
-    for slug in slugs {
-        products.push(state.db.product(slug).await?);
-    }
-    let new = NewKey {
-        name,
-        products: &products,
-        pair,
-    };
-    let key = state
-        .db
-        .create_account_key(&account, &new, &operator.email)
-        .await?;
-    created(key)
+    let (name, by) = (&body.name, &operator.email);
+    created(
+        state
+            .db
+            .add_account_key(&id, name, &body.products, pair, by)
+            .await?,
+    )
 }
 
 async fn set_key(
     Admin { state, operator }: Admin,
-    Path(public_key): Path<String>,
+    PublicKey { public_key }: PublicKey,
     enabled: bool,
 ) -> Answer<KeySwitched> {
     let key = state
@@ -234,19 +218,18 @@ async fn set_key(
 
 by_key! {
     /// Delete an access key for good.
-    #[utoipa::path(delete, path = "/api/v1/keys/{public_key}", tag = "keys",
-        params(("public_key" = String, Path, description = "The key's public half")),
-        responses((status = 204), (status = 404, body = ErrorBody)))]
-    delete_key = delete_key -> NoContent;
+    #[utoipa::path(delete, path = "/api/v1/keys/{public_key}", tag = "keys", params(PublicKey),
+        responses((status = 204), NotFound))]
+    delete_key = delete_key(PublicKey { public_key }) -> NoContent;
 }
 
 /// Generate the account's download access token, replacing the previous one at once.
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/download-token", tag = "download tokens",
-    params(("id" = String, Path, description = "Account id")),
-    responses((status = 201, body = DownloadToken), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    params(AccountId),
+    responses((status = 201, body = DownloadToken), NotFound, Unprocessable))]
 pub async fn generate_token(
     Admin { state, operator }: Admin,
-    Path(id): Path<String>,
+    AccountId { id }: AccountId,
 ) -> Created<DownloadToken> {
     let account = state.db.account(&id).await?;
     let token = state.db.generate_token(&account, &operator.email).await?;

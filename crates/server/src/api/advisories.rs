@@ -14,8 +14,9 @@ use packyard_api::marks::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::error::ErrorBody;
+use super::error::{Conflict, NotFound, Unprocessable};
 use super::operation::{Admin, Answer, Created, by_key, created, listed};
+use super::params::AdvisoryId;
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::marks_input;
@@ -45,8 +46,8 @@ pub async fn list(
 }
 
 /// Publish an advisory: `composer audit` reports it to every account that sees the package.
-#[utoipa::path(post, path = "/api/v1/advisories", tag = "advisories", request_body = NewAdvisoryBody,
-    responses((status = 201, body = AdvisoryView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/advisories", tag = "advisories",
+    responses((status = 201, body = AdvisoryView), NotFound, Unprocessable))]
 pub async fn add(
     Admin { state, operator }: Admin,
     Json(body): Json<NewAdvisoryBody>,
@@ -62,9 +63,9 @@ pub async fn add(
 by_key! {
     /// Withdraw an advisory; its id is never reused.
     #[utoipa::path(post, path = "/api/v1/advisories/{id}/withdraw", tag = "advisories",
-        params(("id" = String, Path, description = "The advisory id, e.g. PKSA-2026-0001")),
-        responses((status = 200, body = AdvisoryView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-    withdraw = withdraw_advisory -> AdvisoryView;
+        params(AdvisoryId),
+        responses((status = 200, body = AdvisoryView), NotFound, Conflict))]
+    withdraw = withdraw_advisory(AdvisoryId { id }) -> AdvisoryView;
 }
 
 fn package_of(vendor: &str, name: &str) -> ApiResult<String> {
@@ -72,9 +73,9 @@ fn package_of(vendor: &str, name: &str) -> ApiResult<String> {
 }
 
 /// Mark a package abandoned, with an optional replacement.
-#[utoipa::path(put, path = "/api/v1/packages/{vendor}/{name}/abandoned", tag = "packages", request_body = AbandonBody,
+#[utoipa::path(put, path = "/api/v1/packages/{vendor}/{name}/abandoned", tag = "packages",
     params(("vendor" = String, Path), ("name" = String, Path)),
-    responses((status = 200, body = AbandonedView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = AbandonedView), NotFound, Unprocessable))]
 pub async fn abandon(
     Admin { state, operator }: Admin,
     Path((vendor, name)): Path<(String, String)>,
@@ -101,7 +102,7 @@ pub async fn abandon(
 /// Take the abandoned mark off a package.
 #[utoipa::path(delete, path = "/api/v1/packages/{vendor}/{name}/abandoned", tag = "packages",
     params(("vendor" = String, Path), ("name" = String, Path)),
-    responses((status = 200, body = AbandonedView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AbandonedView), NotFound))]
 pub async fn unabandon(
     Admin { state, operator }: Admin,
     Path((vendor, name)): Path<(String, String)>,
@@ -132,9 +133,8 @@ async fn recalls_of(state: &AppState, package: Option<&str>) -> Answer<RecallLis
 
 /// Recall a version: it leaves every account's metadata and its archive answers 410.
 #[utoipa::path(post, path = "/api/v1/packages/{vendor}/{name}/versions/{version}/recall", tag = "packages",
-    request_body = RecallBody,
     params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
-    responses((status = 200, body = RecallList), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = RecallList), NotFound, Conflict, Unprocessable))]
 pub async fn recall(
     Admin { state, operator }: Admin,
     Path((vendor, name, version)): Path<(String, String, String)>,
@@ -152,7 +152,7 @@ pub async fn recall(
 /// Undo a recall.
 #[utoipa::path(delete, path = "/api/v1/packages/{vendor}/{name}/versions/{version}/recall", tag = "packages",
     params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
-    responses((status = 200, body = RecallList), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = RecallList), NotFound, Unprocessable))]
 pub async fn unrecall(
     Admin { state, operator }: Admin,
     Path((vendor, name, version)): Path<(String, String, String)>,
@@ -175,9 +175,9 @@ pub async fn notices(State(state): State<AppState>) -> Answer<NoticeList> {
 }
 
 /// Set the info or warning notice of the root packages.json.
-#[utoipa::path(put, path = "/api/v1/notices/{kind}", tag = "notices", request_body = NoticeBody,
+#[utoipa::path(put, path = "/api/v1/notices/{kind}", tag = "notices",
     params(("kind" = String, Path, description = "info or warning")),
-    responses((status = 200, body = NoticeList), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = NoticeList), Unprocessable))]
 pub async fn set_notice(
     Admin { state, operator }: Admin,
     Path(kind): Path<String>,

@@ -15,8 +15,9 @@ use packyard_store::products::{ProductChange, parse_patterns};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::error::ErrorBody;
+use super::error::{Conflict, NotFound, Unprocessable};
 use super::operation::{Admin, Answer, Created, by_key, created, listed};
+use super::params::{AccountId, InvoiceNumber, Slug};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -40,8 +41,8 @@ pub async fn products(State(state): State<AppState>) -> Answer<ProductList> {
 }
 
 /// Create a product.
-#[utoipa::path(post, path = "/api/v1/products", tag = "products", request_body = NewProduct,
-    responses((status = 201, body = ProductView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/products", tag = "products",
+    responses((status = 201, body = ProductView), Conflict, Unprocessable))]
 pub async fn create_product(
     Admin { state, operator }: Admin,
     Json(body): Json<NewProduct>,
@@ -61,23 +62,18 @@ pub async fn create_product(
 }
 
 /// One product.
-#[utoipa::path(get, path = "/api/v1/products/{slug}", tag = "products",
-    params(("slug" = String, Path, description = "The product's slug")),
-    responses((status = 200, body = ProductView), (status = 404, body = ErrorBody)))]
-pub async fn product(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> Answer<ProductView> {
+#[utoipa::path(get, path = "/api/v1/products/{slug}", tag = "products", params(Slug),
+    responses((status = 200, body = ProductView), NotFound))]
+pub async fn product(State(state): State<AppState>, Slug { slug }: Slug) -> Answer<ProductView> {
     Ok(Json(state.db.product(&slug).await?))
 }
 
 /// Change a product's name, packages or visibility.
-#[utoipa::path(patch, path = "/api/v1/products/{slug}", tag = "products", request_body = ProductPatch,
-    params(("slug" = String, Path, description = "The product's slug")),
-    responses((status = 200, body = ProductView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/v1/products/{slug}", tag = "products", params(Slug),
+    responses((status = 200, body = ProductView), NotFound, Unprocessable))]
 pub async fn update_product(
     Admin { state, operator }: Admin,
-    Path(slug): Path<String>,
+    Slug { slug }: Slug,
     Json(body): Json<ProductPatch>,
 ) -> Answer<ProductView> {
     let change = ProductChange {
@@ -97,15 +93,14 @@ pub async fn update_product(
 
 by_key! {
     /// Delete a product no entitlement or release uses.
-    #[utoipa::path(delete, path = "/api/v1/products/{slug}", tag = "products",
-        params(("slug" = String, Path, description = "The product's slug")),
-        responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-    delete_product = delete_product -> NoContent;
+    #[utoipa::path(delete, path = "/api/v1/products/{slug}", tag = "products", params(Slug),
+        responses((status = 204), NotFound, Conflict))]
+    delete_product = delete_product(Slug { slug }) -> NoContent;
 }
 
 /// Entitlements, of one account or all.
 #[utoipa::path(get, path = "/api/v1/entitlements", tag = "entitlements", params(AccountFilter),
-    responses((status = 200, body = EntitlementList), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = EntitlementList), NotFound))]
 pub async fn entitlements(
     State(state): State<AppState>,
     Query(filter): Query<AccountFilter>,
@@ -122,9 +117,8 @@ pub async fn entitlements(
 
 /// Grant a product to an account, or change the grant's date; says what changed.
 #[utoipa::path(put, path = "/api/v1/accounts/{id}/entitlements/{product}", tag = "entitlements",
-    request_body = GrantBody,
     params(("id" = String, Path, description = "Account id"), ("product" = String, Path, description = "Product slug")),
-    responses((status = 200, body = Grant), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Grant), NotFound, Unprocessable))]
 pub async fn grant(
     Admin { state, operator }: Admin,
     Path((id, slug)): Path<(String, String)>,
@@ -165,7 +159,7 @@ pub async fn grant(
 /// Take a product away from an account.
 #[utoipa::path(delete, path = "/api/v1/accounts/{id}/entitlements/{product}", tag = "entitlements",
     params(("id" = String, Path, description = "Account id"), ("product" = String, Path, description = "Product slug")),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
+    responses((status = 204), NotFound))]
 pub async fn revoke(
     Admin { state, operator }: Admin,
     Path((id, slug)): Path<(String, String)>,
@@ -178,7 +172,7 @@ pub async fn revoke(
 
 /// Invoices with their account, of one account or all.
 #[utoipa::path(get, path = "/api/v1/invoices", tag = "invoices", params(AccountFilter),
-    responses((status = 200, body = InvoiceList), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = InvoiceList), NotFound))]
 pub async fn invoices(
     State(state): State<AppState>,
     Query(filter): Query<AccountFilter>,
@@ -200,12 +194,11 @@ pub async fn invoices(
 }
 
 /// Record an invoice for an account.
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/invoices", tag = "invoices", request_body = NewInvoice,
-    params(("id" = String, Path, description = "Account id")),
-    responses((status = 201, body = InvoiceView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/invoices", tag = "invoices", params(AccountId),
+    responses((status = 201, body = InvoiceView), Conflict, Unprocessable))]
 pub async fn add_invoice(
     Admin { state, operator }: Admin,
-    Path(id): Path<String>,
+    AccountId { id }: AccountId,
     Json(body): Json<NewInvoice>,
 ) -> Created<InvoiceView> {
     let due = date(&body.due, "due")?;
@@ -227,18 +220,18 @@ pub async fn add_invoice(
 by_key! {
     /// Mark an invoice paid (lifts a billing hold within a second).
     #[utoipa::path(post, path = "/api/v1/invoices/{number}/pay", tag = "invoices",
-        params(("number" = String, Path, description = "Invoice number")),
-        responses((status = 200, body = InvoiceView), (status = 404, body = ErrorBody)))]
-    pay_invoice = pay_invoice -> InvoiceView;
+        params(InvoiceNumber),
+        responses((status = 200, body = InvoiceView), NotFound))]
+    pay_invoice = pay_invoice(InvoiceNumber { number }) -> InvoiceView;
 }
 
 /// Void an invoice entered by mistake: it never holds the account and stays listed as void.
-#[utoipa::path(post, path = "/api/v1/invoices/{number}/void", tag = "invoices", request_body = VoidBody,
-    params(("number" = String, Path, description = "Invoice number")),
-    responses((status = 200, body = InvoiceView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/invoices/{number}/void", tag = "invoices",
+    params(InvoiceNumber),
+    responses((status = 200, body = InvoiceView), NotFound, Conflict, Unprocessable))]
 pub async fn void_invoice(
     Admin { state, operator }: Admin,
-    Path(number): Path<String>,
+    InvoiceNumber { number }: InvoiceNumber,
     Json(body): Json<VoidBody>,
 ) -> Answer<InvoiceView> {
     let invoice = state

@@ -1,12 +1,33 @@
 //! The admin API's error shape, `{"error": "…"}`: its schema for the OpenAPI document, and a
 //! middleware that gives axum's own rejections the same shape. The errors themselves are
-//! [`crate::edge::error::ApiError`] with the operator audience.
+//! [`crate::edge::error::ApiError`] with the operator audience. Each error status an
+//! operation documents is one type here ([`NotFound`], [`Conflict`]…), named in its
+//! `responses(...)`, so that "a 404 answers an `ErrorBody`" is said once (the document
+//! registers the `ErrorBody` schema itself: these types only refer to it).
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 pub use packyard_api::ErrorBody;
 
 use crate::edge::error::ApiError;
+
+/// Declares the error answers an operation can list: a status, answered with an [`ErrorBody`].
+macro_rules! error_answers {
+    ($($name:ident = $status:literal;)+) => {$(
+        #[derive(utoipa::IntoResponses)]
+        #[response(status = $status)]
+        pub struct $name(pub ErrorBody);
+    )+};
+}
+
+error_answers! {
+    BadRequest = 400;
+    Unauthorized = 401;
+    NotFound = 404;
+    Conflict = 409;
+    TooLarge = 413;
+    Unprocessable = 422;
+}
 
 /// Rejections that axum's extractors answer themselves (malformed JSON or query, a body over
 /// the limit, a wrong method) are plain text; this middleware gives them the admin API's

@@ -2,14 +2,15 @@
 //! operator's account page, computed from this node's snapshot by `packyard_core::explain`.
 
 use axum::Json;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use packyard_api::explain::ExplanationView;
 use packyard_core::explain::{Asker, Today, explain};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::error::ErrorBody;
+use super::error::Unauthorized;
 use super::operation::{Admin, Answer};
+use super::params::{AccountId, PublicKey};
 
 #[derive(Deserialize, IntoParams)]
 pub struct ExplainQuery {
@@ -18,13 +19,13 @@ pub struct ExplainQuery {
 }
 
 /// Declares an explain operation: the two differ only in who asks (an account by its id, an
-/// access key by its public half), named by the path's one parameter.
+/// access key by its public half), named by the path's one parameter (its type and field).
 macro_rules! explain_operation {
-    ($(#[$attr:meta])* $name:ident asks as $asker:ident) => {
+    ($(#[$attr:meta])* $name:ident asks as $asker:ident($key:ident { $field:ident })) => {
         $(#[$attr])*
         pub async fn $name(
             Admin { state, .. }: Admin,
-            Path(who): Path<String>,
+            $key { $field: who }: $key,
             Query(query): Query<ExplainQuery>,
         ) -> Answer<ExplanationView> {
             let today = Today {
@@ -40,15 +41,15 @@ macro_rules! explain_operation {
 explain_operation! {
     /// Why an account can or cannot install a package, step by step.
     #[utoipa::path(get, path = "/api/v1/accounts/{id}/explain", tag = "accounts",
-        params(("id" = String, Path, description = "Account id"), ExplainQuery),
-        responses((status = 200, body = ExplanationView), (status = 401, body = ErrorBody)))]
-    explain_account asks as Account
+        params(AccountId, ExplainQuery),
+        responses((status = 200, body = ExplanationView), Unauthorized))]
+    explain_account asks as Account(AccountId { id })
 }
 
 explain_operation! {
     /// Why an access key can or cannot install a package, step by step.
     #[utoipa::path(get, path = "/api/v1/keys/{public_key}/explain", tag = "keys",
-        params(("public_key" = String, Path, description = "The key's public half"), ExplainQuery),
-        responses((status = 200, body = ExplanationView), (status = 401, body = ErrorBody)))]
-    explain_key asks as Key
+        params(PublicKey, ExplainQuery),
+        responses((status = 200, body = ExplanationView), Unauthorized))]
+    explain_key asks as Key(PublicKey { public_key })
 }

@@ -16,8 +16,9 @@ use serde::Deserialize;
 use tokio_util::io::StreamReader;
 use utoipa::IntoParams;
 
-use super::error::ErrorBody;
+use super::error::{BadRequest, Conflict, NotFound, TooLarge, Unprocessable};
 use super::operation::{Admin, Answer, Created, by_key, listed, switched};
+use super::params::FileName;
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::publish::publish_zip_as;
@@ -87,8 +88,8 @@ pub async fn packages(
 /// archive was already there.
 #[utoipa::path(post, path = "/api/v1/packages", tag = "packages", params(PublishParams),
     request_body(content = Vec<u8>, content_type = "application/zip"),
-    responses((status = 201, body = Published), (status = 200, body = Published), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Published), (status = 200, body = Published), Conflict,
+        TooLarge, Unprocessable))]
 pub async fn upload(
     Admin { state, operator }: Admin,
     Query(params): Query<PublishParams>,
@@ -121,9 +122,9 @@ pub async fn upload(
 }
 
 switched! {
-    set_listed((String, String, String)) -> ApiResult<StatusCode>: tag = "packages",
+    set_listed(Path<(String, String, String)>) -> ApiResult<StatusCode>: tag = "packages",
         params(("vendor" = String, Path), ("name" = String, Path), ("version" = String, Path)),
-        responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)) {
+        responses((status = 204), BadRequest, NotFound) {
         /// Unlist a version: Composer no longer sees it; the archive stays stored.
         delete "/api/v1/packages/{vendor}/{name}/{version}" unlist = false;
         /// List an unlisted version again.
@@ -150,7 +151,7 @@ async fn set_listed(
 /// One package's versions (listed or not) with who published them and their installs.
 #[utoipa::path(get, path = "/api/v1/packages/{vendor}/{name}", tag = "packages",
     params(("vendor" = String, Path), ("name" = String, Path)),
-    responses((status = 200, body = PackageView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PackageView), NotFound))]
 pub async fn package(
     State(state): State<AppState>,
     Path((vendor, name)): Path<(String, String)>,
@@ -183,14 +184,14 @@ pub async fn releases(State(state): State<AppState>) -> Answer<ReleaseList> {
 
 /// Add a release file (the request body, streamed to storage). 201 when added, 200 when the
 /// same file was already there.
-#[utoipa::path(put, path = "/api/v1/releases/{file_name}", tag = "releases", params(ReleaseParams,
-        ("file_name" = String, Path, description = "The name customers download, e.g. Acme-CE-2.4.7.tar.gz")),
+#[utoipa::path(put, path = "/api/v1/releases/{file_name}", tag = "releases",
+    params(ReleaseParams, FileName),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = ReleaseAdded), (status = 200, body = ReleaseAdded), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ReleaseAdded), (status = 200, body = ReleaseAdded), Conflict,
+        TooLarge, Unprocessable))]
 pub async fn upload_release(
     Admin { state, operator }: Admin,
-    Path(file_name): Path<String>,
+    FileName { file_name }: FileName,
     Query(params): Query<ReleaseParams>,
     body: Body,
 ) -> Created<ReleaseAdded> {
@@ -226,7 +227,7 @@ pub async fn upload_release(
 by_key! {
     /// Remove a release file from the download interface.
     #[utoipa::path(delete, path = "/api/v1/releases/{file_name}", tag = "releases",
-        params(("file_name" = String, Path, description = "The name customers download")),
-        responses((status = 204), (status = 404, body = ErrorBody)))]
-    delete_release = delete_release -> NoContent;
+        params(FileName),
+        responses((status = 204), NotFound))]
+    delete_release = delete_release(FileName { file_name }) -> NoContent;
 }

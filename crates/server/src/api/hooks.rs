@@ -11,6 +11,7 @@ use axum::response::IntoResponse;
 use packyard_api::repos::HookAnswer;
 use packyard_store::StoreError;
 
+use super::error::{NotFound, Unauthorized};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::git::hooks::verify;
@@ -19,7 +20,7 @@ use packyard_core::git::hooks::verify;
 #[utoipa::path(post, path = "/api/hooks/{repo_id}", tag = "repositories", security(()),
     params(("repo_id" = i64, Path, description = "Repository id")),
     request_body(content = String, description = "The host's push event, signed with the repository's secret"),
-    responses((status = 202, body = HookAnswer), (status = 200, body = HookAnswer), (status = 401, body = super::error::ErrorBody), (status = 404, body = super::error::ErrorBody)))]
+    responses((status = 202, body = HookAnswer), (status = 200, body = HookAnswer), Unauthorized, NotFound))]
 pub async fn receive(
     State(state): State<AppState>,
     Path(repo_id): Path<String>,

@@ -16,6 +16,7 @@ mod files;
 mod hooks;
 mod operation;
 mod operators;
+mod params;
 mod repos;
 pub mod scope;
 mod upstreams;
@@ -40,6 +41,7 @@ use crate::state::AppState;
         title = "Packyard admin API",
         description = "Operators' API: accounts, keys, download tokens, products, entitlements, invoices, packages, releases, git repositories, upstream repositories, operators and their tokens. Send 'Authorization: Bearer <operator API token>'; errors are {\"error\": \"…\"}."
     ),
+    components(schemas(error::ErrorBody)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -1,9 +1,10 @@
 //! What the admin API's handlers have in common, in one place: the [`Admin`] extractor (the
 //! server's state with the operator acting, whose email every change's audit entry records),
-//! the answer types ([`Answer`], [`Created`]), store rows as the listed views ([`views`],
-//! [`listed`]), password hashing off the async workers ([`hashed`]), and two macros for
-//! families of operations whose declarations would otherwise be copies: [`switched`] (pairs
-//! that differ by a flag) and [`by_key`] (one store call on the path's key).
+//! the answer types ([`Answer`], [`Created`]), listings of store rows ([`listed`]), password
+//! hashing off the async workers ([`hashed`]), and two macros for families of operations
+//! whose declarations would otherwise be copies: [`switched`] (pairs that differ by a flag)
+//! and [`by_key`] (one store call on the path's key). Path parameters are the types of
+//! [`super::params`], extractors that also document themselves.
 //!
 //! A handler reads as its operation: the extractors it needs and what it does. The scope check
 //! in front of every route has already authenticated the operator; [`Admin`] takes them from
@@ -33,17 +34,13 @@ pub fn created<T>(body: T) -> Created<T> {
     Ok((StatusCode::CREATED, Json(body)))
 }
 
-/// Store rows as the views the API lists.
-pub fn views<T, V: From<T>>(rows: Vec<T>) -> Vec<V> {
-    rows.into_iter().map(V::from).collect()
-}
-
-/// A listing: the rows a store call reads, as views in the list body `list` makes of them.
-pub async fn listed<T, V: From<T>, L>(
+/// A listing: the rows a store call reads (they are the API's bodies), in the list body
+/// `list` makes of them.
+pub async fn listed<T, L>(
     rows: impl Future<Output = Result<Vec<T>, StoreError>>,
-    list: impl FnOnce(Vec<V>) -> L,
+    list: impl FnOnce(Vec<T>) -> L,
 ) -> Answer<L> {
-    Ok(Json(list(views(rows.await?))))
+    Ok(Json(list(rows.await?)))
 }
 
 /// The server's state and the operator acting: what a handler that changes something (or
@@ -79,35 +76,35 @@ macro_rules! switched {
     )+) => {$($(
         $(#[$doc])*
         #[utoipa::path($method, path = $route, tag = $tag, params $params, responses $responses)]
-        pub async fn $name(admin: Admin, path: Path<$path>) -> $answer {
+        pub async fn $name(admin: Admin, path: $path) -> $answer {
             $set(admin, path, $flag).await
         }
     )+)+};
 }
 pub(super) use switched;
 
-/// Declares operations that hand the path's one key and the acting operator's email to one
-/// store call: `name = call -> View;` answers the row the call returns as `View`,
-/// `name = call -> NoContent;` answers 204 with no body.
+/// Declares operations that hand the path's one key (a type of [`super::params`] and its
+/// field) and the acting operator's email to one store call: `name = call(Key { field }) ->
+/// View;` answers the row the call returns as `View`, `-> NoContent` answers 204 with no body.
 macro_rules! by_key {
-    ($($(#[$attr:meta])* $name:ident = $call:ident -> $answer:ident;)+) => {$(
-        by_key!(@one $(#[$attr])* $name $call $answer);
+    ($($(#[$attr:meta])* $name:ident = $call:ident($key:ident { $field:ident }) -> $answer:ident;)+) => {$(
+        by_key!(@one $(#[$attr])* $name $call $key $field $answer);
     )+};
-    (@one $(#[$attr:meta])* $name:ident $call:ident NoContent) => {
+    (@one $(#[$attr:meta])* $name:ident $call:ident $key:ident $field:ident NoContent) => {
         $(#[$attr])*
         pub async fn $name(
             Admin { state, operator }: Admin,
-            Path(key): Path<String>,
+            $key { $field: key }: $key,
         ) -> ApiResult<StatusCode> {
             state.db.$call(&key, &operator.email).await?;
             Ok(StatusCode::NO_CONTENT)
         }
     };
-    (@one $(#[$attr:meta])* $name:ident $call:ident $view:ident) => {
+    (@one $(#[$attr:meta])* $name:ident $call:ident $key:ident $field:ident $view:ident) => {
         $(#[$attr])*
         pub async fn $name(
             Admin { state, operator }: Admin,
-            Path(key): Path<String>,
+            $key { $field: key }: $key,
         ) -> Answer<$view> {
             Ok(Json(state.db.$call(&key, &operator.email).await?.into()))
         }

@@ -12,8 +12,9 @@ use packyard_store::operator_tokens::TokenScope;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::error::ErrorBody;
+use super::error::{Conflict, NotFound, Unprocessable};
 use super::operation::{Admin, Answer, Created, created, hashed, listed, switched};
+use super::params::Email;
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -29,8 +30,8 @@ pub async fn list(State(state): State<AppState>) -> Answer<OperatorList> {
 }
 
 /// Create an operator.
-#[utoipa::path(post, path = "/api/v1/operators", tag = "operators", request_body = NewOperator,
-    responses((status = 201, body = OperatorView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/operators", tag = "operators",
+    responses((status = 201, body = OperatorView), Conflict, Unprocessable))]
 pub async fn create(
     Admin { state, operator }: Admin,
     Json(body): Json<NewOperator>,
@@ -44,12 +45,11 @@ pub async fn create(
 }
 
 /// Set an operator's back-office password.
-#[utoipa::path(put, path = "/api/v1/operators/{email}/password", tag = "operators", request_body = OperatorPassword,
-    params(("email" = String, Path)),
-    responses((status = 200, body = OperatorView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/operators/{email}/password", tag = "operators", params(Email),
+    responses((status = 200, body = OperatorView), NotFound, Unprocessable))]
 pub async fn set_password(
     Admin { state, operator }: Admin,
-    Path(email): Path<String>,
+    Email { email }: Email,
     Json(body): Json<OperatorPassword>,
 ) -> Answer<OperatorView> {
     let hash = hashed(body.password, StatusCode::UNPROCESSABLE_ENTITY).await?;
@@ -60,9 +60,8 @@ pub async fn set_password(
 }
 
 switched! {
-    set_disabled(String) -> Answer<OperatorView>: tag = "operators",
-        params(("email" = String, Path)),
-        responses((status = 200, body = OperatorView), (status = 404, body = ErrorBody)) {
+    set_disabled(Email) -> Answer<OperatorView>: tag = "operators", params(Email),
+        responses((status = 200, body = OperatorView), NotFound) {
         /// Disable an operator: their tokens and sessions stop working within a second.
         post "/api/v1/operators/{email}/disable" disable = true;
         /// Enable a disabled operator.
@@ -72,7 +71,7 @@ switched! {
 
 async fn set_disabled(
     Admin { state, operator }: Admin,
-    Path(email): Path<String>,
+    Email { email }: Email,
     disabled: bool,
 ) -> Answer<OperatorView> {
     let changed = state
@@ -84,7 +83,7 @@ async fn set_disabled(
 
 /// API tokens (never the secrets), of one operator or all.
 #[utoipa::path(get, path = "/api/v1/operator-tokens", tag = "operators", params(OperatorFilter),
-    responses((status = 200, body = TokenList), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = TokenList), NotFound))]
 pub async fn tokens(
     State(state): State<AppState>,
     Query(filter): Query<OperatorFilter>,
@@ -97,8 +96,8 @@ pub async fn tokens(
 }
 
 /// Create an API token; the secret is in this answer only.
-#[utoipa::path(post, path = "/api/v1/operator-tokens", tag = "operators", request_body = NewToken,
-    responses((status = 201, body = CreatedTokenView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/operator-tokens", tag = "operators",
+    responses((status = 201, body = CreatedTokenView), NotFound, Unprocessable))]
 pub async fn create_token(
     Admin { state, operator }: Admin,
     Json(body): Json<NewToken>,
@@ -113,7 +112,7 @@ pub async fn create_token(
 
 /// Revoke an API token: refused on every node within a second.
 #[utoipa::path(delete, path = "/api/v1/operator-tokens/{id}", tag = "operators",
-    params(("id" = i64, Path)), responses((status = 200, body = TokenView), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path)), responses((status = 200, body = TokenView), NotFound))]
 pub async fn revoke_token(
     Admin { state, operator }: Admin,
     Path(id): Path<i64>,

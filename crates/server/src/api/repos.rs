@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use packyard_api::repos::{NewRepo, RepoList, RepoView, SyncQueued};
 
-use super::error::ErrorBody;
+use super::error::{Conflict, NotFound, Unauthorized, Unprocessable};
 
 use super::operation::Admin;
 use crate::edge::error::{ApiError, ApiResult};
@@ -31,7 +31,7 @@ fn repo_id(id: &str) -> Result<i64, ApiError> {
 
 /// List git repositories and their last sync.
 #[utoipa::path(get, path = "/api/v1/repos", tag = "repositories",
-    responses((status = 200, body = RepoList), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = RepoList), Unauthorized))]
 pub async fn list(Admin { state, .. }: Admin) -> ApiResult {
     let repos = state.db.repos().await?;
     let repos = repos
@@ -43,8 +43,8 @@ pub async fn list(Admin { state, .. }: Admin) -> ApiResult {
 
 /// Register a git repository and queue its first import; a generated webhook secret is
 /// answered once.
-#[utoipa::path(post, path = "/api/v1/repos", tag = "repositories", request_body = NewRepo,
-    responses((status = 201, body = RepoView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/repos", tag = "repositories",
+    responses((status = 201, body = RepoView), Conflict, Unprocessable))]
 pub async fn create(Admin { state, operator }: Admin, Json(new): Json<NewRepo>) -> ApiResult {
     let added = add_repository(
         &state.db,
@@ -65,7 +65,7 @@ pub async fn create(Admin { state, operator }: Admin, Json(new): Json<NewRepo>) 
 /// A repository with its versions, skipped refs (with the reason) and conflicts.
 #[utoipa::path(get, path = "/api/v1/repos/{id}", tag = "repositories",
     params(("id" = i64, Path, description = "Repository id")),
-    responses((status = 200, body = RepoView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = RepoView), NotFound))]
 pub async fn show(Admin { state, .. }: Admin, Path(id): Path<String>) -> ApiResult {
     let id = repo_id(&id)?;
     let repo = state.db.repo(id).await?;
@@ -77,7 +77,7 @@ pub async fn show(Admin { state, .. }: Admin, Path(id): Path<String>) -> ApiResu
 /// Forget a repository; the versions it published stay.
 #[utoipa::path(delete, path = "/api/v1/repos/{id}", tag = "repositories",
     params(("id" = i64, Path, description = "Repository id")),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
+    responses((status = 204), NotFound))]
 pub async fn remove(Admin { state, operator }: Admin, Path(id): Path<String>) -> ApiResult {
     state.db.remove_repo(repo_id(&id)?, &operator.email).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -86,7 +86,7 @@ pub async fn remove(Admin { state, operator }: Admin, Path(id): Path<String>) ->
 /// Queue an incremental sync (only new or moved refs are fetched and built).
 #[utoipa::path(post, path = "/api/v1/repos/{id}/sync", tag = "repositories",
     params(("id" = i64, Path, description = "Repository id")),
-    responses((status = 202, body = SyncQueued), (status = 404, body = ErrorBody)))]
+    responses((status = 202, body = SyncQueued), NotFound))]
 pub async fn sync(Admin { state, .. }: Admin, Path(id): Path<String>) -> ApiResult {
     let id = repo_id(&id)?;
     state.db.request_repo_sync(id).await?;

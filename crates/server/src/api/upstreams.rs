@@ -3,12 +3,12 @@
 //! and sync ahead of time. Bodies are typed so the OpenAPI document describes them.
 
 use axum::Json;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use packyard_api::upstreams::{AddUpstream, SyncReport, SyncRequest, UpstreamList, UpstreamView};
 
-use super::error::ErrorBody;
+use super::error::{Conflict, NotFound, Unauthorized, Unprocessable};
+use super::params::UpstreamName;
 
 use super::operation::{Admin, by_key};
 use crate::edge::error::ApiResult;
@@ -16,7 +16,7 @@ use packyard_core::upstream::registry;
 
 /// Upstreams in priority order, with this node's counters and the last error.
 #[utoipa::path(get, path = "/api/v1/upstreams", tag = "upstreams",
-    responses((status = 200, body = UpstreamList), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = UpstreamList), Unauthorized))]
 pub async fn list(Admin { state, .. }: Admin) -> ApiResult {
     let upstreams = state.db.upstreams().await?;
     let views = upstreams
@@ -27,8 +27,8 @@ pub async fn list(Admin { state, .. }: Admin) -> ApiResult {
 }
 
 /// Add an upstream; credentials need the server's `--secrets-key-file`.
-#[utoipa::path(post, path = "/api/v1/upstreams", tag = "upstreams", request_body = AddUpstream,
-    responses((status = 201, body = UpstreamView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/upstreams", tag = "upstreams",
+    responses((status = 201, body = UpstreamView), Conflict, Unprocessable))]
 pub async fn create(Admin { state, operator }: Admin, Json(add): Json<AddUpstream>) -> ApiResult {
     let key = state.config.secrets_key.as_ref();
     let up = registry::add(&state.db, key, &add, &operator.email).await?;
@@ -37,10 +37,9 @@ pub async fn create(Admin { state, operator }: Admin, Json(add): Json<AddUpstrea
 }
 
 /// One upstream (never its credentials).
-#[utoipa::path(get, path = "/api/v1/upstreams/{name}", tag = "upstreams",
-    params(("name" = String, Path, description = "Upstream name")),
-    responses((status = 200, body = UpstreamView), (status = 404, body = ErrorBody)))]
-pub async fn show(Admin { state, .. }: Admin, Path(name): Path<String>) -> ApiResult {
+#[utoipa::path(get, path = "/api/v1/upstreams/{name}", tag = "upstreams", params(UpstreamName),
+    responses((status = 200, body = UpstreamView), NotFound))]
+pub async fn show(Admin { state, .. }: Admin, UpstreamName { name }: UpstreamName) -> ApiResult {
     let up = state.db.upstream(&name).await?;
     let view = registry::view(&up, &state.mirror);
     Ok(Json(view).into_response())
@@ -49,18 +48,18 @@ pub async fn show(Admin { state, .. }: Admin, Path(name): Path<String>) -> ApiRe
 by_key! {
     /// Forget an upstream and what was fetched from it.
     #[utoipa::path(delete, path = "/api/v1/upstreams/{name}", tag = "upstreams",
-        params(("name" = String, Path, description = "Upstream name")),
-        responses((status = 204), (status = 404, body = ErrorBody)))]
-    remove = remove_upstream -> NoContent;
+        params(UpstreamName),
+        responses((status = 204), NotFound))]
+    remove = remove_upstream(UpstreamName { name }) -> NoContent;
 }
 
 /// Refresh what is held from an upstream, or fetch packages and their archives now.
-#[utoipa::path(post, path = "/api/v1/upstreams/{name}/sync", tag = "upstreams", request_body = SyncRequest,
-    params(("name" = String, Path, description = "Upstream name")),
-    responses((status = 200, body = SyncReport), (status = 404, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/upstreams/{name}/sync", tag = "upstreams",
+    params(UpstreamName),
+    responses((status = 200, body = SyncReport), NotFound))]
 pub async fn sync(
     Admin { state, .. }: Admin,
-    Path(name): Path<String>,
+    UpstreamName { name }: UpstreamName,
     Json(request): Json<SyncRequest>,
 ) -> ApiResult {
     let up = state.db.upstream(&name).await?;

@@ -3,7 +3,7 @@
 //! may install. The store keeps the rules (an account always keeps one owner).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use packyard_api::accounts::{CreatedKeyView, KeyList};
 use packyard_api::users::{
     Membership, NewPersonalKeyBody, NewUserBody, RoleBody, UserList, UserRemoved,
@@ -11,27 +11,26 @@ use packyard_api::users::{
 use packyard_store::users::Role;
 
 use super::accounts::password_hash;
-use super::error::ErrorBody;
+use super::error::{Conflict, NotFound, Unprocessable};
 use super::operation::{Admin, Answer, Created, created, listed};
+use super::params::{AccountId, Email};
 use crate::state::AppState;
 
 /// An account's users and their roles.
-#[utoipa::path(get, path = "/api/v1/accounts/{id}/users", tag = "users",
-    params(("id" = String, Path, description = "Account id")),
-    responses((status = 200, body = UserList), (status = 404, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, Path(id): Path<String>) -> Answer<UserList> {
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/users", tag = "users", params(AccountId),
+    responses((status = 200, body = UserList), NotFound))]
+pub async fn list(State(state): State<AppState>, AccountId { id }: AccountId) -> Answer<UserList> {
     let account = state.db.account(&id).await?;
     listed(state.db.users_of(&account), |users| UserList { users }).await
 }
 
 /// Add a user to an account with a role; a user without a password gets a single-use link
 /// to set one (its token is in the answer).
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/users", tag = "users", request_body = NewUserBody,
-    params(("id" = String, Path, description = "Account id")),
-    responses((status = 201, body = Membership), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/users", tag = "users", params(AccountId),
+    responses((status = 201, body = Membership), NotFound, Conflict, Unprocessable))]
 pub async fn add(
     Admin { state, operator }: Admin,
-    Path(id): Path<String>,
+    AccountId { id }: AccountId,
     Json(body): Json<NewUserBody>,
 ) -> Created<Membership> {
     let role = Role::parse(&body.role)?;
@@ -63,12 +62,13 @@ pub async fn add(
 }
 
 /// Change a user's role on an account (an account always keeps one owner).
-#[utoipa::path(put, path = "/api/v1/accounts/{id}/users/{email}/role", tag = "users", request_body = RoleBody,
-    params(("id" = String, Path, description = "Account id"), ("email" = String, Path)),
-    responses((status = 200, body = Membership), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/accounts/{id}/users/{email}/role", tag = "users",
+    params(AccountId, Email),
+    responses((status = 200, body = Membership), NotFound, Conflict, Unprocessable))]
 pub async fn set_role(
     Admin { state, operator }: Admin,
-    Path((id, email)): Path<(String, String)>,
+    AccountId { id }: AccountId,
+    Email { email }: Email,
     Json(body): Json<RoleBody>,
 ) -> Answer<Membership> {
     let role = Role::parse(&body.role)?;
@@ -87,11 +87,12 @@ pub async fn set_role(
 
 /// Remove a user from an account (never its last owner).
 #[utoipa::path(delete, path = "/api/v1/accounts/{id}/users/{email}", tag = "users",
-    params(("id" = String, Path, description = "Account id"), ("email" = String, Path)),
-    responses((status = 200, body = UserRemoved), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    params(AccountId, Email),
+    responses((status = 200, body = UserRemoved), NotFound, Conflict))]
 pub async fn remove(
     Admin { state, operator }: Admin,
-    Path((id, email)): Path<(String, String)>,
+    AccountId { id }: AccountId,
+    Email { email }: Email,
 ) -> Answer<UserRemoved> {
     let account = state.db.account(&id).await?;
     state
@@ -106,21 +107,19 @@ pub async fn remove(
 }
 
 /// A user's personal keys (never the private keys).
-#[utoipa::path(get, path = "/api/v1/users/{email}/keys", tag = "users",
-    params(("email" = String, Path)),
-    responses((status = 200, body = KeyList), (status = 404, body = ErrorBody)))]
-pub async fn keys(State(state): State<AppState>, Path(email): Path<String>) -> Answer<KeyList> {
+#[utoipa::path(get, path = "/api/v1/users/{email}/keys", tag = "users", params(Email),
+    responses((status = 200, body = KeyList), NotFound))]
+pub async fn keys(State(state): State<AppState>, Email { email }: Email) -> Answer<KeyList> {
     let user = state.db.user(&email).await?;
     listed(state.db.personal_keys_of(&user), |keys| KeyList { keys }).await
 }
 
 /// Create a personal key pair for a user; the private key is in this answer only.
-#[utoipa::path(post, path = "/api/v1/users/{email}/keys", tag = "users", request_body = NewPersonalKeyBody,
-    params(("email" = String, Path)),
-    responses((status = 201, body = CreatedKeyView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/users/{email}/keys", tag = "users", params(Email),
+    responses((status = 201, body = CreatedKeyView), NotFound, Unprocessable))]
 pub async fn create_key(
     Admin { state, operator }: Admin,
-    Path(email): Path<String>,
+    Email { email }: Email,
     Json(body): Json<NewPersonalKeyBody>,
 ) -> Created<CreatedKeyView> {
     let user = state.db.user(&email).await?;
