@@ -68,14 +68,6 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: PortalState) -> Router<S>
         .with_state(state)
 }
 
-/// Unknown pages under `/account/` and `/admin/` get the portal's error page, with a way
-/// back, instead of an empty 404.
-async fn no_such_page() -> PortalError {
-    PortalError::NotFound(
-        "There is no such page. Use the menu above to find what you were looking for.".into(),
-    )
-}
-
 /// Refuses cross-origin form posts before any handler runs, renders error answers as pages
 /// in the portal's frame, and marks every portal answer as uncacheable, unframeable and
 /// script-restricted.

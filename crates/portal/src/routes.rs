@@ -5,11 +5,13 @@ use axum::extract::DefaultBodyLimit;
 use axum::response::Redirect;
 use axum::routing::{MethodRouter, any, get, post};
 
+use crate::error::PortalError;
 use crate::session::{CustomerSession, OperatorSession};
+use crate::state::PortalState;
 use crate::{
-    PortalState, account_users, admin_account_forms, admin_account_users, admin_accounts,
-    admin_advisories, admin_catalog, admin_dashboard, admin_log, admin_releases, admin_repos,
-    admin_upstreams, assets, customer, invites, keys, licences, login, no_such_page, password,
+    account_users, admin_account_forms, admin_account_users, admin_accounts, admin_advisories,
+    admin_catalog, admin_dashboard, admin_log, admin_releases, admin_repos, admin_upstreams,
+    assets, customer, invites, keys, licences, login, password,
 };
 
 /// The rows `path => handlers,` as a list of pairs.
@@ -85,4 +87,12 @@ pub fn table() -> Vec<(&'static str, MethodRouter<PortalState>)> {
         "/assets/brand.css" => get(assets::brand_css),
         "/assets/logo" => get(assets::logo),
     }
+}
+
+/// Unknown pages under `/account/` and `/admin/` get the portal's error page, with a way
+/// back, instead of an empty 404.
+async fn no_such_page() -> PortalError {
+    PortalError::NotFound(
+        "There is no such page. Use the menu above to find what you were looking for.".into(),
+    )
 }
