@@ -346,16 +346,29 @@ pub async fn add_invoice(
 pub async fn pay_invoice(
     AccountPost(state, session, id, form): AccountPost<InvoiceForm>,
 ) -> PortalResult<Response> {
-    let (account, invoice) = account_invoice(&state, &id, &form.number).await?;
-    state
-        .db
-        .pay_invoice(&invoice.number, &session.actor())
-        .await?;
+    close_invoice(&state, &session, &id, &form.number, None).await
+}
+
+/// Closes the invoice `number` of account `id`: paid, or void for `reason`; then back to
+/// the account's page.
+pub(super) async fn close_invoice(
+    state: &PortalState,
+    session: &OperatorSession,
+    id: &str,
+    number: &str,
+    void_for: Option<&str>,
+) -> PortalResult<Response> {
+    let (account, invoice) = account_invoice(state, id, number).await?;
+    let (number, actor) = (&invoice.number, &session.actor());
+    match void_for {
+        None => state.db.pay_invoice(number, actor).await?,
+        Some(reason) => state.db.void_invoice(number, reason, actor).await?,
+    };
     Ok(back_to(&account))
 }
 
 /// The account `id` and its invoice `number` ("not found" when the invoice is another's).
-pub(super) async fn account_invoice(
+async fn account_invoice(
     state: &PortalState,
     id: &str,
     number: &str,
