@@ -37,6 +37,7 @@ mod invites;
 mod keys;
 mod letters;
 mod licences;
+mod link_forms;
 mod login;
 pub mod login_guard;
 pub mod notices;

@@ -6,12 +6,13 @@ use axum::response::Redirect;
 use axum::routing::{MethodRouter, any, get, post};
 
 use crate::error::PortalError;
+use crate::link_forms::{ResetLink, SetLink, link_form, set_by_link};
 use crate::session::{CustomerSession, OperatorSession};
 use crate::state::PortalState;
 use crate::{
     account_users, admin_account_forms, admin_account_users, admin_accounts, admin_advisories,
     admin_catalog, admin_dashboard, admin_log, admin_releases, admin_repos, admin_upstreams,
-    assets, customer, invites, keys, licences, login, password,
+    assets, customer, keys, licences, login, password,
 };
 
 /// The rows `path => handlers,` as a list of pairs.
@@ -32,7 +33,7 @@ pub fn table() -> Vec<(&'static str, MethodRouter<PortalState>)> {
         "/account/users" => get(account_users::list).post(account_users::add),
         "/account/users/role" => post(account_users::set_role),
         "/account/users/remove" => post(account_users::remove),
-        "/password/set" => get(invites::set_form).post(invites::set),
+        "/password/set" => get(link_form::<SetLink>).post(set_by_link::<SetLink>),
         "/account/keys" => get(keys::list).post(keys::create),
         "/account/keys/personal" => post(keys::create_personal),
         "/account/keys/{public_key}/{action}" => post(keys::enable_or_disable),
@@ -41,7 +42,7 @@ pub fn table() -> Vec<(&'static str, MethodRouter<PortalState>)> {
         "/account/licences" => get(licences::licences),
         "/account/password" => get(password::change_form).post(password::change),
         "/password/forgot" => get(password::forgot_form).post(password::forgot),
-        "/password/reset" => get(password::reset_form).post(password::reset),
+        "/password/reset" => get(link_form::<ResetLink>).post(set_by_link::<ResetLink>),
         "/account/invoices" => get(customer::invoices),
         "/admin/login" => get(login::form::<OperatorSession>)
             .post(login::log_in::<OperatorSession>),
