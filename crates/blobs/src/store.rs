@@ -169,10 +169,11 @@ impl BlobStore {
     pub async fn sweep_temporaries(&self) -> Result<usize> {
         // In a bucket, `uploads/` may hold another node's write in progress: only
         // `storage gc`, which goes by age and leases, may remove what is there.
-        let BlobStore::Local { root } = self else {
-            return Ok(0);
+        let root = match self {
+            BlobStore::Local { root } => root.clone(),
+            #[cfg(feature = "s3")]
+            BlobStore::S3(_) => return Ok(0),
         };
-        let root = root.clone();
         tokio::task::spawn_blocking(move || sweep_dir(&root, false))
             .await
             .map_err(|e| BlobError::Io {

@@ -168,6 +168,23 @@ impl<S: Session> FromRequest<PortalState> for PostedUpload<S> {
     }
 }
 
+/// A page seen from a logged-in session: the state and the session in one extractor, for the
+/// pages that only show something (a handler that changes something takes [`Posted`]). The
+/// session is taken by its own extractor, so the unsafe-method refusal still applies.
+pub struct Viewed<S>(pub PortalState, pub S);
+
+impl<S> FromRequestParts<PortalState> for Viewed<S>
+where
+    S: FromRequestParts<PortalState, Rejection = Response> + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &PortalState) -> Result<Self, Response> {
+        let session = S::from_request_parts(parts, state).await?;
+        Ok(Viewed(state.clone(), session))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,22 +200,5 @@ mod tests {
                 "{unsafe_method}"
             );
         }
-    }
-}
-
-/// A page seen from a logged-in session: the state and the session in one extractor, for the
-/// pages that only show something (a handler that changes something takes [`Posted`]). The
-/// session is taken by its own extractor, so the unsafe-method refusal still applies.
-pub struct Viewed<S>(pub PortalState, pub S);
-
-impl<S> FromRequestParts<PortalState> for Viewed<S>
-where
-    S: FromRequestParts<PortalState, Rejection = Response> + Send,
-{
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &PortalState) -> Result<Self, Response> {
-        let session = S::from_request_parts(parts, state).await?;
-        Ok(Viewed(state.clone(), session))
     }
 }
