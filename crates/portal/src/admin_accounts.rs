@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use packyard_store::accounts::{Account, NewAccount};
+use packyard_store::accounts::{ACCOUNT_SEARCH, Account, NewAccount};
 use packyard_store::sessions::SessionKind;
 use serde::de::DeserializeOwned;
 
@@ -39,10 +39,9 @@ pub async fn list(
     Viewed(state, session): Viewed<OperatorSession>,
     Query(query): Query<PageQuery>,
 ) -> PortalResult<AccountsPage> {
-    let size = state.config.admin_page_size.max(1) as i64;
-    let needle = query.needle();
-    let fetch = |offset, limit| state.db.accounts_page(&needle, offset, limit);
-    let (accounts, pager) = query.rows("/admin/accounts", size, fetch).await?;
+    let (accounts, pager) = query
+        .rows(&state, "/admin/accounts", &ACCOUNT_SEARCH)
+        .await?;
     let unpaid = state.db.unpaid_invoices().await?;
     let today = state.config.clock.today();
     let grace = state.config.billing_grace_days;
