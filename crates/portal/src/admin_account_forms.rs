@@ -5,7 +5,7 @@
 
 use axum::response::Response;
 
-use super::admin_accounts::{AccountPost, account_invoice, account_path, back_to};
+use super::admin_accounts::{AccountPost, account_path, back_to, close_invoice};
 use super::error::{PortalError, PortalResult};
 use super::keys::{KeyCreatedPage, NameForm, created_page};
 use super::posted::Session;
@@ -59,10 +59,5 @@ form! {
 pub async fn void_invoice(
     AccountPost(state, session, id, form): AccountPost<VoidForm>,
 ) -> PortalResult<Response> {
-    let (account, invoice) = account_invoice(&state, &id, &form.number).await?;
-    state
-        .db
-        .void_invoice(&invoice.number, &form.reason, &session.actor())
-        .await?;
-    Ok(back_to(&account))
+    close_invoice(&state, &session, &id, &form.number, Some(&form.reason)).await
 }

@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use packyard_store::accounts::{Account, NewAccount};
+use packyard_store::accounts::{ACCOUNT_SEARCH, Account, NewAccount};
 use packyard_store::sessions::SessionKind;
 use serde::de::DeserializeOwned;
 
@@ -39,10 +39,9 @@ pub async fn list(
     Viewed(state, session): Viewed<OperatorSession>,
     Query(query): Query<PageQuery>,
 ) -> PortalResult<AccountsPage> {
-    let size = state.config.admin_page_size.max(1) as i64;
-    let needle = query.needle();
-    let fetch = |offset, limit| state.db.accounts_page(&needle, offset, limit);
-    let (accounts, pager) = query.rows("/admin/accounts", size, fetch).await?;
+    let (accounts, pager) = query
+        .rows(&state, "/admin/accounts", &ACCOUNT_SEARCH)
+        .await?;
     let unpaid = state.db.unpaid_invoices().await?;
     let today = state.config.clock.today();
     let grace = state.config.billing_grace_days;
@@ -346,16 +345,29 @@ pub async fn add_invoice(
 pub async fn pay_invoice(
     AccountPost(state, session, id, form): AccountPost<InvoiceForm>,
 ) -> PortalResult<Response> {
-    let (account, invoice) = account_invoice(&state, &id, &form.number).await?;
-    state
-        .db
-        .pay_invoice(&invoice.number, &session.actor())
-        .await?;
+    close_invoice(&state, &session, &id, &form.number, None).await
+}
+
+/// Closes the invoice `number` of account `id`: paid, or void for `reason`; then back to
+/// the account's page.
+pub(super) async fn close_invoice(
+    state: &PortalState,
+    session: &OperatorSession,
+    id: &str,
+    number: &str,
+    void_for: Option<&str>,
+) -> PortalResult<Response> {
+    let (account, invoice) = account_invoice(state, id, number).await?;
+    let (number, actor) = (&invoice.number, &session.actor());
+    match void_for {
+        None => state.db.pay_invoice(number, actor).await?,
+        Some(reason) => state.db.void_invoice(number, reason, actor).await?,
+    };
     Ok(back_to(&account))
 }
 
 /// The account `id` and its invoice `number` ("not found" when the invoice is another's).
-pub(super) async fn account_invoice(
+async fn account_invoice(
     state: &PortalState,
     id: &str,
     number: &str,

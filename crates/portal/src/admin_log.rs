@@ -5,6 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Query;
+use packyard_store::audit::AUDIT_SEARCH;
 use packyard_store::downloads::DownloadCount;
 
 use super::error::PortalResult;
@@ -33,10 +34,7 @@ pub async fn audit(
     Viewed(state, session): Viewed<OperatorSession>,
     Query(query): Query<PageQuery>,
 ) -> PortalResult<AuditPage> {
-    let size = state.config.admin_page_size.max(1) as i64;
-    let needle = query.needle();
-    let fetch = |offset, limit| state.db.audit_page(&needle, offset, limit);
-    let (entries, pager) = query.rows("/admin/audit", size, fetch).await?;
+    let (entries, pager) = query.rows(&state, "/admin/audit", &AUDIT_SEARCH).await?;
     Ok(AuditPage {
         l: Layout::operator(&session, "Audit log", "audit"),
         q: query.q,

@@ -4,17 +4,13 @@
 //! the Users page, an operator on the account page) and mailed when mail is set up. The
 //! customer Users page and the back office both go through [`add_user`] and [`link_for`].
 //!
-//! `/password/set?token=…` is the page the link opens: choose a password, then log in.
+//! `/password/set?token=…` is the page the link opens ([`crate::link_forms`]): choose a
+//! password, then log in.
 
-use axum::Form;
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
 use packyard_store::accounts::Account;
 use packyard_store::users::{Role, User};
 
 use super::error::PortalResult;
-use super::password::{ResetForm, TokenQuery, chosen_hash, reset_page};
 use crate::letters::Letter;
 use crate::state::PortalState;
 
@@ -79,36 +75,4 @@ pub async fn link_for(
         url,
         mailed,
     })
-}
-
-/// The user a live set-password link `token` was made for (refused once used or expired).
-async fn link_user(state: &PortalState, token: &str) -> PortalResult<User> {
-    let now = state.config.clock.unix_secs();
-    Ok(state.db.password_link_user(token, now).await?)
-}
-
-/// `GET /password/set?token=…`.
-pub async fn set_form(
-    State(state): State<PortalState>,
-    Query(query): Query<TokenQuery>,
-) -> PortalResult<Response> {
-    let user = link_user(&state, &query.token).await?;
-    Ok(reset_page(&state, "link", query.token, None, &user.email))
-}
-
-/// `POST /password/set`: the password is set, the link used up; on to the login form.
-pub async fn set(
-    State(state): State<PortalState>,
-    headers: HeaderMap,
-    Form(form): Form<ResetForm>,
-) -> PortalResult<Response> {
-    let user = link_user(&state, &form.token).await?;
-    let token = form.token.clone();
-    let hash = match chosen_hash(&state, &headers, form, "link", &user.email).await? {
-        Ok(hash) => hash,
-        Err(page) => return Ok(page),
-    };
-    let now = state.config.clock.unix_secs();
-    state.db.redeem_password_link(&token, &hash, now).await?;
-    Ok(Redirect::to("/login?reset=set").into_response())
 }

@@ -1,6 +1,6 @@
 //! Passwords (SPEC §14): a customer who forgot theirs asks for a link by mail
-//! (`/password/forgot`), which works once within [`RESET_TTL_SECS`] (`/password/reset`); a
-//! logged-in customer changes theirs at `/account/password`.
+//! (`/password/forgot`), which works once within [`RESET_TTL_SECS`] (`/password/reset`, in
+//! [`crate::link_forms`]); a logged-in customer changes theirs at `/account/password`.
 //!
 //! The forgot form answers the same whether or not an account uses the address, so it
 //! does not tell who is a customer; it is throttled per client address like logins. Reset
@@ -10,9 +10,9 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::error::{PortalError, PortalResult};
 use super::login::{check_form_token, fresh_form_token};
@@ -173,66 +173,6 @@ pub async fn forgot(
             .await?;
     }
     Ok(reset_page(&state, "sent", String::new(), None, ""))
-}
-
-form! {
-    /// `?token=…` of a link.
-    TokenQuery { token }
-}
-
-/// The email a live reset link `token` was sent to (refused once used or expired).
-async fn reset_email(state: &PortalState, token: &str) -> PortalResult<String> {
-    let now = state.config.clock.unix_secs();
-    Ok(state.db.password_reset_email(token, now).await?)
-}
-
-pub async fn reset_form(
-    State(state): State<PortalState>,
-    Query(query): Query<TokenQuery>,
-) -> PortalResult<Response> {
-    reset_email(&state, &query.token).await?;
-    Ok(reset_page(&state, "choose", query.token, None, ""))
-}
-
-form! {
-    /// The form that chooses a password through a link: a reset link or a new user's
-    /// set-password link ([`crate::invites`]).
-    ResetForm { token, password, confirm, csrf }
-}
-
-/// The hash of the password chosen on a link's form (`step` of [`reset_page`], for the
-/// user `email`), once its token and the two copies agree; otherwise the page again,
-/// saying why.
-pub(super) async fn chosen_hash(
-    state: &PortalState,
-    headers: &HeaderMap,
-    form: ResetForm,
-    step: &'static str,
-    email: &str,
-) -> PortalResult<Result<String, Response>> {
-    check_form_token(headers, &form.csrf)?;
-    if form.password != form.confirm {
-        let error = "The two passwords differ. Type the same password twice.".to_string();
-        return Ok(Err(reset_page(state, step, form.token, Some(error), email)));
-    }
-    Ok(Ok(hash_in_turn(state, form.password).await?))
-}
-
-pub async fn reset(
-    State(state): State<PortalState>,
-    headers: HeaderMap,
-    Form(form): Form<ResetForm>,
-) -> PortalResult<Response> {
-    reset_email(&state, &form.token).await?;
-    let token = form.token.clone();
-    let hash = match chosen_hash(&state, &headers, form, "choose", "").await? {
-        Ok(hash) => hash,
-        Err(page) => return Ok(page),
-    };
-    let now = state.config.clock.unix_secs();
-    let user = state.db.reset_password(&token, &hash, now).await?;
-    state.db.delete_user_sessions(user.id).await?;
-    Ok(Redirect::to("/login?reset=done").into_response())
 }
 
 pub async fn change_form(session: CustomerSession) -> ChangePage {

@@ -9,12 +9,15 @@
 //! silently skipping the check: the check cannot be forgotten.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use axum::Form;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::Method;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use packyard_core::brand::Brand;
+use packyard_store::audit::actor_at;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -22,13 +25,31 @@ use super::error::PortalError;
 use crate::csrf::check_token;
 use crate::state::PortalState;
 
+/// What every logged-in session holds besides its principal.
+pub struct SignedIn {
+    /// The session's CSRF token.
+    pub csrf: String,
+    /// The client's address, for the audit log.
+    pub ip: String,
+    /// The vendor's brand, for the page frame ([`crate::views::Layout`]).
+    pub brand: Arc<Brand>,
+}
+
 /// A logged-in principal found from the request's cookie.
 pub trait Session: Sized + Send {
+    /// The session's [`SignedIn`] part and the email its principal acts as.
+    fn signed(&self) -> (&SignedIn, &str);
+
     /// The session's CSRF token.
-    fn csrf(&self) -> &str;
+    fn csrf(&self) -> &str {
+        &self.signed().0.csrf
+    }
 
     /// The actor recorded in the audit log: who, from which address.
-    fn actor(&self) -> String;
+    fn actor(&self) -> String {
+        let (signed, email) = self.signed();
+        actor_at(email, &signed.ip)
+    }
 
     /// Finds the live session behind the cookie, or the response that sends the visitor to
     /// the login form.

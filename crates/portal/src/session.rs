@@ -8,8 +8,6 @@
 //! [`crate::areas`] to the request's path, so a page a role may not use answers 403
 //! whichever handler serves it.
 
-use std::sync::Arc;
-
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
@@ -18,17 +16,15 @@ use axum_extra::extract::cookie::CookieJar;
 use cookie::{Cookie, SameSite};
 use packyard_store::StoreError;
 use packyard_store::accounts::Account;
-use packyard_store::audit::actor_at;
 use packyard_store::operators::Operator;
 use packyard_store::sessions::SessionKind;
 use packyard_store::users::{Membership, Role, User};
 
 use super::error::PortalError;
-use super::posted::{Session, refuse_unchecked_post};
+use super::posted::{Session, SignedIn, refuse_unchecked_post};
 use crate::areas::Area;
 use crate::state::PortalState;
 use packyard_core::Config;
-use packyard_core::brand::Brand;
 use packyard_core::rules::AccountStanding;
 
 pub const CUSTOMER_COOKIE: &str = "packyard_session";
@@ -68,10 +64,7 @@ pub struct CustomerSession {
     pub role: Role,
     /// Every open account of the user, for the switcher.
     pub accounts: Vec<Membership>,
-    pub csrf: String,
-    pub ip: String,
-    /// The vendor's brand, for the page frame ([`super::views::Layout`]).
-    pub brand: Arc<Brand>,
+    pub signed: SignedIn,
     /// Why the account is on billing hold ("on hold since … because of invoice …"), if it
     /// is: every customer page says so, by the rule the Composer path applies.
     pub hold: Option<String>,
@@ -80,9 +73,7 @@ pub struct CustomerSession {
 /// A logged-in operator.
 pub struct OperatorSession {
     pub operator: Operator,
-    pub csrf: String,
-    pub ip: String,
-    pub brand: Arc<Brand>,
+    pub signed: SignedIn,
 }
 
 /// Finds the live session of `kind` behind the request's cookie.
@@ -114,13 +105,13 @@ const CUSTOMER_LOGIN: &str = "/login";
 const OPERATOR_LOGIN: &str = "/admin/login";
 
 /// Who the live session of `kind` belongs to (`load` finds them from the session), with the
-/// session's csrf token and the client's address; without one, a redirect to the login form.
+/// session's [`SignedIn`] part; without one, a redirect to the login form.
 async fn signed_in<T>(
     parts: &Parts,
     state: &PortalState,
     kind: SessionKind,
     load: impl AsyncFnOnce(packyard_store::sessions::Session) -> Result<T, StoreError>,
-) -> Result<(T, String, String), Response> {
+) -> Result<(T, SignedIn), Response> {
     let login = match kind {
         SessionKind::Customer => CUSTOMER_LOGIN,
         SessionKind::Operator => OPERATOR_LOGIN,
@@ -134,7 +125,9 @@ async fn signed_in<T>(
         Err(StoreError::NotFound(_)) => return Err(to_login(login)),
         Err(e) => return Err(PortalError::from(e).into_response()),
     };
-    Ok((principal, csrf, client_ip(parts, state)))
+    let ip = client_ip(parts, state);
+    let brand = state.config.brand.clone();
+    Ok((principal, SignedIn { csrf, ip, brand }))
 }
 
 /// The client's address as the edge decides it (trusted proxies included), as text for the
@@ -147,13 +140,8 @@ fn client_ip(parts: &Parts, state: &PortalState) -> String {
 }
 
 impl Session for CustomerSession {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-
-    /// The user's email, from this address.
-    fn actor(&self) -> String {
-        actor_at(&self.user.email, &self.ip)
+    fn signed(&self) -> (&SignedIn, &str) {
+        (&self.signed, &self.user.email)
     }
 
     async fn find(parts: &Parts, state: &PortalState) -> Result<Self, Response> {
@@ -162,8 +150,7 @@ impl Session for CustomerSession {
             let user = state.db.user_by_id(s.principal_id).await?;
             Ok((user, s.account_id))
         };
-        let ((user, chosen), csrf, ip) =
-            signed_in(parts, state, SessionKind::Customer, load).await?;
+        let ((user, chosen), signed) = signed_in(parts, state, SessionKind::Customer, load).await?;
         let mut accounts = state.db.memberships(&user).await.map_err(fail)?;
         accounts.retain(|m| !m.account.is_closed());
         let Some(current) = accounts
@@ -202,38 +189,26 @@ impl Session for CustomerSession {
             account,
             role,
             accounts,
-            csrf,
-            ip,
-            brand: state.config.brand.clone(),
+            signed,
             hold,
         })
     }
 }
 
 impl Session for OperatorSession {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-
-    fn actor(&self) -> String {
-        actor_at(&self.operator.email, &self.ip)
+    fn signed(&self) -> (&SignedIn, &str) {
+        (&self.signed, &self.operator.email)
     }
 
     async fn find(parts: &Parts, state: &PortalState) -> Result<Self, Response> {
         let load = async |s: packyard_store::sessions::Session| {
             state.db.operator_by_id(s.principal_id).await
         };
-        let (operator, csrf, ip) = signed_in(parts, state, SessionKind::Operator, load).await?;
+        let (operator, signed) = signed_in(parts, state, SessionKind::Operator, load).await?;
         if operator.disabled {
             return Err(to_login(OPERATOR_LOGIN));
         }
-        let brand = state.config.brand.clone();
-        Ok(OperatorSession {
-            operator,
-            csrf,
-            ip,
-            brand,
-        })
+        Ok(OperatorSession { operator, signed })
     }
 }
 

@@ -5,10 +5,12 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate};
 use packyard_store::invoices::Invoice;
+use packyard_store::{Search, SearchRow, StoreError};
 
 use super::posted::form;
 use super::session::{CustomerSession, OperatorSession};
 use crate::areas::Area;
+use crate::state::PortalState;
 use packyard_core::brand::Brand;
 use packyard_core::rules;
 use packyard_store::users::Role;
@@ -52,9 +54,9 @@ impl Layout {
             customer: true,
             operator: false,
             who: s.account.public_id.clone(),
-            csrf: s.csrf.clone(),
+            csrf: s.signed.csrf.clone(),
             current,
-            brand: s.brand.clone(),
+            brand: s.signed.brand.clone(),
             hold: s.hold.clone(),
             areas: areas_of(Some(s.role)),
             user: s.user.email.clone(),
@@ -73,9 +75,9 @@ impl Layout {
             customer: false,
             operator: true,
             who: s.operator.email.clone(),
-            csrf: s.csrf.clone(),
+            csrf: s.signed.csrf.clone(),
             current,
-            brand: s.brand.clone(),
+            brand: s.signed.brand.clone(),
             hold: None,
             areas: Vec::new(),
             user: String::new(),
@@ -177,20 +179,22 @@ impl PageQuery {
         self.q.trim().to_lowercase()
     }
 
-    /// This page of a searchable list at `path`, `size` rows at a time, and its pager:
-    /// `fetch(offset, limit)` answers rows and how many match in all (limit 0 only counts).
-    pub async fn rows<T, E, F>(
+    /// This page of the back-office list `search` at `path`, the operator's page size at a
+    /// time, and its pager.
+    pub async fn rows<T: SearchRow>(
         &self,
+        state: &PortalState,
         path: &str,
-        size: i64,
-        fetch: impl Fn(i64, i64) -> F,
-    ) -> Result<(Vec<T>, Pager), E>
-    where
-        F: Future<Output = Result<(Vec<T>, i64), E>>,
-    {
-        let (_, total) = fetch(0, 0).await?;
+        search: &Search<T>,
+    ) -> Result<(Vec<T>, Pager), StoreError> {
+        let size = state.config.admin_page_size.max(1) as i64;
+        let needle = self.needle();
+        let (_, total) = state.db.search_page(search, &needle, 0, 0).await?;
         let pager = Pager::new(path, &self.q, self.number(), size, total);
-        let (rows, _) = fetch(pager.offset(size), size).await?;
+        let (rows, _) = state
+            .db
+            .search_page(search, &needle, pager.offset(size), size)
+            .await?;
         Ok((rows, pager))
     }
 }

@@ -5,9 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, Search, now};
 use crate::error::{Result, StoreError, conflict_on_unique};
-use crate::macros::{
-    audited_change, bump, exec, found, in_tx, insert_user, on_db, record_audit, search_page,
-};
+use crate::macros::{audited_change, bump, exec, found, in_tx, insert_user, on_db, record_audit};
 
 /// An account's row (and its admin API body, `AccountView`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
@@ -43,6 +41,15 @@ pub(crate) fn is_closed(status: &str) -> bool {
 
 pub(crate) const COLUMNS: &str =
     "id, public_id, email, name, status, created_at, licences_changed_at";
+
+/// The back office's account list: id order, searched by id, email or name.
+pub const ACCOUNT_SEARCH: Search<Account> = Search {
+    columns: COLUMNS,
+    from: "accounts",
+    searched: &["LOWER(public_id)", "LOWER(email)", "LOWER(name)"],
+    order: "id",
+    rows: std::marker::PhantomData,
+};
 
 pub struct NewAccount<'a> {
     pub email: &'a str,
@@ -118,23 +125,6 @@ impl Db {
     pub async fn accounts(&self) -> Result<Vec<Account>> {
         let sql = format!("SELECT {COLUMNS} FROM accounts ORDER BY id");
         Ok(on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
-    }
-
-    /// One page of accounts in id order whose id, email or name contains `needle`
-    /// (case-insensitive; empty: all), and how many match in all.
-    pub async fn accounts_page(
-        &self,
-        needle: &str,
-        offset: i64,
-        limit: i64,
-    ) -> Result<(Vec<Account>, i64)> {
-        let search = Search {
-            columns: COLUMNS,
-            from: "accounts",
-            searched: &["LOWER(public_id)", "LOWER(email)", "LOWER(name)"],
-            order: "id",
-        };
-        Ok(search_page!(self, search, needle, offset, limit))
     }
 
     /// The account with public id `public_id` (case-insensitive), or a NotFound naming it.

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::db::{Db, Search, now};
 use crate::error::Result;
-use crate::macros::{on_db, search_page};
+use crate::macros::on_db;
 
 /// ASCII unit separator: never part of an email, account id or "cli".
 const IP_SEPARATOR: char = '\u{1f}';
@@ -40,6 +40,20 @@ pub struct AuditEntry {
     pub ip: Option<String>,
 }
 
+/// The back office's audit log: newest first, searched by actor, action, subject or address.
+pub const AUDIT_SEARCH: Search<AuditEntry> = Search {
+    columns: "id, at, actor, action, subject, ip",
+    from: "audit_log",
+    searched: &[
+        "LOWER(actor)",
+        "LOWER(action)",
+        "LOWER(subject)",
+        "COALESCE(ip, '')",
+    ],
+    order: "id DESC",
+    rows: std::marker::PhantomData,
+};
+
 impl Db {
     /// The newest `limit` entries, newest first.
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>> {
@@ -49,28 +63,6 @@ impl Db {
                 .fetch_all(pool)
                 .await?
         }))
-    }
-
-    /// One page of the log, newest first: entries whose actor, action, subject or address
-    /// contains `needle` (case-insensitive; empty: all), and how many match in all.
-    pub async fn audit_page(
-        &self,
-        needle: &str,
-        offset: i64,
-        limit: i64,
-    ) -> Result<(Vec<AuditEntry>, i64)> {
-        let search = Search {
-            columns: "id, at, actor, action, subject, ip",
-            from: "audit_log",
-            searched: &[
-                "LOWER(actor)",
-                "LOWER(action)",
-                "LOWER(subject)",
-                "COALESCE(ip, '')",
-            ],
-            order: "id DESC",
-        };
-        Ok(search_page!(self, search, needle, offset, limit))
     }
 
     /// The newest `limit` entries of one action (e.g. `login.failed`), newest first.

@@ -34,18 +34,38 @@ pub(crate) fn like_pattern(needle: &str) -> String {
     pattern
 }
 
-/// A back-office search list: the rows of `from` whose `searched` expressions (lower-cased
-/// text) contain a needle, one page at a time in `order`, with the count of all matches.
-pub(crate) struct Search<'a> {
-    pub columns: &'a str,
-    pub from: &'a str,
-    pub searched: &'a [&'a str],
-    pub order: &'a str,
+/// A back-office search list of `T` rows: the rows of `from` whose `searched` expressions
+/// (lower-cased text) contain a needle, one page at a time in `order`, with the count of all
+/// matches. [`Db::search_page`] reads one; the lists are constants beside their rows
+/// (`accounts::ACCOUNT_SEARCH`, `audit::AUDIT_SEARCH`).
+pub struct Search<T> {
+    pub(crate) columns: &'static str,
+    pub(crate) from: &'static str,
+    pub(crate) searched: &'static [&'static str],
+    pub(crate) order: &'static str,
+    pub(crate) rows: std::marker::PhantomData<fn() -> T>,
 }
 
-impl Search<'_> {
+/// A row a [`Search`] can read on either backend.
+pub trait SearchRow:
+    Send
+    + Unpin
+    + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+    + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+{
+}
+
+impl<T> SearchRow for T where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+{
+}
+
+impl<T> Search<T> {
     /// The page query (`$1` pattern, `$2` limit, `$3` offset) and the count query (`$1`).
-    pub(crate) fn queries(&self) -> (String, String) {
+    fn queries(&self) -> (String, String) {
         let filter = self
             .searched
             .iter()
@@ -64,6 +84,25 @@ impl Search<'_> {
             ),
             format!("SELECT COUNT(*) FROM {from} WHERE {filter}"),
         )
+    }
+}
+
+impl Db {
+    /// One page of `search` for `needle` (case-insensitive; empty: all): the rows from
+    /// `offset`, at most `limit` of them (0 only counts), and how many match in all.
+    pub async fn search_page<T: SearchRow>(
+        &self,
+        search: &Search<T>,
+        needle: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<T>, i64)> {
+        let pattern = like_pattern(needle);
+        let (rows, count) = search.queries();
+        Ok(crate::macros::on_db!(self, pool => (
+            sqlx::query_as(sqlx::AssertSqlSafe(rows)).bind(&pattern).bind(limit).bind(offset).fetch_all(pool).await?,
+            sqlx::query_scalar(sqlx::AssertSqlSafe(count)).bind(&pattern).fetch_one(pool).await?,
+        )))
     }
 }
 

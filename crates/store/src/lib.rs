@@ -48,7 +48,7 @@ pub mod tokens;
 pub mod upstreams;
 pub mod users;
 
-pub use db::{Db, PoolSettings, now, now_millis};
+pub use db::{Db, PoolSettings, Search, SearchRow, now, now_millis};
 pub use error::{Result, StoreError};
 
 #[cfg(test)]

@@ -71,19 +71,6 @@ macro_rules! found {
 }
 pub(crate) use found;
 
-/// Runs a [`crate::db::Search`] for `$needle`: `(rows of the page, matches in all)`.
-macro_rules! search_page {
-    ($db:expr, $search:expr, $needle:expr, $offset:expr, $limit:expr) => {{
-        let pattern = $crate::db::like_pattern($needle);
-        let (rows, count) = $search.queries();
-        $crate::macros::on_db!($db, pool => (
-            sqlx::query_as(sqlx::AssertSqlSafe(rows)).bind(&pattern).bind($limit).bind($offset).fetch_all(pool).await?,
-            sqlx::query_scalar(sqlx::AssertSqlSafe(count)).bind(&pattern).fetch_one(pool).await?,
-        ))
-    }};
-}
-pub(crate) use search_page;
-
 /// Bumps the change counter inside the caller's transaction and logs what changed, so a
 /// server can apply just that entity to its snapshot ([`changes::ChangeKind`] names the
 /// kinds). The row lock this takes also serialises writers, so sequence order equals commit

@@ -2,6 +2,8 @@
 //! notice claims (one winner, released on failure, stale claims taken over), plus the
 //! paged lists of the back office. Each body runs on SQLite and PostgreSQL.
 
+use crate::accounts::ACCOUNT_SEARCH;
+use crate::audit::AUDIT_SEARCH;
 use crate::db::now;
 use crate::error::StoreError;
 use crate::macros::on_db;
@@ -188,16 +190,25 @@ async fn accounts_and_audit_are_paged_and_searched(backend: Backend) {
             .await;
     }
     db.account_with_password("odd_100%@example.com").await;
-    let (first, total) = db.accounts_page("", 0, 2).await.unwrap();
+    let (first, total) = db.search_page(&ACCOUNT_SEARCH, "", 0, 2).await.unwrap();
     assert_eq!((first.len(), total), (2, 6));
-    let (last, _) = db.accounts_page("", 4, 2).await.unwrap();
+    let (last, _) = db.search_page(&ACCOUNT_SEARCH, "", 4, 2).await.unwrap();
     assert_eq!(last[1].email, "odd_100%@example.com");
-    let (found, total) = db.accounts_page("PAGE3", 0, 10).await.unwrap();
+    let (found, total) = db
+        .search_page(&ACCOUNT_SEARCH, "PAGE3", 0, 10)
+        .await
+        .unwrap();
     assert_eq!((found.len(), total), (1, 1));
     // `%` and `_` are matched literally.
-    let (found, total) = db.accounts_page("_100%", 0, 10).await.unwrap();
+    let (found, total) = db
+        .search_page(&ACCOUNT_SEARCH, "_100%", 0, 10)
+        .await
+        .unwrap();
     assert_eq!((found.len(), total), (1, 1));
-    let (entries, total) = db.audit_page("account.create", 0, 4).await.unwrap();
+    let (entries, total) = db
+        .search_page(&AUDIT_SEARCH, "account.create", 0, 4)
+        .await
+        .unwrap();
     assert_eq!((entries.len(), total), (4, 6));
     assert!(entries[0].id > entries[1].id, "newest first");
 }

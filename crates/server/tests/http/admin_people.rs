@@ -22,8 +22,7 @@ fn post(path: &str, body: serde_json::Value) -> Request {
 
 backend_tests!(async users_are_added_reroled_and_removed_keeping_one_owner);
 async fn users_are_added_reroled_and_removed_keeping_one_owner(backend: Backend) {
-    let server = TestServer::start(backend).await;
-    let token = server.admin_token("ops@example.com").await;
+    let (server, token) = TestServer::with_admin(backend).await;
     let customer = server.customer("buyer@example.com", &[]).await;
     let users = format!("/api/v1/accounts/{}/users", customer.account.public_id);
 
@@ -96,8 +95,7 @@ async fn users_are_added_reroled_and_removed_keeping_one_owner(backend: Backend)
 
 backend_tests!(async personal_and_imported_keys_are_made_through_the_api_and_work);
 async fn personal_and_imported_keys_are_made_through_the_api_and_work(backend: Backend) {
-    let server = TestServer::start(backend).await;
-    let token = server.admin_token("ops@example.com").await;
+    let (server, token) = TestServer::with_admin(backend).await;
     let customer = server.one_package_and_customer("buyer@example.com").await;
     let account = customer.account.public_id.clone();
 
@@ -149,8 +147,7 @@ async fn personal_and_imported_keys_are_made_through_the_api_and_work(backend: B
 
 backend_tests!(async an_operator_password_is_set_through_the_api);
 async fn an_operator_password_is_set_through_the_api(backend: Backend) {
-    let server = TestServer::start(backend).await;
-    let token = server.admin_token("ops@example.com").await;
+    let (server, token) = TestServer::with_admin(backend).await;
     let set_password = async |email: &str| {
         let path = format!("/api/v1/operators/{email}/password");
         let body = json!({ "password": "a brand new password" });

@@ -5,8 +5,7 @@ use crate::support::*;
 
 #[tokio::test]
 async fn an_unknown_api_path_is_404_with_a_json_error() {
-    let server = TestServer::start(packyard_testkit::Backend::Sqlite).await;
-    let token = server.admin_token("ops@example.com").await;
+    let (server, token) = TestServer::with_admin(packyard_testkit::Backend::Sqlite).await;
     for path in [
         "/api/v1/no-such-thing",
         "/api/v1/accounts/MAG1/nothing",

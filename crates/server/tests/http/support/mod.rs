@@ -153,6 +153,13 @@ impl TestServer {
         }
     }
 
+    /// A started server with an operator `ops@example.com` and their admin API token.
+    pub async fn with_admin(backend: Backend) -> (TestServer, String) {
+        let server = TestServer::start(backend).await;
+        let token = server.admin_token("ops@example.com").await;
+        (server, token)
+    }
+
     /// An operator with a fresh admin API token; returns the token.
     pub async fn admin_token(&self, email: &str) -> String {
         let db = self.db();
