@@ -25,10 +25,13 @@ use tokio_util::either::Either;
 use tokio_util::sync::CancellationToken;
 
 use axum::body::Body;
-use axum::http::{Request, Response};
+use axum::http::{HeaderMap, Method, Request, Response};
+use bytes::{Bytes, BytesMut};
 use hyper::body::Incoming;
 pub use packyard_core::config::ConnectionLimits;
 
+use crate::edge::direct::{self, Outcome};
+use crate::edge::rewind::Rewind;
 use crate::edge::tls::{TlsCertificates, TlsListener};
 
 /// What the accept loop runs each request through (the request observer in front of the
@@ -41,6 +44,11 @@ pub trait Serve: Clone + Send + Sync + 'static {
         request: Request<Incoming>,
         slot: RequestSlot,
     ) -> impl Future<Output = Response<Body>> + Send + use<Self>;
+
+    /// Answers at once, from memory, a request the connection reads and writes itself
+    /// ([`super::direct`]), having recorded the exchange; `None` leaves the request, and the
+    /// rest of the connection, to hyper and [`Serve::serve`].
+    fn at_once(&self, method: &Method, path: &str, headers: &HeaderMap) -> Option<Response<Bytes>>;
 }
 
 /// What the accept loop accepts connections on.
@@ -335,7 +343,7 @@ async fn connection<S: Serve>(
     let limits = &shared.limits;
     let activity = entry.activity.clone();
     let _ = tcp.set_nodelay(true);
-    let io = tokio::select! {
+    let mut io = tokio::select! {
         io = tokio::time::timeout(limits.header_timeout, shared.handshake.accept(tcp)) => match io {
             Ok(Ok(io)) => io,
             Ok(Err(e)) => return tracing::debug!("handshake with {peer} failed: {e}"),
@@ -344,6 +352,19 @@ async fn connection<S: Serve>(
         () = activity.close.cancelled() => return,
         () = shared.shutdown.cancelled() => return,
     };
+    let mut unread = BytesMut::new();
+    if speaks_http1(&io) {
+        let outcome = tokio::select! {
+            outcome = direct::serve(&mut io, &shared.service, &activity, limits, &shared.shutdown) => outcome,
+            () = activity.expired(limits) => return,
+            () = activity.close.cancelled() => return,
+        };
+        match outcome {
+            Outcome::Closed => return,
+            Outcome::Handover(rest) => unread = rest,
+        }
+    }
+    let io = Rewind::new(unread, io);
     let (inner, requests) = (shared.service.clone(), activity.clone());
     let service = hyper::service::service_fn(move |request| {
         let slot = requests.begin();
@@ -367,4 +388,13 @@ async fn connection<S: Serve>(
         }
     }
     drop(entry);
+}
+
+/// Whether the connection starts out as HTTP/1 (TLS without ALPN `h2`; a plain connection
+/// may still turn out to be HTTP/2 by its preface, which [`direct`] hands to hyper).
+fn speaks_http1(io: &Stream) -> bool {
+    match io {
+        Either::Left(_) => true,
+        Either::Right(tls) => tls.get_ref().1.alpn_protocol() != Some(b"h2"),
+    }
 }
