@@ -18,6 +18,7 @@
 //! watchdog and the cap's shedding act on the same [`Activity`], and at shutdown a request
 //! being answered is finished and the connection closed.
 
+use std::io::IoSlice;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -25,7 +26,6 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCod
 use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant;
-use tokio_util::sync::CancellationToken;
 
 use super::listen::{Activity, ConnectionLimits, Serve};
 
@@ -41,8 +41,6 @@ pub enum Outcome {
 const MAX_HEAD: usize = 8 * 1024;
 /// So do requests with more header lines than this.
 const MAX_HEADERS: usize = 32;
-/// Bodies up to this size are copied behind the head and sent in one write.
-const COPY_BODY: usize = 16 * 1024;
 
 /// Serves requests on `io` until it closes or one of them is for hyper.
 pub async fn serve<IO, S>(
@@ -50,7 +48,6 @@ pub async fn serve<IO, S>(
     service: &S,
     activity: &Arc<Activity>,
     limits: &ConnectionLimits,
-    shutdown: &CancellationToken,
 ) -> Outcome
 where
     IO: AsyncRead + AsyncWrite + Unpin,
@@ -78,7 +75,7 @@ where
             unread.reserve(4096);
             let read = tokio::select! {
                 biased;
-                () = shutdown.cancelled(), if unread.is_empty() => return Outcome::Closed,
+                () = activity.drain.raised(), if unread.is_empty() => return Outcome::Closed,
                 () = &mut deadline => return Outcome::Closed,
                 read = io.read_buf(&mut unread) => read,
             };
@@ -95,32 +92,38 @@ where
         };
         unread.advance(length);
         out.clear();
-        let body = response.body();
-        let sent_body = write_head(&mut out, &response);
-        let written = if !sent_body || body.len() <= COPY_BODY {
-            if sent_body {
-                out.extend_from_slice(body);
-            }
-            io.write_all(&out).await
+        let body = if write_head(&mut out, &response) {
+            response.body().as_ref()
         } else {
-            write_both(io, &out, body).await
+            &[]
         };
-        if written.is_err() || io.flush().await.is_err() {
+        if write_all_of(io, &out, body).await.is_err() || io.flush().await.is_err() {
             return Outcome::Closed;
         }
         drop(slot);
-        if shutdown.is_cancelled() {
+        if activity.drain.is_raised() {
             return Outcome::Closed;
         }
     }
 }
 
-async fn write_both<IO: AsyncWrite + Unpin>(
+/// Writes `head` and `body` with as few system calls as the socket allows (one `writev`
+/// for both, the body never copied).
+async fn write_all_of<IO: AsyncWrite + Unpin>(
     io: &mut IO,
-    head: &[u8],
-    body: &Bytes,
+    mut head: &[u8],
+    mut body: &[u8],
 ) -> std::io::Result<()> {
-    io.write_all(head).await?;
+    while !head.is_empty() {
+        let parts = [IoSlice::new(head), IoSlice::new(body)];
+        let n = io.write_vectored(&parts).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        let in_head = n.min(head.len());
+        head = &head[in_head..];
+        body = &body[n - in_head..];
+    }
     io.write_all(body).await
 }
 
