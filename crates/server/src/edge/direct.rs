@@ -57,10 +57,13 @@ where
     let mut out = Vec::with_capacity(4096);
     let deadline = tokio::time::sleep(limits.header_timeout);
     tokio::pin!(deadline);
+    // When the connection started waiting for the next head: when the previous one was
+    // answered (read once per request, it also times the answer).
+    let mut waiting_since = Instant::now();
     loop {
         deadline
             .as_mut()
-            .reset(Instant::now() + limits.header_timeout);
+            .reset(waiting_since + limits.header_timeout);
         let (length, path, headers) = loop {
             match read_head(&unread) {
                 Head::Complete {
@@ -84,9 +87,11 @@ where
                 Ok(_) => {}
             }
         };
+        waiting_since = Instant::now();
         let slot = activity.begin();
         let path = std::str::from_utf8(&unread[path]).unwrap_or_default();
-        let Some(response) = service.at_once(&Method::GET, path, &headers) else {
+        let Some(response) = service.at_once(&Method::GET, path, &headers, waiting_since.into())
+        else {
             drop(slot);
             return Outcome::Handover(unread);
         };

@@ -50,7 +50,13 @@ pub trait Serve: Clone + Send + Sync + 'static {
     /// Answers at once, from memory, a request the connection reads and writes itself
     /// ([`super::direct`]), having recorded the exchange; `None` leaves the request, and the
     /// rest of the connection, to hyper and [`Serve::serve`].
-    fn at_once(&self, method: &Method, path: &str, headers: &HeaderMap) -> Option<Response<Bytes>>;
+    fn at_once(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+        started: std::time::Instant,
+    ) -> Option<Response<Bytes>>;
 }
 
 /// What the accept loop accepts connections on.

@@ -79,8 +79,13 @@ impl<L: Lane> Serve for Observed<L> {
         }
     }
 
-    fn at_once(&self, method: &Method, path: &str, headers: &HeaderMap) -> Option<Response<Bytes>> {
-        let started = Instant::now();
+    fn at_once(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+        started: Instant,
+    ) -> Option<Response<Bytes>> {
         let (response, account) = self.lane.answer(method, path, headers)?;
         // Written in one piece by the connection right after this: counted as sent.
         let bytes = response.body().len() as u64;
