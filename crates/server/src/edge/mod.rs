@@ -1,6 +1,7 @@
-//! The HTTP edge: accepting connections (plain or TLS) with their limits, observing every
-//! exchange for the access log (written through the batched log sink) and `/metrics`, the client's address, conditional answers,
-//! the error answers each audience reads, and the failed-credential budget. Nothing here
+//! The HTTP edge: accepting connections (plain or TLS) with their limits, answering warm
+//! p2 requests on the connection itself, observing every exchange for the access log
+//! (written through the batched log sink) and `/metrics`, the client's address, conditional
+//! answers, the error answers each audience reads, and the failed-credential budget. Nothing here
 //! knows the router's state: each part takes the handles it uses.
 
 pub mod access_log;

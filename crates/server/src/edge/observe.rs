@@ -1,7 +1,8 @@
-//! Every request passes through [`handle`], which writes one access-log line when its
-//! response is finished (method, path without the query, status, bytes, duration, the
-//! account when a handler named it; never a credential; see [`crate::edge::access_log`]) and
-//! feeds the counters that `GET /metrics` shows. Working at the connection level, not as a
+//! Every request hyper reads passes through [`Observed`], and every request the connection
+//! answers itself ([`crate::edge::direct`]) through [`Serve::at_once`]; either writes one
+//! access-log line when its response is finished (method, path without the query, status,
+//! bytes, duration, the account when a handler named it; never a credential; see
+//! [`crate::edge::access_log`]) and feeds the counters that `GET /metrics` shows. Working at the connection level, not as a
 //! router layer, means the bytes counted are the bytes actually sent, even for streamed
 //! downloads. Per request this costs the account slot (one small allocation), the access
 //! line and two atomic additions; the response body is only wrapped when it is streamed.
