@@ -142,3 +142,55 @@ fn kept_alive_connections_close_after_the_idle_timeout() {
         waited.elapsed()
     );
 }
+
+#[test]
+fn a_kept_alive_connection_must_finish_its_next_head_within_the_header_timeout() {
+    use base64::Engine;
+    let server = Server::start_with(
+        Backend::Sqlite,
+        &["--header-timeout", "2s", "--idle-timeout", "60s"],
+    );
+    server.publish_all(&[package_zip("acme/slow", "1.0.0", serde_json::json!({}))]);
+    server.product("slow", "Slow", "acme/*", &[]);
+    let (_, public, private) = server.licensed_customer("slow@example.com", &["slow"]);
+    let url = format!("{}/p2/acme/slow.json", server.url);
+    assert!(
+        eventually(PROPAGATION * 5, || curl_as(&url, &public, &private, &[])
+            .status
+            == 200),
+        "the package never became visible"
+    );
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{public}:{private}"));
+    let mut stream = TcpStream::connect(&server.host).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    // A warm p2 request, answered on the connection (`edge::direct`), then the start of a
+    // second head that never ends: after the first answer the 60 s idle limit applies to
+    // the connection, but a head in progress must still be done within the 2 s.
+    write!(
+        stream,
+        "GET /p2/acme/slow.json HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {auth}\r\n\r\n"
+    )
+    .unwrap();
+    let mut first = [0u8; 64];
+    let n = stream.read(&mut first).unwrap();
+    assert!(
+        first[..n].starts_with(b"HTTP/1.1 200"),
+        "{:?}",
+        String::from_utf8_lossy(&first[..n])
+    );
+    write!(stream, "GET /p2/acme/slow.json HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let waited = Instant::now();
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(
+        !closed_by_server(&stream),
+        "closed before the header timeout"
+    );
+    let closed = eventually(Duration::from_secs(10), || closed_by_server(&stream));
+    assert!(
+        closed && waited.elapsed() < Duration::from_secs(4),
+        "an unfinished head outlived the 2 s header timeout: closed {closed} after {:?}",
+        waited.elapsed()
+    );
+}

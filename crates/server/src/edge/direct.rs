@@ -59,11 +59,11 @@ where
     tokio::pin!(deadline);
     // When the connection started waiting for the next head: when the previous one was
     // answered (read once per request, it also times the answer).
+    // The timer is not re-armed per request: when it fires, the head is late only if the
+    // connection has been waiting for it since before the timeout; otherwise it is set
+    // again for the current head's due time.
     let mut waiting_since = Instant::now();
     loop {
-        deadline
-            .as_mut()
-            .reset(waiting_since + limits.header_timeout);
         let (length, path, headers) = loop {
             match read_head(&unread) {
                 Head::Complete {
@@ -78,9 +78,16 @@ where
             unread.reserve(4096);
             let read = tokio::select! {
                 biased;
-                () = activity.drain.raised(), if unread.is_empty() => return Outcome::Closed,
-                () = &mut deadline => return Outcome::Closed,
                 read = io.read_buf(&mut unread) => read,
+                () = activity.drain.raised(), if unread.is_empty() => return Outcome::Closed,
+                () = &mut deadline => {
+                    let due = waiting_since + limits.header_timeout;
+                    if Instant::now() >= due {
+                        return Outcome::Closed;
+                    }
+                    deadline.as_mut().reset(due);
+                    continue;
+                }
             };
             match read {
                 Ok(0) | Err(_) => return Outcome::Closed,
