@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::task::AtomicWaker;
 
-use super::listen::ConnectionLimits;
+use packyard_core::config::ConnectionLimits;
 
 /// One connection's requests: how many are in flight and since when it has been idle.
 /// Plain atomics, written by every request and read by the connection's idle watchdog and

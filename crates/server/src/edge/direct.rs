@@ -27,7 +27,9 @@ use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant;
 
-use super::listen::{Activity, ConnectionLimits, Serve};
+use super::activity::Activity;
+use super::serve::Serve;
+use packyard_core::config::ConnectionLimits;
 
 /// How a connection left this loop.
 pub enum Outcome {

@@ -24,40 +24,15 @@ use tokio::sync::Notify;
 use tokio_util::either::Either;
 use tokio_util::sync::CancellationToken;
 
-use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, Response};
-use bytes::{Bytes, BytesMut};
-use hyper::body::Incoming;
+use bytes::BytesMut;
 pub use packyard_core::config::ConnectionLimits;
 
 pub use crate::edge::activity::{Activity, RequestSlot};
 use crate::edge::direct::{self, Outcome};
 use crate::edge::inline_first::InlineFirst;
 use crate::edge::rewind::Rewind;
+pub use crate::edge::serve::Serve;
 use crate::edge::tls::{TlsCertificates, TlsListener};
-
-/// What the accept loop runs each request through (the request observer in front of the
-/// router): the peer, the request, and the connection's slot for it, which the service keeps
-/// until the response's last byte has gone out.
-pub trait Serve: Clone + Send + Sync + 'static {
-    fn serve(
-        &self,
-        peer: SocketAddr,
-        request: Request<Incoming>,
-        slot: RequestSlot,
-    ) -> impl Future<Output = Response<Body>> + Send + use<Self>;
-
-    /// Answers at once, from memory, a request the connection reads and writes itself
-    /// ([`super::direct`]), having recorded the exchange; `None` leaves the request, and the
-    /// rest of the connection, to hyper and [`Serve::serve`].
-    fn at_once(
-        &self,
-        method: &Method,
-        path: &str,
-        headers: &HeaderMap,
-        started: std::time::Instant,
-    ) -> Option<Response<Bytes>>;
-}
 
 /// What the accept loop accepts connections on.
 pub enum Listener {

@@ -18,5 +18,6 @@ pub mod log_sink;
 pub mod metrics;
 pub mod observe;
 pub mod rewind;
+pub mod serve;
 pub mod tls;
 pub mod warning;

@@ -22,8 +22,9 @@ use hyper::body::Incoming;
 use tower_service::Service;
 
 use crate::edge::access_log::{self, AccessLine};
-use crate::edge::listen::{RequestSlot, Serve};
+use crate::edge::activity::RequestSlot;
 use crate::edge::metrics::{Failure, Metrics, RouteGroup};
+use crate::edge::serve::Serve;
 use packyard_core::snapshot::AccountEntry;
 
 /// A lane in front of the router for the requests that are answered most and entirely from
