@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use packyard_store::package_rows::{PackageRows, VersionRow};
 use packyard_store::{Db, Result, StoreError};
 
-use super::{PackageEntry, ProductEntry, VersionEntry};
+use super::{BlobKey, Listed, PackageEntry, ProductEntry, VersionsBuilder, lower_hex};
 use crate::rules::product_covers;
 
 pub(super) fn date_of(unix: i64) -> chrono::NaiveDate {
@@ -23,20 +23,10 @@ pub(super) fn package_entry(
     products: &[ProductEntry],
     rows: impl IntoIterator<Item = VersionRow>,
 ) -> PackageEntry {
-    let mut entry = PackageEntry {
-        versions: Vec::new(),
-        products: products
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| product_covers(&p.patterns, name))
-            .map(|(i, _)| i)
-            .collect(),
-        changed_at: 0,
-        rendered: Default::default(),
-        marks: Default::default(),
-    };
+    let mut changed_at = 0;
+    let mut versions = VersionsBuilder::default();
     for v in rows {
-        entry.changed_at = entry.changed_at.max(v.changed_at);
+        changed_at = changed_at.max(v.changed_at);
         if v.unlisted_at.is_some() {
             continue;
         }
@@ -47,20 +37,35 @@ pub(super) fn package_entry(
             );
             continue;
         }
-        entry.versions.push(VersionEntry {
-            dev: packyard_composer::version::is_dev(&v.version_normalized),
-            released_on: date_of(v.released_at),
-            version: v.version,
-            version_normalized: v.version_normalized,
+        let Some(sha1) = lower_hex(&v.sha1) else {
+            tracing::error!(
+                "stored SHA-1 of {name} {} is not 40 lowercase hex digits; skipping it",
+                v.version
+            );
+            continue;
+        };
+        versions.push(Listed {
+            version: &v.version,
+            version_normalized: &v.version_normalized,
+            manifest: &v.manifest,
             released_at: v.released_at,
-            sha1: v.sha1,
+            sha1,
             size: v.size,
-            blob_key: v.blob_key,
-            manifest: v.manifest.into_boxed_str(),
+            blob: BlobKey::new(&v.blob_key),
         });
     }
-    entry.versions.shrink_to_fit();
-    entry
+    PackageEntry {
+        versions: versions.finish(),
+        products: products
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| product_covers(&p.patterns, name))
+            .map(|(i, _)| i)
+            .collect(),
+        changed_at,
+        rendered: Default::default(),
+        marks: Default::default(),
+    }
 }
 
 /// Runs `read` over its own handle of `db` on a task of its own.
