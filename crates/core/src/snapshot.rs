@@ -35,7 +35,8 @@ pub enum KeyOwner {
 }
 
 pub struct KeyEntry {
-    pub private_key_hash: Vec<u8>,
+    /// SHA-256 of the private key.
+    pub private_key_hash: [u8; 32],
     pub enabled: bool,
     pub owner: KeyOwner,
     /// Product indexes an account key is limited to, sorted (None = all the account's).
