@@ -87,16 +87,18 @@ impl Snapshot {
         };
         let started = std::time::Instant::now();
         // The tables are read at once, each on its own connection and task, so their rows
-        // are fetched and decoded on every core (most of a large repository's start-up).
-        let accounts = on_own_task(
-            db.clone(),
-            |db| async move { db.account_rows(Scope::All).await },
-        );
-        let people = on_own_task(db.clone(), |db| async move { db.people_rows().await });
-        let packages = read_packages(db, snapshot.products.clone());
-        let (accounts, people, packages) = tokio::try_join!(accounts, people, packages)?;
-        snapshot.install_accounts(accounts);
-        snapshot.install_people(people);
+        // are fetched and decoded on every core (most of a large repository's start-up);
+        // accounts and keys are installed on their task while the packages are still read.
+        let products = snapshot.products.clone();
+        let accounts = on_own_task(db.clone(), |db| async move {
+            let (accounts, people) =
+                tokio::try_join!(db.account_rows(Scope::All), db.people_rows())?;
+            snapshot.install_accounts(accounts);
+            snapshot.install_people(people);
+            Ok(snapshot)
+        });
+        let packages = read_packages(db, products);
+        let (mut snapshot, packages) = tokio::try_join!(accounts, packages)?;
         snapshot.install_packages(db, packages).await?;
         snapshot.reload_operators(db).await?;
         snapshot.reload_releases(db).await?;

@@ -72,17 +72,22 @@ impl MarkRows {
             .into_iter()
             .map(advisory_entry)
             .collect();
+        // The summary read when the entry was built holds unless a version was recalled.
+        let summary = match recalled.is_empty() {
+            true => std::mem::take(&mut entry.marks.summary),
+            false => summary(&entry.versions),
+        };
         entry.marks = PackageMarks {
             abandoned,
             advisories,
             recalled,
-            summary: summary(&entry.versions),
+            summary,
         };
     }
 }
 
 /// Description, type and provided names of the newest non-branch version (else the newest).
-fn summary(versions: &Versions) -> Summary {
+pub(super) fn summary(versions: &Versions) -> Summary {
     let newest = versions
         .iter()
         .rposition(|v| !v.dev)

@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 use packyard_store::package_rows::{PackageSink, VersionRef};
 use packyard_store::{Db, Result, StoreError};
 
+use super::mark_rows::summary;
 use super::{BlobKey, Listed, PackageEntry, ProductEntry, VersionsBuilder, lower_hex};
+use crate::marks::PackageMarks;
 use crate::rules::product_covers;
 
 pub(super) fn date_of(unix: i64) -> chrono::NaiveDate {
@@ -58,15 +60,21 @@ impl<'a> Entries<'a> {
             return;
         };
         let products = self.products.iter().enumerate();
+        let versions = b.versions.finish();
+        // Read here, on the reader's task; marks replace it only if they recall a version.
+        let marks = PackageMarks {
+            summary: summary(&versions),
+            ..Default::default()
+        };
         let entry = PackageEntry {
-            versions: b.versions.finish(),
+            versions,
             products: products
                 .filter(|(_, p)| product_covers(&p.patterns, &b.name))
                 .map(|(i, _)| i)
                 .collect(),
             changed_at: b.changed_at,
             rendered: Default::default(),
-            marks: Default::default(),
+            marks,
         };
         self.done.push((b.name, entry));
     }
