@@ -81,6 +81,82 @@ impl Request {
     }
 }
 
+/// A connection kept open between requests, as Composer's (curl's) are: requests carry no
+/// `Connection` header and, without a body, no `Content-Length`; answers are told apart by
+/// their `Content-Length`.
+pub struct KeptAlive {
+    stream: TcpStream,
+    unread: Vec<u8>,
+}
+
+impl KeptAlive {
+    pub async fn open(addr: SocketAddr) -> KeptAlive {
+        KeptAlive {
+            stream: TcpStream::connect(addr).await.expect("server accepts"),
+            unread: Vec::new(),
+        }
+    }
+
+    /// Writes `requests` in one go (pipelined) and reads as many answers.
+    pub async fn exchange(&mut self, requests: &[Request]) -> Vec<Response> {
+        let mut message = Vec::new();
+        for request in requests {
+            message.extend_from_slice(
+                format!("{} {} HTTP/1.1\r\n", request.method, request.path).as_bytes(),
+            );
+            if !request.body.is_empty() {
+                message.extend_from_slice(
+                    format!("Content-Length: {}\r\n", request.body.len()).as_bytes(),
+                );
+            }
+            for (name, value) in &request.headers {
+                message.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+            }
+            message.extend_from_slice(b"\r\n");
+            message.extend_from_slice(&request.body);
+        }
+        self.stream
+            .write_all(&message)
+            .await
+            .expect("request written");
+        let mut answers = Vec::new();
+        while answers.len() < requests.len() {
+            if let Some(answer) = take_answer(&mut self.unread) {
+                answers.push(answer);
+                continue;
+            }
+            let mut buf = [0u8; 16 * 1024];
+            let n = self.stream.read(&mut buf).await.expect("answer read");
+            assert!(
+                n > 0,
+                "closed after {} of {} answers",
+                answers.len(),
+                requests.len()
+            );
+            self.unread.extend_from_slice(&buf[..n]);
+        }
+        answers
+    }
+}
+
+/// The first whole answer in `unread` (by its `Content-Length`; none for a 304), removed.
+fn take_answer(unread: &mut Vec<u8>) -> Option<Response> {
+    let head_end = unread.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = Response::parse(&unread[..head_end]);
+    assert!(
+        head.header("transfer-encoding").is_none(),
+        "a chunked answer: {head:?}"
+    );
+    let length: usize = head
+        .header("content-length")
+        .map_or(0, |v| v.parse().expect("length"));
+    if unread.len() < head_end + length {
+        return None;
+    }
+    let whole: Vec<u8> = unread.drain(..head_end + length).collect();
+    Some(Response::parse(&whole))
+}
+
 /// An answer as received: status, headers in order, and the (de-chunked) body.
 #[derive(Debug)]
 pub struct Response {

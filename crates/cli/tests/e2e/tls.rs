@@ -156,3 +156,46 @@ fn bad_certificate_files_stop_the_server_with_a_reason() {
         );
     }
 }
+
+/// Over HTTPS with HTTP/1.1 (what `wrk` and some proxies speak), a warm p2 file fetched
+/// again and again on one kept-alive connection is answered by the connection itself
+/// (`edge::direct`, through rustls): the same bytes Composer gets over HTTP/2.
+#[test]
+fn kept_alive_https_1_1_gets_the_bytes_http2_gets() {
+    let certs = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed(certs.path());
+    let server = Server::start_with(Backend::Sqlite, &["--tls-cert", &cert, "--tls-key", &key]);
+    server.publish_all(&[package_zip("acme/kept", "1.0.0", json!({}))]);
+    server.product("kept", "Kept", "acme/*", &[]);
+    let (_, public, private) = server.licensed_customer("kept@example.com", &["kept"]);
+    let url = format!("{}/p2/acme/kept.json", server.url);
+    let tls = ["--cacert", cert.as_str()];
+    assert!(
+        eventually(PROPAGATION * 5, || curl_as(&url, &public, &private, &tls)
+            .status
+            == 200),
+        "the package never became visible"
+    );
+    let http2 = curl_as(&url, &public, &private, &tls);
+    let dir = tempfile::tempdir().unwrap();
+    let bodies: Vec<_> = (0..3)
+        .map(|i| dir.path().join(format!("{i}.json")))
+        .collect();
+    let mut curl = Command::new("curl");
+    curl.args(["-s", "-S", "--http1.1", "--cacert", &cert])
+        .args(["-u", &format!("{public}:{private}")])
+        .args(["-w", "%{http_version} %{response_code} %{num_connects}\\n"]);
+    for body in &bodies {
+        curl.arg("-o").arg(body).arg(&url);
+    }
+    let out = succeeded(curl.output().unwrap(), "curl --http1.1");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        ["1.1 200 1", "1.1 200 0", "1.1 200 0"],
+        "three answers over one HTTP/1.1 connection"
+    );
+    for body in &bodies {
+        assert_eq!(std::fs::read(body).unwrap(), http2.body);
+    }
+}

@@ -14,9 +14,8 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Method, Request, Response};
-use hyper::body::Incoming;
+use axum::http::{HeaderMap, Method, Response};
+use bytes::Bytes;
 
 use packyard_core::metadata::p2_cached;
 use packyard_core::snapshot::AccountEntry;
@@ -31,17 +30,22 @@ use crate::state::AppState;
 pub struct HotLane(pub AppState);
 
 impl Lane for HotLane {
-    fn answer(&self, request: &Request<Incoming>) -> Option<(Response<Body>, Arc<AccountEntry>)> {
-        if request.method() != Method::GET {
+    fn answer(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+    ) -> Option<(Response<Bytes>, Arc<AccountEntry>)> {
+        if method != Method::GET {
             return None;
         }
-        let (name, dev) = p2_name(request.uri().path())?;
-        let customer = auth::known_key(&self.0, request.headers())?;
+        let (name, dev) = p2_name(path)?;
+        let customer = auth::known_key(&self.0, headers)?;
         let snapshot = &customer.snapshot;
         let entry = snapshot.packages.get_arc(name)?;
         let licence = snapshot.licence(&customer.seats, entry)?;
         let doc = p2_cached(entry, &licence, dev)?;
-        let response = p2_answer(request.headers(), &doc, &customer, &self.0.config.clock);
+        let response = p2_answer(headers, &doc, &customer, &self.0.config.clock);
         Some((response, customer.account))
     }
 }

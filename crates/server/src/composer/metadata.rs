@@ -4,13 +4,15 @@
 
 use std::net::SocketAddr;
 
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Request, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{self as http, HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use bytes::Bytes;
 
 use crate::auth::Customer;
 use crate::edge::client_addr::client_addr;
-use crate::edge::conditional::conditional_json;
+use crate::edge::conditional::{conditional_bytes, conditional_json};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use packyard_core::clock::Clock;
@@ -67,7 +69,7 @@ pub async fn p2(
     let doc = p2_for(&name, entry, licence, dev, &state.config, &state.renders)
         .await
         .map_err(|e| ApiError::internal("could not render the package metadata", e))?;
-    Ok(p2_answer(headers, &doc, &customer, &state.config.clock))
+    Ok(p2_answer(headers, &doc, &customer, &state.config.clock).map(Body::from))
 }
 
 /// A p2 document as sent: dated by the newest of its own change, the key's licences and the
@@ -77,12 +79,12 @@ pub(crate) fn p2_answer(
     doc: &Rendered,
     customer: &Customer,
     clock: &Clock,
-) -> Response {
+) -> http::Response<Bytes> {
     let changed_at = doc
         .changed_at
         .max(customer.licences_changed_at())
         .max(customer.snapshot.products_changed_at);
-    conditional_json(headers, doc, changed_at, !doc.has_warning, clock)
+    conditional_bytes(headers, doc, changed_at, !doc.has_warning, clock)
 }
 
 /// `FILE` of `/p2/VENDOR/FILE`: the package part of the name and whether it is the dev file.

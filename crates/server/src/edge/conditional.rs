@@ -2,8 +2,10 @@
 //! negotiation (`Accept-Encoding`), conditional GET (`If-Modified-Since` → 304) and the
 //! `Last-Modified` stamp.
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::body::Body;
+use axum::http::{self as http, HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use bytes::Bytes;
 
 use packyard_core::clock::Clock;
 use packyard_core::rendered::Rendered;
@@ -71,13 +73,13 @@ pub fn negotiate(headers: &HeaderMap) -> Coding {
 }
 
 /// The body in the negotiated coding, with its `Content-Type` and `Content-Encoding`.
-fn encoded(headers: &HeaderMap, doc: &Rendered) -> Response {
+fn encoded(headers: &HeaderMap, doc: &Rendered) -> http::Response<Bytes> {
     let (body, encoding) = match negotiate(headers) {
         Coding::Brotli => (&doc.brotli, Some("br")),
         Coding::Gzip => (&doc.gzip, Some("gzip")),
         Coding::Identity => (&doc.body, None),
     };
-    let mut r = body.clone().into_response();
+    let mut r = http::Response::new(body.clone());
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -99,6 +101,18 @@ pub fn conditional_json(
     revalidate: bool,
     clock: &Clock,
 ) -> Response {
+    conditional_bytes(headers, doc, changed_at_millis, revalidate, clock).map(Body::from)
+}
+
+/// [`conditional_json`] with the body still the precomputed bytes, for a caller that writes
+/// the answer itself ([`crate::edge::direct`]).
+pub fn conditional_bytes(
+    headers: &HeaderMap,
+    doc: &Rendered,
+    changed_at_millis: i64,
+    revalidate: bool,
+    clock: &Clock,
+) -> http::Response<Bytes> {
     let (secs, settled) = last_modified_secs(changed_at_millis, clock);
     let secs = secs.max(0);
     let modified = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64);
@@ -108,7 +122,9 @@ pub fn conditional_json(
         .and_then(|v| httpdate::parse_http_date(v).ok());
     let mut resp = match since {
         Some(since) if revalidate && settled && modified <= since => {
-            StatusCode::NOT_MODIFIED.into_response()
+            let mut r = http::Response::new(Bytes::new());
+            *r.status_mut() = StatusCode::NOT_MODIFIED;
+            r
         }
         _ => encoded(headers, doc),
     };

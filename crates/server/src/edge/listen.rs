@@ -13,11 +13,11 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
@@ -25,10 +25,15 @@ use tokio_util::either::Either;
 use tokio_util::sync::CancellationToken;
 
 use axum::body::Body;
-use axum::http::{Request, Response};
+use axum::http::{HeaderMap, Method, Request, Response};
+use bytes::{Bytes, BytesMut};
 use hyper::body::Incoming;
 pub use packyard_core::config::ConnectionLimits;
 
+pub use crate::edge::activity::{Activity, RequestSlot};
+use crate::edge::direct::{self, Outcome};
+use crate::edge::inline_first::InlineFirst;
+use crate::edge::rewind::Rewind;
 use crate::edge::tls::{TlsCertificates, TlsListener};
 
 /// What the accept loop runs each request through (the request observer in front of the
@@ -41,6 +46,17 @@ pub trait Serve: Clone + Send + Sync + 'static {
         request: Request<Incoming>,
         slot: RequestSlot,
     ) -> impl Future<Output = Response<Body>> + Send + use<Self>;
+
+    /// Answers at once, from memory, a request the connection reads and writes itself
+    /// ([`super::direct`]), having recorded the exchange; `None` leaves the request, and the
+    /// rest of the connection, to hyper and [`Serve::serve`].
+    fn at_once(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+        started: std::time::Instant,
+    ) -> Option<Response<Bytes>>;
 }
 
 /// What the accept loop accepts connections on.
@@ -80,97 +96,6 @@ impl Handshake {
     }
 }
 
-/// One connection's requests: how many are in flight and since when it has been idle.
-/// Plain atomics, written by every request and read by the connection's idle watchdog and
-/// the accept loop at the cap: a request takes no lock and wakes nobody. The watchdog does
-/// not need waking: it sleeps until the earliest moment the connection could expire and
-/// then reads the counters again (see [`Activity::expired`]).
-pub struct Activity {
-    in_flight: AtomicUsize,
-    /// When the last request ended (or the connection was accepted), in milliseconds
-    /// since `epoch`.
-    idle_since: AtomicU64,
-    served: AtomicBool,
-    epoch: Instant,
-    close: CancellationToken,
-}
-
-impl Activity {
-    fn new() -> Arc<Activity> {
-        Arc::new(Activity {
-            in_flight: AtomicUsize::new(0),
-            idle_since: AtomicU64::new(0),
-            served: AtomicBool::new(false),
-            epoch: Instant::now(),
-            close: CancellationToken::new(),
-        })
-    }
-
-    /// Marks a request as started; dropping the slot (when the response body is finished or
-    /// abandoned) marks it done.
-    pub fn begin(self: &Arc<Activity>) -> RequestSlot {
-        self.in_flight.fetch_add(1, Ordering::AcqRel);
-        if !self.served.load(Ordering::Relaxed) {
-            self.served.store(true, Ordering::Relaxed);
-        }
-        RequestSlot(self.clone())
-    }
-
-    fn end(&self) {
-        let now = self.epoch.elapsed().as_millis() as u64;
-        // Stamped before the count drops: whoever sees the count at zero sees the stamp.
-        self.idle_since.fetch_max(now, Ordering::Release);
-        self.in_flight.fetch_sub(1, Ordering::AcqRel);
-    }
-
-    /// Since when the connection has been idle; `None` while a request is in flight.
-    fn idle_since(&self) -> Option<Instant> {
-        if self.in_flight.load(Ordering::Acquire) > 0 {
-            return None;
-        }
-        let since = self.idle_since.load(Ordering::Acquire);
-        Some(self.epoch + Duration::from_millis(since))
-    }
-
-    /// When the idle connection stops being welcome; `None` while a request is in flight.
-    fn idle_deadline(&self, limits: &ConnectionLimits) -> Option<Instant> {
-        let limit = if self.served.load(Ordering::Relaxed) {
-            limits.idle_timeout
-        } else {
-            limits.header_timeout
-        };
-        self.idle_since().map(|since| since + limit)
-    }
-
-    /// Resolves once the connection has been idle for longer than its limit. A request can
-    /// only end at or after the moment it is looked at, so the deadline it leaves behind is
-    /// at least an idle timeout away: while a request is in flight, and before the first one
-    /// (whose end switches the limit from the header timeout to the idle timeout), looking
-    /// again one such period later never misses a deadline.
-    async fn expired(&self, limits: &ConnectionLimits) {
-        loop {
-            let now = Instant::now();
-            let served = self.served.load(Ordering::Relaxed);
-            let wake = match self.idle_deadline(limits) {
-                Some(deadline) if now >= deadline => return,
-                Some(deadline) if served => deadline,
-                Some(deadline) => deadline.min(now + limits.idle_timeout),
-                None => now + limits.header_timeout.min(limits.idle_timeout),
-            };
-            tokio::time::sleep_until(wake.into()).await;
-        }
-    }
-}
-
-/// A request in flight on a connection.
-pub struct RequestSlot(Arc<Activity>);
-
-impl Drop for RequestSlot {
-    fn drop(&mut self) {
-        self.0.end();
-    }
-}
-
 /// The open connections, so that the accept loop can make room and shutdown can wait.
 #[derive(Default)]
 struct Registry {
@@ -200,12 +125,12 @@ impl Registry {
         let open = self.open();
         let oldest = open
             .values()
-            .filter(|a| !a.close.is_cancelled())
+            .filter(|a| !a.close.is_raised())
             .filter_map(|a| a.idle_since().map(|since| (since, a)))
             .min_by_key(|(since, _)| *since);
         match oldest {
             Some((_, activity)) => {
-                activity.close.cancel();
+                activity.close.raise();
                 true
             }
             None => false,
@@ -225,6 +150,13 @@ impl Registry {
                 tracing::debug!("connection limit reached: closed the longest-idle connection");
             }
             closed.await;
+        }
+    }
+
+    /// Asks every open connection to finish its request in flight and close.
+    fn drain_all(&self) {
+        for activity in self.open().values() {
+            activity.drain.raise();
         }
     }
 
@@ -259,8 +191,7 @@ struct Shared<S> {
     service: S,
     limits: ConnectionLimits,
     handshake: Handshake,
-    builder: auto::Builder<TokioExecutor>,
-    shutdown: CancellationToken,
+    builder: auto::Builder<InlineFirst>,
 }
 
 /// Accepts connections until `shutdown` is cancelled, then waits for in-flight requests
@@ -278,7 +209,7 @@ pub async fn run<S: Serve>(
             (tcp, Handshake::Tls(certificates))
         }
     };
-    let mut builder = auto::Builder::new(TokioExecutor::new());
+    let mut builder = auto::Builder::new(InlineFirst);
     builder
         .http1()
         .timer(TokioTimer::new())
@@ -289,7 +220,6 @@ pub async fn run<S: Serve>(
         limits: limits.clone(),
         handshake,
         builder,
-        shutdown: shutdown.clone(),
     });
     let registry = Arc::new(Registry::default());
     loop {
@@ -314,6 +244,7 @@ pub async fn run<S: Serve>(
         }
     }
     drop(tcp);
+    registry.drain_all();
     if tokio::time::timeout(limits.drain_timeout, registry.wait_empty())
         .await
         .is_err()
@@ -335,15 +266,28 @@ async fn connection<S: Serve>(
     let limits = &shared.limits;
     let activity = entry.activity.clone();
     let _ = tcp.set_nodelay(true);
-    let io = tokio::select! {
+    let mut io = tokio::select! {
         io = tokio::time::timeout(limits.header_timeout, shared.handshake.accept(tcp)) => match io {
             Ok(Ok(io)) => io,
             Ok(Err(e)) => return tracing::debug!("handshake with {peer} failed: {e}"),
             Err(_) => return tracing::debug!("handshake with {peer} timed out"),
         },
-        () = activity.close.cancelled() => return,
-        () = shared.shutdown.cancelled() => return,
+        () = activity.close.raised() => return,
+        () = activity.drain.raised() => return,
     };
+    let mut unread = BytesMut::new();
+    if speaks_http1(&io) {
+        let outcome = tokio::select! {
+            outcome = direct::serve(&mut io, &shared.service, &activity, limits) => outcome,
+            () = activity.expired(limits) => return,
+            () = activity.close.raised() => return,
+        };
+        match outcome {
+            Outcome::Closed => return,
+            Outcome::Handover(rest) => unread = rest,
+        }
+    }
+    let io = Rewind::new(unread, io);
     let (inner, requests) = (shared.service.clone(), activity.clone());
     let service = hyper::service::service_fn(move |request| {
         let slot = requests.begin();
@@ -358,13 +302,22 @@ async fn connection<S: Serve>(
     loop {
         tokio::select! {
             _ = conn.as_mut() => break,
-            () = shared.shutdown.cancelled(), if !draining => {
+            () = activity.drain.raised(), if !draining => {
                 conn.as_mut().graceful_shutdown();
                 draining = true;
             }
             () = activity.expired(limits), if !draining => break,
-            () = activity.close.cancelled(), if !draining => break,
+            () = activity.close.raised(), if !draining => break,
         }
     }
     drop(entry);
+}
+
+/// Whether the connection starts out as HTTP/1 (TLS without ALPN `h2`; a plain connection
+/// may still turn out to be HTTP/2 by its preface, which [`direct`] hands to hyper).
+fn speaks_http1(io: &Stream) -> bool {
+    match io {
+        Either::Left(_) => true,
+        Either::Right(tls) => tls.get_ref().1.alpn_protocol() != Some(b"h2"),
+    }
 }

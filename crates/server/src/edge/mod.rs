@@ -4,14 +4,18 @@
 //! knows the router's state: each part takes the handles it uses.
 
 pub mod access_log;
+pub mod activity;
 pub mod client_addr;
 pub mod conditional;
 pub mod denial;
+pub mod direct;
 pub mod error;
 pub mod failure_budget;
+pub mod inline_first;
 pub mod listen;
 pub mod log_sink;
 pub mod metrics;
 pub mod observe;
+pub mod rewind;
 pub mod tls;
 pub mod warning;

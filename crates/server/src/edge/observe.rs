@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{Method, Request, Response, Uri};
+use axum::http::{HeaderMap, Method, Request, Response, Uri};
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
@@ -30,7 +30,12 @@ use packyard_core::snapshot::AccountEntry;
 /// request goes on to the router, which answers it the same way (see
 /// `crate::composer::hot`).
 pub trait Lane: Clone + Send + Sync + 'static {
-    fn answer(&self, request: &Request<Incoming>) -> Option<(Response<Body>, Arc<AccountEntry>)>;
+    fn answer(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+    ) -> Option<(Response<Bytes>, Arc<AccountEntry>)>;
 }
 
 /// The lane and the router behind the observer: every exchange they answer is logged and
@@ -56,7 +61,9 @@ impl<L: Lane> Serve for Observed<L> {
         slot: RequestSlot,
     ) -> impl Future<Output = Response<Body>> + Send + use<L> {
         let started = Instant::now();
-        let quick = self.lane.answer(&request);
+        let quick = self
+            .lane
+            .answer(request.method(), request.uri().path(), request.headers());
         let (metrics, app) = (self.metrics.clone(), self.app.clone());
         async move {
             match quick {
@@ -64,13 +71,64 @@ impl<L: Lane> Serve for Observed<L> {
                     let account = Account::Known(account);
                     finish(
                         Exchange::new(metrics, &request, started, slot, account),
-                        response,
+                        response.map(Body::from),
                     )
                 }
                 None => handle_from(metrics, app, peer, request, slot, started).await,
             }
         }
     }
+
+    fn at_once(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+        started: Instant,
+    ) -> Option<Response<Bytes>> {
+        let (response, account) = self.lane.answer(method, path, headers)?;
+        // Written in one piece by the connection right after this: counted as sent.
+        let bytes = response.body().len() as u64;
+        record(
+            &self.metrics,
+            &Logged {
+                method: method.as_str(),
+                path,
+                status: response.status().as_u16(),
+                bytes,
+                started,
+                account: &account.public_id,
+            },
+        );
+        Some(response)
+    }
+}
+
+/// One exchange as the access log and the counters see it.
+struct Logged<'a> {
+    method: &'a str,
+    /// Without the query.
+    path: &'a str,
+    status: u16,
+    bytes: u64,
+    started: Instant,
+    account: &'a str,
+}
+
+fn record(metrics: &Metrics, exchange: &Logged<'_>) {
+    metrics.record_request(
+        RouteGroup::of(exchange.path),
+        exchange.status,
+        exchange.bytes,
+    );
+    access_log::write(&AccessLine {
+        method: exchange.method,
+        path: exchange.path,
+        status: exchange.status,
+        bytes: exchange.bytes,
+        duration: exchange.started.elapsed(),
+        account: exchange.account,
+    });
 }
 
 /// Whose request it was: put into every routed request's extensions here and filled in by
@@ -106,7 +164,6 @@ struct Exchange<S> {
     method: Method,
     /// The request's URI (shares the request head's bytes): its path goes into the log line.
     uri: Uri,
-    group: RouteGroup,
     started: Instant,
     status: u16,
     bytes: u64,
@@ -118,17 +175,17 @@ struct Exchange<S> {
 
 impl<S> Drop for Exchange<S> {
     fn drop(&mut self) {
-        self.metrics
-            .record_request(self.group, self.status, self.bytes);
-        let line = AccessLine {
-            method: self.method.as_str(),
-            path: self.uri.path(),
-            status: self.status,
-            bytes: self.bytes,
-            duration: self.started.elapsed(),
-            account: self.account.name(),
-        };
-        access_log::write(&line);
+        record(
+            &self.metrics,
+            &Logged {
+                method: self.method.as_str(),
+                path: self.uri.path(),
+                status: self.status,
+                bytes: self.bytes,
+                started: self.started,
+                account: self.account.name(),
+            },
+        );
     }
 }
 
@@ -148,7 +205,6 @@ impl<S> Exchange<S> {
         Exchange {
             metrics,
             method: request.method().clone(),
-            group: RouteGroup::of(uri.path()),
             uri,
             started,
             // Replaced when answered; stays 499 (client went away) if the handler never answers.

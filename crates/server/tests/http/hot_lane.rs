@@ -80,6 +80,91 @@ async fn a_warm_p2_answer_is_the_routed_answer(backend: Backend) {
     }
 }
 
+backend_tests!(async a_kept_alive_connection_gets_the_routed_answers);
+/// Composer keeps its connections open: warm p2 requests on such a connection are answered
+/// by the connection itself (`edge::direct`), one by one and pipelined, until a request it
+/// leaves to hyper, which then serves the rest of the connection, bytes already read
+/// included. Every answer equals the router's to the same request.
+async fn a_kept_alive_connection_gets_the_routed_answers(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let customer = server.one_package_and_customer("kept@example.com").await;
+    for file in ["hello", "hello~dev"] {
+        let warm = server
+            .get_as(&format!("/p2/acme/{file}.json"), &customer)
+            .await;
+        assert_eq!(warm.status, 200);
+    }
+    server.advance_clock(std::time::Duration::from_secs(3));
+    let stamp = server.get_as("/p2/acme/hello.json", &customer).await;
+    let stamp = stamp.header("last-modified").unwrap().to_string();
+    let ask = |path: &str, extra: &[(&str, &str)]| {
+        let mut request = Request::get(path).basic(&customer.public, &customer.private);
+        for (name, value) in extra {
+            request = request.header(name, value);
+        }
+        request
+    };
+    let hot = [
+        ask("/p2/acme/hello.json", &[]),
+        ask("/p2/acme/hello.json", &[("Accept-Encoding", "gzip")]),
+        ask(
+            "/p2/acme/hello~dev.json",
+            &[("Accept-Encoding", "deflate, gzip, br, zstd")],
+        ),
+        ask("/p2/acme/hello.json", &[("If-Modified-Since", &stamp)]),
+    ];
+    // The router's answers to the same requests, on a kept-alive connection of their own
+    // (an encoded path is never the lane's, so hyper serves that connection throughout).
+    let routed: Vec<Request> = hot
+        .iter()
+        .map(|request| Request {
+            path: request.path.replace(".json", "%2Ejson"),
+            ..request.clone()
+        })
+        .collect();
+    let mut router = KeptAlive::open(server.addr).await;
+    let expected: Vec<_> = router
+        .exchange(&routed)
+        .await
+        .iter()
+        .map(comparable)
+        .collect();
+    assert_eq!(expected[3].0, 304);
+    let mut connection = KeptAlive::open(server.addr).await;
+    // One at a time, then pipelined.
+    for (request, expected) in hot.iter().zip(&expected).take(2) {
+        let answer = connection.exchange(std::slice::from_ref(request)).await;
+        assert_eq!(&comparable(&answer[0]), expected, "{}", request.path);
+    }
+    let answers = connection.exchange(&hot).await;
+    for (answer, expected) in answers.iter().zip(&expected) {
+        assert_eq!(&comparable(answer), expected);
+    }
+    // A request for the router in the middle of a pipeline: it and everything after it
+    // are hyper's, answered alike.
+    let mut mixed = vec![hot[0].clone(), Request::get("/healthz")];
+    mixed.extend(hot.iter().cloned());
+    let answers = connection.exchange(&mixed).await;
+    assert_eq!(comparable(&answers[0]), expected[0]);
+    assert_eq!(answers[1].status, 200);
+    for (answer, expected) in answers[2..].iter().zip(&expected) {
+        assert_eq!(&comparable(answer), expected);
+    }
+    // A refused key on a kept-alive connection gets the router's refusal.
+    let wrong = Request::get("/p2/acme/hello.json").basic(&customer.public, "wrong");
+    let refused = KeptAlive::open(server.addr)
+        .await
+        .exchange(std::slice::from_ref(&wrong))
+        .await;
+    let routed = Request {
+        path: wrong.path.replace(".json", "%2Ejson"),
+        ..wrong
+    };
+    let routed = KeptAlive::open(server.addr).await.exchange(&[routed]).await;
+    assert_eq!(refused[0].status, 401);
+    assert_eq!(comparable(&refused[0]), comparable(&routed[0]));
+}
+
 backend_tests!(async refusals_after_a_warm_answer_are_the_routers);
 async fn refusals_after_a_warm_answer_are_the_routers(backend: Backend) {
     let server = TestServer::start(backend).await;

@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 pub use packyard_testkit::backend_tests;
-pub use packyard_testkit::http::{Request, Response};
+pub use packyard_testkit::http::{KeptAlive, Request, Response};
 
 pub const ACTOR: &str = "test";
 

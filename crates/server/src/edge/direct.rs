@@ -1,0 +1,313 @@
+//! HTTP/1.1 requests the service answers at once from memory ([`Serve::at_once`]: the hot
+//! lane's warm `GET /p2/…`) are read and answered by the connection's own task: the request
+//! head is parsed in place (`httparse`), only the three headers the lane reads are copied,
+//! and the answer goes out in one write. That skips what hyper costs per request beyond the
+//! socket itself — its dispatcher and service future, the request and response objects, the
+//! body machinery, a timer reset per message — which was most of the gap between Packyard
+//! and a static nginx (BENCHMARKS.md).
+//!
+//! The first request anything else — another method or path, a body, `Connection`,
+//! `Upgrade` or `Expect`, HTTP/1.0, an HTTP/2 preface, a head too large or malformed, a
+//! request the lane declines — hands the connection with every byte read so far to hyper
+//! ([`super::rewind`]), which serves the rest of it exactly as before. Nothing is answered
+//! here that hyper and the router would answer differently: the lane is the same one the
+//! observer runs in front of the router, and `tests/http/hot_lane.rs` compares the bytes.
+//!
+//! The protections stay: a request head must be complete within `header_timeout` of the
+//! moment the connection starts waiting for it (hyper's rule), the connection's idle
+//! watchdog and the cap's shedding act on the same [`Activity`], and at shutdown a request
+//! being answered is finished and the connection closed.
+
+use std::io::IoSlice;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode, header};
+use bytes::{Buf, Bytes, BytesMut};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::time::Instant;
+
+use super::listen::{Activity, ConnectionLimits, Serve};
+
+/// How a connection left this loop.
+pub enum Outcome {
+    /// Closed: by the client, an error, the header deadline or shutdown.
+    Closed,
+    /// For hyper, with the bytes read and not answered (at least one whole or partial head).
+    Handover(BytesMut),
+}
+
+/// A head longer than this goes to hyper, which has its own limit and error answer.
+const MAX_HEAD: usize = 8 * 1024;
+/// So do requests with more header lines than this.
+const MAX_HEADERS: usize = 32;
+
+/// Serves requests on `io` until it closes or one of them is for hyper.
+pub async fn serve<IO, S>(
+    io: &mut IO,
+    service: &S,
+    activity: &Arc<Activity>,
+    limits: &ConnectionLimits,
+) -> Outcome
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+    S: Serve,
+{
+    let mut unread = BytesMut::with_capacity(4096);
+    let mut out = Vec::with_capacity(4096);
+    let deadline = tokio::time::sleep(limits.header_timeout);
+    tokio::pin!(deadline);
+    // When the connection started waiting for the next head: when the previous one was
+    // answered (read once per request, it also times the answer).
+    let mut waiting_since = Instant::now();
+    loop {
+        deadline
+            .as_mut()
+            .reset(waiting_since + limits.header_timeout);
+        let (length, path, headers) = loop {
+            match read_head(&unread) {
+                Head::Complete {
+                    length,
+                    path,
+                    headers,
+                } => break (length, path, headers),
+                Head::Other => return Outcome::Handover(unread),
+                Head::Partial if unread.len() > MAX_HEAD => return Outcome::Handover(unread),
+                Head::Partial => {}
+            }
+            unread.reserve(4096);
+            let read = tokio::select! {
+                biased;
+                () = activity.drain.raised(), if unread.is_empty() => return Outcome::Closed,
+                () = &mut deadline => return Outcome::Closed,
+                read = io.read_buf(&mut unread) => read,
+            };
+            match read {
+                Ok(0) | Err(_) => return Outcome::Closed,
+                Ok(_) => {}
+            }
+        };
+        waiting_since = Instant::now();
+        let slot = activity.begin();
+        let path = std::str::from_utf8(&unread[path]).unwrap_or_default();
+        let Some(response) = service.at_once(&Method::GET, path, &headers, waiting_since.into())
+        else {
+            drop(slot);
+            return Outcome::Handover(unread);
+        };
+        unread.advance(length);
+        out.clear();
+        let body = if write_head(&mut out, &response) {
+            response.body().as_ref()
+        } else {
+            &[]
+        };
+        if write_all_of(io, &out, body).await.is_err() || io.flush().await.is_err() {
+            return Outcome::Closed;
+        }
+        drop(slot);
+        if activity.drain.is_raised() {
+            return Outcome::Closed;
+        }
+    }
+}
+
+/// Writes `head` and `body` with as few system calls as the socket allows (one `writev`
+/// for both, the body never copied).
+async fn write_all_of<IO: AsyncWrite + Unpin>(
+    io: &mut IO,
+    mut head: &[u8],
+    mut body: &[u8],
+) -> std::io::Result<()> {
+    while !head.is_empty() {
+        let parts = [IoSlice::new(head), IoSlice::new(body)];
+        let n = io.write_vectored(&parts).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        let in_head = n.min(head.len());
+        head = &head[in_head..];
+        body = &body[n - in_head..];
+    }
+    io.write_all(body).await
+}
+
+/// What the buffered bytes start with.
+enum Head {
+    /// A head this loop may answer: its length, where its path is and the headers the
+    /// lane reads.
+    Complete {
+        length: usize,
+        path: std::ops::Range<usize>,
+        headers: HeaderMap,
+    },
+    /// Not a whole head yet.
+    Partial,
+    /// Anything for hyper.
+    Other,
+}
+
+fn read_head(bytes: &[u8]) -> Head {
+    if bytes.is_empty() {
+        return Head::Partial;
+    }
+    let mut lines = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut request = httparse::Request::new(&mut lines);
+    let length = match request.parse(bytes) {
+        Ok(httparse::Status::Complete(length)) => length,
+        Ok(httparse::Status::Partial) => return Head::Partial,
+        Err(_) => return Head::Other,
+    };
+    let Some(path) = request.path.filter(|p| answerable_path(p)) else {
+        return Head::Other;
+    };
+    if request.method != Some("GET") || request.version != Some(1) {
+        return Head::Other;
+    }
+    // `path` borrows from `bytes`: its place in them.
+    let start = path.as_ptr() as usize - bytes.as_ptr() as usize;
+    let mut headers = HeaderMap::new();
+    for line in request.headers.iter() {
+        let Some(name) = READ
+            .iter()
+            .find(|n| line.name.eq_ignore_ascii_case(n.as_str()))
+        else {
+            if REFUSED.iter().any(|n| line.name.eq_ignore_ascii_case(n)) {
+                return Head::Other;
+            }
+            continue;
+        };
+        let Ok(value) = HeaderValue::from_bytes(line.value) else {
+            return Head::Other;
+        };
+        headers.append(name.clone(), value);
+    }
+    Head::Complete {
+        length,
+        path: start..start + path.len(),
+        headers,
+    }
+}
+
+/// The headers the lane reads (`crate::composer::hot`): the credential and what the
+/// conditional answer looks at.
+const READ: [HeaderName; 3] = [
+    header::AUTHORIZATION,
+    header::ACCEPT_ENCODING,
+    header::IF_MODIFIED_SINCE,
+];
+
+/// Headers that make a request hyper's: a body, a connection option or an upgrade.
+const REFUSED: [&str; 5] = [
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "upgrade",
+    "expect",
+];
+
+/// A path this loop may pass to the lane: a p2 file named in the characters of package
+/// names, no query and nothing to decode, so hyper's URI parsing and the router's would
+/// see the same path.
+fn answerable_path(path: &str) -> bool {
+    path.strip_prefix("/p2/").is_some_and(|rest| {
+        rest.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-' | b'_' | b'~'))
+    })
+}
+
+/// The status line and headers as hyper writes them (lower-case names in the map's order,
+/// `content-length`, then `date`). Returns whether a body follows.
+fn write_head(out: &mut Vec<u8>, response: &Response<Bytes>) -> bool {
+    let status = response.status();
+    out.extend_from_slice(b"HTTP/1.1 ");
+    out.extend_from_slice(status.as_str().as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(status.canonical_reason().unwrap_or("").as_bytes());
+    out.extend_from_slice(b"\r\n");
+    for (name, value) in response.headers() {
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    let has_body = !matches!(status, StatusCode::NOT_MODIFIED | StatusCode::NO_CONTENT);
+    if has_body {
+        out.extend_from_slice(b"content-length: ");
+        out.extend_from_slice(itoa::Buffer::new().format(response.body().len()).as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"date: ");
+    out.extend_from_slice(&http_date_now());
+    out.extend_from_slice(b"\r\n\r\n");
+    has_body
+}
+
+/// Now as an HTTP date, formatted once a second per thread.
+fn http_date_now() -> [u8; 29] {
+    thread_local! {
+        static LAST: std::cell::Cell<(u64, [u8; 29])> = const { std::cell::Cell::new((0, [0; 29])) };
+    }
+    let now = SystemTime::now();
+    let secs = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    LAST.with(|last| {
+        let (cached, text) = last.get();
+        if cached == secs {
+            return text;
+        }
+        let mut text = [b' '; 29];
+        let formatted = httpdate::fmt_http_date(now);
+        let n = formatted.len().min(29);
+        text[..n].copy_from_slice(&formatted.as_bytes()[..n]);
+        last.set((secs, text));
+        text
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Head, answerable_path, read_head};
+
+    fn head(text: &str) -> Head {
+        read_head(text.as_bytes())
+    }
+
+    #[test]
+    fn only_plain_p2_gets_are_taken() {
+        let ok = "GET /p2/acme/foo.json HTTP/1.1\r\nHost: x\r\nAuthorization: Basic YTpi\r\nAccept-Encoding: gzip\r\nUser-Agent: c\r\n\r\n";
+        let Head::Complete {
+            length,
+            path,
+            headers,
+        } = head(ok)
+        else {
+            panic!("not taken")
+        };
+        assert_eq!(length, ok.len());
+        assert_eq!(headers.len(), 2);
+        assert_eq!(&ok[path], "/p2/acme/foo.json");
+        assert!(matches!(
+            head("GET /p2/acme/foo.json HTTP/1.1\r\nHost"),
+            Head::Partial
+        ));
+        for other in [
+            "POST /p2/acme/foo.json HTTP/1.1\r\n\r\n",
+            "GET /p2/acme/foo.json HTTP/1.0\r\n\r\n",
+            "GET /packages.json HTTP/1.1\r\n\r\n",
+            "GET /p2/acme/fo%6F.json HTTP/1.1\r\n\r\n",
+            "GET /p2/acme/foo.json?x=1 HTTP/1.1\r\n\r\n",
+            "GET /p2/acme/foo.json HTTP/1.1\r\nConnection: close\r\n\r\n",
+            "GET /p2/acme/foo.json HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+            "GET /p2/acme/foo.json HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n",
+            "GET /p2/acme/foo.json HTTP/1.1\r\nUpgrade: h2c\r\n\r\n",
+            "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+            "GET\x01 / HTTP/1.1\r\n\r\n",
+        ] {
+            assert!(matches!(head(other), Head::Other), "{other:?}");
+        }
+        assert!(answerable_path("/p2/acme/foo~dev.json"));
+        assert!(!answerable_path("/p2/acme/foo bar.json"));
+    }
+}
