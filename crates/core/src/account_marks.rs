@@ -44,13 +44,17 @@ pub fn affecting(
             let versions: Vec<String> = package
                 .versions
                 .iter()
-                .filter(|v| licence.admits(v.released_on, &v.version_normalized).is_ok())
+                .filter(|v| {
+                    licence
+                        .admits(v.released_on, v.version_normalized())
+                        .is_ok()
+                })
                 .filter(|v| {
                     a.affected
                         .as_ref()
-                        .is_some_and(|c| c.matches(&v.version_normalized))
+                        .is_some_and(|c| c.matches(v.version_normalized()))
                 })
-                .map(|v| v.version.clone())
+                .map(|v| v.version().to_string())
                 .collect();
             if !versions.is_empty() {
                 advisories.push(AffectingAdvisory {

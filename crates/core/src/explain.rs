@@ -183,7 +183,7 @@ pub fn explain(snapshot: &Snapshot, asker: Asker<'_>, target: &str, today: Today
     walk.steps
         .push(format!("combined licence: {}", licence.in_words()));
     versions(walk, entry, |v| {
-        licence.admits(v.released_on, &v.version_normalized)
+        licence.admits(v.released_on, v.version_normalized())
     })
 }
 
@@ -333,10 +333,9 @@ fn versions(
         .find_map(|v| admits(v).err().map(|r| (v, why(r))));
     let asked = walk.version.as_deref().map(|wanted| {
         let normalized = packyard_composer::version::normalize(wanted).ok();
-        entry
-            .versions
-            .iter()
-            .find(|v| v.version == wanted || Some(&v.version_normalized) == normalized.as_ref())
+        entry.versions.iter().find(|v| {
+            v.version() == wanted || normalized.as_deref() == Some(v.version_normalized())
+        })
     });
     let (reason, verdict) = match asked {
         Some(None) => (
@@ -350,13 +349,13 @@ fn versions(
         Some(Some(v)) => match admits(v) {
             Ok(()) => (
                 Reason::Installable,
-                format!("{} {} is installable", walk.package, v.version),
+                format!("{} {} is installable", walk.package, v.version()),
             ),
             Err(r) => {
                 let (reason, text) = why(r);
                 (
                     reason,
-                    format!("{} {} is hidden: {text}", walk.package, v.version),
+                    format!("{} {} is hidden: {text}", walk.package, v.version()),
                 )
             }
         },
@@ -382,9 +381,9 @@ fn versions(
     walk.steps
         .push(format!("{} version(s) visible", visible.len()));
     let mut out = walk.stop(reason, verdict);
-    out.visible_versions = visible.iter().map(|v| v.version.clone()).collect();
+    out.visible_versions = visible.iter().map(|v| v.version().to_string()).collect();
     out.first_hidden = first_hidden.map(|(v, (_, why))| Hidden {
-        version: v.version.clone(),
+        version: v.version().to_string(),
         why,
     });
     out

@@ -58,20 +58,26 @@ pub fn percent_encode(value: &str, keep: &[u8]) -> String {
 pub fn dist_path(name: &str, v: &VersionEntry) -> String {
     encode_path(&format!(
         "/dist/{name}/{}/{}.zip",
-        v.version_normalized, v.sha1
+        v.version_normalized(),
+        v.sha1_hex()
     ))
 }
 
-fn version_object(name: &str, v: &VersionEntry, public_url: &str) -> Map<String, Value> {
+fn version_object(
+    name: &str,
+    v: &VersionEntry,
+    manifest: &str,
+    public_url: &str,
+) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("name".into(), Value::from(name));
-    m.insert("version".into(), Value::from(v.version.as_str()));
+    m.insert("version".into(), Value::from(v.version()));
     m.insert(
         "version_normalized".into(),
-        Value::from(v.version_normalized.as_str()),
+        Value::from(v.version_normalized()),
     );
     // Checked to be a JSON object when published and when loaded.
-    if let Ok(manifest) = serde_json::from_str::<Map<String, Value>>(&v.manifest) {
+    if let Ok(manifest) = serde_json::from_str::<Map<String, Value>>(manifest) {
         for (k, val) in manifest {
             if !OVERRIDDEN_KEYS.contains(&k.as_str()) {
                 m.insert(k, val);
@@ -83,13 +89,14 @@ fn version_object(name: &str, v: &VersionEntry, public_url: &str) -> Map<String,
         "time".into(),
         Value::from(time.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()),
     );
+    let sha1 = v.sha1_hex();
     m.insert(
         "dist".into(),
         json!({
             "type": "zip",
             "url": format!("{public_url}{}", dist_path(name, v)),
-            "reference": v.sha1,
-            "shasum": v.sha1,
+            "reference": sha1,
+            "shasum": sha1,
         }),
     );
     m
@@ -104,30 +111,36 @@ pub fn render_p2(
     config: &Config,
 ) -> Rendered {
     let public_url = config.public_url.as_str();
-    let candidates = package.versions.iter().filter(|v| v.dev == dev);
-    let (mut visible, hidden): (Vec<&VersionEntry>, Vec<&VersionEntry>) =
-        candidates.partition(|v| licence.admits(v.released_on, &v.version_normalized).is_ok());
+    let manifests = package.versions.manifests();
+    let candidates = package.versions.iter().zip(&manifests);
+    let (mut visible, hidden): (Vec<(&VersionEntry, &String)>, Vec<_>) = candidates
+        .filter(|(v, _)| v.dev == dev)
+        .partition(|(v, _)| {
+            licence
+                .admits(v.released_on, v.version_normalized())
+                .is_ok()
+        });
     // The warning speaks of releases hidden by a date only: those a renewal would bring.
     let cut_off: Vec<(&VersionEntry, NaiveDate)> = hidden
         .iter()
         .filter_map(
-            |v| match licence.admits(v.released_on, &v.version_normalized) {
+            |(v, _)| match licence.admits(v.released_on, v.version_normalized()) {
                 Err(Refusal::TooNew { until }) => Some((*v, until)),
                 _ => None,
             },
         )
         .collect();
     // Newest first, as Packagist does; the order does not affect resolution.
-    visible.sort_by(|a, b| {
+    visible.sort_by(|(a, _), (b, _)| {
         b.released_at
             .cmp(&a.released_at)
-            .then(b.version_normalized.cmp(&a.version_normalized))
+            .then(b.version_normalized().cmp(a.version_normalized()))
     });
     let abandoned = package.marks.abandoned.as_ref().map(|a| a.to_json());
     let objects: Vec<Map<String, Value>> = visible
         .iter()
-        .map(|v| {
-            let mut object = version_object(name, v, public_url);
+        .map(|(v, manifest)| {
+            let mut object = version_object(name, v, manifest, public_url);
             if let Some(abandoned) = &abandoned {
                 object.insert("abandoned".into(), abandoned.clone());
             }
@@ -148,7 +161,7 @@ pub fn render_p2(
         let newest = cut_off
             .iter()
             .max_by_key(|(v, _)| v.released_at)
-            .map(|(v, _)| v.version.as_str())
+            .map(|(v, _)| v.version())
             .unwrap_or("");
         doc.insert(
             "warning".into(),

@@ -4,7 +4,7 @@
 //! a version whose archive is missing.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use packyard_blobs::{BlobError, BlobStore, content_key};
+use packyard_blobs::{BlobError, BlobStore};
 use packyard_composer::archive::{ArchiveError, ZipLimits, inspect_zip_with_version};
 use packyard_store::packages::{NewVersion, PublishOutcome};
 use packyard_store::{Db, StoreError};
@@ -152,7 +152,7 @@ pub async fn store_version(
 ) -> Result<PublishOutcome, PublishError> {
     let sha1 = hex::encode(Sha1::digest(bytes));
     let sha256 = hex::encode(Sha256::digest(bytes));
-    let key = content_key("dists", &sha256, "zip");
+    let key = crate::snapshot::dist_key(&sha256);
     let manifest_text = Value::Object(manifest.json.clone()).to_string();
     let new = NewVersion {
         name: manifest.name,

@@ -11,6 +11,7 @@
 mod load;
 mod mark_rows;
 mod read_packages;
+mod versions;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use packyard_store::operator_tokens::TokenScope;
 use crate::rendered::RenderCache;
 use crate::rules::{self, Licence, Terms};
 pub use crate::sharded::ShardedMap;
+pub use versions::{BlobKey, Listed, VersionEntry, Versions, VersionsBuilder, dist_key, lower_hex};
 
 /// Whose a key is (SPEC §13).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,7 +35,8 @@ pub enum KeyOwner {
 }
 
 pub struct KeyEntry {
-    pub private_key_hash: Vec<u8>,
+    /// SHA-256 of the private key.
+    pub private_key_hash: [u8; 32],
     pub enabled: bool,
     pub owner: KeyOwner,
     /// Product indexes an account key is limited to, sorted (None = all the account's).
@@ -68,23 +71,9 @@ pub struct ProductEntry {
     pub patterns: Vec<String>,
 }
 
-pub struct VersionEntry {
-    pub version: String,
-    pub version_normalized: String,
-    pub released_at: i64,
-    pub released_on: NaiveDate,
-    pub sha1: String,
-    pub size: i64,
-    pub blob_key: String,
-    pub dev: bool,
-    /// The stored composer.json (a JSON object), parsed only when a p2 body is rendered:
-    /// parsed maps of a million versions would not fit the memory budget.
-    pub manifest: Box<str>,
-}
-
 pub struct PackageEntry {
     /// Listed versions, oldest release first.
-    pub versions: Vec<VersionEntry>,
+    pub versions: Versions,
     /// Indexes of the products whose patterns cover this package.
     pub products: Vec<usize>,
     /// Unix millis of the last publish/unlist in this package.

@@ -64,13 +64,11 @@ fn list_versions(versions: &[&str]) -> String {
 fn package_reach(snapshot: &Snapshot, seat: &Seat, name: &str) -> Option<PackageReach> {
     let package = snapshot.packages.get(name)?;
     let licence = snapshot.seat_licence(seat, package)?;
-    let releases = package.versions.iter().filter(|v| !v.dev).map(|v| {
-        (
-            v.version.as_str(),
-            v.version_normalized.as_str(),
-            v.released_on,
-        )
-    });
+    let releases = package
+        .versions
+        .iter()
+        .filter(|v| !v.dev)
+        .map(|v| (v.version(), v.version_normalized(), v.released_on));
     let reach = rules::reach(&licence, releases);
     let versions = match (reach.newest_allowed, reach.newest) {
         (_, None) => "no releases yet".to_string(),

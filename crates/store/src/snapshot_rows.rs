@@ -75,6 +75,21 @@ pub struct PeopleRows {
     pub memberships: Vec<(i64, i64)>,
 }
 
+/// The conditions that restrict a query to `column IN scope`, one per statement (appended
+/// to a `WHERE`; one empty condition for all rows).
+pub(crate) fn id_filters(column: &str, scope: Scope<'_>) -> Vec<String> {
+    match scope {
+        Scope::All => vec![String::new()],
+        Scope::Ids(ids) => ids
+            .chunks(CHUNK)
+            .map(|chunk| {
+                let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+                format!(" AND {column} IN ({})", list.join(", "))
+            })
+            .collect(),
+    }
+}
+
 impl Db {
     /// Runs `select` (which ends in a `WHERE` condition) restricted to `column IN scope`.
     pub(crate) async fn rows_in<T>(
@@ -89,18 +104,8 @@ impl Db {
             + Send
             + Unpin,
     {
-        let filters: Vec<String> = match scope {
-            Scope::All => vec![String::new()],
-            Scope::Ids(ids) => ids
-                .chunks(CHUNK)
-                .map(|chunk| {
-                    let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-                    format!(" AND {column} IN ({})", list.join(", "))
-                })
-                .collect(),
-        };
         let mut out = Vec::new();
-        for filter in filters {
+        for filter in id_filters(column, scope) {
             let sql = format!("{select}{filter}");
             let rows: Vec<T> = on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .persistent(false)

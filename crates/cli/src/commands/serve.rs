@@ -144,19 +144,20 @@ fn where_data_lives(g: &Global) -> String {
     }
 }
 
-/// The start-up line's "next:" part: the first thing this installation still lacks.
+/// The start-up line's "next:" part: the first thing this installation still lacks. Packages
+/// and accounts are looked up in the snapshot just loaded, not read again (a large
+/// repository's start-up would read every row twice).
 async fn next_step(state: &AppState) -> String {
-    let db = &state.db;
-    let (operators, packages, accounts) =
-        tokio::join!(db.operators(), db.package_names(), db.accounts());
+    let operators = state.db.operators().await;
+    let snapshot = state.snapshot();
     let back_office = format!("{}/admin", state.config.public_url);
     if operators.is_ok_and(|o| o.is_empty()) {
         "create an operator for the back office and admin API: packyard operator create --email you@example.com --password-stdin".into()
-    } else if packages.is_ok_and(|p| p.is_empty()) {
+    } else if snapshot.packages.is_empty() {
         format!(
             "publish a package: packyard publish FILE.zip (or upload it at {back_office}/packages)"
         )
-    } else if accounts.is_ok_and(|a| a.is_empty()) {
+    } else if snapshot.accounts.is_empty() {
         format!(
             "create a customer: packyard account create --email E --name N (or at {back_office}/accounts)"
         )

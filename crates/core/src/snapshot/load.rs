@@ -7,30 +7,34 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicI64;
 
-use packyard_store::snapshot_rows::{AccountRow, AccountRows, PeopleRows, Scope};
+use packyard_store::snapshot_rows::{AccountRow, AccountRows, KeyRow, PeopleRows, Scope};
 use packyard_store::{Db, Result};
 
 use super::mark_rows::MarkRows;
-use super::read_packages::{date_of, entries, on_own_task, read_packages};
+use super::read_packages::{Entries, date_of, on_own_task, read_packages};
 use super::{
     AccountEntry, AdminToken, KeyEntry, KeyOwner, PackageEntry, ProductEntry, ReleaseEntry,
     RootCache, ShardedMap, Snapshot, UnpaidInvoice,
 };
 use crate::rules::Terms;
 
-fn key_entry(
-    private_key_hash: Vec<u8>,
-    enabled: bool,
-    owner: KeyOwner,
-    scope: Option<Arc<[usize]>>,
-) -> KeyEntry {
-    KeyEntry {
+/// The entry of a stored key; none if its stored hash is not a SHA-256 (it could never
+/// match a private key).
+fn key_entry(k: &KeyRow, owner: KeyOwner, scope: Option<Arc<[usize]>>) -> Option<KeyEntry> {
+    let Ok(private_key_hash) = k.private_key_hash[..].try_into() else {
+        tracing::error!(
+            "stored hash of access key {} is not a SHA-256; the key is ignored",
+            k.public_key
+        );
+        return None;
+    };
+    Some(KeyEntry {
         private_key_hash,
-        enabled,
+        enabled: k.enabled,
         owner,
         scope,
         use_recorded_at: AtomicI64::new(0),
-    }
+    })
 }
 
 impl Snapshot {
@@ -83,16 +87,18 @@ impl Snapshot {
         };
         let started = std::time::Instant::now();
         // The tables are read at once, each on its own connection and task, so their rows
-        // are fetched and decoded on every core (most of a large repository's start-up).
-        let accounts = on_own_task(
-            db.clone(),
-            |db| async move { db.account_rows(Scope::All).await },
-        );
-        let people = on_own_task(db.clone(), |db| async move { db.people_rows().await });
-        let packages = read_packages(db, snapshot.products.clone());
-        let (accounts, people, packages) = tokio::try_join!(accounts, people, packages)?;
-        snapshot.install_accounts(accounts);
-        snapshot.install_people(people);
+        // are fetched and decoded on every core (most of a large repository's start-up);
+        // accounts and keys are installed on their task while the packages are still read.
+        let products = snapshot.products.clone();
+        let accounts = on_own_task(db.clone(), |db| async move {
+            let (accounts, people) =
+                tokio::try_join!(db.account_rows(Scope::All), db.people_rows())?;
+            snapshot.install_accounts(accounts);
+            snapshot.install_people(people);
+            Ok(snapshot)
+        });
+        let packages = read_packages(db, products);
+        let (mut snapshot, packages) = tokio::try_join!(accounts, packages)?;
         snapshot.install_packages(db, packages).await?;
         snapshot.reload_operators(db).await?;
         snapshot.reload_releases(db).await?;
@@ -160,17 +166,14 @@ impl Snapshot {
             let Some(account) = k.account_id.and_then(|id| accounts.get_mut(&id)) else {
                 continue;
             };
-            account.keys.push(k.public_key.clone());
             let scope = scopes.remove(&k.id).map(|mut s| {
                 s.sort_unstable();
                 Arc::from(s)
             });
-            let entry = key_entry(
-                k.private_key_hash,
-                k.enabled,
-                KeyOwner::Account(account.id),
-                scope,
-            );
+            let Some(entry) = key_entry(&k, KeyOwner::Account(account.id), scope) else {
+                continue;
+            };
+            account.keys.push(k.public_key.clone());
             self.keys.insert(k.public_key, entry);
         }
         for t in rows.tokens {
@@ -196,8 +199,8 @@ impl Snapshot {
         }
         self.memberships = Arc::new(memberships);
         for k in rows.personal_keys {
-            if let Some(user) = k.user_id {
-                let entry = key_entry(k.private_key_hash, k.enabled, KeyOwner::User(user), None);
+            let owner = k.user_id.map(KeyOwner::User);
+            if let Some(entry) = owner.and_then(|owner| key_entry(&k, owner, None)) {
                 self.keys.insert(k.public_key, entry);
             }
         }
@@ -255,10 +258,11 @@ impl Snapshot {
     /// Replaces these packages' versions (and so their rendered bodies) with what the
     /// database holds now. Other packages keep their entries and caches.
     pub async fn reload_packages(&mut self, db: &Db, ids: &[i64]) -> Result<()> {
-        let rows = db.package_rows_of(ids).await?;
-        let mut marks = MarkRows::read(db, Scope::Ids(ids)).await?;
         let products = self.products.clone();
-        for (name, mut entry) in entries(rows, &products) {
+        let mut read = Entries::new(&products);
+        db.package_rows_of(ids, &mut read).await?;
+        let mut marks = MarkRows::read(db, Scope::Ids(ids)).await?;
+        for (name, mut entry) in read.finish() {
             marks.apply(&name, &mut entry);
             self.catalog_changed_at = self.catalog_changed_at.max(entry.changed_at);
             if !self.packages.contains_key(name.as_str()) {

@@ -10,7 +10,7 @@ use packyard_store::snapshot_rows::Scope;
 use packyard_store::{Db, Result};
 use serde_json::{Map, Value};
 
-use super::{PackageEntry, VersionEntry};
+use super::{PackageEntry, Versions};
 use crate::marks::{Abandoned, PackageMarks, RecalledVersion, Summary, advisory_entry};
 
 /// Operator marks for a set of packages, read in bulk, by package name.
@@ -53,13 +53,13 @@ impl MarkRows {
         entry.versions.retain(|v| {
             let Some(r) = recalls
                 .iter()
-                .find(|r| r.version_normalized == v.version_normalized)
+                .find(|r| r.version_normalized == v.version_normalized())
             else {
                 return true;
             };
             recalled.push(RecalledVersion {
-                version: v.version.clone(),
-                version_normalized: v.version_normalized.clone(),
+                version: v.version().to_string(),
+                version_normalized: v.version_normalized().to_string(),
                 released_on: v.released_on,
                 reason: r.reason.clone(),
             });
@@ -72,24 +72,28 @@ impl MarkRows {
             .into_iter()
             .map(advisory_entry)
             .collect();
+        // The summary read when the entry was built holds unless a version was recalled.
+        let summary = match recalled.is_empty() {
+            true => std::mem::take(&mut entry.marks.summary),
+            false => summary(&entry.versions),
+        };
         entry.marks = PackageMarks {
             abandoned,
             advisories,
             recalled,
-            summary: summary(&entry.versions),
+            summary,
         };
     }
 }
 
 /// Description, type and provided names of the newest non-branch version (else the newest).
-fn summary(versions: &[VersionEntry]) -> Summary {
+pub(super) fn summary(versions: &Versions) -> Summary {
     let newest = versions
         .iter()
-        .rev()
-        .find(|v| !v.dev)
-        .or_else(|| versions.last());
+        .rposition(|v| !v.dev)
+        .or_else(|| versions.len().checked_sub(1));
     let Some(manifest) =
-        newest.and_then(|v| serde_json::from_str::<Map<String, Value>>(&v.manifest).ok())
+        newest.and_then(|i| serde_json::from_str::<Map<String, Value>>(&versions.manifest(i)).ok())
     else {
         return Summary::default();
     };

@@ -2,13 +2,16 @@
 //! package ids read by several tasks at once (each on its own connection, so rows are
 //! fetched and decoded on every core), or the packages the change log names.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use packyard_store::package_rows::{PackageRows, VersionRow};
+use packyard_store::package_rows::{PackageSink, VersionRef};
 use packyard_store::{Db, Result, StoreError};
 
-use super::{PackageEntry, ProductEntry, VersionEntry};
+use super::mark_rows::summary;
+use super::{BlobKey, Listed, PackageEntry, ProductEntry, VersionsBuilder, lower_hex};
+use crate::marks::PackageMarks;
 use crate::rules::product_covers;
 
 pub(super) fn date_of(unix: i64) -> chrono::NaiveDate {
@@ -17,50 +20,122 @@ pub(super) fn date_of(unix: i64) -> chrono::NaiveDate {
         .date_naive()
 }
 
-/// The entry for one package from all its stored versions (listed or not, oldest first).
-pub(super) fn package_entry(
-    name: &str,
-    products: &[ProductEntry],
-    rows: impl IntoIterator<Item = VersionRow>,
-) -> PackageEntry {
-    let mut entry = PackageEntry {
-        versions: Vec::new(),
-        products: products
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| product_covers(&p.patterns, name))
-            .map(|(i, _)| i)
-            .collect(),
-        changed_at: 0,
-        rendered: Default::default(),
-        marks: Default::default(),
-    };
-    for v in rows {
-        entry.changed_at = entry.changed_at.max(v.changed_at);
-        if v.unlisted_at.is_some() {
-            continue;
+/// Builds package entries from a set of packages' rows as they arrive ([`PackageSink`]):
+/// each stored version (listed or not, oldest first) goes straight into its package's
+/// compact [`Versions`](super::Versions); the rows' texts are never copied whole.
+pub(super) struct Entries<'a> {
+    products: &'a [ProductEntry],
+    /// Packages not reached yet, by id.
+    names: VecDeque<(i64, String)>,
+    /// The package whose versions are arriving.
+    current: Option<Building>,
+    done: Vec<(String, PackageEntry)>,
+}
+
+struct Building {
+    id: i64,
+    name: String,
+    changed_at: i64,
+    versions: VersionsBuilder,
+}
+
+impl<'a> Entries<'a> {
+    pub(super) fn new(products: &'a [ProductEntry]) -> Self {
+        Entries {
+            products,
+            names: VecDeque::new(),
+            current: None,
+            done: Vec::new(),
         }
+    }
+
+    /// One entry per package that has stored versions.
+    pub(super) fn finish(mut self) -> Vec<(String, PackageEntry)> {
+        self.close_current();
+        self.done
+    }
+
+    fn close_current(&mut self) {
+        let Some(b) = self.current.take() else {
+            return;
+        };
+        let products = self.products.iter().enumerate();
+        let versions = b.versions.finish();
+        // Read here, on the reader's task; marks replace it only if they recall a version.
+        let marks = PackageMarks {
+            summary: summary(&versions),
+            ..Default::default()
+        };
+        let entry = PackageEntry {
+            versions,
+            products: products
+                .filter(|(_, p)| product_covers(&p.patterns, &b.name))
+                .map(|(i, _)| i)
+                .collect(),
+            changed_at: b.changed_at,
+            rendered: Default::default(),
+            marks,
+        };
+        self.done.push((b.name, entry));
+    }
+
+    /// The package `id`'s entry in the making, if its name was read.
+    fn building(&mut self, id: i64) -> Option<&mut Building> {
+        if self.current.as_ref().is_none_or(|b| b.id != id) {
+            self.close_current();
+            while self.names.front().is_some_and(|(next, _)| *next < id) {
+                self.names.pop_front();
+            }
+            let (_, name) = self.names.pop_front_if(|(next, _)| *next == id)?;
+            self.current = Some(Building {
+                id,
+                name,
+                changed_at: 0,
+                versions: VersionsBuilder::default(),
+            });
+        }
+        self.current.as_mut()
+    }
+}
+
+impl PackageSink for Entries<'_> {
+    fn package(&mut self, id: i64, name: String) {
+        self.names.push_back((id, name));
+    }
+
+    fn version(&mut self, v: VersionRef<'_>) {
+        let Some(b) = self.building(v.package_id) else {
+            return;
+        };
+        b.changed_at = b.changed_at.max(v.changed_at);
+        if v.unlisted_at.is_some() {
+            return;
+        }
+        let name = &b.name;
         if !v.manifest.trim_start().starts_with('{') {
             tracing::error!(
                 "stored manifest of {name} {} is not a JSON object; skipping it",
                 v.version
             );
-            continue;
+            return;
         }
-        entry.versions.push(VersionEntry {
-            dev: packyard_composer::version::is_dev(&v.version_normalized),
-            released_on: date_of(v.released_at),
+        let Some(sha1) = lower_hex(v.sha1) else {
+            tracing::error!(
+                "stored SHA-1 of {name} {} is not 40 lowercase hex digits; skipping it",
+                v.version
+            );
+            return;
+        };
+        b.versions.push(Listed {
             version: v.version,
             version_normalized: v.version_normalized,
+            manifest: v.manifest,
             released_at: v.released_at,
-            sha1: v.sha1,
+            sha1,
             size: v.size,
-            blob_key: v.blob_key,
-            manifest: v.manifest.into_boxed_str(),
+            blob: BlobKey::new(v.blob_key),
         });
     }
-    entry.versions.shrink_to_fit();
-    entry
 }
 
 /// Runs `read` over its own handle of `db` on a task of its own.
@@ -90,9 +165,11 @@ pub(super) async fn read_packages(
             let mut packages = Vec::new();
             let mut after = reader * PAGE;
             while after < max_id {
-                let rows = db.package_rows_between(after, after + PAGE).await?;
+                let mut page = Entries::new(&products);
+                db.package_rows_between(after, after + PAGE, &mut page)
+                    .await?;
                 after += PAGE * READERS;
-                packages.extend(entries(rows, &products));
+                packages.extend(page.finish());
             }
             Ok(packages)
         })
@@ -102,15 +179,4 @@ pub(super) async fn read_packages(
         packages.extend(read);
     }
     Ok(packages)
-}
-
-/// One entry per package of `rows`.
-pub(super) fn entries<'a>(
-    rows: PackageRows,
-    products: &'a [ProductEntry],
-) -> impl Iterator<Item = (String, PackageEntry)> + 'a {
-    rows.into_packages().map(|(name, versions)| {
-        let entry = package_entry(&name, products, versions);
-        (name, entry)
-    })
 }

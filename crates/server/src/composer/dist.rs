@@ -16,6 +16,7 @@ use crate::auth::Customer;
 use crate::edge::error::{ApiError, ApiResult, Audience};
 use crate::state::AppState;
 use packyard_core::rules::{Refusal, may_install};
+use packyard_core::snapshot::lower_hex;
 
 pub async fn download(
     State(state): State<AppState>,
@@ -46,12 +47,13 @@ pub async fn download(
             ),
         ));
     }
+    let sha1 = lower_hex::<20>(sha1).ok_or_else(unknown)?;
     let v = entry
         .versions
         .iter()
-        .find(|v| v.version_normalized == version && v.sha1 == sha1)
+        .find(|v| v.version_normalized() == version && v.sha1 == sha1)
         .ok_or_else(unknown)?;
-    may_install(licence.as_ref(), v.released_on, &v.version_normalized).map_err(|refusal| {
+    may_install(licence.as_ref(), v.released_on, v.version_normalized()).map_err(|refusal| {
         refused(
             StatusCode::FORBIDDEN,
             match refusal {
@@ -61,43 +63,45 @@ pub async fn download(
                 ),
                 Refusal::TooNew { until } => format!(
                     "your licence for {package} covers releases up to {until}; {} was released on {}",
-                    v.version, v.released_on
+                    v.version(),
+                    v.released_on
                 ),
                 Refusal::OutsideVersions { versions } => format!(
                     "your licence for {package} covers versions {versions}; {} is not one of them",
-                    v.version
+                    v.version()
                 ),
             },
         )
     })?;
     let unavailable = |e: packyard_blobs::BlobError| {
-        tracing::error!("archive of {package} {} is unavailable: {e}", v.version);
+        tracing::error!("archive of {package} {} is unavailable: {e}", v.version());
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             Audience::Composer,
             format!(
                 "the archive of {package} {} is temporarily unavailable (storage cannot be reached); try again shortly",
-                v.version
+                v.version()
             ),
         )
         .retry_after(STORAGE_RETRY_AFTER)
         .failed(crate::edge::metrics::Failure::Storage)
     };
-    if let Some(bytes) = state.dists.get(&v.blob_key) {
+    let blob_key = v.blob_key();
+    if let Some(bytes) = state.dists.get(&blob_key) {
         return Ok(zip_response(Body::from(bytes), Some(v.size as u64)));
     }
     if state.dists.accepts(v.size as u64) {
-        let bytes = Bytes::from(state.blobs.get(&v.blob_key).await.map_err(unavailable)?);
-        state.dists.insert(&v.blob_key, bytes.clone());
+        let bytes = Bytes::from(state.blobs.get(&blob_key).await.map_err(unavailable)?);
+        state.dists.insert(&blob_key, bytes.clone());
         return Ok(zip_response(Body::from(bytes), Some(v.size as u64)));
     }
-    let file_name = format!("{}-{}.zip", package.replace('/', "-"), v.version);
-    if let Some(redirect) = storage_redirect(&state, &v.blob_key, &file_name).await {
+    let file_name = format!("{}-{}.zip", package.replace('/', "-"), v.version());
+    if let Some(redirect) = storage_redirect(&state, &blob_key, &file_name).await {
         return Ok(redirect);
     }
     let stream = state
         .blobs
-        .read(&v.blob_key, None)
+        .read(&blob_key, None)
         .await
         .map_err(unavailable)?;
     Ok(zip_response(Body::from_stream(stream), Some(v.size as u64)))

@@ -82,12 +82,12 @@ fn installable(customer: &Customer, name: &str, version: &str) -> bool {
     package
         .versions
         .iter()
-        .filter(|v| v.version_normalized == version || v.version == version)
+        .filter(|v| v.version_normalized() == version || v.version() == version)
         .any(|v| {
             packyard_core::licence::may_install(
                 licence.as_ref(),
                 v.released_on,
-                &v.version_normalized,
+                v.version_normalized(),
             )
             .is_ok()
         })
