@@ -59,10 +59,11 @@ where
     let mut out = Vec::with_capacity(4096);
     let deadline = tokio::time::sleep(limits.header_timeout);
     tokio::pin!(deadline);
-    // When the connection started waiting for the next head: when the previous answer had
-    // gone out. The timer is not re-armed per request: when it fires, the head is late only
-    // if the connection has been waiting for it since before the timeout; otherwise it is
-    // set again for the current head's due time.
+    // When the connection started waiting for the next head: when the previous one was
+    // answered (read once per request, it also times the answer).
+    // The timer is not re-armed per request: when it fires, the head is late only if the
+    // connection has been waiting for it since before the timeout; otherwise it is set
+    // again for the current head's due time.
     let mut waiting_since = Instant::now();
     loop {
         let (length, path, headers) = loop {
@@ -95,10 +96,11 @@ where
                 Ok(_) => {}
             }
         };
-        let started = Instant::now();
+        waiting_since = Instant::now();
         let slot = activity.begin();
         let path = std::str::from_utf8(&unread[path]).unwrap_or_default();
-        let Some(response) = service.at_once(&Method::GET, path, &headers, started.into()) else {
+        let Some(response) = service.at_once(&Method::GET, path, &headers, waiting_since.into())
+        else {
             drop(slot);
             return Outcome::Handover(unread);
         };
@@ -116,7 +118,6 @@ where
         if activity.drain.is_raised() {
             return Outcome::Closed;
         }
-        waiting_since = Instant::now();
     }
 }
 
