@@ -14,7 +14,7 @@
 //! observer runs in front of the router, and `tests/http/hot_lane.rs` compares the bytes.
 //!
 //! The protections stay: a request head must be complete within `header_timeout` of the
-//! moment the connection starts waiting for it (hyper's rule), the connection's idle
+//! moment the previous request was read (hyper's rule), the connection's idle
 //! watchdog and the cap's shedding act on the same [`Activity`], and at shutdown a request
 //! being answered is finished and the connection closed.
 
@@ -59,11 +59,11 @@ where
     let mut out = Vec::with_capacity(4096);
     let deadline = tokio::time::sleep(limits.header_timeout);
     tokio::pin!(deadline);
-    // When the connection started waiting for the next head: when the previous one was
-    // answered (read once per request, it also times the answer).
-    // The timer is not re-armed per request: when it fires, the head is late only if the
-    // connection has been waiting for it since before the timeout; otherwise it is set
-    // again for the current head's due time.
+    // When the connection started waiting for the next head: when the previous one had
+    // been read, as in hyper, whose header timer starts as soon as a request is read (read
+    // once per request, it also times the answer). The timer is not re-armed per request:
+    // when it fires, the head is late only if the connection has been waiting for it since
+    // before the timeout; otherwise it is set again for the current head's due time.
     let mut waiting_since = Instant::now();
     loop {
         let (length, path, headers) = loop {
