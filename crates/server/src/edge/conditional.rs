@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::http::{self as http, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use bytes::Bytes;
+use std::time::SystemTime;
 
 use packyard_core::clock::Clock;
 use packyard_core::rendered::Rendered;
@@ -136,14 +137,39 @@ pub fn conditional_bytes(
     resp
 }
 
+/// The last HTTP date a thread formatted, with its Unix second.
+type DateSlot = std::cell::RefCell<Option<(i64, HeaderValue)>>;
+
 /// `modified` (the Unix second `secs`) as an HTTP date. Most answers in a row carry the same
 /// date, so each thread keeps the last one it formatted and hands out clones of it.
-fn http_date(secs: i64, modified: std::time::SystemTime) -> Option<HeaderValue> {
+fn http_date(secs: i64, modified: SystemTime) -> Option<HeaderValue> {
     thread_local! {
-        static LAST: std::cell::RefCell<Option<(i64, HeaderValue)>> =
-            const { std::cell::RefCell::new(None) };
+        static LAST: DateSlot = const { std::cell::RefCell::new(None) };
     }
-    LAST.with(|last| {
+    per_second(&LAST, secs, modified)
+}
+
+/// Now as an HTTP date: the `Date` header, for answers written without hyper
+/// ([`crate::edge::direct`]). Kept apart from [`http_date`]'s slot, which holds a past second.
+pub fn http_date_now() -> Option<HeaderValue> {
+    thread_local! {
+        static NOW: DateSlot = const { std::cell::RefCell::new(None) };
+    }
+    let now = SystemTime::now();
+    let secs = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    per_second(&NOW, secs, now)
+}
+
+/// `time` (the Unix second `secs`) as an HTTP date, formatted only when `slot` holds
+/// another second.
+fn per_second(
+    slot: &'static std::thread::LocalKey<DateSlot>,
+    secs: i64,
+    time: SystemTime,
+) -> Option<HeaderValue> {
+    slot.with(|last| {
         let mut last = last.borrow_mut();
         if let Some((cached, value)) = last.as_ref()
             && *cached == secs
@@ -151,7 +177,7 @@ fn http_date(secs: i64, modified: std::time::SystemTime) -> Option<HeaderValue> 
             return Some(value.clone());
         }
         // An HTTP date is ASCII, so this always succeeds; a failure would only drop the header.
-        let value = HeaderValue::from_str(&httpdate::fmt_http_date(modified)).ok()?;
+        let value = HeaderValue::from_str(&httpdate::fmt_http_date(time)).ok()?;
         *last = Some((secs, value.clone()));
         Some(value)
     })

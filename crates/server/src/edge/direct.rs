@@ -20,7 +20,6 @@
 
 use std::io::IoSlice;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode, header};
 use bytes::{Buf, Bytes, BytesMut};
@@ -28,6 +27,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant;
 
 use super::activity::Activity;
+use super::conditional::http_date_now;
 use super::serve::Serve;
 use packyard_core::config::ConnectionLimits;
 
@@ -246,33 +246,13 @@ fn write_head(out: &mut Vec<u8>, response: &Response<Bytes>) -> bool {
         out.extend_from_slice(itoa::Buffer::new().format(response.body().len()).as_bytes());
         out.extend_from_slice(b"\r\n");
     }
-    out.extend_from_slice(b"date: ");
-    out.extend_from_slice(&http_date_now());
-    out.extend_from_slice(b"\r\n\r\n");
-    has_body
-}
-
-/// Now as an HTTP date, formatted once a second per thread.
-fn http_date_now() -> [u8; 29] {
-    thread_local! {
-        static LAST: std::cell::Cell<(u64, [u8; 29])> = const { std::cell::Cell::new((0, [0; 29])) };
+    if let Some(date) = http_date_now() {
+        out.extend_from_slice(b"date: ");
+        out.extend_from_slice(date.as_bytes());
+        out.extend_from_slice(b"\r\n");
     }
-    let now = SystemTime::now();
-    let secs = now
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    LAST.with(|last| {
-        let (cached, text) = last.get();
-        if cached == secs {
-            return text;
-        }
-        let mut text = [b' '; 29];
-        let formatted = httpdate::fmt_http_date(now);
-        let n = formatted.len().min(29);
-        text[..n].copy_from_slice(&formatted.as_bytes()[..n]);
-        last.set((secs, text));
-        text
-    })
+    out.extend_from_slice(b"\r\n");
+    has_body
 }
 
 #[cfg(test)]
