@@ -23,6 +23,15 @@ pub struct Seat {
     pub scope: Option<Arc<[usize]>>,
 }
 
+/// The newest licence change among the seats' accounts: part of `Last-Modified`.
+pub fn licences_changed_at(seats: &[Seat]) -> i64 {
+    seats
+        .iter()
+        .map(|s| s.account.licences_changed_at)
+        .max()
+        .unwrap_or(0)
+}
+
 impl Seat {
     pub fn allows(&self, product: usize) -> bool {
         self.scope

@@ -33,7 +33,10 @@ impl Clock {
 
     /// Seconds since the Unix epoch now: what the store's expiry columns are compared with.
     pub fn unix_secs(&self) -> i64 {
-        self.now().timestamp()
+        // Without chrono's calendar conversion: every p2 answer reads this (`Last-Modified`).
+        (std::time::SystemTime::now() + self.ahead())
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
     }
 
     /// Today's date (UTC), for the date rules (billing hold, licence updates).

@@ -78,9 +78,13 @@ impl Rendered {
 /// concurrent requests wait for one render. A panic while rendering comes back as an
 /// error, never as a crashed worker.
 pub struct RenderCache<K> {
-    bodies: ArcSwap<HashMap<K, Arc<Rendered>>>,
+    bodies: ArcSwap<Bodies<K>>,
     rendering: tokio::sync::Mutex<()>,
 }
+
+/// The bodies by key. foldhash rather than SipHash: every p2 answer looks its body up here
+/// (the keys are the server's own licence terms, and the seed is still random per map).
+type Bodies<K> = HashMap<K, Arc<Rendered>, foldhash::fast::RandomState>;
 
 impl<K> Default for RenderCache<K> {
     fn default() -> Self {
@@ -109,7 +113,7 @@ impl<K: Clone + Eq + Hash> RenderCache<K> {
         let rendered = Arc::new(tokio::task::spawn_blocking(render).await?);
         counter.fetch_add(1, Ordering::Relaxed);
         self.bodies.rcu(|map| {
-            let mut map = HashMap::clone(map);
+            let mut map = Bodies::clone(map);
             map.insert(key.clone(), rendered.clone());
             map
         });

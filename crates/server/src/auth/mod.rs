@@ -18,6 +18,7 @@
 
 mod checks;
 mod credentials;
+mod memo;
 mod principal;
 
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub use credentials::{
 };
 
 use checks::Verdict;
+pub use memo::{KeyMemo, Verified};
 pub use principal::{Customer, DownloadAccount, Operator};
 
 use crate::edge::client_addr::ClientAddr;
@@ -160,11 +162,4 @@ fn log_account(parts: &Parts, account_id: &str) {
     if let Some(slot) = parts.extensions.get::<AccountSlot>() {
         slot.set(account_id);
     }
-}
-
-/// The hot lane's check ([`crate::composer::hot`]): the key pair as the snapshot knows it,
-/// with its accounts in good standing, or `None` for anything else — the router then
-/// answers the same request with the reason, after looking the credential up again.
-pub fn known_key(state: &AppState, headers: &HeaderMap) -> Option<Customer> {
-    checks::key(&state.snapshot(), &state.config, headers).ok()
 }

@@ -26,11 +26,7 @@ pub struct Customer {
 impl Customer {
     /// The newest licence change among the key's accounts: part of `Last-Modified`.
     pub fn licences_changed_at(&self) -> i64 {
-        self.seats
-            .iter()
-            .map(|s| s.account.licences_changed_at)
-            .max()
-            .unwrap_or(0)
+        packyard_core::access::licences_changed_at(&self.seats)
     }
 }
 

@@ -5,8 +5,9 @@
 //! no extension maps, no boxed body or future, which is most of what a routed request costs
 //! beyond hyper itself (see BENCHMARKS.md).
 //!
-//! It is a shortcut, not a second implementation: the same key check
-//! ([`crate::auth::known_key`]), the same licence rule and the same answer
+//! It is a shortcut, not a second implementation: the same key check (through the
+//! connection's [`KeyMemo`], which repeats it only when the header or the snapshot changed),
+//! the same licence rule and the same answer
 //! ([`super::metadata::p2_answer`]) as the routed handler. Anything else — another method,
 //! an encoded path, a credential the snapshot does not know or refuses, a package from an
 //! upstream or hidden from the key, a body not rendered yet — returns `None` and goes
@@ -21,7 +22,7 @@ use packyard_core::metadata::p2_cached;
 use packyard_core::snapshot::AccountEntry;
 
 use super::metadata::{p2_answer, p2_file};
-use crate::auth;
+use crate::auth::KeyMemo;
 use crate::edge::observe::Lane;
 use crate::state::AppState;
 
@@ -30,23 +31,26 @@ use crate::state::AppState;
 pub struct HotLane(pub AppState);
 
 impl Lane for HotLane {
+    type Memo = KeyMemo;
+
     fn answer(
         &self,
         method: &Method,
         path: &str,
         headers: &HeaderMap,
+        memo: &mut KeyMemo,
     ) -> Option<(Response<Bytes>, Arc<AccountEntry>)> {
         if method != Method::GET {
             return None;
         }
         let (name, dev) = p2_name(path)?;
-        let customer = auth::known_key(&self.0, headers)?;
-        let snapshot = &customer.snapshot;
+        let snapshot = self.0.snapshot();
+        let key = memo.known_key(&snapshot, &self.0.config, headers)?;
         let entry = snapshot.packages.get_arc(name)?;
-        let licence = snapshot.licence(&customer.seats, entry)?;
+        let licence = snapshot.licence(&key.seats, entry)?;
         let doc = p2_cached(entry, &licence, dev)?;
-        let response = p2_answer(headers, &doc, &customer, &self.0.config.clock);
-        Some((response, customer.account))
+        let response = p2_answer(headers, &doc, &key.seats, &snapshot, &self.0.config.clock);
+        Some((response, key.account.clone()))
     }
 }
 

@@ -15,9 +15,11 @@ use crate::edge::client_addr::client_addr;
 use crate::edge::conditional::{conditional_bytes, conditional_json};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use packyard_core::access::{Seat, licences_changed_at};
 use packyard_core::clock::Clock;
 use packyard_core::metadata::{p2_for, root_for};
 use packyard_core::rendered::Rendered;
+use packyard_core::snapshot::Snapshot;
 
 pub async fn packages_json(
     State(state): State<AppState>,
@@ -69,7 +71,14 @@ pub async fn p2(
     let doc = p2_for(&name, entry, licence, dev, &state.config, &state.renders)
         .await
         .map_err(|e| ApiError::internal("could not render the package metadata", e))?;
-    Ok(p2_answer(headers, &doc, &customer, &state.config.clock).map(Body::from))
+    Ok(p2_answer(
+        headers,
+        &doc,
+        &customer.seats,
+        snapshot,
+        &state.config.clock,
+    )
+    .map(Body::from))
 }
 
 /// A p2 document as sent: dated by the newest of its own change, the key's licences and the
@@ -77,13 +86,14 @@ pub async fn p2(
 pub(crate) fn p2_answer(
     headers: &HeaderMap,
     doc: &Rendered,
-    customer: &Customer,
+    seats: &[Seat],
+    snapshot: &Snapshot,
     clock: &Clock,
 ) -> http::Response<Bytes> {
     let changed_at = doc
         .changed_at
-        .max(customer.licences_changed_at())
-        .max(customer.snapshot.products_changed_at);
+        .max(licences_changed_at(seats))
+        .max(snapshot.products_changed_at);
     conditional_bytes(headers, doc, changed_at, !doc.has_warning, clock)
 }
 

@@ -20,6 +20,8 @@ pub struct AccessLine<'a> {
     pub status: u16,
     pub bytes: u64,
     pub duration: Duration,
+    /// The line's timestamp.
+    pub at: SystemTime,
     pub account: &'a str,
 }
 
@@ -113,7 +115,7 @@ fn shaped(out: &mut Vec<u8>, line: &AccessLine<'_>, shape: &Shape) {
     };
     let [method, path, status, bytes, duration, account] = shape.labels;
     out.extend_from_slice(shape.open);
-    timestamp(out);
+    timestamp(out, line.at);
     string(out, method, line.method);
     string(out, path, line.path);
     out.extend_from_slice(status);
@@ -159,11 +161,11 @@ fn escaped(out: &mut Vec<u8>, s: &str) {
 }
 
 /// RFC 3339 in UTC with microseconds, like `tracing-subscriber`'s default timer.
-fn timestamp(out: &mut Vec<u8>) {
+fn timestamp(out: &mut Vec<u8>, at: SystemTime) {
     thread_local! {
         static SECOND: std::cell::RefCell<(u64, [u8; 19])> = const { std::cell::RefCell::new((u64::MAX, [0; 19])) };
     }
-    let now = SystemTime::now()
+    let now = at
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default();
     let secs = now.as_secs();
@@ -202,6 +204,7 @@ mod tests {
                 status: 200,
                 bytes: 1234,
                 duration: Duration::from_micros(1_234_567),
+                at: SystemTime::now(),
                 account: "acc_1",
             },
             &JSON,
@@ -233,6 +236,7 @@ mod tests {
                 status: 304,
                 bytes: 0,
                 duration: Duration::from_micros(42),
+                at: SystemTime::now(),
                 account: "-",
             },
             &TEXT,

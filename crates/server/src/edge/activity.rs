@@ -50,11 +50,25 @@ impl Activity {
         if !self.served.load(Ordering::Relaxed) {
             self.served.store(true, Ordering::Relaxed);
         }
-        RequestSlot(self.clone())
+        RequestSlot {
+            activity: self.clone(),
+            answered_at: None,
+        }
     }
 
-    fn end(&self) {
-        let now = self.epoch.elapsed().as_millis() as u64;
+    /// [`Activity::begin`] for a request answered at once, at `at` (already read by the
+    /// caller): the connection counts as idle from then, without reading the clock again.
+    pub fn begin_answered(self: &Arc<Activity>, at: Instant) -> RequestSlot {
+        let mut slot = self.begin();
+        slot.answered_at = Some(at);
+        slot
+    }
+
+    fn end(&self, at: Option<Instant>) {
+        let now = at
+            .unwrap_or_else(Instant::now)
+            .saturating_duration_since(self.epoch)
+            .as_millis() as u64;
         // Stamped before the count drops: whoever sees the count at zero sees the stamp.
         self.idle_since.fetch_max(now, Ordering::Release);
         self.in_flight.fetch_sub(1, Ordering::AcqRel);
@@ -100,11 +114,15 @@ impl Activity {
 }
 
 /// A request in flight on a connection.
-pub struct RequestSlot(Arc<Activity>);
+pub struct RequestSlot {
+    activity: Arc<Activity>,
+    /// When its answer was made, if the caller knows (else the moment the slot is dropped).
+    answered_at: Option<Instant>,
+}
 
 impl Drop for RequestSlot {
     fn drop(&mut self) {
-        self.0.end();
+        self.activity.end(self.answered_at);
     }
 }
 

@@ -23,7 +23,7 @@ const SETTLE_SECS: i64 = 2;
 /// earlier date: e.g. version 1 dated second S, then version 2 changed during second S + 1.
 pub fn last_modified_secs(changed_at_millis: i64, clock: &Clock) -> (i64, bool) {
     let changed = changed_at_millis.div_euclid(1000);
-    let now = clock.now().timestamp();
+    let now = clock.unix_secs();
     if now <= changed + SETTLE_SECS {
         (changed - 1, false)
     } else {
@@ -149,13 +149,12 @@ fn http_date(secs: i64, modified: SystemTime) -> Option<HeaderValue> {
     per_second(&LAST, secs, modified)
 }
 
-/// Now as an HTTP date: the `Date` header, for answers written without hyper
-/// ([`crate::edge::direct`]). Kept apart from [`http_date`]'s slot, which holds a past second.
-pub fn http_date_now() -> Option<HeaderValue> {
+/// `now` (when the request was read) as an HTTP date: the `Date` header, for answers written
+/// without hyper ([`crate::edge::direct`]). Kept apart from [`http_date`]'s slot, which holds a past second.
+pub fn http_date_of(now: SystemTime) -> Option<HeaderValue> {
     thread_local! {
         static NOW: DateSlot = const { std::cell::RefCell::new(None) };
     }
-    let now = SystemTime::now();
     let secs = now
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);

@@ -27,8 +27,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant;
 
 use super::activity::Activity;
-use super::conditional::http_date_now;
-use super::serve::Serve;
+use super::conditional::http_date_of;
+use super::serve::{Arrival, Serve};
 use packyard_core::config::ConnectionLimits;
 
 /// How a connection left this loop.
@@ -65,14 +65,13 @@ where
     // when it fires, the head is late only if the connection has been waiting for it since
     // before the timeout; otherwise it is set again for the current head's due time.
     let mut waiting_since = Instant::now();
+    let mut memo = S::Memo::default();
+    // Refilled for every head: cleared, it keeps its allocation.
+    let mut headers = HeaderMap::new();
     loop {
-        let (length, path, headers) = loop {
-            match read_head(&unread) {
-                Head::Complete {
-                    length,
-                    path,
-                    headers,
-                } => break (length, path, headers),
+        let (length, path) = loop {
+            match read_head(&unread, &mut headers) {
+                Head::Complete { length, path } => break (length, path),
                 Head::Other => return Outcome::Handover(unread),
                 Head::Partial if unread.len() > MAX_HEAD => return Outcome::Handover(unread),
                 Head::Partial => {}
@@ -96,17 +95,18 @@ where
                 Ok(_) => {}
             }
         };
-        waiting_since = Instant::now();
-        let slot = activity.begin();
+        let arrived = Arrival::now();
+        waiting_since = arrived.instant.into();
+        let slot = activity.begin_answered(arrived.instant);
         let path = std::str::from_utf8(&unread[path]).unwrap_or_default();
-        let Some(response) = service.at_once(&Method::GET, path, &headers, waiting_since.into())
+        let Some(response) = service.at_once(&Method::GET, path, &headers, arrived, &mut memo)
         else {
             drop(slot);
             return Outcome::Handover(unread);
         };
         unread.advance(length);
         out.clear();
-        let body = if write_head(&mut out, &response) {
+        let body = if write_head(&mut out, &response, arrived) {
             response.body().as_ref()
         } else {
             &[]
@@ -143,12 +143,11 @@ async fn write_all_of<IO: AsyncWrite + Unpin>(
 
 /// What the buffered bytes start with.
 enum Head {
-    /// A head this loop may answer: its length, where its path is and the headers the
-    /// lane reads.
+    /// A head this loop may answer: its length and where its path is (the headers the
+    /// lane reads are in the map passed to [`read_head`]).
     Complete {
         length: usize,
         path: std::ops::Range<usize>,
-        headers: HeaderMap,
     },
     /// Not a whole head yet.
     Partial,
@@ -156,7 +155,7 @@ enum Head {
     Other,
 }
 
-fn read_head(bytes: &[u8]) -> Head {
+fn read_head(bytes: &[u8], headers: &mut HeaderMap) -> Head {
     if bytes.is_empty() {
         return Head::Partial;
     }
@@ -175,7 +174,7 @@ fn read_head(bytes: &[u8]) -> Head {
     }
     // `path` borrows from `bytes`: its place in them.
     let start = path.as_ptr() as usize - bytes.as_ptr() as usize;
-    let mut headers = HeaderMap::new();
+    headers.clear();
     for line in request.headers.iter() {
         let Some(name) = READ
             .iter()
@@ -194,7 +193,6 @@ fn read_head(bytes: &[u8]) -> Head {
     Head::Complete {
         length,
         path: start..start + path.len(),
-        headers,
     }
 }
 
@@ -227,7 +225,7 @@ fn answerable_path(path: &str) -> bool {
 
 /// The status line and headers as hyper writes them (lower-case names in the map's order,
 /// `content-length`, then `date`). Returns whether a body follows.
-fn write_head(out: &mut Vec<u8>, response: &Response<Bytes>) -> bool {
+fn write_head(out: &mut Vec<u8>, response: &Response<Bytes>, arrived: Arrival) -> bool {
     let status = response.status();
     out.extend_from_slice(b"HTTP/1.1 ");
     out.extend_from_slice(status.as_str().as_bytes());
@@ -246,7 +244,7 @@ fn write_head(out: &mut Vec<u8>, response: &Response<Bytes>) -> bool {
         out.extend_from_slice(itoa::Buffer::new().format(response.body().len()).as_bytes());
         out.extend_from_slice(b"\r\n");
     }
-    if let Some(date) = http_date_now() {
+    if let Some(date) = http_date_of(arrived.wall) {
         out.extend_from_slice(b"date: ");
         out.extend_from_slice(date.as_bytes());
         out.extend_from_slice(b"\r\n");
@@ -258,20 +256,18 @@ fn write_head(out: &mut Vec<u8>, response: &Response<Bytes>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{Head, answerable_path, read_head};
+    use axum::http::HeaderMap;
 
     fn head(text: &str) -> Head {
-        read_head(text.as_bytes())
+        read_head(text.as_bytes(), &mut HeaderMap::new())
     }
 
     #[test]
     fn only_plain_p2_gets_are_taken() {
         let ok = "GET /p2/acme/foo.json HTTP/1.1\r\nHost: x\r\nAuthorization: Basic YTpi\r\nAccept-Encoding: gzip\r\nUser-Agent: c\r\n\r\n";
-        let Head::Complete {
-            length,
-            path,
-            headers,
-        } = head(ok)
-        else {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-left-over", "1".parse().unwrap());
+        let Head::Complete { length, path } = read_head(ok.as_bytes(), &mut headers) else {
             panic!("not taken")
         };
         assert_eq!(length, ok.len());

@@ -264,9 +264,16 @@ async fn connection<S: Serve>(
     }
     let io = Rewind::new(unread, io);
     let (inner, requests) = (shared.service.clone(), activity.clone());
+    // The connection's memo (the credential it verified last). hyper calls the service from
+    // the connection's task, one request at a time, so the lock is never contended; were it
+    // ever held or poisoned, the request would just verify afresh.
+    let memo = std::sync::Mutex::new(S::Memo::default());
     let service = hyper::service::service_fn(move |request| {
         let slot = requests.begin();
-        let answer = inner.serve(peer, request, slot);
+        let answer = match memo.try_lock() {
+            Ok(mut memo) => inner.serve(peer, request, slot, &mut memo),
+            Err(_) => inner.serve(peer, request, slot, &mut S::Memo::default()),
+        };
         async move { Ok::<_, Infallible>(answer.await) }
     });
     let conn = shared

@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -24,7 +24,7 @@ use tower_service::Service;
 use crate::edge::access_log::{self, AccessLine};
 use crate::edge::activity::RequestSlot;
 use crate::edge::metrics::{Failure, Metrics, RouteGroup};
-use crate::edge::serve::Serve;
+use crate::edge::serve::{Arrival, Serve};
 use packyard_core::snapshot::AccountEntry;
 
 /// A lane in front of the router for the requests that are answered most and entirely from
@@ -32,11 +32,16 @@ use packyard_core::snapshot::AccountEntry;
 /// request goes on to the router, which answers it the same way (see
 /// `crate::composer::hot`).
 pub trait Lane: Clone + Send + Sync + 'static {
+    /// What a connection carries from one of its requests to the next (the credential it
+    /// verified): a fresh one per request where there is no connection loop to keep it.
+    type Memo: Default + Send;
+
     fn answer(
         &self,
         method: &Method,
         path: &str,
         headers: &HeaderMap,
+        memo: &mut Self::Memo,
     ) -> Option<(Response<Bytes>, Arc<AccountEntry>)>;
 }
 
@@ -56,16 +61,22 @@ impl<L: Lane> Observed<L> {
 }
 
 impl<L: Lane> Serve for Observed<L> {
+    type Memo = L::Memo;
+
     fn serve(
         &self,
         peer: SocketAddr,
         request: Request<Incoming>,
         slot: RequestSlot,
+        memo: &mut L::Memo,
     ) -> impl Future<Output = Response<Body>> + Send + use<L> {
         let started = Instant::now();
-        let quick = self
-            .lane
-            .answer(request.method(), request.uri().path(), request.headers());
+        let quick = self.lane.answer(
+            request.method(),
+            request.uri().path(),
+            request.headers(),
+            memo,
+        );
         let (metrics, app) = (self.metrics.clone(), self.app.clone());
         async move {
             match quick {
@@ -86,9 +97,10 @@ impl<L: Lane> Serve for Observed<L> {
         method: &Method,
         path: &str,
         headers: &HeaderMap,
-        started: Instant,
+        arrived: Arrival,
+        memo: &mut L::Memo,
     ) -> Option<Response<Bytes>> {
-        let (response, account) = self.lane.answer(method, path, headers)?;
+        let (response, account) = self.lane.answer(method, path, headers, memo)?;
         // Written in one piece by the connection right after this: counted as sent.
         let bytes = response.body().len() as u64;
         record(
@@ -98,7 +110,8 @@ impl<L: Lane> Serve for Observed<L> {
                 path,
                 status: response.status().as_u16(),
                 bytes,
-                started,
+                started: arrived.instant,
+                at: Some(arrived.wall),
                 account: &account.public_id,
             },
         );
@@ -114,6 +127,8 @@ struct Logged<'a> {
     status: u16,
     bytes: u64,
     started: Instant,
+    /// When it was read, if the caller read the wall clock already (else: now).
+    at: Option<SystemTime>,
     account: &'a str,
 }
 
@@ -129,6 +144,7 @@ fn record(metrics: &Metrics, exchange: &Logged<'_>) {
         status: exchange.status,
         bytes: exchange.bytes,
         duration: exchange.started.elapsed(),
+        at: exchange.at.unwrap_or_else(SystemTime::now),
         account: exchange.account,
     });
 }
@@ -185,6 +201,7 @@ impl<S> Drop for Exchange<S> {
                 status: self.status,
                 bytes: self.bytes,
                 started: self.started,
+                at: None,
                 account: self.account.name(),
             },
         );

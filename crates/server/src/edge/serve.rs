@@ -12,14 +12,19 @@ use hyper::body::Incoming;
 use super::activity::RequestSlot;
 
 /// What the accept loop runs each request through (the request observer in front of the
-/// router): the peer, the request, and the connection's slot for it, which the service keeps
-/// until the response's last byte has gone out.
+/// router): the peer, the request, the connection's slot for it, which the service keeps
+/// until the response's last byte has gone out, and the connection's memo.
 pub trait Serve: Clone + Send + Sync + 'static {
+    /// What the connection's own loop keeps from one request to the next for
+    /// [`Serve::at_once`] (the credential it verified last).
+    type Memo: Default + Send;
+
     fn serve(
         &self,
         peer: SocketAddr,
         request: Request<Incoming>,
         slot: RequestSlot,
+        memo: &mut Self::Memo,
     ) -> impl Future<Output = Response<Body>> + Send + use<Self>;
 
     /// Answers at once, from memory, a request the connection reads and writes itself
@@ -30,6 +35,24 @@ pub trait Serve: Clone + Send + Sync + 'static {
         method: &Method,
         path: &str,
         headers: &HeaderMap,
-        started: std::time::Instant,
+        arrived: Arrival,
+        memo: &mut Self::Memo,
     ) -> Option<Response<Bytes>>;
+}
+
+/// When a request answered at once was read, on both clocks: read once, for its duration,
+/// its access line's timestamp and its `Date`.
+#[derive(Clone, Copy, Debug)]
+pub struct Arrival {
+    pub instant: std::time::Instant,
+    pub wall: std::time::SystemTime,
+}
+
+impl Arrival {
+    pub fn now() -> Arrival {
+        Arrival {
+            instant: std::time::Instant::now(),
+            wall: std::time::SystemTime::now(),
+        }
+    }
 }

@@ -217,3 +217,89 @@ async fn refused_alike(server: &TestServer, customer: &Customer, status: u16, wh
     lane.assert_text_contains(why);
     assert_eq!(comparable(&lane), comparable(&router));
 }
+
+backend_tests!(async a_kept_alive_connection_is_refused_as_soon_as_its_key_is);
+/// A connection remembers the key pair it verified last (`auth::KeyMemo`), so a change to
+/// the key, its account or the credential sent must reach the very next request on it: on a
+/// connection the lane answers itself and on one hyper serves (after a router request).
+async fn a_kept_alive_connection_is_refused_as_soon_as_its_key_is(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let customer = server.one_package_and_customer("memo@example.com").await;
+    assert_eq!(
+        server.get_as("/p2/acme/hello.json", &customer).await.status,
+        200
+    );
+    let p2 = Request::get("/p2/acme/hello.json").basic(&customer.public, &customer.private);
+    let wrong = Request::get("/p2/acme/hello.json").basic(&customer.public, "not-the-key");
+    let statuses = |answers: Vec<Response>| answers.iter().map(|a| a.status).collect::<Vec<_>>();
+    let twice = [p2.clone(), p2.clone()];
+    // The lane's own connection, and one hyper serves from its first request on.
+    let mut direct = KeptAlive::open(server.addr).await;
+    let mut hyper = KeptAlive::open(server.addr).await;
+    assert_eq!(statuses(direct.exchange(&twice).await), [200, 200]);
+    let first = [Request::get("/healthz"), p2.clone(), p2.clone()];
+    assert_eq!(statuses(hyper.exchange(&first).await), [200, 200, 200]);
+    server
+        .db()
+        .set_key_enabled(&customer.public, false, ACTOR)
+        .await
+        .unwrap();
+    server.refresh().await;
+    for connection in [&mut direct, &mut hyper] {
+        let refused = connection.exchange(std::slice::from_ref(&p2)).await;
+        assert_eq!(refused[0].status, 401, "{}", refused[0].text());
+        refused[0].assert_text_contains("disabled");
+    }
+    server
+        .db()
+        .set_key_enabled(&customer.public, true, ACTOR)
+        .await
+        .unwrap();
+    server.refresh().await;
+    // Another credential after the right one is checked, and the right one again after it.
+    let mut direct = KeptAlive::open(server.addr).await;
+    let mixed = [p2.clone(), wrong.clone(), p2.clone(), wrong.clone()];
+    assert_eq!(
+        statuses(direct.exchange(&mixed).await),
+        [200, 401, 200, 401]
+    );
+    assert_eq!(statuses(hyper.exchange(&mixed).await), [200, 401, 200, 401]);
+    let mut direct = KeptAlive::open(server.addr).await;
+    assert_eq!(statuses(direct.exchange(&twice).await), [200, 200]);
+    server
+        .db()
+        .close_account(&customer.account.public_id, ACTOR)
+        .await
+        .unwrap();
+    server.refresh().await;
+    let refused = direct.exchange(std::slice::from_ref(&p2)).await;
+    assert_eq!(refused[0].status, 403, "{}", refused[0].text());
+    refused[0].assert_text_contains("closed");
+}
+
+backend_tests!(async a_billing_hold_reaches_a_kept_alive_connection_on_its_day);
+/// A billing hold starts as the date passes, with no change to the data: a connection that
+/// verified the key before must not keep answering once the grace period is over.
+async fn a_billing_hold_reaches_a_kept_alive_connection_on_its_day(backend: Backend) {
+    let server = TestServer::start_with(backend, |c| c.billing_grace_days = 2).await;
+    let customer = server.one_package_and_customer("dayheld@example.com").await;
+    let due = server.state.config.clock.today();
+    server
+        .invoice(&customer, "INV-7", "90", &due.to_string())
+        .await;
+    let p2 = Request::get("/p2/acme/hello.json").basic(&customer.public, &customer.private);
+    assert_eq!(server.send(p2.clone()).await.status, 200);
+    let mut connection = KeptAlive::open(server.addr).await;
+    for _ in 0..3 {
+        let answers = connection.exchange(&[p2.clone(), p2.clone()]).await;
+        assert!(
+            answers.iter().all(|a| a.status == 200),
+            "{}",
+            answers[1].text()
+        );
+        server.advance_clock(std::time::Duration::from_secs(24 * 3600));
+    }
+    let held = connection.exchange(std::slice::from_ref(&p2)).await;
+    assert_eq!(held[0].status, 403, "{}", held[0].text());
+    held[0].assert_warning_contains("invoice INV-7 overdue since");
+}
