@@ -110,6 +110,13 @@ impl Feed {
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.snapshot.load_full()
     }
+
+    /// The snapshot as of now, for work that ends before the caller yields (the hot lane's
+    /// answer): a guard that, unlike [`Feed::snapshot`], does not write the snapshot's shared
+    /// reference count, which every worker would otherwise bounce between cores.
+    pub fn current(&self) -> arc_swap::Guard<Arc<Snapshot>> {
+        self.snapshot.load()
+    }
 }
 
 /// What [`refresh`] did.

@@ -189,10 +189,17 @@ pub struct RenderCounters {
     pub roots: AtomicU64,
 }
 
-/// The p2 body for this package and licence if it has been rendered already: the hot
-/// lane's look-up, which never waits.
-pub fn p2_cached(package: &PackageEntry, licence: &Licence, dev: bool) -> Option<Arc<Rendered>> {
-    package.rendered.cached(&(dev, licence.clone()))
+/// `answer` of the p2 body for this package and licence, if it has been rendered already:
+/// the hot lane's look-up, which never waits.
+pub fn p2_cached<T>(
+    package: &PackageEntry,
+    licence: Licence,
+    dev: bool,
+    answer: impl FnOnce(&Rendered) -> T,
+) -> Option<T> {
+    package
+        .rendered
+        .with_cached(&(dev, licence), |doc| answer(doc))
 }
 
 /// The p2 body for this package and licence, rendered on first use.

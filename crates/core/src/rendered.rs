@@ -122,7 +122,13 @@ impl<K: Clone + Eq + Hash> RenderCache<K> {
 
     /// The body under `key` if it was rendered already (never waits).
     pub fn cached(&self, key: &K) -> Option<Arc<Rendered>> {
-        self.bodies.load().get(key).cloned()
+        self.with_cached(key, Arc::clone)
+    }
+
+    /// `answer` of the body under `key`, if it was rendered already (never waits), without
+    /// taking a reference to it: its count is shared by every worker answering it.
+    pub fn with_cached<T>(&self, key: &K, answer: impl FnOnce(&Arc<Rendered>) -> T) -> Option<T> {
+        self.bodies.load().get(key).map(answer)
     }
 
     /// How many bodies are held.

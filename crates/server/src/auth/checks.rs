@@ -7,12 +7,14 @@
 use std::sync::Arc;
 
 use axum::http::HeaderMap;
+use axum::http::header::AUTHORIZATION;
 
 use super::credentials::{
-    BasicCredentials, CredentialsError, basic_credentials, bearer_token, hash_matches,
+    BasicCredentials, CredentialsError, basic_credentials_of, bearer_token, hash_matches,
 };
 use super::principal::{Customer, DownloadAccount, Operator};
 use crate::edge::denial::Denial;
+use crate::edge::request_headers::RequestHeaders;
 use packyard_core::access::Seat;
 use packyard_core::config::Config;
 use packyard_core::rules::{self, Standing};
@@ -28,15 +30,16 @@ pub enum Verdict {
     Refused(Denial),
 }
 
-/// An access key pair (Composer's HTTP Basic) and the account's standing.
+/// An access key pair (Composer's HTTP Basic, `authorization` as sent) and the account's
+/// standing.
 pub fn key(
     snapshot: &Arc<Snapshot>,
     config: &Config,
-    headers: &HeaderMap,
+    authorization: Option<&[u8]>,
 ) -> Result<Customer, Verdict> {
     let host = config.host();
     let creds = basic_or_denial(
-        headers,
+        authorization,
         || format!(
             "this repository needs an access key: add your public key as username and private key as password to auth.json under \"http-basic\" for \"{host}\""
         ),
@@ -109,7 +112,7 @@ pub fn download_token(
         config.download_command("ACCOUNT_ID", "TOKEN")
     );
     let creds = basic_or_denial(
-        headers,
+        headers.first(&AUTHORIZATION),
         || format!("authentication required; {usage}"),
         &usage,
     )
@@ -163,11 +166,11 @@ pub fn operator(snapshot: &Snapshot, headers: &HeaderMap) -> Result<Operator, Ve
 /// `missing` builds the message for a request without credentials (only then: the hot path
 /// of every authenticated request passes here).
 fn basic_or_denial(
-    headers: &HeaderMap,
+    authorization: Option<&[u8]>,
     missing: impl FnOnce() -> String,
     hint: &str,
 ) -> Result<BasicCredentials, Denial> {
-    basic_credentials(headers).map_err(|e| match e {
+    basic_credentials_of(authorization).map_err(|e| match e {
         CredentialsError::Missing => Denial::Unauthorized(missing()),
         CredentialsError::Malformed(why) => {
             Denial::Unauthorized(format!("malformed Authorization header ({why}); {hint}"))

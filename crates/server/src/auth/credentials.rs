@@ -12,6 +12,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use subtle::ConstantTimeEq;
 
+use crate::edge::request_headers::{RequestHeaders, text};
+
 /// HTTP Basic credentials as sent.
 pub struct BasicCredentials {
     /// The decoded `user:password`, on the stack when it fits (every access key does), so the
@@ -56,12 +58,17 @@ pub enum CredentialsError {
 }
 
 pub fn basic_credentials(headers: &HeaderMap) -> Result<BasicCredentials, CredentialsError> {
-    let Some(value) = headers.get(AUTHORIZATION) else {
+    basic_credentials_of(headers.first(&AUTHORIZATION))
+}
+
+/// [`basic_credentials`] of an `Authorization` value as sent.
+pub fn basic_credentials_of(
+    authorization: Option<&[u8]>,
+) -> Result<BasicCredentials, CredentialsError> {
+    let Some(value) = authorization else {
         return Err(CredentialsError::Missing);
     };
-    let value = value
-        .to_str()
-        .map_err(|_| CredentialsError::Malformed("it contains non-ASCII bytes"))?;
+    let value = text(value).ok_or(CredentialsError::Malformed("it contains non-ASCII bytes"))?;
     let (scheme, encoded) = value
         .trim()
         .split_once(' ')

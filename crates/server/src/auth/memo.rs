@@ -18,9 +18,6 @@
 
 use std::sync::{Arc, Weak};
 
-use axum::http::HeaderMap;
-use axum::http::header::AUTHORIZATION;
-
 use super::checks;
 use packyard_core::access::Seat;
 use packyard_core::config::Config;
@@ -48,22 +45,22 @@ pub struct Verified {
 }
 
 impl KeyMemo {
-    /// The key pair of `headers`, verified against `snapshot` (once per header and snapshot),
-    /// or `None` for anything the router should answer with its reason.
+    /// The key pair of `authorization` (as sent), verified against `snapshot` (once per
+    /// header and snapshot), or `None` for anything the router should answer with its reason.
     pub fn known_key(
         &mut self,
         snapshot: &Arc<Snapshot>,
         config: &Config,
-        headers: &HeaderMap,
+        authorization: Option<&[u8]>,
     ) -> Option<&Verified> {
-        let sent = headers.get(AUTHORIZATION)?.as_bytes();
+        let sent = authorization?;
         let same = self.0.as_ref().is_some_and(|m| {
             m.reusable
                 && std::ptr::eq(m.snapshot.as_ptr(), Arc::as_ptr(snapshot))
                 && same_bytes(&m.authorization, sent)
         });
         if !same {
-            let customer = checks::key(snapshot, config, headers).ok()?;
+            let customer = checks::key(snapshot, config, Some(sent)).ok()?;
             let reusable = snapshot
                 .seats(&customer.key)
                 .iter()

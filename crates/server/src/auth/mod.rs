@@ -26,6 +26,7 @@ use std::time::Instant;
 
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
+use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 pub use credentials::{
@@ -40,6 +41,7 @@ use crate::edge::client_addr::ClientAddr;
 pub use crate::edge::denial::Denial;
 use crate::edge::error::{ApiError, Audience};
 use crate::edge::observe::AccountSlot;
+use crate::edge::request_headers::RequestHeaders;
 use crate::state::AppState;
 use packyard_core::feed;
 use packyard_core::snapshot::Snapshot;
@@ -50,8 +52,9 @@ pub async fn authenticate_key(
     headers: &HeaderMap,
     from: ClientAddr,
 ) -> Result<Customer, Denial> {
+    let authorization = headers.first(&AUTHORIZATION);
     verify(state, from, |snapshot| {
-        checks::key(snapshot, &state.config, headers)
+        checks::key(snapshot, &state.config, authorization)
     })
     .await
 }

@@ -15,7 +15,8 @@
 
 use std::sync::Arc;
 
-use axum::http::{HeaderMap, Method, Response};
+use axum::http::header::AUTHORIZATION;
+use axum::http::{Method, Response};
 use bytes::Bytes;
 
 use packyard_core::metadata::p2_cached;
@@ -24,6 +25,7 @@ use packyard_core::snapshot::AccountEntry;
 use super::metadata::{p2_answer, p2_file};
 use crate::auth::KeyMemo;
 use crate::edge::observe::Lane;
+use crate::edge::request_headers::RequestHeaders;
 use crate::state::AppState;
 
 /// The lane over the router's state.
@@ -33,24 +35,27 @@ pub struct HotLane(pub AppState);
 impl Lane for HotLane {
     type Memo = KeyMemo;
 
-    fn answer(
+    fn answer<'m>(
         &self,
         method: &Method,
         path: &str,
-        headers: &HeaderMap,
-        memo: &mut KeyMemo,
-    ) -> Option<(Response<Bytes>, Arc<AccountEntry>)> {
+        headers: &impl RequestHeaders,
+        memo: &'m mut KeyMemo,
+    ) -> Option<(Response<Bytes>, &'m Arc<AccountEntry>)> {
         if method != Method::GET {
             return None;
         }
         let (name, dev) = p2_name(path)?;
-        let snapshot = self.0.snapshot();
-        let key = memo.known_key(&snapshot, &self.0.config, headers)?;
+        let snapshot = self.0.feed.current();
+        let authorization = headers.first(&AUTHORIZATION);
+        let key = memo.known_key(&snapshot, &self.0.config, authorization)?;
         let entry = snapshot.packages.get_arc(name)?;
         let licence = snapshot.licence(&key.seats, entry)?;
-        let doc = p2_cached(entry, &licence, dev)?;
-        let response = p2_answer(headers, &doc, &key.seats, &snapshot, &self.0.config.clock);
-        Some((response, key.account.clone()))
+        let clock = &self.0.config.clock;
+        let response = p2_cached(entry, licence, dev, |doc| {
+            p2_answer(headers, doc, &key.seats, &snapshot, clock)
+        })?;
+        Some((response, &key.account))
     }
 }
 

@@ -14,6 +14,7 @@ use crate::auth::Customer;
 use crate::edge::client_addr::client_addr;
 use crate::edge::conditional::{conditional_bytes, conditional_json};
 use crate::edge::error::{ApiError, ApiResult};
+use crate::edge::request_headers::RequestHeaders;
 use crate::state::AppState;
 use packyard_core::access::{Seat, licences_changed_at};
 use packyard_core::clock::Clock;
@@ -84,7 +85,7 @@ pub async fn p2(
 /// A p2 document as sent: dated by the newest of its own change, the key's licences and the
 /// products ([`conditional_json`]). The router's handler and the hot lane both end here.
 pub(crate) fn p2_answer(
-    headers: &HeaderMap,
+    headers: &impl RequestHeaders,
     doc: &Rendered,
     seats: &[Seat],
     snapshot: &Snapshot,

@@ -8,6 +8,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use std::time::SystemTime;
 
+use super::request_headers::{RequestHeaders, text};
 use packyard_core::clock::Clock;
 use packyard_core::rendered::Rendered;
 
@@ -42,12 +43,11 @@ pub enum Coding {
 /// The best coding the client accepts: brotli, then gzip, then none. Composer sends
 /// `Accept-Encoding: deflate, gzip, br, zstd`; a `q=0` refuses a coding, `*` stands for any
 /// coding not named.
-pub fn negotiate(headers: &HeaderMap) -> Coding {
+pub fn negotiate(headers: &impl RequestHeaders) -> Coding {
     let (mut br, mut gzip, mut any) = (None, None, None);
     for item in headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
+        .all(&header::ACCEPT_ENCODING)
+        .filter_map(text)
         .flat_map(|v| v.split(','))
     {
         let mut parts = item.split(';');
@@ -74,7 +74,7 @@ pub fn negotiate(headers: &HeaderMap) -> Coding {
 }
 
 /// The body in the negotiated coding, with its `Content-Type` and `Content-Encoding`.
-fn encoded(headers: &HeaderMap, doc: &Rendered) -> http::Response<Bytes> {
+fn encoded(headers: &impl RequestHeaders, doc: &Rendered) -> http::Response<Bytes> {
     let (body, encoding) = match negotiate(headers) {
         Coding::Brotli => (&doc.brotli, Some("br")),
         Coding::Gzip => (&doc.gzip, Some("gzip")),
@@ -108,7 +108,7 @@ pub fn conditional_json(
 /// [`conditional_json`] with the body still the precomputed bytes, for a caller that writes
 /// the answer itself ([`crate::edge::direct`]).
 pub fn conditional_bytes(
-    headers: &HeaderMap,
+    headers: &impl RequestHeaders,
     doc: &Rendered,
     changed_at_millis: i64,
     revalidate: bool,
@@ -118,8 +118,8 @@ pub fn conditional_bytes(
     let secs = secs.max(0);
     let modified = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64);
     let since = headers
-        .get(header::IF_MODIFIED_SINCE)
-        .and_then(|v| v.to_str().ok())
+        .first(&header::IF_MODIFIED_SINCE)
+        .and_then(text)
         .and_then(|v| httpdate::parse_http_date(v).ok());
     let mut resp = match since {
         Some(since) if revalidate && settled && modified <= since => {

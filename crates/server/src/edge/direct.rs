@@ -21,13 +21,14 @@
 use std::io::IoSlice;
 use std::sync::Arc;
 
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode, header};
+use axum::http::{Method, Response, StatusCode};
 use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant;
 
 use super::activity::Activity;
 use super::conditional::http_date_of;
+use super::request_headers::LaneSlots;
 use super::serve::{Arrival, Serve};
 use packyard_core::config::ConnectionLimits;
 
@@ -66,8 +67,7 @@ where
     // before the timeout; otherwise it is set again for the current head's due time.
     let mut waiting_since = Instant::now();
     let mut memo = S::Memo::default();
-    // Refilled for every head: cleared, it keeps its allocation.
-    let mut headers = HeaderMap::new();
+    let mut headers = LaneSlots::default();
     loop {
         let (length, path) = loop {
             match read_head(&unread, &mut headers) {
@@ -99,7 +99,8 @@ where
         waiting_since = arrived.instant.into();
         let slot = activity.begin_answered(arrived.instant);
         let path = std::str::from_utf8(&unread[path]).unwrap_or_default();
-        let Some(response) = service.at_once(&Method::GET, path, &headers, arrived, &mut memo)
+        let lane_headers = headers.over(&unread);
+        let Some(response) = service.at_once(&Method::GET, path, &lane_headers, arrived, &mut memo)
         else {
             drop(slot);
             return Outcome::Handover(unread);
@@ -144,7 +145,7 @@ async fn write_all_of<IO: AsyncWrite + Unpin>(
 /// What the buffered bytes start with.
 enum Head {
     /// A head this loop may answer: its length and where its path is (the headers the
-    /// lane reads are in the map passed to [`read_head`]).
+    /// lane reads are in the slots passed to [`read_head`]).
     Complete {
         length: usize,
         path: std::ops::Range<usize>,
@@ -155,7 +156,7 @@ enum Head {
     Other,
 }
 
-fn read_head(bytes: &[u8], headers: &mut HeaderMap) -> Head {
+fn read_head(bytes: &[u8], headers: &mut LaneSlots) -> Head {
     if bytes.is_empty() {
         return Head::Partial;
     }
@@ -174,35 +175,30 @@ fn read_head(bytes: &[u8], headers: &mut HeaderMap) -> Head {
     }
     // `path` borrows from `bytes`: its place in them.
     let start = path.as_ptr() as usize - bytes.as_ptr() as usize;
-    headers.clear();
+    *headers = LaneSlots::default();
     for line in request.headers.iter() {
-        let Some(name) = READ
-            .iter()
-            .find(|n| line.name.eq_ignore_ascii_case(n.as_str()))
-        else {
+        let Some(slot) = LaneSlots::slot_of(line.name) else {
             if REFUSED.iter().any(|n| line.name.eq_ignore_ascii_case(n)) {
                 return Head::Other;
             }
             continue;
         };
-        let Ok(value) = HeaderValue::from_bytes(line.value) else {
+        // What `HeaderValue` refuses, hyper answers; a repeated header, hyper combines.
+        let value_at = line.value.as_ptr() as usize - bytes.as_ptr() as usize;
+        if line
+            .value
+            .iter()
+            .any(|&b| (b < b' ' && b != b'\t') || b == 0x7f)
+            || !headers.keep(slot, value_at..value_at + line.value.len())
+        {
             return Head::Other;
-        };
-        headers.append(name.clone(), value);
+        }
     }
     Head::Complete {
         length,
         path: start..start + path.len(),
     }
 }
-
-/// The headers the lane reads (`crate::composer::hot`): the credential and what the
-/// conditional answer looks at.
-const READ: [HeaderName; 3] = [
-    header::AUTHORIZATION,
-    header::ACCEPT_ENCODING,
-    header::IF_MODIFIED_SINCE,
-];
 
 /// Headers that make a request hyper's: a body, a connection option or an upgrade.
 const REFUSED: [&str; 5] = [
@@ -256,22 +252,29 @@ fn write_head(out: &mut Vec<u8>, response: &Response<Bytes>, arrived: Arrival) -
 #[cfg(test)]
 mod tests {
     use super::{Head, answerable_path, read_head};
-    use axum::http::HeaderMap;
+    use crate::edge::request_headers::{LaneSlots, RequestHeaders};
+    use axum::http::header;
 
     fn head(text: &str) -> Head {
-        read_head(text.as_bytes(), &mut HeaderMap::new())
+        read_head(text.as_bytes(), &mut LaneSlots::default())
     }
 
     #[test]
     fn only_plain_p2_gets_are_taken() {
         let ok = "GET /p2/acme/foo.json HTTP/1.1\r\nHost: x\r\nAuthorization: Basic YTpi\r\nAccept-Encoding: gzip\r\nUser-Agent: c\r\n\r\n";
-        let mut headers = HeaderMap::new();
-        headers.insert("x-left-over", "1".parse().unwrap());
+        let mut headers = LaneSlots::default();
+        read_head(
+            b"GET /p2/a/b.json HTTP/1.1\r\nIf-Modified-Since: x\r\n\r\n",
+            &mut headers,
+        );
         let Head::Complete { length, path } = read_head(ok.as_bytes(), &mut headers) else {
             panic!("not taken")
         };
+        let read = headers.over(ok.as_bytes());
+        assert_eq!(read.first(&header::AUTHORIZATION), Some(&b"Basic YTpi"[..]));
+        assert_eq!(read.first(&header::ACCEPT_ENCODING), Some(&b"gzip"[..]));
+        assert_eq!(read.first(&header::IF_MODIFIED_SINCE), None, "left over");
         assert_eq!(length, ok.len());
-        assert_eq!(headers.len(), 2);
         assert_eq!(&ok[path], "/p2/acme/foo.json");
         assert!(matches!(
             head("GET /p2/acme/foo.json HTTP/1.1\r\nHost"),
@@ -289,6 +292,7 @@ mod tests {
             "GET /p2/acme/foo.json HTTP/1.1\r\nUpgrade: h2c\r\n\r\n",
             "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
             "GET\x01 / HTTP/1.1\r\n\r\n",
+            "GET /p2/acme/foo.json HTTP/1.1\r\nAccept-Encoding: gzip\r\nAccept-Encoding: br\r\n\r\n",
         ] {
             assert!(matches!(head(other), Head::Other), "{other:?}");
         }

@@ -17,6 +17,7 @@ pub mod listen;
 pub mod log_sink;
 pub mod metrics;
 pub mod observe;
+pub mod request_headers;
 pub mod rewind;
 pub mod serve;
 pub mod tls;

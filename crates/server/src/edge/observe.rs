@@ -15,7 +15,7 @@ use std::time::{Instant, SystemTime};
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{HeaderMap, Method, Request, Response, Uri};
+use axum::http::{Method, Request, Response, Uri};
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
@@ -24,6 +24,7 @@ use tower_service::Service;
 use crate::edge::access_log::{self, AccessLine};
 use crate::edge::activity::RequestSlot;
 use crate::edge::metrics::{Failure, Metrics, RouteGroup};
+use crate::edge::request_headers::{LaneHeaders, RequestHeaders};
 use crate::edge::serve::{Arrival, Serve};
 use packyard_core::snapshot::AccountEntry;
 
@@ -36,13 +37,13 @@ pub trait Lane: Clone + Send + Sync + 'static {
     /// verified): a fresh one per request where there is no connection loop to keep it.
     type Memo: Default + Send;
 
-    fn answer(
+    fn answer<'m>(
         &self,
         method: &Method,
         path: &str,
-        headers: &HeaderMap,
-        memo: &mut Self::Memo,
-    ) -> Option<(Response<Bytes>, Arc<AccountEntry>)>;
+        headers: &impl RequestHeaders,
+        memo: &'m mut Self::Memo,
+    ) -> Option<(Response<Bytes>, &'m Arc<AccountEntry>)>;
 }
 
 /// The lane and the router behind the observer: every exchange they answer is logged and
@@ -71,12 +72,15 @@ impl<L: Lane> Serve for Observed<L> {
         memo: &mut L::Memo,
     ) -> impl Future<Output = Response<Body>> + Send + use<L> {
         let started = Instant::now();
-        let quick = self.lane.answer(
-            request.method(),
-            request.uri().path(),
-            request.headers(),
-            memo,
-        );
+        let quick = self
+            .lane
+            .answer(
+                request.method(),
+                request.uri().path(),
+                request.headers(),
+                memo,
+            )
+            .map(|(response, account)| (response, account.clone()));
         let (metrics, app) = (self.metrics.clone(), self.app.clone());
         async move {
             match quick {
@@ -96,7 +100,7 @@ impl<L: Lane> Serve for Observed<L> {
         &self,
         method: &Method,
         path: &str,
-        headers: &HeaderMap,
+        headers: &LaneHeaders<'_>,
         arrived: Arrival,
         memo: &mut L::Memo,
     ) -> Option<Response<Bytes>> {

@@ -5,11 +5,12 @@
 use std::net::SocketAddr;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, Response};
+use axum::http::{Method, Request, Response};
 use bytes::Bytes;
 use hyper::body::Incoming;
 
 use super::activity::RequestSlot;
+use super::request_headers::LaneHeaders;
 
 /// What the accept loop runs each request through (the request observer in front of the
 /// router): the peer, the request, the connection's slot for it, which the service keeps
@@ -34,7 +35,7 @@ pub trait Serve: Clone + Send + Sync + 'static {
         &self,
         method: &Method,
         path: &str,
-        headers: &HeaderMap,
+        headers: &LaneHeaders<'_>,
         arrived: Arrival,
         memo: &mut Self::Memo,
     ) -> Option<Response<Bytes>>;
