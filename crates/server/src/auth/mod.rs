@@ -14,7 +14,10 @@
 //!   tells whether a key exists;
 //! - only a caller holding the right private key learns that the key is disabled;
 //! - hashes are compared in constant time;
-//! - an authenticated account must also be in good standing ([`packyard_core::rules::standing`]).
+//! - an authenticated account must also be in good standing ([`packyard_core::rules::standing`]);
+//! - the hot lane checks a connection's key once per `Authorization` value and snapshot
+//!   ([`KeyMemo`]; never for an account that owes, whose standing changes with the date), so
+//!   a disabled key or a closed account is refused from the connection's next request on.
 
 mod checks;
 mod credentials;

@@ -1,14 +1,14 @@
 //! HTTP/1.1 requests the service answers at once from memory ([`Serve::at_once`]: the hot
 //! lane's warm `GET /p2/…`) are read and answered by the connection's own task: the request
-//! head is parsed in place (`httparse`), only the three headers the lane reads are copied,
-//! and the answer goes out in one write. That skips what hyper costs per request beyond the
-//! socket itself — its dispatcher and service future, the request and response objects, the
-//! body machinery, a timer reset per message — which was most of the gap between Packyard
-//! and a static nginx (BENCHMARKS.md).
+//! head is parsed in place (`httparse`), the three headers the lane reads are read where
+//! they are ([`LaneSlots`]), and the answer goes out in one write. That skips what hyper
+//! costs per request beyond the socket itself — its dispatcher and service future, the
+//! request and response objects, the body machinery, a timer reset per message — which was
+//! most of the gap between Packyard and a static nginx (BENCHMARKS.md).
 //!
 //! The first request anything else — another method or path, a body, `Connection`,
-//! `Upgrade` or `Expect`, HTTP/1.0, an HTTP/2 preface, a head too large or malformed, a
-//! request the lane declines — hands the connection with every byte read so far to hyper
+//! `Upgrade` or `Expect`, HTTP/1.0, an HTTP/2 preface, a head too large or malformed, one
+//! of the lane's headers sent twice, a request the lane declines — hands the connection with every byte read so far to hyper
 //! ([`super::rewind`]), which serves the rest of it exactly as before. Nothing is answered
 //! here that hyper and the router would answer differently: the lane is the same one the
 //! observer runs in front of the router, and `tests/http/hot_lane.rs` compares the bytes.
