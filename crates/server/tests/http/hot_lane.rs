@@ -189,23 +189,25 @@ async fn refusals_after_a_warm_answer_are_the_routers(backend: Backend) {
     // A package from nowhere: the router's 404, not a lane answer.
     let missing = server.get_as("/p2/acme/nothing.json", &customer).await;
     assert_eq!(missing.status, 404);
-    server
-        .db()
-        .set_key_enabled(&customer.public, false, ACTOR)
-        .await
-        .unwrap();
+    key_enabled(&server, &customer, false).await;
     refused_alike(&server, &customer, 401, "disabled").await;
-    server
-        .db()
-        .set_key_enabled(&customer.public, true, ACTOR)
-        .await
-        .unwrap();
+    key_enabled(&server, &customer, true).await;
     server
         .db()
         .close_account(&customer.account.public_id, ACTOR)
         .await
         .unwrap();
     refused_alike(&server, &customer, 403, "closed").await;
+}
+
+/// Enables or disables `customer`'s key, and waits until the server's snapshot has it.
+async fn key_enabled(server: &TestServer, customer: &Customer, enabled: bool) {
+    server
+        .db()
+        .set_key_enabled(&customer.public, enabled, ACTOR)
+        .await
+        .unwrap();
+    server.refresh().await;
 }
 
 /// After the change just made, the lane and the router refuse `customer` alike: `status`,
@@ -239,23 +241,13 @@ async fn a_kept_alive_connection_is_refused_as_soon_as_its_key_is(backend: Backe
     assert_eq!(statuses(direct.exchange(&twice).await), [200, 200]);
     let first = [Request::get("/healthz"), p2.clone(), p2.clone()];
     assert_eq!(statuses(hyper.exchange(&first).await), [200, 200, 200]);
-    server
-        .db()
-        .set_key_enabled(&customer.public, false, ACTOR)
-        .await
-        .unwrap();
-    server.refresh().await;
+    key_enabled(&server, &customer, false).await;
     for connection in [&mut direct, &mut hyper] {
         let refused = connection.exchange(std::slice::from_ref(&p2)).await;
         assert_eq!(refused[0].status, 401, "{}", refused[0].text());
         refused[0].assert_text_contains("disabled");
     }
-    server
-        .db()
-        .set_key_enabled(&customer.public, true, ACTOR)
-        .await
-        .unwrap();
-    server.refresh().await;
+    key_enabled(&server, &customer, true).await;
     // Another credential after the right one is checked, and the right one again after it.
     let mut direct = KeptAlive::open(server.addr).await;
     let mixed = [p2.clone(), wrong.clone(), p2.clone(), wrong.clone()];
@@ -275,31 +267,4 @@ async fn a_kept_alive_connection_is_refused_as_soon_as_its_key_is(backend: Backe
     let refused = direct.exchange(std::slice::from_ref(&p2)).await;
     assert_eq!(refused[0].status, 403, "{}", refused[0].text());
     refused[0].assert_text_contains("closed");
-}
-
-backend_tests!(async a_billing_hold_reaches_a_kept_alive_connection_on_its_day);
-/// A billing hold starts as the date passes, with no change to the data: a connection that
-/// verified the key before must not keep answering once the grace period is over.
-async fn a_billing_hold_reaches_a_kept_alive_connection_on_its_day(backend: Backend) {
-    let server = TestServer::start_with(backend, |c| c.billing_grace_days = 2).await;
-    let customer = server.one_package_and_customer("dayheld@example.com").await;
-    let due = server.state.config.clock.today();
-    server
-        .invoice(&customer, "INV-7", "90", &due.to_string())
-        .await;
-    let p2 = Request::get("/p2/acme/hello.json").basic(&customer.public, &customer.private);
-    assert_eq!(server.send(p2.clone()).await.status, 200);
-    let mut connection = KeptAlive::open(server.addr).await;
-    for _ in 0..3 {
-        let answers = connection.exchange(&[p2.clone(), p2.clone()]).await;
-        assert!(
-            answers.iter().all(|a| a.status == 200),
-            "{}",
-            answers[1].text()
-        );
-        server.advance_clock(std::time::Duration::from_secs(24 * 3600));
-    }
-    let held = connection.exchange(std::slice::from_ref(&p2)).await;
-    assert_eq!(held[0].status, 403, "{}", held[0].text());
-    held[0].assert_warning_contains("invoice INV-7 overdue since");
 }
