@@ -7,11 +7,11 @@
 //!
 //! It is a shortcut, not a second implementation: the same key check (through the
 //! connection's [`KeyMemo`], which repeats it only when the header or the snapshot changed),
-//! the same licence rule and the same answer
-//! ([`super::metadata::p2_answer`]) as the routed handler. Anything else — another method,
-//! an encoded path, a credential the snapshot does not know or refuses, a package from an
-//! upstream or hidden from the key, a body not rendered yet — returns `None` and goes
-//! through the router, which answers it, with its reason, as before.
+//! the same licence rule and the same answer ([`super::metadata::p2_answer`]) as the routed
+//! handler. Anything else — another method, an encoded path, a credential the snapshot
+//! does not know or refuses, a package from an upstream or hidden from the key, a body not
+//! rendered yet — returns `None` and goes through the router, which answers it, with its
+//! reason, as before.
 
 use std::sync::Arc;
 

@@ -34,7 +34,7 @@ use packyard_core::snapshot::AccountEntry;
 /// `crate::composer::hot`).
 pub trait Lane: Clone + Send + Sync + 'static {
     /// What a connection carries from one of its requests to the next (the credential it
-    /// verified): a fresh one per request where there is no connection loop to keep it.
+    /// verified): kept by the direct lane's loop, or by hyper's service for the connection.
     type Memo: Default + Send;
 
     fn answer<'m>(
