@@ -14,7 +14,8 @@
 //! - a refused or unknown credential is never remembered: it goes to the router each time.
 //!
 //! The memo holds no strong reference to a snapshot (an idle connection never keeps an old
-//! one alive) and lives on the connection's stack, dropped with it.
+//! one alive, only the small allocation a `Weak` points to) and lives as long as its
+//! connection.
 
 use std::sync::{Arc, Weak};
 
