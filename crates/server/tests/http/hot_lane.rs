@@ -167,12 +167,7 @@ async fn a_kept_alive_connection_gets_the_routed_answers(backend: Backend) {
 
 backend_tests!(async refusals_after_a_warm_answer_are_the_routers);
 async fn refusals_after_a_warm_answer_are_the_routers(backend: Backend) {
-    let server = TestServer::start(backend).await;
-    let customer = server.one_package_and_customer("cold@example.com").await;
-    assert_eq!(
-        server.get_as("/p2/acme/hello.json", &customer).await.status,
-        200
-    );
+    let (server, customer) = warm_customer(backend, "cold@example.com").await;
     let wrong = Customer {
         private: "not-the-key".into(),
         ..customer.clone()
@@ -200,6 +195,18 @@ async fn refusals_after_a_warm_answer_are_the_routers(backend: Backend) {
     refused_alike(&server, &customer, 403, "closed").await;
 }
 
+/// A server with one package and a customer whose `hello.json` has been answered once, so
+/// the lane finds its body rendered.
+async fn warm_customer(backend: Backend, email: &str) -> (TestServer, Customer) {
+    let server = TestServer::start(backend).await;
+    let customer = server.one_package_and_customer(email).await;
+    assert_eq!(
+        server.get_as("/p2/acme/hello.json", &customer).await.status,
+        200
+    );
+    (server, customer)
+}
+
 /// Enables or disables `customer`'s key, and waits until the server's snapshot has it.
 async fn key_enabled(server: &TestServer, customer: &Customer, enabled: bool) {
     server
@@ -225,12 +232,7 @@ backend_tests!(async a_kept_alive_connection_is_refused_as_soon_as_its_key_is);
 /// the key, its account or the credential sent must reach the very next request on it: on a
 /// connection the lane answers itself and on one hyper serves (after a router request).
 async fn a_kept_alive_connection_is_refused_as_soon_as_its_key_is(backend: Backend) {
-    let server = TestServer::start(backend).await;
-    let customer = server.one_package_and_customer("memo@example.com").await;
-    assert_eq!(
-        server.get_as("/p2/acme/hello.json", &customer).await.status,
-        200
-    );
+    let (server, customer) = warm_customer(backend, "memo@example.com").await;
     let p2 = Request::get("/p2/acme/hello.json").basic(&customer.public, &customer.private);
     let wrong = Request::get("/p2/acme/hello.json").basic(&customer.public, "not-the-key");
     let statuses = |answers: Vec<Response>| answers.iter().map(|a| a.status).collect::<Vec<_>>();
