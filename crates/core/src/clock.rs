@@ -16,6 +16,12 @@ pub struct Clock {
     ahead_millis: Arc<AtomicU64>,
 }
 
+/// Seconds since the Unix epoch at `time` (0 before it).
+pub fn unix_secs_of(time: std::time::SystemTime) -> i64 {
+    time.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 impl Clock {
     /// The system clock.
     pub fn system() -> Clock {
@@ -34,9 +40,7 @@ impl Clock {
     /// Seconds since the Unix epoch now: what the store's expiry columns are compared with.
     pub fn unix_secs(&self) -> i64 {
         // Without chrono's calendar conversion: every p2 answer reads this (`Last-Modified`).
-        (std::time::SystemTime::now() + self.ahead())
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64)
+        unix_secs_of(std::time::SystemTime::now() + self.ahead())
     }
 
     /// Today's date (UTC), for the date rules (billing hold, licence updates).

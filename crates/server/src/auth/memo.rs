@@ -62,10 +62,9 @@ impl KeyMemo {
         });
         if !same {
             let customer = checks::key(snapshot, config, Some(sent)).ok()?;
-            let reusable = snapshot
-                .seats(&customer.key)
-                .iter()
-                .all(|s| s.account.unpaid.is_empty());
+            // Seats a personal key lost to a hold or a closure come back only with a new
+            // snapshot; those it has could be put on hold by the date alone.
+            let reusable = customer.seats.iter().all(|s| s.account.unpaid.is_empty());
             self.0 = Some(Remembered {
                 authorization: sent.into(),
                 snapshot: Arc::downgrade(snapshot),

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use std::time::SystemTime;
 
 use super::request_headers::{RequestHeaders, text};
-use packyard_core::clock::Clock;
+use packyard_core::clock::{Clock, unix_secs_of};
 use packyard_core::rendered::Rendered;
 
 /// How long after a change more changes may still arrive stamped with the same second: the
@@ -150,15 +150,13 @@ fn http_date(secs: i64, modified: SystemTime) -> Option<HeaderValue> {
 }
 
 /// `now` (when the request was read) as an HTTP date: the `Date` header, for answers written
-/// without hyper ([`crate::edge::direct`]). Kept apart from [`http_date`]'s slot, which holds a past second.
+/// without hyper ([`crate::edge::direct`]). Kept apart from [`http_date`]'s slot, which
+/// holds a past second.
 pub fn http_date_of(now: SystemTime) -> Option<HeaderValue> {
     thread_local! {
         static NOW: DateSlot = const { std::cell::RefCell::new(None) };
     }
-    let secs = now
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    per_second(&NOW, secs, now)
+    per_second(&NOW, unix_secs_of(now), now)
 }
 
 /// `time` (the Unix second `secs`) as an HTTP date, formatted only when `slot` holds
