@@ -20,7 +20,7 @@ pub(crate) use on_db;
 macro_rules! in_tx {
     ($db:expr, $tx:ident => $body:expr) => {
         $crate::macros::on_db!($db, pool => {
-            let mut $tx = pool.begin().await?;
+            let mut $tx = crate::db::BeginWrite::begin_write(pool).await?;
             let out = $body;
             $tx.commit().await?;
             out

@@ -200,3 +200,34 @@ async fn notices_are_set_replaced_and_cleared(backend: Backend) {
     assert_eq!(db.clear_notice(None, "t").await.unwrap(), 1);
     assert!(db.notices().await.unwrap().is_empty(), "{b}");
 }
+
+/// The CLI writes while the server runs: a write transaction that reads before it writes
+/// must wait for the server's write to commit, not fail with "database is locked" (SQLite
+/// refuses a deferred transaction's upgrade once another connection has committed since its
+/// first read, whatever the busy timeout).
+#[tokio::test]
+async fn a_write_that_reads_first_waits_for_another_connection_s_write() {
+    let db = TestDb::open(Backend::Sqlite).await;
+    published(&db, "acme/hello", "1.4.1", "1.4.1.0").await;
+    let crate::db::Db::Sqlite(pool) = &*db else {
+        unreachable!("a SQLite test database")
+    };
+    // The "server": a second connection holding the write lock with a change under way.
+    let mut server = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    sqlx::query("UPDATE packages SET created_at = created_at + 1")
+        .execute(&mut *server)
+        .await
+        .unwrap();
+    let cli: crate::db::Db = (*db).clone();
+    let adding = tokio::spawn(async move {
+        cli.add_advisory(&advisory("acme/hello", 1_767_225_600), "t")
+            .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    server.commit().await.unwrap();
+    let added = adding
+        .await
+        .unwrap()
+        .expect("the advisory waits, then is written");
+    assert_eq!(added.advisory_id, "PKSA-2026-0001");
+}
