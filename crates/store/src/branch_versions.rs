@@ -22,7 +22,7 @@ impl Db {
             )));
         }
         let replaced: Option<i64> = on_db!(self, pool => {
-            let mut tx = crate::db::BeginWrite::begin_write(pool).await?;
+            let mut tx = crate::macros::BeginWrite::begin_write(pool).await?;
             let id: Option<(i64, i64, String, Option<i64>)> = sqlx::query_as(
                 "SELECT v.id, v.package_id, v.sha256, v.unlisted_at FROM versions v JOIN packages p ON p.id = v.package_id \
                  WHERE p.name = $1 AND v.version_normalized = $2",

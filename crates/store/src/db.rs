@@ -8,7 +8,7 @@ use std::time::Duration;
 use sqlx::pool::PoolOptions;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::{PgPool, SqlitePool};
 
 use crate::error::{Result, StoreError};
 use crate::macros::on_db;
@@ -18,37 +18,6 @@ use crate::macros::on_db;
 pub enum Db {
     Sqlite(SqlitePool),
     Postgres(PgPool),
-}
-
-/// Opening a transaction that writes. SQLite's default (`BEGIN DEFERRED`) takes the write
-/// lock only at the first write, and a transaction that read before then fails at once with
-/// "database is locked" if another connection (the server, while the CLI runs) committed in
-/// between: no busy timeout helps. `BEGIN IMMEDIATE` takes the lock up front and waits for it
-/// under the busy timeout. PostgreSQL's transactions need no such care.
-pub(crate) trait BeginWrite {
-    type Backend: sqlx::Database;
-    fn begin_write(
-        &self,
-    ) -> impl std::future::Future<Output = sqlx::Result<Transaction<'static, Self::Backend>>> + Send;
-}
-
-impl BeginWrite for SqlitePool {
-    type Backend = Sqlite;
-    fn begin_write(
-        &self,
-    ) -> impl std::future::Future<Output = sqlx::Result<Transaction<'static, Sqlite>>> + Send {
-        self.begin_with("BEGIN IMMEDIATE")
-    }
-}
-
-impl BeginWrite for PgPool {
-    type Backend = Postgres;
-    fn begin_write(
-        &self,
-    ) -> impl std::future::Future<Output = sqlx::Result<Transaction<'static, Postgres>>> + Send
-    {
-        self.begin()
-    }
 }
 
 /// A `LIKE … ESCAPE '\\'` pattern matching text that contains `needle`, lower-cased (the

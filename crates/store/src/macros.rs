@@ -1,5 +1,6 @@
 //! The macros every query module writes with: [`on_db!`] runs one query text on either
-//! backend, [`in_tx!`] wraps a body in one transaction and [`exec!`] runs one statement with
+//! backend, [`in_tx!`] wraps a body in one transaction (opened by [`BeginWrite`], which on
+//! SQLite takes the write lock up front) and [`exec!`] runs one statement with
 //! its binds inside it ([`exec_on!`] and [`fetch!`] outside one); [`bump!`], [`record_audit!`] and [`audited_change!`] keep the change
 //! log and the audit log in the same transaction as the change they describe.
 
@@ -15,12 +16,45 @@ macro_rules! on_db {
 }
 pub(crate) use on_db;
 
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+/// Opening a transaction that writes. SQLite's default (`BEGIN DEFERRED`) takes the write
+/// lock only at the first write, and a transaction that read before then fails at once with
+/// "database is locked" if another connection (the server, while the CLI runs) committed in
+/// between: no busy timeout helps. `BEGIN IMMEDIATE` takes the lock up front and waits for it
+/// under the busy timeout. PostgreSQL's transactions need no such care.
+pub(crate) trait BeginWrite {
+    type Backend: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = sqlx::Result<Transaction<'static, Self::Backend>>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Backend = Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = sqlx::Result<Transaction<'static, Sqlite>>> + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Backend = Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = sqlx::Result<Transaction<'static, Postgres>>> + Send
+    {
+        self.begin()
+    }
+}
+
 /// Runs `$body` in one transaction on either backend, with `$tx` bound to it, and commits;
 /// the body's value is the macro's. A `return` or `?` out of the body rolls back.
 macro_rules! in_tx {
     ($db:expr, $tx:ident => $body:expr) => {
         $crate::macros::on_db!($db, pool => {
-            let mut $tx = crate::db::BeginWrite::begin_write(pool).await?;
+            let mut $tx = $crate::macros::BeginWrite::begin_write(pool).await?;
             let out = $body;
             $tx.commit().await?;
             out

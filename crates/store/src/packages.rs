@@ -75,7 +75,7 @@ impl Db {
         actor: &str,
     ) -> Result<PublishOutcome> {
         let outcome = on_db!(self, pool => {
-            let mut tx = crate::db::BeginWrite::begin_write(pool).await?;
+            let mut tx = crate::macros::BeginWrite::begin_write(pool).await?;
             sqlx::query("INSERT INTO packages (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
                 .bind(new.name)
                 .bind(now())
