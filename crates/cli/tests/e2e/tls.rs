@@ -199,3 +199,65 @@ fn kept_alive_https_1_1_gets_the_bytes_http2_gets() {
         assert_eq!(std::fs::read(body).unwrap(), http2.body);
     }
 }
+
+/// Many requests multiplexed on one HTTP/2 connection, as Composer sends them: every stream
+/// gets its own file's bytes, in full, though the answers of one pass go out gathered into
+/// one write (`edge::coalesce`); none is held back (curl gives up after its time limit).
+#[test]
+fn many_streams_on_one_http2_connection_each_get_their_own_bytes() {
+    let certs = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed(certs.path());
+    let server = Server::start_with(Backend::Sqlite, &["--tls-cert", &cert, "--tls-key", &key]);
+    let names = ["acme/one", "acme/two", "acme/three", "acme/four"];
+    let zips: Vec<_> = names
+        .iter()
+        .map(|name| package_zip(name, "1.0.0", json!({ "description": name })))
+        .collect();
+    server.publish_all(&zips);
+    server.product("many", "Many", "acme/*", &[]);
+    let (_, public, private) = server.licensed_customer("many@example.com", &["many"]);
+    let tls = ["--cacert", cert.as_str()];
+    let url = |name: &str| format!("{}/p2/{name}.json", server.url);
+    let mut expected = Vec::new();
+    for name in names {
+        assert!(
+            eventually(PROPAGATION * 5, || curl_as(
+                &url(name),
+                &public,
+                &private,
+                &tls
+            )
+            .status
+                == 200),
+            "{name} never became visible"
+        );
+        expected.push(curl_as(&url(name), &public, &private, &tls).body);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut curl = Command::new("curl");
+    curl.args(["-s", "-S", "--http2", "--parallel", "--parallel-max", "64"])
+        .args(["--max-time", "20", "--cacert", &cert])
+        .args(["-u", &format!("{public}:{private}")])
+        .args(["-w", "%{http_version} %{response_code}\\n"]);
+    let fetched: Vec<_> = (0..48)
+        .map(|i| (i % names.len(), dir.path().join(format!("{i}.json"))))
+        .collect();
+    for (which, body) in &fetched {
+        curl.arg("-o").arg(body).arg(url(names[*which]));
+    }
+    let out = succeeded(curl.output().unwrap(), "curl --http2 --parallel");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        vec!["2 200"; fetched.len()],
+        "every stream answered over HTTP/2"
+    );
+    for (which, body) in &fetched {
+        assert_eq!(
+            std::fs::read(body).unwrap(),
+            expected[*which],
+            "{} got another file's bytes",
+            names[*which]
+        );
+    }
+}

@@ -28,6 +28,7 @@ use bytes::BytesMut;
 pub use packyard_core::config::ConnectionLimits;
 
 pub use crate::edge::activity::{Activity, RequestSlot};
+use crate::edge::coalesce::{Coalesce, Passes};
 use crate::edge::direct::{self, Outcome};
 use crate::edge::inline_first::InlineFirst;
 use crate::edge::rewind::Rewind;
@@ -251,7 +252,8 @@ async fn connection<S: Serve>(
         () = activity.drain.raised() => return,
     };
     let mut unread = BytesMut::new();
-    if speaks_http1(&io) {
+    let http1 = speaks_http1(&io);
+    if http1 {
         let outcome = tokio::select! {
             outcome = direct::serve(&mut io, &shared.service, &activity, limits) => outcome,
             () = activity.expired(limits) => return,
@@ -263,6 +265,14 @@ async fn connection<S: Serve>(
         }
     }
     let io = Rewind::new(unread, io);
+    // HTTP/2 by ALPN: the answers of one pass over the connection, gathered into one write.
+    // (HTTP/1.1 answers one request at a time, and hyper writes each answer once already.)
+    let passes = Passes::default();
+    let io = if http1 {
+        Either::Left(io)
+    } else {
+        Either::Right(Coalesce::new(io, passes.clone()))
+    };
     let (inner, requests) = (shared.service.clone(), activity.clone());
     // The connection's memo (the credential it verified last). hyper calls the service from
     // the connection's task, one request at a time, so the lock is never contended; were it
@@ -283,7 +293,10 @@ async fn connection<S: Serve>(
     let mut draining = false;
     loop {
         tokio::select! {
-            _ = conn.as_mut() => break,
+            _ = std::future::poll_fn(|cx| {
+                passes.next();
+                conn.as_mut().poll(cx)
+            }) => break,
             () = activity.drain.raised(), if !draining => {
                 conn.as_mut().graceful_shutdown();
                 draining = true;

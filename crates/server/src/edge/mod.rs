@@ -7,6 +7,7 @@
 pub mod access_log;
 pub mod activity;
 pub mod client_addr;
+pub mod coalesce;
 pub mod conditional;
 pub mod denial;
 pub mod direct;
