@@ -10,7 +10,7 @@
 //! - A [`Licence`] is a value (hashable): the p2 bodies are cached per licence, so every
 //!   key with the same combined terms shares one rendered body.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
 use packyard_composer::constraint::VersionConstraint;
@@ -97,16 +97,28 @@ pub enum Refusal {
 }
 
 /// What a view may install of one package or product: a union of terms. Never empty.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// Cloning shares the terms: the snapshot builds each grant's licence once, and a request
+/// takes a reference to it rather than a new allocation.
+#[derive(Clone, Debug, Eq, Hash)]
 pub struct Licence(Arc<[Terms]>);
+
+impl PartialEq for Licence {
+    /// The same terms; a licence compared with a clone of itself (a cache key with the
+    /// snapshot's own licence) is told so without reading them.
+    fn eq(&self, other: &Licence) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
 
 impl Licence {
     pub fn new(terms: Terms) -> Licence {
         Licence(Arc::from([terms]))
     }
 
+    /// The licence of public products: one shared value.
     pub fn unlimited() -> Licence {
-        Licence::new(Terms::unlimited())
+        static UNLIMITED: LazyLock<Licence> = LazyLock::new(|| Licence::new(Terms::unlimited()));
+        UNLIMITED.clone()
     }
 
     pub fn terms(&self) -> &[Terms] {
@@ -204,11 +216,11 @@ pub fn may_install(
 
 /// What an account may install from one product. `grant` is the account's entitlement, if
 /// any; public products are open to all, whatever the grant.
-pub fn product_licence(public: bool, grant: Option<&Terms>) -> Option<Licence> {
+pub fn product_licence(public: bool, grant: Option<&Licence>) -> Option<Licence> {
     if public {
         return Some(Licence::unlimited());
     }
-    grant.map(|terms| Licence::new(terms.clone()))
+    grant.cloned()
 }
 
 /// The combined licence from every grant covering a package.

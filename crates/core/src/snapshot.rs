@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use packyard_store::operator_tokens::TokenScope;
 
 use crate::rendered::RenderCache;
-use crate::rules::{self, Licence, Terms};
+use crate::rules::{self, Licence};
 pub use crate::sharded::ShardedMap;
 pub use versions::{BlobKey, Listed, VersionEntry, Versions, VersionsBuilder, dist_key, lower_hex};
 
@@ -57,8 +57,8 @@ pub struct AccountEntry {
     pub id: i64,
     pub public_id: String,
     pub closed: bool,
-    /// product index → the grant's limits
-    pub grants: HashMap<usize, Terms>,
+    /// product index → the grant's limits, as the licence requests share
+    pub grants: HashMap<usize, Licence>,
     pub unpaid: Vec<UnpaidInvoice>,
     pub licences_changed_at: i64,
     /// Public keys of this account's access keys, so a change can drop deleted ones.

@@ -17,7 +17,7 @@ fn terms(until: Option<&str>, versions: Option<&str>) -> Terms {
 fn public_products_are_unlimited_and_grants_combine_to_the_widest() {
     let jan = terms(Some("2024-01-31"), None);
     assert_eq!(
-        product_licence(true, Some(&jan)),
+        product_licence(true, Some(&Licence::new(jan.clone()))),
         Some(Licence::unlimited())
     );
     assert_eq!(product_licence(false, None), None);

@@ -16,7 +16,7 @@ use super::{
     AccountEntry, AdminToken, KeyEntry, KeyOwner, PackageEntry, ProductEntry, ReleaseEntry,
     RootCache, ShardedMap, Snapshot, UnpaidInvoice,
 };
-use crate::rules::Terms;
+use crate::rules::{Licence, Terms};
 
 /// The entry of a stored key; none if its stored hash is not a SHA-256 (it could never
 /// match a private key).
@@ -139,7 +139,7 @@ impl Snapshot {
             ) {
                 match Terms::of_grant(&e) {
                     Ok(terms) => {
-                        account.grants.insert(idx, terms);
+                        account.grants.insert(idx, Licence::new(terms));
                     }
                     Err(bad) => tracing::error!(
                         "stored version constraint {bad:?} of a grant of account {} does not parse; the grant is ignored",
