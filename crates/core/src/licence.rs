@@ -99,7 +99,7 @@ pub enum Refusal {
 /// What a view may install of one package or product: a union of terms. Never empty.
 /// Cloning shares the terms: the snapshot builds each grant's licence once, and a request
 /// takes a reference to it rather than a new allocation.
-#[derive(Clone, Debug, Eq, Hash)]
+#[derive(Clone, Debug, Eq)]
 pub struct Licence(Arc<[Terms]>);
 
 impl PartialEq for Licence {
@@ -107,6 +107,13 @@ impl PartialEq for Licence {
     /// snapshot's own licence) is told so without reading them.
     fn eq(&self, other: &Licence) -> bool {
         Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+impl std::hash::Hash for Licence {
+    /// By the terms, as equality compares them.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
     }
 }
 
