@@ -23,6 +23,9 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 /// The most bytes held before they are written whatever comes next: four full TLS records.
 pub const LIMIT: usize = 64 * 1024;
 
+/// The most buffer a connection keeps between bursts.
+const KEPT: usize = 16 * 1024;
+
 /// How many times a connection's task has been polled: bumped by the task before it polls
 /// the connection ([`Passes::next`]), read by its [`Coalesce`].
 #[derive(Clone, Default)]
@@ -77,8 +80,13 @@ impl<T: AsyncWrite + Unpin> Coalesce<T> {
             }
             self.sent += n;
         }
-        self.held.clear();
         self.sent = 0;
+        if self.held.capacity() > KEPT {
+            // A burst's buffer is not kept by a connection that may now idle for minutes.
+            self.held = Vec::new();
+        } else {
+            self.held.clear();
+        }
         Poll::Ready(Ok(()))
     }
 
@@ -236,6 +244,22 @@ mod tests {
         passes.next();
         let _ = io.read(&mut none).await.unwrap();
         assert_eq!(socket.writes(), vec![b"answer".to_vec()]);
+    }
+
+    #[tokio::test]
+    async fn a_large_burst_s_buffer_is_not_kept() {
+        let passes = Passes::default();
+        let mut io = Coalesce::new(Recorder::default(), passes.clone());
+        io.write_all(&[7u8; 100]).await.unwrap();
+        io.flush().await.unwrap();
+        passes.next();
+        io.flush().await.unwrap();
+        assert!(io.held.capacity() > 0, "a small buffer is kept for the next burst");
+        io.write_all(&vec![7u8; super::KEPT + 1]).await.unwrap();
+        io.flush().await.unwrap();
+        passes.next();
+        io.flush().await.unwrap();
+        assert_eq!(io.held.capacity(), 0, "a large one is let go");
     }
 
     /// A waker that records being woken.
