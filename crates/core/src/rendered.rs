@@ -62,13 +62,20 @@ impl Rendered {
             Err(_) => Vec::new(),
         };
         Rendered {
-            body: Bytes::from(body),
-            gzip: Bytes::from(gzip),
-            brotli: Bytes::from(brotli),
+            body: exact(body),
+            gzip: exact(gzip),
+            brotli: exact(brotli),
             changed_at,
             has_warning,
         }
     }
+}
+
+/// `bytes` without the spare capacity its growth left (up to as much again as it holds):
+/// a cache of tens of thousands of bodies would keep all of it.
+fn exact(mut bytes: Vec<u8>) -> Bytes {
+    bytes.shrink_to_fit();
+    Bytes::from(bytes)
 }
 
 /// Rendered bodies by key, each rendered once. Read without locking (the map is swapped whole
@@ -144,6 +151,14 @@ impl<K: Clone + Eq + Hash> RenderCache<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rendered_body_keeps_no_spare_capacity() {
+        let mut grown = Vec::with_capacity(4096);
+        grown.extend_from_slice(b"{\"packages\":{}}");
+        let kept = Vec::<u8>::from(exact(grown));
+        assert_eq!(kept.capacity(), kept.len());
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn each_key_renders_once_however_many_ask_at_once() {

@@ -254,7 +254,10 @@ mod tests {
         io.flush().await.unwrap();
         passes.next();
         io.flush().await.unwrap();
-        assert!(io.held.capacity() > 0, "a small buffer is kept for the next burst");
+        assert!(
+            io.held.capacity() > 0,
+            "a small buffer is kept for the next burst"
+        );
         io.write_all(&vec![7u8; super::KEPT + 1]).await.unwrap();
         io.flush().await.unwrap();
         passes.next();
