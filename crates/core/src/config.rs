@@ -116,8 +116,8 @@ impl Default for ConnectionLimits {
     }
 }
 
-/// How rendered metadata is compressed (once per document, never per request).
-#[derive(Clone, Debug)]
+/// How rendered metadata is compressed (once per document and coding, never per request).
+#[derive(Clone, Copy, Debug)]
 pub struct CompressionConfig {
     /// gzip level 0–9.
     pub gzip_level: u32,

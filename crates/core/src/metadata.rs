@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 
 use crate::access::Seat;
 use crate::config::Config;
-use crate::rendered::Rendered;
+use crate::rendered::{Coding, Rendered};
 use crate::rules::{Licence, Refusal};
 use crate::snapshot::{PackageEntry, Snapshot, VersionEntry};
 
@@ -202,31 +202,34 @@ pub fn p2_cached<T>(
         .with_cached(&(dev, licence), |doc| answer(doc))
 }
 
-/// The p2 body for this package and licence, rendered on first use.
+/// The p2 body for this package and licence, rendered on first use, with `coding` at hand.
 pub async fn p2_for(
     name: &str,
     package: &Arc<PackageEntry>,
     licence: Licence,
     dev: bool,
+    coding: Coding,
     config: &Arc<Config>,
     renders: &RenderCounters,
 ) -> Result<Arc<Rendered>, JoinError> {
     let (name, entry, config) = (name.to_string(), package.clone(), config.clone());
     package
         .rendered
-        .get_or_render((dev, licence.clone()), &renders.p2, move || {
+        .get_or_render((dev, licence.clone()), coding, &renders.p2, move || {
             render_p2(&name, &entry, &licence, dev, &config)
         })
         .await
 }
 
-/// The account's root `packages.json`: which packages exist for it and where to find them.
+/// The account's root `packages.json`: which packages exist for it and where to find them,
+/// with `coding` at hand.
 ///
 /// Accounts that see the same products share one rendered body; its `changed_at` is the
 /// catalog's, the caller adds the account's own licence changes.
 pub async fn root_for(
     snapshot: &Arc<Snapshot>,
     seats: &[Seat],
+    coding: Coding,
     config: &Arc<Config>,
     renders: &RenderCounters,
 ) -> Result<Arc<Rendered>, JoinError> {
@@ -234,7 +237,7 @@ pub async fn root_for(
     let (snap, config, products) = (snapshot.clone(), config.clone(), visible.clone());
     snapshot
         .roots
-        .get_or_render(visible, &renders.roots, move || {
+        .get_or_render(visible, coding, &renders.roots, move || {
             render_root(&snap, &products, &config)
         })
         .await

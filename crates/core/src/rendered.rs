@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::io::Write;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use arc_swap::ArcSwap;
 use bytes::Bytes;
@@ -19,14 +19,28 @@ use tokio::task::JoinError;
 
 use crate::config::CompressionConfig;
 
+/// The codings a rendered document is sent in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
 /// A rendered document and the unix-millis stamp of the data it was rendered from.
+///
+/// Its compressed forms are made the first time a client asks for each, not when it is
+/// rendered: most clients ask for one coding (Composer for brotli, curl and scripts for
+/// none), and a cache of tens of thousands of bodies would otherwise keep two codings
+/// nobody asked for (a fifth to a half of the memory it holds).
 pub struct Rendered {
     pub body: Bytes,
     /// `body` gzip-compressed, for clients sending `Accept-Encoding: gzip`.
-    pub gzip: Bytes,
+    gzip: OnceLock<Bytes>,
     /// `body` brotli-compressed: Composer's curl asks for `br` and decodes it, and it is
-    /// smaller than gzip on JSON. Compressed once here, never per request.
-    pub brotli: Bytes,
+    /// smaller than gzip on JSON. Compressed once, never per request.
+    brotli: OnceLock<Bytes>,
+    compression: CompressionConfig,
     pub changed_at: i64,
     /// Carries a warning for the developer. Composer prints warnings only from full (200)
     /// answers, so such documents are never answered with 304: the reason a version is
@@ -41,34 +55,72 @@ impl Rendered {
         has_warning: bool,
         compression: &CompressionConfig,
     ) -> Rendered {
-        let mut gz = GzEncoder::new(
-            Vec::with_capacity(body.len() / 4 + 64),
-            flate2::Compression::new(compression.gzip_level),
-        );
-        // Writing into a Vec cannot fail; an error here would be a bug in flate2/brotli,
-        // and the identity body is still served correctly if it ever happened.
-        let gzip = gz
-            .write_all(&body)
-            .and_then(|()| gz.finish())
-            .unwrap_or_default();
-        let mut br = brotli::CompressorWriter::new(
-            Vec::with_capacity(body.len() / 5 + 64),
-            compression.brotli_buffer,
-            compression.brotli_quality,
-            compression.brotli_window,
-        );
-        let brotli = match br.write_all(&body) {
-            Ok(()) => br.into_inner(),
-            Err(_) => Vec::new(),
-        };
         Rendered {
             body: exact(body),
-            gzip: exact(gzip),
-            brotli: exact(brotli),
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
+            compression: *compression,
             changed_at,
             has_warning,
         }
     }
+
+    /// The body in `coding` if it is at hand without compressing: never waits.
+    pub fn at_hand(&self, coding: Coding) -> Option<&Bytes> {
+        match coding {
+            Coding::Identity => Some(&self.body),
+            Coding::Gzip => self.gzip.get(),
+            Coding::Brotli => self.brotli.get(),
+        }
+    }
+
+    /// The body in `coding`, compressed now if it was not yet. That takes milliseconds for
+    /// a large package: async callers make it at hand first ([`RenderCache::get_or_render`]).
+    pub fn encoded(&self, coding: Coding) -> &Bytes {
+        match coding {
+            Coding::Identity => &self.body,
+            Coding::Gzip => self.gzip.get_or_init(|| exact(self.gzipped())),
+            Coding::Brotli => self.brotli.get_or_init(|| exact(self.brotlied())),
+        }
+    }
+
+    // Writing into a Vec cannot fail; an error in either would be a bug in flate2/brotli,
+    // and the identity body is still served correctly if it ever happened.
+    fn gzipped(&self) -> Vec<u8> {
+        let mut gz = GzEncoder::new(
+            Vec::with_capacity(self.body.len() / 4 + 64),
+            flate2::Compression::new(self.compression.gzip_level),
+        );
+        gz.write_all(&self.body)
+            .and_then(|()| gz.finish())
+            .unwrap_or_default()
+    }
+
+    fn brotlied(&self) -> Vec<u8> {
+        let mut br = brotli::CompressorWriter::new(
+            Vec::with_capacity(self.body.len() / 5 + 64),
+            self.compression.brotli_buffer,
+            self.compression.brotli_quality,
+            self.compression.brotli_window,
+        );
+        match br.write_all(&self.body) {
+            Ok(()) => br.into_inner(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+/// `doc` with its `coding` at hand, compressed on a blocking thread if it is not yet.
+/// Requests that ask at once wait for one compression (each on a blocking thread).
+async fn at_hand(doc: Arc<Rendered>, coding: Coding) -> Result<Arc<Rendered>, JoinError> {
+    if doc.at_hand(coding).is_some() {
+        return Ok(doc);
+    }
+    tokio::task::spawn_blocking(move || {
+        doc.encoded(coding);
+        doc
+    })
+    .await
 }
 
 /// `bytes` without the spare capacity its growth left (up to as much again as it holds):
@@ -103,21 +155,31 @@ impl<K> Default for RenderCache<K> {
 }
 
 impl<K: Clone + Eq + Hash> RenderCache<K> {
-    /// The body under `key`, rendered by `render` on first use (counted in `counter`).
+    /// The body under `key`, rendered by `render` on first use (counted in `counter`), with
+    /// its `coding` at hand: compressed in the same blocking task as the render, or in one
+    /// of its own when the body was rendered for another coding.
     pub async fn get_or_render(
         &self,
         key: K,
+        coding: Coding,
         counter: &AtomicU64,
         render: impl FnOnce() -> Rendered + Send + 'static,
     ) -> Result<Arc<Rendered>, JoinError> {
         if let Some(hit) = self.cached(&key) {
-            return Ok(hit);
+            return at_hand(hit, coding).await;
         }
         let _single_flight = self.rendering.lock().await;
         if let Some(hit) = self.cached(&key) {
-            return Ok(hit);
+            return at_hand(hit, coding).await;
         }
-        let rendered = Arc::new(tokio::task::spawn_blocking(render).await?);
+        let rendered = Arc::new(
+            tokio::task::spawn_blocking(move || {
+                let rendered = render();
+                rendered.encoded(coding);
+                rendered
+            })
+            .await?,
+        );
         counter.fetch_add(1, Ordering::Relaxed);
         self.bodies.rcu(|map| {
             let mut map = Bodies::clone(map);
@@ -160,6 +222,56 @@ mod tests {
         assert_eq!(kept.capacity(), kept.len());
     }
 
+    #[tokio::test]
+    async fn a_coding_is_compressed_only_once_a_client_asks_for_it() {
+        let cache = RenderCache::<u8>::default();
+        let counter = AtomicU64::new(0);
+        let json = br#"{"packages":{"acme/foo":[{"version":"1.0.0"},{"version":"1.0.1"}]}}"#;
+        let render = || {
+            let config = crate::config::Config::new("http://us.test");
+            Rendered::new(json.to_vec(), 0, false, &config.compression)
+        };
+        let plain = cache
+            .get_or_render(1, Coding::Identity, &counter, render)
+            .await
+            .unwrap();
+        assert!(plain.at_hand(Coding::Gzip).is_none());
+        assert!(plain.at_hand(Coding::Brotli).is_none());
+        let gzip = cache
+            .get_or_render(1, Coding::Gzip, &counter, render)
+            .await
+            .unwrap();
+        assert!(
+            Arc::ptr_eq(&plain, &gzip),
+            "the same body, not a second render"
+        );
+        assert_eq!(counter.load(Ordering::Relaxed), 1);
+        let gzipped = gzip
+            .at_hand(Coding::Gzip)
+            .expect("gzip at hand once asked for");
+        let mut decoded = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&gzipped[..]),
+            &mut decoded,
+        )
+        .unwrap();
+        assert_eq!(decoded, json);
+        assert!(
+            gzip.at_hand(Coding::Brotli).is_none(),
+            "brotli still not made"
+        );
+        let fresh = RenderCache::<u8>::default();
+        let br = fresh
+            .get_or_render(2, Coding::Brotli, &counter, render)
+            .await
+            .unwrap();
+        let mut decoded = Vec::new();
+        let compressed = br.at_hand(Coding::Brotli).expect("made with the render");
+        brotli::BrotliDecompress(&mut &compressed[..], &mut decoded).unwrap();
+        assert_eq!(decoded, json);
+        assert!(br.at_hand(Coding::Gzip).is_none());
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn each_key_renders_once_however_many_ask_at_once() {
         let cache = Arc::new(RenderCache::<u8>::default());
@@ -169,7 +281,7 @@ mod tests {
             tokio::spawn(async move {
                 let key = i % 2;
                 cache
-                    .get_or_render(key, &counter, move || {
+                    .get_or_render(key, Coding::Identity, &counter, move || {
                         std::thread::sleep(std::time::Duration::from_millis(20));
                         let config = crate::config::Config::new("http://us.test");
                         Rendered::new(vec![b'0' + key], 0, false, &config.compression)

@@ -10,7 +10,7 @@
 //! the same licence rule and the same answer ([`super::metadata::p2_answer`]) as the routed
 //! handler. Anything else — another method, an encoded path, a credential the snapshot
 //! does not know or refuses, a package from an upstream or hidden from the key, a body not
-//! rendered yet — returns `None` and goes through the router, which answers it, with its
+//! rendered yet or not yet compressed in the coding the client asks for — returns `None` and goes through the router, which answers it, with its
 //! reason, as before.
 
 use std::sync::Arc;
@@ -24,6 +24,7 @@ use packyard_core::snapshot::AccountEntry;
 
 use super::metadata::{p2_answer, p2_file};
 use crate::auth::KeyMemo;
+use crate::edge::conditional::negotiate;
 use crate::edge::observe::Lane;
 use crate::edge::request_headers::RequestHeaders;
 use crate::state::AppState;
@@ -52,9 +53,13 @@ impl Lane for HotLane {
         let entry = snapshot.packages.get_arc(name)?;
         let licence = snapshot.licence(&key.seats, entry)?;
         let clock = &self.0.config.clock;
+        let coding = negotiate(headers);
         let response = p2_cached(entry, licence, dev, |doc| {
-            p2_answer(headers, doc, &key.seats, &snapshot, clock)
-        })?;
+            doc.at_hand(coding)?;
+            Some(p2_answer(
+                headers, doc, coding, &key.seats, &snapshot, clock,
+            ))
+        })??;
         Some((response, &key.account))
     }
 }

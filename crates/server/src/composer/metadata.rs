@@ -12,7 +12,7 @@ use bytes::Bytes;
 
 use crate::auth::Customer;
 use crate::edge::client_addr::client_addr;
-use crate::edge::conditional::{conditional_bytes, conditional_json};
+use crate::edge::conditional::{Coding, conditional_bytes, conditional_json, negotiate};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::edge::request_headers::RequestHeaders;
 use crate::state::AppState;
@@ -33,15 +33,23 @@ pub async fn packages_json(
         .usage
         .key_used(&customer.key, &customer.public_key, client);
     let snapshot = &customer.snapshot;
-    let root = root_for(snapshot, &customer.seats, &state.config, &state.renders)
-        .await
-        .map_err(|e| ApiError::internal("could not render packages.json", e))?;
+    let coding = negotiate(&headers);
+    let root = root_for(
+        snapshot,
+        &customer.seats,
+        coding,
+        &state.config,
+        &state.renders,
+    )
+    .await
+    .map_err(|e| ApiError::internal("could not render packages.json", e))?;
     let changed_at = snapshot
         .catalog_changed_at
         .max(customer.licences_changed_at());
     Ok(conditional_json(
         &headers,
         &root,
+        coding,
         changed_at,
         !root.has_warning,
         &state.config.clock,
@@ -69,12 +77,22 @@ pub async fn p2(
     let Some(licence) = snapshot.licence(&customer.seats, entry) else {
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
-    let doc = p2_for(&name, entry, licence, dev, &state.config, &state.renders)
-        .await
-        .map_err(|e| ApiError::internal("could not render the package metadata", e))?;
+    let coding = negotiate(headers);
+    let doc = p2_for(
+        &name,
+        entry,
+        licence,
+        dev,
+        coding,
+        &state.config,
+        &state.renders,
+    )
+    .await
+    .map_err(|e| ApiError::internal("could not render the package metadata", e))?;
     Ok(p2_answer(
         headers,
         &doc,
+        coding,
         &customer.seats,
         snapshot,
         &state.config.clock,
@@ -87,6 +105,7 @@ pub async fn p2(
 pub(crate) fn p2_answer(
     headers: &impl RequestHeaders,
     doc: &Rendered,
+    coding: Coding,
     seats: &[Seat],
     snapshot: &Snapshot,
     clock: &Clock,
@@ -95,7 +114,7 @@ pub(crate) fn p2_answer(
         .changed_at
         .max(licences_changed_at(seats))
         .max(snapshot.products_changed_at);
-    conditional_bytes(headers, doc, changed_at, !doc.has_warning, clock)
+    conditional_bytes(headers, doc, coding, changed_at, !doc.has_warning, clock)
 }
 
 /// `FILE` of `/p2/VENDOR/FILE`: the package part of the name and whether it is the dev file.

@@ -13,7 +13,7 @@ use packyard_core::upstream::{self as mirror_rules};
 
 use crate::auth::Customer;
 use crate::composer::storage::zip_response;
-use crate::edge::conditional::conditional_json;
+use crate::edge::conditional::{Coding, conditional_json, negotiate};
 use crate::edge::error::{ApiError, ApiResult, Audience};
 use crate::state::AppState;
 
@@ -27,10 +27,11 @@ async fn rendered(
     state: &AppState,
     file: std::sync::Arc<MirroredFile>,
     licence: Licence,
+    coding: Coding,
 ) -> Result<std::sync::Arc<packyard_core::rendered::Rendered>, ApiError> {
     let (f, config) = (file.clone(), state.config.clone());
     file.rendered
-        .get_or_render(licence.clone(), &state.renders.p2, move || {
+        .get_or_render(licence.clone(), coding, &state.renders.p2, move || {
             f.render(licence, &config)
         })
         .await
@@ -58,7 +59,8 @@ pub async fn p2(
     let Some(file) = found else {
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
-    let doc = rendered(state, file, licence).await?;
+    let coding = negotiate(headers);
+    let doc = rendered(state, file, licence, coding).await?;
     let changed_at = doc
         .changed_at
         .max(customer.licences_changed_at())
@@ -66,6 +68,7 @@ pub async fn p2(
     Ok(conditional_json(
         headers,
         &doc,
+        coding,
         changed_at,
         true,
         &state.config.clock,

@@ -10,6 +10,7 @@ use std::time::SystemTime;
 
 use super::request_headers::{RequestHeaders, text};
 use packyard_core::clock::{Clock, unix_secs_of};
+pub use packyard_core::rendered::Coding;
 use packyard_core::rendered::Rendered;
 
 /// How long after a change more changes may still arrive stamped with the same second: the
@@ -30,14 +31,6 @@ pub fn last_modified_secs(changed_at_millis: i64, clock: &Clock) -> (i64, bool) 
     } else {
         (changed, true)
     }
-}
-
-/// The precomputed encodings of a document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Coding {
-    Brotli,
-    Gzip,
-    Identity,
 }
 
 /// The best coding the client accepts: brotli, then gzip, then none. Composer sends
@@ -73,14 +66,14 @@ pub fn negotiate(headers: &impl RequestHeaders) -> Coding {
     }
 }
 
-/// The body in the negotiated coding, with its `Content-Type` and `Content-Encoding`.
-fn encoded(headers: &impl RequestHeaders, doc: &Rendered) -> http::Response<Bytes> {
-    let (body, encoding) = match negotiate(headers) {
-        Coding::Brotli => (&doc.brotli, Some("br")),
-        Coding::Gzip => (&doc.gzip, Some("gzip")),
-        Coding::Identity => (&doc.body, None),
+/// The body in `coding`, with its `Content-Type` and `Content-Encoding`.
+fn encoded(doc: &Rendered, coding: Coding) -> http::Response<Bytes> {
+    let encoding = match coding {
+        Coding::Brotli => Some("br"),
+        Coding::Gzip => Some("gzip"),
+        Coding::Identity => None,
     };
-    let mut r = http::Response::new(body.clone());
+    let mut r = http::Response::new(doc.encoded(coding).clone());
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -92,17 +85,19 @@ fn encoded(headers: &impl RequestHeaders, doc: &Rendered) -> http::Response<Byte
     r
 }
 
-/// A rendered JSON document with `Last-Modified` and `Vary: Accept-Encoding`, brotli- or
-/// gzip-encoded when the client accepts it, or 304 when the client's copy is current and
-/// `revalidate` allows it.
+/// A rendered JSON document with `Last-Modified` and `Vary: Accept-Encoding`, in `coding`
+/// (what [`negotiate`] chose from the request's headers, made at hand beforehand so that
+/// nothing is compressed here), or 304 when the client's copy is current and `revalidate`
+/// allows it.
 pub fn conditional_json(
     headers: &HeaderMap,
     doc: &Rendered,
+    coding: Coding,
     changed_at_millis: i64,
     revalidate: bool,
     clock: &Clock,
 ) -> Response {
-    conditional_bytes(headers, doc, changed_at_millis, revalidate, clock).map(Body::from)
+    conditional_bytes(headers, doc, coding, changed_at_millis, revalidate, clock).map(Body::from)
 }
 
 /// [`conditional_json`] with the body still the precomputed bytes, for a caller that writes
@@ -110,6 +105,7 @@ pub fn conditional_json(
 pub fn conditional_bytes(
     headers: &impl RequestHeaders,
     doc: &Rendered,
+    coding: Coding,
     changed_at_millis: i64,
     revalidate: bool,
     clock: &Clock,
@@ -127,7 +123,7 @@ pub fn conditional_bytes(
             *r.status_mut() = StatusCode::NOT_MODIFIED;
             r
         }
-        _ => encoded(headers, doc),
+        _ => encoded(doc, coding),
     };
     let h = resp.headers_mut();
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
@@ -232,17 +228,20 @@ mod tests {
             header::IF_MODIFIED_SINCE,
             HeaderValue::from_str(&since).unwrap(),
         );
-        let fresh = super::conditional_json(&headers, &doc, now_millis, true, &clock);
+        let fresh =
+            super::conditional_json(&headers, &doc, Coding::Identity, now_millis, true, &clock);
         assert_eq!(
             fresh.status(),
             200,
             "a just-changed document is sent in full"
         );
-        let settled_doc = super::conditional_json(&headers, &doc, old, true, &clock);
+        let settled_doc =
+            super::conditional_json(&headers, &doc, Coding::Identity, old, true, &clock);
         assert_eq!(settled_doc.status(), 304);
         // Once the clock has passed the settle time, the same change is a validator.
         clock.advance(std::time::Duration::from_secs(SETTLE_SECS as u64 + 1));
-        let now_settled = super::conditional_json(&headers, &doc, now_millis, true, &clock);
+        let now_settled =
+            super::conditional_json(&headers, &doc, Coding::Identity, now_millis, true, &clock);
         assert_eq!(now_settled.status(), 304);
     }
 }
