@@ -15,16 +15,15 @@
 
 use std::sync::Arc;
 
+use axum::http::Method;
 use axum::http::header::AUTHORIZATION;
-use axum::http::{Method, Response};
-use bytes::Bytes;
 
 use packyard_core::metadata::p2_cached;
 use packyard_core::snapshot::AccountEntry;
 
 use super::metadata::{p2_answer, p2_file};
 use crate::auth::KeyMemo;
-use crate::edge::conditional::negotiate;
+use crate::edge::conditional::{JsonAnswer, negotiate};
 use crate::edge::observe::Lane;
 use crate::edge::request_headers::RequestHeaders;
 use crate::state::AppState;
@@ -42,7 +41,7 @@ impl Lane for HotLane {
         path: &str,
         headers: &impl RequestHeaders,
         memo: &'m mut KeyMemo,
-    ) -> Option<(Response<Bytes>, &'m Arc<AccountEntry>)> {
+    ) -> Option<(JsonAnswer, &'m Arc<AccountEntry>)> {
         if method != Method::GET {
             return None;
         }

@@ -6,13 +6,14 @@ use std::net::SocketAddr;
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Request, State};
-use axum::http::{self as http, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use bytes::Bytes;
 
 use crate::auth::Customer;
 use crate::edge::client_addr::client_addr;
-use crate::edge::conditional::{Coding, conditional_bytes, conditional_json, negotiate};
+use crate::edge::conditional::{
+    Coding, JsonAnswer, conditional_answer, conditional_json, negotiate,
+};
 use crate::edge::error::{ApiError, ApiResult};
 use crate::edge::request_headers::RequestHeaders;
 use crate::state::AppState;
@@ -89,15 +90,15 @@ pub async fn p2(
     )
     .await
     .map_err(|e| ApiError::internal("could not render the package metadata", e))?;
-    Ok(p2_answer(
+    let answer = p2_answer(
         headers,
         &doc,
         coding,
         &customer.seats,
         snapshot,
         &state.config.clock,
-    )
-    .map(Body::from))
+    );
+    Ok(answer.into_response().map(Body::from))
 }
 
 /// A p2 document as sent: dated by the newest of its own change, the key's licences and the
@@ -109,12 +110,12 @@ pub(crate) fn p2_answer(
     seats: &[Seat],
     snapshot: &Snapshot,
     clock: &Clock,
-) -> http::Response<Bytes> {
+) -> JsonAnswer {
     let changed_at = doc
         .changed_at
         .max(licences_changed_at(seats))
         .max(snapshot.products_changed_at);
-    conditional_bytes(headers, doc, coding, changed_at, !doc.has_warning, clock)
+    conditional_answer(headers, doc, coding, changed_at, !doc.has_warning, clock)
 }
 
 /// `FILE` of `/p2/VENDOR/FILE`: the package part of the name and whether it is the dev file.

@@ -3,7 +3,7 @@
 //! `Last-Modified` stamp.
 
 use axum::body::Body;
-use axum::http::{self as http, HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{self as http, HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use bytes::Bytes;
 use std::time::SystemTime;
@@ -66,23 +66,61 @@ pub fn negotiate(headers: &impl RequestHeaders) -> Coding {
     }
 }
 
-/// The body in `coding`, with its `Content-Type` and `Content-Encoding`.
-fn encoded(doc: &Rendered, coding: Coding) -> http::Response<Bytes> {
-    let encoding = match coding {
-        Coding::Brotli => Some("br"),
-        Coding::Gzip => Some("gzip"),
-        Coding::Identity => None,
-    };
-    let mut r = http::Response::new(doc.encoded(coding).clone());
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    if let Some(encoding) = encoding {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+/// A precomputed JSON document's answer as its parts: what [`conditional_answer`] decided,
+/// made into an `http::Response` only where one is needed. The connection's own HTTP/1.1
+/// loop ([`crate::edge::direct`]) writes a hot answer straight from these parts, without
+/// building and dropping a header map per request.
+pub struct JsonAnswer {
+    /// 304: the client's copy is current (no body and no `Content-Type`).
+    pub not_modified: bool,
+    pub coding: Coding,
+    pub last_modified: Option<HeaderValue>,
+    /// The body in `coding`; empty when `not_modified`.
+    pub body: Bytes,
+}
+
+impl JsonAnswer {
+    pub fn status(&self) -> StatusCode {
+        if self.not_modified {
+            StatusCode::NOT_MODIFIED
+        } else {
+            StatusCode::OK
+        }
     }
-    r
+
+    /// Its headers, in the order [`JsonAnswer::into_response`] puts them in the response
+    /// (the order hyper writes them in).
+    pub fn headers(&self) -> impl Iterator<Item = (HeaderName, &HeaderValue)> {
+        static JSON: HeaderValue = HeaderValue::from_static("application/json");
+        static BR: HeaderValue = HeaderValue::from_static("br");
+        static GZIP: HeaderValue = HeaderValue::from_static("gzip");
+        static VARY: HeaderValue = HeaderValue::from_static("Accept-Encoding");
+        let full = !self.not_modified;
+        let encoding = match self.coding {
+            Coding::Brotli => Some(&BR),
+            Coding::Gzip => Some(&GZIP),
+            Coding::Identity => None,
+        };
+        let content_type = full.then_some((header::CONTENT_TYPE, &JSON));
+        let encoding = encoding.filter(|_| full);
+        let last_modified = self.last_modified.as_ref();
+        content_type
+            .into_iter()
+            .chain(encoding.map(|e| (header::CONTENT_ENCODING, e)))
+            .chain([(header::VARY, &VARY)])
+            .chain(last_modified.map(|d| (header::LAST_MODIFIED, d)))
+    }
+
+    pub fn into_response(self) -> http::Response<Bytes> {
+        let mut r = http::Response::new(Bytes::new());
+        *r.status_mut() = self.status();
+        let h = r.headers_mut();
+        for (name, value) in self.headers() {
+            h.insert(name, value.clone());
+        }
+        *r.body_mut() = self.body;
+        r
+    }
 }
 
 /// A rendered JSON document with `Last-Modified` and `Vary: Accept-Encoding`, in `coding`
@@ -97,19 +135,21 @@ pub fn conditional_json(
     revalidate: bool,
     clock: &Clock,
 ) -> Response {
-    conditional_bytes(headers, doc, coding, changed_at_millis, revalidate, clock).map(Body::from)
+    conditional_answer(headers, doc, coding, changed_at_millis, revalidate, clock)
+        .into_response()
+        .map(Body::from)
 }
 
-/// [`conditional_json`] with the body still the precomputed bytes, for a caller that writes
-/// the answer itself ([`crate::edge::direct`]).
-pub fn conditional_bytes(
+/// [`conditional_json`] as its parts, for a caller that writes the answer itself
+/// ([`crate::edge::direct`]).
+pub fn conditional_answer(
     headers: &impl RequestHeaders,
     doc: &Rendered,
     coding: Coding,
     changed_at_millis: i64,
     revalidate: bool,
     clock: &Clock,
-) -> http::Response<Bytes> {
+) -> JsonAnswer {
     let (secs, settled) = last_modified_secs(changed_at_millis, clock);
     let secs = secs.max(0);
     let modified = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64);
@@ -117,20 +157,17 @@ pub fn conditional_bytes(
         .first(&header::IF_MODIFIED_SINCE)
         .and_then(text)
         .and_then(|v| httpdate::parse_http_date(v).ok());
-    let mut resp = match since {
-        Some(since) if revalidate && settled && modified <= since => {
-            let mut r = http::Response::new(Bytes::new());
-            *r.status_mut() = StatusCode::NOT_MODIFIED;
-            r
-        }
-        _ => encoded(doc, coding),
-    };
-    let h = resp.headers_mut();
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if let Some(stamp) = http_date(secs, modified) {
-        h.insert(header::LAST_MODIFIED, stamp);
+    let not_modified = matches!(since, Some(since) if revalidate && settled && modified <= since);
+    JsonAnswer {
+        not_modified,
+        coding,
+        last_modified: http_date(secs, modified),
+        body: if not_modified {
+            Bytes::new()
+        } else {
+            doc.encoded(coding).clone()
+        },
     }
-    resp
 }
 
 /// The last HTTP date a thread formatted, with its Unix second.

@@ -21,13 +21,13 @@
 use std::io::IoSlice;
 use std::sync::Arc;
 
-use axum::http::{Method, Response, StatusCode};
-use bytes::{Buf, Bytes, BytesMut};
+use axum::http::Method;
+use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant;
 
 use super::activity::Activity;
-use super::conditional::http_date_of;
+use super::conditional::{JsonAnswer, http_date_of};
 use super::request_headers::LaneSlots;
 use super::serve::{Arrival, Serve};
 use packyard_core::config::ConnectionLimits;
@@ -107,11 +107,8 @@ where
         };
         unread.advance(length);
         out.clear();
-        let body = if write_head(&mut out, &response, arrived) {
-            response.body().as_ref()
-        } else {
-            &[]
-        };
+        write_head(&mut out, &response, arrived);
+        let body = response.body.as_ref();
         if write_all_of(io, &out, body).await.is_err() || io.flush().await.is_err() {
             return Outcome::Closed;
         }
@@ -219,9 +216,10 @@ fn answerable_path(path: &str) -> bool {
     })
 }
 
-/// The status line and headers as hyper writes them (lower-case names in the map's order,
-/// `content-length`, then `date`). Returns whether a body follows.
-fn write_head(out: &mut Vec<u8>, response: &Response<Bytes>, arrived: Arrival) -> bool {
+/// The status line and headers as hyper writes them from [`JsonAnswer::into_response`]
+/// (lower-case names in the map's order, `content-length` unless it is a 304, then
+/// `date`).
+fn write_head(out: &mut Vec<u8>, response: &JsonAnswer, arrived: Arrival) {
     let status = response.status();
     out.extend_from_slice(b"HTTP/1.1 ");
     out.extend_from_slice(status.as_str().as_bytes());
@@ -234,10 +232,9 @@ fn write_head(out: &mut Vec<u8>, response: &Response<Bytes>, arrived: Arrival) -
         out.extend_from_slice(value.as_bytes());
         out.extend_from_slice(b"\r\n");
     }
-    let has_body = !matches!(status, StatusCode::NOT_MODIFIED | StatusCode::NO_CONTENT);
-    if has_body {
+    if !response.not_modified {
         out.extend_from_slice(b"content-length: ");
-        out.extend_from_slice(itoa::Buffer::new().format(response.body().len()).as_bytes());
+        out.extend_from_slice(itoa::Buffer::new().format(response.body.len()).as_bytes());
         out.extend_from_slice(b"\r\n");
     }
     if let Some(date) = http_date_of(arrived.wall) {
@@ -246,7 +243,6 @@ fn write_head(out: &mut Vec<u8>, response: &Response<Bytes>, arrived: Arrival) -
         out.extend_from_slice(b"\r\n");
     }
     out.extend_from_slice(b"\r\n");
-    has_body
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use tower_service::Service;
 
 use crate::edge::access_log::{self, AccessLine};
 use crate::edge::activity::RequestSlot;
+use crate::edge::conditional::JsonAnswer;
 use crate::edge::metrics::{Failure, Metrics, RouteGroup};
 use crate::edge::request_headers::{LaneHeaders, RequestHeaders};
 use crate::edge::serve::{Arrival, Serve};
@@ -43,7 +44,7 @@ pub trait Lane: Clone + Send + Sync + 'static {
         path: &str,
         headers: &impl RequestHeaders,
         memo: &'m mut Self::Memo,
-    ) -> Option<(Response<Bytes>, &'m Arc<AccountEntry>)>;
+    ) -> Option<(JsonAnswer, &'m Arc<AccountEntry>)>;
 }
 
 /// The lane and the router behind the observer: every exchange they answer is logged and
@@ -88,7 +89,7 @@ impl<L: Lane> Serve for Observed<L> {
                     let account = Account::Known(account);
                     finish(
                         Exchange::new(metrics, &request, started, slot, account),
-                        response.map(Body::from),
+                        response.into_response().map(Body::from),
                     )
                 }
                 None => handle_from(metrics, app, peer, request, slot, started).await,
@@ -103,10 +104,10 @@ impl<L: Lane> Serve for Observed<L> {
         headers: &LaneHeaders<'_>,
         arrived: Arrival,
         memo: &mut L::Memo,
-    ) -> Option<Response<Bytes>> {
+    ) -> Option<JsonAnswer> {
         let (response, account) = self.lane.answer(method, path, headers, memo)?;
         // Written in one piece by the connection right after this: counted as sent.
-        let bytes = response.body().len() as u64;
+        let bytes = response.body.len() as u64;
         record(
             &self.metrics,
             &Logged {

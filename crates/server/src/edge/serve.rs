@@ -6,10 +6,10 @@ use std::net::SocketAddr;
 
 use axum::body::Body;
 use axum::http::{Method, Request, Response};
-use bytes::Bytes;
 use hyper::body::Incoming;
 
 use super::activity::RequestSlot;
+use super::conditional::JsonAnswer;
 use super::request_headers::LaneHeaders;
 
 /// What the accept loop runs each request through (the request observer in front of the
@@ -38,7 +38,7 @@ pub trait Serve: Clone + Send + Sync + 'static {
         headers: &LaneHeaders<'_>,
         arrived: Arrival,
         memo: &mut Self::Memo,
-    ) -> Option<Response<Bytes>>;
+    ) -> Option<JsonAnswer>;
 }
 
 /// When a request answered at once was read, on both clocks: read once, for its duration,
