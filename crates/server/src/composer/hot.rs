@@ -10,8 +10,8 @@
 //! the same licence rule and the same answer ([`super::metadata::p2_answer`]) as the routed
 //! handler. Anything else — another method, an encoded path, a credential the snapshot
 //! does not know or refuses, a package from an upstream or hidden from the key, a body not
-//! rendered yet or not yet compressed in the coding the client asks for — returns `None` and goes through the router, which answers it, with its
-//! reason, as before.
+//! rendered yet or not yet compressed in the coding the client asks for — returns `None`
+//! and goes through the router, which answers it, with its reason, as before.
 
 use std::sync::Arc;
 
