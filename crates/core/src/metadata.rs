@@ -1,10 +1,10 @@
 //! Renders what Composer reads: the per-account root `packages.json` and the `composer/2.0`
 //! minified p2 files holding only the versions an account's licence covers. Bodies are
-//! rendered once per (package, stability, licence), compressed once, and cached next to the
-//! data they came from in a [`crate::rendered::RenderCache`] (the package entry's, or the
-//! snapshot's root cache keyed by the set of visible products); requests only pick the
-//! cached bytes. The per-account `Last-Modified`
-//! is computed at response time from change stamps.
+//! rendered once per (package, stability, licence), compressed once per coding a client asks
+//! for, and cached next to the data they came from in a [`crate::rendered::RenderCache`]
+//! (the package entry's, or the snapshot's root cache keyed by the set of visible products);
+//! requests only pick the cached bytes. The per-account `Last-Modified` is computed at
+//! response time from change stamps.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
