@@ -8,6 +8,7 @@
 //! there, so the hot path does no database work, and the combined [`Licence`] is a value
 //! the p2 cache is keyed by (keys with the same combined terms share one body).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -81,7 +82,24 @@ impl Snapshot {
 
     /// What a key with these seats (those in good standing) may install of `package`.
     pub fn licence(&self, seats: &[Seat], package: &PackageEntry) -> Option<Licence> {
-        rules::combined(seats.iter().map(|s| self.seat_licence(s, package)))
+        self.licence_ref(seats, package).map(Cow::into_owned)
+    }
+
+    /// [`Snapshot::licence`] without taking a reference to a shared licence when one grant
+    /// covers the package: the hot lane's look-up (a reference count every worker answering
+    /// the account would write).
+    pub fn licence_ref<'a>(
+        &'a self,
+        seats: &'a [Seat],
+        package: &PackageEntry,
+    ) -> Option<Cow<'a, Licence>> {
+        rules::combined_ref(seats.iter().flat_map(|seat| {
+            package
+                .products
+                .iter()
+                .filter(|&&idx| seat.allows(idx))
+                .map(|&idx| self.product_licence_ref(&seat.account, idx))
+        }))
     }
 
     /// The products these seats may see something of, in index order: the root cache key.
@@ -90,7 +108,7 @@ impl Snapshot {
             .filter(|&i| {
                 seats
                     .iter()
-                    .any(|s| s.allows(i) && self.product_licence(&s.account, i).is_some())
+                    .any(|s| s.allows(i) && self.product_licence_ref(&s.account, i).is_some())
             })
             .collect()
     }

@@ -10,6 +10,7 @@
 //! - A [`Licence`] is a value (hashable): the p2 bodies are cached per licence, so every
 //!   key with the same combined terms shares one rendered body.
 
+use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
@@ -124,8 +125,13 @@ impl Licence {
 
     /// The licence of public products: one shared value.
     pub fn unlimited() -> Licence {
+        Licence::unlimited_ref().clone()
+    }
+
+    /// [`Licence::unlimited`] without taking a reference to it.
+    pub fn unlimited_ref() -> &'static Licence {
         static UNLIMITED: LazyLock<Licence> = LazyLock::new(|| Licence::new(Terms::unlimited()));
-        UNLIMITED.clone()
+        &UNLIMITED
     }
 
     pub fn terms(&self) -> &[Terms] {
@@ -223,16 +229,30 @@ pub fn may_install(
 
 /// What an account may install from one product. `grant` is the account's entitlement, if
 /// any; public products are open to all, whatever the grant.
-pub fn product_licence(public: bool, grant: Option<&Licence>) -> Option<Licence> {
+pub fn product_licence(public: bool, grant: Option<&Licence>) -> Option<&Licence> {
     if public {
-        return Some(Licence::unlimited());
+        return Some(Licence::unlimited_ref());
     }
-    grant.cloned()
+    grant
 }
 
 /// The combined licence from every grant covering a package.
 pub fn combined(licences: impl IntoIterator<Item = Option<Licence>>) -> Option<Licence> {
     licences.into_iter().flatten().reduce(|a, b| a.union(&b))
+}
+
+/// [`combined`] of borrowed licences: the one grant itself when only one covers the package
+/// (the usual case), so that a request takes no reference to a licence every worker
+/// answering the same account shares.
+pub fn combined_ref<'a>(
+    licences: impl IntoIterator<Item = Option<&'a Licence>>,
+) -> Option<Cow<'a, Licence>> {
+    licences.into_iter().flatten().fold(None, |all, next| {
+        Some(match all {
+            None => Cow::Borrowed(next),
+            Some(all) => Cow::Owned(all.union(next)),
+        })
+    })
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::access::Seat;
 use crate::config::Config;
 use crate::rendered::{Coding, Rendered};
 use crate::rules::{Licence, Refusal};
-use crate::snapshot::{PackageEntry, Snapshot, VersionEntry};
+use crate::snapshot::{P2Key, PackageEntry, Snapshot, VersionEntry};
 
 /// Keys of a stored composer.json that must not reach clients: we set them ourselves, or
 /// they only mean something in a root project.
@@ -193,13 +193,13 @@ pub struct RenderCounters {
 /// the hot lane's look-up, which never waits.
 pub fn p2_cached<T>(
     package: &PackageEntry,
-    licence: Licence,
+    licence: &Licence,
     dev: bool,
     answer: impl FnOnce(&Rendered) -> T,
 ) -> Option<T> {
     package
         .rendered
-        .with_cached(&(dev, licence), |doc| answer(doc))
+        .with_cached(&(dev, licence) as &dyn P2Key, |doc| answer(doc))
 }
 
 /// The p2 body for this package and licence, rendered on first use, with `coding` at hand.

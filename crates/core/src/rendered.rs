@@ -6,6 +6,7 @@
 //! roots per set of visible products, and a mirrored upstream file's p2 bodies all keep
 //! theirs in one, next to the data they were rendered from (so none outlives its data).
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::io::Write;
@@ -196,7 +197,11 @@ impl<K: Clone + Eq + Hash> RenderCache<K> {
 
     /// `answer` of the body under `key`, if it was rendered already (never waits), without
     /// taking a reference to it: its count is shared by every worker answering it.
-    pub fn with_cached<T>(&self, key: &K, answer: impl FnOnce(&Arc<Rendered>) -> T) -> Option<T> {
+    pub fn with_cached<Q, T>(&self, key: &Q, answer: impl FnOnce(&Arc<Rendered>) -> T) -> Option<T>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         self.bodies.load().get(key).map(answer)
     }
 

@@ -13,7 +13,9 @@ mod mark_rows;
 mod read_packages;
 mod versions;
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::AtomicI64;
 
@@ -79,11 +81,50 @@ pub struct PackageEntry {
     /// Unix millis of the last publish/unlist in this package.
     pub changed_at: i64,
     /// Rendered p2 bodies of this package, by (`~dev` file, licence), filled on first use
-    /// (single-flight).
+    /// (single-flight). Looked up through [`P2Key`].
     pub rendered: RenderCache<(bool, Licence)>,
     /// Advisories, abandonment, recalled versions and discovery facts ([`crate::marks`]).
     pub marks: crate::marks::PackageMarks,
 }
+
+/// A p2 body's key as a look-up holds it: the licence may be borrowed, so the hot lane finds
+/// a body without taking a reference to the licence (its count is shared by every worker
+/// answering the account). Hashes and compares as the owned `(dev, licence)` does.
+pub trait P2Key {
+    fn parts(&self) -> (bool, &Licence);
+}
+
+impl P2Key for (bool, Licence) {
+    fn parts(&self) -> (bool, &Licence) {
+        (self.0, &self.1)
+    }
+}
+
+impl P2Key for (bool, &Licence) {
+    fn parts(&self) -> (bool, &Licence) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> Borrow<dyn P2Key + 'a> for (bool, Licence) {
+    fn borrow(&self) -> &(dyn P2Key + 'a) {
+        self
+    }
+}
+
+impl Hash for dyn P2Key + '_ {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
+impl PartialEq for dyn P2Key + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn P2Key + '_ {}
 
 /// An operator's admin API token as the admin API sees it.
 #[derive(Clone, Debug)]
@@ -158,6 +199,53 @@ impl AccountEntry {
 impl Snapshot {
     /// What `account` may install from one product ([`rules::product_licence`]).
     pub fn product_licence(&self, account: &AccountEntry, product: usize) -> Option<Licence> {
+        self.product_licence_ref(account, product).cloned()
+    }
+
+    /// [`Snapshot::product_licence`], borrowed from the snapshot and the account.
+    pub fn product_licence_ref<'a>(
+        &'a self,
+        account: &'a AccountEntry,
+        product: usize,
+    ) -> Option<&'a Licence> {
         rules::product_licence(self.products[product].public, account.grants.get(&product))
+    }
+}
+
+#[cfg(test)]
+mod p2_key_tests {
+    use super::{Licence, P2Key, RenderCache};
+    use crate::rendered::{Coding, Rendered};
+    use crate::rules::Terms;
+    use std::sync::atomic::AtomicU64;
+
+    #[tokio::test]
+    async fn a_borrowed_key_finds_the_body_of_the_equal_owned_one() {
+        let cache = RenderCache::<(bool, Licence)>::default();
+        let until = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        let render = || {
+            let config = crate::config::Config::new("http://us.test");
+            Rendered::new(b"{}".to_vec(), 0, false, &config.compression)
+        };
+        let stored = Licence::new(Terms::until(until));
+        cache
+            .get_or_render(
+                (false, stored),
+                Coding::Identity,
+                &AtomicU64::new(0),
+                render,
+            )
+            .await
+            .unwrap();
+        // Equal terms in another allocation: found by value, as the owned key would be.
+        let same = Licence::new(Terms::until(until));
+        let found = |dev: bool, licence: &Licence| {
+            cache
+                .with_cached(&(dev, licence) as &dyn P2Key, |_| ())
+                .is_some()
+        };
+        assert!(found(false, &same));
+        assert!(!found(true, &same), "the dev file is another body");
+        assert!(!found(false, Licence::unlimited_ref()), "other terms");
     }
 }

@@ -18,7 +18,7 @@ fn public_products_are_unlimited_and_grants_combine_to_the_widest() {
     let jan = terms(Some("2024-01-31"), None);
     assert_eq!(
         product_licence(true, Some(&Licence::new(jan.clone()))),
-        Some(Licence::unlimited())
+        Some(Licence::unlimited_ref())
     );
     assert_eq!(product_licence(false, None), None);
     let mar = Licence::new(terms(Some("2024-03-31"), None));
@@ -31,6 +31,21 @@ fn public_products_are_unlimited_and_grants_combine_to_the_widest() {
         Some(Licence::unlimited())
     );
     assert_eq!(combined([None, None]), None);
+}
+
+#[test]
+fn one_grant_is_lent_as_it_is_and_several_combine_as_owned() {
+    let jan = Licence::new(terms(Some("2024-01-31"), None));
+    let mar = Licence::new(terms(Some("2024-03-31"), None));
+    let lent = combined_ref([None, Some(&jan), None]).unwrap();
+    assert!(matches!(&lent, Cow::Borrowed(l) if Arc::ptr_eq(&l.0, &jan.0)));
+    let both = combined_ref([Some(&jan), Some(&mar)]).unwrap();
+    assert!(matches!(both, Cow::Owned(_)));
+    assert_eq!(
+        both.into_owned(),
+        combined([Some(jan.clone()), Some(mar.clone())]).unwrap()
+    );
+    assert_eq!(combined_ref([None, None]), None);
 }
 
 #[test]

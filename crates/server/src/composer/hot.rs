@@ -50,10 +50,10 @@ impl Lane for HotLane {
         let authorization = headers.first(&AUTHORIZATION);
         let key = memo.known_key(&snapshot, &self.0.config, authorization)?;
         let entry = snapshot.packages.get_arc(name)?;
-        let licence = snapshot.licence(&key.seats, entry)?;
+        let licence = snapshot.licence_ref(&key.seats, entry)?;
         let clock = &self.0.config.clock;
         let coding = negotiate(headers);
-        let response = p2_cached(entry, licence, dev, |doc| {
+        let response = p2_cached(entry, &licence, dev, |doc| {
             doc.at_hand(coding)?;
             Some(p2_answer(
                 headers, doc, coding, &key.seats, &snapshot, clock,
