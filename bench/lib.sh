@@ -6,7 +6,8 @@ log() { printf '\n== %s\n' "$*" >&2; }
 now() { date +%s.%N; }
 record() { echo "$*" >>"$RESULTS"; }
 
-# Installs with apt whatever of nginx, wrk, h2load, composer, PHP, curl, python3 is missing.
+# Installs with apt whatever of nginx, wrk, h2load, composer, PHP (with its curl and zip
+# extensions), curl, python3 is missing.
 bench_tools() {
   local need=()
   command -v nginx >/dev/null || need+=(nginx)
@@ -14,6 +15,10 @@ bench_tools() {
   command -v h2load >/dev/null || need+=(nghttp2-client)
   command -v composer >/dev/null || need+=(composer)
   command -v php >/dev/null || need+=(php-cli)
+  # Composer downloads in parallel (and over HTTP/2) only through PHP's curl extension;
+  # without it the create-project rows time its one-at-a-time fallback instead.
+  php -m 2>/dev/null | grep -qx curl || need+=(php-curl)
+  php -m 2>/dev/null | grep -qx zip || need+=(php-zip)
   command -v curl >/dev/null || need+=(curl)
   command -v python3 >/dev/null || need+=(python3)
   command -v openssl >/dev/null || need+=(openssl)

@@ -98,8 +98,9 @@ pub enum Refusal {
 }
 
 /// What a view may install of one package or product: a union of terms. Never empty.
-/// Cloning shares the terms: the snapshot builds each grant's licence once, and a request
-/// takes a reference to it rather than a new allocation.
+/// Cloning shares the terms: the snapshot builds each grant's licence once. The hot lane
+/// borrows it ([`combined_ref`]) rather than cloning it, since every worker answering the
+/// same account would write its reference count.
 #[derive(Clone, Debug, Eq)]
 pub struct Licence(Arc<[Terms]>);
 
