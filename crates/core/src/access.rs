@@ -71,13 +71,20 @@ impl Snapshot {
     /// What one seat may install of `package`: the union over the products covering it
     /// that the seat may use.
     pub fn seat_licence(&self, seat: &Seat, package: &PackageEntry) -> Option<Licence> {
-        rules::combined(
-            package
-                .products
-                .iter()
-                .filter(|&&idx| seat.allows(idx))
-                .map(|&idx| self.product_licence(&seat.account, idx)),
-        )
+        rules::combined(self.seat_grants(seat, package)).map(Cow::into_owned)
+    }
+
+    /// The grants (or none) of each product covering `package` that `seat` may use.
+    fn seat_grants<'a>(
+        &'a self,
+        seat: &'a Seat,
+        package: &'a PackageEntry,
+    ) -> impl Iterator<Item = Option<&'a Licence>> {
+        package
+            .products
+            .iter()
+            .filter(|&&idx| seat.allows(idx))
+            .map(|&idx| self.product_licence(&seat.account, idx))
     }
 
     /// What a key with these seats (those in good standing) may install of `package`.
@@ -91,15 +98,13 @@ impl Snapshot {
     pub fn licence_ref<'a>(
         &'a self,
         seats: &'a [Seat],
-        package: &PackageEntry,
+        package: &'a PackageEntry,
     ) -> Option<Cow<'a, Licence>> {
-        rules::combined_ref(seats.iter().flat_map(|seat| {
-            package
-                .products
+        rules::combined(
+            seats
                 .iter()
-                .filter(|&&idx| seat.allows(idx))
-                .map(|&idx| self.product_licence_ref(&seat.account, idx))
-        }))
+                .flat_map(|seat| self.seat_grants(seat, package)),
+        )
     }
 
     /// The products these seats may see something of, in index order: the root cache key.
@@ -108,7 +113,7 @@ impl Snapshot {
             .filter(|&i| {
                 seats
                     .iter()
-                    .any(|s| s.allows(i) && self.product_licence_ref(&s.account, i).is_some())
+                    .any(|s| s.allows(i) && self.product_licence(&s.account, i).is_some())
             })
             .collect()
     }

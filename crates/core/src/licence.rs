@@ -99,7 +99,7 @@ pub enum Refusal {
 
 /// What a view may install of one package or product: a union of terms. Never empty.
 /// Cloning shares the terms: the snapshot builds each grant's licence once. The hot lane
-/// borrows it ([`combined_ref`]) rather than cloning it, since every worker answering the
+/// borrows it ([`combined`]) rather than cloning it, since every worker answering the
 /// same account would write its reference count.
 #[derive(Clone, Debug, Eq)]
 pub struct Licence(Arc<[Terms]>);
@@ -237,15 +237,10 @@ pub fn product_licence(public: bool, grant: Option<&Licence>) -> Option<&Licence
     grant
 }
 
-/// The combined licence from every grant covering a package.
-pub fn combined(licences: impl IntoIterator<Item = Option<Licence>>) -> Option<Licence> {
-    licences.into_iter().flatten().reduce(|a, b| a.union(&b))
-}
-
-/// [`combined`] of borrowed licences: the one grant itself when only one covers the package
-/// (the usual case), so that a request takes no reference to a licence every worker
-/// answering the same account shares.
-pub fn combined_ref<'a>(
+/// The combined licence from every grant covering a package: the one grant itself, lent,
+/// when only one covers it (the usual case), so that a request takes no reference to a
+/// licence every worker answering the same account shares.
+pub fn combined<'a>(
     licences: impl IntoIterator<Item = Option<&'a Licence>>,
 ) -> Option<Cow<'a, Licence>> {
     licences.into_iter().flatten().fold(None, |all, next| {

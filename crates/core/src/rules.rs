@@ -22,9 +22,7 @@
 use chrono::{Days, NaiveDate};
 use packyard_store::invoices::Invoice;
 
-pub use crate::licence::{
-    Licence, Refusal, Terms, combined, combined_ref, may_install, product_licence,
-};
+pub use crate::licence::{Licence, Refusal, Terms, combined, may_install, product_licence};
 
 /// Does `name` match a product pattern (`*` matches any run of characters)?
 pub fn pattern_matches(pattern: &str, name: &str) -> bool {

@@ -197,13 +197,9 @@ impl AccountEntry {
 }
 
 impl Snapshot {
-    /// What `account` may install from one product ([`rules::product_licence`]).
-    pub fn product_licence(&self, account: &AccountEntry, product: usize) -> Option<Licence> {
-        self.product_licence_ref(account, product).cloned()
-    }
-
-    /// [`Snapshot::product_licence`], borrowed from the snapshot and the account.
-    pub fn product_licence_ref<'a>(
+    /// What `account` may install from one product ([`rules::product_licence`]), borrowed
+    /// from the snapshot and the account.
+    pub fn product_licence<'a>(
         &'a self,
         account: &'a AccountEntry,
         product: usize,

@@ -17,7 +17,7 @@ pub fn check_access(
     release: &ReleaseEntry,
 ) -> Result<(), Refusal> {
     may_install(
-        snapshot.product_licence(account, release.product).as_ref(),
+        snapshot.product_licence(account, release.product),
         release.released_on,
         &release.version_normalized,
     )

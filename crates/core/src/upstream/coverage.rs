@@ -1,6 +1,8 @@
 //! Which names an upstream may serve, and what a key may install of a mirrored package: the
 //! products whose patterns cover the name, each seat's scope and grants applied.
 
+use std::borrow::Cow;
+
 use packyard_store::upstreams::Upstream;
 
 use crate::access::Seat;
@@ -28,4 +30,5 @@ pub fn licence(snapshot: &Snapshot, seats: &[Seat], name: &str) -> Option<Licenc
             .filter(|&&i| seat.allows(i))
             .map(|&i| snapshot.product_licence(&seat.account, i))
     }))
+    .map(Cow::into_owned)
 }
